@@ -1,0 +1,86 @@
+# Argil top-level build. `make run` boots the default system, `make test`
+# runs every test, `make bench` runs the benchmarks. See README.md.
+
+BUILD   ?= build
+ARCH    := x86_64
+CC      := gcc
+AR      := ar
+PYTHON  := python3
+
+CWARN   := -Wall -Wextra -Werror
+CFREE   := -std=gnu11 -ffreestanding -nostdlib -fno-pic -fno-pie -fno-stack-protector \
+           -fno-builtin -mno-red-zone -fno-omit-frame-pointer -g -O2 $(CWARN)
+KCFLAGS := $(CFREE) -mcmodel=kernel -mno-sse -mno-mmx -mno-sse2 -mno-avx \
+           -Iabi/include -Ikernel/include -Ikernel/arch/$(ARCH)/include -MMD -MP
+UCFLAGS := $(CFREE) -mcmodel=small -Iabi/include -Ibase/include -Ibase/arch/$(ARCH)/include -MMD -MP
+
+KSRC    := $(wildcard kernel/src/*.c) $(wildcard kernel/arch/$(ARCH)/*.c) $(wildcard kernel/arch/$(ARCH)/*.S)
+KOBJ    := $(patsubst %,$(BUILD)/%.o,$(KSRC))
+BSRC    := $(wildcard base/src/*.c) $(wildcard base/arch/$(ARCH)/*.c) $(wildcard base/arch/$(ARCH)/*.S)
+BOBJ    := $(patsubst %,$(BUILD)/%.o,$(BSRC))
+
+# Root-task programs: <dir> builds into $(BUILD)/<name>.elf
+PROGRAMS := kernel_test:kernel/test kernel_bench:bench/kernel
+prog_name = $(word 1,$(subst :, ,$1))
+prog_dir  = $(word 2,$(subst :, ,$1))
+PROG_ELFS := $(foreach p,$(PROGRAMS),$(BUILD)/$(call prog_name,$p).elf)
+
+.PHONY: all kernel programs run test bench deps clean host-test
+all: kernel programs
+
+kernel: $(BUILD)/kernel.elf
+programs: $(PROG_ELFS)
+
+$(BUILD)/kernel/%.c.o: kernel/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c $< -o $@
+$(BUILD)/kernel/%.S.o: kernel/%.S
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -D__ASSEMBLY__ -c $< -o $@
+
+$(BUILD)/kernel.elf: $(KOBJ) kernel/arch/$(ARCH)/linker.ld
+	$(CC) $(KCFLAGS) -no-pie -static -Wl,-n -Wl,--build-id=none -Wl,--no-warn-rwx-segments -T kernel/arch/$(ARCH)/linker.ld -o $@ $(KOBJ) -lgcc
+
+$(BUILD)/base/%.c.o: base/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(UCFLAGS) -c $< -o $@
+$(BUILD)/base/%.S.o: base/%.S
+	@mkdir -p $(dir $@)
+	$(CC) $(UCFLAGS) -D__ASSEMBLY__ -c $< -o $@
+$(BUILD)/libbase.a: $(BOBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && $(AR) rcs $@ $^
+
+# Program rules, one per entry of PROGRAMS
+define PROGRAM_RULES
+$(BUILD)/$(1)/%.c.o: $(2)/%.c
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(UCFLAGS) -I$(2) -c $$< -o $$@
+$(BUILD)/$(1).elf: $$(patsubst $(2)/%.c,$(BUILD)/$(1)/%.c.o,$$(wildcard $(2)/*.c)) $(BUILD)/libbase.a base/arch/$(ARCH)/user.ld
+	$$(CC) $$(UCFLAGS) -no-pie -Wl,-n -Wl,--build-id=none -static -T base/arch/$(ARCH)/user.ld -o $$@ \
+		$$(patsubst $(2)/%.c,$(BUILD)/$(1)/%.c.o,$$(wildcard $(2)/*.c)) $(BUILD)/libbase.a -lgcc
+endef
+$(foreach p,$(PROGRAMS),$(eval $(call PROGRAM_RULES,$(call prog_name,$p),$(call prog_dir,$p))))
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+deps:
+	@tools/deps
+
+run: deps all
+	@$(PYTHON) tools/run.py --interactive run/default
+
+run/%: deps all
+	@$(PYTHON) tools/run.py run/$*
+
+host-test:
+	@$(PYTHON) tools/hosttest.py
+
+test: deps all
+	@$(PYTHON) tools/testall.py
+
+bench: deps all
+	@$(PYTHON) tools/run.py --bench run/kernel_bench
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,297 @@
+/*
+ * The Argil kernel ABI: everything kernel and user space must agree on.
+ * Compiled by both sides; contains no code, only numbers and layouts.
+ * docs/kernel.md is the prose reference for every item here.
+ */
+#ifndef ARGIL_ABI_H
+#define ARGIL_ABI_H
+
+#include <stdint.h>
+
+typedef uint64_t word_t;
+typedef word_t cptr_t;
+
+/* ---- System calls (number in rax) ----------------------------------------
+ * In:  rdi = capability address, rsi = message info,
+ *      rdx, r8, r9, r10 = message registers 0..3.
+ * Out: rdi = badge (receive operations), rsi = message info,
+ *      rdx, r8, r9, r10 = message registers 0..3.
+ * rcx and r11 are clobbered by the SYSCALL instruction; all other registers
+ * are preserved. */
+enum sys_number {
+	SYS_CALL = 1,        /* send, then wait for the reply (invocations too) */
+	SYS_REPLY_RECV = 2,  /* reply to the caller, then receive */
+	SYS_SEND = 3,        /* blocking send; on a notification: signal */
+	SYS_NBSEND = 4,      /* send if a receiver waits, else drop */
+	SYS_RECV = 5,        /* blocking receive; on a notification: wait */
+	SYS_NBRECV = 6,      /* receive if a message is pending; on a notification: poll */
+	SYS_REPLY = 7,       /* reply to the caller */
+	SYS_YIELD = 8,       /* give up the rest of the time slice */
+	SYS_DEBUG_PUTCHAR = 9,   /* write rdi's low byte to the kernel console */
+	SYS_DEBUG_CAP_TYPE = 10, /* rdx out: cap type at address rdi, or 0 */
+	SYS_DEBUG_HALT = 11,     /* print rdi as exit code and stop the machine */
+	SYS_COUNT
+};
+
+#define ABI_MSG_REGS 4           /* message words carried in registers */
+#define ABI_MSG_MAX 120          /* message words in all */
+#define ABI_MSG_EXTRA_CAPS 4     /* capabilities transferred per message */
+
+/* Message info word: [63:14] label, [13:10] caps unwrapped,
+ * [9:7] extra caps, [6:0] length in words. */
+#define MI_LEN_BITS 7
+#define MI_CAPS_BITS 3
+#define MI_UNWRAP_BITS 4
+#define MI_LABEL_SHIFT (MI_LEN_BITS + MI_CAPS_BITS + MI_UNWRAP_BITS)
+
+static inline word_t mi_make(word_t label, word_t unwrapped, word_t caps, word_t len)
+{
+	return (label << MI_LABEL_SHIFT) |
+	       ((unwrapped & 0xf) << (MI_LEN_BITS + MI_CAPS_BITS)) |
+	       ((caps & 0x7) << MI_LEN_BITS) | (len & 0x7f);
+}
+static inline word_t mi_label(word_t mi) { return mi >> MI_LABEL_SHIFT; }
+static inline word_t mi_unwrapped(word_t mi) { return (mi >> (MI_LEN_BITS + MI_CAPS_BITS)) & 0xf; }
+static inline word_t mi_caps(word_t mi) { return (mi >> MI_LEN_BITS) & 0x7; }
+static inline word_t mi_len(word_t mi) { return mi & 0x7f; }
+
+/* The IPC buffer: one per thread, registered with TCB_CONFIGURE; it must
+ * lie inside one mapped, writable frame and be aligned to 1024 bytes. */
+struct ipc_buffer {
+	word_t msg[ABI_MSG_MAX];          /* msg[0..3] travel in registers */
+	word_t caps[ABI_MSG_EXTRA_CAPS];  /* send: cptrs; receive: badges of unwrapped caps */
+	word_t recv_cnode;                /* where a received capability goes: */
+	word_t recv_index;                /*   CNode (resolved at depth 64), */
+	word_t recv_depth;                /*   then index at depth */
+	word_t user_data;                 /* free for the thread's own use */
+	word_t pad[128 - ABI_MSG_MAX - ABI_MSG_EXTRA_CAPS - 4];
+};
+#define ABI_IPC_BUFFER_SIZE 1024
+
+/* ---- Errors (label of an invocation's reply) ------------------------------ */
+typedef enum abi_error {
+	E_OK = 0,
+	E_INVALID_ARGUMENT = 1,  /* mr0 of the reply: index of the bad argument */
+	E_INVALID_CAPABILITY = 2,/* mr0: index of the bad capability (0 = invoked cap, 1.. = extra caps) */
+	E_ILLEGAL_OPERATION = 3, /* this object does not do that */
+	E_RANGE = 4,             /* mr0, mr1: the allowed minimum and maximum */
+	E_ALIGNMENT = 5,
+	E_FAILED_LOOKUP = 6,     /* mr0: 1 if the source lookup failed, else 0; mr1: lookup failure kind */
+	E_TRUNCATED_MESSAGE = 7, /* too few arguments or capabilities */
+	E_DELETE_FIRST = 8,      /* destination slot is not empty */
+	E_REVOKE_FIRST = 9,      /* the capability has derived children */
+	E_NOT_ENOUGH_MEMORY = 10,/* mr0: bytes available */
+	E_NO_RIGHTS = 11,        /* the capability lacks a needed right */
+	E_MAPPED = 12,           /* already mapped elsewhere / slot occupied in the page table */
+	E_NOT_MAPPED = 13,       /* a needed paging structure is missing; mr0: its level */
+	E_DELETED = 14,          /* the object waited on was destroyed */
+	E_NO_REPLY = 15,         /* no caller to reply to */
+	E_BUSY = 16,             /* the IRQ or resource is already in use */
+	E_COUNT
+} abi_error_t;
+
+/* Lookup failure kinds (mr1 of E_FAILED_LOOKUP). */
+enum lookup_fault {
+	LF_NONE = 0,
+	LF_INVALID_ROOT = 1,     /* root is not a CNode */
+	LF_MISSING_CAP = 2,      /* resolved to an empty slot */
+	LF_DEPTH_MISMATCH = 3,   /* bits left over, or too few */
+	LF_GUARD_MISMATCH = 4,
+};
+
+/* ---- Object and capability types ------------------------------------------ */
+enum obj_type {
+	OBJ_NULL = 0,
+	OBJ_UNTYPED = 1,
+	OBJ_TCB = 2,
+	OBJ_ENDPOINT = 3,
+	OBJ_NOTIFICATION = 4,
+	OBJ_CNODE = 5,
+	OBJ_PML4 = 6,
+	OBJ_PDPT = 7,
+	OBJ_PD = 8,
+	OBJ_PT = 9,
+	OBJ_FRAME_4K = 10,
+	OBJ_FRAME_2M = 11,
+	OBJ_RETYPABLE_COUNT,
+	/* capability types that name no retypable object */
+	CAP_IRQ_CONTROL = 16,
+	CAP_IRQ_HANDLER = 17,
+	CAP_IOPORT_CONTROL = 18,
+	CAP_IOPORT = 19,
+	CAP_REPLY = 20,
+};
+
+/* Object sizes (log2 bytes). CNode: slot bits + radix. Untyped: the size argument. */
+#define OBJ_TCB_BITS 11
+#define OBJ_ENDPOINT_BITS 5
+#define OBJ_NOTIFICATION_BITS 6
+#define OBJ_CNODE_SLOT_BITS 6
+#define OBJ_PAGE_BITS 12
+#define OBJ_LARGE_PAGE_BITS 21
+#define OBJ_UNTYPED_MIN_BITS 4
+#define OBJ_UNTYPED_MAX_BITS 47
+#define OBJ_CNODE_MAX_RADIX 20
+
+/* Capability rights. */
+#define RIGHT_READ (1u << 0)
+#define RIGHT_WRITE (1u << 1)
+#define RIGHT_GRANT (1u << 2)
+#define RIGHT_GRANT_REPLY (1u << 3)
+#define RIGHTS_ALL 0xfu
+
+/* Badges are 62 bits; 0 means unbadged. */
+#define ABI_BADGE_BITS 62
+
+/* ---- Invocation labels ------------------------------------------------------
+ * Argument lists give message registers in order; "cap N" is extra cap N.
+ * A "slot" is a (root CNode cap, index, depth) triple: the root is either the
+ * invoked CNode or an extra cap, index is resolved to depth bits. */
+enum inv_label {
+	INV_INVALID = 0,
+	/* Untyped: type, size_bits, node_index, node_depth, node_offset, count;
+	 * cap 0 = root CNode. Objects go to slots node_offset.. of the CNode
+	 * found at (root, node_index, node_depth); depth 0 means the root itself. */
+	UNTYPED_RETYPE = 1,
+
+	/* CNode (the invoked cap is the root for the destination/target slot) */
+	CNODE_REVOKE = 10,        /* index, depth */
+	CNODE_DELETE = 11,        /* index, depth */
+	CNODE_CANCEL_BADGED_SENDS = 12, /* index, depth */
+	CNODE_COPY = 13,          /* dest_index, dest_depth, src_index, src_depth, rights; cap 0 = src root */
+	CNODE_MINT = 14,          /* dest_index, dest_depth, src_index, src_depth, rights, badge; cap 0 = src root */
+	CNODE_MOVE = 15,          /* dest_index, dest_depth, src_index, src_depth; cap 0 = src root */
+	CNODE_MUTATE = 16,        /* dest_index, dest_depth, src_index, src_depth, badge; cap 0 = src root */
+	CNODE_ROTATE = 17,        /* dest_index, dest_depth, dest_badge, pivot_index, pivot_depth, pivot_badge,
+	                             src_index, src_depth; cap 0 = pivot root, cap 1 = src root.
+	                             src -> pivot (pivot_badge), pivot -> dest (dest_badge) */
+	CNODE_SAVE_CALLER = 18,   /* index, depth: store the reply capability there */
+
+	/* TCB */
+	TCB_CONFIGURE = 30,       /* cspace_guard, ipc_buffer_vaddr; caps 0..3 = fault ep, cspace root,
+	                             vspace root, ipc buffer frame (a null cap clears the slot) */
+	TCB_SET_PRIORITY = 31,    /* priority; cap 0 = authority TCB (its MCP bounds) */
+	TCB_SET_MCP = 32,         /* mcp; cap 0 = authority TCB */
+	TCB_READ_REGISTERS = 33,  /* suspend_source, count -> registers in msg */
+	TCB_WRITE_REGISTERS = 34, /* resume_target, count, registers... */
+	TCB_SUSPEND = 35,
+	TCB_RESUME = 36,
+	TCB_BIND_NOTIFICATION = 37, /* cap 0 = notification */
+	TCB_UNBIND_NOTIFICATION = 38,
+	TCB_SET_AFFINITY = 39,    /* cpu */
+	TCB_SET_TLS_BASE = 40,    /* fs base */
+	TCB_SET_FAULT_EP = 41,    /* cap 0 = endpoint (or null to clear) */
+
+	/* Paging structures: cap 0 = the PML4 (VSpace) to map into */
+	PDPT_MAP = 50,            /* vaddr */
+	PDPT_UNMAP = 51,
+	PD_MAP = 52,              /* vaddr */
+	PD_UNMAP = 53,
+	PT_MAP = 54,              /* vaddr */
+	PT_UNMAP = 55,
+	FRAME_MAP = 56,           /* vaddr, rights, attributes; same vaddr and vspace again: remap */
+	FRAME_UNMAP = 57,
+	FRAME_GET_ADDRESS = 58,   /* -> mr0 = physical address */
+
+	/* IRQ control: the new handler goes to the slot (cap 0 root, index, depth) */
+	IRQ_CONTROL_GET_IOAPIC = 70, /* index, depth, gsi, level_triggered, active_low; cap 0 = root */
+	IRQ_CONTROL_GET_MSI = 71,    /* index, depth, msi_number; cap 0 = root -> mr0 addr, mr1 data */
+	IRQ_HANDLER_SET_NOTIFICATION = 72, /* cap 0 = notification (badged), or none to clear */
+	IRQ_HANDLER_ACK = 73,
+	IRQ_HANDLER_CLEAR = 74,
+
+	/* I/O ports */
+	IOPORT_CONTROL_ISSUE = 80,   /* first, last, index, depth; cap 0 = root */
+	IOPORT_IN8 = 81, IOPORT_IN16 = 82, IOPORT_IN32 = 83,        /* port -> mr0 */
+	IOPORT_OUT8 = 84, IOPORT_OUT16 = 85, IOPORT_OUT32 = 86,     /* port, value */
+};
+
+/* Frame map attributes. */
+#define MAP_EXECUTE (1u << 0)     /* default is no-execute */
+#define MAP_UNCACHED (1u << 1)
+#define MAP_WRITE_COMBINING (1u << 2)
+
+/* Highest user virtual address + 1 (canonical lower half). */
+#define ABI_USER_TOP 0x0000800000000000ull
+
+/* Registers for TCB_READ/WRITE_REGISTERS, in this order. */
+enum tcb_reg {
+	REG_RIP, REG_RSP, REG_RFLAGS, REG_RAX, REG_RBX, REG_RCX, REG_RDX, REG_RSI,
+	REG_RDI, REG_RBP, REG_R8, REG_R9, REG_R10, REG_R11, REG_R12, REG_R13,
+	REG_R14, REG_R15, REG_FS_BASE, REG_GS_BASE, REG_COUNT
+};
+
+#define ABI_PRIO_MAX 255
+#define ABI_MAX_CPUS 16
+
+/* ---- Faults, delivered as a Call to the fault endpoint ---------------------
+ * The badge is that of the fault endpoint capability. Reply with any message
+ * to resume the thread (the faulting instruction is retried); reply with
+ * label 1 and REG_COUNT words to also set its registers. */
+enum fault_label {
+	FAULT_NONE = 0,
+	FAULT_PAGE = 1,        /* msg: rip, address, error code (bit0 present, bit1 write, bit2 user, bit4 fetch) */
+	FAULT_EXCEPTION = 2,   /* msg: rip, vector, error code, rsp */
+	FAULT_UNKNOWN_SYSCALL = 3, /* msg: rip, rax, rsp */
+	FAULT_CAP = 4,         /* msg: rip, cptr, lookup fault kind; a Send/Recv on an invalid cap */
+};
+#define FAULT_REPLY_SET_REGS 1
+
+/* ---- Boot info: a page mapped read-only into the root task ---------------
+ * Its address is passed in rdi at the root task's entry. */
+#define BOOTINFO_MAGIC 0x415247494c424f4full /* "ARGILBOO" */
+#define BOOTINFO_MAX_UNTYPED 128
+#define BOOTINFO_MAX_MODULES 16
+
+/* Fixed slots in the root CNode. */
+enum init_cap {
+	INIT_NULL = 0,
+	INIT_TCB = 1,
+	INIT_CNODE = 2,
+	INIT_VSPACE = 3,
+	INIT_IRQ_CONTROL = 4,
+	INIT_IOPORT_CONTROL = 5,
+	INIT_BOOTINFO_FRAME = 6,
+	INIT_IPC_BUFFER = 7,
+	INIT_FIRST_FREE_FIXED = 8,
+};
+
+struct slot_range { word_t start, end; }; /* [start, end) */
+
+struct bootinfo_untyped {
+	word_t paddr;
+	uint8_t size_bits;
+	uint8_t is_device;
+	uint8_t pad[6];
+};
+
+struct bootinfo_module {
+	word_t paddr;
+	word_t size;          /* bytes */
+	struct slot_range frames;  /* 4 KiB frame caps covering it, in order */
+	char name[64];        /* the module's command line */
+};
+
+struct bootinfo {
+	word_t magic;
+	word_t num_cpus;
+	word_t cnode_radix;           /* root CNode: cptrs resolve at depth 64 */
+	word_t ipc_buffer;            /* vaddr of the root task's IPC buffer */
+	word_t tsc_per_ms;            /* calibrated TSC rate */
+	word_t total_ram;             /* bytes of usable RAM found */
+	word_t kernel_reserved;       /* bytes the kernel kept for itself */
+	struct slot_range empty;      /* free slots in the root CNode */
+	struct slot_range untyped;    /* one untyped cap per untyped_list entry */
+	word_t num_untyped;
+	word_t num_modules;
+	struct bootinfo_untyped untyped_list[BOOTINFO_MAX_UNTYPED];
+	struct bootinfo_module modules[BOOTINFO_MAX_MODULES];
+};
+
+/* Root task virtual layout. */
+#define ROOT_BOOTINFO_VADDR   0x00007f0000000000ull
+#define ROOT_IPC_BUFFER_VADDR 0x00007f0000001000ull
+#define ROOT_STACK_TOP        0x00007f0000100000ull
+#define ROOT_STACK_SIZE       0x40000ull
+
+#endif

@@ -1,0 +1,85 @@
+/*
+ * x86_64 CPU primitives the portable kernel may use: port I/O, MSRs, TSC,
+ * interrupt flag, the user register context saved on kernel entry.
+ */
+#ifndef ARCH_CPU_H
+#define ARCH_CPU_H
+
+#include <stdint.h>
+#include <stdbool.h>
+
+/* Register context of a user thread, saved by the entry code into the
+ * thread's TCB. The order is fixed by entry.S (pushes from the top down). */
+struct user_context {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss;   /* interrupt frame, CPU-pushed */
+};
+#define CTX_SIZE (22 * 8)
+
+#define GDT_KCODE 0x08
+#define GDT_KDATA 0x10
+#define GDT_UDATA 0x1b   /* 0x18 | 3 */
+#define GDT_UCODE 0x23   /* 0x20 | 3 */
+#define GDT_TSS   0x28
+
+#define RFLAGS_IF (1ull << 9)
+#define RFLAGS_USER_MASK 0x0cd5ull   /* CF PF AF ZF SF TF DF OF settable by users */
+
+#define MSR_EFER 0xc0000080
+#define MSR_STAR 0xc0000081
+#define MSR_LSTAR 0xc0000082
+#define MSR_FMASK 0xc0000084
+#define MSR_FS_BASE 0xc0000100
+#define MSR_GS_BASE 0xc0000101
+#define MSR_KERNEL_GS_BASE 0xc0000102
+#define MSR_PAT 0x277
+
+static inline void outb(uint16_t p, uint8_t v) { __asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(p)); }
+static inline void outw(uint16_t p, uint16_t v) { __asm__ volatile("outw %0, %1" :: "a"(v), "Nd"(p)); }
+static inline void outl(uint16_t p, uint32_t v) { __asm__ volatile("outl %0, %1" :: "a"(v), "Nd"(p)); }
+static inline uint8_t inb(uint16_t p) { uint8_t v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(p)); return v; }
+static inline uint16_t inw(uint16_t p) { uint16_t v; __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(p)); return v; }
+static inline uint32_t inl(uint16_t p) { uint32_t v; __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(p)); return v; }
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((uint64_t)hi << 32) | lo;
+}
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr" :: "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+static inline void cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
+static inline void cli(void) { __asm__ volatile("cli" ::: "memory"); }
+static inline void sti(void) { __asm__ volatile("sti" ::: "memory"); }
+static inline void halt(void) { __asm__ volatile("hlt" ::: "memory"); }
+static inline uint64_t read_cr2(void) { uint64_t v; __asm__ volatile("mov %%cr2, %0" : "=r"(v)); return v; }
+static inline uint64_t read_cr3(void) { uint64_t v; __asm__ volatile("mov %%cr3, %0" : "=r"(v)); return v; }
+static inline void write_cr3(uint64_t v) { __asm__ volatile("mov %0, %%cr3" :: "r"(v) : "memory"); }
+static inline void invlpg(uint64_t va) { __asm__ volatile("invlpg (%0)" :: "r"(va) : "memory"); }
+
+static inline bool is_canonical_user(uint64_t va) { return va < 0x0000800000000000ull; }
+
+/* cpu.c */
+void cpu_init(unsigned cpu);            /* GDT, TSS, IDT, syscall MSRs, PAT, FPU */
+void cpu_set_kernel_stack(uint64_t top);/* TSS rsp0 */
+void fpu_save(void *area);
+void fpu_restore(const void *area);
+void fpu_init_state(void *area);
+
+/* entry.S */
+void restore_user_iret(struct user_context *ctx) __attribute__((noreturn));
+void restore_user_sysret(struct user_context *ctx) __attribute__((noreturn));
+void switch_to_kstack(void (*fn)(void), uint64_t stack_top) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,314 @@
+/*
+ * x86_64 address spaces. A PML4 object gets an ASID at retype so that frame
+ * and table caps can name the space they are mapped in without a pointer
+ * that could dangle; unmapping through a stale ASID finds nothing and only
+ * clears the cap. Decoders check everything before they touch a table.
+ */
+#include <types.h>
+#include <kprintf.h>
+#include <cap.h>
+#include <inv.h>
+#include <vspace.h>
+#include <smp.h>
+#include <arch/mm.h>
+#include <arch/cpu.h>
+#include <arch/pcpu.h>
+
+struct asid_entry asid_table[ASID_MAX];
+static unsigned asid_hint = 1;
+static unsigned asids_used;
+
+unsigned asid_free_count(void) { return ASID_MAX - 1 - asids_used; }
+
+unsigned asid_alloc(uint64_t *pml4)
+{
+	for (unsigned n = 0; n < ASID_MAX; n++) {
+		unsigned a = asid_hint + n;
+		if (a >= ASID_MAX)
+			a -= ASID_MAX - 1;
+		if (a != 0 && !asid_table[a].pml4) {
+			asid_table[a].pml4 = pml4;
+			asid_table[a].cpus_active = 0;
+			asid_hint = a + 1 < ASID_MAX ? a + 1 : 1;
+			asids_used++;
+			return a;
+		}
+	}
+	return 0;
+}
+
+void pml4_init(uint64_t *pml4)
+{
+	for (int i = 256; i < 512; i++)
+		pml4[i] = kernel_pml4[i];
+}
+
+void vspace_activate(uint64_t cr3, unsigned asid)
+{
+	struct pcpu *p = this_cpu();
+	if (p->cr3 == cr3)
+		return;
+	if (p->asid)
+		asid_table[p->asid].cpus_active &= ~(1u << p->index);
+	if (asid)
+		asid_table[asid].cpus_active |= 1u << p->index;
+	p->asid = asid;
+	p->cr3 = cr3;
+	write_cr3(cr3);
+}
+
+void pml4_finalise(unsigned asid)
+{
+	struct asid_entry *e = &asid_table[asid];
+	uint64_t pa = virt_to_phys(e->pml4);
+	struct pcpu *me = this_cpu();
+	for (unsigned c = 0; c < num_cpus; c++) {
+		if (!(e->cpus_active & (1u << c)))
+			continue;
+		if (c == me->index) {
+			me->cr3 = boot_pml4_paddr;
+			me->asid = 0;
+			write_cr3(boot_pml4_paddr);
+		} else {
+			remote_request(c, REMOTE_RELOAD_CR3, pa, true);
+		}
+	}
+	e->pml4 = NULL;
+	e->cpus_active = 0;
+	asids_used--;
+}
+
+void tlb_shootdown(unsigned asid, uint64_t vaddr)
+{
+	struct asid_entry *e = &asid_table[asid];
+	struct pcpu *me = this_cpu();
+	for (unsigned c = 0; c < num_cpus; c++) {
+		if (!(e->cpus_active & (1u << c)))
+			continue;
+		if (c == me->index) {
+			if (vaddr == ~0ull)
+				write_cr3(read_cr3());
+			else
+				invlpg(vaddr);
+		} else {
+			remote_request(c, REMOTE_FLUSH_TLB, 0, true);
+		}
+	}
+}
+
+/* Walk to the table at 'level' (4 = PML4 ... 1 = PT) that holds vaddr's
+ * entry; returns NULL and the missing level if an upper entry is absent. */
+static uint64_t *walk(uint64_t *pml4, uint64_t vaddr, int level, int *missing)
+{
+	uint64_t *t = pml4;
+	for (int l = 4; l > level; l--) {
+		uint64_t e = t[pt_index(vaddr, l)];
+		if (!(e & PTE_P) || (e & PTE_PS)) {
+			*missing = l - 1;
+			return NULL;
+		}
+		t = phys_to_virt(pte_addr(e));
+	}
+	return t;
+}
+
+static int table_level(unsigned type)
+{
+	switch (type) {
+	case OBJ_PDPT: return 3;
+	case OBJ_PD: return 2;
+	case OBJ_PT: return 1;
+	default: return 0;
+	}
+}
+
+/* Remove the mapping a frame or table cap records, if it is still there. */
+void vspace_unmap_cap(struct cap *c)
+{
+	unsigned type = cap_type(c);
+	if (!cap_mapped(c))
+		return;
+	unsigned asid = cap_asid(c);
+	uint64_t va = cap_mapped_vaddr(c);
+	uint64_t *pml4 = asid < ASID_MAX ? asid_table[asid].pml4 : NULL;
+	cap_set_mapping(c, 0, 0, false);
+	if (!pml4)
+		return;
+	int missing, level;
+	uint64_t target;
+	if (type == OBJ_FRAME_4K || type == OBJ_FRAME_2M) {
+		level = type == OBJ_FRAME_4K ? 1 : 2;
+		target = cap_paddr(c);
+	} else {
+		level = table_level(type) + 1;
+		target = virt_to_phys(cap_ptr(c));
+	}
+	uint64_t *t = walk(pml4, va, level, &missing);
+	if (!t)
+		return;
+	uint64_t *e = &t[pt_index(va, level)];
+	if (!(*e & PTE_P))
+		return;
+	bool leaf_ps = (*e & PTE_PS) && level > 1;
+	bool is_frame = type == OBJ_FRAME_4K || type == OBJ_FRAME_2M;
+	if (is_frame != (level == 1 || leaf_ps))
+		return;
+	uint64_t addr = leaf_ps ? (*e & PTE_ADDR_MASK_2M) : pte_addr(*e);
+	if (addr != target)
+		return;
+	*e = 0;
+	tlb_shootdown(asid, is_frame ? va : ~0ull);
+}
+
+static uint64_t leaf_flags(unsigned rights, unsigned attrs, bool large)
+{
+	uint64_t f = PTE_P | PTE_U;
+	if (rights & RIGHT_WRITE)
+		f |= PTE_W;
+	if (!(attrs & MAP_EXECUTE))
+		f |= PTE_NX;
+	if (attrs & MAP_UNCACHED)
+		f |= PTE_PCD | PTE_PWT;          /* PAT 3: UC */
+	else if (attrs & MAP_WRITE_COMBINING)
+		f |= PTE_PWT;                    /* PAT 1: WC */
+	if (large)
+		f |= PTE_PS;
+	return f;
+}
+
+/* Look up the PML4 given as extra cap 0. */
+static abi_error_t get_vspace(struct inv *iv, uint64_t **pml4, unsigned *asid)
+{
+	if (iv->ncaps < 1 || !iv->caps[0])
+		return inv_err(iv, E_TRUNCATED_MESSAGE, 0, 0);
+	struct cap *v = &iv->caps[0]->cap;
+	if (cap_type(v) != OBJ_PML4)
+		return inv_err(iv, E_INVALID_CAPABILITY, 1, 0);
+	*asid = cap_asid(v);
+	*pml4 = cap_ptr(v);
+	if (*asid == 0 || *asid >= ASID_MAX || asid_table[*asid].pml4 != *pml4)
+		return inv_err(iv, E_INVALID_CAPABILITY, 1, 0);
+	return E_OK;
+}
+
+static abi_error_t decode_table(struct inv *iv, int level)
+{
+	struct cap *c = iv->cap;
+	uint64_t *pml4;
+	unsigned asid;
+	abi_error_t e;
+
+	if (iv->label == PDPT_UNMAP || iv->label == PD_UNMAP || iv->label == PT_UNMAP) {
+		vspace_unmap_cap(c);
+		return E_OK;
+	}
+	if (iv->len < 1)
+		return inv_err(iv, E_TRUNCATED_MESSAGE, 0, 0);
+	if ((e = get_vspace(iv, &pml4, &asid)) != E_OK)
+		return e;
+	uint64_t va = inv_arg(iv, 0);
+	if (va >= ABI_USER_TOP)
+		return inv_err(iv, E_INVALID_ARGUMENT, 0, 0);
+	uint64_t span = 1ull << (12 + 9 * level);   /* what one such table covers */
+	va = ALIGN_DOWN(va, span);
+	if (cap_mapped(c))
+		return inv_err(iv, E_MAPPED, 0, 0);
+	int missing = 0;
+	uint64_t *t = walk(pml4, va, level + 1, &missing);
+	if (!t)
+		return inv_err(iv, E_NOT_MAPPED, missing, 0);
+	uint64_t *ent = &t[pt_index(va, level + 1)];
+	if (*ent & PTE_P)
+		return inv_err(iv, E_MAPPED, 0, 0);
+	/* invoke */
+	*ent = virt_to_phys(cap_ptr(c)) | PTE_P | PTE_W | PTE_U;
+	cap_set_mapping(c, asid, va, true);
+	return E_OK;
+}
+
+static abi_error_t decode_frame(struct inv *iv)
+{
+	struct cap *c = iv->cap;
+	bool large = cap_type(c) == OBJ_FRAME_2M;
+	uint64_t size = large ? (1ull << OBJ_LARGE_PAGE_BITS) : (1ull << OBJ_PAGE_BITS);
+	uint64_t *pml4;
+	unsigned asid;
+	abi_error_t e;
+
+	switch (iv->label) {
+	case FRAME_UNMAP:
+		vspace_unmap_cap(c);
+		return E_OK;
+	case FRAME_GET_ADDRESS:
+		inv_set_result(iv, 0, cap_paddr(c));
+		return E_OK;
+	case FRAME_MAP:
+		break;
+	default:
+		return inv_err(iv, E_ILLEGAL_OPERATION, 0, 0);
+	}
+	if (iv->len < 3)
+		return inv_err(iv, E_TRUNCATED_MESSAGE, 0, 0);
+	if ((e = get_vspace(iv, &pml4, &asid)) != E_OK)
+		return e;
+	uint64_t va = inv_arg(iv, 0), rights = inv_arg(iv, 1), attrs = inv_arg(iv, 2);
+	if (!IS_ALIGNED(va, size))
+		return inv_err(iv, E_ALIGNMENT, 0, 0);
+	if (va >= ABI_USER_TOP || va + size > ABI_USER_TOP)
+		return inv_err(iv, E_INVALID_ARGUMENT, 0, 0);
+	if (!(rights & RIGHT_READ) || (rights & ~(uint64_t)(RIGHT_READ | RIGHT_WRITE)))
+		return inv_err(iv, E_INVALID_ARGUMENT, 1, 0);
+	if ((attrs & ~(uint64_t)(MAP_EXECUTE | MAP_UNCACHED | MAP_WRITE_COMBINING)) ||
+	    ((attrs & MAP_UNCACHED) && (attrs & MAP_WRITE_COMBINING)))
+		return inv_err(iv, E_INVALID_ARGUMENT, 2, 0);
+	unsigned eff = rights & cap_rights(c);
+	if (!(eff & RIGHT_READ))
+		return inv_err(iv, E_NO_RIGHTS, 0, 0);
+	bool remap = false;
+	if (cap_mapped(c)) {
+		if (cap_asid(c) != asid || cap_mapped_vaddr(c) != va)
+			return inv_err(iv, E_MAPPED, 0, 0);
+		remap = true;
+	}
+	int level = large ? 2 : 1, missing = 0;
+	uint64_t *t = walk(pml4, va, level, &missing);
+	if (!t)
+		return inv_err(iv, E_NOT_MAPPED, missing, 0);
+	uint64_t *ent = &t[pt_index(va, level)];
+	if (remap) {
+		uint64_t addr = large ? (*ent & PTE_ADDR_MASK_2M) : pte_addr(*ent);
+		if (!(*ent & PTE_P) || addr != cap_paddr(c))
+			remap = false;   /* the old mapping is gone: map afresh */
+	}
+	if (!remap && (*ent & PTE_P))
+		return inv_err(iv, E_MAPPED, 0, 0);
+	/* invoke */
+	*ent = cap_paddr(c) | leaf_flags(eff, attrs, large);
+	cap_set_mapping(c, asid, va, true);
+	if (remap)
+		tlb_shootdown(asid, va);
+	return E_OK;
+}
+
+abi_error_t decode_paging(struct inv *iv)
+{
+	unsigned type = cap_type(iv->cap);
+	switch (type) {
+	case OBJ_PDPT:
+		if (iv->label != PDPT_MAP && iv->label != PDPT_UNMAP)
+			break;
+		return decode_table(iv, 3);
+	case OBJ_PD:
+		if (iv->label != PD_MAP && iv->label != PD_UNMAP)
+			break;
+		return decode_table(iv, 2);
+	case OBJ_PT:
+		if (iv->label != PT_MAP && iv->label != PT_UNMAP)
+			break;
+		return decode_table(iv, 1);
+	case OBJ_FRAME_4K:
+	case OBJ_FRAME_2M:
+		return decode_frame(iv);
+	}
+	return inv_err(iv, E_ILLEGAL_OPERATION, 0, 0);
+}

@@ -1,0 +1,83 @@
+/*
+ * Capabilities and capability table entries (CTEs).
+ * A cap is four words; its layout per type is defined here once, with named
+ * accessors. A CTE is a cap plus its place in the derivation tree (the MDB):
+ * a doubly linked list in pre-order, each node carrying its depth, so the
+ * descendants of a node are the nodes after it with greater depth.
+ */
+#ifndef CAP_H
+#define CAP_H
+
+#include <types.h>
+
+/* Cap types beyond enum obj_type (kernel internal). */
+#define CAP_ZOMBIE 30          /* an object being finalised (never visible) */
+
+struct cap {
+	uint64_t w[4];
+};
+
+/* w[0]: [4:0] type, [8:5] rights, [15:9] unused, [23:16] size/radix,
+ *       [30:24] guard size, [31] device, [47:32] asid (mapped objects),
+ *       [48] mapped
+ * w[1]: object pointer or physical address (per type)
+ * w[2]: badge / guard / free index / mapped vaddr / port first
+ * w[3]: per type (zombie: parent chain; ioport: last) */
+static inline unsigned cap_type(const struct cap *c) { return c->w[0] & 0x1f; }
+static inline unsigned cap_rights(const struct cap *c) { return (c->w[0] >> 5) & 0xf; }
+static inline void cap_set_rights(struct cap *c, unsigned r) { c->w[0] = (c->w[0] & ~(0xfull << 5)) | ((uint64_t)(r & 0xf) << 5); }
+static inline unsigned cap_bits(const struct cap *c) { return (c->w[0] >> 16) & 0xff; }
+static inline void cap_set_bits(struct cap *c, unsigned b) { c->w[0] = (c->w[0] & ~(0xffull << 16)) | ((uint64_t)b << 16); }
+static inline unsigned cap_guard_size(const struct cap *c) { return (c->w[0] >> 24) & 0x7f; }
+static inline void cap_set_guard_size(struct cap *c, unsigned g) { c->w[0] = (c->w[0] & ~(0x7full << 24)) | ((uint64_t)(g & 0x7f) << 24); }
+static inline bool cap_is_device(const struct cap *c) { return (c->w[0] >> 31) & 1; }
+static inline unsigned cap_asid(const struct cap *c) { return (c->w[0] >> 32) & 0xffff; }
+static inline bool cap_mapped(const struct cap *c) { return (c->w[0] >> 48) & 1; }
+static inline void cap_set_mapping(struct cap *c, unsigned asid, uint64_t vaddr, bool mapped)
+{
+	c->w[0] = (c->w[0] & ~(0x1ffffull << 32)) | ((uint64_t)asid << 32) | ((uint64_t)mapped << 48);
+	c->w[2] = vaddr;
+}
+static inline uint64_t cap_mapped_vaddr(const struct cap *c) { return c->w[2]; }
+static inline void *cap_ptr(const struct cap *c) { return (void *)c->w[1]; }
+static inline uint64_t cap_paddr(const struct cap *c) { return c->w[1]; }
+static inline uint64_t cap_badge(const struct cap *c) { return c->w[2]; }
+static inline uint64_t cap_guard(const struct cap *c) { return c->w[2]; }
+static inline uint64_t cap_ut_free(const struct cap *c) { return c->w[2]; }
+
+static inline struct cap cap_make(unsigned type, unsigned rights, uint64_t w1, uint64_t w2)
+{
+	struct cap c = { { type | ((uint64_t)(rights & 0xf) << 5), w1, w2, 0 } };
+	return c;
+}
+static inline struct cap cap_null(void) { struct cap c = { { 0, 0, 0, 0 } }; return c; }
+static inline bool cap_is_null(const struct cap *c) { return cap_type(c) == OBJ_NULL; }
+
+struct cte {
+	struct cap cap;
+	struct cte *prev, *next;   /* derivation list */
+	uint32_t depth;
+	uint32_t flags;
+	uint64_t spare;
+};
+#define CTE_SENTINEL 1u
+_Static_assert(sizeof(struct cte) == 64, "CTE must be 2^OBJ_CNODE_SLOT_BITS bytes");
+
+/* Object identity for 'is this the last cap to it' and 'same object'. */
+bool cap_same_object(const struct cap *a, const struct cap *b);
+
+/* Derivation list. */
+void mdb_insert_after(struct cte *parent, struct cte *child, bool as_child);
+void mdb_remove(struct cte *c);
+void mdb_replace(struct cte *from, struct cte *to);  /* move node identity */
+bool mdb_has_children(const struct cte *c);
+bool mdb_is_last(const struct cte *c);
+void mdb_swap(struct cte *a, struct cte *b);
+
+/* Deletion and revocation: never fail; may wake threads. */
+void cte_delete(struct cte *c);
+void cte_revoke(struct cte *c);
+void cte_insert_child(struct cte *parent, struct cte *dest, struct cap cap);
+void cte_move(struct cte *dest, struct cte *src, struct cap newcap);
+
+#endif

@@ -1,0 +1,26 @@
+/* Address spaces: PML4s with ASIDs, paging structures and frames. */
+#ifndef VSPACE_H
+#define VSPACE_H
+
+#include <cap.h>
+
+#define ASID_MAX 16384
+
+struct asid_entry {
+	uint64_t *pml4;          /* kernel pointer or NULL */
+	uint32_t cpus_active;    /* CPUs with this PML4 loaded */
+};
+extern struct asid_entry asid_table[ASID_MAX];
+
+unsigned asid_alloc(uint64_t *pml4);      /* 0 if none free */
+unsigned asid_free_count(void);
+void pml4_init(uint64_t *pml4);          /* copy the kernel half */
+void pml4_finalise(unsigned asid);
+void vspace_unmap_cap(struct cap *c);     /* frame or table cap being deleted */
+void tlb_shootdown(unsigned asid, uint64_t vaddr);
+void vspace_activate(uint64_t cr3, unsigned asid);
+
+struct inv;
+abi_error_t decode_paging(struct inv *iv);
+
+#endif

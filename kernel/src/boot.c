@@ -1,0 +1,379 @@
+/*
+ * Boot: read the multiboot2 information, carve the root task's objects
+ * from free RAM with a simple allocator, load the root task's ELF image
+ * from the first module, and hand everything else to it as capabilities:
+ * the other modules as frames, all remaining RAM and the device address
+ * space as untyped memory. Trusts the boot loader's data only as far as it
+ * checks it.
+ */
+#include <types.h>
+#include <kprintf.h>
+#include <boot.h>
+#include <cap.h>
+#include <tcb.h>
+#include <sched.h>
+#include <vspace.h>
+#include <arch/mm.h>
+#include <arch/pcpu.h>
+#include <arch/platform.h>
+
+struct boot_state boot;
+
+extern uint8_t kernel_image_start[], kernel_image_end[];
+
+/* ---- multiboot2 --------------------------------------------------------- */
+
+static void region_add(struct region *r, unsigned *n, uint64_t s, uint64_t e)
+{
+	if (e <= s)
+		return;
+	if (*n >= MAX_REGIONS) {
+		kprintf("boot: too many memory regions, ignoring %lx-%lx\n", s, e);
+		return;
+	}
+	r[*n].start = s;
+	r[*n].end = e;
+	(*n)++;
+}
+
+/* Remove [s, e) from a region list. */
+static void region_cut(struct region *r, unsigned *n, uint64_t s, uint64_t e)
+{
+	for (unsigned i = 0; i < *n; i++) {
+		uint64_t rs = r[i].start, re = r[i].end;
+		if (e <= rs || s >= re)
+			continue;
+		if (s > rs && e < re) {
+			r[i].end = s;
+			region_add(r, n, e, re);
+		} else if (s <= rs && e >= re) {
+			r[i] = r[--(*n)];
+			i--;
+		} else if (s <= rs) {
+			r[i].start = e;
+		} else {
+			r[i].end = s;
+		}
+	}
+}
+
+void multiboot_parse(uint64_t info_paddr)
+{
+	/* the boot tables identity map the first GiB; GRUB keeps info there */
+	uint8_t *info = (uint8_t *)info_paddr;
+	uint32_t total = *(uint32_t *)info;
+	if (info_paddr + total > (1ull << 30))
+		panic("multiboot info above 1 GiB");
+	for (uint32_t off = 8; off + 8 <= total;) {
+		uint32_t type = *(uint32_t *)(info + off), size = *(uint32_t *)(info + off + 4);
+		if (type == 0 || size < 8)
+			break;
+		uint8_t *tag = info + off;
+		if (type == 6) {                       /* memory map */
+			uint32_t esize = *(uint32_t *)(tag + 8);
+			for (uint32_t p = 16; esize >= 24 && p + esize <= size; p += esize) {
+				uint64_t base = *(uint64_t *)(tag + p), len = *(uint64_t *)(tag + p + 8);
+				uint32_t mtype = *(uint32_t *)(tag + p + 16);
+				if (mtype != 1 || base + len < base)
+					continue;
+				uint64_t s = ALIGN_UP(base, 4096), e = ALIGN_DOWN(base + len, 4096);
+				if (e <= s)
+					continue;
+				region_add(boot.ram, &boot.nram, s, e);
+				boot.total_ram += e - s;
+				if (e > boot.ram_top)
+					boot.ram_top = e;
+			}
+		} else if (type == 3 && boot.nmodules < BOOTINFO_MAX_MODULES) {   /* module */
+			uint32_t ms = *(uint32_t *)(tag + 8), me = *(uint32_t *)(tag + 12);
+			const char *name = (const char *)(tag + 16);
+			unsigned m = boot.nmodules++;
+			boot.modules[m].start = ms;
+			boot.modules[m].end = me;
+			size_t l = 0;
+			while (l + 16 < size && l < 63 && name[l]) {
+				boot.module_names[m][l] = name[l];
+				l++;
+			}
+			boot.module_names[m][l] = 0;
+		} else if (type == 14 && !boot.rsdp_paddr) {    /* ACPI 1.0 RSDP copy */
+			boot.rsdp_paddr = info_paddr + off + 8;
+		} else if (type == 15) {                        /* ACPI 2.0 RSDP copy */
+			boot.rsdp_paddr = info_paddr + off + 8;
+		}
+		off += ALIGN_UP(size, 8);
+	}
+	if (!boot.nram)
+		panic("no memory map from the boot loader");
+	if (!boot.nmodules)
+		panic("no boot modules: the first module must be the root task");
+	/* free memory: RAM above 1 MiB minus the kernel and the modules */
+	for (unsigned i = 0; i < boot.nram; i++) {
+		uint64_t s = boot.ram[i].start < 0x100000 ? 0x100000 : boot.ram[i].start;
+		region_add(boot.freemem, &boot.nfree, s, boot.ram[i].end);
+	}
+	region_cut(boot.freemem, &boot.nfree, virt_to_phys(kernel_image_start), virt_to_phys(kernel_image_end));
+	for (unsigned m = 0; m < boot.nmodules; m++)
+		region_cut(boot.freemem, &boot.nfree, ALIGN_DOWN(boot.modules[m].start, 4096),
+			   ALIGN_UP(boot.modules[m].end, 4096));
+	/* keep the multiboot info until ACPI is parsed: it holds the RSDP copy */
+	region_cut(boot.freemem, &boot.nfree, ALIGN_DOWN(info_paddr, 4096), ALIGN_UP(info_paddr + total, 4096));
+}
+
+/* Allocate from the top of the largest free region. */
+uint64_t boot_alloc(uint64_t size, uint64_t align)
+{
+	int best = -1;
+	for (unsigned i = 0; i < boot.nfree; i++) {
+		struct region *r = &boot.freemem[i];
+		if (r->end > DIRECT_MAP_MAX)
+			continue;
+		uint64_t a = ALIGN_DOWN(r->end - size, align);
+		if (r->end < size || a < r->start)
+			continue;
+		if (best < 0 || (r->end - r->start) > (boot.freemem[best].end - boot.freemem[best].start))
+			best = (int)i;
+	}
+	if (best < 0)
+		panic("boot: out of memory allocating %lu bytes", size);
+	struct region *r = &boot.freemem[best];
+	uint64_t a = ALIGN_DOWN(r->end - size, align);
+	uint64_t tail = r->end;
+	r->end = a;
+	if (a + size < tail)
+		region_add(boot.freemem, &boot.nfree, a + size, tail);
+	memset(phys_to_virt(a), 0, size);
+	return a;
+}
+
+/* ---- the root task ------------------------------------------------------ */
+
+static uint64_t *root_pml4;
+static struct cte *root_cnode;
+static unsigned root_radix;
+static uint64_t next_slot;
+
+static uint64_t *table_get(uint64_t *t, unsigned idx)
+{
+	if (!(t[idx] & PTE_P))
+		t[idx] = boot_alloc(4096, 4096) | PTE_P | PTE_W | PTE_U;
+	return phys_to_virt(pte_addr(t[idx]));
+}
+
+static uint64_t *pte_for(uint64_t va)
+{
+	uint64_t *pdpt = table_get(root_pml4, pt_index(va, 4));
+	uint64_t *pd = table_get(pdpt, pt_index(va, 3));
+	uint64_t *pt = table_get(pd, pt_index(va, 2));
+	return &pt[pt_index(va, 1)];
+}
+
+static void map_page(uint64_t va, uint64_t pa, bool write, bool exec)
+{
+	*pte_for(va) = pa | PTE_P | PTE_U | (write ? PTE_W : 0) | (exec ? 0 : PTE_NX);
+}
+
+static struct cte *new_slot(void)
+{
+	if (next_slot >= (1ull << root_radix))
+		panic("boot: root CNode full");
+	return &root_cnode[next_slot++];
+}
+
+struct elf64_ehdr {
+	uint8_t ident[16];
+	uint16_t type, machine;
+	uint32_t version;
+	uint64_t entry, phoff, shoff;
+	uint32_t flags;
+	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
+};
+struct elf64_phdr {
+	uint32_t type, flags;
+	uint64_t offset, vaddr, paddr, filesz, memsz, align;
+};
+
+static uint64_t load_elf(uint64_t pa, uint64_t size)
+{
+	const uint8_t *img = phys_to_virt(pa);
+	const struct elf64_ehdr *eh = (const void *)img;
+	if (size < sizeof(*eh) || memcmp(eh->ident, "\x7f" "ELF", 4) || eh->ident[4] != 2 ||
+	    eh->machine != 62 || eh->phentsize != sizeof(struct elf64_phdr) ||
+	    eh->phoff > size || eh->phnum * sizeof(struct elf64_phdr) > size - eh->phoff)
+		panic("root task: not a valid x86_64 ELF64 executable");
+	const struct elf64_phdr *ph = (const void *)(img + eh->phoff);
+	for (unsigned i = 0; i < eh->phnum; i++) {
+		const struct elf64_phdr *p = &ph[i];
+		if (p->type != 1 || p->memsz == 0)
+			continue;
+		if (p->offset > size || p->filesz > size - p->offset || p->filesz > p->memsz ||
+		    p->vaddr >= ABI_USER_TOP || p->memsz > ABI_USER_TOP - p->vaddr)
+			panic("root task: bad program header %u", i);
+		bool w = p->flags & 2, x = p->flags & 1;
+		for (uint64_t va = ALIGN_DOWN(p->vaddr, 4096); va < p->vaddr + p->memsz; va += 4096) {
+			uint64_t *pte = pte_for(va);
+			uint64_t frame;
+			if (*pte & PTE_P) {
+				frame = pte_addr(*pte);
+				if (w)
+					*pte |= PTE_W;
+				if (x)
+					*pte &= ~PTE_NX;
+			} else {
+				frame = boot_alloc(4096, 4096);
+				map_page(va, frame, w, x);
+			}
+			/* copy the file bytes that fall into this page */
+			uint64_t lo = va > p->vaddr ? va : p->vaddr;
+			uint64_t hi = va + 4096 < p->vaddr + p->filesz ? va + 4096 : p->vaddr + p->filesz;
+			if (hi > lo)
+				memcpy((uint8_t *)phys_to_virt(frame) + (lo - va), img + p->offset + (lo - p->vaddr), hi - lo);
+		}
+	}
+	if (eh->entry >= ABI_USER_TOP)
+		panic("root task: bad entry point");
+	return eh->entry;
+}
+
+static void add_untyped(struct bootinfo *bi, uint64_t s, uint64_t e, bool device, uint64_t *dropped)
+{
+	while (s < e) {
+		unsigned bits = s ? (unsigned)__builtin_ctzll(s) : 63;
+		while (bits > OBJ_UNTYPED_MAX_BITS || (1ull << bits) > e - s)
+			bits--;
+		if (bits >= OBJ_UNTYPED_MIN_BITS && bi->num_untyped < BOOTINFO_MAX_UNTYPED) {
+			struct bootinfo_untyped *u = &bi->untyped_list[bi->num_untyped++];
+			u->paddr = s;
+			u->size_bits = (uint8_t)bits;
+			u->is_device = device;
+			struct cap c = cap_make(OBJ_UNTYPED, RIGHTS_ALL, s, 0);
+			cap_set_bits(&c, bits);
+			if (device)
+				c.w[0] |= 1ull << 31;
+			cte_insert_child(NULL, new_slot(), c);
+		} else if (!device) {
+			*dropped += 1ull << bits;
+		}
+		s += 1ull << bits;
+	}
+}
+
+static bool is_ram(uint64_t s, uint64_t e)
+{
+	for (unsigned i = 0; i < boot.nram; i++)
+		if (s < boot.ram[i].end && e > boot.ram[i].start)
+			return true;
+	return false;
+}
+
+void create_root_task(void)
+{
+	unsigned nframes = 0;
+	for (unsigned m = 1; m < boot.nmodules; m++)
+		nframes += (unsigned)(ALIGN_UP(boot.modules[m].end - boot.modules[m].start, 4096) >> 12);
+	uint64_t need = INIT_FIRST_FREE_FIXED + nframes + BOOTINFO_MAX_UNTYPED + 1024;
+	root_radix = 12;
+	while ((1ull << root_radix) < 2 * need && root_radix < OBJ_CNODE_MAX_RADIX)
+		root_radix++;
+
+	/* objects */
+	root_cnode = phys_to_virt(boot_alloc(1ull << (root_radix + OBJ_CNODE_SLOT_BITS), 1ull << (root_radix + OBJ_CNODE_SLOT_BITS)));
+	struct tcb *tcb = phys_to_virt(boot_alloc(1u << OBJ_TCB_BITS, 1u << OBJ_TCB_BITS));
+	root_pml4 = phys_to_virt(boot_alloc(4096, 4096));
+	pml4_init(root_pml4);
+	unsigned asid = asid_alloc(root_pml4);
+	uint64_t bi_pa = boot_alloc(4096, 4096), ipc_pa = boot_alloc(4096, 4096);
+	struct bootinfo *bi = phys_to_virt(bi_pa);
+	_Static_assert(sizeof(struct bootinfo) <= 4096, "boot info must fit a page");
+
+	/* address space: image, stack, IPC buffer, boot info */
+	uint64_t entry = load_elf(boot.modules[0].start, boot.modules[0].end - boot.modules[0].start);
+	for (uint64_t va = ROOT_STACK_TOP - ROOT_STACK_SIZE; va < ROOT_STACK_TOP; va += 4096)
+		map_page(va, boot_alloc(4096, 4096), true, false);
+	map_page(ROOT_IPC_BUFFER_VADDR, ipc_pa, true, false);
+	map_page(ROOT_BOOTINFO_VADDR, bi_pa, false, false);
+
+	/* fixed capabilities */
+	struct cap c;
+	next_slot = INIT_FIRST_FREE_FIXED;
+	c = cap_make(OBJ_CNODE, RIGHTS_ALL, (uint64_t)root_cnode, 0);
+	cap_set_bits(&c, root_radix);
+	cap_set_guard_size(&c, 64 - root_radix);
+	cte_insert_child(NULL, &root_cnode[INIT_CNODE], c);
+	cte_insert_child(NULL, &root_cnode[INIT_TCB], cap_make(OBJ_TCB, RIGHTS_ALL, (uint64_t)tcb, 0));
+	c = cap_make(OBJ_PML4, RIGHTS_ALL, (uint64_t)root_pml4, 0);
+	c.w[0] |= (uint64_t)asid << 32;
+	cte_insert_child(NULL, &root_cnode[INIT_VSPACE], c);
+	cte_insert_child(NULL, &root_cnode[INIT_IRQ_CONTROL], cap_make(CAP_IRQ_CONTROL, RIGHTS_ALL, 0, 0));
+	cte_insert_child(NULL, &root_cnode[INIT_IOPORT_CONTROL], cap_make(CAP_IOPORT_CONTROL, RIGHTS_ALL, 0, 0));
+	c = cap_make(OBJ_FRAME_4K, RIGHT_READ, bi_pa, 0);
+	cap_set_mapping(&c, asid, ROOT_BOOTINFO_VADDR, true);
+	cte_insert_child(NULL, &root_cnode[INIT_BOOTINFO_FRAME], c);
+	c = cap_make(OBJ_FRAME_4K, RIGHT_READ | RIGHT_WRITE, ipc_pa, 0);
+	cap_set_mapping(&c, asid, ROOT_IPC_BUFFER_VADDR, true);
+	cte_insert_child(NULL, &root_cnode[INIT_IPC_BUFFER], c);
+
+	/* the thread */
+	tcb_init(tcb);
+	cte_insert_child(&root_cnode[INIT_CNODE], &tcb->slots[TCB_SLOT_CSPACE], root_cnode[INIT_CNODE].cap);
+	cte_insert_child(&root_cnode[INIT_VSPACE], &tcb->slots[TCB_SLOT_VSPACE], root_cnode[INIT_VSPACE].cap);
+	c = root_cnode[INIT_IPC_BUFFER].cap;
+	cap_set_mapping(&c, 0, 0, false);
+	cte_insert_child(&root_cnode[INIT_IPC_BUFFER], &tcb->slots[TCB_SLOT_IPCBUF], c);
+	tcb->ipc_buffer_vaddr = ROOT_IPC_BUFFER_VADDR;
+	tcb->prio = ABI_PRIO_MAX;
+	tcb->mcp = ABI_PRIO_MAX;
+	tcb->ctx.rip = entry;
+	tcb->ctx.rsp = ROOT_STACK_TOP;
+	tcb->ctx.rdi = ROOT_BOOTINFO_VADDR;
+
+	/* boot info and the remaining capabilities */
+	bi->magic = BOOTINFO_MAGIC;
+	bi->num_cpus = num_cpus;
+	bi->cnode_radix = root_radix;
+	bi->ipc_buffer = ROOT_IPC_BUFFER_VADDR;
+	bi->total_ram = boot.total_ram;
+	for (unsigned m = 1; m < boot.nmodules; m++) {
+		struct bootinfo_module *bm = &bi->modules[bi->num_modules++];
+		bm->paddr = boot.modules[m].start;
+		bm->size = boot.modules[m].end - boot.modules[m].start;
+		memcpy(bm->name, boot.module_names[m], sizeof(bm->name));
+		bm->frames.start = next_slot;
+		for (uint64_t pa = ALIGN_DOWN(bm->paddr, 4096); pa < bm->paddr + bm->size; pa += 4096)
+			cte_insert_child(NULL, new_slot(), cap_make(OBJ_FRAME_4K, RIGHT_READ | RIGHT_WRITE, pa, 0));
+		bm->frames.end = next_slot;
+	}
+	uint64_t dropped = 0, free_total = 0;
+	bi->untyped.start = next_slot;
+	for (unsigned i = 0; i < boot.nfree; i++) {
+		uint64_t s = boot.freemem[i].start, e = boot.freemem[i].end;
+		if (e > DIRECT_MAP_MAX)
+			e = DIRECT_MAP_MAX;
+		if (s < e) {
+			add_untyped(bi, s, e, false, &dropped);
+			free_total += e - s;
+		}
+	}
+	/* device space: holes below 4 GiB (not the APICs) and above RAM */
+	uint64_t prev = 0x100000;
+	for (uint64_t a = 0x100000; a <= (4ull << 30); a += 0x100000) {
+		bool hole = a < (4ull << 30) && !is_ram(a, a + 0x100000) &&
+			    !(a <= 0xfec00000 && 0xfec00000 < a + 0x100000) &&
+			    !(a <= platform.lapic_paddr && platform.lapic_paddr < a + 0x100000);
+		if (!hole) {
+			if (a > prev)
+				add_untyped(bi, prev, a, true, &dropped);
+			prev = a + 0x100000;
+		}
+	}
+	uint64_t hi = ALIGN_UP(boot.ram_top > (4ull << 30) ? boot.ram_top : (4ull << 30), 1ull << 30);
+	add_untyped(bi, hi, 1ull << 40, true, &dropped);
+	bi->untyped.end = next_slot;
+	bi->empty.start = next_slot;
+	bi->empty.end = 1ull << root_radix;
+	bi->kernel_reserved = boot.total_ram - free_total;
+	if (dropped)
+		kprintf("boot: %lu KiB of RAM not handed out (too many untyped regions)\n", dropped >> 10);
+
+	sched_make_runnable(tcb);
+}

@@ -1,0 +1,90 @@
+/* Kernel console formatting: a small printf over the arch console. */
+#include <types.h>
+#include <kprintf.h>
+
+static void put_num(uint64_t v, unsigned base, int width, char pad, bool neg)
+{
+	char buf[24];
+	int n = 0;
+	do {
+		buf[n++] = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v);
+	if (neg)
+		buf[n++] = '-';
+	while (n < width--)
+		console_putc(pad);
+	while (n)
+		console_putc(buf[--n]);
+}
+
+void kvprintf(const char *fmt, va_list ap)
+{
+	for (; *fmt; fmt++) {
+		if (*fmt != '%') {
+			console_putc(*fmt);
+			continue;
+		}
+		fmt++;
+		char pad = ' ';
+		int width = 0, longs = 0;
+		if (*fmt == '0') {
+			pad = '0';
+			fmt++;
+		}
+		while (*fmt >= '0' && *fmt <= '9')
+			width = width * 10 + (*fmt++ - '0');
+		while (*fmt == 'l') {
+			longs++;
+			fmt++;
+		}
+		switch (*fmt) {
+		case 'd': {
+			int64_t v = longs ? va_arg(ap, int64_t) : va_arg(ap, int);
+			put_num(v < 0 ? -(uint64_t)v : (uint64_t)v, 10, width, pad, v < 0);
+			break;
+		}
+		case 'u':
+			put_num(longs ? va_arg(ap, uint64_t) : va_arg(ap, unsigned), 10, width, pad, false);
+			break;
+		case 'x':
+			put_num(longs ? va_arg(ap, uint64_t) : va_arg(ap, unsigned), 16, width, pad, false);
+			break;
+		case 'p':
+			console_putc('0');
+			console_putc('x');
+			put_num((uint64_t)va_arg(ap, void *), 16, 16, '0', false);
+			break;
+		case 's': {
+			const char *s = va_arg(ap, const char *);
+			if (!s)
+				s = "(null)";
+			int len = (int)strlen(s);
+			while (len < width--)
+				console_putc(' ');
+			while (*s)
+				console_putc(*s++);
+			break;
+		}
+		case 'c':
+			console_putc((char)va_arg(ap, int));
+			break;
+		case '%':
+			console_putc('%');
+			break;
+		default:
+			console_putc('%');
+			console_putc(*fmt);
+			if (!*fmt)
+				return;
+		}
+	}
+}
+
+void kprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	kvprintf(fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,113 @@
+/*
+ * Notifications: Signal ORs a badge into the word or wakes one waiter;
+ * Wait takes the word or blocks; a bound thread is also woken from an
+ * endpoint Recv.
+ */
+#include <types.h>
+#include <tcb.h>
+#include <sched.h>
+#include <endpoint.h>
+#include <notification.h>
+#include <irq.h>
+
+static void q_append(struct notification *n, struct tcb *t)
+{
+	t->q_next = NULL;
+	t->q_prev = n->tail;
+	if (n->tail)
+		n->tail->q_next = t;
+	else
+		n->head = t;
+	n->tail = t;
+}
+
+void ntfn_remove(struct notification *n, struct tcb *t)
+{
+	if (t->q_prev)
+		t->q_prev->q_next = t->q_next;
+	else
+		n->head = t->q_next;
+	if (t->q_next)
+		t->q_next->q_prev = t->q_prev;
+	else
+		n->tail = t->q_prev;
+	t->q_next = t->q_prev = NULL;
+	t->blocked_on = NULL;
+	if (!n->head && n->state == NTFN_WAITING)
+		n->state = NTFN_IDLE;
+}
+
+static void deliver(struct tcb *t, uint64_t word)
+{
+	t->ctx.rdi = word;
+	t->ctx.rsi = 0;
+	sched_make_runnable(t);
+}
+
+void ntfn_signal(struct notification *n, uint64_t badge)
+{
+	if (n->state == NTFN_WAITING && n->head) {
+		struct tcb *t = n->head;
+		ntfn_remove(n, t);
+		deliver(t, badge);
+		return;
+	}
+	struct tcb *b = n->bound;
+	if (b && b->state == TS_BLOCKED_RECV && n->state != NTFN_ACTIVE) {
+		ep_remove(b->blocked_on, b);
+		deliver(b, badge);
+		return;
+	}
+	n->word |= badge;
+	n->state = NTFN_ACTIVE;
+}
+
+void ntfn_wait(struct notification *n, struct tcb *t, bool blocking)
+{
+	if (n->state == NTFN_ACTIVE) {
+		t->ctx.rdi = n->word;
+		t->ctx.rsi = 0;
+		n->word = 0;
+		n->state = NTFN_IDLE;
+		return;
+	}
+	if (!blocking) {
+		t->ctx.rdi = 0;
+		t->ctx.rsi = 0;
+		return;
+	}
+	if (t->queued)
+		sched_dequeue(t);
+	t->state = TS_BLOCKED_NTFN;
+	t->blocked_on = n;
+	q_append(n, t);
+	n->state = NTFN_WAITING;
+}
+
+void ntfn_bind(struct notification *n, struct tcb *t)
+{
+	n->bound = t;
+	t->bound_ntfn = n;
+}
+
+void ntfn_unbind(struct tcb *t)
+{
+	if (t->bound_ntfn) {
+		t->bound_ntfn->bound = NULL;
+		t->bound_ntfn = NULL;
+	}
+}
+
+void ntfn_finalise(struct notification *n)
+{
+	while (n->head) {
+		struct tcb *t = n->head;
+		ntfn_remove(n, t);
+		tcb_set_mr_result(t, mi_make(E_DELETED, 0, 0, 0));
+		t->ctx.rdi = 0;
+		sched_make_runnable(t);
+	}
+	if (n->bound)
+		ntfn_unbind(n->bound);
+	irq_forget_ntfn(n);
+}

@@ -1,0 +1,205 @@
+/*
+ * The scheduler: per-CPU run queues with 256 priorities (a bitmap finds the
+ * highest), round robin within a priority by time slices. The running thread
+ * is not in its queue. Leaving the kernel always goes through
+ * schedule_and_exit, which picks the thread to run and restores it.
+ */
+#include <types.h>
+#include <kprintf.h>
+#include <tcb.h>
+#include <sched.h>
+#include <smp.h>
+#include <vspace.h>
+#include <arch/pcpu.h>
+#include <arch/cpu.h>
+#include <arch/mm.h>
+
+struct runqueue {
+	uint64_t bitmap[4];
+	struct tcb *head[256], *tail[256];
+	bool resched;     /* the current thread's slice ended or it yielded */
+};
+static struct runqueue rq[ABI_MAX_CPUS];
+
+static inline bool is_current(struct tcb *t)
+{
+	return pcpus[t->cpu].cur == t;
+}
+
+void sched_enqueue(struct tcb *t)
+{
+	struct runqueue *q = &rq[t->cpu];
+	unsigned p = t->prio;
+	t->sched_next = NULL;
+	t->sched_prev = q->tail[p];
+	if (q->tail[p])
+		q->tail[p]->sched_next = t;
+	else
+		q->head[p] = t;
+	q->tail[p] = t;
+	q->bitmap[p >> 6] |= 1ull << (p & 63);
+	t->queued = true;
+	if (t->cpu != this_cpu()->index) {
+		struct pcpu *c = &pcpus[t->cpu];
+		if (c->cur == c->idle || c->cur->prio < t->prio)
+			remote_resched(t->cpu);
+	}
+}
+
+void sched_enqueue_front(struct tcb *t)
+{
+	struct runqueue *q = &rq[t->cpu];
+	unsigned p = t->prio;
+	t->sched_prev = NULL;
+	t->sched_next = q->head[p];
+	if (q->head[p])
+		q->head[p]->sched_prev = t;
+	else
+		q->tail[p] = t;
+	q->head[p] = t;
+	q->bitmap[p >> 6] |= 1ull << (p & 63);
+	t->queued = true;
+}
+
+void sched_dequeue(struct tcb *t)
+{
+	struct runqueue *q = &rq[t->cpu];
+	unsigned p = t->prio;
+	if (t->sched_prev)
+		t->sched_prev->sched_next = t->sched_next;
+	else
+		q->head[p] = t->sched_next;
+	if (t->sched_next)
+		t->sched_next->sched_prev = t->sched_prev;
+	else
+		q->tail[p] = t->sched_prev;
+	if (!q->head[p])
+		q->bitmap[p >> 6] &= ~(1ull << (p & 63));
+	t->sched_next = t->sched_prev = NULL;
+	t->queued = false;
+}
+
+unsigned sched_highest_prio(unsigned cpu, bool *any)
+{
+	struct runqueue *q = &rq[cpu];
+	for (int i = 3; i >= 0; i--) {
+		if (q->bitmap[i]) {
+			*any = true;
+			return (unsigned)(i * 64 + 63 - __builtin_clzll(q->bitmap[i]));
+		}
+	}
+	*any = false;
+	return 0;
+}
+
+void sched_make_runnable(struct tcb *t)
+{
+	t->state = TS_RUNNING;
+	t->blocked_on = NULL;
+	if (!t->queued && !is_current(t))
+		sched_enqueue(t);
+}
+
+void sched_need_resched(void)
+{
+	rq[this_cpu()->index].resched = true;
+}
+
+void sched_yield(void)
+{
+	struct pcpu *p = this_cpu();
+	if (p->cur != p->idle)
+		p->cur->slice = TIME_SLICE_TICKS;
+	rq[p->index].resched = true;
+}
+
+void sched_tick(void)
+{
+	struct pcpu *p = this_cpu();
+	p->ticks++;
+	struct tcb *c = p->cur;
+	if (c == p->idle)
+		return;
+	if (c->slice > 1) {
+		c->slice--;
+		return;
+	}
+	c->slice = TIME_SLICE_TICKS;
+	rq[p->index].resched = true;
+}
+
+static void exit_to(struct pcpu *p, struct tcb *next) __attribute__((noreturn));
+static void exit_to(struct pcpu *p, struct tcb *next)
+{
+	if (next == p->idle) {
+		kernel_unlock();
+		switch_to_kstack(idle_loop, p->kstack_top);
+	}
+	struct cap *vs = &next->slots[TCB_SLOT_VSPACE].cap;
+	if (cap_type(vs) == OBJ_PML4)
+		vspace_activate(virt_to_phys(cap_ptr(vs)), cap_asid(vs));
+	else
+		vspace_activate(boot_pml4_paddr, 0);
+	if (p->fpu_owner != next) {
+		fpu_restore(next->fpu);
+		p->fpu_owner = next;
+	}
+	if (p->fs_base != next->fs_base) {
+		wrmsr(MSR_FS_BASE, next->fs_base);
+		p->fs_base = next->fs_base;
+	}
+	if (p->gs_base != next->gs_base) {
+		wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);
+		p->gs_base = next->gs_base;
+	}
+	uint64_t top = (uint64_t)(&next->ctx + 1);
+	if (p->ctx_top != top) {
+		p->ctx_top = top;
+		cpu_set_kernel_stack(top);
+	}
+	kernel_unlock();
+	if (next->sysret_ok && next->ctx.rip < ABI_USER_TOP - 16)
+		restore_user_sysret(&next->ctx);
+	restore_user_iret(&next->ctx);
+}
+
+/* Choose what this CPU runs next and leave the kernel (lock held). */
+void schedule_and_exit(void)
+{
+	struct pcpu *p = this_cpu();
+	struct runqueue *q = &rq[p->index];
+	struct tcb *cur = p->cur, *next = cur;
+	bool any;
+	unsigned best = sched_highest_prio(p->index, &any);
+	bool cur_ok = cur != p->idle && cur->state == TS_RUNNING && cur->cpu == p->index;
+
+	if (!cur_ok) {
+		next = any ? q->head[best] : p->idle;
+	} else if (any && (best > cur->prio || (q->resched && best == cur->prio))) {
+		next = q->head[best];
+		if (best > cur->prio && !q->resched)
+			sched_enqueue_front(cur);
+		else
+			sched_enqueue(cur);
+	}
+	q->resched = false;
+	if (next != cur) {
+		if (next != p->idle)
+			sched_dequeue(next);
+		if (p->fpu_owner && p->fpu_owner == cur) {
+			fpu_save(cur->fpu);
+			p->fpu_owner = NULL;
+		}
+		p->cur = next;
+	}
+	exit_to(p, next);
+}
+
+void idle_loop(void)
+{
+	for (;;) {
+		sti();
+		halt();
+		cli();
+	}
+}

@@ -1,0 +1,261 @@
+/*
+ * System call dispatch. Runs with the kernel lock held, on the invoking
+ * thread's saved registers (see abi.h for the convention). IPC objects are
+ * sent to and received from; every other cap is invoked: decoded, checked,
+ * acted on, and answered with an error label and result words.
+ */
+#include <types.h>
+#include <kprintf.h>
+#include <cap.h>
+#include <cspace.h>
+#include <inv.h>
+#include <tcb.h>
+#include <sched.h>
+#include <endpoint.h>
+#include <notification.h>
+#include <vspace.h>
+#include <irq.h>
+#include <smp.h>
+#include <arch/pcpu.h>
+
+uint64_t inv_arg(struct inv *iv, unsigned i)
+{
+	struct user_context *c = &iv->t->ctx;
+	switch (i) {
+	case 0: return c->rdx;
+	case 1: return c->r8;
+	case 2: return c->r9;
+	case 3: return c->r10;
+	}
+	if (i < iv->len && iv->buf)
+		return iv->buf->msg[i];
+	return 0;
+}
+
+void inv_set_result(struct inv *iv, unsigned i, uint64_t v)
+{
+	struct user_context *c = &iv->t->ctx;
+	switch (i) {
+	case 0: c->rdx = v; break;
+	case 1: c->r8 = v; break;
+	case 2: c->r9 = v; break;
+	case 3: c->r10 = v; break;
+	default:
+		if (iv->buf && i < ABI_MSG_MAX)
+			iv->buf->msg[i] = v;
+		else
+			return;
+	}
+	if (i + 1 > iv->rlen)
+		iv->rlen = i + 1;
+}
+
+abi_error_t inv_err(struct inv *iv, abi_error_t e, uint64_t d0, uint64_t d1)
+{
+	iv->detail[0] = d0;
+	iv->detail[1] = d1;
+	return e;
+}
+
+static void set_error(struct tcb *t, abi_error_t e, uint64_t d0, uint64_t d1)
+{
+	t->ctx.rsi = mi_make(e, 0, 0, 2);
+	t->ctx.rdx = d0;
+	t->ctx.r8 = d1;
+}
+
+static void invoke(struct tcb *t, struct cte *slot, uint64_t info)
+{
+	struct inv iv;
+	memset(&iv, 0, sizeof(iv));
+	iv.t = t;
+	iv.slot = slot;
+	iv.cap = &slot->cap;
+	iv.label = mi_label(info);
+	iv.len = mi_len(info);
+	iv.ncaps = mi_caps(info);
+	iv.buf = tcb_ipc_buffer(t);
+	if (iv.len > ABI_MSG_MAX)
+		iv.len = ABI_MSG_MAX;
+	if (iv.ncaps > ABI_MSG_EXTRA_CAPS)
+		iv.ncaps = ABI_MSG_EXTRA_CAPS;
+	if (!iv.buf) {
+		if (iv.len > ABI_MSG_REGS)
+			iv.len = ABI_MSG_REGS;
+		iv.ncaps = 0;
+	}
+	struct cap *root = &t->slots[TCB_SLOT_CSPACE].cap;
+	for (unsigned i = 0; i < iv.ncaps; i++) {
+		struct lookup l = cspace_lookup_cap(root, iv.buf->caps[i]);
+		if (l.err == E_OK)
+			iv.caps[i] = l.slot;
+		else if (l.fault == LF_MISSING_CAP)
+			iv.caps[i] = cspace_lookup_slot(root, iv.buf->caps[i], 64).slot;
+	}
+
+	abi_error_t e;
+	switch (cap_type(iv.cap)) {
+	case OBJ_UNTYPED: e = decode_untyped(&iv); break;
+	case OBJ_CNODE: e = decode_cnode(&iv); break;
+	case OBJ_TCB: e = decode_tcb(&iv); break;
+	case OBJ_PDPT: case OBJ_PD: case OBJ_PT:
+	case OBJ_FRAME_4K: case OBJ_FRAME_2M: e = decode_paging(&iv); break;
+	case CAP_IRQ_CONTROL: e = decode_irq_control(&iv); break;
+	case CAP_IRQ_HANDLER: e = decode_irq_handler(&iv); break;
+	case CAP_IOPORT_CONTROL: e = decode_ioport_control(&iv); break;
+	case CAP_IOPORT: e = decode_ioport(&iv); break;
+	default: e = inv_err(&iv, E_ILLEGAL_OPERATION, 0, 0); break;
+	}
+	if (e != E_OK)
+		set_error(t, e, iv.detail[0], iv.detail[1]);
+	else
+		t->ctx.rsi = mi_make(E_OK, 0, 0, iv.rlen);
+}
+
+static bool lookup(struct tcb *t, uint64_t cptr, struct cte **slot)
+{
+	struct lookup l = cspace_lookup_cap(&t->slots[TCB_SLOT_CSPACE].cap, cptr);
+	if (l.err) {
+		set_error(t, E_INVALID_CAPABILITY, 0, l.fault);
+		return false;
+	}
+	*slot = l.slot;
+	return true;
+}
+
+static void do_reply(struct tcb *t)
+{
+	struct tcb *caller = t->reply_to;
+	if (!caller)
+		return;
+	t->reply_to = NULL;
+	ipc_do_reply(t, caller, t->ctx.rsi);
+}
+
+static void do_send(struct tcb *t, uint64_t cptr, bool call, bool blocking)
+{
+	struct cte *slot;
+	if (!lookup(t, cptr, &slot))
+		return;
+	struct cap *c = &slot->cap;
+	switch (cap_type(c)) {
+	case OBJ_ENDPOINT:
+		if (!(cap_rights(c) & RIGHT_WRITE)) {
+			set_error(t, E_NO_RIGHTS, 0, 0);
+			return;
+		}
+		ep_send(cap_ptr(c), t, c, blocking, call);
+		return;
+	case OBJ_NOTIFICATION:
+		if (!(cap_rights(c) & RIGHT_WRITE)) {
+			set_error(t, E_NO_RIGHTS, 0, 0);
+			return;
+		}
+		ntfn_signal(cap_ptr(c), cap_badge(c));
+		t->ctx.rsi = 0;
+		return;
+	case CAP_REPLY: {
+		if (call) {
+			set_error(t, E_ILLEGAL_OPERATION, 0, 0);
+			return;
+		}
+		struct tcb *caller = cap_ptr(c);
+		caller->reply_slot = NULL;
+		mdb_remove(slot);
+		slot->cap = cap_null();
+		ipc_do_reply(t, caller, t->ctx.rsi);
+		t->ctx.rsi = 0;
+		return;
+	}
+	default:
+		invoke(t, slot, t->ctx.rsi);
+	}
+}
+
+static void do_recv(struct tcb *t, uint64_t cptr, bool blocking)
+{
+	struct cte *slot;
+	if (!lookup(t, cptr, &slot))
+		return;
+	struct cap *c = &slot->cap;
+	switch (cap_type(c)) {
+	case OBJ_ENDPOINT:
+		if (!(cap_rights(c) & RIGHT_READ)) {
+			set_error(t, E_NO_RIGHTS, 0, 0);
+			return;
+		}
+		ep_recv(cap_ptr(c), t, c, blocking);
+		return;
+	case OBJ_NOTIFICATION:
+		if (!(cap_rights(c) & RIGHT_READ)) {
+			set_error(t, E_NO_RIGHTS, 0, 0);
+			return;
+		}
+		ntfn_wait(cap_ptr(c), t, blocking);
+		return;
+	default:
+		set_error(t, E_INVALID_CAPABILITY, 0, 0);
+	}
+}
+
+extern bool fastpath(struct pcpu *p, struct tcb *t, uint64_t nr);
+
+void c_handle_syscall(void)
+{
+	struct pcpu *p = this_cpu();
+	kernel_lock();
+	struct tcb *t = p->cur;
+	if (t == p->idle)
+		schedule_and_exit();   /* stalled while we waited for the lock */
+	t->sysret_ok = true;
+	uint64_t nr = t->ctx.rax, cptr = t->ctx.rdi;
+
+	switch (nr) {
+	case SYS_CALL:
+		do_send(t, cptr, true, true);
+		break;
+	case SYS_SEND:
+		do_send(t, cptr, false, true);
+		break;
+	case SYS_NBSEND:
+		do_send(t, cptr, false, false);
+		break;
+	case SYS_RECV:
+		do_recv(t, cptr, true);
+		break;
+	case SYS_NBRECV:
+		do_recv(t, cptr, false);
+		break;
+	case SYS_REPLY:
+		do_reply(t);
+		t->ctx.rsi = 0;
+		break;
+	case SYS_REPLY_RECV:
+		do_reply(t);
+		do_recv(t, cptr, true);
+		break;
+	case SYS_YIELD:
+		sched_yield();
+		break;
+	case SYS_DEBUG_PUTCHAR:
+		console_putc((char)cptr);
+		break;
+	case SYS_DEBUG_CAP_TYPE: {
+		struct lookup l = cspace_lookup_cap(&t->slots[TCB_SLOT_CSPACE].cap, cptr);
+		t->ctx.rdx = l.err ? 0 : cap_type(&l.slot->cap);
+		break;
+	}
+	case SYS_DEBUG_HALT:
+		kprintf("argil: halted by user, code %lu\n", cptr);
+		machine_halt((unsigned)cptr);
+	default:
+		t->fault_label = FAULT_UNKNOWN_SYSCALL;
+		t->fault_word[0] = t->ctx.rip;
+		t->fault_word[1] = nr;
+		t->fault_word[2] = t->ctx.rsp;
+		t->fault_word[3] = 0;
+		ipc_send_fault(t);
+		break;
+	}
+	schedule_and_exit();
+}
