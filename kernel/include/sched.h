@@ -20,5 +20,9 @@ void sched_need_resched(void);
 unsigned sched_highest_prio(unsigned cpu, bool *any);
 void schedule_and_exit(void) __attribute__((noreturn));  /* leave the kernel */
 void idle_loop(void) __attribute__((noreturn));
+struct pcpu;
+void sched_switch_direct(struct pcpu *p, struct tcb *from, struct tcb *to) __attribute__((noreturn));
+bool fastpath_call(struct pcpu *p, struct tcb *t);
+bool fastpath_reply_recv(struct pcpu *p, struct tcb *t);
 
 #endif

@@ -195,6 +195,18 @@ void schedule_and_exit(void)
 	exit_to(p, next);
 }
 
+/* The fastpath hands the CPU from one thread straight to another. */
+void sched_switch_direct(struct pcpu *p, struct tcb *from, struct tcb *to)
+{
+	if (p->fpu_owner == from) {
+		fpu_save(from->fpu);
+		p->fpu_owner = NULL;
+	}
+	p->cur = to;
+	rq[p->index].resched = false;
+	exit_to(p, to);
+}
+
 void idle_loop(void)
 {
 	for (;;) {

@@ -198,7 +198,6 @@ static void do_recv(struct tcb *t, uint64_t cptr, bool blocking)
 	}
 }
 
-extern bool fastpath(struct pcpu *p, struct tcb *t, uint64_t nr);
 
 void c_handle_syscall(void)
 {
@@ -209,6 +208,10 @@ void c_handle_syscall(void)
 		schedule_and_exit();   /* stalled while we waited for the lock */
 	t->sysret_ok = true;
 	uint64_t nr = t->ctx.rax, cptr = t->ctx.rdi;
+	if (nr == SYS_CALL)
+		fastpath_call(p, t);
+	else if (nr == SYS_REPLY_RECV)
+		fastpath_reply_recv(p, t);
 
 	switch (nr) {
 	case SYS_CALL:

@@ -1,0 +1,123 @@
+/*
+ * The IPC fastpath: Call to a waiting receiver, and ReplyRecv to a caller,
+ * with a short message in registers and no capabilities, when the partner
+ * is on this CPU and would be the scheduler's choice anyway. Anything else
+ * falls through to the general path in syscall.c, which gives the same
+ * result more slowly.
+ */
+#include <types.h>
+#include <cap.h>
+#include <cspace.h>
+#include <tcb.h>
+#include <sched.h>
+#include <endpoint.h>
+#include <notification.h>
+#include <arch/pcpu.h>
+
+/* A one-level CSpace lookup (the common case), or NULL. */
+static inline struct cte *fast_lookup(struct tcb *t, uint64_t cptr)
+{
+	struct cap *root = &t->slots[TCB_SLOT_CSPACE].cap;
+	if (unlikely(cap_type(root) != OBJ_CNODE))
+		return NULL;
+	unsigned radix = cnode_radix(root), gs = cap_guard_size(root);
+	if (unlikely(gs + radix != 64))
+		return NULL;
+	if (gs && (cptr >> radix) != cap_guard(root))
+		return NULL;
+	return &cnode_slots(root)[cptr & MASK(radix)];
+}
+
+/* The partner may run now if nothing queued here outranks it. */
+static inline bool partner_runs_next(struct pcpu *p, struct tcb *partner)
+{
+	if (partner->cpu != p->index)
+		return false;
+	bool any;
+	unsigned best = sched_highest_prio(p->index, &any);
+	return !any || best <= partner->prio;
+}
+
+bool fastpath_call(struct pcpu *p, struct tcb *t)
+{
+	uint64_t info = t->ctx.rsi;
+	if (unlikely((info & (0x7full << MI_LEN_BITS)) || mi_len(info) > ABI_MSG_REGS))
+		return false;
+	struct cte *s = fast_lookup(t, t->ctx.rdi);
+	if (unlikely(!s || cap_type(&s->cap) != OBJ_ENDPOINT || !(cap_rights(&s->cap) & RIGHT_WRITE)))
+		return false;
+	struct endpoint *ep = cap_ptr(&s->cap);
+	if (unlikely(ep->state != EP_RECV))
+		return false;
+	struct tcb *r = ep->head;
+	if (unlikely(r->reply_to || r->prio < t->prio || !partner_runs_next(p, r)))
+		return false;
+
+	/* dequeue the receiver */
+	ep->head = r->q_next;
+	if (ep->head)
+		ep->head->q_prev = NULL;
+	else {
+		ep->tail = NULL;
+		ep->state = EP_IDLE;
+	}
+	r->q_next = NULL;
+	r->blocked_on = NULL;
+
+	/* message */
+	r->ctx.rdx = t->ctx.rdx;
+	r->ctx.r8 = t->ctx.r8;
+	r->ctx.r9 = t->ctx.r9;
+	r->ctx.r10 = t->ctx.r10;
+	r->ctx.rdi = cap_badge(&s->cap);
+	r->ctx.rsi = info;
+
+	/* the caller waits for the reply the receiver now owes */
+	t->state = TS_BLOCKED_REPLY;
+	t->ipc_grant_reply = cap_rights(&s->cap) & (RIGHT_GRANT | RIGHT_GRANT_REPLY);
+	t->reply_holder = r;
+	t->reply_slot = NULL;
+	r->reply_to = t;
+	r->state = TS_RUNNING;
+	sched_switch_direct(p, t, r);
+}
+
+bool fastpath_reply_recv(struct pcpu *p, struct tcb *t)
+{
+	uint64_t info = t->ctx.rsi;
+	if (unlikely((info & (0x7full << MI_LEN_BITS)) || mi_len(info) > ABI_MSG_REGS))
+		return false;
+	struct tcb *c = t->reply_to;
+	if (unlikely(!c || c->fault_pending || c->reply_slot || !partner_runs_next(p, c)))
+		return false;
+	struct cte *s = fast_lookup(t, t->ctx.rdi);
+	if (unlikely(!s || cap_type(&s->cap) != OBJ_ENDPOINT || !(cap_rights(&s->cap) & RIGHT_READ)))
+		return false;
+	struct endpoint *ep = cap_ptr(&s->cap);
+	if (unlikely(ep->state == EP_SEND || (t->bound_ntfn && t->bound_ntfn->state == NTFN_ACTIVE)))
+		return false;
+
+	/* reply */
+	t->reply_to = NULL;
+	c->reply_holder = NULL;
+	c->ctx.rdx = t->ctx.rdx;
+	c->ctx.r8 = t->ctx.r8;
+	c->ctx.r9 = t->ctx.r9;
+	c->ctx.r10 = t->ctx.r10;
+	c->ctx.rdi = 0;
+	c->ctx.rsi = info;
+	c->state = TS_RUNNING;
+
+	/* block the server on the endpoint */
+	t->state = TS_BLOCKED_RECV;
+	t->blocked_on = ep;
+	t->q_next = NULL;
+	t->q_prev = ep->tail;
+	if (ep->tail)
+		ep->tail->q_next = t;
+	else
+		ep->head = t;
+	ep->tail = t;
+	ep->state = EP_RECV;
+	sched_switch_direct(p, t, c);
+}
