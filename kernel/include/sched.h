@@ -7,7 +7,22 @@
 #define TIME_SLICE_TICKS 5
 #define TICK_US 1000
 
-void sched_init_cpu(unsigned cpu);
+struct runqueue {
+	uint64_t bitmap[4];
+	uint64_t words;   /* bit i: bitmap[i] is not empty */
+	struct tcb *head[256], *tail[256];
+	bool resched;     /* the current thread's slice ended or it yielded */
+};
+extern struct runqueue rq[ABI_MAX_CPUS];
+
+/* Is anything queued on cpu with a priority above prio? */
+static inline bool sched_queue_outranks(unsigned cpu, unsigned prio)
+{
+	const struct runqueue *q = &rq[cpu];
+	unsigned w = prio >> 6;
+	return (q->bitmap[w] & ~((2ull << (prio & 63)) - 1)) | (q->words >> (w + 1));
+}
+
 void sched_enqueue(struct tcb *t);        /* append */
 void sched_enqueue_front(struct tcb *t);  /* prepend (preempted) */
 void sched_dequeue(struct tcb *t);
@@ -22,7 +37,6 @@ void schedule_and_exit(void) __attribute__((noreturn));  /* leave the kernel */
 void idle_loop(void) __attribute__((noreturn));
 struct pcpu;
 void sched_switch_direct(struct pcpu *p, struct tcb *from, struct tcb *to) __attribute__((noreturn));
-bool fastpath_call(struct pcpu *p, struct tcb *t);
-bool fastpath_reply_recv(struct pcpu *p, struct tcb *t);
+
 
 #endif

@@ -5,8 +5,19 @@
 #include <types.h>
 #include <arch/pcpu.h>
 
-void kernel_lock(void);
-void kernel_unlock(void);
+extern volatile uint32_t bkl;
+void kernel_lock_slow(void);
+
+static inline void kernel_lock(void)
+{
+	if (unlikely(this_cpu()->remote_req || __atomic_exchange_n(&bkl, 1, __ATOMIC_ACQUIRE)))
+		kernel_lock_slow();
+}
+
+static inline void kernel_unlock(void)
+{
+	__atomic_store_n(&bkl, 0, __ATOMIC_RELEASE);
+}
 void remote_process(struct pcpu *p);
 void remote_request(unsigned cpu, uint32_t req, uint64_t cr3, bool wait);
 void remote_resched(unsigned cpu);

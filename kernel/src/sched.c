@@ -14,12 +14,7 @@
 #include <arch/cpu.h>
 #include <arch/mm.h>
 
-struct runqueue {
-	uint64_t bitmap[4];
-	struct tcb *head[256], *tail[256];
-	bool resched;     /* the current thread's slice ended or it yielded */
-};
-static struct runqueue rq[ABI_MAX_CPUS];
+struct runqueue rq[ABI_MAX_CPUS];
 
 static inline bool is_current(struct tcb *t)
 {
@@ -38,6 +33,7 @@ void sched_enqueue(struct tcb *t)
 		q->head[p] = t;
 	q->tail[p] = t;
 	q->bitmap[p >> 6] |= 1ull << (p & 63);
+	q->words |= 1ull << (p >> 6);
 	t->queued = true;
 	if (t->cpu != this_cpu()->index) {
 		struct pcpu *c = &pcpus[t->cpu];
@@ -58,6 +54,7 @@ void sched_enqueue_front(struct tcb *t)
 		q->tail[p] = t;
 	q->head[p] = t;
 	q->bitmap[p >> 6] |= 1ull << (p & 63);
+	q->words |= 1ull << (p >> 6);
 	t->queued = true;
 }
 
@@ -73,8 +70,11 @@ void sched_dequeue(struct tcb *t)
 		t->sched_next->sched_prev = t->sched_prev;
 	else
 		q->tail[p] = t->sched_prev;
-	if (!q->head[p])
+	if (!q->head[p]) {
 		q->bitmap[p >> 6] &= ~(1ull << (p & 63));
+		if (!q->bitmap[p >> 6])
+			q->words &= ~(1ull << (p >> 6));
+	}
 	t->sched_next = t->sched_prev = NULL;
 	t->queued = false;
 }
@@ -128,18 +128,21 @@ void sched_tick(void)
 	rq[p->index].resched = true;
 }
 
-static void exit_to(struct pcpu *p, struct tcb *next) __attribute__((noreturn));
-static void exit_to(struct pcpu *p, struct tcb *next)
+static inline void exit_to(struct pcpu *p, struct tcb *next) __attribute__((noreturn, always_inline));
+static inline void exit_to(struct pcpu *p, struct tcb *next)
 {
 	if (next == p->idle) {
 		kernel_unlock();
 		switch_to_kstack(idle_loop, p->kstack_top);
 	}
 	struct cap *vs = &next->slots[TCB_SLOT_VSPACE].cap;
-	if (cap_type(vs) == OBJ_PML4)
-		vspace_activate(virt_to_phys(cap_ptr(vs)), cap_asid(vs));
-	else
+	if (likely(cap_type(vs) == OBJ_PML4)) {
+		uint64_t cr3 = virt_to_phys(cap_ptr(vs));
+		if (unlikely(cr3 != p->cr3))
+			vspace_activate(cr3, cap_asid(vs));
+	} else {
 		vspace_activate(boot_pml4_paddr, 0);
+	}
 	if (p->fpu_owner != next) {
 		fpu_restore(next->fpu);
 		p->fpu_owner = next;
@@ -153,10 +156,8 @@ static void exit_to(struct pcpu *p, struct tcb *next)
 		p->gs_base = next->gs_base;
 	}
 	uint64_t top = (uint64_t)(&next->ctx + 1);
-	if (p->ctx_top != top) {
-		p->ctx_top = top;
-		cpu_set_kernel_stack(top);
-	}
+	p->ctx_top = top;
+	*p->tss_rsp0 = top;
 	kernel_unlock();
 	if (next->sysret_ok && next->ctx.rip < ABI_USER_TOP - 16)
 		restore_user_sysret(&next->ctx);

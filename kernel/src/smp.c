@@ -15,9 +15,9 @@
 struct pcpu pcpus[ABI_MAX_CPUS];
 unsigned num_cpus = 1;
 volatile unsigned cpus_online;
-static volatile uint32_t bkl;
+volatile uint32_t bkl;
 
-void kernel_lock(void)
+void kernel_lock_slow(void)
 {
 	struct pcpu *p = this_cpu();
 	for (;;) {
@@ -33,10 +33,6 @@ void kernel_lock(void)
 	}
 }
 
-void kernel_unlock(void)
-{
-	__atomic_store_n(&bkl, 0, __ATOMIC_RELEASE);
-}
 
 void remote_process(struct pcpu *p)
 {

@@ -17,6 +17,7 @@
 #include <irq.h>
 #include <smp.h>
 #include <arch/pcpu.h>
+#include <fastpath.h>
 
 uint64_t inv_arg(struct inv *iv, unsigned i)
 {
@@ -199,12 +200,13 @@ static void do_recv(struct tcb *t, uint64_t cptr, bool blocking)
 }
 
 
+void c_handle_syscall(void) __attribute__((noreturn));
 void c_handle_syscall(void)
 {
 	struct pcpu *p = this_cpu();
 	kernel_lock();
 	struct tcb *t = p->cur;
-	if (t == p->idle)
+	if (unlikely(t == p->idle))
 		schedule_and_exit();   /* stalled while we waited for the lock */
 	t->sysret_ok = true;
 	uint64_t nr = t->ctx.rax, cptr = t->ctx.rdi;

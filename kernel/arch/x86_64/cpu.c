@@ -71,6 +71,7 @@ void cpu_init(unsigned cpu)
 	memset(ts, 0, sizeof(*ts));
 	ts->ist[0] = (uint64_t)&ist_stacks[cpu][4096];
 	ts->iomap_base = sizeof(*ts);   /* no I/O bitmap: user port access faults */
+	pcpus[cpu].tss_rsp0 = (uint64_t *)(void *)((uint8_t *)ts + 4);   /* rsp0: unaligned, fine on x86 */
 
 	struct desc_ptr gp = { sizeof(gdt[0]) - 1, (uint64_t)g };
 	struct desc_ptr ip = { sizeof(idt) - 1, (uint64_t)idt };

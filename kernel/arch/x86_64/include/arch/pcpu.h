@@ -27,6 +27,7 @@ struct pcpu {
 	volatile uint32_t remote_req; /* REMOTE_* bits, set by another CPU */
 	volatile uint32_t remote_ack;
 	uint64_t remote_cr3;      /* with REMOTE_RELOAD_CR3: reload if equal */
+	uint64_t *tss_rsp0;       /* this CPU's TSS rsp0 field */
 	uint64_t ticks;
 	unsigned slice_left;
 	volatile int online;

@@ -3,8 +3,11 @@
  * with a short message in registers and no capabilities, when the partner
  * is on this CPU and would be the scheduler's choice anyway. Anything else
  * falls through to the general path in syscall.c, which gives the same
- * result more slowly.
+ * result more slowly. Inlined into c_handle_syscall.
  */
+#ifndef FASTPATH_H
+#define FASTPATH_H
+
 #include <types.h>
 #include <cap.h>
 #include <cspace.h>
@@ -15,30 +18,25 @@
 #include <arch/pcpu.h>
 
 /* A one-level CSpace lookup (the common case), or NULL. */
-static inline struct cte *fast_lookup(struct tcb *t, uint64_t cptr)
+static inline __attribute__((always_inline)) struct cte *fast_lookup(struct tcb *t, uint64_t cptr)
 {
 	struct cap *root = &t->slots[TCB_SLOT_CSPACE].cap;
-	if (unlikely(cap_type(root) != OBJ_CNODE))
+	uint64_t w0 = root->w[0];
+	unsigned radix = (w0 >> 16) & 0xff, gs = (w0 >> 24) & 0x7f;
+	if (unlikely((w0 & 0x1f) != OBJ_CNODE || gs + radix != 64 || radix == 0))
 		return NULL;
-	unsigned radix = cnode_radix(root), gs = cap_guard_size(root);
-	if (unlikely(gs + radix != 64))
+	if (unlikely((cptr >> radix) != root->w[2]))
 		return NULL;
-	if (gs && (cptr >> radix) != cap_guard(root))
-		return NULL;
-	return &cnode_slots(root)[cptr & MASK(radix)];
+	return &((struct cte *)root->w[1])[cptr & ((1ull << radix) - 1)];
 }
 
 /* The partner may run now if nothing queued here outranks it. */
-static inline bool partner_runs_next(struct pcpu *p, struct tcb *partner)
+static inline __attribute__((always_inline)) bool partner_runs_next(struct pcpu *p, struct tcb *partner)
 {
-	if (partner->cpu != p->index)
-		return false;
-	bool any;
-	unsigned best = sched_highest_prio(p->index, &any);
-	return !any || best <= partner->prio;
+	return partner->cpu == p->index && !sched_queue_outranks(p->index, partner->prio);
 }
 
-bool fastpath_call(struct pcpu *p, struct tcb *t)
+static inline __attribute__((always_inline)) bool fastpath_call(struct pcpu *p, struct tcb *t)
 {
 	uint64_t info = t->ctx.rsi;
 	if (unlikely((info & (0x7full << MI_LEN_BITS)) || mi_len(info) > ABI_MSG_REGS))
@@ -82,7 +80,7 @@ bool fastpath_call(struct pcpu *p, struct tcb *t)
 	sched_switch_direct(p, t, r);
 }
 
-bool fastpath_reply_recv(struct pcpu *p, struct tcb *t)
+static inline __attribute__((always_inline)) bool fastpath_reply_recv(struct pcpu *p, struct tcb *t)
 {
 	uint64_t info = t->ctx.rsi;
 	if (unlikely((info & (0x7full << MI_LEN_BITS)) || mi_len(info) > ABI_MSG_REGS))
@@ -121,3 +119,5 @@ bool fastpath_reply_recv(struct pcpu *p, struct tcb *t)
 	ep->state = EP_RECV;
 	sched_switch_direct(p, t, c);
 }
+
+#endif
