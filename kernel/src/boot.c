@@ -16,6 +16,7 @@
 #include <arch/mm.h>
 #include <arch/pcpu.h>
 #include <arch/platform.h>
+#include <arch/timer.h>
 
 struct boot_state boot;
 
@@ -333,6 +334,7 @@ void create_root_task(void)
 	bi->cnode_radix = root_radix;
 	bi->ipc_buffer = ROOT_IPC_BUFFER_VADDR;
 	bi->total_ram = boot.total_ram;
+	bi->tsc_per_ms = tsc_per_ms;
 	for (unsigned m = 1; m < boot.nmodules; m++) {
 		struct bootinfo_module *bm = &bi->modules[bi->num_modules++];
 		bm->paddr = boot.modules[m].start;

@@ -119,16 +119,6 @@ void cpu_set_kernel_stack(uint64_t top)
 	tss[this_cpu()->index].rsp[0] = top;
 }
 
-void fpu_save(void *area)
-{
-	__asm__ volatile("fxsave64 (%0)" :: "r"(area) : "memory");
-}
-
-void fpu_restore(const void *area)
-{
-	__asm__ volatile("fxrstor64 (%0)" :: "r"(area) : "memory");
-}
-
 void fpu_init_state(void *area)
 {
 	memcpy(area, fpu_default, sizeof(fpu_default));

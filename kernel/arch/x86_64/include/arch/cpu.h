@@ -73,8 +73,8 @@ static inline bool is_canonical_user(uint64_t va) { return va < 0x00008000000000
 /* cpu.c */
 void cpu_init(unsigned cpu);            /* GDT, TSS, IDT, syscall MSRs, PAT, FPU */
 void cpu_set_kernel_stack(uint64_t top);/* TSS rsp0 */
-void fpu_save(void *area);
-void fpu_restore(const void *area);
+static inline void fpu_save(void *area) { __asm__ volatile("fxsave64 (%0)" :: "r"(area) : "memory"); }
+static inline void fpu_restore(const void *area) { __asm__ volatile("fxrstor64 (%0)" :: "r"(area) : "memory"); }
 void fpu_init_state(void *area);
 
 /* entry.S */
