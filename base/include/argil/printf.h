@@ -1,0 +1,24 @@
+/*
+ * Formatted output over SYS_DEBUG_PUTCHAR. Each printf/puts call formats
+ * into a buffer on the caller's stack and only then writes it out, so lines
+ * from concurrent threads interleave as whole calls (up to PRINTF_BUF
+ * bytes), not as characters.
+ *
+ * Conversions: %d %i %u %x %X %o %c %s %p %%, length l, ll, z; flags '-'
+ * and '0'; a width (or '*').
+ */
+#ifndef ARGIL_PRINTF_H
+#define ARGIL_PRINTF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#define PRINTF_BUF 256
+
+int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int vprintf(const char *fmt, va_list ap);
+int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int puts(const char *s);   /* writes s and a newline */
+
+#endif

@@ -1,0 +1,235 @@
+/*
+ * Helpers shared by the test files (test.h). They assert, so they may
+ * only be called from the root thread.
+ */
+#include "test.h"
+
+static cptr_t ticker_ntfn;
+static struct thread ticker;
+
+void helpers_reset(void);
+void helpers_reset(void)
+{
+	ticker_ntfn = 0;
+}
+
+cptr_t mk(struct env *env, word_t type, word_t size_bits)
+{
+	cptr_t c = 0;
+	abi_error_t err = env_new(env, type, size_bits, &c);
+
+	if (err != E_OK)
+		test_fail(__FILE__, __LINE__, "allocating object type %lu size %lu: %s (mr0 0x%lx)",
+			  type, size_bits, error_name(err), kernel_last_detail(0));
+	return c;
+}
+
+cptr_t mk_slot(struct env *env)
+{
+	cptr_t c = env_slot(env);
+
+	if (!c)
+		test_fail(__FILE__, __LINE__, "out of root CNode slots");
+	return c;
+}
+
+cptr_t mk_untyped(struct env *env, word_t bits)
+{
+	return mk(env, OBJ_UNTYPED, bits);
+}
+
+cptr_t mk_copy(struct env *env, cptr_t src, word_t rights)
+{
+	cptr_t c = mk_slot(env);
+
+	ASSERT_OK(cnode_copy(R, c, 64, R, src, 64, rights));
+	return c;
+}
+
+cptr_t mk_mint(struct env *env, cptr_t src, word_t rights, word_t badge)
+{
+	cptr_t c = mk_slot(env);
+
+	ASSERT_OK(cnode_mint(R, c, 64, R, src, 64, rights, badge));
+	return c;
+}
+
+word_t cap_type(cptr_t c)
+{
+	return sys_debug_cap_type(c);
+}
+
+void spawn_on(struct env *env, struct thread *t, void *fn, word_t a0, word_t a1, word_t prio,
+	      word_t cpu)
+{
+	ASSERT_OK(thread_create(env, t, 0));
+	ASSERT_OK(thread_start(t, fn, a0, a1, prio, cpu));
+}
+
+void spawn(struct env *env, struct thread *t, void *fn, word_t a0, word_t a1, word_t prio)
+{
+	spawn_on(env, t, fn, a0, a1, prio, 0);
+}
+
+void spawn_faulting(struct env *env, struct thread *t, cptr_t fault_ep, void *fn, word_t a0,
+		    word_t a1, word_t prio)
+{
+	ASSERT_OK(thread_create(env, t, fault_ep));
+	ASSERT_OK(thread_start(t, fn, a0, a1, prio, 0));
+}
+
+static word_t ticker_fn(word_t ntfn, word_t unused)
+{
+	(void)unused;
+	for (;;) {
+		sys_signal(ntfn);
+		sys_yield();
+	}
+	return 0;
+}
+
+void settle(struct env *env)
+{
+	if (!ticker_ntfn) {
+		ticker_ntfn = mk(env, OBJ_NOTIFICATION, 0);
+		spawn(env, &ticker, ticker_fn, ticker_ntfn, 0, PRIO_TICKER);
+	}
+	sys_poll(ticker_ntfn);
+	sys_wait(ticker_ntfn);
+}
+
+int recv_timeout(struct env *env, cptr_t ep, struct sys_msg *m, int rounds)
+{
+	for (int i = 0; i < rounds; i++) {
+		memset(m, 0, sizeof(*m));
+		sys_nbrecv(ep, m);
+		if (m->info || m->badge)
+			return 1;
+		settle(env);
+	}
+	return 0;
+}
+
+void map_tables(struct env *env, cptr_t vspace, word_t vaddr)
+{
+	ASSERT_OK(pdpt_map(mk(env, OBJ_PDPT, 0), vspace, vaddr));
+	ASSERT_OK(pd_map(mk(env, OBJ_PD, 0), vspace, vaddr));
+	ASSERT_OK(pt_map(mk(env, OBJ_PT, 0), vspace, vaddr));
+}
+
+/* Map frame at vaddr, making missing paging structures on the way. */
+static void map_frame_tables(struct env *env, cptr_t frame, cptr_t vspace, word_t vaddr,
+			     word_t rights, word_t attrs)
+{
+	for (int tries = 0; tries < 4; tries++) {
+		abi_error_t err = frame_map(frame, vspace, vaddr, rights, attrs);
+		if (err == E_OK)
+			return;
+		if (err != E_NOT_MAPPED)
+			test_fail(__FILE__, __LINE__, "frame_map at 0x%lx: %s", vaddr, error_name(err));
+		switch (kernel_last_detail(0)) {
+		case 3: ASSERT_OK(pdpt_map(mk(env, OBJ_PDPT, 0), vspace, vaddr)); break;
+		case 2: ASSERT_OK(pd_map(mk(env, OBJ_PD, 0), vspace, vaddr)); break;
+		case 1: ASSERT_OK(pt_map(mk(env, OBJ_PT, 0), vspace, vaddr)); break;
+		default:
+			test_fail(__FILE__, __LINE__, "E_NOT_MAPPED with level %lu", kernel_last_detail(0));
+		}
+	}
+	test_fail(__FILE__, __LINE__, "could not map 0x%lx", vaddr);
+}
+
+cptr_t map_test_page(struct env *env, word_t vaddr, word_t rights, word_t attrs)
+{
+	cptr_t f = mk(env, OBJ_FRAME_4K, 0);
+
+	map_frame_tables(env, f, INIT_VSPACE, vaddr, rights, attrs);
+	return f;
+}
+
+void spin_ms(word_t ms)
+{
+	word_t rate = test_bootinfo->tsc_per_ms ? test_bootinfo->tsc_per_ms : 1000000;
+	word_t end = rdtsc() + ms * rate;
+
+	while (rdtsc() < end)
+		__asm__ volatile("pause");
+}
+
+word_t rand64(word_t *state)
+{
+	word_t x = *state;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*state = x;
+	return x * 0x2545f4914f6cdd1dull;
+}
+
+word_t worker_signal(word_t ntfn, word_t unused)
+{
+	(void)unused;
+	sys_signal(ntfn);
+	return 0;
+}
+
+word_t worker_echo(word_t ep, word_t unused)
+{
+	struct ipc_buffer *ib = ipc_buffer();
+	struct sys_msg m = { 0 };
+
+	(void)unused;
+	sys_recv(ep, &m);
+	for (;;) {
+		word_t len = mi_len(m.info);
+		for (word_t i = 0; i < len && i < ABI_MSG_MAX; i++) {
+			if (i < ABI_MSG_REGS)
+				m.mr[i]++;
+			else
+				ib->msg[i]++;
+		}
+		m.info = mi_make(mi_label(m.info), 0, 0, len);
+		sys_reply_recv(ep, &m);
+	}
+	return 0;
+}
+
+void spawn_cspace(struct env *env, struct thread *t, cptr_t cspace, word_t guard, cptr_t self,
+		  void *fn, word_t a0, word_t a1, word_t prio)
+{
+	ASSERT_OK(thread_create(env, t, 0));
+	ASSERT_OK(tcb_configure(t->tcb, 0, cspace, guard, INIT_VSPACE, t->ipc_vaddr, t->ipc_frame));
+	t->info->tcb = self;
+	ASSERT_OK(thread_start(t, fn, a0, a1, prio, 0));
+}
+
+word_t paddr_of(cptr_t frame)
+{
+	word_t pa = 0;
+
+	ASSERT_OK(frame_get_address(frame, &pa));
+	return pa;
+}
+
+word_t badge_via(cptr_t cap, cptr_t orig)
+{
+	sys_signal(cap);
+	return sys_poll(orig);
+}
+
+word_t ipc_label(word_t sysno, cptr_t cap)
+{
+	struct sys_msg m = { 0 };
+
+	sys_raw(sysno, cap, &m);
+	return mi_label(m.info);
+}
+
+int device_untyped(void)
+{
+	for (word_t i = 0; i < test_bootinfo->num_untyped; i++) {
+		if (test_bootinfo->untyped_list[i].is_device)
+			return (int)i;
+	}
+	return -1;
+}

@@ -1,0 +1,140 @@
+/*
+ * The kernel test suite's framework: test registration, assertions and
+ * helpers shared by the test files. Tests run one after another in the
+ * root thread (sorted by ID); each gets a clean struct env and everything
+ * it allocated is revoked afterwards (see main.c).
+ *
+ * Assertions may only be used in the root thread: a failure prints
+ * "FAIL <ID>: <file>:<line>: <expr>" and aborts the case with a longjmp.
+ * Worker threads report results through memory or IPC; if one calls an
+ * assertion anyway, the failure is printed, recorded, and the worker
+ * suspends itself.
+ */
+#ifndef KERNEL_TEST_H
+#define KERNEL_TEST_H
+
+#include <argil/abi.h>
+#include <argil/env.h>
+#include <argil/kernel.h>
+#include <argil/printf.h>
+#include <argil/string.h>
+#include <argil/thread.h>
+#include <arch/syscall.h>
+
+struct test_case {
+	const char *id;
+	const char *desc;
+	void (*fn)(struct env *env);
+};
+
+#define TEST(ID, DESC)                                                                   \
+	static void test_##ID(struct env *env);                                          \
+	static const struct test_case test_desc_##ID                                     \
+		__attribute__((used, section(".tests." #ID), aligned(8))) = { #ID, DESC,  \
+									       test_##ID }; \
+	static void test_##ID(struct env *env __attribute__((unused)))
+
+void test_fail(const char *file, int line, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 3, 4)));
+/* Ends the current case as skipped (not counted as passed or failed). */
+void test_skip(const char *why) __attribute__((noreturn));
+
+#define ASSERT(e)                                                        \
+	do {                                                             \
+		if (!(e))                                                \
+			test_fail(__FILE__, __LINE__, "%s", #e);         \
+	} while (0)
+
+#define ASSERT_EQ(a, b)                                                                   \
+	do {                                                                              \
+		word_t a_ = (word_t)(a), b_ = (word_t)(b);                                \
+		if (a_ != b_)                                                             \
+			test_fail(__FILE__, __LINE__, "%s == %s (0x%lx != 0x%lx)", #a, #b, \
+				  a_, b_);                                                \
+	} while (0)
+
+#define ASSERT_ERR(e, code)                                                               \
+	do {                                                                              \
+		abi_error_t err_ = (e);                                                   \
+		if (err_ != (code))                                                       \
+			test_fail(__FILE__, __LINE__, "%s -> %s (mr0 0x%lx mr1 0x%lx), want %s", \
+				  #e, error_name(err_), kernel_last_detail(0),            \
+				  kernel_last_detail(1), error_name(code));               \
+	} while (0)
+
+#define ASSERT_OK(e) ASSERT_ERR(e, E_OK)
+
+/* Either of two acceptable errors (where the specification leaves it open). */
+#define ASSERT_ERR2(e, c1, c2)                                                            \
+	do {                                                                              \
+		abi_error_t err_ = (e);                                                   \
+		if (err_ != (c1) && err_ != (c2))                                         \
+			test_fail(__FILE__, __LINE__, "%s -> %s (mr0 0x%lx mr1 0x%lx), want %s or %s", \
+				  #e, error_name(err_), kernel_last_detail(0),            \
+				  kernel_last_detail(1), error_name(c1), error_name(c2)); \
+	} while (0)
+
+#define R INIT_CNODE   /* the root CNode: slot args are (R, slot, 64) */
+
+const char *error_name(abi_error_t e);
+
+/* ---- helpers (helpers.c); all assert on failure ---- */
+extern struct bootinfo *test_bootinfo;
+extern volatile word_t worker_failed;
+
+cptr_t mk(struct env *env, word_t type, word_t size_bits);   /* new object */
+cptr_t mk_slot(struct env *env);                             /* free root slot */
+cptr_t mk_untyped(struct env *env, word_t bits);             /* child untyped */
+cptr_t mk_copy(struct env *env, cptr_t src, word_t rights);
+cptr_t mk_mint(struct env *env, cptr_t src, word_t rights, word_t badge);
+word_t cap_type(cptr_t c);
+
+/* Threads in the root VSpace and CSpace (prio < 255: they run when the root blocks). */
+void spawn(struct env *env, struct thread *t, void *fn, word_t a0, word_t a1, word_t prio);
+void spawn_on(struct env *env, struct thread *t, void *fn, word_t a0, word_t a1, word_t prio,
+	      word_t cpu);
+void spawn_faulting(struct env *env, struct thread *t, cptr_t fault_ep, void *fn, word_t a0,
+		    word_t a1, word_t prio);
+
+/* Let every thread of priority > 1 on CPU 0 run until it blocks: returns
+ * once a priority-1 ticker thread got the CPU. Threads that must keep
+ * running in the background while the root settles use priority 1 too. */
+void settle(struct env *env);
+#define PRIO_TICKER 1
+
+/* Receive on ep without blocking forever: up to `rounds` settle() rounds.
+ * Returns 1 and fills m if a message (or signal) arrived. */
+int recv_timeout(struct env *env, cptr_t ep, struct sys_msg *m, int rounds);
+
+/* Paging structures (PDPT, PD, PT) for vaddr in vspace, made as needed by
+ * the caller: map_tables makes all three. */
+void map_tables(struct env *env, cptr_t vspace, word_t vaddr);
+/* A fresh frame mapped RW at vaddr of the root VSpace (tables made as needed
+ * in ENV_TEST_VADDR's region). */
+cptr_t map_test_page(struct env *env, word_t vaddr, word_t rights, word_t attrs);
+
+/* Busy-wait on the TSC. */
+void spin_ms(word_t ms);
+word_t rand64(word_t *state);
+
+/* Thread bodies used by several files. */
+word_t worker_signal(word_t ntfn, word_t unused);        /* signal(ntfn) once */
+word_t worker_echo(word_t ep, word_t unused);            /* ReplyRecv echo server: mr[i] + 1 */
+
+#define TEST_VA(i) (ENV_TEST_VADDR + (word_t)(i) * 0x1000ul)
+
+#endif
+
+/* ---- more helpers ---- */
+/* A thread in the root VSpace whose CSpace root is `cspace` (guard data as
+ * for TCB_CONFIGURE); `self` is a cptr to its own TCB in that CSpace, used
+ * to suspend itself when fn returns (the caller places the cap). */
+void spawn_cspace(struct env *env, struct thread *t, cptr_t cspace, word_t guard, cptr_t self,
+		  void *fn, word_t a0, word_t a1, word_t prio);
+word_t paddr_of(cptr_t frame);
+/* Signal through cap, then poll the unbadged notification orig. */
+word_t badge_via(cptr_t cap, cptr_t orig);
+/* Label of the reply of a raw IPC syscall on cap with an empty message. */
+word_t ipc_label(word_t sysno, cptr_t cap);
+/* The first device untyped in bootinfo (index into untyped_list), -1 if none. */
+int device_untyped(void);
