@@ -194,10 +194,12 @@ word_t worker_echo(word_t ep, word_t unused)
 	return 0;
 }
 
-void spawn_cspace(struct env *env, struct thread *t, cptr_t cspace, word_t guard, cptr_t self,
-		  void *fn, word_t a0, word_t a1, word_t prio)
+void spawn_cspace(struct env *env, struct thread *t, cptr_t cspace, word_t guard, cptr_t self_cn,
+		  word_t self_index, word_t self_depth, cptr_t self, void *fn, word_t a0, word_t a1,
+		  word_t prio)
 {
 	ASSERT_OK(thread_create(env, t, 0));
+	ASSERT_OK(cnode_copy(self_cn, self_index, self_depth, R, t->tcb, 64, RIGHTS_ALL));
 	ASSERT_OK(tcb_configure(t->tcb, 0, cspace, guard, INIT_VSPACE, t->ipc_vaddr, t->ipc_frame));
 	t->info->tcb = self;
 	ASSERT_OK(thread_start(t, fn, a0, a1, prio, 0));

@@ -127,10 +127,12 @@ word_t worker_echo(word_t ep, word_t unused);            /* ReplyRecv echo serve
 
 /* ---- more helpers ---- */
 /* A thread in the root VSpace whose CSpace root is `cspace` (guard data as
- * for TCB_CONFIGURE); `self` is a cptr to its own TCB in that CSpace, used
- * to suspend itself when fn returns (the caller places the cap). */
-void spawn_cspace(struct env *env, struct thread *t, cptr_t cspace, word_t guard, cptr_t self,
-		  void *fn, word_t a0, word_t a1, word_t prio);
+ * for TCB_CONFIGURE). A copy of its TCB cap goes to slot (self_cn,
+ * self_index, self_depth) and `self` is that slot's cptr in the thread's
+ * CSpace: the thread suspends itself through it when fn returns. */
+void spawn_cspace(struct env *env, struct thread *t, cptr_t cspace, word_t guard, cptr_t self_cn,
+		  word_t self_index, word_t self_depth, cptr_t self, void *fn, word_t a0, word_t a1,
+		  word_t prio);
 word_t paddr_of(cptr_t frame);
 /* Signal through cap, then poll the unbadged notification orig. */
 word_t badge_via(cptr_t cap, cptr_t orig);
