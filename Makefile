@@ -67,20 +67,21 @@ $(foreach p,$(PROGRAMS),$(eval $(call PROGRAM_RULES,$(call prog_name,$p),$(call 
 deps:
 	@tools/deps
 
-run: deps all
-	@$(PYTHON) tools/run.py --interactive run/default
+# deps first, then the build: make -j must not build before tools exist
+run: deps
+	@$(MAKE) -s all && $(PYTHON) tools/run.py --interactive run/default
 
-run/%: deps all
-	@$(PYTHON) tools/run.py run/$*
+run/%: deps
+	@$(MAKE) -s all && $(PYTHON) tools/run.py run/$*
 
-host-test:
+host-test: deps
 	@$(PYTHON) tools/hosttest.py
 
-test: deps all
-	@$(PYTHON) tools/testall.py
+test: deps
+	@$(MAKE) -s all && $(PYTHON) tools/testall.py
 
-bench: deps all
-	@$(PYTHON) tools/run.py --bench run/kernel_bench
+bench: deps
+	@$(MAKE) -s all && $(PYTHON) tools/run.py --bench run/kernel_bench
 
 clean:
 	rm -rf $(BUILD)

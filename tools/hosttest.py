@@ -30,7 +30,7 @@ CFLAGS = ["-std=gnu11", "-g", "-O1", "-Wall", "-Wextra", "-Werror",
           "-Iabi/include", "-Ikernel/include", "-Ibase/include", "-Itests/host"]
 TIMEOUT = 300
 COUNTS = re.compile(r"(\d+) passed, (\d+) failed\s*$")
-DIRECTIVE = re.compile(r"^\s*(?://|/?\*)\s*(sources|cflags):(.*?)(?:\*/)?\s*$")
+DIRECTIVE = re.compile(r"^\s*(?://|/?\*)\s*(?:hosttest-)?(sources|cflags):(.*?)(?:\*/)?\s*$")
 
 
 def directives(path):
