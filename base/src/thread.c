@@ -105,11 +105,10 @@ abi_error_t thread_create_in(struct env *e, struct thread *t, struct vspace *vs,
 	t->ipc_vaddr = base + BASE_STACK_SIZE;
 	t->stack_top = base + BASE_STACK_SIZE;
 	t->stack_index = -1;
-	info_init(&info, t->ipc_vaddr, self);
-
 	err = env_new(e, OBJ_TCB, 0, &t->tcb);
 	if (err != E_OK)
 		goto out;
+	info_init(&info, t->ipc_vaddr, self == THREAD_SELF ? t->tcb : self);
 	err = map_new_frame(e, vs, base, &info);
 	for (word_t p = BASE_STACK_SIZE / PAGE - REMOTE_STACK_PAGES; p < BASE_STACK_SIZE / PAGE && err == E_OK; p++)
 		err = map_new_frame(e, vs, base + p * PAGE, 0);

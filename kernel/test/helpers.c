@@ -235,3 +235,37 @@ int device_untyped(void)
 	}
 	return -1;
 }
+
+volatile word_t probe_value;
+static cptr_t probe_ep;
+
+static word_t probe_fn(word_t addr, word_t how)
+{
+	struct sys_msg m = { 0 };
+
+	if (how == PROBE_READ)
+		probe_value = *(volatile word_t *)addr;
+	else if (how == PROBE_WRITE)
+		*(volatile word_t *)addr = 0x5a5a;
+	else
+		((void (*)(void))addr)();
+	m.info = mi_make(PROBE_DONE_LABEL, 0, 0, 0);
+	sys_send(probe_ep, &m);
+	return 0;
+}
+
+word_t probe(struct env *env, word_t addr, int how, struct sys_msg *m)
+{
+	struct sys_msg local;
+	struct thread t;
+
+	if (!m)
+		m = &local;
+	probe_ep = mk(env, OBJ_ENDPOINT, 0);
+	spawn_faulting(env, &t, probe_ep, probe_fn, addr, (word_t)how, 100);
+	if (!recv_timeout(env, probe_ep, m, 100))
+		test_fail(__FILE__, __LINE__, "probe of 0x%lx: neither done nor a fault", addr);
+	if (mi_label(m->info) == PROBE_DONE_LABEL)
+		return 0;
+	return mi_label(m->info);
+}

@@ -140,3 +140,14 @@ word_t badge_via(cptr_t cap, cptr_t orig);
 word_t ipc_label(word_t sysno, cptr_t cap);
 /* The first device untyped in bootinfo (index into untyped_list), -1 if none. */
 int device_untyped(void);
+
+/* Run a thread (priority 100, root VSpace) that touches addr: PROBE_READ,
+ * PROBE_WRITE or PROBE_EXEC (calls it). Returns 0 if the access worked,
+ * else the fault label, with the fault message in *m (if m is set); the
+ * faulting thread is left blocked. Fails the case if neither happens. */
+#define PROBE_READ 0
+#define PROBE_WRITE 1
+#define PROBE_EXEC 2
+#define PROBE_DONE_LABEL 0x7e57
+word_t probe(struct env *env, word_t addr, int how, struct sys_msg *m);
+extern volatile word_t probe_value;  /* what a PROBE_READ read */

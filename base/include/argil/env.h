@@ -93,7 +93,10 @@ struct vspace {
 /* A thread in the root's VSpace and CSpace, suspended, priority 0. */
 abi_error_t thread_create(struct env *e, struct thread *t, cptr_t fault_ep);
 /* A thread in a clone VSpace with CSpace root `cspace` (guard data as for
- * TCB_CONFIGURE); self is the cptr of its TCB in that CSpace (0 if none). */
+ * TCB_CONFIGURE); self is the cptr of its TCB in that CSpace (0 if none,
+ * THREAD_SELF: the new TCB's slot in the root CNode, for threads that share
+ * the root's CSpace). */
+#define THREAD_SELF (~(cptr_t)0)
 abi_error_t thread_create_in(struct env *e, struct thread *t, struct vspace *vs, cptr_t cspace,
 			     word_t cspace_guard, cptr_t fault_ep, cptr_t self);
 /* Set registers so the thread runs fn(a0, a1), set priority and CPU, resume. */

@@ -1,0 +1,491 @@
+/*
+ * Paging structures and frames: mapping order and errors, rights and
+ * attributes (NX, uncached, write-combining), remap, unmap, large pages,
+ * destruction, and several address spaces.
+ */
+#include "test.h"
+
+#define VA(i) TEST_VA(i)
+#define RW (RIGHT_READ | RIGHT_WRITE)
+#define PF_PRESENT 1
+#define PF_WRITE 2
+#define PF_USER 4
+#define PF_FETCH 16
+
+TEST(VSPACE_0001, "PDPT, PD, PT and a frame map; the root reads back what it wrote")
+{
+	cptr_t f = mk(env, OBJ_FRAME_4K, 0);
+	volatile word_t *p = (volatile word_t *)VA(0);
+
+	map_tables(env, INIT_VSPACE, VA(0));
+	ASSERT_OK(frame_map(f, INIT_VSPACE, VA(0), RW, 0));
+	for (int i = 0; i < 512; i++)
+		p[i] = (word_t)i * 3;
+	for (int i = 0; i < 512; i++)
+		ASSERT_EQ(p[i], (word_t)i * 3);
+}
+
+TEST(VSPACE_0002, "frame map without a PDPT fails with E_NOT_MAPPED, mr0 = 3")
+{
+	cptr_t f = mk(env, OBJ_FRAME_4K, 0);
+
+	ASSERT_ERR(frame_map(f, INIT_VSPACE, VA(0), RW, 0), E_NOT_MAPPED);
+	ASSERT_EQ(kernel_last_detail(0), 3);
+}
+
+TEST(VSPACE_0003, "frame map without a PD fails with E_NOT_MAPPED, mr0 = 2")
+{
+	cptr_t f = mk(env, OBJ_FRAME_4K, 0);
+
+	ASSERT_OK(pdpt_map(mk(env, OBJ_PDPT, 0), INIT_VSPACE, VA(0)));
+	ASSERT_ERR(frame_map(f, INIT_VSPACE, VA(0), RW, 0), E_NOT_MAPPED);
+	ASSERT_EQ(kernel_last_detail(0), 2);
+}
+
+TEST(VSPACE_0004, "frame map without a PT fails with E_NOT_MAPPED, mr0 = 1")
+{
+	cptr_t f = mk(env, OBJ_FRAME_4K, 0);
+
+	ASSERT_OK(pdpt_map(mk(env, OBJ_PDPT, 0), INIT_VSPACE, VA(0)));
+	ASSERT_OK(pd_map(mk(env, OBJ_PD, 0), INIT_VSPACE, VA(0)));
+	ASSERT_ERR(frame_map(f, INIT_VSPACE, VA(0), RW, 0), E_NOT_MAPPED);
+	ASSERT_EQ(kernel_last_detail(0), 1);
+}
+
+TEST(VSPACE_0005, "PD and PT map need their parent level (E_NOT_MAPPED with the level)")
+{
+	cptr_t pd = mk(env, OBJ_PD, 0);
+	cptr_t pt = mk(env, OBJ_PT, 0);
+
+	ASSERT_ERR(pd_map(pd, INIT_VSPACE, VA(0)), E_NOT_MAPPED);
+	ASSERT_EQ(kernel_last_detail(0), 3);
+	ASSERT_ERR(pt_map(pt, INIT_VSPACE, VA(0)), E_NOT_MAPPED);
+	ASSERT_EQ(kernel_last_detail(0), 3);
+	ASSERT_OK(pdpt_map(mk(env, OBJ_PDPT, 0), INIT_VSPACE, VA(0)));
+	ASSERT_ERR(pt_map(pt, INIT_VSPACE, VA(0)), E_NOT_MAPPED);
+	ASSERT_EQ(kernel_last_detail(0), 2);
+	ASSERT_OK(pd_map(pd, INIT_VSPACE, VA(0)));
+	ASSERT_OK(pt_map(pt, INIT_VSPACE, VA(0)));
+}
+
+TEST(VSPACE_0006, "an occupied PML4/PDPT/PD entry, or a mapped table cap, gives E_MAPPED")
+{
+	cptr_t pdpt = mk(env, OBJ_PDPT, 0), pd = mk(env, OBJ_PD, 0), pt = mk(env, OBJ_PT, 0);
+
+	ASSERT_OK(pdpt_map(pdpt, INIT_VSPACE, VA(0)));
+	ASSERT_ERR(pdpt_map(mk(env, OBJ_PDPT, 0), INIT_VSPACE, VA(0)), E_MAPPED);
+	ASSERT_ERR(pdpt_map(pdpt, INIT_VSPACE, VA(0) + (1ul << 39)), E_MAPPED);
+	ASSERT_OK(pd_map(pd, INIT_VSPACE, VA(0)));
+	ASSERT_ERR(pd_map(mk(env, OBJ_PD, 0), INIT_VSPACE, VA(0)), E_MAPPED);
+	ASSERT_ERR(pd_map(pd, INIT_VSPACE, VA(0) + (1ul << 30)), E_MAPPED);
+	ASSERT_OK(pt_map(pt, INIT_VSPACE, VA(0)));
+	ASSERT_ERR(pt_map(mk(env, OBJ_PT, 0), INIT_VSPACE, VA(0)), E_MAPPED);
+	ASSERT_ERR(pt_map(pt, INIT_VSPACE, VA(0) + (1ul << 21)), E_MAPPED);
+}
+
+TEST(VSPACE_0007, "a frame vaddr that is not page aligned fails with E_ALIGNMENT")
+{
+	cptr_t f = mk(env, OBJ_FRAME_4K, 0);
+
+	map_tables(env, INIT_VSPACE, VA(0));
+	ASSERT_ERR(frame_map(f, INIT_VSPACE, VA(0) + 8, RW, 0), E_ALIGNMENT);
+	ASSERT_ERR(frame_map(f, INIT_VSPACE, VA(0) + 0x800, RW, 0), E_ALIGNMENT);
+	ASSERT_OK(frame_map(f, INIT_VSPACE, VA(1), RW, 0));
+}
+
+TEST(VSPACE_0008, "a vaddr at or above ABI_USER_TOP fails with E_INVALID_ARGUMENT")
+{
+	cptr_t f = mk(env, OBJ_FRAME_4K, 0);
+	cptr_t pdpt = mk(env, OBJ_PDPT, 0);
+
+	ASSERT_ERR(frame_map(f, INIT_VSPACE, ABI_USER_TOP, RW, 0), E_INVALID_ARGUMENT);
+	ASSERT_ERR(frame_map(f, INIT_VSPACE, 0xffff800000000000ul, RW, 0), E_INVALID_ARGUMENT);
+	ASSERT_ERR(frame_map(f, INIT_VSPACE, 0xffffffff80000000ul, RW, 0), E_INVALID_ARGUMENT);
+	ASSERT_ERR(pdpt_map(pdpt, INIT_VSPACE, ABI_USER_TOP), E_INVALID_ARGUMENT);
+	ASSERT_ERR(pdpt_map(pdpt, INIT_VSPACE, 0xffffff8000000000ul), E_INVALID_ARGUMENT);
+	ASSERT_ERR(pd_map(mk(env, OBJ_PD, 0), INIT_VSPACE, 0xffffffff80000000ul), E_INVALID_ARGUMENT);
+}
+
+TEST(VSPACE_0009, "a mapped frame cap cannot be mapped a second time elsewhere (E_MAPPED)")
+{
+	cptr_t f = mk(env, OBJ_FRAME_4K, 0);
+
+	map_tables(env, INIT_VSPACE, VA(0));
+	ASSERT_OK(frame_map(f, INIT_VSPACE, VA(0), RW, 0));
+	ASSERT_ERR(frame_map(f, INIT_VSPACE, VA(1), RW, 0), E_MAPPED);
+}
+
+TEST(VSPACE_0010, "a copy of a frame cap maps the same memory at a second address")
+{
+	cptr_t f = mk(env, OBJ_FRAME_4K, 0);
+	cptr_t c = mk_copy(env, f, RIGHTS_ALL);
+	volatile word_t *a = (volatile word_t *)VA(0), *b = (volatile word_t *)VA(5);
+
+	map_tables(env, INIT_VSPACE, VA(0));
+	ASSERT_OK(frame_map(f, INIT_VSPACE, VA(0), RW, 0));
+	ASSERT_OK(frame_map(c, INIT_VSPACE, VA(5), RW, 0));
+	a[7] = 0xfeed;
+	ASSERT_EQ(b[7], 0xfeed);
+	b[100] = 0xbeef;
+	ASSERT_EQ(a[100], 0xbeef);
+	ASSERT_EQ(paddr_of(f), paddr_of(c));
+}
+
+TEST(VSPACE_0011, "mapping a second frame over an occupied PTE fails with E_MAPPED")
+{
+	cptr_t f = mk(env, OBJ_FRAME_4K, 0), g = mk(env, OBJ_FRAME_4K, 0);
+
+	map_tables(env, INIT_VSPACE, VA(0));
+	ASSERT_OK(frame_map(f, INIT_VSPACE, VA(0), RW, 0));
+	ASSERT_ERR(frame_map(g, INIT_VSPACE, VA(0), RW, 0), E_MAPPED);
+	ASSERT_ERR(frame_map(INIT_IPC_BUFFER, INIT_VSPACE, VA(0), RW, 0), E_MAPPED);
+}
+
+TEST(VSPACE_0012, "remap with read-only rights: reads work, writes fault (error code P|W|U)")
+{
+	struct sys_msg m;
+	cptr_t f = map_test_page(env, VA(0), RW, 0);
+
+	*(volatile word_t *)VA(0) = 0x1234;
+	ASSERT_OK(frame_map(f, INIT_VSPACE, VA(0), RIGHT_READ, 0));
+	ASSERT_EQ(probe(env, VA(0), PROBE_READ, 0), 0);
+	ASSERT_EQ(probe_value, 0x1234);
+	ASSERT_EQ(probe(env, VA(0), PROBE_WRITE, &m), FAULT_PAGE);
+	ASSERT_EQ(m.mr[1], VA(0));
+	ASSERT_EQ(m.mr[2] & (PF_PRESENT | PF_WRITE | PF_USER), PF_PRESENT | PF_WRITE | PF_USER);
+}
+
+TEST(VSPACE_0013, "remap of a read-only mapping with write rights makes it writable")
+{
+	cptr_t f = map_test_page(env, VA(0), RIGHT_READ, 0);
+
+	ASSERT_EQ(probe(env, VA(0), PROBE_WRITE, 0), FAULT_PAGE);
+	ASSERT_OK(frame_map(f, INIT_VSPACE, VA(0), RW, 0));
+	ASSERT_EQ(probe(env, VA(0), PROBE_WRITE, 0), 0);
+	ASSERT_EQ(*(volatile word_t *)VA(0), 0x5a5a);
+}
+
+TEST(VSPACE_0014, "mapping with more rights than a read-only cap does not give write access")
+{
+	cptr_t f = mk(env, OBJ_FRAME_4K, 0);
+	cptr_t ro = mk_copy(env, f, RIGHT_READ);
+
+	map_tables(env, INIT_VSPACE, VA(0));
+	abi_error_t err = frame_map(ro, INIT_VSPACE, VA(0), RW, 0);
+	ASSERT(err == E_OK || err == E_NO_RIGHTS);
+	if (err == E_OK) {
+		ASSERT_EQ(probe(env, VA(0), PROBE_WRITE, 0), FAULT_PAGE);
+	} else {
+		ASSERT_OK(frame_map(ro, INIT_VSPACE, VA(0), RIGHT_READ, 0));
+		ASSERT_EQ(probe(env, VA(0), PROBE_WRITE, 0), FAULT_PAGE);
+	}
+	ASSERT_EQ(probe(env, VA(0), PROBE_READ, 0), 0);
+}
+
+TEST(VSPACE_0015, "frames are no-execute by default; MAP_EXECUTE makes them executable")
+{
+	struct sys_msg m;
+	cptr_t f = map_test_page(env, VA(0), RW, 0);
+	cptr_t x = mk_copy(env, f, RIGHTS_ALL);
+
+	*(volatile unsigned char *)VA(0) = 0xc3; /* ret */
+	ASSERT_EQ(probe(env, VA(0), PROBE_EXEC, &m), FAULT_PAGE);
+	ASSERT_EQ(m.mr[1], VA(0));
+	ASSERT_EQ(m.mr[2] & PF_FETCH, PF_FETCH);
+	ASSERT_OK(frame_map(x, INIT_VSPACE, VA(1), RIGHT_READ, MAP_EXECUTE));
+	ASSERT_EQ(probe(env, VA(1), PROBE_EXEC, 0), 0);
+}
+
+TEST(VSPACE_0016, "an uncached mapping reads and writes correctly")
+{
+	volatile word_t *p = (volatile word_t *)VA(0);
+
+	map_test_page(env, VA(0), RW, MAP_UNCACHED);
+	for (int i = 0; i < 64; i++)
+		p[i] = ~(word_t)i;
+	for (int i = 0; i < 64; i++)
+		ASSERT_EQ(p[i], ~(word_t)i);
+}
+
+TEST(VSPACE_0017, "a write-combining mapping reads and writes correctly")
+{
+	volatile word_t *p = (volatile word_t *)VA(0);
+
+	map_test_page(env, VA(0), RW, MAP_WRITE_COMBINING);
+	for (int i = 0; i < 64; i++)
+		p[i] = (word_t)i << 8;
+	__asm__ volatile("sfence" ::: "memory");
+	for (int i = 0; i < 64; i++)
+		ASSERT_EQ(p[i], (word_t)i << 8);
+}
+
+TEST(VSPACE_0018, "after FRAME_UNMAP the page is gone: a read faults, not present")
+{
+	struct sys_msg m;
+	cptr_t f = map_test_page(env, VA(3), RW, 0);
+
+	*(volatile word_t *)VA(3) = 1;
+	ASSERT_OK(frame_unmap(f));
+	ASSERT_EQ(probe(env, VA(3) + 16, PROBE_READ, &m), FAULT_PAGE);
+	ASSERT_EQ(m.mr[1], VA(3) + 16);
+	ASSERT_EQ(m.mr[2] & (PF_PRESENT | PF_WRITE | PF_USER), PF_USER);
+}
+
+TEST(VSPACE_0019, "unmap of a frame that is not mapped is harmless")
+{
+	cptr_t f = mk(env, OBJ_FRAME_4K, 0);
+
+	ASSERT_ERR2(frame_unmap(f), E_OK, E_NOT_MAPPED);
+	cptr_t g = map_test_page(env, VA(0), RW, 0);
+	ASSERT_OK(frame_unmap(g));
+	ASSERT_ERR2(frame_unmap(g), E_OK, E_NOT_MAPPED);
+}
+
+TEST(VSPACE_0020, "an unmapped frame cap can be mapped again at another address")
+{
+	cptr_t f = map_test_page(env, VA(0), RW, 0);
+
+	*(volatile word_t *)VA(0) = 0xabc;
+	ASSERT_OK(frame_unmap(f));
+	ASSERT_OK(frame_map(f, INIT_VSPACE, VA(9), RW, 0));
+	ASSERT_EQ(*(volatile word_t *)VA(9), 0xabc);
+}
+
+TEST(VSPACE_0021, "a 2 MiB frame maps into a PD entry without a PT")
+{
+	cptr_t f = mk(env, OBJ_FRAME_2M, 0);
+	word_t va = ENV_TEST_VADDR + (4ul << 21);
+	volatile word_t *p = (volatile word_t *)va;
+
+	ASSERT_OK(pdpt_map(mk(env, OBJ_PDPT, 0), INIT_VSPACE, va));
+	ASSERT_OK(pd_map(mk(env, OBJ_PD, 0), INIT_VSPACE, va));
+	ASSERT_OK(frame_map(f, INIT_VSPACE, va, RW, 0));
+	p[0] = 1;
+	p[(1ul << 21) / 8 - 1] = 2;
+	ASSERT_EQ(p[0], 1);
+	ASSERT_EQ(p[(1ul << 21) / 8 - 1], 2);
+}
+
+TEST(VSPACE_0022, "a 2 MiB frame at a vaddr not 2 MiB aligned fails with E_ALIGNMENT")
+{
+	cptr_t f = mk(env, OBJ_FRAME_2M, 0);
+
+	ASSERT_OK(pdpt_map(mk(env, OBJ_PDPT, 0), INIT_VSPACE, VA(0)));
+	ASSERT_OK(pd_map(mk(env, OBJ_PD, 0), INIT_VSPACE, VA(0)));
+	ASSERT_ERR(frame_map(f, INIT_VSPACE, VA(1), RW, 0), E_ALIGNMENT);
+	ASSERT_ERR(frame_map(f, INIT_VSPACE, VA(0) + (1ul << 20), RW, 0), E_ALIGNMENT);
+}
+
+TEST(VSPACE_0023, "a 2 MiB frame over a PD entry that holds a PT fails with E_MAPPED")
+{
+	cptr_t f = mk(env, OBJ_FRAME_2M, 0);
+
+	map_tables(env, INIT_VSPACE, VA(0));
+	ASSERT_ERR(frame_map(f, INIT_VSPACE, VA(0), RW, 0), E_MAPPED);
+}
+
+TEST(VSPACE_0024, "FRAME_GET_ADDRESS gives distinct page-aligned addresses")
+{
+	cptr_t a = mk(env, OBJ_FRAME_4K, 0), b = mk(env, OBJ_FRAME_4K, 0);
+	cptr_t l = mk(env, OBJ_FRAME_2M, 0);
+	word_t pa = paddr_of(a), pb = paddr_of(b), pl = paddr_of(l);
+
+	ASSERT(pa != pb);
+	ASSERT_EQ(pa & 0xfff, 0);
+	ASSERT_EQ(pb & 0xfff, 0);
+	ASSERT_EQ(pl & ((1ul << 21) - 1), 0);
+	ASSERT(pa < test_bootinfo->total_ram + (4ul << 30));
+}
+
+TEST(VSPACE_0025, "PT_UNMAP removes the frames below it and needs a new PT to map again")
+{
+	cptr_t pt = mk(env, OBJ_PT, 0);
+	cptr_t f = mk(env, OBJ_FRAME_4K, 0), g = mk(env, OBJ_FRAME_4K, 0);
+
+	ASSERT_OK(pdpt_map(mk(env, OBJ_PDPT, 0), INIT_VSPACE, VA(0)));
+	ASSERT_OK(pd_map(mk(env, OBJ_PD, 0), INIT_VSPACE, VA(0)));
+	ASSERT_OK(pt_map(pt, INIT_VSPACE, VA(0)));
+	ASSERT_OK(frame_map(f, INIT_VSPACE, VA(2), RW, 0));
+	ASSERT_OK(pt_unmap(pt));
+	ASSERT_EQ(probe(env, VA(2), PROBE_READ, 0), FAULT_PAGE);
+	ASSERT_ERR(frame_map(g, INIT_VSPACE, VA(4), RW, 0), E_NOT_MAPPED);
+	ASSERT_EQ(kernel_last_detail(0), 1);
+	ASSERT_OK(pt_map(pt, INIT_VSPACE, VA(0)));
+	ASSERT_OK(frame_map(g, INIT_VSPACE, VA(4), RW, 0));
+}
+
+TEST(VSPACE_0026, "deleting the last cap of a mapped frame unmaps it")
+{
+	cptr_t f = map_test_page(env, VA(6), RW, 0);
+
+	*(volatile word_t *)VA(6) = 5;
+	ASSERT_OK(cnode_delete(R, f, 64));
+	ASSERT_EQ(probe(env, VA(6), PROBE_READ, 0), FAULT_PAGE);
+}
+
+TEST(VSPACE_0027, "deleting a mapped PT makes its frames unreachable")
+{
+	cptr_t pt = mk(env, OBJ_PT, 0);
+	cptr_t f = mk(env, OBJ_FRAME_4K, 0), g = mk(env, OBJ_FRAME_4K, 0);
+
+	ASSERT_OK(pdpt_map(mk(env, OBJ_PDPT, 0), INIT_VSPACE, VA(0)));
+	ASSERT_OK(pd_map(mk(env, OBJ_PD, 0), INIT_VSPACE, VA(0)));
+	ASSERT_OK(pt_map(pt, INIT_VSPACE, VA(0)));
+	ASSERT_OK(frame_map(f, INIT_VSPACE, VA(1), RW, 0));
+	ASSERT_OK(cnode_delete(R, pt, 64));
+	ASSERT_EQ(probe(env, VA(1), PROBE_READ, 0), FAULT_PAGE);
+	ASSERT_ERR(frame_map(g, INIT_VSPACE, VA(2), RW, 0), E_NOT_MAPPED);
+}
+
+TEST(VSPACE_0028, "frame map into a VSpace cap that is not a PML4 fails")
+{
+	cptr_t f = mk(env, OBJ_FRAME_4K, 0);
+	cptr_t pd = mk(env, OBJ_PD, 0);
+
+	ASSERT_ERR(frame_map(f, pd, VA(0), RW, 0), E_INVALID_CAPABILITY);
+	ASSERT_EQ(kernel_last_detail(0), 1);
+	ASSERT_ERR(frame_map(f, mk_slot(env), VA(0), RW, 0), E_INVALID_CAPABILITY);
+	ASSERT_ERR(pdpt_map(mk(env, OBJ_PDPT, 0), INIT_CNODE, VA(0)), E_INVALID_CAPABILITY);
+}
+
+TEST(VSPACE_0029, "invocations on a PML4 cap fail with E_ILLEGAL_OPERATION")
+{
+	cptr_t pml4 = mk(env, OBJ_PML4, 0);
+
+	ASSERT_ERR(kernel_invoke(pml4, PDPT_MAP, 0, 0, 0, 0, 0, 0), E_ILLEGAL_OPERATION);
+	ASSERT_ERR(kernel_invoke(pml4, FRAME_UNMAP, 0, 0, 0, 0, 0, 0), E_ILLEGAL_OPERATION);
+	ASSERT_ERR(frame_get_address(pml4, &(word_t){ 0 }), E_ILLEGAL_OPERATION);
+}
+
+TEST(VSPACE_0030, "FRAME_MAP with too few words or no VSpace cap is E_TRUNCATED_MESSAGE")
+{
+	cptr_t f = mk(env, OBJ_FRAME_4K, 0);
+	word_t args[3] = { VA(0), RW, 0 };
+	cptr_t caps[1] = { INIT_VSPACE };
+
+	map_tables(env, INIT_VSPACE, VA(0));
+	ASSERT_ERR(kernel_invoke(f, FRAME_MAP, 1, args, 1, caps, 0, 0), E_TRUNCATED_MESSAGE);
+	ASSERT_ERR(kernel_invoke(f, FRAME_MAP, 3, args, 0, 0, 0, 0), E_TRUNCATED_MESSAGE);
+	ASSERT_ERR(kernel_invoke(mk(env, OBJ_PT, 0), PT_MAP, 1, args, 0, 0, 0, 0), E_TRUNCATED_MESSAGE);
+}
+
+TEST(VSPACE_0031, "an unmapped PDPT can be mapped again")
+{
+	cptr_t pdpt = mk(env, OBJ_PDPT, 0);
+
+	ASSERT_OK(pdpt_map(pdpt, INIT_VSPACE, VA(0)));
+	ASSERT_OK(pdpt_unmap(pdpt));
+	ASSERT_OK(pdpt_map(pdpt, INIT_VSPACE, VA(0) + (1ul << 39)));
+	ASSERT_OK(pd_map(mk(env, OBJ_PD, 0), INIT_VSPACE, VA(0) + (1ul << 39)));
+}
+
+TEST(VSPACE_0032, "PD_UNMAP cuts off everything below it")
+{
+	cptr_t pd = mk(env, OBJ_PD, 0);
+
+	ASSERT_OK(pdpt_map(mk(env, OBJ_PDPT, 0), INIT_VSPACE, VA(0)));
+	ASSERT_OK(pd_map(pd, INIT_VSPACE, VA(0)));
+	ASSERT_OK(pt_map(mk(env, OBJ_PT, 0), INIT_VSPACE, VA(0)));
+	ASSERT_OK(frame_map(mk(env, OBJ_FRAME_4K, 0), INIT_VSPACE, VA(0), RW, 0));
+	*(volatile word_t *)VA(0) = 9;
+	ASSERT_OK(pd_unmap(pd));
+	ASSERT_EQ(probe(env, VA(0), PROBE_READ, 0), FAULT_PAGE);
+}
+
+static volatile word_t remote_result;
+
+static word_t remote_copy(word_t src, word_t done)
+{
+	volatile word_t *s = (volatile word_t *)src;
+
+	/* remote_result lives in this VSpace's private copy of the image */
+	s[1] = s[0] * 2;
+	remote_result = 1;
+	sys_signal(done);
+	return 0;
+}
+
+TEST(VSPACE_0033, "a thread in a second VSpace sees a shared frame and its own data copy")
+{
+	struct vspace vs;
+	struct thread t;
+	word_t rva;
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	volatile word_t *p;
+
+	ASSERT_OK(vspace_clone(env, &vs));
+	p = vspace_share(env, &vs, &rva);
+	ASSERT(p);
+	p[0] = 21;
+	remote_result = 0;
+	ASSERT_OK(thread_create_in(env, &t, &vs, INIT_CNODE, 0, 0, THREAD_SELF));
+	ASSERT_OK(thread_start(&t, remote_copy, rva, mk_mint(env, n, RIGHTS_ALL, 1), 100, 0));
+	ASSERT_EQ(sys_wait(n), 1);
+	ASSERT_EQ(p[1], 42);
+	ASSERT_EQ(remote_result, 0);  /* the root's copy is untouched */
+}
+
+TEST(VSPACE_0034, "a frame cap mapped in one VSpace cannot be mapped into another")
+{
+	struct vspace vs;
+	cptr_t f = map_test_page(env, VA(0), RW, 0);
+
+	ASSERT_OK(vspace_clone(env, &vs));
+	ASSERT_ERR(frame_map(f, vs.pml4, REMOTE_SHARED, RW, 0), E_MAPPED);
+}
+
+TEST(VSPACE_0035, "the same virtual address maps different frames in two VSpaces")
+{
+	struct vspace a, b;
+	struct thread ta, tb;
+	word_t ra, rb;
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	volatile word_t *pa, *pb;
+
+	ASSERT_OK(vspace_clone(env, &a));
+	ASSERT_OK(vspace_clone(env, &b));
+	pa = vspace_share(env, &a, &ra);
+	pb = vspace_share(env, &b, &rb);
+	ASSERT(pa && pb);
+	ASSERT_EQ(ra, rb);
+	pa[0] = 1;
+	pb[0] = 100;
+	ASSERT_OK(thread_create_in(env, &ta, &a, INIT_CNODE, 0, 0, THREAD_SELF));
+	ASSERT_OK(thread_create_in(env, &tb, &b, INIT_CNODE, 0, 0, THREAD_SELF));
+	ASSERT_OK(thread_start(&ta, remote_copy, ra, mk_mint(env, n, RIGHTS_ALL, 1), 100, 0));
+	ASSERT_OK(thread_start(&tb, remote_copy, rb, mk_mint(env, n, RIGHTS_ALL, 2), 100, 0));
+	word_t seen = 0;
+	while (seen != 3)
+		seen |= sys_wait(n);
+	ASSERT_EQ(pa[1], 2);
+	ASSERT_EQ(pb[1], 200);
+}
+
+TEST(VSPACE_0036, "FRAME_GET_ADDRESS on a non-frame cap fails with E_ILLEGAL_OPERATION")
+{
+	word_t pa;
+
+	ASSERT_ERR(frame_get_address(mk(env, OBJ_PT, 0), &pa), E_ILLEGAL_OPERATION);
+	ASSERT_ERR(frame_get_address(INIT_TCB, &pa), E_ILLEGAL_OPERATION);
+}
+
+TEST(VSPACE_0037, "the root's IPC buffer and bootinfo frames have distinct addresses")
+{
+	word_t pa = paddr_of(INIT_IPC_BUFFER);
+
+	ASSERT_EQ(pa & 0xfff, 0);
+	ASSERT(pa != paddr_of(INIT_BOOTINFO_FRAME));
+}
+
+TEST(VSPACE_0038, "64 frames mapped in a row are all distinct memory")
+{
+	volatile word_t *p;
+
+	for (int i = 0; i < 64; i++) {
+		map_test_page(env, VA(i), RW, 0);
+		p = (volatile word_t *)VA(i);
+		p[0] = (word_t)i + 1;
+	}
+	for (int i = 0; i < 64; i++)
+		ASSERT_EQ(*(volatile word_t *)VA(i), (word_t)i + 1);
+}
