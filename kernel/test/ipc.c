@@ -1,0 +1,861 @@
+/*
+ * Endpoint IPC: Call/ReplyRecv/Send/NBSend/Recv/NBRecv/Reply, badges,
+ * long messages, rights, capability transfer and unwrapping, reply caps,
+ * queue order, destruction, and IPC between address spaces.
+ */
+#include "test.h"
+
+#define RW (RIGHT_READ | RIGHT_WRITE)
+#define MSG_LABEL 0x33
+
+/* Worker results live in the worker's thread_info->user[] (root-visible). */
+#define RESULT(i) (thread_self()->user[i])
+
+static word_t send_words(word_t ep, word_t base)
+{
+	struct sys_msg m = { 0 };
+
+	m.info = mi_make(MSG_LABEL, 0, 0, 4);
+	for (int i = 0; i < 4; i++)
+		m.mr[i] = base + (word_t)i;
+	sys_send(ep, &m);
+	RESULT(0) = mi_label(m.info);
+	return 0;
+}
+
+static word_t recv_store(word_t ep, word_t done)
+{
+	struct sys_msg m = { 0 };
+
+	sys_recv(ep, &m);
+	RESULT(0) = m.info;
+	RESULT(1) = m.badge;
+	RESULT(2) = m.mr[0];
+	RESULT(3) = m.mr[3];
+	sys_signal(done);
+	return 0;
+}
+
+static void check_words(struct sys_msg *m, word_t base)
+{
+	ASSERT_EQ(mi_label(m->info), MSG_LABEL);
+	ASSERT_EQ(mi_len(m->info), 4);
+	for (int i = 0; i < 4; i++)
+		ASSERT_EQ(m->mr[i], base + (word_t)i);
+}
+
+TEST(IPC_0001, "Call to a ReplyRecv server returns its reply words and label")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t;
+	struct sys_msg m = { 0 };
+
+	spawn(env, &t, worker_echo, ep, 0, 100);
+	m.info = mi_make(MSG_LABEL, 0, 0, 4);
+	m.mr[0] = 1, m.mr[1] = 2, m.mr[2] = 3, m.mr[3] = 4;
+	sys_call(ep, &m);
+	check_words(&m, 2);
+}
+
+TEST(IPC_0002, "Send from the root reaches a thread blocked in Recv")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	struct thread t;
+	struct sys_msg m = { 0 };
+
+	spawn(env, &t, recv_store, ep, mk_mint(env, n, RIGHTS_ALL, 1), 100);
+	settle(env);
+	m.info = mi_make(MSG_LABEL, 0, 0, 4);
+	m.mr[0] = 10, m.mr[3] = 13;
+	sys_send(ep, &m);
+	ASSERT_EQ(sys_wait(n), 1);
+	ASSERT_EQ(mi_label(t.info->user[0]), MSG_LABEL);
+	ASSERT_EQ(t.info->user[1], 0);
+	ASSERT_EQ(t.info->user[2], 10);
+	ASSERT_EQ(t.info->user[3], 13);
+}
+
+TEST(IPC_0003, "Recv in the root gets a thread's Send with words and badge")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t;
+	struct sys_msg m = { 0 };
+
+	spawn(env, &t, send_words, mk_mint(env, ep, RIGHTS_ALL, 0x42), 100, 100);
+	sys_recv(ep, &m);
+	check_words(&m, 100);
+	ASSERT_EQ(m.badge, 0x42);
+}
+
+TEST(IPC_0004, "NBSend without a receiver drops the message")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct sys_msg m = { 0 };
+
+	m.info = mi_make(MSG_LABEL, 0, 0, 1);
+	sys_nbsend(ep, &m);
+	ASSERT_EQ(mi_label(m.info) == E_OK || mi_label(m.info) == MSG_LABEL, 1);
+	memset(&m, 0, sizeof(m));
+	sys_nbrecv(ep, &m);
+	ASSERT_EQ(m.info, 0);
+	ASSERT_EQ(m.badge, 0);
+}
+
+TEST(IPC_0005, "NBSend to a waiting receiver delivers")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	struct thread t;
+	struct sys_msg m = { 0 };
+
+	spawn(env, &t, recv_store, mk_mint(env, ep, RIGHTS_ALL, 0), mk_mint(env, n, RIGHTS_ALL, 1), 100);
+	settle(env);
+	m.info = mi_make(MSG_LABEL, 0, 0, 4);
+	m.mr[0] = 77;
+	sys_nbsend(mk_mint(env, ep, RIGHTS_ALL, 5), &m);
+	ASSERT_EQ(sys_wait(n), 1);
+	ASSERT_EQ(t.info->user[1], 5);
+	ASSERT_EQ(t.info->user[2], 77);
+}
+
+TEST(IPC_0006, "NBRecv picks up a sender that is already blocked")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t;
+	struct sys_msg m = { 0 };
+
+	spawn(env, &t, send_words, ep, 500, 100);
+	settle(env);
+	sys_nbrecv(ep, &m);
+	check_words(&m, 500);
+}
+
+TEST(IPC_0007, "badges tell two senders apart")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct thread a, b;
+	struct sys_msg m;
+	word_t seen = 0;
+
+	spawn(env, &a, send_words, mk_mint(env, ep, RIGHTS_ALL, 1), 1000, 100);
+	spawn(env, &b, send_words, mk_mint(env, ep, RIGHTS_ALL, 2), 2000, 100);
+	for (int i = 0; i < 2; i++) {
+		memset(&m, 0, sizeof(m));
+		sys_recv(ep, &m);
+		ASSERT(m.badge == 1 || m.badge == 2);
+		check_words(&m, m.badge * 1000);
+		seen |= m.badge;
+	}
+	ASSERT_EQ(seen, 3);
+}
+
+TEST(IPC_0008, "an unbadged endpoint cap delivers badge 0")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t;
+	struct sys_msg m = { 0 };
+
+	spawn(env, &t, send_words, mk_copy(env, ep, RIGHTS_ALL), 7, 100);
+	m.badge = 0xdead;
+	sys_recv(ep, &m);
+	ASSERT_EQ(m.badge, 0);
+	check_words(&m, 7);
+}
+
+TEST(IPC_0009, "a 120-word Call and reply travel through registers and IPC buffer")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct ipc_buffer *ib = ipc_buffer();
+	struct thread t;
+	struct sys_msg m = { 0 };
+
+	spawn(env, &t, worker_echo, ep, 0, 100);
+	m.info = mi_make(MSG_LABEL, 0, 0, ABI_MSG_MAX);
+	for (word_t i = 0; i < ABI_MSG_MAX; i++) {
+		if (i < ABI_MSG_REGS)
+			m.mr[i] = i * 7;
+		else
+			ib->msg[i] = i * 7;
+	}
+	sys_call(ep, &m);
+	ASSERT_EQ(mi_len(m.info), ABI_MSG_MAX);
+	ASSERT_EQ(mi_label(m.info), MSG_LABEL);
+	for (word_t i = 0; i < ABI_MSG_MAX; i++)
+		ASSERT_EQ(i < ABI_MSG_REGS ? m.mr[i] : ib->msg[i], i * 7 + 1);
+}
+
+TEST(IPC_0010, "message lengths 0..120 all arrive with exactly their words")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct ipc_buffer *ib = ipc_buffer();
+	struct thread t;
+	struct sys_msg m;
+
+	spawn(env, &t, worker_echo, ep, 0, 100);
+	for (word_t len = 0; len <= ABI_MSG_MAX; len++) {
+		memset(&m, 0, sizeof(m));
+		m.info = mi_make(len + 1, 0, 0, len);
+		for (word_t i = 0; i < len; i++) {
+			if (i < ABI_MSG_REGS)
+				m.mr[i] = len * 1000 + i;
+			else
+				ib->msg[i] = len * 1000 + i;
+		}
+		sys_call(ep, &m);
+		ASSERT_EQ(mi_len(m.info), len);
+		ASSERT_EQ(mi_label(m.info), len + 1);
+		for (word_t i = 0; i < len; i++)
+			ASSERT_EQ(i < ABI_MSG_REGS ? m.mr[i] : ib->msg[i], len * 1000 + i + 1);
+	}
+}
+
+TEST(IPC_0011, "a large message label arrives intact")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t;
+	struct sys_msg m = { 0 };
+	word_t label = (1ul << 49) + 12345;
+
+	spawn(env, &t, worker_echo, ep, 0, 100);
+	m.info = mi_make(label, 0, 0, 0);
+	sys_call(ep, &m);
+	ASSERT_EQ(mi_label(m.info), label);
+}
+
+TEST(IPC_0012, "Send/Call need the write right: E_NO_RIGHTS, no blocking")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t ro = mk_copy(env, ep, RIGHT_READ | RIGHT_GRANT);
+
+	ASSERT_EQ(ipc_label(SYS_CALL, ro), E_NO_RIGHTS);
+	ASSERT_EQ(ipc_label(SYS_SEND, ro), E_NO_RIGHTS);
+	ASSERT_EQ(ipc_label(SYS_NBSEND, ro), E_NO_RIGHTS);
+}
+
+TEST(IPC_0013, "Recv/NBRecv need the read right: E_NO_RIGHTS, no blocking")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t wo = mk_copy(env, ep, RIGHT_WRITE | RIGHT_GRANT);
+
+	ASSERT_EQ(ipc_label(SYS_RECV, wo), E_NO_RIGHTS);
+	ASSERT_EQ(ipc_label(SYS_NBRECV, wo), E_NO_RIGHTS);
+	ASSERT_EQ(ipc_label(SYS_REPLY_RECV, wo), E_NO_RIGHTS);
+}
+
+TEST(IPC_0014, "IPC on an empty slot gives E_INVALID_CAPABILITY without a fault")
+{
+	cptr_t e = mk_slot(env);
+
+	ASSERT_EQ(ipc_label(SYS_SEND, e), E_INVALID_CAPABILITY);
+	ASSERT_EQ(ipc_label(SYS_NBSEND, e), E_INVALID_CAPABILITY);
+	ASSERT_EQ(ipc_label(SYS_RECV, e), E_INVALID_CAPABILITY);
+	ASSERT_EQ(ipc_label(SYS_NBRECV, e), E_INVALID_CAPABILITY);
+	ASSERT_EQ(ipc_label(SYS_CALL, e), E_INVALID_CAPABILITY);
+	ASSERT_EQ(ipc_label(SYS_REPLY_RECV, e), E_INVALID_CAPABILITY);
+	ASSERT_EQ(ipc_label(SYS_RECV, 1ul << 63), E_INVALID_CAPABILITY);
+}
+
+TEST(IPC_0015, "Reply without a caller is harmless")
+{
+	word_t l = ipc_label(SYS_REPLY, 0);
+
+	ASSERT(l == E_OK || l == E_NO_REPLY);
+}
+
+/* Send one extra cap (ipc caps[0] = cap) with label MSG_LABEL and 1 word. */
+static word_t send_cap(word_t ep, word_t cap)
+{
+	struct sys_msg m = { 0 };
+
+	ipc_buffer()->caps[0] = cap;
+	m.info = mi_make(MSG_LABEL, 0, 1, 1);
+	m.mr[0] = 0xca9;
+	sys_send(ep, &m);
+	return 0;
+}
+
+static void set_recv_slot(cptr_t cnode, word_t index, word_t depth)
+{
+	struct ipc_buffer *ib = ipc_buffer();
+
+	ib->recv_cnode = cnode;
+	ib->recv_index = index;
+	ib->recv_depth = depth;
+}
+
+TEST(IPC_0016, "a cap sent through a GRANT endpoint cap lands in the receive slot")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	cptr_t slot = mk_slot(env);
+	struct thread t;
+	struct sys_msg m = { 0 };
+
+	spawn(env, &t, send_cap, mk_copy(env, ep, RIGHTS_ALL), mk_mint(env, n, RIGHTS_ALL, 8), 100);
+	set_recv_slot(R, slot, 64);
+	sys_recv(ep, &m);
+	ASSERT_EQ(mi_label(m.info), MSG_LABEL);
+	ASSERT_EQ(mi_caps(m.info), 1);
+	ASSERT_EQ(mi_unwrapped(m.info), 0);
+	ASSERT_EQ(m.mr[0], 0xca9);
+	ASSERT_EQ(cap_type(slot), OBJ_NOTIFICATION);
+	ASSERT_EQ(badge_via(slot, n), 8);
+}
+
+TEST(IPC_0017, "without GRANT the words arrive but the cap does not")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	cptr_t slot = mk_slot(env);
+	struct thread t;
+	struct sys_msg m = { 0 };
+
+	spawn(env, &t, send_cap, mk_copy(env, ep, RW), n, 100);
+	set_recv_slot(R, slot, 64);
+	sys_recv(ep, &m);
+	ASSERT_EQ(mi_label(m.info), MSG_LABEL);
+	ASSERT_EQ(m.mr[0], 0xca9);
+	ASSERT_EQ(mi_caps(m.info), 0);
+	ASSERT_EQ(cap_type(slot), 0);
+}
+
+TEST(IPC_0018, "an occupied receive slot gets no cap; the message still arrives")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	cptr_t occupant = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t;
+	struct sys_msg m = { 0 };
+
+	spawn(env, &t, send_cap, mk_copy(env, ep, RIGHTS_ALL), n, 100);
+	set_recv_slot(R, occupant, 64);
+	sys_recv(ep, &m);
+	ASSERT_EQ(mi_label(m.info), MSG_LABEL);
+	ASSERT_EQ(mi_caps(m.info), 0);
+	ASSERT_EQ(cap_type(occupant), OBJ_ENDPOINT);
+}
+
+TEST(IPC_0019, "a cap to the receiving endpoint is unwrapped: badge in caps[0]")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t slot = mk_slot(env);
+	struct thread t;
+	struct sys_msg m = { 0 };
+
+	spawn(env, &t, send_cap, mk_copy(env, ep, RIGHTS_ALL), mk_mint(env, ep, RIGHTS_ALL, 0x55), 100);
+	set_recv_slot(R, slot, 64);
+	sys_recv(ep, &m);
+	ASSERT_EQ(mi_caps(m.info), 1);
+	ASSERT_EQ(mi_unwrapped(m.info), 1);
+	ASSERT_EQ(ipc_buffer()->caps[0], 0x55);
+	ASSERT_EQ(cap_type(slot), 0);
+}
+
+TEST(IPC_0020, "the receive slot may be in a second-level CNode (depth < 64)")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	cptr_t cn = mk(env, OBJ_CNODE, 4);
+	cptr_t back = mk_slot(env);
+	struct thread t;
+	struct sys_msg m = { 0 };
+
+	spawn(env, &t, send_cap, mk_copy(env, ep, RIGHTS_ALL), mk_mint(env, n, RIGHTS_ALL, 0x21), 100);
+	set_recv_slot(cn, 3, 4);
+	sys_recv(ep, &m);
+	ASSERT_EQ(mi_caps(m.info), 1);
+	ASSERT_OK(cnode_move(R, back, 64, cn, 3, 4));
+	ASSERT_EQ(badge_via(back, n), 0x21);
+}
+
+TEST(IPC_0021, "a receive CNode that is not a CNode: message arrives, no cap")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	struct thread t;
+	struct sys_msg m = { 0 };
+
+	spawn(env, &t, send_cap, mk_copy(env, ep, RIGHTS_ALL), n, 100);
+	set_recv_slot(ep, 0, 4);
+	sys_recv(ep, &m);
+	ASSERT_EQ(mi_label(m.info), MSG_LABEL);
+	ASSERT_EQ(mi_caps(m.info), 0);
+}
+
+/* Send two caps: a notification and a badged cap of the receiving endpoint. */
+static word_t send_two_caps(word_t ep, word_t caps_packed)
+{
+	struct sys_msg m = { 0 };
+
+	ipc_buffer()->caps[0] = caps_packed & 0xffffffff;
+	ipc_buffer()->caps[1] = caps_packed >> 32;
+	m.info = mi_make(MSG_LABEL, 0, 2, 0);
+	sys_send(ep, &m);
+	return 0;
+}
+
+TEST(IPC_0022, "two caps: the first lands in the slot, the second is unwrapped (bit 1)")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	cptr_t nb = mk_mint(env, n, RIGHTS_ALL, 3);
+	cptr_t eb = mk_mint(env, ep, RIGHTS_ALL, 0x66);
+	cptr_t slot = mk_slot(env);
+	struct thread t;
+	struct sys_msg m = { 0 };
+
+	spawn(env, &t, send_two_caps, mk_copy(env, ep, RIGHTS_ALL), nb | (eb << 32), 100);
+	set_recv_slot(R, slot, 64);
+	sys_recv(ep, &m);
+	ASSERT_EQ(mi_caps(m.info), 2);
+	ASSERT_EQ(mi_unwrapped(m.info), 2);
+	ASSERT_EQ(ipc_buffer()->caps[1], 0x66);
+	ASSERT_EQ(badge_via(slot, n), 3);
+}
+
+TEST(IPC_0023, "the sender's caps-unwrapped bits are ignored")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t;
+	struct sys_msg m = { 0 };
+
+	spawn(env, &t, worker_echo, ep, 0, 100);
+	m.info = mi_make(MSG_LABEL, 0xf, 0, 1);
+	sys_call(ep, &m);
+	ASSERT_EQ(mi_unwrapped(m.info), 0);
+	ASSERT_EQ(mi_caps(m.info), 0);
+	ASSERT_EQ(mi_label(m.info), MSG_LABEL);
+}
+
+static volatile word_t sc_result[4];
+
+/* Receive, save the reply cap at `slot`, reply through it with SYS_SEND. */
+static word_t save_caller_server(word_t ep, word_t slot)
+{
+	struct sys_msg m = { 0 };
+
+	sys_recv(ep, &m);
+	sc_result[0] = cnode_save_caller(R, slot, 64);
+	sc_result[1] = sys_debug_cap_type(slot);
+	m.mr[0] += 100;
+	m.info = mi_make(0x99, 0, 0, 1);
+	sys_send(slot, &m);
+	sc_result[2] = sys_debug_cap_type(slot);
+	sc_result[3] = ipc_label(SYS_SEND, slot);
+	return 0;
+}
+
+TEST(IPC_0024, "CNODE_SAVE_CALLER stores a reply cap; SYS_SEND on it replies once")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t slot = mk_slot(env);
+	struct thread t;
+	struct sys_msg m = { 0 };
+
+	spawn(env, &t, save_caller_server, ep, slot, 100);
+	m.info = mi_make(1, 0, 0, 1);
+	m.mr[0] = 5;
+	sys_call(ep, &m);
+	ASSERT_EQ(mi_label(m.info), 0x99);
+	ASSERT_EQ(m.mr[0], 105);
+	settle(env);
+	ASSERT_EQ(sc_result[0], E_OK);
+	ASSERT_EQ(sc_result[1], CAP_REPLY);
+	ASSERT(sc_result[2] == 0 || sc_result[3] != E_OK);
+}
+
+static word_t save_no_caller(word_t slot, word_t done)
+{
+	sc_result[0] = cnode_save_caller(R, slot, 64);
+	sc_result[1] = sys_debug_cap_type(slot);
+	sys_signal(done);
+	return 0;
+}
+
+TEST(IPC_0025, "CNODE_SAVE_CALLER without a caller leaves the slot empty")
+{
+	cptr_t slot = mk_slot(env);
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	struct thread t;
+
+	sc_result[0] = sc_result[1] = 99;
+	spawn(env, &t, save_no_caller, slot, mk_mint(env, n, RIGHTS_ALL, 1), 100);
+	ASSERT_EQ(sys_wait(n), 1);
+	ASSERT(sc_result[0] == E_OK || sc_result[0] == E_NO_REPLY);
+	ASSERT_EQ(sc_result[1], 0);
+}
+
+static word_t worker_call_once(word_t ep, word_t unused)
+{
+	struct sys_msg m = { 0 };
+
+	(void)unused;
+	m.info = mi_make(1, 0, 0, 1);
+	sys_call(ep, &m);
+	return 0;
+}
+
+TEST(IPC_0026, "CNODE_SAVE_CALLER into an occupied slot fails with E_DELETE_FIRST")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t occupied = mk(env, OBJ_NOTIFICATION, 0);
+	struct thread t, c;
+
+	sc_result[0] = 99;
+	spawn(env, &t, save_caller_server, ep, occupied, 100);
+	/* a client thread calls; the server cannot save its reply cap, so the
+	 * client stays blocked until the case's objects are destroyed */
+	spawn(env, &c, worker_call_once, ep, 0, 90);
+	settle(env);
+	ASSERT_EQ(sc_result[0], E_DELETE_FIRST);
+	ASSERT_EQ(cap_type(occupied), OBJ_NOTIFICATION);
+}
+
+TEST(IPC_0027, "1000 Calls to a ReplyRecv server all come back right")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t;
+	struct sys_msg m;
+
+	spawn(env, &t, worker_echo, ep, 0, 100);
+	for (word_t i = 0; i < 1000; i++) {
+		memset(&m, 0, sizeof(m));
+		m.info = mi_make(i, 0, 0, 2);
+		m.mr[0] = i;
+		m.mr[1] = ~i;
+		sys_call(ep, &m);
+		ASSERT_EQ(mi_label(m.info), i);
+		ASSERT_EQ(m.mr[0], i + 1);
+		ASSERT_EQ(m.mr[1], ~i + 1);
+	}
+}
+
+static word_t send_label_only(word_t ep, word_t label)
+{
+	struct sys_msg m = { 0 };
+
+	m.info = mi_make(label, 0, 0, 0);
+	sys_send(ep, &m);
+	return 0;
+}
+
+TEST(IPC_0028, "blocked senders are received in FIFO order")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t[3];
+	struct sys_msg m;
+
+	for (int i = 0; i < 3; i++) {
+		spawn(env, &t[i], send_label_only, ep, (word_t)i + 1, 100);
+		settle(env);
+	}
+	for (int i = 0; i < 3; i++) {
+		memset(&m, 0, sizeof(m));
+		sys_recv(ep, &m);
+		ASSERT_EQ(mi_label(m.info), (word_t)i + 1);
+	}
+}
+
+TEST(IPC_0029, "Call works with servers of higher and of lower priority")
+{
+	cptr_t hi = mk(env, OBJ_ENDPOINT, 0), lo = mk(env, OBJ_ENDPOINT, 0);
+	struct thread a, b;
+	struct sys_msg m = { 0 };
+
+	spawn(env, &a, worker_echo, hi, 0, 254);
+	spawn(env, &b, worker_echo, lo, 0, 2);
+	m.info = mi_make(1, 0, 0, 1);
+	sys_call(hi, &m);
+	ASSERT_EQ(m.mr[0], 1);
+	m.info = mi_make(1, 0, 0, 1);
+	sys_call(lo, &m);
+	ASSERT_EQ(m.mr[0], 2);
+}
+
+static word_t send_and_report(word_t ep, word_t done)
+{
+	struct sys_msg m = { 0 };
+
+	m.info = mi_make(3, 0, 0, 0);
+	sys_send(ep, &m);
+	RESULT(0) = mi_label(m.info);
+	sys_signal(done);
+	return 0;
+}
+
+TEST(IPC_0030, "deleting an endpoint wakes a blocked sender with E_DELETED")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	struct thread t;
+
+	spawn(env, &t, send_and_report, ep, mk_mint(env, n, RIGHTS_ALL, 1), 100);
+	settle(env);
+	ASSERT_OK(cnode_delete(R, ep, 64));
+	ASSERT_EQ(sys_wait(n), 1);
+	ASSERT_EQ(t.info->user[0], E_DELETED);
+}
+
+static word_t reply_with_sys_reply(word_t ep, word_t unused)
+{
+	struct sys_msg m = { 0 };
+
+	(void)unused;
+	for (;;) {
+		sys_recv(ep, &m);
+		m.mr[0] *= 2;
+		m.info = mi_make(2, 0, 0, 1);
+		sys_reply(&m);
+	}
+	return 0;
+}
+
+TEST(IPC_0031, "SYS_REPLY answers the last caller")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t;
+	struct sys_msg m = { 0 };
+
+	spawn(env, &t, reply_with_sys_reply, ep, 0, 100);
+	for (word_t i = 1; i < 5; i++) {
+		m.info = mi_make(1, 0, 0, 1);
+		m.mr[0] = i;
+		sys_call(ep, &m);
+		ASSERT_EQ(mi_label(m.info), 2);
+		ASSERT_EQ(m.mr[0], 2 * i);
+	}
+}
+
+static word_t reply_recv_first(word_t ep, word_t unused)
+{
+	struct sys_msg m = { 0 };
+
+	(void)unused;
+	for (;;) {
+		sys_reply_recv(ep, &m);
+		m.mr[0] += 3;
+	}
+	return 0;
+}
+
+TEST(IPC_0032, "ReplyRecv with nobody to reply to just receives")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t;
+	struct sys_msg m = { 0 };
+
+	spawn(env, &t, reply_recv_first, ep, 0, 100);
+	m.info = mi_make(1, 0, 0, 1);
+	m.mr[0] = 10;
+	sys_call(ep, &m);
+	ASSERT_EQ(m.mr[0], 13);
+}
+
+static word_t badge_echo(word_t ep, word_t unused)
+{
+	struct sys_msg m = { 0 };
+
+	(void)unused;
+	sys_recv(ep, &m);
+	for (;;) {
+		m.mr[0] = m.badge;
+		m.info = mi_make(0, 0, 0, 1);
+		sys_reply_recv(ep, &m);
+	}
+	return 0;
+}
+
+TEST(IPC_0033, "the server sees the caller's badge on Call")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t;
+	struct sys_msg m = { 0 };
+
+	spawn(env, &t, badge_echo, ep, 0, 100);
+	for (word_t b = 1; b < 1ul << 62; b <<= 7) {
+		m.info = 0;
+		sys_call(mk_mint(env, ep, RIGHTS_ALL, b), &m);
+		ASSERT_EQ(m.mr[0], b);
+	}
+}
+
+static word_t client(word_t ep, word_t base)
+{
+	struct sys_msg m;
+
+	for (word_t i = 0; i < 200; i++) {
+		memset(&m, 0, sizeof(m));
+		m.info = mi_make(1, 0, 0, 1);
+		m.mr[0] = base + i;
+		sys_call(ep, &m);
+		if (m.mr[0] != base + i + 1)
+			RESULT(1)++;
+	}
+	RESULT(0) = 1;
+	return 0;
+}
+
+TEST(IPC_0034, "two clients calling one server each get their own replies")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	struct thread s, a, b;
+
+	spawn(env, &s, worker_echo, ep, 0, 50);
+	ASSERT_OK(thread_create(env, &a, 0));
+	ASSERT_OK(thread_create(env, &b, 0));
+	a.info->exit_ntfn = mk_mint(env, n, RIGHTS_ALL, 1);
+	b.info->exit_ntfn = mk_mint(env, n, RIGHTS_ALL, 2);
+	ASSERT_OK(thread_start(&a, client, ep, 1000000, 100, 0));
+	ASSERT_OK(thread_start(&b, client, ep, 2000000, 100, 0));
+	word_t seen = 0;
+	while (seen != 3)
+		seen |= sys_wait(n);
+	ASSERT_EQ(a.info->user[0], 1);
+	ASSERT_EQ(b.info->user[0], 1);
+	ASSERT_EQ(a.info->user[1], 0);
+	ASSERT_EQ(b.info->user[1], 0);
+}
+
+/* In a second VSpace: call ep n times with i, expect i + 1; result at *out. */
+static word_t remote_caller(word_t ep, word_t out)
+{
+	volatile word_t *res = (volatile word_t *)out;
+	struct sys_msg m;
+	word_t bad = 0;
+
+	for (word_t i = 0; i < 1000; i++) {
+		memset(&m, 0, sizeof(m));
+		m.info = mi_make(1, 0, 0, 1);
+		m.mr[0] = i;
+		sys_call(ep, &m);
+		if (m.mr[0] != i + 1)
+			bad++;
+	}
+	res[0] = 1000;
+	res[1] = bad;
+	m.info = mi_make(2, 0, 0, 0);
+	sys_call(ep, &m);
+	return 0;
+}
+
+TEST(IPC_0035, "1000 Calls from a thread in another address space to the root")
+{
+	struct vspace vs;
+	struct thread t;
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	word_t rva;
+	volatile word_t *res;
+	struct sys_msg m = { 0 };
+
+	ASSERT_OK(vspace_clone(env, &vs));
+	res = vspace_share(env, &vs, &rva);
+	ASSERT(res);
+	ASSERT_OK(thread_create_in(env, &t, &vs, INIT_CNODE, 0, 0, THREAD_SELF));
+	ASSERT_OK(thread_start(&t, remote_caller, ep, rva, 100, 0));
+	sys_recv(ep, &m);
+	while (mi_label(m.info) == 1) {
+		m.mr[0]++;
+		sys_reply_recv(ep, &m);
+	}
+	ASSERT_EQ(mi_label(m.info), 2);
+	ASSERT_EQ(res[0], 1000);
+	ASSERT_EQ(res[1], 0);
+}
+
+static word_t remote_long_send(word_t ep, word_t cap)
+{
+	struct ipc_buffer *ib = ipc_buffer();
+	struct sys_msg m = { 0 };
+
+	for (word_t i = 0; i < ABI_MSG_MAX; i++) {
+		if (i < ABI_MSG_REGS)
+			m.mr[i] = i ^ 0xa5a5;
+		else
+			ib->msg[i] = i ^ 0xa5a5;
+	}
+	ib->caps[0] = cap;
+	m.info = mi_make(MSG_LABEL, 0, 1, ABI_MSG_MAX);
+	sys_send(ep, &m);
+	return 0;
+}
+
+TEST(IPC_0036, "a 120-word message with a cap from another address space")
+{
+	struct vspace vs;
+	struct thread t;
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	cptr_t slot = mk_slot(env);
+	struct ipc_buffer *ib = ipc_buffer();
+	struct sys_msg m = { 0 };
+
+	ASSERT_OK(vspace_clone(env, &vs));
+	ASSERT_OK(thread_create_in(env, &t, &vs, INIT_CNODE, 0, 0, THREAD_SELF));
+	ASSERT_OK(thread_start(&t, remote_long_send, ep, mk_mint(env, n, RIGHTS_ALL, 0x31), 100, 0));
+	set_recv_slot(R, slot, 64);
+	sys_recv(ep, &m);
+	ASSERT_EQ(mi_len(m.info), ABI_MSG_MAX);
+	ASSERT_EQ(mi_caps(m.info), 1);
+	for (word_t i = 0; i < ABI_MSG_MAX; i++)
+		ASSERT_EQ(i < ABI_MSG_REGS ? m.mr[i] : ib->msg[i], i ^ 0xa5a5);
+	ASSERT_EQ(badge_via(slot, n), 0x31);
+}
+
+TEST(IPC_0037, "NBRecv on an empty endpoint returns at once with nothing")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct sys_msg m;
+
+	for (int i = 0; i < 100; i++) {
+		memset(&m, 0, sizeof(m));
+		sys_nbrecv(ep, &m);
+		ASSERT_EQ(m.badge, 0);
+		ASSERT_EQ(mi_len(m.info), 0);
+	}
+}
+
+TEST(IPC_0038, "a received cap is a child of the sender's cap (revoke removes it)")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	cptr_t slot = mk_slot(env);
+	struct thread t;
+	struct sys_msg m = { 0 };
+
+	spawn(env, &t, send_cap, mk_copy(env, ep, RIGHTS_ALL), n, 100);
+	set_recv_slot(R, slot, 64);
+	sys_recv(ep, &m);
+	ASSERT_EQ(cap_type(slot), OBJ_NOTIFICATION);
+	ASSERT_OK(cnode_revoke(R, n, 64));
+	ASSERT_EQ(cap_type(slot), 0);
+}
+
+TEST(IPC_0039, "a granted cap keeps the sender cap's rights (no more)")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	cptr_t slot = mk_slot(env);
+	struct thread t;
+	struct sys_msg m = { 0 };
+
+	spawn(env, &t, send_cap, mk_copy(env, ep, RIGHTS_ALL), mk_mint(env, n, RIGHT_READ, 4), 100);
+	set_recv_slot(R, slot, 64);
+	sys_recv(ep, &m);
+	ASSERT_EQ(cap_type(slot), OBJ_NOTIFICATION);
+	ASSERT_EQ(ipc_label(SYS_SEND, slot), E_NO_RIGHTS);
+}
+
+TEST(IPC_0040, "Call to a server on the same priority works (no preemption needed)")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t;
+	struct sys_msg m = { 0 };
+
+	spawn(env, &t, worker_echo, ep, 0, 255);
+	m.info = mi_make(1, 0, 0, 1);
+	m.mr[0] = 41;
+	sys_call(ep, &m);
+	ASSERT_EQ(m.mr[0], 42);
+}
