@@ -237,7 +237,7 @@ int device_untyped(void)
 }
 
 volatile word_t probe_value;
-static cptr_t probe_ep;
+cptr_t probe_ep;
 
 static word_t probe_fn(word_t addr, word_t how)
 {

@@ -65,6 +65,7 @@ static void reset_root(void)
 	struct ipc_buffer *ib = ipc_buffer();
 
 	tcb_set_priority(INIT_TCB, INIT_TCB, ABI_PRIO_MAX);
+	tcb_unbind_notification(INIT_TCB);
 	ib->recv_cnode = 0;
 	ib->recv_index = 0;
 	ib->recv_depth = 0;

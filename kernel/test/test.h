@@ -151,3 +151,4 @@ int device_untyped(void);
 #define PROBE_DONE_LABEL 0x7e57
 word_t probe(struct env *env, word_t addr, int how, struct sys_msg *m);
 extern volatile word_t probe_value;  /* what a PROBE_READ read */
+extern cptr_t probe_ep;              /* the endpoint of the last probe() */

@@ -1,0 +1,390 @@
+/*
+ * Fault delivery: page faults and exceptions sent to the fault endpoint,
+ * resolving and resuming, setting registers in the reply, threads without
+ * a fault endpoint, unknown system calls.
+ */
+#include "test.h"
+
+#define PF_PRESENT 1
+#define PF_WRITE 2
+#define PF_USER 4
+
+word_t fault_ud2(void);
+word_t fault_ud2_rax(void);
+word_t fault_int3(void);
+word_t fault_hlt(void);
+word_t fault_div0(void);
+word_t fault_bad_syscall(void);
+word_t fault_movaps(void);
+extern char fault_div0_insn[], fault_ud2_rax_insn[], fault_bad_syscall_insn[];
+
+__asm__(".text\n"
+	"fault_ud2: ud2\n ret\n"
+	"fault_ud2_rax: xor %eax, %eax\n"
+	"fault_ud2_rax_insn: ud2\n ret\n"
+	"fault_int3: int3\n ret\n"
+	"fault_hlt: hlt\n ret\n"
+	"fault_div0: xor %ecx, %ecx\n mov $1, %eax\n xor %edx, %edx\n"
+	"fault_div0_insn: div %ecx\n ret\n"
+	"fault_bad_syscall: mov $99, %eax\n"
+	"fault_bad_syscall_insn: syscall\n ret\n"
+	"fault_movaps: movaps (%rsp), %xmm0\n ret\n");
+
+/* Thread bodies: do something, then Send PROBE_DONE_LABEL (mr0 = result). */
+static void send_done(cptr_t ep, word_t v)
+{
+	struct sys_msg m = { 0 };
+
+	m.info = mi_make(PROBE_DONE_LABEL, 0, 0, 1);
+	m.mr[0] = v;
+	sys_send(ep, &m);
+}
+
+static word_t body_call(word_t fn, word_t done_ep)
+{
+	send_done(done_ep, ((word_t(*)(void))fn)());
+	return 0;
+}
+
+static word_t body_read(word_t addr, word_t done_ep)
+{
+	send_done(done_ep, *(volatile word_t *)addr);
+	return 0;
+}
+
+static word_t body_write(word_t addr, word_t done_ep)
+{
+	*(volatile word_t *)addr = 1;
+	send_done(done_ep, 0);
+	return 0;
+}
+
+static word_t body_sum(word_t base, word_t done_ep)
+{
+	word_t sum = 0;
+
+	for (word_t i = 0; i < 100; i++)
+		sum += *(volatile word_t *)(base + i * 4096);
+	send_done(done_ep, sum);
+	return 0;
+}
+
+/* Start fn(a0, ep) in a thread whose fault endpoint is `fault` (badged). */
+static void start(struct env *env, struct thread *t, cptr_t fault, void *fn, word_t a0, cptr_t ep)
+{
+	spawn_faulting(env, t, fault, fn, a0, ep, 100);
+}
+
+static void expect(struct env *env, cptr_t ep, struct sys_msg *m, word_t label)
+{
+	if (!recv_timeout(env, ep, m, 100))
+		test_fail(__FILE__, __LINE__, "no message (expected label %lu)", label);
+	if (mi_label(m->info) != label)
+		test_fail(__FILE__, __LINE__, "label %lu (mr0 0x%lx mr1 0x%lx mr2 0x%lx), expected %lu",
+			  mi_label(m->info), m->mr[0], m->mr[1], m->mr[2], label);
+}
+
+TEST(FAULT_0001, "a read of an unmapped page sends FAULT_PAGE with rip, address, error code, badge")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t;
+	struct sys_msg m;
+
+	start(env, &t, mk_mint(env, ep, RIGHTS_ALL, 0x77), body_read, TEST_VA(0) + 8, ep);
+	expect(env, ep, &m, FAULT_PAGE);
+	ASSERT_EQ(m.badge, 0x77);
+	ASSERT_EQ(m.mr[1], TEST_VA(0) + 8);
+	ASSERT_EQ(m.mr[2] & (PF_PRESENT | PF_WRITE | PF_USER), PF_USER);
+	ASSERT(m.mr[0] >= 0x400000 && m.mr[0] < 0x600000);
+	ASSERT_EQ(mi_len(m.info), 3);
+}
+
+TEST(FAULT_0002, "mapping the page and replying resumes the faulting thread")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t;
+	struct sys_msg m;
+
+	start(env, &t, ep, body_read, TEST_VA(0) + 16, ep);
+	expect(env, ep, &m, FAULT_PAGE);
+	map_test_page(env, TEST_VA(0), RIGHT_READ | RIGHT_WRITE, 0);
+	*(volatile word_t *)(TEST_VA(0) + 16) = 0x4242;
+	memset(&m, 0, sizeof(m));
+	sys_reply(&m);
+	expect(env, ep, &m, PROBE_DONE_LABEL);
+	ASSERT_EQ(m.mr[0], 0x4242);
+}
+
+TEST(FAULT_0003, "a write to an unmapped page has the write bit in the error code")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t;
+	struct sys_msg m;
+
+	start(env, &t, ep, body_write, TEST_VA(3), ep);
+	expect(env, ep, &m, FAULT_PAGE);
+	ASSERT_EQ(m.mr[1], TEST_VA(3));
+	ASSERT_EQ(m.mr[2] & (PF_PRESENT | PF_WRITE | PF_USER), PF_WRITE | PF_USER);
+}
+
+TEST(FAULT_0004, "ud2 sends FAULT_EXCEPTION vector 6 with the instruction's rip")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t;
+	struct sys_msg m;
+
+	start(env, &t, mk_mint(env, ep, RIGHTS_ALL, 5), body_call, (word_t)fault_ud2, ep);
+	expect(env, ep, &m, FAULT_EXCEPTION);
+	ASSERT_EQ(m.badge, 5);
+	ASSERT_EQ(m.mr[0], (word_t)fault_ud2);
+	ASSERT_EQ(m.mr[1], 6);
+	ASSERT_EQ(mi_len(m.info), 4);
+}
+
+TEST(FAULT_0005, "division by zero sends FAULT_EXCEPTION vector 0")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t;
+	struct sys_msg m;
+
+	start(env, &t, ep, body_call, (word_t)fault_div0, ep);
+	expect(env, ep, &m, FAULT_EXCEPTION);
+	ASSERT_EQ(m.mr[0], (word_t)fault_div0_insn);
+	ASSERT_EQ(m.mr[1], 0);
+}
+
+TEST(FAULT_0006, "a FAULT_REPLY_SET_REGS reply sets registers: skip the ud2, set rax")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct ipc_buffer *ib = ipc_buffer();
+	struct thread t;
+	struct sys_msg m;
+	word_t regs[REG_COUNT];
+
+	start(env, &t, ep, body_call, (word_t)fault_ud2_rax, ep);
+	expect(env, ep, &m, FAULT_EXCEPTION);
+	ASSERT_EQ(m.mr[0], (word_t)fault_ud2_rax_insn);
+	ASSERT_OK(tcb_read_registers(t.tcb, 0, REG_COUNT, regs));
+	ASSERT_EQ(regs[REG_RIP], (word_t)fault_ud2_rax_insn);
+	regs[REG_RIP] += 2;
+	regs[REG_RAX] = 1234;
+	memset(&m, 0, sizeof(m));
+	for (int i = 0; i < REG_COUNT; i++) {
+		if (i < ABI_MSG_REGS)
+			m.mr[i] = regs[i];
+		else
+			ib->msg[i] = regs[i];
+	}
+	m.info = mi_make(FAULT_REPLY_SET_REGS, 0, 0, REG_COUNT);
+	sys_reply(&m);
+	expect(env, ep, &m, PROBE_DONE_LABEL);
+	ASSERT_EQ(m.mr[0], 1234);
+}
+
+TEST(FAULT_0007, "a thread without a fault endpoint that faults is left suspended")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t;
+	struct sys_msg m;
+	word_t regs[REG_COUNT];
+
+	start(env, &t, 0, body_call, (word_t)fault_ud2, ep);
+	settle(env);
+	settle(env);
+	memset(&m, 0, sizeof(m));
+	sys_nbrecv(ep, &m);
+	ASSERT_EQ(mi_label(m.info), 0);
+	ASSERT_OK(tcb_read_registers(t.tcb, 0, REG_COUNT, regs));
+	ASSERT_EQ(regs[REG_RIP], (word_t)fault_ud2);
+}
+
+TEST(FAULT_0008, "int3 sends FAULT_EXCEPTION vector 3")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t;
+	struct sys_msg m;
+
+	start(env, &t, ep, body_call, (word_t)fault_int3, ep);
+	expect(env, ep, &m, FAULT_EXCEPTION);
+	ASSERT_EQ(m.mr[1], 3);
+	ASSERT(m.mr[0] == (word_t)fault_int3 || m.mr[0] == (word_t)fault_int3 + 1);
+}
+
+TEST(FAULT_0009, "a fault in another address space reaches the root's fault endpoint")
+{
+	struct vspace vs;
+	struct thread t;
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct sys_msg m;
+
+	ASSERT_OK(vspace_clone(env, &vs));
+	ASSERT_OK(thread_create_in(env, &t, &vs, INIT_CNODE, 0, mk_mint(env, ep, RIGHTS_ALL, 0x33),
+				   THREAD_SELF));
+	ASSERT_OK(thread_start(&t, body_read, 0x20000000, ep, 100, 0));
+	expect(env, ep, &m, FAULT_PAGE);
+	ASSERT_EQ(m.badge, 0x33);
+	ASSERT_EQ(m.mr[1], 0x20000000);
+}
+
+TEST(FAULT_0010, "a privileged instruction (hlt) sends FAULT_EXCEPTION vector 13")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t;
+	struct sys_msg m;
+
+	start(env, &t, ep, body_call, (word_t)fault_hlt, ep);
+	expect(env, ep, &m, FAULT_EXCEPTION);
+	ASSERT_EQ(m.mr[1], 13);
+	ASSERT_EQ(m.mr[0], (word_t)fault_hlt);
+}
+
+TEST(FAULT_0011, "user code cannot read kernel memory: the read faults")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t;
+	struct sys_msg m;
+
+	start(env, &t, ep, body_read, 0xffffffff80100000ul, ep);
+	ASSERT(recv_timeout(env, ep, &m, 100));
+	ASSERT(mi_label(m.info) == FAULT_PAGE || mi_label(m.info) == FAULT_EXCEPTION);
+}
+
+TEST(FAULT_0012, "an unknown system call number sends FAULT_UNKNOWN_SYSCALL with rax")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t;
+	struct sys_msg m;
+
+	start(env, &t, ep, body_call, (word_t)fault_bad_syscall, ep);
+	expect(env, ep, &m, FAULT_UNKNOWN_SYSCALL);
+	ASSERT_EQ(m.mr[1], 99);
+	ASSERT(m.mr[0] == (word_t)fault_bad_syscall_insn || m.mr[0] == (word_t)fault_bad_syscall_insn + 2);
+}
+
+TEST(FAULT_0013, "TCB_SET_FAULT_EP redirects faults to the new endpoint")
+{
+	cptr_t a = mk(env, OBJ_ENDPOINT, 0), b = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t;
+	struct sys_msg m;
+
+	ASSERT_OK(thread_create(env, &t, a));
+	ASSERT_OK(tcb_set_fault_ep(t.tcb, mk_mint(env, b, RIGHTS_ALL, 0xb)));
+	ASSERT_OK(thread_start(&t, body_call, (word_t)fault_ud2, a, 100, 0));
+	expect(env, b, &m, FAULT_EXCEPTION);
+	ASSERT_EQ(m.badge, 0xb);
+	memset(&m, 0, sizeof(m));
+	sys_nbrecv(a, &m);
+	ASSERT_EQ(mi_label(m.info), 0);
+}
+
+TEST(FAULT_0014, "100 page faults resolved one by one (lazy mapping pager)")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t;
+	struct sys_msg m;
+	int faults = 0;
+
+	start(env, &t, ep, body_sum, TEST_VA(0), ep);
+	for (;;) {
+		ASSERT(recv_timeout(env, ep, &m, 100));
+		if (mi_label(m.info) == PROBE_DONE_LABEL)
+			break;
+		ASSERT_EQ(mi_label(m.info), FAULT_PAGE);
+		word_t page = m.mr[1] & ~0xffful;
+		map_test_page(env, page, RIGHT_READ | RIGHT_WRITE, 0);
+		*(volatile word_t *)page = (page - TEST_VA(0)) / 4096;
+		faults++;
+		memset(&m, 0, sizeof(m));
+		sys_reply(&m);
+	}
+	ASSERT_EQ(faults, 100);
+	ASSERT_EQ(m.mr[0], 4950);
+}
+
+TEST(FAULT_0015, "an access to a non-canonical address sends FAULT_EXCEPTION vector 13")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t;
+	struct sys_msg m;
+
+	start(env, &t, ep, body_read, 0x0000800000000000ul, ep);
+	expect(env, ep, &m, FAULT_EXCEPTION);
+	ASSERT_EQ(m.mr[1], 13);
+}
+
+TEST(FAULT_0016, "a misaligned movaps sends FAULT_EXCEPTION vector 13")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t;
+	struct sys_msg m;
+
+	start(env, &t, ep, body_call, (word_t)fault_movaps, ep);
+	expect(env, ep, &m, FAULT_EXCEPTION);
+	ASSERT_EQ(m.mr[1], 13);
+	ASSERT_EQ(m.mr[0], (word_t)fault_movaps);
+}
+
+TEST(FAULT_0017, "the exception message carries the thread's rsp")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t;
+	struct sys_msg m;
+
+	start(env, &t, ep, body_call, (word_t)fault_ud2, ep);
+	expect(env, ep, &m, FAULT_EXCEPTION);
+	ASSERT(m.mr[3] < t.stack_top && m.mr[3] > t.stack_top - BASE_STACK_SIZE);
+	ASSERT_EQ(m.mr[3] & 0xf, 8);  /* just after a call */
+}
+
+TEST(FAULT_0018, "a thread whose stack is unmapped faults on its first push")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t;
+	struct sys_msg m;
+	word_t regs[REG_COUNT];
+
+	ASSERT_OK(thread_create(env, &t, ep));
+	ASSERT_OK(thread_prepare(&t, body_call, (word_t)fault_ud2, ep));
+	ASSERT_OK(tcb_read_registers(t.tcb, 0, REG_COUNT, regs));
+	regs[REG_RSP] = TEST_VA(200);
+	ASSERT_OK(tcb_write_registers(t.tcb, 0, REG_COUNT, regs));
+	ASSERT_OK(tcb_set_priority(t.tcb, INIT_TCB, 100));
+	ASSERT_OK(tcb_resume(t.tcb));
+	expect(env, ep, &m, FAULT_PAGE);
+	ASSERT_EQ(m.mr[1], TEST_VA(200) - 8);
+	ASSERT_EQ(m.mr[2] & PF_WRITE, PF_WRITE);
+}
+
+TEST(FAULT_0019, "faults of two threads on one endpoint both arrive with their badges")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct thread a, b;
+	struct sys_msg m;
+	word_t seen = 0;
+
+	start(env, &a, mk_mint(env, ep, RIGHTS_ALL, 1), body_call, (word_t)fault_ud2, ep);
+	start(env, &b, mk_mint(env, ep, RIGHTS_ALL, 2), body_read, TEST_VA(9), ep);
+	for (int i = 0; i < 2; i++) {
+		ASSERT(recv_timeout(env, ep, &m, 100));
+		if (m.badge == 1)
+			ASSERT_EQ(mi_label(m.info), FAULT_EXCEPTION);
+		else
+			ASSERT_EQ(mi_label(m.info), FAULT_PAGE);
+		seen |= m.badge;
+	}
+	ASSERT_EQ(seen, 3);
+}
+
+TEST(FAULT_0020, "replying to an exception without changes retries the instruction")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t;
+	struct sys_msg m;
+
+	start(env, &t, ep, body_call, (word_t)fault_ud2, ep);
+	expect(env, ep, &m, FAULT_EXCEPTION);
+	memset(&m, 0, sizeof(m));
+	sys_reply(&m);
+	expect(env, ep, &m, FAULT_EXCEPTION);
+	ASSERT_EQ(m.mr[0], (word_t)fault_ud2);
+}

@@ -1,0 +1,300 @@
+/*
+ * Notifications: signal, wait, poll, badge OR, rights, several waiters,
+ * binding to a TCB, destruction, and use across address spaces.
+ */
+#include "test.h"
+
+#define RESULT(i) (thread_self()->user[i])
+
+static word_t wait_store(word_t n, word_t done)
+{
+	RESULT(0) = sys_wait(n);
+	sys_signal(done);
+	return 0;
+}
+
+TEST(NTFN_0001, "signal then poll returns the badge and clears it")
+{
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+
+	sys_signal(mk_mint(env, n, RIGHTS_ALL, 0x40));
+	ASSERT_EQ(sys_poll(n), 0x40);
+	ASSERT_EQ(sys_poll(n), 0);
+}
+
+TEST(NTFN_0002, "poll of a notification never signalled returns 0 at once")
+{
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+
+	for (int i = 0; i < 10; i++)
+		ASSERT_EQ(sys_poll(n), 0);
+}
+
+TEST(NTFN_0003, "badges of several signals are ORed; wait returns and clears them")
+{
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+
+	sys_signal(mk_mint(env, n, RIGHTS_ALL, 1));
+	sys_signal(mk_mint(env, n, RIGHTS_ALL, 2));
+	sys_signal(mk_mint(env, n, RIGHTS_ALL, 4));
+	sys_signal(mk_mint(env, n, RIGHTS_ALL, 4));
+	ASSERT_EQ(sys_wait(n), 7);
+	ASSERT_EQ(sys_poll(n), 0);
+}
+
+TEST(NTFN_0004, "a thread blocked in wait is woken by a signal with its badge")
+{
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	cptr_t done = mk(env, OBJ_NOTIFICATION, 0);
+	struct thread t;
+
+	spawn(env, &t, wait_store, n, mk_mint(env, done, RIGHTS_ALL, 1), 100);
+	settle(env);
+	ASSERT_EQ(sys_poll(done), 0);
+	sys_signal(mk_mint(env, n, RIGHTS_ALL, 0x10));
+	ASSERT_EQ(sys_wait(done), 1);
+	ASSERT_EQ(t.info->user[0], 0x10);
+}
+
+TEST(NTFN_0005, "signal needs the write right (E_NO_RIGHTS, word unchanged)")
+{
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	cptr_t ro = mk_mint(env, n, RIGHT_READ, 2);
+
+	ASSERT_EQ(ipc_label(SYS_SEND, ro), E_NO_RIGHTS);
+	ASSERT_EQ(ipc_label(SYS_NBSEND, ro), E_NO_RIGHTS);
+	ASSERT_EQ(sys_poll(n), 0);
+}
+
+TEST(NTFN_0006, "wait and poll need the read right (E_NO_RIGHTS)")
+{
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	cptr_t wo = mk_mint(env, n, RIGHT_WRITE, 2);
+
+	sys_signal(wo);
+	ASSERT_EQ(ipc_label(SYS_RECV, wo), E_NO_RIGHTS);
+	ASSERT_EQ(ipc_label(SYS_NBRECV, wo), E_NO_RIGHTS);
+	ASSERT_EQ(sys_poll(n), 2);
+}
+
+TEST(NTFN_0007, "two waiters are woken by two signals, one each")
+{
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	cptr_t done = mk(env, OBJ_NOTIFICATION, 0);
+	struct thread a, b;
+	word_t seen = 0;
+
+	spawn(env, &a, wait_store, n, mk_mint(env, done, RIGHTS_ALL, 1), 100);
+	spawn(env, &b, wait_store, n, mk_mint(env, done, RIGHTS_ALL, 2), 100);
+	settle(env);
+	sys_signal(mk_mint(env, n, RIGHTS_ALL, 0x100));
+	settle(env);
+	seen = sys_poll(done);
+	ASSERT(seen == 1 || seen == 2);
+	sys_signal(mk_mint(env, n, RIGHTS_ALL, 0x200));
+	while (seen != 3)
+		seen |= sys_wait(done);
+	ASSERT_EQ(a.info->user[0] | b.info->user[0], 0x300);
+}
+
+static word_t bound_recv(word_t ep, word_t done)
+{
+	struct sys_msg m = { 0 };
+
+	sys_recv(ep, &m);
+	RESULT(0) = m.info;
+	RESULT(1) = m.badge;
+	RESULT(2) = m.mr[0];
+	sys_signal(done);
+	return 0;
+}
+
+TEST(NTFN_0008, "a bound notification wakes its thread's Recv: info 0, badge = word")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	cptr_t done = mk(env, OBJ_NOTIFICATION, 0);
+	struct thread t;
+
+	ASSERT_OK(thread_create(env, &t, 0));
+	ASSERT_OK(tcb_bind_notification(t.tcb, n));
+	ASSERT_OK(thread_start(&t, bound_recv, ep, mk_mint(env, done, RIGHTS_ALL, 1), 100, 0));
+	settle(env);
+	sys_signal(mk_mint(env, n, RIGHTS_ALL, 0x40));
+	ASSERT_EQ(sys_wait(done), 1);
+	ASSERT_EQ(t.info->user[0], 0);
+	ASSERT_EQ(t.info->user[1], 0x40);
+}
+
+TEST(NTFN_0009, "a thread with a bound notification still receives endpoint messages")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	cptr_t done = mk(env, OBJ_NOTIFICATION, 0);
+	struct thread t;
+	struct sys_msg m = { 0 };
+
+	ASSERT_OK(thread_create(env, &t, 0));
+	ASSERT_OK(tcb_bind_notification(t.tcb, n));
+	ASSERT_OK(thread_start(&t, bound_recv, ep, mk_mint(env, done, RIGHTS_ALL, 1), 100, 0));
+	settle(env);
+	m.info = mi_make(9, 0, 0, 1);
+	m.mr[0] = 0x99;
+	sys_send(mk_mint(env, ep, RIGHTS_ALL, 3), &m);
+	ASSERT_EQ(sys_wait(done), 1);
+	ASSERT_EQ(mi_label(t.info->user[0]), 9);
+	ASSERT_EQ(t.info->user[1], 3);
+	ASSERT_EQ(t.info->user[2], 0x99);
+}
+
+TEST(NTFN_0010, "a bound notification signalled before the Recv makes it return at once")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	cptr_t done = mk(env, OBJ_NOTIFICATION, 0);
+	struct thread t;
+
+	ASSERT_OK(thread_create(env, &t, 0));
+	ASSERT_OK(tcb_bind_notification(t.tcb, n));
+	sys_signal(mk_mint(env, n, RIGHTS_ALL, 0x8));
+	ASSERT_OK(thread_start(&t, bound_recv, ep, mk_mint(env, done, RIGHTS_ALL, 1), 100, 0));
+	ASSERT_EQ(sys_wait(done), 1);
+	ASSERT_EQ(t.info->user[0], 0);
+	ASSERT_EQ(t.info->user[1], 0x8);
+}
+
+TEST(NTFN_0011, "binding a notification already bound, or a TCB already bound, fails")
+{
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	cptr_t n2 = mk(env, OBJ_NOTIFICATION, 0);
+	cptr_t a = mk(env, OBJ_TCB, 0), b = mk(env, OBJ_TCB, 0);
+
+	ASSERT_OK(tcb_bind_notification(a, n));
+	ASSERT(tcb_bind_notification(b, n) != E_OK);
+	ASSERT(tcb_bind_notification(a, n2) != E_OK);
+	ASSERT_OK(tcb_unbind_notification(a));
+	ASSERT_OK(tcb_bind_notification(b, n));
+	ASSERT_OK(tcb_bind_notification(a, n2));
+}
+
+TEST(NTFN_0012, "after unbind a signal no longer wakes the Recv; poll gets the word")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	cptr_t done = mk(env, OBJ_NOTIFICATION, 0);
+	struct thread t;
+
+	ASSERT_OK(thread_create(env, &t, 0));
+	ASSERT_OK(tcb_bind_notification(t.tcb, n));
+	ASSERT_OK(tcb_unbind_notification(t.tcb));
+	ASSERT_OK(thread_start(&t, bound_recv, ep, mk_mint(env, done, RIGHTS_ALL, 1), 100, 0));
+	settle(env);
+	sys_signal(mk_mint(env, n, RIGHTS_ALL, 0x4));
+	settle(env);
+	ASSERT_EQ(sys_poll(done), 0);
+	ASSERT_EQ(sys_poll(n), 0x4);
+}
+
+static word_t wait_label(word_t n, word_t done)
+{
+	struct sys_msg m = { 0 };
+
+	sys_recv(n, &m);
+	RESULT(0) = mi_label(m.info);
+	sys_signal(done);
+	return 0;
+}
+
+TEST(NTFN_0013, "deleting a notification wakes its waiter with E_DELETED")
+{
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	cptr_t done = mk(env, OBJ_NOTIFICATION, 0);
+	struct thread t;
+
+	spawn(env, &t, wait_label, n, mk_mint(env, done, RIGHTS_ALL, 1), 100);
+	settle(env);
+	ASSERT_OK(cnode_delete(R, n, 64));
+	ASSERT_EQ(sys_wait(done), 1);
+	ASSERT_EQ(t.info->user[0], E_DELETED);
+}
+
+static word_t remote_signal(word_t n, word_t count)
+{
+	for (word_t i = 0; i < count; i++)
+		sys_signal(n);
+	return 0;
+}
+
+TEST(NTFN_0014, "a thread in another address space signals the root")
+{
+	struct vspace vs;
+	struct thread t;
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+
+	ASSERT_OK(vspace_clone(env, &vs));
+	ASSERT_OK(thread_create_in(env, &t, &vs, INIT_CNODE, 0, 0, THREAD_SELF));
+	ASSERT_OK(thread_start(&t, remote_signal, mk_mint(env, n, RIGHTS_ALL, 0x1000), 3, 100, 0));
+	ASSERT_EQ(sys_wait(n), 0x1000);
+}
+
+TEST(NTFN_0015, "high badge bits are kept by the OR")
+{
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+
+	sys_signal(mk_mint(env, n, RIGHTS_ALL, 1ul << 61));
+	sys_signal(mk_mint(env, n, RIGHTS_ALL, 1));
+	ASSERT_EQ(sys_wait(n), (1ul << 61) | 1);
+}
+
+static word_t ping_pong(word_t in, word_t out)
+{
+	for (;;) {
+		sys_wait(in);
+		sys_signal(out);
+	}
+	return 0;
+}
+
+TEST(NTFN_0016, "1000 signal/wait round trips between two threads")
+{
+	cptr_t a = mk(env, OBJ_NOTIFICATION, 0), b = mk(env, OBJ_NOTIFICATION, 0);
+	struct thread t;
+	cptr_t ab = mk_mint(env, a, RIGHTS_ALL, 1), bb = mk_mint(env, b, RIGHTS_ALL, 2);
+
+	spawn(env, &t, ping_pong, a, bb, 100);
+	for (int i = 0; i < 1000; i++) {
+		sys_signal(ab);
+		ASSERT_EQ(sys_wait(b), 2);
+	}
+}
+
+TEST(NTFN_0017, "binding a non-notification cap fails with E_INVALID_CAPABILITY")
+{
+	cptr_t t = mk(env, OBJ_TCB, 0);
+
+	ASSERT_ERR(tcb_bind_notification(t, mk(env, OBJ_ENDPOINT, 0)), E_INVALID_CAPABILITY);
+	ASSERT_ERR(tcb_bind_notification(t, mk_slot(env)), E_INVALID_CAPABILITY);
+}
+
+TEST(NTFN_0018, "the root itself can bind a notification and be woken in Recv")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	struct sys_msg m = { 0 };
+
+	ASSERT_OK(tcb_bind_notification(INIT_TCB, n));
+	sys_signal(mk_mint(env, n, RIGHTS_ALL, 0x77));
+	sys_recv(ep, &m);
+	ASSERT_OK(tcb_unbind_notification(INIT_TCB));
+	ASSERT_EQ(m.info, 0);
+	ASSERT_EQ(m.badge, 0x77);
+}
+
+TEST(NTFN_0019, "Send on a notification via NBSend also signals")
+{
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	struct sys_msg m = { 0 };
+
+	sys_nbsend(mk_mint(env, n, RIGHTS_ALL, 0x3), &m);
+	ASSERT_EQ(sys_poll(n), 0x3);
+}
