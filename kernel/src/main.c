@@ -57,13 +57,13 @@ void kmain(uint32_t magic, uint64_t mb_info)
 	for (unsigned i = 1; i < num_cpus; i++)
 		pcpus[i].apic_id = platform.apic_id[i];
 	irq_init();
-	create_root_task();                   /* objects, caps, untyped, boot info */
-	kprintf("argil: %lu MiB RAM, %u CPU%s\n", boot.total_ram >> 20, num_cpus, num_cpus > 1 ? "s" : "");
+	kernel_lock();                        /* APs wait here until we run */
 	cpus_online = 1;
 	if (num_cpus > 1)
 		smp_start_aps();                  /* each AP ends in ap_main */
+	create_root_task();                   /* objects, caps, untyped, boot info */
+	kprintf("argil: %lu MiB RAM, %u CPU%s\n", boot.total_ram >> 20, num_cpus, num_cpus > 1 ? "s" : "");
 	lapic_timer_periodic(VEC_TIMER, TICK_US);
-	kernel_lock();
 	schedule_and_exit();
 }
 
