@@ -55,6 +55,7 @@ struct tcb {
 	uint64_t fs_base, gs_base;
 	uint64_t fault_word[4];           /* a pending fault's message */
 	uint64_t fault_label;
+	uint64_t fault_len;               /* words in fault_word */
 	struct pml4_info *unused;
 };
 _Static_assert(sizeof(struct tcb) <= (1u << OBJ_TCB_BITS), "TCB too large");

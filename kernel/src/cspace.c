@@ -21,6 +21,8 @@ static struct lookup resolve(struct cap *root, uint64_t cptr, unsigned depth, bo
 		return fail(LF_INVALID_ROOT);
 	if (depth < 1 || depth > 64)
 		return fail(LF_DEPTH_MISMATCH);
+	if (depth < 64 && (cptr >> depth))
+		return fail(LF_DEPTH_MISMATCH);   /* bits above the depth: a mistake */
 	for (;;) {
 		unsigned radix = cnode_radix(c), gs = cap_guard_size(c);
 		if (gs + radix > remaining || gs + radix == 0)

@@ -81,7 +81,7 @@ static void transfer(struct tcb *s, struct tcb *r, uint64_t badge, bool can_gran
 		r->ctx.r9 = s->fault_word[2];
 		r->ctx.r10 = s->fault_word[3];
 		r->ctx.rdi = badge;
-		r->ctx.rsi = mi_make(s->fault_label, 0, 0, 4);
+		r->ctx.rsi = mi_make(s->fault_label, 0, 0, s->fault_len);
 		return;
 	}
 	info = s->ctx.rsi;

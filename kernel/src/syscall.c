@@ -259,6 +259,7 @@ void c_handle_syscall(void)
 		t->fault_word[1] = nr;
 		t->fault_word[2] = t->ctx.rsp;
 		t->fault_word[3] = 0;
+		t->fault_len = 3;
 		ipc_send_fault(t);
 		break;
 	}

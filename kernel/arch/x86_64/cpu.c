@@ -45,7 +45,8 @@ static void idt_build(void)
 		idt[v].off_lo = a & 0xffff;
 		idt[v].sel = GDT_KCODE;
 		idt[v].ist = (v == 8) ? 1 : 0;
-		idt[v].type = 0x8e;            /* present, DPL 0, interrupt gate */
+		/* present interrupt gates; int3 and into may be used by user code */
+		idt[v].type = (v == 3 || v == 4) ? 0xee : 0x8e;
 		idt[v].off_mid = (a >> 16) & 0xffff;
 		idt[v].off_hi = a >> 32;
 		idt[v].zero = 0;

@@ -51,12 +51,14 @@ void c_handle_interrupt(void)
 				t->fault_word[1] = cr2;
 				t->fault_word[2] = error;
 				t->fault_word[3] = 0;
+				t->fault_len = 3;
 			} else {
 				t->fault_label = FAULT_EXCEPTION;
 				t->fault_word[0] = t->ctx.rip;
 				t->fault_word[1] = vector;
 				t->fault_word[2] = error;
 				t->fault_word[3] = t->ctx.rsp;
+				t->fault_len = 4;
 			}
 			ipc_send_fault(t);
 		}
