@@ -350,7 +350,7 @@ TEST(TCB_0022, "configure with a VSpace that is not a PML4 fails (mr0 = 3)")
 	ASSERT_EQ(kernel_last_detail(0), 3);
 }
 
-TEST(TCB_0023, "an IPC buffer address not aligned to 512 fails with E_ALIGNMENT")
+TEST(TCB_0023, "an IPC buffer address not aligned to 1024 fails with E_ALIGNMENT")
 {
 	cptr_t t = mk(env, OBJ_TCB, 0);
 	cptr_t f;
@@ -358,8 +358,8 @@ TEST(TCB_0023, "an IPC buffer address not aligned to 512 fails with E_ALIGNMENT"
 
 	ASSERT(p);
 	ASSERT_ERR(tcb_configure(t, 0, INIT_CNODE, 0, INIT_VSPACE, (word_t)p + 8, f), E_ALIGNMENT);
-	ASSERT_ERR(tcb_configure(t, 0, INIT_CNODE, 0, INIT_VSPACE, (word_t)p + 256, f), E_ALIGNMENT);
-	ASSERT_OK(tcb_configure(t, 0, INIT_CNODE, 0, INIT_VSPACE, (word_t)p + 512, f));
+	ASSERT_ERR(tcb_configure(t, 0, INIT_CNODE, 0, INIT_VSPACE, (word_t)p + 512, f), E_ALIGNMENT);
+	ASSERT_OK(tcb_configure(t, 0, INIT_CNODE, 0, INIT_VSPACE, (word_t)p + 1024, f));
 }
 
 TEST(TCB_0024, "an IPC buffer cap that is not a frame fails (mr0 = 4)")
