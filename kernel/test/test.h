@@ -152,3 +152,12 @@ int device_untyped(void);
 word_t probe(struct env *env, word_t addr, int how, struct sys_msg *m);
 extern volatile word_t probe_value;  /* what a PROBE_READ read */
 extern cptr_t probe_ep;              /* the endpoint of the last probe() */
+
+/* FPU/SSE checks (sched.c): load xmm0..15 from in[32], yield n times (or
+ * spin until the TSC passes `until`), store xmm0..15 to out[32]. */
+void fpu_yield_loop(const word_t *in, word_t *out, word_t n);
+void fpu_spin_loop(const word_t *in, word_t *out, word_t until);
+/* Thread body: fill xmm with values from seed, run the loop (mode 0 =
+ * yield 1000 times, else spin `mode` ms), return the number of xmm
+ * words that changed. */
+word_t fpu_worker(word_t seed, word_t mode);
