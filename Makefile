@@ -23,7 +23,8 @@ BOBJ    := $(patsubst %,$(BUILD)/%.o,$(BSRC))
 PROGRAMS := kernel_test:kernel/test kernel_bench:bench/kernel
 prog_name = $(word 1,$(subst :, ,$1))
 prog_dir  = $(word 2,$(subst :, ,$1))
-PROG_ELFS := $(foreach p,$(PROGRAMS),$(BUILD)/$(call prog_name,$p).elf)
+# a program directory without sources yet is skipped
+PROG_ELFS := $(foreach p,$(PROGRAMS),$(if $(wildcard $(call prog_dir,$p)/*.c),$(BUILD)/$(call prog_name,$p).elf))
 
 .PHONY: all kernel programs run test bench deps clean host-test
 all: kernel programs
