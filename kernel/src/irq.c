@@ -202,7 +202,7 @@ abi_error_t decode_ioport(struct inv *iv)
 	if (iv->len < (out ? 2u : 1u))
 		return inv_err(iv, E_TRUNCATED_MESSAGE, 0, 0);
 	uint64_t port = inv_arg(iv, 0), v = inv_arg(iv, 1);
-	if (port < first || port + size - 1 > last)
+	if (port < first || port > last || port + size - 1 > last)
 		return inv_err(iv, E_RANGE, first, last);
 	uint16_t p16 = (uint16_t)port;
 	if (out) {
