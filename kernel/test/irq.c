@@ -1,0 +1,259 @@
+/*
+ * Interrupts from real devices: the RTC periodic interrupt (ISA IRQ 8,
+ * GSI 8) and the PIT (ISA IRQ 0, GSI 2 on QEMU), handler issue rules,
+ * acknowledgement, clearing, MSI allocation.
+ */
+#include "test.h"
+
+#define RTC_GSI 8
+#define PIT_GSI 2
+#define IRQ_BADGE 0x100
+
+static cptr_t cmos;
+
+static word_t cmos_read(word_t reg)
+{
+	word_t v = 0;
+
+	ASSERT_OK(ioport_out8(cmos, 0x70, reg | 0x80));
+	ASSERT_OK(ioport_in8(cmos, 0x71, &v));
+	return v & 0xff;
+}
+
+static void cmos_write(word_t reg, word_t v)
+{
+	ASSERT_OK(ioport_out8(cmos, 0x70, reg | 0x80));
+	ASSERT_OK(ioport_out8(cmos, 0x71, v));
+}
+
+/* Poll n until it is signalled or ms pass; returns the badge or 0. */
+static word_t wait_irq(cptr_t n, word_t ms)
+{
+	word_t rate = test_bootinfo->tsc_per_ms ? test_bootinfo->tsc_per_ms : 1000000;
+	word_t end = rdtsc() + ms * rate;
+
+	while (rdtsc() < end) {
+		word_t b = sys_poll(n);
+		if (b)
+			return b;
+		sys_yield();
+	}
+	return 0;
+}
+
+/* Ports, handler and badged notification for the RTC; periodic 1024 Hz on. */
+static cptr_t rtc_setup(struct env *env, cptr_t *n_out)
+{
+	cptr_t h = mk_slot(env);
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+
+	cmos = mk_slot(env);
+	ASSERT_OK(ioport_control_issue(INIT_IOPORT_CONTROL, 0x70, 0x71, R, cmos, 64));
+	ASSERT_OK(irq_control_get_ioapic(INIT_IRQ_CONTROL, R, h, 64, RTC_GSI, 0, 0));
+	ASSERT_EQ(cap_type(h), CAP_IRQ_HANDLER);
+	ASSERT_OK(irq_handler_set_notification(h, mk_mint(env, n, RIGHTS_ALL, IRQ_BADGE)));
+	cmos_write(0x0a, (cmos_read(0x0a) & 0xf0) | 6);
+	cmos_write(0x0b, cmos_read(0x0b) | 0x40);
+	cmos_read(0x0c);
+	ASSERT_OK(irq_handler_ack(h));
+	*n_out = n;
+	return h;
+}
+
+static void rtc_stop(void)
+{
+	cmos_write(0x0b, cmos_read(0x0b) & ~0x40ul);
+	cmos_read(0x0c);
+}
+
+TEST(IRQ_0001, "RTC periodic interrupts arrive on the notification with its badge")
+{
+	cptr_t n;
+	cptr_t h = rtc_setup(env, &n);
+
+	for (int i = 0; i < 5; i++) {
+		word_t b = wait_irq(n, 2000);
+		if (b != IRQ_BADGE) {
+			rtc_stop();
+			ASSERT_EQ(b, IRQ_BADGE);
+		}
+		cmos_read(0x0c);
+		ASSERT_OK(irq_handler_ack(h));
+	}
+	rtc_stop();
+}
+
+TEST(IRQ_0002, "PIT interrupts (ISA IRQ 0 = GSI 2) arrive and are acknowledged")
+{
+	cptr_t pit = mk_slot(env), h = mk_slot(env);
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	word_t got = 0;
+
+	ASSERT_OK(ioport_control_issue(INIT_IOPORT_CONTROL, 0x40, 0x43, R, pit, 64));
+	ASSERT_OK(irq_control_get_ioapic(INIT_IRQ_CONTROL, R, h, 64, PIT_GSI, 0, 0));
+	ASSERT_OK(irq_handler_set_notification(h, mk_mint(env, n, RIGHTS_ALL, 0x2)));
+	/* channel 0, lobyte/hibyte, mode 2 (rate generator), 1193 = 1 kHz */
+	ASSERT_OK(ioport_out8(pit, 0x43, 0x34));
+	ASSERT_OK(ioport_out8(pit, 0x40, 1193 & 0xff));
+	ASSERT_OK(ioport_out8(pit, 0x40, 1193 >> 8));
+	ASSERT_OK(irq_handler_ack(h));
+	for (int i = 0; i < 5; i++) {
+		word_t b = wait_irq(n, 2000);
+		if (b != 0x2)
+			break;
+		got++;
+		ASSERT_OK(irq_handler_ack(h));
+	}
+	/* one-shot mode with the longest count: quiet again */
+	ASSERT_OK(ioport_out8(pit, 0x43, 0x30));
+	ASSERT_OK(ioport_out8(pit, 0x40, 0xff));
+	ASSERT_OK(ioport_out8(pit, 0x40, 0xff));
+	ASSERT_EQ(got, 5);
+}
+
+TEST(IRQ_0003, "a GSI can only be issued once (E_BUSY)")
+{
+	cptr_t a = mk_slot(env), b = mk_slot(env);
+
+	ASSERT_OK(irq_control_get_ioapic(INIT_IRQ_CONTROL, R, a, 64, RTC_GSI, 0, 0));
+	ASSERT_ERR(irq_control_get_ioapic(INIT_IRQ_CONTROL, R, b, 64, RTC_GSI, 0, 0), E_BUSY);
+	ASSERT_EQ(cap_type(b), 0);
+}
+
+TEST(IRQ_0004, "a GSI that does not exist fails with E_RANGE")
+{
+	cptr_t a = mk_slot(env);
+
+	ASSERT_ERR(irq_control_get_ioapic(INIT_IRQ_CONTROL, R, a, 64, 255, 0, 0), E_RANGE);
+	ASSERT_ERR(irq_control_get_ioapic(INIT_IRQ_CONTROL, R, a, 64, 100000, 0, 0), E_RANGE);
+	ASSERT_ERR(irq_control_get_ioapic(INIT_IRQ_CONTROL, R, a, 64, ~0ul, 0, 0), E_RANGE);
+	ASSERT_EQ(cap_type(a), 0);
+}
+
+TEST(IRQ_0005, "a handler into an occupied slot fails with E_DELETE_FIRST")
+{
+	cptr_t occ = mk(env, OBJ_NOTIFICATION, 0);
+
+	ASSERT_ERR(irq_control_get_ioapic(INIT_IRQ_CONTROL, R, occ, 64, RTC_GSI, 0, 0), E_DELETE_FIRST);
+	/* the GSI was not taken by the failed call */
+	ASSERT_OK(irq_control_get_ioapic(INIT_IRQ_CONTROL, R, mk_slot(env), 64, RTC_GSI, 0, 0));
+}
+
+TEST(IRQ_0006, "deleting the handler cap frees the GSI")
+{
+	cptr_t a = mk_slot(env);
+
+	ASSERT_OK(irq_control_get_ioapic(INIT_IRQ_CONTROL, R, a, 64, RTC_GSI, 0, 0));
+	ASSERT_OK(cnode_delete(R, a, 64));
+	ASSERT_OK(irq_control_get_ioapic(INIT_IRQ_CONTROL, R, a, 64, RTC_GSI, 0, 0));
+}
+
+TEST(IRQ_0007, "MSI vectors: address/data returned, each number once, range checked")
+{
+	cptr_t a = mk_slot(env), b = mk_slot(env), c = mk_slot(env);
+	word_t addr = 0, data = 0;
+
+	ASSERT_OK(irq_control_get_msi(INIT_IRQ_CONTROL, R, a, 64, 0, &addr, &data));
+	ASSERT_EQ(cap_type(a), CAP_IRQ_HANDLER);
+	ASSERT_EQ(addr & 0xfff00000, 0xfee00000);
+	ASSERT((data & 0xff) >= 32);
+	ASSERT_ERR(irq_control_get_msi(INIT_IRQ_CONTROL, R, b, 64, 0, &addr, &data), E_BUSY);
+	ASSERT_OK(irq_control_get_msi(INIT_IRQ_CONTROL, R, b, 64, 1, &addr, &data));
+	ASSERT_ERR(irq_control_get_msi(INIT_IRQ_CONTROL, R, c, 64, 1ul << 20, &addr, &data), E_RANGE);
+	ASSERT_ERR(irq_control_get_msi(INIT_IRQ_CONTROL, R, a, 64, 2, &addr, &data), E_DELETE_FIRST);
+}
+
+TEST(IRQ_0008, "IRQ_HANDLER_SET_NOTIFICATION with a non-notification cap fails")
+{
+	cptr_t h = mk_slot(env);
+
+	ASSERT_OK(irq_control_get_ioapic(INIT_IRQ_CONTROL, R, h, 64, RTC_GSI, 0, 0));
+	ASSERT_ERR(irq_handler_set_notification(h, mk(env, OBJ_ENDPOINT, 0)), E_INVALID_CAPABILITY);
+	ASSERT_ERR(irq_handler_set_notification(h, mk_slot(env)), E_INVALID_CAPABILITY);
+	ASSERT_OK(irq_handler_set_notification(h, mk(env, OBJ_NOTIFICATION, 0)));
+	ASSERT_OK(irq_handler_set_notification(h, 0));
+}
+
+TEST(IRQ_0009, "after IRQ_HANDLER_CLEAR interrupts are no longer signalled")
+{
+	cptr_t n;
+	cptr_t h = rtc_setup(env, &n);
+
+	ASSERT_EQ(wait_irq(n, 2000), IRQ_BADGE);
+	ASSERT_OK(irq_handler_clear(h));
+	cmos_read(0x0c);
+	sys_poll(n);
+	ASSERT_OK(irq_handler_ack(h));
+	word_t b = wait_irq(n, 100);
+	rtc_stop();
+	ASSERT_EQ(b, 0);
+}
+
+TEST(IRQ_0010, "IRQ control and handler invocations on the wrong cap type fail")
+{
+	cptr_t h = mk_slot(env);
+	word_t args[5] = { mk_slot(env), 64, RTC_GSI, 0, 0 };
+	cptr_t caps[1] = { R };
+
+	ASSERT_OK(irq_control_get_ioapic(INIT_IRQ_CONTROL, R, h, 64, RTC_GSI, 0, 0));
+	ASSERT_ERR(kernel_invoke(h, IRQ_CONTROL_GET_IOAPIC, 5, args, 1, caps, 0, 0), E_ILLEGAL_OPERATION);
+	ASSERT_ERR(irq_handler_ack(INIT_IRQ_CONTROL), E_ILLEGAL_OPERATION);
+	ASSERT_ERR(irq_handler_ack(INIT_TCB), E_ILLEGAL_OPERATION);
+}
+
+TEST(IRQ_0011, "an interrupt is not signalled again until IRQ_HANDLER_ACK")
+{
+	cptr_t n;
+	cptr_t h = rtc_setup(env, &n);
+	word_t b1, b2, b3;
+
+	b1 = wait_irq(n, 2000);
+	cmos_read(0x0c);         /* the RTC may interrupt again ... */
+	b2 = wait_irq(n, 100);   /* ... but the handler was not acknowledged */
+	cmos_read(0x0c);
+	ASSERT_OK(irq_handler_ack(h));
+	b3 = wait_irq(n, 2000);
+	rtc_stop();
+	ASSERT_EQ(b1, IRQ_BADGE);
+	ASSERT_EQ(b2, 0);
+	ASSERT_EQ(b3, IRQ_BADGE);
+}
+
+TEST(IRQ_0012, "acknowledging with nothing pending is harmless")
+{
+	cptr_t h = mk_slot(env);
+
+	ASSERT_OK(irq_control_get_ioapic(INIT_IRQ_CONTROL, R, h, 64, RTC_GSI, 0, 0));
+	for (int i = 0; i < 5; i++)
+		ASSERT_OK(irq_handler_ack(h));
+}
+
+TEST(IRQ_0013, "IRQ control invocations with too few words are E_TRUNCATED_MESSAGE")
+{
+	word_t args[5] = { mk_slot(env), 64, RTC_GSI, 0, 0 };
+	cptr_t caps[1] = { R };
+
+	ASSERT_ERR(kernel_invoke(INIT_IRQ_CONTROL, IRQ_CONTROL_GET_IOAPIC, 2, args, 1, caps, 0, 0),
+		   E_TRUNCATED_MESSAGE);
+	ASSERT_ERR(kernel_invoke(INIT_IRQ_CONTROL, IRQ_CONTROL_GET_IOAPIC, 5, args, 0, 0, 0, 0),
+		   E_TRUNCATED_MESSAGE);
+	ASSERT_EQ(cap_type(args[0]), 0);
+}
+
+TEST(IRQ_0014, "a second thread waiting on the IRQ notification is woken by the RTC")
+{
+	cptr_t n;
+	cptr_t h = rtc_setup(env, &n);
+	cptr_t done = mk(env, OBJ_NOTIFICATION, 0);
+	struct thread t;
+
+	(void)h;
+	sys_poll(n);
+	ASSERT_OK(thread_create(env, &t, 0));
+	t.info->exit_ntfn = mk_mint(env, done, RIGHTS_ALL, 1);
+	ASSERT_OK(thread_start(&t, sys_wait, n, 0, 100, 0));
+	word_t b = wait_irq(done, 2000);
+	rtc_stop();
+	ASSERT_EQ(b, 1);
+	ASSERT_EQ(t.info->exit_value, IRQ_BADGE);
+}

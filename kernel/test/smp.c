@@ -1,0 +1,280 @@
+/*
+ * Several CPUs: threads on every CPU, IPC and notifications across CPUs,
+ * migration, suspending and destroying a thread running elsewhere,
+ * concurrent capability operations. With one CPU the cases run all their
+ * threads on CPU 0 (and say so).
+ */
+#include "test.h"
+
+#define RESULT(i) (thread_self()->user[i])
+
+static word_t last_cpu(void)
+{
+	return test_bootinfo->num_cpus - 1;
+}
+
+static void note_single_cpu(void)
+{
+	if (test_bootinfo->num_cpus == 1)
+		printf("# one CPU: this case runs all its threads on CPU 0\n");
+}
+
+TEST(SMP_0001, "a thread runs on every CPU")
+{
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	static struct thread t[ABI_MAX_CPUS];
+	word_t cpus = test_bootinfo->num_cpus, all = (1ul << cpus) - 1, seen = 0;
+
+	note_single_cpu();
+	for (word_t i = 0; i < cpus; i++)
+		spawn_on(env, &t[i], worker_signal, mk_mint(env, n, RIGHTS_ALL, 1ul << i), 0, 100, i);
+	while (seen != all)
+		seen |= sys_wait(n);
+}
+
+TEST(SMP_0002, "1000 Calls to a server on another CPU")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t;
+	struct sys_msg m;
+
+	note_single_cpu();
+	spawn_on(env, &t, worker_echo, ep, 0, 100, last_cpu());
+	for (word_t i = 0; i < 1000; i++) {
+		memset(&m, 0, sizeof(m));
+		m.info = mi_make(1, 0, 0, 1);
+		m.mr[0] = i;
+		sys_call(ep, &m);
+		ASSERT_EQ(m.mr[0], i + 1);
+	}
+}
+
+static word_t ntfn_pong(word_t in, word_t out)
+{
+	for (;;) {
+		sys_wait(in);
+		sys_signal(out);
+	}
+	return 0;
+}
+
+TEST(SMP_0003, "1000 notification round trips with a thread on another CPU")
+{
+	cptr_t a = mk(env, OBJ_NOTIFICATION, 0), b = mk(env, OBJ_NOTIFICATION, 0);
+	cptr_t ab = mk_mint(env, a, RIGHTS_ALL, 1);
+	struct thread t;
+
+	note_single_cpu();
+	spawn_on(env, &t, ntfn_pong, a, mk_mint(env, b, RIGHTS_ALL, 4), 100, last_cpu());
+	for (int i = 0; i < 1000; i++) {
+		sys_signal(ab);
+		ASSERT_EQ(sys_wait(b), 4);
+	}
+}
+
+static word_t wait_then_signal(word_t go, word_t done)
+{
+	for (;;) {
+		sys_wait(go);
+		sys_signal(done);
+	}
+	return 0;
+}
+
+TEST(SMP_0004, "a blocked thread moved to another CPU wakes up there")
+{
+	cptr_t go = mk(env, OBJ_NOTIFICATION, 0), done = mk(env, OBJ_NOTIFICATION, 0);
+	struct thread t;
+
+	note_single_cpu();
+	spawn(env, &t, wait_then_signal, go, mk_mint(env, done, RIGHTS_ALL, 1), 100);
+	settle(env);
+	ASSERT_OK(tcb_set_affinity(t.tcb, last_cpu()));
+	sys_signal(go);
+	ASSERT_EQ(sys_wait(done), 1);
+	ASSERT_OK(tcb_set_affinity(t.tcb, 0));
+	sys_signal(go);
+	ASSERT_EQ(sys_wait(done), 1);
+}
+
+static volatile word_t counter;
+
+static word_t count_forever(word_t unused0, word_t unused1)
+{
+	(void)unused0;
+	(void)unused1;
+	for (;;)
+		__atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+/* Let a priority-1 spinner run for a while, wherever it is. */
+static void let_run(struct env *env)
+{
+	settle(env);
+	settle(env);
+	spin_ms(10);
+}
+
+TEST(SMP_0005, "suspending a thread that spins (on another CPU) stops it")
+{
+	struct thread t;
+
+	note_single_cpu();
+	counter = 0;
+	spawn_on(env, &t, count_forever, 0, 0, PRIO_TICKER, last_cpu());
+	let_run(env);
+	ASSERT(counter > 0);
+	ASSERT_OK(tcb_suspend(t.tcb));
+	spin_ms(2);
+	word_t c = counter;
+	let_run(env);
+	ASSERT_EQ(counter, c);
+	ASSERT_OK(tcb_resume(t.tcb));
+	let_run(env);
+	ASSERT(counter > c);
+}
+
+TEST(SMP_0006, "deleting the TCB of a thread that spins (on another CPU) stops it")
+{
+	struct thread t;
+
+	note_single_cpu();
+	counter = 0;
+	spawn_on(env, &t, count_forever, 0, 0, PRIO_TICKER, last_cpu());
+	let_run(env);
+	ASSERT(counter > 0);
+	ASSERT_OK(cnode_delete(R, t.tcb, 64));
+	spin_ms(2);
+	word_t c = counter;
+	let_run(env);
+	ASSERT_EQ(counter, c);
+}
+
+TEST(SMP_0007, "SSE state survives preemption on two CPUs at once")
+{
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	static struct thread t[4];
+	word_t seen = 0;
+
+	note_single_cpu();
+	for (int i = 0; i < 4; i++) {
+		ASSERT_OK(thread_create(env, &t[i], 0));
+		t[i].info->exit_ntfn = mk_mint(env, n, RIGHTS_ALL, 1ul << i);
+		ASSERT_OK(thread_start(&t[i], fpu_worker, (word_t)i + 10, 200, 50, i < 2 ? 0 : last_cpu()));
+	}
+	while (seen != 0xf)
+		seen |= sys_wait(n);
+	for (int i = 0; i < 4; i++) {
+		ASSERT_EQ(t[i].info->user[1], 1);
+		ASSERT_EQ(t[i].info->user[0], 0);
+	}
+}
+
+static word_t remote_calls(word_t ep, word_t n)
+{
+	struct sys_msg m;
+
+	for (word_t i = 0; i < n; i++) {
+		memset(&m, 0, sizeof(m));
+		m.info = mi_make(1, 0, 0, 1);
+		m.mr[0] = i;
+		sys_call(ep, &m);
+		if (m.mr[0] != i + 1)
+			break;
+	}
+	m.info = mi_make(2, 0, 0, 0);
+	sys_send(ep, &m);
+	return 0;
+}
+
+TEST(SMP_0008, "a thread of another address space on another CPU calls the root")
+{
+	struct vspace vs;
+	struct thread t;
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct sys_msg m = { 0 };
+	word_t calls = 0;
+
+	note_single_cpu();
+	ASSERT_OK(vspace_clone(env, &vs));
+	ASSERT_OK(thread_create_in(env, &t, &vs, INIT_CNODE, 0, 0, THREAD_SELF));
+	ASSERT_OK(thread_start(&t, remote_calls, ep, 500, 100, last_cpu()));
+	sys_recv(ep, &m);
+	while (mi_label(m.info) == 1) {
+		calls++;
+		m.mr[0]++;
+		sys_reply_recv(ep, &m);
+	}
+	ASSERT_EQ(mi_label(m.info), 2);
+	ASSERT_EQ(calls, 500);
+}
+
+static word_t pair_client(word_t ep, word_t n)
+{
+	struct sys_msg m;
+	word_t bad = 0;
+
+	for (word_t i = 0; i < n; i++) {
+		memset(&m, 0, sizeof(m));
+		m.info = mi_make(1, 0, 0, 2);
+		m.mr[0] = i;
+		m.mr[1] = i * 3;
+		sys_call(ep, &m);
+		bad += m.mr[0] != i + 1 || m.mr[1] != i * 3 + 1;
+	}
+	return bad;
+}
+
+TEST(SMP_0009, "5000 Calls between two threads on different CPUs")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	struct thread s, c;
+
+	note_single_cpu();
+	spawn_on(env, &s, worker_echo, ep, 0, 100, last_cpu());
+	ASSERT_OK(thread_create(env, &c, 0));
+	c.info->exit_ntfn = mk_mint(env, n, RIGHTS_ALL, 1);
+	ASSERT_OK(thread_start(&c, pair_client, ep, 5000, 100, 0));
+	ASSERT_EQ(sys_wait(n), 1);
+	ASSERT_EQ(c.info->exit_value, 0);
+}
+
+/* Copy/mint/delete caps within one CNode, n rounds; count surprises. */
+static word_t cap_churn(word_t cnode, word_t rounds)
+{
+	word_t bad = 0;
+
+	for (word_t i = 0; i < rounds; i++) {
+		word_t badge = i % 1000 + 1;
+		bad += cnode_mint(cnode, 1, 4, cnode, 0, 4, RIGHTS_ALL, badge) != E_OK;
+		bad += cnode_copy(cnode, 2, 4, cnode, 1, 4, RIGHTS_ALL) != E_OK;
+		bad += cnode_move(cnode, 3, 4, cnode, 2, 4) != E_OK;
+		bad += cnode_revoke(cnode, 0, 4) != E_OK;
+		bad += cnode_delete(cnode, 1, 4) != E_OK;
+		bad += cnode_delete(cnode, 3, 4) != E_OK;
+	}
+	return bad;
+}
+
+TEST(SMP_0010, "capability operations on two CPUs at once stay consistent")
+{
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	cptr_t cn[2];
+	struct thread t[2];
+	word_t seen = 0;
+
+	note_single_cpu();
+	for (int i = 0; i < 2; i++) {
+		cn[i] = mk(env, OBJ_CNODE, 4);
+		ASSERT_OK(cnode_copy(cn[i], 0, 4, R, mk(env, OBJ_ENDPOINT, 0), 64, RIGHTS_ALL));
+		ASSERT_OK(thread_create(env, &t[i], 0));
+		t[i].info->exit_ntfn = mk_mint(env, n, RIGHTS_ALL, 1ul << i);
+		ASSERT_OK(thread_start(&t[i], cap_churn, cn[i], 2000, 100, i ? last_cpu() : 0));
+	}
+	while (seen != 3)
+		seen |= sys_wait(n);
+	ASSERT_EQ(t[0].info->exit_value, 0);
+	ASSERT_EQ(t[1].info->exit_value, 0);
+}
