@@ -10,7 +10,9 @@ void kernel_lock_slow(void);
 
 static inline void kernel_lock(void)
 {
-	if (unlikely(this_cpu()->remote_req || __atomic_exchange_n(&bkl, 1, __ATOMIC_ACQUIRE)))
+	/* Requests from other CPUs only wait for an answer while their sender
+	 * holds the lock, so a free lock means none is waiting for us. */
+	if (unlikely(__atomic_exchange_n(&bkl, 1, __ATOMIC_ACQUIRE)))
 		kernel_lock_slow();
 }
 

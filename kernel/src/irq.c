@@ -126,14 +126,14 @@ abi_error_t decode_irq_handler(struct inv *iv)
 
 	switch (iv->label) {
 	case IRQ_HANDLER_SET_NOTIFICATION: {
-		struct cap *nc = (iv->ncaps >= 1 && iv->caps[0]) ? &iv->caps[0]->cap : NULL;
-		if (!nc || cap_is_null(nc)) {
+		if (iv->ncaps == 0) {      /* no cap: stop delivering */
 			s->ntfn = NULL;
 			if (!s->is_msi)
 				ioapic_mask(irq, 1);
 			return E_OK;
 		}
-		if (cap_type(nc) != OBJ_NOTIFICATION)
+		struct cap *nc = iv->caps[0] ? &iv->caps[0]->cap : NULL;
+		if (!nc || cap_type(nc) != OBJ_NOTIFICATION)
 			return inv_err(iv, E_INVALID_CAPABILITY, 1, 0);
 		if (!(cap_rights(nc) & RIGHT_WRITE))
 			return inv_err(iv, E_NO_RIGHTS, 1, 0);

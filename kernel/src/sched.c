@@ -137,7 +137,7 @@ static inline void exit_to(struct pcpu *p, struct tcb *next)
 	}
 	struct cap *vs = &next->slots[TCB_SLOT_VSPACE].cap;
 	if (likely(cap_type(vs) == OBJ_PML4)) {
-		uint64_t cr3 = virt_to_phys(cap_ptr(vs));
+		uint64_t cr3 = (uint64_t)cap_ptr(vs) - KERNEL_DIRECT_BASE;   /* objects live in the direct map */
 		if (unlikely(cr3 != p->cr3))
 			vspace_activate(cr3, cap_asid(vs));
 	} else {
@@ -204,7 +204,6 @@ void sched_switch_direct(struct pcpu *p, struct tcb *from, struct tcb *to)
 		p->fpu_owner = NULL;
 	}
 	p->cur = to;
-	rq[p->index].resched = false;
 	exit_to(p, to);
 }
 

@@ -392,6 +392,7 @@ TEST(TCB_0026, "20 threads start, run and finish")
 		spawn(env, &t[i], worker_signal, mk_mint(env, n, RIGHTS_ALL, 1ul << i), 0, 100);
 	while (all != (1ul << 20) - 1)
 		all |= sys_wait(n);
+	settle(env);
 	for (int i = 0; i < 20; i++)
 		ASSERT(t[i].info->exited);
 }
