@@ -33,7 +33,7 @@ static inline __attribute__((always_inline)) struct cte *fast_lookup(struct tcb 
 /* The partner may run now if nothing queued here outranks it. */
 static inline __attribute__((always_inline)) bool partner_runs_next(struct pcpu *p, struct tcb *partner)
 {
-	return partner->cpu == p->index && !sched_queue_outranks(p->index, partner->prio);
+	return partner->cpu == p->index && !sched_queue_outranks(p->rq, partner->prio);
 }
 
 static inline __attribute__((always_inline)) bool fastpath_call(struct pcpu *p, struct tcb *t)

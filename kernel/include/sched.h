@@ -16,9 +16,8 @@ struct runqueue {
 extern struct runqueue rq[ABI_MAX_CPUS];
 
 /* Is anything queued on cpu with a priority above prio? */
-static inline bool sched_queue_outranks(unsigned cpu, unsigned prio)
+static inline bool sched_queue_outranks(const struct runqueue *q, unsigned prio)
 {
-	const struct runqueue *q = &rq[cpu];
 	unsigned w = prio >> 6;
 	return (q->bitmap[w] & ~((2ull << (prio & 63)) - 1)) | (q->words >> (w + 1));
 }

@@ -10,6 +10,7 @@
 #include <argil/abi.h>
 
 struct tcb;
+struct runqueue;
 
 struct pcpu {
 	struct pcpu *self;        /* 0 */
@@ -28,6 +29,7 @@ struct pcpu {
 	volatile uint32_t remote_ack;
 	uint64_t remote_cr3;      /* with REMOTE_RELOAD_CR3: reload if equal */
 	uint64_t *tss_rsp0;       /* this CPU's TSS rsp0 field */
+	struct runqueue *rq;      /* this CPU's run queue */
 	uint64_t ticks;
 	unsigned slice_left;
 	volatile int online;
