@@ -44,6 +44,14 @@ abi_error_t env_new(struct env *e, word_t type, word_t size_bits, cptr_t *out)
 
 	if (!slot)
 		return E_RANGE;
+	if (e->only_ut) {
+		err = untyped_retype(e->only_ut, type, size_bits, INIT_CNODE, 0, 0, slot, 1);
+		if (err == E_OK) {
+			*out = slot;
+			return E_OK;
+		}
+		goto fail;
+	}
 	for (int k = 0; k < e->n_ut; k++) {
 		int i = (e->ut_cur + k) % e->n_ut;
 		if (e->ut[i].bits < need)
@@ -58,6 +66,7 @@ abi_error_t env_new(struct env *e, word_t type, word_t size_bits, cptr_t *out)
 		if (err != E_NOT_ENOUGH_MEMORY)
 			break;
 	}
+fail:
 	if (slot == e->slot_next - 1)
 		e->slot_next--;
 	return err;
@@ -207,4 +216,5 @@ void env_reset(struct env *e)
 	e->scratch_next = 0;
 	e->stacks_used = 1;
 	e->ut_cur = 0;
+	e->only_ut = 0;
 }

@@ -51,7 +51,16 @@ static void info_init(struct thread_info *ti, word_t ipc_vaddr, cptr_t self)
 
 abi_error_t thread_create(struct env *e, struct thread *t, cptr_t fault_ep)
 {
-	abi_error_t err;
+	cptr_t tcb;
+	abi_error_t err = env_new(e, OBJ_TCB, 0, &tcb);
+
+	if (err != E_OK)
+		return err;
+	return thread_create_tcb(e, t, tcb, fault_ep);
+}
+
+abi_error_t thread_create_tcb(struct env *e, struct thread *t, cptr_t tcb, cptr_t fault_ep)
+{
 	int idx = -1;
 
 	memset(t, 0, sizeof(*t));
@@ -63,9 +72,7 @@ abi_error_t thread_create(struct env *e, struct thread *t, cptr_t fault_ep)
 	}
 	if (idx < 0)
 		return E_NOT_ENOUGH_MEMORY;
-	err = env_new(e, OBJ_TCB, 0, &t->tcb);
-	if (err != E_OK)
-		return err;
+	t->tcb = tcb;
 	t->ipc = env_page(e, &t->ipc_frame);
 	if (!t->ipc)
 		return E_NOT_ENOUGH_MEMORY;

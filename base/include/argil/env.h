@@ -49,6 +49,7 @@ struct env {
 	word_t scratch_next;                    /* next free page of the scratch window */
 	word_t stacks_used;                     /* bit i: base_stacks[i] in use */
 	word_t total_bytes;                     /* of all pool untypeds */
+	cptr_t only_ut;                         /* if set, env_new uses only this untyped */
 };
 
 abi_error_t env_init(struct env *e, struct bootinfo *bi);
@@ -92,6 +93,8 @@ struct vspace {
 
 /* A thread in the root's VSpace and CSpace, suspended, priority 0. */
 abi_error_t thread_create(struct env *e, struct thread *t, cptr_t fault_ep);
+/* The same with a TCB the caller made. */
+abi_error_t thread_create_tcb(struct env *e, struct thread *t, cptr_t tcb, cptr_t fault_ep);
 /* A thread in a clone VSpace with CSpace root `cspace` (guard data as for
  * TCB_CONFIGURE); self is the cptr of its TCB in that CSpace (0 if none,
  * THREAD_SELF: the new TCB's slot in the root CNode, for threads that share
