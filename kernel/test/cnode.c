@@ -500,3 +500,17 @@ TEST(CNODE_0040, "deleting a cap in the middle of a chain keeps its children rea
 	ASSERT_OK(cnode_revoke(R, ep, 64));
 	ASSERT_EQ(cap_type(c2), 0);
 }
+
+TEST(CNODE_0041, "revoking a CNode cap removes its copies, not the caps stored inside")
+{
+	cptr_t cn = mk(env, OBJ_CNODE, 2);
+	cptr_t copy = mk_copy(env, cn, RIGHTS_ALL);
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	cptr_t back = mk_slot(env);
+
+	ASSERT_OK(cnode_mint(cn, 1, 2, R, n, 64, RIGHTS_ALL, 0x12));
+	ASSERT_OK(cnode_revoke(R, cn, 64));
+	ASSERT_EQ(cap_type(copy), 0);
+	ASSERT_OK(cnode_move(R, back, 64, cn, 1, 2));
+	ASSERT_EQ(badge_via(back, n), 0x12);
+}

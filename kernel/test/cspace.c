@@ -230,3 +230,24 @@ TEST(CSPACE_0015, "a CNode of radix 0 has one slot, addressed with depth 0 bits 
 	ASSERT_OK(cnode_move(R, back, 64, cg, 0, 1));
 	ASSERT_EQ(cap_type(back), OBJ_ENDPOINT);
 }
+
+TEST(CSPACE_0016, "a CNode guard longer than 64 - radix bits is refused or just fails lookups")
+{
+	cptr_t cn = mk(env, OBJ_CNODE, 4);
+	cptr_t big = mk_slot(env);
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	abi_error_t err = cnode_mint(R, big, 64, R, cn, 64, RIGHTS_ALL, cnode_guard(0, 63));
+
+	if (err == E_OK) {
+		ASSERT_ERR(cnode_copy(big, 1, 64, R, ep, 64, RIGHTS_ALL), E_FAILED_LOOKUP);
+		ASSERT_ERR(cnode_copy(big, 1, 63, R, ep, 64, RIGHTS_ALL), E_FAILED_LOOKUP);
+		ASSERT_ERR(cnode_copy(big, ~0ul, 64, R, ep, 64, RIGHTS_ALL), E_FAILED_LOOKUP);
+	} else {
+		ASSERT_ERR(err, E_RANGE);
+		ASSERT_EQ(kernel_last_detail(1), 60);
+		ASSERT_EQ(cap_type(big), 0);
+		ASSERT_OK(cnode_mint(R, big, 64, R, cn, 64, RIGHTS_ALL, cnode_guard(0, 60)));
+		ASSERT_OK(cnode_copy(big, 1, 64, R, ep, 64, RIGHTS_ALL));
+	}
+	ASSERT_OK(cnode_copy(cn, 2, 4, R, ep, 64, RIGHTS_ALL));
+}

@@ -859,3 +859,91 @@ TEST(IPC_0040, "Call to a server on the same priority works (no preemption neede
 	sys_call(ep, &m);
 	ASSERT_EQ(m.mr[0], 42);
 }
+
+static word_t call_and_report(word_t ep, word_t done)
+{
+	struct sys_msg m = { 0 };
+
+	m.info = mi_make(3, 0, 0, 0);
+	sys_call(ep, &m);
+	RESULT(0) = mi_label(m.info);
+	sys_signal(done);
+	return 0;
+}
+
+TEST(IPC_0041, "deleting an endpoint wakes a blocked caller with E_DELETED")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	struct thread t;
+
+	spawn(env, &t, call_and_report, ep, mk_mint(env, n, RIGHTS_ALL, 1), 100);
+	settle(env);
+	ASSERT_OK(cnode_delete(R, ep, 64));
+	ASSERT_EQ(sys_wait(n), 1);
+	ASSERT_EQ(t.info->user[0], E_DELETED);
+}
+
+TEST(IPC_0042, "a saved reply cap whose caller was destroyed is gone or harmless")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t slot = mk_slot(env);
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	struct thread c;
+	struct sys_msg m = { 0 };
+
+	spawn(env, &c, call_and_report, ep, mk_mint(env, n, RIGHTS_ALL, 1), 100);
+	sys_recv(ep, &m);
+	ASSERT_OK(cnode_save_caller(R, slot, 64));
+	ASSERT_EQ(cap_type(slot), CAP_REPLY);
+	ASSERT_OK(cnode_delete(R, c.tcb, 64));
+	word_t type = cap_type(slot);
+	ASSERT(type == 0 || type == CAP_REPLY);
+	m.info = mi_make(1, 0, 0, 0);
+	sys_send(slot, &m);
+	settle(env);
+	ASSERT_EQ(sys_poll(n), 0);
+}
+
+TEST(IPC_0043, "two receivers blocked on one endpoint get one message each")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	struct thread a, b;
+	struct sys_msg m = { 0 };
+	word_t seen = 0;
+
+	spawn(env, &a, recv_store, ep, mk_mint(env, n, RIGHTS_ALL, 1), 100);
+	spawn(env, &b, recv_store, ep, mk_mint(env, n, RIGHTS_ALL, 2), 100);
+	settle(env);
+	for (word_t i = 0; i < 2; i++) {
+		m.info = mi_make(MSG_LABEL, 0, 0, 4);
+		m.mr[0] = 10 + i;
+		sys_send(ep, &m);
+	}
+	while (seen != 3)
+		seen |= sys_wait(n);
+	ASSERT_EQ(a.info->user[2] + b.info->user[2], 21);
+	ASSERT(a.info->user[2] != b.info->user[2]);
+}
+
+TEST(IPC_0044, "a transferred badged endpoint cap keeps its badge")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0), ep2 = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	cptr_t slot = mk_slot(env);
+	struct thread s, r;
+	struct sys_msg m = { 0 };
+
+	spawn(env, &s, send_cap, mk_copy(env, ep, RIGHTS_ALL), mk_mint(env, ep2, RIGHTS_ALL, 0x10), 100);
+	set_recv_slot(R, slot, 64);
+	sys_recv(ep, &m);
+	ASSERT_EQ(mi_caps(m.info), 1);
+	ASSERT_EQ(mi_unwrapped(m.info), 0);
+	spawn(env, &r, recv_store, ep2, mk_mint(env, n, RIGHTS_ALL, 1), 100);
+	memset(&m, 0, sizeof(m));
+	m.info = mi_make(MSG_LABEL, 0, 0, 4);
+	sys_send(slot, &m);
+	ASSERT_EQ(sys_wait(n), 1);
+	ASSERT_EQ(r.info->user[1], 0x10);
+}

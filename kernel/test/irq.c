@@ -259,3 +259,54 @@ TEST(IRQ_0014, "a second thread waiting on the IRQ notification is woken by the 
 	ASSERT_EQ(b, 1);
 	ASSERT_EQ(t.info->exit_value, IRQ_BADGE);
 }
+
+static word_t bound_driver(word_t ep, word_t unused)
+{
+	struct sys_msg m = { 0 };
+
+	(void)unused;
+	sys_recv(ep, &m);
+	return m.info == 0 ? m.badge : 0;
+}
+
+TEST(IRQ_0015, "an interrupt on a bound notification wakes a thread in Recv on an endpoint")
+{
+	cptr_t n;
+	cptr_t h = rtc_setup(env, &n);
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t done = mk(env, OBJ_NOTIFICATION, 0);
+	struct thread t;
+
+	(void)h;
+	sys_poll(n);
+	ASSERT_OK(thread_create(env, &t, 0));
+	ASSERT_OK(tcb_bind_notification(t.tcb, n));
+	t.info->exit_ntfn = mk_mint(env, done, RIGHTS_ALL, 1);
+	ASSERT_OK(thread_start(&t, bound_driver, ep, 0, 100, 0));
+	ASSERT_OK(tcb_set_priority(INIT_TCB, INIT_TCB, 50));
+	word_t b = wait_irq(done, 2000);
+	ASSERT_OK(tcb_set_priority(INIT_TCB, INIT_TCB, ABI_PRIO_MAX));
+	rtc_stop();
+	ASSERT_EQ(b, 1);
+	ASSERT_EQ(t.info->exit_value, IRQ_BADGE);
+}
+
+TEST(IRQ_0016, "an interrupt wakes a waiter on the last CPU")
+{
+	cptr_t n;
+	cptr_t h = rtc_setup(env, &n);
+	cptr_t done = mk(env, OBJ_NOTIFICATION, 0);
+	struct thread t;
+
+	(void)h;
+	sys_poll(n);
+	ASSERT_OK(thread_create(env, &t, 0));
+	t.info->exit_ntfn = mk_mint(env, done, RIGHTS_ALL, 1);
+	ASSERT_OK(thread_start(&t, sys_wait, n, 0, 100, test_bootinfo->num_cpus - 1));
+	ASSERT_OK(tcb_set_priority(INIT_TCB, INIT_TCB, 50));
+	word_t b = wait_irq(done, 2000);
+	ASSERT_OK(tcb_set_priority(INIT_TCB, INIT_TCB, ABI_PRIO_MAX));
+	rtc_stop();
+	ASSERT_EQ(b, 1);
+	ASSERT_EQ(t.info->exit_value, IRQ_BADGE);
+}

@@ -108,6 +108,14 @@ static word_t count_forever(word_t unused0, word_t unused1)
 	return 0;
 }
 
+static word_t count_forever_at(word_t addr, word_t unused)
+{
+	(void)unused;
+	for (;;)
+		(*(volatile word_t *)addr)++;
+	return 0;
+}
+
 /* Let a priority-1 spinner run for a while, wherever it is. */
 static void let_run(struct env *env)
 {
@@ -277,4 +285,76 @@ TEST(SMP_0010, "capability operations on two CPUs at once stay consistent")
 		seen |= sys_wait(n);
 	ASSERT_EQ(t[0].info->exit_value, 0);
 	ASSERT_EQ(t[1].info->exit_value, 0);
+}
+
+static word_t read_loop(word_t addr, word_t count_addr)
+{
+	volatile word_t *c = (volatile word_t *)count_addr;
+
+	for (;;) {
+		(void)*(volatile word_t *)addr;
+		(*c)++;
+	}
+	return 0;
+}
+
+TEST(SMP_0011, "an unmap is seen at once by a thread reading the page on another CPU")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t f = map_test_page(env, TEST_VA(0), RIGHT_READ | RIGHT_WRITE, 0);
+	struct thread t;
+	struct sys_msg m;
+	static volatile word_t reads;
+
+	note_single_cpu();
+	reads = 0;
+	ASSERT_OK(thread_create(env, &t, ep));
+	ASSERT_OK(thread_start(&t, read_loop, TEST_VA(0), (word_t)&reads, PRIO_TICKER, last_cpu()));
+	let_run(env);
+	ASSERT(reads > 0);
+	ASSERT_OK(frame_unmap(f));
+	ASSERT(recv_timeout(env, ep, &m, 20));
+	ASSERT_EQ(mi_label(m.info), FAULT_PAGE);
+	ASSERT_EQ(m.mr[1], TEST_VA(0));
+}
+
+static word_t count_then_signal(word_t n, word_t rounds)
+{
+	volatile word_t x = 0;
+
+	for (word_t i = 0; i < rounds; i++)
+		x++;
+	sys_signal(n);
+	return x;
+}
+
+TEST(SMP_0012, "the root thread moves to the last CPU and back")
+{
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	struct thread t;
+
+	note_single_cpu();
+	ASSERT_OK(tcb_set_affinity(INIT_TCB, last_cpu()));
+	spawn_on(env, &t, count_then_signal, mk_mint(env, n, RIGHTS_ALL, 1), 1000, 100, 0);
+	ASSERT_EQ(sys_wait(n), 1);
+	ASSERT_OK(tcb_set_affinity(INIT_TCB, 0));
+	ASSERT_EQ(sys_poll(n), 0);
+}
+
+TEST(SMP_0013, "a remap to read-only is seen at once by a writer on another CPU")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t f = map_test_page(env, TEST_VA(0), RIGHT_READ | RIGHT_WRITE, 0);
+	struct thread t;
+	struct sys_msg m;
+
+	note_single_cpu();
+	ASSERT_OK(thread_create(env, &t, ep));
+	ASSERT_OK(thread_start(&t, count_forever_at, TEST_VA(0), 0, PRIO_TICKER, last_cpu()));
+	let_run(env);
+	ASSERT(*(volatile word_t *)TEST_VA(0) > 0);
+	ASSERT_OK(frame_map(f, INIT_VSPACE, TEST_VA(0), RIGHT_READ, 0));
+	ASSERT(recv_timeout(env, ep, &m, 20));
+	ASSERT_EQ(mi_label(m.info), FAULT_PAGE);
+	ASSERT_EQ(m.mr[2] & 3, 3);
 }

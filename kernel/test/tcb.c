@@ -531,3 +531,37 @@ TEST(TCB_0034, "TCB_SET_FAULT_EP with a null cap clears the fault endpoint")
 	ASSERT_OK(tcb_set_fault_ep(t, 0));
 	ASSERT_OK(tcb_set_fault_ep(t, ep));
 }
+
+static word_t recv_len(word_t ep, word_t done)
+{
+	struct sys_msg m = { 0 };
+
+	sys_recv(ep, &m);
+	thread_self()->user[0] = m.info;
+	thread_self()->user[1] = m.mr[3];
+	sys_signal(done);
+	return 0;
+}
+
+TEST(TCB_0035, "a long message to a thread whose IPC buffer frame was deleted is safe")
+{
+	struct thread t;
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	struct ipc_buffer *ib = ipc_buffer();
+	struct sys_msg m = { 0 };
+
+	ASSERT_OK(thread_create(env, &t, 0));
+	ASSERT_OK(thread_start(&t, recv_len, ep, mk_mint(env, n, RIGHTS_ALL, 1), 100, 0));
+	settle(env);
+	ASSERT_OK(cnode_delete(R, t.ipc_frame, 64));
+	for (int i = 4; i < ABI_MSG_MAX; i++)
+		ib->msg[i] = 0xdead;
+	m.info = mi_make(0x44, 0, 0, ABI_MSG_MAX);
+	m.mr[3] = 33;
+	sys_send(ep, &m);
+	ASSERT_EQ(sys_wait(n), 1);
+	ASSERT_EQ(mi_label(t.info->user[0]), 0x44);
+	ASSERT_EQ(t.info->user[1], 33);
+	ASSERT(mi_len(t.info->user[0]) == ABI_MSG_REGS || mi_len(t.info->user[0]) == ABI_MSG_MAX);
+}

@@ -453,3 +453,15 @@ TEST(UNTYPED_0032, "revoking a parent untyped destroys the objects of its child 
 	ASSERT_EQ(cap_type(f), 0);
 	ASSERT_OK(retype1(ut, OBJ_UNTYPED, 16, s));
 }
+
+TEST(UNTYPED_0033, "an untyped cap can be moved and still retypes from its new slot")
+{
+	cptr_t ut = mk_untyped(env, 12);
+	cptr_t d = mk_slot(env);
+	cptr_t s = mk_slot(env);
+
+	ASSERT_OK(cnode_move(R, d, 64, R, ut, 64));
+	ASSERT_EQ(cap_type(ut), 0);
+	ASSERT_EQ(cap_type(d), OBJ_UNTYPED);
+	ASSERT_OK(retype1(d, OBJ_FRAME_4K, 0, s));
+}

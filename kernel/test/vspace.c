@@ -489,3 +489,96 @@ TEST(VSPACE_0038, "64 frames mapped in a row are all distinct memory")
 	for (int i = 0; i < 64; i++)
 		ASSERT_EQ(*(volatile word_t *)VA(i), (word_t)i + 1);
 }
+
+TEST(VSPACE_0039, "the boot info page is read-only for the root task")
+{
+	struct sys_msg m;
+
+	ASSERT_EQ(probe(env, ROOT_BOOTINFO_VADDR, PROBE_READ, 0), 0);
+	ASSERT_EQ(probe_value, BOOTINFO_MAGIC);
+	ASSERT_EQ(probe(env, ROOT_BOOTINFO_VADDR + 64, PROBE_WRITE, &m), FAULT_PAGE);
+	ASSERT_EQ(m.mr[2] & 3, 3);
+}
+
+/* Map again after the VSpace the cap was mapped in was destroyed: either at
+ * once, or after an unmap of the stale mapping. */
+static abi_error_t remap_after_destroy(cptr_t f, word_t va)
+{
+	abi_error_t err = frame_map(f, INIT_VSPACE, va, RW, 0);
+
+	if (err != E_MAPPED)
+		return err;
+	err = frame_unmap(f);
+	if (err != E_OK && err != E_NOT_MAPPED)
+		return err;
+	return frame_map(f, INIT_VSPACE, va, RW, 0);
+}
+
+TEST(VSPACE_0040, "frames mapped in a destroyed VSpace can be mapped again elsewhere")
+{
+	cptr_t pml4 = mk(env, OBJ_PML4, 0);
+	cptr_t f = mk(env, OBJ_FRAME_4K, 0);
+	cptr_t pt = mk(env, OBJ_PT, 0);
+
+	ASSERT_OK(pdpt_map(mk(env, OBJ_PDPT, 0), pml4, 0x40000000));
+	ASSERT_OK(pd_map(mk(env, OBJ_PD, 0), pml4, 0x40000000));
+	ASSERT_OK(pt_map(pt, pml4, 0x40000000));
+	ASSERT_OK(frame_map(f, pml4, 0x40000000, RW, 0));
+	ASSERT_OK(cnode_delete(R, pml4, 64));
+	map_tables(env, INIT_VSPACE, VA(0));
+	ASSERT_OK(remap_after_destroy(f, VA(0)));
+	*(volatile word_t *)VA(0) = 3;
+	ASSERT_EQ(*(volatile word_t *)VA(0), 3);
+}
+
+TEST(VSPACE_0042, "unmapping a frame whose paging structures were destroyed and reused is safe")
+{
+	cptr_t ut = mk_untyped(env, 14);
+	cptr_t first = mk_slot(env);
+	cptr_t f;
+	volatile word_t *p[4];
+
+	for (int i = 1; i < 4; i++)
+		ASSERT_EQ(mk_slot(env), first + i);
+	f = mk(env, OBJ_FRAME_4K, 0);
+	/* PML4, PDPT, PD, PT fill the 16 KiB untyped */
+	ASSERT_OK(untyped_retype(ut, OBJ_PML4, 0, R, 0, 0, first, 1));
+	ASSERT_OK(untyped_retype(ut, OBJ_PDPT, 0, R, 0, 0, first + 1, 1));
+	ASSERT_OK(untyped_retype(ut, OBJ_PD, 0, R, 0, 0, first + 2, 1));
+	ASSERT_OK(untyped_retype(ut, OBJ_PT, 0, R, 0, 0, first + 3, 1));
+	ASSERT_OK(pdpt_map(first + 1, first, 0x40000000));
+	ASSERT_OK(pd_map(first + 2, first, 0x40000000));
+	ASSERT_OK(pt_map(first + 3, first, 0x40000000));
+	ASSERT_OK(frame_map(f, first, 0x40000000, RW, 0));
+	for (int i = 0; i < 4; i++)
+		ASSERT_OK(cnode_delete(R, first + i, 64));
+	/* the same memory as frames full of plausible-looking entries */
+	ASSERT_OK(untyped_retype(ut, OBJ_FRAME_4K, 0, R, 0, 0, first, 4));
+	for (int i = 0; i < 4; i++) {
+		p[i] = env_map(env, first + i, RW);
+		ASSERT(p[i]);
+		for (int j = 0; j < 512; j++)
+			p[i][j] = paddr_of(first + (i + 1) % 4) | 0x7;
+	}
+	ASSERT_ERR2(frame_unmap(f), E_OK, E_NOT_MAPPED);
+	for (int i = 0; i < 4; i++)
+		for (int j = 0; j < 512; j++)
+			ASSERT_EQ(p[i][j], paddr_of(first + (i + 1) % 4) | 0x7);
+	map_tables(env, INIT_VSPACE, VA(0));
+	ASSERT_OK(frame_map(f, INIT_VSPACE, VA(0), RW, 0));
+}
+
+TEST(VSPACE_0041, "a 2 MiB frame unmapped and mapped at another 2 MiB address keeps its data")
+{
+	cptr_t f = mk(env, OBJ_FRAME_2M, 0);
+	word_t va = ENV_TEST_VADDR + (4ul << 21), vb = ENV_TEST_VADDR + (9ul << 21);
+
+	ASSERT_OK(pdpt_map(mk(env, OBJ_PDPT, 0), INIT_VSPACE, va));
+	ASSERT_OK(pd_map(mk(env, OBJ_PD, 0), INIT_VSPACE, va));
+	ASSERT_OK(frame_map(f, INIT_VSPACE, va, RW, 0));
+	*(volatile word_t *)(va + 0x12340) = 0x600d;
+	ASSERT_OK(frame_unmap(f));
+	ASSERT_EQ(probe(env, va, PROBE_READ, 0), FAULT_PAGE);
+	ASSERT_OK(frame_map(f, INIT_VSPACE, vb, RW, 0));
+	ASSERT_EQ(*(volatile word_t *)(vb + 0x12340), 0x600d);
+}
