@@ -388,3 +388,36 @@ TEST(FAULT_0020, "replying to an exception without changes retries the instructi
 	expect(env, ep, &m, FAULT_EXCEPTION);
 	ASSERT_EQ(m.mr[0], (word_t)fault_ud2);
 }
+
+TEST(FAULT_0021, "a thread whose fault endpoint was deleted is suspended when it faults")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t other = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t;
+	word_t regs[REG_COUNT];
+
+	ASSERT_OK(thread_create(env, &t, ep));
+	ASSERT_OK(cnode_delete(R, ep, 64));
+	ASSERT_OK(thread_start(&t, body_call, (word_t)fault_ud2, other, 100, 0));
+	settle(env);
+	settle(env);
+	ASSERT_OK(tcb_read_registers(t.tcb, 0, REG_COUNT, regs));
+	ASSERT_EQ(regs[REG_RIP], (word_t)fault_ud2);
+	struct sys_msg m = { 0 };
+	sys_nbrecv(other, &m);
+	ASSERT_EQ(mi_label(m.info), 0);
+}
+
+TEST(FAULT_0022, "deleting the fault endpoint while a fault is queued on it wakes nobody wrongly")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t;
+	word_t regs[REG_COUNT];
+
+	start(env, &t, ep, body_call, (word_t)fault_ud2, ep);
+	settle(env);
+	ASSERT_OK(cnode_delete(R, ep, 64));
+	settle(env);
+	ASSERT_OK(tcb_read_registers(t.tcb, 0, REG_COUNT, regs));
+	ASSERT_EQ(regs[REG_RIP], (word_t)fault_ud2);
+}

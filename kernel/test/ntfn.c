@@ -298,3 +298,58 @@ TEST(NTFN_0019, "Send on a notification via NBSend also signals")
 	sys_nbsend(mk_mint(env, n, RIGHTS_ALL, 0x3), &m);
 	ASSERT_EQ(sys_poll(n), 0x3);
 }
+
+TEST(NTFN_0020, "signalling a notification whose bound TCB was destroyed is safe")
+{
+	cptr_t ut = mk_untyped(env, 12);
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	cptr_t tcb = mk_slot(env), f = mk_slot(env);
+	volatile word_t *p;
+
+	ASSERT_OK(untyped_retype(ut, OBJ_TCB, 0, R, 0, 0, tcb, 1));
+	ASSERT_OK(tcb_bind_notification(tcb, n));
+	ASSERT_OK(cnode_delete(R, tcb, 64));
+	/* reuse the TCB's memory as a frame full of a pattern */
+	ASSERT_OK(untyped_retype(ut, OBJ_FRAME_4K, 0, R, 0, 0, f, 1));
+	p = env_map(env, f, RIGHT_READ | RIGHT_WRITE);
+	ASSERT(p);
+	for (int i = 0; i < 512; i++)
+		p[i] = 0x1111111111111111ul * (word_t)(i & 15);
+	sys_signal(mk_mint(env, n, RIGHTS_ALL, 0x22));
+	ASSERT_EQ(sys_poll(n), 0x22);
+	for (int i = 0; i < 512; i++)
+		ASSERT_EQ(p[i], 0x1111111111111111ul * (word_t)(i & 15));
+	ASSERT_OK(tcb_bind_notification(mk(env, OBJ_TCB, 0), n));
+}
+
+TEST(NTFN_0021, "signalling after the only waiter's TCB was destroyed keeps the badge")
+{
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	cptr_t done = mk(env, OBJ_NOTIFICATION, 0);
+	struct thread t;
+
+	spawn(env, &t, wait_store, n, mk_mint(env, done, RIGHTS_ALL, 1), 100);
+	settle(env);
+	ASSERT_OK(cnode_delete(R, t.tcb, 64));
+	sys_signal(mk_mint(env, n, RIGHTS_ALL, 0x9));
+	ASSERT_EQ(sys_poll(n), 0x9);
+	ASSERT_EQ(sys_poll(done), 0);
+}
+
+TEST(NTFN_0022, "deleting a bound notification unbinds it; the TCB can bind another")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0), n2 = mk(env, OBJ_NOTIFICATION, 0);
+	cptr_t done = mk(env, OBJ_NOTIFICATION, 0);
+	struct thread t;
+
+	ASSERT_OK(thread_create(env, &t, 0));
+	ASSERT_OK(tcb_bind_notification(t.tcb, n));
+	ASSERT_OK(cnode_delete(R, n, 64));
+	ASSERT_OK(tcb_bind_notification(t.tcb, n2));
+	ASSERT_OK(thread_start(&t, bound_recv, ep, mk_mint(env, done, RIGHTS_ALL, 1), 100, 0));
+	settle(env);
+	sys_signal(mk_mint(env, n2, RIGHTS_ALL, 0x5));
+	ASSERT_EQ(sys_wait(done), 1);
+	ASSERT_EQ(t.info->user[1], 0x5);
+}

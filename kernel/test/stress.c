@@ -304,3 +304,92 @@ TEST(STRESS_0013, "a 3-level CNode tree with 3000 caps is torn down by deleting 
 	ASSERT_OK(cnode_revoke(R, ep, 64));
 	ASSERT_OK(retype_at(ut, OBJ_UNTYPED, 20, s));
 }
+
+static volatile word_t after_delete;
+
+/* Delete the cap at `slot` (our own TCB or its untyped's children), then
+ * record that we are still running. */
+static word_t delete_self(word_t slot, word_t revoke)
+{
+	if (revoke)
+		cnode_revoke(R, slot, 64);
+	else
+		cnode_delete(R, slot, 64);
+	after_delete = 1;
+	return 0;
+}
+
+TEST(STRESS_0014, "a thread that deletes its own (only) TCB cap stops at once")
+{
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	struct thread t, w;
+
+	after_delete = 0;
+	spawn(env, &t, delete_self, 0, 0, 100);
+	/* the slot argument is only known now */
+	ASSERT_OK(tcb_suspend(t.tcb));
+	ASSERT_OK(thread_prepare(&t, delete_self, t.tcb, 0));
+	ASSERT_OK(tcb_resume(t.tcb));
+	settle(env);
+	ASSERT_EQ(after_delete, 0);
+	ASSERT_EQ(cap_type(t.tcb), 0);
+	spawn(env, &w, worker_signal, mk_mint(env, n, RIGHTS_ALL, 1), 0, 100);
+	ASSERT_EQ(sys_wait(n), 1);
+}
+
+TEST(STRESS_0015, "a thread that revokes the untyped its own TCB came from stops at once")
+{
+	cptr_t ut = mk_untyped(env, 16);
+	struct thread t;
+	cptr_t s = mk_slot(env);
+
+	after_delete = 0;
+	ASSERT_OK(thread_create_tcb(env, &t, from(env, ut, OBJ_TCB, 0), 0));
+	ASSERT_OK(thread_start(&t, delete_self, ut, 1, 100, 0));
+	settle(env);
+	ASSERT_EQ(after_delete, 0);
+	ASSERT_EQ(cap_type(t.tcb), 0);
+	ASSERT_OK(retype_at(ut, OBJ_UNTYPED, 16, s));
+}
+
+TEST(STRESS_0016, "destroying the VSpace of a live thread and reusing its memory is safe")
+{
+	cptr_t ut = mk_untyped(env, 22);
+	cptr_t cn = mk(env, OBJ_CNODE, 10);
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct vspace vs;
+	struct thread t;
+	word_t rva;
+	volatile word_t *shared;
+	struct sys_msg m;
+
+	env->only_ut = ut;
+	ASSERT_OK(vspace_clone(env, &vs));
+	env->only_ut = 0;
+	shared = vspace_share(env, &vs, &rva);
+	ASSERT(shared);
+	ASSERT_OK(thread_create_in(env, &t, &vs, INIT_CNODE, 0, ep, THREAD_SELF));
+	ASSERT_OK(thread_start(&t, remote_count, rva, 0, PRIO_TICKER, 0));
+	settle(env);
+	settle(env);
+	ASSERT(*shared > 0);
+	/* destroy PML4, tables and image frames; the TCB lives on */
+	ASSERT_OK(cnode_revoke(R, ut, 64));
+	ASSERT_OK(untyped_retype(ut, OBJ_FRAME_4K, 0, R, cn, 64, 0, 1024));
+	for (word_t i = 0; i < 16; i++) {
+		cptr_t f = mk_slot(env);
+		ASSERT_OK(cnode_move(R, f, 64, cn, i * 64, 10));
+		volatile word_t *p = env_map(env, f, RIGHT_READ | RIGHT_WRITE);
+		ASSERT(p);
+		for (int j = 0; j < 512; j++)
+			p[j] = 0x0000000000400067ul + ((word_t)j << 12);
+	}
+	settle(env);
+	word_t c = *shared;
+	settle(env);
+	settle(env);
+	/* the thread is stopped (faulted to ep, or gone); it does not run on */
+	ASSERT_EQ(*shared, c);
+	recv_timeout(env, ep, &m, 2);
+	ASSERT_OK(tcb_suspend(t.tcb));
+}
