@@ -465,3 +465,36 @@ TEST(UNTYPED_0033, "an untyped cap can be moved and still retypes from its new s
 	ASSERT_EQ(cap_type(d), OBJ_UNTYPED);
 	ASSERT_OK(retype1(d, OBJ_FRAME_4K, 0, s));
 }
+
+TEST(UNTYPED_0034, "the largest CNode (radix 20, 64 MiB) can be made and destroyed")
+{
+	cptr_t s = mk_slot(env);
+	int found = -1;
+
+	for (int i = 0; i < env->n_ut; i++)
+		if (env->ut[i].bits >= OBJ_CNODE_SLOT_BITS + OBJ_CNODE_MAX_RADIX)
+			found = i;
+	if (found < 0)
+		test_skip("no untyped of 64 MiB or more");
+	cptr_t ut = mk_untyped(env, OBJ_CNODE_SLOT_BITS + OBJ_CNODE_MAX_RADIX);
+	ASSERT_OK(retype1(ut, OBJ_CNODE, OBJ_CNODE_MAX_RADIX, s));
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	ASSERT_OK(cnode_copy(s, (1ul << OBJ_CNODE_MAX_RADIX) - 1, OBJ_CNODE_MAX_RADIX, R, ep, 64, RIGHTS_ALL));
+	ASSERT_OK(cnode_delete(R, s, 64));
+	ASSERT_OK(cnode_revoke(R, ep, 64));
+}
+
+TEST(UNTYPED_0035, "an untyped of endpoint size holds exactly one endpoint")
+{
+	cptr_t ut = mk_untyped(env, OBJ_ENDPOINT_BITS);
+	cptr_t s = mk_slot(env), t = mk_slot(env);
+
+	if (OBJ_NOTIFICATION_BITS > OBJ_ENDPOINT_BITS)
+		ASSERT_ERR(retype1(ut, OBJ_NOTIFICATION, 0, s), E_NOT_ENOUGH_MEMORY);
+	ASSERT_OK(retype1(ut, OBJ_ENDPOINT, 0, s));
+	ASSERT_ERR(retype1(ut, OBJ_ENDPOINT, 0, t), E_NOT_ENOUGH_MEMORY);
+	if (OBJ_ENDPOINT_BITS > OBJ_UNTYPED_MIN_BITS) {
+		cptr_t small = mk_untyped(env, OBJ_UNTYPED_MIN_BITS);
+		ASSERT_ERR(retype1(small, OBJ_ENDPOINT, 0, t), E_NOT_ENOUGH_MEMORY);
+	}
+}
