@@ -113,8 +113,15 @@ static void fill_sandbox(struct env *env, cptr_t sb)
 		{ 14, OBJ_FRAME_4K, 0 },
 	};
 
+	cptr_t ep = 0;
+
 	for (unsigned i = 0; i < sizeof(objs) / sizeof(objs[0]); i++) {
 		cptr_t c = mk(env, objs[i].type, objs[i].bits);
+		if (objs[i].type == OBJ_ENDPOINT)
+			ep = c;
+		/* the spare TCB's faults go to the endpoint rather than the console */
+		if (objs[i].type == OBJ_TCB)
+			ASSERT_OK(tcb_configure(c, ep, 0, 0, 0, 0, 0));
 		ASSERT_OK(cnode_move(sb, objs[i].slot, SANDBOX_RADIX, R, c, 64));
 	}
 	ASSERT_OK(cnode_mint(sb, 2, SANDBOX_RADIX, sb, 1, SANDBOX_RADIX, RIGHT_WRITE, 5));

@@ -947,3 +947,18 @@ TEST(IPC_0044, "a transferred badged endpoint cap keeps its badge")
 	ASSERT_EQ(sys_wait(n), 1);
 	ASSERT_EQ(r.info->user[1], 0x10);
 }
+
+TEST(IPC_0045, "a receiver that set no receive slot gets the words but no cap")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	struct thread t;
+	struct sys_msg m = { 0 };
+
+	spawn(env, &t, send_cap, mk_copy(env, ep, RIGHTS_ALL), n, 100);
+	set_recv_slot(0, 0, 0);
+	sys_recv(ep, &m);
+	ASSERT_EQ(mi_label(m.info), MSG_LABEL);
+	ASSERT_EQ(m.mr[0], 0xca9);
+	ASSERT_EQ(mi_caps(m.info), 0);
+}

@@ -310,3 +310,30 @@ TEST(IRQ_0016, "an interrupt wakes a waiter on the last CPU")
 	ASSERT_EQ(b, 1);
 	ASSERT_EQ(t.info->exit_value, IRQ_BADGE);
 }
+
+TEST(IRQ_0017, "interrupts after the handler's notification was destroyed touch no freed memory")
+{
+	cptr_t n;
+	cptr_t h = rtc_setup(env, &n);
+	cptr_t ut = mk_untyped(env, 12);
+	cptr_t n2 = mk_slot(env), f = mk_slot(env);
+	volatile word_t *p;
+
+	ASSERT_OK(untyped_retype(ut, OBJ_NOTIFICATION, 0, R, 0, 0, n2, 1));
+	ASSERT_OK(irq_handler_set_notification(h, n2));
+	ASSERT_OK(cnode_delete(R, n2, 64));
+	ASSERT_OK(untyped_retype(ut, OBJ_FRAME_4K, 0, R, 0, 0, f, 1));
+	p = env_map(env, f, RIGHT_READ | RIGHT_WRITE);
+	ASSERT(p);
+	for (int i = 0; i < 512; i++)
+		p[i] = 0xa5a5a5a5a5a5a5a5ul;
+	for (int i = 0; i < 5; i++) {
+		spin_ms(5);
+		cmos_read(0x0c);
+		ASSERT_OK(irq_handler_ack(h));
+	}
+	rtc_stop();
+	for (int i = 0; i < 512; i++)
+		ASSERT_EQ(p[i], 0xa5a5a5a5a5a5a5a5ul);
+	ASSERT_EQ(sys_poll(n), 0);
+}

@@ -358,3 +358,46 @@ TEST(SMP_0013, "a remap to read-only is seen at once by a writer on another CPU"
 	ASSERT_EQ(mi_label(m.info), FAULT_PAGE);
 	ASSERT_EQ(m.mr[2] & 3, 3);
 }
+
+TEST(SMP_0014, "500 suspend/resume cycles of a thread spinning on another CPU")
+{
+	struct thread t;
+
+	note_single_cpu();
+	counter = 0;
+	spawn_on(env, &t, count_forever, 0, 0, PRIO_TICKER, last_cpu());
+	for (int i = 0; i < 500; i++) {
+		ASSERT_OK(tcb_suspend(t.tcb));
+		ASSERT_OK(tcb_resume(t.tcb));
+	}
+	let_run(env);
+	word_t c = counter;
+	let_run(env);
+	ASSERT(counter > c);
+	ASSERT_OK(tcb_suspend(t.tcb));
+}
+
+static word_t recv_label(word_t ep, word_t done)
+{
+	struct sys_msg m = { 0 };
+
+	sys_recv(ep, &m);
+	RESULT(0) = mi_label(m.info);
+	sys_signal(done);
+	return 0;
+}
+
+TEST(SMP_0015, "deleting an endpoint wakes its receiver on another CPU with E_DELETED")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
+	struct thread t;
+
+	note_single_cpu();
+	spawn_on(env, &t, recv_label, ep, mk_mint(env, n, RIGHTS_ALL, 1), 100, last_cpu());
+	settle(env);
+	spin_ms(5);
+	ASSERT_OK(cnode_delete(R, ep, 64));
+	ASSERT_EQ(sys_wait(n), 1);
+	ASSERT_EQ(t.info->user[0], E_DELETED);
+}

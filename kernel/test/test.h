@@ -102,7 +102,8 @@ void spawn_faulting(struct env *env, struct thread *t, cptr_t fault_ep, void *fn
 void settle(struct env *env);
 #define PRIO_TICKER 1
 
-/* Receive on ep without blocking forever: up to `rounds` settle() rounds.
+/* Receive on ep without blocking forever: up to `rounds` settle() rounds
+ * (after the first few, each also waits a millisecond).
  * Returns 1 and fills m if a message (or signal) arrived. */
 int recv_timeout(struct env *env, cptr_t ep, struct sys_msg *m, int rounds);
 
