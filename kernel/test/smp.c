@@ -313,7 +313,7 @@ TEST(SMP_0011, "an unmap is seen at once by a thread reading the page on another
 	let_run(env);
 	ASSERT(reads > 0);
 	ASSERT_OK(frame_unmap(f));
-	ASSERT(recv_timeout(env, ep, &m, 20));
+	ASSERT(recv_timeout(env, ep, &m, 2000));
 	ASSERT_EQ(mi_label(m.info), FAULT_PAGE);
 	ASSERT_EQ(m.mr[1], TEST_VA(0));
 }
@@ -354,7 +354,7 @@ TEST(SMP_0013, "a remap to read-only is seen at once by a writer on another CPU"
 	let_run(env);
 	ASSERT(*(volatile word_t *)TEST_VA(0) > 0);
 	ASSERT_OK(frame_map(f, INIT_VSPACE, TEST_VA(0), RIGHT_READ, 0));
-	ASSERT(recv_timeout(env, ep, &m, 20));
+	ASSERT(recv_timeout(env, ep, &m, 2000));
 	ASSERT_EQ(mi_label(m.info), FAULT_PAGE);
 	ASSERT_EQ(m.mr[2] & 3, 3);
 }
