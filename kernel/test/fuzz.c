@@ -63,7 +63,8 @@ static word_t fuzz_body(word_t unused0, word_t unused1)
 	(void)unused1;
 	while (fuzz.calls < fuzz.target) {
 		word_t r = rand64(&fuzz.seed), r2 = rand64(&fuzz.seed), r3 = rand64(&fuzz.seed);
-		word_t sys = 1 + r % 8;
+		/* half of the calls are SYS_CALL, the only way to invoke objects */
+		word_t sys = (r >> 62) & 1 ? SYS_CALL : 1 + r % 8;
 		cptr_t cap;
 
 		switch ((r >> 3) & 3) {
