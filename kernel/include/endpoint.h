@@ -7,7 +7,7 @@
 enum ep_state { EP_IDLE, EP_SEND, EP_RECV };
 
 struct endpoint {
-	struct tcb *head, *tail;
+	struct tcb_queue q;
 	uint64_t state;
 };
 _Static_assert(sizeof(struct endpoint) <= (1u << OBJ_ENDPOINT_BITS), "endpoint size");

@@ -47,20 +47,14 @@ static inline __attribute__((always_inline)) bool fastpath_call(struct pcpu *p, 
 	struct endpoint *ep = cap_ptr(&s->cap);
 	if (unlikely(ep->state != EP_RECV))
 		return false;
-	struct tcb *r = ep->head;
+	struct tcb *r = ep->q.head;
 	if (unlikely(r->reply_to || r->prio < t->prio || !partner_runs_next(p, r)))
 		return false;
 
 	/* dequeue the receiver */
-	ep->head = r->q_next;
-	if (ep->head)
-		ep->head->q_prev = NULL;
-	else {
-		ep->tail = NULL;
+	tcbq_remove(&ep->q, r);
+	if (!ep->q.head)
 		ep->state = EP_IDLE;
-	}
-	r->q_next = NULL;
-	r->blocked_on = NULL;
 
 	/* message */
 	r->ctx.rdx = t->ctx.rdx;
@@ -109,13 +103,7 @@ static inline __attribute__((always_inline)) bool fastpath_reply_recv(struct pcp
 	/* block the server on the endpoint */
 	t->state = TS_BLOCKED_RECV;
 	t->blocked_on = ep;
-	t->q_next = NULL;
-	t->q_prev = ep->tail;
-	if (ep->tail)
-		ep->tail->q_next = t;
-	else
-		ep->head = t;
-	ep->tail = t;
+	tcbq_append(&ep->q, t);
 	ep->state = EP_RECV;
 	sched_switch_direct(p, t, c);
 }

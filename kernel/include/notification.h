@@ -7,7 +7,7 @@
 enum ntfn_state { NTFN_IDLE, NTFN_WAITING, NTFN_ACTIVE };
 
 struct notification {
-	struct tcb *head, *tail;
+	struct tcb_queue q;
 	uint64_t word;
 	uint32_t state;
 	uint32_t pad;

@@ -60,6 +60,37 @@ struct tcb {
 };
 _Static_assert(sizeof(struct tcb) <= (1u << OBJ_TCB_BITS), "TCB too large");
 
+/* A FIFO of threads linked through q_next/q_prev (endpoint and
+ * notification wait queues). */
+struct tcb_queue {
+	struct tcb *head, *tail;
+};
+
+static inline void tcbq_append(struct tcb_queue *q, struct tcb *t)
+{
+	t->q_next = NULL;
+	t->q_prev = q->tail;
+	if (q->tail)
+		q->tail->q_next = t;
+	else
+		q->head = t;
+	q->tail = t;
+}
+
+static inline void tcbq_remove(struct tcb_queue *q, struct tcb *t)
+{
+	if (t->q_prev)
+		t->q_prev->q_next = t->q_next;
+	else
+		q->head = t->q_next;
+	if (t->q_next)
+		t->q_next->q_prev = t->q_prev;
+	else
+		q->tail = t->q_prev;
+	t->q_next = t->q_prev = NULL;
+	t->blocked_on = NULL;
+}
+
 void tcb_init(struct tcb *t);
 struct ipc_buffer *tcb_ipc_buffer(struct tcb *t);   /* kernel view or NULL */
 uint64_t tcb_vspace_root(struct tcb *t);             /* physical PML4 or kernel's */

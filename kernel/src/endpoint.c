@@ -11,36 +11,16 @@
 #include <endpoint.h>
 #include <notification.h>
 
-static void q_append(struct endpoint *ep, struct tcb *t)
-{
-	t->q_next = NULL;
-	t->q_prev = ep->tail;
-	if (ep->tail)
-		ep->tail->q_next = t;
-	else
-		ep->head = t;
-	ep->tail = t;
-}
-
 void ep_remove(struct endpoint *ep, struct tcb *t)
 {
-	if (t->q_prev)
-		t->q_prev->q_next = t->q_next;
-	else
-		ep->head = t->q_next;
-	if (t->q_next)
-		t->q_next->q_prev = t->q_prev;
-	else
-		ep->tail = t->q_prev;
-	t->q_next = t->q_prev = NULL;
-	t->blocked_on = NULL;
-	if (!ep->head)
+	tcbq_remove(&ep->q, t);
+	if (!ep->q.head)
 		ep->state = EP_IDLE;
 }
 
 static struct tcb *q_pop(struct endpoint *ep)
 {
-	struct tcb *t = ep->head;
+	struct tcb *t = ep->q.head;
 	ep_remove(ep, t);
 	return t;
 }
@@ -174,7 +154,7 @@ void ep_send(struct endpoint *ep, struct tcb *s, const struct cap *epcap, bool b
 	s->ipc_call = call;
 	s->ipc_grant = grant;
 	s->ipc_grant_reply = grant || (rights & RIGHT_GRANT_REPLY);
-	q_append(ep, s);
+	tcbq_append(&ep->q, s);
 	ep->state = EP_SEND;
 }
 
@@ -215,7 +195,7 @@ void ep_recv(struct endpoint *ep, struct tcb *r, const struct cap *epcap, bool b
 		sched_dequeue(r);
 	r->state = TS_BLOCKED_RECV;
 	r->blocked_on = ep;
-	q_append(ep, r);
+	tcbq_append(&ep->q, r);
 	ep->state = EP_RECV;
 }
 
@@ -263,7 +243,7 @@ void ipc_send_fault(struct tcb *t)
 
 void ep_finalise(struct endpoint *ep)
 {
-	while (ep->head) {
+	while (ep->q.head) {
 		struct tcb *t = q_pop(ep);
 		if (!t->fault_pending)
 			tcb_set_mr_result(t, mi_make(E_DELETED, 0, 0, 0));
@@ -276,7 +256,7 @@ void ep_cancel_badged(struct endpoint *ep, uint64_t badge)
 {
 	if (ep->state != EP_SEND)
 		return;
-	struct tcb *t = ep->head;
+	struct tcb *t = ep->q.head;
 	while (t) {
 		struct tcb *next = t->q_next;
 		if (t->ipc_badge == badge) {

@@ -10,30 +10,10 @@
 #include <notification.h>
 #include <irq.h>
 
-static void q_append(struct notification *n, struct tcb *t)
-{
-	t->q_next = NULL;
-	t->q_prev = n->tail;
-	if (n->tail)
-		n->tail->q_next = t;
-	else
-		n->head = t;
-	n->tail = t;
-}
-
 void ntfn_remove(struct notification *n, struct tcb *t)
 {
-	if (t->q_prev)
-		t->q_prev->q_next = t->q_next;
-	else
-		n->head = t->q_next;
-	if (t->q_next)
-		t->q_next->q_prev = t->q_prev;
-	else
-		n->tail = t->q_prev;
-	t->q_next = t->q_prev = NULL;
-	t->blocked_on = NULL;
-	if (!n->head && n->state == NTFN_WAITING)
+	tcbq_remove(&n->q, t);
+	if (!n->q.head && n->state == NTFN_WAITING)
 		n->state = NTFN_IDLE;
 }
 
@@ -46,8 +26,8 @@ static void deliver(struct tcb *t, uint64_t word)
 
 void ntfn_signal(struct notification *n, uint64_t badge)
 {
-	if (n->state == NTFN_WAITING && n->head) {
-		struct tcb *t = n->head;
+	if (n->state == NTFN_WAITING && n->q.head) {
+		struct tcb *t = n->q.head;
 		ntfn_remove(n, t);
 		deliver(t, badge);
 		return;
@@ -80,7 +60,7 @@ void ntfn_wait(struct notification *n, struct tcb *t, bool blocking)
 		sched_dequeue(t);
 	t->state = TS_BLOCKED_NTFN;
 	t->blocked_on = n;
-	q_append(n, t);
+	tcbq_append(&n->q, t);
 	n->state = NTFN_WAITING;
 }
 
@@ -100,8 +80,8 @@ void ntfn_unbind(struct tcb *t)
 
 void ntfn_finalise(struct notification *n)
 {
-	while (n->head) {
-		struct tcb *t = n->head;
+	while (n->q.head) {
+		struct tcb *t = n->q.head;
 		ntfn_remove(n, t);
 		tcb_set_mr_result(t, mi_make(E_DELETED, 0, 0, 0));
 		t->ctx.rdi = 0;
