@@ -3,12 +3,13 @@
 #define VSPACE_H
 
 #include <cap.h>
+#include <arch/cpu.h>
+#include <arch/pcpu.h>
 
 #define ASID_MAX 16384
 
 struct asid_entry {
 	uint64_t *pml4;          /* kernel pointer or NULL */
-	uint32_t cpus_active;    /* CPUs with this PML4 loaded */
 };
 extern struct asid_entry asid_table[ASID_MAX];
 
@@ -18,7 +19,15 @@ void pml4_init(uint64_t *pml4);          /* copy the kernel half */
 void pml4_finalise(unsigned asid);
 void vspace_unmap_cap(struct cap *c);     /* frame or table cap being deleted */
 void tlb_shootdown(unsigned asid, uint64_t vaddr);
-void vspace_activate(uint64_t cr3, unsigned asid);
+static inline void vspace_activate(uint64_t cr3, unsigned asid)
+{
+	struct pcpu *p = this_cpu();
+	if (p->cr3 != cr3) {
+		p->cr3 = cr3;
+		p->asid = asid;
+		write_cr3(cr3);
+	}
+}
 
 struct inv;
 abi_error_t decode_paging(struct inv *iv);

@@ -54,8 +54,8 @@ void remote_process(struct pcpu *p)
 			p->asid = 0;
 		}
 	}
-	if (req & REMOTE_FLUSH_TLB)
-		write_cr3(read_cr3());
+	if ((req & REMOTE_FLUSH_TLB) && p->cr3 == p->remote_cr3)
+		write_cr3(p->cr3);
 	if (req & (REMOTE_STALL | REMOTE_RELOAD_CR3 | REMOTE_FLUSH_TLB))
 		__atomic_store_n(&p->remote_ack, 1, __ATOMIC_RELEASE);
 }

@@ -28,7 +28,6 @@ unsigned asid_alloc(uint64_t *pml4)
 			a -= ASID_MAX - 1;
 		if (a != 0 && !asid_table[a].pml4) {
 			asid_table[a].pml4 = pml4;
-			asid_table[a].cpus_active = 0;
 			asid_hint = a + 1 < ASID_MAX ? a + 1 : 1;
 			asids_used++;
 			return a;
@@ -43,57 +42,39 @@ void pml4_init(uint64_t *pml4)
 		pml4[i] = kernel_pml4[i];
 }
 
-void vspace_activate(uint64_t cr3, unsigned asid)
-{
-	struct pcpu *p = this_cpu();
-	if (p->cr3 == cr3)
-		return;
-	if (p->asid)
-		asid_table[p->asid].cpus_active &= ~(1u << p->index);
-	if (asid)
-		asid_table[asid].cpus_active |= 1u << p->index;
-	p->asid = asid;
-	p->cr3 = cr3;
-	write_cr3(cr3);
-}
-
+/* Switching address spaces only loads CR3: which CPUs hold which space is
+ * not tracked, so shootdowns ask every other CPU (cheap IPC beats cheap
+ * unmaps); a CPU flushes only if it has that space loaded. */
 void pml4_finalise(unsigned asid)
 {
 	struct asid_entry *e = &asid_table[asid];
 	uint64_t pa = virt_to_phys(e->pml4);
 	struct pcpu *me = this_cpu();
-	for (unsigned c = 0; c < num_cpus; c++) {
-		if (!(e->cpus_active & (1u << c)))
-			continue;
-		if (c == me->index) {
-			me->cr3 = boot_pml4_paddr;
-			me->asid = 0;
-			write_cr3(boot_pml4_paddr);
-		} else {
-			remote_request(c, REMOTE_RELOAD_CR3, pa, true);
-		}
+	if (me->cr3 == pa) {
+		me->cr3 = boot_pml4_paddr;
+		me->asid = 0;
+		write_cr3(boot_pml4_paddr);
 	}
+	for (unsigned c = 0; c < num_cpus; c++)
+		if (c != me->index)
+			remote_request(c, REMOTE_RELOAD_CR3, pa, true);
 	e->pml4 = NULL;
-	e->cpus_active = 0;
 	asids_used--;
 }
 
 void tlb_shootdown(unsigned asid, uint64_t vaddr)
 {
-	struct asid_entry *e = &asid_table[asid];
+	uint64_t pa = virt_to_phys(asid_table[asid].pml4);
 	struct pcpu *me = this_cpu();
-	for (unsigned c = 0; c < num_cpus; c++) {
-		if (!(e->cpus_active & (1u << c)))
-			continue;
-		if (c == me->index) {
-			if (vaddr == ~0ull)
-				write_cr3(read_cr3());
-			else
-				invlpg(vaddr);
-		} else {
-			remote_request(c, REMOTE_FLUSH_TLB, 0, true);
-		}
+	if (me->cr3 == pa) {
+		if (vaddr == ~0ull)
+			write_cr3(pa);
+		else
+			invlpg(vaddr);
 	}
+	for (unsigned c = 0; c < num_cpus; c++)
+		if (c != me->index)
+			remote_request(c, REMOTE_FLUSH_TLB, pa, true);
 }
 
 /* Walk to the table at 'level' (4 = PML4 ... 1 = PT) that holds vaddr's
