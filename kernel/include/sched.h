@@ -34,8 +34,60 @@ void sched_need_resched(void);
 unsigned sched_highest_prio(unsigned cpu, bool *any);
 void schedule_and_exit(void) __attribute__((noreturn));  /* leave the kernel */
 void idle_loop(void) __attribute__((noreturn));
-struct pcpu;
-void sched_switch_direct(struct pcpu *p, struct tcb *from, struct tcb *to) __attribute__((noreturn));
 
+
+
+#include <smp.h>
+#include <vspace.h>
+#include <arch/mm.h>
+
+/* Leave the kernel into next (lock held until just before the return). */
+static inline __attribute__((noreturn, always_inline)) void exit_to(struct pcpu *p, struct tcb *next)
+{
+	if (next == p->idle) {
+		kernel_unlock();
+		switch_to_kstack(idle_loop, p->kstack_top);
+	}
+	struct cap *vs = &next->slots[TCB_SLOT_VSPACE].cap;
+	if (likely(cap_type(vs) == OBJ_PML4)) {
+		uint64_t cr3 = (uint64_t)cap_ptr(vs) - KERNEL_DIRECT_BASE;   /* objects live in the direct map */
+		if (unlikely(cr3 != p->cr3))
+			vspace_activate(cr3, cap_asid(vs));
+	} else {
+		vspace_activate(boot_pml4_paddr, 0);
+	}
+	if (p->fpu_owner != next) {
+		fpu_restore(next->fpu);
+		p->fpu_owner = next;
+	}
+	if (p->fs_base != next->fs_base) {
+		wrmsr(MSR_FS_BASE, next->fs_base);
+		p->fs_base = next->fs_base;
+	}
+	if (p->gs_base != next->gs_base) {
+		wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);
+		p->gs_base = next->gs_base;
+	}
+	uint64_t top = (uint64_t)(&next->ctx + 1);
+	p->ctx_top = top;
+	*p->tss_rsp0 = top;
+	kernel_unlock();
+	/* sysret needs a canonical rip: after a SYSCALL it is, since the
+	 * last user page cannot be mapped (see FRAME_MAP) */
+	if (next->sysret_ok)
+		restore_user_sysret(&next->ctx);
+	restore_user_iret(&next->ctx);
+}
+
+
+/* The fastpath hands the CPU from one thread straight to another. */
+static inline __attribute__((noreturn, always_inline)) void sched_switch_direct(struct pcpu *p, struct tcb *from, struct tcb *to)
+{
+	if (p->fpu_owner == from)
+		fpu_save(from->fpu);
+	p->fpu_owner = NULL;       /* exit_to loads to's state */
+	p->cur = to;
+	exit_to(p, to);
+}
 
 #endif

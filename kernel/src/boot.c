@@ -208,7 +208,7 @@ static uint64_t load_elf(uint64_t pa, uint64_t size)
 		if (p->type != 1 || p->memsz == 0)
 			continue;
 		if (p->offset > size || p->filesz > size - p->offset || p->filesz > p->memsz ||
-		    p->vaddr >= ABI_USER_TOP || p->memsz > ABI_USER_TOP - p->vaddr)
+		    p->vaddr >= ABI_USER_TOP - 4096 || p->memsz > ABI_USER_TOP - 4096 - p->vaddr)
 			panic("root task: bad program header %u", i);
 		bool w = p->flags & 2, x = p->flags & 1;
 		for (uint64_t va = ALIGN_DOWN(p->vaddr, 4096); va < p->vaddr + p->memsz; va += 4096) {

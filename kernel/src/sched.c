@@ -128,42 +128,6 @@ void sched_tick(void)
 	rq[p->index].resched = true;
 }
 
-static inline void exit_to(struct pcpu *p, struct tcb *next) __attribute__((noreturn, always_inline));
-static inline void exit_to(struct pcpu *p, struct tcb *next)
-{
-	if (next == p->idle) {
-		kernel_unlock();
-		switch_to_kstack(idle_loop, p->kstack_top);
-	}
-	struct cap *vs = &next->slots[TCB_SLOT_VSPACE].cap;
-	if (likely(cap_type(vs) == OBJ_PML4)) {
-		uint64_t cr3 = (uint64_t)cap_ptr(vs) - KERNEL_DIRECT_BASE;   /* objects live in the direct map */
-		if (unlikely(cr3 != p->cr3))
-			vspace_activate(cr3, cap_asid(vs));
-	} else {
-		vspace_activate(boot_pml4_paddr, 0);
-	}
-	if (p->fpu_owner != next) {
-		fpu_restore(next->fpu);
-		p->fpu_owner = next;
-	}
-	if (p->fs_base != next->fs_base) {
-		wrmsr(MSR_FS_BASE, next->fs_base);
-		p->fs_base = next->fs_base;
-	}
-	if (p->gs_base != next->gs_base) {
-		wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);
-		p->gs_base = next->gs_base;
-	}
-	uint64_t top = (uint64_t)(&next->ctx + 1);
-	p->ctx_top = top;
-	*p->tss_rsp0 = top;
-	kernel_unlock();
-	if (next->sysret_ok && next->ctx.rip < ABI_USER_TOP - 16)
-		restore_user_sysret(&next->ctx);
-	restore_user_iret(&next->ctx);
-}
-
 /* Choose what this CPU runs next and leave the kernel (lock held). */
 void schedule_and_exit(void)
 {
@@ -194,17 +158,6 @@ void schedule_and_exit(void)
 		p->cur = next;
 	}
 	exit_to(p, next);
-}
-
-/* The fastpath hands the CPU from one thread straight to another. */
-void sched_switch_direct(struct pcpu *p, struct tcb *from, struct tcb *to)
-{
-	if (p->fpu_owner == from) {
-		fpu_save(from->fpu);
-		p->fpu_owner = NULL;
-	}
-	p->cur = to;
-	exit_to(p, to);
 }
 
 void idle_loop(void)

@@ -235,7 +235,9 @@ static abi_error_t decode_frame(struct inv *iv)
 	uint64_t va = inv_arg(iv, 0), rights = inv_arg(iv, 1), attrs = inv_arg(iv, 2);
 	if (!IS_ALIGNED(va, size))
 		return inv_err(iv, E_ALIGNMENT, 0, 0);
-	if (va >= ABI_USER_TOP || va + size > ABI_USER_TOP)
+	/* the last user page stays unmapped: code there could SYSCALL with a
+	 * return address that is not canonical */
+	if (va >= ABI_USER_TOP || va + size > ABI_USER_TOP - 4096)
 		return inv_err(iv, E_INVALID_ARGUMENT, 0, 0);
 	if (!(rights & RIGHT_READ) || (rights & ~(uint64_t)(RIGHT_READ | RIGHT_WRITE)))
 		return inv_err(iv, E_INVALID_ARGUMENT, 1, 0);
