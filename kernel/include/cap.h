@@ -63,11 +63,28 @@ struct cte {
 #define CTE_SENTINEL 1u
 _Static_assert(sizeof(struct cte) == 64, "CTE must be 2^OBJ_CNODE_SLOT_BITS bytes");
 
+/* Turn c into a cap that may be derived (copied, minted, transferred) from
+ * it: mapping state dropped, the copy maps on its own. Returns false for
+ * caps that are never derived: untyped (retype only), reply, zombie, null. */
+static inline bool cap_derive(struct cap *c)
+{
+	switch (cap_type(c)) {
+	case OBJ_NULL: case OBJ_UNTYPED: case CAP_REPLY: case CAP_ZOMBIE:
+		return false;
+	case OBJ_FRAME_4K: case OBJ_FRAME_2M: case OBJ_PDPT: case OBJ_PD: case OBJ_PT:
+		cap_set_mapping(c, 0, 0, false);
+		break;
+	}
+	return true;
+}
+
 /* Object identity for 'is this the last cap to it' and 'same object'. */
 bool cap_same_object(const struct cap *a, const struct cap *b);
 
 /* Derivation list. */
 void mdb_insert_after(struct cte *parent, struct cte *child, bool as_child);
+/* Whether any cap to c's object (c included) records a mapping. */
+bool mdb_object_mapped(const struct cte *c);
 void mdb_remove(struct cte *c);
 void mdb_replace(struct cte *from, struct cte *to);  /* move node identity */
 bool mdb_has_children(const struct cte *c);

@@ -262,9 +262,23 @@ void cte_revoke(struct cte *n)
 	mdb_insert_after(e, &sentinel, false);
 	sentinel.flags = CTE_SENTINEL;
 	sentinel.depth = n->depth;
-	while (sentinel.prev != n)
+	/* n itself can go while its subtree is deleted: an untyped whose cap
+	 * lives in a CNode retyped from it. Then the revoke ends there. */
+	while (sentinel.prev != n && !cap_is_null(&n->cap) && cap_type(&n->cap) != CAP_ZOMBIE)
 		cte_delete(sentinel.prev);
-	n->next = sentinel.next;
+	if (sentinel.prev)
+		sentinel.prev->next = sentinel.next;
 	if (sentinel.next)
-		sentinel.next->prev = n;
+		sentinel.next->prev = sentinel.prev;
+}
+
+bool mdb_object_mapped(const struct cte *c)
+{
+	for (const struct cte *p = real_prev(c); p && cap_same_object(&p->cap, &c->cap); p = real_prev(p))
+		if (cap_mapped(&p->cap))
+			return true;
+	for (const struct cte *n = real_next(c); n && cap_same_object(&n->cap, &c->cap); n = real_next(n))
+		if (cap_mapped(&n->cap))
+			return true;
+	return cap_mapped(&c->cap);
 }

@@ -33,13 +33,10 @@ static abi_error_t extra_root(struct inv *iv, unsigned n, struct cap **out)
 /* A derived copy of c: rights masked, mapping state dropped. */
 static abi_error_t derive(struct inv *iv, const struct cap *src, unsigned rights, struct cap *out)
 {
-	unsigned t = cap_type(src);
-	if (t == OBJ_UNTYPED || t == CAP_REPLY || t == CAP_ZOMBIE)
-		return inv_err(iv, E_ILLEGAL_OPERATION, 0, 0);
 	*out = *src;
+	if (!cap_is_null(src) && !cap_derive(out))
+		return inv_err(iv, E_ILLEGAL_OPERATION, 0, 0);
 	cap_set_rights(out, cap_rights(src) & rights);
-	if (t == OBJ_FRAME_4K || t == OBJ_FRAME_2M || t == OBJ_PDPT || t == OBJ_PD || t == OBJ_PT)
-		cap_set_mapping(out, 0, 0, false);
 	return E_OK;
 }
 

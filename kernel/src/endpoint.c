@@ -38,12 +38,9 @@ static bool transfer_cap(struct tcb *r, struct ipc_buffer *rbuf, struct cte *src
 	l = cspace_lookup_slot(&l.slot->cap, rbuf->recv_index, depth > 64 ? 65 : (unsigned)depth);
 	if (l.err || !cap_is_null(&l.slot->cap))
 		return false;
-	unsigned t = cap_type(&src->cap);
-	if (t == OBJ_UNTYPED || t == CAP_REPLY || t == CAP_ZOMBIE || t == OBJ_NULL)
-		return false;
 	struct cap nc = src->cap;
-	if (t == OBJ_FRAME_4K || t == OBJ_FRAME_2M || t == OBJ_PDPT || t == OBJ_PD || t == OBJ_PT)
-		cap_set_mapping(&nc, 0, 0, false);
+	if (!cap_derive(&nc))
+		return false;
 	cte_insert_child(src, l.slot, nc);
 	return true;
 }

@@ -100,9 +100,12 @@ void tcb_cancel_ipc(struct tcb *t)
 		}
 		break;
 	}
+	/* a thread stopped by a fault has its own registers in its context:
+	 * it gets no error word, it takes the fault again when it runs */
+	bool fault = t->fault_pending;
 	t->blocked_on = NULL;
 	t->fault_pending = false;
-	if (t->state != TS_RUNNING && t->state != TS_INACTIVE)
+	if (!fault && t->state != TS_RUNNING && t->state != TS_INACTIVE)
 		tcb_set_mr_result(t, mi_make(E_DELETED, 0, 0, 0));
 }
 
@@ -178,8 +181,8 @@ static void set_slot(struct inv *iv, struct tcb *t, unsigned i, struct cte *src,
 		return;
 	if (!src || cap_is_null(&nc) || cap_is_null(&src->cap) || !cap_same_object(&src->cap, &nc))
 		return;
-	if (cap_type(&nc) == OBJ_FRAME_4K || cap_type(&nc) == OBJ_FRAME_2M)
-		cap_set_mapping(&nc, 0, 0, false);
+	if (!cap_derive(&nc))
+		return;
 	cte_insert_child(src, &t->slots[i], nc);
 }
 
@@ -223,6 +226,9 @@ static abi_error_t decode_configure(struct inv *iv, struct tcb *t)
 	if (!cap_is_null(&nc[3])) {
 		if (!(cap_rights(&nc[3]) & RIGHT_WRITE))
 			return inv_err(iv, E_NO_RIGHTS, 4, 0);
+		/* the kernel reaches the buffer through its direct map of RAM */
+		if (cap_is_device(&nc[3]))
+			return inv_err(iv, E_INVALID_CAPABILITY, 4, 0);
 		if (!IS_ALIGNED(bufva, ABI_IPC_BUFFER_SIZE) || bufva >= ABI_USER_TOP)
 			return inv_err(iv, E_ALIGNMENT, 1, 0);
 	}

@@ -103,7 +103,35 @@ static int table_level(unsigned type)
 	}
 }
 
-/* Remove the mapping a frame or table cap records, if it is still there. */
+/* Clear the entry that maps 'target' at va (level 1 = PT entry ... 3 =
+ * PDPT entry) in the space of 'asid', if it is still there; returns
+ * whether it was. */
+static bool clear_entry(unsigned asid, uint64_t va, int level, uint64_t target, bool frame)
+{
+	uint64_t *pml4 = asid < ASID_MAX ? asid_table[asid].pml4 : NULL;
+	int missing;
+	if (!pml4)
+		return false;
+	uint64_t *t = walk(pml4, va, level, &missing);
+	if (!t)
+		return false;
+	uint64_t *e = &t[pt_index(va, level)];
+	if (!(*e & PTE_P))
+		return false;
+	bool leaf_ps = (*e & PTE_PS) && level > 1;
+	if (frame != (level == 1 || leaf_ps))
+		return false;
+	uint64_t addr = leaf_ps ? (*e & PTE_ADDR_MASK_2M) : pte_addr(*e);
+	if (addr != target)
+		return false;
+	*e = 0;
+	return true;
+}
+
+/* Remove the mapping a frame or table cap records, if it is still there.
+ * A table that leaves its space is emptied: the frames and tables it held
+ * must not come back with it when it is mapped again, perhaps elsewhere,
+ * after their own caps have been unmapped, deleted or retyped. */
 void vspace_unmap_cap(struct cap *c)
 {
 	unsigned type = cap_type(c);
@@ -111,34 +139,16 @@ void vspace_unmap_cap(struct cap *c)
 		return;
 	unsigned asid = cap_asid(c);
 	uint64_t va = cap_mapped_vaddr(c);
-	uint64_t *pml4 = asid < ASID_MAX ? asid_table[asid].pml4 : NULL;
 	cap_set_mapping(c, 0, 0, false);
-	if (!pml4)
-		return;
-	int missing, level;
-	uint64_t target;
 	if (type == OBJ_FRAME_4K || type == OBJ_FRAME_2M) {
-		level = type == OBJ_FRAME_4K ? 1 : 2;
-		target = cap_paddr(c);
-	} else {
-		level = table_level(type) + 1;
-		target = virt_to_phys(cap_ptr(c));
+		if (clear_entry(asid, va, type == OBJ_FRAME_4K ? 1 : 2, cap_paddr(c), true))
+			tlb_shootdown(asid, va);
+		return;
 	}
-	uint64_t *t = walk(pml4, va, level, &missing);
-	if (!t)
-		return;
-	uint64_t *e = &t[pt_index(va, level)];
-	if (!(*e & PTE_P))
-		return;
-	bool leaf_ps = (*e & PTE_PS) && level > 1;
-	bool is_frame = type == OBJ_FRAME_4K || type == OBJ_FRAME_2M;
-	if (is_frame != (level == 1 || leaf_ps))
-		return;
-	uint64_t addr = leaf_ps ? (*e & PTE_ADDR_MASK_2M) : pte_addr(*e);
-	if (addr != target)
-		return;
-	*e = 0;
-	tlb_shootdown(asid, is_frame ? va : ~0ull);
+	uint64_t *table = cap_ptr(c);
+	if (clear_entry(asid, va, table_level(type) + 1, virt_to_phys(table), false))
+		tlb_shootdown(asid, ~0ull);
+	memset(table, 0, 4096);
 }
 
 static uint64_t leaf_flags(unsigned rights, unsigned attrs, bool large)
@@ -192,7 +202,9 @@ static abi_error_t decode_table(struct inv *iv, int level)
 		return inv_err(iv, E_INVALID_ARGUMENT, 0, 0);
 	uint64_t span = 1ull << (12 + 9 * level);   /* what one such table covers */
 	va = ALIGN_DOWN(va, span);
-	if (cap_mapped(c))
+	/* a table lives in one place at a time: no copy of its cap may be
+	 * mapped either */
+	if (mdb_object_mapped(iv->slot))
 		return inv_err(iv, E_MAPPED, 0, 0);
 	int missing = 0;
 	uint64_t *t = walk(pml4, va, level + 1, &missing);
