@@ -7,6 +7,18 @@
 #include "route.h"
 #include "text.h"
 
+bool init_label_valid(const char *label)
+{
+	size_t i = 0;
+
+	for (; label[i] && i < INIT_LABEL_MAX; i++) {
+		unsigned char c = (unsigned char)label[i];
+		if (c < 0x20 || c == 0x7f)
+			return false;
+	}
+	return i < INIT_LABEL_MAX;
+}
+
 bool init_label_matches(const struct init_label_filter *f, const char *label)
 {
 	if (f->label && strcmp(label, f->label))
@@ -120,6 +132,10 @@ enum init_route_kind init_route_session(const struct init_model *m, const struct
                                         char *out, size_t size, struct init_route_result *r)
 {
 	result_init(r, out, size);
+	if (!init_label_valid(label))
+		return deny(r, "the label is too long or holds control characters");
+	if (!service[0] || !init_label_valid(service))
+		return deny(r, "the service name is empty, too long or holds control characters");
 	if (client->config && !strcmp(service, "ROM") && !strcmp(label, "config")) {
 		struct text x;
 		text_init(&x, out, size);
@@ -153,6 +169,10 @@ enum init_route_kind init_route_parent_session(const struct init_model *m, const
 	const struct init_service *svc = init_model_service(m, service);
 
 	result_init(r, out, size);
+	if (!init_label_valid(label))
+		return deny(r, "the label is too long or holds control characters");
+	if (!service[0] || !init_label_valid(service))
+		return deny(r, "the service name is empty, too long or holds control characters");
 	if (!svc)
 		return deny(r, "init does not provide the service");
 	for (unsigned i = 0; i < svc->n_policies; i++) {

@@ -73,6 +73,11 @@ enum init_route_kind init_route_parent_session(const struct init_model *m, const
                                                char *label_out, size_t label_size,
                                                struct init_route_result *r);
 
+/* A label init accepts: shorter than INIT_LABEL_MAX, no control
+ * characters (so that it can appear in the state report). Requests with
+ * other labels are denied. */
+bool init_label_valid(const char *label);
+
 /* Whether all conditions of f hold for the label. */
 bool init_label_matches(const struct init_label_filter *f, const char *label);
 

@@ -1,0 +1,130 @@
+/*
+ * Helpers shared by the host tests of init's policy code (init_*.c):
+ * an allocator for models that counts what is outstanding and can be told
+ * to fail, building models from config text, and looking for errors.
+ */
+#ifndef INIT_COMMON_H
+#define INIT_COMMON_H
+
+#include "harness.h"
+
+#include <model.h>
+#include <route.h>
+#include <diff.h>
+#include <report.h>
+#include <policy.h>
+
+/* ---- an allocator that counts and can fail ------------------------------ */
+
+struct test_heap {
+	size_t outstanding;     /* bytes allocated and not freed */
+	unsigned allocs;        /* allocations so far */
+	long fail_at;           /* the allocation with this number fails (-1: none) */
+};
+
+static struct test_heap th_heap = { 0, 0, -1 };
+
+static void *th_alloc(void *ctx, size_t size)
+{
+	struct test_heap *h = ctx;
+	if (h->fail_at >= 0 && (long)h->allocs >= h->fail_at)
+		return NULL;
+	h->allocs++;
+	void *p = malloc(size);
+	if (p)
+		h->outstanding += size;
+	return p;
+}
+
+static void th_free(void *ctx, void *p, size_t size)
+{
+	struct test_heap *h = ctx;
+	if (h->outstanding < size)
+		abort();        /* freed more than was allocated: a bug in the code under test */
+	h->outstanding -= size;
+	free(p);
+}
+
+static const struct init_mem th_mem = { th_alloc, th_free, &th_heap };
+
+static const struct init_budget BIG = { 1ull << 40, 1000000 };
+
+/* ---- models ------------------------------------------------------------- */
+
+/* A model of the text, which must build (rejected or not). */
+static struct init_model *model_b(const char *text, const struct init_model *prev, struct init_budget budget)
+{
+	struct init_model *m = ht_alloc(8, sizeof(*m));
+	enum init_status st = init_model_build_text(m, text, strlen(text), prev, budget, &th_mem);
+	CHECK_EQ(st, INIT_OK);
+	return m;
+}
+
+static struct init_model *model_p(const char *text, const struct init_model *prev)
+{
+	return model_b(text, prev, BIG);
+}
+
+static struct init_model *model(const char *text)
+{
+	return model_b(text, NULL, BIG);
+}
+
+/* A model that must be accepted without any error. */
+static struct init_model *good(const char *text)
+{
+	struct init_model *m = model(text);
+	if (m->errors) {
+		char buf[512];
+		init_error_format(m->errors, buf, sizeof(buf));
+		CHECK_MSG(!m->errors, "unexpected error: %.200s", buf);
+	}
+	CHECK(!m->rejected);
+	return m;
+}
+
+/* The first error whose message contains 'what', or NULL. */
+static const struct init_error *find_error(const struct init_model *m, const char *what)
+{
+	for (const struct init_error *e = m->errors; e; e = e->next)
+		if (strstr(e->msg, what))
+			return e;
+	return NULL;
+}
+
+static void dump_errors(const struct init_model *m)
+{
+	for (const struct init_error *e = m->errors; e; e = e->next) {
+		char buf[512];
+		init_error_format(e, buf, sizeof(buf));
+		printf("  error: %s\n", buf);
+	}
+}
+
+/* The model has an error containing 'what' at line:col with that outcome. */
+#define CHECK_ERROR(m, what, ln, cl, oc)                                          \
+	do {                                                                      \
+		const struct init_error *e_ = find_error((m), (what));            \
+		if (!e_)                                                          \
+			dump_errors(m);                                           \
+		CHECK_MSG(e_ != NULL, "no error containing \"%s\"", (what));      \
+		CHECK_MSG(e_->line == (ln) && e_->col == (cl),                    \
+			  "\"%s\" at %u:%u, expected %u:%u", e_->msg, e_->line,   \
+			  e_->col, (unsigned)(ln), (unsigned)(cl));               \
+		CHECK_MSG(e_->outcome == (oc), "\"%s\": outcome %s", e_->msg,     \
+			  init_outcome_text(e_->outcome));                        \
+	} while (0)
+
+static void release(struct init_model *m)
+{
+	init_model_free(m);
+}
+
+/* The config scaffold most tests use: a parent with the core services. */
+#define PARENT_PROVIDES                                                           \
+	"<parent-provides>"                                                       \
+	"<service name=\"ROM\"/><service name=\"LOG\"/><service name=\"PD\"/>"     \
+	"<service name=\"CPU\"/><service name=\"Timer\"/>"                        \
+	"</parent-provides>"
+
+#endif
