@@ -24,7 +24,7 @@ struct test_heap {
 
 static struct test_heap th_heap = { 0, 0, -1 };
 
-static void *th_alloc(void *ctx, size_t size)
+static inline void *th_alloc(void *ctx, size_t size)
 {
 	struct test_heap *h = ctx;
 	if (h->fail_at >= 0 && (long)h->allocs >= h->fail_at)
@@ -36,7 +36,7 @@ static void *th_alloc(void *ctx, size_t size)
 	return p;
 }
 
-static void th_free(void *ctx, void *p, size_t size)
+static inline void th_free(void *ctx, void *p, size_t size)
 {
 	struct test_heap *h = ctx;
 	if (h->outstanding < size)
@@ -52,7 +52,7 @@ static const struct init_budget BIG = { 1ull << 40, 1000000 };
 /* ---- models ------------------------------------------------------------- */
 
 /* A model of the text, which must build (rejected or not). */
-static struct init_model *model_b(const char *text, const struct init_model *prev, struct init_budget budget)
+static inline struct init_model *model_b(const char *text, const struct init_model *prev, struct init_budget budget)
 {
 	struct init_model *m = ht_alloc(8, sizeof(*m));
 	enum init_status st = init_model_build_text(m, text, strlen(text), prev, budget, &th_mem);
@@ -60,18 +60,18 @@ static struct init_model *model_b(const char *text, const struct init_model *pre
 	return m;
 }
 
-static struct init_model *model_p(const char *text, const struct init_model *prev)
+static inline struct init_model *model_p(const char *text, const struct init_model *prev)
 {
 	return model_b(text, prev, BIG);
 }
 
-static struct init_model *model(const char *text)
+static inline struct init_model *model(const char *text)
 {
 	return model_b(text, NULL, BIG);
 }
 
 /* A model that must be accepted without any error. */
-static struct init_model *good(const char *text)
+static inline struct init_model *good(const char *text)
 {
 	struct init_model *m = model(text);
 	if (m->errors) {
@@ -84,7 +84,7 @@ static struct init_model *good(const char *text)
 }
 
 /* The first error whose message contains 'what', or NULL. */
-static const struct init_error *find_error(const struct init_model *m, const char *what)
+static inline const struct init_error *find_error(const struct init_model *m, const char *what)
 {
 	for (const struct init_error *e = m->errors; e; e = e->next)
 		if (strstr(e->msg, what))
@@ -92,7 +92,7 @@ static const struct init_error *find_error(const struct init_model *m, const cha
 	return NULL;
 }
 
-static void dump_errors(const struct init_model *m)
+static inline void dump_errors(const struct init_model *m)
 {
 	for (const struct init_error *e = m->errors; e; e = e->next) {
 		char buf[512];
@@ -115,7 +115,7 @@ static void dump_errors(const struct init_model *m)
 			  init_outcome_text(e_->outcome));                        \
 	} while (0)
 
-static void release(struct init_model *m)
+static inline void release(struct init_model *m)
 {
 	init_model_free(m);
 }
