@@ -28,7 +28,11 @@ struct init_chunk {
 };
 
 #define CHUNK_HDR   ((sizeof(struct init_chunk) + 15) & ~(size_t)15)
-#define CHUNK_MIN   4096
+/* Smallest chunk requested from the allocator (tests make it small so
+ * that every allocation point is reached). */
+#ifndef INIT_CHUNK_MIN
+#define INIT_CHUNK_MIN 4096
+#endif
 
 static void *m_alloc(struct init_model *m, size_t size)
 {
@@ -38,7 +42,7 @@ static void *m_alloc(struct init_model *m, size_t size)
 	if (!size)
 		size = 16;
 	if (!c || c->size - c->used < size) {
-		size_t body = size > CHUNK_MIN ? size : CHUNK_MIN;
+		size_t body = size > INIT_CHUNK_MIN ? size : INIT_CHUNK_MIN;
 		if (body > SIZE_MAX - CHUNK_HDR)
 			return NULL;
 		c = m->mem.alloc(m->mem.ctx, CHUNK_HDR + body);
@@ -439,7 +443,10 @@ static void parse_parent_provides(struct builder *b, const struct cfg_node *n)
 			err(b, s, "service '%s' is listed twice in <parent-provides>", name);
 			continue;
 		}
-		m->parent_provides[m->n_parent_provides++] = b_strdup(b, name);
+		const char *copy = b_strdup(b, name);
+		if (!copy)
+			return;     /* out of memory: stored entries stay valid */
+		m->parent_provides[m->n_parent_provides++] = copy;
 	}
 }
 
@@ -596,8 +603,11 @@ static void parse_provides(struct builder *b, const struct cfg_node *n, struct i
 			*ok = false;
 			continue;
 		}
+		const char *copy = b_strdup(b, name);
+		if (!copy)
+			return;
 		struct init_provide *p = &c->provides[c->n_provides++];
-		p->name = b_strdup(b, name);
+		p->name = copy;
 		p->line = s->line;
 		p->col = s->col;
 	}
@@ -1040,6 +1050,8 @@ static void parse_services(struct builder *b, const struct cfg_node *root)
 		}
 		struct init_service *svc = &m->services[m->n_services];
 		svc->name = b_strdup(b, name);
+		if (!svc->name)
+			return;
 		svc->line = n->line;
 		svc->col = n->col;
 		svc->policies = b_array(b, cfg_child_count(n, NULL), sizeof(*svc->policies));
@@ -1147,14 +1159,18 @@ enum init_status init_model_build(struct init_model *m, const struct cfg_node *c
 	} else if (!cfg_is(config, "config")) {
 		err(&b, config, "the top-level node is <%s>, not <config>", config->type);
 	} else {
+		/* each step relies on the previous one having all its memory */
 		parse_top_level(&b, config);
-		parse_starts(&b, config);
-		settle_conflicts(&b);
-		collect_children(&b);
-		if (!b.oom) {
+		if (!b.oom)
+			parse_starts(&b, config);
+		if (!b.oom)
+			settle_conflicts(&b);
+		if (!b.oom)
+			collect_children(&b);
+		if (!b.oom)
 			check_default_route(&b);
+		if (!b.oom)
 			parse_services(&b, config);
-		}
 	}
 	if (b.oom)
 		return finish_oom(m);

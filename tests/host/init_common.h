@@ -20,16 +20,17 @@ struct test_heap {
 	size_t outstanding;     /* bytes allocated and not freed */
 	unsigned allocs;        /* allocations so far */
 	long fail_at;           /* the allocation with this number fails (-1: none) */
+	bool fail_once;         /* only that one, not the later ones too */
 };
 
-static struct test_heap th_heap = { 0, 0, -1 };
+static struct test_heap th_heap = { 0, 0, -1, false };
 
 static inline void *th_alloc(void *ctx, size_t size)
 {
 	struct test_heap *h = ctx;
-	if (h->fail_at >= 0 && (long)h->allocs >= h->fail_at)
+	long n = (long)h->allocs++;
+	if (h->fail_at >= 0 && (h->fail_once ? n == h->fail_at : n >= h->fail_at))
 		return NULL;
-	h->allocs++;
 	void *p = malloc(size);
 	if (p)
 		h->outstanding += size;

@@ -1,5 +1,5 @@
 // sources: base/src/config.c os/init/model.c os/init/text.c os/init/route.c os/init/diff.c os/init/report.c os/init/policy.c
-// cflags: -Ios/init
+// cflags: -Ios/init -DINIT_CHUNK_MIN=16
 /*
  * Host tests of init's config model (os/init/model.c): what a valid config
  * becomes, every config error with its line, column and consequence, the
@@ -1102,6 +1102,34 @@ TEST(KEEP_0010, "a duplicate of a running child's name does not touch the child"
 
 /* ---- running out of memory ---------------------------------------------- */
 
+/* Builds 'text' with allocation n failing (and, unless once, all after it);
+ * true once no allocation failed. Nothing may stay allocated on failure. */
+static bool build_failing(const char *text, const struct init_model *prev, long n, bool once, unsigned want_children)
+{
+	struct init_model m;
+	size_t base = th_heap.outstanding;
+
+	th_heap.allocs = 0;
+	th_heap.fail_at = n;
+	th_heap.fail_once = once;
+	enum init_status st = init_model_build_text(&m, text, strlen(text), prev, BIG, &th_mem);
+	bool failed = (long)th_heap.allocs > n;
+	th_heap.fail_at = -1;
+	th_heap.fail_once = false;
+	if (st == INIT_OK) {
+		CHECK(!failed);
+		CHECK_EQ(m.n_children, want_children);
+		init_model_free(&m);
+	} else {
+		CHECK_EQ(st, INIT_NO_MEMORY);
+		CHECK(failed);
+		CHECK_EQ(m.n_children, 0);
+		CHECK(m.errors == NULL);
+	}
+	CHECK_EQ(th_heap.outstanding, base);
+	return st == INIT_OK;
+}
+
 TEST(MEM_0001, "every allocation failure gives INIT_NO_MEMORY and leaves nothing allocated")
 {
 	struct init_model *prev = good(keep_v1);
@@ -1155,6 +1183,21 @@ TEST(MEM_0002, "allocation failures while keeping previous settings")
 		CHECK_EQ(th_heap.outstanding, base);
 	}
 	CHECK(succeeded);
+	release(prev);
+}
+
+TEST(MEM_0004, "a single failing allocation (the later ones succeed) is handled at every point")
+{
+	struct init_model *prev = good(keep_v1);
+	long n = 0;
+	while (!build_failing(full_config, prev, n, true, 2))
+		n++;
+	/* 16-byte chunks: each allocation of the build is its own, each failed once */
+	CHECK_MSG(n > 60, "only %ld allocations", n);
+	for (n = 0; !build_failing("<config>\n<start name=\"srv\" ram=\"1M\" caps=\"10\" x=\"1\"><binary name=\"srv\"/></start>\n"
+	                           "<start name=\"cli\" ram=\"1M\" caps=\"10\" y=\"1\"><binary name=\"cli\"/></start>\n</config>",
+	                           prev, n, true, 2); n++)
+		;
 	release(prev);
 }
 
