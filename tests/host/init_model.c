@@ -1186,18 +1186,32 @@ TEST(MEM_0002, "allocation failures while keeping previous settings")
 	release(prev);
 }
 
+/* Allocations a successful build of 'text' makes. */
+static long count_allocations(const char *text, const struct init_model *prev)
+{
+	struct init_model m;
+	th_heap.allocs = 0;
+	CHECK_EQ(init_model_build_text(&m, text, strlen(text), prev, BIG, &th_mem), INIT_OK);
+	long n = (long)th_heap.allocs;
+	init_model_free(&m);
+	return n;
+}
+
 TEST(MEM_0004, "a single failing allocation (the later ones succeed) is handled at every point")
 {
+	static const char kept[] = "<config>\n<start name=\"srv\" ram=\"1M\" caps=\"10\" x=\"1\"><binary name=\"srv\"/></start>\n"
+	                           "<start name=\"cli\" ram=\"1M\" caps=\"10\" y=\"1\"><binary name=\"cli\"/></start>\n</config>";
 	struct init_model *prev = good(keep_v1);
-	long n = 0;
-	while (!build_failing(full_config, prev, n, true, 2))
-		n++;
-	/* 16-byte chunks: each allocation of the build is its own, each failed once */
-	CHECK_MSG(n > 60, "only %ld allocations", n);
-	for (n = 0; !build_failing("<config>\n<start name=\"srv\" ram=\"1M\" caps=\"10\" x=\"1\"><binary name=\"srv\"/></start>\n"
-	                           "<start name=\"cli\" ram=\"1M\" caps=\"10\" y=\"1\"><binary name=\"cli\"/></start>\n</config>",
-	                           prev, n, true, 2); n++)
-		;
+	/* 16-byte chunks: each allocation of the build is one call of the allocator */
+	long total = count_allocations(full_config, prev);
+	CHECK_MSG(total > 30, "only %ld allocations", total);
+	for (long n = 0; n < total; n++)
+		CHECK_MSG(!build_failing(full_config, prev, n, true, 2), "allocation %ld failed unnoticed", n);
+	CHECK(build_failing(full_config, prev, total, true, 2));
+	total = count_allocations(kept, prev);
+	for (long n = 0; n < total; n++)
+		CHECK(!build_failing(kept, prev, n, true, 2));
+	CHECK(build_failing(kept, prev, total, true, 2));
 	release(prev);
 }
 
