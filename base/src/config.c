@@ -26,27 +26,38 @@ _Static_assert(_Alignof(struct cfg_node) <= ALIGN && _Alignof(struct cfg_attr) <
  * A trie node over attribute names: children are a singly linked list
  * (at most 66 name characters), so insertion costs at most 66 steps per
  * name byte, whatever names an adversary picks. Index 0 is the root, so 0
- * also means "none" for child and sibling.
+ * also means "none" for child and sibling. 32-bit indices keep a node at
+ * 12 bytes, so one start tag's attribute names may have at most
+ * UINT32_MAX - 1 bytes ("start tag too long").
  */
 struct trie_node {
-	size_t child, sibling;
+	uint32_t child, sibling;
 	unsigned char c;
 	bool end;                   /* a name ends here */
 };
 
 /*
- * Bounds behind cfg_arena_size (see docs/config.md): the smallest node,
- * "<a/>", is 4 bytes and costs a node, a 2-byte type and up to 6 bytes of
- * padding: 72 bytes, 18 per input byte. An attribute ' a=""' is 5 bytes and
- * costs at most 32 + 2 + 1 + 7 bytes plus two trie nodes (48 bytes, one of
- * them the root, counted in the fixed part): less than 18 per byte. Text
- * and decoded values are never longer than their source.
+ * Bounds behind cfg_arena_size (docs/config.md has the long form). Count
+ * what the arena holds against 18 bytes for every input byte read so far:
+ * - a node costs 64 bytes and its type, padded to 8; "<a/>" is 4 bytes and
+ *   costs 72, and a node with content pays with its end tag too;
+ * - an attribute costs 32 bytes, its name and value padded to 8 and one
+ *   12-byte trie node per name byte: 13 per name byte + 41 + value, and
+ *   ' a=""' is at least 4 bytes plus name and value, so it pays its way;
+ * - text and values are never longer than their source (+1 NUL);
+ * - comments cost nothing; whitespace between sub-nodes is dropped.
+ * What is not paid yet at any moment: each open node (its end tag not read
+ * yet: "<a>" is 3 bytes for 72) owes up to 18 bytes, at most CFG_MAX_DEPTH
+ * of them; the tag being read owes up to 64 (node, trie root, one
+ * attribute and its trie node for "<a b"); the arena's start and end may
+ * lose 7 bytes each to alignment.
  */
 #define ARENA_PER_BYTE ((sizeof(struct cfg_node) + ALIGN) / 4)
-#define ARENA_FIXED 64u
-_Static_assert(ARENA_PER_BYTE * 5 >= sizeof(struct cfg_attr) + 3 + (ALIGN - 1) + sizeof(struct trie_node),
+#define ARENA_FIXED (CFG_MAX_DEPTH * ARENA_PER_BYTE + 128u)
+_Static_assert(ARENA_PER_BYTE * 4 >= sizeof(struct cfg_attr) + 1 + (ALIGN - 1) + sizeof(struct trie_node) &&
+	       ARENA_PER_BYTE >= 1 + sizeof(struct trie_node),
 	       "attributes must not cost more than nodes per input byte");
-_Static_assert(ARENA_FIXED >= 2 * (ALIGN - 1) + sizeof(struct trie_node), "fixed arena part");
+_Static_assert(ARENA_FIXED >= CFG_MAX_DEPTH * ARENA_PER_BYTE + 64 + 2 * (ALIGN - 1), "fixed arena part");
 
 size_t cfg_arena_size(size_t len)
 {
@@ -187,17 +198,19 @@ static const char *copy_string(struct parser *p, const unsigned char *s, size_t 
 	return d;
 }
 
-static struct trie_node *trie_at(struct parser *p, size_t i)
+static struct trie_node *trie_at(struct parser *p, uint32_t i)
 {
 	return (struct trie_node *)(p->arena + p->top) - (i + 1);
 }
 
-static bool trie_new(struct parser *p, unsigned char c, size_t *index)
+static bool trie_new(struct parser *p, unsigned char c, uint32_t *index)
 {
+	if (p->ntrie == UINT32_MAX)
+		return fail(p, p->pos, "start tag too long");
 	if (p->hi - p->lo < sizeof(struct trie_node))
 		return exhausted(p);
 	p->hi -= sizeof(struct trie_node);
-	*index = p->ntrie++;
+	*index = (uint32_t)p->ntrie++;
 	struct trie_node *t = trie_at(p, *index);
 	t->child = t->sibling = 0;
 	t->c = c;
@@ -207,7 +220,7 @@ static bool trie_new(struct parser *p, unsigned char c, size_t *index)
 
 static bool trie_reset(struct parser *p)
 {
-	size_t root;
+	uint32_t root;
 
 	p->hi = p->top;
 	p->ntrie = 0;
@@ -217,10 +230,10 @@ static bool trie_reset(struct parser *p)
 /* 1: the name is new, 0: seen before in this tag, -1: arena exhausted. */
 static int trie_insert(struct parser *p, const unsigned char *s, size_t n)
 {
-	size_t cur = 0;
+	uint32_t cur = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		size_t k = trie_at(p, cur)->child;
+		uint32_t k = trie_at(p, cur)->child;
 		while (k && trie_at(p, k)->c != s[i])
 			k = trie_at(p, k)->sibling;
 		if (!k) {
