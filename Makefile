@@ -26,7 +26,7 @@ prog_dir  = $(word 2,$(subst :, ,$1))
 # a program directory without sources yet is skipped
 PROG_ELFS := $(foreach p,$(PROGRAMS),$(if $(wildcard $(call prog_dir,$p)/*.c),$(BUILD)/$(call prog_name,$p).elf))
 
-.PHONY: all kernel programs run test bench deps clean host-test
+.PHONY: all kernel programs run test bench deps clean host-test fuzz configcheck
 all: kernel programs
 
 kernel: $(BUILD)/kernel.elf
@@ -83,6 +83,31 @@ test: deps
 
 bench: deps
 	@$(MAKE) -s all && $(PYTHON) tools/run.py --bench run/kernel_bench
+
+# Fuzzing the config parser (docs/config.md): `make fuzz` builds the libFuzzer
+# harness and runs it for FUZZ_SECONDS; new inputs go to $(BUILD)/fuzz/config_corpus,
+# a crashing input to $(BUILD)/fuzz/crash-*. `make test` runs it for 60 s.
+FUZZ_CC      ?= clang-14
+FUZZ_SECONDS ?= 600
+FUZZ_CFLAGS  := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined \
+                -fno-sanitize-recover=all -Ibase/include
+$(BUILD)/fuzz/config_fuzz: tests/fuzz/config_fuzz.c base/src/config.c base/include/argil/config.h base/include/argil/string.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) tests/fuzz/config_fuzz.c base/src/config.c -o $@
+
+fuzz: deps
+	@$(MAKE) -s $(BUILD)/fuzz/config_fuzz
+	@mkdir -p $(BUILD)/fuzz/config_corpus
+	$(BUILD)/fuzz/config_fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
+		-artifact_prefix=$(BUILD)/fuzz/ -dict=tests/fuzz/config.dict \
+		$(BUILD)/fuzz/config_corpus tests/fuzz/config_corpus
+
+# Host tool: checks config files with the same parser (tools/config-check wraps it)
+$(BUILD)/host/argil-config: tools/configcheck.c base/src/config.c base/include/argil/config.h base/include/argil/string.h
+	@mkdir -p $(dir $@)
+	gcc -std=gnu11 -O2 -g -Wall -Wextra -Werror -Ibase/include tools/configcheck.c base/src/config.c -o $@
+
+configcheck: $(BUILD)/host/argil-config
 
 clean:
 	rm -rf $(BUILD)

@@ -4,7 +4,10 @@
     tools/testall.py [-v] [-j N] [--no-build] [SCENARIO ...]
 
 1. `make host-test` (tools/hosttest.py: the sanitizer-built host unit tests).
-2. Every run/<name> scenario with `test: yes`, each of its variants (or only
+2. `make fuzz FUZZ_SECONDS=60`: the config parser's libFuzzer harness, one
+   test (`PASS fuzz config: ...` or `FAIL fuzz config: ...`; a crash input
+   stays in build/fuzz/); --fuzz-seconds changes the time.
+3. Every run/<name> scenario with `test: yes`, each of its variants (or only
    the scenarios named on the command line), via tools/run.py; -j N boots N
    variants at a time (default 1).
 Prints one line per test program / variant and ends with the totals on one
@@ -49,15 +52,43 @@ def host_tests():
     return counts
 
 
+FUZZ_DONE = re.compile(r"^#(\d+)\s+DONE\s+cov: (\d+) ft: (\d+) corp: (\d+)/")
+FUZZ_ARTIFACT = re.compile(r"Test unit written to (\S+)")
+
+
+def fuzz_step(seconds):
+    """Runs `make fuzz` for the config parser; returns (passed, failed)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS")}
+    proc = subprocess.run(["make", "-s", "--no-print-directory", "-C", run.ROOT, "fuzz",
+                           "FUZZ_SECONDS=%d" % seconds],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True, errors="replace", env=env)
+    lines = proc.stdout.splitlines()
+    done = [m for m in map(FUZZ_DONE.match, lines) if m]
+    if proc.returncode == 0 and done:
+        runs, cov, ft, corp = done[-1].groups()
+        print("PASS fuzz config: %s runs in %d s, cov %s, ft %s, corpus %s"
+              % (runs, seconds, cov, ft, corp), flush=True)
+        return 1, 0
+    artifacts = [m.group(1) for m in map(FUZZ_ARTIFACT.search, lines) if m]
+    print("FAIL fuzz config: exit status %d%s" % (
+        proc.returncode, ", input kept in " + artifacts[-1] if artifacts else ""), flush=True)
+    print("".join("| " + l + "\n" for l in lines[-60:]), end="", flush=True)
+    return 0, 1
+
+
 def main(argv):
     ap = argparse.ArgumentParser(description="Run the host tests and every test scenario.")
     ap.add_argument("scenarios", nargs="*", metavar="SCENARIO")
     ap.add_argument("-v", "--verbose", action="store_true", help="print serial output live")
     ap.add_argument("-j", "--jobs", type=int, default=1, help="variants booted at a time")
     ap.add_argument("--no-build", action="store_true", help="do not call make for boot files")
+    ap.add_argument("--fuzz-seconds", type=int, default=60, help="time for the config fuzzer (default 60)")
     a = ap.parse_args(argv)
 
     passed, failed = host_tests()
+    p, f = fuzz_step(max(1, a.fuzz_seconds))
+    passed, failed = passed + p, failed + f
 
     paths = a.scenarios or sorted(p for p in glob.glob(os.path.join(run.ROOT, "run", "*"))
                                   if os.path.isfile(p) and not p.endswith("~"))
