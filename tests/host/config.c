@@ -791,6 +791,34 @@ TEST(CFG_0308, "cut-short documents (64 open nodes, a tag in progress) get their
 	check_bound_err(__LINE__, "<a>", 3, "unclosed node");
 }
 
+TEST(CFG_0309, "every arena size at every misalignment: the full tree or 'arena exhausted' at a sane place")
+{
+	static const char *const docs[] = {
+		"<a>textual</a>", "<a v='value' w='x&amp;y'/>", "<abcdefgh/>", "<a><b>t</b> <c/></a>",
+		"<r>\n  <i k='1'/>\n  <t>  x  </t>\n</r>\n", "<a\nlong_attribute_name='long value'>t&#10;</a>",
+		/* shaped so that the arena can end right before a value's or text's NUL */
+		"<a v='123456'/>", "<a>12345678901234</a>",
+	};
+	for (unsigned d = 0; d < sizeof(docs) / sizeof(docs[0]); d++) {
+		size_t len = strlen(docs[d]);
+		struct cfg_node *ref = parse_n(docs[d], len);
+		CHECK(ref != NULL);
+		for (unsigned off = 0; off < 8; off++) {
+			for (size_t size = 0; size <= 400; size++) {
+				char *arena = ht_alloc(8, size + 8);
+				struct cfg_error err;
+				struct cfg_node *n = cfg_parse(docs[d], len, arena + off, size, &err);
+				if (n) {
+					CHECK(cfg_equal(n, ref));
+				} else {
+					CHECK_MSG(!strcmp(err.msg, "arena exhausted"), "doc %u size %zu: %s", d, size, err.msg);
+					CHECK(err.line >= 1 && err.line <= 4 && err.col >= 1 && err.col <= len + 1);
+				}
+			}
+		}
+	}
+}
+
 /* ---- CFG_04xx: navigation and getters ---- */
 
 static const char getter_doc[] =

@@ -76,7 +76,7 @@ struct cfg_error {
 /* Arena bytes that suffice to parse any input of 'len' bytes, for an arena
  * of any alignment: 18 * len + 1280 (SIZE_MAX if that overflows), so that
  * also a document cut short fails with its own error rather than "arena
- * exhausted". Typical configs need a third of that. */
+ * exhausted". Typical configs need 3 to 4 bytes per input byte. */
 size_t cfg_arena_size(size_t len);
 
 /* Parse buf[0..len) into the arena. Returns the root node, or NULL with
