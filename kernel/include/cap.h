@@ -23,13 +23,25 @@ struct cap {
  * w[1]: object pointer or physical address (per type)
  * w[2]: badge / guard / free index / mapped vaddr / port first
  * w[3]: per type (zombie: parent chain; ioport: last) */
+#define CAP_RIGHTS_SHIFT 5
 static inline unsigned cap_type(const struct cap *c) { return c->w[0] & 0x1f; }
-static inline unsigned cap_rights(const struct cap *c) { return (c->w[0] >> 5) & 0xf; }
+static inline unsigned cap_rights(const struct cap *c) { return (c->w[0] >> CAP_RIGHTS_SHIFT) & 0xf; }
+/* Whether w0, a cap's first word, has this type and all these rights. */
+static inline bool cap_word_is(uint64_t w0, unsigned type, unsigned rights)
+{
+	uint64_t r = (uint64_t)rights << CAP_RIGHTS_SHIFT;
+	return (w0 & (0x1f | r)) == (type | r);
+}
 static inline void cap_set_rights(struct cap *c, unsigned r) { c->w[0] = (c->w[0] & ~(0xfull << 5)) | ((uint64_t)(r & 0xf) << 5); }
 static inline unsigned cap_bits(const struct cap *c) { return (c->w[0] >> 16) & 0xff; }
 static inline void cap_set_bits(struct cap *c, unsigned b) { c->w[0] = (c->w[0] & ~(0xffull << 16)) | ((uint64_t)b << 16); }
 static inline unsigned cap_guard_size(const struct cap *c) { return (c->w[0] >> 24) & 0x7f; }
 static inline void cap_set_guard_size(struct cap *c, unsigned g) { c->w[0] = (c->w[0] & ~(0x7full << 24)) | ((uint64_t)(g & 0x7f) << 24); }
+/* The same two fields read as the bytes they occupy (little endian), for
+ * the fastpath; the guard size byte includes the device bit, which is 0 on
+ * CNode caps. */
+static inline unsigned cap_bits_byte(const struct cap *c) { return ((const uint8_t *)&c->w[0])[2]; }
+static inline unsigned cap_guard_size_byte(const struct cap *c) { return ((const uint8_t *)&c->w[0])[3]; }
 static inline bool cap_is_device(const struct cap *c) { return (c->w[0] >> 31) & 1; }
 static inline unsigned cap_asid(const struct cap *c) { return (c->w[0] >> 32) & 0xffff; }
 static inline bool cap_mapped(const struct cap *c) { return (c->w[0] >> 48) & 1; }

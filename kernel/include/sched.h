@@ -10,16 +10,17 @@
 struct runqueue {
 	uint64_t bitmap[4];
 	uint64_t words;   /* bit i: bitmap[i] is not empty */
+	unsigned top;     /* the highest queued priority; 0 when nothing is queued */
 	struct tcb *head[256], *tail[256];
 	bool resched;     /* the current thread's slice ended or it yielded */
 };
 extern struct runqueue rq[ABI_MAX_CPUS];
 
-/* Is anything queued on cpu with a priority above prio? */
+/* Is anything queued here with a priority above prio? (An empty queue
+ * and one holding only priority 0 look alike: neither outranks anything.) */
 static inline bool sched_queue_outranks(const struct runqueue *q, unsigned prio)
 {
-	unsigned w = prio >> 6;
-	return (q->bitmap[w] & ~((2ull << (prio & 63)) - 1)) | (q->words >> (w + 1));
+	return q->top > prio;
 }
 
 void sched_enqueue(struct tcb *t);        /* append */
@@ -41,6 +42,16 @@ void idle_loop(void) __attribute__((noreturn));
 #include <vspace.h>
 #include <arch/mm.h>
 
+/* Load the address space whose PML4 (kernel pointer) is given. */
+static inline __attribute__((always_inline)) void vspace_switch(struct pcpu *p, const void *pml4)
+{
+	uint64_t cr3 = (uint64_t)pml4 - KERNEL_DIRECT_BASE;   /* objects live in the direct map */
+	if (cr3 != p->cr3) {
+		p->cr3 = cr3;
+		write_cr3(cr3);
+	}
+}
+
 /* Leave the kernel into next (lock held until just before the return). */
 static inline __attribute__((noreturn, always_inline)) void exit_to(struct pcpu *p, struct tcb *next)
 {
@@ -49,13 +60,10 @@ static inline __attribute__((noreturn, always_inline)) void exit_to(struct pcpu 
 		switch_to_kstack(idle_loop, p->kstack_top);
 	}
 	struct cap *vs = &next->slots[TCB_SLOT_VSPACE].cap;
-	if (likely(cap_type(vs) == OBJ_PML4)) {
-		uint64_t cr3 = (uint64_t)cap_ptr(vs) - KERNEL_DIRECT_BASE;   /* objects live in the direct map */
-		if (unlikely(cr3 != p->cr3))
-			vspace_activate(cr3, cap_asid(vs));
-	} else {
-		vspace_activate(boot_pml4_paddr, 0);
-	}
+	if (likely(cap_type(vs) == OBJ_PML4))
+		vspace_switch(p, cap_ptr(vs));
+	else
+		vspace_activate(boot_pml4_paddr);
 	if (p->fpu_owner != next) {
 		fpu_restore(next->fpu);
 		p->fpu_owner = next;
@@ -68,26 +76,13 @@ static inline __attribute__((noreturn, always_inline)) void exit_to(struct pcpu 
 		wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);
 		p->gs_base = next->gs_base;
 	}
-	uint64_t top = (uint64_t)(&next->ctx + 1);
-	p->ctx_top = top;
-	*p->tss_rsp0 = top;
+	pcpu_set_ctx_top(p, (uint64_t)(&next->ctx + 1));
 	kernel_unlock();
 	/* sysret needs a canonical rip: after a SYSCALL it is, since the
 	 * last user page cannot be mapped (see FRAME_MAP) */
 	if (next->sysret_ok)
 		restore_user_sysret(&next->ctx);
 	restore_user_iret(&next->ctx);
-}
-
-
-/* The fastpath hands the CPU from one thread straight to another. */
-static inline __attribute__((noreturn, always_inline)) void sched_switch_direct(struct pcpu *p, struct tcb *from, struct tcb *to)
-{
-	if (p->fpu_owner == from)
-		fpu_save(from->fpu);
-	p->fpu_owner = NULL;       /* exit_to loads to's state */
-	p->cur = to;
-	exit_to(p, to);
 }
 
 #endif

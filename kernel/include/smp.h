@@ -16,6 +16,13 @@ static inline void kernel_lock(void)
 		kernel_lock_slow();
 }
 
+/* Take the lock if it is free; the fastpath leaves waiting to the
+ * general path. */
+static inline bool kernel_trylock(void)
+{
+	return !__atomic_exchange_n(&bkl, 1, __ATOMIC_ACQUIRE);
+}
+
 static inline void kernel_unlock(void)
 {
 	__atomic_store_n(&bkl, 0, __ATOMIC_RELEASE);

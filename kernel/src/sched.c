@@ -16,6 +16,15 @@
 
 struct runqueue rq[ABI_MAX_CPUS];
 
+/* The highest priority with a thread queued, or 0. */
+static unsigned bitmap_highest(const struct runqueue *q)
+{
+	if (!q->words)
+		return 0;
+	unsigned w = 63 - (unsigned)__builtin_clzll(q->words);
+	return w * 64 + 63 - (unsigned)__builtin_clzll(q->bitmap[w]);
+}
+
 static inline bool is_current(struct tcb *t)
 {
 	return pcpus[t->cpu].cur == t;
@@ -34,6 +43,8 @@ void sched_enqueue(struct tcb *t)
 	q->tail[p] = t;
 	q->bitmap[p >> 6] |= 1ull << (p & 63);
 	q->words |= 1ull << (p >> 6);
+	if (p > q->top)
+		q->top = p;
 	t->queued = true;
 	if (t->cpu != this_cpu()->index) {
 		struct pcpu *c = &pcpus[t->cpu];
@@ -55,6 +66,8 @@ void sched_enqueue_front(struct tcb *t)
 	q->head[p] = t;
 	q->bitmap[p >> 6] |= 1ull << (p & 63);
 	q->words |= 1ull << (p >> 6);
+	if (p > q->top)
+		q->top = p;
 	t->queued = true;
 }
 
@@ -74,6 +87,8 @@ void sched_dequeue(struct tcb *t)
 		q->bitmap[p >> 6] &= ~(1ull << (p & 63));
 		if (!q->bitmap[p >> 6])
 			q->words &= ~(1ull << (p >> 6));
+		if (p == q->top)
+			q->top = bitmap_highest(q);
 	}
 	t->sched_next = t->sched_prev = NULL;
 	t->queued = false;
@@ -82,14 +97,8 @@ void sched_dequeue(struct tcb *t)
 unsigned sched_highest_prio(unsigned cpu, bool *any)
 {
 	struct runqueue *q = &rq[cpu];
-	for (int i = 3; i >= 0; i--) {
-		if (q->bitmap[i]) {
-			*any = true;
-			return (unsigned)(i * 64 + 63 - __builtin_clzll(q->bitmap[i]));
-		}
-	}
-	*any = false;
-	return 0;
+	*any = q->words != 0;
+	return q->top;
 }
 
 void sched_make_runnable(struct tcb *t)

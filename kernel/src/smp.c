@@ -51,7 +51,6 @@ void remote_process(struct pcpu *p)
 		if (p->cr3 == p->remote_cr3) {
 			write_cr3(boot_pml4_paddr);
 			p->cr3 = boot_pml4_paddr;
-			p->asid = 0;
 		}
 	}
 	if ((req & REMOTE_FLUSH_TLB) && p->cr3 == p->remote_cr3)

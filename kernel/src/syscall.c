@@ -200,31 +200,20 @@ static void do_recv(struct tcb *t, uint64_t cptr, bool blocking)
 }
 
 
-static void syscall_slow(struct pcpu *p) __attribute__((noreturn, noinline));
-
 /* Entered from entry.S on the kernel stack, registers saved in the TCB. */
-void c_handle_syscall(void) __attribute__((noreturn, optimize("omit-frame-pointer")));
 void c_handle_syscall(void)
 {
 	struct pcpu *p = this_cpu();
 	kernel_lock();
-	struct tcb *t = p->cur;
-	if (likely(t != p->idle)) {
-		t->sysret_ok = true;
-		uint64_t nr = t->ctx.rax;
-		if (nr == SYS_CALL)
-			fastpath_call(p, t);
-		else if (nr == SYS_REPLY_RECV)
-			fastpath_reply_recv(p, t);
-	}
 	syscall_slow(p);
 }
 
-static void syscall_slow(struct pcpu *p)
+void syscall_slow(struct pcpu *p)
 {
 	struct tcb *t = p->cur;
 	if (unlikely(t == p->idle))
 		schedule_and_exit();   /* stalled while we waited for the lock */
+	t->sysret_ok = true;
 	uint64_t nr = t->ctx.rax, cptr = t->ctx.rdi;
 
 	switch (nr) {

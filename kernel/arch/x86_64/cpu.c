@@ -7,16 +7,6 @@
 #include <arch/cpu.h>
 #include <arch/pcpu.h>
 
-struct tss {
-	uint32_t reserved0;
-	uint64_t rsp[3];
-	uint64_t reserved1;
-	uint64_t ist[7];
-	uint64_t reserved2;
-	uint16_t reserved3;
-	uint16_t iomap_base;
-} __attribute__((packed));
-
 struct idt_entry {
 	uint16_t off_lo, sel;
 	uint8_t ist, type;
@@ -30,7 +20,6 @@ struct desc_ptr {
 } __attribute__((packed));
 
 static uint64_t gdt[ABI_MAX_CPUS][8] __attribute__((aligned(16)));
-static struct tss tss[ABI_MAX_CPUS] __attribute__((aligned(16)));
 static struct idt_entry idt[256] __attribute__((aligned(16)));
 static uint8_t ist_stacks[ABI_MAX_CPUS][4096] __attribute__((aligned(16)));
 static uint8_t fpu_default[512] __attribute__((aligned(16)));
@@ -56,7 +45,7 @@ static void idt_build(void)
 void cpu_init(unsigned cpu)
 {
 	uint64_t *g = gdt[cpu];
-	struct tss *ts = &tss[cpu];
+	struct tss *ts = &pcpus[cpu].tss;
 
 	if (cpu == 0)
 		idt_build();
@@ -72,7 +61,6 @@ void cpu_init(unsigned cpu)
 	memset(ts, 0, sizeof(*ts));
 	ts->ist[0] = (uint64_t)&ist_stacks[cpu][4096];
 	ts->iomap_base = sizeof(*ts);   /* no I/O bitmap: user port access faults */
-	pcpus[cpu].tss_rsp0 = (uint64_t *)(void *)((uint8_t *)ts + 4);   /* rsp0: unaligned, fine on x86 */
 
 	struct desc_ptr gp = { sizeof(gdt[0]) - 1, (uint64_t)g };
 	struct desc_ptr ip = { sizeof(idt) - 1, (uint64_t)idt };
@@ -113,11 +101,6 @@ void cpu_init(unsigned cpu)
 		__asm__ volatile("ldmxcsr %0" :: "m"(mxcsr));
 		fpu_save(fpu_default);
 	}
-}
-
-void cpu_set_kernel_stack(uint64_t top)
-{
-	tss[this_cpu()->index].rsp[0] = top;
 }
 
 void fpu_init_state(void *area)

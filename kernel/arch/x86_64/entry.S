@@ -2,16 +2,13 @@
  * Kernel entry and exit. A user thread's registers are saved straight into
  * its TCB: for interrupts and exceptions the TSS's rsp0 points at the top of
  * the current thread's user_context, so the CPU pushes the interrupt frame
- * there; SYSCALL builds the same frame by hand. Then we switch to the
- * per-CPU kernel stack and call C, which never returns here: it leaves
- * through restore_user_iret/sysret with the next thread's context.
- * Per-CPU data is at %gs (see include/arch/pcpu.h for the offsets).
+ * there; SYSCALL stores the registers it must keep into the same layout.
+ * Then we switch to the per-CPU kernel stack and jump to C, which never
+ * returns here: it leaves through restore_user_iret/sysret or
+ * fastpath_sysret with the next thread's context.
+ * Per-CPU data is at %gs (see include/arch/pcpu.h and arch/offsets.h).
  */
-#define PCPU_CTX_TOP 8
-#define PCPU_KSTACK_TOP 16
-#define PCPU_SCRATCH 24
-#define GDT_UDATA 0x1b
-#define GDT_UCODE 0x23
+#include <arch/offsets.h>
 
 .macro ISR_ADDR num
 	.quad isr_\num
@@ -53,23 +50,44 @@
 	pop %rax
 .endm
 
+/*
+ * SYSCALL: rip in rcx, rflags in r11, interrupts off (FMASK). The user
+ * registers are stored into the current thread's user_context, whose top
+ * is this CPU's TSS rsp0. Stored are the registers a system call must
+ * preserve or reads: not rcx and r11 (clobbered by SYSCALL by definition),
+ * nor vector, error, cs and ss (see cpu.h). SYS_CALL and SYS_REPLY_RECV go
+ * to the IPC fastpath (fastpath.c) with the message still in registers:
+ * rdi, rsi, rdx, (rcx unused), r8, r9 are its first six arguments.
+ */
 	.text
 	.globl syscall_entry
 	.align 16
 syscall_entry:
 	swapgs
 	mov %rsp, %gs:PCPU_SCRATCH
-	mov %gs:PCPU_CTX_TOP, %rsp
-	push $GDT_UDATA               /* ss */
-	push %gs:PCPU_SCRATCH         /* rsp */
-	push %r11                     /* rflags */
-	push $GDT_UCODE               /* cs */
-	push %rcx                     /* rip */
-	push $0                       /* error */
-	push $-1                      /* vector: -1 marks a syscall */
-	/* only the registers the ABI defines as inputs and the preserved ones */
-	PUSH_GPRS
+	mov %gs:PCPU_TSS_RSP0, %rsp
+	mov %rcx, CTX_RIP-CTX_SIZE(%rsp)
+	mov %r11, CTX_RFLAGS-CTX_SIZE(%rsp)
+	mov %gs:PCPU_SCRATCH, %rcx
+	mov %rcx, CTX_RSP-CTX_SIZE(%rsp)
+	mov %rax, CTX_RAX-CTX_SIZE(%rsp)
+	mov %rbx, CTX_RBX-CTX_SIZE(%rsp)
+	mov %rdx, CTX_RDX-CTX_SIZE(%rsp)
+	mov %rsi, CTX_RSI-CTX_SIZE(%rsp)
+	mov %rdi, CTX_RDI-CTX_SIZE(%rsp)
+	mov %rbp, CTX_RBP-CTX_SIZE(%rsp)
+	mov %r8, CTX_R8-CTX_SIZE(%rsp)
+	mov %r9, CTX_R9-CTX_SIZE(%rsp)
+	mov %r10, CTX_R10-CTX_SIZE(%rsp)
+	mov %r12, CTX_R12-CTX_SIZE(%rsp)
+	mov %r13, CTX_R13-CTX_SIZE(%rsp)
+	mov %r14, CTX_R14-CTX_SIZE(%rsp)
+	mov %r15, CTX_R15-CTX_SIZE(%rsp)
 	mov %gs:PCPU_KSTACK_TOP, %rsp
+	cmp $1, %rax                  /* SYS_CALL */
+	je c_fastpath_call
+	cmp $2, %rax                  /* SYS_REPLY_RECV */
+	je c_fastpath_reply_recv
 	jmp c_handle_syscall
 
 /* Interrupt stubs: push a dummy error code where the CPU pushes none. */
@@ -132,14 +150,45 @@ restore_user_iret:
 
 /* void restore_user_sysret(struct user_context *ctx): rip and rflags come
  * back through rcx and r11 as SYSCALL defines; the caller checked that rip
- * is canonical. */
+ * is canonical. rcx and r11 themselves are not restored. */
 	.globl restore_user_sysret
 restore_user_sysret:
-	mov %rdi, %rsp
-	POP_GPRS
-	mov 16(%rsp), %rcx            /* rip */
-	mov 32(%rsp), %r11            /* rflags */
-	mov 40(%rsp), %rsp            /* user rsp */
+	mov CTX_R15(%rdi), %r15
+	mov CTX_R14(%rdi), %r14
+	mov CTX_R13(%rdi), %r13
+	mov CTX_R12(%rdi), %r12
+	mov CTX_R10(%rdi), %r10
+	mov CTX_R9(%rdi), %r9
+	mov CTX_R8(%rdi), %r8
+	mov CTX_RBP(%rdi), %rbp
+	mov CTX_RSI(%rdi), %rsi
+	mov CTX_RDX(%rdi), %rdx
+	mov CTX_RBX(%rdi), %rbx
+	mov CTX_RAX(%rdi), %rax
+	mov CTX_RIP(%rdi), %rcx
+	mov CTX_RFLAGS(%rdi), %r11
+	mov CTX_RSP(%rdi), %rsp
+	mov CTX_RDI(%rdi), %rdi
+	swapgs
+	sysretq
+
+/* void fastpath_sysret(rdi, rsi, rdx, r10, r8, r9): the IPC fastpath's
+ * exit into %gs:cur (which entered with SYSCALL). The six message
+ * registers come as arguments; the saved context supplies the rest. */
+	.globl fastpath_sysret
+fastpath_sysret:
+	mov %rcx, %r10
+	mov %gs:PCPU_CUR, %r11
+	mov CTX_R15(%r11), %r15
+	mov CTX_R14(%r11), %r14
+	mov CTX_R13(%r11), %r13
+	mov CTX_R12(%r11), %r12
+	mov CTX_RBP(%r11), %rbp
+	mov CTX_RBX(%r11), %rbx
+	mov CTX_RAX(%r11), %rax
+	mov CTX_RIP(%r11), %rcx
+	mov CTX_RSP(%r11), %rsp
+	mov CTX_RFLAGS(%r11), %r11
 	swapgs
 	sysretq
 

@@ -52,7 +52,6 @@ void pml4_finalise(unsigned asid)
 	struct pcpu *me = this_cpu();
 	if (me->cr3 == pa) {
 		me->cr3 = boot_pml4_paddr;
-		me->asid = 0;
 		write_cr3(boot_pml4_paddr);
 	}
 	for (unsigned c = 0; c < num_cpus; c++)

@@ -7,16 +7,31 @@
 
 #include <stdint.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <arch/offsets.h>
 
 /* Register context of a user thread, saved by the entry code into the
- * thread's TCB. The order is fixed by entry.S (pushes from the top down). */
+ * thread's TCB. The order is fixed by entry.S (the interrupt stubs push it
+ * from the top down). SYSCALL entry stores only what a system call must
+ * preserve or reads: not rcx and r11 (SYSCALL clobbers them; their slots
+ * keep older values), not vector and error, and not cs and ss, which are
+ * always the user selectors here (set by tcb_init, pushed by the CPU). */
 struct user_context {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
 	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
 	uint64_t vector, error;
 	uint64_t rip, cs, rflags, rsp, ss;   /* interrupt frame, CPU-pushed */
 };
-#define CTX_SIZE (22 * 8)
+_Static_assert(sizeof(struct user_context) == CTX_SIZE, "entry.S layout");
+_Static_assert(offsetof(struct user_context, r15) == CTX_R15, "entry.S layout");
+_Static_assert(offsetof(struct user_context, r10) == CTX_R10, "entry.S layout");
+_Static_assert(offsetof(struct user_context, rbp) == CTX_RBP, "entry.S layout");
+_Static_assert(offsetof(struct user_context, rdi) == CTX_RDI, "entry.S layout");
+_Static_assert(offsetof(struct user_context, rbx) == CTX_RBX, "entry.S layout");
+_Static_assert(offsetof(struct user_context, rax) == CTX_RAX, "entry.S layout");
+_Static_assert(offsetof(struct user_context, rip) == CTX_RIP, "entry.S layout");
+_Static_assert(offsetof(struct user_context, rflags) == CTX_RFLAGS, "entry.S layout");
+_Static_assert(offsetof(struct user_context, rsp) == CTX_RSP, "entry.S layout");
 
 #define GDT_KCODE 0x08
 #define GDT_KDATA 0x10
@@ -25,7 +40,7 @@ struct user_context {
 #define GDT_TSS   0x28
 
 #define RFLAGS_IF (1ull << 9)
-#define RFLAGS_USER_MASK 0x0cd5ull   /* CF PF AF ZF SF TF DF OF settable by users */
+#define RFLAGS_USER_MASK 0x0cd5ull   /* CF PF AF ZF SF DF OF settable by users (not TF) */
 
 #define MSR_EFER 0xc0000080
 #define MSR_STAR 0xc0000081
@@ -72,14 +87,19 @@ static inline bool is_canonical_user(uint64_t va) { return va < 0x00008000000000
 
 /* cpu.c */
 void cpu_init(unsigned cpu);            /* GDT, TSS, IDT, syscall MSRs, PAT, FPU */
-void cpu_set_kernel_stack(uint64_t top);/* TSS rsp0 */
-static inline void fpu_save(void *area) { __asm__ volatile("fxsave64 (%0)" :: "r"(area) : "memory"); }
-static inline void fpu_restore(const void *area) { __asm__ volatile("fxrstor64 (%0)" :: "r"(area) : "memory"); }
+/* FXSAVE areas: 512 bytes, 16-byte aligned */
+static inline void fpu_save(void *area) { __asm__ volatile("fxsave64 %0" : "=m"(*(uint8_t (*)[512])area)); }
+static inline void fpu_restore(const void *area) { __asm__ volatile("fxrstor64 %0" :: "m"(*(const uint8_t (*)[512])area)); }
 void fpu_init_state(void *area);
 
 /* entry.S */
 void restore_user_iret(struct user_context *ctx) __attribute__((noreturn));
 void restore_user_sysret(struct user_context *ctx) __attribute__((noreturn));
+/* Leave the kernel into this CPU's current thread, which entered it with
+ * SYSCALL, with the given values in rdi, rsi, rdx, r10, r8, r9 and the
+ * rest of its registers from its saved context (the IPC fastpath). */
+void fastpath_sysret(uint64_t rdi, uint64_t rsi, uint64_t rdx, uint64_t r10,
+		     uint64_t r8, uint64_t r9) __attribute__((noreturn));
 void switch_to_kstack(void (*fn)(void), uint64_t stack_top) __attribute__((noreturn));
 
 #endif

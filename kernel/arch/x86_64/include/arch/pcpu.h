@@ -1,6 +1,8 @@
 /*
  * Per-CPU kernel state, reached through %gs while in the kernel. The first
- * fields have fixed offsets that entry.S uses.
+ * fields have fixed offsets that entry.S uses (arch/offsets.h). The CPU's
+ * TSS lives here too, so that the entry code and the exit path reach its
+ * rsp0 field (the top of the current thread's saved registers) directly.
  */
 #ifndef ARCH_PCPU_H
 #define ARCH_PCPU_H
@@ -8,27 +10,38 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <argil/abi.h>
+#include <arch/offsets.h>
 
 struct tcb;
 struct runqueue;
 
+/* The 64-bit task state segment: only rsp0 and the IST are used. */
+struct tss {
+	uint32_t reserved0;
+	uint64_t rsp[3];
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+} __attribute__((packed));
+
 struct pcpu {
 	struct pcpu *self;        /* 0 */
-	uint64_t ctx_top;         /* 8: top of the current thread's user_context */
+	struct tcb *cur;          /* 8: the thread this CPU runs (or its idle thread) */
 	uint64_t kstack_top;      /* 16 */
-	uint64_t scratch;         /* 24 */
+	uint64_t scratch;         /* 24: the user rsp during syscall entry */
+	uint32_t pad;             /* 32: puts tss.rsp[0] on an 8-byte boundary */
+	struct tss tss;           /* 36: rsp[0] at 40 = top of cur's user_context */
 	unsigned index;
 	uint32_t apic_id;
-	struct tcb *cur;          /* the thread this CPU runs (or its idle thread) */
 	struct tcb *idle;
 	struct tcb *fpu_owner;    /* whose FPU state is in the registers */
 	uint64_t cr3;             /* loaded page-table root (physical) */
-	unsigned asid;            /* its ASID, 0 for the kernel's */
 	uint64_t fs_base, gs_base;/* user values currently loaded */
 	volatile uint32_t remote_req; /* REMOTE_* bits, set by another CPU */
 	volatile uint32_t remote_ack;
 	uint64_t remote_cr3;      /* with REMOTE_RELOAD_CR3: reload if equal */
-	uint64_t *tss_rsp0;       /* this CPU's TSS rsp0 field */
 	struct runqueue *rq;      /* this CPU's run queue */
 	uint64_t ticks;
 	unsigned slice_left;
@@ -50,8 +63,16 @@ static inline struct pcpu *this_cpu(void)
 	return p;
 }
 
-_Static_assert(offsetof(struct pcpu, ctx_top) == 8, "entry.S offset");
-_Static_assert(offsetof(struct pcpu, kstack_top) == 16, "entry.S offset");
-_Static_assert(offsetof(struct pcpu, scratch) == 24, "entry.S offset");
+/* Where the CPU pushes (and syscall_entry stores) the registers of the
+ * thread that enters the kernel next. */
+static inline void pcpu_set_ctx_top(struct pcpu *p, uint64_t top)
+{
+	p->tss.rsp[0] = top;
+}
+
+_Static_assert(offsetof(struct pcpu, cur) == PCPU_CUR, "entry.S offset");
+_Static_assert(offsetof(struct pcpu, kstack_top) == PCPU_KSTACK_TOP, "entry.S offset");
+_Static_assert(offsetof(struct pcpu, scratch) == PCPU_SCRATCH, "entry.S offset");
+_Static_assert(offsetof(struct pcpu, tss) + 4 == PCPU_TSS_RSP0, "entry.S offset");
 
 #endif
