@@ -22,7 +22,8 @@ struct cap {
  *       [48] mapped
  * w[1]: object pointer or physical address (per type)
  * w[2]: badge / guard / free index / mapped vaddr / port first
- * w[3]: per type (zombie: parent chain; ioport: last) */
+ * w[3]: per type (zombie: parent chain; ioport: last; PML4: its physical
+ *       address, the value CR3 takes) */
 #define CAP_RIGHTS_SHIFT 5
 static inline unsigned cap_type(const struct cap *c) { return c->w[0] & 0x1f; }
 static inline unsigned cap_rights(const struct cap *c) { return (c->w[0] >> CAP_RIGHTS_SHIFT) & 0xf; }
@@ -56,6 +57,7 @@ static inline uint64_t cap_paddr(const struct cap *c) { return c->w[1]; }
 static inline uint64_t cap_badge(const struct cap *c) { return c->w[2]; }
 static inline uint64_t cap_guard(const struct cap *c) { return c->w[2]; }
 static inline uint64_t cap_ut_free(const struct cap *c) { return c->w[2]; }
+static inline uint64_t cap_pml4_cr3(const struct cap *c) { return c->w[3]; }
 
 static inline struct cap cap_make(unsigned type, unsigned rights, uint64_t w1, uint64_t w2)
 {

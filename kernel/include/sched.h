@@ -42,10 +42,9 @@ void idle_loop(void) __attribute__((noreturn));
 #include <vspace.h>
 #include <arch/mm.h>
 
-/* Load the address space whose PML4 (kernel pointer) is given. */
-static inline __attribute__((always_inline)) void vspace_switch(struct pcpu *p, const void *pml4)
+/* Load the address space whose PML4 is at physical address cr3. */
+static inline __attribute__((always_inline)) void vspace_switch(struct pcpu *p, uint64_t cr3)
 {
-	uint64_t cr3 = (uint64_t)pml4 - KERNEL_DIRECT_BASE;   /* objects live in the direct map */
 	if (cr3 != p->cr3) {
 		p->cr3 = cr3;
 		write_cr3(cr3);
@@ -61,7 +60,7 @@ static inline __attribute__((noreturn, always_inline)) void exit_to(struct pcpu 
 	}
 	struct cap *vs = &next->slots[TCB_SLOT_VSPACE].cap;
 	if (likely(cap_type(vs) == OBJ_PML4))
-		vspace_switch(p, cap_ptr(vs));
+		vspace_switch(p, cap_pml4_cr3(vs));
 	else
 		vspace_activate(boot_pml4_paddr);
 	if (p->fpu_owner != next) {

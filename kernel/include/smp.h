@@ -3,6 +3,7 @@
 #define SMP_H
 
 #include <types.h>
+#include <arch/cpu.h>
 #include <arch/pcpu.h>
 
 extern volatile uint32_t bkl;
@@ -12,7 +13,7 @@ static inline void kernel_lock(void)
 {
 	/* Requests from other CPUs only wait for an answer while their sender
 	 * holds the lock, so a free lock means none is waiting for us. */
-	if (unlikely(__atomic_exchange_n(&bkl, 1, __ATOMIC_ACQUIRE)))
+	if (unlikely(!atomic_try_set_bit0(&bkl)))
 		kernel_lock_slow();
 }
 
@@ -20,7 +21,7 @@ static inline void kernel_lock(void)
  * general path. */
 static inline bool kernel_trylock(void)
 {
-	return !__atomic_exchange_n(&bkl, 1, __ATOMIC_ACQUIRE);
+	return atomic_try_set_bit0(&bkl);
 }
 
 static inline void kernel_unlock(void)

@@ -304,6 +304,7 @@ void create_root_task(void)
 	cte_insert_child(NULL, &root_cnode[INIT_TCB], cap_make(OBJ_TCB, RIGHTS_ALL, (uint64_t)tcb, 0));
 	c = cap_make(OBJ_PML4, RIGHTS_ALL, (uint64_t)root_pml4, 0);
 	c.w[0] |= (uint64_t)asid << 32;
+	c.w[3] = virt_to_phys(root_pml4);
 	cte_insert_child(NULL, &root_cnode[INIT_VSPACE], c);
 	cte_insert_child(NULL, &root_cnode[INIT_IRQ_CONTROL], cap_make(CAP_IRQ_CONTROL, RIGHTS_ALL, 0, 0));
 	cte_insert_child(NULL, &root_cnode[INIT_IOPORT_CONTROL], cap_make(CAP_IOPORT_CONTROL, RIGHTS_ALL, 0, 0));

@@ -6,8 +6,8 @@
  * (entry.S) jumps here with the message still in registers. First come
  * the checks, which change nothing; any case they do not cover goes to the
  * general path (syscall_slow), which gives the same result more slowly.
- * Then the threads change state and fastpath_sysret leaves into the
- * partner with the message in registers (its saved context is not
+ * Then the threads change state and fastpath_sysret (arch/cpu.h) leaves
+ * into the partner with the message in registers (its saved context is not
  * written: every kernel entry saves those registers again).
  *
  * What the checks may rely on, because the rest of the kernel keeps it so
@@ -24,7 +24,8 @@
  *   (reply_slot == NULL); a caller that a server owes a reply to
  *   (server->reply_to) has none either (CNODE_SAVE_CALLER clears reply_to);
  * - q_next/q_prev and blocked_on mean something only while the thread is
- *   queued or blocked on an endpoint or notification.
+ *   queued or blocked on an endpoint or notification, reply_holder only
+ *   while it is blocked on a reply (every way into that state sets it).
  */
 #include <types.h>
 #include <cap.h>
@@ -66,16 +67,31 @@ static inline __attribute__((always_inline)) bool fast_lookup(const struct tcb *
 	return true;
 }
 
-/* Whether partner may run now, in place of the caller, which blocks: it
- * is on this CPU, nothing queued here outranks it (it would be the
- * scheduler's choice), it entered the kernel with SYSCALL and its
- * registers were not written since (SYSRET can take it back), and it has
- * an address space. */
-static inline __attribute__((always_inline)) bool fast_partner_ok(struct pcpu *p, const struct tcb *partner)
+/* A thread's cpu, sysret_ok, queued and fault_pending fields, which lie
+ * side by side, as one value. */
+static inline __attribute__((always_inline)) uint32_t fast_key(const struct tcb *t)
 {
-	return partner->cpu == p->index && partner->sysret_ok &&
+	_Static_assert(offsetof(struct tcb, sysret_ok) == offsetof(struct tcb, cpu) + 1 &&
+		       offsetof(struct tcb, queued) == offsetof(struct tcb, cpu) + 2 &&
+		       offsetof(struct tcb, fault_pending) == offsetof(struct tcb, cpu) + 3, "adjacent fields");
+	uint32_t v;
+	__builtin_memcpy(&v, &t->cpu, sizeof(v));
+	return v;
+}
+
+/* Whether partner may run now in place of the caller t, which blocks.
+ * One compare with t's key (t runs on this CPU, has just set sysret_ok,
+ * is in no run queue and has no fault pending) says that the partner is
+ * on this CPU, entered the kernel with SYSCALL and had no registers
+ * written since (so SYSRET can take it back), and is not blocked for a
+ * fault (whose reply the general path handles). Then nothing queued here
+ * may outrank it (it would be the scheduler's choice), and it needs an
+ * address space. */
+static inline __attribute__((always_inline)) bool fast_partner_ok(struct pcpu *p, const struct tcb *t, const struct tcb *partner)
+{
+	return fast_key(partner) == fast_key(t) &&
 	       !sched_queue_outranks(p->rq, partner->prio) &&
-	       cap_ptr(&partner->slots[TCB_SLOT_VSPACE].cap);
+	       cap_pml4_cr3(&partner->slots[TCB_SLOT_VSPACE].cap);
 }
 
 /* Hand the CPU from 'from' (now blocked) to 'to' and leave the kernel,
@@ -87,7 +103,7 @@ static inline __attribute__((noreturn, always_inline)) void fast_switch(struct p
 	fpu_save(from->fpu);
 	fpu_restore(to->fpu);
 	p->fpu_owner = to;
-	vspace_switch(p, cap_ptr(&to->slots[TCB_SLOT_VSPACE].cap));
+	vspace_switch(p, cap_pml4_cr3(&to->slots[TCB_SLOT_VSPACE].cap));
 	if (unlikely(p->fs_base != to->fs_base)) {
 		wrmsr(MSR_FS_BASE, to->fs_base);
 		p->fs_base = to->fs_base;
@@ -98,7 +114,7 @@ static inline __attribute__((noreturn, always_inline)) void fast_switch(struct p
 	}
 	pcpu_set_ctx_top(p, (uint64_t)(&to->ctx + 1));
 	kernel_unlock();
-	fastpath_sysret(badge, info, mr0, mr3, mr1, mr2);
+	fastpath_sysret(&to->ctx, badge, info, mr0, mr1, mr2, mr3);
 }
 
 void c_fastpath_call(uint64_t cptr, uint64_t info, uint64_t mr0, uint64_t unused, uint64_t mr1, uint64_t mr2)
@@ -120,17 +136,17 @@ void c_fastpath_call(uint64_t cptr, uint64_t info, uint64_t mr0, uint64_t unused
 	if (unlikely(ep->state != EP_RECV))
 		goto slow;
 	struct tcb *r = ep->q.head;
-	if (unlikely(!fast_partner_ok(p, r)))
+	if (unlikely(!fast_partner_ok(p, t, r)))
 		goto slow;
 
 	/* the receiver leaves the head of the queue */
 	struct tcb *next = r->q_next;
 	ep->q.head = next;
-	if (next) {
-		next->q_prev = NULL;
-	} else {
-		ep->q.tail = NULL;
+	if (likely(!next)) {   /* one thread serving the endpoint */
+		ep->q.tail = next;
 		ep->state = EP_IDLE;
+	} else {
+		next->q_prev = NULL;
 	}
 	/* the caller waits for the reply the receiver now owes */
 	t->state = TS_BLOCKED_REPLY;
@@ -154,9 +170,9 @@ void c_fastpath_reply_recv(uint64_t cptr, uint64_t info, uint64_t mr0, uint64_t 
 
 	if (unlikely(!fast_info(info)))
 		goto slow;
-	/* a fault reply (which may set registers) takes the general path */
+	/* (a fault reply, which may set registers, takes the general path) */
 	struct tcb *c = t->reply_to;
-	if (unlikely(!c || c->fault_pending || !fast_partner_ok(p, c)))
+	if (unlikely(!c || !fast_partner_ok(p, t, c)))
 		goto slow;
 	struct cte *s;
 	if (unlikely(!fast_lookup(t, cptr, &s)))
@@ -170,12 +186,18 @@ void c_fastpath_reply_recv(uint64_t cptr, uint64_t info, uint64_t mr0, uint64_t 
 
 	/* the reply: the caller runs again */
 	t->reply_to = NULL;
-	c->reply_holder = NULL;
 	c->state = TS_RUNNING;
-	/* the server waits on the endpoint */
+	/* the server waits on the endpoint, most often alone */
 	t->state = TS_BLOCKED_RECV;
 	t->blocked_on = ep;
-	tcbq_append(&ep->q, t);
+	struct tcb *tail = ep->q.tail;
+	t->q_next = NULL;
+	t->q_prev = tail;
+	if (likely(!tail))
+		ep->q.head = t;
+	else
+		tail->q_next = t;
+	ep->q.tail = t;
 	ep->state = EP_RECV;
 	fast_switch(p, t, c, 0, info, mr0, mr1, mr2, t->ctx.r10);
 slow:

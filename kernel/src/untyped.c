@@ -60,6 +60,7 @@ static struct cap create_object(unsigned type, uint64_t paddr, uint64_t size_bit
 		unsigned asid = asid_alloc(p);
 		c = cap_make(type, RIGHTS_ALL, (uint64_t)p, 0);
 		c.w[0] |= (uint64_t)asid << 32;
+		c.w[3] = paddr;
 		return c;
 	}
 	default:

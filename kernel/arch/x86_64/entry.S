@@ -5,7 +5,7 @@
  * there; SYSCALL stores the registers it must keep into the same layout.
  * Then we switch to the per-CPU kernel stack and jump to C, which never
  * returns here: it leaves through restore_user_iret/sysret or
- * fastpath_sysret with the next thread's context.
+ * fastpath_sysret (arch/cpu.h) with the next thread's context.
  * Per-CPU data is at %gs (see include/arch/pcpu.h and arch/offsets.h).
  */
 #include <arch/offsets.h>
@@ -169,26 +169,6 @@ restore_user_sysret:
 	mov CTX_RFLAGS(%rdi), %r11
 	mov CTX_RSP(%rdi), %rsp
 	mov CTX_RDI(%rdi), %rdi
-	swapgs
-	sysretq
-
-/* void fastpath_sysret(rdi, rsi, rdx, r10, r8, r9): the IPC fastpath's
- * exit into %gs:cur (which entered with SYSCALL). The six message
- * registers come as arguments; the saved context supplies the rest. */
-	.globl fastpath_sysret
-fastpath_sysret:
-	mov %rcx, %r10
-	mov %gs:PCPU_CUR, %r11
-	mov CTX_R15(%r11), %r15
-	mov CTX_R14(%r11), %r14
-	mov CTX_R13(%r11), %r13
-	mov CTX_R12(%r11), %r12
-	mov CTX_RBP(%r11), %rbp
-	mov CTX_RBX(%r11), %rbx
-	mov CTX_RAX(%r11), %rax
-	mov CTX_RIP(%r11), %rcx
-	mov CTX_RSP(%r11), %rsp
-	mov CTX_RFLAGS(%r11), %r11
 	swapgs
 	sysretq
 

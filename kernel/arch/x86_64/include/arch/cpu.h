@@ -74,6 +74,15 @@ static inline uint64_t rdtsc(void)
 	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
 	return ((uint64_t)hi << 32) | lo;
 }
+/* Set bit 0 of *lock atomically; true if it was clear (one instruction
+ * and a branch, where an exchange needs a register set up and a test). */
+static inline bool atomic_try_set_bit0(volatile uint32_t *lock)
+{
+	__asm__ goto("lock btsl $0, %0\n\tjc %l[busy]" : : "m"(*lock) : "memory", "cc" : busy);
+	return true;
+busy:
+	return false;
+}
 static inline void cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
 static inline void cli(void) { __asm__ volatile("cli" ::: "memory"); }
 static inline void sti(void) { __asm__ volatile("sti" ::: "memory"); }
@@ -95,11 +104,43 @@ void fpu_init_state(void *area);
 /* entry.S */
 void restore_user_iret(struct user_context *ctx) __attribute__((noreturn));
 void restore_user_sysret(struct user_context *ctx) __attribute__((noreturn));
-/* Leave the kernel into this CPU's current thread, which entered it with
- * SYSCALL, with the given values in rdi, rsi, rdx, r10, r8, r9 and the
- * rest of its registers from its saved context (the IPC fastpath). */
-void fastpath_sysret(uint64_t rdi, uint64_t rsi, uint64_t rdx, uint64_t r10,
-		     uint64_t r8, uint64_t r9) __attribute__((noreturn));
+
+/* Leave the kernel with SYSRET into the thread whose saved context is ctx
+ * (it entered with SYSCALL), with the given values in rdi, rsi, rdx, r8,
+ * r9 and r10 and the rest of its registers from ctx; rcx and r11 get rip
+ * and rflags. The IPC fastpath's exit: the message goes register to
+ * register. The caller has dropped the kernel lock and set up everything
+ * else (address space, FPU, TSS). */
+static inline __attribute__((noreturn, always_inline)) void fastpath_sysret(const struct user_context *ctx,
+	uint64_t rdi, uint64_t rsi, uint64_t rdx, uint64_t r8, uint64_t r9, uint64_t r10)
+{
+	register const struct user_context *c __asm__("r11") = ctx;
+	register uint64_t a0 __asm__("rdi") = rdi;
+	register uint64_t a1 __asm__("rsi") = rsi;
+	register uint64_t a2 __asm__("rdx") = rdx;
+	register uint64_t a3 __asm__("r8") = r8;
+	register uint64_t a4 __asm__("r9") = r9;
+	register uint64_t a5 __asm__("r10") = r10;
+	__asm__ volatile(
+		"mov %c[r15](%%r11), %%r15\n\t"
+		"mov %c[r14](%%r11), %%r14\n\t"
+		"mov %c[r13](%%r11), %%r13\n\t"
+		"mov %c[r12](%%r11), %%r12\n\t"
+		"mov %c[rbp](%%r11), %%rbp\n\t"
+		"mov %c[rbx](%%r11), %%rbx\n\t"
+		"mov %c[rax](%%r11), %%rax\n\t"
+		"mov %c[rip](%%r11), %%rcx\n\t"
+		"mov %c[rsp](%%r11), %%rsp\n\t"
+		"mov %c[rfl](%%r11), %%r11\n\t"
+		"swapgs\n\t"
+		"sysretq"
+		:: "r"(c), "r"(a0), "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a5),
+		   [r15] "i"(CTX_R15), [r14] "i"(CTX_R14), [r13] "i"(CTX_R13), [r12] "i"(CTX_R12),
+		   [rbp] "i"(CTX_RBP), [rbx] "i"(CTX_RBX), [rax] "i"(CTX_RAX), [rip] "i"(CTX_RIP),
+		   [rsp] "i"(CTX_RSP), [rfl] "i"(CTX_RFLAGS)
+		: "memory");
+	__builtin_unreachable();
+}
 void switch_to_kstack(void (*fn)(void), uint64_t stack_top) __attribute__((noreturn));
 
 #endif
