@@ -7,21 +7,10 @@
 #define TIME_SLICE_TICKS 5
 #define TICK_US 1000
 
-struct runqueue {
-	uint64_t bitmap[4];
-	uint64_t words;   /* bit i: bitmap[i] is not empty */
-	unsigned top;     /* the highest queued priority; 0 when nothing is queued */
-	struct tcb *head[256], *tail[256];
-	bool resched;     /* the current thread's slice ended or it yielded */
-};
-extern struct runqueue rq[ABI_MAX_CPUS];
+#include <runqueue.h>
+#include <arch/pcpu.h>
 
-/* Is anything queued here with a priority above prio? (An empty queue
- * and one holding only priority 0 look alike: neither outranks anything.) */
-static inline bool sched_queue_outranks(const struct runqueue *q, unsigned prio)
-{
-	return q->top > prio;
-}
+static inline struct runqueue *cpu_rq(unsigned cpu) { return &pcpus[cpu].rq; }
 
 void sched_enqueue(struct tcb *t);        /* append */
 void sched_enqueue_front(struct tcb *t);  /* prepend (preempted) */

@@ -87,23 +87,27 @@ static inline __attribute__((always_inline)) uint32_t fast_key(const struct tcb 
  * fault (whose reply the general path handles). Then nothing queued here
  * may outrank it (it would be the scheduler's choice), and it needs an
  * address space. */
-static inline __attribute__((always_inline)) bool fast_partner_ok(struct pcpu *p, const struct tcb *t, const struct tcb *partner)
+static inline __attribute__((always_inline)) bool fast_partner_ok(pcpu_gs_t *p, const struct tcb *t, const struct tcb *partner)
 {
 	return fast_key(partner) == fast_key(t) &&
-	       !sched_queue_outranks(p->rq, partner->prio) &&
+	       !RUNQUEUE_OUTRANKS(p->rq, partner->prio) &&
 	       cap_pml4_cr3(&partner->slots[TCB_SLOT_VSPACE].cap);
 }
 
 /* Hand the CPU from 'from' (now blocked) to 'to' and leave the kernel,
  * with the message in to's registers. */
-static inline __attribute__((noreturn, always_inline)) void fast_switch(struct pcpu *p, struct tcb *from, struct tcb *to,
+static inline __attribute__((noreturn, always_inline)) void fast_switch(pcpu_gs_t *p, struct tcb *from, struct tcb *to,
 	uint64_t badge, uint64_t info, uint64_t mr0, uint64_t mr1, uint64_t mr2, uint64_t mr3)
 {
 	p->cur = to;
 	fpu_save(from->fpu);
 	fpu_restore(to->fpu);
 	p->fpu_owner = to;
-	vspace_switch(p, cap_pml4_cr3(&to->slots[TCB_SLOT_VSPACE].cap));
+	uint64_t cr3 = cap_pml4_cr3(&to->slots[TCB_SLOT_VSPACE].cap);
+	if (cr3 != p->cr3) {
+		p->cr3 = cr3;
+		write_cr3(cr3);
+	}
 	if (unlikely(p->fs_base != to->fs_base)) {
 		wrmsr(MSR_FS_BASE, to->fs_base);
 		p->fs_base = to->fs_base;
@@ -112,7 +116,7 @@ static inline __attribute__((noreturn, always_inline)) void fast_switch(struct p
 		wrmsr(MSR_KERNEL_GS_BASE, to->gs_base);
 		p->gs_base = to->gs_base;
 	}
-	pcpu_set_ctx_top(p, (uint64_t)(&to->ctx + 1));
+	p->tss.rsp[0] = (uint64_t)(&to->ctx + 1);   /* where the next entry saves */
 	kernel_unlock();
 	fastpath_sysret(&to->ctx, badge, info, mr0, mr1, mr2, mr3);
 }
@@ -120,7 +124,7 @@ static inline __attribute__((noreturn, always_inline)) void fast_switch(struct p
 void c_fastpath_call(uint64_t cptr, uint64_t info, uint64_t mr0, uint64_t unused, uint64_t mr1, uint64_t mr2)
 {
 	(void)unused;
-	struct pcpu *p = this_cpu();
+	pcpu_gs_t *p = this_cpu_gs();
 	if (unlikely(!kernel_trylock()))
 		c_handle_syscall();
 	struct tcb *t = p->cur;
@@ -156,13 +160,13 @@ void c_fastpath_call(uint64_t cptr, uint64_t info, uint64_t mr0, uint64_t unused
 	r->state = TS_RUNNING;
 	fast_switch(p, t, r, cap_badge(&s->cap), info, mr0, mr1, mr2, t->ctx.r10);
 slow:
-	syscall_slow(p);
+	syscall_slow(this_cpu());
 }
 
 void c_fastpath_reply_recv(uint64_t cptr, uint64_t info, uint64_t mr0, uint64_t unused, uint64_t mr1, uint64_t mr2)
 {
 	(void)unused;
-	struct pcpu *p = this_cpu();
+	pcpu_gs_t *p = this_cpu_gs();
 	if (unlikely(!kernel_trylock()))
 		c_handle_syscall();
 	struct tcb *t = p->cur;
@@ -201,5 +205,5 @@ void c_fastpath_reply_recv(uint64_t cptr, uint64_t info, uint64_t mr0, uint64_t 
 	ep->state = EP_RECV;
 	fast_switch(p, t, c, 0, info, mr0, mr1, mr2, t->ctx.r10);
 slow:
-	syscall_slow(p);
+	syscall_slow(this_cpu());
 }

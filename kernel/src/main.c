@@ -34,7 +34,6 @@ static void pcpu_setup(unsigned cpu, uint64_t kstack_top)
 	p->idle->cpu = (uint8_t)cpu;
 	p->cur = p->idle;
 	p->cr3 = boot_pml4_paddr;
-	p->rq = &rq[cpu];
 }
 
 void kmain(uint32_t magic, uint64_t mb_info)

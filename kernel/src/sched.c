@@ -14,8 +14,6 @@
 #include <arch/cpu.h>
 #include <arch/mm.h>
 
-struct runqueue rq[ABI_MAX_CPUS];
-
 /* The highest priority with a thread queued, or 0. */
 static unsigned bitmap_highest(const struct runqueue *q)
 {
@@ -32,7 +30,7 @@ static inline bool is_current(struct tcb *t)
 
 void sched_enqueue(struct tcb *t)
 {
-	struct runqueue *q = &rq[t->cpu];
+	struct runqueue *q = cpu_rq(t->cpu);
 	unsigned p = t->prio;
 	t->sched_next = NULL;
 	t->sched_prev = q->tail[p];
@@ -55,7 +53,7 @@ void sched_enqueue(struct tcb *t)
 
 void sched_enqueue_front(struct tcb *t)
 {
-	struct runqueue *q = &rq[t->cpu];
+	struct runqueue *q = cpu_rq(t->cpu);
 	unsigned p = t->prio;
 	t->sched_prev = NULL;
 	t->sched_next = q->head[p];
@@ -73,7 +71,7 @@ void sched_enqueue_front(struct tcb *t)
 
 void sched_dequeue(struct tcb *t)
 {
-	struct runqueue *q = &rq[t->cpu];
+	struct runqueue *q = cpu_rq(t->cpu);
 	unsigned p = t->prio;
 	if (t->sched_prev)
 		t->sched_prev->sched_next = t->sched_next;
@@ -96,7 +94,7 @@ void sched_dequeue(struct tcb *t)
 
 unsigned sched_highest_prio(unsigned cpu, bool *any)
 {
-	struct runqueue *q = &rq[cpu];
+	struct runqueue *q = cpu_rq(cpu);
 	*any = q->words != 0;
 	return q->top;
 }
@@ -111,7 +109,7 @@ void sched_make_runnable(struct tcb *t)
 
 void sched_need_resched(void)
 {
-	rq[this_cpu()->index].resched = true;
+	this_cpu()->rq.resched = true;
 }
 
 void sched_yield(void)
@@ -119,7 +117,7 @@ void sched_yield(void)
 	struct pcpu *p = this_cpu();
 	if (p->cur != p->idle)
 		p->cur->slice = TIME_SLICE_TICKS;
-	rq[p->index].resched = true;
+	p->rq.resched = true;
 }
 
 void sched_tick(void)
@@ -134,14 +132,14 @@ void sched_tick(void)
 		return;
 	}
 	c->slice = TIME_SLICE_TICKS;
-	rq[p->index].resched = true;
+	p->rq.resched = true;
 }
 
 /* Choose what this CPU runs next and leave the kernel (lock held). */
 void schedule_and_exit(void)
 {
 	struct pcpu *p = this_cpu();
-	struct runqueue *q = &rq[p->index];
+	struct runqueue *q = &p->rq;
 	struct tcb *cur = p->cur, *next = cur;
 	bool any;
 	unsigned best = sched_highest_prio(p->index, &any);

@@ -11,9 +11,9 @@
 #include <stddef.h>
 #include <argil/abi.h>
 #include <arch/offsets.h>
+#include <runqueue.h>
 
 struct tcb;
-struct runqueue;
 
 /* The 64-bit task state segment: only rsp0 and the IST are used. */
 struct tss {
@@ -42,10 +42,10 @@ struct pcpu {
 	volatile uint32_t remote_req; /* REMOTE_* bits, set by another CPU */
 	volatile uint32_t remote_ack;
 	uint64_t remote_cr3;      /* with REMOTE_RELOAD_CR3: reload if equal */
-	struct runqueue *rq;      /* this CPU's run queue */
 	uint64_t ticks;
 	unsigned slice_left;
 	volatile int online;
+	struct runqueue rq;       /* this CPU's threads ready to run */
 };
 
 #define REMOTE_STALL      (1u << 0)  /* stop running pcpu->cur, switch to idle */
@@ -62,6 +62,13 @@ static inline struct pcpu *this_cpu(void)
 	__asm__ volatile("mov %%gs:0, %0" : "=r"(p));
 	return p;
 }
+
+/* The same struct addressed through %gs: every access is one instruction
+ * and no register holds the pointer (used by the IPC fastpath). Between
+ * kernel entry and exit a thread does not change CPUs, so this always
+ * means this CPU's struct pcpu. */
+typedef __seg_gs struct pcpu pcpu_gs_t;
+static inline pcpu_gs_t *this_cpu_gs(void) { return (pcpu_gs_t *)0; }
 
 /* Where the CPU pushes (and syscall_entry stores) the registers of the
  * thread that enters the kernel next. */
