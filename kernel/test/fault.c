@@ -421,3 +421,73 @@ TEST(FAULT_0022, "deleting the fault endpoint while a fault is queued on it wake
 	ASSERT_OK(tcb_read_registers(t.tcb, 0, REG_COUNT, regs));
 	ASSERT_EQ(regs[REG_RIP], (word_t)fault_ud2);
 }
+
+/* A thread (priority 100, fault endpoint fault_ep) whose every register
+ * holds a value of its own, started at fault_ud2: it faults at once with
+ * all of them in place. regs gets what was written (rflags as the kernel
+ * keeps it). */
+static void start_marked(struct env *env, struct thread *t, cptr_t fault_ep, word_t *regs)
+{
+	ASSERT_OK(thread_create(env, t, fault_ep));
+	for (int i = 0; i < REG_COUNT; i++)
+		regs[i] = 0x1111111111111111ul * (word_t)(i % 15 + 1) + (word_t)i;
+	regs[REG_RIP] = (word_t)fault_ud2;
+	regs[REG_RSP] = t->stack_top;
+	regs[REG_RFLAGS] = 0x202 | 0x1 | 0x40 | 0x800;   /* IF, CF, ZF, OF */
+	regs[REG_FS_BASE] = 0x123000;
+	regs[REG_GS_BASE] = 0x456000;
+	ASSERT_OK(tcb_set_priority(t->tcb, INIT_TCB, 100));
+	ASSERT_OK(tcb_write_registers(t->tcb, 1, REG_COUNT, regs));
+}
+
+static void expect_regs(cptr_t tcb, word_t suspend, const word_t *want)
+{
+	word_t got[REG_COUNT];
+
+	ASSERT_OK(tcb_read_registers(tcb, suspend, REG_COUNT, got));
+	for (int i = 0; i < REG_COUNT; i++)
+		if (got[i] != want[i])
+			test_fail(__FILE__, __LINE__, "register %d is 0x%lx, want 0x%lx", i, got[i], want[i]);
+}
+
+TEST(FAULT_0023, "suspending a thread whose fault is queued or delivered keeps all its registers, rsi too")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t;
+	struct sys_msg m;
+	word_t regs[REG_COUNT];
+
+	start_marked(env, &t, ep, regs);
+	settle(env);                      /* the fault waits in the endpoint's queue */
+	ASSERT_OK(tcb_suspend(t.tcb));
+	expect_regs(t.tcb, 0, regs);
+	ASSERT_OK(tcb_resume(t.tcb));     /* it takes the fault again ... */
+	expect(env, ep, &m, FAULT_EXCEPTION);
+	ASSERT_EQ(m.mr[0], (word_t)fault_ud2);
+	expect_regs(t.tcb, 1, regs);      /* ... and is suspended while we owe the reply */
+	ASSERT_OK(tcb_resume(t.tcb));
+	expect(env, ep, &m, FAULT_EXCEPTION);
+	ASSERT_EQ(m.mr[0], (word_t)fault_ud2);
+	ASSERT_EQ(m.mr[3], regs[REG_RSP]);
+}
+
+TEST(FAULT_0024, "a delivered fault whose endpoint is destroyed, then a suspend: the registers stay intact")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t;
+	struct sys_msg m;
+	word_t regs[REG_COUNT];
+
+	start_marked(env, &t, ep, regs);
+	expect(env, ep, &m, FAULT_EXCEPTION);
+	/* the endpoint goes (with the TCB's cap to it); we still owe the reply */
+	ASSERT_OK(cnode_revoke(R, ep, 64));
+	ASSERT_OK(cnode_delete(R, ep, 64));
+	expect_regs(t.tcb, 0, regs);
+	ASSERT_OK(tcb_suspend(t.tcb));
+	expect_regs(t.tcb, 0, regs);
+	/* resumed, it faults again and, without a fault endpoint, is stopped */
+	ASSERT_OK(tcb_resume(t.tcb));
+	settle(env);
+	expect_regs(t.tcb, 0, regs);
+}

@@ -565,3 +565,30 @@ TEST(TCB_0035, "a long message to a thread whose IPC buffer frame was deleted is
 	ASSERT_EQ(t.info->user[1], 33);
 	ASSERT(mi_len(t.info->user[0]) == ABI_MSG_REGS || mi_len(t.info->user[0]) == ABI_MSG_MAX);
 }
+
+TEST(TCB_0036, "TCB_CONFIGURE refuses a device frame as IPC buffer (E_INVALID_CAPABILITY, mr0 = 4)")
+{
+	struct thread t;
+	int d = -1;
+
+	for (word_t i = 0; i < test_bootinfo->num_untyped; i++) {
+		const struct bootinfo_untyped *u = &test_bootinfo->untyped_list[i];
+		if (u->is_device && u->size_bits >= OBJ_PAGE_BITS) {
+			d = (int)i;
+			break;
+		}
+	}
+	if (d < 0)
+		test_skip("bootinfo lists no device untyped of a page or more");
+	cptr_t ut = test_bootinfo->untyped.start + (word_t)d;
+	cptr_t dev = mk_slot(env);
+	ASSERT_OK(cnode_revoke(R, ut, 64));
+	ASSERT_OK(untyped_retype(ut, OBJ_FRAME_4K, 0, R, 0, 0, dev, 1));
+	ASSERT_OK(thread_create(env, &t, 0));
+	ASSERT_ERR(tcb_configure(t.tcb, 0, INIT_CNODE, 0, INIT_VSPACE, t.ipc_vaddr, dev),
+		   E_INVALID_CAPABILITY);
+	ASSERT_EQ(kernel_last_detail(0), 4);
+	/* the same with a RAM frame is fine */
+	ASSERT_OK(tcb_configure(t.tcb, 0, INIT_CNODE, 0, INIT_VSPACE, t.ipc_vaddr, t.ipc_frame));
+	ASSERT_OK(cnode_revoke(R, ut, 64));
+}

@@ -498,3 +498,44 @@ TEST(UNTYPED_0035, "an untyped of endpoint size holds exactly one endpoint")
 		ASSERT_ERR(retype1(small, OBJ_ENDPOINT, 0, t), E_NOT_ENOUGH_MEMORY);
 	}
 }
+
+TEST(UNTYPED_0036, "revoking an untyped whose cap lies in a CNode made from it ends cleanly; the rest of the tree stays")
+{
+	cptr_t p = mk_untyped(env, 16);
+	cptr_t n = mk_slot(env), u = mk_slot(env), cn = mk_slot(env), ep = mk_slot(env);
+	cptr_t big = mk_slot(env);
+
+	/* P: a notification (with a badged copy), and an untyped U holding a
+	 * CNode and an endpoint; U's own cap then moves into that CNode */
+	ASSERT_OK(retype1(p, OBJ_NOTIFICATION, 0, n));
+	cptr_t n2 = mk_mint(env, n, RIGHTS_ALL, 5);
+	ASSERT_OK(retype1(p, OBJ_UNTYPED, 14, u));
+	ASSERT_OK(retype1(u, OBJ_CNODE, 4, cn));
+	ASSERT_OK(retype1(u, OBJ_ENDPOINT, 0, ep));
+	ASSERT_OK(cnode_move(cn, 3, 4, R, u, 64));
+	ASSERT_EQ(cap_type(u), 0);
+
+	/* revoking U through its slot in the CNode destroys the CNode, and
+	 * with it U's own cap: the revoke ends there */
+	ASSERT_OK(cnode_revoke(cn, 3, 4));
+	ASSERT_EQ(cap_type(cn), 0);
+	word_t et = cap_type(ep);
+	ASSERT(et == 0 || et == OBJ_ENDPOINT);   /* not reached, or deleted */
+
+	/* everything else P holds is intact and still linked right */
+	ASSERT_EQ(cap_type(p), OBJ_UNTYPED);
+	ASSERT_EQ(badge_via(n2, n), 5);
+	ASSERT_OK(cnode_revoke(R, n, 64));
+	ASSERT_EQ(cap_type(n2), 0);
+	ASSERT_EQ(cap_type(n), OBJ_NOTIFICATION);
+
+	/* revoking P frees all of its memory */
+	ASSERT_OK(cnode_revoke(R, p, 64));
+	ASSERT_EQ(cap_type(n), 0);
+	ASSERT_EQ(cap_type(ep), 0);
+	ASSERT_OK(retype1(p, OBJ_CNODE, 16 - OBJ_CNODE_SLOT_BITS, big));   /* all 64 KiB */
+	ASSERT_ERR(retype1(p, OBJ_ENDPOINT, 0, mk_slot(env)), E_NOT_ENOUGH_MEMORY);
+	cptr_t e2 = mk(env, OBJ_ENDPOINT, 0);
+	ASSERT_OK(cnode_copy(big, 1000, 16 - OBJ_CNODE_SLOT_BITS, R, e2, 64, RIGHTS_ALL));
+	ASSERT_OK(cnode_revoke(R, e2, 64));
+}

@@ -582,3 +582,119 @@ TEST(VSPACE_0041, "a 2 MiB frame unmapped and mapped at another 2 MiB address ke
 	ASSERT_OK(frame_map(f, INIT_VSPACE, vb, RW, 0));
 	ASSERT_EQ(*(volatile word_t *)(vb + 0x12340), 0x600d);
 }
+
+#define PAGE_SIZE (1ul << OBJ_PAGE_BITS)
+
+/* A PDPT and a PD for va in vspace. */
+static void map_upper(struct env *env, cptr_t vspace, word_t va)
+{
+	ASSERT_OK(pdpt_map(mk(env, OBJ_PDPT, 0), vspace, va));
+	ASSERT_OK(pd_map(mk(env, OBJ_PD, 0), vspace, va));
+}
+
+/* Frame f's untyped (exactly one page) is revoked and retyped into a
+ * CNode: kernel memory now, where f's page was. */
+static void reuse_as_cnode(struct env *env, cptr_t ut, cptr_t f)
+{
+	ASSERT_OK(cnode_delete(R, f, 64));
+	ASSERT_OK(cnode_revoke(R, ut, 64));
+	ASSERT_OK(untyped_retype(ut, OBJ_CNODE, OBJ_PAGE_BITS - OBJ_CNODE_SLOT_BITS, R, 0, 0,
+				 mk_slot(env), 1));
+}
+
+TEST(VSPACE_0043, "an unmapped PT is empty when mapped again elsewhere: a frame it held, since retyped, is not reachable")
+{
+	cptr_t ut = mk_untyped(env, OBJ_PAGE_BITS);
+	cptr_t f = mk_slot(env), pt = mk(env, OBJ_PT, 0);
+	word_t va = VA(0), vb = VA(0) + (1ul << 30);   /* another PD of the same PDPT */
+
+	ASSERT_OK(untyped_retype(ut, OBJ_FRAME_4K, 0, R, 0, 0, f, 1));
+	ASSERT_OK(pdpt_map(mk(env, OBJ_PDPT, 0), INIT_VSPACE, va));
+	ASSERT_OK(pd_map(mk(env, OBJ_PD, 0), INIT_VSPACE, va));
+	ASSERT_OK(pd_map(mk(env, OBJ_PD, 0), INIT_VSPACE, vb));
+	ASSERT_OK(pt_map(pt, INIT_VSPACE, va));
+	ASSERT_OK(frame_map(f, INIT_VSPACE, va + 3 * PAGE_SIZE, RW, 0));
+	*(volatile word_t *)(va + 3 * PAGE_SIZE) = 0x5eed;
+	ASSERT_OK(pt_unmap(pt));
+	/* the frame's cap can no longer find its entry: its memory goes back
+	 * to the untyped and becomes a kernel object */
+	ASSERT_ERR2(frame_unmap(f), E_OK, E_NOT_MAPPED);
+	reuse_as_cnode(env, ut, f);
+	ASSERT_OK(pt_map(pt, INIT_VSPACE, vb));
+	ASSERT_EQ(probe(env, vb + 3 * PAGE_SIZE, PROBE_READ, 0), FAULT_PAGE);
+	/* the entry is empty: a new frame maps there */
+	ASSERT_OK(frame_map(mk(env, OBJ_FRAME_4K, 0), INIT_VSPACE, vb + 3 * PAGE_SIZE, RW, 0));
+}
+
+TEST(VSPACE_0044, "a PT of a destroyed VSpace is empty when unmapped and mapped into another one")
+{
+	cptr_t pml4 = mk(env, OBJ_PML4, 0), pt = mk(env, OBJ_PT, 0);
+	cptr_t ut = mk_untyped(env, OBJ_PAGE_BITS), f = mk_slot(env);
+	word_t old = 0x40000000;
+
+	ASSERT_OK(untyped_retype(ut, OBJ_FRAME_4K, 0, R, 0, 0, f, 1));
+	map_upper(env, pml4, old);
+	ASSERT_OK(pt_map(pt, pml4, old));
+	ASSERT_OK(frame_map(f, pml4, old + 5 * PAGE_SIZE, RW, 0));
+	ASSERT_OK(cnode_delete(R, pml4, 64));   /* the VSpace goes; its tables stay */
+	ASSERT_ERR2(frame_unmap(f), E_OK, E_NOT_MAPPED);
+	reuse_as_cnode(env, ut, f);
+	ASSERT_OK(pt_unmap(pt));
+	map_upper(env, INIT_VSPACE, VA(0));
+	ASSERT_OK(pt_map(pt, INIT_VSPACE, VA(0)));
+	ASSERT_EQ(probe(env, VA(0) + 5 * PAGE_SIZE, PROBE_READ, 0), FAULT_PAGE);
+	ASSERT_OK(frame_map(mk(env, OBJ_FRAME_4K, 0), INIT_VSPACE, VA(0) + 5 * PAGE_SIZE, RW, 0));
+}
+
+TEST(VSPACE_0045, "an unmapped PD is empty when mapped again elsewhere: the PT and frame it held are not reachable")
+{
+	cptr_t pd = mk(env, OBJ_PD, 0), pt = mk(env, OBJ_PT, 0);
+	cptr_t f = mk(env, OBJ_FRAME_4K, 0);
+	word_t va = VA(0), vb = VA(0) + (1ul << 30);
+
+	ASSERT_OK(pdpt_map(mk(env, OBJ_PDPT, 0), INIT_VSPACE, va));
+	ASSERT_OK(pd_map(pd, INIT_VSPACE, va));
+	ASSERT_OK(pt_map(pt, INIT_VSPACE, va));
+	ASSERT_OK(frame_map(f, INIT_VSPACE, va + 7 * PAGE_SIZE, RW, 0));
+	*(volatile word_t *)(va + 7 * PAGE_SIZE) = 0x5eed;
+	ASSERT_OK(pd_unmap(pd));
+	ASSERT_OK(pd_map(pd, INIT_VSPACE, vb));
+	ASSERT_EQ(probe(env, vb + 7 * PAGE_SIZE, PROBE_READ, 0), FAULT_PAGE);
+	/* its entries are empty: a new PT maps where the old one was */
+	ASSERT_OK(pt_map(mk(env, OBJ_PT, 0), INIT_VSPACE, vb));
+	/* the old PT and frame caps still work once unmapped */
+	ASSERT_OK(pt_unmap(pt));
+	ASSERT_OK(frame_unmap(f));
+	ASSERT_OK(pt_map(pt, INIT_VSPACE, vb + (1ul << 21)));
+	ASSERT_OK(frame_map(f, INIT_VSPACE, vb + (1ul << 21), RW, 0));
+	ASSERT_EQ(*(volatile word_t *)(vb + (1ul << 21)), 0x5eed);
+}
+
+TEST(VSPACE_0046, "only one cap of a table may be mapped: a copy gives E_MAPPED until the first is unmapped")
+{
+	cptr_t pdpt = mk(env, OBJ_PDPT, 0), pd = mk(env, OBJ_PD, 0), pt = mk(env, OBJ_PT, 0);
+	cptr_t pdpt2 = mk_copy(env, pdpt, RIGHTS_ALL), pd2 = mk_copy(env, pd, RIGHTS_ALL);
+	cptr_t pt2 = mk_copy(env, pt, RIGHTS_ALL);
+	word_t va = VA(0), vb = VA(0) + (1ul << 39);   /* two PML4 entries */
+
+	ASSERT_OK(pdpt_map(pdpt, INIT_VSPACE, va));
+	ASSERT_ERR(pdpt_map(pdpt2, INIT_VSPACE, vb), E_MAPPED);
+	ASSERT_OK(pdpt_unmap(pdpt));
+	ASSERT_OK(pdpt_map(pdpt2, INIT_VSPACE, vb));
+	ASSERT_ERR(pdpt_map(pdpt, INIT_VSPACE, va), E_MAPPED);
+
+	ASSERT_OK(pd_map(pd, INIT_VSPACE, vb));
+	ASSERT_ERR(pd_map(pd2, INIT_VSPACE, vb + (1ul << 30)), E_MAPPED);
+	ASSERT_OK(pd_unmap(pd));
+	ASSERT_OK(pd_map(pd2, INIT_VSPACE, vb + (1ul << 30)));
+	ASSERT_ERR(pd_map(pd, INIT_VSPACE, vb), E_MAPPED);
+
+	ASSERT_OK(pt_map(pt, INIT_VSPACE, vb + (1ul << 30)));
+	ASSERT_ERR(pt_map(pt2, INIT_VSPACE, vb + (1ul << 30) + (1ul << 21)), E_MAPPED);
+	ASSERT_OK(pt_unmap(pt));
+	ASSERT_OK(pt_map(pt2, INIT_VSPACE, vb + (1ul << 30) + (1ul << 21)));
+	ASSERT_ERR(pt_map(pt, INIT_VSPACE, vb + (1ul << 30)), E_MAPPED);
+	/* and the table mapped through the copy works */
+	ASSERT_OK(frame_map(mk(env, OBJ_FRAME_4K, 0), INIT_VSPACE, vb + (1ul << 30) + (1ul << 21), RW, 0));
+	*(volatile word_t *)(vb + (1ul << 30) + (1ul << 21)) = 1;
+}
