@@ -491,3 +491,50 @@ TEST(FAULT_0024, "a delivered fault whose endpoint is destroyed, then a suspend:
 	settle(env);
 	expect_regs(t.tcb, 0, regs);
 }
+
+TEST(FAULT_0025, "a ReplyRecv that answers a fault (exception or unknown syscall) writes no message words into the thread")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t, u;
+	struct sys_msg m;
+	word_t regs[REG_COUNT], got[REG_COUNT];
+
+	start_marked(env, &t, ep, regs);
+	expect(env, ep, &m, FAULT_EXCEPTION);
+	/* a plain reply of 4 words: the thread retries the ud2 as it was ... */
+	m.info = mi_make(0, 0, 0, 4);
+	m.mr[0] = 1, m.mr[1] = 2, m.mr[2] = 3, m.mr[3] = 4;
+	sys_reply_recv(ep, &m);
+	/* ... and its fault arrives again, its registers untouched */
+	ASSERT_EQ(mi_label(m.info), FAULT_EXCEPTION);
+	ASSERT_EQ(m.mr[0], (word_t)fault_ud2);
+	expect_regs(t.tcb, 1, regs);
+
+	/* a thread that entered with SYSCALL (an unknown number): the reply
+	 * resumes it after the syscall, registers as they were; its ret then
+	 * goes to fault_ud2, whose fault shows them */
+	ASSERT_OK(thread_create(env, &u, ep));
+	for (int i = 0; i < REG_COUNT; i++)
+		regs[i] = 0x2222222222222222ul * (word_t)(i % 7 + 1) + (word_t)i;
+	regs[REG_RIP] = (word_t)fault_bad_syscall_insn;
+	regs[REG_RSP] = u.stack_top - 8;
+	*(volatile word_t *)(u.stack_top - 8) = (word_t)fault_ud2;
+	regs[REG_RFLAGS] = 0x202;
+	regs[REG_RAX] = 99;
+	regs[REG_FS_BASE] = regs[REG_GS_BASE] = 0;
+	ASSERT_OK(tcb_set_priority(u.tcb, INIT_TCB, 100));
+	ASSERT_OK(tcb_write_registers(u.tcb, 1, REG_COUNT, regs));
+	expect(env, ep, &m, FAULT_UNKNOWN_SYSCALL);
+	ASSERT_EQ(m.mr[0], (word_t)fault_bad_syscall_insn + 2);
+	ASSERT_EQ(m.mr[1], 99);
+	m.info = mi_make(0, 0, 0, 4);
+	m.mr[0] = 1, m.mr[1] = 2, m.mr[2] = 3, m.mr[3] = 4;
+	sys_reply_recv(ep, &m);
+	ASSERT_EQ(mi_label(m.info), FAULT_EXCEPTION);
+	ASSERT_EQ(m.mr[0], (word_t)fault_ud2);
+	ASSERT_OK(tcb_read_registers(u.tcb, 1, REG_COUNT, got));
+	for (int i = REG_RAX; i <= REG_R15; i++)
+		if (i != REG_RCX && i != REG_R11 && got[i] != regs[i])
+			test_fail(__FILE__, __LINE__, "register %d is 0x%lx, want 0x%lx", i, got[i], regs[i]);
+	ASSERT_EQ(got[REG_RSP], u.stack_top);
+}
