@@ -18,12 +18,14 @@ struct cap {
 };
 
 /* w[0]: [4:0] type, [8:5] rights, [15:9] unused, [23:16] size/radix,
- *       [30:24] guard size, [31] device, [47:32] asid (mapped objects),
+ *       [30:24] guard size, [31] device, [47:32] asid (PML4, mapped objects),
  *       [48] mapped
- * w[1]: object pointer or physical address (per type)
- * w[2]: badge / guard / free index / mapped vaddr / port first
- * w[3]: per type (zombie: parent chain; ioport: last; PML4: its physical
- *       address, the value CR3 takes) */
+ * w[1]: object pointer or physical address (per type); IRQ handler: the
+ *       IRQ number; I/O port: the first port
+ * w[2]: badge / guard / free index / mapped vaddr; I/O port: the last port;
+ *       zombie: the next slot to delete
+ * w[3]: per type (zombie: parent chain; PML4: its physical address, the
+ *       value CR3 takes) */
 #define CAP_RIGHTS_SHIFT 5
 static inline unsigned cap_type(const struct cap *c) { return c->w[0] & 0x1f; }
 static inline unsigned cap_rights(const struct cap *c) { return (c->w[0] >> CAP_RIGHTS_SHIFT) & 0xf; }

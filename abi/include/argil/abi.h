@@ -16,8 +16,8 @@ typedef word_t cptr_t;
  *      rdx, r8, r9, r10 = message registers 0..3.
  * Out: rdi = badge (receive operations), rsi = message info,
  *      rdx, r8, r9, r10 = message registers 0..3.
- * rcx and r11 are clobbered by the SYSCALL instruction; all other registers
- * are preserved. */
+ * rcx and r11 are clobbered by the SYSCALL instruction (the kernel does not
+ * save them either); all other registers are preserved. */
 enum sys_number {
 	SYS_CALL = 1,        /* send, then wait for the reply (invocations too) */
 	SYS_REPLY_RECV = 2,  /* reply to the caller, then receive */
@@ -35,7 +35,9 @@ enum sys_number {
 
 #define ABI_MSG_REGS 4           /* message words carried in registers */
 #define ABI_MSG_MAX 120          /* message words in all */
-#define ABI_MSG_EXTRA_CAPS 4     /* capabilities transferred per message */
+#define ABI_MSG_EXTRA_CAPS 4     /* cptrs a message may name; at most one cap is placed
+				    in the receiver's CSpace, the others arrive only if
+				    unwrapped (docs/kernel.md 2.4) */
 
 /* Message info word: [63:14] label, [13:10] caps unwrapped,
  * [9:7] extra caps, [6:0] length in words. */
@@ -55,8 +57,10 @@ static inline word_t mi_unwrapped(word_t mi) { return (mi >> (MI_LEN_BITS + MI_C
 static inline word_t mi_caps(word_t mi) { return (mi >> MI_LEN_BITS) & 0x7; }
 static inline word_t mi_len(word_t mi) { return mi & 0x7f; }
 
-/* The IPC buffer: one per thread, registered with TCB_CONFIGURE; it must
- * lie inside one mapped, writable frame and be aligned to 1024 bytes. */
+/* The IPC buffer: one per thread, registered with TCB_CONFIGURE as a
+ * virtual address aligned to 1024 bytes and a RAM frame cap with WRITE
+ * (not a device frame). The kernel reaches it through that frame, at the
+ * address's offset in it, not through the thread's page tables. */
 struct ipc_buffer {
 	word_t msg[ABI_MSG_MAX];          /* msg[0..3] travel in registers */
 	word_t caps[ABI_MSG_EXTRA_CAPS];  /* send: cptrs; receive: badges of unwrapped caps */
@@ -79,10 +83,10 @@ typedef enum abi_error {
 	E_FAILED_LOOKUP = 6,     /* mr0: 1 if the source lookup failed, else 0; mr1: lookup failure kind */
 	E_TRUNCATED_MESSAGE = 7, /* too few arguments or capabilities */
 	E_DELETE_FIRST = 8,      /* destination slot is not empty */
-	E_REVOKE_FIRST = 9,      /* the capability has derived children */
+	E_REVOKE_FIRST = 9,      /* reserved: never returned by this kernel */
 	E_NOT_ENOUGH_MEMORY = 10,/* mr0: bytes available */
 	E_NO_RIGHTS = 11,        /* the capability lacks a needed right */
-	E_MAPPED = 12,           /* already mapped elsewhere / slot occupied in the page table */
+	E_MAPPED = 12,           /* already mapped elsewhere (for tables: any cap to it) / slot occupied */
 	E_NOT_MAPPED = 13,       /* a needed paging structure is missing; mr0: its level */
 	E_DELETED = 14,          /* the object waited on was destroyed */
 	E_NO_REPLY = 15,         /* no caller to reply to */
@@ -226,14 +230,16 @@ enum tcb_reg {
 
 /* ---- Faults, delivered as a Call to the fault endpoint ---------------------
  * The badge is that of the fault endpoint capability. Reply with any message
- * to resume the thread (the faulting instruction is retried); reply with
- * label 1 and REG_COUNT words to also set its registers. */
+ * to resume the thread where its saved rip points: a page fault or exception
+ * retries the faulting instruction, an unknown system call continues after
+ * the SYSCALL. Reply with label 1 and REG_COUNT words to also set its
+ * registers. (4 is not used: a Send or Recv on an invalid cap returns
+ * E_INVALID_CAPABILITY, it does not fault.) */
 enum fault_label {
 	FAULT_NONE = 0,
 	FAULT_PAGE = 1,        /* msg: rip, address, error code (bit0 present, bit1 write, bit2 user, bit4 fetch) */
 	FAULT_EXCEPTION = 2,   /* msg: rip, vector, error code, rsp */
-	FAULT_UNKNOWN_SYSCALL = 3, /* msg: rip, rax, rsp */
-	FAULT_CAP = 4,         /* msg: rip, cptr, lookup fault kind; a Send/Recv on an invalid cap */
+	FAULT_UNKNOWN_SYSCALL = 3, /* msg: rip (after the SYSCALL), rax, rsp */
 };
 #define FAULT_REPLY_SET_REGS 1
 
