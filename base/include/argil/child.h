@@ -16,6 +16,7 @@
 
 #include <argil/component.h>
 #include <argil/elf.h>
+#include <argil/heap.h>
 
 struct child_spec {
 	const char *name;        /* the child's label */

@@ -36,6 +36,7 @@ enum component_slot {
 
 /* Address-space layout of a component (core enforces the stack area). */
 #define COMPONENT_IMAGE_MIN     0x0000000000400000ull /* images link at or above this */
+#define COMPONENT_IMAGE_END     0x0000000010000000ull /* ... and end below this */
 #define COMPONENT_ANY_BASE      0x0000000010000000ull /* attach "anywhere" starts here */
 #define COMPONENT_STACK_AREA    0x00007e0000000000ull /* thread windows */
 #define COMPONENT_STACK_WINDOWS 4096                  /* of BASE_STACK_SIZE (64 KiB) each */

@@ -64,6 +64,8 @@ struct entrypoint {
 	word_t sig_pending;      /* signal bits received but not yet dispatched */
 	int deferred;            /* set by rpc_defer during a handler */
 	struct rpc_msg *current; /* the request being handled */
+	cptr_t release_after_reply; /* a handler may set it: this slot is freed once the
+	                               reply (which may carry its cap) has gone out */
 };
 
 /* Set up an entrypoint over an endpoint and its bound notification. */

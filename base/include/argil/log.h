@@ -16,6 +16,10 @@
 
 #include <argil/rpc.h>
 
+/* Quota a LOG session at core needs; the component runtime donates this. */
+#define LOG_SESSION_RAM 8192
+#define LOG_SESSION_CAPS 2
+
 enum log_op {
 	LOG_WRITE = 1,
 };

@@ -15,6 +15,10 @@
 
 #include <argil/rpc.h>
 
+/* Quota a ROM session at core needs (session, dataspace object, slots). */
+#define ROM_SESSION_RAM 8192
+#define ROM_SESSION_CAPS 4
+
 enum rom_op {
 	ROM_DATASPACE = 1,
 	ROM_SIGH,

@@ -109,6 +109,11 @@ rpc_status_t rpc_get_str(const struct rpc_msg *m, word_t *pos, char *buf, size_t
  * capability). */
 rpc_status_t rpc_call(cptr_t cap, struct rpc_msg *m);
 
+/* rpc_call, then check that an RPC_OK reply has at least min_words words
+ * and, with want_cap, a placed capability (else RPC_E_TRUNCATED). On any
+ * failure a received capability is released. */
+rpc_status_t rpc_call_expect(cptr_t cap, struct rpc_msg *m, word_t min_words, bool want_cap);
+
 /* The same without waiting (Send; no reply, nothing can be returned). */
 void rpc_send(cptr_t cap, const struct rpc_msg *m);
 
