@@ -306,6 +306,7 @@ void region_destroy(struct region *r);  /* unmap, unlink from PD and DS, free */
 struct region *region_find(struct pd *pd, word_t addr);
 /* Make page tables for [va, va + size) in pd (charged to pd). */
 rpc_status_t pd_tables(struct pd *pd, word_t va, word_t size);
+void pd_tables_trim(struct pd *pd, word_t va, word_t size);
 /* Map the page of r containing addr, if the access is allowed. */
 bool region_resolve(struct region *r, word_t addr, bool write, bool exec);
 

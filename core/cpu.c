@@ -204,8 +204,10 @@ fail:
 	kobj_free(a, &t->tcb);
 	if (t->utcb_region)
 		acct_free(a, t->utcb_region, sizeof(struct region));
-	if (t->window)
+	if (t->window) {
 		window_free(pd, t->window);
+		pd_tables_trim(pd, t->window, PAGE);
+	}
 	acct_free(a, t, sizeof(*t));
 	acct_release(a, 0, caps);
 	return st;
@@ -231,6 +233,7 @@ void thread_destroy_core(struct thread *t)
 	kobj_free(a, &t->ntfn);      /* with its copy in the PD's CNode */
 	region_unlink(t->utcb_region);
 	kobj_free(a, &t->utcb);      /* unmaps the UTCB page */
+	pd_tables_trim(pd, t->window, PAGE);
 	acct_free(a, t->utcb_region, sizeof(struct region));
 	window_free(pd, t->window);
 	struct thread **pp = &pd->threads;

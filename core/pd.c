@@ -50,7 +50,6 @@ rpc_status_t pd_create(struct pd *payer, const char *label, word_t ram, word_t c
 	if (st != RPC_OK)
 		return st;
 	pd = (struct pd *)s;
-	s->destroy = pd_destroy;
 	pd->cnode_bits = cnode_bits;
 	pd->prio_limit = prio_limit;
 	st = acct_charge(&s->acct, 0, PD_CAPS - 1);  /* session_new charged the first */
@@ -58,6 +57,7 @@ rpc_status_t pd_create(struct pd *payer, const char *label, word_t ram, word_t c
 		session_close(s);
 		return st;
 	}
+	s->destroy = pd_destroy;
 	if ((st = kobj_new(&s->acct, OBJ_CNODE, cnode_bits, &pd->cnode)) != RPC_OK ||
 	    (st = kobj_new(&s->acct, OBJ_PML4, 0, &pd->pml4)) != RPC_OK ||
 	    (st = kobj_new(&s->acct, OBJ_ENDPOINT, 0, &pd->main_ep)) != RPC_OK ||

@@ -108,6 +108,32 @@ static rpc_status_t table_make(struct pd *pd, word_t level, word_t base)
 	return RPC_OK;
 }
 
+/* Free the page tables over [va, va + size) that no region needs any more
+ * (their entries are all empty by then: every page was unmapped while the
+ * tables were still in place). */
+void pd_tables_trim(struct pd *pd, word_t va, word_t size)
+{
+	static const word_t shift[4] = { 0, 21, 30, 39 };
+	word_t end = va + size;
+
+	for (word_t level = 1; level <= 3; level++) {
+		word_t span = 1ul << shift[level];
+		for (word_t a = va & ~(span - 1); a < end; a += span) {
+			if (!range_free(pd, a, span))
+				continue;
+			struct ptable **pp = &pd->tables;
+			while (*pp && !((*pp)->level == level && (*pp)->base == a))
+				pp = &(*pp)->next;
+			if (!*pp)
+				continue;
+			struct ptable *t = *pp;
+			*pp = t->next;
+			kobj_free(&pd->s.acct, &t->ko);   /* unmaps it from the PML4 */
+			acct_free(&pd->s.acct, t, sizeof(*t));
+		}
+	}
+}
+
 rpc_status_t pd_tables(struct pd *pd, word_t va, word_t size)
 {
 	static const word_t shift[4] = { 0, 21, 30, 39 };
@@ -164,17 +190,20 @@ rpc_status_t region_attach(struct pd *pd, struct ds *ds, word_t addr, word_t siz
 		return st;
 	word_t pages = size / PAGE;
 	struct region *r = acct_alloc(&pd->s.acct, sizeof(*r), &st);
-	if (!r)
-		return st;
-	r->maps = acct_alloc(&pd->s.acct, pages * sizeof(cptr_t), &st);
-	if (!r->maps) {
-		acct_free(&pd->s.acct, r, sizeof(*r));
-		return st;
+	if (r) {
+		r->maps = acct_alloc(&pd->s.acct, pages * sizeof(cptr_t), &st);
+		if (r->maps) {
+			st = slot_reserve(&pd->s.acct, pages);
+			if (st != RPC_OK)
+				acct_free(&pd->s.acct, r->maps, pages * sizeof(cptr_t));
+		}
+		if (!r->maps || st != RPC_OK) {
+			acct_free(&pd->s.acct, r, sizeof(*r));
+			r = 0;
+		}
 	}
-	st = slot_reserve(&pd->s.acct, pages);
-	if (st != RPC_OK) {
-		acct_free(&pd->s.acct, r->maps, pages * sizeof(cptr_t));
-		acct_free(&pd->s.acct, r, sizeof(*r));
+	if (!r) {
+		pd_tables_trim(pd, base, size);
 		return st;
 	}
 	r->ds = ds;
@@ -207,6 +236,7 @@ void region_destroy(struct region *r)
 		pp = &(*pp)->next_of_ds;
 	if (*pp)
 		*pp = r->next_of_ds;
+	pd_tables_trim(pd, r->base, r->size);
 	acct_free(&pd->s.acct, r->maps, r->pages * sizeof(cptr_t));
 	acct_free(&pd->s.acct, r, sizeof(*r));
 }
