@@ -236,7 +236,7 @@ void init_start(struct bootinfo *bi)
 	if (st != RPC_OK)
 		core_panic("creating init's PD", st);
 	struct session *cs;
-	st = session_new(sizeof(struct cpu_session), pd, 64 * 1024, 16, K_CPU, "init", &cs);
+	st = session_new(sizeof(struct cpu_session), pd, 512 * 1024, 64, K_CPU, "init", &cs);
 	if (st != RPC_OK)
 		core_panic("creating init's CPU session", st);
 	struct cpu_session *cpu = (struct cpu_session *)cs;
