@@ -122,8 +122,10 @@ rpc_status_t child_start(cptr_t parent, const struct child_spec *spec, struct ch
 	if (st != RPC_OK)
 		return st;
 	snprintf(args, sizeof(args), "priority=%lu", prio);
-	st = parent_session(parent, "CPU", spec->name, args, CHILD_CPU_SESSION_RAM,
-			    CHILD_CPU_SESSION_CAPS, c->pd, &c->cpu, &c->cpu_id);
+	st = parent_session(parent, "CPU", spec->name, args,
+			    spec->cpu_ram ? spec->cpu_ram : CHILD_CPU_SESSION_RAM,
+			    spec->cpu_caps ? spec->cpu_caps : CHILD_CPU_SESSION_CAPS, c->pd, &c->cpu,
+			    &c->cpu_id);
 	if (st == RPC_OK)
 		st = load_binary(parent, spec, c);
 	if (st == RPC_OK)

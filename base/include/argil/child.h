@@ -26,6 +26,8 @@ struct child_spec {
 	word_t cnode_bits;       /* 0: PD_CNODE_BITS_DEFAULT */
 	const char *args;        /* copied into the info page */
 	cptr_t parent_cap;       /* installed as the child's COMPONENT_PARENT */
+	word_t cpu_ram, cpu_caps; /* quota of its CPU session (part of ram/caps);
+	                            0: CHILD_CPU_SESSION_RAM / _CAPS */
 };
 
 struct child {
@@ -45,8 +47,9 @@ rpc_status_t child_start(cptr_t parent, const struct child_spec *spec, struct ch
  * destroyed and its quota returns. */
 rpc_status_t child_destroy(cptr_t parent, struct child *c);
 
-/* Session quota the CPU session of a child is given (paid by the child). */
-#define CHILD_CPU_SESSION_RAM (16 * 1024)
-#define CHILD_CPU_SESSION_CAPS 4
+/* Default quota of a child's CPU session (paid by the child): the main
+ * thread and a few more (a thread costs about 7 KiB and 3 caps). */
+#define CHILD_CPU_SESSION_RAM (48 * 1024)
+#define CHILD_CPU_SESSION_CAPS 16
 
 #endif
