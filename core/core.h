@@ -125,6 +125,9 @@ void ut_free(struct ublock *b);
 word_t ut_ram_free(void);
 word_t ut_blocks_free(void);
 word_t ut_ram_total(void);
+/* Add n nodes (from core's heap) to the bootstrap node table. */
+void untyped_grow_nodes(word_t n);
+word_t ut_nodes_free(void);
 
 /* ---- kernel objects (kobj.c): one block per object ---------------------- */
 struct kobj {

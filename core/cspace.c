@@ -370,6 +370,7 @@ void cspace_init(struct bootinfo *bi)
 	(void)bi;
 	if (!blk || slot_get(&core_acct, &raw) != RPC_OK || slot_get(&core_acct, &guarded) != RPC_OK)
 		core_panic("no memory for core's root CNode", 0);
+	acct_charge(&core_acct, 1ul << root_bits, 0);   /* counted as core's own */
 	e = untyped_retype(blk->cap, OBJ_CNODE, CORE_TOP_BITS, INIT_CNODE, 0, 0, raw, 1);
 	if (e != E_OK)
 		core_panic("root CNode retype", e);

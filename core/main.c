@@ -103,6 +103,8 @@ int main(struct bootinfo *bi)
 	cspace_init(bi);        /* two-level CSpace */
 	heap_init_core();
 	vm_init(bi);            /* page tables of core's heap, module and scratch windows */
+	/* one buddy node per 8 KiB of RAM: 0.5% of RAM bounds the live blocks */
+	untyped_grow_nodes(ut_ram_total() / 8192 > 16384 ? ut_ram_total() / 8192 : 16384);
 	objects_init();         /* badge table */
 	core_reserve();
 	struct kobj ep;
@@ -113,5 +115,8 @@ int main(struct bootinfo *bi)
 	print_stats("boot");
 	init_start(bi);
 	print_stats("init started");
+	extern char __image_start[], __image_end[];
+	printf("[core] core's own memory: image and static tables %lu KiB, kernel objects and heap %lu KiB\n",
+	       ((word_t)__image_end - (word_t)__image_start) / 1024, core_acct.ram_used / 1024);
 	serve();
 }

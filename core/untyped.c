@@ -12,17 +12,33 @@
  */
 #include "core.h"
 
-#define NODE_MAX 32768u
+#define BOOT_NODES 2048u     /* enough to build core's CSpace and heap */
 #define MAX_BITS 48
 
-static struct ublock nodes[NODE_MAX];   /* index 0 unused: "none" */
-static uint32_t node_free_head;
+static struct ublock boot_nodes[BOOT_NODES];   /* index 0 unused: "none" */
+static struct ublock *more_nodes;               /* indices BOOT_NODES.. */
+static uint32_t node_free_head, nodes_free;
 static uint32_t free_head[2][MAX_BITS]; /* [device][bits], address ordered */
 static word_t ram_free_bytes, ram_total_bytes, blocks_free;
 static struct bootinfo *boot;
 
-static struct ublock *N(uint32_t i) { return i ? &nodes[i] : 0; }
-static uint32_t I(struct ublock *b) { return b ? (uint32_t)(b - nodes) : 0; }
+static struct ublock *N(uint32_t i)
+{
+	if (!i)
+		return 0;
+	return i < BOOT_NODES ? &boot_nodes[i] : &more_nodes[i - BOOT_NODES];
+}
+
+static uint32_t I(struct ublock *b)
+{
+	if (!b)
+		return 0;
+	if (b >= boot_nodes && b < boot_nodes + BOOT_NODES)
+		return (uint32_t)(b - boot_nodes);
+	return (uint32_t)(b - more_nodes) + BOOT_NODES;
+}
+
+#define nodes_at(i) (*N(i))
 
 static uint32_t node_new(void)
 {
@@ -30,33 +46,46 @@ static uint32_t node_new(void)
 
 	if (!i)
 		return 0;
-	node_free_head = nodes[i].next;
-	memset(&nodes[i], 0, sizeof(nodes[i]));
+	node_free_head = N(i)->next;
+	nodes_free--;
+	memset(N(i), 0, sizeof(struct ublock));
 	return i;
 }
 
 static void node_put(uint32_t i)
 {
-	memset(&nodes[i], 0, sizeof(nodes[i]));
-	nodes[i].next = node_free_head;
+	memset(N(i), 0, sizeof(struct ublock));
+	N(i)->next = node_free_head;
 	node_free_head = i;
+	nodes_free++;
 }
+
+void untyped_grow_nodes(word_t n)
+{
+	more_nodes = core_alloc(n * sizeof(struct ublock));
+	if (!more_nodes)
+		core_panic("no memory for the untyped node table", (long)n);
+	for (uint32_t i = (uint32_t)(BOOT_NODES + n - 1); i >= BOOT_NODES; i--)
+		node_put(i);
+}
+
+word_t ut_nodes_free(void) { return nodes_free; }
 
 static void list_insert(struct ublock *b)
 {
 	uint32_t *head = &free_head[b->device][b->bits];
 	uint32_t prev = 0, cur = *head;
 
-	while (cur && nodes[cur].paddr < b->paddr) {
+	while (cur && nodes_at(cur).paddr < b->paddr) {
 		prev = cur;
-		cur = nodes[cur].next;
+		cur = nodes_at(cur).next;
 	}
 	b->prev = prev;
 	b->next = cur;
 	if (cur)
-		nodes[cur].prev = I(b);
+		nodes_at(cur).prev = I(b);
 	if (prev)
-		nodes[prev].next = I(b);
+		nodes_at(prev).next = I(b);
 	else
 		*head = I(b);
 	blocks_free++;
@@ -67,11 +96,11 @@ static void list_insert(struct ublock *b)
 static void list_remove(struct ublock *b)
 {
 	if (b->prev)
-		nodes[b->prev].next = b->next;
+		nodes_at(b->prev).next = b->next;
 	else
 		free_head[b->device][b->bits] = b->next;
 	if (b->next)
-		nodes[b->next].prev = b->prev;
+		nodes_at(b->next).prev = b->prev;
 	b->next = b->prev = 0;
 	blocks_free--;
 	if (!b->device)
@@ -81,12 +110,12 @@ static void list_remove(struct ublock *b)
 void untyped_init(struct bootinfo *bi)
 {
 	boot = bi;
-	for (uint32_t i = NODE_MAX - 1; i >= 1; i--)
+	for (uint32_t i = BOOT_NODES - 1; i >= 1; i--)
 		node_put(i);
 	for (word_t i = 0; i < bi->num_untyped && i < BOOTINFO_MAX_UNTYPED; i++) {
 		const struct bootinfo_untyped *u = &bi->untyped_list[i];
 		uint32_t n = node_new();
-		struct ublock *b = &nodes[n];
+		struct ublock *b = N(n);
 		b->paddr = u->paddr;
 		b->bits = u->size_bits;
 		b->device = u->is_device ? 1 : 0;
@@ -137,7 +166,7 @@ static struct ublock *split(struct ublock *b)
 		node_put(hi);
 		return 0;
 	}
-	struct ublock *L = &nodes[lo], *H = &nodes[hi];
+	struct ublock *L = N(lo), *H = N(hi);
 	L->paddr = b->paddr;
 	H->paddr = b->paddr + (1ul << (b->bits - 1));
 	L->bits = H->bits = b->bits - 1;

@@ -95,3 +95,45 @@ TEST(REL_0003, "core's own RAM use: bounded and reported")
 	CHECK(s.heap_used < 4 * 1024 * KB);
 	CHECK(s.objects_used < 200);
 }
+
+TEST(REL_0004, "what things cost (printed for docs/framework.md)")
+{
+	word_t id, id2, w, ipc, a;
+	cptr_t pd, s, th, ds;
+	struct pd_quota q0, q1;
+
+	for (int bits = 6; bits <= 12; bits += 3) {
+		char args[32];
+		snprintf(args, sizeof(args), "cnode_bits=%d", bits);
+		pd = session("PD", "cost", args, 600 * KB, 20, &id);
+		q0 = quota_of(pd);
+		printf("core_test: cost: PD with cnode_bits=%d: %lu bytes, %lu caps\n", bits, q0.ram_used,
+		       q0.cap_used);
+		close_session(id, pd);
+	}
+	pd = session("PD", "cost", "cnode_bits=8", 600 * KB, 40, &id);
+	q0 = quota_of(pd);
+	CHECK_OK(try_session("LOG", "cost", "", LOG_SESSION_RAM, LOG_SESSION_CAPS, pd, &s, &id2));
+	q1 = quota_of(pd);
+	printf("core_test: cost: LOG session: donation %lu bytes, %lu caps\n", q0.ram_quota - q1.ram_quota,
+	       q0.cap_quota - q1.cap_quota);
+	close_session(id2, s);
+	CHECK_OK(try_session("CPU", "cost", "", 64 * KB, 16, pd, &s, &id2));
+	CHECK_OK(cpu_create_thread(s, pd, 10, 0, 16, &th, &w, &ipc));
+	close_session(id2, s);
+	cap_slot_free(th);
+	q0 = quota_of(pd);
+	CHECK_OK(pd_alloc_ram(pd, 4096, &ds));
+	q1 = quota_of(pd);
+	printf("core_test: cost: RAM dataspace of 4 KiB: %lu bytes, %lu caps\n", q1.ram_used - q0.ram_used,
+	       q1.cap_used - q0.cap_used);
+	q0 = q1;
+	CHECK_OK(pd_attach(pd, ds, 0x10000000, 0, 0, ATTACH_FIXED, &a));
+	q1 = quota_of(pd);
+	printf("core_test: cost: first attachment (page tables, region, reserved slot): %lu bytes\n",
+	       q1.ram_used - q0.ram_used);
+	CHECK_OK(pd_detach(pd, a));
+	CHECK_EQ(quota_of(pd).ram_used, q0.ram_used);
+	cap_slot_free(ds);
+	close_session(id, pd);
+}

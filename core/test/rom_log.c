@@ -105,3 +105,20 @@ TEST(LOG_0002, "LOG_WRITE of more than LOG_WRITE_MAX bytes or malformed is INVAL
 	CHECK_ST(log_write(log, "x", 1), RPC_E_INVALID_CAP);
 	cap_slot_free(log);
 }
+
+TEST(ROM_0005, "attached ROMs: open, read, update (nothing changes at core), close")
+{
+	struct attached_rom r;
+
+	CHECK_OK(attached_rom_open(&r, "textfile"));
+	CHECK(r.size > 100);
+	CHECK(r.data != 0);
+	CHECK_EQ(memcmp(r.data, "# core's test suite", 19), 0);
+	const char *before = r.data;
+	CHECK_OK(attached_rom_update(&r));
+	CHECK(r.data != 0);
+	CHECK_EQ(memcmp(r.data, "# core's test suite", 19), 0);
+	(void)before;
+	attached_rom_close(&r);
+	CHECK_ST(attached_rom_open(&r, "no-such-rom"), RPC_E_NOT_FOUND);
+}

@@ -29,6 +29,22 @@ rpc_status_t rom_dataspace(cptr_t rom, cptr_t *ds, word_t *size);
 rpc_status_t rom_sigh(cptr_t rom, cptr_t ntfn);
 rpc_status_t rom_update(cptr_t rom, word_t *updated);
 
+/* A ROM attached read-only in the component's address space, refreshed
+ * on request (after its change signal, for example). The session is
+ * requested from the component's parent with ROM_SESSION_RAM/_CAPS. */
+struct attached_rom {
+	cptr_t session;
+	word_t id;
+	cptr_t ds;
+	word_t size;             /* bytes of content */
+	const char *data;        /* NULL if empty */
+};
+rpc_status_t attached_rom_open(struct attached_rom *r, const char *name);
+/* Bring the content up to date: ROM_UPDATE, and if the server did not
+ * update in place, fetch and attach the new dataspace. */
+rpc_status_t attached_rom_update(struct attached_rom *r);
+void attached_rom_close(struct attached_rom *r);
+
 /* Last element of a label: the text after the last " -> ". */
 const char *label_last(const char *label);
 
