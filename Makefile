@@ -23,7 +23,7 @@ BOBJ    := $(patsubst %,$(BUILD)/%.o,$(BSRC))
 PROGRAMS := kernel_test:kernel/test kernel_bench:bench/kernel core:core
 # Components (started by core or init): <dir> builds into $(BUILD)/<name>.elf,
 # linked with base/arch/$(ARCH)/component.ld
-COMPONENTS := core_test:core/test core_test_helper:core/test/helper
+COMPONENTS := core_test:core/test core_test_helper:core/test/helper core_bench:bench/core
 prog_name = $(word 1,$(subst :, ,$1))
 prog_dir  = $(word 2,$(subst :, ,$1))
 # a program directory without sources yet is skipped
@@ -97,7 +97,7 @@ test: deps
 	@$(MAKE) -s all && $(PYTHON) tools/testall.py
 
 bench: deps
-	@$(MAKE) -s all && $(PYTHON) tools/run.py --bench run/kernel_bench
+	@$(MAKE) -s all && $(PYTHON) tools/run.py --bench run/kernel_bench run/core_bench
 
 clean:
 	rm -rf $(BUILD)
