@@ -20,17 +20,21 @@ BSRC    := $(wildcard base/src/*.c) $(wildcard base/arch/$(ARCH)/*.c) $(wildcard
 BOBJ    := $(patsubst %,$(BUILD)/%.o,$(BSRC))
 
 # Root-task programs: <dir> builds into $(BUILD)/<name>.elf
-PROGRAMS := kernel_test:kernel/test kernel_bench:bench/kernel
+PROGRAMS := kernel_test:kernel/test kernel_bench:bench/kernel core:core
+# Components (started by core or init): <dir> builds into $(BUILD)/<name>.elf,
+# linked with base/arch/$(ARCH)/component.ld
+COMPONENTS := core_test:core/test core_test_helper:core/test/helper core_bench:bench/core
 prog_name = $(word 1,$(subst :, ,$1))
 prog_dir  = $(word 2,$(subst :, ,$1))
 # a program directory without sources yet is skipped
 PROG_ELFS := $(foreach p,$(PROGRAMS),$(if $(wildcard $(call prog_dir,$p)/*.c),$(BUILD)/$(call prog_name,$p).elf))
+COMP_ELFS := $(foreach p,$(COMPONENTS),$(if $(wildcard $(call prog_dir,$p)/*.c),$(BUILD)/$(call prog_name,$p).elf))
 
 .PHONY: all kernel programs run test bench deps clean host-test fuzz configcheck
 all: kernel programs
 
 kernel: $(BUILD)/kernel.elf
-programs: $(PROG_ELFS)
+programs: $(PROG_ELFS) $(COMP_ELFS)
 
 $(BUILD)/kernel/%.c.o: kernel/%.c
 	@mkdir -p $(dir $@)
@@ -67,6 +71,17 @@ $(BUILD)/$(1).elf: $$(patsubst $(2)/%.c,$(BUILD)/$(1)/%.c.o,$$(wildcard $(2)/*.c
 endef
 $(foreach p,$(PROGRAMS),$(eval $(call PROGRAM_RULES,$(call prog_name,$p),$(call prog_dir,$p))))
 
+# Component rules, one per entry of COMPONENTS
+define COMPONENT_RULES
+$(BUILD)/$(1)/%.c.o: $(2)/%.c
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(UCFLAGS) -I$(2) -c $$< -o $$@
+$(BUILD)/$(1).elf: $$(patsubst $(2)/%.c,$(BUILD)/$(1)/%.c.o,$$(wildcard $(2)/*.c)) $(BUILD)/libbase.a base/arch/$(ARCH)/component.ld
+	$$(CC) $$(UCFLAGS) -no-pie -Wl,-n -Wl,--build-id=none -static -T base/arch/$(ARCH)/component.ld -o $$@ \
+		$$(patsubst $(2)/%.c,$(BUILD)/$(1)/%.c.o,$$(wildcard $(2)/*.c)) $(BUILD)/libbase.a -lgcc
+endef
+$(foreach p,$(COMPONENTS),$(eval $(call COMPONENT_RULES,$(call prog_name,$p),$(call prog_dir,$p))))
+
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 deps:
@@ -86,7 +101,7 @@ test: deps
 	@$(MAKE) -s all && $(PYTHON) tools/testall.py
 
 bench: deps
-	@$(MAKE) -s all && $(PYTHON) tools/run.py --bench run/kernel_bench
+	@$(MAKE) -s all && $(PYTHON) tools/run.py --bench run/kernel_bench run/core_bench
 
 # Fuzzing the config parser (docs/config.md): `make fuzz` builds the libFuzzer
 # harness and runs it for FUZZ_SECONDS; new inputs go to $(BUILD)/fuzz/config_corpus,

@@ -151,8 +151,14 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
 	return n;
 }
 
+void (*printf_output)(const char *s, size_t n);
+
 static void emit(const char *s, size_t n)
 {
+	if (printf_output) {
+		printf_output(s, n);
+		return;
+	}
 	for (size_t i = 0; i < n; i++)
 		sys_debug_putchar(s[i]);
 }

@@ -9,9 +9,6 @@
 
 #define PAGE 4096ul
 
-unsigned char base_stacks[BASE_STACK_POOL][BASE_STACK_SIZE]
-	__attribute__((section(".bss.stacks"), aligned(BASE_STACK_SIZE)));
-
 extern char __image_start[], __image_end[], __stacks_start[], __stacks_end[];
 
 void __base_init(struct bootinfo *bi);

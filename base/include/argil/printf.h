@@ -21,4 +21,9 @@ int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int puts(const char *s);   /* writes s and a newline */
 
+/* Where printf/puts output goes: NULL (default) is the kernel debug
+ * console; components route it to their LOG session (argil/log.h). Each
+ * call hands over one formatted burst. */
+extern void (*printf_output)(const char *s, size_t n);
+
 #endif

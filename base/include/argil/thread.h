@@ -29,6 +29,8 @@ struct thread_info {
 	volatile word_t exited;    /* 1 once the function returned */
 	volatile word_t exit_value;
 	word_t user[4];            /* free for the thread's creator */
+	cptr_t recv_slot;          /* component runtime: slot ready for a received cap, 0 = none */
+	cptr_t thread_cap;         /* component runtime: own thread capability at core, 0 = none */
 };
 
 static inline struct thread_info *thread_self(void)

@@ -1,0 +1,46 @@
+/*
+ * Device access sessions at core: IO_MEM, IO_PORT and IRQ. Each is
+ * exclusive: a range of I/O memory or ports, or an interrupt, belongs to at
+ * most one session at a time; a second request gets RPC_E_BUSY
+ * (docs/framework.md, "Core: IO_MEM, IO_PORT, IRQ").
+ *
+ * IO_MEM  args "base=A, size=S" (page aligned, device memory only, i.e.
+ *         not RAM), optional "wc=yes" (write-combined, else uncached)
+ *   IO_MEM_DATASPACE  -> cap: dataspace of the range; w0 size, w1 base
+ *
+ * IO_PORT args "base=P, size=N" (ports P..P+N-1, within 0..0xffff; never
+ *         COM1 0x3f8..0x3ff, the kernel console)
+ *   IO_PORT_CAP  -> cap: the kernel I/O port capability for the range
+ *                   (IOPORT_IN/OUT invocations on it, argil/kernel.h)
+ *   IO_PORT_IN   w0 port, w1 width (1, 2, 4) -> w0 value
+ *   IO_PORT_OUT  w0 port, w1 width, w2 value
+ *
+ * IRQ     args "irq=N" (IOAPIC GSI 0..63), optional "trigger=level|edge"
+ *         (default edge), "polarity=high|low" (default high); or
+ *         "type=msi" (core picks a free MSI vector)
+ *   IRQ_SIGH  cap: notification signalled for each interrupt (no cap:
+ *             none). An IOAPIC line stays masked after each interrupt
+ *             until IRQ_ACK.
+ *   IRQ_ACK   unmask after handling
+ *   IRQ_INFO  -> w0 0 (IOAPIC) or 1 (MSI), w1 GSI or MSI number,
+ *                w2 MSI address, w3 MSI data
+ */
+#ifndef ARGIL_IO_H
+#define ARGIL_IO_H
+
+#include <argil/rpc.h>
+
+enum io_mem_op { IO_MEM_DATASPACE = 1 };
+enum io_port_op { IO_PORT_CAP = 1, IO_PORT_IN, IO_PORT_OUT };
+enum irq_op { IRQ_SIGH = 1, IRQ_ACK, IRQ_INFO };
+
+rpc_status_t io_mem_dataspace(cptr_t s, cptr_t *ds, word_t *size, word_t *base);
+rpc_status_t io_port_cap(cptr_t s, cptr_t *cap);
+rpc_status_t io_port_in(cptr_t s, word_t port, word_t width, word_t *value);
+rpc_status_t io_port_out(cptr_t s, word_t port, word_t width, word_t value);
+rpc_status_t irq_sigh(cptr_t s, cptr_t ntfn);
+rpc_status_t irq_ack(cptr_t s);
+rpc_status_t irq_info(cptr_t s, word_t *type, word_t *number, word_t *msi_addr,
+		      word_t *msi_data);
+
+#endif

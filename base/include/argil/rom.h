@@ -1,0 +1,51 @@
+/*
+ * ROM sessions: read-only data by name (docs/framework.md, "Core: ROM").
+ * The module name is the last element of the session label
+ * ("init -> timer -> config" asks for "config"). At core, the ROMs are the
+ * boot modules, named by the first word of their command line.
+ *
+ *   ROM_DATASPACE  -> cap: read-only dataspace with the current content;
+ *                     w0 size in bytes (the dataspace is page-rounded)
+ *   ROM_SIGH       cap: notification signalled when the content changes
+ *                  (no cap: none). Core's ROMs never change.
+ *   ROM_UPDATE     -> w0 1 if the content was updated in place (core: 0)
+ */
+#ifndef ARGIL_ROM_H
+#define ARGIL_ROM_H
+
+#include <argil/rpc.h>
+
+/* Quota a ROM session at core needs (session, dataspace object, slots). */
+#define ROM_SESSION_RAM 8192
+#define ROM_SESSION_CAPS 4
+
+enum rom_op {
+	ROM_DATASPACE = 1,
+	ROM_SIGH,
+	ROM_UPDATE,
+};
+
+rpc_status_t rom_dataspace(cptr_t rom, cptr_t *ds, word_t *size);
+rpc_status_t rom_sigh(cptr_t rom, cptr_t ntfn);
+rpc_status_t rom_update(cptr_t rom, word_t *updated);
+
+/* A ROM attached read-only in the component's address space, refreshed
+ * on request (after its change signal, for example). The session is
+ * requested from the component's parent with ROM_SESSION_RAM/_CAPS. */
+struct attached_rom {
+	cptr_t session;
+	word_t id;
+	cptr_t ds;
+	word_t size;             /* bytes of content */
+	const char *data;        /* NULL if empty */
+};
+rpc_status_t attached_rom_open(struct attached_rom *r, const char *name);
+/* Bring the content up to date: ROM_UPDATE, and if the server did not
+ * update in place, fetch and attach the new dataspace. */
+rpc_status_t attached_rom_update(struct attached_rom *r);
+void attached_rom_close(struct attached_rom *r);
+
+/* Last element of a label: the text after the last " -> ". */
+const char *label_last(const char *label);
+
+#endif

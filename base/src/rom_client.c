@@ -1,0 +1,80 @@
+/*
+ * Attached ROMs (argil/rom.h): a ROM session through the component's
+ * parent, its dataspace attached read-only, refreshed on request.
+ */
+#include <argil/component.h>
+#include <argil/parent.h>
+#include <argil/pd.h>
+#include <argil/rom.h>
+#include <argil/slot.h>
+#include <argil/string.h>
+
+static void detach(struct attached_rom *r)
+{
+	if (r->data)
+		pd_detach(COMPONENT_PD, (word_t)r->data);
+	if (r->ds)
+		cap_slot_free(r->ds);
+	r->data = 0;
+	r->ds = 0;
+	r->size = 0;
+}
+
+static rpc_status_t attach(struct attached_rom *r)
+{
+	word_t addr;
+	rpc_status_t st = rom_dataspace(r->session, &r->ds, &r->size);
+
+	if (st != RPC_OK) {
+		r->ds = 0;
+		r->size = 0;
+		return st;
+	}
+	if (r->size == 0)
+		return RPC_OK;
+	st = pd_attach(COMPONENT_PD, r->ds, 0, 0, 0, 0, &addr);
+	if (st != RPC_OK) {
+		detach(r);
+		return st;
+	}
+	r->data = (const char *)addr;
+	return RPC_OK;
+}
+
+rpc_status_t attached_rom_open(struct attached_rom *r, const char *name)
+{
+	rpc_status_t st;
+
+	memset(r, 0, sizeof(*r));
+	st = parent_session(COMPONENT_PARENT, "ROM", name, "", ROM_SESSION_RAM, ROM_SESSION_CAPS, 0,
+			    &r->session, &r->id);
+	if (st != RPC_OK) {
+		r->session = 0;
+		return st;
+	}
+	st = attach(r);
+	if (st != RPC_OK)
+		attached_rom_close(r);
+	return st;
+}
+
+rpc_status_t attached_rom_update(struct attached_rom *r)
+{
+	word_t in_place = 0;
+	rpc_status_t st = rom_update(r->session, &in_place);
+
+	if (st != RPC_OK || in_place)
+		return st;
+	detach(r);
+	return attach(r);
+}
+
+void attached_rom_close(struct attached_rom *r)
+{
+	detach(r);
+	if (r->session) {
+		parent_close(COMPONENT_PARENT, r->id);
+		cap_slot_free(r->session);
+	}
+	memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,434 @@
+/*
+ * CPU sessions and threads, and fault handling.
+ *
+ * A thread belongs to a CPU session (which pays for it: TCB, UTCB page,
+ * notification, bookkeeping, and one capability each for the thread and
+ * its TCB, plus one for the notification) and runs in a PD. Its fault
+ * endpoint is core's endpoint badged with K_FAULT and the thread's index,
+ * so core is the pager of every thread: a page fault inside an attached
+ * region is resolved by mapping; anything else stops the thread (its
+ * caller is saved in a slot reserved at creation), is recorded and is
+ * signalled to the PD's fault handler. Nobody else is affected.
+ */
+#include "core.h"
+#include <argil/args.h>
+#include <argil/cpu.h>
+#include <argil/component.h>
+#include <argil/thread.h>
+
+#define THREAD_CAPS 2   /* the thread object and its TCB; +1 with a notification */
+
+static void cpu_destroy(struct session *s);
+
+rpc_status_t cpu_session_create(struct pd *payer, const char *args, word_t ram, word_t caps,
+				struct cpu_session **out)
+{
+	uint64_t prio, first, count;
+	word_t limit = payer ? payer->prio_limit : ABI_PRIO_MAX - 1;
+	struct session *s;
+	rpc_status_t st;
+
+	if (args_u64(args, "priority", limit, &prio) < 0 || args_u64(args, "cpu_first", 0, &first) < 0)
+		return RPC_E_INVALID_ARGUMENT;
+	if (first >= core_num_cpus)
+		return RPC_E_INVALID_ARGUMENT;
+	if (args_u64(args, "cpu_count", core_num_cpus - first, &count) < 0 || count == 0 ||
+	    count > core_num_cpus - first)
+		return RPC_E_INVALID_ARGUMENT;
+	if (prio > limit)
+		return RPC_E_DENIED;
+	st = session_new(sizeof(struct cpu_session), payer, ram, caps, K_CPU, "", &s);
+	if (st != RPC_OK)
+		return st;
+	struct cpu_session *c = (struct cpu_session *)s;
+	cpu_session_setup(c, prio, first, count);
+	*out = c;
+	return RPC_OK;
+}
+
+void cpu_session_setup(struct cpu_session *c, word_t prio, word_t first, word_t count)
+{
+	c->prio_limit = prio;
+	c->cpu_first = first;
+	c->cpu_count = count;
+	c->s.destroy = cpu_destroy;
+}
+
+static void cpu_destroy(struct session *s)
+{
+	struct cpu_session *c = (struct cpu_session *)s;
+
+	while (c->threads)
+		thread_destroy_core(c->threads);
+}
+
+/* A free 64 KiB window of the stack area with nothing attached in it. */
+static word_t window_alloc(struct pd *pd)
+{
+	for (word_t i = 0; i < COMPONENT_STACK_WINDOWS; i++) {
+		if (pd->windows[i / 64] & (1ull << (i % 64)))
+			continue;
+		word_t w = COMPONENT_STACK_AREA + i * BASE_STACK_SIZE;
+		bool busy = false;
+		for (struct region *r = pd->regions; r && r->base < w + BASE_STACK_SIZE; r = r->next)
+			if (r->base + r->size > w)
+				busy = true;
+		if (busy)
+			continue;
+		pd->windows[i / 64] |= 1ull << (i % 64);
+		return w;
+	}
+	return 0;
+}
+
+static void window_free(struct pd *pd, word_t w)
+{
+	word_t i = (w - COMPONENT_STACK_AREA) / BASE_STACK_SIZE;
+	pd->windows[i / 64] &= ~(1ull << (i % 64));
+}
+
+void region_link(struct pd *pd, struct region *n);
+void region_unlink(struct region *n);
+
+static word_t fault_badge(struct thread *t)
+{
+	return ((word_t)K_FAULT << OBJ_KIND_SHIFT) | (t->obj.id & ((1ul << OBJ_KIND_SHIFT) - 1));
+}
+
+rpc_status_t thread_create_core(struct cpu_session *c, struct pd *pd, word_t prio, word_t cpu,
+				word_t ntfn_slot, struct thread **out)
+{
+	struct account *a = &c->s.acct;
+	word_t caps = THREAD_CAPS + (ntfn_slot ? 1 : 0);
+	struct thread *t;
+	rpc_status_t st;
+	abi_error_t e;
+
+	*out = 0;
+	if (pd->dying)
+		return RPC_E_DENIED;
+	if (prio > c->prio_limit)
+		return RPC_E_DENIED;
+	if (cpu >= c->cpu_count)
+		return RPC_E_INVALID_ARGUMENT;
+	if (ntfn_slot && ((ntfn_slot != COMPONENT_MAIN_NTFN && ntfn_slot < COMPONENT_FIRST_FREE) ||
+			  ntfn_slot >= (1ul << pd->cnode_bits)))
+		return RPC_E_INVALID_ARGUMENT;
+	st = acct_charge(a, 0, caps);
+	if (st != RPC_OK)
+		return st;
+	t = acct_alloc(a, sizeof(*t), &st);
+	if (!t) {
+		acct_release(a, 0, caps);
+		return st;
+	}
+	t->cpu = c;
+	t->pd = pd;
+	t->prio = prio;
+	t->cpu_index = cpu;
+	t->state = THREAD_CREATED;
+	t->window = window_alloc(pd);
+	if (!t->window) {
+		st = RPC_E_UNAVAILABLE;
+		goto fail;
+	}
+	if ((st = pd_tables(pd, t->window, PAGE)) != RPC_OK)
+		goto fail;
+	t->utcb_region = acct_alloc(a, sizeof(struct region), &st);
+	if (!t->utcb_region)
+		goto fail;
+	if ((st = kobj_new(a, OBJ_TCB, 0, &t->tcb)) != RPC_OK)
+		goto fail;
+	if ((st = kobj_new(a, OBJ_FRAME_4K, 0, &t->utcb)) != RPC_OK)
+		goto fail;
+	if (ntfn_slot && (st = kobj_new(a, OBJ_NOTIFICATION, 0, &t->ntfn)) != RPC_OK)
+		goto fail;
+	if ((st = slot_reserve(a, 1)) != RPC_OK)   /* for the reply cap of a fault */
+		goto fail;
+	t->reply = 1;  /* marks the reservation as held (cleared on destroy) */
+	if ((st = obj_register(&t->obj, K_THREAD)) != RPC_OK)
+		goto fail;
+	if ((st = slot_get(a, &t->fault_ep)) != RPC_OK)
+		goto fail;
+	if (c_mint(t->fault_ep, core_ep, RIGHT_WRITE, fault_badge(t)) != E_OK) {
+		slot_put(a, t->fault_ep);
+		t->fault_ep = 0;
+		st = RPC_E_UNAVAILABLE;
+		goto fail;
+	}
+	e = frame_map(t->utcb.cap, pd->pml4.cap, t->window, RIGHT_READ | RIGHT_WRITE, 0);
+	if (e == E_OK)
+		e = tcb_configure(t->tcb.cap, t->fault_ep, pd->cnode.cap, cnode_guard(0, 64 - pd->cnode_bits),
+				  pd->pml4.cap, t->window + COMPONENT_IPC_OFFSET, t->utcb.cap);
+	if (e == E_OK)
+		e = tcb_set_priority(t->tcb.cap, INIT_TCB, prio);
+	if (e == E_OK && c->cpu_first + cpu)
+		e = tcb_set_affinity(t->tcb.cap, c->cpu_first + cpu);
+	if (e == E_OK && ntfn_slot)
+		e = tcb_bind_notification(t->tcb.cap, t->ntfn.cap);
+	if (e != E_OK) {
+		printf("[core] thread setup: error %d\n", e);
+		st = RPC_E_UNAVAILABLE;
+		goto fail;
+	}
+	if (ntfn_slot) {
+		e = pd_cnode_copy(pd, ntfn_slot, t->ntfn.cap, RIGHTS_ALL);
+		if (e != E_OK) {
+			st = e == E_DELETE_FIRST ? RPC_E_EXISTS : RPC_E_INVALID_ARGUMENT;
+			goto fail;
+		}
+		t->ntfn_slot = ntfn_slot;
+	}
+	struct region *u = t->utcb_region;
+	u->base = t->window;
+	u->size = PAGE;
+	u->pages = 1;
+	region_link(pd, u);
+	t->next_in_pd = pd->threads;
+	pd->threads = t;
+	t->next_in_cpu = c->threads;
+	c->threads = t;
+	*out = t;
+	return RPC_OK;
+fail:
+	if (t->fault_ep) {
+		c_delete(t->fault_ep);
+		slot_put(a, t->fault_ep);
+	}
+	if (t->obj.id)
+		obj_unregister(&t->obj);
+	if (t->reply == 1)
+		slot_unreserve(a, 1);
+	kobj_free(a, &t->ntfn);
+	kobj_free(a, &t->utcb);
+	kobj_free(a, &t->tcb);
+	if (t->utcb_region)
+		acct_free(a, t->utcb_region, sizeof(struct region));
+	if (t->window) {
+		window_free(pd, t->window);
+		pd_tables_trim(pd, t->window, PAGE);
+	}
+	acct_free(a, t, sizeof(*t));
+	acct_release(a, 0, caps);
+	return st;
+}
+
+void thread_destroy_core(struct thread *t)
+{
+	struct cpu_session *c = t->cpu;
+	struct account *a = &c->s.acct;
+	struct pd *pd = t->pd;
+	word_t caps = THREAD_CAPS + (t->ntfn.blk ? 1 : 0);
+
+	obj_unregister(&t->obj);
+	kobj_free(a, &t->tcb);       /* the thread stops; a saved reply cap goes with it */
+	if (t->reply > 1) {
+		c_delete(t->reply);
+		slot_put(a, t->reply);
+	} else if (t->reply == 1) {
+		slot_unreserve(a, 1);
+	}
+	c_delete(t->fault_ep);
+	slot_put(a, t->fault_ep);
+	kobj_free(a, &t->ntfn);      /* with its copy in the PD's CNode */
+	region_unlink(t->utcb_region);
+	kobj_free(a, &t->utcb);      /* unmaps the UTCB page */
+	pd_tables_trim(pd, t->window, PAGE);
+	acct_free(a, t->utcb_region, sizeof(struct region));
+	window_free(pd, t->window);
+	struct thread **pp = &pd->threads;
+	while (*pp && *pp != t)
+		pp = &(*pp)->next_in_pd;
+	if (*pp)
+		*pp = t->next_in_pd;
+	pp = &c->threads;
+	while (*pp && *pp != t)
+		pp = &(*pp)->next_in_cpu;
+	if (*pp)
+		*pp = t->next_in_cpu;
+	acct_free(a, t, sizeof(*t));
+	acct_release(a, 0, caps);
+}
+
+rpc_status_t thread_start_core(struct thread *t, word_t rip, word_t rsp, word_t rdi, word_t rsi)
+{
+	word_t regs[REG_COUNT];
+
+	if (t->state != THREAD_CREATED)
+		return RPC_E_ILLEGAL_OPERATION;
+	if (rip >= ABI_USER_TOP || rsp > ABI_USER_TOP)
+		return RPC_E_INVALID_ARGUMENT;
+	memset(regs, 0, sizeof(regs));
+	regs[REG_RIP] = rip;
+	regs[REG_RSP] = rsp;
+	regs[REG_RFLAGS] = 0x202;
+	regs[REG_RDI] = rdi;
+	regs[REG_RSI] = rsi;
+	if (tcb_write_registers(t->tcb.cap, 1, REG_COUNT, regs) != E_OK)
+		return RPC_E_UNAVAILABLE;
+	t->state = THREAD_RUNNING;
+	return RPC_OK;
+}
+
+/* Let a thread stopped on a fault retry (reply to its fault). */
+static void fault_release(struct thread *t)
+{
+	struct sys_msg m = { 0 };
+
+	if (t->reply > 1) {
+		sys_send(t->reply, &m);   /* consumes the reply cap */
+		slot_put(&t->cpu->s.acct, t->reply);
+		t->reply = slot_reserve(&t->cpu->s.acct, 1) == RPC_OK ? 1 : 0;
+	} else {
+		tcb_resume(t->tcb.cap);  /* it was suspended instead */
+	}
+}
+
+void cpu_serve(struct cpu_session *c, struct request *r)
+{
+	struct rpc_msg *m = r->msg, *rep = r->reply;
+	struct thread *t;
+	cptr_t cap;
+
+	switch (m->label) {
+	case CPU_CREATE_THREAD: {
+		struct object *o = m->cap_kind == RPC_CAP_UNWRAPPED ? obj_lookup(m->cap_badge, K_PD) : 0;
+		if (!o) {
+			rep->label = RPC_E_INVALID_CAP;
+			return;
+		}
+		rep->label = thread_create_core(c, (struct pd *)o, rpc_word(m, 0), rpc_word(m, 1),
+						rpc_word(m, 2), &t);
+		if (rep->label != RPC_OK)
+			return;
+		rep->label = obj_cap(&t->obj, &c->s.acct, &cap);
+		if (rep->label != RPC_OK) {
+			thread_destroy_core(t);
+			return;
+		}
+		rep->cap = cap;
+		rpc_put(rep, t->window);
+		rpc_put(rep, t->window + COMPONENT_IPC_OFFSET);
+		return;
+	}
+	case CPU_INFO:
+		rpc_put(rep, c->prio_limit);
+		rpc_put(rep, c->cpu_first);
+		rpc_put(rep, c->cpu_count);
+		rpc_put(rep, core_num_cpus);
+		return;
+	default:
+		rep->label = RPC_E_ILLEGAL_OPERATION;
+	}
+}
+
+void thread_serve(struct thread *t, struct request *r)
+{
+	struct rpc_msg *m = r->msg, *rep = r->reply;
+
+	switch (m->label) {
+	case THREAD_START:
+		rep->label = thread_start_core(t, rpc_word(m, 0), rpc_word(m, 1), rpc_word(m, 2),
+					       rpc_word(m, 3));
+		return;
+	case THREAD_PAUSE:
+		if (t->state == THREAD_RUNNING) {
+			tcb_suspend(t->tcb.cap);
+			t->state = THREAD_PAUSED;
+		} else if (t->state == THREAD_CREATED) {
+			rep->label = RPC_E_ILLEGAL_OPERATION;
+		}
+		return;
+	case THREAD_RESUME:
+		if (t->state == THREAD_PAUSED) {
+			tcb_resume(t->tcb.cap);
+			t->state = THREAD_RUNNING;
+		} else if (t->state == THREAD_FAULTED) {
+			t->state = THREAD_RUNNING;
+			fault_release(t);
+		} else if (t->state == THREAD_CREATED) {
+			rep->label = RPC_E_ILLEGAL_OPERATION;
+		}
+		return;
+	case THREAD_STATE:
+		rpc_put(rep, t->state);
+		rpc_put(rep, t->fault_label);
+		rpc_put(rep, t->fault_addr);
+		rpc_put(rep, t->fault_ip);
+		rpc_put(rep, t->faults);
+		return;
+	case THREAD_SET_PRIORITY:
+		if (rpc_word(m, 0) > t->cpu->prio_limit) {
+			rep->label = RPC_E_DENIED;
+			return;
+		}
+		t->prio = rpc_word(m, 0);
+		tcb_set_priority(t->tcb.cap, INIT_TCB, t->prio);
+		return;
+	case THREAD_SET_AFFINITY:
+		if (rpc_word(m, 0) >= t->cpu->cpu_count) {
+			rep->label = RPC_E_INVALID_ARGUMENT;
+			return;
+		}
+		t->cpu_index = rpc_word(m, 0);
+		tcb_set_affinity(t->tcb.cap, t->cpu->cpu_first + t->cpu_index);
+		return;
+	case THREAD_DESTROY:
+		thread_destroy_core(t);
+		return;
+	default:
+		rep->label = RPC_E_ILLEGAL_OPERATION;
+	}
+}
+
+static const char *fault_name(word_t label)
+{
+	switch (label) {
+	case FAULT_PAGE: return "page fault";
+	case FAULT_EXCEPTION: return "exception";
+	case FAULT_UNKNOWN_SYSCALL: return "unknown system call";
+	default: return "fault";
+	}
+}
+
+bool fault_handle(word_t badge, struct rpc_msg *m)
+{
+	word_t id = ((word_t)K_THREAD << OBJ_KIND_SHIFT) | (badge & ((1ul << OBJ_KIND_SHIFT) - 1));
+	struct thread *t = (struct thread *)obj_lookup(id, K_THREAD);
+	word_t w0 = rpc_word(m, 0), w1 = rpc_word(m, 1), w2 = rpc_word(m, 2);
+
+	if (!t)
+		return true;   /* a thread that is gone; the reply goes nowhere */
+	if (m->label == FAULT_PAGE) {
+		struct region *r = region_find(t->pd, w1);
+		if (r && region_resolve(r, w1, (w2 & 2) != 0, (w2 & 16) != 0))
+			return true;
+	}
+	/* unresolvable: stop the thread, keep its caller, tell the PD's handler */
+	t->fault_label = m->label;
+	t->fault_addr = w1;   /* page faults: the address; exceptions: the vector */
+	t->fault_ip = w0;
+	t->faults++;
+	t->state = THREAD_FAULTED;
+	cptr_t slot;
+	if (t->reply == 1 && slot_take_reserved(&t->cpu->s.acct, &slot) == RPC_OK) {
+		if (cnode_save_caller(core_root, slot, 64) == E_OK) {
+			t->reply = slot;
+		} else {
+			slot_put(&t->cpu->s.acct, slot);
+			t->reply = slot_reserve(&t->cpu->s.acct, 1) == RPC_OK ? 1 : 0;
+			tcb_suspend(t->tcb.cap);
+		}
+	} else {
+		tcb_suspend(t->tcb.cap);
+	}
+	if (m->label == FAULT_PAGE)
+		printf("[core] %s: %s at %lx (%s%s) ip %lx: %s\n", t->pd->s.label, fault_name(m->label), w1,
+		       (w2 & 2) ? "write" : (w2 & 16) ? "execute" : "read", (w2 & 1) ? ", present" : "",
+		       w0, region_find(t->pd, w1) ? "access not permitted" : "no region");
+	else
+		printf("[core] %s: %s %lx at ip %lx: thread stopped\n", t->pd->s.label, fault_name(m->label),
+		       w1, w0);
+	pd_fault_notify(t->pd);
+	return false;
+}

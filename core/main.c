@@ -1,0 +1,122 @@
+/*
+ * Core, the root task: takes every boot capability, builds its allocators,
+ * starts init and then serves every request and fault on one endpoint
+ * until the machine stops. Trusts the kernel and the boot info; trusts no
+ * message: every request is looked up by its badge, checked, and answered.
+ */
+#include "core.h"
+#include <arch/syscall.h>
+#include <argil/thread.h>
+
+struct bootinfo *core_bootinfo;
+word_t core_num_cpus;
+
+void core_panic(const char *what, long value)
+{
+	printf("[core] PANIC: %s (%ld)\n", what, value);
+	sys_debug_halt(99);
+	for (;;)
+		;
+}
+
+static void print_stats(const char *when)
+{
+	printf("[core] %s: free RAM %lu KiB in %lu untyped blocks, core slots free %lu, "
+	       "CSpace leaves free %lu, objects %lu, core heap %lu bytes\n", when,
+	       ut_ram_free() / 1024, ut_blocks_free(), core_acct.slots_free, cspace_free_tops(),
+	       obj_count(), heap_in_use());
+}
+
+/* Dispatch one request by the kind of the object its badge names. */
+static bool dispatch(struct rpc_msg *m, struct rpc_msg *rep)
+{
+	struct request r = { m, rep };
+	word_t kind = m->badge >> OBJ_KIND_SHIFT;
+
+	rpc_init(rep, RPC_OK);
+	if (kind == K_FAULT)
+		return fault_handle(m->badge, m);
+	struct object *o = obj_lookup(m->badge, K_NONE);
+	if (!o) {
+		rep->label = RPC_E_INVALID_CAP;
+		return true;
+	}
+	switch (o->kind) {
+	case K_PD: pd_serve((struct pd *)o, &r); break;
+	case K_CPU: cpu_serve((struct cpu_session *)o, &r); break;
+	case K_THREAD: thread_serve((struct thread *)o, &r); break;
+	case K_DS: ds_serve((struct ds *)o, &r); break;
+	case K_CHILD: parent_serve(o, &r); break;
+	case K_ROM: case K_LOG: case K_IOMEM: case K_IOPORT: case K_IRQ:
+		session_serve((struct session *)o, &r);
+		break;
+	default:
+		rep->label = RPC_E_INVALID_CAP;
+	}
+	return true;
+}
+
+static void serve(void) __attribute__((noreturn));
+static void serve(void)
+{
+	struct thread_info *ti = thread_self();
+	struct ipc_buffer *ib = ti->ipc;
+	static struct rpc_msg req, rep;
+	bool reply = false;
+	cptr_t recv = 0;
+
+	for (;;) {
+		struct sys_msg s;
+		core_reserve();
+		if (!recv && slot_get(&core_acct, &recv) != RPC_OK)
+			core_panic("no slot to receive capabilities", 0);
+		ib->recv_cnode = core_root;
+		ib->recv_index = recv;
+		ib->recv_depth = 64;
+		if (reply) {
+			rpc_msg_to_sys(&rep, &s, ib);
+			sys_reply_recv(core_ep, &s);
+		} else {
+			s.info = 0;
+			s.mr[0] = s.mr[1] = s.mr[2] = s.mr[3] = 0;
+			sys_recv(core_ep, &s);
+		}
+		rpc_msg_from_sys(&req, &s, ib, recv);
+		reply = dispatch(&req, &rep);
+		if (req.cap_kind == RPC_CAP_PLACED) {
+			/* whatever the handler did not move away is dropped */
+			c_delete(recv);
+		}
+	}
+}
+
+int main(struct bootinfo *bi)
+{
+	if (bi->magic != BOOTINFO_MAGIC)
+		core_panic("bad boot info", 0);
+	core_bootinfo = bi;
+	core_num_cpus = bi->num_cpus;
+	printf("[core] Argil core: %lu CPUs, %lu MiB RAM, %lu modules\n", bi->num_cpus,
+	       bi->total_ram >> 20, bi->num_modules);
+	cspace_boot(bi);        /* the boot CNode's free slots are core's first */
+	untyped_init(bi);       /* buddy allocator over the boot untypeds */
+	cspace_init(bi);        /* two-level CSpace */
+	heap_init_core();
+	vm_init(bi);            /* page tables of core's heap, module and scratch windows */
+	/* one buddy node per 8 KiB of RAM: 0.5% of RAM bounds the live blocks */
+	untyped_grow_nodes(ut_ram_total() / 8192 > 16384 ? ut_ram_total() / 8192 : 16384);
+	objects_init();         /* badge table */
+	core_reserve();
+	struct kobj ep;
+	if (kobj_new(&core_acct, OBJ_ENDPOINT, 0, &ep) != RPC_OK)
+		core_panic("core's endpoint", 0);
+	core_ep = ep.cap;
+	rom_init(bi);           /* boot modules as ROMs */
+	print_stats("boot");
+	init_start(bi);
+	print_stats("init started");
+	extern char __image_start[], __image_end[];
+	printf("[core] core's own memory: image and static tables %lu KiB, kernel objects and heap %lu KiB\n",
+	       ((word_t)__image_end - (word_t)__image_start) / 1024, core_acct.ram_used / 1024);
+	serve();
+}

@@ -1,0 +1,188 @@
+/*
+ * ROM (the boot modules, named by the first word of their command line)
+ * and LOG (the kernel console, every line prefixed with "[label] ").
+ */
+#include "core.h"
+#include <argil/pd.h>
+#include <argil/rom.h>
+#include <argil/log.h>
+
+#define ROM_CAPS 3   /* session, its dataspace, a signal handler */
+
+static struct module modules[BOOTINFO_MAX_MODULES];
+static word_t nmodules;
+
+void *vm_map_module(const struct bootinfo_module *m);
+
+void rom_init(struct bootinfo *bi)
+{
+	for (word_t i = 0; i < bi->num_modules && i < BOOTINFO_MAX_MODULES; i++) {
+		const struct bootinfo_module *bm = &bi->modules[i];
+		struct module *m = &modules[nmodules];
+		word_t n = 0;
+		/* the name: the first word of the command line */
+		while (n < sizeof(m->name) - 1 && n < sizeof(bm->name) && bm->name[n] && bm->name[n] != ' ')
+			n++;
+		if (n == 0) {
+			printf("[core] module %lu has no name (empty command line): not a ROM\n", i + 1);
+			continue;
+		}
+		memcpy(m->name, bm->name, n);
+		m->name[n] = 0;
+		m->size = bm->size;
+		m->pages = bm->frames.end - bm->frames.start;
+		m->frames = core_alloc(m->pages * sizeof(cptr_t));
+		if (!m->frames)
+			core_panic("no memory for the module table", (long)i);
+		for (word_t p = 0; p < m->pages; p++)
+			m->frames[p] = bm->frames.start + p;
+		m->data = vm_map_module(bm);
+		nmodules++;
+		printf("[core] ROM '%s': %lu bytes\n", m->name, m->size);
+	}
+}
+
+struct module *rom_find(const char *name)
+{
+	for (word_t i = 0; i < nmodules; i++)
+		if (!strcmp(modules[i].name, name))
+			return &modules[i];
+	return 0;
+}
+
+struct rom_session {
+	struct session s;
+	struct module *mod;
+	struct ds *ds;
+	cptr_t sigh;
+};
+
+static void rom_destroy(struct session *s)
+{
+	struct rom_session *r = (struct rom_session *)s;
+
+	if (r->ds)
+		ds_destroy(r->ds);
+	acct_drop_cap(&s->acct, &r->sigh);
+}
+
+rpc_status_t rom_session_create(struct pd *payer, const char *label, word_t ram, word_t caps,
+				struct session **out)
+{
+	struct module *mod = rom_find(label_last(label));
+	struct session *s;
+	rpc_status_t st;
+
+	if (!mod)
+		return RPC_E_NOT_FOUND;
+	st = session_new(sizeof(struct rom_session), payer, ram, caps, K_ROM, label, &s);
+	if (st != RPC_OK)
+		return st;
+	struct rom_session *r = (struct rom_session *)s;
+	s->destroy = rom_destroy;
+	r->mod = mod;
+	st = ds_new_shared(&s->acct, DS_T_ROM, mod->pages, mod->frames, DS_ROM, 0, &r->ds);
+	if (st != RPC_OK) {
+		session_close(s);
+		return st;
+	}
+	*out = s;
+	return RPC_OK;
+}
+
+static void rom_serve(struct rom_session *r, struct request *q)
+{
+	struct rpc_msg *m = q->msg, *rep = q->reply;
+	cptr_t cap;
+
+	switch (m->label) {
+	case ROM_DATASPACE:
+		rep->label = obj_cap(&r->ds->obj, &r->s.acct, &cap);
+		if (rep->label == RPC_OK) {
+			rep->cap = cap;
+			rpc_put(rep, r->mod->size);
+		}
+		return;
+	case ROM_SIGH:
+		acct_drop_cap(&r->s.acct, &r->sigh);
+		rep->label = acct_keep_sigh(&r->s.acct, m, &r->sigh);
+		return;
+	case ROM_UPDATE:
+		rpc_put(rep, 0);   /* boot modules never change */
+		return;
+	default:
+		rep->label = RPC_E_ILLEGAL_OPERATION;
+	}
+}
+
+/* ---- LOG ---- */
+
+void core_log_line(const char *label, const char *text, size_t len)
+{
+	char buf[PRINTF_BUF];
+	size_t n = 0;
+
+	/* one burst per line: the label, the text (control characters shown as '?') */
+	n = (size_t)snprintf(buf, sizeof(buf), "[%s] ", label);
+	if (n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	for (size_t i = 0; i < len; i++) {
+		if (n >= sizeof(buf) - 2) {
+			buf[n] = 0;
+			printf("%s", buf);
+			n = 0;
+		}
+		char c = text[i];
+		buf[n++] = (c < 32 && c != '\t') || c == 127 ? '?' : c;
+	}
+	buf[n++] = '\n';
+	buf[n] = 0;
+	printf("%s", buf);
+}
+
+rpc_status_t log_session_create(struct pd *payer, const char *label, word_t ram, word_t caps,
+				struct session **out)
+{
+	return session_new(sizeof(struct session), payer, ram, caps, K_LOG, label, out);
+}
+
+static void log_serve(struct session *s, struct request *q)
+{
+	struct rpc_msg *m = q->msg, *rep = q->reply;
+	char text[LOG_WRITE_MAX + 1];
+	word_t pos = 0;
+
+	if (m->label != LOG_WRITE) {
+		rep->label = RPC_E_ILLEGAL_OPERATION;
+		return;
+	}
+	/* strings may contain any byte but NUL; rpc_get_str checks that */
+	if (rpc_get_str(m, &pos, text, sizeof(text)) != RPC_OK) {
+		rep->label = RPC_E_INVALID_ARGUMENT;
+		return;
+	}
+	const char *p = text;
+	while (*p) {
+		const char *e = p;
+		while (*e && *e != '\n')
+			e++;
+		core_log_line(s->label, p, (size_t)(e - p));
+		p = *e ? e + 1 : e;
+	}
+}
+
+rpc_status_t iomem_serve(struct session *s, struct request *q);
+rpc_status_t ioport_serve(struct session *s, struct request *q);
+rpc_status_t irq_serve(struct session *s, struct request *q);
+
+void session_serve(struct session *s, struct request *q)
+{
+	switch (s->obj.kind) {
+	case K_ROM: rom_serve((struct rom_session *)s, q); break;
+	case K_LOG: log_serve(s, q); break;
+	case K_IOMEM: iomem_serve(s, q); break;
+	case K_IOPORT: ioport_serve(s, q); break;
+	case K_IRQ: irq_serve(s, q); break;
+	default: q->reply->label = RPC_E_ILLEGAL_OPERATION;
+	}
+}

@@ -1,0 +1,271 @@
+/*
+ * core_test's runner, shared helpers, and the parent interface it serves
+ * for its helper children (sessions are passed on to core, paid by the
+ * child's own PD).
+ */
+#include "test.h"
+#include <argil/args.h>
+#include <argil/setjmp.h>
+#include <stdarg.h>
+
+extern const struct test_case __tests_start[], __tests_end[];
+
+struct component_env *tenv;
+cptr_t test_ntfn;
+word_t test_ntfn_handle;
+
+static const struct test_case *current;
+static base_jmp_buf case_jmp;
+static struct cthread runner;
+static int passed, failed;
+
+void test_fail(const char *file, int line, const char *fmt, ...)
+{
+	char buf[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	printf("FAIL %s: %s:%d: %s\n", current ? current->id : "?", file, line, buf);
+	base_longjmp(case_jmp, 1);
+}
+
+void wait_signal(void)
+{
+	sys_wait(test_ntfn);
+}
+
+rpc_status_t try_session(const char *service, const char *label, const char *args, word_t ram,
+			 word_t caps, cptr_t payer, cptr_t *cap, word_t *id)
+{
+	return parent_session(tenv->parent, service, label, args, ram, caps, payer, cap, id);
+}
+
+cptr_t session(const char *service, const char *label, const char *args, word_t ram, word_t caps,
+	       word_t *id)
+{
+	cptr_t cap = 0;
+
+	CHECK_OK(try_session(service, label, args, ram, caps, 0, &cap, id));
+	return cap;
+}
+
+void close_session(word_t id, cptr_t cap)
+{
+	CHECK_OK(parent_close(tenv->parent, id));
+	cap_slot_free(cap);
+}
+
+struct pd_quota quota_of(cptr_t pd)
+{
+	struct pd_quota q;
+
+	CHECK_OK(pd_quota(pd, &q));
+	return q;
+}
+
+struct core_stats stats(void)
+{
+	struct core_stats s;
+
+	CHECK_OK(pd_core_stats(tenv->pd, &s));
+	return s;
+}
+
+int stats_equal(const struct core_stats *a, const struct core_stats *b)
+{
+	return a->ram_free == b->ram_free && a->untyped_free == b->untyped_free &&
+	       a->slots_free == b->slots_free && a->leaves_free == b->leaves_free &&
+	       a->objects_used == b->objects_used && a->heap_used == b->heap_used;
+}
+
+void stats_print(const char *what, const struct core_stats *s)
+{
+	printf("core_test: %s: free RAM %lu bytes, free untyped blocks %lu, core slots free %lu, "
+	       "CSpace leaves free %lu, objects %lu, core heap %lu bytes\n", what, s->ram_free,
+	       s->untyped_free, s->slots_free, s->leaves_free, s->objects_used, s->heap_used);
+}
+
+void *ram_map(word_t size, cptr_t *ds)
+{
+	word_t addr;
+
+	CHECK_OK(pd_alloc_ram(tenv->pd, size, ds));
+	CHECK_OK(pd_attach(tenv->pd, *ds, 0, 0, 0, ATTACH_WRITE, &addr));
+	return (void *)addr;
+}
+
+void ram_unmap(void *p, cptr_t ds)
+{
+	CHECK_OK(pd_detach(tenv->pd, (word_t)p));
+	CHECK_OK(pd_free_ram(tenv->pd, ds));
+	cap_slot_free(ds);
+}
+
+void worker_start(struct cthread *t, void (*fn)(void *), void *arg)
+{
+	CHECK_OK(cthread_create(t, fn, arg, WORKER_PRIO, 0, 16 * 1024, 0));
+	/* tell us when it is done */
+	((struct thread_info *)t->window)->exit_ntfn = test_ntfn;
+}
+
+void worker_join(struct cthread *t)
+{
+	while (!cthread_exited(t))
+		wait_signal();
+	CHECK_OK(cthread_destroy(t));
+}
+
+/* ---- the parent interface for helper children ---- */
+
+static void child_parent(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *rep)
+{
+	struct tchild *t = o->data;
+	char service[SERVICE_NAME_MAX], label[SESSION_LABEL_MAX], args[SESSION_ARGS_MAX];
+	char full[SESSION_LABEL_MAX];
+	word_t pos = 2, id;
+	cptr_t cap;
+
+	switch (req->label) {
+	case PARENT_SESSION:
+		if (rpc_get_str(req, &pos, service, sizeof(service)) != RPC_OK ||
+		    rpc_get_str(req, &pos, label, sizeof(label)) != RPC_OK ||
+		    rpc_get_str(req, &pos, args, sizeof(args)) != RPC_OK) {
+			rep->label = RPC_E_INVALID_ARGUMENT;
+			return;
+		}
+		if (t->nsessions >= 16) {
+			rep->label = RPC_E_DENIED;
+			return;
+		}
+		if (label[0])
+			snprintf(full, sizeof(full), "%s -> %s", t->name, label);
+		else
+			snprintf(full, sizeof(full), "%s", t->name);
+		/* the child pays: its PD is the payer at core */
+		rep->label = parent_session(tenv->parent, service, full, args, rpc_word(req, 0),
+					    rpc_word(req, 1), t->c.pd, &cap, &id);
+		if (rep->label != RPC_OK)
+			return;
+		t->ids[t->nsessions] = id;
+		t->caps[t->nsessions++] = cap;
+		rep->cap = cap;
+		rpc_put(rep, id);
+		signal_submit(test_ntfn);
+		return;
+	case PARENT_CLOSE:
+		for (int i = 0; i < t->nsessions; i++) {
+			if (t->ids[i] != rpc_word(req, 0))
+				continue;
+			rep->label = parent_close(tenv->parent, t->ids[i]);
+			cap_slot_free(t->caps[i]);
+			t->ids[i] = t->ids[--t->nsessions];
+			t->caps[i] = t->caps[t->nsessions];
+			return;
+		}
+		rep->label = RPC_E_NOT_FOUND;
+		return;
+	case PARENT_EXIT:
+		t->exit_value = rpc_word(req, 0);
+		t->exited = 1;
+		signal_submit(test_ntfn);
+		return;
+	default:
+		rep->label = RPC_E_UNAVAILABLE;
+	}
+}
+
+rpc_status_t helper_start(struct tchild *t, const char *name, const char *args, word_t ram,
+			  word_t caps)
+{
+	struct child_spec spec;
+	rpc_status_t st;
+
+	memset(t, 0, sizeof(*t));
+	snprintf(t->name, sizeof(t->name), "%s", name);
+	st = ep_manage(&tenv->ep, &t->obj, child_parent, t);
+	if (st != RPC_OK)
+		return st;
+	memset(&spec, 0, sizeof(spec));
+	spec.name = name;
+	spec.binary = "core_test_helper";
+	spec.ram = ram;
+	spec.caps = caps;
+	spec.priority = WORKER_PRIO;
+	spec.args = args;
+	spec.parent_cap = ep_cap(&tenv->ep, &t->obj);
+	st = child_start(tenv->parent, &spec, &t->c);
+	if (st != RPC_OK)
+		ep_dissolve(&tenv->ep, &t->obj);
+	return st;
+}
+
+void helper_destroy(struct tchild *t)
+{
+	/* its sessions at core are closed with its PD (they are paid by it) */
+	for (int i = 0; i < t->nsessions; i++)
+		cap_slot_free(t->caps[i]);
+	t->nsessions = 0;
+	CHECK_OK(child_destroy(tenv->parent, &t->c));
+	ep_dissolve(&tenv->ep, &t->obj);
+}
+
+word_t helper_wait_exit(struct tchild *t)
+{
+	while (!t->exited)
+		wait_signal();
+	return t->exit_value;
+}
+
+/* ---- the runner ---- */
+
+static void run_all(void *arg)
+{
+	(void)arg;
+	for (const struct test_case *volatile c = __tests_start; c < __tests_end; c++) {
+		struct pd_quota before = quota_of(tenv->pd), after;
+		current = c;
+		sys_poll(test_ntfn);   /* forget stale signals */
+		if (base_setjmp(case_jmp) == 0) {
+			c->fn();
+			after = quota_of(tenv->pd);
+			if (after.ram_used != before.ram_used || after.cap_used != before.cap_used ||
+			    after.ram_quota != before.ram_quota || after.cap_quota != before.cap_quota) {
+				printf("FAIL %s: our account changed: ram %lu/%lu -> %lu/%lu, caps %lu/%lu -> %lu/%lu\n",
+				       c->id, before.ram_used, before.ram_quota, after.ram_used, after.ram_quota,
+				       before.cap_used, before.cap_quota, after.cap_used, after.cap_quota);
+				failed++;
+			} else {
+				printf("ok %s %s\n", c->id, c->desc);
+				passed++;
+			}
+		} else {
+			failed++;
+		}
+		current = 0;
+	}
+	printf("core_test: %d passed, %d failed\n", passed, failed);
+	component_exit(failed ? 1 : 0);
+}
+
+void component_construct(struct component_env *env)
+{
+	tenv = env;
+	test_ntfn = cap_slot_alloc();
+	if (pd_alloc_ntfn(env->pd, test_ntfn, &test_ntfn_handle) != RPC_OK) {
+		printf("core_test: no notification\n");
+		component_exit(2);
+	}
+	/* warm up what grows once and stays: the heap's first chunk, the object table */
+	static struct rpc_object warm[64];
+	for (int i = 0; i < 64; i++)
+		ep_manage(&env->ep, &warm[i], 0, 0);
+	for (int i = 0; i < 64; i++)
+		ep_dissolve(&env->ep, &warm[i]);
+	/* the entrypoint (this thread) outranks the runner, so children are served */
+	if (cthread_create(&runner, run_all, 0, 200, 0, 60 * 1024, 0) != RPC_OK) {
+		printf("core_test: no runner thread\n");
+		component_exit(2);
+	}
+}
