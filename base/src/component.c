@@ -24,6 +24,7 @@ struct heap *component_heap;
 static struct heap heap;
 static struct component_env env;
 static struct component_info info_copy;
+static struct signal_handler heartbeat;
 
 void __component_main(const struct component_info *info) __attribute__((noreturn));
 void __component_thread_exit(word_t value) __attribute__((noreturn));
@@ -98,6 +99,14 @@ void log(const char *fmt, ...)
 		debug_out(buf, len);
 }
 
+/* A heartbeat signal from the parent: answer it (from the entrypoint, so a
+ * stuck entrypoint stops answering and the parent can tell). */
+static void on_heartbeat(void *arg)
+{
+	(void)arg;
+	parent_heartbeat_response(COMPONENT_PARENT);
+}
+
 void component_exit(int value)
 {
 	parent_exit(COMPONENT_PARENT, (word_t)(long)value);
@@ -148,6 +157,11 @@ void __component_main(const struct component_info *info)
 	if (parent_session(COMPONENT_PARENT, "LOG", "", "", LOG_SESSION_RAM, LOG_SESSION_CAPS, 0,
 			   &env.log, &env.log_id) == RPC_OK)
 		printf_output = log_out;
+
+	/* heartbeats, if the parent monitors them (core does not) */
+	if (signal_handler_init(&env.ep, &heartbeat, on_heartbeat, 0) == RPC_OK &&
+	    parent_heartbeat_sigh(COMPONENT_PARENT, heartbeat.cap) != RPC_OK)
+		signal_handler_fini(&env.ep, &heartbeat);
 
 	component_construct(&env);
 	ep_run(&env.ep);

@@ -115,3 +115,29 @@ TEST(CHD_0008, "destroying a child that waits in its entrypoint; its capabilitie
 	CHECK_ST(pd_quota(copy, &q), RPC_E_INVALID_CAP);
 	cap_slot_free(copy);
 }
+
+TEST(CHD_0009, "a child's entrypoint answers heartbeats; a stopped one does not")
+{
+	struct thread_state_info st;
+
+	CHECK_OK(helper_start(&tc, "beater", "mode=wait", CHILD_RAM, 64));
+	while (!tc.heartbeat)
+		wait_signal();
+	for (int i = 1; i <= 3; i++) {
+		signal_submit(tc.heartbeat);
+		while (tc.beats < i)
+			wait_signal();
+	}
+	/* stop its entrypoint: no more answers */
+	CHECK_OK(thread_pause(tc.c.thread));
+	CHECK_OK(thread_state(tc.c.thread, &st));
+	CHECK_EQ(st.state, THREAD_PAUSED);
+	signal_submit(tc.heartbeat);
+	for (int i = 0; i < 50; i++)
+		quota_of(tenv->pd);
+	CHECK_EQ(tc.beats, 3);
+	CHECK_OK(thread_resume(tc.c.thread));
+	while (tc.beats < 4)
+		wait_signal();
+	helper_destroy(&tc);
+}

@@ -166,6 +166,21 @@ static void child_parent(struct rpc_object *o, struct rpc_msg *req, struct rpc_m
 		}
 		rep->label = RPC_E_NOT_FOUND;
 		return;
+	case PARENT_HEARTBEAT_SIGH:
+		if (req->cap_kind != RPC_CAP_PLACED) {
+			rep->label = RPC_E_INVALID_CAP;
+			return;
+		}
+		if (t->heartbeat)
+			cap_slot_free(t->heartbeat);
+		t->heartbeat = req->cap;
+		req->cap = 0;   /* keep it */
+		signal_submit(test_ntfn);
+		return;
+	case PARENT_HEARTBEAT_RESPONSE:
+		t->beats++;
+		signal_submit(test_ntfn);
+		return;
 	case PARENT_EXIT:
 		t->exit_value = rpc_word(req, 0);
 		t->exited = 1;
@@ -207,6 +222,9 @@ void helper_destroy(struct tchild *t)
 	for (int i = 0; i < t->nsessions; i++)
 		cap_slot_free(t->caps[i]);
 	t->nsessions = 0;
+	if (t->heartbeat)
+		cap_slot_free(t->heartbeat);
+	t->heartbeat = 0;
 	CHECK_OK(child_destroy(tenv->parent, &t->c));
 	ep_dissolve(&tenv->ep, &t->obj);
 }

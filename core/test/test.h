@@ -107,6 +107,8 @@ struct tchild {
 	cptr_t caps[16];
 	int nsessions;
 	char name[32];
+	cptr_t heartbeat;        /* the child's heartbeat signal capability */
+	volatile int beats;      /* heartbeat responses received */
 };
 rpc_status_t helper_start(struct tchild *t, const char *name, const char *args, word_t ram,
 			  word_t caps);
