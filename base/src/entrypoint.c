@@ -35,17 +35,18 @@ rpc_status_t ep_manage(struct entrypoint *e, struct rpc_object *obj, rpc_handler
 {
 	word_t i;
 
+	lock_acquire(&e->lock);
 	for (i = e->free_hint; i < e->nobjs; i++)
 		if (!e->objs[i].obj)
 			break;
 	if (i == e->nobjs) {
 		if (e->nobjs == e->cap_objs) {
 			word_t n = e->cap_objs ? e->cap_objs * 2 : 16;
-			if (n > IDX_MASK)
+			struct ep_slot *t = n > IDX_MASK ? 0 : realloc(e->objs, n * sizeof(*t));
+			if (!t) {
+				lock_release(&e->lock);
 				return RPC_E_OUT_OF_MEMORY;
-			struct ep_slot *t = realloc(e->objs, n * sizeof(*t));
-			if (!t)
-				return RPC_E_OUT_OF_MEMORY;
+			}
 			memset(t + e->cap_objs, 0, (n - e->cap_objs) * sizeof(*t));
 			e->objs = t;
 			e->cap_objs = n;
@@ -58,18 +59,21 @@ rpc_status_t ep_manage(struct entrypoint *e, struct rpc_object *obj, rpc_handler
 	obj->data = data;
 	obj->cap = 0;
 	obj->badge = make_badge(i, e->objs[i].gen);
+	lock_release(&e->lock);
 	return RPC_OK;
 }
 
 struct rpc_object *ep_lookup(struct entrypoint *e, word_t badge)
 {
 	word_t i = badge & IDX_MASK;
+	struct rpc_object *o = 0;
 
-	if (!(badge & RPC_BADGE_FLAG) || i >= e->nobjs || !e->objs[i].obj)
-		return 0;
-	if (e->objs[i].obj->badge != badge)
-		return 0;
-	return e->objs[i].obj;
+	lock_acquire(&e->lock);
+	if ((badge & RPC_BADGE_FLAG) && i < e->nobjs && e->objs[i].obj &&
+	    e->objs[i].obj->badge == badge)
+		o = e->objs[i].obj;
+	lock_release(&e->lock);
+	return o;
 }
 
 cptr_t ep_cap(struct entrypoint *e, struct rpc_object *obj)
@@ -99,6 +103,7 @@ void ep_dissolve(struct entrypoint *e, struct rpc_object *obj)
 		cap_slot_free(obj->cap);
 		obj->cap = 0;
 	}
+	lock_acquire(&e->lock);
 	if (i < e->nobjs && e->objs[i].obj == obj) {
 		e->objs[i].obj = 0;
 		e->objs[i].gen++;
@@ -106,6 +111,7 @@ void ep_dissolve(struct entrypoint *e, struct rpc_object *obj)
 			e->free_hint = i;
 	}
 	obj->badge = 0;
+	lock_release(&e->lock);
 }
 
 rpc_status_t signal_handler_init(struct entrypoint *e, struct signal_handler *h, signal_fn_t fn,
@@ -117,28 +123,29 @@ rpc_status_t signal_handler_init(struct entrypoint *e, struct signal_handler *h,
 	h->cap = 0;
 	if (!e->ntfn)
 		return RPC_E_UNAVAILABLE;
+	cptr_t s = cap_slot_alloc();
+	if (!s)
+		return RPC_E_OUT_OF_SLOTS;
+	lock_acquire(&e->lock);
 	for (int b = 0; b < RPC_SIGNAL_BITS; b++) {
 		if (!e->sig[b]) {
 			bit = b;
 			break;
 		}
 	}
-	if (bit < 0)
-		return RPC_E_OUT_OF_MEMORY;
-	cptr_t s = cap_slot_alloc();
-	if (!s)
-		return RPC_E_OUT_OF_SLOTS;
-	if (cnode_mint(e->cnode, s, 64, e->cnode, e->ntfn, 64, RIGHT_WRITE, 1ull << bit) != E_OK) {
-		cap_slot_free(s);
-		return RPC_E_INVALID_CAP;
+	if (bit >= 0 && cnode_mint(e->cnode, s, 64, e->cnode, e->ntfn, 64, RIGHT_WRITE, 1ull << bit) == E_OK) {
+		h->fn = fn;
+		h->arg = arg;
+		h->bit = bit;
+		h->cap = s;
+		e->sig[bit] = h;
+		__atomic_and_fetch(&e->sig_pending, ~(1ull << bit), __ATOMIC_RELAXED);
+		lock_release(&e->lock);
+		return RPC_OK;
 	}
-	h->fn = fn;
-	h->arg = arg;
-	h->bit = bit;
-	h->cap = s;
-	e->sig[bit] = h;
-	e->sig_pending &= ~(1ull << bit);
-	return RPC_OK;
+	lock_release(&e->lock);
+	cap_slot_free(s);
+	return bit < 0 ? RPC_E_OUT_OF_MEMORY : RPC_E_INVALID_CAP;
 }
 
 void signal_handler_fini(struct entrypoint *e, struct signal_handler *h)
@@ -147,8 +154,10 @@ void signal_handler_fini(struct entrypoint *e, struct signal_handler *h)
 		return;
 	cnode_revoke(e->cnode, h->cap, 64);
 	cap_slot_free(h->cap);
+	lock_acquire(&e->lock);
 	e->sig[h->bit] = 0;
-	e->sig_pending &= ~(1ull << h->bit);
+	__atomic_and_fetch(&e->sig_pending, ~(1ull << h->bit), __ATOMIC_RELAXED);
+	lock_release(&e->lock);
 	h->bit = -1;
 	h->cap = 0;
 }
@@ -162,10 +171,14 @@ static void dispatch_signals(struct entrypoint *e)
 {
 	while (e->sig_pending) {
 		int b = __builtin_ctzll(e->sig_pending);
-		e->sig_pending &= ~(1ull << b);
+		__atomic_and_fetch(&e->sig_pending, ~(1ull << b), __ATOMIC_RELAXED);
+		lock_acquire(&e->lock);
 		struct signal_handler *h = b < RPC_SIGNAL_BITS ? e->sig[b] : 0;
-		if (h && h->fn)
-			h->fn(h->arg);
+		signal_fn_t fn = h ? h->fn : 0;
+		void *arg = h ? h->arg : 0;
+		lock_release(&e->lock);
+		if (fn)
+			fn(arg);
 	}
 }
 
@@ -200,7 +213,7 @@ static int serve_one(struct entrypoint *e, struct rpc_msg *req, struct rpc_msg *
 
 	/* a signal: label 0, length 0, and a word without the RPC flag */
 	if (s.info == 0 && !(s.badge & RPC_BADGE_FLAG)) {
-		e->sig_pending |= s.badge;
+		__atomic_or_fetch(&e->sig_pending, s.badge, __ATOMIC_RELAXED);
 		dispatch_signals(e);
 		return 0;
 	}
@@ -267,8 +280,8 @@ void ep_wait_signal(struct entrypoint *e, struct signal_handler *h)
 	word_t bit = 1ull << h->bit;
 
 	while (!(e->sig_pending & bit))
-		e->sig_pending |= sys_wait(e->ntfn);
-	e->sig_pending &= ~bit;
+		__atomic_or_fetch(&e->sig_pending, sys_wait(e->ntfn), __ATOMIC_RELAXED);
+	__atomic_and_fetch(&e->sig_pending, ~bit, __ATOMIC_RELAXED);
 }
 
 rpc_status_t rpc_defer(struct entrypoint *e, struct rpc_reply_cap *rc)

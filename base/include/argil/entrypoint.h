@@ -17,12 +17,17 @@
  *
  * Deferred replies: a handler may call rpc_defer() to keep the caller
  * waiting (the reply capability moves into a slot) and answer later with
- * rpc_reply_deferred(), from any handler of the same component.
+ * rpc_reply_deferred(), from any thread of the same component.
+ *
+ * Threads: objects and signal handlers may be registered and dissolved from
+ * any thread of the component (the tables are locked); dissolving an object
+ * while the entrypoint is handling a request for it is the caller's race.
  */
 #ifndef ARGIL_ENTRYPOINT_H
 #define ARGIL_ENTRYPOINT_H
 
 #include <argil/rpc.h>
+#include <argil/lock.h>
 
 struct entrypoint;
 struct rpc_object;
@@ -66,6 +71,7 @@ struct entrypoint {
 	struct rpc_msg *current; /* the request being handled */
 	cptr_t release_after_reply; /* a handler may set it: this slot is freed once the
 	                               reply (which may carry its cap) has gone out */
+	struct lock lock;        /* the object table and signal bits, for other threads */
 };
 
 /* Set up an entrypoint over an endpoint and its bound notification. */
