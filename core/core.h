@@ -178,6 +178,11 @@ enum obj_kind {
 #define OBJ_INDEX_BITS 20
 #define OBJ_GEN_BITS 36
 #define OBJ_KIND_SHIFT 56
+#define OBJ_KIND_MASK 0x1fu
+/* A PD's own view of itself (its COMPONENT_PD cap) carries this bit: it
+ * may not install capabilities, and the fault handler it sets is its own,
+ * signalled besides (never instead of) the one set through its parent's. */
+#define PD_SELF_BIT (1ull << 61)
 
 struct object {
 	uint8_t kind;
@@ -198,6 +203,9 @@ rpc_status_t obj_cap(struct object *o, struct account *payer, cptr_t *out);
 void obj_unregister(struct object *o);
 /* Look up a badge of a given kind (K_NONE: any). */
 struct object *obj_lookup(word_t badge, enum obj_kind kind);
+/* A PD named by an unwrapped capability argument (either view); *self
+ * says whether it was the PD's own view. NULL if not a PD. */
+struct pd *pd_of_badge(word_t badge, bool *self);
 word_t obj_count(void);
 word_t obj_capacity(void);
 
@@ -342,13 +350,15 @@ struct pd {
 	struct session *sessions;  /* sessions (and PDs) this PD paid for */
 	struct kobj_handle *handles;
 	uint64_t windows[PD_WINDOW_WORDS];
-	cptr_t fault_sigh;
+	cptr_t self_cap;           /* the original of the PD's own view (PD_SELF_BIT) */
+	cptr_t fault_sigh;         /* set through the parent's view */
+	cptr_t own_fault_sigh;     /* set through the PD's own view */
 	bool dying;
 };
 
 rpc_status_t pd_create(struct pd *payer, const char *label, word_t ram, word_t caps,
 		       word_t cnode_bits, word_t prio_limit, struct pd **out);
-void pd_serve(struct pd *pd, struct request *r);
+void pd_serve(struct pd *pd, struct request *r, bool self);
 /* Put a copy of core cap src into slot of the PD's CNode. */
 abi_error_t pd_cnode_copy(struct pd *pd, word_t slot, cptr_t src, word_t rights);
 abi_error_t pd_cnode_move(struct pd *pd, word_t slot, cptr_t src);

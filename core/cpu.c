@@ -292,13 +292,12 @@ void cpu_serve(struct cpu_session *c, struct request *r)
 
 	switch (m->label) {
 	case CPU_CREATE_THREAD: {
-		struct object *o = m->cap_kind == RPC_CAP_UNWRAPPED ? obj_lookup(m->cap_badge, K_PD) : 0;
-		if (!o) {
+		struct pd *pd = m->cap_kind == RPC_CAP_UNWRAPPED ? pd_of_badge(m->cap_badge, 0) : 0;
+		if (!pd) {
 			rep->label = RPC_E_INVALID_CAP;
 			return;
 		}
-		rep->label = thread_create_core(c, (struct pd *)o, rpc_word(m, 0), rpc_word(m, 1),
-						rpc_word(m, 2), &t);
+		rep->label = thread_create_core(c, pd, rpc_word(m, 0), rpc_word(m, 1), rpc_word(m, 2), &t);
 		if (rep->label != RPC_OK)
 			return;
 		rep->label = obj_cap(&t->obj, &c->s.acct, &cap);

@@ -31,18 +31,19 @@ static void print_stats(const char *when)
 static bool dispatch(struct rpc_msg *m, struct rpc_msg *rep)
 {
 	struct request r = { m, rep };
-	word_t kind = m->badge >> OBJ_KIND_SHIFT;
+	word_t kind = (m->badge >> OBJ_KIND_SHIFT) & OBJ_KIND_MASK;
+	bool self = (m->badge & PD_SELF_BIT) != 0;
 
 	rpc_init(rep, RPC_OK);
-	if (kind == K_FAULT)
+	if (kind == K_FAULT && !self)
 		return fault_handle(m->badge, m);
-	struct object *o = obj_lookup(m->badge, K_NONE);
-	if (!o) {
+	struct object *o = obj_lookup(m->badge & ~PD_SELF_BIT, K_NONE);
+	if (!o || (self && o->kind != K_PD)) {
 		rep->label = RPC_E_INVALID_CAP;
 		return true;
 	}
 	switch (o->kind) {
-	case K_PD: pd_serve((struct pd *)o, &r); break;
+	case K_PD: pd_serve((struct pd *)o, &r, self); break;
 	case K_CPU: cpu_serve((struct cpu_session *)o, &r); break;
 	case K_THREAD: thread_serve((struct thread *)o, &r); break;
 	case K_DS: ds_serve((struct ds *)o, &r); break;

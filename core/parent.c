@@ -70,7 +70,7 @@ static struct pd *payer_of(struct child *c, struct rpc_msg *m, rpc_status_t *st)
 	if (m->cap_kind == RPC_CAP_NONE)
 		return c->pd;
 	if (m->cap_kind == RPC_CAP_UNWRAPPED) {
-		struct pd *pd = (struct pd *)obj_lookup(m->cap_badge, K_PD);
+		struct pd *pd = pd_of_badge(m->cap_badge, 0);
 		if (pd && !pd->dying)
 			return pd;
 	}

@@ -9,7 +9,7 @@
 #include <argil/component.h>
 #include <argil/pd.h>
 
-#define PD_CAPS 2   /* the PD object and its main endpoint */
+#define PD_CAPS 2   /* the PD object (both views) and its main endpoint */
 
 static void pd_destroy(struct session *s);
 
@@ -31,6 +31,7 @@ void pd_cnode_delete(struct pd *pd, word_t slot)
 void pd_fault_notify(struct pd *pd)
 {
 	core_signal(pd->fault_sigh);
+	core_signal(pd->own_fault_sigh);
 }
 
 rpc_status_t pd_create(struct pd *payer, const char *label, word_t ram, word_t caps,
@@ -61,16 +62,24 @@ rpc_status_t pd_create(struct pd *payer, const char *label, word_t ram, word_t c
 	if ((st = kobj_new(&s->acct, OBJ_CNODE, cnode_bits, &pd->cnode)) != RPC_OK ||
 	    (st = kobj_new(&s->acct, OBJ_PML4, 0, &pd->pml4)) != RPC_OK ||
 	    (st = kobj_new(&s->acct, OBJ_ENDPOINT, 0, &pd->main_ep)) != RPC_OK ||
-	    (st = obj_cap(&s->obj, &s->acct, &cap)) != RPC_OK) {
+	    (st = obj_cap(&s->obj, &s->acct, &cap)) != RPC_OK ||
+	    (st = slot_get(&s->acct, &pd->self_cap)) != RPC_OK) {
 		session_close(s);
 		return st;
+	}
+	if (c_mint(pd->self_cap, core_ep, RIGHT_WRITE | RIGHT_GRANT | RIGHT_GRANT_REPLY,
+		   s->obj.id | PD_SELF_BIT) != E_OK) {
+		slot_put(&s->acct, pd->self_cap);
+		pd->self_cap = 0;
+		session_close(s);
+		return RPC_E_UNAVAILABLE;
 	}
 	abi_error_t e = cnode_mint(pd->cnode.cap, COMPONENT_CNODE, cnode_bits, core_root, pd->cnode.cap,
 				   64, RIGHTS_ALL, cnode_guard(0, 64 - cnode_bits));
 	if (e == E_OK)
 		e = pd_cnode_copy(pd, COMPONENT_MAIN_EP, pd->main_ep.cap, RIGHTS_ALL);
 	if (e == E_OK)
-		e = pd_cnode_copy(pd, COMPONENT_PD, cap, RIGHT_WRITE | RIGHT_GRANT | RIGHT_GRANT_REPLY);
+		e = pd_cnode_copy(pd, COMPONENT_PD, pd->self_cap, RIGHTS_ALL);
 	if (e != E_OK) {
 		printf("[core] PD setup: error %d\n", e);
 		session_close(s);
@@ -103,6 +112,7 @@ static void pd_destroy(struct session *s)
 		acct_release(a, 0, 1);
 	}
 	acct_drop_cap(a, &pd->fault_sigh);
+	acct_drop_cap(a, &pd->own_fault_sigh);
 	while (pd->tables) {
 		struct ptable *t = pd->tables;
 		pd->tables = t->next;
@@ -112,14 +122,30 @@ static void pd_destroy(struct session *s)
 	kobj_free(a, &pd->main_ep);
 	kobj_free(a, &pd->pml4);
 	kobj_free(a, &pd->cnode);
+	if (pd->self_cap) {
+		cnode_cancel_badged_sends(core_root, pd->self_cap, 64);
+		c_revoke(pd->self_cap);
+		c_delete(pd->self_cap);
+		slot_put(a, pd->self_cap);
+		pd->self_cap = 0;
+	}
 	acct_release(a, 0, PD_CAPS - 1);
+}
+
+struct pd *pd_of_badge(word_t badge, bool *self)
+{
+	struct pd *pd = (struct pd *)obj_lookup(badge & ~PD_SELF_BIT, K_PD);
+
+	if (self)
+		*self = (badge & PD_SELF_BIT) != 0;
+	return pd;
 }
 
 static struct pd *arg_pd(struct rpc_msg *m)
 {
 	if (m->cap_kind != RPC_CAP_UNWRAPPED)
 		return 0;
-	return (struct pd *)obj_lookup(m->cap_badge, K_PD);
+	return pd_of_badge(m->cap_badge, 0);
 }
 
 static struct ds *arg_ds(struct rpc_msg *m)
@@ -182,7 +208,7 @@ static void free_handle(struct pd *pd, word_t id, struct rpc_msg *rep)
 	acct_release(&pd->s.acct, 0, 1);
 }
 
-void pd_serve(struct pd *pd, struct request *r)
+void pd_serve(struct pd *pd, struct request *r, bool self)
 {
 	struct rpc_msg *m = r->msg, *rep = r->reply;
 	struct account *a = &pd->s.acct;
@@ -275,19 +301,27 @@ void pd_serve(struct pd *pd, struct request *r)
 	case PD_INSTALL: {
 		word_t slot = rpc_word(m, 0);
 		abi_error_t e;
+		if (self) {
+			rep->label = RPC_E_DENIED;   /* only the parent's view installs */
+			return;
+		}
 		if (slot != COMPONENT_PARENT && slot != COMPONENT_CPU &&
 		    (slot < COMPONENT_INSTALL_FIRST || slot > COMPONENT_INSTALL_LAST)) {
 			rep->label = RPC_E_INVALID_ARGUMENT;
 			return;
 		}
 		if (m->cap_kind == RPC_CAP_UNWRAPPED) {
-			struct object *o = obj_lookup(m->cap_badge, K_NONE);
-			if (!o || !o->cap) {
+			/* a PD's own view stays its own view */
+			bool aself;
+			struct pd *apd = pd_of_badge(m->cap_badge, &aself);
+			struct object *o = obj_lookup(m->cap_badge & ~PD_SELF_BIT, K_NONE);
+			cptr_t src = apd && aself ? apd->self_cap : o ? o->cap : 0;
+			if (!o || !src || (!apd && (m->cap_badge & PD_SELF_BIT))) {
 				rep->label = RPC_E_INVALID_CAP;
 				return;
 			}
 			pd_cnode_delete(pd, slot);
-			e = pd_cnode_copy(pd, slot, o->cap, RIGHT_WRITE | RIGHT_GRANT | RIGHT_GRANT_REPLY);
+			e = pd_cnode_copy(pd, slot, src, RIGHT_WRITE | RIGHT_GRANT | RIGHT_GRANT_REPLY);
 		} else if (m->cap_kind == RPC_CAP_PLACED) {
 			pd_cnode_delete(pd, slot);
 			e = pd_cnode_move(pd, slot, m->cap);
@@ -308,10 +342,13 @@ void pd_serve(struct pd *pd, struct request *r)
 	case PD_FREE_OBJ:
 		free_handle(pd, rpc_word(m, 0), rep);
 		return;
-	case PD_FAULT_SIGH:
-		acct_drop_cap(a, &pd->fault_sigh);
-		rep->label = acct_keep_sigh(a, m, &pd->fault_sigh);
+	case PD_FAULT_SIGH: {
+		/* the PD's own handler never replaces its parent's */
+		cptr_t *sigh = self ? &pd->own_fault_sigh : &pd->fault_sigh;
+		acct_drop_cap(a, sigh);
+		rep->label = acct_keep_sigh(a, m, sigh);
 		return;
+	}
 	case PD_REGION: {
 		struct region *g = region_find(pd, rpc_word(m, 0));
 		if (!g) {

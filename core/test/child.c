@@ -141,3 +141,21 @@ TEST(CHD_0009, "a child's entrypoint answers heartbeats; a stopped one does not"
 		wait_signal();
 	helper_destroy(&tc);
 }
+
+TEST(CHD_0010, "a child cannot silence its parent's fault handler, nor install caps in itself")
+{
+	struct thread_state_info st;
+
+	CHECK_OK(helper_start(&tc, "hider", "mode=hide", CHILD_RAM, 64));
+	CHECK_OK(pd_fault_sigh(tc.c.pd, test_ntfn));
+	/* the child sets its own handler, tries to install, then faults */
+	for (;;) {
+		CHECK(!tc.exited);   /* it exits only if its own checks failed */
+		CHECK_OK(thread_state(tc.c.thread, &st));
+		if (st.state == THREAD_FAULTED)
+			break;
+		wait_signal();
+	}
+	CHECK_EQ(st.fault_addr, 0x6000);
+	helper_destroy(&tc);
+}

@@ -228,6 +228,7 @@ TEST(PD_0015, "PD_INSTALL: only PARENT, CPU and 8..15; without a cap INVALID_CAP
 	CHECK_ST(pd_install(pd, COMPONENT_MAIN_EP, tenv->pd), RPC_E_INVALID_ARGUMENT);
 	CHECK_ST(pd_install(pd, 16, tenv->pd), RPC_E_INVALID_ARGUMENT);
 	CHECK_ST(pd_install(pd, 9, 0), RPC_E_INVALID_CAP);
+	CHECK_ST(pd_install(tenv->pd, 9, tenv->pd), RPC_E_DENIED);   /* not through our own view */
 	CHECK_OK(pd_install(pd, 9, tenv->pd));       /* a core object: a fresh copy */
 	CHECK_OK(pd_install(pd, 10, test_ntfn));     /* a foreign cap: moved in */
 	CHECK_OK(pd_install(pd, 10, test_ntfn));     /* replacing is fine */

@@ -17,13 +17,17 @@
  *                  this account to that one)
  *   PD_QUOTA       -> w0 ram quota, w1 ram used, w2 cap quota, w3 cap used
  *   PD_INSTALL     w0 slot (COMPONENT_PARENT, COMPONENT_CPU or 8..15);
- *                  cap: put into this PD's CNode (replacing what was there)
+ *                  cap: put into this PD's CNode (replacing what was there);
+ *                  not through the PD's own view (COMPONENT_PD): DENIED
  *   PD_ALLOC_EP    w0 slot (free, >= COMPONENT_FIRST_FREE) -> w0 handle;
  *                  a new endpoint in that slot of this PD's CNode
  *   PD_ALLOC_NTFN  w0 slot -> w0 handle; a new notification there
  *   PD_FREE_OBJ    w0 handle (destroys the object and every cap to it)
  *   PD_FAULT_SIGH  cap: notification to signal when a thread of this PD
- *                  stops on an unresolvable fault (no cap: none)
+ *                  stops on an unresolvable fault (no cap: none). Through
+ *                  the PD's own view (COMPONENT_PD) this sets the PD's own
+ *                  handler; through any other PD capability (the parent's)
+ *                  the parent's; both are signalled.
  *   PD_REGION      w0 address -> w0 start, w1 size, w2 flags, w3 offset of
  *                  the region containing it
  *   PD_CORE_STATS  -> core's global figures (struct core_stats, w0..w5)

@@ -12,6 +12,10 @@
  *   busy           make threads, sessions and attachments, then exit 0
  *                  (the parent destroys it with all of them alive)
  *   wait           block forever
+ *   hide           set its own fault handler and try to install caps into
+ *                  its own CNode (both through its own PD view; the
+ *                  install must be DENIED), then fault at 0x6000 (exit 1
+ *                  if a check failed)
  */
 #include <argil/args.h>
 #include <argil/component.h>
@@ -144,6 +148,16 @@ void component_construct(struct component_env *env)
 		component_exit(busy(env));
 	if (!strcmp(mode, "wait"))
 		return;   /* serve the (empty) entrypoint forever */
+	if (!strcmp(mode, "hide")) {
+		static struct signal_handler own;
+		if (signal_handler_init(&env->ep, &own, 0, 0) != RPC_OK ||
+		    pd_fault_sigh(env->pd, own.cap) != RPC_OK ||
+		    pd_install(env->pd, 9, env->pd) != RPC_E_DENIED ||
+		    pd_install(env->pd, COMPONENT_PARENT, own.cap) != RPC_E_DENIED)
+			component_exit(1);
+		*(volatile int *)0x6000 = 1;
+		component_exit(99);
+	}
 	printf("helper: unknown mode '%s'\n", mode);
 	component_exit(100);
 }
