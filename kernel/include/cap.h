@@ -35,7 +35,7 @@ static inline bool cap_word_is(uint64_t w0, unsigned type, unsigned rights)
 	uint64_t r = (uint64_t)rights << CAP_RIGHTS_SHIFT;
 	return (w0 & (0x1f | r)) == (type | r);
 }
-static inline void cap_set_rights(struct cap *c, unsigned r) { c->w[0] = (c->w[0] & ~(0xfull << 5)) | ((uint64_t)(r & 0xf) << 5); }
+static inline void cap_set_rights(struct cap *c, unsigned r) { c->w[0] = (c->w[0] & ~(0xfull << CAP_RIGHTS_SHIFT)) | ((uint64_t)(r & 0xf) << CAP_RIGHTS_SHIFT); }
 static inline unsigned cap_bits(const struct cap *c) { return (c->w[0] >> 16) & 0xff; }
 static inline void cap_set_bits(struct cap *c, unsigned b) { c->w[0] = (c->w[0] & ~(0xffull << 16)) | ((uint64_t)b << 16); }
 static inline unsigned cap_guard_size(const struct cap *c) { return (c->w[0] >> 24) & 0x7f; }
@@ -63,7 +63,7 @@ static inline uint64_t cap_pml4_cr3(const struct cap *c) { return c->w[3]; }
 
 static inline struct cap cap_make(unsigned type, unsigned rights, uint64_t w1, uint64_t w2)
 {
-	struct cap c = { { type | ((uint64_t)(rights & 0xf) << 5), w1, w2, 0 } };
+	struct cap c = { { type | ((uint64_t)(rights & 0xf) << CAP_RIGHTS_SHIFT), w1, w2, 0 } };
 	return c;
 }
 static inline struct cap cap_null(void) { struct cap c = { { 0, 0, 0, 0 } }; return c; }

@@ -34,7 +34,7 @@ static abi_error_t extra_root(struct inv *iv, unsigned n, struct cap **out)
 static abi_error_t derive(struct inv *iv, const struct cap *src, unsigned rights, struct cap *out)
 {
 	*out = *src;
-	if (!cap_is_null(src) && !cap_derive(out))
+	if (!cap_derive(out))
 		return inv_err(iv, E_ILLEGAL_OPERATION, 0, 0);
 	cap_set_rights(out, cap_rights(src) & rights);
 	return E_OK;

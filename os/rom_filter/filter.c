@@ -13,6 +13,13 @@ static bool fail(struct cfg_error *err, const struct cfg_node *n, const char *ms
 	return false;
 }
 
+/* Whether n has the attribute and it is not empty. */
+static bool nonempty(const struct cfg_node *n, const char *attr)
+{
+	const char *v = cfg_attr(n, attr);
+	return v && *v;
+}
+
 static const struct cfg_node *find_input(const struct cfg_node *config, const char *name)
 {
 	for (const struct cfg_node *i = cfg_child(config, "input"); i; i = cfg_next(i, "input"))
@@ -23,14 +30,13 @@ static const struct cfg_node *find_input(const struct cfg_node *config, const ch
 
 static bool check_input(const struct cfg_node *config, const struct cfg_node *in, struct cfg_error *err)
 {
-	const char *name = cfg_attr(in, "name");
-	if (!name || !*name)
+	if (!nonempty(in, "name"))
 		return fail(err, in, "input needs a name");
-	if (find_input(config, name) != in)
+	if (find_input(config, cfg_attr(in, "name")) != in)
 		return fail(err, in, "input name used twice");
-	if (!cfg_attr(in, "rom") || !*cfg_attr(in, "rom"))
+	if (!nonempty(in, "rom"))
 		return fail(err, in, "input needs a rom");
-	if (!cfg_attr(in, "node") || !*cfg_attr(in, "node"))
+	if (!nonempty(in, "node"))
 		return fail(err, in, "input needs a node type");
 	/* a chain of <node> with at most one <attribute> at its end */
 	const struct cfg_node *level = in;
@@ -44,7 +50,7 @@ static bool check_input(const struct cfg_node *config, const struct cfg_node *in
 		if (c->next)
 			return fail(err, c->next, "input path branches");
 		if (cfg_is(c, "attribute")) {
-			if (!cfg_attr(c, "name") || !*cfg_attr(c, "name"))
+			if (!nonempty(c, "name"))
 				return fail(err, c, "attribute needs a name");
 			if (c->child || c->text)
 				return fail(err, c, "attribute has content");
@@ -52,7 +58,7 @@ static bool check_input(const struct cfg_node *config, const struct cfg_node *in
 		}
 		if (!cfg_is(c, "node"))
 			return fail(err, c, "unknown node in input path");
-		if (!cfg_attr(c, "type") || !*cfg_attr(c, "type"))
+		if (!nonempty(c, "type"))
 			return fail(err, c, "node needs a type");
 		level = c;
 	}
@@ -103,7 +109,7 @@ static bool check_content(const struct cfg_node *config, const struct cfg_node *
 		return fail(err, parent, "text in a template node");
 	for (const struct cfg_node *c = parent->child; c; c = c->next) {
 		if (cfg_is(c, "attribute")) {
-			if (!cfg_attr(c, "name") || !*cfg_attr(c, "name"))
+			if (!nonempty(c, "name"))
 				return fail(err, c, "attribute needs a name");
 			bool v = cfg_has_attr(c, "value"), i = cfg_has_attr(c, "input");
 			if (v == i)
@@ -111,7 +117,7 @@ static bool check_content(const struct cfg_node *config, const struct cfg_node *
 			if (i && !check_input_ref(config, c, err))
 				return false;
 		} else if (cfg_is(c, "node")) {
-			if (!cfg_attr(c, "type") || !*cfg_attr(c, "type"))
+			if (!nonempty(c, "type"))
 				return fail(err, c, "node needs a type");
 			if (!check_content(config, c, err))
 				return false;
@@ -141,7 +147,7 @@ bool rf_check(const struct cfg_node *config, struct cfg_error *err)
 			if (out)
 				return fail(err, c, "second output");
 			out = c;
-			if (!cfg_attr(c, "node") || !*cfg_attr(c, "node"))
+			if (!nonempty(c, "node"))
 				return fail(err, c, "output needs a node type");
 			if (!check_content(config, c, err))
 				return false;
