@@ -200,8 +200,9 @@ static void do_recv(struct tcb *t, uint64_t cptr, bool blocking)
 }
 
 
-/* Entered from entry.S on the kernel stack, registers saved in the TCB. */
-void c_handle_syscall(void)
+/* Entered from entry.S on the kernel stack, registers saved in the TCB
+ * (no frame to point at: this never returns). */
+__attribute__((optimize("omit-frame-pointer"))) void c_handle_syscall(void)
 {
 	struct pcpu *p = this_cpu();
 	if (unlikely(!kernel_trylock())) {
