@@ -41,6 +41,10 @@ void remote_process(struct pcpu *p)
 		return;
 	if (req & REMOTE_STALL) {
 		if (p->cur != p->idle) {
+			/* a system call not yet begun is made again later:
+			 * SYSCALL is 2 bytes, and the saved rip follows it */
+			if (p->cur == p->entering_syscall)
+				p->cur->ctx.rip -= 2;
 			if (p->fpu_owner == p->cur)
 				fpu_save(p->cur->fpu);
 			p->fpu_owner = NULL;

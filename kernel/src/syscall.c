@@ -200,11 +200,20 @@ static void do_recv(struct tcb *t, uint64_t cptr, bool blocking)
 }
 
 
-/* Entered from entry.S on the kernel stack, registers saved in the TCB. */
-void c_handle_syscall(void)
+/* Entered from entry.S on the kernel stack, registers saved in the TCB
+ * (no frame to point at: this never returns). */
+__attribute__((optimize("omit-frame-pointer"))) void c_handle_syscall(void)
 {
 	struct pcpu *p = this_cpu();
-	kernel_lock();
+	if (unlikely(!kernel_trylock())) {
+		/* Another CPU may stop this thread while we wait (it needs its
+		 * registers in memory). The call has not happened then, and
+		 * remote_process sets the thread back onto its SYSCALL
+		 * instruction so that it makes the call when it runs again. */
+		p->entering_syscall = p->cur;
+		kernel_lock_slow();
+		p->entering_syscall = NULL;
+	}
 	syscall_slow(p);
 }
 

@@ -401,3 +401,43 @@ TEST(SMP_0015, "deleting an endpoint wakes its receiver on another CPU with E_DE
 	ASSERT_EQ(sys_wait(n), 1);
 	ASSERT_EQ(t.info->user[0], E_DELETED);
 }
+
+#define LOST_CALLS 20000
+
+static word_t counting_client(word_t ep, word_t done)
+{
+	word_t bad = 0;
+
+	for (word_t i = 0; i < LOST_CALLS; i++) {
+		struct sys_msg m = { 0 };
+
+		m.info = mi_make(1, 0, 0, 1);
+		m.mr[0] = i;
+		sys_call(ep, &m);
+		bad += m.mr[0] != i + 1;
+	}
+	RESULT(0) = bad;
+	sys_signal(done);
+	return 0;
+}
+
+TEST(SMP_0016, "no system call is lost when its thread is stopped from another CPU as it enters the kernel")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0), n = mk(env, OBJ_NOTIFICATION, 0);
+	struct thread s, c;
+	word_t regs[REG_COUNT], reads = 0;
+
+	note_single_cpu();
+	spawn_on(env, &s, worker_echo, ep, 0, 100, last_cpu());
+	spawn_on(env, &c, counting_client, ep, mk_mint(env, n, RIGHTS_ALL, 1), 100, last_cpu());
+	/* each read stops the client if it runs (its registers must be in
+	 * memory), often while it waits for the kernel lock we hold */
+	if (test_bootinfo->num_cpus == 1)
+		sys_wait(n);
+	while (test_bootinfo->num_cpus > 1 && !sys_poll(n)) {
+		ASSERT_OK(tcb_read_registers(c.tcb, 0, REG_COUNT, regs));
+		reads++;
+	}
+	printf("# %lu register reads during %u calls\n", reads, LOST_CALLS);
+	ASSERT_EQ(c.info->user[0], 0);
+}

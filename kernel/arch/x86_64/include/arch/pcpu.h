@@ -37,6 +37,7 @@ struct pcpu {
 	uint32_t apic_id;
 	struct tcb *idle;
 	struct tcb *fpu_owner;    /* whose FPU state is in the registers */
+	struct tcb *entering_syscall; /* cur, while its system call waits for the lock */
 	uint64_t cr3;             /* loaded page-table root (physical) */
 	uint64_t fs_base, gs_base;/* user values currently loaded */
 	volatile uint32_t remote_req; /* REMOTE_* bits, set by another CPU */
