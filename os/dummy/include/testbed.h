@@ -89,6 +89,7 @@ struct tb_own {
 	cptr_t cap;
 	word_t id;               /* at the server */
 	word_t ram, caps;
+	int rec;                 /* the testbed's record of it (closed after a failed case) */
 };
 
 struct tb_route {

@@ -27,6 +27,15 @@ static struct tb_child *children;
 static word_t next_session_id = 1;
 static word_t config_versions;
 
+/* A record of each open session of the test, so that the sessions of a
+ * case that failed half-way can be closed (the case's tb_own is gone). */
+#define OWN_MAX 256
+static struct {
+	struct tb_child *server;
+	cptr_t root, cap;
+	word_t id, ram, caps;
+} owns[OWN_MAX];
+
 /* ---- the router's queue ---- */
 
 enum job_op { JOB_OPEN, JOB_UPGRADE, JOB_CLOSE };
@@ -642,6 +651,12 @@ void tb_destroy(struct tb_child *c)
 			s->server = 0;
 		}
 	}
+	for (int i = 0; i < OWN_MAX; i++) {
+		if (owns[i].server == c) {
+			cap_slot_free(owns[i].cap);
+			owns[i].server = 0;
+		}
+	}
 	for (int i = 0; i < c->nservices; i++)
 		cap_slot_free(c->services[i].root);
 	cap_slot_free(c->heartbeat_sigh);
@@ -705,6 +720,28 @@ struct pd_quota tb_quota(struct tb_child *c)
 
 /* ---- the test's own sessions ---- */
 
+
+static void own_forget(struct tb_own *o)
+{
+	if (o->rec > 0 && o->rec <= OWN_MAX)
+		owns[o->rec - 1].server = 0;
+}
+
+static int close_leftovers(void)
+{
+	int n = 0;
+
+	for (int i = 0; i < OWN_MAX; i++) {
+		if (!owns[i].server)
+			continue;
+		struct tb_own o = { owns[i].server, owns[i].root, owns[i].cap, owns[i].id,
+				    owns[i].ram, owns[i].caps, i + 1 };
+		tb_close(&o);
+		n++;
+	}
+	return n;
+}
+
 rpc_status_t tb_open(struct tb_own *o, struct tb_child *server, const char *service,
 		     const char *label, const char *args, word_t ram, word_t caps)
 {
@@ -728,6 +765,18 @@ rpc_status_t tb_open(struct tb_own *o, struct tb_child *server, const char *serv
 	o->root = root;
 	o->ram = ram;
 	o->caps = caps;
+	for (int i = 0; i < OWN_MAX; i++) {
+		if (!owns[i].server) {
+			owns[i].server = server;
+			owns[i].root = root;
+			owns[i].cap = o->cap;
+			owns[i].id = o->id;
+			owns[i].ram = ram;
+			owns[i].caps = caps;
+			o->rec = i + 1;
+			break;
+		}
+	}
 	return RPC_OK;
 }
 
@@ -748,6 +797,10 @@ rpc_status_t tb_upgrade(struct tb_own *o, word_t ram, word_t caps)
 	}
 	o->ram += ram;
 	o->caps += caps;
+	if (o->rec > 0 && o->rec <= OWN_MAX) {
+		owns[o->rec - 1].ram = o->ram;
+		owns[o->rec - 1].caps = o->caps;
+	}
 	return RPC_OK;
 }
 
@@ -757,6 +810,7 @@ rpc_status_t tb_close(struct tb_own *o)
 
 	if (!o->server)
 		return RPC_E_NOT_FOUND;
+	own_forget(o);
 	st = root_close(o->root, o->id);
 	cap_slot_free(o->cap);
 	if (st == RPC_OK)
@@ -823,7 +877,10 @@ static void run_all(void *arg)
 		sys_poll(tb_ntfn);
 		if (base_setjmp(case_jmp) == 0) {
 			c->fn();
+			int left = close_leftovers();
 			destroy_case_children();
+			if (left)
+				error("the case left %d sessions open", left);
 			if (tb_errors != errors) {
 				printf("FAIL %s: the testbed saw %lu errors\n", c->id, tb_errors - errors);
 				failed++;
@@ -832,6 +889,7 @@ static void run_all(void *arg)
 				passed++;
 			}
 		} else {
+			close_leftovers();
 			destroy_case_children();
 			failed++;
 		}
