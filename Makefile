@@ -32,7 +32,7 @@ COMPONENTS := core_test:core/test core_test_helper:core/test/helper core_bench:b
 # os/ services and their tests (os/<name>/README.md)
 COMPONENTS += timer:os/timer report_rom:os/report_rom rom_filter:os/rom_filter dummy:os/dummy \
               timer_test:os/timer/test report_rom_test:os/report_rom/test \
-              rom_filter_test:os/rom_filter/test
+              rom_filter_test:os/rom_filter/test dummy_test:os/dummy/test
 prog_name = $(word 1,$(subst :, ,$1))
 prog_dir  = $(word 2,$(subst :, ,$1))
 # a program directory without sources yet is skipped

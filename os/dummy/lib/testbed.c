@@ -34,6 +34,7 @@ static struct {
 	struct tb_child *server;
 	cptr_t root, cap;
 	word_t id, ram, caps;
+	int persistent;          /* opened by setup */
 } owns[OWN_MAX];
 
 /* ---- the router's queue ---- */
@@ -655,6 +656,7 @@ void tb_destroy(struct tb_child *c)
 		if (owns[i].server == c) {
 			cap_slot_free(owns[i].cap);
 			owns[i].server = 0;
+			owns[i].persistent = 0;
 		}
 	}
 	for (int i = 0; i < c->nservices; i++)
@@ -723,8 +725,10 @@ struct pd_quota tb_quota(struct tb_child *c)
 
 static void own_forget(struct tb_own *o)
 {
-	if (o->rec > 0 && o->rec <= OWN_MAX)
+	if (o->rec > 0 && o->rec <= OWN_MAX) {
 		owns[o->rec - 1].server = 0;
+		owns[o->rec - 1].persistent = 0;
+	}
 }
 
 static int close_leftovers(void)
@@ -732,7 +736,7 @@ static int close_leftovers(void)
 	int n = 0;
 
 	for (int i = 0; i < OWN_MAX; i++) {
-		if (!owns[i].server)
+		if (!owns[i].server || owns[i].persistent)
 			continue;
 		struct tb_own o = { owns[i].server, owns[i].root, owns[i].cap, owns[i].id,
 				    owns[i].ram, owns[i].caps, i + 1 };
@@ -870,6 +874,8 @@ static void run_all(void *arg)
 		}
 		for (struct tb_child *c = children; c; c = c->next)
 			c->persistent = 1;
+		for (int i = 0; i < OWN_MAX; i++)
+			owns[i].persistent = owns[i].server != 0;
 	}
 	for (const struct tb_case *volatile c = __tests_start; c < __tests_end; c++) {
 		word_t errors = tb_errors;

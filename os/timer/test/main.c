@@ -293,9 +293,21 @@ TB_TEST(TMR_0008, "bad requests fail with their error and change nothing")
 	CHECK_ST(rpc_call(o.cap, &m), RPC_E_ILLEGAL_OPERATION);
 	rpc_init(&m, TIMER_TRIGGER_ONCE);   /* no duration */
 	CHECK_ST(rpc_call(o.cap, &m), RPC_E_INVALID_ARGUMENT);
+	/* a signal handler whose notification is destroyed: the expiry goes
+	 * nowhere, the timer goes on */
+	cptr_t dead = cap_slot_alloc();
+	word_t dead_handle;
+	CHECK_OK(pd_alloc_ntfn(tb_env->pd, dead, &dead_handle));
+	CHECK_OK(timer_sigh(o.cap, dead));
+	CHECK_OK(pd_free_obj(tb_env->pd, dead_handle));
+	cap_slot_free(dead);
+	uint64_t e0, e1;
+	now(&o, &e0);
+	CHECK_OK(timer_trigger_once(o.cap, 0));
 	/* the session still works */
-	uint64_t t = now(&o, 0);
+	uint64_t t = now(&o, &e1);
 	CHECK(t > 0);
+	CHECK_EQ(e1, e0 + 1);
 	cptr_t stale = cap_slot_alloc();
 	CHECK_EQ(cnode_copy(COMPONENT_CNODE, stale, 64, COMPONENT_CNODE, o.cap, 64, RIGHTS_ALL),
 		 E_OK);
