@@ -178,15 +178,17 @@ TB_TEST(TMR_0005, "triggering again replaces the armed timeout; a periodic one b
 	CHECK(t1 >= t0 + 1000);
 	CHECK(t1 < t0 + 600000000);
 	CHECK_EQ(e, 1);
+	/* the periodic one may expire before it is replaced (a loaded host):
+	 * afterwards only the one-shot may, once */
 	CHECK_OK(timer_trigger_periodic(o.cap, 1000));
 	CHECK_OK(timer_trigger_once(o.cap, 2000));
-	while (!(sys_wait(ntfn) & (1ull << 5)))
-		;
-	now(&o, &e);
-	CHECK_EQ(e, 2);
 	sleep_on(&clock, 6, 20000);
-	now(&o, &e);
-	CHECK_EQ(e, 2);
+	uint64_t e1, e2;
+	now(&o, &e1);
+	CHECK(e1 >= 2);
+	sleep_on(&clock, 6, 20000);
+	now(&o, &e2);
+	CHECK_EQ(e2, e1);
 	CHECK_OK(tb_close(&o));
 	CHECK_OK(tb_close(&clock));
 }
