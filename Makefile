@@ -18,12 +18,21 @@ KSRC    := $(wildcard kernel/src/*.c) $(wildcard kernel/arch/$(ARCH)/*.c) $(wild
 KOBJ    := $(patsubst %,$(BUILD)/%.o,$(KSRC))
 BSRC    := $(wildcard base/src/*.c) $(wildcard base/arch/$(ARCH)/*.c) $(wildcard base/arch/$(ARCH)/*.S)
 BOBJ    := $(patsubst %,$(BUILD)/%.o,$(BSRC))
+# Client libraries of os/ services: os/<name>/include is on the include path of
+# components and os/<name>/lib/*.c goes into libbase.a (until they move to base/)
+OSLIB_SRC := $(wildcard os/*/lib/*.c)
+BOBJ    += $(patsubst %,$(BUILD)/%.o,$(OSLIB_SRC))
+UCFLAGS += $(addprefix -I,$(wildcard os/*/include))
 
 # Root-task programs: <dir> builds into $(BUILD)/<name>.elf
 PROGRAMS := kernel_test:kernel/test kernel_bench:bench/kernel core:core
 # Components (started by core or init): <dir> builds into $(BUILD)/<name>.elf,
 # linked with base/arch/$(ARCH)/component.ld
 COMPONENTS := core_test:core/test core_test_helper:core/test/helper core_bench:bench/core
+# os/ services and their tests (os/<name>/README.md)
+COMPONENTS += timer:os/timer report_rom:os/report_rom rom_filter:os/rom_filter dummy:os/dummy \
+              timer_test:os/timer/test report_rom_test:os/report_rom/test \
+              rom_filter_test:os/rom_filter/test dummy_test:os/dummy/test
 prog_name = $(word 1,$(subst :, ,$1))
 prog_dir  = $(word 2,$(subst :, ,$1))
 # a program directory without sources yet is skipped
@@ -56,6 +65,9 @@ $(BUILD)/base/%.c.o: base/%.c
 $(BUILD)/base/%.S.o: base/%.S
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) -D__ASSEMBLY__ -c $< -o $@
+$(BUILD)/os/%.c.o: os/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(UCFLAGS) -c $< -o $@
 $(BUILD)/libbase.a: $(BOBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && $(AR) rcs $@ $^

@@ -1,0 +1,51 @@
+/*
+ * The Report session (os/report_rom, os/report_rom/README.md): a client
+ * publishes a document (normally in the config format) under its session
+ * label. Proposed for base/include/argil/report.h.
+ *
+ * Session arguments: "buffer_size=N" (bytes, rounded up to pages; default:
+ * the largest buffer the donation pays). Quota: REPORT_SESSION_RAM(N)
+ * bytes and REPORT_SESSION_CAPS caps pay a buffer of N bytes.
+ *
+ *   REPORT_DATASPACE -> cap: the report buffer (a writable RAM dataspace
+ *                       shared with the server); w0 its size
+ *   REPORT_SUBMIT    w0 length: the first length bytes of the buffer are
+ *                    the new report (length > size: INVALID_ARGUMENT); the
+ *                    server copies them at once, so the client may write
+ *                    the next one right away
+ */
+#ifndef ARGIL_REPORT_H
+#define ARGIL_REPORT_H
+
+#include <argil/rom_server.h>
+#include <argil/rpc.h>
+
+#define REPORT_SERVICE "Report"
+#define REPORT_SESSION_BASE 1024ul
+#define REPORT_SESSION_CAPS 4ul
+/* the buffer and the server's private snapshot of it */
+#define REPORT_SESSION_RAM(bytes) (REPORT_SESSION_BASE + 2 * DS_COST(PAGES(bytes)))
+#define REPORT_MAX_PAGES 4096ul   /* 16 MiB */
+
+enum report_op {
+	REPORT_DATASPACE = 1,
+	REPORT_SUBMIT,
+};
+
+rpc_status_t report_dataspace(cptr_t s, cptr_t *ds, word_t *size);
+rpc_status_t report_submit(cptr_t s, word_t len);
+
+/* A Report session through the parent with its buffer attached. */
+struct reporter {
+	cptr_t session;
+	word_t id;
+	cptr_t ds;
+	char *buf;
+	word_t size;
+};
+rpc_status_t reporter_open(struct reporter *r, const char *label, word_t size);
+/* Copy len bytes into the buffer and submit them. */
+rpc_status_t reporter_submit(struct reporter *r, const char *data, word_t len);
+void reporter_close(struct reporter *r);
+
+#endif

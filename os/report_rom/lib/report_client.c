@@ -1,0 +1,80 @@
+/*
+ * Client side of the Report session (argil/report.h). Trusts the server
+ * only for the buffer's size, which it checks against the dataspace.
+ */
+#include <argil/component.h>
+#include <argil/pd.h>
+#include <argil/printf.h>
+#include <argil/report.h>
+#include <argil/slot.h>
+#include <argil/string.h>
+
+rpc_status_t report_dataspace(cptr_t s, cptr_t *ds, word_t *size)
+{
+	struct rpc_msg m;
+	rpc_status_t st;
+
+	rpc_init(&m, REPORT_DATASPACE);
+	st = rpc_call_expect(s, &m, 1, true);
+	if (st != RPC_OK)
+		return st;
+	*ds = m.cap;
+	*size = m.w[0];
+	return RPC_OK;
+}
+
+rpc_status_t report_submit(cptr_t s, word_t len)
+{
+	struct rpc_msg m;
+
+	rpc_init(&m, REPORT_SUBMIT);
+	rpc_put(&m, len);
+	return rpc_call_expect(s, &m, 0, false);
+}
+
+rpc_status_t reporter_open(struct reporter *r, const char *label, word_t size)
+{
+	char args[48];
+	word_t addr, dsize;
+	rpc_status_t st;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(args, sizeof(args), "buffer_size=%lu", size);
+	st = parent_session(COMPONENT_PARENT, REPORT_SERVICE, label, args, REPORT_SESSION_RAM(size),
+			    REPORT_SESSION_CAPS, 0, &r->session, &r->id);
+	if (st != RPC_OK) {
+		r->session = 0;
+		return st;
+	}
+	st = report_dataspace(r->session, &r->ds, &r->size);
+	if (st == RPC_OK && (ds_info(r->ds, &dsize, 0, 0) != RPC_OK || dsize < r->size))
+		st = RPC_E_INVALID_CAP;
+	if (st == RPC_OK)
+		st = pd_attach(COMPONENT_PD, r->ds, 0, 0, 0, ATTACH_WRITE, &addr);
+	if (st != RPC_OK) {
+		reporter_close(r);
+		return st;
+	}
+	r->buf = (char *)addr;
+	return RPC_OK;
+}
+
+rpc_status_t reporter_submit(struct reporter *r, const char *data, word_t len)
+{
+	if (len > r->size)
+		return RPC_E_INVALID_ARGUMENT;
+	memcpy(r->buf, data, len);
+	return report_submit(r->session, len);
+}
+
+void reporter_close(struct reporter *r)
+{
+	if (r->buf)
+		pd_detach(COMPONENT_PD, (word_t)r->buf);
+	cap_slot_free(r->ds);
+	if (r->session) {
+		parent_close(COMPONENT_PARENT, r->id);
+		cap_slot_free(r->session);
+	}
+	memset(r, 0, sizeof(*r));
+}

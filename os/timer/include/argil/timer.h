@@ -1,0 +1,86 @@
+/*
+ * The Timer session (os/timer, os/timer/README.md): one timeout per
+ * session, one-shot or periodic, with microsecond resolution, signalled
+ * through a notification the client registers; and the time elapsed since
+ * the timer service started. Proposed for base/include/argil/timer.h; until
+ * then it lives in os/timer/include and its client in os/timer/lib.
+ *
+ *   TIMER_SIGH             cap: notification signalled at each expiry (no
+ *                          cap: none). Anything but a notification
+ *                          capability is RPC_E_INVALID_CAP.
+ *   TIMER_TRIGGER_ONCE     w0 us: expire once, us microseconds from now
+ *                          (0: at once); replaces the armed timeout
+ *   TIMER_TRIGGER_PERIODIC w0 us: expire every us microseconds from now
+ *                          (us >= TIMER_MIN_PERIOD_US, else
+ *                          RPC_E_INVALID_ARGUMENT); replaces the armed one
+ *   TIMER_STOP             disarm (nothing armed: no error)
+ *   TIMER_ELAPSED          -> w0 microseconds since the service started
+ *                          (the same clock for every session, never
+ *                          decreasing), w1 expiries of this session so far
+ *                          (a periodic timeout that could not be signalled
+ *                          in time counts every period that passed)
+ *
+ * Guarantees: an expiry is never signalled before its deadline on the
+ * TIMER_ELAPSED clock: a client that reads t0 = TIMER_ELAPSED, triggers
+ * us and is signalled reads TIMER_ELAPSED >= t0 + us afterwards. Several
+ * expiries before the client looks merge into one signal (w1 counts them).
+ * Timeouts of all sessions expire in deadline order (equal deadlines in
+ * the order they were armed).
+ *
+ * Session arguments: none. Quota: TIMER_SESSION_RAM / TIMER_SESSION_CAPS
+ * (less is RPC_E_NO_RAM_QUOTA / RPC_E_NO_CAP_QUOTA).
+ */
+#ifndef ARGIL_TIMER_H
+#define ARGIL_TIMER_H
+
+#include <argil/rpc.h>
+#include <stdint.h>
+
+#define TIMER_SERVICE "Timer"
+#define TIMER_SESSION_RAM 4096
+#define TIMER_SESSION_CAPS 2
+#define TIMER_MIN_PERIOD_US 100
+
+enum timer_op {
+	TIMER_SIGH = 1,
+	TIMER_TRIGGER_ONCE,
+	TIMER_TRIGGER_PERIODIC,
+	TIMER_STOP,
+	TIMER_ELAPSED,
+};
+
+/* Client stubs on a Timer session capability. */
+rpc_status_t timer_sigh(cptr_t s, cptr_t ntfn);
+rpc_status_t timer_trigger_once(cptr_t s, uint64_t us);
+rpc_status_t timer_trigger_periodic(cptr_t s, uint64_t us);
+rpc_status_t timer_stop(cptr_t s);
+rpc_status_t timer_elapsed(cptr_t s, uint64_t *us, uint64_t *expiries);
+
+/*
+ * A timer connection: a Timer session through the component's parent and
+ * a notification of the component's own (PD_ALLOC_NTFN) to sleep on.
+ * sleep_us() and elapsed_us() are for any one thread at a time; a
+ * connection used for sleeping should not also have a signal handler of
+ * the caller's (timer_connection_sigh sets one; sleep_us restores it).
+ */
+struct timer_connection {
+	cptr_t session;
+	word_t id;               /* session id at the parent */
+	cptr_t ntfn;             /* our notification for sleep_us */
+	word_t ntfn_handle;
+	cptr_t user_sigh;        /* the caller's handler (0: none) */
+};
+
+/* Open a Timer session labelled label through the parent. */
+rpc_status_t timer_connect(struct timer_connection *t, const char *label);
+void timer_disconnect(struct timer_connection *t);
+/* Register the caller's own signal capability (e.g. an entrypoint signal
+ * handler's cap) for trigger_once / trigger_periodic. */
+rpc_status_t timer_connection_sigh(struct timer_connection *t, cptr_t sigh);
+/* Block the calling thread for at least us microseconds of the timer's
+ * clock (it never returns early). */
+rpc_status_t sleep_us(struct timer_connection *t, uint64_t us);
+/* Microseconds since the timer service started (0 on error). */
+uint64_t elapsed_us(struct timer_connection *t);
+
+#endif

@@ -1,0 +1,363 @@
+/*
+ * The timer service: Timer sessions (argil/timer.h) for any number of
+ * clients, one timeout each, over one hardware timer (device.h). One
+ * thread: the main entrypoint serves the sessions and the interrupt.
+ *
+ * Trusts its parent (which routes and pays the sessions it creates) and
+ * core; clients are trusted for nothing: their signal capability must be a
+ * notification (a send to it never blocks), their durations saturate, and
+ * a session costs the donation it was made from.
+ */
+#include <argil/component.h>
+#include <argil/config_rom.h>
+#include <argil/heap.h>
+#include <argil/io.h>
+#include <argil/log.h>
+#include <argil/parent.h>
+#include <argil/pd.h>
+#include <argil/printf.h>
+#include <argil/rom_server.h>
+#include <argil/root.h>
+#include <argil/slot.h>
+#include <argil/string.h>
+#include <argil/timer.h>
+#include <arch/syscall.h>
+#include "device.h"
+#include "timeout.h"
+
+/* What a session costs the timer: its record on the heap (rounded up
+ * generously for the heap's headers) and two slots (the session object's
+ * capability, the client's signal capability). */
+#define SESSION_RAM 512
+#define SESSION_CAPS 2
+/* after this many rounds of expiries in one go, interrupts are spaced */
+#define MAX_ROUNDS 8
+#define MIN_SPACING_US 50
+
+struct session {
+	struct rpc_object obj;
+	struct timeout to;
+	cptr_t sigh;
+	word_t id;
+	uint64_t expiries;
+	word_t ram, caps;
+	struct session *next;
+	char label[64];
+};
+
+static struct component_env *env;
+static struct device dev;
+static struct timeout_queue queue;
+static struct signal_handler irq_sig;
+static struct rpc_object root;
+static struct session *sessions;
+static word_t next_id = 1;
+static bool verbose;
+static uint64_t irqs;
+
+rpc_status_t dev_session_open(struct dev_session *s, const char *service, const char *label,
+			      const char *args, word_t ram, word_t caps)
+{
+	rpc_status_t st = parent_session(COMPONENT_PARENT, service, label, args, ram, caps, 0,
+					 &s->cap, &s->id);
+
+	if (st != RPC_OK)
+		s->cap = 0;
+	return st;
+}
+
+void dev_session_close(struct dev_session *s)
+{
+	if (!s->cap)
+		return;
+	parent_close(COMPONENT_PARENT, s->id);
+	cap_slot_free(s->cap);
+	s->cap = 0;
+}
+
+/* ---- expiry ---- */
+
+static struct session *session_of(struct timeout *t)
+{
+	return (struct session *)((char *)t - __builtin_offsetof(struct session, to));
+}
+
+/* Signal everything that is due and ask the device for the next
+ * interrupt. Runs after every change and every interrupt. */
+static void schedule(void)
+{
+	for (int round = 0;; round++) {
+		uint64_t now = dev.now(&dev), next;
+		struct timeout *t;
+
+		while ((t = tq_expire(&queue, now))) {
+			struct session *s = session_of(t);
+			s->expiries += 1 + t->overruns;
+			if (s->sigh)
+				sys_signal(s->sigh);
+		}
+		if (!tq_next(&queue, &next)) {
+			dev.disarm(&dev);
+			return;
+		}
+		/* a flood of short periods must not keep us from serving */
+		if (round >= MAX_ROUNDS && next < now + MIN_SPACING_US)
+			next = now + MIN_SPACING_US;
+		if (dev.arm(&dev, next))
+			return;
+	}
+}
+
+static void irq_handler(void *arg)
+{
+	(void)arg;
+	irqs++;
+	/* unmask first: an edge while we work must not be lost; a spurious
+	 * one costs one more look at the queue */
+	irq_ack(dev.irq.cap);
+	schedule();
+}
+
+/* ---- sessions ---- */
+
+static void session_rpc(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *rep)
+{
+	struct session *s = o->data;
+	uint64_t us = rpc_word(req, 0);
+
+	switch (req->label) {
+	case TIMER_SIGH:
+		if (req->cap_kind != RPC_CAP_NONE &&
+		    (req->cap_kind != RPC_CAP_PLACED || !cap_is_notification(req->cap))) {
+			rep->label = RPC_E_INVALID_CAP;
+			return;
+		}
+		cap_slot_free(s->sigh);
+		s->sigh = 0;
+		if (req->cap_kind == RPC_CAP_PLACED) {
+			s->sigh = req->cap;
+			req->cap = 0;
+		}
+		return;
+	case TIMER_TRIGGER_ONCE:
+	case TIMER_TRIGGER_PERIODIC:
+		if (req->len < 1) {
+			rep->label = RPC_E_INVALID_ARGUMENT;
+			return;
+		}
+		if (req->label == TIMER_TRIGGER_PERIODIC && us < TIMER_MIN_PERIOD_US) {
+			rep->label = RPC_E_INVALID_ARGUMENT;
+			return;
+		}
+		tq_schedule(&queue, &s->to, dev.now(&dev), us, req->label == TIMER_TRIGGER_PERIODIC);
+		schedule();
+		return;
+	case TIMER_STOP:
+		tq_cancel(&queue, &s->to);
+		schedule();
+		return;
+	case TIMER_ELAPSED:
+		rpc_put(rep, dev.now(&dev));
+		rpc_put(rep, s->expiries);
+		return;
+	default:
+		rep->label = RPC_E_ILLEGAL_OPERATION;
+	}
+}
+
+static struct session *find(word_t id, struct session ***link)
+{
+	for (struct session **l = &sessions; *l; l = &(*l)->next) {
+		if ((*l)->id == id) {
+			if (link)
+				*link = l;
+			return *l;
+		}
+	}
+	return 0;
+}
+
+static void create(struct rpc_msg *req, struct rpc_msg *rep)
+{
+	char label[SESSION_LABEL_MAX], args[SESSION_ARGS_MAX];
+	word_t pos = 2, ram = rpc_word(req, 0), caps = rpc_word(req, 1);
+	struct session *s;
+
+	if (req->len < 2 || rpc_get_str(req, &pos, label, sizeof(label)) != RPC_OK ||
+	    rpc_get_str(req, &pos, args, sizeof(args)) != RPC_OK) {
+		rep->label = RPC_E_INVALID_ARGUMENT;
+		return;
+	}
+	if (ram < SESSION_RAM) {
+		rep->label = RPC_E_NO_RAM_QUOTA;
+		return;
+	}
+	if (caps < SESSION_CAPS) {
+		rep->label = RPC_E_NO_CAP_QUOTA;
+		return;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		rep->label = RPC_E_NO_RAM_QUOTA;
+		return;
+	}
+	snprintf(s->label, sizeof(s->label), "%s", label);
+	if (ep_manage(&env->ep, &s->obj, session_rpc, s) != RPC_OK) {
+		free(s);
+		rep->label = RPC_E_NO_RAM_QUOTA;
+		return;
+	}
+	if (!ep_cap(&env->ep, &s->obj)) {
+		ep_dissolve(&env->ep, &s->obj);
+		free(s);
+		rep->label = RPC_E_UNAVAILABLE;   /* our CSpace is full */
+		return;
+	}
+	s->id = next_id++;
+	s->ram = ram;
+	s->caps = caps;
+	s->next = sessions;
+	sessions = s;
+	rep->cap = s->obj.cap;
+	rpc_put(rep, s->id);
+	if (verbose)
+		log("session %lu for \"%s\"", s->id, s->label);
+}
+
+static void destroy(struct session *s, struct session **link)
+{
+	tq_cancel(&queue, &s->to);
+	ep_dissolve(&env->ep, &s->obj);
+	cap_slot_free(s->sigh);
+	*link = s->next;
+	if (verbose)
+		log("closed session %lu for \"%s\"", s->id, s->label);
+	free(s);
+	schedule();
+}
+
+static void root_rpc(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *rep)
+{
+	struct session *s, **link;
+
+	(void)o;
+	switch (req->label) {
+	case ROOT_SESSION:
+		create(req, rep);
+		return;
+	case ROOT_UPGRADE:
+		if (!(s = find(rpc_word(req, 0), 0))) {
+			rep->label = RPC_E_NOT_FOUND;
+			return;
+		}
+		s->ram += rpc_word(req, 1);
+		s->caps += rpc_word(req, 2);
+		return;
+	case ROOT_CLOSE:
+		if (!(s = find(rpc_word(req, 0), &link))) {
+			rep->label = RPC_E_NOT_FOUND;
+			return;
+		}
+		destroy(s, link);
+		return;
+	default:
+		rep->label = RPC_E_ILLEGAL_OPERATION;
+	}
+}
+
+/* ---- start ---- */
+
+enum source { SRC_AUTO, SRC_HPET, SRC_PIT };
+
+static bool read_config(enum source *src, uint64_t *hpet_base)
+{
+	struct config_rom cfg;
+	const struct cfg_node *n;
+	const char *v;
+
+	*src = SRC_AUTO;
+	*hpet_base = HPET_DEFAULT_BASE;
+	if (config_rom_open(&cfg, "config", 0, 0, 0) != RPC_OK)
+		return true;   /* no config: the defaults */
+	n = cfg.node;
+	if (!n) {
+		if (cfg.err.msg)
+			log("config:%u:%u: %s", cfg.err.line, cfg.err.col, cfg.err.msg);
+		config_rom_close(&cfg, 0);
+		return !cfg.err.msg && !cfg.heap_failed;
+	}
+	bool ok = cfg_is(n, "config");
+	if (!ok)
+		log("config:%u:%u: expected <config>", n->line, n->col);
+	for (const struct cfg_attr *a = n->attrs; ok && a; a = a->next) {
+		if (strcmp(a->name, "source") && strcmp(a->name, "hpet_base") &&
+		    strcmp(a->name, "verbose")) {
+			log("config:%u:%u: unknown attribute '%s'", n->line, n->col, a->name);
+			ok = false;
+		}
+	}
+	if (ok && (v = cfg_attr(n, "source"))) {
+		if (!strcmp(v, "hpet"))
+			*src = SRC_HPET;
+		else if (!strcmp(v, "pit"))
+			*src = SRC_PIT;
+		else if (strcmp(v, "auto")) {
+			log("config:%u:%u: source must be auto, hpet or pit", n->line, n->col);
+			ok = false;
+		}
+	}
+	if (ok && (cfg_attr_u64(n, "hpet_base", HPET_DEFAULT_BASE, hpet_base) < 0 ||
+		   (*hpet_base & 0xfff))) {
+		log("config:%u:%u: hpet_base must be a page-aligned address", n->line, n->col);
+		ok = false;
+	}
+	if (ok && cfg_attr_bool(n, "verbose", false, &verbose) < 0) {
+		log("config:%u:%u: verbose must be yes or no", n->line, n->col);
+		ok = false;
+	}
+	config_rom_close(&cfg, 0);
+	return ok;
+}
+
+void component_construct(struct component_env *e)
+{
+	enum source src;
+	uint64_t hpet_base;
+	rpc_status_t st = RPC_E_UNAVAILABLE;
+
+	env = e;
+	tq_init(&queue);
+	if (!read_config(&src, &hpet_base)) {
+		log("error: bad config, not starting");
+		component_exit(1);
+	}
+	if (src != SRC_PIT) {
+		st = hpet_init(&dev, hpet_base);
+		if (st != RPC_OK)
+			log("%s%s", dev.info, src == SRC_AUTO ? ", trying the PIT" : "");
+	}
+	if (st != RPC_OK && src != SRC_HPET) {
+		st = pit_init(&dev, hpet_base);
+		if (st != RPC_OK)
+			log("%s", dev.info);
+	}
+	if (st != RPC_OK) {
+		log("error: no timer device");
+		component_exit(2);
+	}
+	log("using %s", dev.info);
+
+	st = signal_handler_init(&env->ep, &irq_sig, irq_handler, 0);
+	if (st == RPC_OK)
+		st = irq_sigh(dev.irq.cap, irq_sig.cap);
+	if (st == RPC_OK)
+		st = ep_manage(&env->ep, &root, root_rpc, 0);
+	if (st == RPC_OK && !ep_cap(&env->ep, &root))
+		st = RPC_E_OUT_OF_SLOTS;
+	if (st == RPC_OK)
+		st = parent_announce(COMPONENT_PARENT, TIMER_SERVICE, root.cap);
+	if (st != RPC_OK) {
+		log("error: cannot serve: %s", rpc_status_name(st));
+		component_exit(3);
+	}
+}
