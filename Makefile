@@ -23,7 +23,8 @@ BOBJ    := $(patsubst %,$(BUILD)/%.o,$(BSRC))
 PROGRAMS := kernel_test:kernel/test kernel_bench:bench/kernel core:core
 # Components (started by core or init): <dir> builds into $(BUILD)/<name>.elf,
 # linked with base/arch/$(ARCH)/component.ld
-COMPONENTS := core_test:core/test core_test_helper:core/test/helper core_bench:bench/core
+COMPONENTS := core_test:core/test core_test_helper:core/test/helper
+COMPONENTS += init:os/init init_test_child:os/init/test core_bench:bench/core
 prog_name = $(word 1,$(subst :, ,$1))
 prog_dir  = $(word 2,$(subst :, ,$1))
 # a program directory without sources yet is skipped
