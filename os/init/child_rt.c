@@ -17,7 +17,7 @@ struct rt_child *rt_child_by_name(const char *name)
 
 /* Release everything of a child: its sessions, the sessions others hold at
  * it, its PD and CPU (which returns its quota to us), its parent object. */
-static void child_release(struct rt_child *ch)
+void rt_child_release(struct rt_child *ch)
 {
 	rt_session_close_all(ch);
 	rt_server_gone(ch);
@@ -37,12 +37,16 @@ static void child_exit(struct rt_child *ch, word_t value)
 
 	log("child '%s' exited with value %ld", ch->name, (long)value);
 	ch->exit_value = value;
-	child_release(ch);
+	rt_child_release(ch);
 	ch->state = RT_EXITED;
+	rt_report_changed();
 	if (cfg && init_restart_after_exit(cfg)) {
+		unsigned restarts = ch->restarts + 1;
 		log("child '%s' restarted (restart policy)", ch->name);
 		ch->state = RT_FREE;
-		rt_child_start(cfg);
+		struct rt_child *n = rt_child_start(cfg);
+		if (n)
+			n->restarts = restarts;
 	}
 }
 
@@ -88,7 +92,7 @@ static void parent_handler(struct rpc_object *o, struct rpc_msg *req, struct rpc
 	}
 }
 
-void rt_child_start(const struct init_child *cfg)
+struct rt_child *rt_child_start(const struct init_child *cfg)
 {
 	struct rt_child *ch = 0;
 	struct child_spec spec;
@@ -100,7 +104,7 @@ void rt_child_start(const struct init_child *cfg)
 			ch = &rt.children[i];
 	if (!ch) {
 		log("child '%s' not started: more than %d children", cfg->name, RT_MAX_CHILDREN);
-		return;
+		return 0;
 	}
 	memset(ch, 0, sizeof(*ch));
 	snprintf(ch->name, sizeof(ch->name), "%s", cfg->name);
@@ -109,7 +113,8 @@ void rt_child_start(const struct init_child *cfg)
 	st = ep_manage(&rt.env->ep, &ch->parent_obj, parent_handler, ch);
 	if (st != RPC_OK) {
 		log("child '%s' not started: %s", cfg->name, rpc_status_name(st));
-		return;
+		ch->state = RT_FREE;
+		return 0;
 	}
 	memset(&spec, 0, sizeof(spec));
 	spec.name = cfg->name;
@@ -131,8 +136,12 @@ void rt_child_start(const struct init_child *cfg)
 			    rpc_status_name(st), cfg->binary, cfg->line);
 		ep_dissolve(&rt.env->ep, &ch->parent_obj);
 		ch->state = RT_FAILED;
-		return;
+		ch->reason = rpc_status_name(st);
+		rt_report_changed();
+		return ch;
 	}
+	rt_report_changed();
 	log("child '%s' started (binary '%s', %lu bytes RAM, %lu caps)", cfg->name, cfg->binary,
 	    (unsigned long)cfg->ram, (unsigned long)cfg->caps);
+	return ch;
 }

@@ -9,6 +9,9 @@
 #include "model.h"
 #include "route.h"
 #include "policy.h"
+#include "report.h"
+#include "state.h"
+#include "diff.h"
 
 #include <argil/child.h>
 #include <argil/component.h>
@@ -44,9 +47,13 @@ struct rt_session {
 	struct rt_child *server;
 	word_t ram, caps;       /* quota moved to the server */
 	char service[SERVICE_NAME_MAX];
+	char client_label[SESSION_LABEL_MAX];   /* as the client gave it */
+	char label[SESSION_LABEL_MAX];          /* as the server sees it */
 	struct rpc_object obj;  /* RT_SESSION_CONFIG: the ROM session object */
 	cptr_t ds;              /* RT_SESSION_CONFIG: the config text */
 	word_t ds_size;
+	cptr_t sigh;            /* RT_SESSION_CONFIG: the client's change signal */
+	cptr_t old_ds;          /* RT_SESSION_CONFIG: content before an update, until refetched */
 	struct rt_child *client;
 };
 
@@ -69,6 +76,8 @@ struct rt_child {
 	unsigned n_provided;
 	word_t exit_value;
 	cptr_t heartbeat;
+	const char *reason;             /* RT_FAILED: why */
+	unsigned restarts;
 };
 
 /* A session request waiting for its server to announce the service. */
@@ -85,18 +94,33 @@ struct rt_pending {
 struct init_rt {
 	struct component_env *env;
 	struct attached_rom config;
+	struct init_budget budget;      /* for children, fixed at start */
 	struct init_model model;
 	int have_model;
 	struct rt_child children[RT_MAX_CHILDREN];
 	struct rt_pending pending[RT_MAX_PENDING];
 	struct signal_handler retry;    /* retries the pending requests */
+	struct signal_handler report;   /* writes the state report */
 };
 
 extern struct init_rt rt;
 
 /* child_rt.c */
-void rt_child_start(const struct init_child *cfg);
+struct rt_child *rt_child_start(const struct init_child *cfg);
 struct rt_child *rt_child_by_name(const char *name);
+void rt_child_release(struct rt_child *ch);
+
+/* reconfig.c */
+extern const struct init_mem rt_mem;
+void rt_log_errors(const struct init_model *m);
+rpc_status_t rt_reconfig_init(void);
+
+/* report_rt.c: the state report, written to the LOG after changes */
+rpc_status_t rt_report_init(void);
+void rt_report_changed(void);
+/* what the policy code needs to know of the runtime (report, diff);
+ * valid until the next call */
+void rt_runtime_fill(struct init_runtime *r);
 
 /* server.c: sessions of children */
 rpc_status_t rt_server_init(void);
@@ -106,5 +130,6 @@ void rt_session_close(struct rt_child *client, struct rpc_msg *req, struct rpc_m
 void rt_session_close_all(struct rt_child *client);
 void rt_announce(struct rt_child *server, struct rpc_msg *req, struct rpc_msg *rep);
 void rt_server_gone(struct rt_child *server);
+void rt_config_update(struct rt_child *ch);
 
 #endif

@@ -46,17 +46,35 @@ static cptr_t provided_root(struct rt_child *server, const char *service)
 
 /* ---- the config ROM served by init ---- */
 
+static void drop_old_ds(struct rt_session *s)
+{
+	if (!s->old_ds)
+		return;
+	if (s->client->state == RT_RUNNING)
+		pd_free_ram(s->client->c.pd, s->old_ds);
+	cap_slot_free(s->old_ds);
+	s->old_ds = 0;
+}
+
 static void config_rom_handler(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *rep)
 {
 	struct rt_session *s = o->data;
 
 	switch (req->label) {
 	case ROM_DATASPACE:
+		/* the client detached the previous content before asking */
+		drop_old_ds(s);
 		rep->cap = s->ds;
 		rpc_put(rep, s->ds_size);
 		return;
 	case ROM_SIGH:
-		/* the content changes only with init's config; not watched yet */
+		if (s->sigh)
+			cap_slot_free(s->sigh);
+		s->sigh = 0;
+		if (req->cap_kind == RPC_CAP_PLACED) {
+			s->sigh = req->cap;
+			req->cap = 0;   /* kept */
+		}
 		return;
 	case ROM_UPDATE:
 		rpc_put(rep, 0);
@@ -66,24 +84,59 @@ static void config_rom_handler(struct rpc_object *o, struct rpc_msg *req, struct
 	}
 }
 
-static rpc_status_t config_session(struct rt_child *client, struct rt_session *s)
+/* A dataspace of the client holding its current embedded config. */
+static rpc_status_t config_ds(struct rt_child *client, cptr_t *ds, word_t *len)
 {
 	const struct init_child *cfg = client->cfg;
-	word_t size = (cfg->config_len + 4095) & ~4095ul, addr;
-	rpc_status_t st;
+	word_t n = cfg && cfg->config ? cfg->config_len : 0;
+	word_t size = n ? (n + 4095) & ~4095ul : 4096, addr;
+	rpc_status_t st = pd_alloc_ram(client->c.pd, size, ds);
 
-	if (!size)
-		size = 4096;
-	st = pd_alloc_ram(client->c.pd, size, &s->ds);
 	if (st != RPC_OK)
 		return st;
-	st = pd_attach(COMPONENT_PD, s->ds, 0, 0, 0, ATTACH_WRITE, &addr);
+	st = pd_attach(COMPONENT_PD, *ds, 0, 0, 0, ATTACH_WRITE, &addr);
 	if (st == RPC_OK) {
-		memcpy((void *)addr, cfg->config, cfg->config_len);
+		memcpy((void *)addr, cfg->config, n);
 		pd_detach(COMPONENT_PD, addr);
-		s->ds_size = cfg->config_len;
-		st = ep_manage(&rt.env->ep, &s->obj, config_rom_handler, s);
+		*len = n;
+		return RPC_OK;
 	}
+	pd_free_ram(client->c.pd, *ds);
+	cap_slot_free(*ds);
+	*ds = 0;
+	return st;
+}
+
+/* The embedded config changed: new content, then the change signal. */
+void rt_config_update(struct rt_child *ch)
+{
+	for (unsigned i = 0; i < RT_MAX_SESSIONS; i++) {
+		struct rt_session *s = &ch->sessions[i];
+		cptr_t ds;
+		word_t len;
+		if (s->kind != RT_SESSION_CONFIG)
+			continue;
+		rpc_status_t st = config_ds(ch, &ds, &len);
+		if (st != RPC_OK) {
+			log("config update of '%s' failed: %s", ch->name, rpc_status_name(st));
+			continue;
+		}
+		drop_old_ds(s);   /* never fetched: no longer attached */
+		s->old_ds = s->ds;
+		s->ds = ds;
+		s->ds_size = len;
+		if (s->sigh)
+			signal_submit(s->sigh);
+	}
+}
+
+static rpc_status_t config_session(struct rt_child *client, struct rt_session *s)
+{
+	rpc_status_t st = config_ds(client, &s->ds, &s->ds_size);
+
+	if (st != RPC_OK)
+		return st;
+	st = ep_manage(&rt.env->ep, &s->obj, config_rom_handler, s);
 	if (st != RPC_OK) {
 		pd_free_ram(client->c.pd, s->ds);
 		cap_slot_free(s->ds);
@@ -119,14 +172,18 @@ static rpc_status_t session_make(struct rt_child *client, const char *service, c
 	}
 	if (r.kind == INIT_ROUTE_DENIED)
 		return RPC_E_DENIED;
-	/* an empty label is scoped to just the client's name (parent.h) */
-	size_t n = strlen(out);
-	if (!label[0] && n >= 4 && !strcmp(out + n - 4, " -> "))
-		out[n - 4] = 0;
 	s = session_new(client);
 	if (!s)
 		return RPC_E_DENIED;
 	snprintf(s->service, sizeof(s->service), "%s", service);
+	snprintf(s->client_label, sizeof(s->client_label), "%s", label);
+	/* the routing's label, which the reconfiguration diff compares */
+	snprintf(s->label, sizeof(s->label), "%s", out);
+	/* the server gets an empty label scoped to just the client's name
+	 * (parent.h), where the routing writes "<name> -> " */
+	size_t n = strlen(out);
+	if (!label[0] && n >= 4 && !strcmp(out + n - 4, " -> "))
+		out[n - 4] = 0;
 	switch (r.kind) {
 	case INIT_ROUTE_PARENT:
 		st = parent_session(rt.env->parent, service, out, args, ram, caps, client->c.pd,
@@ -165,6 +222,7 @@ static rpc_status_t session_make(struct rt_child *client, const char *service, c
 	}
 	rep->cap = s->cap;
 	rpc_put(rep, s->id);
+	rt_report_changed();
 	return RPC_OK;
 }
 
@@ -331,6 +389,10 @@ static rpc_status_t session_end(struct rt_session *s)
 		break;
 	case RT_SESSION_CONFIG:
 		ep_dissolve(&rt.env->ep, &s->obj);
+		drop_old_ds(s);
+		if (s->sigh)
+			cap_slot_free(s->sigh);
+		s->sigh = 0;
 		if (s->client->state == RT_RUNNING)
 			pd_free_ram(s->client->c.pd, s->ds);
 		cap_slot_free(s->ds);
@@ -339,6 +401,7 @@ static rpc_status_t session_end(struct rt_session *s)
 		break;
 	}
 	s->kind = RT_SESSION_FREE;
+	rt_report_changed();
 	return st;
 }
 

@@ -9,6 +9,14 @@
  *                                    routing and quota; prints
  *                                    "<test>: N passed, N failed"
  *   <config mode="log" text=".."/>   log the text and stay
+ *   <config mode="rom_server"> <step> <config>..</config> </step> ..
+ *                                    provide "ROM" with the <config> of
+ *                                    the current step; each new "Step"
+ *                                    session moves to the next step
+ *   <config mode="watch" text=".." step="yes" expect="a|b" test=".."/>
+ *                                    log the text after every config
+ *                                    change, open a Step session, check
+ *                                    the sequence of texts
  */
 #include <argil/component.h>
 #include <argil/config.h>
@@ -25,6 +33,17 @@
 enum hello_op { HELLO_ADD = 1, HELLO_LABEL };
 
 static struct component_env *env;
+static int passed, failed;
+
+static const char *strchr_(const char *s, char c)
+{
+	for (; *s; s++)
+		if (*s == c)
+			return s;
+	return 0;
+}
+
+static void check(int ok, const char *what);
 static struct attached_rom config_rom;
 static struct cfg_node *config;
 
@@ -123,9 +142,229 @@ static void run_server(void)
 	log("Hello service %s", st == RPC_OK ? "announced" : rpc_status_name(st));
 }
 
-/* ---- client: the checks ---- */
+/* ---- rom_server: serves the <config> of its <step> nodes as ROM, one
+ * after the other; opening a "Step" session moves to the next ---- */
 
-static int passed, failed;
+struct rom_session {
+	struct rpc_object obj;
+	cptr_t sigh;
+	word_t id;
+	struct rom_session *next;
+};
+
+static struct rpc_object rom_root, step_root;
+static struct rom_session *roms;
+static const struct cfg_node *step;
+static unsigned step_no;
+static cptr_t step_ds;
+static word_t step_len;
+static char step_text[8192];
+
+static rpc_status_t step_load(void)
+{
+	const struct cfg_node *c = cfg_child(step, "config");
+	word_t addr;
+	size_t n = c ? cfg_print(c, step_text, sizeof(step_text)) : 0;
+	rpc_status_t st;
+
+	if (n >= sizeof(step_text))
+		return RPC_E_INVALID_ARGUMENT;
+	st = pd_alloc_ram(env->pd, (n + 4096) & ~4095ul, &step_ds);
+	if (st != RPC_OK)
+		return st;
+	st = pd_attach(env->pd, step_ds, 0, 0, 0, ATTACH_WRITE, &addr);
+	if (st != RPC_OK)
+		return st;
+	memcpy((void *)addr, step_text, n);
+	pd_detach(env->pd, addr);
+	step_len = n;
+	return RPC_OK;
+}
+
+static void rom_handler(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *rep)
+{
+	struct rom_session *s = o->data;
+
+	switch (req->label) {
+	case ROM_DATASPACE:
+		rep->cap = step_ds;
+		rpc_put(rep, step_len);
+		return;
+	case ROM_SIGH:
+		if (s->sigh)
+			cap_slot_free(s->sigh);
+		s->sigh = 0;
+		if (req->cap_kind == RPC_CAP_PLACED) {
+			s->sigh = req->cap;
+			req->cap = 0;
+		}
+		return;
+	case ROM_UPDATE:
+		rpc_put(rep, 0);
+		return;
+	default:
+		rep->label = RPC_E_ILLEGAL_OPERATION;
+	}
+}
+
+static void step_next(void)
+{
+	const struct cfg_node *n = cfg_next(step, "step");
+	rpc_status_t st;
+
+	if (!n) {
+		log("no step after step %u", step_no);
+		return;
+	}
+	step = n;
+	step_no++;
+	st = step_load();
+	log("step %u%s%s", step_no, st == RPC_OK ? "" : ": ", st == RPC_OK ? "" : rpc_status_name(st));
+	for (struct rom_session *r = roms; r; r = r->next)
+		if (r->sigh)
+			signal_submit(r->sigh);
+}
+
+static void rom_root_handler(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *rep)
+{
+	struct rom_session *s, **pp;
+
+	switch (req->label) {
+	case ROOT_SESSION:
+		s = malloc(sizeof(*s));
+		if (!s) {
+			rep->label = RPC_E_NO_RAM_QUOTA;
+			return;
+		}
+		memset(s, 0, sizeof(*s));
+		if (ep_manage(&env->ep, &s->obj, o == &rom_root ? rom_handler : 0, s) != RPC_OK) {
+			free(s);
+			rep->label = RPC_E_NO_CAP_QUOTA;
+			return;
+		}
+		s->id = next_id++;
+		s->next = roms;
+		roms = s;
+		rep->cap = ep_cap(&env->ep, &s->obj);
+		rpc_put(rep, s->id);
+		if (o == &step_root)
+			step_next();
+		return;
+	case ROOT_UPGRADE:
+		return;
+	case ROOT_CLOSE:
+		for (pp = &roms; *pp; pp = &(*pp)->next) {
+			if ((*pp)->id != rpc_word(req, 0))
+				continue;
+			s = *pp;
+			*pp = s->next;
+			ep_dissolve(&env->ep, &s->obj);
+			if (s->sigh)
+				cap_slot_free(s->sigh);
+			free(s);
+			return;
+		}
+		rep->label = RPC_E_NOT_FOUND;
+		return;
+	default:
+		rep->label = RPC_E_ILLEGAL_OPERATION;
+	}
+}
+
+static void run_rom_server(void)
+{
+	rpc_status_t st;
+
+	step = cfg_child(config, "step");
+	step_no = 1;
+	st = step ? step_load() : RPC_E_NOT_FOUND;
+	if (st == RPC_OK)
+		st = ep_manage(&env->ep, &rom_root, rom_root_handler, 0);
+	if (st == RPC_OK)
+		st = ep_manage(&env->ep, &step_root, rom_root_handler, 0);
+	/* "ROM" last: init may call our root for a waiting client right after
+	 * the announcement, which we must be free to answer (init's calls to
+	 * servers are synchronous) */
+	if (st == RPC_OK)
+		st = parent_announce(env->parent, "Step", ep_cap(&env->ep, &step_root));
+	if (st == RPC_OK)
+		st = parent_announce(env->parent, "ROM", ep_cap(&env->ep, &rom_root));
+	log("ROM and Step %s", st == RPC_OK ? "announced" : rpc_status_name(st));
+}
+
+/* ---- watch: log the config's text, again after each change; with
+ * step="yes" open a Step session; with expect="t1|t2|..." check that the
+ * texts seen so far are these and print "<test>: N passed, N failed"
+ * once all were seen ---- */
+
+static struct signal_handler watch_sigh;
+static unsigned seen;
+static cptr_t step_session;
+
+static void watch_config(void)
+{
+	static void *arena;
+	struct cfg_error err;
+	const char *text, *expect, *test;
+	char want[128];
+
+	/* the tree of the previous content is no longer needed */
+	free(arena);
+	arena = malloc(cfg_arena_size(config_rom.size));
+	if (!arena || !(config = cfg_parse(config_rom.data, config_rom.size, arena,
+					   cfg_arena_size(config_rom.size), &err))) {
+		log("bad config");
+		return;
+	}
+	text = cfg_attr(config, "text");
+	log("%s", text ? text : "");
+	if (cfg_attr_is(config, "step", "yes") && !step_session) {
+		word_t id;
+		rpc_status_t st = parent_session(env->parent, "Step", "", "", 4096, 2, 0,
+						 &step_session, &id);
+		if (st != RPC_OK)
+			log("Step session: %s", rpc_status_name(st));
+	}
+	expect = cfg_attr(config, "expect");
+	test = cfg_attr(config, "test");
+	if (!expect)
+		return;
+	/* the seen-th element of expect */
+	const char *p = expect;
+	for (unsigned i = 0; i < seen && p; i++) {
+		p = strchr_(p, '|');
+		if (p)
+			p++;
+	}
+	size_t n = 0;
+	while (p && p[n] && p[n] != '|' && n < sizeof(want) - 1)
+		n++;
+	memcpy(want, p ? p : "", n);
+	want[n] = 0;
+	check(text && !strcmp(text, want), "config text as expected");
+	seen++;
+	if (p && !p[n])
+		log("%s: %d passed, %d failed", test ? test : "watch", passed, failed);
+}
+
+static void on_config_change(void *arg)
+{
+	(void)arg;
+	if (attached_rom_update(&config_rom) != RPC_OK)
+		log("config update failed");
+	else
+		watch_config();
+}
+
+static void run_watch(void)
+{
+	if (signal_handler_init(&env->ep, &watch_sigh, on_config_change, 0) != RPC_OK ||
+	    rom_sigh(config_rom.session, watch_sigh.cap) != RPC_OK)
+		log("config changes not watched");
+	watch_config();
+}
+
+/* ---- client: the checks ---- */
 
 static void check(int ok, const char *what)
 {
@@ -201,8 +440,8 @@ static void run_client(const char *test)
 
 void component_construct(struct component_env *e)
 {
-	static char arena[16384];
 	struct cfg_error err;
+	void *arena;
 	uint64_t value = 0;
 	rpc_status_t st;
 
@@ -212,8 +451,9 @@ void component_construct(struct component_env *e)
 		log("no config: %s", rpc_status_name(st));
 		component_exit(2);
 	}
-	if (config_rom.size > sizeof(arena) / 18 - 100 ||
-	    !(config = cfg_parse(config_rom.data, config_rom.size, arena, sizeof(arena), &err))) {
+	arena = malloc(cfg_arena_size(config_rom.size));
+	if (!arena || !(config = cfg_parse(config_rom.data, config_rom.size, arena,
+					   cfg_arena_size(config_rom.size), &err))) {
 		log("bad config");
 		component_exit(2);
 	}
@@ -227,6 +467,10 @@ void component_construct(struct component_env *e)
 	} else if (cfg_attr_is(config, "mode", "client")) {
 		const char *t = cfg_attr(config, "test");
 		run_client(t ? t : "init_test_child");
+	} else if (cfg_attr_is(config, "mode", "rom_server")) {
+		run_rom_server();
+	} else if (cfg_attr_is(config, "mode", "watch")) {
+		run_watch();
 	} else if (cfg_attr_is(config, "mode", "log")) {
 		const char *t = cfg_attr(config, "text");
 		log("%s", t ? t : "");
