@@ -5,6 +5,7 @@
  */
 #include "rt.h"
 
+#include <argil/cpu.h>
 #include <argil/printf.h>
 
 struct rt_child *rt_child_by_name(const char *name)
@@ -48,6 +49,41 @@ static void child_exit(struct rt_child *ch, word_t value)
 		if (n)
 			n->restarts = restarts;
 	}
+}
+
+/* A thread of some child stopped on a fault it could not resolve: find
+ * the children whose main thread did, stop them, apply the policy. */
+static void on_fault(void *arg)
+{
+	struct thread_state_info ts;
+
+	(void)arg;
+	for (unsigned i = 0; i < RT_MAX_CHILDREN; i++) {
+		struct rt_child *ch = &rt.children[i];
+		const struct init_child *cfg = ch->cfg;
+		if (ch->state != RT_RUNNING || thread_state(ch->c.thread, &ts) != RPC_OK ||
+		    ts.state != THREAD_FAULTED)
+			continue;
+		log("child '%s' faulted: %s fault at 0x%lx (ip 0x%lx)", ch->name,
+		    ts.fault_label == FAULT_PAGE ? "page" : "unresolvable", ts.fault_addr, ts.fault_ip);
+		rt_child_release(ch);
+		ch->state = RT_FAULTED;
+		ch->reason = ts.fault_label == FAULT_PAGE ? "page fault" : "fault";
+		rt_report_changed();
+		if (cfg && init_restart_after_fault(cfg)) {
+			unsigned restarts = ch->restarts + 1;
+			log("child '%s' restarted (restart policy)", ch->name);
+			ch->state = RT_FREE;
+			struct rt_child *n = rt_child_start(cfg);
+			if (n)
+				n->restarts = restarts;
+		}
+	}
+}
+
+rpc_status_t rt_fault_init(void)
+{
+	return signal_handler_init(&rt.env->ep, &rt.fault, on_fault, 0);
 }
 
 static void parent_handler(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *rep)
@@ -140,6 +176,9 @@ struct rt_child *rt_child_start(const struct init_child *cfg)
 		rt_report_changed();
 		return ch;
 	}
+	st = pd_fault_sigh(ch->c.pd, rt.fault.cap);
+	if (st != RPC_OK)
+		log("faults of child '%s' are not watched: %s", cfg->name, rpc_status_name(st));
 	rt_report_changed();
 	log("child '%s' started (binary '%s', %lu bytes RAM, %lu caps)", cfg->name, cfg->binary,
 	    (unsigned long)cfg->ram, (unsigned long)cfg->caps);

@@ -40,7 +40,9 @@ void component_construct(struct component_env *env)
 		log("no signal handler: %s", rpc_status_name(st));
 		return;
 	}
-	st = rt_report_init();
+	st = rt_fault_init();
+	if (st == RPC_OK)
+		st = rt_report_init();
 	if (st != RPC_OK) {
 		log("no signal handler: %s", rpc_status_name(st));
 		return;

@@ -24,6 +24,8 @@ static enum init_child_state child_state(const struct rt_child *ch)
 		return INIT_CHILD_RUNNING;
 	case RT_EXITED:
 		return INIT_CHILD_EXITED;
+	case RT_FAULTED:
+		return INIT_CHILD_FAULTED;
 	default:
 		return INIT_CHILD_FAILED;
 	}
@@ -79,7 +81,7 @@ void rt_runtime_fill(struct init_runtime *rr)
 		c->binary = ch->cfg ? ch->cfg->binary : "";
 		c->state = child_state(ch);
 		c->exit_value = (int)ch->exit_value;
-		c->reason = ch->state == RT_FAILED ? ch->reason : 0;
+		c->reason = ch->state == RT_FAILED || ch->state == RT_FAULTED ? ch->reason : 0;
 		c->restarts = ch->restarts;
 		if (ch->state == RT_RUNNING && pd_quota(ch->c.pd, &q) == RPC_OK) {
 			c->ram_assigned = q.ram_quota;

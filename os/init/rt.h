@@ -62,7 +62,7 @@ struct rt_provided {
 	cptr_t root;
 };
 
-enum rt_child_state { RT_FREE, RT_RUNNING, RT_EXITED, RT_FAILED };
+enum rt_child_state { RT_FREE, RT_RUNNING, RT_EXITED, RT_FAILED, RT_FAULTED };
 
 struct rt_child {
 	enum rt_child_state state;
@@ -76,7 +76,7 @@ struct rt_child {
 	unsigned n_provided;
 	word_t exit_value;
 	cptr_t heartbeat;
-	const char *reason;             /* RT_FAILED: why */
+	const char *reason;             /* RT_FAILED, RT_FAULTED: why */
 	unsigned restarts;
 };
 
@@ -101,6 +101,7 @@ struct init_rt {
 	struct rt_pending pending[RT_MAX_PENDING];
 	struct signal_handler retry;    /* retries the pending requests */
 	struct signal_handler report;   /* writes the state report */
+	struct signal_handler fault;    /* a child's thread stopped on a fault */
 };
 
 extern struct init_rt rt;
@@ -109,6 +110,7 @@ extern struct init_rt rt;
 struct rt_child *rt_child_start(const struct init_child *cfg);
 struct rt_child *rt_child_by_name(const char *name);
 void rt_child_release(struct rt_child *ch);
+rpc_status_t rt_fault_init(void);
 
 /* reconfig.c */
 extern const struct init_mem rt_mem;

@@ -153,8 +153,8 @@ static rpc_status_t config_session(struct rt_child *client, struct rt_session *s
 /* Try to make the session; RPC_E_UNAVAILABLE with *wait set: the server
  * has not announced the service yet. */
 static rpc_status_t session_make(struct rt_child *client, const char *service, const char *label,
-				 const char *args, word_t ram, word_t caps, struct rpc_msg *rep,
-				 int *wait)
+				 const char *args, word_t ram, word_t caps, cptr_t payer,
+				 struct rpc_msg *rep, int *wait)
 {
 	char out[SESSION_LABEL_MAX], desc[256];
 	struct init_route_result r;
@@ -186,8 +186,10 @@ static rpc_status_t session_make(struct rt_child *client, const char *service, c
 		out[n - 4] = 0;
 	switch (r.kind) {
 	case INIT_ROUTE_PARENT:
-		st = parent_session(rt.env->parent, service, out, args, ram, caps, client->c.pd,
-				    &s->cap, &s->up_id);
+		/* the client pays, or the account it named (a PD capability it
+		 * holds, e.g. a nested init's child's; core checks it) */
+		st = parent_session(rt.env->parent, service, out, args, ram, caps,
+				    payer ? payer : client->c.pd, &s->cap, &s->up_id);
 		if (st != RPC_OK)
 			return st;
 		s->kind = RT_SESSION_PARENT;
@@ -239,7 +241,7 @@ void rt_session_request(struct rt_child *client, struct rpc_msg *req, struct rpc
 		return;
 	}
 	rep->label = session_make(client, service, label, args, rpc_word(req, 0), rpc_word(req, 1),
-				  rep, &wait);
+				  req->cap_kind == RPC_CAP_PLACED ? req->cap : 0, rep, &wait);
 	if (!wait)
 		return;
 	for (unsigned i = 0; i < RT_MAX_PENDING; i++) {
@@ -276,7 +278,7 @@ static void pending_retry(void)
 			wait = 0;
 		} else {
 			rep.label = session_make(p->client, p->service, p->label, p->args, p->ram,
-						 p->caps, &rep, &wait);
+						 p->caps, 0, &rep, &wait);
 		}
 		if (wait)
 			continue;

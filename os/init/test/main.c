@@ -9,6 +9,7 @@
  *                                    routing and quota; prints
  *                                    "<test>: N passed, N failed"
  *   <config mode="log" text=".."/>   log the text and stay
+ *   <config mode="fault"/>           write to an unmapped address
  *   <config mode="rom_server"> <step> <config>..</config> </step> ..
  *                                    provide "ROM" with the <config> of
  *                                    the current step; each new "Step"
@@ -467,6 +468,10 @@ void component_construct(struct component_env *e)
 	} else if (cfg_attr_is(config, "mode", "client")) {
 		const char *t = cfg_attr(config, "test");
 		run_client(t ? t : "init_test_child");
+	} else if (cfg_attr_is(config, "mode", "fault")) {
+		log("touching 0x5000");
+		*(volatile int *)0x5000 = 1;
+		log("FAIL: the fault was resolved");
 	} else if (cfg_attr_is(config, "mode", "rom_server")) {
 		run_rom_server();
 	} else if (cfg_attr_is(config, "mode", "watch")) {
