@@ -27,7 +27,7 @@ bool init_label_matches(const struct init_label_filter *f, const char *label)
 		return false;
 	if (f->label_suffix && !str_ends(label, f->label_suffix))
 		return false;
-	if (f->label_last && strcmp(label_last(label), f->label_last))
+	if (f->label_last && strcmp(init_last_element(label), f->label_last))
 		return false;
 	return true;
 }
@@ -53,7 +53,7 @@ static bool compose_label(const struct init_child *client, const char *label, co
 		text_put(&x, t->label_prefix ? t->label_prefix : client->name);
 		text_put(&x, LABEL_SEP);
 		if (t->label_last) {
-			const char *last = label_last(label);
+			const char *last = init_last_element(label);
 			text_putn(&x, label, (size_t)(last - label));
 			text_put(&x, t->label_last);
 		} else {

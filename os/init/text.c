@@ -114,7 +114,7 @@ bool str_contains(const char *s, const char *needle)
 	return false;
 }
 
-const char *label_last(const char *label)
+const char *init_last_element(const char *label)
 {
 	const char *last = label;
 	size_t ls = strlen(label), lsep = sizeof(LABEL_SEP) - 1;

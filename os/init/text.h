@@ -36,6 +36,6 @@ bool str_contains(const char *s, const char *needle);
 #define LABEL_SEP " -> "
 
 /* The last element of a label: the part after the last " -> ", or all of it. */
-const char *label_last(const char *label);
+const char *init_last_element(const char *label);
 
 #endif

@@ -1,0 +1,186 @@
+/*
+ * init's children: starting them from the model through core's services,
+ * the parent interface each child calls, exit handling with the restart
+ * policy. Trusts core; a child's requests are checked before use.
+ */
+#include "rt.h"
+
+#include <argil/cpu.h>
+#include <argil/printf.h>
+
+struct rt_child *rt_child_by_name(const char *name)
+{
+	for (unsigned i = 0; i < RT_MAX_CHILDREN; i++)
+		if (rt.children[i].state != RT_FREE && !strcmp(rt.children[i].name, name))
+			return &rt.children[i];
+	return 0;
+}
+
+/* Release everything of a child: its sessions, the sessions others hold at
+ * it, its PD and CPU (which returns its quota to us), its parent object. */
+void rt_child_release(struct rt_child *ch)
+{
+	rt_session_close_all(ch);
+	rt_server_gone(ch);
+	for (unsigned i = 0; i < ch->n_provided; i++)
+		cap_slot_free(ch->provided[i].root);
+	ch->n_provided = 0;
+	if (ch->heartbeat)
+		cap_slot_free(ch->heartbeat);
+	ch->heartbeat = 0;
+	child_destroy(rt.env->parent, &ch->c);
+	ep_dissolve(&rt.env->ep, &ch->parent_obj);
+}
+
+static void child_exit(struct rt_child *ch, word_t value)
+{
+	const struct init_child *cfg = ch->cfg;
+
+	log("child '%s' exited with value %ld", ch->name, (long)value);
+	ch->exit_value = value;
+	rt_child_release(ch);
+	ch->state = RT_EXITED;
+	rt_report_changed();
+	if (cfg && init_restart_after_exit(cfg)) {
+		unsigned restarts = ch->restarts + 1;
+		log("child '%s' restarted (restart policy)", ch->name);
+		ch->state = RT_FREE;
+		struct rt_child *n = rt_child_start(cfg);
+		if (n)
+			n->restarts = restarts;
+	}
+}
+
+/* A thread of some child stopped on a fault it could not resolve: find
+ * the children whose main thread did, stop them, apply the policy. */
+static void on_fault(void *arg)
+{
+	struct thread_state_info ts;
+
+	(void)arg;
+	for (unsigned i = 0; i < RT_MAX_CHILDREN; i++) {
+		struct rt_child *ch = &rt.children[i];
+		const struct init_child *cfg = ch->cfg;
+		if (ch->state != RT_RUNNING || thread_state(ch->c.thread, &ts) != RPC_OK ||
+		    ts.state != THREAD_FAULTED)
+			continue;
+		log("child '%s' faulted: %s fault at 0x%lx (ip 0x%lx)", ch->name,
+		    ts.fault_label == FAULT_PAGE ? "page" : "unresolvable", ts.fault_addr, ts.fault_ip);
+		rt_child_release(ch);
+		ch->state = RT_FAULTED;
+		ch->reason = ts.fault_label == FAULT_PAGE ? "page fault" : "fault";
+		rt_report_changed();
+		if (cfg && init_restart_after_fault(cfg)) {
+			unsigned restarts = ch->restarts + 1;
+			log("child '%s' restarted (restart policy)", ch->name);
+			ch->state = RT_FREE;
+			struct rt_child *n = rt_child_start(cfg);
+			if (n)
+				n->restarts = restarts;
+		}
+	}
+}
+
+rpc_status_t rt_fault_init(void)
+{
+	return signal_handler_init(&rt.env->ep, &rt.fault, on_fault, 0);
+}
+
+static void parent_handler(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *rep)
+{
+	struct rt_child *ch = o->data;
+
+	if (ch->state != RT_RUNNING) {
+		rep->label = RPC_E_DENIED;
+		return;
+	}
+	switch (req->label) {
+	case PARENT_SESSION:
+		rt_session_request(ch, req, rep);
+		return;
+	case PARENT_UPGRADE:
+		rt_session_upgrade(ch, req, rep);
+		return;
+	case PARENT_CLOSE:
+		rt_session_close(ch, req, rep);
+		return;
+	case PARENT_ANNOUNCE:
+		rt_announce(ch, req, rep);
+		return;
+	case PARENT_EXIT:
+		/* the child waits for nothing: answer now, then destroy it */
+		child_exit(ch, rpc_word(req, 0));
+		return;
+	case PARENT_HEARTBEAT_SIGH:
+		if (req->cap_kind != RPC_CAP_PLACED) {
+			rep->label = RPC_E_INVALID_CAP;
+			return;
+		}
+		if (ch->heartbeat)
+			cap_slot_free(ch->heartbeat);
+		ch->heartbeat = req->cap;
+		req->cap = 0;
+		return;
+	case PARENT_HEARTBEAT_RESPONSE:
+		return;
+	default:
+		rep->label = RPC_E_UNAVAILABLE;
+	}
+}
+
+struct rt_child *rt_child_start(const struct init_child *cfg)
+{
+	struct rt_child *ch = 0;
+	struct child_spec spec;
+	rpc_status_t st;
+
+	for (unsigned i = 0; i < RT_MAX_CHILDREN && !ch; i++)
+		if (rt.children[i].state == RT_FREE ||
+		    (rt.children[i].state != RT_RUNNING && !strcmp(rt.children[i].name, cfg->name)))
+			ch = &rt.children[i];
+	if (!ch) {
+		log("child '%s' not started: more than %d children", cfg->name, RT_MAX_CHILDREN);
+		return 0;
+	}
+	memset(ch, 0, sizeof(*ch));
+	snprintf(ch->name, sizeof(ch->name), "%s", cfg->name);
+	ch->cfg = cfg;
+	ch->next_id = 1;
+	st = ep_manage(&rt.env->ep, &ch->parent_obj, parent_handler, ch);
+	if (st != RPC_OK) {
+		log("child '%s' not started: %s", cfg->name, rpc_status_name(st));
+		ch->state = RT_FREE;
+		return 0;
+	}
+	memset(&spec, 0, sizeof(spec));
+	spec.name = cfg->name;
+	spec.binary = cfg->binary;
+	spec.ram = cfg->ram;
+	spec.caps = cfg->caps;
+	/* below init's own priority, so that init's entrypoint serves them */
+	spec.priority = init_child_priority(&rt.model, cfg,
+					    rt.env->info->priority ? rt.env->info->priority - 1 : 0);
+	spec.parent_cap = ep_cap(&rt.env->ep, &ch->parent_obj);
+	ch->state = RT_RUNNING;   /* its requests are served from now on */
+	st = child_start(rt.env->parent, &spec, &ch->c);
+	if (st != RPC_OK) {
+		if (st == RPC_E_INVALID_ARGUMENT && ch->c.elf_error != ELF_OK)
+			log("child '%s' not started: binary '%s' is not a valid ELF image (line %u)",
+			    cfg->name, cfg->binary, cfg->line);
+		else
+			log("child '%s' not started: %s (binary '%s', line %u)", cfg->name,
+			    rpc_status_name(st), cfg->binary, cfg->line);
+		ep_dissolve(&rt.env->ep, &ch->parent_obj);
+		ch->state = RT_FAILED;
+		ch->reason = rpc_status_name(st);
+		rt_report_changed();
+		return ch;
+	}
+	st = pd_fault_sigh(ch->c.pd, rt.fault.cap);
+	if (st != RPC_OK)
+		log("faults of child '%s' are not watched: %s", cfg->name, rpc_status_name(st));
+	rt_report_changed();
+	log("child '%s' started (binary '%s', %lu bytes RAM, %lu caps)", cfg->name, cfg->binary,
+	    (unsigned long)cfg->ram, (unsigned long)cfg->caps);
+	return ch;
+}

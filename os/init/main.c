@@ -1,0 +1,75 @@
+/*
+ * init's runtime: reads its config ROM, builds the model (model.h), starts
+ * every child through core's services (base's child_start), serves the
+ * parent interface for its children and routes their session requests
+ * (route.h) to its own parent, to a child server or to itself (a child's
+ * embedded <config> as ROM). Trusts core; trusts nothing its children send.
+ *
+ * Limits of this version: no heartbeats (no timer service yet), no
+ * services of init to its own parent; quota of a session served by init
+ * itself (the config ROM) stays with the child.
+ */
+#include "rt.h"
+
+#include <argil/printf.h>
+
+struct init_rt rt;
+
+/* What init keeps for itself: its heap, the ROM of its config, the
+ * sessions it holds for children's binaries while loading them. */
+#define INIT_RESERVE_RAM (1024 * 1024)
+#define INIT_RESERVE_CAPS 200
+
+void component_construct(struct component_env *env)
+{
+	struct pd_quota q;
+	rpc_status_t st;
+
+	rt.env = env;
+	st = pd_quota(env->pd, &q);
+	if (st != RPC_OK) {
+		log("cannot read own quota: %s", rpc_status_name(st));
+		return;
+	}
+	rt.budget.ram = q.ram_quota - q.ram_used > INIT_RESERVE_RAM ?
+		     q.ram_quota - q.ram_used - INIT_RESERVE_RAM : 0;
+	rt.budget.caps = q.cap_quota - q.cap_used > INIT_RESERVE_CAPS ?
+		      q.cap_quota - q.cap_used - INIT_RESERVE_CAPS : 0;
+	st = rt_server_init();
+	if (st != RPC_OK) {
+		log("no signal handler: %s", rpc_status_name(st));
+		return;
+	}
+	st = rt_fault_init();
+	if (st == RPC_OK)
+		st = rt_report_init();
+	if (st != RPC_OK) {
+		log("no signal handler: %s", rpc_status_name(st));
+		return;
+	}
+	st = attached_rom_open(&rt.config, "config");
+	if (st != RPC_OK) {
+		log("no config ROM: %s", rpc_status_name(st));
+		return;
+	}
+	if (init_model_build_text(&rt.model, rt.config.data ? rt.config.data : "",
+				  rt.config.data ? rt.config.size : 0, 0,
+				  rt.budget, &rt_mem) != INIT_OK) {
+		log("out of memory building the config model");
+		return;
+	}
+	rt.have_model = 1;
+	st = rt_reconfig_init();
+	if (st != RPC_OK)
+		log("config changes are not watched: %s", rpc_status_name(st));
+	rt_log_errors(&rt.model);
+	if (rt.model.rejected) {
+		log("config rejected: no children started");
+		return;
+	}
+	log("config: %u children, %lu of %lu bytes RAM and %lu of %lu caps assigned",
+	    rt.model.n_children, (unsigned long)rt.model.ram_assigned, (unsigned long)rt.budget.ram,
+	    (unsigned long)rt.model.caps_assigned, (unsigned long)rt.budget.caps);
+	for (unsigned i = 0; i < rt.model.n_children; i++)
+		rt_child_start(rt.model.children[i]);
+}

@@ -1,0 +1,182 @@
+/*
+ * Reconfiguration at run time: when the config ROM signals a change, init
+ * builds a new model (the children whose new <start> is rejected keep
+ * their settings), computes the actions with init_diff() (diff.h) and
+ * carries them out: destroy, restart, reclaim, upgrade, config update,
+ * route update, start. A rejected config changes nothing. Trusts the
+ * policy code; the ROM's content is checked by the model build.
+ */
+#include "rt.h"
+
+#include <argil/printf.h>
+
+static struct signal_handler config_sigh;
+
+static void *mem_alloc(void *ctx, size_t size)
+{
+	(void)ctx;
+	return malloc(size);
+}
+
+static void mem_free(void *ctx, void *p, size_t size)
+{
+	(void)ctx;
+	(void)size;
+	free(p);
+}
+
+const struct init_mem rt_mem = { mem_alloc, mem_free, 0 };
+
+void rt_log_errors(const struct init_model *m)
+{
+	char buf[256];
+
+	for (const struct init_error *e = m->errors; e; e = e->next) {
+		init_error_format(e, buf, sizeof(buf));
+		log("config error: %s", buf);
+	}
+}
+
+/* Before the old model goes: each record points into the new one; a
+ * child no longer configured that does not run is forgotten. */
+static void retarget(void)
+{
+	for (unsigned i = 0; i < RT_MAX_CHILDREN; i++) {
+		struct rt_child *ch = &rt.children[i];
+		if (ch->state == RT_FREE)
+			continue;
+		ch->cfg = init_model_child(&rt.model, ch->name);
+		if (!ch->cfg && ch->state != RT_RUNNING)
+			ch->state = RT_FREE;
+	}
+}
+
+static void act_before(const struct init_action *a)
+{
+	struct rt_child *ch = a->child ? rt_child_by_name(a->child) : 0;
+	char desc[160];
+	rpc_status_t st = RPC_OK;
+
+	init_action_describe(a, desc, sizeof(desc));
+	if (rt.model.verbose)
+		log("reconfiguration: %s", desc);
+	if (!ch)
+		return;
+	switch (a->kind) {
+	case INIT_ACT_DESTROY:
+	case INIT_ACT_RESTART:
+		if (ch->state == RT_RUNNING)
+			rt_child_release(ch);
+		ch->state = RT_FREE;
+		if (a->kind == INIT_ACT_DESTROY)
+			log("child '%s' destroyed", ch->name);
+		break;
+	case INIT_ACT_RECLAIM_RAM:
+		if (ch->state == RT_RUNNING)
+			st = pd_transfer(ch->c.pd, rt.env->pd, a->amount, 0);
+		break;
+	case INIT_ACT_RECLAIM_CAPS:
+		if (ch->state == RT_RUNNING)
+			st = pd_transfer(ch->c.pd, rt.env->pd, 0, a->amount);
+		break;
+	case INIT_ACT_UPGRADE_RAM:
+		if (ch->state == RT_RUNNING)
+			st = pd_transfer(rt.env->pd, ch->c.pd, a->amount, 0);
+		break;
+	case INIT_ACT_UPGRADE_CAPS:
+		if (ch->state == RT_RUNNING)
+			st = pd_transfer(rt.env->pd, ch->c.pd, 0, a->amount);
+		break;
+	default:
+		break;
+	}
+	if (st != RPC_OK)
+		log("reconfiguration: %s: %s (not done; the child asks for yielding is not "
+		    "implemented)", desc, rpc_status_name(st));
+}
+
+static void act_after(const struct init_action *a)
+{
+	const char *name = a->new_child ? a->new_child->name : 0;
+	struct init_child *cfg = name ? init_model_child(&rt.model, name) : 0;
+	struct rt_child *ch;
+
+	if (!cfg)
+		return;
+	switch (a->kind) {
+	case INIT_ACT_RESTART:
+		log("child '%s' restarted (%s)", name,
+		    a->why == INIT_WHY_VERSION ? "version" : a->why == INIT_WHY_BINARY ? "binary" :
+		    a->why == INIT_WHY_PRIORITY ? "priority" : a->why == INIT_WHY_ROUTE ? "route" :
+		    "server");
+		rt_child_start(cfg);
+		break;
+	case INIT_ACT_START:
+		rt_child_start(cfg);
+		break;
+	case INIT_ACT_UPDATE_CONFIG:
+		ch = rt_child_by_name(name);
+		if (ch && ch->state == RT_RUNNING)
+			rt_config_update(ch);
+		break;
+	case INIT_ACT_UPDATE_ROUTES:
+		signal_submit(rt.retry.cap);
+		break;
+	default:
+		break;
+	}
+}
+
+static void config_changed(void *arg)
+{
+	struct init_model next, old;
+	struct init_runtime r;
+	struct init_plan plan;
+	rpc_status_t st;
+
+	(void)arg;
+	st = attached_rom_update(&rt.config);
+	if (st != RPC_OK) {
+		log("config ROM update failed: %s", rpc_status_name(st));
+		return;
+	}
+	if (init_model_build_text(&next, rt.config.data ? rt.config.data : "",
+				  rt.config.data ? rt.config.size : 0, &rt.model, rt.budget,
+				  &rt_mem) != INIT_OK) {
+		log("out of memory building the new config model: nothing changed");
+		return;
+	}
+	rt_log_errors(&next);
+	if (next.rejected) {
+		log("new config rejected: nothing changed");
+		init_model_free(&next);
+		return;
+	}
+	rt_runtime_fill(&r);
+	if (init_diff(&rt.model, &next, &r, &rt_mem, &plan) != INIT_OK) {
+		log("out of memory computing the reconfiguration: nothing changed");
+		init_model_free(&next);
+		return;
+	}
+	for (size_t i = 0; i < plan.n; i++)
+		act_before(&plan.actions[i]);
+	old = rt.model;
+	rt.model = next;
+	retarget();
+	for (size_t i = 0; i < plan.n; i++)
+		act_after(&plan.actions[i]);
+	log("config applied: version '%s', %lu actions", rt.model.version, (unsigned long)plan.n);
+	init_plan_free(&plan);
+	init_model_free(&old);
+	rt_report_changed();
+}
+
+rpc_status_t rt_reconfig_init(void)
+{
+	rpc_status_t st = signal_handler_init(&rt.env->ep, &config_sigh, config_changed, 0);
+
+	if (st != RPC_OK)
+		return st;
+	/* core's ROMs never change; a ROM of another server may */
+	return rom_sigh(rt.config.session, config_sigh.cap);
+}

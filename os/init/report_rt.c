@@ -1,0 +1,165 @@
+/*
+ * init's state report at run time: after changes (a child started, exited
+ * or failed, a session made or closed), a signal to ourselves coalesces
+ * them into one report, written with init_report() (report.h) and logged
+ * line by line as "state: ..." (no Report service yet). Only when the
+ * config has a <report> node.
+ */
+#include "rt.h"
+
+#include <argil/config.h>
+#include <argil/printf.h>
+
+#define REPORT_MAX (32 * 1024)
+#define REPORT_SESSIONS (RT_MAX_CHILDREN * RT_MAX_SESSIONS + RT_MAX_PENDING)
+
+static struct init_child_status children[RT_MAX_CHILDREN];
+static struct init_session_status sessions[REPORT_SESSIONS];
+static char text[REPORT_MAX];
+
+static enum init_child_state child_state(const struct rt_child *ch)
+{
+	switch (ch->state) {
+	case RT_RUNNING:
+		return INIT_CHILD_RUNNING;
+	case RT_EXITED:
+		return INIT_CHILD_EXITED;
+	case RT_FAULTED:
+		return INIT_CHILD_FAULTED;
+	default:
+		return INIT_CHILD_FAILED;
+	}
+}
+
+static void session_status(struct init_session_status *o, const struct rt_session *s)
+{
+	memset(o, 0, sizeof(*o));
+	o->id = (unsigned)s->id;
+	o->service = s->service;
+	o->client_kind = INIT_PEER_CHILD;
+	o->client = s->client->name;
+	o->client_label = s->client_label;
+	o->label = s->label;
+	o->state = INIT_SESSION_AVAILABLE;
+	switch (s->kind) {
+	case RT_SESSION_PARENT:
+		o->server_kind = INIT_PEER_PARENT;
+		break;
+	case RT_SESSION_CHILD:
+		o->server_kind = INIT_PEER_CHILD;
+		o->server = s->server->name;
+		o->ram = s->ram;
+		o->caps = s->caps;
+		break;
+	default:
+		o->server_kind = INIT_PEER_INIT;
+	}
+}
+
+void rt_runtime_fill(struct init_runtime *rr)
+{
+	struct init_runtime r;
+	struct pd_quota q;
+	unsigned nc = 0, ns = 0;
+
+	memset(&r, 0, sizeof(r));
+	r.version = rt.model.version;
+	r.errors = rt.model.errors;
+	if (pd_quota(rt.env->pd, &q) == RPC_OK) {
+		r.ram_quota = q.ram_quota;
+		r.ram_used = q.ram_used;
+		r.caps_quota = q.cap_quota;
+		r.caps_used = q.cap_used;
+	}
+	for (unsigned i = 0; i < RT_MAX_CHILDREN; i++) {
+		struct rt_child *ch = &rt.children[i];
+		struct init_child_status *c = &children[nc];
+		if (ch->state == RT_FREE)
+			continue;
+		memset(c, 0, sizeof(*c));
+		c->name = ch->name;
+		c->binary = ch->cfg ? ch->cfg->binary : "";
+		c->state = child_state(ch);
+		c->exit_value = (int)ch->exit_value;
+		c->reason = ch->state == RT_FAILED || ch->state == RT_FAULTED ? ch->reason : 0;
+		c->restarts = ch->restarts;
+		if (ch->state == RT_RUNNING && pd_quota(ch->c.pd, &q) == RPC_OK) {
+			c->ram_assigned = q.ram_quota;
+			c->ram_used = q.ram_used;
+			c->caps_assigned = q.cap_quota;
+			c->caps_used = q.cap_used;
+		}
+		nc++;
+		for (unsigned j = 0; j < RT_MAX_SESSIONS; j++)
+			if (ch->sessions[j].kind != RT_SESSION_FREE)
+				session_status(&sessions[ns++], &ch->sessions[j]);
+	}
+	for (unsigned i = 0; i < RT_MAX_PENDING; i++) {
+		struct rt_pending *p = &rt.pending[i];
+		struct init_session_status *o = &sessions[ns];
+		if (!p->used)
+			continue;
+		memset(o, 0, sizeof(*o));
+		o->service = p->service;
+		o->client_kind = INIT_PEER_CHILD;
+		o->client = p->client->name;
+		o->client_label = p->label;
+		o->server_kind = INIT_PEER_CHILD;
+		o->server = "";
+		o->label = p->label;
+		o->state = INIT_SESSION_REQUESTED;
+		ns++;
+	}
+	r.children = children;
+	r.n_children = nc;
+	r.sessions = sessions;
+	r.n_sessions = ns;
+	*rr = r;
+}
+
+static void write_report(void)
+{
+	struct init_runtime r;
+	struct cfg_writer w;
+
+	rt_runtime_fill(&r);
+	cfg_writer_init(&w, text, sizeof(text));
+	if (!init_report(&w, &rt.model, &r)) {
+		log("state report does not fit in %d bytes", REPORT_MAX);
+		return;
+	}
+	/* one LOG line per report line */
+	for (char *line = text; *line;) {
+		char *end = line;
+		char buf[LOG_WRITE_MAX];
+		while (*end && *end != '\n')
+			end++;
+		size_t n = (size_t)(end - line);
+		size_t k = 7;
+		memcpy(buf, "state: ", k);
+		if (n > sizeof(buf) - k)
+			n = sizeof(buf) - k;
+		memcpy(buf + k, line, n);
+		if (rt.env->log)
+			log_write(rt.env->log, buf, k + n);
+		line = *end ? end + 1 : end;
+	}
+}
+
+static void on_report(void *arg)
+{
+	(void)arg;
+	if (rt.have_model && rt.model.report.enabled)
+		write_report();
+}
+
+rpc_status_t rt_report_init(void)
+{
+	return signal_handler_init(&rt.env->ep, &rt.report, on_report, 0);
+}
+
+void rt_report_changed(void)
+{
+	if (rt.report.bit >= 0 && rt.report.cap)
+		signal_submit(rt.report.cap);
+}

@@ -1,0 +1,137 @@
+/*
+ * init's runtime state (private to main.c, child_rt.c, server.c): the
+ * model in effect, the running children with the sessions init holds for
+ * them, and the requests waiting for a server to announce its service.
+ */
+#ifndef INIT_RT_H
+#define INIT_RT_H
+
+#include "model.h"
+#include "route.h"
+#include "policy.h"
+#include "report.h"
+#include "state.h"
+#include "diff.h"
+
+#include <argil/child.h>
+#include <argil/component.h>
+#include <argil/entrypoint.h>
+#include <argil/heap.h>
+#include <argil/log.h>
+#include <argil/parent.h>
+#include <argil/pd.h>
+#include <argil/rom.h>
+#include <argil/root.h>
+#include <argil/slot.h>
+#include <argil/string.h>
+
+#define RT_MAX_CHILDREN 32
+#define RT_MAX_SESSIONS 24
+#define RT_MAX_PROVIDES 4
+#define RT_MAX_PENDING 16
+
+struct rt_child;
+
+enum rt_session_kind {
+	RT_SESSION_FREE,
+	RT_SESSION_PARENT,      /* a session at init's parent, paid by the client's PD */
+	RT_SESSION_CHILD,       /* a session at a child server, quota moved to it */
+	RT_SESSION_CONFIG,      /* the client's embedded <config>, served by init */
+};
+
+struct rt_session {
+	enum rt_session_kind kind;
+	word_t id;              /* the id the client knows */
+	word_t up_id;           /* the id at the parent or the server */
+	cptr_t cap;             /* our copy of the session capability */
+	struct rt_child *server;
+	word_t ram, caps;       /* quota moved to the server */
+	char service[SERVICE_NAME_MAX];
+	char client_label[SESSION_LABEL_MAX];   /* as the client gave it */
+	char label[SESSION_LABEL_MAX];          /* as the server sees it */
+	struct rpc_object obj;  /* RT_SESSION_CONFIG: the ROM session object */
+	cptr_t ds;              /* RT_SESSION_CONFIG: the config text */
+	word_t ds_size;
+	cptr_t sigh;            /* RT_SESSION_CONFIG: the client's change signal */
+	cptr_t old_ds;          /* RT_SESSION_CONFIG: content before an update, until refetched */
+	struct rt_child *client;
+};
+
+struct rt_provided {
+	char service[SERVICE_NAME_MAX];
+	cptr_t root;
+};
+
+enum rt_child_state { RT_FREE, RT_RUNNING, RT_EXITED, RT_FAILED, RT_FAULTED };
+
+struct rt_child {
+	enum rt_child_state state;
+	char name[COMPONENT_LABEL_MAX];
+	const struct init_child *cfg;   /* in rt.model */
+	struct rpc_object parent_obj;   /* the parent interface for this child */
+	struct child c;
+	struct rt_session sessions[RT_MAX_SESSIONS];
+	word_t next_id;
+	struct rt_provided provided[RT_MAX_PROVIDES];
+	unsigned n_provided;
+	word_t exit_value;
+	cptr_t heartbeat;
+	const char *reason;             /* RT_FAILED, RT_FAULTED: why */
+	unsigned restarts;
+};
+
+/* A session request waiting for its server to announce the service. */
+struct rt_pending {
+	int used;
+	struct rt_child *client;
+	struct rpc_reply_cap rc;
+	char service[SERVICE_NAME_MAX];
+	char label[SESSION_LABEL_MAX];
+	char args[SESSION_ARGS_MAX];
+	word_t ram, caps;
+};
+
+struct init_rt {
+	struct component_env *env;
+	struct attached_rom config;
+	struct init_budget budget;      /* for children, fixed at start */
+	struct init_model model;
+	int have_model;
+	struct rt_child children[RT_MAX_CHILDREN];
+	struct rt_pending pending[RT_MAX_PENDING];
+	struct signal_handler retry;    /* retries the pending requests */
+	struct signal_handler report;   /* writes the state report */
+	struct signal_handler fault;    /* a child's thread stopped on a fault */
+};
+
+extern struct init_rt rt;
+
+/* child_rt.c */
+struct rt_child *rt_child_start(const struct init_child *cfg);
+struct rt_child *rt_child_by_name(const char *name);
+void rt_child_release(struct rt_child *ch);
+rpc_status_t rt_fault_init(void);
+
+/* reconfig.c */
+extern const struct init_mem rt_mem;
+void rt_log_errors(const struct init_model *m);
+rpc_status_t rt_reconfig_init(void);
+
+/* report_rt.c: the state report, written to the LOG after changes */
+rpc_status_t rt_report_init(void);
+void rt_report_changed(void);
+/* what the policy code needs to know of the runtime (report, diff);
+ * valid until the next call */
+void rt_runtime_fill(struct init_runtime *r);
+
+/* server.c: sessions of children */
+rpc_status_t rt_server_init(void);
+void rt_session_request(struct rt_child *client, struct rpc_msg *req, struct rpc_msg *rep);
+void rt_session_upgrade(struct rt_child *client, struct rpc_msg *req, struct rpc_msg *rep);
+void rt_session_close(struct rt_child *client, struct rpc_msg *req, struct rpc_msg *rep);
+void rt_session_close_all(struct rt_child *client);
+void rt_announce(struct rt_child *server, struct rpc_msg *req, struct rpc_msg *rep);
+void rt_server_gone(struct rt_child *server);
+void rt_config_update(struct rt_child *ch);
+
+#endif
