@@ -28,7 +28,7 @@ UCFLAGS += $(addprefix -I,$(wildcard os/*/include))
 PROGRAMS := kernel_test:kernel/test kernel_bench:bench/kernel core:core
 # Components (started by core or init): <dir> builds into $(BUILD)/<name>.elf,
 # linked with base/arch/$(ARCH)/component.ld
-COMPONENTS := core_test:core/test core_test_helper:core/test/helper core_bench:bench/core
+COMPONENTS := core_test:core/test core_test_helper:core/test/helper core_bench:bench/core system_bench:bench/system
 COMPONENTS += init:os/init init_test_child:os/init/test
 # os/ services and their tests (os/<name>/README.md)
 COMPONENTS += timer:os/timer report_rom:os/report_rom rom_filter:os/rom_filter dummy:os/dummy \
@@ -114,7 +114,7 @@ test: deps
 	@$(MAKE) -s all && $(PYTHON) tools/testall.py
 
 bench: deps
-	@$(MAKE) -s all && $(PYTHON) tools/run.py --bench run/kernel_bench run/core_bench
+	@$(MAKE) -s all && $(PYTHON) tools/run.py --bench run/kernel_bench run/core_bench run/system_bench
 
 # Fuzzing the config parser (docs/config.md): `make fuzz` builds the libFuzzer
 # harness and runs it for FUZZ_SECONDS; new inputs go to $(BUILD)/fuzz/config_corpus,

@@ -432,6 +432,9 @@ void init_start(struct bootinfo *bi);
 extern struct bootinfo *core_bootinfo;
 extern word_t core_num_cpus;
 
+/* Bytes of core's loaded image (code, data, static tables, bss). */
+word_t core_image_bytes(void);
+
 /* Fatal error in core itself. */
 void core_panic(const char *what, long value) __attribute__((noreturn));
 

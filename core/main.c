@@ -91,6 +91,13 @@ static void serve(void)
 	}
 }
 
+word_t core_image_bytes(void)
+{
+	extern char __image_start[], __image_end[];
+
+	return (word_t)__image_end - (word_t)__image_start;
+}
+
 int main(struct bootinfo *bi)
 {
 	if (bi->magic != BOOTINFO_MAGIC)
@@ -116,8 +123,7 @@ int main(struct bootinfo *bi)
 	print_stats("boot");
 	init_start(bi);
 	print_stats("init started");
-	extern char __image_start[], __image_end[];
 	printf("[core] core's own memory: image and static tables %lu KiB, kernel objects and heap %lu KiB\n",
-	       ((word_t)__image_end - (word_t)__image_start) / 1024, core_acct.ram_used / 1024);
+	       core_image_bytes() / 1024, core_acct.ram_used / 1024);
 	serve();
 }

@@ -208,6 +208,18 @@ static void free_handle(struct pd *pd, word_t id, struct rpc_msg *rep)
 	acct_release(&pd->s.acct, 0, 1);
 }
 
+/* RAM charged to a PD: its own account and the core sessions it paid for
+ * (CPU, LOG, ROM, ...), not the PDs it paid for (its children). */
+static word_t pd_ram_charged(struct pd *pd)
+{
+	word_t n = pd->s.acct.ram_used;
+
+	for (struct session *s = pd->sessions; s; s = s->next_of_payer)
+		if (s->obj.kind != K_PD)
+			n += s->acct.ram_used;
+	return n;
+}
+
 void pd_serve(struct pd *pd, struct request *r, bool self)
 {
 	struct rpc_msg *m = r->msg, *rep = r->reply;
@@ -368,6 +380,10 @@ void pd_serve(struct pd *pd, struct request *r, bool self)
 		rpc_put(rep, cspace_free_tops());
 		rpc_put(rep, obj_count());
 		rpc_put(rep, heap_in_use());
+		rpc_put(rep, ut_ram_total());
+		rpc_put(rep, core_image_bytes());
+		rpc_put(rep, core_acct.ram_used);
+		rpc_put(rep, pd_ram_charged(pd));
 		return;
 	default:
 		rep->label = RPC_E_ILLEGAL_OPERATION;

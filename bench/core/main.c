@@ -65,17 +65,22 @@ static void sort(word_t *a, int n)
 		}
 }
 
-static void report(const char *name, word_t *s)
+static void report_n(const char *name, word_t *s, int runs)
 {
 	char line[160];
 
-	sort(s, RUNS);
-	word_t med = s[RUNS / 2] - overhead, min = s[0] - overhead, max = s[RUNS - 1] - overhead;
+	sort(s, runs);
+	word_t med = s[runs / 2] - overhead, min = s[0] - overhead, max = s[runs - 1] - overhead;
 	printf("core_bench: %s: median %lu min %lu max %lu (%d runs, timestamp overhead %lu subtracted)\n",
-	       name, med, min, max, RUNS, overhead);
+	       name, med, min, max, runs, overhead);
 	snprintf(line, sizeof(line), "{\"bench\": \"%s\", \"value\": %lu, \"unit\": \"instructions\"}\n",
 		 name, med);
 	raw(line);
+}
+
+static void report(const char *name, word_t *s)
+{
+	report_n(name, s, RUNS);
 }
 
 /* ---- the child server: one RPC object, announced to the parent ---- */
@@ -93,6 +98,18 @@ static void serve(void)
 {
 	check(ep_manage(&env->ep, &nop, nop_handler, 0), "server object");
 	check(parent_announce(env->parent, "Nop", ep_cap(&env->ep, &nop)), "announce");
+}
+
+/* ---- the started child of component_start: its first log line, then
+ * the timestamp right after it as its exit value ---- */
+
+static void hello(void)
+{
+	log("hello");
+	word_t t = ts();
+	parent_exit(env->parent, t);
+	for (;;)
+		sys_wait(COMPONENT_MAIN_NTFN);
 }
 
 /* ---- the parent side ---- */
@@ -169,6 +186,73 @@ static void bench_rpc(void)
 			s[i] = t1 - t0;
 	}
 	report("core_rpc_roundtrip", s);
+}
+
+/* The parent interface of the children of component_start: LOG (and any
+ * other session) routed to core, paid by the child; the exit value is the
+ * child's timestamp after its first log line. */
+static struct rpc_object hello_obj;
+static struct child hello_child;
+static volatile word_t hello_ts;
+
+static void hello_parent(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *rep)
+{
+	char service[SERVICE_NAME_MAX], label[SESSION_LABEL_MAX], args[SESSION_ARGS_MAX];
+	word_t pos = 2, id;
+	cptr_t cap;
+
+	(void)o;
+	switch (req->label) {
+	case PARENT_SESSION:
+		if (rpc_get_str(req, &pos, service, sizeof(service)) != RPC_OK ||
+		    rpc_get_str(req, &pos, label, sizeof(label)) != RPC_OK ||
+		    rpc_get_str(req, &pos, args, sizeof(args)) != RPC_OK) {
+			rep->label = RPC_E_INVALID_ARGUMENT;
+			return;
+		}
+		/* the session is paid by the child's PD: destroying it closes the session */
+		rep->label = parent_session(env->parent, service, "hello", args, rpc_word(req, 0),
+					    rpc_word(req, 1), hello_child.pd, &cap, &id);
+		if (rep->label == RPC_OK) {
+			rep->cap = cap;
+			rpc_put(rep, id);
+			env->ep.release_after_reply = cap;
+		}
+		return;
+	case PARENT_EXIT:
+		hello_ts = rpc_word(req, 0);
+		signal_submit(done_ntfn);
+		return;
+	default:
+		rep->label = RPC_E_UNAVAILABLE;
+	}
+}
+
+#define START_RUNS 21
+#define START_WARMUP 3
+
+static void bench_start(void)
+{
+	static word_t s[START_RUNS];
+	struct child_spec spec = { .name = "hello", .binary = "init", .ram = 2 << 20, .caps = 64,
+				   .priority = PRIO, .args = "mode=hello",
+				   .parent_cap = ep_cap(&env->ep, &hello_obj) };
+
+	for (int i = -START_WARMUP; i < START_RUNS; i++) {
+		hello_ts = 0;
+		word_t t0 = ts();
+		rpc_status_t st = child_start(env->parent, &spec, &hello_child);
+		if (st != RPC_OK)
+			fail("starting a child", st);
+		while (!hello_ts)
+			sys_wait(done_ntfn);
+		if (hello_ts < t0)
+			fail("the child's timestamp", RPC_E_INVALID_ARGUMENT);
+		if (i >= 0)
+			s[i] = hello_ts - t0;
+		check(child_destroy(env->parent, &hello_child), "destroying the child");
+	}
+	report_n("component_start", s, START_RUNS);
 }
 
 static void bench_sessions(void)
@@ -258,6 +342,7 @@ static void run(void *arg)
 	bench_sessions();
 	bench_ram();
 	bench_threads();
+	bench_start();
 	child_destroy(env->parent, &child);
 	printf("core_bench: done\n");
 	component_exit(0);
@@ -275,9 +360,12 @@ void component_construct(struct component_env *e)
 		serve();
 		return;
 	}
+	if (!strcmp(mode, "hello"))
+		hello();
 	done_ntfn = cap_slot_alloc();
 	check(pd_alloc_ntfn(e->pd, done_ntfn, &h), "notification");
 	check(ep_manage(&e->ep, &child_obj, child_parent, 0), "parent object");
+	check(ep_manage(&e->ep, &hello_obj, hello_parent, 0), "parent object");
 	struct child_spec spec = { .name = "server", .binary = "init", .ram = 2 << 20, .caps = 64,
 				   .priority = PRIO, .args = "mode=server",
 				   .parent_cap = ep_cap(&e->ep, &child_obj) };

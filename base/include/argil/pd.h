@@ -30,7 +30,9 @@
  *                  the parent's; both are signalled.
  *   PD_REGION      w0 address -> w0 start, w1 size, w2 flags, w3 offset of
  *                  the region containing it
- *   PD_CORE_STATS  -> core's global figures (struct core_stats, w0..w5)
+ *   PD_CORE_STATS  -> core's global figures (struct core_stats, w0..w8) and
+ *                  w9 the RAM charged to the invoked PD (its account and
+ *                  the core sessions it paid for, not its child PDs)
  *
  * Dataspace operations (on a dataspace capability):
  *   DS_INFO        -> w0 size, w1 DS_* flags, w2 physical address of the
@@ -94,6 +96,10 @@ struct core_stats {
 	word_t leaves_free;     /* free second-level CNode positions in core's CSpace */
 	word_t objects_used;    /* entries in core's object table */
 	word_t heap_used;       /* bytes of core's own heap in use */
+	word_t ram_total;       /* bytes of RAM in core's untyped pool at boot */
+	word_t core_image;      /* bytes of core's loaded image (with static tables) */
+	word_t core_ram_used;   /* RAM core spent for itself (objects, CSpace, heap pages) */
+	word_t pd_ram_charged;  /* w9: RAM charged to the invoked PD (see PD_CORE_STATS) */
 };
 
 rpc_status_t pd_alloc_ram(cptr_t pd, word_t size, cptr_t *ds);
