@@ -18,8 +18,9 @@ KSRC    := $(wildcard kernel/src/*.c) $(wildcard kernel/arch/$(ARCH)/*.c) $(wild
 KOBJ    := $(patsubst %,$(BUILD)/%.o,$(KSRC))
 BSRC    := $(wildcard base/src/*.c) $(wildcard base/arch/$(ARCH)/*.c) $(wildcard base/arch/$(ARCH)/*.S)
 BOBJ    := $(patsubst %,$(BUILD)/%.o,$(BSRC))
-# Client libraries of os/ services: os/<name>/include is on the include path of
-# components and os/<name>/lib/*.c goes into libbase.a (until they move to base/)
+# Libraries kept beside an os/ component (the testbed of os/dummy):
+# os/<name>/include is on the include path of components and
+# os/<name>/lib/*.c goes into libbase.a
 OSLIB_SRC := $(wildcard os/*/lib/*.c)
 BOBJ    += $(patsubst %,$(BUILD)/%.o,$(OSLIB_SRC))
 UCFLAGS += $(addprefix -I,$(wildcard os/*/include))

@@ -2,8 +2,7 @@
  * The Timer session (os/timer, os/timer/README.md): one timeout per
  * session, one-shot or periodic, with microsecond resolution, signalled
  * through a notification the client registers; and the time elapsed since
- * the timer service started. Proposed for base/include/argil/timer.h; until
- * then it lives in os/timer/include and its client in os/timer/lib.
+ * the timer service started. The client code is base/src/timer_client.c.
  *
  *   TIMER_SIGH             cap: notification signalled at each expiry (no
  *                          cap: none). Anything but a notification

@@ -4,7 +4,7 @@
  * session hands out its own copy of the content in a RAM dataspace paid
  * from the session's donation, made when the client asks (ROM_DATASPACE),
  * so a client sees one consistent snapshot until it asks again, and no
- * client can change what another one reads. Proposed for base/.
+ * client can change what another one reads. Code: base/src/rom_server.c.
  *
  * On top of argil/rom.h, a dynamic ROM answers
  *   ROM_DATASPACE  -> cap; w0 size, w1 version of the content (0: empty)

@@ -1,7 +1,7 @@
 /*
  * The Report session (os/report_rom, os/report_rom/README.md): a client
  * publishes a document (normally in the config format) under its session
- * label. Proposed for base/include/argil/report.h.
+ * label. The client code is base/src/report_client.c.
  *
  * Session arguments: "buffer_size=N" (bytes, rounded up to pages; default:
  * the largest buffer the donation pays). Quota: REPORT_SESSION_RAM(N)

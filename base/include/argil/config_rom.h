@@ -4,7 +4,7 @@
  * on the component's entrypoint for its changes. The content is parsed
  * into an arena on the heap that lives until the next update; node points
  * into it (NULL when the ROM is empty or malformed; err says which).
- * Proposed for base/ beside struct attached_rom.
+ * Code: base/src/config_rom.c, beside struct attached_rom (argil/rom.h).
  */
 #ifndef ARGIL_CONFIG_ROM_H
 #define ARGIL_CONFIG_ROM_H
