@@ -1,6 +1,7 @@
 /*
- * ROM (the boot modules, named by the first word of their command line)
- * and LOG (the kernel console, every line prefixed with "[label] ").
+ * ROM (the boot modules, named by the first word of their command line,
+ * and core's own "platform_info") and LOG (the kernel console, every line
+ * prefixed with "[label] ").
  */
 #include "core.h"
 #include <argil/pd.h>
@@ -9,10 +10,54 @@
 
 #define ROM_CAPS 3   /* session, its dataspace, a signal handler */
 
-static struct module modules[BOOTINFO_MAX_MODULES];
+/* the boot modules and platform_info */
+static struct module modules[BOOTINFO_MAX_MODULES + 1];
 static word_t nmodules;
+static char platform_info[128];
 
 void *vm_map_module(const struct bootinfo_module *m);
+
+/* ROM "platform_info": what core knows of the machine that components
+ * cannot find themselves, in the config format:
+ *   <platform_info> <hpet base="0xfed00000"/> </platform_info>
+ * (<hpet> only if the kernel found an ACPI HPET table). One frame of
+ * core's own, written once. */
+static void platform_info_init(struct bootinfo *bi)
+{
+	struct module *m = &modules[nmodules];
+	struct ublock *blk;
+	cptr_t frame;
+	int n;
+
+	if (rom_find("platform_info")) {
+		printf("[core] a boot module is named 'platform_info': it replaces core's own\n");
+		return;
+	}
+	if (bi->hpet_paddr)
+		n = snprintf(platform_info, sizeof(platform_info),
+			     "<platform_info>\n  <hpet base=\"0x%lx\"/>\n</platform_info>\n", bi->hpet_paddr);
+	else
+		n = snprintf(platform_info, sizeof(platform_info), "<platform_info/>\n");
+	if (n <= 0 || (size_t)n >= sizeof(platform_info))
+		core_panic("platform_info too long", n);
+	m->frames = core_alloc(sizeof(cptr_t));
+	if (!m->frames || kobj_frames(&core_acct, 0, &blk, &frame) != RPC_OK)
+		core_panic("no memory for platform_info", 0);
+	char *p = vm_scratch_map(frame, 0);
+	if (!p)
+		core_panic("scratch mapping for platform_info", 0);
+	memset(p, 0, PAGE);
+	memcpy(p, platform_info, (size_t)n);
+	vm_scratch_unmap(frame);
+	memcpy(m->name, "platform_info", sizeof("platform_info"));
+	m->size = (word_t)n;
+	m->pages = 1;
+	m->frames[0] = frame;
+	m->data = platform_info;
+	nmodules++;
+	printf("[core] ROM 'platform_info': %lu bytes%s\n", m->size,
+	       bi->hpet_paddr ? ", with the HPET" : ", no HPET");
+}
 
 void rom_init(struct bootinfo *bi)
 {
@@ -40,6 +85,7 @@ void rom_init(struct bootinfo *bi)
 		nmodules++;
 		printf("[core] ROM '%s': %lu bytes\n", m->name, m->size);
 	}
+	platform_info_init(bi);
 }
 
 struct module *rom_find(const char *name)

@@ -375,6 +375,7 @@ void create_root_task(void)
 	bi->empty.start = next_slot;
 	bi->empty.end = 1ull << root_radix;
 	bi->kernel_reserved = boot.total_ram - free_total;
+	bi->hpet_paddr = platform.hpet_paddr;
 	if (dropped)
 		kprintf("boot: %lu KiB of RAM not handed out (too many untyped regions)\n", dropped >> 10);
 

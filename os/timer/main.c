@@ -269,6 +269,8 @@ static void root_rpc(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *
 
 enum source { SRC_AUTO, SRC_HPET, SRC_PIT };
 
+static bool hpet_base_configured;
+
 static bool read_config(enum source *src, uint64_t *hpet_base)
 {
 	struct config_rom cfg;
@@ -306,6 +308,7 @@ static bool read_config(enum source *src, uint64_t *hpet_base)
 			ok = false;
 		}
 	}
+	hpet_base_configured = ok && cfg_has_attr(n, "hpet_base");
 	if (ok && (cfg_attr_u64(n, "hpet_base", HPET_DEFAULT_BASE, hpet_base) < 0 ||
 		   (*hpet_base & 0xfff))) {
 		log("config:%u:%u: hpet_base must be a page-aligned address", n->line, n->col);
@@ -317,6 +320,26 @@ static bool read_config(enum source *src, uint64_t *hpet_base)
 	}
 	config_rom_close(&cfg, 0);
 	return ok;
+}
+
+/* The HPET's address from core's ROM "platform_info" (the ACPI HPET
+ * table, as the kernel found it), if it names one; else *hpet_base stays.
+ * The registers are checked before they are believed either way. */
+static void platform_hpet(uint64_t *hpet_base)
+{
+	struct config_rom pi;
+	const struct cfg_node *h;
+	uint64_t base;
+
+	if (config_rom_open(&pi, "platform_info", 0, 0, 0) != RPC_OK)
+		return;
+	if (pi.node && cfg_is(pi.node, "platform_info") && (h = cfg_child(pi.node, "hpet"))) {
+		if (cfg_attr_u64(h, "base", 0, &base) > 0 && base && !(base & 0xfff))
+			*hpet_base = base;
+		else
+			log("platform_info: bad <hpet base>, using 0x%lx", (unsigned long)*hpet_base);
+	}
+	config_rom_close(&pi, 0);
 }
 
 void component_construct(struct component_env *e)
@@ -331,6 +354,8 @@ void component_construct(struct component_env *e)
 		log("error: bad config, not starting");
 		component_exit(1);
 	}
+	if (!hpet_base_configured)
+		platform_hpet(&hpet_base);
 	if (src != SRC_PIT) {
 		st = hpet_init(&dev, hpet_base);
 		if (st != RPC_OK)

@@ -292,6 +292,7 @@ struct bootinfo {
 	word_t num_modules;
 	struct bootinfo_untyped untyped_list[BOOTINFO_MAX_UNTYPED];
 	struct bootinfo_module modules[BOOTINFO_MAX_MODULES];
+	word_t hpet_paddr;            /* HPET registers (ACPI HPET table); 0: none */
 };
 
 /* Root task virtual layout. */
