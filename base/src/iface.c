@@ -418,12 +418,16 @@ rpc_status_t rom_sigh(cptr_t rom, cptr_t ntfn)
 	return with_cap(rom, ROM_SIGH, ntfn);
 }
 
-rpc_status_t rom_update(cptr_t rom, word_t *updated)
+rpc_status_t rom_update(cptr_t rom, word_t *updated, word_t *size)
 {
 	MSG(m, ROM_UPDATE);
 	rpc_status_t st = rpc_call_expect(rom, &m, 1, false);
+	if (st == RPC_OK && m.w[0] && m.len < 2)
+		st = RPC_E_TRUNCATED;   /* in place, but no size */
 	if (st == RPC_OK && updated)
-		*updated = m.w[0];
+		*updated = m.w[0] != 0;
+	if (st == RPC_OK && m.w[0] && size)
+		*size = m.w[1];
 	return st;
 }
 

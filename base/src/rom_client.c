@@ -1,6 +1,7 @@
 /*
  * Attached ROMs (argil/rom.h): a ROM session through the component's
- * parent, its dataspace attached read-only, refreshed on request.
+ * parent, its dataspace attached read-only, refreshed on request: in
+ * place if the server can (ROM_UPDATE), else by fetching it again.
  */
 #include <argil/component.h>
 #include <argil/parent.h>
@@ -60,11 +61,23 @@ rpc_status_t attached_rom_open(struct attached_rom *r, const char *name)
 
 rpc_status_t attached_rom_update(struct attached_rom *r)
 {
-	word_t in_place = 0;
-	rpc_status_t st = rom_update(r->session, &in_place);
+	word_t in_place = 0, size = 0, addr, dsize;
+	rpc_status_t st = rom_update(r->session, &in_place, &size);
 
-	if (st != RPC_OK || in_place)
+	if (st != RPC_OK)
 		return st;
+	/* in place: the same dataspace, new content; believe the size only
+	 * as far as the dataspace reaches */
+	if (in_place && r->ds && ds_info(r->ds, &dsize, 0, 0) == RPC_OK && size <= dsize) {
+		if (size && !r->data) {
+			if (pd_attach(COMPONENT_PD, r->ds, 0, 0, 0, 0, &addr) != RPC_OK)
+				goto refetch;
+			r->data = (const char *)addr;
+		}
+		r->size = size;
+		return RPC_OK;
+	}
+refetch:
 	detach(r);
 	return attach(r);
 }

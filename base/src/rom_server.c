@@ -30,10 +30,26 @@ static void free_ds(struct rom_session *s)
 	s->ds_pages = 0;
 }
 
+/* Copy the content into the session's dataspace, zero beyond it. */
+static rpc_status_t fill(struct rom_session *s, const struct rom_content *c)
+{
+	word_t addr;
+	rpc_status_t st = pd_attach(COMPONENT_PD, s->ds, 0, 0, 0, ATTACH_WRITE, &addr);
+
+	if (st != RPC_OK)
+		return st;
+	if (c->len)
+		memcpy((void *)addr, c->data, c->len);
+	memset((char *)addr + c->len, 0, s->ds_pages * 4096 - c->len);
+	pd_detach(COMPONENT_PD, addr);
+	s->delivered = c->version;
+	return RPC_OK;
+}
+
 static void deliver(struct rom_session *s, struct rpc_msg *rep)
 {
 	struct rom_content c = { 0, 0, 0 };
-	word_t pages, addr;
+	word_t pages;
 	rpc_status_t st;
 
 	s->content(s, &c);
@@ -57,19 +73,30 @@ static void deliver(struct rom_session *s, struct rpc_msg *rep)
 		}
 		s->ds_pages = pages;
 	}
-	st = pd_attach(COMPONENT_PD, s->ds, 0, 0, 0, ATTACH_WRITE, &addr);
+	st = fill(s, &c);
 	if (st != RPC_OK) {
 		rep->label = st;
 		return;
 	}
-	if (c.len)
-		memcpy((void *)addr, c.data, c.len);
-	memset((char *)addr + c.len, 0, pages * 4096 - c.len);
-	pd_detach(COMPONENT_PD, addr);
 	rep->cap = s->ds;
 	rpc_put(rep, c.len);
 	rpc_put(rep, c.version);
-	s->delivered = c.version;
+}
+
+/* ROM_UPDATE: the content into the client's dataspace if it has one of
+ * the right number of pages (the client then reads it at once), else
+ * w0 0 and the client asks for a new one. */
+static void update(struct rom_session *s, struct rpc_msg *rep)
+{
+	struct rom_content c = { 0, 0, 0 };
+
+	s->content(s, &c);
+	if (!s->ds || (c.len ? PAGES(c.len) : 1) != s->ds_pages || fill(s, &c) != RPC_OK) {
+		rpc_put(rep, 0);
+		return;
+	}
+	rpc_put(rep, 1);
+	rpc_put(rep, c.len);
 }
 
 void rom_session_rpc(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *rep)
@@ -95,7 +122,7 @@ void rom_session_rpc(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *
 		}
 		return;
 	case ROM_UPDATE:
-		rpc_put(rep, 0);
+		update(s, rep);
 		return;
 	default:
 		rep->label = RPC_E_ILLEGAL_OPERATION;

@@ -52,7 +52,7 @@ TEST(ROM_0003, "ROM_SIGH takes a notification (or none), ROM_UPDATE says nothing
 	CHECK_ST(rom_sigh(rom, tenv->pd), RPC_E_INVALID_CAP);
 	CHECK_ST(rom_sigh(rom, COMPONENT_MAIN_EP), RPC_E_INVALID_CAP);
 	CHECK_OK(rom_sigh(rom, 0));
-	CHECK_OK(rom_update(rom, &upd));
+	CHECK_OK(rom_update(rom, &upd, 0));
 	CHECK_EQ(upd, 0);
 	close_session(id, rom);
 }

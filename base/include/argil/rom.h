@@ -8,7 +8,9 @@
  *                     w0 size in bytes (the dataspace is page-rounded)
  *   ROM_SIGH       cap: notification signalled when the content changes
  *                  (no cap: none). Core's ROMs never change.
- *   ROM_UPDATE     -> w0 1 if the content was updated in place (core: 0)
+ *   ROM_UPDATE     -> w0 1 if the client's dataspace now holds the current
+ *                  content (updated in place), w1 then its size in bytes;
+ *                  w0 0: fetch it again with ROM_DATASPACE (core: always 0)
  */
 #ifndef ARGIL_ROM_H
 #define ARGIL_ROM_H
@@ -27,7 +29,8 @@ enum rom_op {
 
 rpc_status_t rom_dataspace(cptr_t rom, cptr_t *ds, word_t *size);
 rpc_status_t rom_sigh(cptr_t rom, cptr_t ntfn);
-rpc_status_t rom_update(cptr_t rom, word_t *updated);
+/* *size (may be NULL) is set only when *updated is 1. */
+rpc_status_t rom_update(cptr_t rom, word_t *updated, word_t *size);
 
 /* A ROM attached read-only in the component's address space, refreshed
  * on request (after its change signal, for example). The session is

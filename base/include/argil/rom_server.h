@@ -11,7 +11,9 @@
  *   ROM_SIGH       cap: notification (anything else RPC_E_INVALID_CAP); if
  *                  the content changed since the client last fetched it,
  *                  it is signalled at once
- *   ROM_UPDATE     -> w0 0 (never in place: fetch the dataspace again)
+ *   ROM_UPDATE     -> w0 1, w1 size: the current content was copied into
+ *                  the client's dataspace (which has the right number of
+ *                  pages); w0 0: fetch the dataspace again
  * An empty ROM is a one-page dataspace with size 0. Content that the
  * session's quota cannot pay for gives RPC_E_NO_RAM_QUOTA (the client may
  * upgrade the session and ask again).

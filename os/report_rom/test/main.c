@@ -449,7 +449,7 @@ TB_TEST(RPT_0011, "bad calls are refused: signal caps that are no notifications,
 	rpc_init(&m, REPORT_SUBMIT);
 	CHECK_ST(rpc_call(r.s.cap, &m), RPC_E_INVALID_ARGUMENT);
 	word_t update = 9;
-	CHECK_OK(rom_update(rom.cap, &update));
+	CHECK_OK(rom_update(rom.cap, &update, 0));
 	CHECK_EQ(update, 0);
 	rep_close(&r);
 	CHECK_OK(tb_close(&rom));
@@ -471,6 +471,46 @@ TB_TEST(RPT_0012, "client components: a dummy's ROM session is routed by policy,
 	CHECK_EQ(tb_quota(rr).ram_quota, q0.ram_quota + 8 * KB);
 	tb_destroy(c);
 	CHECK_EQ(tb_quota(rr).ram_quota, q0.ram_quota);
+}
+
+TB_TEST(RPT_0013, "ROM_UPDATE refills the client's copy in place while the content fits its pages, else says fetch again")
+{
+	static char big[5001];
+	struct rep r;
+	struct tb_own rom;
+	struct rpc_msg m;
+	char buf[64];
+	word_t upd = 9, size = 0, addr;
+	cptr_t ds;
+
+	rom_open(&rom, "test -> a", 3 * ROM_SESSION_RAM, -1);
+	CHECK_OK(rep_open(&r, "test -> rep_a", "buffer_size=8192", REPORT_SESSION_RAM(8192)));
+	rep_submit(&r, "<state value=\"1\"/>");
+	rpc_init(&m, ROM_DATASPACE);
+	CHECK_OK(rpc_call_expect(rom.cap, &m, 2, true));
+	ds = m.cap;
+	CHECK_EQ(m.w[0], 18);
+	CHECK_OK(pd_attach(tb_env->pd, ds, 0, 0, 0, 0, &addr));
+	/* a new report of one page: into the same dataspace */
+	rep_submit(&r, "<state value=\"22\"/>");
+	CHECK_OK(rom_update(rom.cap, &upd, &size));
+	CHECK_EQ(upd, 1);
+	CHECK_EQ(size, 19);
+	CHECK(!memcmp((const char *)addr, "<state value=\"22\"/>", 19));
+	for (word_t i = 19; i < 4096; i++)
+		CHECK_EQ(((const char *)addr)[i], 0);
+	/* two pages do not fit: fetch again; the old copy stays as it was */
+	memset(big, 'x', sizeof(big) - 1);
+	rep_submit(&r, big);
+	upd = 9;
+	CHECK_OK(rom_update(rom.cap, &upd, &size));
+	CHECK_EQ(upd, 0);
+	CHECK(!memcmp((const char *)addr, "<state value=\"22\"/>", 19));
+	CHECK_OK(pd_detach(tb_env->pd, addr));
+	cap_slot_free(ds);
+	CHECK_EQ(fetch(rom.cap, buf, sizeof(buf), 0), 5000);
+	rep_close(&r);
+	CHECK_OK(tb_close(&rom));
 }
 
 void component_construct(struct component_env *env)
