@@ -108,8 +108,10 @@ void component_construct(struct component_env *env)
 			bad(n, "expected <config>");
 		for (const struct cfg_attr *a = n->attrs; a; a = a->next)
 			if (strcmp(a->name, "period_ms") && strcmp(a->name, "ticks") &&
-			    strcmp(a->name, "report") && strcmp(a->name, "watch"))
-				bad(n, "unknown attribute (period_ms, ticks, report, watch)");
+			    strcmp(a->name, "report") && strcmp(a->name, "watch")) {
+				log("config:%u:%u: unknown attribute '%s'", n->line, n->col, a->name);
+				component_exit(1);
+			}
 		if (cfg_attr_u64(n, "period_ms", 1000, &period_ms) < 0 || period_ms == 0 ||
 		    period_ms > 60000)
 			bad(n, "period_ms must be 1 to 60000");
