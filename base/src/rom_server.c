@@ -14,11 +14,6 @@
 #include <argil/string.h>
 #include <arch/syscall.h>
 
-bool cap_is_notification(cptr_t cap)
-{
-	return cap && sys_debug_cap_type(cap) == OBJ_NOTIFICATION;
-}
-
 static void free_ds(struct rom_session *s)
 {
 	if (!s->ds)
@@ -108,18 +103,9 @@ void rom_session_rpc(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *
 		deliver(s, rep);
 		return;
 	case ROM_SIGH:
-		if (req->cap_kind != RPC_CAP_NONE &&
-		    (req->cap_kind != RPC_CAP_PLACED || !cap_is_notification(req->cap))) {
-			rep->label = RPC_E_INVALID_CAP;
-			return;
-		}
-		cap_slot_free(s->sigh);
-		s->sigh = 0;
-		if (req->cap_kind == RPC_CAP_PLACED) {
-			s->sigh = req->cap;
-			req->cap = 0;   /* ours now */
+		rep->label = rpc_take_sigh(req, &s->sigh, true);
+		if (rep->label == RPC_OK && s->sigh)
 			rom_session_changed(s);
-		}
 		return;
 	case ROM_UPDATE:
 		update(s, rep);

@@ -119,6 +119,23 @@ void rpc_slot_release(cptr_t slot)
 		rpc_runtime.slot_free(slot);
 }
 
+bool cap_is_notification(cptr_t cap)
+{
+	return cap && sys_debug_cap_type(cap) == OBJ_NOTIFICATION;
+}
+
+rpc_status_t rpc_take_sigh(struct rpc_msg *req, cptr_t *slot, bool optional)
+{
+	bool placed = req->cap_kind == RPC_CAP_PLACED;
+	if (placed ? !cap_is_notification(req->cap) : !(optional && req->cap_kind == RPC_CAP_NONE))
+		return RPC_E_INVALID_CAP;
+	rpc_slot_release(*slot);
+	*slot = placed ? req->cap : 0;
+	if (placed)
+		req->cap = 0;   /* ours now */
+	return RPC_OK;
+}
+
 rpc_status_t rpc_call_expect(cptr_t cap, struct rpc_msg *m, word_t min_words, bool want_cap)
 {
 	rpc_status_t st = rpc_call(cap, m);

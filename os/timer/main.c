@@ -127,17 +127,7 @@ static void session_rpc(struct rpc_object *o, struct rpc_msg *req, struct rpc_ms
 
 	switch (req->label) {
 	case TIMER_SIGH:
-		if (req->cap_kind != RPC_CAP_NONE &&
-		    (req->cap_kind != RPC_CAP_PLACED || !cap_is_notification(req->cap))) {
-			rep->label = RPC_E_INVALID_CAP;
-			return;
-		}
-		cap_slot_free(s->sigh);
-		s->sigh = 0;
-		if (req->cap_kind == RPC_CAP_PLACED) {
-			s->sigh = req->cap;
-			req->cap = 0;
-		}
+		rep->label = rpc_take_sigh(req, &s->sigh, true);
 		return;
 	case TIMER_TRIGGER_ONCE:
 	case TIMER_TRIGGER_PERIODIC:

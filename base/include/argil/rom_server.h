@@ -91,10 +91,6 @@ void rom_session_fini(struct rom_session *s, struct entrypoint *ep);
  * from what it fetched last. */
 void rom_session_changed(struct rom_session *s);
 
-/* Whether a capability slot holds a notification capability (signal
- * handlers must be: a send to anything else could block the server). */
-bool cap_is_notification(cptr_t cap);
-
 /* Label matching as in init's routes: a policy node matches a label if
  * all of label=, label_prefix=, label_suffix=, label_last= that it has
  * hold (none: it matches every label). */

@@ -130,6 +130,17 @@ extern struct rpc_runtime rpc_runtime;
 /* Free a slot obtained from an RPC (deletes the capability in it first). */
 void rpc_slot_release(cptr_t slot);
 
+/* Whether a capability slot holds a notification capability (signal
+ * handlers must be: a send to anything else could block the server). */
+bool cap_is_notification(cptr_t cap);
+
+/* Server side of a *_SIGH request: takes the capability of req into
+ * *slot, releasing what *slot held. It must be a notification; with
+ * `optional`, a request without a capability clears *slot. RPC_OK, or
+ * RPC_E_INVALID_CAP with *slot unchanged (the received capability stays
+ * with req and is released by the entrypoint). */
+rpc_status_t rpc_take_sigh(struct rpc_msg *req, cptr_t *slot, bool optional);
+
 /* Copy words and the capability of a received IPC into m / out of m into
  * the IPC buffer and the register words (used by rpc.c and servers). */
 struct sys_msg;

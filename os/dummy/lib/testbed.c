@@ -444,13 +444,7 @@ static void child_parent(struct rpc_object *o, struct rpc_msg *req, struct rpc_m
 		notify();
 		return;
 	case PARENT_HEARTBEAT_SIGH:
-		if (req->cap_kind != RPC_CAP_PLACED || !cap_is_notification(req->cap)) {
-			rep->label = RPC_E_INVALID_CAP;
-			return;
-		}
-		cap_slot_free(c->heartbeat_sigh);
-		c->heartbeat_sigh = req->cap;
-		req->cap = 0;
+		rep->label = rpc_take_sigh(req, &c->heartbeat_sigh, false);
 		return;
 	case PARENT_HEARTBEAT_RESPONSE:
 		c->beats_answered++;
