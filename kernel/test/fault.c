@@ -77,7 +77,7 @@ static void start(struct env *env, struct thread *t, cptr_t fault, void *fn, wor
 
 static void expect(struct env *env, cptr_t ep, struct sys_msg *m, word_t label)
 {
-	if (!recv_timeout(env, ep, m, 100))
+	if (!recv_wait(env, ep, m))
 		test_fail(__FILE__, __LINE__, "no message (expected label %lu)", label);
 	if (mi_label(m->info) != label)
 		test_fail(__FILE__, __LINE__, "label %lu (mr0 0x%lx mr1 0x%lx mr2 0x%lx), expected %lu",
@@ -245,7 +245,7 @@ TEST(FAULT_0011, "user code cannot read kernel memory: the read faults")
 	struct sys_msg m;
 
 	start(env, &t, ep, body_read, 0xffffffff80100000ul, ep);
-	ASSERT(recv_timeout(env, ep, &m, 100));
+	ASSERT(recv_wait(env, ep, &m));
 	ASSERT(mi_label(m.info) == FAULT_PAGE || mi_label(m.info) == FAULT_EXCEPTION);
 }
 
@@ -286,7 +286,7 @@ TEST(FAULT_0014, "100 page faults resolved one by one (lazy mapping pager)")
 
 	start(env, &t, ep, body_sum, TEST_VA(0), ep);
 	for (;;) {
-		ASSERT(recv_timeout(env, ep, &m, 100));
+		ASSERT(recv_wait(env, ep, &m));
 		if (mi_label(m.info) == PROBE_DONE_LABEL)
 			break;
 		ASSERT_EQ(mi_label(m.info), FAULT_PAGE);
@@ -365,7 +365,7 @@ TEST(FAULT_0019, "faults of two threads on one endpoint both arrive with their b
 	start(env, &a, mk_mint(env, ep, RIGHTS_ALL, 1), body_call, (word_t)fault_ud2, ep);
 	start(env, &b, mk_mint(env, ep, RIGHTS_ALL, 2), body_read, TEST_VA(9), ep);
 	for (int i = 0; i < 2; i++) {
-		ASSERT(recv_timeout(env, ep, &m, 100));
+		ASSERT(recv_wait(env, ep, &m));
 		if (m.badge == 1)
 			ASSERT_EQ(mi_label(m.info), FAULT_EXCEPTION);
 		else

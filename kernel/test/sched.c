@@ -103,7 +103,7 @@ static word_t spin_forever(word_t idx, word_t unused)
 	return 0;
 }
 
-/* Spin until every spin_count[0..n) is non-zero or ms pass; 1 if all did. */
+/* Spin until every spin_count[0..n) is non-zero (ms only as a backstop); 1 if all did. */
 static word_t watch_counts(word_t n, word_t ms)
 {
 	word_t end = rdtsc() + ms * MS;
@@ -126,7 +126,7 @@ TEST(SCHED_0002, "equal priorities share the CPU by preemption, without yields")
 	memset((void *)spin_count, 0, sizeof(spin_count));
 	ASSERT_OK(thread_create(env, &w, 0));
 	w.info->exit_ntfn = mk_mint(env, n, RIGHTS_ALL, 1);
-	ASSERT_OK(thread_start(&w, watch_counts, 1, 3000, 50, 0));
+	ASSERT_OK(thread_start(&w, watch_counts, 1, BACKSTOP_MS, 50, 0));
 	spawn(env, &s, spin_forever, 0, 0, 50);
 	ASSERT_EQ(sys_wait(n), 1);
 	ASSERT_EQ(w.info->exit_value, 1);
@@ -265,7 +265,7 @@ TEST(SCHED_0009, "eight spinning threads of equal priority all get the CPU")
 	memset((void *)spin_count, 0, sizeof(spin_count));
 	ASSERT_OK(thread_create(env, &w, 0));
 	w.info->exit_ntfn = mk_mint(env, n, RIGHTS_ALL, 1);
-	ASSERT_OK(thread_start(&w, watch_counts, 8, 5000, 50, 0));
+	ASSERT_OK(thread_start(&w, watch_counts, 8, BACKSTOP_MS, 50, 0));
 	for (int i = 0; i < 8; i++)
 		spawn(env, &s[i], spin_forever, (word_t)i, 0, 50);
 	ASSERT_EQ(sys_wait(n), 1);

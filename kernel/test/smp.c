@@ -116,12 +116,24 @@ static word_t count_forever_at(word_t addr, word_t unused)
 	return 0;
 }
 
-/* Let a priority-1 spinner run for a while, wherever it is. */
-static void let_run(struct env *env)
+/* Give a stopped priority-1 spinner on the last CPU its chances to run
+ * had it not stopped: that CPU's ticker (priority 1 too) yields to it
+ * between two signals, each time settle_cpu() waits for one. */
+static void give_turns(struct env *env)
 {
-	settle(env);
-	settle(env);
-	spin_ms(10);
+	for (int i = 0; i < 3; i++)
+		settle_cpu(env, last_cpu());
+}
+
+/* The spinner on the last CPU was just stopped (suspended or destroyed):
+ * from then on the counter stays put. The kernel waits for that CPU to
+ * stop running it before the call returns, so no increment is on its way. */
+static void check_stopped(struct env *env)
+{
+	word_t c = counter;
+
+	give_turns(env);
+	ASSERT_EQ(counter, c);
 }
 
 TEST(SMP_0005, "suspending a thread that spins (on another CPU) stops it")
@@ -131,16 +143,12 @@ TEST(SMP_0005, "suspending a thread that spins (on another CPU) stops it")
 	note_single_cpu();
 	counter = 0;
 	spawn_on(env, &t, count_forever, 0, 0, PRIO_TICKER, last_cpu());
-	let_run(env);
-	ASSERT(counter > 0);
+	WAIT_UNTIL(env, counter > 0);
 	ASSERT_OK(tcb_suspend(t.tcb));
-	spin_ms(2);
+	check_stopped(env);
 	word_t c = counter;
-	let_run(env);
-	ASSERT_EQ(counter, c);
 	ASSERT_OK(tcb_resume(t.tcb));
-	let_run(env);
-	ASSERT(counter > c);
+	WAIT_UNTIL(env, counter > c);
 }
 
 TEST(SMP_0006, "deleting the TCB of a thread that spins (on another CPU) stops it")
@@ -150,13 +158,9 @@ TEST(SMP_0006, "deleting the TCB of a thread that spins (on another CPU) stops i
 	note_single_cpu();
 	counter = 0;
 	spawn_on(env, &t, count_forever, 0, 0, PRIO_TICKER, last_cpu());
-	let_run(env);
-	ASSERT(counter > 0);
+	WAIT_UNTIL(env, counter > 0);
 	ASSERT_OK(cnode_delete(R, t.tcb, 64));
-	spin_ms(2);
-	word_t c = counter;
-	let_run(env);
-	ASSERT_EQ(counter, c);
+	check_stopped(env);
 }
 
 TEST(SMP_0007, "SSE state survives preemption on two CPUs at once")
@@ -310,10 +314,9 @@ TEST(SMP_0011, "an unmap is seen at once by a thread reading the page on another
 	reads = 0;
 	ASSERT_OK(thread_create(env, &t, ep));
 	ASSERT_OK(thread_start(&t, read_loop, TEST_VA(0), (word_t)&reads, PRIO_TICKER, last_cpu()));
-	let_run(env);
-	ASSERT(reads > 0);
+	WAIT_UNTIL(env, reads > 0);
 	ASSERT_OK(frame_unmap(f));
-	ASSERT(recv_timeout(env, ep, &m, 2000));
+	ASSERT(recv_wait(env, ep, &m));
 	ASSERT_EQ(mi_label(m.info), FAULT_PAGE);
 	ASSERT_EQ(m.mr[1], TEST_VA(0));
 }
@@ -351,10 +354,9 @@ TEST(SMP_0013, "a remap to read-only is seen at once by a writer on another CPU"
 	note_single_cpu();
 	ASSERT_OK(thread_create(env, &t, ep));
 	ASSERT_OK(thread_start(&t, count_forever_at, TEST_VA(0), 0, PRIO_TICKER, last_cpu()));
-	let_run(env);
-	ASSERT(*(volatile word_t *)TEST_VA(0) > 0);
+	WAIT_UNTIL(env, *(volatile word_t *)TEST_VA(0) > 0);
 	ASSERT_OK(frame_map(f, INIT_VSPACE, TEST_VA(0), RIGHT_READ, 0));
-	ASSERT(recv_timeout(env, ep, &m, 2000));
+	ASSERT(recv_wait(env, ep, &m));
 	ASSERT_EQ(mi_label(m.info), FAULT_PAGE);
 	ASSERT_EQ(m.mr[2] & 3, 3);
 }
@@ -370,10 +372,8 @@ TEST(SMP_0014, "500 suspend/resume cycles of a thread spinning on another CPU")
 		ASSERT_OK(tcb_suspend(t.tcb));
 		ASSERT_OK(tcb_resume(t.tcb));
 	}
-	let_run(env);
 	word_t c = counter;
-	let_run(env);
-	ASSERT(counter > c);
+	WAIT_UNTIL(env, counter > c);
 	ASSERT_OK(tcb_suspend(t.tcb));
 }
 
@@ -395,10 +395,9 @@ TEST(SMP_0015, "deleting an endpoint wakes its receiver on another CPU with E_DE
 
 	note_single_cpu();
 	spawn_on(env, &t, recv_label, ep, mk_mint(env, n, RIGHTS_ALL, 1), 100, last_cpu());
-	settle(env);
-	spin_ms(5);
+	settle_cpu(env, last_cpu());    /* it waits in Recv now: nothing else blocks it */
 	ASSERT_OK(cnode_delete(R, ep, 64));
-	ASSERT_EQ(sys_wait(n), 1);
+	ASSERT_EQ(wait_signal(env, n), 1);
 	ASSERT_EQ(t.info->user[0], E_DELETED);
 }
 

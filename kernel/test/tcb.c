@@ -316,7 +316,7 @@ TEST(TCB_0019, "resuming a thread without a VSpace faults it (or is refused)")
 	ASSERT_OK(tcb_set_priority(tcb, INIT_TCB, 100));
 	if (tcb_resume(tcb) != E_OK)
 		return;
-	ASSERT(recv_timeout(env, ep, &m, 50));
+	ASSERT(recv_wait(env, ep, &m));
 	ASSERT_EQ(m.badge, 0x99);
 	ASSERT(mi_label(m.info) != FAULT_NONE);
 }
@@ -419,7 +419,7 @@ TEST(TCB_0027, "rflags IOPL cannot be raised: cli still faults with #GP")
 	ASSERT_OK(tcb_write_registers(t.tcb, 0, REG_COUNT, regs));
 	ASSERT_OK(tcb_set_priority(t.tcb, INIT_TCB, 100));
 	ASSERT_OK(tcb_resume(t.tcb));
-	ASSERT(recv_timeout(env, ep, &m, 50));
+	ASSERT(recv_wait(env, ep, &m));
 	ASSERT_EQ(mi_label(m.info), FAULT_EXCEPTION);
 	ASSERT_EQ(m.mr[1], 13);
 }
@@ -439,7 +439,7 @@ TEST(TCB_0028, "a non-canonical rip is refused or delivered as a fault")
 		return;
 	ASSERT_OK(tcb_set_priority(t.tcb, INIT_TCB, 100));
 	ASSERT_OK(tcb_resume(t.tcb));
-	ASSERT(recv_timeout(env, ep, &m, 50));
+	ASSERT(recv_wait(env, ep, &m));
 	ASSERT(mi_label(m.info) == FAULT_EXCEPTION || mi_label(m.info) == FAULT_PAGE);
 }
 
@@ -458,7 +458,7 @@ TEST(TCB_0029, "a non-canonical or kernel rsp makes the thread fault, not the ke
 		return;
 	ASSERT_OK(tcb_set_priority(t.tcb, INIT_TCB, 100));
 	ASSERT_OK(tcb_resume(t.tcb));
-	ASSERT(recv_timeout(env, ep, &m, 50));
+	ASSERT(recv_wait(env, ep, &m));
 	ASSERT(mi_label(m.info) == FAULT_EXCEPTION || mi_label(m.info) == FAULT_PAGE);
 }
 

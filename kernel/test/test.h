@@ -100,12 +100,39 @@ void spawn_faulting(struct env *env, struct thread *t, cptr_t fault_ep, void *fn
  * once a priority-1 ticker thread got the CPU. Threads that must keep
  * running in the background while the root settles use priority 1 too. */
 void settle(struct env *env);
+/* The same for another CPU (its own ticker): returns once every thread of
+ * priority > 1 there was blocked at some moment after the call began. */
+void settle_cpu(struct env *env, word_t cpu);
 #define PRIO_TICKER 1
 
-/* Receive on ep without blocking forever: up to `rounds` settle() rounds
- * (after the first few, each also waits a millisecond).
- * Returns 1 and fills m if a message (or signal) arrived. */
-int recv_timeout(struct env *env, cptr_t ep, struct sys_msg *m, int rounds);
+/* Waits for events that must come (a message, a signal, an interrupt, a
+ * thread on another CPU getting somewhere) have no time window: they end
+ * when the event is seen. BACKSTOP_MS of real time is only a backstop
+ * against a lost event, long enough for any load on the host. */
+#define BACKSTOP_MS 10000u
+word_t backstop_deadline(void);           /* the TSC value BACKSTOP_MS from now */
+int backstop_passed(word_t deadline);
+
+/* Wait until cond holds, letting CPU 0's threads run (settle) between
+ * checks; fails the case after BACKSTOP_MS. */
+#define WAIT_UNTIL(env, cond)                                                            \
+	do {                                                                              \
+		word_t deadline_ = backstop_deadline();                                   \
+		while (!(cond)) {                                                         \
+			if (backstop_passed(deadline_))                                   \
+				test_fail(__FILE__, __LINE__, "waited %u ms for %s",         \
+					  BACKSTOP_MS, #cond);                              \
+			settle(env);                                                      \
+		}                                                                         \
+	} while (0)
+
+/* Receive on ep without blocking the root (NBRecv, settle() between
+ * tries) until a message (or signal) arrives: 1, with it in m; 0 (and a
+ * note) after BACKSTOP_MS. */
+int recv_wait(struct env *env, cptr_t ep, struct sys_msg *m);
+/* Poll notification n (settle() between polls) until it is signalled:
+ * the badge; 0 (and a note) after BACKSTOP_MS. */
+word_t wait_signal(struct env *env, cptr_t n);
 
 /* Paging structures (PDPT, PD, PT) for vaddr in vspace, made as needed by
  * the caller: map_tables makes all three. */
@@ -114,8 +141,6 @@ void map_tables(struct env *env, cptr_t vspace, word_t vaddr);
  * in ENV_TEST_VADDR's region). */
 cptr_t map_test_page(struct env *env, word_t vaddr, word_t rights, word_t attrs);
 
-/* Busy-wait on the TSC. */
-void spin_ms(word_t ms);
 word_t rand64(word_t *state);
 
 /* Thread bodies used by several files. */
