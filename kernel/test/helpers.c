@@ -226,6 +226,48 @@ word_t worker_signal(word_t ntfn, word_t unused)
 	return 0;
 }
 
+word_t worker_relay(word_t in, word_t out)
+{
+	for (;;) {
+		sys_wait(in);
+		sys_signal(out);
+	}
+	return 0;
+}
+
+word_t worker_count(word_t addr, word_t unused)
+{
+	(void)unused;
+	for (;;)
+		__atomic_fetch_add((volatile word_t *)addr, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+static word_t ipc_worker(word_t sysno, word_t cap)
+{
+	return ipc_label(sysno, cap);
+}
+
+void spawn_ipc(struct env *env, struct thread *t, word_t sysno, cptr_t cap, cptr_t done,
+	       word_t cpu)
+{
+	ASSERT_OK(thread_create(env, t, 0));
+	t->info->exit_ntfn = mk_mint(env, done, RIGHTS_ALL, 1);
+	ASSERT_OK(thread_start(t, ipc_worker, sysno, cap, 100, cpu));
+}
+
+word_t label_after_delete(struct env *env, word_t sysno, cptr_t cap, cptr_t victim, word_t cpu)
+{
+	cptr_t done = mk(env, OBJ_NOTIFICATION, 0);
+	struct thread t;
+
+	spawn_ipc(env, &t, sysno, cap, done, cpu);
+	settle_cpu(env, cpu);    /* it is blocked in the call now: nothing else blocks it */
+	ASSERT_OK(cnode_delete(R, victim, 64));
+	ASSERT_EQ(wait_signal(env, done), 1);
+	return t.info->exit_value;
+}
+
 word_t worker_echo(word_t ep, word_t unused)
 {
 	struct ipc_buffer *ib = ipc_buffer();

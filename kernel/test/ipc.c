@@ -573,28 +573,11 @@ TEST(IPC_0029, "Call works with servers of higher and of lower priority")
 	ASSERT_EQ(m.mr[0], 2);
 }
 
-static word_t send_and_report(word_t ep, word_t done)
-{
-	struct sys_msg m = { 0 };
-
-	m.info = mi_make(3, 0, 0, 0);
-	sys_send(ep, &m);
-	RESULT(0) = mi_label(m.info);
-	sys_signal(done);
-	return 0;
-}
-
 TEST(IPC_0030, "deleting an endpoint wakes a blocked sender with E_DELETED")
 {
 	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
-	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
-	struct thread t;
 
-	spawn(env, &t, send_and_report, ep, mk_mint(env, n, RIGHTS_ALL, 1), 100);
-	settle(env);
-	ASSERT_OK(cnode_delete(R, ep, 64));
-	ASSERT_EQ(sys_wait(n), 1);
-	ASSERT_EQ(t.info->user[0], E_DELETED);
+	ASSERT_EQ(label_after_delete(env, SYS_SEND, ep, ep, 0), E_DELETED);
 }
 
 static word_t reply_with_sys_reply(word_t ep, word_t unused)
@@ -860,28 +843,11 @@ TEST(IPC_0040, "Call to a server on the same priority works (no preemption neede
 	ASSERT_EQ(m.mr[0], 42);
 }
 
-static word_t call_and_report(word_t ep, word_t done)
-{
-	struct sys_msg m = { 0 };
-
-	m.info = mi_make(3, 0, 0, 0);
-	sys_call(ep, &m);
-	RESULT(0) = mi_label(m.info);
-	sys_signal(done);
-	return 0;
-}
-
 TEST(IPC_0041, "deleting an endpoint wakes a blocked caller with E_DELETED")
 {
 	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
-	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
-	struct thread t;
 
-	spawn(env, &t, call_and_report, ep, mk_mint(env, n, RIGHTS_ALL, 1), 100);
-	settle(env);
-	ASSERT_OK(cnode_delete(R, ep, 64));
-	ASSERT_EQ(sys_wait(n), 1);
-	ASSERT_EQ(t.info->user[0], E_DELETED);
+	ASSERT_EQ(label_after_delete(env, SYS_CALL, ep, ep, 0), E_DELETED);
 }
 
 TEST(IPC_0042, "a saved reply cap whose caller was destroyed is gone or harmless")
@@ -892,7 +858,7 @@ TEST(IPC_0042, "a saved reply cap whose caller was destroyed is gone or harmless
 	struct thread c;
 	struct sys_msg m = { 0 };
 
-	spawn(env, &c, call_and_report, ep, mk_mint(env, n, RIGHTS_ALL, 1), 100);
+	spawn_ipc(env, &c, SYS_CALL, ep, n, 0);
 	sys_recv(ep, &m);
 	ASSERT_OK(cnode_save_caller(R, slot, 64));
 	ASSERT_EQ(cap_type(slot), CAP_REPLY);

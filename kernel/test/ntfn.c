@@ -195,27 +195,11 @@ TEST(NTFN_0012, "after unbind a signal no longer wakes the Recv; poll gets the w
 	ASSERT_EQ(sys_poll(n), 0x4);
 }
 
-static word_t wait_label(word_t n, word_t done)
-{
-	struct sys_msg m = { 0 };
-
-	sys_recv(n, &m);
-	RESULT(0) = mi_label(m.info);
-	sys_signal(done);
-	return 0;
-}
-
 TEST(NTFN_0013, "deleting a notification wakes its waiter with E_DELETED")
 {
 	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
-	cptr_t done = mk(env, OBJ_NOTIFICATION, 0);
-	struct thread t;
 
-	spawn(env, &t, wait_label, n, mk_mint(env, done, RIGHTS_ALL, 1), 100);
-	settle(env);
-	ASSERT_OK(cnode_delete(R, n, 64));
-	ASSERT_EQ(sys_wait(done), 1);
-	ASSERT_EQ(t.info->user[0], E_DELETED);
+	ASSERT_EQ(label_after_delete(env, SYS_RECV, n, n, 0), E_DELETED);
 }
 
 static word_t remote_signal(word_t n, word_t count)
@@ -246,22 +230,13 @@ TEST(NTFN_0015, "high badge bits are kept by the OR")
 	ASSERT_EQ(sys_wait(n), (1ul << 61) | 1);
 }
 
-static word_t ping_pong(word_t in, word_t out)
-{
-	for (;;) {
-		sys_wait(in);
-		sys_signal(out);
-	}
-	return 0;
-}
-
 TEST(NTFN_0016, "1000 signal/wait round trips between two threads")
 {
 	cptr_t a = mk(env, OBJ_NOTIFICATION, 0), b = mk(env, OBJ_NOTIFICATION, 0);
 	struct thread t;
 	cptr_t ab = mk_mint(env, a, RIGHTS_ALL, 1), bb = mk_mint(env, b, RIGHTS_ALL, 2);
 
-	spawn(env, &t, ping_pong, a, bb, 100);
+	spawn(env, &t, worker_relay, a, bb, 100);
 	for (int i = 0; i < 1000; i++) {
 		sys_signal(ab);
 		ASSERT_EQ(sys_wait(b), 2);

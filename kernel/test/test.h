@@ -146,6 +146,17 @@ word_t rand64(word_t *state);
 /* Thread bodies used by several files. */
 word_t worker_signal(word_t ntfn, word_t unused);        /* signal(ntfn) once */
 word_t worker_echo(word_t ep, word_t unused);            /* ReplyRecv echo server: mr[i] + 1 */
+word_t worker_relay(word_t in, word_t out);              /* forever: wait(in), signal(out) */
+word_t worker_count(word_t addr, word_t unused);         /* forever: ++*(word_t *)addr */
+
+/* Start *t (priority 100 on `cpu`): it makes the IPC system call sysno
+ * (SYS_SEND, SYS_CALL, SYS_RECV, ...) on cap with an empty message and
+ * returns the label it ended with; `done` is signalled (badge 1) then. */
+void spawn_ipc(struct env *env, struct thread *t, word_t sysno, cptr_t cap, cptr_t done,
+	       word_t cpu);
+/* Such a thread blocks in sysno on cap; once it is blocked, the root slot
+ * `victim` is deleted: the label its call ended with (it must end). */
+word_t label_after_delete(struct env *env, word_t sysno, cptr_t cap, cptr_t victim, word_t cpu);
 
 #define TEST_VA(i) (ENV_TEST_VADDR + (word_t)(i) * 0x1000ul)
 
