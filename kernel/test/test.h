@@ -190,6 +190,23 @@ word_t probe(struct env *env, word_t addr, int how, struct sys_msg *m);
 extern volatile word_t probe_value;  /* what a PROBE_READ read */
 extern cptr_t probe_ep;              /* the endpoint of the last probe() */
 
+/* For the FPU/SSE loops in assembly (sched.c, ipc.c): xmm0..15 from the
+ * 32 words at %r12, and to the 32 words at %r13. */
+#define ASM_LOAD_XMM_R12                                                                  \
+	"  movdqu 0(%r12), %xmm0\n movdqu 16(%r12), %xmm1\n movdqu 32(%r12), %xmm2\n"         \
+	"  movdqu 48(%r12), %xmm3\n movdqu 64(%r12), %xmm4\n movdqu 80(%r12), %xmm5\n"        \
+	"  movdqu 96(%r12), %xmm6\n movdqu 112(%r12), %xmm7\n movdqu 128(%r12), %xmm8\n"      \
+	"  movdqu 144(%r12), %xmm9\n movdqu 160(%r12), %xmm10\n movdqu 176(%r12), %xmm11\n"   \
+	"  movdqu 192(%r12), %xmm12\n movdqu 208(%r12), %xmm13\n movdqu 224(%r12), %xmm14\n"  \
+	"  movdqu 240(%r12), %xmm15\n"
+#define ASM_STORE_XMM_R13                                                                 \
+	"  movdqu %xmm0, 0(%r13)\n movdqu %xmm1, 16(%r13)\n movdqu %xmm2, 32(%r13)\n"         \
+	"  movdqu %xmm3, 48(%r13)\n movdqu %xmm4, 64(%r13)\n movdqu %xmm5, 80(%r13)\n"        \
+	"  movdqu %xmm6, 96(%r13)\n movdqu %xmm7, 112(%r13)\n movdqu %xmm8, 128(%r13)\n"      \
+	"  movdqu %xmm9, 144(%r13)\n movdqu %xmm10, 160(%r13)\n movdqu %xmm11, 176(%r13)\n"   \
+	"  movdqu %xmm12, 192(%r13)\n movdqu %xmm13, 208(%r13)\n movdqu %xmm14, 224(%r13)\n"  \
+	"  movdqu %xmm15, 240(%r13)\n"
+
 /* FPU/SSE checks (sched.c): load xmm0..15 from in[32], yield n times (or
  * spin until the TSC passes `until`), store xmm0..15 to out[32]. */
 void fpu_yield_loop(const word_t *in, word_t *out, word_t n);
