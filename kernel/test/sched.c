@@ -290,23 +290,24 @@ TEST(SCHED_0011, "SYS_YIELD with nothing else to run returns")
 		sys_yield();
 }
 
-static word_t count_gaps(word_t ms, word_t unused)
+/* Spin, watching spin_count[0]: each time it moved since the last look,
+ * the spinner (same priority, same CPU, never yielding) ran in between,
+ * so this thread was preempted. Returns once that happened `want` times
+ * (ms only as a backstop). */
+static word_t count_preemptions(word_t want, word_t ms)
 {
-	word_t end = rdtsc() + ms * MS, last = rdtsc(), gaps = 0;
+	word_t end = rdtsc() + ms * MS, last = spin_count[0], seen = 0;
 
-	(void)unused;
-	for (;;) {
-		word_t now = rdtsc();
-		if (now >= end)
-			break;
-		if (now - last > MS / 2)
-			gaps++;
+	while (seen < want && rdtsc() < end) {
+		word_t now = spin_count[0];
+		if (now != last)
+			seen++;
 		last = now;
 	}
-	return gaps;
+	return seen;
 }
 
-TEST(SCHED_0012, "the timer preempts a spinning thread many times per second")
+TEST(SCHED_0012, "the timer preempts spinning threads again and again (20 slices each way)")
 {
 	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
 	struct thread w, s;
@@ -314,10 +315,10 @@ TEST(SCHED_0012, "the timer preempts a spinning thread many times per second")
 	memset((void *)spin_count, 0, sizeof(spin_count));
 	ASSERT_OK(thread_create(env, &w, 0));
 	w.info->exit_ntfn = mk_mint(env, n, RIGHTS_ALL, 1);
-	ASSERT_OK(thread_start(&w, count_gaps, 500, 0, 50, 0));
+	ASSERT_OK(thread_start(&w, count_preemptions, 20, BACKSTOP_MS, 50, 0));
 	spawn(env, &s, spin_forever, 0, 0, 50);
 	ASSERT_EQ(sys_wait(n), 1);
-	ASSERT(w.info->exit_value >= 20);  /* slices of about 5 ms: ~100 expected */
+	ASSERT_EQ(w.info->exit_value, 20);
 }
 
 TEST(SCHED_0013, "a suspended higher-priority thread does not block lower ones")
