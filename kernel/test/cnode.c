@@ -373,15 +373,6 @@ TEST(CNODE_0031, "move of a cap onto itself fails and keeps the cap")
 	ASSERT_EQ(cap_type(ep), OBJ_ENDPOINT);
 }
 
-static word_t count_loop(word_t go, word_t done)
-{
-	for (;;) {
-		sys_wait(go);
-		sys_signal(done);
-	}
-	return 0;
-}
-
 TEST(CNODE_0032, "deleting the only cap of a TCB destroys the thread")
 {
 	cptr_t go = mk(env, OBJ_NOTIFICATION, 0);
@@ -389,7 +380,7 @@ TEST(CNODE_0032, "deleting the only cap of a TCB destroys the thread")
 	cptr_t done_b = mk_mint(env, done, RIGHTS_ALL, 1);
 	struct thread t;
 
-	spawn(env, &t, count_loop, go, done_b, 100);
+	spawn(env, &t, worker_relay, go, done_b, 100);
 	sys_signal(go);
 	ASSERT_EQ(sys_wait(done), 1);
 	ASSERT_OK(cnode_delete(R, t.tcb, 64));

@@ -75,23 +75,37 @@ static void start(struct env *env, struct thread *t, cptr_t fault, void *fn, wor
 	spawn_faulting(env, t, fault, fn, a0, ep, 100);
 }
 
+#define ANY_LABEL (~0ul)
+
+/* The next message on ep must come, with `label` (or any: ANY_LABEL). */
 static void expect(struct env *env, cptr_t ep, struct sys_msg *m, word_t label)
 {
-	if (!recv_timeout(env, ep, m, 100))
+	if (!recv_wait(env, ep, m))
 		test_fail(__FILE__, __LINE__, "no message (expected label %lu)", label);
-	if (mi_label(m->info) != label)
+	if (label != ANY_LABEL && mi_label(m->info) != label)
 		test_fail(__FILE__, __LINE__, "label %lu (mr0 0x%lx mr1 0x%lx mr2 0x%lx), expected %lu",
 			  mi_label(m->info), m->mr[0], m->mr[1], m->mr[2], label);
 }
 
-TEST(FAULT_0001, "a read of an unmapped page sends FAULT_PAGE with rip, address, error code, badge")
+/* Start fn(a0, ep) in *t with a fresh endpoint ep as its fault endpoint
+ * (badged if `badge` is set) and as the endpoint its body reports to; its
+ * first message must have `label`: it is left in *m. Returns ep. */
+static cptr_t fault_case(struct env *env, struct thread *t, void *fn, word_t a0, word_t badge,
+			 word_t label, struct sys_msg *m)
 {
 	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+
+	start(env, t, badge ? mk_mint(env, ep, RIGHTS_ALL, badge) : ep, fn, a0, ep);
+	expect(env, ep, m, label);
+	return ep;
+}
+
+TEST(FAULT_0001, "a read of an unmapped page sends FAULT_PAGE with rip, address, error code, badge")
+{
 	struct thread t;
 	struct sys_msg m;
 
-	start(env, &t, mk_mint(env, ep, RIGHTS_ALL, 0x77), body_read, TEST_VA(0) + 8, ep);
-	expect(env, ep, &m, FAULT_PAGE);
+	fault_case(env, &t, body_read, TEST_VA(0) + 8, 0x77, FAULT_PAGE, &m);
 	ASSERT_EQ(m.badge, 0x77);
 	ASSERT_EQ(m.mr[1], TEST_VA(0) + 8);
 	ASSERT_EQ(m.mr[2] & (PF_PRESENT | PF_WRITE | PF_USER), PF_USER);
@@ -101,12 +115,11 @@ TEST(FAULT_0001, "a read of an unmapped page sends FAULT_PAGE with rip, address,
 
 TEST(FAULT_0002, "mapping the page and replying resumes the faulting thread")
 {
-	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t ep;
 	struct thread t;
 	struct sys_msg m;
 
-	start(env, &t, ep, body_read, TEST_VA(0) + 16, ep);
-	expect(env, ep, &m, FAULT_PAGE);
+	ep = fault_case(env, &t, body_read, TEST_VA(0) + 16, 0, FAULT_PAGE, &m);
 	map_test_page(env, TEST_VA(0), RIGHT_READ | RIGHT_WRITE, 0);
 	*(volatile word_t *)(TEST_VA(0) + 16) = 0x4242;
 	memset(&m, 0, sizeof(m));
@@ -117,24 +130,20 @@ TEST(FAULT_0002, "mapping the page and replying resumes the faulting thread")
 
 TEST(FAULT_0003, "a write to an unmapped page has the write bit in the error code")
 {
-	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
 	struct thread t;
 	struct sys_msg m;
 
-	start(env, &t, ep, body_write, TEST_VA(3), ep);
-	expect(env, ep, &m, FAULT_PAGE);
+	fault_case(env, &t, body_write, TEST_VA(3), 0, FAULT_PAGE, &m);
 	ASSERT_EQ(m.mr[1], TEST_VA(3));
 	ASSERT_EQ(m.mr[2] & (PF_PRESENT | PF_WRITE | PF_USER), PF_WRITE | PF_USER);
 }
 
 TEST(FAULT_0004, "ud2 sends FAULT_EXCEPTION vector 6 with the instruction's rip")
 {
-	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
 	struct thread t;
 	struct sys_msg m;
 
-	start(env, &t, mk_mint(env, ep, RIGHTS_ALL, 5), body_call, (word_t)fault_ud2, ep);
-	expect(env, ep, &m, FAULT_EXCEPTION);
+	fault_case(env, &t, body_call, (word_t)fault_ud2, 5, FAULT_EXCEPTION, &m);
 	ASSERT_EQ(m.badge, 5);
 	ASSERT_EQ(m.mr[0], (word_t)fault_ud2);
 	ASSERT_EQ(m.mr[1], 6);
@@ -143,26 +152,23 @@ TEST(FAULT_0004, "ud2 sends FAULT_EXCEPTION vector 6 with the instruction's rip"
 
 TEST(FAULT_0005, "division by zero sends FAULT_EXCEPTION vector 0")
 {
-	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
 	struct thread t;
 	struct sys_msg m;
 
-	start(env, &t, ep, body_call, (word_t)fault_div0, ep);
-	expect(env, ep, &m, FAULT_EXCEPTION);
+	fault_case(env, &t, body_call, (word_t)fault_div0, 0, FAULT_EXCEPTION, &m);
 	ASSERT_EQ(m.mr[0], (word_t)fault_div0_insn);
 	ASSERT_EQ(m.mr[1], 0);
 }
 
 TEST(FAULT_0006, "a FAULT_REPLY_SET_REGS reply sets registers: skip the ud2, set rax")
 {
-	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t ep;
 	struct ipc_buffer *ib = ipc_buffer();
 	struct thread t;
 	struct sys_msg m;
 	word_t regs[REG_COUNT];
 
-	start(env, &t, ep, body_call, (word_t)fault_ud2_rax, ep);
-	expect(env, ep, &m, FAULT_EXCEPTION);
+	ep = fault_case(env, &t, body_call, (word_t)fault_ud2_rax, 0, FAULT_EXCEPTION, &m);
 	ASSERT_EQ(m.mr[0], (word_t)fault_ud2_rax_insn);
 	ASSERT_OK(tcb_read_registers(t.tcb, 0, REG_COUNT, regs));
 	ASSERT_EQ(regs[REG_RIP], (word_t)fault_ud2_rax_insn);
@@ -200,12 +206,10 @@ TEST(FAULT_0007, "a thread without a fault endpoint that faults is left suspende
 
 TEST(FAULT_0008, "int3 sends FAULT_EXCEPTION vector 3")
 {
-	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
 	struct thread t;
 	struct sys_msg m;
 
-	start(env, &t, ep, body_call, (word_t)fault_int3, ep);
-	expect(env, ep, &m, FAULT_EXCEPTION);
+	fault_case(env, &t, body_call, (word_t)fault_int3, 0, FAULT_EXCEPTION, &m);
 	ASSERT_EQ(m.mr[1], 3);
 	ASSERT(m.mr[0] == (word_t)fault_int3 || m.mr[0] == (word_t)fault_int3 + 1);
 }
@@ -228,35 +232,29 @@ TEST(FAULT_0009, "a fault in another address space reaches the root's fault endp
 
 TEST(FAULT_0010, "a privileged instruction (hlt) sends FAULT_EXCEPTION vector 13")
 {
-	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
 	struct thread t;
 	struct sys_msg m;
 
-	start(env, &t, ep, body_call, (word_t)fault_hlt, ep);
-	expect(env, ep, &m, FAULT_EXCEPTION);
+	fault_case(env, &t, body_call, (word_t)fault_hlt, 0, FAULT_EXCEPTION, &m);
 	ASSERT_EQ(m.mr[1], 13);
 	ASSERT_EQ(m.mr[0], (word_t)fault_hlt);
 }
 
 TEST(FAULT_0011, "user code cannot read kernel memory: the read faults")
 {
-	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
 	struct thread t;
 	struct sys_msg m;
 
-	start(env, &t, ep, body_read, 0xffffffff80100000ul, ep);
-	ASSERT(recv_timeout(env, ep, &m, 100));
+	fault_case(env, &t, body_read, 0xffffffff80100000ul, 0, ANY_LABEL, &m);
 	ASSERT(mi_label(m.info) == FAULT_PAGE || mi_label(m.info) == FAULT_EXCEPTION);
 }
 
 TEST(FAULT_0012, "an unknown system call number sends FAULT_UNKNOWN_SYSCALL with rax")
 {
-	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
 	struct thread t;
 	struct sys_msg m;
 
-	start(env, &t, ep, body_call, (word_t)fault_bad_syscall, ep);
-	expect(env, ep, &m, FAULT_UNKNOWN_SYSCALL);
+	fault_case(env, &t, body_call, (word_t)fault_bad_syscall, 0, FAULT_UNKNOWN_SYSCALL, &m);
 	ASSERT_EQ(m.mr[1], 99);
 	ASSERT(m.mr[0] == (word_t)fault_bad_syscall_insn || m.mr[0] == (word_t)fault_bad_syscall_insn + 2);
 }
@@ -286,7 +284,7 @@ TEST(FAULT_0014, "100 page faults resolved one by one (lazy mapping pager)")
 
 	start(env, &t, ep, body_sum, TEST_VA(0), ep);
 	for (;;) {
-		ASSERT(recv_timeout(env, ep, &m, 100));
+		ASSERT(recv_wait(env, ep, &m));
 		if (mi_label(m.info) == PROBE_DONE_LABEL)
 			break;
 		ASSERT_EQ(mi_label(m.info), FAULT_PAGE);
@@ -303,35 +301,29 @@ TEST(FAULT_0014, "100 page faults resolved one by one (lazy mapping pager)")
 
 TEST(FAULT_0015, "an access to a non-canonical address sends FAULT_EXCEPTION vector 13")
 {
-	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
 	struct thread t;
 	struct sys_msg m;
 
-	start(env, &t, ep, body_read, 0x0000800000000000ul, ep);
-	expect(env, ep, &m, FAULT_EXCEPTION);
+	fault_case(env, &t, body_read, 0x0000800000000000ul, 0, FAULT_EXCEPTION, &m);
 	ASSERT_EQ(m.mr[1], 13);
 }
 
 TEST(FAULT_0016, "a misaligned movaps sends FAULT_EXCEPTION vector 13")
 {
-	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
 	struct thread t;
 	struct sys_msg m;
 
-	start(env, &t, ep, body_call, (word_t)fault_movaps, ep);
-	expect(env, ep, &m, FAULT_EXCEPTION);
+	fault_case(env, &t, body_call, (word_t)fault_movaps, 0, FAULT_EXCEPTION, &m);
 	ASSERT_EQ(m.mr[1], 13);
 	ASSERT_EQ(m.mr[0], (word_t)fault_movaps);
 }
 
 TEST(FAULT_0017, "the exception message carries the thread's rsp")
 {
-	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
 	struct thread t;
 	struct sys_msg m;
 
-	start(env, &t, ep, body_call, (word_t)fault_ud2, ep);
-	expect(env, ep, &m, FAULT_EXCEPTION);
+	fault_case(env, &t, body_call, (word_t)fault_ud2, 0, FAULT_EXCEPTION, &m);
 	ASSERT(m.mr[3] < t.stack_top && m.mr[3] > t.stack_top - BASE_STACK_SIZE);
 	ASSERT_EQ(m.mr[3] & 0xf, 8);  /* just after a call */
 }
@@ -365,7 +357,7 @@ TEST(FAULT_0019, "faults of two threads on one endpoint both arrive with their b
 	start(env, &a, mk_mint(env, ep, RIGHTS_ALL, 1), body_call, (word_t)fault_ud2, ep);
 	start(env, &b, mk_mint(env, ep, RIGHTS_ALL, 2), body_read, TEST_VA(9), ep);
 	for (int i = 0; i < 2; i++) {
-		ASSERT(recv_timeout(env, ep, &m, 100));
+		ASSERT(recv_wait(env, ep, &m));
 		if (m.badge == 1)
 			ASSERT_EQ(mi_label(m.info), FAULT_EXCEPTION);
 		else
@@ -377,12 +369,11 @@ TEST(FAULT_0019, "faults of two threads on one endpoint both arrive with their b
 
 TEST(FAULT_0020, "replying to an exception without changes retries the instruction")
 {
-	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t ep;
 	struct thread t;
 	struct sys_msg m;
 
-	start(env, &t, ep, body_call, (word_t)fault_ud2, ep);
-	expect(env, ep, &m, FAULT_EXCEPTION);
+	ep = fault_case(env, &t, body_call, (word_t)fault_ud2, 0, FAULT_EXCEPTION, &m);
 	memset(&m, 0, sizeof(m));
 	sys_reply(&m);
 	expect(env, ep, &m, FAULT_EXCEPTION);

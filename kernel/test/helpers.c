@@ -4,13 +4,14 @@
  */
 #include "test.h"
 
-static cptr_t ticker_ntfn;
-static struct thread ticker;
+static cptr_t ticker_ntfn[ABI_MAX_CPUS];
+static struct thread ticker[ABI_MAX_CPUS];
 
 void helpers_reset(void);
 void helpers_reset(void)
 {
-	ticker_ntfn = 0;
+	for (int i = 0; i < ABI_MAX_CPUS; i++)
+		ticker_ntfn[i] = 0;
 }
 
 cptr_t mk(struct env *env, word_t type, word_t size_bits)
@@ -88,29 +89,87 @@ static word_t ticker_fn(word_t ntfn, word_t unused)
 	return 0;
 }
 
-void settle(struct env *env)
+/* The ticker of `cpu`, made on first use in a case. */
+static cptr_t ticker_on(struct env *env, word_t cpu)
 {
-	if (!ticker_ntfn) {
-		ticker_ntfn = mk(env, OBJ_NOTIFICATION, 0);
-		spawn(env, &ticker, ticker_fn, ticker_ntfn, 0, PRIO_TICKER);
+	if (!ticker_ntfn[cpu]) {
+		ticker_ntfn[cpu] = mk(env, OBJ_NOTIFICATION, 0);
+		spawn_on(env, &ticker[cpu], ticker_fn, ticker_ntfn[cpu], 0, PRIO_TICKER, cpu);
 	}
-	sys_poll(ticker_ntfn);
-	sys_wait(ticker_ntfn);
+	return ticker_ntfn[cpu];
 }
 
-int recv_timeout(struct env *env, cptr_t ep, struct sys_msg *m, int rounds)
+void settle(struct env *env)
 {
-	for (int i = 0; i < rounds; i++) {
+	cptr_t n = ticker_on(env, 0);
+
+	/* the root runs on CPU 0, so the ticker is not running now: the
+	 * next signal comes from a later run of it */
+	sys_poll(n);
+	sys_wait(n);
+}
+
+void settle_cpu(struct env *env, word_t cpu)
+{
+	cptr_t n;
+
+	if (cpu == 0) {
+		settle(env);
+		return;
+	}
+	n = ticker_on(env, cpu);
+	/* The ticker runs concurrently there: one signal may already be on
+	 * its way into the kernel as we poll. The one after it comes only
+	 * after the yield between them picked the ticker again, with every
+	 * thread of that CPU above priority 1 blocked. */
+	sys_poll(n);
+	sys_wait(n);
+	sys_wait(n);
+}
+
+word_t backstop_deadline(void)
+{
+	word_t rate = test_bootinfo->tsc_per_ms ? test_bootinfo->tsc_per_ms : 1000000;
+
+	return rdtsc() + BACKSTOP_MS * rate;
+}
+
+int backstop_passed(word_t deadline)
+{
+	return rdtsc() >= deadline;
+}
+
+int recv_wait(struct env *env, cptr_t ep, struct sys_msg *m)
+{
+	word_t deadline = backstop_deadline();
+
+	for (;;) {
 		memset(m, 0, sizeof(*m));
 		sys_nbrecv(ep, m);
 		if (m->info || m->badge)
 			return 1;
+		if (backstop_passed(deadline)) {
+			printf("# nothing arrived on the endpoint within %u ms\n", BACKSTOP_MS);
+			return 0;
+		}
 		settle(env);
-		/* threads on other CPUs may need real time to get there */
-		if (i >= 4)
-			spin_ms(1);
 	}
-	return 0;
+}
+
+word_t wait_signal(struct env *env, cptr_t n)
+{
+	word_t deadline = backstop_deadline();
+
+	for (;;) {
+		word_t b = sys_poll(n);
+		if (b)
+			return b;
+		if (backstop_passed(deadline)) {
+			printf("# no signal within %u ms\n", BACKSTOP_MS);
+			return 0;
+		}
+		settle(env);
+	}
 }
 
 void map_tables(struct env *env, cptr_t vspace, word_t vaddr)
@@ -149,15 +208,6 @@ cptr_t map_test_page(struct env *env, word_t vaddr, word_t rights, word_t attrs)
 	return f;
 }
 
-void spin_ms(word_t ms)
-{
-	word_t rate = test_bootinfo->tsc_per_ms ? test_bootinfo->tsc_per_ms : 1000000;
-	word_t end = rdtsc() + ms * rate;
-
-	while (rdtsc() < end)
-		__asm__ volatile("pause");
-}
-
 word_t rand64(word_t *state)
 {
 	word_t x = *state;
@@ -174,6 +224,48 @@ word_t worker_signal(word_t ntfn, word_t unused)
 	(void)unused;
 	sys_signal(ntfn);
 	return 0;
+}
+
+word_t worker_relay(word_t in, word_t out)
+{
+	for (;;) {
+		sys_wait(in);
+		sys_signal(out);
+	}
+	return 0;
+}
+
+word_t worker_count(word_t addr, word_t unused)
+{
+	(void)unused;
+	for (;;)
+		__atomic_fetch_add((volatile word_t *)addr, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+static word_t ipc_worker(word_t sysno, word_t cap)
+{
+	return ipc_label(sysno, cap);
+}
+
+void spawn_ipc(struct env *env, struct thread *t, word_t sysno, cptr_t cap, cptr_t done,
+	       word_t cpu)
+{
+	ASSERT_OK(thread_create(env, t, 0));
+	t->info->exit_ntfn = mk_mint(env, done, RIGHTS_ALL, 1);
+	ASSERT_OK(thread_start(t, ipc_worker, sysno, cap, 100, cpu));
+}
+
+word_t label_after_delete(struct env *env, word_t sysno, cptr_t cap, cptr_t victim, word_t cpu)
+{
+	cptr_t done = mk(env, OBJ_NOTIFICATION, 0);
+	struct thread t;
+
+	spawn_ipc(env, &t, sysno, cap, done, cpu);
+	settle_cpu(env, cpu);    /* it is blocked in the call now: nothing else blocks it */
+	ASSERT_OK(cnode_delete(R, victim, 64));
+	ASSERT_EQ(wait_signal(env, done), 1);
+	return t.info->exit_value;
 }
 
 word_t worker_echo(word_t ep, word_t unused)
@@ -266,7 +358,7 @@ word_t probe(struct env *env, word_t addr, int how, struct sys_msg *m)
 		m = &local;
 	probe_ep = mk(env, OBJ_ENDPOINT, 0);
 	spawn_faulting(env, &t, probe_ep, probe_fn, addr, (word_t)how, 100);
-	if (!recv_timeout(env, probe_ep, m, 100))
+	if (!recv_wait(env, probe_ep, m))
 		test_fail(__FILE__, __LINE__, "probe of 0x%lx: neither done nor a fault", addr);
 	if (mi_label(m->info) == PROBE_DONE_LABEL)
 		return 0;

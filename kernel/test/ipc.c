@@ -573,28 +573,11 @@ TEST(IPC_0029, "Call works with servers of higher and of lower priority")
 	ASSERT_EQ(m.mr[0], 2);
 }
 
-static word_t send_and_report(word_t ep, word_t done)
-{
-	struct sys_msg m = { 0 };
-
-	m.info = mi_make(3, 0, 0, 0);
-	sys_send(ep, &m);
-	RESULT(0) = mi_label(m.info);
-	sys_signal(done);
-	return 0;
-}
-
 TEST(IPC_0030, "deleting an endpoint wakes a blocked sender with E_DELETED")
 {
 	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
-	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
-	struct thread t;
 
-	spawn(env, &t, send_and_report, ep, mk_mint(env, n, RIGHTS_ALL, 1), 100);
-	settle(env);
-	ASSERT_OK(cnode_delete(R, ep, 64));
-	ASSERT_EQ(sys_wait(n), 1);
-	ASSERT_EQ(t.info->user[0], E_DELETED);
+	ASSERT_EQ(label_after_delete(env, SYS_SEND, ep, ep, 0), E_DELETED);
 }
 
 static word_t reply_with_sys_reply(word_t ep, word_t unused)
@@ -860,28 +843,11 @@ TEST(IPC_0040, "Call to a server on the same priority works (no preemption neede
 	ASSERT_EQ(m.mr[0], 42);
 }
 
-static word_t call_and_report(word_t ep, word_t done)
-{
-	struct sys_msg m = { 0 };
-
-	m.info = mi_make(3, 0, 0, 0);
-	sys_call(ep, &m);
-	RESULT(0) = mi_label(m.info);
-	sys_signal(done);
-	return 0;
-}
-
 TEST(IPC_0041, "deleting an endpoint wakes a blocked caller with E_DELETED")
 {
 	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
-	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
-	struct thread t;
 
-	spawn(env, &t, call_and_report, ep, mk_mint(env, n, RIGHTS_ALL, 1), 100);
-	settle(env);
-	ASSERT_OK(cnode_delete(R, ep, 64));
-	ASSERT_EQ(sys_wait(n), 1);
-	ASSERT_EQ(t.info->user[0], E_DELETED);
+	ASSERT_EQ(label_after_delete(env, SYS_CALL, ep, ep, 0), E_DELETED);
 }
 
 TEST(IPC_0042, "a saved reply cap whose caller was destroyed is gone or harmless")
@@ -892,7 +858,7 @@ TEST(IPC_0042, "a saved reply cap whose caller was destroyed is gone or harmless
 	struct thread c;
 	struct sys_msg m = { 0 };
 
-	spawn(env, &c, call_and_report, ep, mk_mint(env, n, RIGHTS_ALL, 1), 100);
+	spawn_ipc(env, &c, SYS_CALL, ep, n, 0);
 	sys_recv(ep, &m);
 	ASSERT_OK(cnode_save_caller(R, slot, 64));
 	ASSERT_EQ(cap_type(slot), CAP_REPLY);
@@ -1122,24 +1088,14 @@ __asm__(".text\n"
 	"fpu_ipc_loop:\n"
 	"  push %rbx\n push %r12\n push %r13\n push %r14\n push %r15\n"
 	"  mov %rdi, %r12\n mov %rsi, %r13\n mov %rdx, %rbx\n mov %rcx, %r14\n mov %r9, %r15\n"
-	"  movdqu 0(%r12), %xmm0\n movdqu 16(%r12), %xmm1\n movdqu 32(%r12), %xmm2\n"
-	"  movdqu 48(%r12), %xmm3\n movdqu 64(%r12), %xmm4\n movdqu 80(%r12), %xmm5\n"
-	"  movdqu 96(%r12), %xmm6\n movdqu 112(%r12), %xmm7\n movdqu 128(%r12), %xmm8\n"
-	"  movdqu 144(%r12), %xmm9\n movdqu 160(%r12), %xmm10\n movdqu 176(%r12), %xmm11\n"
-	"  movdqu 192(%r12), %xmm12\n movdqu 208(%r12), %xmm13\n movdqu 224(%r12), %xmm14\n"
-	"  movdqu 240(%r12), %xmm15\n"
+	ASM_LOAD_XMM_R12
 	"  test %r8, %r8\n jz 1f\n"
 	"  mov %r8, %rax\n mov %r14, %rdi\n xor %esi, %esi\n syscall\n"
 	"1: test %rbx, %rbx\n jz 2f\n"
 	"  mov %r15, %rax\n mov %r14, %rdi\n xor %esi, %esi\n syscall\n"
 	"  dec %rbx\n jmp 1b\n"
 	"2:\n"
-	"  movdqu %xmm0, 0(%r13)\n movdqu %xmm1, 16(%r13)\n movdqu %xmm2, 32(%r13)\n"
-	"  movdqu %xmm3, 48(%r13)\n movdqu %xmm4, 64(%r13)\n movdqu %xmm5, 80(%r13)\n"
-	"  movdqu %xmm6, 96(%r13)\n movdqu %xmm7, 112(%r13)\n movdqu %xmm8, 128(%r13)\n"
-	"  movdqu %xmm9, 144(%r13)\n movdqu %xmm10, 160(%r13)\n movdqu %xmm11, 176(%r13)\n"
-	"  movdqu %xmm12, 192(%r13)\n movdqu %xmm13, 208(%r13)\n movdqu %xmm14, 224(%r13)\n"
-	"  movdqu %xmm15, 240(%r13)\n"
+	ASM_STORE_XMM_R13
 	"  pop %r15\n pop %r14\n pop %r13\n pop %r12\n pop %rbx\n ret\n");
 
 #define FPU_ROUNDS 500

@@ -109,58 +109,65 @@ static word_t bound_recv(word_t ep, word_t done)
 	return 0;
 }
 
+/* A thread in bound_recv on a fresh endpoint with a fresh notification n
+ * bound to it (and unbound again if `unbind`); `done` is signalled when
+ * it returns. With `early`, n is signalled with that badge before the
+ * thread starts; else the thread is blocked in Recv when this returns. */
+struct bound {
+	cptr_t ep, n, done;
+	struct thread t;
+};
+
+static void bound_start(struct env *env, struct bound *b, word_t early, int unbind)
+{
+	b->ep = mk(env, OBJ_ENDPOINT, 0);
+	b->n = mk(env, OBJ_NOTIFICATION, 0);
+	b->done = mk(env, OBJ_NOTIFICATION, 0);
+	ASSERT_OK(thread_create(env, &b->t, 0));
+	ASSERT_OK(tcb_bind_notification(b->t.tcb, b->n));
+	if (unbind)
+		ASSERT_OK(tcb_unbind_notification(b->t.tcb));
+	if (early)
+		sys_signal(mk_mint(env, b->n, RIGHTS_ALL, early));
+	ASSERT_OK(thread_start(&b->t, bound_recv, b->ep, mk_mint(env, b->done, RIGHTS_ALL, 1), 100, 0));
+	if (!early)
+		settle(env);
+}
+
 TEST(NTFN_0008, "a bound notification wakes its thread's Recv: info 0, badge = word")
 {
-	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
-	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
-	cptr_t done = mk(env, OBJ_NOTIFICATION, 0);
-	struct thread t;
+	struct bound b;
 
-	ASSERT_OK(thread_create(env, &t, 0));
-	ASSERT_OK(tcb_bind_notification(t.tcb, n));
-	ASSERT_OK(thread_start(&t, bound_recv, ep, mk_mint(env, done, RIGHTS_ALL, 1), 100, 0));
-	settle(env);
-	sys_signal(mk_mint(env, n, RIGHTS_ALL, 0x40));
-	ASSERT_EQ(sys_wait(done), 1);
-	ASSERT_EQ(t.info->user[0], 0);
-	ASSERT_EQ(t.info->user[1], 0x40);
+	bound_start(env, &b, 0, 0);
+	sys_signal(mk_mint(env, b.n, RIGHTS_ALL, 0x40));
+	ASSERT_EQ(sys_wait(b.done), 1);
+	ASSERT_EQ(b.t.info->user[0], 0);
+	ASSERT_EQ(b.t.info->user[1], 0x40);
 }
 
 TEST(NTFN_0009, "a thread with a bound notification still receives endpoint messages")
 {
-	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
-	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
-	cptr_t done = mk(env, OBJ_NOTIFICATION, 0);
-	struct thread t;
+	struct bound b;
 	struct sys_msg m = { 0 };
 
-	ASSERT_OK(thread_create(env, &t, 0));
-	ASSERT_OK(tcb_bind_notification(t.tcb, n));
-	ASSERT_OK(thread_start(&t, bound_recv, ep, mk_mint(env, done, RIGHTS_ALL, 1), 100, 0));
-	settle(env);
+	bound_start(env, &b, 0, 0);
 	m.info = mi_make(9, 0, 0, 1);
 	m.mr[0] = 0x99;
-	sys_send(mk_mint(env, ep, RIGHTS_ALL, 3), &m);
-	ASSERT_EQ(sys_wait(done), 1);
-	ASSERT_EQ(mi_label(t.info->user[0]), 9);
-	ASSERT_EQ(t.info->user[1], 3);
-	ASSERT_EQ(t.info->user[2], 0x99);
+	sys_send(mk_mint(env, b.ep, RIGHTS_ALL, 3), &m);
+	ASSERT_EQ(sys_wait(b.done), 1);
+	ASSERT_EQ(mi_label(b.t.info->user[0]), 9);
+	ASSERT_EQ(b.t.info->user[1], 3);
+	ASSERT_EQ(b.t.info->user[2], 0x99);
 }
 
 TEST(NTFN_0010, "a bound notification signalled before the Recv makes it return at once")
 {
-	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
-	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
-	cptr_t done = mk(env, OBJ_NOTIFICATION, 0);
-	struct thread t;
+	struct bound b;
 
-	ASSERT_OK(thread_create(env, &t, 0));
-	ASSERT_OK(tcb_bind_notification(t.tcb, n));
-	sys_signal(mk_mint(env, n, RIGHTS_ALL, 0x8));
-	ASSERT_OK(thread_start(&t, bound_recv, ep, mk_mint(env, done, RIGHTS_ALL, 1), 100, 0));
-	ASSERT_EQ(sys_wait(done), 1);
-	ASSERT_EQ(t.info->user[0], 0);
-	ASSERT_EQ(t.info->user[1], 0x8);
+	bound_start(env, &b, 0x8, 0);
+	ASSERT_EQ(sys_wait(b.done), 1);
+	ASSERT_EQ(b.t.info->user[0], 0);
+	ASSERT_EQ(b.t.info->user[1], 0x8);
 }
 
 TEST(NTFN_0011, "binding a notification already bound, or a TCB already bound, fails")
@@ -179,43 +186,20 @@ TEST(NTFN_0011, "binding a notification already bound, or a TCB already bound, f
 
 TEST(NTFN_0012, "after unbind a signal no longer wakes the Recv; poll gets the word")
 {
-	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
-	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
-	cptr_t done = mk(env, OBJ_NOTIFICATION, 0);
-	struct thread t;
+	struct bound b;
 
-	ASSERT_OK(thread_create(env, &t, 0));
-	ASSERT_OK(tcb_bind_notification(t.tcb, n));
-	ASSERT_OK(tcb_unbind_notification(t.tcb));
-	ASSERT_OK(thread_start(&t, bound_recv, ep, mk_mint(env, done, RIGHTS_ALL, 1), 100, 0));
+	bound_start(env, &b, 0, 1);
+	sys_signal(mk_mint(env, b.n, RIGHTS_ALL, 0x4));
 	settle(env);
-	sys_signal(mk_mint(env, n, RIGHTS_ALL, 0x4));
-	settle(env);
-	ASSERT_EQ(sys_poll(done), 0);
-	ASSERT_EQ(sys_poll(n), 0x4);
-}
-
-static word_t wait_label(word_t n, word_t done)
-{
-	struct sys_msg m = { 0 };
-
-	sys_recv(n, &m);
-	RESULT(0) = mi_label(m.info);
-	sys_signal(done);
-	return 0;
+	ASSERT_EQ(sys_poll(b.done), 0);
+	ASSERT_EQ(sys_poll(b.n), 0x4);
 }
 
 TEST(NTFN_0013, "deleting a notification wakes its waiter with E_DELETED")
 {
 	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
-	cptr_t done = mk(env, OBJ_NOTIFICATION, 0);
-	struct thread t;
 
-	spawn(env, &t, wait_label, n, mk_mint(env, done, RIGHTS_ALL, 1), 100);
-	settle(env);
-	ASSERT_OK(cnode_delete(R, n, 64));
-	ASSERT_EQ(sys_wait(done), 1);
-	ASSERT_EQ(t.info->user[0], E_DELETED);
+	ASSERT_EQ(label_after_delete(env, SYS_RECV, n, n, 0), E_DELETED);
 }
 
 static word_t remote_signal(word_t n, word_t count)
@@ -246,22 +230,13 @@ TEST(NTFN_0015, "high badge bits are kept by the OR")
 	ASSERT_EQ(sys_wait(n), (1ul << 61) | 1);
 }
 
-static word_t ping_pong(word_t in, word_t out)
-{
-	for (;;) {
-		sys_wait(in);
-		sys_signal(out);
-	}
-	return 0;
-}
-
 TEST(NTFN_0016, "1000 signal/wait round trips between two threads")
 {
 	cptr_t a = mk(env, OBJ_NOTIFICATION, 0), b = mk(env, OBJ_NOTIFICATION, 0);
 	struct thread t;
 	cptr_t ab = mk_mint(env, a, RIGHTS_ALL, 1), bb = mk_mint(env, b, RIGHTS_ALL, 2);
 
-	spawn(env, &t, ping_pong, a, bb, 100);
+	spawn(env, &t, worker_relay, a, bb, 100);
 	for (int i = 0; i < 1000; i++) {
 		sys_signal(ab);
 		ASSERT_EQ(sys_wait(b), 2);

@@ -49,15 +49,6 @@ TEST(SMP_0002, "1000 Calls to a server on another CPU")
 	}
 }
 
-static word_t ntfn_pong(word_t in, word_t out)
-{
-	for (;;) {
-		sys_wait(in);
-		sys_signal(out);
-	}
-	return 0;
-}
-
 TEST(SMP_0003, "1000 notification round trips with a thread on another CPU")
 {
 	cptr_t a = mk(env, OBJ_NOTIFICATION, 0), b = mk(env, OBJ_NOTIFICATION, 0);
@@ -65,20 +56,11 @@ TEST(SMP_0003, "1000 notification round trips with a thread on another CPU")
 	struct thread t;
 
 	note_single_cpu();
-	spawn_on(env, &t, ntfn_pong, a, mk_mint(env, b, RIGHTS_ALL, 4), 100, last_cpu());
+	spawn_on(env, &t, worker_relay, a, mk_mint(env, b, RIGHTS_ALL, 4), 100, last_cpu());
 	for (int i = 0; i < 1000; i++) {
 		sys_signal(ab);
 		ASSERT_EQ(sys_wait(b), 4);
 	}
-}
-
-static word_t wait_then_signal(word_t go, word_t done)
-{
-	for (;;) {
-		sys_wait(go);
-		sys_signal(done);
-	}
-	return 0;
 }
 
 TEST(SMP_0004, "a blocked thread moved to another CPU wakes up there")
@@ -87,7 +69,7 @@ TEST(SMP_0004, "a blocked thread moved to another CPU wakes up there")
 	struct thread t;
 
 	note_single_cpu();
-	spawn(env, &t, wait_then_signal, go, mk_mint(env, done, RIGHTS_ALL, 1), 100);
+	spawn(env, &t, worker_relay, go, mk_mint(env, done, RIGHTS_ALL, 1), 100);
 	settle(env);
 	ASSERT_OK(tcb_set_affinity(t.tcb, last_cpu()));
 	sys_signal(go);
@@ -99,29 +81,24 @@ TEST(SMP_0004, "a blocked thread moved to another CPU wakes up there")
 
 static volatile word_t counter;
 
-static word_t count_forever(word_t unused0, word_t unused1)
+/* Give a stopped priority-1 spinner on the last CPU its chances to run
+ * had it not stopped: that CPU's ticker (priority 1 too) yields to it
+ * between two signals, each time settle_cpu() waits for one. */
+static void give_turns(struct env *env)
 {
-	(void)unused0;
-	(void)unused1;
-	for (;;)
-		__atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED);
-	return 0;
+	for (int i = 0; i < 3; i++)
+		settle_cpu(env, last_cpu());
 }
 
-static word_t count_forever_at(word_t addr, word_t unused)
+/* The spinner on the last CPU was just stopped (suspended or destroyed):
+ * from then on the counter stays put. The kernel waits for that CPU to
+ * stop running it before the call returns, so no increment is on its way. */
+static void check_stopped(struct env *env)
 {
-	(void)unused;
-	for (;;)
-		(*(volatile word_t *)addr)++;
-	return 0;
-}
+	word_t c = counter;
 
-/* Let a priority-1 spinner run for a while, wherever it is. */
-static void let_run(struct env *env)
-{
-	settle(env);
-	settle(env);
-	spin_ms(10);
+	give_turns(env);
+	ASSERT_EQ(counter, c);
 }
 
 TEST(SMP_0005, "suspending a thread that spins (on another CPU) stops it")
@@ -130,17 +107,13 @@ TEST(SMP_0005, "suspending a thread that spins (on another CPU) stops it")
 
 	note_single_cpu();
 	counter = 0;
-	spawn_on(env, &t, count_forever, 0, 0, PRIO_TICKER, last_cpu());
-	let_run(env);
-	ASSERT(counter > 0);
+	spawn_on(env, &t, worker_count, (word_t)&counter, 0, PRIO_TICKER, last_cpu());
+	WAIT_UNTIL(env, counter > 0);
 	ASSERT_OK(tcb_suspend(t.tcb));
-	spin_ms(2);
+	check_stopped(env);
 	word_t c = counter;
-	let_run(env);
-	ASSERT_EQ(counter, c);
 	ASSERT_OK(tcb_resume(t.tcb));
-	let_run(env);
-	ASSERT(counter > c);
+	WAIT_UNTIL(env, counter > c);
 }
 
 TEST(SMP_0006, "deleting the TCB of a thread that spins (on another CPU) stops it")
@@ -149,14 +122,10 @@ TEST(SMP_0006, "deleting the TCB of a thread that spins (on another CPU) stops i
 
 	note_single_cpu();
 	counter = 0;
-	spawn_on(env, &t, count_forever, 0, 0, PRIO_TICKER, last_cpu());
-	let_run(env);
-	ASSERT(counter > 0);
+	spawn_on(env, &t, worker_count, (word_t)&counter, 0, PRIO_TICKER, last_cpu());
+	WAIT_UNTIL(env, counter > 0);
 	ASSERT_OK(cnode_delete(R, t.tcb, 64));
-	spin_ms(2);
-	word_t c = counter;
-	let_run(env);
-	ASSERT_EQ(counter, c);
+	check_stopped(env);
 }
 
 TEST(SMP_0007, "SSE state survives preemption on two CPUs at once")
@@ -310,10 +279,9 @@ TEST(SMP_0011, "an unmap is seen at once by a thread reading the page on another
 	reads = 0;
 	ASSERT_OK(thread_create(env, &t, ep));
 	ASSERT_OK(thread_start(&t, read_loop, TEST_VA(0), (word_t)&reads, PRIO_TICKER, last_cpu()));
-	let_run(env);
-	ASSERT(reads > 0);
+	WAIT_UNTIL(env, reads > 0);
 	ASSERT_OK(frame_unmap(f));
-	ASSERT(recv_timeout(env, ep, &m, 2000));
+	ASSERT(recv_wait(env, ep, &m));
 	ASSERT_EQ(mi_label(m.info), FAULT_PAGE);
 	ASSERT_EQ(m.mr[1], TEST_VA(0));
 }
@@ -350,11 +318,10 @@ TEST(SMP_0013, "a remap to read-only is seen at once by a writer on another CPU"
 
 	note_single_cpu();
 	ASSERT_OK(thread_create(env, &t, ep));
-	ASSERT_OK(thread_start(&t, count_forever_at, TEST_VA(0), 0, PRIO_TICKER, last_cpu()));
-	let_run(env);
-	ASSERT(*(volatile word_t *)TEST_VA(0) > 0);
+	ASSERT_OK(thread_start(&t, worker_count, TEST_VA(0), 0, PRIO_TICKER, last_cpu()));
+	WAIT_UNTIL(env, *(volatile word_t *)TEST_VA(0) > 0);
 	ASSERT_OK(frame_map(f, INIT_VSPACE, TEST_VA(0), RIGHT_READ, 0));
-	ASSERT(recv_timeout(env, ep, &m, 2000));
+	ASSERT(recv_wait(env, ep, &m));
 	ASSERT_EQ(mi_label(m.info), FAULT_PAGE);
 	ASSERT_EQ(m.mr[2] & 3, 3);
 }
@@ -365,41 +332,22 @@ TEST(SMP_0014, "500 suspend/resume cycles of a thread spinning on another CPU")
 
 	note_single_cpu();
 	counter = 0;
-	spawn_on(env, &t, count_forever, 0, 0, PRIO_TICKER, last_cpu());
+	spawn_on(env, &t, worker_count, (word_t)&counter, 0, PRIO_TICKER, last_cpu());
 	for (int i = 0; i < 500; i++) {
 		ASSERT_OK(tcb_suspend(t.tcb));
 		ASSERT_OK(tcb_resume(t.tcb));
 	}
-	let_run(env);
 	word_t c = counter;
-	let_run(env);
-	ASSERT(counter > c);
+	WAIT_UNTIL(env, counter > c);
 	ASSERT_OK(tcb_suspend(t.tcb));
-}
-
-static word_t recv_label(word_t ep, word_t done)
-{
-	struct sys_msg m = { 0 };
-
-	sys_recv(ep, &m);
-	RESULT(0) = mi_label(m.info);
-	sys_signal(done);
-	return 0;
 }
 
 TEST(SMP_0015, "deleting an endpoint wakes its receiver on another CPU with E_DELETED")
 {
 	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
-	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
-	struct thread t;
 
 	note_single_cpu();
-	spawn_on(env, &t, recv_label, ep, mk_mint(env, n, RIGHTS_ALL, 1), 100, last_cpu());
-	settle(env);
-	spin_ms(5);
-	ASSERT_OK(cnode_delete(R, ep, 64));
-	ASSERT_EQ(sys_wait(n), 1);
-	ASSERT_EQ(t.info->user[0], E_DELETED);
+	ASSERT_EQ(label_after_delete(env, SYS_RECV, ep, ep, last_cpu()), E_DELETED);
 }
 
 #define LOST_CALLS 20000

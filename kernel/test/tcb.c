@@ -316,7 +316,7 @@ TEST(TCB_0019, "resuming a thread without a VSpace faults it (or is refused)")
 	ASSERT_OK(tcb_set_priority(tcb, INIT_TCB, 100));
 	if (tcb_resume(tcb) != E_OK)
 		return;
-	ASSERT(recv_timeout(env, ep, &m, 50));
+	ASSERT(recv_wait(env, ep, &m));
 	ASSERT_EQ(m.badge, 0x99);
 	ASSERT(mi_label(m.info) != FAULT_NONE);
 }
@@ -405,60 +405,55 @@ static word_t do_cli(word_t unused0, word_t unused1)
 	return 0;
 }
 
-TEST(TCB_0027, "rflags IOPL cannot be raised: cli still faults with #GP")
+/* A thread about to run do_cli, whose fault endpoint is a fresh ep, gets
+ * register `reg` set to (reg & keep) | value. If the kernel takes the
+ * registers, the thread is resumed and its first fault message must come
+ * (in *m). Returns what TCB_WRITE_REGISTERS said. */
+static abi_error_t run_with_reg(struct env *env, int reg, word_t keep, word_t value,
+				struct sys_msg *m)
 {
 	struct thread t;
 	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
 	word_t regs[REG_COUNT];
-	struct sys_msg m;
+	abi_error_t err;
 
 	ASSERT_OK(thread_create(env, &t, ep));
 	ASSERT_OK(thread_prepare(&t, do_cli, 0, 0));
 	ASSERT_OK(tcb_read_registers(t.tcb, 0, REG_COUNT, regs));
-	regs[REG_RFLAGS] |= 0x3000;
-	ASSERT_OK(tcb_write_registers(t.tcb, 0, REG_COUNT, regs));
+	regs[reg] = (regs[reg] & keep) | value;
+	err = tcb_write_registers(t.tcb, 0, REG_COUNT, regs);
+	if (err != E_OK)
+		return err;
 	ASSERT_OK(tcb_set_priority(t.tcb, INIT_TCB, 100));
 	ASSERT_OK(tcb_resume(t.tcb));
-	ASSERT(recv_timeout(env, ep, &m, 50));
+	ASSERT(recv_wait(env, ep, m));
+	return E_OK;
+}
+
+TEST(TCB_0027, "rflags IOPL cannot be raised: cli still faults with #GP")
+{
+	struct sys_msg m;
+
+	ASSERT_OK(run_with_reg(env, REG_RFLAGS, ~0ul, 0x3000, &m));
 	ASSERT_EQ(mi_label(m.info), FAULT_EXCEPTION);
 	ASSERT_EQ(m.mr[1], 13);
 }
 
 TEST(TCB_0028, "a non-canonical rip is refused or delivered as a fault")
 {
-	struct thread t;
-	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
-	word_t regs[REG_COUNT];
 	struct sys_msg m;
 
-	ASSERT_OK(thread_create(env, &t, ep));
-	ASSERT_OK(thread_prepare(&t, do_cli, 0, 0));
-	ASSERT_OK(tcb_read_registers(t.tcb, 0, REG_COUNT, regs));
-	regs[REG_RIP] = 0x0000800000000000ul;
-	if (tcb_write_registers(t.tcb, 0, REG_COUNT, regs) != E_OK)
+	if (run_with_reg(env, REG_RIP, 0, 0x0000800000000000ul, &m) != E_OK)
 		return;
-	ASSERT_OK(tcb_set_priority(t.tcb, INIT_TCB, 100));
-	ASSERT_OK(tcb_resume(t.tcb));
-	ASSERT(recv_timeout(env, ep, &m, 50));
 	ASSERT(mi_label(m.info) == FAULT_EXCEPTION || mi_label(m.info) == FAULT_PAGE);
 }
 
 TEST(TCB_0029, "a non-canonical or kernel rsp makes the thread fault, not the kernel")
 {
-	struct thread t;
-	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
-	word_t regs[REG_COUNT];
 	struct sys_msg m;
 
-	ASSERT_OK(thread_create(env, &t, ep));
-	ASSERT_OK(thread_prepare(&t, do_cli, 0, 0));
-	ASSERT_OK(tcb_read_registers(t.tcb, 0, REG_COUNT, regs));
-	regs[REG_RSP] = 0xffffffff80001000ul;
-	if (tcb_write_registers(t.tcb, 0, REG_COUNT, regs) != E_OK)
+	if (run_with_reg(env, REG_RSP, 0, 0xffffffff80001000ul, &m) != E_OK)
 		return;
-	ASSERT_OK(tcb_set_priority(t.tcb, INIT_TCB, 100));
-	ASSERT_OK(tcb_resume(t.tcb));
-	ASSERT(recv_timeout(env, ep, &m, 50));
 	ASSERT(mi_label(m.info) == FAULT_EXCEPTION || mi_label(m.info) == FAULT_PAGE);
 }
 

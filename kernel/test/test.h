@@ -100,12 +100,39 @@ void spawn_faulting(struct env *env, struct thread *t, cptr_t fault_ep, void *fn
  * once a priority-1 ticker thread got the CPU. Threads that must keep
  * running in the background while the root settles use priority 1 too. */
 void settle(struct env *env);
+/* The same for another CPU (its own ticker): returns once every thread of
+ * priority > 1 there was blocked at some moment after the call began. */
+void settle_cpu(struct env *env, word_t cpu);
 #define PRIO_TICKER 1
 
-/* Receive on ep without blocking forever: up to `rounds` settle() rounds
- * (after the first few, each also waits a millisecond).
- * Returns 1 and fills m if a message (or signal) arrived. */
-int recv_timeout(struct env *env, cptr_t ep, struct sys_msg *m, int rounds);
+/* Waits for events that must come (a message, a signal, an interrupt, a
+ * thread on another CPU getting somewhere) have no time window: they end
+ * when the event is seen. BACKSTOP_MS of real time is only a backstop
+ * against a lost event, long enough for any load on the host. */
+#define BACKSTOP_MS 10000u
+word_t backstop_deadline(void);           /* the TSC value BACKSTOP_MS from now */
+int backstop_passed(word_t deadline);
+
+/* Wait until cond holds, letting CPU 0's threads run (settle) between
+ * checks; fails the case after BACKSTOP_MS. */
+#define WAIT_UNTIL(env, cond)                                                            \
+	do {                                                                              \
+		word_t deadline_ = backstop_deadline();                                   \
+		while (!(cond)) {                                                         \
+			if (backstop_passed(deadline_))                                   \
+				test_fail(__FILE__, __LINE__, "waited %u ms for %s",         \
+					  BACKSTOP_MS, #cond);                              \
+			settle(env);                                                      \
+		}                                                                         \
+	} while (0)
+
+/* Receive on ep without blocking the root (NBRecv, settle() between
+ * tries) until a message (or signal) arrives: 1, with it in m; 0 (and a
+ * note) after BACKSTOP_MS. */
+int recv_wait(struct env *env, cptr_t ep, struct sys_msg *m);
+/* Poll notification n (settle() between polls) until it is signalled:
+ * the badge; 0 (and a note) after BACKSTOP_MS. */
+word_t wait_signal(struct env *env, cptr_t n);
 
 /* Paging structures (PDPT, PD, PT) for vaddr in vspace, made as needed by
  * the caller: map_tables makes all three. */
@@ -114,13 +141,22 @@ void map_tables(struct env *env, cptr_t vspace, word_t vaddr);
  * in ENV_TEST_VADDR's region). */
 cptr_t map_test_page(struct env *env, word_t vaddr, word_t rights, word_t attrs);
 
-/* Busy-wait on the TSC. */
-void spin_ms(word_t ms);
 word_t rand64(word_t *state);
 
 /* Thread bodies used by several files. */
 word_t worker_signal(word_t ntfn, word_t unused);        /* signal(ntfn) once */
 word_t worker_echo(word_t ep, word_t unused);            /* ReplyRecv echo server: mr[i] + 1 */
+word_t worker_relay(word_t in, word_t out);              /* forever: wait(in), signal(out) */
+word_t worker_count(word_t addr, word_t unused);         /* forever: ++*(word_t *)addr */
+
+/* Start *t (priority 100 on `cpu`): it makes the IPC system call sysno
+ * (SYS_SEND, SYS_CALL, SYS_RECV, ...) on cap with an empty message and
+ * returns the label it ended with; `done` is signalled (badge 1) then. */
+void spawn_ipc(struct env *env, struct thread *t, word_t sysno, cptr_t cap, cptr_t done,
+	       word_t cpu);
+/* Such a thread blocks in sysno on cap; once it is blocked, the root slot
+ * `victim` is deleted: the label its call ended with (it must end). */
+word_t label_after_delete(struct env *env, word_t sysno, cptr_t cap, cptr_t victim, word_t cpu);
 
 #define TEST_VA(i) (ENV_TEST_VADDR + (word_t)(i) * 0x1000ul)
 
@@ -153,6 +189,23 @@ int device_untyped(void);
 word_t probe(struct env *env, word_t addr, int how, struct sys_msg *m);
 extern volatile word_t probe_value;  /* what a PROBE_READ read */
 extern cptr_t probe_ep;              /* the endpoint of the last probe() */
+
+/* For the FPU/SSE loops in assembly (sched.c, ipc.c): xmm0..15 from the
+ * 32 words at %r12, and to the 32 words at %r13. */
+#define ASM_LOAD_XMM_R12                                                                  \
+	"  movdqu 0(%r12), %xmm0\n movdqu 16(%r12), %xmm1\n movdqu 32(%r12), %xmm2\n"         \
+	"  movdqu 48(%r12), %xmm3\n movdqu 64(%r12), %xmm4\n movdqu 80(%r12), %xmm5\n"        \
+	"  movdqu 96(%r12), %xmm6\n movdqu 112(%r12), %xmm7\n movdqu 128(%r12), %xmm8\n"      \
+	"  movdqu 144(%r12), %xmm9\n movdqu 160(%r12), %xmm10\n movdqu 176(%r12), %xmm11\n"   \
+	"  movdqu 192(%r12), %xmm12\n movdqu 208(%r12), %xmm13\n movdqu 224(%r12), %xmm14\n"  \
+	"  movdqu 240(%r12), %xmm15\n"
+#define ASM_STORE_XMM_R13                                                                 \
+	"  movdqu %xmm0, 0(%r13)\n movdqu %xmm1, 16(%r13)\n movdqu %xmm2, 32(%r13)\n"         \
+	"  movdqu %xmm3, 48(%r13)\n movdqu %xmm4, 64(%r13)\n movdqu %xmm5, 80(%r13)\n"        \
+	"  movdqu %xmm6, 96(%r13)\n movdqu %xmm7, 112(%r13)\n movdqu %xmm8, 128(%r13)\n"      \
+	"  movdqu %xmm9, 144(%r13)\n movdqu %xmm10, 160(%r13)\n movdqu %xmm11, 176(%r13)\n"   \
+	"  movdqu %xmm12, 192(%r13)\n movdqu %xmm13, 208(%r13)\n movdqu %xmm14, 224(%r13)\n"  \
+	"  movdqu %xmm15, 240(%r13)\n"
 
 /* FPU/SSE checks (sched.c): load xmm0..15 from in[32], yield n times (or
  * spin until the TSC passes `until`), store xmm0..15 to out[32]. */

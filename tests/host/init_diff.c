@@ -60,6 +60,19 @@ static struct init_model *cfg2(const char *x, const char *y, const struct init_m
 	return cfg(s, prev);
 }
 
+/* The plan from a config of the <start> nodes old_x old_y to one of new_x
+ * new_y must be `fwd`; if `back` is set, the plan back must be that. */
+static void check_change(const char *old_x, const char *old_y, const char *new_x, const char *new_y,
+                         const char *fwd, const char *back)
+{
+	struct init_model *v1 = cfg2(old_x, old_y, NULL), *v2 = cfg2(new_x, new_y, v1);
+	CHECK_PLAN(v1, v2, NULL, fwd);
+	if (back)
+		CHECK_PLAN(v2, v1, NULL, back);
+	release(v1);
+	release(v2);
+}
+
 /* ---- children and their settings ---------------------------------------- */
 
 TEST(DIFF_0001, "the first config starts every child in document order")
@@ -71,34 +84,30 @@ TEST(DIFF_0001, "the first config starts every child in document order")
 
 TEST(DIFF_0002, "the same config again: nothing to do")
 {
-	struct init_model *v1 = cfg2(a1, b1, NULL), *v2 = cfg2(a1, b1, v1);
-	CHECK_PLAN(v1, v2, NULL, "");
-	release(v1);
-	release(v2);
+	check_change(a1, b1,
+	             a1, b1,
+	             "", NULL);
 }
 
 TEST(DIFF_0003, "a new <start> node starts a child")
 {
-	struct init_model *v1 = cfg(a1, NULL), *v2 = cfg2(a1, b1, v1);
-	CHECK_PLAN(v1, v2, NULL, "start b");   /* b provides nothing: a's routes stay as they are */
-	release(v1);
-	release(v2);
+	check_change(a1, "",
+	             a1, b1,
+	             "start b", NULL);   /* b provides nothing: a's routes stay as they are */
 }
 
 TEST(DIFF_0004, "a removed <start> node destroys the child")
 {
-	struct init_model *v1 = cfg2(a1, b1, NULL), *v2 = cfg(b1, v1);
-	CHECK_PLAN(v1, v2, NULL, "destroy a");
-	release(v1);
-	release(v2);
+	check_change(a1, b1,
+	             b1, "",
+	             "destroy a", NULL);
 }
 
 TEST(DIFF_0005, "renaming a child is a destroy and a start")
 {
-	struct init_model *v1 = cfg(a1, NULL), *v2 = cfg(c1, v1);
-	CHECK_PLAN(v1, v2, NULL, "destroy a; start c");
-	release(v1);
-	release(v2);
+	check_change(a1, "",
+	             c1, "",
+	             "destroy a; start c", NULL);
 }
 
 TEST(DIFF_0006, "a changed version restarts the child, also when it appears or disappears")
@@ -116,11 +125,9 @@ TEST(DIFF_0006, "a changed version restarts the child, also when it appears or d
 
 TEST(DIFF_0007, "a changed binary restarts the child")
 {
-	struct init_model *v1 = cfg(a1, NULL);
-	struct init_model *v2 = cfg("<start name=\"a\" ram=\"1M\" caps=\"10\"><binary name=\"a2\"/></start>", v1);
-	CHECK_PLAN(v1, v2, NULL, "restart a (binary)");
-	release(v1);
-	release(v2);
+	check_change(a1, "",
+	             "<start name=\"a\" ram=\"1M\" caps=\"10\"><binary name=\"a2\"/></start>", "",
+	             "restart a (binary)", NULL);
 }
 
 TEST(DIFF_0008, "a changed priority restarts the child")
@@ -136,31 +143,23 @@ TEST(DIFF_0008, "a changed priority restarts the child")
 
 TEST(DIFF_0009, "raised RAM is transferred, lowered RAM reclaimed, by the difference")
 {
-	struct init_model *v1 = cfg(a1, NULL);
-	struct init_model *v2 = cfg("<start name=\"a\" ram=\"3M\" caps=\"10\"><binary name=\"a\"/></start>", v1);
-	CHECK_PLAN(v1, v2, NULL, "upgrade-ram a 2097152");
-	CHECK_PLAN(v2, v1, NULL, "reclaim-ram a 2097152");
-	release(v1);
-	release(v2);
+	check_change(a1, "",
+	             "<start name=\"a\" ram=\"3M\" caps=\"10\"><binary name=\"a\"/></start>", "",
+	             "upgrade-ram a 2097152", "reclaim-ram a 2097152");
 }
 
 TEST(DIFF_0010, "raised and lowered caps")
 {
-	struct init_model *v1 = cfg(a1, NULL);
-	struct init_model *v2 = cfg("<start name=\"a\" ram=\"1M\" caps=\"25\"><binary name=\"a\"/></start>", v1);
-	CHECK_PLAN(v1, v2, NULL, "upgrade-caps a 15");
-	CHECK_PLAN(v2, v1, NULL, "reclaim-caps a 15");
-	release(v1);
-	release(v2);
+	check_change(a1, "",
+	             "<start name=\"a\" ram=\"1M\" caps=\"25\"><binary name=\"a\"/></start>", "",
+	             "upgrade-caps a 15", "reclaim-caps a 15");
 }
 
 TEST(DIFF_0011, "RAM up and caps down at once: reclaim first, upgrade later")
 {
-	struct init_model *v1 = cfg(a1, NULL);
-	struct init_model *v2 = cfg("<start name=\"a\" ram=\"2M\" caps=\"5\"><binary name=\"a\"/></start>", v1);
-	CHECK_PLAN(v1, v2, NULL, "reclaim-caps a 5; upgrade-ram a 1048576");
-	release(v1);
-	release(v2);
+	check_change(a1, "",
+	             "<start name=\"a\" ram=\"2M\" caps=\"5\"><binary name=\"a\"/></start>", "",
+	             "reclaim-caps a 5; upgrade-ram a 1048576", NULL);
 }
 
 TEST(DIFF_0012, "a restarted child gets its new quota with the restart, no quota actions")
@@ -194,43 +193,34 @@ TEST(DIFF_0013, "a changed embedded <config> is delivered as an update")
 
 TEST(DIFF_0014, "a reformatted embedded <config> (comments, spacing, quotes) is no change")
 {
-	struct init_model *v1 = cfg("<start name=\"a\" ram=\"1M\" caps=\"10\"><binary name=\"a\"/><config n=\"1\"><x/></config></start>", NULL);
-	struct init_model *v2 = cfg("<start name=\"a\" ram=\"1M\" caps=\"10\"><binary name=\"a\"/><config   n='1'>\n  <!-- c -->\n"
-	                            "<x></x>\n</config></start>", v1);
-	CHECK_PLAN(v1, v2, NULL, "");
-	release(v1);
-	release(v2);
+	check_change("<start name=\"a\" ram=\"1M\" caps=\"10\"><binary name=\"a\"/><config n=\"1\"><x/></config></start>", "",
+	             "<start name=\"a\" ram=\"1M\" caps=\"10\"><binary name=\"a\"/><config   n='1'>\n  <!-- c -->\n"
+	                            "<x></x>\n</config></start>", "",
+	             "", NULL);
 }
 
 TEST(DIFF_0015, "a changed config of a nested init's child is an update of the nested init's config")
 {
-	struct init_model *v1 = cfg("<start name=\"sub\" ram=\"4M\" caps=\"100\"><binary name=\"init\"/><config>"
-	                            "<start name=\"x\" ram=\"1M\" caps=\"10\"><binary name=\"x\"/></start></config></start>", NULL);
-	struct init_model *v2 = cfg("<start name=\"sub\" ram=\"4M\" caps=\"100\"><binary name=\"init\"/><config>"
-	                            "<start name=\"x\" ram=\"2M\" caps=\"10\"><binary name=\"x\"/></start></config></start>", v1);
-	CHECK_PLAN(v1, v2, NULL, "update-config sub");
-	release(v1);
-	release(v2);
+	check_change("<start name=\"sub\" ram=\"4M\" caps=\"100\"><binary name=\"init\"/><config>"
+	                            "<start name=\"x\" ram=\"1M\" caps=\"10\"><binary name=\"x\"/></start></config></start>", "",
+	             "<start name=\"sub\" ram=\"4M\" caps=\"100\"><binary name=\"init\"/><config>"
+	                            "<start name=\"x\" ram=\"2M\" caps=\"10\"><binary name=\"x\"/></start></config></start>", "",
+	             "update-config sub", NULL);
 }
 
 TEST(DIFF_0016, "adding or removing an embedded <config> changes where ROM \"config\" goes")
 {
-	struct init_model *v1 = cfg(a1, NULL);
-	struct init_model *v2 = cfg("<start name=\"a\" ram=\"1M\" caps=\"10\"><binary name=\"a\"/><config/></start>", v1);
-	CHECK_PLAN(v1, v2, NULL, "update-routes a");
-	CHECK_PLAN(v2, v1, NULL, "update-routes a");
-	release(v1);
-	release(v2);
+	check_change(a1, "",
+	             "<start name=\"a\" ram=\"1M\" caps=\"10\"><binary name=\"a\"/><config/></start>", "",
+	             "update-routes a", "update-routes a");
 }
 
 TEST(DIFF_0017, "a changed <route> without open sessions updates the routes")
 {
-	struct init_model *v1 = cfg(a1, NULL);
-	struct init_model *v2 = cfg("<start name=\"a\" ram=\"1M\" caps=\"10\"><binary name=\"a\"/>"
-	                            "<route><service name=\"LOG\"><parent label=\"x\"/></service></route></start>", v1);
-	CHECK_PLAN(v1, v2, NULL, "update-routes a");
-	release(v1);
-	release(v2);
+	check_change(a1, "",
+	             "<start name=\"a\" ram=\"1M\" caps=\"10\"><binary name=\"a\"/>"
+	                            "<route><service name=\"LOG\"><parent label=\"x\"/></service></route></start>", "",
+	             "update-routes a", NULL);
 }
 
 TEST(DIFF_0018, "a changed <default-route> or <parent-provides> updates every child's routes")
@@ -252,13 +242,10 @@ TEST(DIFF_0018, "a changed <default-route> or <parent-provides> updates every ch
 
 TEST(DIFF_0019, "a changed <provides> updates the routes of all children")
 {
-	struct init_model *v1 = cfg2(a1, b1, NULL);
-	struct init_model *v2 = cfg2("<start name=\"a\" ram=\"1M\" caps=\"10\"><binary name=\"a\"/>"
-	                             "<provides><service name=\"S\"/></provides></start>", b1, v1);
-	CHECK_PLAN(v1, v2, NULL, "update-routes a; update-routes b");
-	CHECK_PLAN(v2, v1, NULL, "update-routes a; update-routes b");
-	release(v1);
-	release(v2);
+	check_change(a1, b1,
+	             "<start name=\"a\" ram=\"1M\" caps=\"10\"><binary name=\"a\"/>"
+	                             "<provides><service name=\"S\"/></provides></start>", b1,
+	             "update-routes a; update-routes b", "update-routes a; update-routes b");
 }
 
 TEST(DIFF_0020, "heartbeat, restart policy and report settings need no action")
@@ -331,6 +318,19 @@ static struct init_runtime *rt_of(struct init_session_status *s, unsigned n)
 static const char log_srv[] = "<start name=\"log\" ram=\"1M\" caps=\"10\"><binary name=\"log\"/>"
                               "<provides><service name=\"LOG\"/></provides><route><any-service><parent/></any-service></route></start>";
 
+/* Child a, beside log_srv, with <route> content r1, then r2, while the
+ * session s is open: the plan must be `want`. */
+static void check_reroute(const char *r1, const char *r2, struct init_session_status s, const char *want)
+{
+	char c1[1024], c2[1024];
+	snprintf(c1, sizeof(c1), "<start name=\"a\" ram=\"1M\" caps=\"10\"><binary name=\"a\"/><route>%s</route></start>", r1);
+	snprintf(c2, sizeof(c2), "<start name=\"a\" ram=\"1M\" caps=\"10\"><binary name=\"a\"/><route>%s</route></start>", r2);
+	struct init_model *v1 = cfg2(log_srv, c1, NULL), *v2 = cfg2(log_srv, c2, v1);
+	CHECK_PLAN(v1, v2, rt_of(&s, 1), want);
+	release(v1);
+	release(v2);
+}
+
 TEST(SESS_0001, "a route change that moves an open session restarts the client")
 {
 	struct init_model *v1 = cfg2(log_srv, "<start name=\"a\" ram=\"1M\" caps=\"10\"><binary name=\"a\"/>"
@@ -350,39 +350,27 @@ TEST(SESS_0001, "a route change that moves an open session restarts the client")
 
 TEST(SESS_0002, "a route change with only a pending request re-routes it without a restart")
 {
-	struct init_model *v1 = cfg2(log_srv, "<start name=\"a\" ram=\"1M\" caps=\"10\"><binary name=\"a\"/>"
-	                             "<route><service name=\"LOG\"><child name=\"log\"/></service></route></start>", NULL);
-	struct init_model *v2 = cfg2(log_srv, "<start name=\"a\" ram=\"1M\" caps=\"10\"><binary name=\"a\"/>"
-	                             "<route><service name=\"LOG\"><parent/></service></route></start>", v1);
-	struct init_session_status s[] = { sess(1, "a", "LOG", "x", INIT_PEER_CHILD, "log", "a -> x", RQ) };
-	CHECK_PLAN(v1, v2, rt_of(s, 1), "update-routes a");
-	release(v1);
-	release(v2);
+	check_reroute("<service name=\"LOG\"><child name=\"log\"/></service>",
+	              "<service name=\"LOG\"><parent/></service>",
+	              sess(1, "a", "LOG", "x", INIT_PEER_CHILD, "log", "a -> x", RQ),
+	              "update-routes a");
 }
 
 TEST(SESS_0003, "a route change that leaves every open session where it is: no restart")
 {
-	struct init_model *v1 = cfg2(log_srv, "<start name=\"a\" ram=\"1M\" caps=\"10\"><binary name=\"a\"/>"
-	                             "<route><service name=\"LOG\"><child name=\"log\"/></service></route></start>", NULL);
-	struct init_model *v2 = cfg2(log_srv, "<start name=\"a\" ram=\"1M\" caps=\"10\"><binary name=\"a\"/>"
-	                             "<route><service name=\"LOG\" label=\"y\"><parent/></service>"
-	                             "<service name=\"LOG\"><child name=\"log\"/></service></route></start>", v1);
-	struct init_session_status s[] = { sess(1, "a", "LOG", "x", INIT_PEER_CHILD, "log", "a -> x", AV) };
-	CHECK_PLAN(v1, v2, rt_of(s, 1), "update-routes a");
-	release(v1);
-	release(v2);
+	check_reroute("<service name=\"LOG\"><child name=\"log\"/></service>",
+	              "<service name=\"LOG\" label=\"y\"><parent/></service>"
+	              "<service name=\"LOG\"><child name=\"log\"/></service>",
+	              sess(1, "a", "LOG", "x", INIT_PEER_CHILD, "log", "a -> x", AV),
+	              "update-routes a");
 }
 
 TEST(SESS_0004, "a changed label rewrite for an open session restarts the client")
 {
-	struct init_model *v1 = cfg2(log_srv, "<start name=\"a\" ram=\"1M\" caps=\"10\"><binary name=\"a\"/>"
-	                             "<route><service name=\"LOG\"><child name=\"log\"/></service></route></start>", NULL);
-	struct init_model *v2 = cfg2(log_srv, "<start name=\"a\" ram=\"1M\" caps=\"10\"><binary name=\"a\"/>"
-	                             "<route><service name=\"LOG\"><child name=\"log\" label=\"anon\"/></service></route></start>", v1);
-	struct init_session_status s[] = { sess(4, "a", "LOG", "x", INIT_PEER_CHILD, "log", "a -> x", AV) };
-	CHECK_PLAN(v1, v2, rt_of(s, 1), "restart a (route: LOG \"x\")");
-	release(v1);
-	release(v2);
+	check_reroute("<service name=\"LOG\"><child name=\"log\"/></service>",
+	              "<service name=\"LOG\"><child name=\"log\" label=\"anon\"/></service>",
+	              sess(4, "a", "LOG", "x", INIT_PEER_CHILD, "log", "a -> x", AV),
+	              "restart a (route: LOG \"x\")");
 }
 
 TEST(SESS_0005, "a session to the parent whose label rewrite changes in the default route")
