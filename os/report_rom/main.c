@@ -390,8 +390,7 @@ static void root_rpc(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *
 				if (r->id != id)
 					continue;
 				if (req->label == ROOT_UPGRADE) {
-					r->budget.ram += rpc_word(req, 1);
-					r->budget.caps += rpc_word(req, 2);
+					budget_upgrade(&r->budget, req);
 					return;
 				}
 				*l = r->next;
@@ -411,8 +410,7 @@ static void root_rpc(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *
 				if (r->rs.id != id)
 					continue;
 				if (req->label == ROOT_UPGRADE) {
-					r->rs.budget.ram += rpc_word(req, 1);
-					r->rs.budget.caps += rpc_word(req, 2);
+					budget_upgrade(&r->rs.budget, req);
 					return;
 				}
 				*l = r->next;

@@ -397,8 +397,7 @@ static void root_rpc(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *
 			if (c->rs.id != id)
 				continue;
 			if (req->label == ROOT_UPGRADE) {
-				c->rs.budget.ram += rpc_word(req, 1);
-				c->rs.budget.caps += rpc_word(req, 2);
+				budget_upgrade(&c->rs.budget, req);
 				return;
 			}
 			*l = c->next;

@@ -45,6 +45,14 @@ static inline void budget_give(struct session_budget *b, word_t ram, word_t caps
 	b->caps_used -= caps;
 }
 
+/* A root's ROOT_UPGRADE request: its words 1 and 2 (RAM, caps) are added
+ * to the session's donation. */
+static inline void budget_upgrade(struct session_budget *b, const struct rpc_msg *req)
+{
+	b->ram += rpc_word(req, 1);
+	b->caps += rpc_word(req, 2);
+}
+
 /* Cost of a RAM dataspace of n pages at core, attached once in the
  * server, as the servers charge it: the frames, their capability slots,
  * one mapping slot per page and bookkeeping, page tables shared. */

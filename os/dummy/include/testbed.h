@@ -30,6 +30,7 @@
 #include <argil/parent.h>
 #include <argil/pd.h>
 #include <argil/printf.h>
+#include <argil/report.h>
 #include <argil/rom_server.h>
 #include <argil/root.h>
 #include <argil/slot.h>
@@ -134,6 +135,25 @@ rpc_status_t tb_open(struct tb_own *o, struct tb_child *server, const char *serv
 		     const char *label, const char *args, word_t ram, word_t caps);
 rpc_status_t tb_upgrade(struct tb_own *o, word_t ram, word_t caps);
 rpc_status_t tb_close(struct tb_own *o);
+
+/* A notification of our own and 62 badged send capabilities to it: bit i
+ * of what sys_wait/sys_poll return tells that bits[i] was signalled. For
+ * tests that give several signal handlers and tell them apart. */
+void tb_signal_bits(cptr_t *ntfn, cptr_t bits[62]);
+
+/* A Report session of the test at a child server, its dataspace attached
+ * writable in our address space. */
+struct tb_report {
+	struct tb_own s;
+	cptr_t ds;
+	char *buf;
+	word_t size;
+};
+rpc_status_t tb_report_open(struct tb_report *r, struct tb_child *server, const char *label,
+			    const char *args, word_t ram);
+/* Copy text into the dataspace and submit it. */
+void tb_report_submit(struct tb_report *r, const char *text);
+void tb_report_close(struct tb_report *r);
 
 /* Errors the testbed saw outside of a test's own calls (a server that
  * kept a donation after close, a failed reply); each is logged. */

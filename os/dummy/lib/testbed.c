@@ -11,6 +11,7 @@
  * guards the session tables and the router's queue.
  */
 #include <argil/cthread.h>
+#include <argil/kernel.h>
 #include <argil/lock.h>
 #include <argil/setjmp.h>
 #include <stdarg.h>
@@ -815,6 +816,50 @@ rpc_status_t tb_close(struct tb_own *o)
 		st = pd_transfer(o->server->c.pd, tb_env->pd, o->ram, o->caps);
 	memset(o, 0, sizeof(*o));
 	return st;
+}
+
+void tb_signal_bits(cptr_t *ntfn, cptr_t bits[62])
+{
+	word_t handle;
+
+	*ntfn = cap_slot_alloc();
+	CHECK_OK(pd_alloc_ntfn(tb_env->pd, *ntfn, &handle));
+	for (int i = 0; i < 62; i++) {
+		bits[i] = cap_slot_alloc();
+		CHECK_EQ(cnode_mint(COMPONENT_CNODE, bits[i], 64, COMPONENT_CNODE, *ntfn, 64,
+				    RIGHT_WRITE, 1ull << i), E_OK);
+	}
+}
+
+rpc_status_t tb_report_open(struct tb_report *r, struct tb_child *server, const char *label,
+			    const char *args, word_t ram)
+{
+	word_t addr;
+	rpc_status_t st;
+
+	memset(r, 0, sizeof(*r));
+	st = tb_open(&r->s, server, REPORT_SERVICE, label, args, ram, REPORT_SESSION_CAPS);
+	if (st != RPC_OK)
+		return st;
+	CHECK_OK(report_dataspace(r->s.cap, &r->ds, &r->size));
+	CHECK_OK(pd_attach(tb_env->pd, r->ds, 0, 0, 0, ATTACH_WRITE, &addr));
+	r->buf = (char *)addr;
+	return RPC_OK;
+}
+
+void tb_report_submit(struct tb_report *r, const char *text)
+{
+	word_t n = strlen(text);
+
+	memcpy(r->buf, text, n);
+	CHECK_OK(report_submit(r->s.cap, n));
+}
+
+void tb_report_close(struct tb_report *r)
+{
+	CHECK_OK(pd_detach(tb_env->pd, (word_t)r->buf));
+	cap_slot_free(r->ds);
+	CHECK_OK(tb_close(&r->s));
 }
 
 /* ---- the runner ---- */

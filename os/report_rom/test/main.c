@@ -16,7 +16,6 @@
 
 static struct tb_child *rr;
 static cptr_t ntfn;
-static word_t ntfn_handle;
 static cptr_t bits[62];
 
 static const char *config_a =
@@ -29,56 +28,13 @@ static const char *config_a =
 
 static void setup(void)
 {
-	ntfn = cap_slot_alloc();
-	CHECK_OK(pd_alloc_ntfn(tb_env->pd, ntfn, &ntfn_handle));
-	for (int i = 0; i < 62; i++) {
-		bits[i] = cap_slot_alloc();
-		CHECK_EQ(cnode_mint(COMPONENT_CNODE, bits[i], 64, COMPONENT_CNODE, ntfn, 64,
-				    RIGHT_WRITE, 1ull << i), E_OK);
-	}
+	tb_signal_bits(&ntfn, bits);
 	CHECK_OK(tb_start(&rr, "report_rom", "report_rom", 2 * MB, 256, RR_PRIO, config_a));
 	CHECK(tb_wait_announce(rr, REPORT_SERVICE));
 	CHECK(tb_wait_announce(rr, "ROM"));
 }
 
 /* ---- helpers ---- */
-
-struct rep {
-	struct tb_own s;
-	cptr_t ds;
-	char *buf;
-	word_t size;
-};
-
-static rpc_status_t rep_open(struct rep *r, const char *label, const char *args, word_t ram)
-{
-	word_t addr;
-	rpc_status_t st;
-
-	memset(r, 0, sizeof(*r));
-	st = tb_open(&r->s, rr, REPORT_SERVICE, label, args, ram, REPORT_SESSION_CAPS);
-	if (st != RPC_OK)
-		return st;
-	CHECK_OK(report_dataspace(r->s.cap, &r->ds, &r->size));
-	CHECK_OK(pd_attach(tb_env->pd, r->ds, 0, 0, 0, ATTACH_WRITE, &addr));
-	r->buf = (char *)addr;
-	return RPC_OK;
-}
-
-static void rep_submit(struct rep *r, const char *text)
-{
-	word_t n = strlen(text);
-
-	memcpy(r->buf, text, n);
-	CHECK_OK(report_submit(r->s.cap, n));
-}
-
-static void rep_close(struct rep *r)
-{
-	CHECK_OK(pd_detach(tb_env->pd, (word_t)r->buf));
-	cap_slot_free(r->ds);
-	CHECK_OK(tb_close(&r->s));
-}
 
 static void rom_open(struct tb_own *o, const char *label, word_t ram, int bit)
 {
@@ -135,7 +91,7 @@ static void check_content(cptr_t rom, const char *want)
 
 TB_TEST(RPT_0001, "a report becomes a ROM: empty first, then the content with a version")
 {
-	struct rep r;
+	struct tb_report r;
 	struct tb_own rom;
 	char buf[256];
 	word_t v;
@@ -143,27 +99,27 @@ TB_TEST(RPT_0001, "a report becomes a ROM: empty first, then the content with a 
 	rom_open(&rom, "test -> a", ROM_SESSION_RAM, 0);
 	CHECK_EQ(fetch(rom.cap, buf, sizeof(buf), &v), 0);
 	CHECK_EQ(v, 0);
-	CHECK_OK(rep_open(&r, "test -> rep_a", "buffer_size=4096", REPORT_SESSION_RAM(4096)));
+	CHECK_OK(tb_report_open(&r, rr, "test -> rep_a", "buffer_size=4096", REPORT_SESSION_RAM(4096)));
 	CHECK_EQ(r.size, 4096);
 	sys_poll(ntfn);
-	rep_submit(&r, "<state value=\"1\"/>");
+	tb_report_submit(&r, "<state value=\"1\"/>");
 	CHECK(sys_poll(ntfn) & 1);
 	CHECK_EQ(fetch(rom.cap, buf, sizeof(buf), &v), 18);
 	CHECK(!strcmp(buf, "<state value=\"1\"/>"));
 	CHECK(v > 0);
-	rep_submit(&r, "<state value=\"2\"/>");
+	tb_report_submit(&r, "<state value=\"2\"/>");
 	word_t v2;
 	fetch(rom.cap, buf, sizeof(buf), &v2);
 	CHECK(v2 > v);
 	CHECK(!strcmp(buf, "<state value=\"2\"/>"));
 	/* the attached_rom of base works on it too: through ROM_UPDATE */
-	rep_close(&r);
+	tb_report_close(&r);
 	CHECK_OK(tb_close(&rom));
 }
 
 TB_TEST(RPT_0002, "each submission signals every ROM session of the report; none without one")
 {
-	struct rep r;
+	struct tb_report r;
 	struct tb_own a, a2, other;
 	char buf[64];
 	word_t v1, v2;
@@ -171,9 +127,9 @@ TB_TEST(RPT_0002, "each submission signals every ROM session of the report; none
 	rom_open(&a, "test -> a", ROM_SESSION_RAM, 1);
 	rom_open(&a2, "test -> a2", ROM_SESSION_RAM, 2);
 	rom_open(&other, "test -> prefixed", ROM_SESSION_RAM, 3);
-	CHECK_OK(rep_open(&r, "test -> rep_a", "", REPORT_SESSION_RAM(4096)));
+	CHECK_OK(tb_report_open(&r, rr, "test -> rep_a", "", REPORT_SESSION_RAM(4096)));
 	sys_poll(ntfn);
-	rep_submit(&r, "<one/>");
+	tb_report_submit(&r, "<one/>");
 	word_t w = sys_poll(ntfn);
 	CHECK_EQ(w & 0xe, 0x6);     /* a and a2, not other */
 	fetch(a.cap, buf, sizeof(buf), &v1);
@@ -181,22 +137,22 @@ TB_TEST(RPT_0002, "each submission signals every ROM session of the report; none
 	CHECK_EQ(v1, v2);
 	/* two submissions before a client looks: the signal merges, the
 	 * client gets the newest */
-	rep_submit(&r, "<two/>");
-	rep_submit(&r, "<three/>");
+	tb_report_submit(&r, "<two/>");
+	tb_report_submit(&r, "<three/>");
 	CHECK_EQ(sys_poll(ntfn) & 0xe, 0x6);
 	check_content(a.cap, "<three/>");
 	/* nothing submitted: nothing signalled */
 	CHECK_EQ(sys_poll(ntfn) & 0xe, 0);
 	/* registering a signal handler after a change that was not fetched
 	 * signals at once */
-	rep_submit(&r, "<four/>");
+	tb_report_submit(&r, "<four/>");
 	sys_poll(ntfn);
 	CHECK_OK(rom_sigh(a2.cap, bits[4]));
 	CHECK(sys_poll(ntfn) & (1ull << 4));
 	CHECK_OK(rom_sigh(a2.cap, 0));   /* none */
-	rep_submit(&r, "<five/>");
+	tb_report_submit(&r, "<five/>");
 	CHECK_EQ(sys_poll(ntfn) & (1ull << 4), 0);
-	rep_close(&r);
+	tb_report_close(&r);
 	CHECK_OK(tb_close(&a));
 	CHECK_OK(tb_close(&a2));
 	CHECK_OK(tb_close(&other));
@@ -204,14 +160,14 @@ TB_TEST(RPT_0002, "each submission signals every ROM session of the report; none
 
 TB_TEST(RPT_0003, "a ROM client sees one snapshot until it asks again; writes without submit show nowhere")
 {
-	struct rep r;
+	struct tb_report r;
 	struct tb_own rom;
 	struct rpc_msg m;
 	word_t addr;
 
 	rom_open(&rom, "test -> a", ROM_SESSION_RAM, -1);
-	CHECK_OK(rep_open(&r, "test -> rep_a", "", REPORT_SESSION_RAM(4096)));
-	rep_submit(&r, "<first/>");
+	CHECK_OK(tb_report_open(&r, rr, "test -> rep_a", "", REPORT_SESSION_RAM(4096)));
+	tb_report_submit(&r, "<first/>");
 	rpc_init(&m, ROM_DATASPACE);
 	CHECK_OK(rpc_call_expect(rom.cap, &m, 2, true));
 	CHECK_OK(pd_attach(tb_env->pd, m.cap, 0, 0, 0, 0, &addr));
@@ -222,7 +178,7 @@ TB_TEST(RPT_0003, "a ROM client sees one snapshot until it asks again; writes wi
 	check_content(rom.cap, "<first/>");
 	/* check_content fetched again: our old attachment shows what that
 	 * fetch delivered, and stays so after the next submission */
-	rep_submit(&r, "<second/>");
+	tb_report_submit(&r, "<second/>");
 	CHECK(!memcmp((char *)addr, "<first/>", 9));
 	/* the ROM dataspace is read-only for us as attached; writable
 	 * attachment of a RAM dataspace is refused? it is our own copy, so a
@@ -230,7 +186,7 @@ TB_TEST(RPT_0003, "a ROM client sees one snapshot until it asks again; writes wi
 	CHECK_OK(pd_detach(tb_env->pd, addr));
 	cap_slot_free(m.cap);
 	check_content(rom.cap, "<second/>");
-	rep_close(&r);
+	tb_report_close(&r);
 	CHECK_OK(tb_close(&rom));
 }
 
@@ -238,18 +194,18 @@ TB_TEST(RPT_0004, "reports of several pages; a ROM session pays its copy, an upg
 {
 	static char big[12288 + 1];
 	static char got[12288 + 1];
-	struct rep r;
+	struct tb_report r;
 	struct tb_own small, large;
 	word_t len;
 
 	for (int i = 0; i < 10000; i++)
 		big[i] = 'a' + i % 26;
 	big[10000] = 0;
-	CHECK_OK(rep_open(&r, "test -> rep_a", "buffer_size=12K", REPORT_SESSION_RAM(12288)));
+	CHECK_OK(tb_report_open(&r, rr, "test -> rep_a", "buffer_size=12K", REPORT_SESSION_RAM(12288)));
 	CHECK_EQ(r.size, 12288);
 	rom_open(&small, "test -> a", ROM_SESSION_RAM, -1);
 	rom_open(&large, "test -> a2", ROM_SESSION_BASE + DS_COST(3), -1);
-	rep_submit(&r, big);
+	tb_report_submit(&r, big);
 	CHECK_EQ(fetch(large.cap, got, sizeof(got), 0), 10000);
 	CHECK(!memcmp(got, big, 10001));
 	CHECK_ST(try_fetch(small.cap, got, sizeof(got), &len, 0), RPC_E_NO_RAM_QUOTA);
@@ -259,25 +215,25 @@ TB_TEST(RPT_0004, "reports of several pages; a ROM session pays its copy, an upg
 	CHECK_ST(report_submit(r.s.cap, 12289), RPC_E_INVALID_ARGUMENT);
 	CHECK_OK(report_submit(r.s.cap, 12288));
 	CHECK_EQ(fetch(large.cap, got, sizeof(got), 0), 12288);
-	rep_close(&r);
+	tb_report_close(&r);
 	CHECK_OK(tb_close(&small));
 	CHECK_OK(tb_close(&large));
 }
 
 TB_TEST(RPT_0005, "a Report session's buffer is what its quota pays; bad requests are refused")
 {
-	struct rep r;
+	struct tb_report r;
 	struct tb_own x;
 
-	CHECK_OK(rep_open(&r, "test -> q", "", REPORT_SESSION_RAM(4096)));
+	CHECK_OK(tb_report_open(&r, rr, "test -> q", "", REPORT_SESSION_RAM(4096)));
 	CHECK_EQ(r.size, 4096);
-	rep_close(&r);
-	CHECK_OK(rep_open(&r, "test -> q", "", REPORT_SESSION_RAM(5 * 4096)));
+	tb_report_close(&r);
+	CHECK_OK(tb_report_open(&r, rr, "test -> q", "", REPORT_SESSION_RAM(5 * 4096)));
 	CHECK_EQ(r.size, 5 * 4096);
-	rep_close(&r);
-	CHECK_OK(rep_open(&r, "test -> q", "buffer_size=100", REPORT_SESSION_RAM(5 * 4096)));
+	tb_report_close(&r);
+	CHECK_OK(tb_report_open(&r, rr, "test -> q", "buffer_size=100", REPORT_SESSION_RAM(5 * 4096)));
 	CHECK_EQ(r.size, 4096);
-	rep_close(&r);
+	tb_report_close(&r);
 	CHECK_ST(tb_open(&x, rr, REPORT_SERVICE, "test -> q", "buffer_size=8K",
 			 REPORT_SESSION_RAM(4096), REPORT_SESSION_CAPS), RPC_E_NO_RAM_QUOTA);
 	CHECK_ST(tb_open(&x, rr, REPORT_SERVICE, "test -> q", "", 100, REPORT_SESSION_CAPS),
@@ -309,23 +265,23 @@ TB_TEST(RPT_0006, "a ROM request no policy matches is denied; ROM sessions need 
 
 TB_TEST(RPT_0007, "two reports with one label: the newest wins, closing falls back, closing all empties")
 {
-	struct rep r1, r2;
+	struct tb_report r1, r2;
 	struct tb_own rom;
 	char buf[64];
 
 	rom_open(&rom, "test -> prefix", ROM_SESSION_RAM, 5);
-	CHECK_OK(rep_open(&r1, "test -> rep_b", "", REPORT_SESSION_RAM(4096)));
-	CHECK_OK(rep_open(&r2, "test -> rep_b", "", REPORT_SESSION_RAM(4096)));
-	rep_submit(&r1, "<one/>");
-	rep_submit(&r2, "<two/>");
+	CHECK_OK(tb_report_open(&r1, rr, "test -> rep_b", "", REPORT_SESSION_RAM(4096)));
+	CHECK_OK(tb_report_open(&r2, rr, "test -> rep_b", "", REPORT_SESSION_RAM(4096)));
+	tb_report_submit(&r1, "<one/>");
+	tb_report_submit(&r2, "<two/>");
 	check_content(rom.cap, "<two/>");
-	rep_submit(&r1, "<three/>");
+	tb_report_submit(&r1, "<three/>");
 	check_content(rom.cap, "<three/>");
 	sys_poll(ntfn);
-	rep_close(&r1);
+	tb_report_close(&r1);
 	CHECK(sys_poll(ntfn) & (1ull << 5));
 	check_content(rom.cap, "<two/>");
-	rep_close(&r2);
+	tb_report_close(&r2);
 	CHECK(sys_poll(ntfn) & (1ull << 5));
 	CHECK_EQ(fetch(rom.cap, buf, sizeof(buf), 0), 0);
 	CHECK_OK(tb_close(&rom));
@@ -333,13 +289,13 @@ TB_TEST(RPT_0007, "two reports with one label: the newest wins, closing falls ba
 
 TB_TEST(RPT_0008, "a new config re-maps ROM sessions and signals those whose content changed")
 {
-	struct rep a, b;
+	struct tb_report a, b;
 	struct tb_own rom, stays;
 
-	CHECK_OK(rep_open(&a, "test -> rep_a", "", REPORT_SESSION_RAM(4096)));
-	CHECK_OK(rep_open(&b, "test -> rep_b", "", REPORT_SESSION_RAM(4096)));
-	rep_submit(&a, "<a/>");
-	rep_submit(&b, "<b/>");
+	CHECK_OK(tb_report_open(&a, rr, "test -> rep_a", "", REPORT_SESSION_RAM(4096)));
+	CHECK_OK(tb_report_open(&b, rr, "test -> rep_b", "", REPORT_SESSION_RAM(4096)));
+	tb_report_submit(&a, "<a/>");
+	tb_report_submit(&b, "<b/>");
 	rom_open(&rom, "test -> a", ROM_SESSION_RAM, 6);
 	rom_open(&stays, "test -> pre", ROM_SESSION_RAM, 7);
 	check_content(rom.cap, "<a/>");
@@ -361,19 +317,19 @@ TB_TEST(RPT_0008, "a new config re-maps ROM sessions and signals those whose con
 	while (!(sys_wait(ntfn) & (1ull << 6)))
 		;
 	check_content(rom.cap, "<a/>");
-	rep_close(&a);
-	rep_close(&b);
+	tb_report_close(&a);
+	tb_report_close(&b);
 	CHECK_OK(tb_close(&rom));
 	CHECK_OK(tb_close(&stays));
 }
 
 TB_TEST(RPT_0009, "a malformed config: sessions keep their content, new ROM sessions are denied until fixed")
 {
-	struct rep a;
+	struct tb_report a;
 	struct tb_own rom, x;
 
-	CHECK_OK(rep_open(&a, "test -> rep_a", "", REPORT_SESSION_RAM(4096)));
-	rep_submit(&a, "<a/>");
+	CHECK_OK(tb_report_open(&a, rr, "test -> rep_a", "", REPORT_SESSION_RAM(4096)));
+	tb_report_submit(&a, "<a/>");
 	rom_open(&rom, "test -> a", ROM_SESSION_RAM, 8);
 	tb_set_config(rr, "<config> <policy label=\"test -> a\" report=\"x\"> </config>");
 	tb_wait_config_seen(rr);
@@ -389,13 +345,13 @@ TB_TEST(RPT_0009, "a malformed config: sessions keep their content, new ROM sess
 	CHECK_OK(tb_open(&x, rr, "ROM", "test -> a2", "", ROM_SESSION_RAM, ROM_SESSION_CAPS));
 	check_content(x.cap, "<a/>");
 	CHECK_OK(tb_close(&x));
-	rep_close(&a);
+	tb_report_close(&a);
 	CHECK_OK(tb_close(&rom));
 }
 
 TB_TEST(RPT_0010, "sessions cost report_rom no more than their donation, and closing returns it all")
 {
-	struct rep r[4];
+	struct tb_report r[4];
 	struct tb_own rom[4];
 	struct pd_quota q0 = tb_quota(rr), q;
 	static const word_t sizes[4] = { 4096, 8192, 40960, 4096 };
@@ -404,13 +360,13 @@ TB_TEST(RPT_0010, "sessions cost report_rom no more than their donation, and clo
 		struct pd_quota before = tb_quota(rr);
 		char args[32];
 		snprintf(args, sizeof(args), "buffer_size=%lu", sizes[i]);
-		CHECK_OK(rep_open(&r[i], "test -> rep_a", args, REPORT_SESSION_RAM(sizes[i])));
+		CHECK_OK(tb_report_open(&r[i], rr, "test -> rep_a", args, REPORT_SESSION_RAM(sizes[i])));
 		q = tb_quota(rr);
 		printf("report_rom_test: a Report session of %lu bytes: donation %lu, report_rom spent %lu\n",
 		       sizes[i], REPORT_SESSION_RAM(sizes[i]), q.ram_used - before.ram_used);
 		CHECK(q.ram_used - before.ram_used <= REPORT_SESSION_RAM(sizes[i]));
 	}
-	rep_submit(&r[2], "<x/>");
+	tb_report_submit(&r[2], "<x/>");
 	for (int i = 0; i < 4; i++) {
 		struct pd_quota before = tb_quota(rr);
 		rom_open(&rom[i], "test -> a", ROM_SESSION_RAM, -1);
@@ -422,7 +378,7 @@ TB_TEST(RPT_0010, "sessions cost report_rom no more than their donation, and clo
 		CHECK(q.ram_used - before.ram_used <= ROM_SESSION_RAM);
 	}
 	for (int i = 0; i < 4; i++) {
-		rep_close(&r[i]);
+		tb_report_close(&r[i]);
 		CHECK_OK(tb_close(&rom[i]));
 	}
 	q = tb_quota(rr);
@@ -434,11 +390,11 @@ TB_TEST(RPT_0010, "sessions cost report_rom no more than their donation, and clo
 
 TB_TEST(RPT_0011, "bad calls are refused: signal caps that are no notifications, unknown operations")
 {
-	struct rep r;
+	struct tb_report r;
 	struct tb_own rom;
 	struct rpc_msg m;
 
-	CHECK_OK(rep_open(&r, "test -> rep_a", "", REPORT_SESSION_RAM(4096)));
+	CHECK_OK(tb_report_open(&r, rr, "test -> rep_a", "", REPORT_SESSION_RAM(4096)));
 	rom_open(&rom, "test -> a", ROM_SESSION_RAM, -1);
 	CHECK_ST(rom_sigh(rom.cap, tb_env->pd), RPC_E_INVALID_CAP);
 	CHECK_ST(rom_sigh(rom.cap, rom.cap), RPC_E_INVALID_CAP);
@@ -451,7 +407,7 @@ TB_TEST(RPT_0011, "bad calls are refused: signal caps that are no notifications,
 	word_t update = 9;
 	CHECK_OK(rom_update(rom.cap, &update, 0));
 	CHECK_EQ(update, 0);
-	rep_close(&r);
+	tb_report_close(&r);
 	CHECK_OK(tb_close(&rom));
 }
 
@@ -476,7 +432,7 @@ TB_TEST(RPT_0012, "client components: a dummy's ROM session is routed by policy,
 TB_TEST(RPT_0013, "ROM_UPDATE refills the client's copy in place while the content fits its pages, else says fetch again")
 {
 	static char big[5001];
-	struct rep r;
+	struct tb_report r;
 	struct tb_own rom;
 	struct rpc_msg m;
 	char buf[64];
@@ -484,15 +440,15 @@ TB_TEST(RPT_0013, "ROM_UPDATE refills the client's copy in place while the conte
 	cptr_t ds;
 
 	rom_open(&rom, "test -> a", 3 * ROM_SESSION_RAM, -1);
-	CHECK_OK(rep_open(&r, "test -> rep_a", "buffer_size=8192", REPORT_SESSION_RAM(8192)));
-	rep_submit(&r, "<state value=\"1\"/>");
+	CHECK_OK(tb_report_open(&r, rr, "test -> rep_a", "buffer_size=8192", REPORT_SESSION_RAM(8192)));
+	tb_report_submit(&r, "<state value=\"1\"/>");
 	rpc_init(&m, ROM_DATASPACE);
 	CHECK_OK(rpc_call_expect(rom.cap, &m, 2, true));
 	ds = m.cap;
 	CHECK_EQ(m.w[0], 18);
 	CHECK_OK(pd_attach(tb_env->pd, ds, 0, 0, 0, 0, &addr));
 	/* a new report of one page: into the same dataspace */
-	rep_submit(&r, "<state value=\"22\"/>");
+	tb_report_submit(&r, "<state value=\"22\"/>");
 	CHECK_OK(rom_update(rom.cap, &upd, &size));
 	CHECK_EQ(upd, 1);
 	CHECK_EQ(size, 19);
@@ -501,7 +457,7 @@ TB_TEST(RPT_0013, "ROM_UPDATE refills the client's copy in place while the conte
 		CHECK_EQ(((const char *)addr)[i], 0);
 	/* two pages do not fit: fetch again; the old copy stays as it was */
 	memset(big, 'x', sizeof(big) - 1);
-	rep_submit(&r, big);
+	tb_report_submit(&r, big);
 	upd = 9;
 	CHECK_OK(rom_update(rom.cap, &upd, &size));
 	CHECK_EQ(upd, 0);
@@ -509,7 +465,7 @@ TB_TEST(RPT_0013, "ROM_UPDATE refills the client's copy in place while the conte
 	CHECK_OK(pd_detach(tb_env->pd, addr));
 	cap_slot_free(ds);
 	CHECK_EQ(fetch(rom.cap, buf, sizeof(buf), 0), 5000);
-	rep_close(&r);
+	tb_report_close(&r);
 	CHECK_OK(tb_close(&rom));
 }
 

@@ -21,7 +21,6 @@
 
 static struct tb_child *rr, *rf;
 static cptr_t ntfn;
-static word_t ntfn_handle;
 static cptr_t bits[62];
 
 static const char *rr_config =
@@ -64,13 +63,7 @@ static void route(struct tb_child *client, const char *service, const char *labe
 
 static void setup(void)
 {
-	ntfn = cap_slot_alloc();
-	CHECK_OK(pd_alloc_ntfn(tb_env->pd, ntfn, &ntfn_handle));
-	for (int i = 0; i < 62; i++) {
-		bits[i] = cap_slot_alloc();
-		CHECK_EQ(cnode_mint(COMPONENT_CNODE, bits[i], 64, COMPONENT_CNODE, ntfn, 64,
-				    RIGHT_WRITE, 1ull << i), E_OK);
-	}
+	tb_signal_bits(&ntfn, bits);
 	tb_route_hook = route;
 	CHECK_OK(tb_start(&rr, "report_rom", "report_rom", 2 * MB, 256, 200, rr_config));
 	CHECK(tb_wait_announce(rr, "ROM"));
@@ -79,39 +72,6 @@ static void setup(void)
 }
 
 /* ---- helpers ---- */
-
-struct rep {
-	struct tb_own s;
-	cptr_t ds;
-	char *buf;
-	word_t size;
-};
-
-static void rep_open(struct rep *r, const char *label)
-{
-	word_t addr;
-
-	CHECK_OK(tb_open(&r->s, rr, REPORT_SERVICE, label, "", REPORT_SESSION_RAM(4096),
-			 REPORT_SESSION_CAPS));
-	CHECK_OK(report_dataspace(r->s.cap, &r->ds, &r->size));
-	CHECK_OK(pd_attach(tb_env->pd, r->ds, 0, 0, 0, ATTACH_WRITE, &addr));
-	r->buf = (char *)addr;
-}
-
-static void rep_submit(struct rep *r, const char *text)
-{
-	word_t n = strlen(text);
-
-	memcpy(r->buf, text, n);
-	CHECK_OK(report_submit(r->s.cap, n));
-}
-
-static void rep_close(struct rep *r)
-{
-	CHECK_OK(pd_detach(tb_env->pd, (word_t)r->buf));
-	cap_slot_free(r->ds);
-	CHECK_OK(tb_close(&r->s));
-}
 
 static word_t fetch(cptr_t rom, char *out, word_t max, word_t *version)
 {
@@ -183,7 +143,7 @@ static const char *out_none_running =
 
 TB_TEST(RFT_0001, "the output follows the input reports; clients of its ROM and of its report see each version")
 {
-	struct rep kb, sys;
+	struct tb_report kb, sys;
 	struct tb_own out, derived;
 	word_t v0, v1, v2;
 
@@ -197,35 +157,35 @@ TB_TEST(RFT_0001, "the output follows the input reports; clients of its ROM and 
 	CHECK(v0 > 0);
 	await(derived.cap, 2, out_none);
 
-	rep_open(&kb, "test -> keyboard");
-	rep_open(&sys, "test -> system");
-	rep_submit(&kb, "<keyboard layout=\"de\"/>");
+	CHECK_OK(tb_report_open(&kb, rr, "test -> keyboard", "", REPORT_SESSION_RAM(4096)));
+	CHECK_OK(tb_report_open(&sys, rr, "test -> system", "", REPORT_SESSION_RAM(4096)));
+	tb_report_submit(&kb, "<keyboard layout=\"de\"/>");
 	expect(out.cap, out_de, &v1);
 	CHECK_EQ(v1, v0 + 1);
 	await(derived.cap, 2, out_de);
 
-	rep_submit(&kb, "<keyboard layout=\"fr\"/>");
+	tb_report_submit(&kb, "<keyboard layout=\"fr\"/>");
 	expect(out.cap, out_fr, &v2);
 	CHECK_EQ(v2, v1 + 1);
 	await(derived.cap, 2, out_fr);
 
-	rep_submit(&sys, "<system state=\"running\"/>");
+	tb_report_submit(&sys, "<system state=\"running\"/>");
 	expect(out.cap, out_fr_running, 0);
 	await(derived.cap, 2, out_fr_running);
 
 	/* a malformed report is an undefined input */
-	rep_submit(&kb, "<keyboard layout=\"de\">");
+	tb_report_submit(&kb, "<keyboard layout=\"de\">");
 	expect(out.cap, out_none_running, 0);
 	/* a report of another node type too */
-	rep_submit(&kb, "<mouse layout=\"de\"/>");
+	tb_report_submit(&kb, "<mouse layout=\"de\"/>");
 	expect(out.cap, out_none_running, 0);
 	/* the report's session closes: the ROM is empty */
-	rep_submit(&kb, "<keyboard layout=\"fr\"/>");
+	tb_report_submit(&kb, "<keyboard layout=\"fr\"/>");
 	expect(out.cap, out_fr_running, 0);
-	rep_close(&kb);
+	tb_report_close(&kb);
 	expect(out.cap, out_none_running, 0);
 	await(derived.cap, 2, out_none_running);
-	rep_close(&sys);
+	tb_report_close(&sys);
 	expect(out.cap, out_none, 0);
 	CHECK_OK(tb_close(&out));
 	CHECK_OK(tb_close(&derived));
@@ -233,38 +193,38 @@ TB_TEST(RFT_0001, "the output follows the input reports; clients of its ROM and 
 
 TB_TEST(RFT_0002, "an input change that leaves the output as it is makes no version and no signal")
 {
-	struct rep kb;
+	struct tb_report kb;
 	struct tb_own out;
 	word_t v0, v1;
 
-	rep_open(&kb, "test -> keyboard");
-	rep_submit(&kb, "<keyboard layout=\"fr\"/>");
+	CHECK_OK(tb_report_open(&kb, rr, "test -> keyboard", "", REPORT_SESSION_RAM(4096)));
+	tb_report_submit(&kb, "<keyboard layout=\"fr\"/>");
 	CHECK_OK(tb_open(&out, rf, "ROM", "test -> out", "", ROM_SESSION_RAM, ROM_SESSION_CAPS));
 	expect(out.cap, out_fr, &v0);
 	CHECK_OK(rom_sigh(out.cap, bits[3]));
 	sys_poll(ntfn);
-	rep_submit(&kb, "<keyboard layout=\"fr\" model=\"pc105\"/>");
+	tb_report_submit(&kb, "<keyboard layout=\"fr\" model=\"pc105\"/>");
 	expect(out.cap, out_fr, &v1);
 	CHECK_EQ(v1, v0);
 	CHECK_EQ(sys_poll(ntfn) & (1ull << 3), 0);
-	rep_submit(&kb, "<keyboard layout=\"de\" model=\"pc105\"/>");
+	tb_report_submit(&kb, "<keyboard layout=\"de\" model=\"pc105\"/>");
 	expect(out.cap, out_de, &v1);
 	CHECK(sys_poll(ntfn) & (1ull << 3));   /* sent before our request was served */
 	CHECK_EQ(v1, v0 + 1);
-	rep_close(&kb);
+	tb_report_close(&kb);
 	CHECK_OK(tb_close(&out));
 }
 
 TB_TEST(RFT_0003, "a new config changes the output and the inputs; a config that does not check is ignored")
 {
-	struct rep kb, sys;
+	struct tb_report kb, sys;
 	struct tb_own out;
 	struct pd_quota q0 = tb_quota(rr);
 
-	rep_open(&kb, "test -> keyboard");
-	rep_open(&sys, "test -> system");
-	rep_submit(&kb, "<keyboard layout=\"fr\"/>");
-	rep_submit(&sys, "<system state=\"idle\"/>");
+	CHECK_OK(tb_report_open(&kb, rr, "test -> keyboard", "", REPORT_SESSION_RAM(4096)));
+	CHECK_OK(tb_report_open(&sys, rr, "test -> system", "", REPORT_SESSION_RAM(4096)));
+	tb_report_submit(&kb, "<keyboard layout=\"fr\"/>");
+	tb_report_submit(&sys, "<system state=\"idle\"/>");
 	CHECK_OK(tb_open(&out, rf, "ROM", "test -> out", "", ROM_SESSION_RAM, ROM_SESSION_CAPS));
 	CHECK_OK(rom_sigh(out.cap, bits[4]));
 	tb_set_config(rf,
@@ -278,18 +238,18 @@ TB_TEST(RFT_0003, "a new config changes the output and the inputs; a config that
 	 * there is no report= any more: its Report session closed */
 	CHECK_EQ(tb_quota(rr).ram_quota, q0.ram_quota + 2 * REPORT_SESSION_RAM(4096) - 16 * KB -
 					  REPORT_SESSION_RAM(16 * KB));
-	rep_submit(&kb, "<keyboard layout=\"de\"/>");
-	rep_submit(&sys, "<system state=\"busy\"/>");
+	tb_report_submit(&kb, "<keyboard layout=\"de\"/>");
+	tb_report_submit(&sys, "<system state=\"busy\"/>");
 	expect(out.cap, "<state is=\"busy\"/>\n", 0);
 	/* not checking: an undeclared input; the old template stays */
 	tb_set_config(rf, "<config> <output node=\"x\"> <attribute name=\"a\" input=\"nope\"/> </output> </config>");
 	tb_wait_config_seen(rf);
-	rep_submit(&sys, "<system state=\"idle\"/>");
+	tb_report_submit(&sys, "<system state=\"idle\"/>");
 	expect(out.cap, "<state is=\"idle\"/>\n", 0);
 	/* not even parsing */
 	tb_set_config(rf, "<config> <output node=\"x\"> </config>");
 	tb_wait_config_seen(rf);
-	rep_submit(&sys, "<system state=\"busy\"/>");
+	tb_report_submit(&sys, "<system state=\"busy\"/>");
 	expect(out.cap, "<state is=\"busy\"/>\n", 0);
 	/* an unknown setting */
 	tb_set_config(rf, "<config colour=\"red\"> <output node=\"x\"/> </config>");
@@ -302,20 +262,20 @@ TB_TEST(RFT_0003, "a new config changes the output and the inputs; a config that
 	       "  <map file=\"de.map\"/>\n"
 	       "  <system state=\"busy\"/>\n"
 	       "</config>\n", 0);
-	rep_close(&kb);
-	rep_close(&sys);
+	tb_report_close(&kb);
+	tb_report_close(&sys);
 	CHECK_OK(tb_close(&out));
 	CHECK_EQ(tb_quota(rr).ram_quota, q0.ram_quota);
 }
 
 TB_TEST(RFT_0004, "an output larger than the buffer keeps the last one")
 {
-	struct rep sys;
+	struct tb_report sys;
 	struct tb_own out;
 	static char big[400];
 
-	rep_open(&sys, "test -> system");
-	rep_submit(&sys, "<system state=\"short\"/>");
+	CHECK_OK(tb_report_open(&sys, rr, "test -> system", "", REPORT_SESSION_RAM(4096)));
+	tb_report_submit(&sys, "<system state=\"short\"/>");
 	CHECK_OK(tb_open(&out, rf, "ROM", "test -> out", "", ROM_SESSION_RAM, ROM_SESSION_CAPS));
 	tb_set_config(rf,
 		"<config buffer=\"64\">"
@@ -327,13 +287,13 @@ TB_TEST(RFT_0004, "an output larger than the buffer keeps the last one")
 	memcpy(big, "<system state=\"", 15);
 	memset(big + 15, 'x', 100);
 	memcpy(big + 115, "\"/>", 4);
-	rep_submit(&sys, big);
+	tb_report_submit(&sys, big);
 	expect(out.cap, "<state is=\"short\"/>\n", 0);
-	rep_submit(&sys, "<system state=\"again\"/>");
+	tb_report_submit(&sys, "<system state=\"again\"/>");
 	expect(out.cap, "<state is=\"again\"/>\n", 0);
 	tb_set_config(rf, rf_config);
 	tb_wait_config_seen(rf);
-	rep_close(&sys);
+	tb_report_close(&sys);
 	CHECK_OK(tb_close(&out));
 }
 
@@ -357,10 +317,10 @@ TB_TEST(RFT_0006, "two filters in a chain: the second derives its output from th
 {
 	struct tb_child *second;
 	struct tb_own out2;
-	struct rep kb;
+	struct tb_report kb;
 
-	rep_open(&kb, "test -> keyboard");
-	rep_submit(&kb, "<keyboard layout=\"fr\"/>");
+	CHECK_OK(tb_report_open(&kb, rr, "test -> keyboard", "", REPORT_SESSION_RAM(4096)));
+	tb_report_submit(&kb, "<keyboard layout=\"fr\"/>");
 	CHECK_OK(tb_start(&second, "second", "rom_filter", 2 * MB, 256, PRIO,
 		"<config>"
 		" <input name=\"file\" rom=\"derived\" node=\"config\">"
@@ -378,9 +338,9 @@ TB_TEST(RFT_0006, "two filters in a chain: the second derives its output from th
 			 ROM_SESSION_CAPS));
 	CHECK_OK(rom_sigh(out2.cap, bits[5]));
 	await(out2.cap, 5, "<keymap file=\"fr\"/>\n");
-	rep_submit(&kb, "<keyboard layout=\"de\"/>");
+	tb_report_submit(&kb, "<keyboard layout=\"de\"/>");
 	await(out2.cap, 5, "<keymap file=\"de.map\"/>\n");
-	rep_close(&kb);   /* <map/> without a file: the input is undefined */
+	tb_report_close(&kb);   /* <map/> without a file: the input is undefined */
 	await(out2.cap, 5, "<keymap file=\"none\"/>\n");
 	CHECK_OK(tb_close(&out2));
 }

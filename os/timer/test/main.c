@@ -22,7 +22,6 @@
 
 static struct tb_child *timer;
 static cptr_t ntfn;          /* the test's own notification for timer signals */
-static word_t ntfn_handle;
 static cptr_t bits[62];      /* badged copies: bit i (badges have 62 bits) */
 
 static void start_timer(const char *config)
@@ -33,13 +32,7 @@ static void start_timer(const char *config)
 
 static void setup(void)
 {
-	ntfn = cap_slot_alloc();
-	CHECK_OK(pd_alloc_ntfn(tb_env->pd, ntfn, &ntfn_handle));
-	for (int i = 0; i < 62; i++) {
-		bits[i] = cap_slot_alloc();
-		CHECK_EQ(cnode_mint(COMPONENT_CNODE, bits[i], 64, COMPONENT_CNODE, ntfn, 64,
-				    RIGHT_WRITE, 1ull << i), E_OK);
-	}
+	tb_signal_bits(&ntfn, bits);
 	start_timer("<config verbose=\"no\"/>");
 }
 
