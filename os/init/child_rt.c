@@ -41,14 +41,25 @@ static void child_exit(struct rt_child *ch, word_t value)
 	rt_child_release(ch);
 	ch->state = RT_EXITED;
 	rt_report_changed();
-	if (cfg && init_restart_after_exit(cfg)) {
-		unsigned restarts = ch->restarts + 1;
-		log("child '%s' restarted (restart policy)", ch->name);
-		ch->state = RT_FREE;
-		struct rt_child *n = rt_child_start(cfg);
-		if (n)
-			n->restarts = restarts;
-	}
+	if (cfg && init_restart_after_exit(cfg))
+		rt_child_restart(ch, "restart policy");
+}
+
+void rt_child_restart(struct rt_child *ch, const char *why)
+{
+	const struct init_child *cfg = ch->cfg;
+	unsigned restarts = ch->restarts + 1;
+	struct rt_child *n;
+
+	if (ch->state == RT_RUNNING)
+		rt_child_release(ch);
+	log("child '%s' restarted (%s)", ch->name, why);
+	ch->state = RT_FREE;
+	if (!cfg)
+		return;
+	n = rt_child_start(cfg);
+	if (n)
+		n->restarts = restarts;
 }
 
 /* A thread of some child stopped on a fault it could not resolve: find
@@ -70,14 +81,8 @@ static void on_fault(void *arg)
 		ch->state = RT_FAULTED;
 		ch->reason = ts.fault_label == FAULT_PAGE ? "page fault" : "fault";
 		rt_report_changed();
-		if (cfg && init_restart_after_fault(cfg)) {
-			unsigned restarts = ch->restarts + 1;
-			log("child '%s' restarted (restart policy)", ch->name);
-			ch->state = RT_FREE;
-			struct rt_child *n = rt_child_start(cfg);
-			if (n)
-				n->restarts = restarts;
-		}
+		if (cfg && init_restart_after_fault(cfg))
+			rt_child_restart(ch, "restart policy");
 	}
 }
 
@@ -122,6 +127,7 @@ static void parent_handler(struct rpc_object *o, struct rpc_msg *req, struct rpc
 		req->cap = 0;
 		return;
 	case PARENT_HEARTBEAT_RESPONSE:
+		rt_heartbeat_response(ch);
 		return;
 	default:
 		rep->label = RPC_E_UNAVAILABLE;

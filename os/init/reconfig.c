@@ -168,6 +168,7 @@ static void config_changed(void *arg)
 	log("config applied: version '%s', %lu actions", rt.model.version, (unsigned long)plan.n);
 	init_plan_free(&plan);
 	init_model_free(&old);
+	rt_heartbeat_update();
 	rt_report_changed();
 }
 

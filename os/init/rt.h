@@ -24,6 +24,7 @@
 #include <argil/root.h>
 #include <argil/slot.h>
 #include <argil/string.h>
+#include <argil/timer.h>
 
 #define RT_MAX_CHILDREN 32
 #define RT_MAX_SESSIONS 24
@@ -76,6 +77,8 @@ struct rt_child {
 	unsigned n_provided;
 	word_t exit_value;
 	cptr_t heartbeat;
+	bool beat_pending;              /* a heartbeat went out, no response yet */
+	unsigned skipped;               /* consecutive heartbeats not answered */
 	const char *reason;             /* RT_FAILED, RT_FAULTED: why */
 	unsigned restarts;
 };
@@ -102,6 +105,9 @@ struct init_rt {
 	struct signal_handler retry;    /* retries the pending requests */
 	struct signal_handler report;   /* writes the state report */
 	struct signal_handler fault;    /* a child's thread stopped on a fault */
+	struct signal_handler beat;     /* the heartbeat timer fired */
+	struct timer_connection timer;  /* for heartbeats, while <heartbeat rate_ms> is set */
+	uint64_t beat_rate_ms;          /* the rate the timer is programmed with, 0: none */
 };
 
 extern struct init_rt rt;
@@ -111,6 +117,14 @@ struct rt_child *rt_child_start(const struct init_child *cfg);
 struct rt_child *rt_child_by_name(const char *name);
 void rt_child_release(struct rt_child *ch);
 rpc_status_t rt_fault_init(void);
+/* destroy the child and start it anew (counted in its restarts) */
+void rt_child_restart(struct rt_child *ch, const char *why);
+
+/* heartbeat_rt.c: heartbeats to the monitored children */
+rpc_status_t rt_heartbeat_init(void);
+/* the model changed (or was built): start, reprogram or stop the timer */
+void rt_heartbeat_update(void);
+void rt_heartbeat_response(struct rt_child *ch);
 
 /* reconfig.c */
 extern const struct init_mem rt_mem;
