@@ -28,6 +28,7 @@ void rt_child_release(struct rt_child *ch)
 	if (ch->heartbeat)
 		cap_slot_free(ch->heartbeat);
 	ch->heartbeat = 0;
+	rt_quota_gone(ch);
 	child_destroy(rt.env->parent, &ch->c);
 	ep_dissolve(&rt.env->ep, &ch->parent_obj);
 }
@@ -43,6 +44,7 @@ static void child_exit(struct rt_child *ch, word_t value)
 	rt_report_changed();
 	if (cfg && init_restart_after_exit(cfg))
 		rt_child_restart(ch, "restart policy");
+	rt_quota_retry();
 }
 
 void rt_child_restart(struct rt_child *ch, const char *why)
@@ -83,6 +85,7 @@ static void on_fault(void *arg)
 		rt_report_changed();
 		if (cfg && init_restart_after_fault(cfg))
 			rt_child_restart(ch, "restart policy");
+		rt_quota_retry();
 	}
 }
 
@@ -128,6 +131,15 @@ static void parent_handler(struct rpc_object *o, struct rpc_msg *req, struct rpc
 		return;
 	case PARENT_HEARTBEAT_RESPONSE:
 		rt_heartbeat_response(ch);
+		return;
+	case PARENT_YIELD_SIGH:
+		rt_yield_sigh(ch, req, rep);
+		return;
+	case PARENT_YIELD_REQUEST:
+		rt_yield_request(ch, rep);
+		return;
+	case PARENT_YIELD_RESPONSE:
+		rt_yield_response(ch);
 		return;
 	default:
 		rep->label = RPC_E_UNAVAILABLE;
@@ -182,6 +194,8 @@ struct rt_child *rt_child_start(const struct init_child *cfg)
 		rt_report_changed();
 		return ch;
 	}
+	ch->ram_lent = cfg->ram;
+	ch->caps_lent = cfg->caps;
 	st = pd_fault_sigh(ch->c.pd, rt.fault.cap);
 	if (st != RPC_OK)
 		log("faults of child '%s' are not watched: %s", cfg->name, rpc_status_name(st));

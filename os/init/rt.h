@@ -30,6 +30,7 @@
 #define RT_MAX_SESSIONS 24
 #define RT_MAX_PROVIDES 4
 #define RT_MAX_PENDING 16
+#define RT_MAX_HELD 16
 
 struct rt_child;
 
@@ -79,6 +80,9 @@ struct rt_child {
 	cptr_t heartbeat;
 	bool beat_pending;              /* a heartbeat went out, no response yet */
 	unsigned skipped;               /* consecutive heartbeats not answered */
+	word_t ram_lent, caps_lent;     /* quota init gave it (start, upgrades, less withdrawals) */
+	word_t owed_ram, owed_caps;     /* lowered quota not yet withdrawn: to yield */
+	cptr_t yield_sigh;              /* its yield-request notification */
 	const char *reason;             /* RT_FAILED, RT_FAULTED: why */
 	unsigned restarts;
 };
@@ -94,6 +98,14 @@ struct rt_pending {
 	word_t ram, caps;
 };
 
+/* A start or upgrade waiting for quota that a child has to yield. */
+struct rt_held {
+	int used;
+	enum init_action_kind kind;     /* INIT_ACT_START, _UPGRADE_RAM, _UPGRADE_CAPS */
+	char name[COMPONENT_LABEL_MAX];
+	word_t amount;                  /* upgrades */
+};
+
 struct init_rt {
 	struct component_env *env;
 	struct attached_rom config;
@@ -102,6 +114,7 @@ struct init_rt {
 	int have_model;
 	struct rt_child children[RT_MAX_CHILDREN];
 	struct rt_pending pending[RT_MAX_PENDING];
+	struct rt_held held[RT_MAX_HELD];       /* in the order of the plan */
 	struct signal_handler retry;    /* retries the pending requests */
 	struct signal_handler report;   /* writes the state report */
 	struct signal_handler fault;    /* a child's thread stopped on a fault */
@@ -119,6 +132,17 @@ void rt_child_release(struct rt_child *ch);
 rpc_status_t rt_fault_init(void);
 /* destroy the child and start it anew (counted in its restarts) */
 void rt_child_restart(struct rt_child *ch, const char *why);
+
+/* quota_rt.c: raising and lowering a running child's quota */
+void rt_quota_start(const struct init_child *cfg);     /* start now or when it fits */
+void rt_quota_upgrade(struct rt_child *ch, enum init_action_kind kind, word_t amount);
+void rt_quota_reclaim(struct rt_child *ch, enum init_action_kind kind, word_t amount);
+void rt_quota_gone(struct rt_child *ch);
+void rt_quota_retry(void);      /* run the waiting starts and upgrades that fit now */
+void rt_quota_ask_again(void);  /* before a reconfiguration: children that still owe */
+void rt_yield_sigh(struct rt_child *ch, struct rpc_msg *req, struct rpc_msg *rep);
+void rt_yield_request(struct rt_child *ch, struct rpc_msg *rep);
+void rt_yield_response(struct rt_child *ch);
 
 /* heartbeat_rt.c: heartbeats to the monitored children */
 rpc_status_t rt_heartbeat_init(void);
