@@ -59,6 +59,8 @@ static void act_before(const struct init_action *a)
 	init_action_describe(a, desc, sizeof(desc));
 	if (rt.model.verbose)
 		log("reconfiguration: %s", desc);
+	if (a->kind == INIT_ACT_CLOSE_PARENT_SESSION && a->session)
+		rt_services_close(a->session->id);
 	if (!ch)
 		return;
 	switch (a->kind) {
@@ -143,7 +145,7 @@ static void config_changed(void *arg)
 		return;
 	}
 	rt_quota_ask_again();
-	rt_runtime_fill(&r);
+	rt_runtime_fill_all(&r);
 	if (init_diff(&rt.model, &next, &r, &rt_mem, &plan) != INIT_OK) {
 		log("out of memory computing the reconfiguration: nothing changed");
 		init_model_free(&next);
@@ -161,6 +163,7 @@ static void config_changed(void *arg)
 	init_model_free(&old);
 	rt_heartbeat_update();
 	rt_quota_retry();
+	rt_services_update();
 	rt_report_changed();
 }
 

@@ -31,6 +31,8 @@
 #define RT_MAX_PROVIDES 4
 #define RT_MAX_PENDING 16
 #define RT_MAX_HELD 16
+#define RT_MAX_SERVICES 8
+#define RT_MAX_PSESSIONS 32
 
 struct rt_child;
 
@@ -106,6 +108,27 @@ struct rt_held {
 	word_t amount;                  /* upgrades */
 };
 
+/* A service init announced to its parent. */
+struct rt_service {
+	bool announced;
+	char name[SERVICE_NAME_MAX];
+	struct rpc_object root;         /* the root the parent calls */
+};
+
+/* A session init's parent opened at one of init's services. */
+struct rt_psession {
+	bool used;
+	bool closed;                    /* ended at the server; the parent has not closed it yet */
+	word_t id;                      /* the id the parent knows */
+	word_t up_id;                   /* the id at the server */
+	cptr_t cap;
+	struct rt_child *server;
+	word_t ram, caps;               /* quota passed on to the server */
+	char service[SERVICE_NAME_MAX];
+	char label[SESSION_LABEL_MAX];          /* as the parent gave it */
+	char server_label[SESSION_LABEL_MAX];   /* as the server sees it */
+};
+
 struct init_rt {
 	struct component_env *env;
 	struct attached_rom config;
@@ -115,6 +138,9 @@ struct init_rt {
 	struct rt_child children[RT_MAX_CHILDREN];
 	struct rt_pending pending[RT_MAX_PENDING];
 	struct rt_held held[RT_MAX_HELD];       /* in the order of the plan */
+	struct rt_service services[RT_MAX_SERVICES];
+	struct rt_psession psessions[RT_MAX_PSESSIONS];
+	word_t next_psession_id;
 	struct signal_handler retry;    /* retries the pending requests */
 	struct signal_handler report;   /* writes the state report */
 	struct signal_handler fault;    /* a child's thread stopped on a fault */
@@ -144,6 +170,12 @@ void rt_yield_sigh(struct rt_child *ch, struct rpc_msg *req, struct rpc_msg *rep
 void rt_yield_request(struct rt_child *ch, struct rpc_msg *rep);
 void rt_yield_response(struct rt_child *ch);
 
+/* service_rt.c: init's services to its parent */
+void rt_services_update(void);  /* announce what a child serves now */
+void rt_services_server_gone(struct rt_child *server);
+void rt_services_close(word_t id);
+void rt_runtime_fill_all(struct init_runtime *r);     /* rt_runtime_fill + the parent's sessions */
+
 /* heartbeat_rt.c: heartbeats to the monitored children */
 rpc_status_t rt_heartbeat_init(void);
 /* the model changed (or was built): start, reprogram or stop the timer */
@@ -171,5 +203,6 @@ void rt_session_close_all(struct rt_child *client);
 void rt_announce(struct rt_child *server, struct rpc_msg *req, struct rpc_msg *rep);
 void rt_server_gone(struct rt_child *server);
 void rt_config_update(struct rt_child *ch);
+cptr_t rt_provided_root(struct rt_child *server, const char *service);  /* 0: not announced */
 
 #endif
