@@ -320,19 +320,13 @@ static void run(void)
 		} else if (cfg_is(a, "sleep")) {
 			if (act_sleep(a))
 				return;
-		} else if (cfg_is(a, "heartbeat")) {
+		} else if (cfg_is(a, "heartbeat") || cfg_is(a, "yield")) {
+			bool *flag = cfg_is(a, "yield") ? &yield : &respond;
 			if (cfg_attr_bool(a, "respond", true, &b) < 0) {
 				bad(a, "respond= must be yes or no");
 			} else {
-				respond = b;
-				log("heartbeat responses %s", b ? "on" : "off");
-			}
-		} else if (cfg_is(a, "yield")) {
-			if (cfg_attr_bool(a, "respond", true, &b) < 0) {
-				bad(a, "respond= must be yes or no");
-			} else {
-				yield = b;
-				log("yield responses %s", b ? "on" : "off");
+				*flag = b;
+				log("%s responses %s", a->type, b ? "on" : "off");
 			}
 		} else if (cfg_is(a, "spin")) {
 			act_spin(a);

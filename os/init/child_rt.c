@@ -120,14 +120,7 @@ static void parent_handler(struct rpc_object *o, struct rpc_msg *req, struct rpc
 		child_exit(ch, rpc_word(req, 0));
 		return;
 	case PARENT_HEARTBEAT_SIGH:
-		if (req->cap_kind != RPC_CAP_PLACED) {
-			rep->label = RPC_E_INVALID_CAP;
-			return;
-		}
-		if (ch->heartbeat)
-			cap_slot_free(ch->heartbeat);
-		ch->heartbeat = req->cap;
-		req->cap = 0;
+		rep->label = rpc_take_sigh(req, &ch->heartbeat, false);
 		return;
 	case PARENT_HEARTBEAT_RESPONSE:
 		rt_heartbeat_response(ch);

@@ -184,15 +184,7 @@ void rt_quota_reclaim(struct rt_child *ch, enum init_action_kind kind, word_t am
 
 void rt_yield_sigh(struct rt_child *ch, struct rpc_msg *req, struct rpc_msg *rep)
 {
-	if (ch->yield_sigh)
-		cap_slot_free(ch->yield_sigh);
-	ch->yield_sigh = 0;
-	if (req->cap_kind == RPC_CAP_PLACED) {
-		ch->yield_sigh = req->cap;
-		req->cap = 0;   /* kept */
-	} else if (req->cap_kind != RPC_CAP_NONE) {
-		rep->label = RPC_E_INVALID_CAP;
-	}
+	rep->label = rpc_take_sigh(req, &ch->yield_sigh, true);
 }
 
 void rt_yield_request(struct rt_child *ch, struct rpc_msg *rep)
