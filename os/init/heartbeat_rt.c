@@ -14,9 +14,17 @@
 
 #include <argil/printf.h>
 
-static void timer_close(void)
+/* Close the Timer session (RPC_OK: the parent took it back). */
+static rpc_status_t timer_close(void)
 {
-	timer_disconnect(&rt.timer);
+	rpc_status_t st = RPC_OK;
+
+	if (rt.timer.session) {
+		st = parent_close(rt.env->parent, rt.timer.id);
+		cap_slot_free(rt.timer.session);
+		rt.timer.session = 0;
+	}
+	timer_disconnect(&rt.timer);   /* the rest of the connection */
 	rt.beat_rate_ms = 0;
 	for (unsigned i = 0; i < RT_MAX_CHILDREN; i++) {
 		rt.children[i].beat_pending = false;
@@ -24,6 +32,7 @@ static void timer_close(void)
 			rt_report_changed();
 		rt.children[i].skipped = 0;
 	}
+	return st;
 }
 
 void rt_heartbeat_update(void)
@@ -35,8 +44,11 @@ void rt_heartbeat_update(void)
 	    (!rate || init_model_parent_provides(&rt.model, TIMER_SERVICE)))
 		return;
 	if (!rate) {
-		timer_close();
-		log("heartbeats stopped: Timer session closed");
+		st = timer_close();
+		if (st == RPC_OK)
+			log("heartbeats stopped: Timer session closed");
+		else
+			log("heartbeats stopped: closing the Timer session: %s", rpc_status_name(st));
 		return;
 	}
 	if (!init_model_parent_provides(&rt.model, TIMER_SERVICE)) {
