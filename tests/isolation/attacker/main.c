@@ -200,6 +200,7 @@ static void fuzz_core(int n)
 	struct pd_quota q0, q1;
 	cptr_t rom_cap, rom_ds;
 	word_t rom_id, rom_size;
+	int sent = 0;
 
 	if (parent_session(env->parent, "ROM", "core_test_helper", "", ROM_SESSION_RAM, ROM_SESSION_CAPS, 0,
 			   &rom_cap, &rom_id) != RPC_OK ||
@@ -216,13 +217,36 @@ static void fuzz_core(int n)
 		case 2: c = rom_ds; break;
 		default: c = targets[rnd() % 4];
 		}
-		word_t label = rnd() % 4 ? rnd() % 24 : (rnd() & 1 ? 64 + rnd() % 8 : rnd());
+		/* half of the time an opcode the object has, so that its
+		 * argument checks get the garbage */
+		word_t label;
+		if (rnd() % 2) {
+			if (c == COMPONENT_PD)
+				label = 1 + rnd() % 13;
+			else if (c == COMPONENT_CPU)
+				label = 1 + rnd() % 2;
+			else if (c == COMPONENT_INSTALL_FIRST)
+				label = THREAD_START + rnd() % 7;
+			else if (c == COMPONENT_PARENT)
+				label = 1 + rnd() % 12;
+			else if (c == rom_cap)
+				label = 1 + rnd() % 3;
+			else if (c == rom_ds)
+				label = DS_INFO;
+			else
+				label = 1;
+		} else {
+			label = rnd() % 4 ? rnd() % 24 : (rnd() & 1 ? 64 + rnd() % 8 : rnd());
+		}
 		if (self_destructive(c, label))
 			continue;
+		sent++;
 		rpc_init(&m, label);
 		word_t len = rnd() % 10;
 		for (word_t k = 0; k < len; k++)
 			rpc_put(&m, rnd_word());
+		if (c == COMPONENT_CPU && label == CPU_CREATE_THREAD && len > 2)
+			m.w[2] = 0;   /* no notification at a random slot of ours */
 		if (rnd() % 3 == 0)
 			m.cap = rnd() % 2 ? rnd_cptr() : targets[rnd() % 4];
 		rpc_status_t st = rpc_call(c, &m);
@@ -241,12 +265,13 @@ static void fuzz_core(int n)
 		BAD("closing the ROM session");
 	cap_slot_free(rom_cap);
 	cap_slot_free(rom_ds);
-	printf("attacker: %d calls at core and the parent: ok %d, invalid argument %d, invalid cap %d, "
-	       "denied %d, illegal operation %d, not found %d, other %d\n", n, seen[RPC_OK],
-	       seen[RPC_E_INVALID_ARGUMENT], seen[RPC_E_INVALID_CAP], seen[RPC_E_DENIED],
-	       seen[RPC_E_ILLEGAL_OPERATION], seen[RPC_E_NOT_FOUND],
-	       n - seen[RPC_OK] - seen[RPC_E_INVALID_ARGUMENT] - seen[RPC_E_INVALID_CAP] - seen[RPC_E_DENIED] -
-		       seen[RPC_E_ILLEGAL_OPERATION] - seen[RPC_E_NOT_FOUND]);
+	char line[400];
+	int pos = snprintf(line, sizeof(line), "attacker: %d calls at core and the parent (%d drawn):", sent, n);
+	for (int k = 0; k <= RPC_E_COUNT && pos < (int)sizeof(line); k++)
+		if (seen[k])
+			pos += snprintf(line + pos, sizeof(line) - (size_t)pos, " %s %d",
+					k < RPC_E_COUNT ? rpc_status_name((rpc_status_t)k) : "other", seen[k]);
+	printf("%s\n", line);
 }
 
 /* Sessions it must not get, and quota it does not have. */
