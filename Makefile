@@ -35,6 +35,8 @@ COMPONENTS += init:os/init init_test_child:os/init/test ticker:os/ticker
 COMPONENTS += timer:os/timer report_rom:os/report_rom rom_filter:os/rom_filter dummy:os/dummy \
               timer_test:os/timer/test report_rom_test:os/report_rom/test \
               rom_filter_test:os/rom_filter/test dummy_test:os/dummy/test
+# run/isolation's attacker and neighbour (tests/isolation/README.md)
+COMPONENTS += isolation_attacker:tests/isolation/attacker isolation_neighbour:tests/isolation/neighbour
 prog_name = $(word 1,$(subst :, ,$1))
 prog_dir  = $(word 2,$(subst :, ,$1))
 # a program directory without sources yet is skipped

@@ -139,6 +139,11 @@ static void child_parent(struct rpc_object *o, struct rpc_msg *req, struct rpc_m
 			rep->label = RPC_E_DENIED;
 			return;
 		}
+		if ((t->flags & HELPER_NO_DEVICES) &&
+		    (!strcmp(service, "IO_PORT") || !strcmp(service, "IO_MEM") || !strcmp(service, "IRQ"))) {
+			rep->label = RPC_E_DENIED;
+			return;
+		}
 		if (label[0])
 			snprintf(full, sizeof(full), "%s -> %s", t->name, label);
 		else
@@ -191,20 +196,34 @@ static void child_parent(struct rpc_object *o, struct rpc_msg *req, struct rpc_m
 	}
 }
 
+static void mute_parent(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *rep)
+{
+	(void)o;
+	(void)req;
+	rep->label = RPC_E_DENIED;
+}
+
 rpc_status_t helper_start(struct tchild *t, const char *name, const char *args, word_t ram,
 			  word_t caps)
+{
+	return helper_start_bin(t, "core_test_helper", name, args, ram, caps, 0);
+}
+
+rpc_status_t helper_start_bin(struct tchild *t, const char *binary, const char *name,
+			      const char *args, word_t ram, word_t caps, int flags)
 {
 	struct child_spec spec;
 	rpc_status_t st;
 
 	memset(t, 0, sizeof(*t));
 	snprintf(t->name, sizeof(t->name), "%s", name);
-	st = ep_manage(&tenv->ep, &t->obj, child_parent, t);
+	t->flags = flags;
+	st = ep_manage(&tenv->ep, &t->obj, flags & HELPER_MUTE ? mute_parent : child_parent, t);
 	if (st != RPC_OK)
 		return st;
 	memset(&spec, 0, sizeof(spec));
 	spec.name = name;
-	spec.binary = "core_test_helper";
+	spec.binary = binary;
 	spec.ram = ram;
 	spec.caps = caps;
 	spec.priority = WORKER_PRIO;
@@ -238,10 +257,97 @@ word_t helper_wait_exit(struct tchild *t)
 
 /* ---- the runner ---- */
 
+/* Which cases run: the ROM "core_test_select", if there is one, lists ID
+ * prefixes (separated by blanks) and only cases matching one of them run
+ * (run/resource_release, run/isolation); without it every case runs
+ * except the long scenarios below, which have their own run files. */
+static char select_list[128];
+static const char *const scenario_only[] = { "SCALE_", "ISO_" };
+
+static int blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* The words of the selection: ID prefixes, and key=N parameters. */
+static int prefix_in(const char *id, const char *list)
+{
+	const char *p = list;
+
+	while (*p) {
+		while (blank(*p))
+			p++;
+		size_t n = 0;
+		int param = 0;
+		while (p[n] && !blank(p[n]))
+			param |= p[n++] == '=';
+		if (n && !param && !strncmp(id, p, n))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+word_t select_param(const char *key, word_t def)
+{
+	size_t k = strlen(key);
+
+	for (const char *p = select_list; *p; p++) {
+		if ((p == select_list || blank(p[-1])) && !strncmp(p, key, k) && p[k] == '=') {
+			word_t v = 0;
+			p += k + 1;
+			if (*p < '0' || *p > '9')
+				return def;
+			while (*p >= '0' && *p <= '9')
+				v = v * 10 + (word_t)(*p++ - '0');
+			return v;
+		}
+	}
+	return def;
+}
+
+static int selected(const char *id)
+{
+	if (select_list[0])
+		return prefix_in(id, select_list);
+	for (size_t i = 0; i < sizeof(scenario_only) / sizeof(scenario_only[0]); i++)
+		if (!strncmp(id, scenario_only[i], strlen(scenario_only[i])))
+			return 0;
+	return 1;
+}
+
+static void read_selection(void)
+{
+	struct attached_rom r;
+	rpc_status_t st = attached_rom_open(&r, "core_test_select");
+
+	if (st == RPC_E_NOT_FOUND)
+		return;
+	if (st != RPC_OK) {
+		printf("core_test: ROM core_test_select: %s\n", rpc_status_name(st));
+		component_exit(2);
+	}
+	word_t n = r.size < sizeof(select_list) - 1 ? r.size : sizeof(select_list) - 1;
+	if (r.data)
+		memcpy(select_list, r.data, n);
+	select_list[n] = 0;
+	attached_rom_close(&r);
+	const char *p = select_list;
+	while (blank(*p))
+		p++;
+	if (!*p) {
+		printf("core_test: ROM core_test_select selects nothing\n");
+		component_exit(2);
+	}
+	printf("core_test: only cases starting with: %s\n", select_list);
+}
+
 static void run_all(void *arg)
 {
 	(void)arg;
 	for (const struct test_case *volatile c = __tests_start; c < __tests_end; c++) {
+		if (!selected(c->id))
+			continue;
 		struct pd_quota before = quota_of(tenv->pd), after;
 		current = c;
 		sys_poll(test_ntfn);   /* forget stale signals */
@@ -275,6 +381,7 @@ void component_construct(struct component_env *env)
 		printf("core_test: no notification\n");
 		component_exit(2);
 	}
+	read_selection();
 	/* warm up what grows once and stays: the heap's first chunk, the object table */
 	static struct rpc_object warm[64];
 	for (int i = 0; i < 64; i++)

@@ -10,8 +10,10 @@
 
 /* One PD with a CPU session, two threads (one started: it faults at once,
  * there is no code in its address space), a LOG and a ROM session paid by
- * the PD, RAM attached in it and in us, an endpoint handle. */
-static void make_and_destroy(int i)
+ * the PD, RAM attached in it and in us, an endpoint handle; with io set
+ * also an IO_PORT session (ports are exclusive: one not given back makes
+ * the next PD's request BUSY). */
+void release_pd_cycle(int i, int io)
 {
 	word_t id, cid, lid, rid, a, w, ipc, h;
 	cptr_t pd, cpu, log, rom, ds, th[2];
@@ -36,6 +38,10 @@ static void make_and_destroy(int i)
 	CHECK_OK(rom_dataspace(rom, &rds, &rsize));
 	CHECK_OK(pd_attach(pd, rds, 0, 0, 0, 0, &ra));
 	cap_slot_free(rds);
+	cptr_t port = 0;
+	word_t pid;
+	if (io)
+		CHECK_OK(try_session("IO_PORT", label, "base=0x70, size=2", 8 * KB, 4, pd, &port, &pid));
 	/* close the PD first: everything it paid for goes with it */
 	if (i % 3 == 0) {
 		close_session(cid, cpu);
@@ -51,16 +57,18 @@ static void make_and_destroy(int i)
 	cap_slot_free(rom);
 	cap_slot_free(th[0]);
 	cap_slot_free(th[1]);
+	if (port)
+		cap_slot_free(port);
 }
 
 TEST(REL_0001, "50 PDs with threads, sessions and attachments: core's figures unchanged")
 {
 	struct core_stats s0, s1;
 
-	make_and_destroy(0);   /* anything core keeps once is made now */
+	release_pd_cycle(0, 1);   /* anything core keeps once is made now */
 	s0 = stats();
 	for (int i = 1; i <= 50; i++)
-		make_and_destroy(i);
+		release_pd_cycle(i, i % 7 == 0);
 	s1 = stats();
 	stats_print("before 50 PDs", &s0);
 	stats_print("after 50 PDs", &s1);

@@ -86,6 +86,14 @@ struct core_stats stats(void);
 int stats_equal(const struct core_stats *a, const struct core_stats *b);
 void stats_print(const char *what, const struct core_stats *s);
 
+/* Make one PD by hand (threads, LOG/ROM/CPU sessions paid by it, RAM
+ * attached in it and in us, an endpoint; io: an IO_PORT session too) and
+ * destroy it (release.c). */
+void release_pd_cycle(int i, int io);
+
+/* A number given as "key=N" in the ROM core_test_select, else def. */
+word_t select_param(const char *key, word_t def);
+
 /* A RAM dataspace attached read-write anywhere in our address space. */
 void *ram_map(word_t size, cptr_t *ds);
 void ram_unmap(void *p, cptr_t ds);
@@ -109,9 +117,19 @@ struct tchild {
 	char name[32];
 	cptr_t heartbeat;        /* the child's heartbeat signal capability */
 	volatile int beats;      /* heartbeat responses received */
+	int flags;               /* HELPER_* */
 };
 rpc_status_t helper_start(struct tchild *t, const char *name, const char *args, word_t ram,
 			  word_t caps);
+/* The same with another binary and flags: HELPER_MUTE: its parent
+ * interface refuses every request (DENIED) without touching *t, so the
+ * child may be destroyed at any moment, even while a request of it is
+ * being served; HELPER_NO_DEVICES: IO_PORT, IO_MEM and IRQ sessions are
+ * DENIED (as init would not route them). */
+#define HELPER_MUTE 1
+#define HELPER_NO_DEVICES 2
+rpc_status_t helper_start_bin(struct tchild *t, const char *binary, const char *name,
+			      const char *args, word_t ram, word_t caps, int flags);
 void helper_destroy(struct tchild *t);
 /* Wait until the helper exited (returns its value). */
 word_t helper_wait_exit(struct tchild *t);

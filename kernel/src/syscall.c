@@ -261,8 +261,14 @@ void syscall_slow(struct pcpu *p)
 		break;
 	}
 	case SYS_DEBUG_HALT:
-		kprintf("argil: halted by user, code %lu\n", cptr);
-		machine_halt((unsigned)cptr);
+		/* Only a thread with the highest MCP (the root task, and
+		 * threads it trusts with it) may stop the machine; for any
+		 * other it is an unknown system call (a fault to its handler). */
+		if (t->mcp == ABI_PRIO_MAX) {
+			kprintf("argil: halted by user, code %lu\n", cptr);
+			machine_halt((unsigned)cptr);
+		}
+		/* fall through */
 	default:
 		t->fault_label = FAULT_UNKNOWN_SYSCALL;
 		t->fault_word[0] = t->ctx.rip;

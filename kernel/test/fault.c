@@ -16,7 +16,8 @@ word_t fault_hlt(void);
 word_t fault_div0(void);
 word_t fault_bad_syscall(void);
 word_t fault_movaps(void);
-extern char fault_div0_insn[], fault_ud2_rax_insn[], fault_bad_syscall_insn[];
+word_t fault_debug_halt(void);
+extern char fault_div0_insn[], fault_ud2_rax_insn[], fault_bad_syscall_insn[], fault_debug_halt_insn[];
 
 __asm__(".text\n"
 	"fault_ud2: ud2\n ret\n"
@@ -28,7 +29,9 @@ __asm__(".text\n"
 	"fault_div0_insn: div %ecx\n ret\n"
 	"fault_bad_syscall: mov $99, %eax\n"
 	"fault_bad_syscall_insn: syscall\n ret\n"
-	"fault_movaps: movaps (%rsp), %xmm0\n ret\n");
+	"fault_movaps: movaps (%rsp), %xmm0\n ret\n"
+	"fault_debug_halt: mov $11, %eax\n mov $0x5a, %edi\n"
+	"fault_debug_halt_insn: syscall\n ret\n");
 
 /* Thread bodies: do something, then Send PROBE_DONE_LABEL (mr0 = result). */
 static void send_done(cptr_t ep, word_t v)
@@ -528,4 +531,23 @@ TEST(FAULT_0025, "a ReplyRecv that answers a fault (exception or unknown syscall
 		if (i != REG_RCX && i != REG_R11 && got[i] != regs[i])
 			test_fail(__FILE__, __LINE__, "register %d is 0x%lx, want 0x%lx", i, got[i], regs[i]);
 	ASSERT_EQ(got[REG_RSP], u.stack_top);
+}
+
+TEST(FAULT_0026, "SYS_DEBUG_HALT from a thread whose MCP is below 255 is an unknown system call, the machine runs on")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
+	struct thread t, u;
+	struct sys_msg m;
+
+	/* a fresh thread has MCP 0 */
+	fault_case(env, &t, body_call, (word_t)fault_debug_halt, 0, FAULT_UNKNOWN_SYSCALL, &m);
+	ASSERT_EQ(m.mr[1], SYS_DEBUG_HALT);
+	ASSERT(m.mr[0] == (word_t)fault_debug_halt_insn || m.mr[0] == (word_t)fault_debug_halt_insn + 2);
+	/* MCP 254: still refused */
+	ASSERT_OK(thread_create(env, &u, ep));
+	ASSERT_OK(tcb_set_mcp(u.tcb, INIT_TCB, ABI_PRIO_MAX - 1));
+	ASSERT_OK(thread_start(&u, body_call, (word_t)fault_debug_halt, ep, 100, 0));
+	expect(env, ep, &m, FAULT_UNKNOWN_SYSCALL);
+	ASSERT_EQ(m.mr[1], SYS_DEBUG_HALT);
+	/* and we (MCP 255) are still running to see it */
 }
