@@ -71,8 +71,8 @@ void rt_runtime_fill(struct init_runtime *rr)
 	unsigned nc = 0, ns = 0;
 
 	memset(&r, 0, sizeof(r));
-	r.version = rt.model.version;
-	r.errors = rt.model.errors;
+	r.version = rt.have_rejected ? rt.rejected.version : rt.model.version;
+	r.errors = rt.have_rejected ? rt.rejected.errors : rt.model.errors;
 	if (pd_quota(rt.env->pd, &q) == RPC_OK) {
 		r.ram_quota = q.ram_quota;
 		r.ram_used = q.ram_used;
