@@ -10,6 +10,7 @@
  *     <free/>
  *     <sleep ms="100"/>            (or us=)
  *     <heartbeat respond="no"/>
+ *     <yield respond="no"/>
  *     <spin ms="50"/>              (without ms: forever)
  *     <fault type="read|write|exec|ud" addr="0x10"/>
  *     <exit value="3"/>
@@ -37,9 +38,9 @@
 
 static struct component_env *env;
 static struct config_rom config;
-static struct signal_handler timer_sig, beat_sig;
+static struct signal_handler timer_sig, beat_sig, yield_sig;
 static struct timer_connection timer;
-static bool have_timer, respond = true, sleeping;
+static bool have_timer, respond = true, yield = true, sleeping;
 static const struct cfg_node *next_action;   /* NULL: done */
 static uint64_t sleep_end;
 
@@ -209,6 +210,36 @@ static void heartbeat(void *arg)
 		parent_heartbeat_response(COMPONENT_PARENT);
 }
 
+/* The parent wants quota back: free allocations (the latest first) until
+ * what it asks for is freed, then tell it; or only log the request. */
+static void yield_requested(void *arg)
+{
+	word_t ram = 0, caps = 0, freed = 0;
+	int n = 0;
+	rpc_status_t st;
+
+	(void)arg;
+	st = parent_yield_request(COMPONENT_PARENT, &ram, &caps);
+	if (st != RPC_OK) {
+		log("yield request: %s", rpc_status_name(st));
+		return;
+	}
+	if (!yield) {
+		log("yield request: %lu bytes RAM, %lu caps: not yielding", ram, caps);
+		return;
+	}
+	while (nallocs && (freed < ram || caps)) {
+		nallocs--;
+		pd_detach(COMPONENT_PD, allocs[nallocs].addr);
+		pd_free_ram(COMPONENT_PD, allocs[nallocs].ds);
+		cap_slot_free(allocs[nallocs].ds);
+		freed += allocs[nallocs].size;
+		n++;
+	}
+	log("yield request: %lu bytes RAM, %lu caps: freed %d allocations", ram, caps, n);
+	parent_yield_response(COMPONENT_PARENT);
+}
+
 static void act_spin(const struct cfg_node *a)
 {
 	uint64_t ms;
@@ -289,12 +320,13 @@ static void run(void)
 		} else if (cfg_is(a, "sleep")) {
 			if (act_sleep(a))
 				return;
-		} else if (cfg_is(a, "heartbeat")) {
+		} else if (cfg_is(a, "heartbeat") || cfg_is(a, "yield")) {
+			bool *flag = cfg_is(a, "yield") ? &yield : &respond;
 			if (cfg_attr_bool(a, "respond", true, &b) < 0) {
 				bad(a, "respond= must be yes or no");
 			} else {
-				respond = b;
-				log("heartbeat responses %s", b ? "on" : "off");
+				*flag = b;
+				log("%s responses %s", a->type, b ? "on" : "off");
 			}
 		} else if (cfg_is(a, "spin")) {
 			act_spin(a);
@@ -347,6 +379,8 @@ void component_construct(struct component_env *e)
 	signal_handler_init(&env->ep, &timer_sig, timer_fired, 0);
 	if (signal_handler_init(&env->ep, &beat_sig, heartbeat, 0) == RPC_OK)
 		parent_heartbeat_sigh(COMPONENT_PARENT, beat_sig.cap);
+	if (signal_handler_init(&env->ep, &yield_sig, yield_requested, 0) == RPC_OK)
+		parent_yield_sigh(COMPONENT_PARENT, yield_sig.cap);
 	if (config_rom_open(&config, "config", &env->ep, config_changed, 0) != RPC_OK) {
 		log("no config ROM");
 		return;

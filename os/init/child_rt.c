@@ -28,6 +28,7 @@ void rt_child_release(struct rt_child *ch)
 	if (ch->heartbeat)
 		cap_slot_free(ch->heartbeat);
 	ch->heartbeat = 0;
+	rt_quota_gone(ch);
 	child_destroy(rt.env->parent, &ch->c);
 	ep_dissolve(&rt.env->ep, &ch->parent_obj);
 }
@@ -41,14 +42,26 @@ static void child_exit(struct rt_child *ch, word_t value)
 	rt_child_release(ch);
 	ch->state = RT_EXITED;
 	rt_report_changed();
-	if (cfg && init_restart_after_exit(cfg)) {
-		unsigned restarts = ch->restarts + 1;
-		log("child '%s' restarted (restart policy)", ch->name);
-		ch->state = RT_FREE;
-		struct rt_child *n = rt_child_start(cfg);
-		if (n)
-			n->restarts = restarts;
-	}
+	if (cfg && init_restart_after_exit(cfg))
+		rt_child_restart(ch, "restart policy");
+	rt_quota_retry();
+}
+
+void rt_child_restart(struct rt_child *ch, const char *why)
+{
+	const struct init_child *cfg = ch->cfg;
+	unsigned restarts = ch->restarts + 1;
+	struct rt_child *n;
+
+	if (ch->state == RT_RUNNING)
+		rt_child_release(ch);
+	log("child '%s' restarted (%s)", ch->name, why);
+	ch->state = RT_FREE;
+	if (!cfg)
+		return;
+	n = rt_child_start(cfg);
+	if (n)
+		n->restarts = restarts;
 }
 
 /* A thread of some child stopped on a fault it could not resolve: find
@@ -70,14 +83,9 @@ static void on_fault(void *arg)
 		ch->state = RT_FAULTED;
 		ch->reason = ts.fault_label == FAULT_PAGE ? "page fault" : "fault";
 		rt_report_changed();
-		if (cfg && init_restart_after_fault(cfg)) {
-			unsigned restarts = ch->restarts + 1;
-			log("child '%s' restarted (restart policy)", ch->name);
-			ch->state = RT_FREE;
-			struct rt_child *n = rt_child_start(cfg);
-			if (n)
-				n->restarts = restarts;
-		}
+		if (cfg && init_restart_after_fault(cfg))
+			rt_child_restart(ch, "restart policy");
+		rt_quota_retry();
 	}
 }
 
@@ -112,16 +120,19 @@ static void parent_handler(struct rpc_object *o, struct rpc_msg *req, struct rpc
 		child_exit(ch, rpc_word(req, 0));
 		return;
 	case PARENT_HEARTBEAT_SIGH:
-		if (req->cap_kind != RPC_CAP_PLACED) {
-			rep->label = RPC_E_INVALID_CAP;
-			return;
-		}
-		if (ch->heartbeat)
-			cap_slot_free(ch->heartbeat);
-		ch->heartbeat = req->cap;
-		req->cap = 0;
+		rep->label = rpc_take_sigh(req, &ch->heartbeat, false);
 		return;
 	case PARENT_HEARTBEAT_RESPONSE:
+		rt_heartbeat_response(ch);
+		return;
+	case PARENT_YIELD_SIGH:
+		rt_yield_sigh(ch, req, rep);
+		return;
+	case PARENT_YIELD_REQUEST:
+		rt_yield_request(ch, rep);
+		return;
+	case PARENT_YIELD_RESPONSE:
+		rt_yield_response(ch);
 		return;
 	default:
 		rep->label = RPC_E_UNAVAILABLE;
@@ -176,6 +187,8 @@ struct rt_child *rt_child_start(const struct init_child *cfg)
 		rt_report_changed();
 		return ch;
 	}
+	ch->ram_lent = cfg->ram;
+	ch->caps_lent = cfg->caps;
 	st = pd_fault_sigh(ch->c.pd, rt.fault.cap);
 	if (st != RPC_OK)
 		log("faults of child '%s' are not watched: %s", cfg->name, rpc_status_name(st));

@@ -5,9 +5,9 @@
  * (route.h) to its own parent, to a child server or to itself (a child's
  * embedded <config> as ROM). Trusts core; trusts nothing its children send.
  *
- * Limits of this version: no heartbeats (no timer service yet), no
- * services of init to its own parent; quota of a session served by init
- * itself (the config ROM) stays with the child.
+ * Heartbeats (heartbeat_rt.c) use a Timer session at init's parent.
+ * Quota of a session served by init itself (the config ROM) stays with
+ * the child.
  */
 #include "rt.h"
 
@@ -43,6 +43,8 @@ void component_construct(struct component_env *env)
 	st = rt_fault_init();
 	if (st == RPC_OK)
 		st = rt_report_init();
+	if (st == RPC_OK)
+		st = rt_heartbeat_init();
 	if (st != RPC_OK) {
 		log("no signal handler: %s", rpc_status_name(st));
 		return;
@@ -72,4 +74,5 @@ void component_construct(struct component_env *env)
 	    (unsigned long)rt.model.caps_assigned, (unsigned long)rt.budget.caps);
 	for (unsigned i = 0; i < rt.model.n_children; i++)
 		rt_child_start(rt.model.children[i]);
+	rt_heartbeat_update();
 }

@@ -55,11 +55,12 @@ static void act_before(const struct init_action *a)
 {
 	struct rt_child *ch = a->child ? rt_child_by_name(a->child) : 0;
 	char desc[160];
-	rpc_status_t st = RPC_OK;
 
 	init_action_describe(a, desc, sizeof(desc));
 	if (rt.model.verbose)
 		log("reconfiguration: %s", desc);
+	if (a->kind == INIT_ACT_CLOSE_PARENT_SESSION && a->session)
+		rt_services_close(a->session->id);
 	if (!ch)
 		return;
 	switch (a->kind) {
@@ -72,27 +73,18 @@ static void act_before(const struct init_action *a)
 			log("child '%s' destroyed", ch->name);
 		break;
 	case INIT_ACT_RECLAIM_RAM:
-		if (ch->state == RT_RUNNING)
-			st = pd_transfer(ch->c.pd, rt.env->pd, a->amount, 0);
-		break;
 	case INIT_ACT_RECLAIM_CAPS:
 		if (ch->state == RT_RUNNING)
-			st = pd_transfer(ch->c.pd, rt.env->pd, 0, a->amount);
+			rt_quota_reclaim(ch, a->kind, a->amount);
 		break;
 	case INIT_ACT_UPGRADE_RAM:
-		if (ch->state == RT_RUNNING)
-			st = pd_transfer(rt.env->pd, ch->c.pd, a->amount, 0);
-		break;
 	case INIT_ACT_UPGRADE_CAPS:
 		if (ch->state == RT_RUNNING)
-			st = pd_transfer(rt.env->pd, ch->c.pd, 0, a->amount);
+			rt_quota_upgrade(ch, a->kind, a->amount);
 		break;
 	default:
 		break;
 	}
-	if (st != RPC_OK)
-		log("reconfiguration: %s: %s (not done; the child asks for yielding is not "
-		    "implemented)", desc, rpc_status_name(st));
 }
 
 static void act_after(const struct init_action *a)
@@ -109,10 +101,10 @@ static void act_after(const struct init_action *a)
 		    a->why == INIT_WHY_VERSION ? "version" : a->why == INIT_WHY_BINARY ? "binary" :
 		    a->why == INIT_WHY_PRIORITY ? "priority" : a->why == INIT_WHY_ROUTE ? "route" :
 		    "server");
-		rt_child_start(cfg);
+		rt_quota_start(cfg);
 		break;
 	case INIT_ACT_START:
-		rt_child_start(cfg);
+		rt_quota_start(cfg);
 		break;
 	case INIT_ACT_UPDATE_CONFIG:
 		ch = rt_child_by_name(name);
@@ -161,7 +153,8 @@ static void config_changed(void *arg)
 		init_model_free(&rt.rejected);
 		rt.have_rejected = 0;
 	}
-	rt_runtime_fill(&r);
+	rt_quota_ask_again();
+	rt_runtime_fill_all(&r);
 	if (init_diff(&rt.model, &next, &r, &rt_mem, &plan) != INIT_OK) {
 		log("out of memory computing the reconfiguration: nothing changed");
 		init_model_free(&next);
@@ -177,6 +170,9 @@ static void config_changed(void *arg)
 	log("config applied: version '%s', %lu actions", rt.model.version, (unsigned long)plan.n);
 	init_plan_free(&plan);
 	init_model_free(&old);
+	rt_heartbeat_update();
+	rt_quota_retry();
+	rt_services_update();
 	rt_report_changed();
 }
 

@@ -91,6 +91,7 @@ void rt_runtime_fill(struct init_runtime *rr)
 		c->exit_value = (int)ch->exit_value;
 		c->reason = ch->state == RT_FAILED || ch->state == RT_FAULTED ? ch->reason : 0;
 		c->restarts = ch->restarts;
+		c->skipped_heartbeats = ch->skipped;
 		if (ch->state == RT_RUNNING && pd_quota(ch->c.pd, &q) == RPC_OK) {
 			c->ram_assigned = q.ram_quota;
 			c->ram_used = q.ram_used;

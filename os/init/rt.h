@@ -24,11 +24,15 @@
 #include <argil/root.h>
 #include <argil/slot.h>
 #include <argil/string.h>
+#include <argil/timer.h>
 
 #define RT_MAX_CHILDREN 32
 #define RT_MAX_SESSIONS 24
 #define RT_MAX_PROVIDES 4
 #define RT_MAX_PENDING 16
+#define RT_MAX_HELD 16
+#define RT_MAX_SERVICES 8
+#define RT_MAX_PSESSIONS 32
 
 struct rt_child;
 
@@ -76,6 +80,11 @@ struct rt_child {
 	unsigned n_provided;
 	word_t exit_value;
 	cptr_t heartbeat;
+	bool beat_pending;              /* a heartbeat went out, no response yet */
+	unsigned skipped;               /* consecutive heartbeats not answered */
+	word_t ram_lent, caps_lent;     /* quota init gave it (start, upgrades, less withdrawals) */
+	word_t owed_ram, owed_caps;     /* lowered quota not yet withdrawn: to yield */
+	cptr_t yield_sigh;              /* its yield-request notification */
 	const char *reason;             /* RT_FAILED, RT_FAULTED: why */
 	unsigned restarts;
 };
@@ -91,6 +100,35 @@ struct rt_pending {
 	word_t ram, caps;
 };
 
+/* A start or upgrade waiting for quota that a child has to yield. */
+struct rt_held {
+	int used;
+	enum init_action_kind kind;     /* INIT_ACT_START, _UPGRADE_RAM, _UPGRADE_CAPS */
+	char name[COMPONENT_LABEL_MAX];
+	word_t amount;                  /* upgrades */
+};
+
+/* A service init announced to its parent. */
+struct rt_service {
+	bool announced;
+	char name[SERVICE_NAME_MAX];
+	struct rpc_object root;         /* the root the parent calls */
+};
+
+/* A session init's parent opened at one of init's services. */
+struct rt_psession {
+	bool used;
+	bool closed;                    /* ended at the server; the parent has not closed it yet */
+	word_t id;                      /* the id the parent knows */
+	word_t up_id;                   /* the id at the server */
+	cptr_t cap;
+	struct rt_child *server;
+	word_t ram, caps;               /* quota passed on to the server */
+	char service[SERVICE_NAME_MAX];
+	char label[SESSION_LABEL_MAX];          /* as the parent gave it */
+	char server_label[SESSION_LABEL_MAX];   /* as the server sees it */
+};
+
 struct init_rt {
 	struct component_env *env;
 	struct attached_rom config;
@@ -101,9 +139,16 @@ struct init_rt {
 	int have_rejected;              /* until a config is accepted */
 	struct rt_child children[RT_MAX_CHILDREN];
 	struct rt_pending pending[RT_MAX_PENDING];
+	struct rt_held held[RT_MAX_HELD];       /* in the order of the plan */
+	struct rt_service services[RT_MAX_SERVICES];
+	struct rt_psession psessions[RT_MAX_PSESSIONS];
+	word_t next_psession_id;
 	struct signal_handler retry;    /* retries the pending requests */
 	struct signal_handler report;   /* writes the state report */
 	struct signal_handler fault;    /* a child's thread stopped on a fault */
+	struct signal_handler beat;     /* the heartbeat timer fired */
+	struct timer_connection timer;  /* for heartbeats, while <heartbeat rate_ms> is set */
+	uint64_t beat_rate_ms;          /* the rate the timer is programmed with, 0: none */
 };
 
 extern struct init_rt rt;
@@ -113,6 +158,31 @@ struct rt_child *rt_child_start(const struct init_child *cfg);
 struct rt_child *rt_child_by_name(const char *name);
 void rt_child_release(struct rt_child *ch);
 rpc_status_t rt_fault_init(void);
+/* destroy the child and start it anew (counted in its restarts) */
+void rt_child_restart(struct rt_child *ch, const char *why);
+
+/* quota_rt.c: raising and lowering a running child's quota */
+void rt_quota_start(const struct init_child *cfg);     /* start now or when it fits */
+void rt_quota_upgrade(struct rt_child *ch, enum init_action_kind kind, word_t amount);
+void rt_quota_reclaim(struct rt_child *ch, enum init_action_kind kind, word_t amount);
+void rt_quota_gone(struct rt_child *ch);
+void rt_quota_retry(void);      /* run the waiting starts and upgrades that fit now */
+void rt_quota_ask_again(void);  /* before a reconfiguration: children that still owe */
+void rt_yield_sigh(struct rt_child *ch, struct rpc_msg *req, struct rpc_msg *rep);
+void rt_yield_request(struct rt_child *ch, struct rpc_msg *rep);
+void rt_yield_response(struct rt_child *ch);
+
+/* service_rt.c: init's services to its parent */
+void rt_services_update(void);  /* announce what a child serves now */
+void rt_services_server_gone(struct rt_child *server);
+void rt_services_close(word_t id);
+void rt_runtime_fill_all(struct init_runtime *r);     /* rt_runtime_fill + the parent's sessions */
+
+/* heartbeat_rt.c: heartbeats to the monitored children */
+rpc_status_t rt_heartbeat_init(void);
+/* the model changed (or was built): start, reprogram or stop the timer */
+void rt_heartbeat_update(void);
+void rt_heartbeat_response(struct rt_child *ch);
 
 /* reconfig.c */
 extern const struct init_mem rt_mem;
@@ -135,5 +205,6 @@ void rt_session_close_all(struct rt_child *client);
 void rt_announce(struct rt_child *server, struct rpc_msg *req, struct rpc_msg *rep);
 void rt_server_gone(struct rt_child *server);
 void rt_config_update(struct rt_child *ch);
+cptr_t rt_provided_root(struct rt_child *server, const char *service);  /* 0: not announced */
 
 #endif

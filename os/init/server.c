@@ -34,7 +34,7 @@ static struct rt_session *session_find(struct rt_child *ch, word_t id)
 	return 0;
 }
 
-static cptr_t provided_root(struct rt_child *server, const char *service)
+cptr_t rt_provided_root(struct rt_child *server, const char *service)
 {
 	if (!server || server->state != RT_RUNNING)
 		return 0;
@@ -196,7 +196,7 @@ static rpc_status_t session_make(struct rt_child *client, const char *service, c
 		break;
 	case INIT_ROUTE_CHILD:
 		s->server = rt_child_by_name(r.server->name);
-		root = provided_root(s->server, service);
+		root = rt_provided_root(s->server, service);
 		if (!root) {
 			if (s->server && s->server->state == RT_RUNNING)
 				*wait = 1;
@@ -306,7 +306,7 @@ void rt_announce(struct rt_child *server, struct rpc_msg *req, struct rpc_msg *r
 		rep->label = RPC_E_DENIED;
 		return;
 	}
-	if (provided_root(server, service) || server->n_provided >= RT_MAX_PROVIDES) {
+	if (rt_provided_root(server, service) || server->n_provided >= RT_MAX_PROVIDES) {
 		rep->label = RPC_E_EXISTS;
 		return;
 	}
@@ -315,6 +315,7 @@ void rt_announce(struct rt_child *server, struct rpc_msg *req, struct rpc_msg *r
 	req->cap = 0;   /* kept */
 	if (rt.model.verbose)
 		log("child '%s' announced '%s'", server->name, service);
+	rt_services_update();
 	/* not now: the server waits for this reply and could not answer its
 	 * root; the signal runs the retry once the reply has gone out */
 	signal_submit(rt.retry.cap);
@@ -348,7 +349,7 @@ void rt_session_upgrade(struct rt_child *client, struct rpc_msg *req, struct rpc
 		rep->label = parent_upgrade(rt.env->parent, s->up_id, ram, caps, client->c.pd);
 		return;
 	case RT_SESSION_CHILD:
-		root = provided_root(s->server, s->service);
+		root = rt_provided_root(s->server, s->service);
 		if (!root) {
 			rep->label = RPC_E_DELETED;
 			return;
@@ -381,7 +382,7 @@ static rpc_status_t session_end(struct rt_session *s)
 		cap_slot_free(s->cap);
 		break;
 	case RT_SESSION_CHILD:
-		root = provided_root(s->server, s->service);
+		root = rt_provided_root(s->server, s->service);
 		if (root) {
 			st = root_close(root, s->up_id);
 			if (st == RPC_OK && s->client->state == RT_RUNNING)
@@ -437,5 +438,6 @@ void rt_server_gone(struct rt_child *server)
 			if (c->sessions[j].kind == RT_SESSION_CHILD && c->sessions[j].server == server)
 				session_end(&c->sessions[j]);
 	}
+	rt_services_server_gone(server);
 	pending_retry();
 }

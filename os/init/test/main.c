@@ -404,6 +404,10 @@ static void run_client(const char *test)
 		check(pd_quota(env->pd, &q1) == RPC_OK && q1.ram_quota + 16384 == q0.ram_quota &&
 		      q1.cap_quota + 4 == q0.cap_quota,
 		      "the session's quota left our account");
+		check(parent_upgrade(env->parent, id, 4096, 1, 0) == RPC_OK &&
+		      pd_quota(env->pd, &q1) == RPC_OK && q1.ram_quota + 16384 + 4096 == q0.ram_quota &&
+		      q1.cap_quota + 5 == q0.cap_quota,
+		      "an upgrade moved 4096 bytes and a cap more");
 		check(parent_close(env->parent, id) == RPC_OK, "Hello session closed");
 		check(pd_quota(env->pd, &q2) == RPC_OK && q2.ram_quota == q0.ram_quota &&
 		      q2.cap_quota == q0.cap_quota,

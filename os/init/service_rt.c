@@ -1,0 +1,277 @@
+/*
+ * init's own services to its parent (<service name=..> with <policy> and
+ * <default-policy>): once the child that provides a service init declares
+ * has announced it, init announces the service to its parent with a root
+ * object of its own. The parent's ROOT_SESSION is routed by policy
+ * (init_route_parent_session: the first matching policy, its label
+ * rewrite) to that child's root; the quota the parent moved to init moves
+ * on to the child (PD_TRANSFER) and back on ROOT_CLOSE. A session whose
+ * policy or server changes with a new config, or whose server goes, is
+ * closed at the server; the record stays until the parent closes it.
+ * The parent is trusted as far as the quota it says it moved (core checks
+ * the transfers); its strings and ids are checked.
+ */
+#include "rt.h"
+
+#include <argil/printf.h>
+
+static struct rt_service *service_slot(const char *name)
+{
+	struct rt_service *free_slot = 0;
+
+	for (unsigned i = 0; i < RT_MAX_SERVICES; i++) {
+		struct rt_service *s = &rt.services[i];
+		if (s->announced && !strcmp(s->name, name))
+			return s;
+		if (!s->announced && !free_slot)
+			free_slot = s;
+	}
+	return free_slot;
+}
+
+static struct rt_psession *psession_find(word_t id)
+{
+	for (unsigned i = 0; i < RT_MAX_PSESSIONS; i++)
+		if (rt.psessions[i].used && rt.psessions[i].id == id)
+			return &rt.psessions[i];
+	return 0;
+}
+
+/* End the session at its server (the record stays for the parent). */
+static void psession_close_at_server(struct rt_psession *ps, bool server_alive, const char *why)
+{
+	cptr_t root = server_alive ? rt_provided_root(ps->server, ps->service) : 0;
+
+	if (ps->closed)
+		return;
+	if (root && root_close(root, ps->up_id) == RPC_OK)
+		pd_transfer(ps->server->c.pd, rt.env->pd, ps->ram, ps->caps);
+	/* otherwise the quota comes back with the server's account */
+	cap_slot_free(ps->cap);
+	ps->cap = 0;
+	ps->closed = true;
+	log("session %s \"%s\" of the parent closed: %s", ps->service, ps->label, why);
+	rt_report_changed();
+}
+
+static void psession_open(struct rt_service *svc, struct rpc_msg *req, struct rpc_msg *rep)
+{
+	char label[SESSION_LABEL_MAX], args[SESSION_ARGS_MAX], out[SESSION_LABEL_MAX], desc[256];
+	word_t ram = rpc_word(req, 0), caps = rpc_word(req, 1), pos = 2;
+	struct init_route_result r;
+	struct rt_psession *ps = 0;
+	struct rt_child *server;
+	rpc_status_t st;
+	cptr_t root;
+
+	if (rpc_get_str(req, &pos, label, sizeof(label)) != RPC_OK ||
+	    rpc_get_str(req, &pos, args, sizeof(args)) != RPC_OK) {
+		rep->label = RPC_E_INVALID_ARGUMENT;
+		return;
+	}
+	init_route_parent_session(&rt.model, svc->name, label, out, sizeof(out), &r);
+	if (rt.model.verbose || r.kind != INIT_ROUTE_CHILD) {
+		init_route_describe(&r, 0, svc->name, out, desc, sizeof(desc));
+		log("%s", desc);
+	}
+	if (r.kind != INIT_ROUTE_CHILD) {
+		rep->label = RPC_E_DENIED;
+		return;
+	}
+	server = rt_child_by_name(r.server->name);
+	root = rt_provided_root(server, svc->name);
+	if (!root) {
+		log("parent -> %s \"%s\": child '%s' does not serve it now", svc->name, out,
+		    r.server->name);
+		rep->label = RPC_E_UNAVAILABLE;
+		return;
+	}
+	for (unsigned i = 0; i < RT_MAX_PSESSIONS && !ps; i++)
+		if (!rt.psessions[i].used)
+			ps = &rt.psessions[i];
+	if (!ps) {
+		log("parent -> %s \"%s\": more than %d sessions", svc->name, out, RT_MAX_PSESSIONS);
+		rep->label = RPC_E_DENIED;
+		return;
+	}
+	/* the parent moved the quota to us: pass it on to the server */
+	st = pd_transfer(rt.env->pd, server->c.pd, ram, caps);
+	if (st != RPC_OK) {
+		rep->label = st;
+		return;
+	}
+	memset(ps, 0, sizeof(*ps));
+	st = root_session(root, out, args, ram, caps, &ps->cap, &ps->up_id);
+	if (st != RPC_OK) {
+		pd_transfer(server->c.pd, rt.env->pd, ram, caps);
+		rep->label = st;
+		return;
+	}
+	ps->used = true;
+	ps->id = ++rt.next_psession_id;
+	ps->server = server;
+	ps->ram = ram;
+	ps->caps = caps;
+	snprintf(ps->service, sizeof(ps->service), "%s", svc->name);
+	snprintf(ps->label, sizeof(ps->label), "%s", label);
+	snprintf(ps->server_label, sizeof(ps->server_label), "%s", out);
+	rep->cap = ps->cap;
+	rpc_put(rep, ps->id);
+	rt_report_changed();
+}
+
+static void psession_upgrade(struct rpc_msg *req, struct rpc_msg *rep)
+{
+	struct rt_psession *ps = psession_find(rpc_word(req, 0));
+	word_t ram = rpc_word(req, 1), caps = rpc_word(req, 2);
+	cptr_t root;
+
+	if (!ps) {
+		rep->label = RPC_E_NOT_FOUND;
+		return;
+	}
+	root = ps->closed ? 0 : rt_provided_root(ps->server, ps->service);
+	if (!root) {
+		rep->label = RPC_E_DELETED;
+		return;
+	}
+	rep->label = pd_transfer(rt.env->pd, ps->server->c.pd, ram, caps);
+	if (rep->label != RPC_OK)
+		return;
+	rep->label = root_upgrade(root, ps->up_id, ram, caps);
+	if (rep->label != RPC_OK) {
+		pd_transfer(ps->server->c.pd, rt.env->pd, ram, caps);
+		return;
+	}
+	ps->ram += ram;
+	ps->caps += caps;
+}
+
+static void psession_close(struct rpc_msg *req, struct rpc_msg *rep)
+{
+	struct rt_psession *ps = psession_find(rpc_word(req, 0));
+	cptr_t root;
+
+	if (!ps) {
+		rep->label = RPC_E_NOT_FOUND;
+		return;
+	}
+	if (!ps->closed) {
+		root = rt_provided_root(ps->server, ps->service);
+		if (root) {
+			rep->label = root_close(root, ps->up_id);
+			if (rep->label == RPC_OK)
+				rep->label = pd_transfer(ps->server->c.pd, rt.env->pd, ps->ram, ps->caps);
+		}
+		cap_slot_free(ps->cap);
+	}
+	ps->used = false;
+	rt_report_changed();
+}
+
+static void root_handler(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *rep)
+{
+	switch (req->label) {
+	case ROOT_SESSION:
+		psession_open(o->data, req, rep);
+		return;
+	case ROOT_UPGRADE:
+		psession_upgrade(req, rep);
+		return;
+	case ROOT_CLOSE:
+		psession_close(req, rep);
+		return;
+	default:
+		rep->label = RPC_E_ILLEGAL_OPERATION;
+	}
+}
+
+/* Announce each declared service whose child has announced it. The
+ * announcement stays for init's lifetime (the parent keeps the root);
+ * requests while no child serves it are answered RPC_E_UNAVAILABLE. */
+void rt_services_update(void)
+{
+	for (unsigned i = 0; rt.have_model && i < rt.model.n_services; i++) {
+		const char *name = rt.model.services[i].name;
+		struct init_child *cfg = init_model_provider(&rt.model, name);
+		struct rt_service *svc;
+		rpc_status_t st;
+
+		if (!cfg || !rt_provided_root(rt_child_by_name(cfg->name), name))
+			continue;
+		svc = service_slot(name);
+		if (!svc) {
+			log("service '%s' not announced: more than %d services", name, RT_MAX_SERVICES);
+			continue;
+		}
+		if (svc->announced)
+			continue;
+		st = ep_manage(&rt.env->ep, &svc->root, root_handler, svc);
+		if (st == RPC_OK) {
+			st = parent_announce(rt.env->parent, name, ep_cap(&rt.env->ep, &svc->root));
+			if (st != RPC_OK)
+				ep_dissolve(&rt.env->ep, &svc->root);
+		}
+		if (st != RPC_OK) {
+			log("service '%s' not announced to the parent: %s", name, rpc_status_name(st));
+			continue;
+		}
+		snprintf(svc->name, sizeof(svc->name), "%s", name);
+		svc->announced = true;
+		log("service '%s' announced to the parent (served by '%s')", name, cfg->name);
+	}
+}
+
+/* The server child goes: its sessions of the parent end with it. */
+void rt_services_server_gone(struct rt_child *server)
+{
+	for (unsigned i = 0; i < RT_MAX_PSESSIONS; i++) {
+		struct rt_psession *ps = &rt.psessions[i];
+		if (ps->used && !ps->closed && ps->server == server)
+			psession_close_at_server(ps, false, "its server is gone");
+	}
+}
+
+/* The diff's action close-parent-session (its policy changed). */
+void rt_services_close(word_t id)
+{
+	struct rt_psession *ps = psession_find(id);
+
+	if (ps)
+		psession_close_at_server(ps, true, "its policy changed");
+}
+
+/* What the diff needs: the runtime of rt_runtime_fill and the open
+ * sessions of the parent. Valid until the next call. */
+void rt_runtime_fill_all(struct init_runtime *r)
+{
+	static struct init_session_status all[RT_MAX_CHILDREN * RT_MAX_SESSIONS + RT_MAX_PENDING +
+					       RT_MAX_PSESSIONS];
+	unsigned n;
+
+	rt_runtime_fill(r);
+	n = r->n_sessions < RT_MAX_CHILDREN * RT_MAX_SESSIONS + RT_MAX_PENDING ?
+	    r->n_sessions : RT_MAX_CHILDREN * RT_MAX_SESSIONS + RT_MAX_PENDING;
+	memcpy(all, r->sessions, n * sizeof(all[0]));
+	for (unsigned i = 0; i < RT_MAX_PSESSIONS; i++) {
+		struct rt_psession *ps = &rt.psessions[i];
+		struct init_session_status *o = &all[n];
+		if (!ps->used || ps->closed)
+			continue;
+		memset(o, 0, sizeof(*o));
+		o->id = (unsigned)ps->id;
+		o->service = ps->service;
+		o->client_kind = INIT_PEER_PARENT;
+		o->client = "";
+		o->client_label = ps->label;
+		o->server_kind = INIT_PEER_CHILD;
+		o->server = ps->server->name;
+		o->label = ps->server_label;
+		o->state = INIT_SESSION_AVAILABLE;
+		o->ram = ps->ram;
+		o->caps = ps->caps;
+		n++;
+	}
+	r->sessions = all;
+	r->n_sessions = n;
+}
