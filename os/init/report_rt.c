@@ -174,7 +174,7 @@ static void write_report(void)
 	struct init_runtime r;
 	struct cfg_writer w;
 
-	rt_runtime_fill(&r);
+	rt_runtime_fill_all(&r);   /* with the sessions init serves its parent */
 	cfg_writer_init(&w, text, sizeof(text));
 	if (!init_report(&w, &rt.model, &r)) {
 		log("state report does not fit in %d bytes", REPORT_MAX);

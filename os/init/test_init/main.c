@@ -6,6 +6,9 @@
  *   <steps>
  *     <config version="1"> ... </config>      a config for the nested init
  *     <expect what="routing"> ... </expect>   expectations on its report
+ *     <hello label="q" expect="sub label"/>   a session of the nested init's
+ *                                             service "Hello" (see below)
+ *     <hello_close/>                          close those sessions
  *     ...
  *   </steps>
  *
@@ -19,7 +22,13 @@
  * not hold after `updates` (default 40) further reports, or after `ticks`
  * (default 600) ticks of 100 ms in which no report came, fails (the
  * report is logged) and the next node is taken. At the end:
- * "init_test: N passed, N failed". A malformed steps file is an error
+ * "init_test: N passed, N failed".
+ *
+ * <hello> asks test_init's parent for a session "Hello" with the label
+ * (which the top init routes to the nested init, which hands it to a child
+ * by its <service> policies), asks the server for the label it sees
+ * (init_test_child's HELLO_LABEL) and compares it with expect: one step.
+ * The session stays open until <hello_close/>. A malformed steps file is an error
  * that ends the test (with its line).
  */
 #include <argil/component.h>
@@ -28,6 +37,7 @@
 #include <argil/parent.h>
 #include <argil/printf.h>
 #include <argil/report.h>
+#include <argil/slot.h>
 #include <argil/string.h>
 #include <argil/timer.h>
 
@@ -36,6 +46,10 @@
 #define CONFIG_MAX (16 * 1024)
 #define STATE_MAX (32 * 1024)
 #define TICK_US 100000
+#define HELLO_MAX 8
+#define HELLO_LABEL 2   /* init_test_child's Hello session: the label it sees */
+
+static struct hello { cptr_t cap; word_t id; } hellos[HELLO_MAX];
 
 static struct config_rom steps, state;
 static struct reporter config_out;
@@ -170,6 +184,54 @@ static bool expect_begin(const struct cfg_node *e)
 	return true;
 }
 
+static void hello_step(const struct cfg_node *n)
+{
+	const char *label = cfg_attr(n, "label"), *want = cfg_attr(n, "expect");
+	char seen[SESSION_LABEL_MAX] = "", desc[200];
+	struct hello *h = 0;
+	struct rpc_msg m;
+	word_t pos = 0;
+	rpc_status_t st;
+
+	for (unsigned i = 0; i < HELLO_MAX && !h; i++)
+		if (!hellos[i].cap)
+			h = &hellos[i];
+	if (!label || !want || !h) {
+		steps_error(n, h ? "<hello> needs label and expect" : "more than 8 <hello> sessions open");
+		return;
+	}
+	st = parent_session(COMPONENT_PARENT, "Hello", label, "", 8192, 2, 0, &h->cap, &h->id);
+	if (st == RPC_OK) {
+		rpc_init(&m, HELLO_LABEL);
+		st = rpc_call_expect(h->cap, &m, 1, false);
+		if (st == RPC_OK)
+			st = rpc_get_str(&m, &pos, seen, sizeof(seen));
+	} else {
+		h->cap = 0;
+	}
+	tinit_describe(n, desc, sizeof(desc));
+	step_no++;
+	if (st == RPC_OK && !strcmp(seen, want)) {
+		passed++;
+		log("ok %u hello (line %u): %s", step_no, n->line, desc);
+	} else {
+		failed++;
+		log("FAIL %u hello (line %u): %s: %s, the server sees '%s'", step_no, n->line, desc,
+		    rpc_status_name(st), seen);
+	}
+}
+
+static void hello_close(void)
+{
+	for (unsigned i = 0; i < HELLO_MAX; i++) {
+		if (!hellos[i].cap)
+			continue;
+		parent_close(COMPONENT_PARENT, hellos[i].id);
+		cap_slot_free(hellos[i].cap);
+		hellos[i].cap = 0;
+	}
+}
+
 /* Go through the steps as far as the report allows. */
 static void advance(bool gave_up)
 {
@@ -192,11 +254,17 @@ static void advance(bool gave_up)
 			if (!publish(cursor))
 				return;
 			cursor = cursor->next;
+		} else if (cfg_is(cursor, "hello")) {
+			hello_step(cursor);
+			cursor = cursor->next;
+		} else if (cfg_is(cursor, "hello_close")) {
+			hello_close();
+			cursor = cursor->next;
 		} else if (cfg_is(cursor, "expect")) {
 			if (!expect_begin(cursor))
 				return;
 		} else {
-			steps_error(cursor, "unknown node (expected <config> or <expect>)");
+			steps_error(cursor, "unknown node (expected <config>, <expect>, <hello> or <hello_close>)");
 			return;
 		}
 	}
