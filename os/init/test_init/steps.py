@@ -471,6 +471,18 @@ expect("heartbeats off",
        child("cl", state="running"),
        absent("<error/>"))
 
+# ---- a config of more than a page (the config ROM grows)
+BIG = "".join(dummy(f"big{i}", f'<log string="{"x" * 1500}"/>') for i in range(4))
+config(BASE + CL + BIG)
+expect("a config of several pages",
+       child("big0", state="running"),
+       child("big3", state="running", binary="dummy"),
+       child("cl", state="running"))
+config(BASE + CL)
+expect("back to a small config",
+       absent(child("big0"), child("big3")),
+       child("cl", state="running"))
+
 # ---- services of init to its parent: test_init is the parent's client
 def service(policies):
     return f'<service name="Hello"> {policies} </service>\n'
