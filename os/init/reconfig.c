@@ -12,9 +12,6 @@
 
 static struct signal_handler config_sigh;
 
-/* the largest single upgrade of the config ROM session (all of them: twice that) */
-#define CONFIG_UPGRADE_MAX (256 * 1024)
-
 static void *mem_alloc(void *ctx, size_t size)
 {
 	(void)ctx;
@@ -131,15 +128,6 @@ static void config_changed(void *arg)
 
 	(void)arg;
 	st = attached_rom_update(&rt.config);
-	/* a config that grew beyond what the session's donation pays for
-	 * its copy: donate more (from init's own reserve) and fetch again */
-	for (word_t more = 8192; st == RPC_E_NO_RAM_QUOTA && more <= CONFIG_UPGRADE_MAX; more *= 2) {
-		st = parent_upgrade(rt.env->parent, rt.config.id, more, 1, 0);
-		if (st == RPC_OK)
-			st = attached_rom_update(&rt.config);
-		else
-			log("config ROM: upgrade by %lu bytes: %s", (unsigned long)more, rpc_status_name(st));
-	}
 	if (st != RPC_OK) {
 		log("config ROM update failed: %s", rpc_status_name(st));
 		return;
