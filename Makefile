@@ -30,7 +30,7 @@ PROGRAMS := kernel_test:kernel/test kernel_bench:bench/kernel core:core
 # Components (started by core or init): <dir> builds into $(BUILD)/<name>.elf,
 # linked with base/arch/$(ARCH)/component.ld
 COMPONENTS := core_test:core/test core_test_helper:core/test/helper core_bench:bench/core system_bench:bench/system
-COMPONENTS += init:os/init init_test_child:os/init/test ticker:os/ticker
+COMPONENTS += init:os/init init_test_child:os/init/test test_init:os/init/test_init ticker:os/ticker
 # os/ services and their tests (os/<name>/README.md)
 COMPONENTS += timer:os/timer report_rom:os/report_rom rom_filter:os/rom_filter dummy:os/dummy \
               timer_test:os/timer/test report_rom_test:os/report_rom/test \

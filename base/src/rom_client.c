@@ -42,6 +42,21 @@ static rpc_status_t attach(struct attached_rom *r)
 	return RPC_OK;
 }
 
+/* attach, and while the server wants more quota for the client's copy
+ * (content grown beyond what the donation pays), upgrade the session:
+ * 8 KiB, doubling, at most ROM_UPGRADE_MAX at once */
+static rpc_status_t attach_upgrading(struct attached_rom *r)
+{
+	rpc_status_t st = attach(r);
+
+	for (word_t more = 8192; st == RPC_E_NO_RAM_QUOTA && more <= ROM_UPGRADE_MAX; more *= 2) {
+		st = parent_upgrade(COMPONENT_PARENT, r->id, more, 1, 0);
+		if (st == RPC_OK)
+			st = attach(r);
+	}
+	return st;
+}
+
 rpc_status_t attached_rom_open(struct attached_rom *r, const char *name)
 {
 	rpc_status_t st;
@@ -53,7 +68,7 @@ rpc_status_t attached_rom_open(struct attached_rom *r, const char *name)
 		r->session = 0;
 		return st;
 	}
-	st = attach(r);
+	st = attach_upgrading(r);
 	if (st != RPC_OK)
 		attached_rom_close(r);
 	return st;
@@ -79,7 +94,7 @@ rpc_status_t attached_rom_update(struct attached_rom *r)
 	}
 refetch:
 	detach(r);
-	return attach(r);
+	return attach_upgrading(r);
 }
 
 void attached_rom_close(struct attached_rom *r)

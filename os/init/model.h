@@ -149,6 +149,7 @@ struct init_report_config {
 	bool init_ram, init_caps;   /* init's own quota */
 	bool errors;                /* list config errors (default yes) */
 	uint64_t delay_ms;          /* rate limit of updates (default 100) */
+	bool log;                   /* also log it, with a Report session too */
 };
 
 enum init_error_scope {

@@ -113,7 +113,7 @@ bool mb_parse_route(struct builder *b, const struct cfg_node *n, struct init_rou
 static const char *const config_attrs[] = { "version", "prio_levels", "verbose", NULL };
 static const char *const default_attrs[] = { "ram", "caps", NULL };
 static const char *const report_attrs[] = { "requested", "provided", "child_ram", "child_caps",
-                                            "init_ram", "init_caps", "errors", "delay_ms", NULL };
+                                            "init_ram", "init_caps", "errors", "delay_ms", "log", NULL };
 static const char *const heartbeat_attrs[] = { "rate_ms", NULL };
 
 static void parse_config_attrs(struct builder *b, const struct cfg_node *n)
@@ -187,6 +187,7 @@ static void parse_report(struct builder *b, const struct cfg_node *n)
 	mb_get_bool(b, n, "init_caps", false, &r->init_caps);
 	mb_get_bool(b, n, "errors", true, &r->errors);
 	mb_get_u64(b, n, "delay_ms", 100, &r->delay_ms);
+	mb_get_bool(b, n, "log", false, &r->log);
 }
 
 static void parse_heartbeat(struct builder *b, const struct cfg_node *n)

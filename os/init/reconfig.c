@@ -140,9 +140,18 @@ static void config_changed(void *arg)
 	}
 	rt_log_errors(&next);
 	if (next.rejected) {
+		/* the report shows its version and errors (README "State report") */
 		log("new config rejected: nothing changed");
-		init_model_free(&next);
+		if (rt.have_rejected)
+			init_model_free(&rt.rejected);
+		rt.rejected = next;
+		rt.have_rejected = 1;
+		rt_report_changed();
 		return;
+	}
+	if (rt.have_rejected) {
+		init_model_free(&rt.rejected);
+		rt.have_rejected = 0;
 	}
 	rt_quota_ask_again();
 	rt_runtime_fill_all(&r);

@@ -1,14 +1,18 @@
 /*
  * init's state report at run time: after changes (a child started, exited
  * or failed, a session made or closed), a signal to ourselves coalesces
- * them into one report, written with init_report() (report.h) and logged
- * line by line as "state: ..." (no Report service yet). Only when the
- * config has a <report> node.
+ * them into one report, written with init_report() (report.h). Only when
+ * the config has a <report> node. The report goes to a Report session
+ * "state" that init asks its parent for when it first reports; if the
+ * parent denies it (or a submission fails), init logs the report line by
+ * line as "state: ..." instead, and so it does always with
+ * <report log="yes">.
  */
 #include "rt.h"
 
 #include <argil/config.h>
 #include <argil/printf.h>
+#include <argil/report.h>
 
 #define REPORT_MAX (32 * 1024)
 #define REPORT_SESSIONS (RT_MAX_CHILDREN * RT_MAX_SESSIONS + RT_MAX_PENDING)
@@ -16,6 +20,10 @@
 static struct init_child_status children[RT_MAX_CHILDREN];
 static struct init_session_status sessions[REPORT_SESSIONS];
 static char text[REPORT_MAX];
+
+/* the Report session: not asked for yet, open, or denied (log instead) */
+static enum { REPORTER_NONE, REPORTER_OPEN, REPORTER_DENIED } reporter_state;
+static struct reporter reporter;
 
 static enum init_child_state child_state(const struct rt_child *ch)
 {
@@ -63,8 +71,8 @@ void rt_runtime_fill(struct init_runtime *rr)
 	unsigned nc = 0, ns = 0;
 
 	memset(&r, 0, sizeof(r));
-	r.version = rt.model.version;
-	r.errors = rt.model.errors;
+	r.version = rt.have_rejected ? rt.rejected.version : rt.model.version;
+	r.errors = rt.have_rejected ? rt.rejected.errors : rt.model.errors;
 	if (pd_quota(rt.env->pd, &q) == RPC_OK) {
 		r.ram_quota = q.ram_quota;
 		r.ram_used = q.ram_used;
@@ -118,17 +126,8 @@ void rt_runtime_fill(struct init_runtime *rr)
 	*rr = r;
 }
 
-static void write_report(void)
+static void log_report(void)
 {
-	struct init_runtime r;
-	struct cfg_writer w;
-
-	rt_runtime_fill(&r);
-	cfg_writer_init(&w, text, sizeof(text));
-	if (!init_report(&w, &rt.model, &r)) {
-		log("state report does not fit in %d bytes", REPORT_MAX);
-		return;
-	}
 	/* one LOG line per report line */
 	for (char *line = text; *line;) {
 		char *end = line;
@@ -147,11 +146,55 @@ static void write_report(void)
 	}
 }
 
+/* Submit the report through the Report session, opening it first if need
+ * be; false: there is none (denied or broken), log the report instead. */
+static bool submit_report(size_t len)
+{
+	rpc_status_t st;
+
+	if (reporter_state == REPORTER_NONE) {
+		st = reporter_open(&reporter, "state", REPORT_MAX);
+		reporter_state = st == RPC_OK ? REPORTER_OPEN : REPORTER_DENIED;
+		if (st != RPC_OK)
+			log("state report: no Report session 'state' (%s), logging it", rpc_status_name(st));
+	}
+	if (reporter_state != REPORTER_OPEN)
+		return false;
+	st = reporter_submit(&reporter, text, len);
+	if (st == RPC_OK)
+		return true;
+	log("state report: submission failed (%s), logging it from now on", rpc_status_name(st));
+	reporter_close(&reporter);
+	reporter_state = REPORTER_DENIED;
+	return false;
+}
+
+static void write_report(void)
+{
+	struct init_runtime r;
+	struct cfg_writer w;
+
+	rt_runtime_fill_all(&r);   /* with the sessions init serves its parent */
+	cfg_writer_init(&w, text, sizeof(text));
+	if (!init_report(&w, &rt.model, &r)) {
+		log("state report does not fit in %d bytes", REPORT_MAX);
+		return;
+	}
+	if (!submit_report(strlen(text)) || rt.model.report.log)
+		log_report();
+}
+
 static void on_report(void *arg)
 {
 	(void)arg;
-	if (rt.have_model && rt.model.report.enabled)
+	if (rt.have_model && rt.model.report.enabled) {
 		write_report();
+		return;
+	}
+	/* no <report> (any more): its report_rom ROM becomes empty */
+	if (reporter_state == REPORTER_OPEN)
+		reporter_close(&reporter);
+	reporter_state = REPORTER_NONE;
 }
 
 rpc_status_t rt_report_init(void)

@@ -135,6 +135,8 @@ struct init_rt {
 	struct init_budget budget;      /* for children, fixed at start */
 	struct init_model model;
 	int have_model;
+	struct init_model rejected;     /* the config rejected last, for the report */
+	int have_rejected;              /* until a config is accepted */
 	struct rt_child children[RT_MAX_CHILDREN];
 	struct rt_pending pending[RT_MAX_PENDING];
 	struct rt_held held[RT_MAX_HELD];       /* in the order of the plan */

@@ -94,6 +94,10 @@ TEST(MODEL_0003, "<report> flags and their defaults")
 	m = good("<config><report/></config>");
 	CHECK(m->report.enabled && !m->report.requested && !m->report.child_ram && m->report.errors);
 	CHECK_EQ(m->report.delay_ms, 100);
+	CHECK(!m->report.log);
+	release(m);
+	m = good("<config><report log=\"yes\"/></config>");
+	CHECK(m->report.log);
 	release(m);
 }
 
@@ -415,6 +419,7 @@ TEST(TOPERR_0013, "<report>: unknown attribute and bad boolean")
 	CHECK_REJECTED("<config>\n <report state=\"yes\"/>\n</config>", "unknown attribute 'state' in <report>", 2, 2);
 	CHECK_REJECTED("<config>\n <report child_ram=\"ja\"/>\n</config>", "bad value \"ja\" of attribute 'child_ram'", 2, 2);
 	CHECK_REJECTED("<config>\n <report delay_ms=\"soon\"/>\n</config>", "attribute 'delay_ms'", 2, 2);
+	CHECK_REJECTED("<config>\n <report log=\"always\"/>\n</config>", "bad value \"always\" of attribute 'log'", 2, 2);
 }
 
 TEST(TOPERR_0014, "<heartbeat>: missing, zero or bad rate_ms")

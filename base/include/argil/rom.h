@@ -34,7 +34,12 @@ rpc_status_t rom_update(cptr_t rom, word_t *updated, word_t *size);
 
 /* A ROM attached read-only in the component's address space, refreshed
  * on request (after its change signal, for example). The session is
- * requested from the component's parent with ROM_SESSION_RAM/_CAPS. */
+ * requested from the component's parent with ROM_SESSION_RAM/_CAPS; when
+ * the server asks for more to pay the client's copy (RPC_E_NO_RAM_QUOTA:
+ * content of more than a page), open and update upgrade the session from
+ * the component's PD (8 KiB, doubling, up to ROM_UPGRADE_MAX at once) and
+ * fetch again. */
+#define ROM_UPGRADE_MAX (256 * 1024)
 struct attached_rom {
 	cptr_t session;
 	word_t id;
