@@ -42,9 +42,23 @@ void pml4_init(uint64_t *pml4)
 		pml4[i] = kernel_pml4[i];
 }
 
-/* Switching address spaces only loads CR3: which CPUs hold which space is
- * not tracked, so shootdowns ask every other CPU (cheap IPC beats cheap
- * unmaps); a CPU flushes only if it has that space loaded. */
+/* Which CPUs may hold TLB entries of a space: exactly those whose CR3 is
+ * its PML4 now (pcpu->cr3). There is no PCID and user mappings are not
+ * global, so loading another CR3 drops all of a space's entries and its
+ * page-walk caches. A CPU changes pcpu->cr3 to a user space only while it
+ * holds the big kernel lock (exit_to, the fastpath), and away from one
+ * without the lock only when asked here; so the lock holder, which edits
+ * the tables before it calls these, reads every other CPU's cr3 reliably:
+ * a CPU that has another space loaded is left alone (it walks the edited
+ * tables when it loads this space again, after the lock is released),
+ * and only a CPU running in this space, or idle or waiting for the lock
+ * with it still loaded, gets the IPI and is waited for. An idle CPU that
+ * never ran the space is not woken. */
+static bool space_loaded_on(unsigned c, uint64_t pa)
+{
+	return __atomic_load_n(&pcpus[c].cr3, __ATOMIC_RELAXED) == pa;
+}
+
 void pml4_finalise(unsigned asid)
 {
 	struct asid_entry *e = &asid_table[asid];
@@ -55,7 +69,7 @@ void pml4_finalise(unsigned asid)
 		write_cr3(boot_pml4_paddr);
 	}
 	for (unsigned c = 0; c < num_cpus; c++)
-		if (c != me->index)
+		if (c != me->index && space_loaded_on(c, pa))
 			remote_request(c, REMOTE_RELOAD_CR3, pa, true);
 	e->pml4 = NULL;
 	asids_used--;
@@ -72,7 +86,7 @@ void tlb_shootdown(unsigned asid, uint64_t vaddr)
 			invlpg(vaddr);
 	}
 	for (unsigned c = 0; c < num_cpus; c++)
-		if (c != me->index)
+		if (c != me->index && space_loaded_on(c, pa))
 			remote_request(c, REMOTE_FLUSH_TLB, pa, true);
 }
 
