@@ -52,7 +52,7 @@ void remote_process(struct pcpu *p)
 		}
 	}
 	if (req & REMOTE_RELOAD_CR3) {
-		if (p->cr3 == p->remote_cr3) {
+		if ((p->cr3 & ~CR3_STALE) == p->remote_cr3) {
 			write_cr3(boot_pml4_paddr);
 			p->cr3 = boot_pml4_paddr;
 		}

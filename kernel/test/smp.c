@@ -389,3 +389,39 @@ TEST(SMP_0016, "no system call is lost when its thread is stopped from another C
 	printf("# %lu register reads during %u calls\n", reads, LOST_CALLS);
 	ASSERT_EQ(c.info->user[0], 0);
 }
+
+#define CALL_LABEL 0x17
+
+/* Read the page at addr, Call ep, read it again. */
+static word_t read_call_read(word_t addr, word_t ep)
+{
+	struct sys_msg m = { 0 };
+
+	(void)*(volatile word_t *)addr;
+	m.info = mi_make(CALL_LABEL, 0, 0, 0);
+	sys_call(ep, &m);
+	(void)*(volatile word_t *)addr;
+	return 0;
+}
+
+TEST(SMP_0017, "an unmap while the other CPU is idle with the space still loaded is seen when it runs a thread there again")
+{
+	cptr_t ep = mk(env, OBJ_ENDPOINT, 0), call_ep = mk(env, OBJ_ENDPOINT, 0);
+	cptr_t f = map_test_page(env, TEST_VA(0), RIGHT_READ | RIGHT_WRITE, 0);
+	struct thread t;
+	struct sys_msg m;
+
+	note_single_cpu();
+	ASSERT_OK(thread_create(env, &t, ep));
+	ASSERT_OK(thread_start(&t, read_call_read, TEST_VA(0), call_ep, 100, last_cpu()));
+	/* once its Call has arrived the thread waits for the reply: its CPU
+	 * went idle with this space (and the page's TLB entry) loaded */
+	ASSERT(recv_wait(env, call_ep, &m));
+	ASSERT_EQ(mi_label(m.info), CALL_LABEL);
+	ASSERT_OK(frame_unmap(f));
+	m.info = mi_make(CALL_LABEL, 0, 0, 0);
+	sys_reply(&m);
+	ASSERT(recv_wait(env, ep, &m));
+	ASSERT_EQ(mi_label(m.info), FAULT_PAGE);
+	ASSERT_EQ(m.mr[1], TEST_VA(0));
+}

@@ -92,7 +92,17 @@ void c_handle_kernel_interrupt(struct user_context *f)
 	}
 	/* only the idle loop runs with interrupts enabled */
 	struct pcpu *p = this_cpu();
-	kernel_lock();
+	if (!kernel_trylock()) {
+		/* An idle CPU's tick has nothing to do that needs the lock,
+		 * and whoever holds it and queues a thread here also sends a
+		 * RESCHED IPI, which waits for the lock below: do not spin
+		 * for it against its holder. */
+		if (f->vector == VEC_TIMER) {
+			dispatch_irq(f->vector);
+			return;
+		}
+		kernel_lock_slow();
+	}
 	dispatch_irq(f->vector);
 	bool any;
 	sched_highest_prio(p->index, &any);

@@ -42,20 +42,39 @@ void pml4_init(uint64_t *pml4)
 		pml4[i] = kernel_pml4[i];
 }
 
-/* Switching address spaces only loads CR3: which CPUs hold which space is
- * not tracked, so shootdowns ask every other CPU (cheap IPC beats cheap
- * unmaps); a CPU flushes only if it has that space loaded. */
+/* Which CPUs may hold TLB entries of a space: exactly those whose CR3 is
+ * its PML4 now (pcpu->cr3). There is no PCID and user mappings are not
+ * global, so loading another CR3 drops all of a space's entries and its
+ * page-walk caches. A CPU changes pcpu->cr3 only while it holds the big
+ * kernel lock (exit_to, the fastpath), or when asked here (remote_process)
+ * or by the lock holder here: so the lock holder, which edits the tables
+ * before it calls these, reads every other CPU's cr3 reliably. A CPU that
+ * has another space loaded is left alone: it walks the edited tables when
+ * it loads this space again, after the lock is released. An idle CPU that
+ * still has the space loaded runs no user code and touches no user address
+ * before it takes the lock and leaves through exit_to, so instead of waking
+ * it its cr3 is marked CR3_STALE: no longer equal to any space's, it makes
+ * that switch reload CR3. Only a CPU that runs a thread of the space (in
+ * user mode, or in the kernel waiting for the lock) gets an IPI and is
+ * waited for. */
+static bool space_loaded(uint64_t cr3, uint64_t pa)
+{
+	return (cr3 & ~CR3_STALE) == pa;
+}
+
 void pml4_finalise(unsigned asid)
 {
 	struct asid_entry *e = &asid_table[asid];
 	uint64_t pa = virt_to_phys(e->pml4);
 	struct pcpu *me = this_cpu();
-	if (me->cr3 == pa) {
+	if (space_loaded(me->cr3, pa)) {
 		me->cr3 = boot_pml4_paddr;
 		write_cr3(boot_pml4_paddr);
 	}
+	/* the table goes away: a CPU that has it loaded, idle or not, must
+	 * load another before it is reused */
 	for (unsigned c = 0; c < num_cpus; c++)
-		if (c != me->index)
+		if (c != me->index && space_loaded(__atomic_load_n(&pcpus[c].cr3, __ATOMIC_RELAXED), pa))
 			remote_request(c, REMOTE_RELOAD_CR3, pa, true);
 	e->pml4 = NULL;
 	asids_used--;
@@ -71,9 +90,15 @@ void tlb_shootdown(unsigned asid, uint64_t vaddr)
 		else
 			invlpg(vaddr);
 	}
-	for (unsigned c = 0; c < num_cpus; c++)
-		if (c != me->index)
+	for (unsigned c = 0; c < num_cpus; c++) {
+		struct pcpu *q = &pcpus[c];
+		if (c == me->index || __atomic_load_n(&q->cr3, __ATOMIC_RELAXED) != pa)
+			continue;
+		if (__atomic_load_n(&q->cur, __ATOMIC_RELAXED) == q->idle)
+			__atomic_store_n(&q->cr3, pa | CR3_STALE, __ATOMIC_RELAXED);
+		else
 			remote_request(c, REMOTE_FLUSH_TLB, pa, true);
+	}
 }
 
 /* Walk to the table at 'level' (4 = PML4 ... 1 = PT) that holds vaddr's

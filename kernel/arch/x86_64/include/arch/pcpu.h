@@ -38,7 +38,7 @@ struct pcpu {
 	struct tcb *idle;
 	struct tcb *fpu_owner;    /* whose FPU state is in the registers */
 	struct tcb *entering_syscall; /* cur, while its system call waits for the lock */
-	uint64_t cr3;             /* loaded page-table root (physical) */
+	uint64_t cr3;             /* loaded page-table root (physical), | CR3_STALE */
 	uint64_t fs_base, gs_base;/* user values currently loaded */
 	volatile uint32_t remote_req; /* REMOTE_* bits, set by another CPU */
 	volatile uint32_t remote_ack;
@@ -48,6 +48,12 @@ struct pcpu {
 	volatile int online;
 	struct runqueue rq;       /* this CPU's threads ready to run */
 };
+
+/* In pcpu->cr3, set by the lock holder on an idle CPU (tlb_shootdown):
+ * the space is loaded but its TLB entries may be stale, and since no
+ * space's root equals this value, the CPU reloads CR3 when it next leaves
+ * the kernel to a thread. */
+#define CR3_STALE 1ull
 
 #define REMOTE_STALL      (1u << 0)  /* stop running pcpu->cur, switch to idle */
 #define REMOTE_FLUSH_TLB  (1u << 1)  /* flush the whole TLB */
