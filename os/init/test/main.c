@@ -192,13 +192,7 @@ static void rom_handler(struct rpc_object *o, struct rpc_msg *req, struct rpc_ms
 		rpc_put(rep, step_len);
 		return;
 	case ROM_SIGH:
-		if (s->sigh)
-			cap_slot_free(s->sigh);
-		s->sigh = 0;
-		if (req->cap_kind == RPC_CAP_PLACED) {
-			s->sigh = req->cap;
-			req->cap = 0;
-		}
+		rep->label = rpc_take_sigh(req, &s->sigh, true);
 		return;
 	case ROM_UPDATE:
 		rpc_put(rep, 0);
