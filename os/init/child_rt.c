@@ -8,12 +8,42 @@
 #include <argil/cpu.h>
 #include <argil/printf.h>
 
+extern struct heap *component_heap;    /* base's heap.c */
+
+void *rt_alloc(size_t size, const char *what, const char *whom)
+{
+	void *p = malloc(size);
+
+	if (!p) {
+		log("%s for '%s' refused: init's heap cannot grow (%s)", what, whom,
+		    rpc_status_name(component_heap ? component_heap->last_error : RPC_E_NO_RAM_QUOTA));
+		return 0;
+	}
+	memset(p, 0, size);
+	return p;
+}
+
 struct rt_child *rt_child_by_name(const char *name)
 {
-	for (unsigned i = 0; i < RT_MAX_CHILDREN; i++)
-		if (rt.children[i].state != RT_FREE && !strcmp(rt.children[i].name, name))
-			return &rt.children[i];
+	for (struct rt_child *ch = rt.children; ch; ch = ch->next)
+		if (ch->state != RT_FREE && !strcmp(ch->name, name))
+			return ch;
 	return 0;
+}
+
+void rt_children_reap(void)
+{
+	struct rt_child **pp = &rt.children;
+
+	while (*pp) {
+		struct rt_child *ch = *pp;
+		if (ch->state != RT_FREE) {
+			pp = &ch->next;
+			continue;
+		}
+		*pp = ch->next;
+		free(ch);
+	}
 }
 
 /* Release everything of a child: its sessions, the sessions others hold at
@@ -21,10 +51,14 @@ struct rt_child *rt_child_by_name(const char *name)
 void rt_child_release(struct rt_child *ch)
 {
 	rt_session_close_all(ch);
+	rt_pending_drop(ch);
 	rt_server_gone(ch);
-	for (unsigned i = 0; i < ch->n_provided; i++)
-		cap_slot_free(ch->provided[i].root);
-	ch->n_provided = 0;
+	while (ch->provided) {
+		struct rt_provided *p = ch->provided;
+		ch->provided = p->next;
+		cap_slot_free(p->root);
+		free(p);
+	}
 	if (ch->heartbeat)
 		cap_slot_free(ch->heartbeat);
 	ch->heartbeat = 0;
@@ -71,8 +105,8 @@ static void on_fault(void *arg)
 	struct thread_state_info ts;
 
 	(void)arg;
-	for (unsigned i = 0; i < RT_MAX_CHILDREN; i++) {
-		struct rt_child *ch = &rt.children[i];
+	/* a restart reuses the record of ch (rt_child_start): the list holds */
+	for (struct rt_child *ch = rt.children; ch; ch = ch->next) {
 		const struct init_child *cfg = ch->cfg;
 		if (ch->state != RT_RUNNING || thread_state(ch->c.thread, &ts) != RPC_OK ||
 		    ts.state != THREAD_FAULTED)
@@ -145,15 +179,22 @@ struct rt_child *rt_child_start(const struct init_child *cfg)
 	struct child_spec spec;
 	rpc_status_t st;
 
-	for (unsigned i = 0; i < RT_MAX_CHILDREN && !ch; i++)
-		if (rt.children[i].state == RT_FREE ||
-		    (rt.children[i].state != RT_RUNNING && !strcmp(rt.children[i].name, cfg->name)))
-			ch = &rt.children[i];
-	if (!ch) {
-		log("child '%s' not started: more than %d children", cfg->name, RT_MAX_CHILDREN);
-		return 0;
+	/* the record of a stopped child of that name, or a forgotten one */
+	for (struct rt_child *c = rt.children; c && !ch; c = c->next)
+		if (c->state == RT_FREE || (c->state != RT_RUNNING && !strcmp(c->name, cfg->name)))
+			ch = c;
+	if (ch) {
+		struct rt_child *next = ch->next;
+		memset(ch, 0, sizeof(*ch));
+		ch->next = next;
+	} else {
+		ch = rt_alloc(sizeof(*ch), "start", cfg->name);
+		if (!ch) {
+			log("child '%s' not started: init's heap is exhausted", cfg->name);
+			return 0;
+		}
+		RT_APPEND(rt.children, ch);
 	}
-	memset(ch, 0, sizeof(*ch));
 	snprintf(ch->name, sizeof(ch->name), "%s", cfg->name);
 	ch->cfg = cfg;
 	ch->next_id = 1;

@@ -26,11 +26,11 @@ static rpc_status_t timer_close(void)
 	}
 	timer_disconnect(&rt.timer);   /* the rest of the connection */
 	rt.beat_rate_ms = 0;
-	for (unsigned i = 0; i < RT_MAX_CHILDREN; i++) {
-		rt.children[i].beat_pending = false;
-		if (rt.children[i].skipped)
+	for (struct rt_child *ch = rt.children; ch; ch = ch->next) {
+		ch->beat_pending = false;
+		if (ch->skipped)
 			rt_report_changed();
-		rt.children[i].skipped = 0;
+		ch->skipped = 0;
 	}
 	return st;
 }
@@ -83,8 +83,8 @@ static void beat(void *arg)
 	(void)arg;
 	if (!rt.beat_rate_ms)
 		return;   /* a signal from before the session closed */
-	for (unsigned i = 0; i < RT_MAX_CHILDREN; i++) {
-		struct rt_child *ch = &rt.children[i];
+	/* a restart reuses the record of ch (rt_child_start): the list holds */
+	for (struct rt_child *ch = rt.children; ch; ch = ch->next) {
 		if (ch->state != RT_RUNNING || !ch->cfg ||
 		    !init_heartbeat_monitored(&rt.model, ch->cfg)) {
 			ch->beat_pending = false;

@@ -20,19 +20,18 @@ static word_t min_w(word_t a, word_t b)
 static void lent(word_t *ram, word_t *caps)
 {
 	*ram = *caps = 0;
-	for (unsigned i = 0; i < RT_MAX_CHILDREN; i++) {
-		if (rt.children[i].state != RT_RUNNING)
+	for (struct rt_child *ch = rt.children; ch; ch = ch->next) {
+		if (ch->state != RT_RUNNING)
 			continue;
-		*ram += rt.children[i].ram_lent;
-		*caps += rt.children[i].caps_lent;
+		*ram += ch->ram_lent;
+		*caps += ch->caps_lent;
 	}
 }
 
 static bool owed_any(void)
 {
-	for (unsigned i = 0; i < RT_MAX_CHILDREN; i++)
-		if (rt.children[i].state == RT_RUNNING &&
-		    (rt.children[i].owed_ram || rt.children[i].owed_caps))
+	for (struct rt_child *ch = rt.children; ch; ch = ch->next)
+		if (ch->state == RT_RUNNING && (ch->owed_ram || ch->owed_caps))
 			return true;
 	return false;
 }
@@ -45,29 +44,26 @@ static bool must_wait(word_t ram, word_t caps)
 
 	if (!owed_any())
 		return false;   /* nothing will come back: go ahead (and fail if need be) */
-	for (unsigned i = 0; i < RT_MAX_HELD; i++)
-		if (rt.held[i].used)
-			return true;   /* keep the order of the plan */
+	if (rt.held)
+		return true;   /* keep the order of the plan */
 	lent(&lr, &lc);
 	return lr + ram > rt.budget.ram || lc + caps > rt.budget.caps;
 }
 
 static void hold(enum init_action_kind kind, const char *name, word_t amount)
 {
-	for (unsigned i = 0; i < RT_MAX_HELD; i++) {
-		struct rt_held *h = &rt.held[i];
-		if (h->used)
-			continue;
-		h->used = 1;
-		h->kind = kind;
-		h->amount = amount;
-		snprintf(h->name, sizeof(h->name), "%s", name);
-		log("%s of '%s' waits for quota that a child has to yield",
-		    kind == INIT_ACT_START ? "start" : "upgrade", name);
+	const char *what = kind == INIT_ACT_START ? "start" : "upgrade";
+	struct rt_held *h = rt_alloc(sizeof(*h), what, name);
+
+	if (!h) {
+		log("%s of '%s' dropped: init's heap is exhausted", what, name);
 		return;
 	}
-	log("%s of '%s' dropped: more than %d actions wait for quota",
-	    kind == INIT_ACT_START ? "start" : "upgrade", name, RT_MAX_HELD);
+	h->kind = kind;
+	h->amount = amount;
+	snprintf(h->name, sizeof(h->name), "%s", name);
+	RT_APPEND(rt.held, h);
+	log("%s of '%s' waits for quota that a child has to yield", what, name);
 }
 
 static void upgrade(struct rt_child *ch, word_t ram, word_t caps)
@@ -106,19 +102,20 @@ void rt_quota_upgrade(struct rt_child *ch, enum init_action_kind kind, word_t am
 /* Carry out the waiting actions, in order, while they fit. */
 static void held_run(void)
 {
-	for (unsigned i = 0; i < RT_MAX_HELD; i++) {
-		struct rt_held *h = &rt.held[i];
+	struct rt_held *h, *next;
+
+	for (h = rt.held; h; h = next) {
 		const struct init_child *cfg;
 		struct rt_child *ch;
 		word_t lr, lc, ram, caps;
 
-		if (!h->used)
-			continue;
+		next = h->next;
 		cfg = init_model_child(&rt.model, h->name);
 		ch = rt_child_by_name(h->name);
 		if (!cfg || (h->kind != INIT_ACT_START && (!ch || ch->state != RT_RUNNING)) ||
 		    (h->kind == INIT_ACT_START && ch && ch->state == RT_RUNNING)) {
-			h->used = 0;   /* the child went or came meanwhile */
+			RT_UNLINK(rt.held, h);   /* the child went or came meanwhile */
+			free(h);
 			continue;
 		}
 		ram = h->kind == INIT_ACT_START ? cfg->ram : h->kind == INIT_ACT_UPGRADE_RAM ? h->amount : 0;
@@ -126,11 +123,12 @@ static void held_run(void)
 		lent(&lr, &lc);
 		if (owed_any() && (lr + ram > rt.budget.ram || lc + caps > rt.budget.caps))
 			return;
-		h->used = 0;
+		RT_UNLINK(rt.held, h);
 		if (h->kind == INIT_ACT_START)
 			rt_child_start(cfg);
 		else
 			upgrade(ch, ram, caps);
+		free(h);
 	}
 }
 
@@ -223,8 +221,7 @@ void rt_quota_retry(void)
 /* After a reconfiguration: children that still owe quota are asked again. */
 void rt_quota_ask_again(void)
 {
-	for (unsigned i = 0; i < RT_MAX_CHILDREN; i++) {
-		struct rt_child *ch = &rt.children[i];
+	for (struct rt_child *ch = rt.children; ch; ch = ch->next) {
 		if (ch->state != RT_RUNNING || (!ch->owed_ram && !ch->owed_caps) || withdraw(ch))
 			continue;
 		log("child '%s' has not yet yielded %lu bytes RAM, %lu caps: asked again", ch->name,

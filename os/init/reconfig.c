@@ -41,8 +41,7 @@ void rt_log_errors(const struct init_model *m)
  * child no longer configured that does not run is forgotten. */
 static void retarget(void)
 {
-	for (unsigned i = 0; i < RT_MAX_CHILDREN; i++) {
-		struct rt_child *ch = &rt.children[i];
+	for (struct rt_child *ch = rt.children; ch; ch = ch->next) {
 		if (ch->state == RT_FREE)
 			continue;
 		ch->cfg = init_model_child(&rt.model, ch->name);
@@ -154,7 +153,11 @@ static void config_changed(void *arg)
 		rt.have_rejected = 0;
 	}
 	rt_quota_ask_again();
-	rt_runtime_fill_all(&r);
+	if (!rt_runtime_fill_all(&r)) {
+		log("out of memory listing the runtime for the reconfiguration: nothing changed");
+		init_model_free(&next);
+		return;
+	}
 	if (init_diff(&rt.model, &next, &r, &rt_mem, &plan) != INIT_OK) {
 		log("out of memory computing the reconfiguration: nothing changed");
 		init_model_free(&next);
@@ -173,6 +176,7 @@ static void config_changed(void *arg)
 	rt_heartbeat_update();
 	rt_quota_retry();
 	rt_services_update();
+	rt_children_reap();
 	rt_report_changed();
 }
 

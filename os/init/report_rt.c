@@ -14,12 +14,15 @@
 #include <argil/printf.h>
 #include <argil/report.h>
 
-#define REPORT_MAX (32 * 1024)
-#define REPORT_SESSIONS (RT_MAX_CHILDREN * RT_MAX_SESSIONS + RT_MAX_PENDING)
+#define REPORT_MIN (32 * 1024)          /* the text buffer to start with */
+#define REPORT_MAX (4 * 1024 * 1024)    /* it doubles up to this */
 
-static struct init_child_status children[RT_MAX_CHILDREN];
-static struct init_session_status sessions[REPORT_SESSIONS];
-static char text[REPORT_MAX];
+/* What rt_runtime_fill_all hands out: grown from init's heap as needed. */
+static struct init_child_status *children;
+static struct init_session_status *sessions;
+static unsigned children_cap, sessions_cap;
+static char *text;
+static size_t text_cap;
 
 /* the Report session: not asked for yet, open, or denied (log instead) */
 static enum { REPORTER_NONE, REPORTER_OPEN, REPORTER_DENIED } reporter_state;
@@ -64,11 +67,48 @@ static void session_status(struct init_session_status *o, const struct rt_sessio
 	}
 }
 
-void rt_runtime_fill(struct init_runtime *rr)
+/* Make *buf hold at least n elements of size elem (contents not kept). */
+static bool grow(void **buf, unsigned *cap, unsigned n, size_t elem, const char *what)
+{
+	unsigned c = *cap ? *cap : 16;
+	void *p;
+
+	if (n <= *cap)
+		return true;
+	while (c < n)
+		c *= 2;
+	p = malloc(c * elem);
+	if (!p) {
+		log("%s of %u entries: init's heap cannot grow", what, n);
+		return false;
+	}
+	free(*buf);
+	*buf = p;
+	*cap = c;
+	return true;
+}
+
+bool rt_runtime_fill_all(struct init_runtime *rr)
 {
 	struct init_runtime r;
 	struct pd_quota q;
 	unsigned nc = 0, ns = 0;
+
+	for (struct rt_child *ch = rt.children; ch; ch = ch->next) {
+		if (ch->state == RT_FREE)
+			continue;
+		nc++;
+		for (struct rt_session *s = ch->sessions; s; s = s->next)
+			ns++;
+	}
+	for (struct rt_pending *p = rt.pending; p; p = p->next)
+		ns++;
+	for (struct rt_psession *ps = rt.psessions; ps; ps = ps->next)
+		ns += !ps->closed;
+	if (!grow((void **)&children, &children_cap, nc, sizeof(*children), "runtime list") ||
+	    !grow((void **)&sessions, &sessions_cap, ns, sizeof(*sessions), "session list"))
+		return false;
+	nc = ns = 0;
 
 	memset(&r, 0, sizeof(r));
 	r.version = rt.have_rejected ? rt.rejected.version : rt.model.version;
@@ -79,8 +119,7 @@ void rt_runtime_fill(struct init_runtime *rr)
 		r.caps_quota = q.cap_quota;
 		r.caps_used = q.cap_used;
 	}
-	for (unsigned i = 0; i < RT_MAX_CHILDREN; i++) {
-		struct rt_child *ch = &rt.children[i];
+	for (struct rt_child *ch = rt.children; ch; ch = ch->next) {
 		struct init_child_status *c = &children[nc];
 		if (ch->state == RT_FREE)
 			continue;
@@ -99,15 +138,11 @@ void rt_runtime_fill(struct init_runtime *rr)
 			c->caps_used = q.cap_used;
 		}
 		nc++;
-		for (unsigned j = 0; j < RT_MAX_SESSIONS; j++)
-			if (ch->sessions[j].kind != RT_SESSION_FREE)
-				session_status(&sessions[ns++], &ch->sessions[j]);
+		for (struct rt_session *s = ch->sessions; s; s = s->next)
+			session_status(&sessions[ns++], s);
 	}
-	for (unsigned i = 0; i < RT_MAX_PENDING; i++) {
-		struct rt_pending *p = &rt.pending[i];
+	for (struct rt_pending *p = rt.pending; p; p = p->next) {
 		struct init_session_status *o = &sessions[ns];
-		if (!p->used)
-			continue;
 		memset(o, 0, sizeof(*o));
 		o->service = p->service;
 		o->client_kind = INIT_PEER_CHILD;
@@ -119,11 +154,31 @@ void rt_runtime_fill(struct init_runtime *rr)
 		o->state = INIT_SESSION_REQUESTED;
 		ns++;
 	}
+	/* the sessions init serves its parent (for the diff and the report) */
+	for (struct rt_psession *ps = rt.psessions; ps; ps = ps->next) {
+		struct init_session_status *o = &sessions[ns];
+		if (ps->closed)
+			continue;
+		memset(o, 0, sizeof(*o));
+		o->id = (unsigned)ps->id;
+		o->service = ps->service;
+		o->client_kind = INIT_PEER_PARENT;
+		o->client = "";
+		o->client_label = ps->label;
+		o->server_kind = INIT_PEER_CHILD;
+		o->server = ps->server->name;
+		o->label = ps->server_label;
+		o->state = INIT_SESSION_AVAILABLE;
+		o->ram = ps->ram;
+		o->caps = ps->caps;
+		ns++;
+	}
 	r.children = children;
 	r.n_children = nc;
 	r.sessions = sessions;
 	r.n_sessions = ns;
 	*rr = r;
+	return true;
 }
 
 static void log_report(void)
@@ -152,8 +207,13 @@ static bool submit_report(size_t len)
 {
 	rpc_status_t st;
 
+	if (reporter_state == REPORTER_OPEN && len > reporter.size) {
+		/* grown beyond the session's buffer: open one that fits */
+		reporter_close(&reporter);
+		reporter_state = REPORTER_NONE;
+	}
 	if (reporter_state == REPORTER_NONE) {
-		st = reporter_open(&reporter, "state", REPORT_MAX);
+		st = reporter_open(&reporter, "state", text_cap > REPORT_MIN ? text_cap : REPORT_MIN);
 		reporter_state = st == RPC_OK ? REPORTER_OPEN : REPORTER_DENIED;
 		if (st != RPC_OK)
 			log("state report: no Report session 'state' (%s), logging it", rpc_status_name(st));
@@ -174,11 +234,31 @@ static void write_report(void)
 	struct init_runtime r;
 	struct cfg_writer w;
 
-	rt_runtime_fill_all(&r);   /* with the sessions init serves its parent */
-	cfg_writer_init(&w, text, sizeof(text));
-	if (!init_report(&w, &rt.model, &r)) {
-		log("state report does not fit in %d bytes", REPORT_MAX);
+	if (!rt_runtime_fill_all(&r)) {   /* with the sessions init serves its parent */
+		log("state report not written: init's heap is exhausted");
 		return;
+	}
+	for (;;) {
+		if (!text) {
+			text = malloc(REPORT_MIN);
+			if (!text) {
+				log("state report not written: init's heap is exhausted");
+				return;
+			}
+			text_cap = REPORT_MIN;
+		}
+		cfg_writer_init(&w, text, text_cap);
+		if (init_report(&w, &rt.model, &r))
+			break;
+		char *bigger = text_cap < REPORT_MAX ? malloc(text_cap * 2) : 0;
+		if (!bigger) {
+			log("state report does not fit in %lu bytes%s", (unsigned long)text_cap,
+			    text_cap < REPORT_MAX ? ": init's heap is exhausted" : "");
+			return;
+		}
+		free(text);
+		text = bigger;
+		text_cap *= 2;
 	}
 	if (!submit_report(strlen(text)) || rt.model.report.log)
 		log_report();

@@ -26,18 +26,20 @@
 #include <argil/string.h>
 #include <argil/timer.h>
 
-#define RT_MAX_CHILDREN 32
-#define RT_MAX_SESSIONS 24
-#define RT_MAX_PROVIDES 4
-#define RT_MAX_PENDING 16
-#define RT_MAX_HELD 16
-#define RT_MAX_SERVICES 8
-#define RT_MAX_PSESSIONS 32
+/*
+ * Every record below is allocated from init's heap (base's heap, paid
+ * from init's own RAM quota) one by one and linked into a list, so a
+ * pointer to a record stays valid until the record goes: a session when
+ * it ends, a child's announced services with the child, a child record
+ * when it is forgotten (rt_children_reap), a waiting request when it is
+ * answered. When the heap cannot grow, the request that needed the
+ * record gets an error (rt_heap_exhausted logs it); nothing else changes.
+ */
 
 struct rt_child;
 
 enum rt_session_kind {
-	RT_SESSION_FREE,
+	RT_SESSION_FREE,        /* being set up: not yet in the client's list */
 	RT_SESSION_PARENT,      /* a session at init's parent, paid by the client's PD */
 	RT_SESSION_CHILD,       /* a session at a child server, quota moved to it */
 	RT_SESSION_CONFIG,      /* the client's embedded <config>, served by init */
@@ -59,11 +61,13 @@ struct rt_session {
 	cptr_t sigh;            /* RT_SESSION_CONFIG: the client's change signal */
 	cptr_t old_ds;          /* RT_SESSION_CONFIG: content before an update, until refetched */
 	struct rt_child *client;
+	struct rt_session *next;        /* in client->sessions, in the order made */
 };
 
 struct rt_provided {
 	char service[SERVICE_NAME_MAX];
 	cptr_t root;
+	struct rt_provided *next;
 };
 
 enum rt_child_state { RT_FREE, RT_RUNNING, RT_EXITED, RT_FAILED, RT_FAULTED };
@@ -74,10 +78,9 @@ struct rt_child {
 	const struct init_child *cfg;   /* in rt.model */
 	struct rpc_object parent_obj;   /* the parent interface for this child */
 	struct child c;
-	struct rt_session sessions[RT_MAX_SESSIONS];
+	struct rt_session *sessions;     /* the open sessions (none while not running) */
 	word_t next_id;
-	struct rt_provided provided[RT_MAX_PROVIDES];
-	unsigned n_provided;
+	struct rt_provided *provided;   /* the services it announced */
 	word_t exit_value;
 	cptr_t heartbeat;
 	bool beat_pending;              /* a heartbeat went out, no response yet */
@@ -87,11 +90,12 @@ struct rt_child {
 	cptr_t yield_sigh;              /* its yield-request notification */
 	const char *reason;             /* RT_FAILED, RT_FAULTED: why */
 	unsigned restarts;
+	struct rt_child *next;          /* in rt.children */
 };
 
 /* A session request waiting for its server to announce the service. */
 struct rt_pending {
-	int used;
+	struct rt_pending *next;        /* in rt.pending, oldest first */
 	struct rt_child *client;
 	struct rpc_reply_cap rc;
 	char service[SERVICE_NAME_MAX];
@@ -102,7 +106,7 @@ struct rt_pending {
 
 /* A start or upgrade waiting for quota that a child has to yield. */
 struct rt_held {
-	int used;
+	struct rt_held *next;           /* in rt.held, in the order of the plan */
 	enum init_action_kind kind;     /* INIT_ACT_START, _UPGRADE_RAM, _UPGRADE_CAPS */
 	char name[COMPONENT_LABEL_MAX];
 	word_t amount;                  /* upgrades */
@@ -110,14 +114,14 @@ struct rt_held {
 
 /* A service init announced to its parent. */
 struct rt_service {
-	bool announced;
+	struct rt_service *next;        /* in rt.services; kept for init's lifetime */
 	char name[SERVICE_NAME_MAX];
 	struct rpc_object root;         /* the root the parent calls */
 };
 
 /* A session init's parent opened at one of init's services. */
 struct rt_psession {
-	bool used;
+	struct rt_psession *next;       /* in rt.psessions, until the parent closes it */
 	bool closed;                    /* ended at the server; the parent has not closed it yet */
 	word_t id;                      /* the id the parent knows */
 	word_t up_id;                   /* the id at the server */
@@ -137,11 +141,11 @@ struct init_rt {
 	int have_model;
 	struct init_model rejected;     /* the config rejected last, for the report */
 	int have_rejected;              /* until a config is accepted */
-	struct rt_child children[RT_MAX_CHILDREN];
-	struct rt_pending pending[RT_MAX_PENDING];
-	struct rt_held held[RT_MAX_HELD];       /* in the order of the plan */
-	struct rt_service services[RT_MAX_SERVICES];
-	struct rt_psession psessions[RT_MAX_PSESSIONS];
+	struct rt_child *children;      /* in the order started */
+	struct rt_pending *pending;
+	struct rt_held *held;           /* in the order of the plan */
+	struct rt_service *services;
+	struct rt_psession *psessions;
 	word_t next_psession_id;
 	struct signal_handler retry;    /* retries the pending requests */
 	struct signal_handler report;   /* writes the state report */
@@ -153,10 +157,35 @@ struct init_rt {
 
 extern struct init_rt rt;
 
+/* Allocate a zeroed record of size bytes from init's heap; 0 (and a log
+ * line naming what and for whom) when the heap cannot grow. */
+void *rt_alloc(size_t size, const char *what, const char *whom);
+
+/* Append p (a record with a member next) to the end of a list. */
+#define RT_APPEND(head, p) do {                                         \
+		__typeof__(p) *pp_ = &(head);                           \
+		while (*pp_)                                             \
+			pp_ = &(*pp_)->next;                             \
+		(p)->next = 0;                                           \
+		*pp_ = (p);                                              \
+	} while (0)
+
+/* Unlink p from a list (no-op if it is not in it). */
+#define RT_UNLINK(head, p) do {                                         \
+		__typeof__(p) *pp_ = &(head);                           \
+		while (*pp_ && *pp_ != (p))                              \
+			pp_ = &(*pp_)->next;                             \
+		if (*pp_)                                                \
+			*pp_ = (p)->next;                                \
+	} while (0)
+
 /* child_rt.c */
 struct rt_child *rt_child_start(const struct init_child *cfg);
 struct rt_child *rt_child_by_name(const char *name);
 void rt_child_release(struct rt_child *ch);
+/* free the records of children that are no longer configured (RT_FREE);
+ * only where no caller holds a child pointer (end of an event) */
+void rt_children_reap(void);
 rpc_status_t rt_fault_init(void);
 /* destroy the child and start it anew (counted in its restarts) */
 void rt_child_restart(struct rt_child *ch, const char *why);
@@ -176,7 +205,7 @@ void rt_yield_response(struct rt_child *ch);
 void rt_services_update(void);  /* announce what a child serves now */
 void rt_services_server_gone(struct rt_child *server);
 void rt_services_close(word_t id);
-void rt_runtime_fill_all(struct init_runtime *r);     /* rt_runtime_fill + the parent's sessions */
+
 
 /* heartbeat_rt.c: heartbeats to the monitored children */
 rpc_status_t rt_heartbeat_init(void);
@@ -192,9 +221,10 @@ rpc_status_t rt_reconfig_init(void);
 /* report_rt.c: the state report, written to the LOG after changes */
 rpc_status_t rt_report_init(void);
 void rt_report_changed(void);
-/* what the policy code needs to know of the runtime (report, diff);
- * valid until the next call */
-void rt_runtime_fill(struct init_runtime *r);
+/* what the policy code needs to know of the runtime (report, diff): the
+ * children, their sessions, the waiting requests and the sessions of the
+ * parent; valid until the next call; false: init's heap is exhausted */
+bool rt_runtime_fill_all(struct init_runtime *r);
 
 /* server.c: sessions of children */
 rpc_status_t rt_server_init(void);
@@ -204,6 +234,7 @@ void rt_session_close(struct rt_child *client, struct rpc_msg *req, struct rpc_m
 void rt_session_close_all(struct rt_child *client);
 void rt_announce(struct rt_child *server, struct rpc_msg *req, struct rpc_msg *rep);
 void rt_server_gone(struct rt_child *server);
+void rt_pending_drop(struct rt_child *client);  /* deny its waiting requests */
 void rt_config_update(struct rt_child *ch);
 cptr_t rt_provided_root(struct rt_child *server, const char *service);  /* 0: not announced */
 

@@ -12,25 +12,24 @@
 
 #include <argil/printf.h>
 
+/* A record for a new session of ch, not yet in its list (session_make
+ * links it once the session is made); 0: init's heap is exhausted. */
 static struct rt_session *session_new(struct rt_child *ch)
 {
-	for (unsigned i = 0; i < RT_MAX_SESSIONS; i++) {
-		struct rt_session *s = &ch->sessions[i];
-		if (s->kind == RT_SESSION_FREE) {
-			memset(s, 0, sizeof(*s));
-			s->id = ch->next_id++;
-			s->client = ch;
-			return s;
-		}
-	}
-	return 0;
+	struct rt_session *s = rt_alloc(sizeof(*s), "session", ch->name);
+
+	if (!s)
+		return 0;
+	s->id = ch->next_id++;
+	s->client = ch;
+	return s;
 }
 
 static struct rt_session *session_find(struct rt_child *ch, word_t id)
 {
-	for (unsigned i = 0; i < RT_MAX_SESSIONS; i++)
-		if (ch->sessions[i].kind != RT_SESSION_FREE && ch->sessions[i].id == id)
-			return &ch->sessions[i];
+	for (struct rt_session *s = ch->sessions; s; s = s->next)
+		if (s->id == id)
+			return s;
 	return 0;
 }
 
@@ -38,9 +37,9 @@ cptr_t rt_provided_root(struct rt_child *server, const char *service)
 {
 	if (!server || server->state != RT_RUNNING)
 		return 0;
-	for (unsigned i = 0; i < server->n_provided; i++)
-		if (!strcmp(server->provided[i].service, service))
-			return server->provided[i].root;
+	for (struct rt_provided *p = server->provided; p; p = p->next)
+		if (!strcmp(p->service, service))
+			return p->root;
 	return 0;
 }
 
@@ -110,8 +109,7 @@ static rpc_status_t config_ds(struct rt_child *client, cptr_t *ds, word_t *len)
 /* The embedded config changed: new content, then the change signal. */
 void rt_config_update(struct rt_child *ch)
 {
-	for (unsigned i = 0; i < RT_MAX_SESSIONS; i++) {
-		struct rt_session *s = &ch->sessions[i];
+	for (struct rt_session *s = ch->sessions; s; s = s->next) {
 		cptr_t ds;
 		word_t len;
 		if (s->kind != RT_SESSION_CONFIG)
@@ -150,6 +148,11 @@ static rpc_status_t config_session(struct rt_child *client, struct rt_session *s
 
 /* ---- routing a request ---- */
 
+static rpc_status_t session_setup(struct rt_child *client, struct rt_session *s,
+				  const struct init_route_result *rr, const char *service,
+				  const char *label, char *out, const char *args, word_t ram,
+				  word_t caps, cptr_t payer, int *wait);
+
 /* Try to make the session; RPC_E_UNAVAILABLE with *wait set: the server
  * has not announced the service yet. */
 static rpc_status_t session_make(struct rt_child *client, const char *service, const char *label,
@@ -160,7 +163,6 @@ static rpc_status_t session_make(struct rt_child *client, const char *service, c
 	struct init_route_result r;
 	struct rt_session *s;
 	rpc_status_t st;
-	cptr_t root;
 
 	*wait = 0;
 	if (!client->cfg || !init_label_valid(label))
@@ -174,7 +176,29 @@ static rpc_status_t session_make(struct rt_child *client, const char *service, c
 		return RPC_E_DENIED;
 	s = session_new(client);
 	if (!s)
-		return RPC_E_DENIED;
+		return RPC_E_NO_RAM_QUOTA;
+	st = session_setup(client, s, &r, service, label, out, args, ram, caps, payer, wait);
+	if (st != RPC_OK) {
+		free(s);
+		return st;
+	}
+	RT_APPEND(client->sessions, s);
+	rep->cap = s->cap;
+	rpc_put(rep, s->id);
+	rt_report_changed();
+	return RPC_OK;
+}
+
+/* Make the session routed by r into the record s (not yet listed). */
+static rpc_status_t session_setup(struct rt_child *client, struct rt_session *s,
+				  const struct init_route_result *rr, const char *service,
+				  const char *label, char *out, const char *args, word_t ram,
+				  word_t caps, cptr_t payer, int *wait)
+{
+	const struct init_route_result r = *rr;
+	rpc_status_t st;
+	cptr_t root;
+
 	snprintf(s->service, sizeof(s->service), "%s", service);
 	snprintf(s->client_label, sizeof(s->client_label), "%s", label);
 	/* the routing's label, which the reconfiguration diff compares */
@@ -222,15 +246,13 @@ static rpc_status_t session_make(struct rt_child *client, const char *service, c
 	default:
 		return RPC_E_DENIED;
 	}
-	rep->cap = s->cap;
-	rpc_put(rep, s->id);
-	rt_report_changed();
 	return RPC_OK;
 }
 
 void rt_session_request(struct rt_child *client, struct rpc_msg *req, struct rpc_msg *rep)
 {
 	char service[SERVICE_NAME_MAX], label[SESSION_LABEL_MAX], args[SESSION_ARGS_MAX];
+	struct rt_pending *p;
 	word_t pos = 2;
 	int wait;
 
@@ -244,34 +266,42 @@ void rt_session_request(struct rt_child *client, struct rpc_msg *req, struct rpc
 				  req->cap_kind == RPC_CAP_PLACED ? req->cap : 0, rep, &wait);
 	if (!wait)
 		return;
-	for (unsigned i = 0; i < RT_MAX_PENDING; i++) {
-		struct rt_pending *p = &rt.pending[i];
-		if (p->used)
-			continue;
-		if (rpc_defer(&rt.env->ep, &p->rc) != RPC_OK)
-			break;
-		p->used = 1;
-		p->client = client;
-		memcpy(p->service, service, sizeof(service));
-		memcpy(p->label, label, sizeof(label));
-		memcpy(p->args, args, sizeof(args));
-		p->ram = rpc_word(req, 0);
-		p->caps = rpc_word(req, 1);
+	p = rt_alloc(sizeof(*p), "waiting session request", client->name);
+	if (!p) {
+		rep->label = RPC_E_NO_RAM_QUOTA;
 		return;
 	}
-	rep->label = RPC_E_UNAVAILABLE;
+	if (rpc_defer(&rt.env->ep, &p->rc) != RPC_OK) {
+		free(p);
+		rep->label = RPC_E_UNAVAILABLE;
+		return;
+	}
+	p->client = client;
+	memcpy(p->service, service, sizeof(service));
+	memcpy(p->label, label, sizeof(label));
+	memcpy(p->args, args, sizeof(args));
+	p->ram = rpc_word(req, 0);
+	p->caps = rpc_word(req, 1);
+	RT_APPEND(rt.pending, p);
+}
+
+/* Answer a waiting request and forget it. */
+static void pending_answer(struct rt_pending *p, struct rpc_msg *rep)
+{
+	RT_UNLINK(rt.pending, p);
+	rpc_reply_deferred(&p->rc, rep);
+	free(p);
 }
 
 /* Retry the waiting requests (after an announcement or a server's end). */
 static void pending_retry(void)
 {
 	struct rpc_msg rep;
+	struct rt_pending *p, *next;
 	int wait;
 
-	for (unsigned i = 0; i < RT_MAX_PENDING; i++) {
-		struct rt_pending *p = &rt.pending[i];
-		if (!p->used)
-			continue;
+	for (p = rt.pending; p; p = next) {
+		next = p->next;
 		rpc_init(&rep, RPC_OK);
 		if (p->client->state != RT_RUNNING) {
 			rep.label = RPC_E_DENIED;
@@ -282,14 +312,28 @@ static void pending_retry(void)
 		}
 		if (wait)
 			continue;
-		rpc_reply_deferred(&p->rc, &rep);
-		p->used = 0;
+		pending_answer(p, &rep);
+	}
+}
+
+void rt_pending_drop(struct rt_child *client)
+{
+	struct rpc_msg rep;
+	struct rt_pending *p, *next;
+
+	for (p = rt.pending; p; p = next) {
+		next = p->next;
+		if (p->client != client)
+			continue;
+		rpc_init(&rep, RPC_E_DENIED);
+		pending_answer(p, &rep);
 	}
 }
 
 void rt_announce(struct rt_child *server, struct rpc_msg *req, struct rpc_msg *rep)
 {
 	char service[SERVICE_NAME_MAX];
+	struct rt_provided *p;
 	word_t pos = 0;
 
 	if (req->cap_kind != RPC_CAP_PLACED) {
@@ -306,13 +350,19 @@ void rt_announce(struct rt_child *server, struct rpc_msg *req, struct rpc_msg *r
 		rep->label = RPC_E_DENIED;
 		return;
 	}
-	if (rt_provided_root(server, service) || server->n_provided >= RT_MAX_PROVIDES) {
+	if (rt_provided_root(server, service)) {
 		rep->label = RPC_E_EXISTS;
 		return;
 	}
-	memcpy(server->provided[server->n_provided].service, service, sizeof(service));
-	server->provided[server->n_provided++].root = req->cap;
+	p = rt_alloc(sizeof(*p), "announcement", server->name);
+	if (!p) {
+		rep->label = RPC_E_NO_RAM_QUOTA;
+		return;
+	}
+	memcpy(p->service, service, sizeof(service));
+	p->root = req->cap;
 	req->cap = 0;   /* kept */
+	RT_APPEND(server->provided, p);
 	if (rt.model.verbose)
 		log("child '%s' announced '%s'", server->name, service);
 	rt_services_update();
@@ -403,7 +453,8 @@ static rpc_status_t session_end(struct rt_session *s)
 	default:
 		break;
 	}
-	s->kind = RT_SESSION_FREE;
+	RT_UNLINK(s->client->sessions, s);
+	free(s);
 	rt_report_changed();
 	return st;
 }
@@ -421,22 +472,23 @@ void rt_session_close(struct rt_child *client, struct rpc_msg *req, struct rpc_m
 
 void rt_session_close_all(struct rt_child *client)
 {
-	for (unsigned i = 0; i < RT_MAX_SESSIONS; i++)
-		if (client->sessions[i].kind != RT_SESSION_FREE)
-			session_end(&client->sessions[i]);
+	while (client->sessions)
+		session_end(client->sessions);
 }
 
 /* A server goes away: its clients' sessions there end (their quota went
  * with the server's PD only if the server could not give it back). */
 void rt_server_gone(struct rt_child *server)
 {
-	for (unsigned i = 0; i < RT_MAX_CHILDREN; i++) {
-		struct rt_child *c = &rt.children[i];
+	for (struct rt_child *c = rt.children; c; c = c->next) {
+		struct rt_session *s, *next;
 		if (c->state != RT_RUNNING || c == server)
 			continue;
-		for (unsigned j = 0; j < RT_MAX_SESSIONS; j++)
-			if (c->sessions[j].kind == RT_SESSION_CHILD && c->sessions[j].server == server)
-				session_end(&c->sessions[j]);
+		for (s = c->sessions; s; s = next) {
+			next = s->next;
+			if (s->kind == RT_SESSION_CHILD && s->server == server)
+				session_end(s);
+		}
 	}
 	rt_services_server_gone(server);
 	pending_retry();

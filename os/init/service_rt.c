@@ -15,25 +15,19 @@
 
 #include <argil/printf.h>
 
-static struct rt_service *service_slot(const char *name)
+static struct rt_service *service_find(const char *name)
 {
-	struct rt_service *free_slot = 0;
-
-	for (unsigned i = 0; i < RT_MAX_SERVICES; i++) {
-		struct rt_service *s = &rt.services[i];
-		if (s->announced && !strcmp(s->name, name))
+	for (struct rt_service *s = rt.services; s; s = s->next)
+		if (!strcmp(s->name, name))
 			return s;
-		if (!s->announced && !free_slot)
-			free_slot = s;
-	}
-	return free_slot;
+	return 0;
 }
 
 static struct rt_psession *psession_find(word_t id)
 {
-	for (unsigned i = 0; i < RT_MAX_PSESSIONS; i++)
-		if (rt.psessions[i].used && rt.psessions[i].id == id)
-			return &rt.psessions[i];
+	for (struct rt_psession *ps = rt.psessions; ps; ps = ps->next)
+		if (ps->id == id)
+			return ps;
 	return 0;
 }
 
@@ -50,6 +44,7 @@ static void psession_close_at_server(struct rt_psession *ps, bool server_alive, 
 	cap_slot_free(ps->cap);
 	ps->cap = 0;
 	ps->closed = true;
+	ps->server = 0;   /* the child record may go before the parent closes */
 	log("session %s \"%s\" of the parent closed: %s", ps->service, ps->label, why);
 	rt_report_changed();
 }
@@ -86,28 +81,26 @@ static void psession_open(struct rt_service *svc, struct rpc_msg *req, struct rp
 		rep->label = RPC_E_UNAVAILABLE;
 		return;
 	}
-	for (unsigned i = 0; i < RT_MAX_PSESSIONS && !ps; i++)
-		if (!rt.psessions[i].used)
-			ps = &rt.psessions[i];
+	ps = rt_alloc(sizeof(*ps), "session of the parent", server->name);
 	if (!ps) {
-		log("parent -> %s \"%s\": more than %d sessions", svc->name, out, RT_MAX_PSESSIONS);
-		rep->label = RPC_E_DENIED;
+		rep->label = RPC_E_NO_RAM_QUOTA;
 		return;
 	}
 	/* the parent moved the quota to us: pass it on to the server */
 	st = pd_transfer(rt.env->pd, server->c.pd, ram, caps);
 	if (st != RPC_OK) {
+		free(ps);
 		rep->label = st;
 		return;
 	}
-	memset(ps, 0, sizeof(*ps));
 	st = root_session(root, out, args, ram, caps, &ps->cap, &ps->up_id);
 	if (st != RPC_OK) {
 		pd_transfer(server->c.pd, rt.env->pd, ram, caps);
+		free(ps);
 		rep->label = st;
 		return;
 	}
-	ps->used = true;
+	RT_APPEND(rt.psessions, ps);
 	ps->id = ++rt.next_psession_id;
 	ps->server = server;
 	ps->ram = ram;
@@ -165,7 +158,8 @@ static void psession_close(struct rpc_msg *req, struct rpc_msg *rep)
 		}
 		cap_slot_free(ps->cap);
 	}
-	ps->used = false;
+	RT_UNLINK(rt.psessions, ps);
+	free(ps);
 	rt_report_changed();
 }
 
@@ -199,13 +193,14 @@ void rt_services_update(void)
 
 		if (!cfg || !rt_provided_root(rt_child_by_name(cfg->name), name))
 			continue;
-		svc = service_slot(name);
+		if (service_find(name))
+			continue;   /* announced */
+		svc = rt_alloc(sizeof(*svc), "announcement to the parent", name);
 		if (!svc) {
-			log("service '%s' not announced: more than %d services", name, RT_MAX_SERVICES);
+			log("service '%s' not announced: init's heap is exhausted", name);
 			continue;
 		}
-		if (svc->announced)
-			continue;
+		snprintf(svc->name, sizeof(svc->name), "%s", name);
 		st = ep_manage(&rt.env->ep, &svc->root, root_handler, svc);
 		if (st == RPC_OK) {
 			st = parent_announce(rt.env->parent, name, ep_cap(&rt.env->ep, &svc->root));
@@ -214,10 +209,10 @@ void rt_services_update(void)
 		}
 		if (st != RPC_OK) {
 			log("service '%s' not announced to the parent: %s", name, rpc_status_name(st));
+			free(svc);
 			continue;
 		}
-		snprintf(svc->name, sizeof(svc->name), "%s", name);
-		svc->announced = true;
+		RT_APPEND(rt.services, svc);
 		log("service '%s' announced to the parent (served by '%s')", name, cfg->name);
 	}
 }
@@ -225,9 +220,8 @@ void rt_services_update(void)
 /* The server child goes: its sessions of the parent end with it. */
 void rt_services_server_gone(struct rt_child *server)
 {
-	for (unsigned i = 0; i < RT_MAX_PSESSIONS; i++) {
-		struct rt_psession *ps = &rt.psessions[i];
-		if (ps->used && !ps->closed && ps->server == server)
+	for (struct rt_psession *ps = rt.psessions; ps; ps = ps->next) {
+		if (!ps->closed && ps->server == server)
 			psession_close_at_server(ps, false, "its server is gone");
 	}
 }
@@ -241,37 +235,3 @@ void rt_services_close(word_t id)
 		psession_close_at_server(ps, true, "its policy changed");
 }
 
-/* What the diff needs: the runtime of rt_runtime_fill and the open
- * sessions of the parent. Valid until the next call. */
-void rt_runtime_fill_all(struct init_runtime *r)
-{
-	static struct init_session_status all[RT_MAX_CHILDREN * RT_MAX_SESSIONS + RT_MAX_PENDING +
-					       RT_MAX_PSESSIONS];
-	unsigned n;
-
-	rt_runtime_fill(r);
-	n = r->n_sessions < RT_MAX_CHILDREN * RT_MAX_SESSIONS + RT_MAX_PENDING ?
-	    r->n_sessions : RT_MAX_CHILDREN * RT_MAX_SESSIONS + RT_MAX_PENDING;
-	memcpy(all, r->sessions, n * sizeof(all[0]));
-	for (unsigned i = 0; i < RT_MAX_PSESSIONS; i++) {
-		struct rt_psession *ps = &rt.psessions[i];
-		struct init_session_status *o = &all[n];
-		if (!ps->used || ps->closed)
-			continue;
-		memset(o, 0, sizeof(*o));
-		o->id = (unsigned)ps->id;
-		o->service = ps->service;
-		o->client_kind = INIT_PEER_PARENT;
-		o->client = "";
-		o->client_label = ps->label;
-		o->server_kind = INIT_PEER_CHILD;
-		o->server = ps->server->name;
-		o->label = ps->server_label;
-		o->state = INIT_SESSION_AVAILABLE;
-		o->ram = ps->ram;
-		o->caps = ps->caps;
-		n++;
-	}
-	r->sessions = all;
-	r->n_sessions = n;
-}
