@@ -67,13 +67,7 @@ static void config_rom_handler(struct rpc_object *o, struct rpc_msg *req, struct
 		rpc_put(rep, s->ds_size);
 		return;
 	case ROM_SIGH:
-		if (s->sigh)
-			cap_slot_free(s->sigh);
-		s->sigh = 0;
-		if (req->cap_kind == RPC_CAP_PLACED) {
-			s->sigh = req->cap;
-			req->cap = 0;   /* kept */
-		}
+		rep->label = rpc_take_sigh(req, &s->sigh, true);
 		return;
 	case ROM_UPDATE:
 		rpc_put(rep, 0);
