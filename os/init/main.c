@@ -16,9 +16,15 @@
 struct init_rt rt;
 
 /* What init keeps for itself: its heap, the ROM of its config, the
- * sessions it holds for children's binaries while loading them. */
+ * sessions it holds for children's binaries while loading them.
+ * <config reserve_ram> (read at start) replaces the RAM figure. */
 #define INIT_RESERVE_RAM (1024 * 1024)
 #define INIT_RESERVE_CAPS 200
+
+static word_t budget_ram(const struct pd_quota *q, uint64_t reserve)
+{
+	return q->ram_quota - q->ram_used > reserve ? q->ram_quota - q->ram_used - reserve : 0;
+}
 
 void component_construct(struct component_env *env)
 {
@@ -31,8 +37,7 @@ void component_construct(struct component_env *env)
 		log("cannot read own quota: %s", rpc_status_name(st));
 		return;
 	}
-	rt.budget.ram = q.ram_quota - q.ram_used > INIT_RESERVE_RAM ?
-		     q.ram_quota - q.ram_used - INIT_RESERVE_RAM : 0;
+	rt.budget.ram = budget_ram(&q, INIT_RESERVE_RAM);
 	rt.budget.caps = q.cap_quota - q.cap_used > INIT_RESERVE_CAPS ?
 		      q.cap_quota - q.cap_used - INIT_RESERVE_CAPS : 0;
 	st = rt_server_init();
@@ -59,6 +64,16 @@ void component_construct(struct component_env *env)
 				  rt.budget, &rt_mem) != INIT_OK) {
 		log("out of memory building the config model");
 		return;
+	}
+	if (!rt.model.rejected && rt.model.reserve_ram && rt.model.reserve_ram != INIT_RESERVE_RAM) {
+		/* the config sets init's reserve: grant the children anew */
+		init_model_free(&rt.model);
+		rt.budget.ram = budget_ram(&q, rt.model.reserve_ram);
+		if (init_model_build_text(&rt.model, rt.config.data, rt.config.size, 0,
+					  rt.budget, &rt_mem) != INIT_OK) {
+			log("out of memory building the config model");
+			return;
+		}
 	}
 	rt.have_model = 1;
 	st = rt_reconfig_init();

@@ -177,11 +177,15 @@ struct init_error {
 
 struct init_chunk;
 
+/* The smallest <config reserve_ram> accepted: one chunk of init's heap. */
+#define INIT_RESERVE_RAM_MIN (64 * 1024)
+
 struct init_model {
 	bool rejected;              /* a top-level error: do not apply this model */
 	const char *version;        /* <config version=...>, "" when absent */
 	unsigned prio_levels;       /* power of two, 1..256 (default 1) */
 	bool verbose;
+	uint64_t reserve_ram;       /* <config reserve_ram>: RAM init keeps for itself, 0: absent */
 	const char **parent_provides;
 	unsigned n_parent_provides;
 	bool has_default_route;

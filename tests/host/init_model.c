@@ -368,6 +368,19 @@ TEST(TOPERR_0006, "prio_levels must be a power of two from 1 to 256")
 	release(m);
 }
 
+TEST(TOPERR_0033, "reserve_ram is a size of at least 64K; absent it is 0")
+{
+	CHECK_REJECTED("<config reserve_ram=\"32K\"/>",
+		       "bad value \"32K\" of attribute 'reserve_ram' in <config> (expected at least 64K)", 1, 1);
+	CHECK_REJECTED("<config reserve_ram=\"lots\"/>", "bad value \"lots\" of attribute 'reserve_ram'", 1, 1);
+	struct init_model *m = good("<config reserve_ram=\"128K\"/>");
+	CHECK_EQ(m->reserve_ram, 128 * 1024);
+	release(m);
+	m = good("<config/>");
+	CHECK_EQ(m->reserve_ram, 0);
+	release(m);
+}
+
 TEST(TOPERR_0007, "verbose must be a boolean")
 {
 	CHECK_REJECTED("<config verbose=\"maybe\"/>", "bad value \"maybe\" of attribute 'verbose' in <config>", 1, 1);
