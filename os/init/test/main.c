@@ -159,24 +159,23 @@ static const struct cfg_node *step;
 static unsigned step_no;
 static cptr_t step_ds;
 static word_t step_len;
-static char step_text[8192];
 
 static rpc_status_t step_load(void)
 {
 	const struct cfg_node *c = cfg_child(step, "config");
 	word_t addr;
-	size_t n = c ? cfg_print(c, step_text, sizeof(step_text)) : 0;
+	size_t n = c ? cfg_print(c, NULL, 0) : 0;
 	rpc_status_t st;
 
-	if (n >= sizeof(step_text))
-		return RPC_E_INVALID_ARGUMENT;
+	/* printed straight into the dataspace: a step may be of any size */
 	st = pd_alloc_ram(env->pd, (n + 4096) & ~4095ul, &step_ds);
 	if (st != RPC_OK)
 		return st;
 	st = pd_attach(env->pd, step_ds, 0, 0, 0, ATTACH_WRITE, &addr);
 	if (st != RPC_OK)
 		return st;
-	memcpy((void *)addr, step_text, n);
+	if (c)
+		cfg_print(c, (char *)addr, n + 1);
 	pd_detach(env->pd, addr);
 	step_len = n;
 	return RPC_OK;
