@@ -21,9 +21,10 @@ struct init_rt rt;
 #define INIT_RESERVE_RAM (1024 * 1024)
 #define INIT_RESERVE_CAPS 200
 
-static word_t budget_ram(const struct pd_quota *q, uint64_t reserve)
+/* What of an account is free beyond init's reserve. */
+static word_t spare(word_t quota, word_t used, word_t reserve)
 {
-	return q->ram_quota - q->ram_used > reserve ? q->ram_quota - q->ram_used - reserve : 0;
+	return quota - used > reserve ? quota - used - reserve : 0;
 }
 
 void component_construct(struct component_env *env)
@@ -37,9 +38,8 @@ void component_construct(struct component_env *env)
 		log("cannot read own quota: %s", rpc_status_name(st));
 		return;
 	}
-	rt.budget.ram = budget_ram(&q, INIT_RESERVE_RAM);
-	rt.budget.caps = q.cap_quota - q.cap_used > INIT_RESERVE_CAPS ?
-		      q.cap_quota - q.cap_used - INIT_RESERVE_CAPS : 0;
+	rt.budget.ram = spare(q.ram_quota, q.ram_used, INIT_RESERVE_RAM);
+	rt.budget.caps = spare(q.cap_quota, q.cap_used, INIT_RESERVE_CAPS);
 	st = rt_server_init();
 	if (st != RPC_OK) {
 		log("no signal handler: %s", rpc_status_name(st));
@@ -67,8 +67,10 @@ void component_construct(struct component_env *env)
 	}
 	if (!rt.model.rejected && rt.model.reserve_ram && rt.model.reserve_ram != INIT_RESERVE_RAM) {
 		/* the config sets init's reserve: grant the children anew */
+		uint64_t reserve = rt.model.reserve_ram;
+
 		init_model_free(&rt.model);
-		rt.budget.ram = budget_ram(&q, rt.model.reserve_ram);
+		rt.budget.ram = spare(q.ram_quota, q.ram_used, reserve);
 		if (init_model_build_text(&rt.model, rt.config.data, rt.config.size, 0,
 					  rt.budget, &rt_mem) != INIT_OK) {
 			log("out of memory building the config model");

@@ -36,18 +36,23 @@ static bool owed_any(void)
 	return false;
 }
 
-/* Whether a start or upgrade of ram/caps must wait: it does not fit in
- * what is not lent while some child still owes quota (or others wait). */
-static bool must_wait(word_t ram, word_t caps)
+/* Whether ram/caps do not fit in what is not lent while some child still
+ * owes quota; with nothing to come back, go ahead (and fail if need be). */
+static bool short_of(word_t ram, word_t caps)
 {
 	word_t lr, lc;
 
 	if (!owed_any())
-		return false;   /* nothing will come back: go ahead (and fail if need be) */
-	if (rt.held)
-		return true;   /* keep the order of the plan */
+		return false;
 	lent(&lr, &lc);
 	return lr + ram > rt.budget.ram || lc + caps > rt.budget.caps;
+}
+
+/* Whether a start or upgrade must wait: it does not fit, or others wait
+ * before it (the order of the plan is kept). */
+static bool must_wait(word_t ram, word_t caps)
+{
+	return (rt.held && owed_any()) || short_of(ram, caps);
 }
 
 static void hold(enum init_action_kind kind, const char *name, word_t amount)
@@ -99,15 +104,15 @@ void rt_quota_upgrade(struct rt_child *ch, enum init_action_kind kind, word_t am
 		upgrade(ch, ram, caps);
 }
 
-/* Carry out the waiting actions, in order, while they fit. */
-static void held_run(void)
+/* Carry out the waiting starts and upgrades, in order, while they fit. */
+void rt_quota_retry(void)
 {
 	struct rt_held *h, *next;
 
 	for (h = rt.held; h; h = next) {
 		const struct init_child *cfg;
 		struct rt_child *ch;
-		word_t lr, lc, ram, caps;
+		word_t ram, caps;
 
 		next = h->next;
 		cfg = init_model_child(&rt.model, h->name);
@@ -120,8 +125,7 @@ static void held_run(void)
 		}
 		ram = h->kind == INIT_ACT_START ? cfg->ram : h->kind == INIT_ACT_UPGRADE_RAM ? h->amount : 0;
 		caps = h->kind == INIT_ACT_START ? cfg->caps : h->kind == INIT_ACT_UPGRADE_CAPS ? h->amount : 0;
-		lent(&lr, &lc);
-		if (owed_any() && (lr + ram > rt.budget.ram || lc + caps > rt.budget.caps))
+		if (short_of(ram, caps))
 			return;
 		RT_UNLINK(rt.held, h);
 		if (h->kind == INIT_ACT_START)
@@ -200,7 +204,7 @@ void rt_yield_response(struct rt_child *ch)
 	else
 		log("child '%s' answered the yield request but still owes %lu bytes RAM, %lu caps",
 		    ch->name, (unsigned long)ch->owed_ram, (unsigned long)ch->owed_caps);
-	held_run();
+	rt_quota_retry();
 }
 
 /* A child ends: what it owed came back with its account. */
@@ -211,11 +215,6 @@ void rt_quota_gone(struct rt_child *ch)
 	if (ch->yield_sigh)
 		cap_slot_free(ch->yield_sigh);
 	ch->yield_sigh = 0;
-}
-
-void rt_quota_retry(void)
-{
-	held_run();
 }
 
 /* After a reconfiguration: children that still owe quota are asked again. */
