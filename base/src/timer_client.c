@@ -85,10 +85,12 @@ rpc_status_t timer_connect(struct timer_connection *t, const char *label)
 	return st;
 }
 
-void timer_disconnect(struct timer_connection *t)
+rpc_status_t timer_disconnect(struct timer_connection *t)
 {
+	rpc_status_t st = RPC_OK;
+
 	if (t->session) {
-		parent_close(COMPONENT_PARENT, t->id);
+		st = parent_close(COMPONENT_PARENT, t->id);
 		cap_slot_free(t->session);
 	}
 	if (t->ntfn) {
@@ -96,6 +98,7 @@ void timer_disconnect(struct timer_connection *t)
 		cap_slot_free(t->ntfn);
 	}
 	memset(t, 0, sizeof(*t));
+	return st;
 }
 
 rpc_status_t timer_connection_sigh(struct timer_connection *t, cptr_t sigh)

@@ -17,14 +17,8 @@
 /* Close the Timer session (RPC_OK: the parent took it back). */
 static rpc_status_t timer_close(void)
 {
-	rpc_status_t st = RPC_OK;
+	rpc_status_t st = timer_disconnect(&rt.timer);
 
-	if (rt.timer.session) {
-		st = parent_close(rt.env->parent, rt.timer.id);
-		cap_slot_free(rt.timer.session);
-		rt.timer.session = 0;
-	}
-	timer_disconnect(&rt.timer);   /* the rest of the connection */
 	rt.beat_rate_ms = 0;
 	for (struct rt_child *ch = rt.children; ch; ch = ch->next) {
 		ch->beat_pending = false;

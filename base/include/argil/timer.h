@@ -72,7 +72,9 @@ struct timer_connection {
 
 /* Open a Timer session labelled label through the parent. */
 rpc_status_t timer_connect(struct timer_connection *t, const char *label);
-void timer_disconnect(struct timer_connection *t);
+/* Close the session and free the connection's notification; the status
+ * of closing the session at the parent (RPC_OK also without a session). */
+rpc_status_t timer_disconnect(struct timer_connection *t);
 /* Register the caller's own signal capability (e.g. an entrypoint signal
  * handler's cap) for trigger_once / trigger_periodic. */
 rpc_status_t timer_connection_sigh(struct timer_connection *t, cptr_t sigh);
