@@ -237,5 +237,12 @@ void rt_server_gone(struct rt_child *server);
 void rt_pending_drop(struct rt_child *client);  /* deny its waiting requests */
 void rt_config_update(struct rt_child *ch);
 cptr_t rt_provided_root(struct rt_child *server, const char *service);  /* 0: not announced */
+/* a session at a child server's root paid by payer (a PD): quota moved
+ * payer -> server first and back if the server refuses; likewise upgrades */
+rpc_status_t rt_server_session(cptr_t payer, struct rt_child *server, cptr_t root,
+			       const char *label, const char *args, word_t ram, word_t caps,
+			       cptr_t *cap, word_t *id);
+rpc_status_t rt_server_upgrade(cptr_t payer, struct rt_child *server, cptr_t root, word_t id,
+			       word_t ram, word_t caps);
 
 #endif

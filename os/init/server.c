@@ -12,6 +12,37 @@
 
 #include <argil/printf.h>
 
+/* A session at a child server's root, paid by payer (a PD): the quota
+ * moves payer -> server before the server is asked, and back if it
+ * refuses. */
+rpc_status_t rt_server_session(cptr_t payer, struct rt_child *server, cptr_t root,
+			       const char *label, const char *args, word_t ram, word_t caps,
+			       cptr_t *cap, word_t *id)
+{
+	rpc_status_t st = pd_transfer(payer, server->c.pd, ram, caps);
+
+	if (st != RPC_OK)
+		return st;
+	st = root_session(root, label, args, ram, caps, cap, id);
+	if (st != RPC_OK)
+		pd_transfer(server->c.pd, payer, ram, caps);
+	return st;
+}
+
+/* More quota for such a session, moved the same way. */
+rpc_status_t rt_server_upgrade(cptr_t payer, struct rt_child *server, cptr_t root, word_t id,
+			       word_t ram, word_t caps)
+{
+	rpc_status_t st = pd_transfer(payer, server->c.pd, ram, caps);
+
+	if (st != RPC_OK)
+		return st;
+	st = root_upgrade(root, id, ram, caps);
+	if (st != RPC_OK)
+		pd_transfer(server->c.pd, payer, ram, caps);
+	return st;
+}
+
 /* A record for a new session of ch, not yet in its list (session_make
  * links it once the session is made); 0: init's heap is exhausted. */
 static struct rt_session *session_new(struct rt_child *ch)
@@ -220,14 +251,10 @@ static rpc_status_t session_setup(struct rt_child *client, struct rt_session *s,
 				*wait = 1;
 			return RPC_E_UNAVAILABLE;
 		}
-		st = pd_transfer(client->c.pd, s->server->c.pd, ram, caps);
+		st = rt_server_session(client->c.pd, s->server, root, out, args, ram, caps,
+				       &s->cap, &s->up_id);
 		if (st != RPC_OK)
 			return st;
-		st = root_session(root, out, args, ram, caps, &s->cap, &s->up_id);
-		if (st != RPC_OK) {
-			pd_transfer(s->server->c.pd, client->c.pd, ram, caps);
-			return st;
-		}
 		s->ram = ram;
 		s->caps = caps;
 		s->kind = RT_SESSION_CHILD;
@@ -398,14 +425,9 @@ void rt_session_upgrade(struct rt_child *client, struct rpc_msg *req, struct rpc
 			rep->label = RPC_E_DELETED;
 			return;
 		}
-		rep->label = pd_transfer(client->c.pd, s->server->c.pd, ram, caps);
+		rep->label = rt_server_upgrade(client->c.pd, s->server, root, s->up_id, ram, caps);
 		if (rep->label != RPC_OK)
 			return;
-		rep->label = root_upgrade(root, s->up_id, ram, caps);
-		if (rep->label != RPC_OK) {
-			pd_transfer(s->server->c.pd, client->c.pd, ram, caps);
-			return;
-		}
 		s->ram += ram;
 		s->caps += caps;
 		return;

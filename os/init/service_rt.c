@@ -87,15 +87,8 @@ static void psession_open(struct rt_service *svc, struct rpc_msg *req, struct rp
 		return;
 	}
 	/* the parent moved the quota to us: pass it on to the server */
-	st = pd_transfer(rt.env->pd, server->c.pd, ram, caps);
+	st = rt_server_session(rt.env->pd, server, root, out, args, ram, caps, &ps->cap, &ps->up_id);
 	if (st != RPC_OK) {
-		free(ps);
-		rep->label = st;
-		return;
-	}
-	st = root_session(root, out, args, ram, caps, &ps->cap, &ps->up_id);
-	if (st != RPC_OK) {
-		pd_transfer(server->c.pd, rt.env->pd, ram, caps);
 		free(ps);
 		rep->label = st;
 		return;
@@ -128,14 +121,9 @@ static void psession_upgrade(struct rpc_msg *req, struct rpc_msg *rep)
 		rep->label = RPC_E_DELETED;
 		return;
 	}
-	rep->label = pd_transfer(rt.env->pd, ps->server->c.pd, ram, caps);
+	rep->label = rt_server_upgrade(rt.env->pd, ps->server, root, ps->up_id, ram, caps);
 	if (rep->label != RPC_OK)
 		return;
-	rep->label = root_upgrade(root, ps->up_id, ram, caps);
-	if (rep->label != RPC_OK) {
-		pd_transfer(ps->server->c.pd, rt.env->pd, ram, caps);
-		return;
-	}
 	ps->ram += ram;
 	ps->caps += caps;
 }
