@@ -279,8 +279,6 @@ static size_t block_usable(void *p)
 	return b->size - HDR;
 }
 
-extern struct heap *component_heap;
-
 void *malloc(size_t size)
 {
 	return component_heap ? heap_alloc(component_heap, size) : 0;

@@ -8,8 +8,6 @@
 #include <argil/cpu.h>
 #include <argil/printf.h>
 
-extern struct heap *component_heap;    /* base's heap.c */
-
 void *rt_alloc(size_t size, const char *what, const char *whom)
 {
 	void *p = malloc(size);

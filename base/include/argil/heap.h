@@ -37,7 +37,9 @@ void heap_free(struct heap *h, void *p);
 /* Detach and free every dataspace of the heap. */
 void heap_destroy(struct heap *h);
 
-/* The component's heap. */
+/* The component's heap (set up by the component runtime; NULL before):
+ * malloc and friends draw from it, its last_error says why one failed. */
+extern struct heap *component_heap;
 void *malloc(size_t size);
 void *calloc(size_t n, size_t size);
 void *realloc(void *p, size_t size);
