@@ -139,16 +139,22 @@ static void act_alloc(const struct cfg_node *a)
 	log("alloc %lu bytes: ok%s", (word_t)size, touch ? ", touched" : "");
 }
 
+/* Free the latest allocation; its size. */
+static word_t free_latest(void)
+{
+	nallocs--;
+	pd_detach(COMPONENT_PD, allocs[nallocs].addr);
+	pd_free_ram(COMPONENT_PD, allocs[nallocs].ds);
+	cap_slot_free(allocs[nallocs].ds);
+	return allocs[nallocs].size;
+}
+
 static void act_free(void)
 {
 	int n = nallocs;
 
-	while (nallocs) {
-		nallocs--;
-		pd_detach(COMPONENT_PD, allocs[nallocs].addr);
-		pd_free_ram(COMPONENT_PD, allocs[nallocs].ds);
-		cap_slot_free(allocs[nallocs].ds);
-	}
+	while (nallocs)
+		free_latest();
 	log("freed %d allocations", n);
 }
 
@@ -229,11 +235,7 @@ static void yield_requested(void *arg)
 		return;
 	}
 	while (nallocs && (freed < ram || caps)) {
-		nallocs--;
-		pd_detach(COMPONENT_PD, allocs[nallocs].addr);
-		pd_free_ram(COMPONENT_PD, allocs[nallocs].ds);
-		cap_slot_free(allocs[nallocs].ds);
-		freed += allocs[nallocs].size;
+		freed += free_latest();
 		n++;
 	}
 	log("yield request: %lu bytes RAM, %lu caps: freed %d allocations", ram, caps, n);
