@@ -117,19 +117,25 @@ rpc_status_t child_start(cptr_t parent, const struct child_spec *spec, struct ch
 		return RPC_E_INVALID_ARGUMENT;
 	memcpy(c->name, spec->name, n + 1);
 
+	c->step = CHILD_STEP_PD;
 	snprintf(args, sizeof(args), "cnode_bits=%lu, priority=%lu", bits, prio);
 	st = parent_session(parent, "PD", spec->name, args, spec->ram, spec->caps, 0, &c->pd, &c->pd_id);
 	if (st != RPC_OK)
 		return st;
+	c->step = CHILD_STEP_CPU;
 	snprintf(args, sizeof(args), "priority=%lu", prio);
 	st = parent_session(parent, "CPU", spec->name, args,
 			    spec->cpu_ram ? spec->cpu_ram : CHILD_CPU_SESSION_RAM,
 			    spec->cpu_caps ? spec->cpu_caps : CHILD_CPU_SESSION_CAPS, c->pd, &c->cpu,
 			    &c->cpu_id);
-	if (st == RPC_OK)
+	if (st == RPC_OK) {
+		c->step = CHILD_STEP_BINARY;
 		st = load_binary(parent, spec, c);
-	if (st == RPC_OK)
+	}
+	if (st == RPC_OK) {
+		c->step = CHILD_STEP_SETUP;
 		st = pd_install(c->pd, COMPONENT_PARENT, spec->parent_cap);
+	}
 	if (st == RPC_OK)
 		st = pd_install(c->pd, COMPONENT_CPU, c->cpu);
 	if (st == RPC_OK)

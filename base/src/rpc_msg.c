@@ -21,6 +21,20 @@ const char *rpc_status_name(rpc_status_t s)
 	return "RPC_E_<unknown>";
 }
 
+static const char *const status_texts[RPC_E_COUNT] = {
+	"success", "invalid argument", "invalid capability", "denied",
+	"not enough RAM quota", "not enough capability quota", "not found", "already exists",
+	"busy", "unavailable", "illegal operation", "the server or object is gone",
+	"out of capability slots", "truncated reply", "out of memory",
+};
+
+const char *rpc_status_text(rpc_status_t s)
+{
+	if ((unsigned)s < RPC_E_COUNT)
+		return status_texts[s];
+	return "unknown error";
+}
+
 bool rpc_put_strn(struct rpc_msg *m, const char *s, size_t n)
 {
 	word_t words = (n + 7) / 8;

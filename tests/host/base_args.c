@@ -130,6 +130,15 @@ TEST(PACK_0003, "a full message refuses more words and strings")
 	CHECK(!strcmp(rpc_status_name((rpc_status_t)1000), "RPC_E_<unknown>"));
 }
 
+TEST(PACK_0004, "every status has words for people, an unknown one too")
+{
+	for (int s = 0; s < RPC_E_COUNT; s++)
+		CHECK(rpc_status_text((rpc_status_t)s) && rpc_status_text((rpc_status_t)s)[0]);
+	CHECK(!strcmp(rpc_status_text(RPC_E_NOT_FOUND), "not found"));
+	CHECK(!strcmp(rpc_status_text(RPC_E_NO_RAM_QUOTA), "not enough RAM quota"));
+	CHECK(!strcmp(rpc_status_text((rpc_status_t)1000), "unknown error"));
+}
+
 TEST(SLOT_0001, "the slot allocator: lowest free first, free and reuse, exhaustion")
 {
 	static struct slot_alloc a;

@@ -30,18 +30,28 @@ struct child_spec {
 	                            0: CHILD_CPU_SESSION_RAM / _CAPS */
 };
 
+/* The steps of child_start, in order: where it failed (struct child). */
+enum child_step {
+	CHILD_STEP_PD,           /* the PD session (the child's quota) */
+	CHILD_STEP_CPU,          /* the CPU session */
+	CHILD_STEP_BINARY,       /* the ROM session of the binary, its ELF image */
+	CHILD_STEP_SETUP,        /* capabilities, main thread, stack, info page */
+};
+
 struct child {
 	char name[COMPONENT_LABEL_MAX];
 	cptr_t pd, cpu, thread;  /* capabilities in the caller's CSpace */
 	word_t pd_id, cpu_id;    /* session ids at the caller's parent */
 	word_t window, info_addr, entry;
 	enum elf_error elf_error; /* why loading failed (if it did) */
+	enum child_step step;    /* the step child_start failed in (if it did) */
 	int started;
 };
 
-/* Start a child. On failure everything made so far is released and the
- * status says why (RPC_E_INVALID_ARGUMENT with c->elf_error set for a
- * bad binary). */
+/* Start a child. On failure everything made so far is released, the
+ * status says why and c->step where (RPC_E_INVALID_ARGUMENT with
+ * c->elf_error set for a bad binary, RPC_E_NOT_FOUND in CHILD_STEP_BINARY
+ * for a binary the ROM service does not have). */
 rpc_status_t child_start(cptr_t parent, const struct child_spec *spec, struct child *c);
 /* Close the child's CPU and PD sessions: the PD and everything in it is
  * destroyed and its quota returns. */

@@ -40,6 +40,9 @@ typedef enum rpc_status {
 } rpc_status_t;
 
 const char *rpc_status_name(rpc_status_t s);
+/* The same in words for a message a person reads, e.g. "not found" for
+ * RPC_E_NOT_FOUND, "not enough RAM quota" for RPC_E_NO_RAM_QUOTA. */
+const char *rpc_status_text(rpc_status_t s);
 
 #define RPC_MAX_WORDS ABI_MSG_MAX          /* 120 words per message */
 #define RPC_BADGE_FLAG (1ull << 61)        /* set in every RPC object badge */
