@@ -198,7 +198,7 @@ struct rt_child *rt_child_start(const struct init_child *cfg)
 	ch->next_id = 1;
 	st = ep_manage(&rt.env->ep, &ch->parent_obj, parent_handler, ch);
 	if (st != RPC_OK) {
-		log("child '%s' not started: %s", cfg->name, rpc_status_name(st));
+		log("child '%s' not started: %s", cfg->name, rpc_status_text(st));
 		ch->state = RT_FREE;
 		return 0;
 	}
@@ -214,15 +214,13 @@ struct rt_child *rt_child_start(const struct init_child *cfg)
 	ch->state = RT_RUNNING;   /* its requests are served from now on */
 	st = child_start(rt.env->parent, &spec, &ch->c);
 	if (st != RPC_OK) {
-		if (st == RPC_E_INVALID_ARGUMENT && ch->c.elf_error != ELF_OK)
-			log("child '%s' not started: binary '%s' is not a valid ELF image (line %u)",
-			    cfg->name, cfg->binary, cfg->line);
-		else
-			log("child '%s' not started: %s (binary '%s', line %u)", cfg->name,
-			    rpc_status_name(st), cfg->binary, cfg->line);
+		char why[160];
+
+		ch->reason = rt_start_error(&ch->c, st, cfg->binary, why, sizeof(why));
+		log("error: config '%s' line %u col %u: child '%s' not started: %s", RT_CONFIG_ROM,
+		    cfg->binary_line, cfg->binary_col, cfg->name, why);
 		ep_dissolve(&rt.env->ep, &ch->parent_obj);
 		ch->state = RT_FAILED;
-		ch->reason = rpc_status_name(st);
 		rt_report_changed();
 		return ch;
 	}

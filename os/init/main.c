@@ -10,6 +10,7 @@
  * the child.
  */
 #include "rt.h"
+#include "text.h"
 
 #include <argil/printf.h>
 
@@ -25,6 +26,41 @@ struct init_rt rt;
 static word_t spare(word_t quota, word_t used, word_t reserve)
 {
 	return quota - used > reserve ? quota - used - reserve : 0;
+}
+
+/* One line once the children of the config have been started: how many
+ * run, by name (as many names as fit a log line), and how many could not
+ * be started (each has logged its error). */
+static void log_running(void)
+{
+	/* room for ", and N more" and the count of failed children */
+	enum { TAIL = 64 };
+	char buf[PRINTF_BUF - 16];
+	const char *sep = ": ";
+	unsigned running = 0, failed = 0, listed = 0;
+	struct text t;
+
+	for (struct rt_child *ch = rt.children; ch; ch = ch->next) {
+		running += ch->state == RT_RUNNING;
+		failed += ch->state == RT_FAILED;
+	}
+	text_init(&t, buf, sizeof(buf));
+	text_fmt(&t, "%u component%s running", running, running == 1 ? "" : "s");
+	for (struct rt_child *ch = rt.children; ch; ch = ch->next) {
+		if (ch->state != RT_RUNNING)
+			continue;
+		if (t.len + strlen(sep) + strlen(ch->name) + TAIL >= sizeof(buf)) {
+			text_fmt(&t, ", and %u more", running - listed);
+			break;
+		}
+		text_put(&t, sep);
+		text_put(&t, ch->name);
+		sep = ", ";
+		listed++;
+	}
+	if (failed)
+		text_fmt(&t, "; %u not started (see the errors above)", failed);
+	log("%s", buf);
 }
 
 void component_construct(struct component_env *env)
@@ -54,7 +90,7 @@ void component_construct(struct component_env *env)
 		log("no signal handler: %s", rpc_status_name(st));
 		return;
 	}
-	st = attached_rom_open(&rt.config, "config");
+	st = attached_rom_open(&rt.config, RT_CONFIG_ROM);
 	if (st != RPC_OK) {
 		log("no config ROM: %s", rpc_status_name(st));
 		return;
@@ -83,7 +119,7 @@ void component_construct(struct component_env *env)
 		log("config changes are not watched: %s", rpc_status_name(st));
 	rt_log_errors(&rt.model);
 	if (rt.model.rejected) {
-		log("config rejected: no children started");
+		log("config '%s' rejected: no children started", RT_CONFIG_ROM);
 		return;
 	}
 	log("config: %u children, %lu of %lu bytes RAM and %lu of %lu caps assigned",
@@ -91,5 +127,6 @@ void component_construct(struct component_env *env)
 	    (unsigned long)rt.model.caps_assigned, (unsigned long)rt.budget.caps);
 	for (unsigned i = 0; i < rt.model.n_children; i++)
 		rt_child_start(rt.model.children[i]);
+	log_running();
 	rt_heartbeat_update();
 }

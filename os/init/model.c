@@ -346,12 +346,13 @@ const char *init_outcome_text(enum init_outcome o)
 	return "?";
 }
 
-size_t init_error_format(const struct init_error *e, char *buf, size_t size)
+size_t init_error_format(const struct init_error *e, const char *origin, char *buf, size_t size)
 {
 	struct text t;
 
 	text_init(&t, buf, size);
-	text_fmt(&t, "line %u, col %u: %s (%s)", e->line, e->col, e->msg, init_outcome_text(e->outcome));
+	text_fmt(&t, "config '%s' line %u col %u: %s (%s)", origin, e->line, e->col, e->msg,
+	         init_outcome_text(e->outcome));
 	return t.len;
 }
 

@@ -109,6 +109,7 @@ enum init_restart_policy {
 struct init_child {
 	const char *name;
 	const char *binary;         /* ROM module name of <binary name=...> */
+	unsigned binary_line, binary_col;   /* of the <binary> node */
 	const char *version;        /* "" when the attribute is absent */
 	uint64_t ram, caps;
 	int priority;               /* 0 (highest) .. -(prio_levels - 1) */
@@ -245,8 +246,10 @@ const struct init_service *init_model_service(const struct init_model *m, const 
 /* Structural equality of routes (rules, conditions, targets; not lines). */
 bool init_route_equal(const struct init_route *a, const struct init_route *b);
 
-/* "line L, col C: <msg> (<consequence>)" into buf; snprintf-like. */
-size_t init_error_format(const struct init_error *e, char *buf, size_t size);
+/* "config '<origin>' line L col C: <msg> (<consequence>)" into buf,
+ * snprintf-like; origin names the config: the label of init's config ROM
+ * or a file name. */
+size_t init_error_format(const struct init_error *e, const char *origin, char *buf, size_t size);
 const char *init_outcome_text(enum init_outcome o);
 
 /* The absolute priority of a child for a kernel where higher numbers are

@@ -29,11 +29,11 @@ const struct init_mem rt_mem = { mem_alloc, mem_free, 0 };
 
 void rt_log_errors(const struct init_model *m)
 {
-	char buf[256];
+	char buf[PRINTF_BUF];
 
 	for (const struct init_error *e = m->errors; e; e = e->next) {
-		init_error_format(e, buf, sizeof(buf));
-		log("config error: %s", buf);
+		init_error_format(e, RT_CONFIG_ROM, buf, sizeof(buf));
+		log("error: %s", buf);
 	}
 }
 
@@ -140,7 +140,7 @@ static void config_changed(void *arg)
 	rt_log_errors(&next);
 	if (next.rejected) {
 		/* the report shows its version and errors (README "State report") */
-		log("new config rejected: nothing changed");
+		log("new config '%s' rejected: nothing changed", RT_CONFIG_ROM);
 		if (rt.have_rejected)
 			init_model_free(&rt.rejected);
 		rt.rejected = next;

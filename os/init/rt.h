@@ -133,9 +133,12 @@ struct rt_psession {
 	char server_label[SESSION_LABEL_MAX];   /* as the server sees it */
 };
 
+/* The label of init's config ROM: config errors name it as their origin. */
+#define RT_CONFIG_ROM "config"
+
 struct init_rt {
 	struct component_env *env;
-	struct attached_rom config;
+	struct attached_rom config;     /* ROM RT_CONFIG_ROM */
 	struct init_budget budget;      /* for children, fixed at start */
 	struct init_model model;
 	int have_model;
@@ -181,6 +184,9 @@ void *rt_alloc(size_t size, const char *what, const char *whom);
 
 /* child_rt.c */
 struct rt_child *rt_child_start(const struct init_child *cfg);
+/* start_error_rt.c: why child_start failed, as a sentence into buf (e.g.
+ * "no ROM module 'x'"); returns the reason for the state report */
+const char *rt_start_error(const struct child *c, rpc_status_t st, const char *binary, char *buf, size_t size);
 struct rt_child *rt_child_by_name(const char *name);
 void rt_child_release(struct rt_child *ch);
 /* free the records of children that are no longer configured (RT_FREE);

@@ -23,6 +23,8 @@ static void parse_binary(struct builder *b, const struct cfg_node *n, struct ini
 		*ok = false;
 	} else {
 		c->binary = mb_strdup(b, name);
+		c->binary_line = n->line;
+		c->binary_col = n->col;
 	}
 }
 

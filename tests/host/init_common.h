@@ -77,7 +77,7 @@ static inline struct init_model *good(const char *text)
 	struct init_model *m = model(text);
 	if (m->errors) {
 		char buf[512];
-		init_error_format(m->errors, buf, sizeof(buf));
+		init_error_format(m->errors, "test", buf, sizeof(buf));
 		CHECK_MSG(!m->errors, "unexpected error: %.200s", buf);
 	}
 	CHECK(!m->rejected);
@@ -97,7 +97,7 @@ static inline void dump_errors(const struct init_model *m)
 {
 	for (const struct init_error *e = m->errors; e; e = e->next) {
 		char buf[512];
-		init_error_format(e, buf, sizeof(buf));
+		init_error_format(e, "test", buf, sizeof(buf));
 		printf("  error: %s\n", buf);
 	}
 }

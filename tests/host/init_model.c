@@ -108,6 +108,8 @@ TEST(MODEL_0004, "a child's attributes, binary, provides and heartbeat")
 	const struct init_child *t = m->children[0];
 	CHECK(!strcmp(t->name, "timer"));
 	CHECK(!strcmp(t->binary, "timer_drv"));
+	CHECK_EQ(t->binary_line, 15);   /* the <binary> node's position, for errors loading it */
+	CHECK_EQ(t->binary_col, 5);
 	CHECK(!strcmp(t->version, "2"));
 	CHECK_EQ(t->ram, 1 << 20);
 	CHECK_EQ(t->caps, 100);
@@ -301,17 +303,17 @@ TEST(MODEL_0015, "priorities map to bands below init's own priority")
 	release(m);
 }
 
-TEST(MODEL_0016, "init_error_format gives position, message and consequence")
+TEST(MODEL_0016, "init_error_format gives origin, position, message and consequence")
 {
 	struct init_model *m = model("<config>\n  <bogus/>\n</config>");
 	char buf[256];
-	size_t n = init_error_format(m->errors, buf, sizeof(buf));
-	CHECK_MSG(!strcmp(buf, "line 2, col 3: unknown node <bogus> in <config> (the new config is ignored)"),
+	size_t n = init_error_format(m->errors, "config", buf, sizeof(buf));
+	CHECK_MSG(!strcmp(buf, "config 'config' line 2 col 3: unknown node <bogus> in <config> (the new config is ignored)"),
 	          "got [%.200s]", buf);
 	CHECK_EQ(n, strlen(buf));
 	char small[8];
-	CHECK_EQ(init_error_format(m->errors, small, sizeof(small)), n);
-	CHECK(!strcmp(small, "line 2,"));
+	CHECK_EQ(init_error_format(m->errors, "config", small, sizeof(small)), n);
+	CHECK(!strcmp(small, "config "));
 	release(m);
 }
 
