@@ -137,10 +137,12 @@ fuzz: deps
 		-artifact_prefix=$(BUILD)/fuzz/ -dict=tests/fuzz/config.dict \
 		$(BUILD)/fuzz/config_corpus tests/fuzz/config_corpus
 
-# Host tool: checks config files with the same parser (tools/config-check wraps it)
-$(BUILD)/host/argil-config: tools/configcheck.c base/src/config.c base/include/argil/config.h base/include/argil/string.h
+# Host tool: checks config files with the same parser and init's own model
+# build (tools/config-check wraps it)
+CONFIGCHECK_SRC := tools/configcheck.c base/src/config.c $(addprefix os/init/,model.c check.c parse.c start.c settle.c text.c)
+$(BUILD)/host/argil-config: $(CONFIGCHECK_SRC) $(wildcard os/init/*.h) base/include/argil/config.h base/include/argil/string.h
 	@mkdir -p $(dir $@)
-	gcc -std=gnu11 -O2 -g -Wall -Wextra -Werror -Ibase/include tools/configcheck.c base/src/config.c -o $@
+	gcc -std=gnu11 -O2 -g -Wall -Wextra -Werror -Ibase/include -Ios/init $(CONFIGCHECK_SRC) -o $@
 
 configcheck: $(BUILD)/host/argil-config
 

@@ -16,11 +16,8 @@
 
 struct init_rt rt;
 
-/* What init keeps for itself: its heap, the ROM of its config, the
- * sessions it holds for children's binaries while loading them.
+/* What init keeps for itself: INIT_RESERVE_RAM and _CAPS (model.h);
  * <config reserve_ram> (read at start) replaces the RAM figure. */
-#define INIT_RESERVE_RAM (1024 * 1024)
-#define INIT_RESERVE_CAPS 200
 
 /* What of an account is free beyond init's reserve. */
 static word_t spare(word_t quota, word_t used, word_t reserve)

@@ -180,6 +180,12 @@ struct init_chunk;
 
 /* The smallest <config reserve_ram> accepted: one chunk of init's heap. */
 #define INIT_RESERVE_RAM_MIN (64 * 1024)
+/* What init keeps for itself unless <config reserve_ram> says otherwise:
+ * its heap, the ROM of its config, the sessions it holds for children's
+ * binaries while loading them. Its budget for children is what is free
+ * of its own quota less these. */
+#define INIT_RESERVE_RAM (1024 * 1024)
+#define INIT_RESERVE_CAPS 200
 
 struct init_model {
 	bool rejected;              /* a top-level error: do not apply this model */

@@ -1,9 +1,11 @@
-// sources: tools/configcheck.c base/src/config.c
-// cflags: -DCONFIGCHECK_NO_MAIN
+// sources: tools/configcheck.c base/src/config.c os/init/model.c os/init/check.c os/init/parse.c os/init/start.c os/init/settle.c os/init/text.c
+// cflags: -DCONFIGCHECK_NO_MAIN -Ios/init
 /*
  * Host unit tests of tools/configcheck.c (build/host/argil-config): good
- * and bad files, unreadable files, --print, the command line. The tool's
- * configcheck_main() runs in-process with its output in temporary files.
+ * and bad files, unreadable files, --print, the command line, and what
+ * init would reject in an init config (init's own model build), nested
+ * inits included. The tool's configcheck_main() runs in-process with its
+ * output in temporary files.
  */
 #include "harness.h"
 
@@ -64,7 +66,7 @@ static void cleanup(char **paths)
 
 TEST(CCHK_0001, "a good file: status 0, no output")
 {
-	char *good = MAKE_FILE("good.cfg", "<config>\n  <start name=\"a\" ram=\"1M\"/>\n</config>\n");
+	char *good = MAKE_FILE("good.cfg", "<config>\n  <start name=\"a\" ram=\"1M\" caps=\"10\"> <binary name=\"a\"/> </start>\n</config>\n");
 	char *argv[] = { "argil-config", good, NULL };
 	CHECK_EQ(run(argv), 0);
 	CHECK(out_text[0] == 0 && err_text[0] == 0);
@@ -130,6 +132,124 @@ TEST(CCHK_0006, "usage errors: no file, unknown option: status 2")
 	char *a3[] = { "argil-config", "-x", "f", NULL };
 	CHECK_EQ(run(a3), 2);
 	CHECK(strstr(err_text, "usage:") != NULL);
+}
+
+/* An init config: the head every case shares, then its <start> nodes. */
+#define HEAD "<config>\n" \
+	"  <parent-provides> <service name=\"ROM\"/> <service name=\"LOG\"/> <service name=\"PD\"/> <service name=\"CPU\"/> </parent-provides>\n" \
+	"  <default caps=\"100\" ram=\"1M\"/>\n" \
+	"  <default-route> <any-service> <parent/> <any-child/> </any-service> </default-route>\n"
+
+/* Runs the tool on one file with options; err_text must equal want
+ * (a format with %s for each mention of the file's path). */
+static void expect_errors(const char *name, const char *data, const char *opt1, const char *opt2,
+                          int status, const char *want_fmt)
+{
+	char *path = make_file(name, data, strlen(data));
+	char *argv[] = { "argil-config", (char *)opt1, (char *)opt2, path, NULL };
+	char want[2048];
+	/* options NULL: left out */
+	if (!opt1) {
+		argv[1] = path;
+		argv[2] = NULL;
+	} else if (!opt2) {
+		argv[2] = path;
+		argv[3] = NULL;
+	}
+	snprintf(want, sizeof(want), want_fmt, path, path, path, path);
+	CHECK_EQ(run(argv), status);
+	if (strcmp(err_text, want))
+		printf("  got:\n%s  want:\n%s", err_text, want);
+	CHECK_MSG(!strcmp(err_text, want), "errors of %.100s differ", name);
+	unlink(path);   /* the directory stays for the next call of the case */
+}
+
+TEST(CCHK_0007, "an init config: unknown route targets and services, duplicate names, with line, column and consequence")
+{
+	expect_errors("init.cfg", HEAD
+	    "  <start name=\"a\"> <binary name=\"a\"/> </start>\n"
+	    "  <start name=\"a\"> <binary name=\"b\"/> </start>\n"
+	    "  <start name=\"c\">\n"
+	    "    <binary name=\"c\"/>\n"
+	    "    <route> <service name=\"Timer\"> <parent/> </service>\n"
+	    "            <service name=\"Hello\"> <child name=\"nobody\"/> </service> </route>\n"
+	    "  </start>\n"
+	    "  <start name=\"d\"> <binary name=\"d\"/> <route> <service name=\"LOG\"> <child name=\"a\"/> </service> </route> </start>\n"
+	    "</config>\n", NULL, NULL, 1,
+	    "%s:6:3: error: duplicate child name \"a\" (first <start> at line 5) (the <start> node is ignored)\n"
+	    "%s:9:36: error: route target <parent> does not provide 'Timer' (not in <parent-provides>) (the child is not started)\n"
+	    "%s:10:36: error: route target child 'nobody' does not exist (the child is not started)\n"
+	    "%s:12:68: error: route target child 'a' does not provide 'LOG' (the child is not started)\n");
+}
+
+TEST(CCHK_0008, "--ram and --caps: quota beyond what init has for its children; without them no limit")
+{
+	static const char text[] = HEAD
+	    "  <start name=\"a\" ram=\"3M\"> <binary name=\"a\"/> </start>\n"
+	    "  <start name=\"b\" ram=\"2M\" caps=\"300\"> <binary name=\"b\"/> </start>\n"
+	    "</config>\n";
+	expect_errors("q.cfg", text, NULL, NULL, 0, "");
+	expect_errors("q.cfg", text, "--ram", "5M", 0, "");
+	expect_errors("q.cfg", text, "--ram", "4M", 1,
+	    "%s:6:3: error: RAM quota of child 'b' (2097152 bytes) exceeds what init has left (1048576 of 4194304 bytes) (the child is not started)\n");
+	expect_errors("q.cfg", text, "--caps", "399", 1,
+	    "%s:6:3: error: cap quota of child 'b' (300) exceeds what init has left (299 of 399) (the child is not started)\n");
+}
+
+TEST(CCHK_0009, "a nested init's embedded config is checked with the quota of its <start> less init's reserve")
+{
+	expect_errors("nested.cfg", HEAD
+	    "  <start name=\"sub\" ram=\"3M\" caps=\"300\">\n"
+	    "    <binary name=\"init\"/>\n"
+	    "    <config>\n"
+	    "      <parent-provides> <service name=\"LOG\"/> </parent-provides>\n"
+	    "      <start name=\"x\" ram=\"2M\" caps=\"100\"> <binary name=\"x\"/> <route> <service name=\"ROM\"> <parent/> </service> </route> </start>\n"
+	    "      <start name=\"y\" ram=\"1K\" caps=\"101\"> <binary name=\"y\"/> </start>\n"
+	    "    </config>\n"
+	    "  </start>\n"
+	    "</config>\n", NULL, NULL, 1,
+	    "%s:9:92: error: init 'sub': route target <parent> does not provide 'ROM' (not in <parent-provides>) (the child is not started)\n"
+	    "%s:10:7: error: init 'sub': cap quota of child 'y' (101) exceeds what init has left (100 of 100) (the child is not started)\n");
+	/* reserve_ram of the nested config counts; the binary's name makes it an init */
+	expect_errors("nested.cfg", HEAD
+	    "  <start name=\"sub\" ram=\"3M\" caps=\"400\">\n"
+	    "    <binary name=\"init\"/>\n"
+	    "    <config reserve_ram=\"128K\">\n"
+	    "      <parent-provides> <service name=\"LOG\"/> </parent-provides>\n"
+	    "      <start name=\"x\" ram=\"2M\" caps=\"100\"> <binary name=\"x\"/> </start>\n"
+	    "      <start name=\"y\" ram=\"1M\" caps=\"100\"> <binary name=\"y\"/> </start>\n"
+	    "    </config>\n"
+	    "  </start>\n"
+	    "  <start name=\"other\" ram=\"1M\">\n"
+	    "    <binary name=\"not_init\"/>\n"
+	    "    <config> <start name=\"z\" bogus=\"1\"/> </config>\n"
+	    "  </start>\n"
+	    "</config>\n", NULL, NULL, 1,
+	    "%s:10:7: error: init 'sub': RAM quota of child 'y' (1048576 bytes) exceeds what init has left (917504 of 3014656 bytes) (the child is not started)\n");
+}
+
+TEST(CCHK_0010, "which files are init configs: detected, --init, --syntax; a rejected config")
+{
+	/* a component's config: syntax only */
+	expect_errors("timer.cfg", "<config> <policy label=\"x\"/> </config>\n", NULL, NULL, 0, "");
+	expect_errors("timer.cfg", "<config> <policy label=\"x\"/> </config>\n", "--init", NULL, 1,
+	    "%s:1:10: error: unknown node <policy> in <config> (the new config is ignored)\n");
+	expect_errors("typo.cfg", HEAD "  <strat name=\"a\"/>\n</config>\n", NULL, NULL, 1,
+	    "%s:5:3: error: unknown node <strat> in <config> (the new config is ignored)\n");
+	expect_errors("typo.cfg", HEAD "  <strat name=\"a\"/>\n</config>\n", "--syntax", NULL, 0, "");
+}
+
+TEST(CCHK_0011, "bad option values: status 2 and a message")
+{
+	char *a1[] = { "argil-config", "--ram", "12Q", "f", NULL };
+	CHECK_EQ(run(a1), 2);
+	CHECK(strstr(err_text, "bad value \"12Q\" of --ram") != NULL);
+	char *a2[] = { "argil-config", "f", "--caps", NULL };
+	CHECK_EQ(run(a2), 2);
+	CHECK(strstr(err_text, "bad value of --caps") != NULL);
+	char *a3[] = { "argil-config", "--caps", "1K", "f", NULL };
+	CHECK_EQ(run(a3), 2);
+	CHECK(strstr(err_text, "(expected a number)") != NULL);
 }
 
 int main(int argc, char **argv)
