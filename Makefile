@@ -7,6 +7,14 @@ CC      := gcc
 AR      := ar
 PYTHON  := python3
 
+# Build progress: one short line per file compiled and program linked,
+# e.g. "  CC      kernel/src/cnode.c"; VERBOSE=1 shows the commands instead.
+ifeq ($(VERBOSE),1)
+quiet =
+else
+quiet = @printf '  %-7s %s\n' '$(1)' '$(2)';
+endif
+
 CWARN   := -Wall -Wextra -Werror
 CFREE   := -std=gnu11 -ffreestanding -nostdlib -fno-pic -fno-pie -fno-stack-protector \
            -fno-builtin -mno-red-zone -fno-omit-frame-pointer -g -O2 $(CWARN)
@@ -51,38 +59,38 @@ programs: $(PROG_ELFS) $(COMP_ELFS)
 
 $(BUILD)/kernel/%.c.o: kernel/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(KCFLAGS) -c $< -o $@
+	$(call quiet,CC,$<)$(CC) $(KCFLAGS) -c $< -o $@
 # The IPC fastpath's entry points never return: they need not keep the
 # callee-saved registers, so let the compiler use them freely.
 $(BUILD)/kernel/src/fastpath.c.o: KCFLAGS += -fomit-frame-pointer -mpreferred-stack-boundary=3 -fcall-used-rbx \
 	-fcall-used-r12 -fcall-used-r13 -fcall-used-r14 -fcall-used-r15
 $(BUILD)/kernel/%.S.o: kernel/%.S
 	@mkdir -p $(dir $@)
-	$(CC) $(KCFLAGS) -D__ASSEMBLY__ -c $< -o $@
+	$(call quiet,AS,$<)$(CC) $(KCFLAGS) -D__ASSEMBLY__ -c $< -o $@
 
 $(BUILD)/kernel.elf: $(KOBJ) kernel/arch/$(ARCH)/linker.ld
-	$(CC) $(KCFLAGS) -no-pie -static -Wl,-n -Wl,--build-id=none -Wl,--no-warn-rwx-segments -T kernel/arch/$(ARCH)/linker.ld -o $@ $(KOBJ) -lgcc
+	$(call quiet,LD,$@)$(CC) $(KCFLAGS) -no-pie -static -Wl,-n -Wl,--build-id=none -Wl,--no-warn-rwx-segments -T kernel/arch/$(ARCH)/linker.ld -o $@ $(KOBJ) -lgcc
 
 $(BUILD)/base/%.c.o: base/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(UCFLAGS) -c $< -o $@
+	$(call quiet,CC,$<)$(CC) $(UCFLAGS) -c $< -o $@
 $(BUILD)/base/%.S.o: base/%.S
 	@mkdir -p $(dir $@)
-	$(CC) $(UCFLAGS) -D__ASSEMBLY__ -c $< -o $@
+	$(call quiet,AS,$<)$(CC) $(UCFLAGS) -D__ASSEMBLY__ -c $< -o $@
 $(BUILD)/os/%.c.o: os/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(UCFLAGS) -c $< -o $@
+	$(call quiet,CC,$<)$(CC) $(UCFLAGS) -c $< -o $@
 $(BUILD)/libbase.a: $(BOBJ)
 	@mkdir -p $(dir $@)
-	rm -f $@ && $(AR) rcs $@ $^
+	$(call quiet,AR,$@)rm -f $@ && $(AR) rcs $@ $^
 
 # Program rules, one per entry of PROGRAMS
 define PROGRAM_RULES
 $(BUILD)/$(1)/%.c.o: $(2)/%.c
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(UCFLAGS) -I$(2) -c $$< -o $$@
+	$$(call quiet,CC,$$<)$$(CC) $$(UCFLAGS) -I$(2) -c $$< -o $$@
 $(BUILD)/$(1).elf: $$(patsubst $(2)/%.c,$(BUILD)/$(1)/%.c.o,$$(wildcard $(2)/*.c)) $(BUILD)/libbase.a base/arch/$(ARCH)/user.ld
-	$$(CC) $$(UCFLAGS) -no-pie -Wl,-n -Wl,--build-id=none -static -T base/arch/$(ARCH)/user.ld -o $$@ \
+	$$(call quiet,LD,$$@)$$(CC) $$(UCFLAGS) -no-pie -Wl,-n -Wl,--build-id=none -static -T base/arch/$(ARCH)/user.ld -o $$@ \
 		$$(patsubst $(2)/%.c,$(BUILD)/$(1)/%.c.o,$$(wildcard $(2)/*.c)) $(BUILD)/libbase.a -lgcc
 endef
 $(foreach p,$(PROGRAMS),$(eval $(call PROGRAM_RULES,$(call prog_name,$p),$(call prog_dir,$p))))
@@ -91,9 +99,9 @@ $(foreach p,$(PROGRAMS),$(eval $(call PROGRAM_RULES,$(call prog_name,$p),$(call 
 define COMPONENT_RULES
 $(BUILD)/$(1)/%.c.o: $(2)/%.c
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(UCFLAGS) -I$(2) -c $$< -o $$@
+	$$(call quiet,CC,$$<)$$(CC) $$(UCFLAGS) -I$(2) -c $$< -o $$@
 $(BUILD)/$(1).elf: $$(patsubst $(2)/%.c,$(BUILD)/$(1)/%.c.o,$$(wildcard $(2)/*.c)) $(BUILD)/libbase.a base/arch/$(ARCH)/component.ld
-	$$(CC) $$(UCFLAGS) -no-pie -Wl,-n -Wl,--build-id=none -static -T base/arch/$(ARCH)/component.ld -o $$@ \
+	$$(call quiet,LD,$$@)$$(CC) $$(UCFLAGS) -no-pie -Wl,-n -Wl,--build-id=none -static -T base/arch/$(ARCH)/component.ld -o $$@ \
 		$$(patsubst $(2)/%.c,$(BUILD)/$(1)/%.c.o,$$(wildcard $(2)/*.c)) $(BUILD)/libbase.a -lgcc
 endef
 $(foreach p,$(COMPONENTS),$(eval $(call COMPONENT_RULES,$(call prog_name,$p),$(call prog_dir,$p))))
@@ -142,7 +150,7 @@ fuzz: deps
 CONFIGCHECK_SRC := tools/configcheck.c base/src/config.c $(addprefix os/init/,model.c check.c parse.c start.c settle.c text.c)
 $(BUILD)/host/argil-config: $(CONFIGCHECK_SRC) $(wildcard os/init/*.h) base/include/argil/config.h base/include/argil/string.h
 	@mkdir -p $(dir $@)
-	gcc -std=gnu11 -O2 -g -Wall -Wextra -Werror -Ibase/include -Ios/init $(CONFIGCHECK_SRC) -o $@
+	$(call quiet,HOSTCC,$@)gcc -std=gnu11 -O2 -g -Wall -Wextra -Werror -Ibase/include -Ios/init $(CONFIGCHECK_SRC) -o $@
 
 configcheck: $(BUILD)/host/argil-config
 
