@@ -71,6 +71,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = "build"
 GRACE = 3.0       # seconds of output still collected after a fail line
 TAIL = 60         # serial lines shown when a run fails
+KERNEL_BANNER = re.compile(r"^Argil kernel\b")   # the kernel's first line
 
 OVMF = [  # (code, vars) pairs, first found wins
     ("/usr/share/OVMF/OVMF_CODE.fd", "/usr/share/OVMF/OVMF_VARS.fd"),
@@ -444,6 +445,7 @@ def interactive(s, vname, cfg):
               % (s.name, cfg["machine"], cfg["firmware"], cfg["cpus"]), file=sys.stderr, flush=True)
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE)
         splitter = Lines()
+        hinted = False
         try:
             while True:
                 data = os.read(proc.stdout.fileno(), 65536)
@@ -451,6 +453,11 @@ def interactive(s, vname, cfg):
                 sys.stdout.buffer.flush()
                 for line in splitter.feed(data, not data):
                     log.write(line + "\n")
+                    # GRUB clears the screen after the hint above: say it again
+                    # once the kernel speaks
+                    if not hinted and KERNEL_BANNER.search(line):
+                        hinted = True
+                        print("argil: Ctrl-A X quits QEMU", file=sys.stderr, flush=True)
                 if not data:
                     break
         except KeyboardInterrupt:
