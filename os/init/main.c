@@ -16,10 +16,9 @@
 
 struct init_rt rt;
 
-/* What init keeps for itself: INIT_RESERVE_RAM and _CAPS (model.h);
- * <config reserve_ram> (read at start) replaces the RAM figure. */
-
-/* What of an account is free beyond init's reserve. */
+/* What of an account is free beyond init's reserve: INIT_RESERVE_RAM and
+ * _CAPS (model.h); <config reserve_ram> (read at start) replaces the RAM
+ * figure. */
 static word_t spare(word_t quota, word_t used, word_t reserve)
 {
 	return quota - used > reserve ? quota - used - reserve : 0;

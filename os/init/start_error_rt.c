@@ -19,9 +19,9 @@ const char *rt_start_error(const struct child *c, rpc_status_t st, const char *b
 			return "no ROM module";
 		}
 		if (st == RPC_E_INVALID_ARGUMENT && c->elf_error != ELF_OK) {
-			snprintf(buf, size, "ROM module '%s' is not a valid ELF image: %s", binary,
+			snprintf(buf, size, "ROM module '%s' cannot be loaded: %s", binary,
 				 elf_error_name(c->elf_error));
-			return "not a valid ELF image";
+			return "invalid ELF image";
 		}
 		snprintf(buf, size, "ROM module '%s': %s", binary, word);
 		return word;
