@@ -8,11 +8,12 @@ AR      := ar
 PYTHON  := python3
 
 # Build progress: one short line per file compiled and program linked,
-# e.g. "  CC      kernel/src/cnode.c"; VERBOSE=1 shows the commands instead.
+# e.g. "  CC      kernel/src/cnode.c", on stderr (stdout stays for results
+# such as make bench's); VERBOSE=1 shows the commands instead.
 ifeq ($(VERBOSE),1)
 quiet =
 else
-quiet = @printf '  %-7s %s\n' '$(1)' '$(2)';
+quiet = @printf '  %-7s %s\n' '$(1)' '$(2)' >&2;
 endif
 
 CWARN   := -Wall -Wextra -Werror
