@@ -211,9 +211,9 @@ size_t init_route_describe(const struct init_route_result *r, const char *client
 	case INIT_ROUTE_DENIED:
 		text_fmt(&t, ": denied: %s", r->denial);
 		if (r->rule)
-			text_fmt(&t, " (route at line %u)", r->rule->line);
+			text_fmt(&t, " (route at line %u col %u)", r->rule->line, r->rule->col);
 		else if (r->policy)
-			text_fmt(&t, " (policy at line %u)", r->policy->line);
+			text_fmt(&t, " (policy at line %u col %u)", r->policy->line, r->policy->col);
 		break;
 	case INIT_ROUTE_PARENT:
 		text_fmt(&t, " \"%s\": parent", label_out);

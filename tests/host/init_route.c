@@ -646,7 +646,7 @@ TEST(DENY_0003, "init_route_describe names client, service, outcome and route li
 	struct routed *x = route(m, "app", "Nic", "h");
 	init_route_describe(&x->r, "app", "Nic", x->label, buf, sizeof(buf));
 	CHECK_MSG(!strcmp(buf, "'app' -> Nic: denied: no target of the matching route provides the service "
-	                  "(route at line 7)"), "got %.200s", buf);
+	                  "(route at line 7 col 69)"), "got %.200s", buf);
 	x = route(m, "app", "Gui", "w");
 	init_route_describe(&x->r, "app", "Gui", x->label, buf, sizeof(buf));
 	CHECK_MSG(!strcmp(buf, "'app' -> Gui \"app -> w\": child 'gui'"), "got %.200s", buf);
