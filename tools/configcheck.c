@@ -130,7 +130,9 @@ static int check_init(const char *file, const char *who, const struct cfg_node *
 		const char *name = cfg_attr(n, "name");
 		const struct init_child *c = name ? init_model_child(&m, name) : NULL;
 		const struct cfg_node *sub = cfg_child(n, "config");
-		if (!c || strcmp(c->binary, "init") || !sub || !looks_like_init(sub))
+		/* only the node that stands (not an ignored duplicate of its name) */
+		if (!c || c->line != n->line || c->col != n->col || strcmp(c->binary, "init") || !sub ||
+		    !looks_like_init(sub))
 			continue;
 		/* the nested init keeps its reserve (<config reserve_ram>, as main.c reads it) */
 		uint64_t reserve;
