@@ -228,7 +228,7 @@ TEST(CCHK_0009, "a nested init's embedded config is checked with the quota of it
 	    "%s:10:7: error: init 'sub': RAM quota of child 'y' (1048576 bytes) exceeds what init has left (917504 of 3014656 bytes) (the child is not started)\n");
 	/* a <start> init ignores (a duplicate name) is not checked as a nested init */
 	expect_errors("nested.cfg", HEAD
-	    "  <start name=\"sub\"> <binary name=\"x\"/> </start>\n"
+	    "  <start name=\"sub\"> <binary name=\"init\"/> <config> <default caps=\"1\" ram=\"64K\"/> </config> </start>\n"
 	    "  <start name=\"sub\"> <binary name=\"init\"/> <config> <start name=\"z\" bogus=\"1\"/> </config> </start>\n"
 	    "</config>\n", NULL, NULL, 1,
 	    "%s:6:3: error: duplicate child name \"sub\" (first <start> at line 5) (the <start> node is ignored)\n");
