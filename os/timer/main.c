@@ -120,39 +120,63 @@ static void irq_handler(void *arg)
 
 /* ---- sessions ---- */
 
+static rpc_status_t do_sigh(struct timer_sigh_call *c)
+{
+	struct session *s = c->obj;
+
+	return rpc_take_sigh(c->in.ntfn, &s->sigh, true);
+}
+
+static rpc_status_t trigger(struct session *s, uint64_t us, bool periodic)
+{
+	if (periodic && us < TIMER_MIN_PERIOD_US)
+		return RPC_E_INVALID_ARGUMENT;
+	tq_schedule(&queue, &s->to, dev.now(&dev), us, periodic);
+	schedule();
+	return RPC_OK;
+}
+
+static rpc_status_t do_trigger_once(struct timer_trigger_once_call *c)
+{
+	return trigger(c->obj, c->in.us, false);
+}
+
+static rpc_status_t do_trigger_periodic(struct timer_trigger_periodic_call *c)
+{
+	return trigger(c->obj, c->in.us, true);
+}
+
+static rpc_status_t do_stop(struct timer_stop_call *c)
+{
+	struct session *s = c->obj;
+
+	tq_cancel(&queue, &s->to);
+	schedule();
+	return RPC_OK;
+}
+
+static rpc_status_t do_elapsed(struct timer_elapsed_call *c)
+{
+	struct session *s = c->obj;
+
+	c->out.us = dev.now(&dev);
+	c->out.expiries = s->expiries;
+	return RPC_OK;
+}
+
+RPC_SERVER(timer, TIMER_RPC)
+
+static const struct timer_server timer_ops = {
+	.timer_sigh = do_sigh,
+	.timer_trigger_once = do_trigger_once,
+	.timer_trigger_periodic = do_trigger_periodic,
+	.timer_stop = do_stop,
+	.timer_elapsed = do_elapsed,
+};
+
 static void session_rpc(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *rep)
 {
-	struct session *s = o->data;
-	uint64_t us = rpc_word(req, 0);
-
-	switch (req->label) {
-	case TIMER_SIGH:
-		rep->label = rpc_take_sigh(req, &s->sigh, true);
-		return;
-	case TIMER_TRIGGER_ONCE:
-	case TIMER_TRIGGER_PERIODIC:
-		if (req->len < 1) {
-			rep->label = RPC_E_INVALID_ARGUMENT;
-			return;
-		}
-		if (req->label == TIMER_TRIGGER_PERIODIC && us < TIMER_MIN_PERIOD_US) {
-			rep->label = RPC_E_INVALID_ARGUMENT;
-			return;
-		}
-		tq_schedule(&queue, &s->to, dev.now(&dev), us, req->label == TIMER_TRIGGER_PERIODIC);
-		schedule();
-		return;
-	case TIMER_STOP:
-		tq_cancel(&queue, &s->to);
-		schedule();
-		return;
-	case TIMER_ELAPSED:
-		rpc_put(rep, dev.now(&dev));
-		rpc_put(rep, s->expiries);
-		return;
-	default:
-		rep->label = RPC_E_ILLEGAL_OPERATION;
-	}
+	timer_dispatch(&timer_ops, o->data, req, rep, RPC_E_ILLEGAL_OPERATION);
 }
 
 static struct session *find(word_t id, struct session ***link)
