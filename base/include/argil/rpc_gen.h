@@ -35,8 +35,11 @@
  *   (CAP, name)           the reply's capability (the server's slot; the
  *                         client gets a fresh slot, or it is released when
  *                         the stub's pointer is NULL)
+ *   (OPT, name)           a word the server sends after the others that the
+ *                         client does not require: the stub's pointer is
+ *                         left alone when the reply lacks it
  *   (EXTRA, name)         a word the server sends after the others that the
- *                         stub neither requires nor returns (kept for raw
+ *                         stub neither requires nor returns (for raw
  *                         readers such as tests)
  *
  * RPC_INTERFACE(iface, TABLE) (in the interface's header) declares
@@ -97,6 +100,7 @@
 /* fields of struct fn_out */
 #define RPC_FIELD_OUT_WORD(n) word_t n;
 #define RPC_FIELD_OUT_EXTRA(n) word_t n;
+#define RPC_FIELD_OUT_OPT(n) word_t n;
 #define RPC_FIELD_OUT_CAP(n) cptr_t n;
 /* stub parameters */
 #define RPC_PARAM_IN_WORD(n) , word_t n
@@ -106,6 +110,7 @@
 #define RPC_PARAM_IN_CAP(n) , cptr_t n
 #define RPC_PARAM_OUT_WORD(n) , word_t *n
 #define RPC_PARAM_OUT_EXTRA(n)
+#define RPC_PARAM_OUT_OPT(n) , word_t *n
 #define RPC_PARAM_OUT_CAP(n) , cptr_t *n
 /* client packing: words, then strings, then the capability */
 #define RPC_PUTW_WORD(n) rpc_put(&m_, n);
@@ -126,16 +131,20 @@
 /* what a reply must have */
 #define RPC_NWORDS_WORD(n) + 1
 #define RPC_NWORDS_EXTRA(n)
+#define RPC_NWORDS_OPT(n)
 #define RPC_NWORDS_CAP(n)
 #define RPC_NCAPS_WORD(n)
 #define RPC_NCAPS_EXTRA(n)
+#define RPC_NCAPS_OPT(n)
 #define RPC_NCAPS_CAP(n) + 1
 /* client unpacking into pointers / into a struct */
 #define RPC_GETP_WORD(n) if (n) *n = m_.w[i_]; i_++;
 #define RPC_GETP_EXTRA(n) i_++;
+#define RPC_GETP_OPT(n) if (n && i_ < m_.len) *n = m_.w[i_]; i_++;
 #define RPC_GETP_CAP(n) if (n) *n = m_.cap; else rpc_slot_release(m_.cap);
 #define RPC_GETS_WORD(n) out_->n = m_.w[i_++];
 #define RPC_GETS_EXTRA(n) out_->n = i_ < m_.len ? m_.w[i_] : 0; i_++;
+#define RPC_GETS_OPT(n) RPC_GETS_EXTRA(n)
 #define RPC_GETS_CAP(n) out_->n = m_.cap;
 /* server unpacking: words, then strings, then the capability */
 #define RPC_DECW_WORD(n) c_.in.n = rpc_word(req, pos_); pos_++;
@@ -160,6 +169,7 @@
 /* server packing */
 #define RPC_ENC_WORD(n) rpc_put(rep, c_.out.n);
 #define RPC_ENC_EXTRA(n) rpc_put(rep, c_.out.n);
+#define RPC_ENC_OPT(n) rpc_put(rep, c_.out.n);
 #define RPC_ENC_CAP(n) rep->cap = c_.out.n;
 
 /* ---- per operation ---- */
