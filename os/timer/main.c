@@ -16,8 +16,7 @@
 #include <argil/parent.h>
 #include <argil/pd.h>
 #include <argil/printf.h>
-#include <argil/rom_server.h>
-#include <argil/root.h>
+#include <argil/session_server.h>
 #include <argil/slot.h>
 #include <argil/string.h>
 #include <argil/timer.h>
@@ -35,23 +34,16 @@
 #define MIN_SPACING_US 50
 
 struct session {
-	struct rpc_object obj;
+	struct server_session ss;    /* label, donation, id, RPC object */
 	struct timeout to;
 	cptr_t sigh;
-	word_t id;
 	uint64_t expiries;
-	word_t ram, caps;
-	struct session *next;
-	char label[64];
 };
 
 static struct component_env *env;
 static struct device dev;
 static struct timeout_queue queue;
 static struct signal_handler irq_sig;
-static struct rpc_object root;
-static struct session *sessions;
-static word_t next_id = 1;
 static bool verbose;
 static uint64_t irqs;
 
@@ -179,105 +171,37 @@ static void session_rpc(struct rpc_object *o, struct rpc_msg *req, struct rpc_ms
 	timer_dispatch(&timer_ops, o->data, req, rep, RPC_E_ILLEGAL_OPERATION);
 }
 
-static struct session *find(word_t id, struct session ***link)
+static rpc_status_t create(struct session_server *srv, struct server_session *ss,
+			   const char *args)
 {
-	for (struct session **l = &sessions; *l; l = &(*l)->next) {
-		if ((*l)->id == id) {
-			if (link)
-				*link = l;
-			return *l;
-		}
-	}
-	return 0;
-}
-
-static void create(struct rpc_msg *req, struct rpc_msg *rep)
-{
-	char label[SESSION_LABEL_MAX], args[SESSION_ARGS_MAX];
-	word_t pos = 2, ram = rpc_word(req, 0), caps = rpc_word(req, 1);
-	struct session *s;
-
-	if (req->len < 2 || rpc_get_str(req, &pos, label, sizeof(label)) != RPC_OK ||
-	    rpc_get_str(req, &pos, args, sizeof(args)) != RPC_OK) {
-		rep->label = RPC_E_INVALID_ARGUMENT;
-		return;
-	}
-	if (ram < SESSION_RAM) {
-		rep->label = RPC_E_NO_RAM_QUOTA;
-		return;
-	}
-	if (caps < SESSION_CAPS) {
-		rep->label = RPC_E_NO_CAP_QUOTA;
-		return;
-	}
-	s = calloc(1, sizeof(*s));
-	if (!s) {
-		rep->label = RPC_E_NO_RAM_QUOTA;
-		return;
-	}
-	snprintf(s->label, sizeof(s->label), "%s", label);
-	if (ep_manage(&env->ep, &s->obj, session_rpc, s) != RPC_OK) {
-		free(s);
-		rep->label = RPC_E_NO_RAM_QUOTA;
-		return;
-	}
-	if (!ep_cap(&env->ep, &s->obj)) {
-		ep_dissolve(&env->ep, &s->obj);
-		free(s);
-		rep->label = RPC_E_UNAVAILABLE;   /* our CSpace is full */
-		return;
-	}
-	s->id = next_id++;
-	s->ram = ram;
-	s->caps = caps;
-	s->next = sessions;
-	sessions = s;
-	rep->cap = s->obj.cap;
-	rpc_put(rep, s->id);
+	(void)srv;
+	(void)args;
 	if (verbose)
-		log("session %lu for \"%s\"", s->id, s->label);
+		log("session %lu for \"%s\"", ss->id, ss->label);
+	return RPC_OK;
 }
 
-static void destroy(struct session *s, struct session **link)
+static void destroy(struct session_server *srv, struct server_session *ss)
 {
+	struct session *s = (struct session *)ss;
+
+	(void)srv;
 	tq_cancel(&queue, &s->to);
-	ep_dissolve(&env->ep, &s->obj);
 	cap_slot_free(s->sigh);
-	*link = s->next;
 	if (verbose)
-		log("closed session %lu for \"%s\"", s->id, s->label);
-	free(s);
+		log("closed session %lu for \"%s\"", ss->id, ss->label);
 	schedule();
 }
 
-static void root_rpc(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *rep)
-{
-	struct session *s, **link;
-
-	(void)o;
-	switch (req->label) {
-	case ROOT_SESSION:
-		create(req, rep);
-		return;
-	case ROOT_UPGRADE:
-		if (!(s = find(rpc_word(req, 0), 0))) {
-			rep->label = RPC_E_NOT_FOUND;
-			return;
-		}
-		s->ram += rpc_word(req, 1);
-		s->caps += rpc_word(req, 2);
-		return;
-	case ROOT_CLOSE:
-		if (!(s = find(rpc_word(req, 0), &link))) {
-			rep->label = RPC_E_NOT_FOUND;
-			return;
-		}
-		destroy(s, link);
-		return;
-	default:
-		rep->label = RPC_E_ILLEGAL_OPERATION;
-	}
-}
+static struct session_server server = {
+	.service = TIMER_SERVICE,
+	.size = sizeof(struct session),
+	.ram = SESSION_RAM,
+	.caps = SESSION_CAPS,
+	.create = create,
+	.destroy = destroy,
+	.rpc = session_rpc,
+};
 
 /* ---- start ---- */
 
@@ -389,12 +313,9 @@ void component_construct(struct component_env *e)
 	st = signal_handler_init(&env->ep, &irq_sig, irq_handler, 0);
 	if (st == RPC_OK)
 		st = irq_sigh(dev.irq.cap, irq_sig.cap);
+	server.ep = &env->ep;
 	if (st == RPC_OK)
-		st = ep_manage(&env->ep, &root, root_rpc, 0);
-	if (st == RPC_OK && !ep_cap(&env->ep, &root))
-		st = RPC_E_OUT_OF_SLOTS;
-	if (st == RPC_OK)
-		st = parent_announce(COMPONENT_PARENT, TIMER_SERVICE, root.cap);
+		st = session_server_announce(&server);
 	if (st != RPC_OK) {
 		log("error: cannot serve: %s", rpc_status_name(st));
 		component_exit(3);

@@ -315,8 +315,8 @@ static void do_session(struct tb_child *c, struct rpc_msg *req, struct rpc_msg *
 		}
 		s->ram = ram;
 		s->caps = caps;
-		s->rom->obj.handler = config_rpc;
-		rep->cap = s->rom->obj.cap;
+		s->rom->ss.obj.handler = config_rpc;
+		rep->cap = s->rom->ss.obj.cap;
 		rpc_put(rep, s->id);
 		return;
 	case TB_CHILD:
@@ -397,8 +397,8 @@ static void do_upgrade_close(struct tb_child *c, struct rpc_msg *req, struct rpc
 		if (rep->label == RPC_OK) {
 			s->ram += ram;
 			s->caps += caps;
-			s->rom->budget.ram += ram;
-			s->rom->budget.caps += caps;
+			s->rom->ss.budget.ram += ram;
+			s->rom->ss.budget.caps += caps;
 		}
 	} else {
 		rep->label = RPC_E_DELETED;   /* its server is gone */
