@@ -5,12 +5,14 @@
  * boot modules, named by the first word of their command line.
  *
  *   ROM_DATASPACE  -> cap: read-only dataspace with the current content;
- *                     w0 size in bytes (the dataspace is page-rounded)
+ *                     w0 size in bytes (the dataspace is page-rounded),
+ *                     w1 the content's version (argil/rom_server.h; core: 0)
  *   ROM_SIGH       cap: notification signalled when the content changes
  *                  (no cap: none). Core's ROMs never change.
  *   ROM_UPDATE     -> w0 1 if the client's dataspace now holds the current
  *                  content (updated in place), w1 then its size in bytes;
- *                  w0 0: fetch it again with ROM_DATASPACE (core: always 0)
+ *                  w0 0: fetch it again with ROM_DATASPACE (core: always 0);
+ *                  a reply may lack w1 when w0 is 0
  */
 #ifndef ARGIL_ROM_H
 #define ARGIL_ROM_H
