@@ -6,8 +6,8 @@
  *
  * A table lists one operation a line:
  *
- *   #define TIMER_RPC(OP, OPS)                                            \
- *     OP(timer_sigh,    TIMER_SIGH,    1, ((CAP, ntfn)), ())              \
+ *   #define TIMER_RPC(OP, OPS)                                                         \
+ *     OP(timer_sigh,    TIMER_SIGH,    1, ((CAP, ntfn)), ())                           \
  *     OP(timer_elapsed, TIMER_ELAPSED, 5, (), ((WORD, us), (WORD, expiries)))
  *   RPC_INTERFACE(timer, TIMER_RPC)
  *
@@ -56,6 +56,8 @@
  *   before any handler runs), calls the handler with obj and packs its
  *   results; an opcode without a handler, or an unknown one, is answered
  *   `missing` (RPC_E_ILLEGAL_OPERATION, or what the interface says).
+ *   It also defines fn_reply(rep, &out) a operation, which packs results
+ *   into a reply (for replies a server sends later, rpc_reply_deferred).
  */
 #ifndef ARGIL_RPC_GEN_H
 #define ARGIL_RPC_GEN_H
@@ -148,16 +150,16 @@
 #define RPC_GETS_CAP(n) out_->n = m_.cap;
 /* server unpacking: words, then strings, then the capability */
 #define RPC_DECW_WORD(n) c_.in.n = rpc_word(req, pos_); pos_++;
-#define RPC_DECW_WORD_REQ(n) \
-	if (pos_ >= req->len) { rep->label = RPC_E_INVALID_ARGUMENT; return; } \
+#define RPC_DECW_WORD_REQ(n)                                                            \
+	if (pos_ >= req->len) { rep->label = RPC_E_INVALID_ARGUMENT; return; }          \
 	c_.in.n = req->w[pos_++];
 #define RPC_DECW_STR(n, size)
 #define RPC_DECW_BUF(n, max)
 #define RPC_DECW_CAP(n)
 #define RPC_DECS_WORD(n)
 #define RPC_DECS_WORD_REQ(n)
-#define RPC_DECS_STR(n, size) \
-	if (rpc_get_str(req, &pos_, c_.in.n, sizeof(c_.in.n)) != RPC_OK) { \
+#define RPC_DECS_STR(n, size)                                                           \
+	if (rpc_get_str(req, &pos_, c_.in.n, sizeof(c_.in.n)) != RPC_OK) {              \
 		rep->label = RPC_E_INVALID_ARGUMENT; return; }
 #define RPC_DECS_BUF(n, max) RPC_DECS_STR(n, max)
 #define RPC_DECS_CAP(n)
@@ -167,89 +169,101 @@
 #define RPC_DECC_BUF(n, max)
 #define RPC_DECC_CAP(n) c_.in.n = req;
 /* server packing */
-#define RPC_ENC_WORD(n) rpc_put(rep, c_.out.n);
-#define RPC_ENC_EXTRA(n) rpc_put(rep, c_.out.n);
-#define RPC_ENC_OPT(n) rpc_put(rep, c_.out.n);
-#define RPC_ENC_CAP(n) rep->cap = c_.out.n;
+#define RPC_ENC_WORD(n) rpc_put(rep, o_->n);
+#define RPC_ENC_EXTRA(n) rpc_put(rep, o_->n);
+#define RPC_ENC_OPT(n) rpc_put(rep, o_->n);
+#define RPC_ENC_CAP(n) rep->cap = o_->n;
 
 /* ---- per operation ---- */
 
+/* declarations (RPC_INTERFACE): a_ the arguments, r_ the results */
 #define RPC_D_ENUM(fn, code, num, a_, r_) code = num,
 #define RPC_D_ENUMS(fn, code, num, a_, tag, r_) code = num,
-#define RPC_D_TYPES(fn, code, num, a_, r_)                                        \
-	struct fn##_in { RPC_EACH(FIELD_IN, a_) };                                  \
-	struct fn##_out { RPC_EACH(FIELD_OUT, r_) };                               \
-	struct fn##_call { void *obj; struct fn##_in in; struct fn##_out out; };   \
+#define RPC_D_TYPES(fn, code, num, a_, r_)                                              \
+	struct fn##_in { RPC_EACH(FIELD_IN, a_) };                                      \
+	struct fn##_out { RPC_EACH(FIELD_OUT, r_) };                                    \
+	struct fn##_call { void *obj; struct fn##_in in; struct fn##_out out; };        \
 	rpc_status_t fn(cptr_t obj_ RPC_EACH(PARAM_IN, a_) RPC_EACH(PARAM_OUT, r_));
-#define RPC_D_TYPESS(fn, code, num, a_, tag, r_)                                  \
-	struct fn##_in { RPC_EACH(FIELD_IN, a_) };                                  \
-	struct tag { RPC_EACH(FIELD_OUT, r_) };                                    \
-	struct fn##_call { void *obj; struct fn##_in in; struct tag out; };        \
+#define RPC_D_TYPESS(fn, code, num, a_, tag, r_)                                        \
+	struct fn##_in { RPC_EACH(FIELD_IN, a_) };                                      \
+	struct tag { RPC_EACH(FIELD_OUT, r_) };                                         \
+	struct fn##_call { void *obj; struct fn##_in in; struct tag out; };             \
 	rpc_status_t fn(cptr_t obj_ RPC_EACH(PARAM_IN, a_), struct tag *out_);
 #define RPC_D_HANDLER(fn, code, num, a_, r_) rpc_status_t (*fn)(struct fn##_call *c);
 #define RPC_D_HANDLERS(fn, code, num, a_, tag, r_) rpc_status_t (*fn)(struct fn##_call *c);
 
-#define RPC_INTERFACE(iface, TABLE)                                                \
-	enum iface##_op { TABLE(RPC_D_ENUM, RPC_D_ENUMS) };                         \
-	TABLE(RPC_D_TYPES, RPC_D_TYPESS)                                            \
+#define RPC_INTERFACE(iface, TABLE)                                                     \
+	enum iface##_op { TABLE(RPC_D_ENUM, RPC_D_ENUMS) };                             \
+	TABLE(RPC_D_TYPES, RPC_D_TYPESS)                                                \
 	struct iface##_server { TABLE(RPC_D_HANDLER, RPC_D_HANDLERS) }
 
 /* The request of a stub: label, words, strings, capability; then the call. */
-#define RPC_C_CALL(code, a_, r_)                                                  \
-	struct rpc_msg m_;                                                          \
-	rpc_status_t st_;                                                           \
-	word_t i_ = 0;                                                              \
-	rpc_init(&m_, code);                                                        \
-	RPC_EACH(PUTW, a_) RPC_EACH(PUTS, a_) RPC_EACH(PUTC, a_)                    \
+#define RPC_C_CALL(code, a_, r_)                                                        \
+	struct rpc_msg m_;                                                              \
+	rpc_status_t st_;                                                               \
+	word_t i_ = 0;                                                                  \
+	rpc_init(&m_, code);                                                            \
+	RPC_EACH(PUTW, a_) RPC_EACH(PUTS, a_) RPC_EACH(PUTC, a_)                        \
 	st_ = rpc_call_expect(obj_, &m_, 0 RPC_EACH(NWORDS, r_), 0 RPC_EACH(NCAPS, r_)); \
-	if (st_ != RPC_OK)                                                          \
-		return st_;                                                         \
+	if (st_ != RPC_OK)                                                              \
+		return st_;                                                             \
 	(void)i_;
-#define RPC_C_STUB(fn, code, num, a_, r_)                                         \
-	rpc_status_t fn(cptr_t obj_ RPC_EACH(PARAM_IN, a_) RPC_EACH(PARAM_OUT, r_)) \
-	{                                                                           \
-		RPC_C_CALL(code, a_, r_)                                           \
-		RPC_EACH(GETP, r_)                                                 \
-		return RPC_OK;                                                      \
+#define RPC_C_STUB(fn, code, num, a_, r_)                                               \
+	rpc_status_t fn(cptr_t obj_ RPC_EACH(PARAM_IN, a_) RPC_EACH(PARAM_OUT, r_))     \
+	{                                                                               \
+		RPC_C_CALL(code, a_, r_)                                                \
+		RPC_EACH(GETP, r_)                                                      \
+		return RPC_OK;                                                          \
 	}
-#define RPC_C_STUBS(fn, code, num, a_, tag, r_)                                   \
-	rpc_status_t fn(cptr_t obj_ RPC_EACH(PARAM_IN, a_), struct tag *out_)       \
-	{                                                                           \
-		RPC_C_CALL(code, a_, r_)                                           \
-		RPC_EACH(GETS, r_)                                                 \
-		return RPC_OK;                                                      \
+#define RPC_C_STUBS(fn, code, num, a_, tag, r_)                                         \
+	rpc_status_t fn(cptr_t obj_ RPC_EACH(PARAM_IN, a_), struct tag *out_)           \
+	{                                                                               \
+		RPC_C_CALL(code, a_, r_)                                                \
+		RPC_EACH(GETS, r_)                                                      \
+		return RPC_OK;                                                          \
 	}
 #define RPC_CLIENT(iface, TABLE) TABLE(RPC_C_STUB, RPC_C_STUBS)
 
+/* the server (RPC_SERVER): one case of the dispatch a operation */
 #define RPC_S_CASE(fn, code, num, a_, r_) RPC_S_CASE_(fn, code, a_, r_)
 #define RPC_S_CASES(fn, code, num, a_, tag, r_) RPC_S_CASE_(fn, code, a_, r_)
-#define RPC_S_CASE_(fn, code, a_, r_)                                             \
-	case code: {                                                                \
-		struct fn##_call c_;                                                \
-		word_t pos_ = 0;                                                    \
-		if (!srv->fn)                                                       \
-			break;                                                      \
-		(void)pos_;                                                         \
-		RPC_EACH(DECW, a_) RPC_EACH(DECS, a_) RPC_EACH(DECC, a_)            \
-		__builtin_memset(&c_.out, 0, sizeof(c_.out));                              \
-		c_.obj = obj;                                                       \
-		rep->label = srv->fn(&c_);                                          \
-		if (rep->label == RPC_OK) {                                         \
-			RPC_EACH(ENC, r_)                                          \
-		}                                                                   \
-		return;                                                             \
+#define RPC_S_CASE_(fn, code, a_, r_)                                                   \
+	case code: {                                                                    \
+		struct fn##_call c_;                                                    \
+		word_t pos_ = 0;                                                        \
+		if (!srv->fn)                                                           \
+			break;                                                          \
+		(void)pos_;                                                             \
+		RPC_EACH(DECW, a_) RPC_EACH(DECS, a_) RPC_EACH(DECC, a_)                \
+		__builtin_memset(&c_.out, 0, sizeof(c_.out));                           \
+		c_.obj = obj;                                                           \
+		rep->label = srv->fn(&c_);                                              \
+		if (rep->label == RPC_OK)                                               \
+			fn##_reply(rep, &c_.out);                                       \
+		return;                                                                 \
 	}
-#define RPC_SERVER(iface, TABLE)                                                   \
-	static void iface##_dispatch(const struct iface##_server *srv, void *obj,  \
-				     struct rpc_msg *req, struct rpc_msg *rep,      \
-				     rpc_status_t missing)                          \
-	{                                                                           \
-		switch (req->label) {                                               \
-		TABLE(RPC_S_CASE, RPC_S_CASES)                                      \
-		default:                                                            \
-			break;                                                      \
-		}                                                                   \
-		rep->label = missing;                                               \
+#define RPC_S_PACK(fn, code, num, a_, r_) RPC_S_PACK_(fn, struct fn##_out, r_)
+#define RPC_S_PACKS(fn, code, num, a_, tag, r_) RPC_S_PACK_(fn, struct tag, r_)
+#define RPC_S_PACK_(fn, type, r_)                                                       \
+	static inline void fn##_reply(struct rpc_msg *rep, const type *o_)              \
+	{                                                                               \
+		RPC_EACH(ENC, r_)                                                       \
+		(void)rep;                                                              \
+		(void)o_;                                                               \
+	}
+#define RPC_SERVER(iface, TABLE)                                                        \
+	TABLE(RPC_S_PACK, RPC_S_PACKS)                                                  \
+	__attribute__((unused))                                                         \
+	static void iface##_dispatch(const struct iface##_server *srv, void *obj,       \
+				     struct rpc_msg *req, struct rpc_msg *rep,          \
+				     rpc_status_t missing)                              \
+	{                                                                               \
+		switch (req->label) {                                                   \
+		TABLE(RPC_S_CASE, RPC_S_CASES)                                          \
+		default:                                                                \
+			break;                                                          \
+		}                                                                       \
+		rep->label = missing;                                                   \
 	}
 
 #endif
