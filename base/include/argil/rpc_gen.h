@@ -114,9 +114,10 @@
 #define RPC_PARAM_OUT_EXTRA(n)
 #define RPC_PARAM_OUT_OPT(n) , word_t *n
 #define RPC_PARAM_OUT_CAP(n) , cptr_t *n
-/* client packing: words, then strings, then the capability */
-#define RPC_PUTW_WORD(n) rpc_put(&m_, n);
-#define RPC_PUTW_WORD_REQ(n) rpc_put(&m_, n);
+/* client packing: words (at most 12, into an empty message: no bound to
+ * check), then strings, then the capability */
+#define RPC_PUTW_WORD(n) m_.w[m_.len++] = n;
+#define RPC_PUTW_WORD_REQ(n) m_.w[m_.len++] = n;
 #define RPC_PUTW_STR(n, size)
 #define RPC_PUTW_BUF(n, max)
 #define RPC_PUTW_CAP(n)
@@ -168,10 +169,10 @@
 #define RPC_DECC_STR(n, size)
 #define RPC_DECC_BUF(n, max)
 #define RPC_DECC_CAP(n) c_.in.n = req;
-/* server packing */
-#define RPC_ENC_WORD(n) rpc_put(rep, o_->n);
-#define RPC_ENC_EXTRA(n) rpc_put(rep, o_->n);
-#define RPC_ENC_OPT(n) rpc_put(rep, o_->n);
+/* server packing (a fresh reply, at most 12 results) */
+#define RPC_ENC_WORD(n) rep->w[rep->len++] = o_->n;
+#define RPC_ENC_EXTRA(n) rep->w[rep->len++] = o_->n;
+#define RPC_ENC_OPT(n) rep->w[rep->len++] = o_->n;
 #define RPC_ENC_CAP(n) rep->cap = o_->n;
 
 /* ---- per operation ---- */
@@ -253,8 +254,8 @@
 	}
 #define RPC_SERVER(iface, TABLE)                                                        \
 	TABLE(RPC_S_PACK, RPC_S_PACKS)                                                  \
-	__attribute__((unused))                                                         \
-	static void iface##_dispatch(const struct iface##_server *srv, void *obj,       \
+	__attribute__((unused, always_inline)) static inline                            \
+	void iface##_dispatch(const struct iface##_server *srv, void *obj,                \
 				     struct rpc_msg *req, struct rpc_msg *rep,          \
 				     rpc_status_t missing)                              \
 	{                                                                               \
