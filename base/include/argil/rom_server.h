@@ -23,15 +23,6 @@
 
 #include <argil/session_server.h>
 
-/* A ROM_SESSION's ROOT_UPGRADE request (argil/root.h words 1 and 2: RAM,
- * caps) added to the session's donation, for servers with a root of their
- * own (the testbed's). */
-static inline void budget_upgrade(struct session_budget *b, const struct rpc_msg *req)
-{
-	b->ram += rpc_word(req, 1);
-	b->caps += rpc_word(req, 2);
-}
-
 /* Cost of a RAM dataspace of n pages at core, attached once in the
  * server, as the servers charge it: the frames, their capability slots,
  * one mapping slot per page and bookkeeping, page tables shared. */
