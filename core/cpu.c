@@ -284,100 +284,141 @@ static void fault_release(struct thread *t)
 	}
 }
 
+static rpc_status_t do_create_thread(struct cpu_create_thread_call *a)
+{
+	struct cpu_session *c = a->obj;
+	struct rpc_msg *m = a->in.pd;
+	struct pd *pd = m->cap_kind == RPC_CAP_UNWRAPPED ? pd_of_badge(m->cap_badge, 0) : 0;
+	struct thread *t;
+	rpc_status_t st;
+
+	if (!pd)
+		return RPC_E_INVALID_CAP;
+	st = thread_create_core(c, pd, a->in.prio, a->in.cpu_index, a->in.ntfn_slot, &t);
+	if (st != RPC_OK)
+		return st;
+	st = obj_cap(&t->obj, &c->s.acct, &a->out.thread);
+	if (st != RPC_OK) {
+		thread_destroy_core(t);
+		return st;
+	}
+	a->out.window = t->window;
+	a->out.ipc = t->window + COMPONENT_IPC_OFFSET;
+	return RPC_OK;
+}
+
+static rpc_status_t do_cpu_info(struct cpu_info_call *a)
+{
+	struct cpu_session *c = a->obj;
+
+	a->out.prio_limit = c->prio_limit;
+	a->out.cpu_first = c->cpu_first;
+	a->out.cpu_count = c->cpu_count;
+	a->out.cpus = core_num_cpus;
+	return RPC_OK;
+}
+
+RPC_SERVER(cpu, CPU_RPC)
+
+static const struct cpu_server cpu_ops = {
+	.cpu_create_thread = do_create_thread,
+	.cpu_info = do_cpu_info,
+};
+
 void cpu_serve(struct cpu_session *c, struct request *r)
 {
-	struct rpc_msg *m = r->msg, *rep = r->reply;
-	struct thread *t;
-	cptr_t cap;
-
-	switch (m->label) {
-	case CPU_CREATE_THREAD: {
-		struct pd *pd = m->cap_kind == RPC_CAP_UNWRAPPED ? pd_of_badge(m->cap_badge, 0) : 0;
-		if (!pd) {
-			rep->label = RPC_E_INVALID_CAP;
-			return;
-		}
-		rep->label = thread_create_core(c, pd, rpc_word(m, 0), rpc_word(m, 1), rpc_word(m, 2), &t);
-		if (rep->label != RPC_OK)
-			return;
-		rep->label = obj_cap(&t->obj, &c->s.acct, &cap);
-		if (rep->label != RPC_OK) {
-			thread_destroy_core(t);
-			return;
-		}
-		rep->cap = cap;
-		rpc_put(rep, t->window);
-		rpc_put(rep, t->window + COMPONENT_IPC_OFFSET);
-		return;
-	}
-	case CPU_INFO:
-		rpc_put(rep, c->prio_limit);
-		rpc_put(rep, c->cpu_first);
-		rpc_put(rep, c->cpu_count);
-		rpc_put(rep, core_num_cpus);
-		return;
-	default:
-		rep->label = RPC_E_ILLEGAL_OPERATION;
-	}
+	cpu_dispatch(&cpu_ops, c, r->msg, r->reply, RPC_E_ILLEGAL_OPERATION);
 }
+
+static rpc_status_t do_start(struct thread_start_rpc_call *c)
+{
+	return thread_start_core(c->obj, c->in.rip, c->in.rsp, c->in.rdi, c->in.rsi);
+}
+
+static rpc_status_t do_pause(struct thread_pause_call *c)
+{
+	struct thread *t = c->obj;
+
+	if (t->state == THREAD_RUNNING) {
+		tcb_suspend(t->tcb.cap);
+		t->state = THREAD_PAUSED;
+	} else if (t->state == THREAD_CREATED) {
+		return RPC_E_ILLEGAL_OPERATION;
+	}
+	return RPC_OK;
+}
+
+static rpc_status_t do_resume(struct thread_resume_call *c)
+{
+	struct thread *t = c->obj;
+
+	if (t->state == THREAD_PAUSED) {
+		tcb_resume(t->tcb.cap);
+		t->state = THREAD_RUNNING;
+	} else if (t->state == THREAD_FAULTED) {
+		t->state = THREAD_RUNNING;
+		fault_release(t);
+	} else if (t->state == THREAD_CREATED) {
+		return RPC_E_ILLEGAL_OPERATION;
+	}
+	return RPC_OK;
+}
+
+static rpc_status_t do_state(struct thread_state_call *c)
+{
+	struct thread *t = c->obj;
+
+	c->out.state = t->state;
+	c->out.fault_label = t->fault_label;
+	c->out.fault_addr = t->fault_addr;
+	c->out.fault_ip = t->fault_ip;
+	c->out.faults = t->faults;
+	return RPC_OK;
+}
+
+static rpc_status_t do_set_priority(struct thread_set_priority_call *c)
+{
+	struct thread *t = c->obj;
+
+	if (c->in.prio > t->cpu->prio_limit)
+		return RPC_E_DENIED;
+	t->prio = c->in.prio;
+	tcb_set_priority(t->tcb.cap, INIT_TCB, t->prio);
+	return RPC_OK;
+}
+
+static rpc_status_t do_set_affinity(struct thread_set_affinity_call *c)
+{
+	struct thread *t = c->obj;
+
+	if (c->in.cpu >= t->cpu->cpu_count)
+		return RPC_E_INVALID_ARGUMENT;
+	t->cpu_index = c->in.cpu;
+	tcb_set_affinity(t->tcb.cap, t->cpu->cpu_first + t->cpu_index);
+	return RPC_OK;
+}
+
+static rpc_status_t do_destroy(struct thread_destroy_call *c)
+{
+	thread_destroy_core(c->obj);
+	return RPC_OK;
+}
+
+RPC_SERVER(thread, THREAD_RPC)
+
+static const struct thread_server thread_ops = {
+	.thread_start_rpc = do_start,
+	.thread_pause = do_pause,
+	.thread_resume = do_resume,
+	.thread_state = do_state,
+	.thread_set_priority = do_set_priority,
+	.thread_set_affinity = do_set_affinity,
+	.thread_destroy = do_destroy,
+};
 
 void thread_serve(struct thread *t, struct request *r)
 {
-	struct rpc_msg *m = r->msg, *rep = r->reply;
-
-	switch (m->label) {
-	case THREAD_START:
-		rep->label = thread_start_core(t, rpc_word(m, 0), rpc_word(m, 1), rpc_word(m, 2),
-					       rpc_word(m, 3));
-		return;
-	case THREAD_PAUSE:
-		if (t->state == THREAD_RUNNING) {
-			tcb_suspend(t->tcb.cap);
-			t->state = THREAD_PAUSED;
-		} else if (t->state == THREAD_CREATED) {
-			rep->label = RPC_E_ILLEGAL_OPERATION;
-		}
-		return;
-	case THREAD_RESUME:
-		if (t->state == THREAD_PAUSED) {
-			tcb_resume(t->tcb.cap);
-			t->state = THREAD_RUNNING;
-		} else if (t->state == THREAD_FAULTED) {
-			t->state = THREAD_RUNNING;
-			fault_release(t);
-		} else if (t->state == THREAD_CREATED) {
-			rep->label = RPC_E_ILLEGAL_OPERATION;
-		}
-		return;
-	case THREAD_STATE:
-		rpc_put(rep, t->state);
-		rpc_put(rep, t->fault_label);
-		rpc_put(rep, t->fault_addr);
-		rpc_put(rep, t->fault_ip);
-		rpc_put(rep, t->faults);
-		return;
-	case THREAD_SET_PRIORITY:
-		if (rpc_word(m, 0) > t->cpu->prio_limit) {
-			rep->label = RPC_E_DENIED;
-			return;
-		}
-		t->prio = rpc_word(m, 0);
-		tcb_set_priority(t->tcb.cap, INIT_TCB, t->prio);
-		return;
-	case THREAD_SET_AFFINITY:
-		if (rpc_word(m, 0) >= t->cpu->cpu_count) {
-			rep->label = RPC_E_INVALID_ARGUMENT;
-			return;
-		}
-		t->cpu_index = rpc_word(m, 0);
-		tcb_set_affinity(t->tcb.cap, t->cpu->cpu_first + t->cpu_index);
-		return;
-	case THREAD_DESTROY:
-		thread_destroy_core(t);
-		return;
-	default:
-		rep->label = RPC_E_ILLEGAL_OPERATION;
-	}
+	thread_dispatch(&thread_ops, t, r->msg, r->reply, RPC_E_ILLEGAL_OPERATION);
 }
 
 static const char *fault_name(word_t label)

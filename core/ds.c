@@ -143,17 +143,21 @@ void ds_destroy(struct ds *d)
 	ds_release(d);
 }
 
+static rpc_status_t do_info(struct ds_info_call *c)
+{
+	struct ds *d = c->obj;
+
+	c->out.size = d->pages * PAGE;
+	c->out.flags = d->flags;
+	c->out.phys = d->phys;
+	return RPC_OK;
+}
+
+RPC_SERVER(ds, DS_RPC)
+
+static const struct ds_server ds_ops = { .ds_info = do_info };
+
 void ds_serve(struct ds *d, struct request *r)
 {
-	struct rpc_msg *rep = r->reply;
-
-	switch (r->msg->label) {
-	case DS_INFO:
-		rpc_put(rep, d->pages * PAGE);
-		rpc_put(rep, d->flags);
-		rpc_put(rep, d->phys);
-		break;
-	default:
-		rep->label = RPC_E_ILLEGAL_OPERATION;
-	}
+	ds_dispatch(&ds_ops, d, r->msg, r->reply, RPC_E_ILLEGAL_OPERATION);
 }

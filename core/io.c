@@ -148,21 +148,23 @@ fail:
 	return st;
 }
 
+static rpc_status_t do_iomem_dataspace(struct io_mem_dataspace_call *c)
+{
+	struct iomem_session *io = c->obj;
+
+	c->out.size = io->size;
+	c->out.base = io->base;
+	return obj_cap(&io->ds->obj, &io->s.acct, &c->out.ds);
+}
+
+RPC_SERVER(io_mem, IO_MEM_RPC)
+
+static const struct io_mem_server iomem_ops = { .io_mem_dataspace = do_iomem_dataspace };
+
 rpc_status_t iomem_serve(struct session *s, struct request *q)
 {
-	struct iomem_session *io = (struct iomem_session *)s;
-	struct rpc_msg *rep = q->reply;
-	cptr_t cap;
-
-	if (q->msg->label != IO_MEM_DATASPACE)
-		return rep->label = RPC_E_ILLEGAL_OPERATION;
-	rep->label = obj_cap(&io->ds->obj, &s->acct, &cap);
-	if (rep->label == RPC_OK) {
-		rep->cap = cap;
-		rpc_put(rep, io->size);
-		rpc_put(rep, io->base);
-	}
-	return rep->label;
+	io_mem_dispatch(&iomem_ops, s, q->msg, q->reply, RPC_E_ILLEGAL_OPERATION);
+	return q->reply->label;
 }
 
 /* ---- IO_PORT ---- */
@@ -237,37 +239,57 @@ fail:
 	return st;
 }
 
+static rpc_status_t do_ioport_cap(struct io_port_cap_call *c)
+{
+	c->out.cap = ((struct ioport_session *)c->obj)->cap;
+	return RPC_OK;
+}
+
+/* A port access of width bytes that lies within the session's range. */
+static bool port_ok(struct ioport_session *p, word_t port, word_t width)
+{
+	return (width == 1 || width == 2 || width == 4) && port >= p->first && port <= p->last &&
+	       port + width - 1 <= p->last;
+}
+
+static rpc_status_t do_ioport_in(struct io_port_in_call *c)
+{
+	struct ioport_session *p = c->obj;
+	word_t port = c->in.port, width = c->in.width, *v = &c->out.value;
+	abi_error_t e;
+
+	if (!port_ok(p, port, width))
+		return RPC_E_INVALID_ARGUMENT;
+	e = width == 1 ? ioport_in8(p->cap, port, v)
+	  : width == 2 ? ioport_in16(p->cap, port, v) : ioport_in32(p->cap, port, v);
+	return e != E_OK ? RPC_E_INVALID_ARGUMENT : RPC_OK;
+}
+
+static rpc_status_t do_ioport_out(struct io_port_out_call *c)
+{
+	struct ioport_session *p = c->obj;
+	word_t port = c->in.port, width = c->in.width, v = c->in.value;
+	abi_error_t e;
+
+	if (!port_ok(p, port, width))
+		return RPC_E_INVALID_ARGUMENT;
+	e = width == 1 ? ioport_out8(p->cap, port, v)
+	  : width == 2 ? ioport_out16(p->cap, port, v) : ioport_out32(p->cap, port, v);
+	return e != E_OK ? RPC_E_INVALID_ARGUMENT : RPC_OK;
+}
+
+RPC_SERVER(io_port, IO_PORT_RPC)
+
+static const struct io_port_server ioport_ops = {
+	.io_port_cap = do_ioport_cap,
+	.io_port_in = do_ioport_in,
+	.io_port_out = do_ioport_out,
+};
+
 rpc_status_t ioport_serve(struct session *s, struct request *q)
 {
-	struct ioport_session *p = (struct ioport_session *)s;
-	struct rpc_msg *m = q->msg, *rep = q->reply;
-	word_t port = rpc_word(m, 0), width = rpc_word(m, 1), v = 0;
-	abi_error_t e = E_OK;
-
-	switch (m->label) {
-	case IO_PORT_CAP:
-		rep->cap = p->cap;
-		return RPC_OK;
-	case IO_PORT_IN:
-	case IO_PORT_OUT:
-		if ((width != 1 && width != 2 && width != 4) || port < p->first || port > p->last ||
-		    port + width - 1 > p->last)
-			return rep->label = RPC_E_INVALID_ARGUMENT;
-		if (m->label == IO_PORT_IN) {
-			e = width == 1 ? ioport_in8(p->cap, port, &v)
-			  : width == 2 ? ioport_in16(p->cap, port, &v) : ioport_in32(p->cap, port, &v);
-			rpc_put(rep, v);
-		} else {
-			v = rpc_word(m, 2);
-			e = width == 1 ? ioport_out8(p->cap, port, v)
-			  : width == 2 ? ioport_out16(p->cap, port, v) : ioport_out32(p->cap, port, v);
-		}
-		if (e != E_OK)
-			rep->label = RPC_E_INVALID_ARGUMENT;
-		return rep->label;
-	default:
-		return rep->label = RPC_E_ILLEGAL_OPERATION;
-	}
+	io_port_dispatch(&ioport_ops, s, q->msg, q->reply, RPC_E_ILLEGAL_OPERATION);
+	return q->reply->label;
 }
 
 /* ---- IRQ ---- */
@@ -354,32 +376,49 @@ fail:
 	return st;
 }
 
+static rpc_status_t do_irq_sigh(struct irq_sigh_call *c)
+{
+	struct irq_session *q = c->obj;
+	struct account *a = &q->s.acct;
+	rpc_status_t st;
+
+	irq_handler_clear(q->handler);
+	acct_drop_cap(a, &q->sigh);
+	st = acct_keep_sigh(a, c->in.ntfn, &q->sigh);
+	if (st == RPC_OK && q->sigh && irq_handler_set_notification(q->handler, q->sigh) != E_OK) {
+		acct_drop_cap(a, &q->sigh);
+		st = RPC_E_INVALID_CAP;   /* not a notification, or without WRITE */
+	}
+	return st;
+}
+
+static rpc_status_t do_irq_ack(struct irq_ack_call *c)
+{
+	irq_handler_ack(((struct irq_session *)c->obj)->handler);
+	return RPC_OK;
+}
+
+static rpc_status_t do_irq_info(struct irq_info_call *c)
+{
+	struct irq_session *q = c->obj;
+
+	c->out.type = q->msi;
+	c->out.number = q->number;
+	c->out.msi_addr = q->addr;
+	c->out.msi_data = q->data;
+	return RPC_OK;
+}
+
+RPC_SERVER(irq, IRQ_RPC)
+
+static const struct irq_server irq_ops = {
+	.irq_sigh = do_irq_sigh,
+	.irq_ack = do_irq_ack,
+	.irq_info = do_irq_info,
+};
+
 rpc_status_t irq_serve(struct session *s, struct request *r)
 {
-	struct irq_session *q = (struct irq_session *)s;
-	struct rpc_msg *m = r->msg, *rep = r->reply;
-
-	switch (m->label) {
-	case IRQ_SIGH:
-		irq_handler_clear(q->handler);
-		acct_drop_cap(&s->acct, &q->sigh);
-		rep->label = acct_keep_sigh(&s->acct, m, &q->sigh);
-		if (rep->label == RPC_OK && q->sigh &&
-		    irq_handler_set_notification(q->handler, q->sigh) != E_OK) {
-			acct_drop_cap(&s->acct, &q->sigh);
-			rep->label = RPC_E_INVALID_CAP;   /* not a notification, or without WRITE */
-		}
-		return rep->label;
-	case IRQ_ACK:
-		irq_handler_ack(q->handler);
-		return RPC_OK;
-	case IRQ_INFO:
-		rpc_put(rep, q->msi);
-		rpc_put(rep, q->number);
-		rpc_put(rep, q->addr);
-		rpc_put(rep, q->data);
-		return RPC_OK;
-	default:
-		return rep->label = RPC_E_ILLEGAL_OPERATION;
-	}
+	irq_dispatch(&irq_ops, s, r->msg, r->reply, RPC_E_ILLEGAL_OPERATION);
+	return r->reply->label;
 }

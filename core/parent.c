@@ -94,70 +94,75 @@ static struct session *session_of(word_t id)
 	return s->via_parent ? s : 0;
 }
 
-void parent_serve(struct object *obj, struct request *r)
+static rpc_status_t do_session(struct parent_session_call *a)
 {
-	struct child *c = (struct child *)obj;
-	struct rpc_msg *m = r->msg, *rep = r->reply;
-	char service[SERVICE_NAME_MAX], label[SESSION_LABEL_MAX], full[SESSION_LABEL_MAX + 8];
-	char args[SESSION_ARGS_MAX];
+	struct child *c = a->obj;
+	char full[SESSION_LABEL_MAX + 8];
 	struct session *s;
 	struct pd *payer;
 	rpc_status_t st;
-	word_t pos = 2;
-	cptr_t cap;
 
-	switch (m->label) {
-	case PARENT_SESSION:
-		if (rpc_get_str(m, &pos, service, sizeof(service)) != RPC_OK ||
-		    rpc_get_str(m, &pos, label, sizeof(label)) != RPC_OK ||
-		    rpc_get_str(m, &pos, args, sizeof(args)) != RPC_OK || m->len < 2) {
-			rep->label = RPC_E_INVALID_ARGUMENT;
-			return;
-		}
-		payer = payer_of(c, m, &st);
-		if (!payer) {
-			rep->label = st;
-			return;
-		}
-		if (label[0])
-			snprintf(full, sizeof(full), "init -> %s", label);
-		else
-			snprintf(full, sizeof(full), "init");
-		st = open_session(payer, service, full, args, m->w[0], m->w[1], &s);
-		if (st == RPC_OK && (st = obj_cap(&s->obj, &s->acct, &cap)) != RPC_OK)
-			session_close(s);
-		if (st != RPC_OK) {
-			rep->label = st;
-			return;
-		}
-		s->via_parent = true;
-		rep->cap = cap;
-		rpc_put(rep, s->obj.id);
-		return;
-	case PARENT_UPGRADE:
-		s = session_of(rpc_word(m, 0));
-		payer = payer_of(c, m, &st);
-		if (!s)
-			rep->label = RPC_E_NOT_FOUND;
-		else if (!payer)
-			rep->label = st;
-		else
-			rep->label = session_upgrade(s, payer, rpc_word(m, 1), rpc_word(m, 2));
-		return;
-	case PARENT_CLOSE:
-		s = session_of(rpc_word(m, 0));
-		if (!s)
-			rep->label = RPC_E_NOT_FOUND;
-		else
-			session_close(s);
-		return;
-	case PARENT_EXIT:
-		printf("[core] init exited with value %ld\n", (long)rpc_word(m, 0));
-		sys_debug_halt(rpc_word(m, 0));
-		return;
-	default:
-		rep->label = RPC_E_UNAVAILABLE;
-	}
+	payer = payer_of(c, a->in.payer, &st);
+	if (!payer)
+		return st;
+	if (a->in.label[0])
+		snprintf(full, sizeof(full), "init -> %s", a->in.label);
+	else
+		snprintf(full, sizeof(full), "init");
+	st = open_session(payer, a->in.service, full, a->in.args, a->in.ram, a->in.caps, &s);
+	if (st == RPC_OK && (st = obj_cap(&s->obj, &s->acct, &a->out.session)) != RPC_OK)
+		session_close(s);
+	if (st != RPC_OK)
+		return st;
+	s->via_parent = true;
+	a->out.id = s->obj.id;
+	return RPC_OK;
+}
+
+static rpc_status_t do_upgrade(struct parent_upgrade_call *a)
+{
+	struct session *s = session_of(a->in.id);
+	struct pd *payer;
+	rpc_status_t st;
+
+	payer = payer_of(a->obj, a->in.payer, &st);
+	if (!s)
+		return RPC_E_NOT_FOUND;
+	if (!payer)
+		return st;
+	return session_upgrade(s, payer, a->in.ram, a->in.caps);
+}
+
+static rpc_status_t do_close(struct parent_close_call *a)
+{
+	struct session *s = session_of(a->in.id);
+
+	if (!s)
+		return RPC_E_NOT_FOUND;
+	session_close(s);
+	return RPC_OK;
+}
+
+static rpc_status_t do_exit(struct parent_exit_call *a)
+{
+	printf("[core] init exited with value %ld\n", (long)a->in.value);
+	sys_debug_halt(a->in.value);
+	return RPC_OK;
+}
+
+RPC_SERVER(parent, PARENT_RPC)
+
+/* the rest of the parent interface: RPC_E_UNAVAILABLE */
+static const struct parent_server parent_ops = {
+	.parent_session = do_session,
+	.parent_upgrade = do_upgrade,
+	.parent_close = do_close,
+	.parent_exit = do_exit,
+};
+
+void parent_serve(struct object *obj, struct request *r)
+{
+	parent_dispatch(&parent_ops, obj, r->msg, r->reply, RPC_E_UNAVAILABLE);
 }
 
 /* ---- loading init ---- */

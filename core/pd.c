@@ -155,21 +155,23 @@ static struct ds *arg_ds(struct rpc_msg *m)
 	return (struct ds *)obj_lookup(m->cap_badge, K_DS);
 }
 
-static void alloc_handle(struct pd *pd, word_t type, struct rpc_msg *m, struct rpc_msg *rep)
+/* What a PD request is invoked on: the PD, and whether through its own
+ * view (COMPONENT_PD) or another PD capability (its parent's). */
+struct pd_target {
+	struct pd *pd;
+	bool self;
+};
+
+static rpc_status_t alloc_handle(struct pd *pd, word_t type, word_t slot, word_t *handle)
 {
 	struct account *a = &pd->s.acct;
-	word_t slot = rpc_word(m, 0);
 	struct kobj_handle *h;
 	rpc_status_t st;
 
-	if (slot < COMPONENT_FIRST_FREE || slot >= (1ul << pd->cnode_bits)) {
-		rep->label = RPC_E_INVALID_ARGUMENT;
-		return;
-	}
-	if ((st = acct_charge(a, 0, 1)) != RPC_OK) {
-		rep->label = st;
-		return;
-	}
+	if (slot < COMPONENT_FIRST_FREE || slot >= (1ul << pd->cnode_bits))
+		return RPC_E_INVALID_ARGUMENT;
+	if ((st = acct_charge(a, 0, 1)) != RPC_OK)
+		return st;
 	h = acct_alloc(a, sizeof(*h), &st);
 	if (h && (st = kobj_new(a, type, 0, &h->ko)) == RPC_OK) {
 		abi_error_t e = pd_cnode_copy(pd, slot, h->ko.cap, RIGHTS_ALL);
@@ -177,8 +179,8 @@ static void alloc_handle(struct pd *pd, word_t type, struct rpc_msg *m, struct r
 			h->pd = pd;
 			h->next = pd->handles;
 			pd->handles = h;
-			rpc_put(rep, h->obj.id);
-			return;
+			*handle = h->obj.id;
+			return RPC_OK;
 		}
 		if (e != E_OK)
 			st = e == E_DELETE_FIRST ? RPC_E_EXISTS : RPC_E_INVALID_ARGUMENT;
@@ -187,18 +189,31 @@ static void alloc_handle(struct pd *pd, word_t type, struct rpc_msg *m, struct r
 	if (h)
 		acct_free(a, h, sizeof(*h));
 	acct_release(a, 0, 1);
-	rep->label = st;
+	return st;
 }
 
-static void free_handle(struct pd *pd, word_t id, struct rpc_msg *rep)
+static rpc_status_t do_alloc_ep(struct pd_alloc_ep_call *c)
 {
-	struct kobj_handle *h = (struct kobj_handle *)obj_lookup(id, K_KOBJ);
+	struct pd_target *t = c->obj;
+
+	return alloc_handle(t->pd, OBJ_ENDPOINT, c->in.slot, &c->out.handle);
+}
+
+static rpc_status_t do_alloc_ntfn(struct pd_alloc_ntfn_call *c)
+{
+	struct pd_target *t = c->obj;
+
+	return alloc_handle(t->pd, OBJ_NOTIFICATION, c->in.slot, &c->out.handle);
+}
+
+static rpc_status_t do_free_obj(struct pd_free_obj_call *c)
+{
+	struct pd *pd = ((struct pd_target *)c->obj)->pd;
+	struct kobj_handle *h = (struct kobj_handle *)obj_lookup(c->in.handle, K_KOBJ);
 	struct kobj_handle **pp = &pd->handles;
 
-	if (!h || h->pd != pd) {
-		rep->label = RPC_E_NOT_FOUND;
-		return;
-	}
+	if (!h || h->pd != pd)
+		return RPC_E_NOT_FOUND;
 	while (*pp != h)
 		pp = &(*pp)->next;
 	*pp = h->next;
@@ -206,6 +221,7 @@ static void free_handle(struct pd *pd, word_t id, struct rpc_msg *rep)
 	kobj_free(&pd->s.acct, &h->ko);
 	acct_free(&pd->s.acct, h, sizeof(*h));
 	acct_release(&pd->s.acct, 0, 1);
+	return RPC_OK;
 }
 
 /* RAM charged to a PD: its own account and the core sessions it paid for
@@ -220,172 +236,185 @@ static word_t pd_ram_charged(struct pd *pd)
 	return n;
 }
 
+static rpc_status_t do_alloc_ram(struct pd_alloc_ram_call *c)
+{
+	struct pd *pd = ((struct pd_target *)c->obj)->pd;
+	struct account *a = &pd->s.acct;
+	word_t size = c->in.size;
+	rpc_status_t st;
+	struct ds *d;
+	cptr_t cap;
+
+	if (size == 0 || size > (1ul << 40))
+		return RPC_E_INVALID_ARGUMENT;
+	st = ds_new_ram(a, (size + PAGE - 1) / PAGE, &d);
+	if (st == RPC_OK && (st = obj_cap(&d->obj, a, &cap)) != RPC_OK)
+		ds_destroy(d);
+	if (st != RPC_OK)
+		return st;
+	d->owner = pd;
+	d->next_of_owner = pd->dataspaces;
+	pd->dataspaces = d;
+	c->out.ds = cap;
+	c->out.size = d->pages * PAGE;
+	return RPC_OK;
+}
+
+static rpc_status_t do_free_ram(struct pd_free_ram_call *c)
+{
+	struct ds *d = arg_ds(c->in.ds);
+
+	if (!d || d->type != DS_T_RAM)
+		return RPC_E_INVALID_CAP;
+	if (d->owner != ((struct pd_target *)c->obj)->pd)
+		return RPC_E_DENIED;
+	ds_destroy(d);
+	return RPC_OK;
+}
+
+static rpc_status_t do_attach(struct pd_attach_call *c)
+{
+	struct ds *d = arg_ds(c->in.ds);
+
+	if (!d)
+		return RPC_E_INVALID_CAP;
+	return region_attach(((struct pd_target *)c->obj)->pd, d, c->in.addr, c->in.size,
+			     c->in.offset, c->in.flags, &c->out.at);
+}
+
+static rpc_status_t do_detach(struct pd_detach_call *c)
+{
+	return region_detach(((struct pd_target *)c->obj)->pd, c->in.addr);
+}
+
+static rpc_status_t do_transfer(struct pd_transfer_call *c)
+{
+	struct account *a = &((struct pd_target *)c->obj)->pd->s.acct;
+	struct pd *to = arg_pd(c->in.to);
+
+	if (!to)
+		return RPC_E_INVALID_CAP;
+	if (to->dying)
+		return RPC_E_DENIED;
+	if (c->in.ram > acct_ram_avail(a))
+		return RPC_E_NO_RAM_QUOTA;
+	if (c->in.caps > acct_cap_avail(a))
+		return RPC_E_NO_CAP_QUOTA;
+	a->ram_quota -= c->in.ram;
+	a->cap_quota -= c->in.caps;
+	to->s.acct.ram_quota += c->in.ram;
+	to->s.acct.cap_quota += c->in.caps;
+	return RPC_OK;
+}
+
+static rpc_status_t do_quota(struct pd_quota_call *c)
+{
+	struct account *a = &((struct pd_target *)c->obj)->pd->s.acct;
+
+	c->out.ram_quota = a->ram_quota;
+	c->out.ram_used = a->ram_used;
+	c->out.cap_quota = a->cap_quota;
+	c->out.cap_used = a->cap_used;
+	return RPC_OK;
+}
+
+static rpc_status_t do_install(struct pd_install_call *c)
+{
+	struct pd_target *t = c->obj;
+	struct rpc_msg *m = c->in.cap;
+	word_t slot = c->in.slot;
+	abi_error_t e;
+
+	if (t->self)
+		return RPC_E_DENIED;   /* only the parent's view installs */
+	if (slot != COMPONENT_PARENT && slot != COMPONENT_CPU &&
+	    (slot < COMPONENT_INSTALL_FIRST || slot > COMPONENT_INSTALL_LAST))
+		return RPC_E_INVALID_ARGUMENT;
+	if (m->cap_kind == RPC_CAP_UNWRAPPED) {
+		/* a PD's own view stays its own view */
+		bool aself;
+		struct pd *apd = pd_of_badge(m->cap_badge, &aself);
+		struct object *o = obj_lookup(m->cap_badge & ~PD_SELF_BIT, K_NONE);
+		cptr_t src = apd && aself ? apd->self_cap : o ? o->cap : 0;
+		if (!o || !src || (!apd && (m->cap_badge & PD_SELF_BIT)))
+			return RPC_E_INVALID_CAP;
+		pd_cnode_delete(t->pd, slot);
+		e = pd_cnode_copy(t->pd, slot, src, RIGHT_WRITE | RIGHT_GRANT | RIGHT_GRANT_REPLY);
+	} else if (m->cap_kind == RPC_CAP_PLACED) {
+		pd_cnode_delete(t->pd, slot);
+		e = pd_cnode_move(t->pd, slot, m->cap);
+	} else {
+		return RPC_E_INVALID_CAP;
+	}
+	return e != E_OK ? RPC_E_INVALID_CAP : RPC_OK;
+}
+
+static rpc_status_t do_fault_sigh(struct pd_fault_sigh_call *c)
+{
+	struct pd_target *t = c->obj;
+	struct account *a = &t->pd->s.acct;
+	/* the PD's own handler never replaces its parent's */
+	cptr_t *sigh = t->self ? &t->pd->own_fault_sigh : &t->pd->fault_sigh;
+
+	acct_drop_cap(a, sigh);
+	return acct_keep_sigh(a, c->in.ntfn, sigh);
+}
+
+static rpc_status_t do_region(struct pd_region_call *c)
+{
+	struct region *g = region_find(((struct pd_target *)c->obj)->pd, c->in.addr);
+
+	if (!g)
+		return RPC_E_NOT_FOUND;
+	c->out.start = g->base;
+	c->out.size = g->size;
+	c->out.flags = g->flags;
+	c->out.offset = g->offset;
+	return RPC_OK;
+}
+
+static rpc_status_t do_core_stats(struct pd_core_stats_call *c)
+{
+	struct core_stats *s = &c->out;
+
+	s->ram_free = ut_ram_free();
+	s->untyped_free = ut_blocks_free();
+	s->slots_free = core_acct.slots_free;
+	s->leaves_free = cspace_free_tops();
+	s->objects_used = obj_count();
+	s->heap_used = heap_in_use();
+	s->ram_total = ut_ram_total();
+	s->core_image = core_image_bytes();
+	s->core_ram_used = core_acct.ram_used;
+	s->pd_ram_charged = pd_ram_charged(((struct pd_target *)c->obj)->pd);
+	return RPC_OK;
+}
+
+RPC_SERVER(pd, PD_RPC)
+
+static const struct pd_server pd_ops = {
+	.pd_alloc_ram = do_alloc_ram,
+	.pd_free_ram = do_free_ram,
+	.pd_attach = do_attach,
+	.pd_detach = do_detach,
+	.pd_transfer = do_transfer,
+	.pd_quota = do_quota,
+	.pd_install = do_install,
+	.pd_alloc_ep = do_alloc_ep,
+	.pd_alloc_ntfn = do_alloc_ntfn,
+	.pd_free_obj = do_free_obj,
+	.pd_fault_sigh = do_fault_sigh,
+	.pd_region = do_region,
+	.pd_core_stats = do_core_stats,
+};
+
 void pd_serve(struct pd *pd, struct request *r, bool self)
 {
-	struct rpc_msg *m = r->msg, *rep = r->reply;
-	struct account *a = &pd->s.acct;
-	rpc_status_t st;
+	struct pd_target t = { pd, self };
 
 	if (pd->dying) {
-		rep->label = RPC_E_DELETED;
+		r->reply->label = RPC_E_DELETED;
 		return;
 	}
-	switch (m->label) {
-	case PD_ALLOC_RAM: {
-		word_t size = rpc_word(m, 0);
-		struct ds *d;
-		cptr_t cap;
-		if (size == 0 || size > (1ul << 40)) {
-			rep->label = RPC_E_INVALID_ARGUMENT;
-			return;
-		}
-		st = ds_new_ram(a, (size + PAGE - 1) / PAGE, &d);
-		if (st == RPC_OK && (st = obj_cap(&d->obj, a, &cap)) != RPC_OK)
-			ds_destroy(d);
-		if (st != RPC_OK) {
-			rep->label = st;
-			return;
-		}
-		d->owner = pd;
-		d->next_of_owner = pd->dataspaces;
-		pd->dataspaces = d;
-		rep->cap = cap;
-		rpc_put(rep, d->pages * PAGE);
-		return;
-	}
-	case PD_FREE_RAM: {
-		struct ds *d = arg_ds(m);
-		if (!d || d->type != DS_T_RAM)
-			rep->label = RPC_E_INVALID_CAP;
-		else if (d->owner != pd)
-			rep->label = RPC_E_DENIED;
-		else
-			ds_destroy(d);
-		return;
-	}
-	case PD_ATTACH: {
-		struct ds *d = arg_ds(m);
-		word_t addr;
-		if (!d) {
-			rep->label = RPC_E_INVALID_CAP;
-			return;
-		}
-		rep->label = region_attach(pd, d, rpc_word(m, 0), rpc_word(m, 1), rpc_word(m, 2),
-					   rpc_word(m, 3), &addr);
-		if (rep->label == RPC_OK)
-			rpc_put(rep, addr);
-		return;
-	}
-	case PD_DETACH:
-		rep->label = region_detach(pd, rpc_word(m, 0));
-		return;
-	case PD_TRANSFER: {
-		struct pd *to = arg_pd(m);
-		word_t ram = rpc_word(m, 0), caps = rpc_word(m, 1);
-		if (!to) {
-			rep->label = RPC_E_INVALID_CAP;
-			return;
-		}
-		if (to->dying) {
-			rep->label = RPC_E_DENIED;
-			return;
-		}
-		if (ram > acct_ram_avail(a)) {
-			rep->label = RPC_E_NO_RAM_QUOTA;
-			return;
-		}
-		if (caps > acct_cap_avail(a)) {
-			rep->label = RPC_E_NO_CAP_QUOTA;
-			return;
-		}
-		a->ram_quota -= ram;
-		a->cap_quota -= caps;
-		to->s.acct.ram_quota += ram;
-		to->s.acct.cap_quota += caps;
-		return;
-	}
-	case PD_QUOTA:
-		rpc_put(rep, a->ram_quota);
-		rpc_put(rep, a->ram_used);
-		rpc_put(rep, a->cap_quota);
-		rpc_put(rep, a->cap_used);
-		return;
-	case PD_INSTALL: {
-		word_t slot = rpc_word(m, 0);
-		abi_error_t e;
-		if (self) {
-			rep->label = RPC_E_DENIED;   /* only the parent's view installs */
-			return;
-		}
-		if (slot != COMPONENT_PARENT && slot != COMPONENT_CPU &&
-		    (slot < COMPONENT_INSTALL_FIRST || slot > COMPONENT_INSTALL_LAST)) {
-			rep->label = RPC_E_INVALID_ARGUMENT;
-			return;
-		}
-		if (m->cap_kind == RPC_CAP_UNWRAPPED) {
-			/* a PD's own view stays its own view */
-			bool aself;
-			struct pd *apd = pd_of_badge(m->cap_badge, &aself);
-			struct object *o = obj_lookup(m->cap_badge & ~PD_SELF_BIT, K_NONE);
-			cptr_t src = apd && aself ? apd->self_cap : o ? o->cap : 0;
-			if (!o || !src || (!apd && (m->cap_badge & PD_SELF_BIT))) {
-				rep->label = RPC_E_INVALID_CAP;
-				return;
-			}
-			pd_cnode_delete(pd, slot);
-			e = pd_cnode_copy(pd, slot, src, RIGHT_WRITE | RIGHT_GRANT | RIGHT_GRANT_REPLY);
-		} else if (m->cap_kind == RPC_CAP_PLACED) {
-			pd_cnode_delete(pd, slot);
-			e = pd_cnode_move(pd, slot, m->cap);
-		} else {
-			rep->label = RPC_E_INVALID_CAP;
-			return;
-		}
-		if (e != E_OK)
-			rep->label = RPC_E_INVALID_CAP;
-		return;
-	}
-	case PD_ALLOC_EP:
-		alloc_handle(pd, OBJ_ENDPOINT, m, rep);
-		return;
-	case PD_ALLOC_NTFN:
-		alloc_handle(pd, OBJ_NOTIFICATION, m, rep);
-		return;
-	case PD_FREE_OBJ:
-		free_handle(pd, rpc_word(m, 0), rep);
-		return;
-	case PD_FAULT_SIGH: {
-		/* the PD's own handler never replaces its parent's */
-		cptr_t *sigh = self ? &pd->own_fault_sigh : &pd->fault_sigh;
-		acct_drop_cap(a, sigh);
-		rep->label = acct_keep_sigh(a, m, sigh);
-		return;
-	}
-	case PD_REGION: {
-		struct region *g = region_find(pd, rpc_word(m, 0));
-		if (!g) {
-			rep->label = RPC_E_NOT_FOUND;
-			return;
-		}
-		rpc_put(rep, g->base);
-		rpc_put(rep, g->size);
-		rpc_put(rep, g->flags);
-		rpc_put(rep, g->offset);
-		return;
-	}
-	case PD_CORE_STATS:
-		rpc_put(rep, ut_ram_free());
-		rpc_put(rep, ut_blocks_free());
-		rpc_put(rep, core_acct.slots_free);
-		rpc_put(rep, cspace_free_tops());
-		rpc_put(rep, obj_count());
-		rpc_put(rep, heap_in_use());
-		rpc_put(rep, ut_ram_total());
-		rpc_put(rep, core_image_bytes());
-		rpc_put(rep, core_acct.ram_used);
-		rpc_put(rep, pd_ram_charged(pd));
-		return;
-	default:
-		rep->label = RPC_E_ILLEGAL_OPERATION;
-	}
+	pd_dispatch(&pd_ops, &t, r->msg, r->reply, RPC_E_ILLEGAL_OPERATION);
 }

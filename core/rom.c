@@ -136,30 +136,36 @@ rpc_status_t rom_session_create(struct pd *payer, const char *label, word_t ram,
 	return RPC_OK;
 }
 
-static void rom_serve(struct rom_session *r, struct request *q)
+static rpc_status_t do_dataspace(struct rom_dataspace_call *c)
 {
-	struct rpc_msg *m = q->msg, *rep = q->reply;
-	cptr_t cap;
+	struct rom_session *r = c->obj;
+	rpc_status_t st = obj_cap(&r->ds->obj, &r->s.acct, &c->out.ds);
 
-	switch (m->label) {
-	case ROM_DATASPACE:
-		rep->label = obj_cap(&r->ds->obj, &r->s.acct, &cap);
-		if (rep->label == RPC_OK) {
-			rep->cap = cap;
-			rpc_put(rep, r->mod->size);
-		}
-		return;
-	case ROM_SIGH:
-		acct_drop_cap(&r->s.acct, &r->sigh);
-		rep->label = acct_keep_sigh(&r->s.acct, m, &r->sigh);
-		return;
-	case ROM_UPDATE:
-		rpc_put(rep, 0);   /* boot modules never change */
-		return;
-	default:
-		rep->label = RPC_E_ILLEGAL_OPERATION;
-	}
+	c->out.size = r->mod->size;
+	return st;
 }
+
+static rpc_status_t do_sigh(struct rom_sigh_call *c)
+{
+	struct rom_session *r = c->obj;
+
+	acct_drop_cap(&r->s.acct, &r->sigh);
+	return acct_keep_sigh(&r->s.acct, c->in.ntfn, &r->sigh);
+}
+
+static rpc_status_t do_update(struct rom_update_call *c)
+{
+	(void)c;
+	return RPC_OK;   /* boot modules never change: updated 0 */
+}
+
+RPC_SERVER(rom, ROM_RPC)
+
+static const struct rom_server rom_ops = {
+	.rom_dataspace = do_dataspace,
+	.rom_sigh = do_sigh,
+	.rom_update = do_update,
+};
 
 /* ---- LOG ---- */
 
@@ -192,22 +198,12 @@ rpc_status_t log_session_create(struct pd *payer, const char *label, word_t ram,
 	return session_new(sizeof(struct session), payer, ram, caps, K_LOG, label, out);
 }
 
-static void log_serve(struct session *s, struct request *q)
+static rpc_status_t do_write(struct log_write_call *c)
 {
-	struct rpc_msg *m = q->msg, *rep = q->reply;
-	char text[LOG_WRITE_MAX + 1];
-	word_t pos = 0;
+	struct session *s = c->obj;
+	/* strings may contain any byte but NUL; the unpacking checked that */
+	const char *p = c->in.text;
 
-	if (m->label != LOG_WRITE) {
-		rep->label = RPC_E_ILLEGAL_OPERATION;
-		return;
-	}
-	/* strings may contain any byte but NUL; rpc_get_str checks that */
-	if (rpc_get_str(m, &pos, text, sizeof(text)) != RPC_OK) {
-		rep->label = RPC_E_INVALID_ARGUMENT;
-		return;
-	}
-	const char *p = text;
 	while (*p) {
 		const char *e = p;
 		while (*e && *e != '\n')
@@ -215,7 +211,12 @@ static void log_serve(struct session *s, struct request *q)
 		core_log_line(s->label, p, (size_t)(e - p));
 		p = *e ? e + 1 : e;
 	}
+	return RPC_OK;
 }
+
+RPC_SERVER(log, LOG_RPC)
+
+static const struct log_server log_ops = { .log_write = do_write };
 
 rpc_status_t iomem_serve(struct session *s, struct request *q);
 rpc_status_t ioport_serve(struct session *s, struct request *q);
@@ -224,8 +225,8 @@ rpc_status_t irq_serve(struct session *s, struct request *q);
 void session_serve(struct session *s, struct request *q)
 {
 	switch (s->obj.kind) {
-	case K_ROM: rom_serve((struct rom_session *)s, q); break;
-	case K_LOG: log_serve(s, q); break;
+	case K_ROM: rom_dispatch(&rom_ops, s, q->msg, q->reply, RPC_E_ILLEGAL_OPERATION); break;
+	case K_LOG: log_dispatch(&log_ops, s, q->msg, q->reply, RPC_E_ILLEGAL_OPERATION); break;
 	case K_IOMEM: iomem_serve(s, q); break;
 	case K_IOPORT: ioport_serve(s, q); break;
 	case K_IRQ: irq_serve(s, q); break;

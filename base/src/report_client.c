@@ -9,28 +9,7 @@
 #include <argil/slot.h>
 #include <argil/string.h>
 
-rpc_status_t report_dataspace(cptr_t s, cptr_t *ds, word_t *size)
-{
-	struct rpc_msg m;
-	rpc_status_t st;
-
-	rpc_init(&m, REPORT_DATASPACE);
-	st = rpc_call_expect(s, &m, 1, true);
-	if (st != RPC_OK)
-		return st;
-	*ds = m.cap;
-	*size = m.w[0];
-	return RPC_OK;
-}
-
-rpc_status_t report_submit(cptr_t s, word_t len)
-{
-	struct rpc_msg m;
-
-	rpc_init(&m, REPORT_SUBMIT);
-	rpc_put(&m, len);
-	return rpc_call_expect(s, &m, 0, false);
-}
+RPC_CLIENT(report, REPORT_RPC)
 
 rpc_status_t reporter_open(struct reporter *r, const char *label, word_t size)
 {

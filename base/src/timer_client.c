@@ -1,7 +1,8 @@
 /*
- * Client side of the Timer session (argil/timer.h): stubs, and the timer
- * connection with sleep_us / elapsed_us. Trusts the timer service only as
- * far as the reply's shape is checked; sleep_us re-checks the clock after
+ * Client side of the Timer session (argil/timer.h): the stubs generated
+ * from its description, and the timer connection with sleep_us /
+ * elapsed_us. Trusts the timer service only as far as the reply's shape
+ * is checked; sleep_us re-checks the clock after
  * every wake-up, so a stray signal never ends a sleep early.
  */
 #include <argil/component.h>
@@ -12,55 +13,7 @@
 #include <argil/timer.h>
 #include <arch/syscall.h>
 
-static rpc_status_t op(cptr_t s, word_t label, word_t arg, int with_arg)
-{
-	struct rpc_msg m;
-
-	rpc_init(&m, label);
-	if (with_arg)
-		rpc_put(&m, arg);
-	return rpc_call_expect(s, &m, 0, false);
-}
-
-rpc_status_t timer_sigh(cptr_t s, cptr_t ntfn)
-{
-	struct rpc_msg m;
-
-	rpc_init(&m, TIMER_SIGH);
-	m.cap = ntfn;
-	return rpc_call_expect(s, &m, 0, false);
-}
-
-rpc_status_t timer_trigger_once(cptr_t s, uint64_t us)
-{
-	return op(s, TIMER_TRIGGER_ONCE, us, 1);
-}
-
-rpc_status_t timer_trigger_periodic(cptr_t s, uint64_t us)
-{
-	return op(s, TIMER_TRIGGER_PERIODIC, us, 1);
-}
-
-rpc_status_t timer_stop(cptr_t s)
-{
-	return op(s, TIMER_STOP, 0, 0);
-}
-
-rpc_status_t timer_elapsed(cptr_t s, uint64_t *us, uint64_t *expiries)
-{
-	struct rpc_msg m;
-	rpc_status_t st;
-
-	rpc_init(&m, TIMER_ELAPSED);
-	st = rpc_call_expect(s, &m, 2, false);
-	if (st != RPC_OK)
-		return st;
-	if (us)
-		*us = m.w[0];
-	if (expiries)
-		*expiries = m.w[1];
-	return RPC_OK;
-}
+RPC_CLIENT(timer, TIMER_RPC)
 
 rpc_status_t timer_connect(struct timer_connection *t, const char *label)
 {

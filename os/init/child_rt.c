@@ -126,6 +126,81 @@ rpc_status_t rt_fault_init(void)
 	return signal_handler_init(&rt.env->ep, &rt.fault, on_fault, 0);
 }
 
+/* ---- the parent interface of a child (argil/parent.h) ---- */
+
+static rpc_status_t do_session(struct parent_session_call *c)
+{
+	return rt_session_request(c->obj, c);
+}
+
+static rpc_status_t do_upgrade(struct parent_upgrade_call *c)
+{
+	return rt_session_upgrade(c->obj, c->in.id, c->in.ram, c->in.caps);
+}
+
+static rpc_status_t do_close(struct parent_close_call *c)
+{
+	return rt_session_close(c->obj, c->in.id);
+}
+
+static rpc_status_t do_announce(struct parent_announce_call *c)
+{
+	return rt_announce(c->obj, c->in.service, c->in.root);
+}
+
+static rpc_status_t do_exit(struct parent_exit_call *c)
+{
+	/* the child waits for nothing: answer now, then destroy it */
+	child_exit(c->obj, c->in.value);
+	return RPC_OK;
+}
+
+static rpc_status_t do_heartbeat_sigh(struct parent_heartbeat_sigh_call *c)
+{
+	struct rt_child *ch = c->obj;
+
+	return rpc_take_sigh(c->in.ntfn, &ch->heartbeat, false);
+}
+
+static rpc_status_t do_heartbeat_response(struct parent_heartbeat_response_call *c)
+{
+	rt_heartbeat_response(c->obj);
+	return RPC_OK;
+}
+
+static rpc_status_t do_yield_sigh(struct parent_yield_sigh_call *c)
+{
+	return rt_yield_sigh(c->obj, c->in.ntfn);
+}
+
+static rpc_status_t do_yield_request(struct parent_yield_request_call *c)
+{
+	rt_yield_request(c->obj, &c->out.ram, &c->out.caps);
+	return RPC_OK;
+}
+
+static rpc_status_t do_yield_response(struct parent_yield_response_call *c)
+{
+	rt_yield_response(c->obj);
+	return RPC_OK;
+}
+
+RPC_SERVER(parent, PARENT_RPC)
+
+/* resource requests are not served: RPC_E_UNAVAILABLE */
+static const struct parent_server parent_ops = {
+	.parent_session = do_session,
+	.parent_upgrade = do_upgrade,
+	.parent_close = do_close,
+	.parent_announce = do_announce,
+	.parent_exit = do_exit,
+	.parent_heartbeat_sigh = do_heartbeat_sigh,
+	.parent_heartbeat_response = do_heartbeat_response,
+	.parent_yield_sigh = do_yield_sigh,
+	.parent_yield_request = do_yield_request,
+	.parent_yield_response = do_yield_response,
+};
+
 static void parent_handler(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *rep)
 {
 	struct rt_child *ch = o->data;
@@ -134,41 +209,7 @@ static void parent_handler(struct rpc_object *o, struct rpc_msg *req, struct rpc
 		rep->label = RPC_E_DENIED;
 		return;
 	}
-	switch (req->label) {
-	case PARENT_SESSION:
-		rt_session_request(ch, req, rep);
-		return;
-	case PARENT_UPGRADE:
-		rt_session_upgrade(ch, req, rep);
-		return;
-	case PARENT_CLOSE:
-		rt_session_close(ch, req, rep);
-		return;
-	case PARENT_ANNOUNCE:
-		rt_announce(ch, req, rep);
-		return;
-	case PARENT_EXIT:
-		/* the child waits for nothing: answer now, then destroy it */
-		child_exit(ch, rpc_word(req, 0));
-		return;
-	case PARENT_HEARTBEAT_SIGH:
-		rep->label = rpc_take_sigh(req, &ch->heartbeat, false);
-		return;
-	case PARENT_HEARTBEAT_RESPONSE:
-		rt_heartbeat_response(ch);
-		return;
-	case PARENT_YIELD_SIGH:
-		rt_yield_sigh(ch, req, rep);
-		return;
-	case PARENT_YIELD_REQUEST:
-		rt_yield_request(ch, rep);
-		return;
-	case PARENT_YIELD_RESPONSE:
-		rt_yield_response(ch);
-		return;
-	default:
-		rep->label = RPC_E_UNAVAILABLE;
-	}
+	parent_dispatch(&parent_ops, ch, req, rep, RPC_E_UNAVAILABLE);
 }
 
 struct rt_child *rt_child_start(const struct init_child *cfg)

@@ -184,15 +184,15 @@ void rt_quota_reclaim(struct rt_child *ch, enum init_action_kind kind, word_t am
 		log("child '%s' has no yield handler: the rest stays until it ends", ch->name);
 }
 
-void rt_yield_sigh(struct rt_child *ch, struct rpc_msg *req, struct rpc_msg *rep)
+rpc_status_t rt_yield_sigh(struct rt_child *ch, struct rpc_msg *ntfn)
 {
-	rep->label = rpc_take_sigh(req, &ch->yield_sigh, true);
+	return rpc_take_sigh(ntfn, &ch->yield_sigh, true);
 }
 
-void rt_yield_request(struct rt_child *ch, struct rpc_msg *rep)
+void rt_yield_request(struct rt_child *ch, word_t *ram, word_t *caps)
 {
-	rpc_put(rep, ch->owed_ram);
-	rpc_put(rep, ch->owed_caps);
+	*ram = ch->owed_ram;
+	*caps = ch->owed_caps;
 }
 
 void rt_yield_response(struct rt_child *ch)

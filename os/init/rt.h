@@ -203,8 +203,8 @@ void rt_quota_reclaim(struct rt_child *ch, enum init_action_kind kind, word_t am
 void rt_quota_gone(struct rt_child *ch);
 void rt_quota_retry(void);      /* run the waiting starts and upgrades that fit now */
 void rt_quota_ask_again(void);  /* before a reconfiguration: children that still owe */
-void rt_yield_sigh(struct rt_child *ch, struct rpc_msg *req, struct rpc_msg *rep);
-void rt_yield_request(struct rt_child *ch, struct rpc_msg *rep);
+rpc_status_t rt_yield_sigh(struct rt_child *ch, struct rpc_msg *ntfn);
+void rt_yield_request(struct rt_child *ch, word_t *ram, word_t *caps);
 void rt_yield_response(struct rt_child *ch);
 
 /* service_rt.c: init's services to its parent */
@@ -234,11 +234,13 @@ bool rt_runtime_fill_all(struct init_runtime *r);
 
 /* server.c: sessions of children */
 rpc_status_t rt_server_init(void);
-void rt_session_request(struct rt_child *client, struct rpc_msg *req, struct rpc_msg *rep);
-void rt_session_upgrade(struct rt_child *client, struct rpc_msg *req, struct rpc_msg *rep);
-void rt_session_close(struct rt_child *client, struct rpc_msg *req, struct rpc_msg *rep);
+/* the parent interface's requests of a child (argil/parent.h); a request
+ * that must wait for its server is answered later (deferred) */
+rpc_status_t rt_session_request(struct rt_child *client, struct parent_session_call *c);
+rpc_status_t rt_session_upgrade(struct rt_child *client, word_t id, word_t ram, word_t caps);
+rpc_status_t rt_session_close(struct rt_child *client, word_t id);
 void rt_session_close_all(struct rt_child *client);
-void rt_announce(struct rt_child *server, struct rpc_msg *req, struct rpc_msg *rep);
+rpc_status_t rt_announce(struct rt_child *server, const char *service, struct rpc_msg *root);
 void rt_server_gone(struct rt_child *server);
 void rt_pending_drop(struct rt_child *client);  /* deny its waiting requests */
 void rt_config_update(struct rt_child *ch);

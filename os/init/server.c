@@ -86,26 +86,42 @@ static void drop_old_ds(struct rt_session *s)
 	s->old_ds = 0;
 }
 
+static rpc_status_t config_dataspace(struct rom_dataspace_call *c)
+{
+	struct rt_session *s = c->obj;
+
+	/* the client detached the previous content before asking */
+	drop_old_ds(s);
+	c->out.ds = s->ds;
+	c->out.size = s->ds_size;
+	return RPC_OK;
+}
+
+static rpc_status_t config_sigh(struct rom_sigh_call *c)
+{
+	struct rt_session *s = c->obj;
+
+	return rpc_take_sigh(c->in.ntfn, &s->sigh, true);
+}
+
+static rpc_status_t config_update(struct rom_update_call *c)
+{
+	(void)c;
+	return RPC_OK;   /* never in place: fetch again */
+}
+
+RPC_SERVER(rom, ROM_RPC)
+RPC_SERVER(parent, PARENT_RPC)   /* parent_session_reply for deferred answers */
+
+static const struct rom_server config_rom_ops = {
+	.rom_dataspace = config_dataspace,
+	.rom_sigh = config_sigh,
+	.rom_update = config_update,
+};
+
 static void config_rom_handler(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *rep)
 {
-	struct rt_session *s = o->data;
-
-	switch (req->label) {
-	case ROM_DATASPACE:
-		/* the client detached the previous content before asking */
-		drop_old_ds(s);
-		rep->cap = s->ds;
-		rpc_put(rep, s->ds_size);
-		return;
-	case ROM_SIGH:
-		rep->label = rpc_take_sigh(req, &s->sigh, true);
-		return;
-	case ROM_UPDATE:
-		rpc_put(rep, 0);
-		return;
-	default:
-		rep->label = RPC_E_ILLEGAL_OPERATION;
-	}
+	rom_dispatch(&config_rom_ops, o->data, req, rep, RPC_E_ILLEGAL_OPERATION);
 }
 
 /* A dataspace of the client holding its current embedded config. */
@@ -182,7 +198,7 @@ static rpc_status_t session_setup(struct rt_child *client, struct rt_session *s,
  * has not announced the service yet. */
 static rpc_status_t session_make(struct rt_child *client, const char *service, const char *label,
 				 const char *args, word_t ram, word_t caps, cptr_t payer,
-				 struct rpc_msg *rep, int *wait)
+				 cptr_t *cap, word_t *id, int *wait)
 {
 	char out[SESSION_LABEL_MAX], desc[256];
 	struct init_route_result r;
@@ -208,8 +224,8 @@ static rpc_status_t session_make(struct rt_child *client, const char *service, c
 		return st;
 	}
 	RT_APPEND(client->sessions, s);
-	rep->cap = s->cap;
-	rpc_put(rep, s->id);
+	*cap = s->cap;
+	*id = s->id;
 	rt_report_changed();
 	return RPC_OK;
 }
@@ -270,40 +286,33 @@ static rpc_status_t session_setup(struct rt_child *client, struct rt_session *s,
 	return RPC_OK;
 }
 
-void rt_session_request(struct rt_child *client, struct rpc_msg *req, struct rpc_msg *rep)
+rpc_status_t rt_session_request(struct rt_child *client, struct parent_session_call *c)
 {
-	char service[SERVICE_NAME_MAX], label[SESSION_LABEL_MAX], args[SESSION_ARGS_MAX];
+	struct rpc_msg *req = c->in.payer;
 	struct rt_pending *p;
-	word_t pos = 2;
+	rpc_status_t st;
 	int wait;
 
-	if (rpc_get_str(req, &pos, service, sizeof(service)) != RPC_OK ||
-	    rpc_get_str(req, &pos, label, sizeof(label)) != RPC_OK ||
-	    rpc_get_str(req, &pos, args, sizeof(args)) != RPC_OK) {
-		rep->label = RPC_E_INVALID_ARGUMENT;
-		return;
-	}
-	rep->label = session_make(client, service, label, args, rpc_word(req, 0), rpc_word(req, 1),
-				  req->cap_kind == RPC_CAP_PLACED ? req->cap : 0, rep, &wait);
+	st = session_make(client, c->in.service, c->in.label, c->in.args, c->in.ram, c->in.caps,
+			  req->cap_kind == RPC_CAP_PLACED ? req->cap : 0, &c->out.session, &c->out.id,
+			  &wait);
 	if (!wait)
-		return;
+		return st;
 	p = rt_alloc(sizeof(*p), "waiting session request", client->name);
-	if (!p) {
-		rep->label = RPC_E_NO_RAM_QUOTA;
-		return;
-	}
+	if (!p)
+		return RPC_E_NO_RAM_QUOTA;
 	if (rpc_defer(&rt.env->ep, &p->rc) != RPC_OK) {
 		free(p);
-		rep->label = RPC_E_UNAVAILABLE;
-		return;
+		return RPC_E_UNAVAILABLE;
 	}
 	p->client = client;
-	memcpy(p->service, service, sizeof(service));
-	memcpy(p->label, label, sizeof(label));
-	memcpy(p->args, args, sizeof(args));
-	p->ram = rpc_word(req, 0);
-	p->caps = rpc_word(req, 1);
+	memcpy(p->service, c->in.service, sizeof(p->service));
+	memcpy(p->label, c->in.label, sizeof(p->label));
+	memcpy(p->args, c->in.args, sizeof(p->args));
+	p->ram = c->in.ram;
+	p->caps = c->in.caps;
 	RT_APPEND(rt.pending, p);
+	return RPC_OK;   /* deferred: pending_retry answers */
 }
 
 /* Answer a waiting request and forget it. */
@@ -322,6 +331,7 @@ static void pending_retry(void)
 	int wait;
 
 	for (p = rt.pending; p; p = next) {
+		struct parent_session_out out = { 0, 0 };
 		next = p->next;
 		rpc_init(&rep, RPC_OK);
 		if (p->client->state != RT_RUNNING) {
@@ -329,7 +339,9 @@ static void pending_retry(void)
 			wait = 0;
 		} else {
 			rep.label = session_make(p->client, p->service, p->label, p->args, p->ram,
-						 p->caps, 0, &rep, &wait);
+						 p->caps, 0, &out.session, &out.id, &wait);
+			if (rep.label == RPC_OK)
+				parent_session_reply(&rep, &out);
 		}
 		if (wait)
 			continue;
@@ -351,38 +363,25 @@ void rt_pending_drop(struct rt_child *client)
 	}
 }
 
-void rt_announce(struct rt_child *server, struct rpc_msg *req, struct rpc_msg *rep)
+rpc_status_t rt_announce(struct rt_child *server, const char *service, struct rpc_msg *root)
 {
-	char service[SERVICE_NAME_MAX];
 	struct rt_provided *p;
-	word_t pos = 0;
 
-	if (req->cap_kind != RPC_CAP_PLACED) {
-		rep->label = RPC_E_INVALID_CAP;
-		return;
-	}
-	if (rpc_get_str(req, &pos, service, sizeof(service)) != RPC_OK) {
-		rep->label = RPC_E_INVALID_ARGUMENT;
-		return;
-	}
+	if (root->cap_kind != RPC_CAP_PLACED)
+		return RPC_E_INVALID_CAP;
 	if (!server->cfg || !init_child_provides(server->cfg, service)) {
 		log("child '%s' announced '%s', which its <provides> does not name", server->name,
 		    service);
-		rep->label = RPC_E_DENIED;
-		return;
+		return RPC_E_DENIED;
 	}
-	if (rt_provided_root(server, service)) {
-		rep->label = RPC_E_EXISTS;
-		return;
-	}
+	if (rt_provided_root(server, service))
+		return RPC_E_EXISTS;
 	p = rt_alloc(sizeof(*p), "announcement", server->name);
-	if (!p) {
-		rep->label = RPC_E_NO_RAM_QUOTA;
-		return;
-	}
-	memcpy(p->service, service, sizeof(service));
-	p->root = req->cap;
-	req->cap = 0;   /* kept */
+	if (!p)
+		return RPC_E_NO_RAM_QUOTA;
+	snprintf(p->service, sizeof(p->service), "%s", service);
+	p->root = root->cap;
+	root->cap = 0;   /* kept */
 	RT_APPEND(server->provided, p);
 	if (rt.model.verbose)
 		log("child '%s' announced '%s'", server->name, service);
@@ -390,6 +389,7 @@ void rt_announce(struct rt_child *server, struct rpc_msg *req, struct rpc_msg *r
 	/* not now: the server waits for this reply and could not answer its
 	 * root; the signal runs the retry once the reply has gone out */
 	signal_submit(rt.retry.cap);
+	return RPC_OK;
 }
 
 static void on_retry(void *arg)
@@ -405,35 +405,30 @@ rpc_status_t rt_server_init(void)
 
 /* ---- upgrade and close ---- */
 
-void rt_session_upgrade(struct rt_child *client, struct rpc_msg *req, struct rpc_msg *rep)
+rpc_status_t rt_session_upgrade(struct rt_child *client, word_t id, word_t ram, word_t caps)
 {
-	struct rt_session *s = session_find(client, rpc_word(req, 0));
-	word_t ram = rpc_word(req, 1), caps = rpc_word(req, 2);
+	struct rt_session *s = session_find(client, id);
+	rpc_status_t st;
 	cptr_t root;
 
-	if (!s) {
-		rep->label = RPC_E_NOT_FOUND;
-		return;
-	}
+	if (!s)
+		return RPC_E_NOT_FOUND;
 	switch (s->kind) {
 	case RT_SESSION_PARENT:
-		rep->label = parent_upgrade(rt.env->parent, s->up_id, ram, caps, client->c.pd);
-		return;
+		return parent_upgrade(rt.env->parent, s->up_id, ram, caps, client->c.pd);
 	case RT_SESSION_CHILD:
 		root = rt_provided_root(s->server, s->service);
-		if (!root) {
-			rep->label = RPC_E_DELETED;
-			return;
-		}
-		rep->label = rt_server_upgrade(client->c.pd, s->server, root, s->up_id, ram, caps);
-		if (rep->label != RPC_OK)
-			return;
+		if (!root)
+			return RPC_E_DELETED;
+		st = rt_server_upgrade(client->c.pd, s->server, root, s->up_id, ram, caps);
+		if (st != RPC_OK)
+			return st;
 		s->ram += ram;
 		s->caps += caps;
-		return;
+		return RPC_OK;
 	default:
 		/* init's own sessions need nothing more */
-		return;
+		return RPC_OK;
 	}
 }
 
@@ -475,15 +470,13 @@ static rpc_status_t session_end(struct rt_session *s)
 	return st;
 }
 
-void rt_session_close(struct rt_child *client, struct rpc_msg *req, struct rpc_msg *rep)
+rpc_status_t rt_session_close(struct rt_child *client, word_t id)
 {
-	struct rt_session *s = session_find(client, rpc_word(req, 0));
+	struct rt_session *s = session_find(client, id);
 
-	if (!s) {
-		rep->label = RPC_E_NOT_FOUND;
-		return;
-	}
-	rep->label = session_end(s);
+	if (!s)
+		return RPC_E_NOT_FOUND;
+	return session_end(s);
 }
 
 void rt_session_close_all(struct rt_child *client)

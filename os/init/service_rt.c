@@ -49,49 +49,40 @@ static void psession_close_at_server(struct rt_psession *ps, bool server_alive, 
 	rt_report_changed();
 }
 
-static void psession_open(struct rt_service *svc, struct rpc_msg *req, struct rpc_msg *rep)
+static rpc_status_t psession_open(struct root_session_call *c)
 {
-	char label[SESSION_LABEL_MAX], args[SESSION_ARGS_MAX], out[SESSION_LABEL_MAX], desc[256];
-	word_t ram = rpc_word(req, 0), caps = rpc_word(req, 1), pos = 2;
+	struct rt_service *svc = c->obj;
+	const char *label = c->in.label, *args = c->in.args;
+	word_t ram = c->in.ram, caps = c->in.caps;
+	char out[SESSION_LABEL_MAX], desc[256];
 	struct init_route_result r;
 	struct rt_psession *ps = 0;
 	struct rt_child *server;
 	rpc_status_t st;
 	cptr_t root;
 
-	if (rpc_get_str(req, &pos, label, sizeof(label)) != RPC_OK ||
-	    rpc_get_str(req, &pos, args, sizeof(args)) != RPC_OK) {
-		rep->label = RPC_E_INVALID_ARGUMENT;
-		return;
-	}
 	init_route_parent_session(&rt.model, svc->name, label, out, sizeof(out), &r);
 	if (rt.model.verbose || r.kind != INIT_ROUTE_CHILD) {
 		init_route_describe(&r, 0, svc->name, out, desc, sizeof(desc));
 		log("%s", desc);
 	}
-	if (r.kind != INIT_ROUTE_CHILD) {
-		rep->label = RPC_E_DENIED;
-		return;
-	}
+	if (r.kind != INIT_ROUTE_CHILD)
+		return RPC_E_DENIED;
 	server = rt_child_by_name(r.server->name);
 	root = rt_provided_root(server, svc->name);
 	if (!root) {
 		log("parent -> %s \"%s\": child '%s' does not serve it now", svc->name, out,
 		    r.server->name);
-		rep->label = RPC_E_UNAVAILABLE;
-		return;
+		return RPC_E_UNAVAILABLE;
 	}
 	ps = rt_alloc(sizeof(*ps), "session of the parent", server->name);
-	if (!ps) {
-		rep->label = RPC_E_NO_RAM_QUOTA;
-		return;
-	}
+	if (!ps)
+		return RPC_E_NO_RAM_QUOTA;
 	/* the parent moved the quota to us: pass it on to the server */
 	st = rt_server_session(rt.env->pd, server, root, out, args, ram, caps, &ps->cap, &ps->up_id);
 	if (st != RPC_OK) {
 		free(ps);
-		rep->label = st;
-		return;
+		return st;
 	}
 	RT_APPEND(rt.psessions, ps);
 	ps->id = ++rt.next_psession_id;
@@ -101,71 +92,65 @@ static void psession_open(struct rt_service *svc, struct rpc_msg *req, struct rp
 	snprintf(ps->service, sizeof(ps->service), "%s", svc->name);
 	snprintf(ps->label, sizeof(ps->label), "%s", label);
 	snprintf(ps->server_label, sizeof(ps->server_label), "%s", out);
-	rep->cap = ps->cap;
-	rpc_put(rep, ps->id);
+	c->out.session = ps->cap;
+	c->out.id = ps->id;
 	rt_report_changed();
+	return RPC_OK;
 }
 
-static void psession_upgrade(struct rpc_msg *req, struct rpc_msg *rep)
+static rpc_status_t psession_upgrade(struct root_upgrade_call *c)
 {
-	struct rt_psession *ps = psession_find(rpc_word(req, 0));
-	word_t ram = rpc_word(req, 1), caps = rpc_word(req, 2);
+	struct rt_psession *ps = psession_find(c->in.id);
+	rpc_status_t st;
 	cptr_t root;
 
-	if (!ps) {
-		rep->label = RPC_E_NOT_FOUND;
-		return;
-	}
+	if (!ps)
+		return RPC_E_NOT_FOUND;
 	root = ps->closed ? 0 : rt_provided_root(ps->server, ps->service);
-	if (!root) {
-		rep->label = RPC_E_DELETED;
-		return;
-	}
-	rep->label = rt_server_upgrade(rt.env->pd, ps->server, root, ps->up_id, ram, caps);
-	if (rep->label != RPC_OK)
-		return;
-	ps->ram += ram;
-	ps->caps += caps;
+	if (!root)
+		return RPC_E_DELETED;
+	st = rt_server_upgrade(rt.env->pd, ps->server, root, ps->up_id, c->in.ram, c->in.caps);
+	if (st != RPC_OK)
+		return st;
+	ps->ram += c->in.ram;
+	ps->caps += c->in.caps;
+	return RPC_OK;
 }
 
-static void psession_close(struct rpc_msg *req, struct rpc_msg *rep)
+static rpc_status_t psession_close(struct root_close_call *c)
 {
-	struct rt_psession *ps = psession_find(rpc_word(req, 0));
+	struct rt_psession *ps = psession_find(c->in.id);
+	rpc_status_t st = RPC_OK;
 	cptr_t root;
 
-	if (!ps) {
-		rep->label = RPC_E_NOT_FOUND;
-		return;
-	}
+	if (!ps)
+		return RPC_E_NOT_FOUND;
 	if (!ps->closed) {
 		root = rt_provided_root(ps->server, ps->service);
 		if (root) {
-			rep->label = root_close(root, ps->up_id);
-			if (rep->label == RPC_OK)
-				rep->label = pd_transfer(ps->server->c.pd, rt.env->pd, ps->ram, ps->caps);
+			st = root_close(root, ps->up_id);
+			if (st == RPC_OK)
+				st = pd_transfer(ps->server->c.pd, rt.env->pd, ps->ram, ps->caps);
 		}
 		cap_slot_free(ps->cap);
 	}
 	RT_UNLINK(rt.psessions, ps);
 	free(ps);
 	rt_report_changed();
+	return st;
 }
+
+RPC_SERVER(root, ROOT_RPC)
+
+static const struct root_server root_ops = {
+	.root_session = psession_open,
+	.root_upgrade = psession_upgrade,
+	.root_close = psession_close,
+};
 
 static void root_handler(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *rep)
 {
-	switch (req->label) {
-	case ROOT_SESSION:
-		psession_open(o->data, req, rep);
-		return;
-	case ROOT_UPGRADE:
-		psession_upgrade(req, rep);
-		return;
-	case ROOT_CLOSE:
-		psession_close(req, rep);
-		return;
-	default:
-		rep->label = RPC_E_ILLEGAL_OPERATION;
-	}
+	root_dispatch(&root_ops, o->data, req, rep, RPC_E_ILLEGAL_OPERATION);
 }
 
 /* Announce each declared service whose child has announced it. The

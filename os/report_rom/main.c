@@ -35,33 +35,32 @@
 #include <argil/string.h>
 
 struct report {
-	struct rpc_object obj;
-	struct session_budget budget;
-	word_t id;
-	char label[SESSION_LABEL_MAX];
+	struct server_session ss;        /* label, donation, id, RPC object */
 	cptr_t buf_ds, snap_ds;
 	char *buf, *snap;
 	word_t size;             /* of the buffer (and the snapshot) */
 	word_t len;              /* of the last submission */
 	word_t version;          /* 0: nothing submitted yet */
 	word_t pages;
-	struct report *next;
 };
 
 struct rom {
 	struct rom_session rs;
 	char report[SESSION_LABEL_MAX];   /* "" when no policy applies any more */
 	bool has_policy;
-	struct rom *next;
 };
 
 static struct component_env *env;
 static struct config_rom config;
 static bool config_ok, verbose;
-static struct rpc_object report_root, rom_root;
-static struct report *reports;
-static struct rom *roms;
-static word_t next_id = 1, versions;
+static struct session_server report_srv, rom_srv;
+static word_t versions;
+
+#define EACH_REPORT(r) \
+	for (struct report *r = (struct report *)report_srv.sessions; r; \
+	     r = (struct report *)r->ss.next)
+#define EACH_ROM(r) \
+	for (struct rom *r = (struct rom *)rom_srv.sessions; r; r = (struct rom *)r->rs.ss.next)
 
 /* ---- content ---- */
 
@@ -70,8 +69,8 @@ static struct report *current(const char *label)
 {
 	struct report *best = 0;
 
-	for (struct report *r = reports; r; r = r->next)
-		if (r->version && !strcmp(r->label, label) && (!best || r->version > best->version))
+	EACH_REPORT(r)
+		if (r->version && !strcmp(r->ss.label, label) && (!best || r->version > best->version))
 			best = r;
 	return best;
 }
@@ -90,7 +89,7 @@ static void rom_content(struct rom_session *s, struct rom_content *c)
 
 static void report_changed(const char *label)
 {
-	for (struct rom *r = roms; r; r = r->next)
+	EACH_ROM(r)
 		if (r->has_policy && !strcmp(r->report, label))
 			rom_session_changed(&r->rs);
 }
@@ -175,15 +174,15 @@ static void apply_config(void)
 		return;
 	}
 	cfg_attr_bool(config.node, "verbose", false, &verbose);
-	for (struct rom *r = roms; r; r = r->next) {
-		const char *rep = policy_report(r->rs.label);
+	EACH_ROM(r) {
+		const char *rep = policy_report(r->rs.ss.label);
 		bool has = rep != 0;
 		if (has == r->has_policy && (!has || !strcmp(rep, r->report)))
 			continue;
 		r->has_policy = has;
 		snprintf(r->report, sizeof(r->report), "%s", has ? rep : "");
 		if (verbose)
-			log("ROM \"%s\" now shows %s%s%s", r->rs.label, has ? "report \"" : "nothing",
+			log("ROM \"%s\" now shows %s%s%s", r->rs.ss.label, has ? "report \"" : "nothing",
 			    has ? rep : "", has ? "\"" : "");
 		rom_session_changed(&r->rs);
 	}
@@ -198,31 +197,41 @@ static void config_changed(void *arg)
 
 /* ---- Report sessions ---- */
 
+static rpc_status_t do_dataspace(struct report_dataspace_call *c)
+{
+	struct report *r = c->obj;
+
+	c->out.ds = r->buf_ds;
+	c->out.size = r->size;
+	return RPC_OK;
+}
+
+static rpc_status_t do_submit(struct report_submit_call *c)
+{
+	struct report *r = c->obj;
+	word_t len = c->in.len;
+
+	if (len > r->size)
+		return RPC_E_INVALID_ARGUMENT;
+	memcpy(r->snap, r->buf, len);
+	r->len = len;
+	r->version = ++versions;
+	if (verbose)
+		log("report \"%s\": version %lu, %lu bytes", r->ss.label, r->version, len);
+	report_changed(r->ss.label);
+	return RPC_OK;
+}
+
+RPC_SERVER(report, REPORT_RPC)
+
+static const struct report_server report_ops = {
+	.report_dataspace = do_dataspace,
+	.report_submit = do_submit,
+};
+
 static void report_rpc(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *rep)
 {
-	struct report *r = o->data;
-	word_t len = rpc_word(req, 0);
-
-	switch (req->label) {
-	case REPORT_DATASPACE:
-		rep->cap = r->buf_ds;
-		rpc_put(rep, r->size);
-		return;
-	case REPORT_SUBMIT:
-		if (req->len < 1 || len > r->size) {
-			rep->label = RPC_E_INVALID_ARGUMENT;
-			return;
-		}
-		memcpy(r->snap, r->buf, len);
-		r->len = len;
-		r->version = ++versions;
-		if (verbose)
-			log("report \"%s\": version %lu, %lu bytes", r->label, r->version, len);
-		report_changed(r->label);
-		return;
-	default:
-		rep->label = RPC_E_ILLEGAL_OPERATION;
-	}
+	report_dispatch(&report_ops, o->data, req, rep, RPC_E_ILLEGAL_OPERATION);
 }
 
 static void free_ds(cptr_t *ds, char **addr)
@@ -257,26 +266,25 @@ static rpc_status_t alloc_ds(word_t pages, cptr_t *ds, char **addr)
 
 static void report_free(struct report *r)
 {
-	ep_dissolve(&env->ep, &r->obj);
 	free_ds(&r->buf_ds, &r->buf);
 	free_ds(&r->snap_ds, &r->snap);
-	free(r);
 }
 
-static rpc_status_t report_create(const char *label, const char *args, word_t ram, word_t caps,
-				  struct report **out)
+static rpc_status_t report_create(struct session_server *srv, struct server_session *ss,
+				  const char *args)
 {
+	struct report *r = (struct report *)ss;
+	word_t ram = ss->budget.ram, pages;
 	uint64_t size;
-	word_t pages;
 	int has = args_u64(args, "buffer_size", 0, &size);
-	struct report *r;
 	rpc_status_t st;
 
+	(void)srv;
 	if (has < 0 || (has && (size == 0 || PAGES(size) > REPORT_MAX_PAGES)))
 		return RPC_E_INVALID_ARGUMENT;
 	if (ram < REPORT_SESSION_RAM(1))
 		return RPC_E_NO_RAM_QUOTA;
-	if (caps < REPORT_SESSION_CAPS)
+	if (ss->budget.caps < REPORT_SESSION_CAPS)
 		return RPC_E_NO_CAP_QUOTA;
 	if (has) {
 		pages = PAGES(size);
@@ -290,166 +298,95 @@ static rpc_status_t report_create(const char *label, const char *args, word_t ra
 		if (pages > REPORT_MAX_PAGES)
 			pages = REPORT_MAX_PAGES;
 	}
-	r = calloc(1, sizeof(*r));
-	if (!r)
-		return RPC_E_NO_RAM_QUOTA;
-	r->budget.ram = ram;
-	r->budget.caps = caps;
-	budget_take(&r->budget, REPORT_SESSION_RAM(pages * 4096), REPORT_SESSION_CAPS);
-	snprintf(r->label, sizeof(r->label), "%s", label);
+	budget_take(&ss->budget, REPORT_SESSION_RAM(pages * 4096), REPORT_SESSION_CAPS);
 	r->pages = pages;
 	r->size = pages * 4096;
 	st = alloc_ds(pages, &r->buf_ds, &r->buf);
 	if (st == RPC_OK)
 		st = alloc_ds(pages, &r->snap_ds, &r->snap);
-	if (st == RPC_OK && ep_manage(&env->ep, &r->obj, report_rpc, r) != RPC_OK)
-		st = RPC_E_NO_RAM_QUOTA;
-	else if (st == RPC_OK && !ep_cap(&env->ep, &r->obj))
-		st = RPC_E_UNAVAILABLE;
 	if (st != RPC_OK) {
 		report_free(r);
 		return st;
 	}
-	r->id = next_id++;
-	r->next = reports;
-	reports = r;
-	*out = r;
 	if (verbose)
-		log("report session %lu \"%s\": %lu bytes", r->id, r->label, r->size);
+		log("report session %lu \"%s\": %lu bytes", ss->id, ss->label, r->size);
 	return RPC_OK;
+}
+
+static void report_destroy(struct session_server *srv, struct server_session *ss)
+{
+	struct report *r = (struct report *)ss;
+
+	(void)srv;
+	if (verbose)
+		log("report session %lu \"%s\" closed", ss->id, ss->label);
+	report_free(r);
+	if (r->version)
+		report_changed(ss->label);
 }
 
 /* ---- ROM sessions ---- */
 
-static rpc_status_t rom_create(const char *label, word_t ram, word_t caps, struct rom **out)
+static rpc_status_t rom_create(struct session_server *srv, struct server_session *ss,
+			       const char *args)
 {
-	const char *rep = policy_report(label);
-	struct rom *r;
+	struct rom *r = (struct rom *)ss;
+	const char *rep = policy_report(ss->label);
 	rpc_status_t st;
 
+	(void)srv;
+	(void)args;
 	if (!rep) {
 		if (verbose)
-			log("ROM \"%s\": no policy", label);
+			log("ROM \"%s\": no policy", ss->label);
 		return RPC_E_DENIED;
 	}
-	r = calloc(1, sizeof(*r));
-	if (!r)
-		return RPC_E_NO_RAM_QUOTA;
 	snprintf(r->report, sizeof(r->report), "%s", rep);
 	r->has_policy = true;
-	st = rom_session_init(&r->rs, &env->ep, label, ram, caps, rom_content, r);
-	if (st != RPC_OK) {
-		free(r);
+	st = rom_session_setup(&r->rs, rom_content, r);
+	if (st != RPC_OK)
 		return st;
-	}
-	r->rs.id = next_id++;
-	r->next = roms;
-	roms = r;
-	*out = r;
 	if (verbose)
-		log("ROM session %lu \"%s\" shows report \"%s\"", r->rs.id, label, rep);
+		log("ROM session %lu \"%s\" shows report \"%s\"", ss->id, ss->label, rep);
 	return RPC_OK;
 }
 
-/* ---- the roots ---- */
-
-static void root_rpc(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *rep)
+static void rom_destroy(struct session_server *srv, struct server_session *ss)
 {
-	char label[SESSION_LABEL_MAX], args[SESSION_ARGS_MAX];
-	word_t pos = 2, id = rpc_word(req, 0);
-	bool is_report = o == &report_root;
-
-	switch (req->label) {
-	case ROOT_SESSION:
-		if (req->len < 2 || rpc_get_str(req, &pos, label, sizeof(label)) != RPC_OK ||
-		    rpc_get_str(req, &pos, args, sizeof(args)) != RPC_OK) {
-			rep->label = RPC_E_INVALID_ARGUMENT;
-			return;
-		}
-		if (is_report) {
-			struct report *r;
-			rep->label = report_create(label, args, rpc_word(req, 0), rpc_word(req, 1), &r);
-			if (rep->label == RPC_OK) {
-				rep->cap = r->obj.cap;
-				rpc_put(rep, r->id);
-			}
-		} else {
-			struct rom *r;
-			rep->label = rom_create(label, rpc_word(req, 0), rpc_word(req, 1), &r);
-			if (rep->label == RPC_OK) {
-				rep->cap = r->rs.obj.cap;
-				rpc_put(rep, r->rs.id);
-			}
-		}
-		return;
-	case ROOT_UPGRADE:
-	case ROOT_CLOSE:
-		if (is_report) {
-			for (struct report **l = &reports; *l; l = &(*l)->next) {
-				struct report *r = *l;
-				if (r->id != id)
-					continue;
-				if (req->label == ROOT_UPGRADE) {
-					budget_upgrade(&r->budget, req);
-					return;
-				}
-				*l = r->next;
-				if (verbose)
-					log("report session %lu \"%s\" closed", r->id, r->label);
-				char lab[SESSION_LABEL_MAX];
-				memcpy(lab, r->label, sizeof(lab));
-				bool had = r->version != 0;
-				report_free(r);
-				if (had)
-					report_changed(lab);
-				return;
-			}
-		} else {
-			for (struct rom **l = &roms; *l; l = &(*l)->next) {
-				struct rom *r = *l;
-				if (r->rs.id != id)
-					continue;
-				if (req->label == ROOT_UPGRADE) {
-					budget_upgrade(&r->rs.budget, req);
-					return;
-				}
-				*l = r->next;
-				rom_session_fini(&r->rs, &env->ep);
-				free(r);
-				return;
-			}
-		}
-		rep->label = RPC_E_NOT_FOUND;
-		return;
-	default:
-		rep->label = RPC_E_ILLEGAL_OPERATION;
-	}
+	(void)srv;
+	rom_session_release((struct rom_session *)ss);
 }
 
-static rpc_status_t announce(struct rpc_object *root, const char *service)
-{
-	rpc_status_t st = ep_manage(&env->ep, root, root_rpc, 0);
+static struct session_server report_srv = {
+	.service = REPORT_SERVICE,
+	.size = sizeof(struct report),
+	.create = report_create,
+	.destroy = report_destroy,
+	.rpc = report_rpc,
+};
 
-	if (st != RPC_OK)
-		return st;
-	if (!ep_cap(&env->ep, root))
-		return RPC_E_OUT_OF_SLOTS;
-	return parent_announce(COMPONENT_PARENT, service, root->cap);
-}
+static struct session_server rom_srv = {
+	.service = "ROM",
+	.size = sizeof(struct rom),
+	.create = rom_create,
+	.destroy = rom_destroy,
+	.rpc = rom_session_rpc,
+};
 
 void component_construct(struct component_env *e)
 {
 	rpc_status_t st;
 
 	env = e;
+	report_srv.ep = rom_srv.ep = &env->ep;
 	st = config_rom_open(&config, "config", &env->ep, config_changed, 0);
 	if (st != RPC_OK)
 		log("no config ROM (%s): every ROM request is denied", rpc_status_name(st));
 	else
 		apply_config();
-	st = announce(&report_root, REPORT_SERVICE);
+	st = session_server_announce(&report_srv);
 	if (st == RPC_OK)
-		st = announce(&rom_root, "ROM");
+		st = session_server_announce(&rom_srv);
 	if (st != RPC_OK) {
 		log("error: cannot serve: %s", rpc_status_name(st));
 		component_exit(1);

@@ -23,7 +23,6 @@
 #include <argil/printf.h>
 #include <argil/report.h>
 #include <argil/rom_server.h>
-#include <argil/root.h>
 #include <argil/slot.h>
 #include <argil/string.h>
 #include "filter.h"
@@ -40,18 +39,11 @@ struct input {
 	bool wanted;                 /* named by the template in effect */
 };
 
-struct client {
-	struct rom_session rs;
-	struct client *next;
-};
-
 static struct component_env *env;
 static struct config_rom config;
 static struct signal_handler input_sig;
-static struct rpc_object root;
 static struct input inputs[MAX_INPUTS];
-static struct client *clients;
-static word_t next_id = 1;
+static struct session_server server;
 
 /* the template in effect: a private copy of the last good config */
 static char *tmpl_text, *tmpl_arena;
@@ -173,8 +165,8 @@ static const struct cfg_node *rom_of(void *ctx, const char *name)
 
 static void publish(void)
 {
-	for (struct client *c = clients; c; c = c->next)
-		rom_session_changed(&c->rs);
+	for (struct server_session *s = server.sessions; s; s = s->next)
+		rom_session_changed((struct rom_session *)s);
 	if (reporting) {
 		rpc_status_t st = reporter_submit(&reporter, cur, cur_len);
 		if (st != RPC_OK)
@@ -357,60 +349,31 @@ static void output_content(struct rom_session *s, struct rom_content *c)
 	c->version = cur_version;
 }
 
-static void root_rpc(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *rep)
+static rpc_status_t create(struct session_server *srv, struct server_session *ss,
+			   const char *args)
 {
-	char label[SESSION_LABEL_MAX], args[SESSION_ARGS_MAX];
-	word_t pos = 2, id = rpc_word(req, 0);
-	struct client *c;
+	rpc_status_t st = rom_session_setup((struct rom_session *)ss, output_content, 0);
 
-	(void)o;
-	switch (req->label) {
-	case ROOT_SESSION:
-		if (req->len < 2 || rpc_get_str(req, &pos, label, sizeof(label)) != RPC_OK ||
-		    rpc_get_str(req, &pos, args, sizeof(args)) != RPC_OK) {
-			rep->label = RPC_E_INVALID_ARGUMENT;
-			return;
-		}
-		c = calloc(1, sizeof(*c));
-		if (!c) {
-			rep->label = RPC_E_NO_RAM_QUOTA;
-			return;
-		}
-		rep->label = rom_session_init(&c->rs, &env->ep, label, rpc_word(req, 0),
-					      rpc_word(req, 1), output_content, c);
-		if (rep->label != RPC_OK) {
-			free(c);
-			return;
-		}
-		c->rs.id = next_id++;
-		c->next = clients;
-		clients = c;
-		rep->cap = c->rs.obj.cap;
-		rpc_put(rep, c->rs.id);
-		if (verbose)
-			log("ROM session %lu for \"%s\"", c->rs.id, label);
-		return;
-	case ROOT_UPGRADE:
-	case ROOT_CLOSE:
-		for (struct client **l = &clients; *l; l = &(*l)->next) {
-			c = *l;
-			if (c->rs.id != id)
-				continue;
-			if (req->label == ROOT_UPGRADE) {
-				budget_upgrade(&c->rs.budget, req);
-				return;
-			}
-			*l = c->next;
-			rom_session_fini(&c->rs, &env->ep);
-			free(c);
-			return;
-		}
-		rep->label = RPC_E_NOT_FOUND;
-		return;
-	default:
-		rep->label = RPC_E_ILLEGAL_OPERATION;
-	}
+	(void)srv;
+	(void)args;
+	if (st == RPC_OK && verbose)
+		log("ROM session %lu for \"%s\"", ss->id, ss->label);
+	return st;
 }
+
+static void destroy(struct session_server *srv, struct server_session *ss)
+{
+	(void)srv;
+	rom_session_release((struct rom_session *)ss);
+}
+
+static struct session_server server = {
+	.service = "ROM",
+	.size = sizeof(struct rom_session),
+	.create = create,
+	.destroy = destroy,
+	.rpc = rom_session_rpc,
+};
 
 void component_construct(struct component_env *e)
 {
@@ -425,11 +388,8 @@ void component_construct(struct component_env *e)
 		component_exit(1);
 	}
 	apply_config();
-	st = ep_manage(&env->ep, &root, root_rpc, 0);
-	if (st == RPC_OK && !ep_cap(&env->ep, &root))
-		st = RPC_E_OUT_OF_SLOTS;
-	if (st == RPC_OK)
-		st = parent_announce(COMPONENT_PARENT, "ROM", root.cap);
+	server.ep = &env->ep;
+	st = session_server_announce(&server);
 	if (st != RPC_OK) {
 		log("error: cannot serve: %s", rpc_status_name(st));
 		component_exit(2);

@@ -16,8 +16,7 @@
 #include <argil/parent.h>
 #include <argil/pd.h>
 #include <argil/printf.h>
-#include <argil/rom_server.h>
-#include <argil/root.h>
+#include <argil/session_server.h>
 #include <argil/slot.h>
 #include <argil/string.h>
 #include <argil/timer.h>
@@ -35,23 +34,16 @@
 #define MIN_SPACING_US 50
 
 struct session {
-	struct rpc_object obj;
+	struct server_session ss;    /* label, donation, id, RPC object */
 	struct timeout to;
 	cptr_t sigh;
-	word_t id;
 	uint64_t expiries;
-	word_t ram, caps;
-	struct session *next;
-	char label[64];
 };
 
 static struct component_env *env;
 static struct device dev;
 static struct timeout_queue queue;
 static struct signal_handler irq_sig;
-static struct rpc_object root;
-static struct session *sessions;
-static word_t next_id = 1;
 static bool verbose;
 static uint64_t irqs;
 
@@ -120,140 +112,96 @@ static void irq_handler(void *arg)
 
 /* ---- sessions ---- */
 
+static rpc_status_t do_sigh(struct timer_sigh_call *c)
+{
+	struct session *s = c->obj;
+
+	return rpc_take_sigh(c->in.ntfn, &s->sigh, true);
+}
+
+static rpc_status_t trigger(struct session *s, uint64_t us, bool periodic)
+{
+	if (periodic && us < TIMER_MIN_PERIOD_US)
+		return RPC_E_INVALID_ARGUMENT;
+	tq_schedule(&queue, &s->to, dev.now(&dev), us, periodic);
+	schedule();
+	return RPC_OK;
+}
+
+static rpc_status_t do_trigger_once(struct timer_trigger_once_call *c)
+{
+	return trigger(c->obj, c->in.us, false);
+}
+
+static rpc_status_t do_trigger_periodic(struct timer_trigger_periodic_call *c)
+{
+	return trigger(c->obj, c->in.us, true);
+}
+
+static rpc_status_t do_stop(struct timer_stop_call *c)
+{
+	struct session *s = c->obj;
+
+	tq_cancel(&queue, &s->to);
+	schedule();
+	return RPC_OK;
+}
+
+static rpc_status_t do_elapsed(struct timer_elapsed_call *c)
+{
+	struct session *s = c->obj;
+
+	c->out.us = dev.now(&dev);
+	c->out.expiries = s->expiries;
+	return RPC_OK;
+}
+
+RPC_SERVER(timer, TIMER_RPC)
+
+static const struct timer_server timer_ops = {
+	.timer_sigh = do_sigh,
+	.timer_trigger_once = do_trigger_once,
+	.timer_trigger_periodic = do_trigger_periodic,
+	.timer_stop = do_stop,
+	.timer_elapsed = do_elapsed,
+};
+
 static void session_rpc(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *rep)
 {
-	struct session *s = o->data;
-	uint64_t us = rpc_word(req, 0);
-
-	switch (req->label) {
-	case TIMER_SIGH:
-		rep->label = rpc_take_sigh(req, &s->sigh, true);
-		return;
-	case TIMER_TRIGGER_ONCE:
-	case TIMER_TRIGGER_PERIODIC:
-		if (req->len < 1) {
-			rep->label = RPC_E_INVALID_ARGUMENT;
-			return;
-		}
-		if (req->label == TIMER_TRIGGER_PERIODIC && us < TIMER_MIN_PERIOD_US) {
-			rep->label = RPC_E_INVALID_ARGUMENT;
-			return;
-		}
-		tq_schedule(&queue, &s->to, dev.now(&dev), us, req->label == TIMER_TRIGGER_PERIODIC);
-		schedule();
-		return;
-	case TIMER_STOP:
-		tq_cancel(&queue, &s->to);
-		schedule();
-		return;
-	case TIMER_ELAPSED:
-		rpc_put(rep, dev.now(&dev));
-		rpc_put(rep, s->expiries);
-		return;
-	default:
-		rep->label = RPC_E_ILLEGAL_OPERATION;
-	}
+	timer_dispatch(&timer_ops, o->data, req, rep, RPC_E_ILLEGAL_OPERATION);
 }
 
-static struct session *find(word_t id, struct session ***link)
+static rpc_status_t create(struct session_server *srv, struct server_session *ss,
+			   const char *args)
 {
-	for (struct session **l = &sessions; *l; l = &(*l)->next) {
-		if ((*l)->id == id) {
-			if (link)
-				*link = l;
-			return *l;
-		}
-	}
-	return 0;
-}
-
-static void create(struct rpc_msg *req, struct rpc_msg *rep)
-{
-	char label[SESSION_LABEL_MAX], args[SESSION_ARGS_MAX];
-	word_t pos = 2, ram = rpc_word(req, 0), caps = rpc_word(req, 1);
-	struct session *s;
-
-	if (req->len < 2 || rpc_get_str(req, &pos, label, sizeof(label)) != RPC_OK ||
-	    rpc_get_str(req, &pos, args, sizeof(args)) != RPC_OK) {
-		rep->label = RPC_E_INVALID_ARGUMENT;
-		return;
-	}
-	if (ram < SESSION_RAM) {
-		rep->label = RPC_E_NO_RAM_QUOTA;
-		return;
-	}
-	if (caps < SESSION_CAPS) {
-		rep->label = RPC_E_NO_CAP_QUOTA;
-		return;
-	}
-	s = calloc(1, sizeof(*s));
-	if (!s) {
-		rep->label = RPC_E_NO_RAM_QUOTA;
-		return;
-	}
-	snprintf(s->label, sizeof(s->label), "%s", label);
-	if (ep_manage(&env->ep, &s->obj, session_rpc, s) != RPC_OK) {
-		free(s);
-		rep->label = RPC_E_NO_RAM_QUOTA;
-		return;
-	}
-	if (!ep_cap(&env->ep, &s->obj)) {
-		ep_dissolve(&env->ep, &s->obj);
-		free(s);
-		rep->label = RPC_E_UNAVAILABLE;   /* our CSpace is full */
-		return;
-	}
-	s->id = next_id++;
-	s->ram = ram;
-	s->caps = caps;
-	s->next = sessions;
-	sessions = s;
-	rep->cap = s->obj.cap;
-	rpc_put(rep, s->id);
+	(void)srv;
+	(void)args;
 	if (verbose)
-		log("session %lu for \"%s\"", s->id, s->label);
+		log("session %lu for \"%s\"", ss->id, ss->label);
+	return RPC_OK;
 }
 
-static void destroy(struct session *s, struct session **link)
+static void destroy(struct session_server *srv, struct server_session *ss)
 {
+	struct session *s = (struct session *)ss;
+
+	(void)srv;
 	tq_cancel(&queue, &s->to);
-	ep_dissolve(&env->ep, &s->obj);
 	cap_slot_free(s->sigh);
-	*link = s->next;
 	if (verbose)
-		log("closed session %lu for \"%s\"", s->id, s->label);
-	free(s);
+		log("closed session %lu for \"%s\"", ss->id, ss->label);
 	schedule();
 }
 
-static void root_rpc(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *rep)
-{
-	struct session *s, **link;
-
-	(void)o;
-	switch (req->label) {
-	case ROOT_SESSION:
-		create(req, rep);
-		return;
-	case ROOT_UPGRADE:
-		if (!(s = find(rpc_word(req, 0), 0))) {
-			rep->label = RPC_E_NOT_FOUND;
-			return;
-		}
-		s->ram += rpc_word(req, 1);
-		s->caps += rpc_word(req, 2);
-		return;
-	case ROOT_CLOSE:
-		if (!(s = find(rpc_word(req, 0), &link))) {
-			rep->label = RPC_E_NOT_FOUND;
-			return;
-		}
-		destroy(s, link);
-		return;
-	default:
-		rep->label = RPC_E_ILLEGAL_OPERATION;
-	}
-}
+static struct session_server server = {
+	.service = TIMER_SERVICE,
+	.size = sizeof(struct session),
+	.ram = SESSION_RAM,
+	.caps = SESSION_CAPS,
+	.create = create,
+	.destroy = destroy,
+	.rpc = session_rpc,
+};
 
 /* ---- start ---- */
 
@@ -365,12 +313,9 @@ void component_construct(struct component_env *e)
 	st = signal_handler_init(&env->ep, &irq_sig, irq_handler, 0);
 	if (st == RPC_OK)
 		st = irq_sigh(dev.irq.cap, irq_sig.cap);
+	server.ep = &env->ep;
 	if (st == RPC_OK)
-		st = ep_manage(&env->ep, &root, root_rpc, 0);
-	if (st == RPC_OK && !ep_cap(&env->ep, &root))
-		st = RPC_E_OUT_OF_SLOTS;
-	if (st == RPC_OK)
-		st = parent_announce(COMPONENT_PARENT, TIMER_SERVICE, root.cap);
+		st = session_server_announce(&server);
 	if (st != RPC_OK) {
 		log("error: cannot serve: %s", rpc_status_name(st));
 		component_exit(3);

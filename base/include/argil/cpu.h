@@ -31,19 +31,8 @@
 #ifndef ARGIL_CPU_H
 #define ARGIL_CPU_H
 
-#include <argil/rpc.h>
+#include <argil/rpc_gen.h>
 
-enum cpu_op {
-	CPU_CREATE_THREAD = 1,
-	CPU_INFO,
-	THREAD_START = 16,
-	THREAD_PAUSE,
-	THREAD_RESUME,
-	THREAD_STATE,
-	THREAD_SET_PRIORITY,
-	THREAD_SET_AFFINITY,
-	THREAD_DESTROY,
-};
 
 enum thread_state {
 	THREAD_CREATED = 0,   /* not started */
@@ -52,20 +41,26 @@ enum thread_state {
 	THREAD_FAULTED = 3,   /* stopped on an unresolvable fault */
 };
 
-struct thread_state_info {
-	word_t state, fault_label, fault_addr, fault_ip, faults;
-};
+#define CPU_RPC(OP, OPS)                                                                \
+	OP(cpu_create_thread, CPU_CREATE_THREAD, 1,                                     \
+	   ((CAP, pd), (WORD, prio), (WORD, cpu_index), (WORD, ntfn_slot)),             \
+	   ((CAP, thread), (WORD, window), (WORD, ipc)))                                \
+	OP(cpu_info, CPU_INFO, 2, (),                                                   \
+	   ((WORD, prio_limit), (WORD, cpu_first), (WORD, cpu_count), (WORD, cpus)))
+RPC_INTERFACE(cpu, CPU_RPC);
 
-rpc_status_t cpu_create_thread(cptr_t cpu, cptr_t pd, word_t prio, word_t cpu_index,
-			       word_t ntfn_slot, cptr_t *thread, word_t *window, word_t *ipc);
-rpc_status_t cpu_info(cptr_t cpu, word_t *prio_limit, word_t *cpu_first, word_t *cpu_count,
-		      word_t *cpus);
-rpc_status_t thread_start_rpc(cptr_t thread, word_t rip, word_t rsp, word_t rdi, word_t rsi);
-rpc_status_t thread_pause(cptr_t thread);
-rpc_status_t thread_resume(cptr_t thread);
-rpc_status_t thread_state(cptr_t thread, struct thread_state_info *st);
-rpc_status_t thread_set_priority(cptr_t thread, word_t prio);
-rpc_status_t thread_set_affinity(cptr_t thread, word_t cpu);
-rpc_status_t thread_destroy(cptr_t thread);
+/* Thread operations (on a thread capability). */
+#define THREAD_RPC(OP, OPS)                                                             \
+	OP(thread_start_rpc, THREAD_START, 16,                                          \
+	   ((WORD, rip), (WORD, rsp), (WORD, rdi), (WORD, rsi)), ())                    \
+	OP(thread_pause, THREAD_PAUSE, 17, (), ())                                      \
+	OP(thread_resume, THREAD_RESUME, 18, (), ())                                    \
+	OPS(thread_state, THREAD_STATE, 19, (), thread_state_info,                      \
+	    ((WORD, state), (WORD, fault_label), (WORD, fault_addr), (WORD, fault_ip),  \
+	     (WORD, faults)))                                                           \
+	OP(thread_set_priority, THREAD_SET_PRIORITY, 20, ((WORD, prio)), ())            \
+	OP(thread_set_affinity, THREAD_SET_AFFINITY, 21, ((WORD, cpu)), ())             \
+	OP(thread_destroy, THREAD_DESTROY, 22, (), ())
+RPC_INTERFACE(thread, THREAD_RPC);
 
 #endif

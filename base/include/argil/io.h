@@ -28,19 +28,23 @@
 #ifndef ARGIL_IO_H
 #define ARGIL_IO_H
 
-#include <argil/rpc.h>
+#include <argil/rpc_gen.h>
 
-enum io_mem_op { IO_MEM_DATASPACE = 1 };
-enum io_port_op { IO_PORT_CAP = 1, IO_PORT_IN, IO_PORT_OUT };
-enum irq_op { IRQ_SIGH = 1, IRQ_ACK, IRQ_INFO };
+#define IO_MEM_RPC(OP, OPS)                                                             \
+	OP(io_mem_dataspace, IO_MEM_DATASPACE, 1, (), ((CAP, ds), (WORD, size), (WORD, base)))
+RPC_INTERFACE(io_mem, IO_MEM_RPC);
 
-rpc_status_t io_mem_dataspace(cptr_t s, cptr_t *ds, word_t *size, word_t *base);
-rpc_status_t io_port_cap(cptr_t s, cptr_t *cap);
-rpc_status_t io_port_in(cptr_t s, word_t port, word_t width, word_t *value);
-rpc_status_t io_port_out(cptr_t s, word_t port, word_t width, word_t value);
-rpc_status_t irq_sigh(cptr_t s, cptr_t ntfn);
-rpc_status_t irq_ack(cptr_t s);
-rpc_status_t irq_info(cptr_t s, word_t *type, word_t *number, word_t *msi_addr,
-		      word_t *msi_data);
+#define IO_PORT_RPC(OP, OPS)                                                            \
+	OP(io_port_cap, IO_PORT_CAP, 1, (), ((CAP, cap)))                               \
+	OP(io_port_in, IO_PORT_IN, 2, ((WORD, port), (WORD, width)), ((WORD, value)))   \
+	OP(io_port_out, IO_PORT_OUT, 3, ((WORD, port), (WORD, width), (WORD, value)), ())
+RPC_INTERFACE(io_port, IO_PORT_RPC);
+
+#define IRQ_RPC(OP, OPS)                                                                \
+	OP(irq_sigh, IRQ_SIGH, 1, ((CAP, ntfn)), ())                                    \
+	OP(irq_ack, IRQ_ACK, 2, (), ())                                                 \
+	OP(irq_info, IRQ_INFO, 3, (),                                                   \
+	   ((WORD, type), (WORD, number), (WORD, msi_addr), (WORD, msi_data)))
+RPC_INTERFACE(irq, IRQ_RPC);
 
 #endif

@@ -14,19 +14,16 @@
 #ifndef ARGIL_LOG_H
 #define ARGIL_LOG_H
 
-#include <argil/rpc.h>
+#include <argil/rpc_gen.h>
 
 /* Quota a LOG session at core needs; the component runtime donates this. */
 #define LOG_SESSION_RAM 8192
 #define LOG_SESSION_CAPS 2
 
-enum log_op {
-	LOG_WRITE = 1,
-};
-
 #define LOG_WRITE_MAX RPC_STR_MAX
 
-rpc_status_t log_write(cptr_t log, const char *text, size_t len);
+#define LOG_RPC(OP, OPS) OP(log_write, LOG_WRITE, 1, ((BUF, text, LOG_WRITE_MAX)), ())
+RPC_INTERFACE(log, LOG_RPC);
 /* printf to the component's LOG session, newline appended */
 void log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -34,41 +34,32 @@
 #ifndef ARGIL_PARENT_H
 #define ARGIL_PARENT_H
 
-#include <argil/rpc.h>
-
-enum parent_op {
-	PARENT_SESSION = 1,
-	PARENT_UPGRADE,
-	PARENT_CLOSE,
-	PARENT_ANNOUNCE,
-	PARENT_EXIT,
-	PARENT_HEARTBEAT_SIGH,
-	PARENT_HEARTBEAT_RESPONSE,
-	PARENT_RESOURCE_REQUEST,
-	PARENT_RESOURCE_AVAIL_SIGH,
-	PARENT_YIELD_SIGH,
-	PARENT_YIELD_REQUEST,
-	PARENT_YIELD_RESPONSE,
-};
+#include <argil/rpc_gen.h>
 
 #define SERVICE_NAME_MAX 32
 #define SESSION_LABEL_MAX 160
 #define SESSION_ARGS_MAX 160
 
-/* Client stubs (parent = the child's COMPONENT_PARENT or any parent cap). */
-rpc_status_t parent_session(cptr_t parent, const char *service, const char *label,
-			    const char *args, word_t ram, word_t caps, cptr_t payer,
-			    cptr_t *session, word_t *id);
-rpc_status_t parent_upgrade(cptr_t parent, word_t id, word_t ram, word_t caps, cptr_t payer);
-rpc_status_t parent_close(cptr_t parent, word_t id);
-rpc_status_t parent_announce(cptr_t parent, const char *service, cptr_t root);
-rpc_status_t parent_exit(cptr_t parent, word_t value);
-rpc_status_t parent_heartbeat_sigh(cptr_t parent, cptr_t ntfn);
-rpc_status_t parent_heartbeat_response(cptr_t parent);
-rpc_status_t parent_resource_request(cptr_t parent, word_t ram, word_t caps);
-rpc_status_t parent_resource_avail_sigh(cptr_t parent, cptr_t ntfn);
-rpc_status_t parent_yield_sigh(cptr_t parent, cptr_t ntfn);
-rpc_status_t parent_yield_request(cptr_t parent, word_t *ram, word_t *caps);
-rpc_status_t parent_yield_response(cptr_t parent);
+/* The interface (argil/rpc_gen.h); the stubs take the parent capability
+ * (the child's COMPONENT_PARENT or any parent cap) first. */
+#define PARENT_RPC(OP, OPS)                                                             \
+	OP(parent_session, PARENT_SESSION, 1,                                           \
+	   ((STR, service, SERVICE_NAME_MAX), (STR, label, SESSION_LABEL_MAX),          \
+	    (STR, args, SESSION_ARGS_MAX), (WORD, ram), (WORD, caps), (CAP, payer)),     \
+	   ((CAP, session), (WORD, id)))                                                \
+	OP(parent_upgrade, PARENT_UPGRADE, 2,                                           \
+	   ((WORD, id), (WORD, ram), (WORD, caps), (CAP, payer)), ())                   \
+	OP(parent_close, PARENT_CLOSE, 3, ((WORD, id)), ())                             \
+	OP(parent_announce, PARENT_ANNOUNCE, 4,                                         \
+	   ((STR, service, SERVICE_NAME_MAX), (CAP, root)), ())                         \
+	OP(parent_exit, PARENT_EXIT, 5, ((WORD, value)), ())                            \
+	OP(parent_heartbeat_sigh, PARENT_HEARTBEAT_SIGH, 6, ((CAP, ntfn)), ())          \
+	OP(parent_heartbeat_response, PARENT_HEARTBEAT_RESPONSE, 7, (), ())             \
+	OP(parent_resource_request, PARENT_RESOURCE_REQUEST, 8, ((WORD, ram), (WORD, caps)), ()) \
+	OP(parent_resource_avail_sigh, PARENT_RESOURCE_AVAIL_SIGH, 9, ((CAP, ntfn)), ()) \
+	OP(parent_yield_sigh, PARENT_YIELD_SIGH, 10, ((CAP, ntfn)), ())                 \
+	OP(parent_yield_request, PARENT_YIELD_REQUEST, 11, (), ((WORD, ram), (WORD, caps))) \
+	OP(parent_yield_response, PARENT_YIELD_RESPONSE, 12, (), ())
+RPC_INTERFACE(parent, PARENT_RPC);
 
 #endif

@@ -41,27 +41,8 @@
 #ifndef ARGIL_PD_H
 #define ARGIL_PD_H
 
-#include <argil/rpc.h>
+#include <argil/rpc_gen.h>
 
-enum pd_op {
-	PD_ALLOC_RAM = 1,
-	PD_FREE_RAM,
-	PD_ATTACH,
-	PD_DETACH,
-	PD_TRANSFER,
-	PD_QUOTA,
-	PD_INSTALL,
-	PD_ALLOC_EP,
-	PD_ALLOC_NTFN,
-	PD_FREE_OBJ,
-	PD_FAULT_SIGH,
-	PD_REGION,
-	PD_CORE_STATS,
-};
-
-enum ds_op {
-	DS_INFO = 64,
-};
 
 /* Attach flags (PD_ATTACH w3). */
 #define ATTACH_WRITE 0x1u        /* writable (the dataspace must allow it) */
@@ -85,38 +66,39 @@ enum ds_op {
 #define PD_CNODE_BITS_MIN 6
 #define PD_CNODE_BITS_MAX 12
 
-struct pd_quota {
-	word_t ram_quota, ram_used, cap_quota, cap_used;
-};
+#define PD_RPC(OP, OPS)                                                                 \
+	OP(pd_alloc_ram, PD_ALLOC_RAM, 1, ((WORD, size)), ((CAP, ds), (EXTRA, size)))   \
+	OP(pd_free_ram, PD_FREE_RAM, 2, ((CAP, ds)), ())                                \
+	OP(pd_attach, PD_ATTACH, 3,                                                     \
+	   ((CAP, ds), (WORD, addr), (WORD, size), (WORD, offset), (WORD, flags)),      \
+	   ((WORD, at)))                                                                \
+	OP(pd_detach, PD_DETACH, 4, ((WORD, addr)), ())                                 \
+	OP(pd_transfer, PD_TRANSFER, 5, ((CAP, to), (WORD, ram), (WORD, caps)), ())     \
+	OPS(pd_quota, PD_QUOTA, 6, (), pd_quota,                                        \
+	    ((WORD, ram_quota), (WORD, ram_used), (WORD, cap_quota), (WORD, cap_used))) \
+	OP(pd_install, PD_INSTALL, 7, ((WORD, slot), (CAP, cap)), ())                   \
+	OP(pd_alloc_ep, PD_ALLOC_EP, 8, ((WORD, slot)), ((WORD, handle)))               \
+	OP(pd_alloc_ntfn, PD_ALLOC_NTFN, 9, ((WORD, slot)), ((WORD, handle)))           \
+	OP(pd_free_obj, PD_FREE_OBJ, 10, ((WORD, handle)), ())                          \
+	OP(pd_fault_sigh, PD_FAULT_SIGH, 11, ((CAP, ntfn)), ())                         \
+	OP(pd_region, PD_REGION, 12, ((WORD, addr)),                                    \
+	   ((WORD, start), (WORD, size), (WORD, flags), (WORD, offset)))                \
+	OPS(pd_core_stats, PD_CORE_STATS, 13, (), core_stats,                           \
+	    ((WORD, ram_free),       /* bytes in free RAM untyped blocks */             \
+	     (WORD, untyped_free),   /* free untyped blocks (RAM and device) */         \
+	     (WORD, slots_free),     /* free slots in core's own CSpace pool */         \
+	     (WORD, leaves_free),    /* free second-level CNode positions in core's CSpace */ \
+	     (WORD, objects_used),   /* entries in core's object table */               \
+	     (WORD, heap_used),      /* bytes of core's own heap in use */              \
+	     (WORD, ram_total),      /* bytes of RAM in core's untyped pool at boot */  \
+	     (WORD, core_image),     /* bytes of core's loaded image (static tables too) */ \
+	     (WORD, core_ram_used),  /* RAM core spent for itself (objects, CSpace, heap pages) */ \
+	     (WORD, pd_ram_charged))) /* RAM charged to the invoked PD (PD_CORE_STATS) */
+RPC_INTERFACE(pd, PD_RPC);
 
-struct core_stats {
-	word_t ram_free;        /* bytes in free RAM untyped blocks */
-	word_t untyped_free;    /* number of free untyped blocks (RAM and device) */
-	word_t slots_free;      /* free slots in core's own CSpace pool */
-	word_t leaves_free;     /* free second-level CNode positions in core's CSpace */
-	word_t objects_used;    /* entries in core's object table */
-	word_t heap_used;       /* bytes of core's own heap in use */
-	word_t ram_total;       /* bytes of RAM in core's untyped pool at boot */
-	word_t core_image;      /* bytes of core's loaded image (with static tables) */
-	word_t core_ram_used;   /* RAM core spent for itself (objects, CSpace, heap pages) */
-	word_t pd_ram_charged;  /* w9: RAM charged to the invoked PD (see PD_CORE_STATS) */
-};
-
-rpc_status_t pd_alloc_ram(cptr_t pd, word_t size, cptr_t *ds);
-rpc_status_t pd_free_ram(cptr_t pd, cptr_t ds);
-rpc_status_t pd_attach(cptr_t pd, cptr_t ds, word_t addr, word_t size, word_t offset,
-		       word_t flags, word_t *out_addr);
-rpc_status_t pd_detach(cptr_t pd, word_t addr);
-rpc_status_t pd_transfer(cptr_t pd, cptr_t to, word_t ram, word_t caps);
-rpc_status_t pd_quota(cptr_t pd, struct pd_quota *q);
-rpc_status_t pd_install(cptr_t pd, word_t slot, cptr_t cap);
-rpc_status_t pd_alloc_ep(cptr_t pd, word_t slot, word_t *handle);
-rpc_status_t pd_alloc_ntfn(cptr_t pd, word_t slot, word_t *handle);
-rpc_status_t pd_free_obj(cptr_t pd, word_t handle);
-rpc_status_t pd_fault_sigh(cptr_t pd, cptr_t ntfn);
-rpc_status_t pd_region(cptr_t pd, word_t addr, word_t *start, word_t *size, word_t *flags,
-		       word_t *offset);
-rpc_status_t pd_core_stats(cptr_t pd, struct core_stats *s);
-rpc_status_t ds_info(cptr_t ds, word_t *size, word_t *flags, word_t *phys);
+/* Dataspace operations (on a dataspace capability). */
+#define DS_RPC(OP, OPS)                                                                 \
+	OP(ds_info, DS_INFO, 64, (), ((WORD, size), (WORD, flags), (WORD, phys)))
+RPC_INTERFACE(ds, DS_RPC);
 
 #endif

@@ -18,7 +18,7 @@
 #define ARGIL_REPORT_H
 
 #include <argil/rom_server.h>
-#include <argil/rpc.h>
+#include <argil/rpc_gen.h>
 
 #define REPORT_SERVICE "Report"
 #define REPORT_SESSION_BASE 1024ul
@@ -27,13 +27,10 @@
 #define REPORT_SESSION_RAM(bytes) (REPORT_SESSION_BASE + 2 * DS_COST(PAGES(bytes)))
 #define REPORT_MAX_PAGES 4096ul   /* 16 MiB */
 
-enum report_op {
-	REPORT_DATASPACE = 1,
-	REPORT_SUBMIT,
-};
-
-rpc_status_t report_dataspace(cptr_t s, cptr_t *ds, word_t *size);
-rpc_status_t report_submit(cptr_t s, word_t len);
+#define REPORT_RPC(OP, OPS)                                                             \
+	OP(report_dataspace, REPORT_DATASPACE, 1, (), ((CAP, ds), (WORD, size)))        \
+	OP(report_submit, REPORT_SUBMIT, 2, ((WORD_REQ, len)), ())
+RPC_INTERFACE(report, REPORT_RPC);
 
 /* A Report session through the parent with its buffer attached. */
 struct reporter {

@@ -5,32 +5,32 @@
  * boot modules, named by the first word of their command line.
  *
  *   ROM_DATASPACE  -> cap: read-only dataspace with the current content;
- *                     w0 size in bytes (the dataspace is page-rounded)
+ *                     w0 size in bytes (the dataspace is page-rounded),
+ *                     w1 the content's version (argil/rom_server.h; core: 0)
  *   ROM_SIGH       cap: notification signalled when the content changes
  *                  (no cap: none). Core's ROMs never change.
  *   ROM_UPDATE     -> w0 1 if the client's dataspace now holds the current
  *                  content (updated in place), w1 then its size in bytes;
- *                  w0 0: fetch it again with ROM_DATASPACE (core: always 0)
+ *                  w0 0: fetch it again with ROM_DATASPACE (core: always 0);
+ *                  a reply may lack w1 when w0 is 0
  */
 #ifndef ARGIL_ROM_H
 #define ARGIL_ROM_H
 
-#include <argil/rpc.h>
+#include <argil/rpc_gen.h>
 
 /* Quota a ROM session at core needs (session, dataspace object, slots). */
 #define ROM_SESSION_RAM 8192
 #define ROM_SESSION_CAPS 4
 
-enum rom_op {
-	ROM_DATASPACE = 1,
-	ROM_SIGH,
-	ROM_UPDATE,
-};
-
-rpc_status_t rom_dataspace(cptr_t rom, cptr_t *ds, word_t *size);
-rpc_status_t rom_sigh(cptr_t rom, cptr_t ntfn);
-/* *size (may be NULL) is set only when *updated is 1. */
-rpc_status_t rom_update(cptr_t rom, word_t *updated, word_t *size);
+/* rom_update: *updated 1: the client's dataspace holds the current content,
+ * *size bytes of it (may be NULL); 0: fetch it again (ROM_DATASPACE). */
+#define ROM_RPC(OP, OPS)                                                                \
+	OP(rom_dataspace, ROM_DATASPACE, 1, (),                                         \
+	   ((CAP, ds), (WORD, size), (EXTRA, version)))                                 \
+	OP(rom_sigh, ROM_SIGH, 2, ((CAP, ntfn)), ())                                    \
+	OP(rom_update, ROM_UPDATE, 3, (), ((WORD, updated), (OPT, size)))
+RPC_INTERFACE(rom, ROM_RPC);
 
 /* A ROM attached read-only in the component's address space, refreshed
  * on request (after its change signal, for example). The session is

@@ -21,37 +21,7 @@
 #ifndef ARGIL_ROM_SERVER_H
 #define ARGIL_ROM_SERVER_H
 
-#include <argil/entrypoint.h>
-#include <argil/parent.h>
-
-/* What the server spends for a session's donation: accounting. */
-struct session_budget {
-	word_t ram, caps;            /* donated (session request plus upgrades) */
-	word_t ram_used, caps_used;
-};
-
-static inline bool budget_take(struct session_budget *b, word_t ram, word_t caps)
-{
-	if (b->ram - b->ram_used < ram || b->caps - b->caps_used < caps)
-		return false;
-	b->ram_used += ram;
-	b->caps_used += caps;
-	return true;
-}
-
-static inline void budget_give(struct session_budget *b, word_t ram, word_t caps)
-{
-	b->ram_used -= ram;
-	b->caps_used -= caps;
-}
-
-/* A root's ROOT_UPGRADE request: its words 1 and 2 (RAM, caps) are added
- * to the session's donation. */
-static inline void budget_upgrade(struct session_budget *b, const struct rpc_msg *req)
-{
-	b->ram += rpc_word(req, 1);
-	b->caps += rpc_word(req, 2);
-}
+#include <argil/session_server.h>
 
 /* Cost of a RAM dataspace of n pages at core, attached once in the
  * server, as the servers charge it: the frames, their capability slots,
@@ -71,30 +41,34 @@ struct rom_content {
 };
 
 struct rom_session {
-	struct rpc_object obj;
-	struct session_budget budget;
-	word_t id;
+	struct server_session ss;    /* label, donation, id, RPC object */
 	cptr_t sigh;
 	word_t delivered;            /* version handed out last */
 	cptr_t ds;                   /* the client's copy */
 	word_t ds_pages;
-	char label[SESSION_LABEL_MAX];
 	/* the content this session shows now (the server decides) */
 	void (*content)(struct rom_session *s, struct rom_content *c);
 	void *data;                  /* for the server */
-	struct rom_session *next;    /* the server's list */
 };
 
-/* Set up a session from its donation (checks ROM_SESSION_BASE/_CAPS) and
- * register it at ep. On RPC_OK the session capability is ep_cap(&s->obj). */
+/* In a session server's create (argil/session_server.h, with
+ * rpc = rom_session_rpc): take the session's base cost from its donation
+ * (ROM_SESSION_BASE/_CAPS, else RPC_E_NO_RAM_QUOTA / _NO_CAP_QUOTA) and
+ * set where its content comes from. rom_session_release, in destroy,
+ * frees its dataspace and signal capability. */
+rpc_status_t rom_session_setup(struct rom_session *s,
+			       void (*content)(struct rom_session *, struct rom_content *), void *data);
+void rom_session_release(struct rom_session *s);
+/* Without a session server: set up a session from its donation and
+ * register it at ep (on RPC_OK its capability is s->ss.obj.cap);
+ * rom_session_fini dissolves it and releases what it holds. */
 rpc_status_t rom_session_init(struct rom_session *s, struct entrypoint *ep, const char *label,
 			      word_t ram, word_t caps,
 			      void (*content)(struct rom_session *, struct rom_content *), void *data);
-/* The session's RPC handler (installed by rom_session_init; a server may
- * install its own that calls this one). */
-void rom_session_rpc(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *rep);
-/* Free everything of the session (its dataspace, its signal capability). */
 void rom_session_fini(struct rom_session *s, struct entrypoint *ep);
+/* The session's RPC handler (obj->data: the session; a server may install
+ * its own that calls this one). */
+void rom_session_rpc(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *rep);
 /* The content may have changed: signal the client if its version differs
  * from what it fetched last. */
 void rom_session_changed(struct rom_session *s);

@@ -17,17 +17,16 @@
 #ifndef ARGIL_ROOT_H
 #define ARGIL_ROOT_H
 
-#include <argil/rpc.h>
+#include <argil/parent.h>
+#include <argil/rpc_gen.h>
 
-enum root_op {
-	ROOT_SESSION = 1,
-	ROOT_UPGRADE,
-	ROOT_CLOSE,
-};
-
-rpc_status_t root_session(cptr_t root, const char *label, const char *args, word_t ram,
-			  word_t caps, cptr_t *session, word_t *id);
-rpc_status_t root_upgrade(cptr_t root, word_t id, word_t ram, word_t caps);
-rpc_status_t root_close(cptr_t root, word_t id);
+#define ROOT_RPC(OP, OPS)                                                               \
+	OP(root_session, ROOT_SESSION, 1,                                               \
+	   ((STR, label, SESSION_LABEL_MAX), (STR, args, SESSION_ARGS_MAX),             \
+	    (WORD, ram), (WORD, caps)),                                                 \
+	   ((CAP, session), (WORD, id)))                                                \
+	OP(root_upgrade, ROOT_UPGRADE, 2, ((WORD, id), (WORD, ram), (WORD, caps)), ())  \
+	OP(root_close, ROOT_CLOSE, 3, ((WORD, id)), ())
+RPC_INTERFACE(root, ROOT_RPC);
 
 #endif

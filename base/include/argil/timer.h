@@ -32,7 +32,7 @@
 #ifndef ARGIL_TIMER_H
 #define ARGIL_TIMER_H
 
-#include <argil/rpc.h>
+#include <argil/rpc_gen.h>
 #include <stdint.h>
 
 #define TIMER_SERVICE "Timer"
@@ -40,20 +40,14 @@
 #define TIMER_SESSION_CAPS 2
 #define TIMER_MIN_PERIOD_US 100
 
-enum timer_op {
-	TIMER_SIGH = 1,
-	TIMER_TRIGGER_ONCE,
-	TIMER_TRIGGER_PERIODIC,
-	TIMER_STOP,
-	TIMER_ELAPSED,
-};
-
-/* Client stubs on a Timer session capability. */
-rpc_status_t timer_sigh(cptr_t s, cptr_t ntfn);
-rpc_status_t timer_trigger_once(cptr_t s, uint64_t us);
-rpc_status_t timer_trigger_periodic(cptr_t s, uint64_t us);
-rpc_status_t timer_stop(cptr_t s);
-rpc_status_t timer_elapsed(cptr_t s, uint64_t *us, uint64_t *expiries);
+/* The interface (argil/rpc_gen.h): stubs on a Timer session capability. */
+#define TIMER_RPC(OP, OPS)                                                              \
+	OP(timer_sigh,             TIMER_SIGH,             1, ((CAP, ntfn)), ())          \
+	OP(timer_trigger_once,     TIMER_TRIGGER_ONCE,     2, ((WORD_REQ, us)), ())       \
+	OP(timer_trigger_periodic, TIMER_TRIGGER_PERIODIC, 3, ((WORD_REQ, us)), ())       \
+	OP(timer_stop,             TIMER_STOP,             4, (), ())                     \
+	OP(timer_elapsed,          TIMER_ELAPSED,          5, (), ((WORD, us), (WORD, expiries)))
+RPC_INTERFACE(timer, TIMER_RPC);
 
 /*
  * A timer connection: a Timer session through the component's parent and

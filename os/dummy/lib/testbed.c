@@ -253,20 +253,16 @@ static bool queue_full(void)
 	return q_tail - q_head >= QUEUE;
 }
 
-static void do_session(struct tb_child *c, struct rpc_msg *req, struct rpc_msg *rep)
+static rpc_status_t do_session(struct parent_session_call *call)
 {
-	char service[SERVICE_NAME_MAX], label[SESSION_LABEL_MAX], args[SESSION_ARGS_MAX];
-	word_t pos = 2, ram = rpc_word(req, 0), caps = rpc_word(req, 1);
+	struct tb_child *c = call->obj;
+	const char *service = call->in.service, *label = call->in.label, *args = call->in.args;
+	word_t ram = call->in.ram, caps = call->in.caps;
 	struct tb_route r;
 	struct tb_session *s;
+	rpc_status_t st;
 	struct job j;
 
-	if (req->len < 2 || rpc_get_str(req, &pos, service, sizeof(service)) != RPC_OK ||
-	    rpc_get_str(req, &pos, label, sizeof(label)) != RPC_OK ||
-	    rpc_get_str(req, &pos, args, sizeof(args)) != RPC_OK) {
-		rep->label = RPC_E_INVALID_ARGUMENT;
-		return;
-	}
 	c->session_requests++;
 	notify();
 	(tb_route_hook ? tb_route_hook : tb_route_default)(c, service, label, &r);
@@ -277,37 +273,32 @@ static void do_session(struct tb_child *c, struct rpc_msg *req, struct rpc_msg *
 		snprintf(s->service, sizeof(s->service), "%s", service);
 	}
 	lock_release(&tb_lock);
-	if (r.kind == TB_NONE) {
-		rep->label = RPC_E_DENIED;
-		return;
-	}
-	if (!s) {
-		rep->label = RPC_E_DENIED;   /* too many sessions for the testbed */
-		return;
-	}
+	if (r.kind == TB_NONE)
+		return RPC_E_DENIED;
+	if (!s)
+		return RPC_E_DENIED;   /* too many sessions for the testbed */
 	switch (r.kind) {
 	case TB_PARENT:
-		rep->label = parent_session(tb_env->parent, service, r.label, args, ram, caps,
-					    c->c.pd, &s->cap, &s->remote_id);
-		if (rep->label != RPC_OK)
+		st = parent_session(tb_env->parent, service, r.label, args, ram, caps, c->c.pd,
+				    &s->cap, &s->remote_id);
+		if (st != RPC_OK)
 			break;
-		rep->cap = s->cap;
-		rpc_put(rep, s->id);
-		return;
+		call->out.session = s->cap;
+		call->out.id = s->id;
+		return RPC_OK;
 	case TB_CONFIG:
 		s->rom = malloc(sizeof(*s->rom));
 		if (!s->rom) {
-			rep->label = RPC_E_DENIED;
+			st = RPC_E_DENIED;
 			break;
 		}
-		rep->label = pd_transfer(c->c.pd, tb_env->pd, ram, caps);
-		if (rep->label != RPC_OK) {
+		st = pd_transfer(c->c.pd, tb_env->pd, ram, caps);
+		if (st != RPC_OK) {
 			free(s->rom);
 			break;
 		}
-		rep->label = rom_session_init(s->rom, &tb_env->ep, r.label, ram, caps,
-					      config_content, c);
-		if (rep->label != RPC_OK) {
+		st = rom_session_init(s->rom, &tb_env->ep, r.label, ram, caps, config_content, c);
+		if (st != RPC_OK) {
 			if (pd_transfer(tb_env->pd, c->c.pd, ram, caps) != RPC_OK)
 				error("cannot return %lu bytes to %s", ram, c->name);
 			free(s->rom);
@@ -315,16 +306,16 @@ static void do_session(struct tb_child *c, struct rpc_msg *req, struct rpc_msg *
 		}
 		s->ram = ram;
 		s->caps = caps;
-		s->rom->obj.handler = config_rpc;
-		rep->cap = s->rom->obj.cap;
-		rpc_put(rep, s->id);
-		return;
+		s->rom->ss.obj.handler = config_rpc;
+		call->out.session = s->rom->ss.obj.cap;
+		call->out.id = s->id;
+		return RPC_OK;
 	case TB_CHILD:
 		s->server = r.server;
 		s->root = root_of(r.server, service);
 		s->pending = 1;
 		if (queue_full() || rpc_defer(&tb_env->ep, &j.rc) != RPC_OK) {
-			rep->label = RPC_E_DENIED;
+			st = RPC_E_DENIED;
 			break;
 		}
 		j.op = JOB_OPEN;
@@ -335,13 +326,14 @@ static void do_session(struct tb_child *c, struct rpc_msg *req, struct rpc_msg *
 		memcpy(j.label, r.label, sizeof(j.label));
 		memcpy(j.args, args, sizeof(j.args));
 		enqueue(&j);
-		return;
+		return RPC_OK;   /* deferred: the router answers */
 	default:
-		rep->label = RPC_E_DENIED;
+		st = RPC_E_DENIED;
 	}
 	lock_acquire(&tb_lock);
 	s->kind = TB_NONE;
 	lock_release(&tb_lock);
+	return st;
 }
 
 /* Close a session of a child (on the entrypoint for TB_PARENT and
@@ -362,98 +354,119 @@ static void close_local(struct tb_child *c, struct tb_session *s)
 	lock_release(&tb_lock);
 }
 
-static void do_upgrade_close(struct tb_child *c, struct rpc_msg *req, struct rpc_msg *rep)
+static rpc_status_t upgrade_close(struct tb_child *c, bool close, word_t id, word_t ram,
+				  word_t caps)
 {
-	struct tb_session *s = session_find(c, rpc_word(req, 0));
-	word_t ram = rpc_word(req, 1), caps = rpc_word(req, 2);
+	struct tb_session *s = session_find(c, id);
+	rpc_status_t st;
 	struct job j;
 
-	if (!s || s->pending) {
-		rep->label = RPC_E_NOT_FOUND;
-		return;
-	}
+	if (!s || s->pending)
+		return RPC_E_NOT_FOUND;
 	if (s->kind == TB_CHILD) {
-		if (queue_full() || rpc_defer(&tb_env->ep, &j.rc) != RPC_OK) {
-			rep->label = RPC_E_DENIED;
-			return;
-		}
+		if (queue_full() || rpc_defer(&tb_env->ep, &j.rc) != RPC_OK)
+			return RPC_E_DENIED;
 		s->pending = 1;
-		j.op = req->label == PARENT_CLOSE ? JOB_CLOSE : JOB_UPGRADE;
+		j.op = close ? JOB_CLOSE : JOB_UPGRADE;
 		j.client = c;
 		j.s = s;
 		j.ram = ram;
 		j.caps = caps;
 		enqueue(&j);
-		return;
+		return RPC_OK;   /* deferred: the router answers */
 	}
-	if (req->label == PARENT_CLOSE) {
+	if (close) {
 		close_local(c, s);
-		return;
+		return RPC_OK;
 	}
-	if (s->kind == TB_PARENT) {
-		rep->label = parent_upgrade(tb_env->parent, s->remote_id, ram, caps, c->c.pd);
-	} else if (s->kind == TB_CONFIG) {
-		rep->label = pd_transfer(c->c.pd, tb_env->pd, ram, caps);
-		if (rep->label == RPC_OK) {
-			s->ram += ram;
-			s->caps += caps;
-			s->rom->budget.ram += ram;
-			s->rom->budget.caps += caps;
-		}
-	} else {
-		rep->label = RPC_E_DELETED;   /* its server is gone */
+	if (s->kind == TB_PARENT)
+		return parent_upgrade(tb_env->parent, s->remote_id, ram, caps, c->c.pd);
+	if (s->kind != TB_CONFIG)
+		return RPC_E_DELETED;   /* its server is gone */
+	st = pd_transfer(c->c.pd, tb_env->pd, ram, caps);
+	if (st == RPC_OK) {
+		s->ram += ram;
+		s->caps += caps;
+		s->rom->ss.budget.ram += ram;
+		s->rom->ss.budget.caps += caps;
 	}
+	return st;
 }
+
+static rpc_status_t do_upgrade(struct parent_upgrade_call *c)
+{
+	return upgrade_close(c->obj, false, c->in.id, c->in.ram, c->in.caps);
+}
+
+static rpc_status_t do_close(struct parent_close_call *c)
+{
+	return upgrade_close(c->obj, true, c->in.id, 0, 0);
+}
+
+static rpc_status_t do_announce(struct parent_announce_call *call)
+{
+	struct tb_child *c = call->obj;
+	struct rpc_msg *root = call->in.root;
+
+	if (root->cap_kind != RPC_CAP_PLACED)
+		return RPC_E_INVALID_ARGUMENT;
+	if (c->nservices == TB_MAX_SERVICES || root_of(c, call->in.service))
+		return RPC_E_DENIED;
+	snprintf(c->services[c->nservices].name, SERVICE_NAME_MAX, "%s", call->in.service);
+	c->services[c->nservices].root = root->cap;
+	root->cap = 0;
+	c->nservices++;
+	notify();
+	return RPC_OK;
+}
+
+static rpc_status_t do_exit(struct parent_exit_call *call)
+{
+	struct tb_child *c = call->obj;
+
+	c->exit_value = call->in.value;
+	c->exited = 1;
+	notify();
+	return RPC_OK;
+}
+
+static rpc_status_t do_heartbeat_sigh(struct parent_heartbeat_sigh_call *call)
+{
+	struct tb_child *c = call->obj;
+
+	return rpc_take_sigh(call->in.ntfn, &c->heartbeat_sigh, false);
+}
+
+static rpc_status_t do_heartbeat_response(struct parent_heartbeat_response_call *call)
+{
+	struct tb_child *c = call->obj;
+
+	c->beats_answered++;
+	notify();
+	return RPC_OK;
+}
+
+RPC_SERVER(parent, PARENT_RPC)
+
+static const struct parent_server parent_ops = {
+	.parent_session = do_session,
+	.parent_upgrade = do_upgrade,
+	.parent_close = do_close,
+	.parent_announce = do_announce,
+	.parent_exit = do_exit,
+	.parent_heartbeat_sigh = do_heartbeat_sigh,
+	.parent_heartbeat_response = do_heartbeat_response,
+};
 
 static void child_parent(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *rep)
 {
 	struct tb_child *c = o->data;
-	char service[SERVICE_NAME_MAX];
-	word_t pos = 0;
 
 	if (c->dying) {
 		rep->label = RPC_E_DENIED;
 		return;
 	}
-	switch (req->label) {
-	case PARENT_SESSION:
-		do_session(c, req, rep);
-		return;
-	case PARENT_UPGRADE:
-	case PARENT_CLOSE:
-		do_upgrade_close(c, req, rep);
-		return;
-	case PARENT_ANNOUNCE:
-		if (rpc_get_str(req, &pos, service, sizeof(service)) != RPC_OK ||
-		    req->cap_kind != RPC_CAP_PLACED) {
-			rep->label = RPC_E_INVALID_ARGUMENT;
-			return;
-		}
-		if (c->nservices == TB_MAX_SERVICES || root_of(c, service)) {
-			rep->label = RPC_E_DENIED;
-			return;
-		}
-		snprintf(c->services[c->nservices].name, SERVICE_NAME_MAX, "%s", service);
-		c->services[c->nservices].root = req->cap;
-		req->cap = 0;
-		c->nservices++;
-		notify();
-		return;
-	case PARENT_EXIT:
-		c->exit_value = rpc_word(req, 0);
-		c->exited = 1;
-		notify();
-		return;
-	case PARENT_HEARTBEAT_SIGH:
-		rep->label = rpc_take_sigh(req, &c->heartbeat_sigh, false);
-		return;
-	case PARENT_HEARTBEAT_RESPONSE:
-		c->beats_answered++;
-		notify();
-		return;
-	default:
-		rep->label = RPC_E_UNAVAILABLE;
-	}
+	parent_dispatch(&parent_ops, c, req, rep, RPC_E_UNAVAILABLE);
 }
 
 /* ---- the router ---- */
@@ -486,8 +499,7 @@ static void run_job(struct job *j)
 		s->remote_id = rid;
 		s->ram = j->ram;
 		s->caps = j->caps;
-		rep.cap = cap;
-		rpc_put(&rep, s->id);
+		parent_session_reply(&rep, &(struct parent_session_out){ cap, s->id });
 		break;
 	case JOB_UPGRADE:
 		st = pd_transfer(client->c.pd, server->c.pd, j->ram, j->caps);
