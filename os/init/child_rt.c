@@ -207,9 +207,13 @@ struct rt_child *rt_child_start(const struct init_child *cfg)
 	spec.binary = cfg->binary;
 	spec.ram = cfg->ram;
 	spec.caps = cfg->caps;
-	/* below init's own priority, so that init's entrypoint serves them */
-	spec.priority = init_child_priority(&rt.model, cfg,
-					    rt.env->info->priority ? rt.env->info->priority - 1 : 0);
+	/* priority 0 is init's own: see init_child_priority */
+	{
+		unsigned floor = 0;
+		spec.priority = init_child_priority(&rt.model, cfg, (unsigned)rt.env->info->priority,
+						    (unsigned)rt.env->info->priority_floor, &floor);
+		spec.priority_floor = floor;
+	}
 	spec.parent_cap = ep_cap(&rt.env->ep, &ch->parent_obj);
 	ch->state = RT_RUNNING;   /* its requests are served from now on */
 	st = child_start(rt.env->parent, &spec, &ch->c);
