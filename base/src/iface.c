@@ -523,3 +523,14 @@ rpc_status_t irq_info(cptr_t s, word_t *type, word_t *number, word_t *msi_addr,
 	}
 	return st;
 }
+
+rpc_status_t pd_cspace_grow(cptr_t pd, word_t *first, word_t *count)
+{
+	MSG(m, PD_CSPACE_GROW);
+	rpc_status_t st = rpc_call_expect(pd, &m, 2, false);
+	if (st == RPC_OK) {
+		*first = m.w[0];
+		*count = m.w[1];
+	}
+	return st;
+}

@@ -33,6 +33,14 @@
  *   PD_CORE_STATS  -> core's global figures (struct core_stats, w0..w8) and
  *                  w9 the RAM charged to the invoked PD (its account and
  *                  the core sessions it paid for, not its child PDs)
+ *   PD_CSPACE_GROW -> w0 first slot, w1 count: a new range of slots
+ *                  [first, first + count) in the PD's CSpace (a CNode of
+ *                  1024 slots paid from the PD's account: 64 KiB and a
+ *                  cap; the first time also a top level of 256 slots, 16
+ *                  KiB and a cap, above the PD's first CNode: cptrs below
+ *                  2^cnode_bits stay as they are). At most 255 ranges;
+ *                  RPC_E_UNAVAILABLE beyond, RPC_E_NO_RAM_QUOTA /
+ *                  RPC_E_NO_CAP_QUOTA when the account cannot pay.
  *
  * Dataspace operations (on a dataspace capability):
  *   DS_INFO        -> w0 size, w1 DS_* flags, w2 physical address of the
@@ -57,6 +65,7 @@ enum pd_op {
 	PD_FAULT_SIGH,
 	PD_REGION,
 	PD_CORE_STATS,
+	PD_CSPACE_GROW,
 };
 
 enum ds_op {
@@ -117,6 +126,7 @@ rpc_status_t pd_fault_sigh(cptr_t pd, cptr_t ntfn);
 rpc_status_t pd_region(cptr_t pd, word_t addr, word_t *start, word_t *size, word_t *flags,
 		       word_t *offset);
 rpc_status_t pd_core_stats(cptr_t pd, struct core_stats *s);
+rpc_status_t pd_cspace_grow(cptr_t pd, word_t *first, word_t *count);
 rpc_status_t ds_info(cptr_t ds, word_t *size, word_t *flags, word_t *phys);
 
 #endif
