@@ -76,6 +76,7 @@ struct rt_child {
 	enum rt_child_state state;
 	char name[COMPONENT_LABEL_MAX];
 	const struct init_child *cfg;   /* in rt.model */
+	unsigned report_index;          /* in the last rt_runtime_fill_all */
 	struct rpc_object parent_obj;   /* the parent interface for this child */
 	struct child c;
 	struct rt_session *sessions;     /* the open sessions (none while not running) */

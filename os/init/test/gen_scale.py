@@ -21,8 +21,8 @@ import sys
 BIG = 1000
 HUGE = 2000
 CHAIN = 50
-DELAY_MS = 500
-RAM_K = 512          # a dummy that logs
+DELAY_MS = 10000
+RAM_K = 576          # a dummy that logs
 CAPS = 30
 INIT_RAM_K = 1536    # what a nested init keeps for itself (reserve, heap)
 INIT_CAPS = 260
