@@ -52,7 +52,7 @@ enum parent_op {
 };
 
 #define SERVICE_NAME_MAX 32
-#define SESSION_LABEL_MAX 160
+#define SESSION_LABEL_MAX 384   /* room for about 50 nested inits with short names */
 #define SESSION_ARGS_MAX 160
 
 /* Client stubs (parent = the child's COMPONENT_PARENT or any parent cap). */

@@ -26,7 +26,7 @@ RAM_K = 576          # a dummy that logs
 CAPS = 30
 INIT_RAM_K = 1536    # what a nested init keeps for itself (reserve, heap)
 INIT_CAPS = 260
-PER_CHILD_K = 3      # init's records and CSpace per child
+PER_CHILD_K = 6      # init's records, CSpace and report per child
 PARENT = ('<parent-provides> <service name="ROM"/> <service name="LOG"/> '
           '<service name="PD"/> <service name="CPU"/> <service name="Timer"/> </parent-provides>')
 
@@ -57,7 +57,8 @@ def chain():
     def level(d):
         ind = "  " * (d + 1)
         if d == CHAIN:
-            return ind + dummy("leaf", f"leaf of {CHAIN} nested inits")
+            return ind + dummy("leaf", f"leaf of {CHAIN} nested inits").replace(
+                '<start name="leaf">', f'<start name="leaf" ram="{RAM_K}K" caps="{CAPS}">')
         rest = CHAIN - d
         ram = rest * INIT_RAM_K + RAM_K
         caps = rest * INIT_CAPS + CAPS
