@@ -185,6 +185,7 @@ struct init_model {
 	const char *version;        /* <config version=...>, "" when absent */
 	unsigned prio_levels;       /* power of two, 1..256 (default 1) */
 	bool verbose;
+	bool bench;                 /* <config bench="yes">: print the figures of run/init_bench */
 	uint64_t reserve_ram;       /* <config reserve_ram>: RAM init keeps for itself, 0: absent */
 	const char **parent_provides;
 	unsigned n_parent_provides;

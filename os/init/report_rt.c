@@ -22,6 +22,7 @@
 #include <argil/config.h>
 #include <argil/printf.h>
 #include <argil/report.h>
+#include <arch/syscall.h>
 
 #define REPORT_MIN (32 * 1024)          /* the text buffer to start with */
 #define REPORT_MAX (4 * 1024 * 1024)    /* it doubles up to this */
@@ -252,21 +253,22 @@ static bool submit_report(size_t len)
 	return false;
 }
 
-static void write_report(void)
+/* Build the report into text (false: it could not be, logged). */
+static bool build_report(struct init_runtime *out)
 {
 	struct init_runtime r;
 	struct cfg_writer w;
 
 	if (!rt_runtime_fill_all(&r)) {   /* with the sessions init serves its parent */
 		log("state report not written: init's heap is exhausted");
-		return;
+		return false;
 	}
 	for (;;) {
 		if (!text) {
 			text = malloc(REPORT_MIN);
 			if (!text) {
 				log("state report not written: init's heap is exhausted");
-				return;
+				return false;
 			}
 			text_cap = REPORT_MIN;
 		}
@@ -277,14 +279,38 @@ static void write_report(void)
 		if (!bigger) {
 			log("state report does not fit in %lu bytes%s", (unsigned long)text_cap,
 			    text_cap < REPORT_MAX ? ": init's heap is exhausted" : "");
-			return;
+			return false;
 		}
 		free(text);
 		text = bigger;
 		text_cap *= 2;
 	}
+	*out = r;
+	return true;
+}
+
+static void write_report(void)
+{
+	struct init_runtime r;
+
+	if (!build_report(&r))
+		return;
 	if (!submit_report(strlen(text)) || rt.model.report.log)
 		log_report();
+}
+
+void rt_report_bench(void)
+{
+	struct init_runtime r;
+	uint64_t t0;
+
+	/* once to grow the buffers, then the figure: one report as it is
+	 * built after a change */
+	if (!build_report(&r))
+		return;
+	t0 = rdtsc();
+	if (build_report(&r))
+		rt_bench_line("state_report", r.n_children, rdtsc() - t0);
 }
 
 /* The rate limit's Timer session (false: none, report at once). */
