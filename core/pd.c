@@ -88,8 +88,8 @@ static rpc_status_t pd_make_top(struct pd *pd)
 	return RPC_OK;
 }
 
-/* PD_CSPACE_GROW: one more leaf, paid by the PD (RAM and one cap each for
- * the leaf and, the first time, the top level). */
+/* PD_CSPACE_GROW: one more leaf, paid by the PD in RAM (the leaf and, the
+ * first time, the top level). */
 static rpc_status_t pd_grow_cspace(struct pd *pd, word_t *first, word_t *count)
 {
 	struct account *a = &pd->s.acct;

@@ -35,12 +35,14 @@
  *                  the core sessions it paid for, not its child PDs)
  *   PD_CSPACE_GROW -> w0 first slot, w1 count: a new range of slots
  *                  [first, first + count) in the PD's CSpace (a CNode of
- *                  1024 slots paid from the PD's account: 64 KiB and a
- *                  cap; the first time also a top level of 256 slots, 16
- *                  KiB and a cap, above the PD's first CNode: cptrs below
- *                  2^cnode_bits stay as they are). At most 255 ranges;
- *                  RPC_E_UNAVAILABLE beyond, RPC_E_NO_RAM_QUOTA /
- *                  RPC_E_NO_CAP_QUOTA when the account cannot pay.
+ *                  1024 slots paid in RAM from the PD's account, 64 KiB
+ *                  like every kernel object core makes for it; the first
+ *                  time also a top level of 256 slots, 16 KiB, above the
+ *                  PD's first CNode: cptrs below 2^cnode_bits stay as
+ *                  they are). Range k starts at k * 2^cnode_bits. At most
+ *                  255 ranges, RPC_E_UNAVAILABLE beyond (and for a PD of
+ *                  fewer than 1024 slots); RPC_E_NO_RAM_QUOTA when the
+ *                  account cannot pay.
  *
  * Dataspace operations (on a dataspace capability):
  *   DS_INFO        -> w0 size, w1 DS_* flags, w2 physical address of the
