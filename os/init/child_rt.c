@@ -198,9 +198,12 @@ struct rt_child *rt_child_start(const struct init_child *cfg)
 	ch->next_id = 1;
 	st = ep_manage(&rt.env->ep, &ch->parent_obj, parent_handler, ch);
 	if (st != RPC_OK) {
+		/* e.g. no slot for its parent capability: failed, in the report too */
 		log("child '%s' not started: %s", cfg->name, rpc_status_name(st));
-		ch->state = RT_FREE;
-		return 0;
+		ch->state = RT_FAILED;
+		ch->reason = rpc_status_name(st);
+		rt_report_changed();
+		return ch;
 	}
 	memset(&spec, 0, sizeof(spec));
 	spec.name = cfg->name;
