@@ -126,7 +126,7 @@ test: deps
 	@$(MAKE) -s all && $(PYTHON) tools/testall.py
 
 bench: deps
-	@$(MAKE) -s all && $(PYTHON) tools/run.py --bench run/kernel_bench run/core_bench run/system_bench
+	@$(MAKE) -s all && $(PYTHON) tools/run.py --bench run/kernel_bench run/core_bench run/system_bench run/init_bench
 
 # Fuzzing the config parser (docs/config.md): `make fuzz` builds the libFuzzer
 # harness and runs it for FUZZ_SECONDS; new inputs go to $(BUILD)/fuzz/config_corpus,

@@ -343,6 +343,9 @@ struct pd {
 	word_t cnode_bits;
 	word_t prio_limit;
 	struct kobj cnode, pml4, main_ep;
+	struct kobj top;           /* the CSpace's top level once it grew (PD_CSPACE_GROW) */
+	struct pd_leaf *leaves;    /* its further leaves, top slots 1.. */
+	word_t n_leaves;
 	struct ptable *tables;
 	struct region *regions;
 	struct thread *threads;
@@ -355,6 +358,16 @@ struct pd {
 	cptr_t own_fault_sigh;     /* set through the PD's own view */
 	bool dying;
 };
+
+struct pd_leaf {
+	struct pd_leaf *next;
+	struct kobj ko;
+};
+
+/* The PD's CSpace root for its threads and the guard data to configure it with. */
+cptr_t pd_cspace_root(struct pd *pd, word_t *guard);
+/* The highest slot (+1) of the PD's CSpace that core addresses. */
+word_t pd_slot_end(struct pd *pd);
 
 rpc_status_t pd_create(struct pd *payer, const char *label, word_t ram, word_t caps,
 		       word_t cnode_bits, word_t prio_limit, struct pd **out);

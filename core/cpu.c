@@ -112,7 +112,7 @@ rpc_status_t thread_create_core(struct cpu_session *c, struct pd *pd, word_t pri
 	if (cpu >= c->cpu_count)
 		return RPC_E_INVALID_ARGUMENT;
 	if (ntfn_slot && ((ntfn_slot != COMPONENT_MAIN_NTFN && ntfn_slot < COMPONENT_FIRST_FREE) ||
-			  ntfn_slot >= (1ul << pd->cnode_bits)))
+			  ntfn_slot >= pd_slot_end(pd)))
 		return RPC_E_INVALID_ARGUMENT;
 	st = acct_charge(a, 0, caps);
 	if (st != RPC_OK)
@@ -157,9 +157,12 @@ rpc_status_t thread_create_core(struct cpu_session *c, struct pd *pd, word_t pri
 		goto fail;
 	}
 	e = frame_map(t->utcb.cap, pd->pml4.cap, t->window, RIGHT_READ | RIGHT_WRITE, 0);
-	if (e == E_OK)
-		e = tcb_configure(t->tcb.cap, t->fault_ep, pd->cnode.cap, cnode_guard(0, 64 - pd->cnode_bits),
-				  pd->pml4.cap, t->window + COMPONENT_IPC_OFFSET, t->utcb.cap);
+	if (e == E_OK) {
+		word_t guard;
+		cptr_t root = pd_cspace_root(pd, &guard);
+		e = tcb_configure(t->tcb.cap, t->fault_ep, root, guard, pd->pml4.cap,
+				  t->window + COMPONENT_IPC_OFFSET, t->utcb.cap);
+	}
 	if (e == E_OK)
 		e = tcb_set_priority(t->tcb.cap, INIT_TCB, prio);
 	if (e == E_OK && c->cpu_first + cpu)

@@ -280,6 +280,7 @@ void init_start(struct bootinfo *bi)
 	info.main_window = t->window;
 	info.main_thread = COMPONENT_INSTALL_FIRST;
 	info.priority = INIT_PRIORITY;
+	info.priority_floor = 0;
 	memcpy(info.label, "init", 5);
 	struct ds *ip = pd_ram(pd, 1);
 	fill(ip, 0, &info, sizeof(info));

@@ -13,19 +13,114 @@
 
 static void pd_destroy(struct session *s);
 
+/*
+ * A PD's CSpace starts as one CNode (2^cnode_bits slots, guarded so that a
+ * cptr is the slot index). PD_CSPACE_GROW puts a top level above it on
+ * first use: a CNode of 2^PD_TOP_BITS slots whose slot 0 holds the first
+ * CNode and whose slots 1.. hold leaves of 2^PD_LEAF_BITS slots, each
+ * guarded to cover the same cnode_bits of the address. Slot s of leaf k is
+ * cptr (k << cnode_bits) + s; cptrs below 2^cnode_bits are unchanged.
+ */
+#define PD_TOP_BITS 8
+#define PD_LEAF_BITS 10
+
+static word_t pd_depth(struct pd *pd)
+{
+	return pd->top.cap ? PD_TOP_BITS + pd->cnode_bits : pd->cnode_bits;
+}
+
+static cptr_t pd_root_for_core(struct pd *pd)
+{
+	return pd->top.cap ? pd->top.cap : pd->cnode.cap;
+}
+
+cptr_t pd_cspace_root(struct pd *pd, word_t *guard)
+{
+	*guard = cnode_guard(0, 64 - pd_depth(pd));
+	return pd_root_for_core(pd);
+}
+
+word_t pd_slot_end(struct pd *pd)
+{
+	return 1ul << pd_depth(pd);
+}
+
 abi_error_t pd_cnode_copy(struct pd *pd, word_t slot, cptr_t src, word_t rights)
 {
-	return cnode_copy(pd->cnode.cap, slot, pd->cnode_bits, core_root, src, 64, rights);
+	return cnode_copy(pd_root_for_core(pd), slot, pd_depth(pd), core_root, src, 64, rights);
 }
 
 abi_error_t pd_cnode_move(struct pd *pd, word_t slot, cptr_t src)
 {
-	return cnode_move(pd->cnode.cap, slot, pd->cnode_bits, core_root, src, 64);
+	return cnode_move(pd_root_for_core(pd), slot, pd_depth(pd), core_root, src, 64);
 }
 
 void pd_cnode_delete(struct pd *pd, word_t slot)
 {
-	cnode_delete(pd->cnode.cap, slot, pd->cnode_bits);
+	cnode_delete(pd_root_for_core(pd), slot, pd_depth(pd));
+}
+
+/* The top level (first growth): the first CNode into its slot 0, the PD's
+ * COMPONENT_CNODE and every thread's CSpace root switched to it. */
+static rpc_status_t pd_make_top(struct pd *pd)
+{
+	struct account *a = &pd->s.acct;
+	word_t bits = pd->cnode_bits, guard = cnode_guard(0, 64 - PD_TOP_BITS - bits);
+	rpc_status_t st = kobj_new(a, OBJ_CNODE, PD_TOP_BITS, &pd->top);
+	abi_error_t e;
+
+	if (st != RPC_OK)
+		return st;
+	e = cnode_mint(pd->top.cap, 0, PD_TOP_BITS, core_root, pd->cnode.cap, 64, RIGHTS_ALL,
+		       cnode_guard(0, 0));
+	if (e == E_OK) {
+		cnode_delete(pd->cnode.cap, COMPONENT_CNODE, bits);
+		e = cnode_mint(pd->cnode.cap, COMPONENT_CNODE, bits, core_root, pd->top.cap, 64,
+			       RIGHTS_ALL, guard);
+	}
+	for (struct thread *t = pd->threads; t && e == E_OK; t = t->next_in_pd)
+		e = tcb_configure(t->tcb.cap, t->fault_ep, pd->top.cap, guard, pd->pml4.cap,
+				  t->window + COMPONENT_IPC_OFFSET, t->utcb.cap);
+	if (e != E_OK) {
+		printf("[core] CSpace top level: error %d\n", e);
+		return RPC_E_UNAVAILABLE;   /* the top stays: the PD's CSpace may be half switched */
+	}
+	return RPC_OK;
+}
+
+/* PD_CSPACE_GROW: one more leaf, paid by the PD in RAM (the leaf and, the
+ * first time, the top level). */
+static rpc_status_t pd_grow_cspace(struct pd *pd, word_t *first, word_t *count)
+{
+	struct account *a = &pd->s.acct;
+	struct pd_leaf *l;
+	rpc_status_t st;
+	abi_error_t e;
+
+	if (pd->n_leaves + 1 >= (1ul << PD_TOP_BITS) || pd->cnode_bits < PD_LEAF_BITS)
+		return RPC_E_UNAVAILABLE;
+	if (!pd->top.cap && (st = pd_make_top(pd)) != RPC_OK)
+		return st;
+	l = acct_alloc(a, sizeof(*l), &st);
+	if (!l)
+		return st;
+	if ((st = kobj_new(a, OBJ_CNODE, PD_LEAF_BITS, &l->ko)) != RPC_OK) {
+		acct_free(a, l, sizeof(*l));
+		return st;
+	}
+	e = cnode_mint(pd->top.cap, pd->n_leaves + 1, PD_TOP_BITS, core_root, l->ko.cap, 64, RIGHTS_ALL,
+		       cnode_guard(0, pd->cnode_bits - PD_LEAF_BITS));
+	if (e != E_OK) {
+		kobj_free(a, &l->ko);
+		acct_free(a, l, sizeof(*l));
+		return RPC_E_UNAVAILABLE;
+	}
+	pd->n_leaves++;
+	l->next = pd->leaves;
+	pd->leaves = l;
+	*first = pd->n_leaves << pd->cnode_bits;
+	*count = 1ul << PD_LEAF_BITS;
+	return RPC_OK;
 }
 
 void pd_fault_notify(struct pd *pd)
@@ -121,6 +216,14 @@ static void pd_destroy(struct session *s)
 	}
 	kobj_free(a, &pd->main_ep);
 	kobj_free(a, &pd->pml4);
+	if (pd->top.cap)
+		kobj_free(a, &pd->top);
+	while (pd->leaves) {
+		struct pd_leaf *l = pd->leaves;
+		pd->leaves = l->next;
+		kobj_free(a, &l->ko);
+		acct_free(a, l, sizeof(*l));
+	}
 	kobj_free(a, &pd->cnode);
 	if (pd->self_cap) {
 		cnode_cancel_badged_sends(core_root, pd->self_cap, 64);
@@ -168,7 +271,7 @@ static rpc_status_t alloc_handle(struct pd *pd, word_t type, word_t slot, word_t
 	struct kobj_handle *h;
 	rpc_status_t st;
 
-	if (slot < COMPONENT_FIRST_FREE || slot >= (1ul << pd->cnode_bits))
+	if (slot < COMPONENT_FIRST_FREE || slot >= pd_slot_end(pd))
 		return RPC_E_INVALID_ARGUMENT;
 	if ((st = acct_charge(a, 0, 1)) != RPC_OK)
 		return st;
@@ -392,6 +495,11 @@ static rpc_status_t do_core_stats(struct pd_core_stats_call *c)
 
 RPC_SERVER(pd, PD_RPC)
 
+static rpc_status_t do_cspace_grow(struct pd_cspace_grow_call *c)
+{
+	return pd_grow_cspace(((struct pd_target *)c->obj)->pd, &c->out.first, &c->out.count);
+}
+
 static const struct pd_server pd_ops = {
 	.pd_alloc_ram = do_alloc_ram,
 	.pd_free_ram = do_free_ram,
@@ -406,6 +514,7 @@ static const struct pd_server pd_ops = {
 	.pd_fault_sigh = do_fault_sigh,
 	.pd_region = do_region,
 	.pd_core_stats = do_core_stats,
+	.pd_cspace_grow = do_cspace_grow,
 };
 
 void pd_serve(struct pd *pd, struct request *r, bool self)

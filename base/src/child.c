@@ -160,6 +160,7 @@ rpc_status_t child_start(cptr_t parent, const struct child_spec *spec, struct ch
 		info->main_window = c->window;
 		info->main_thread = COMPONENT_INSTALL_FIRST;
 		info->priority = prio;
+		info->priority_floor = spec->priority_floor <= prio ? spec->priority_floor : prio;
 		memcpy(info->label, c->name, strlen(c->name) + 1);
 		if (spec->args) {
 			n = strlen(spec->args);

@@ -29,8 +29,35 @@ static struct signal_handler heartbeat;
 void __component_main(const struct component_info *info) __attribute__((noreturn));
 void __component_thread_exit(word_t value) __attribute__((noreturn));
 
+/* More slots from the PD (argil/slot.h), while the last SLOT_GROW_BELOW
+ * are still free for what growing needs itself (a heap dataspace). After a
+ * refusal, only an allocation that would fail tries again. */
+static void slots_grow(void)
+{
+	static int growing, refused;
+	struct slot_chunk *c;
+	word_t first, count;
+	rpc_status_t st;
+
+	if ((refused && slot_free_count(&component_slots)) || !component_heap ||
+	    __atomic_exchange_n(&growing, 1, __ATOMIC_ACQUIRE))
+		return;
+	c = malloc(sizeof(*c));
+	st = c ? pd_cspace_grow(COMPONENT_PD, &first, &count) : RPC_E_OUT_OF_MEMORY;
+	if (st == RPC_OK) {
+		slot_alloc_add(&component_slots, c, first, count);
+		refused = 0;
+	} else {
+		free(c);
+		refused = 1;
+	}
+	__atomic_store_n(&growing, 0, __ATOMIC_RELEASE);
+}
+
 cptr_t cap_slot_alloc(void)
 {
+	if (slot_free_count(&component_slots) < SLOT_GROW_BELOW)
+		slots_grow();
 	return slot_alloc(&component_slots);
 }
 

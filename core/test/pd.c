@@ -303,3 +303,32 @@ TEST(PD_0019, "a large dataspace (9 MiB, several blocks) works end to end")
 		CHECK_EQ(p[off + 5], (char)(off >> 20));
 	ram_unmap(p, ds);
 }
+
+TEST(PD_0020, "PD_CSPACE_GROW: new ranges of slots, paid by the PD, addressable like the first")
+{
+	word_t id, first = 0, count = 0, first2 = 0, h, h2;
+	cptr_t pd = session("PD", "grow", "", 1024 * KB, 20, &id), small;
+	struct pd_quota q0 = quota_of(pd), q1;
+
+	CHECK_OK(pd_cspace_grow(pd, &first, &count));
+	CHECK_EQ(count, 1024);
+	CHECK_EQ(first, 4096);
+	q1 = quota_of(pd);
+	/* the leaf (64 KiB) and the top level (16 KiB), as RAM like every kernel object */
+	CHECK(q1.ram_used >= q0.ram_used + 80 * KB);
+	CHECK_EQ(q1.cap_used, q0.cap_used);
+	/* core reaches the new slots: an object there, a second one is refused */
+	CHECK_OK(pd_alloc_ntfn(pd, first + 5, &h));
+	CHECK_ST(pd_alloc_ep(pd, first + 5, &h2), RPC_E_EXISTS);
+	CHECK_OK(pd_alloc_ep(pd, first + count - 1, &h2));
+	CHECK(pd_alloc_ep(pd, first + count, &h2) != RPC_OK);   /* past the range */
+	CHECK_OK(pd_alloc_ep(pd, 100, &h2));                      /* the first CNode as before */
+	CHECK_OK(pd_cspace_grow(pd, &first2, &count));
+	CHECK_EQ(first2, 2 * 4096);
+	CHECK_OK(pd_alloc_ntfn(pd, first2, &h2));
+	/* a PD of fewer than 1024 slots cannot grow */
+	small = session("PD", "small", "cnode_bits=8", 400 * KB, 10, &h);
+	CHECK_ST(pd_cspace_grow(small, &first, &count), RPC_E_UNAVAILABLE);
+	close_session(h, small);
+	close_session(id, pd);   /* everything back: the harness checks our account */
+}

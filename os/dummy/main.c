@@ -351,7 +351,9 @@ static void start_list(void)
 {
 	sleeping = false;
 	if (!config.node) {
-		if (config.err.msg)
+		if (config.heap_failed)
+			log("config: out of memory");
+		else if (config.err.msg)
 			log("config:%u:%u: %s", config.err.line, config.err.col, config.err.msg);
 		else
 			log("no config");
@@ -383,8 +385,13 @@ void component_construct(struct component_env *e)
 		parent_heartbeat_sigh(COMPONENT_PARENT, beat_sig.cap);
 	if (signal_handler_init(&env->ep, &yield_sig, yield_requested, 0) == RPC_OK)
 		parent_yield_sigh(COMPONENT_PARENT, yield_sig.cap);
-	if (config_rom_open(&config, "config", &env->ep, config_changed, 0) != RPC_OK) {
-		log("no config ROM");
+	rpc_status_t st = config_rom_open(&config, "config", &env->ep, config_changed, 0);
+	if (st != RPC_OK) {
+		if (st == RPC_E_NO_RAM_QUOTA || st == RPC_E_NO_CAP_QUOTA || st == RPC_E_OUT_OF_MEMORY ||
+		    st == RPC_E_OUT_OF_SLOTS)
+			log("no config ROM: out of memory (%s)", rpc_status_name(st));
+		else
+			log("no config ROM: %s", rpc_status_name(st));
 		return;
 	}
 	start_list();

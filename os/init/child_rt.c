@@ -239,18 +239,25 @@ struct rt_child *rt_child_start(const struct init_child *cfg)
 	ch->next_id = 1;
 	st = ep_manage(&rt.env->ep, &ch->parent_obj, parent_handler, ch);
 	if (st != RPC_OK) {
-		log("child '%s' not started: %s", cfg->name, rpc_status_text(st));
-		ch->state = RT_FREE;
-		return 0;
+		/* e.g. no slot for its parent capability: failed, in the report too */
+		log("error: child '%s' not started: %s", cfg->name, rpc_status_text(st));
+		ch->state = RT_FAILED;
+		ch->reason = rpc_status_text(st);
+		rt_report_changed();
+		return ch;
 	}
 	memset(&spec, 0, sizeof(spec));
 	spec.name = cfg->name;
 	spec.binary = cfg->binary;
 	spec.ram = cfg->ram;
 	spec.caps = cfg->caps;
-	/* below init's own priority, so that init's entrypoint serves them */
-	spec.priority = init_child_priority(&rt.model, cfg,
-					    rt.env->info->priority ? rt.env->info->priority - 1 : 0);
+	/* priority 0 is init's own: see init_child_priority */
+	{
+		unsigned floor = 0;
+		spec.priority = init_child_priority(&rt.model, cfg, (unsigned)rt.env->info->priority,
+						    (unsigned)rt.env->info->priority_floor, &floor);
+		spec.priority_floor = floor;
+	}
 	spec.parent_cap = ep_cap(&rt.env->ep, &ch->parent_obj);
 	ch->state = RT_RUNNING;   /* its requests are served from now on */
 	st = child_start(rt.env->parent, &spec, &ch->c);

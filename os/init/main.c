@@ -13,8 +13,20 @@
 #include "text.h"
 
 #include <argil/printf.h>
+#include <arch/syscall.h>
 
 struct init_rt rt;
+
+/* A {"bench": ...} line at the start of a console line (tools/run.py --bench). */
+void rt_bench_line(const char *name, unsigned n, uint64_t instructions)
+{
+	char line[128];
+
+	snprintf(line, sizeof(line), "{\"bench\": \"%s_%u\", \"value\": %lu, \"unit\": \"instructions\"}\n",
+		 name, n, (unsigned long)instructions);
+	for (const char *s = line; *s; s++)
+		sys_debug_putchar(*s);
+}
 
 /* What of an account is free beyond init's reserve: INIT_RESERVE_RAM and
  * _CAPS (model.h); <config reserve_ram> (read at start) replaces the RAM
@@ -121,8 +133,17 @@ void component_construct(struct component_env *env)
 	log("config: %u children, %lu of %lu bytes RAM and %lu of %lu caps assigned",
 	    rt.model.n_children, (unsigned long)rt.model.ram_assigned, (unsigned long)rt.budget.ram,
 	    (unsigned long)rt.model.caps_assigned, (unsigned long)rt.budget.caps);
-	for (unsigned i = 0; i < rt.model.n_children; i++)
-		rt_child_start(rt.model.children[i]);
+	uint64_t t0 = rdtsc();
+	unsigned started = 0;
+	for (unsigned i = 0; i < rt.model.n_children; i++) {
+		struct rt_child *ch = rt_child_start(rt.model.children[i]);
+		started += ch && ch->state == RT_RUNNING;
+	}
+	if (rt.model.bench) {
+		/* under -icount shift=0 the TSC counts instructions (bench/README.md) */
+		rt_bench_line("init_start", started, rdtsc() - t0);
+		rt_report_bench();
+	}
 	log_running();
 	rt_heartbeat_update();
 }

@@ -356,10 +356,17 @@ size_t init_error_format(const struct init_error *e, const char *origin, char *b
 	return t.len;
 }
 
-unsigned init_child_priority(const struct init_model *m, const struct init_child *c, unsigned base)
+unsigned init_child_priority(const struct init_model *m, const struct init_child *c, unsigned top,
+			     unsigned floor, unsigned *child_floor)
 {
-	unsigned step = (base + 1) / m->prio_levels;
-	unsigned down = (unsigned)(-c->priority) * step;
+	unsigned size = floor <= top ? top - floor + 1 : 1;
+	unsigned step = size / m->prio_levels ? size / m->prio_levels : 1;
+	unsigned down = (unsigned)(-c->priority) * step, ctop;
 
-	return down > base ? 0 : base - down;
+	if (floor > top)
+		floor = top;
+	ctop = down > top - floor ? floor : top - down;
+	if (child_floor)
+		*child_floor = ctop - floor + 1 > step ? ctop - step + 1 : floor;
+	return ctop;
 }

@@ -192,6 +192,7 @@ struct init_model {
 	const char *version;        /* <config version=...>, "" when absent */
 	unsigned prio_levels;       /* power of two, 1..256 (default 1) */
 	bool verbose;
+	bool bench;                 /* <config bench="yes">: print the figures of run/init_bench */
 	uint64_t reserve_ram;       /* <config reserve_ram>: RAM init keeps for itself, 0: absent */
 	const char **parent_provides;
 	unsigned n_parent_provides;
@@ -258,9 +259,16 @@ bool init_route_equal(const struct init_route *a, const struct init_route *b);
 size_t init_error_format(const struct init_error *e, const char *origin, char *buf, size_t size);
 const char *init_outcome_text(enum init_outcome o);
 
-/* The absolute priority of a child for a kernel where higher numbers are
- * more important: init's own priority 'base' is split into prio_levels
- * bands; priority -k gets base - k * ((base + 1) / prio_levels). */
-unsigned init_child_priority(const struct init_model *m, const struct init_child *c, unsigned base);
+/* The kernel priority of a child (higher numbers are more important) and
+ * the band it may hand on to its own children (Genode's prio_levels): init's
+ * band [floor, top] is split into prio_levels bands of step = (top - floor
+ * + 1) / prio_levels (at least 1); priority -k gets the band whose top is
+ * top - k * step (not below floor) and whose floor is that top - step + 1
+ * (not below floor) in *child_floor (if not NULL). Priority 0 gets init's
+ * own top: a child at priority 0 runs at init's priority, and so on down
+ * any depth of nesting, so that components at the same configured
+ * priority share the CPU round robin however deeply they are nested. */
+unsigned init_child_priority(const struct init_model *m, const struct init_child *c, unsigned top,
+			     unsigned floor, unsigned *child_floor);
 
 #endif

@@ -110,7 +110,7 @@ bool mb_parse_route(struct builder *b, const struct cfg_node *n, struct init_rou
 
 /* ---- top level ---------------------------------------------------------- */
 
-static const char *const config_attrs[] = { "version", "prio_levels", "verbose", "reserve_ram", NULL };
+static const char *const config_attrs[] = { "version", "prio_levels", "verbose", "reserve_ram", "bench", NULL };
 static const char *const default_attrs[] = { "ram", "caps", NULL };
 static const char *const report_attrs[] = { "requested", "provided", "child_ram", "child_caps",
                                             "init_ram", "init_caps", "errors", "delay_ms", "log", NULL };
@@ -124,6 +124,7 @@ static void parse_config_attrs(struct builder *b, const struct cfg_node *n)
 	mb_check_attrs(b, n, config_attrs);
 	m->version = mb_strdup(b, cfg_attr(n, "version") ? cfg_attr(n, "version") : "");
 	mb_get_bool(b, n, "verbose", false, &m->verbose);
+	mb_get_bool(b, n, "bench", false, &m->bench);
 	if (mb_get_size(b, n, "reserve_ram", 0, &m->reserve_ram) && cfg_has_attr(n, "reserve_ram") &&
 	    m->reserve_ram < INIT_RESERVE_RAM_MIN) {
 		mb_err(b, n, "bad value \"%s\" of attribute 'reserve_ram' in <config> (expected at least 64K)",

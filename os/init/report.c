@@ -72,15 +72,62 @@ static bool is_peer(enum init_peer kind, const char *name, const char *child)
 	return kind == INIT_PEER_CHILD && name && !strcmp(name, child);
 }
 
+void init_runtime_link(struct init_child_status *children, unsigned n_children,
+		       struct init_session_status *sessions, unsigned n_sessions)
+{
+	for (unsigned i = 0; i < n_children; i++)
+		children[i].first_requested = children[i].first_provided =
+			children[i].last_requested = children[i].last_provided = -1;
+	for (unsigned j = 0; j < n_sessions; j++) {
+		struct init_session_status *s = &sessions[j];
+		int c = s->client_kind == INIT_PEER_CHILD ? s->client_index : -1;
+		int v = s->server_kind == INIT_PEER_CHILD ? s->server_index : -1;
+		s->next_requested = s->next_provided = -1;
+		if (c >= 0 && (unsigned)c < n_children) {
+			struct init_child_status *ch = &children[c];
+			if (ch->last_requested < 0)
+				ch->first_requested = (int)j;
+			else
+				sessions[ch->last_requested].next_requested = (int)j;
+			ch->last_requested = (int)j;
+		}
+		if (v >= 0 && (unsigned)v < n_children) {
+			struct init_child_status *ch = &children[v];
+			if (ch->last_provided < 0)
+				ch->first_provided = (int)j;
+			else
+				sessions[ch->last_provided].next_provided = (int)j;
+			ch->last_provided = (int)j;
+		}
+	}
+}
+
+/* The next session of child c's <requested> or <provided> list from
+ * index i on (-1: none): along the links, or else by searching. */
+static int next_session(const struct init_runtime *rt, const struct init_child_status *c, int i,
+			bool provided, bool first)
+{
+	if (rt->linked) {
+		if (first)
+			return provided ? c->first_provided : c->first_requested;
+		return provided ? rt->sessions[i].next_provided : rt->sessions[i].next_requested;
+	}
+	for (unsigned k = first ? 0 : (unsigned)i + 1; k < rt->n_sessions; k++) {
+		const struct init_session_status *s = &rt->sessions[k];
+		if (provided ? is_peer(s->server_kind, s->server, c->name) : is_peer(s->client_kind, s->client, c->name))
+			return (int)k;
+	}
+	return -1;
+}
+
 /* The <requested> or <provided> list of a child, if it has entries. */
-static void sessions(struct cfg_writer *w, const struct init_runtime *rt, const char *child, bool provided)
+static void sessions(struct cfg_writer *w, const struct init_runtime *rt, const struct init_child_status *c,
+		     bool provided)
 {
 	bool open = false;
 
-	for (unsigned i = 0; i < rt->n_sessions; i++) {
+	for (int i = next_session(rt, c, -1, provided, true); i >= 0; i = next_session(rt, c, i, provided, false)) {
 		const struct init_session_status *s = &rt->sessions[i];
-		if (provided ? !is_peer(s->server_kind, s->server, child) : !is_peer(s->client_kind, s->client, child))
-			continue;
 		if (!open) {
 			cfg_node_begin(w, provided ? "provided" : "requested");
 			open = true;
@@ -123,9 +170,9 @@ static void child(struct cfg_writer *w, const struct init_report_config *cfg, co
 	if (cfg->child_caps)
 		quota(w, "caps", c->caps_assigned, c->caps_used);
 	if (cfg->requested)
-		sessions(w, rt, c->name, false);
+		sessions(w, rt, c, false);
 	if (cfg->provided)
-		sessions(w, rt, c->name, true);
+		sessions(w, rt, c, true);
 	cfg_node_end(w);
 }
 

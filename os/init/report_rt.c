@@ -7,12 +7,22 @@
  * parent denies it (or a submission fails), init logs the report line by
  * line as "state: ..." instead, and so it does always with
  * <report log="yes">.
+ *
+ * Rate: with 'Timer' in <parent-provides>, at most one report per
+ * <report delay_ms> (default 100): a change within the interval after a
+ * report arms a one-shot timeout of a Timer session "report" at the
+ * parent for the rest of the interval, and the report written then shows
+ * the state of that moment, so the last state is always reported. Without
+ * a Timer, every coalesced change is reported at once. Building a report
+ * is linear in children and sessions (rt_runtime_fill_all links each
+ * child's sessions for init_report).
  */
 #include "rt.h"
 
 #include <argil/config.h>
 #include <argil/printf.h>
 #include <argil/report.h>
+#include <arch/syscall.h>
 
 #define REPORT_MIN (32 * 1024)          /* the text buffer to start with */
 #define REPORT_MAX (4 * 1024 * 1024)    /* it doubles up to this */
@@ -23,6 +33,12 @@ static struct init_session_status *sessions;
 static unsigned children_cap, sessions_cap;
 static char *text;
 static size_t text_cap;
+
+/* the rate limit: a Timer session once delay_ms needs one */
+static struct timer_connection rate_timer;
+static struct signal_handler rate_sigh;
+static bool rate_armed, reported_once, rate_unavailable;
+static uint64_t last_report_us;
 
 /* the Report session: not asked for yet, open, or denied (log instead) */
 static enum { REPORTER_NONE, REPORTER_OPEN, REPORTER_DENIED } reporter_state;
@@ -45,6 +61,8 @@ static enum init_child_state child_state(const struct rt_child *ch)
 static void session_status(struct init_session_status *o, const struct rt_session *s)
 {
 	memset(o, 0, sizeof(*o));
+	o->client_index = (int)s->client->report_index;
+	o->server_index = s->kind == RT_SESSION_CHILD ? (int)s->server->report_index : -1;
 	o->id = (unsigned)s->id;
 	o->service = s->service;
 	o->client_kind = INIT_PEER_CHILD;
@@ -97,7 +115,7 @@ bool rt_runtime_fill_all(struct init_runtime *rr)
 	for (struct rt_child *ch = rt.children; ch; ch = ch->next) {
 		if (ch->state == RT_FREE)
 			continue;
-		nc++;
+		ch->report_index = nc++;
 		for (struct rt_session *s = ch->sessions; s; s = s->next)
 			ns++;
 	}
@@ -152,6 +170,8 @@ bool rt_runtime_fill_all(struct init_runtime *rr)
 		o->server = "";
 		o->label = p->label;
 		o->state = INIT_SESSION_REQUESTED;
+		o->client_index = (int)p->client->report_index;
+		o->server_index = -1;
 		ns++;
 	}
 	/* the sessions init serves its parent (for the diff and the report) */
@@ -171,8 +191,12 @@ bool rt_runtime_fill_all(struct init_runtime *rr)
 		o->state = INIT_SESSION_AVAILABLE;
 		o->ram = ps->ram;
 		o->caps = ps->caps;
+		o->client_index = -1;
+		o->server_index = (int)ps->server->report_index;
 		ns++;
 	}
+	init_runtime_link(children, nc, sessions, ns);
+	r.linked = true;
 	r.children = children;
 	r.n_children = nc;
 	r.sessions = sessions;
@@ -229,21 +253,22 @@ static bool submit_report(size_t len)
 	return false;
 }
 
-static void write_report(void)
+/* Build the report into text (false: it could not be, logged). */
+static bool build_report(struct init_runtime *out)
 {
 	struct init_runtime r;
 	struct cfg_writer w;
 
 	if (!rt_runtime_fill_all(&r)) {   /* with the sessions init serves its parent */
 		log("state report not written: init's heap is exhausted");
-		return;
+		return false;
 	}
 	for (;;) {
 		if (!text) {
 			text = malloc(REPORT_MIN);
 			if (!text) {
 				log("state report not written: init's heap is exhausted");
-				return;
+				return false;
 			}
 			text_cap = REPORT_MIN;
 		}
@@ -254,21 +279,100 @@ static void write_report(void)
 		if (!bigger) {
 			log("state report does not fit in %lu bytes%s", (unsigned long)text_cap,
 			    text_cap < REPORT_MAX ? ": init's heap is exhausted" : "");
-			return;
+			return false;
 		}
 		free(text);
 		text = bigger;
 		text_cap *= 2;
 	}
+	*out = r;
+	return true;
+}
+
+static void write_report(void)
+{
+	struct init_runtime r;
+
+	if (!build_report(&r))
+		return;
 	if (!submit_report(strlen(text)) || rt.model.report.log)
 		log_report();
+}
+
+void rt_report_bench(void)
+{
+	struct init_runtime r;
+	uint64_t t0;
+
+	/* once to grow the buffers, then the figure: one report as it is
+	 * built after a change */
+	if (!build_report(&r))
+		return;
+	t0 = rdtsc();
+	if (build_report(&r))
+		rt_bench_line("state_report", r.n_children, rdtsc() - t0);
+}
+
+/* The rate limit's Timer session (false: none, report at once). */
+static bool rate_timer_ready(void)
+{
+	rpc_status_t st;
+
+	if (rate_timer.session)
+		return true;
+	if (rate_unavailable || !init_model_parent_provides(&rt.model, TIMER_SERVICE))
+		return false;
+	st = timer_connect(&rate_timer, "report");
+	if (st == RPC_OK)
+		st = timer_connection_sigh(&rate_timer, rate_sigh.cap);
+	if (st != RPC_OK) {
+		log("state report: no Timer session 'report' (%s), reporting every change",
+		    rpc_status_name(st));
+		timer_disconnect(&rate_timer);
+		rate_unavailable = true;
+		return false;
+	}
+	return true;
+}
+
+static void report_now(void)
+{
+	if (rate_timer.session)
+		last_report_us = elapsed_us(&rate_timer);
+	reported_once = true;
+	write_report();
+}
+
+static void on_rate_timeout(void *arg)
+{
+	(void)arg;
+	if (!rate_armed)
+		return;
+	rate_armed = false;
+	if (rt.have_model && rt.model.report.enabled)
+		report_now();
 }
 
 static void on_report(void *arg)
 {
 	(void)arg;
 	if (rt.have_model && rt.model.report.enabled) {
-		write_report();
+		uint64_t delay_us = rt.model.report.delay_ms * 1000, now;
+		if (rate_armed)
+			return;   /* the timeout reports this change too */
+		if (!delay_us || !rate_timer_ready() || !reported_once) {
+			report_now();
+			return;
+		}
+		now = elapsed_us(&rate_timer);
+		if (now - last_report_us >= delay_us) {
+			report_now();
+			return;
+		}
+		if (timer_trigger_once(rate_timer.session, delay_us - (now - last_report_us)) == RPC_OK)
+			rate_armed = true;
+		else
+			report_now();
 		return;
 	}
 	/* no <report> (any more): its report_rom ROM becomes empty */
@@ -279,7 +383,9 @@ static void on_report(void *arg)
 
 rpc_status_t rt_report_init(void)
 {
-	return signal_handler_init(&rt.env->ep, &rt.report, on_report, 0);
+	rpc_status_t st = signal_handler_init(&rt.env->ep, &rt.report, on_report, 0);
+
+	return st == RPC_OK ? signal_handler_init(&rt.env->ep, &rate_sigh, on_rate_timeout, 0) : st;
 }
 
 void rt_report_changed(void)

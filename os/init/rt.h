@@ -76,6 +76,7 @@ struct rt_child {
 	enum rt_child_state state;
 	char name[COMPONENT_LABEL_MAX];
 	const struct init_child *cfg;   /* in rt.model */
+	unsigned report_index;          /* in the last rt_runtime_fill_all */
 	struct rpc_object parent_obj;   /* the parent interface for this child */
 	struct child c;
 	struct rt_session *sessions;     /* the open sessions (none while not running) */
@@ -226,6 +227,9 @@ rpc_status_t rt_reconfig_init(void);
 
 /* report_rt.c: the state report, written to the LOG after changes */
 rpc_status_t rt_report_init(void);
+/* <config bench="yes">: build one state report and print its cost. */
+void rt_report_bench(void);
+void rt_bench_line(const char *name, unsigned n, uint64_t instructions);
 void rt_report_changed(void);
 /* what the policy code needs to know of the runtime (report, diff): the
  * children, their sessions, the waiting requests and the sessions of the

@@ -31,6 +31,10 @@ struct init_child_status {
 	uint64_t caps_assigned, caps_used;  /* slots of its PD account */
 	unsigned skipped_heartbeats;        /* consecutive beats not answered */
 	unsigned restarts;                  /* by policy or heartbeat since it was started by config */
+	/* with init_runtime.linked: its sessions as client and as server, the
+	 * first index into init_runtime.sessions (-1: none); init_runtime_link */
+	int first_requested, first_provided;
+	int last_requested, last_provided;
 };
 
 enum init_peer {
@@ -57,6 +61,10 @@ struct init_session_status {
 	const char *label;          /* the label as the server sees it */
 	enum init_session_state state;
 	uint64_t ram, caps;         /* quota donated to the server */
+	/* for init_runtime_link: the client's and the server's index in
+	 * init_runtime.children (-1: not a child); the next session of each */
+	int client_index, server_index;
+	int next_requested, next_provided;
 };
 
 struct init_runtime {
@@ -68,7 +76,15 @@ struct init_runtime {
 	unsigned n_children;
 	const struct init_session_status *sessions;
 	unsigned n_sessions;
+	bool linked;                /* the per-child session lists are set */
 };
+
+/* Thread each session onto the lists of its client and its server child
+ * (by client_index / server_index), in the order of the array, so that
+ * the report lists a child's sessions in time linear in the sessions
+ * instead of searching all of them for each child. */
+void init_runtime_link(struct init_child_status *children, unsigned n_children,
+		       struct init_session_status *sessions, unsigned n_sessions);
 
 const char *init_child_state_name(enum init_child_state s);
 const char *init_session_state_name(enum init_session_state s);

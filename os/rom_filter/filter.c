@@ -1,9 +1,13 @@
 /*
- * rom_filter's engine (see filter.h). Templates nest at most CFG_MAX_DEPTH
- * deep (the parser's limit), which bounds the recursion here.
+ * rom_filter's engine (see filter.h). Templates (<node>, <if>, <then>,
+ * <else>) nest at most RF_TEMPLATE_DEPTH deep (rf_check), which bounds the
+ * recursion here on the main stack; an <inline> tree is copied with a small
+ * frame per level, at most CFG_MAX_DEPTH.
  */
 #include <argil/string.h>
 #include "filter.h"
+
+#define RF_TEMPLATE_DEPTH 64
 
 static bool fail(struct cfg_error *err, const struct cfg_node *n, const char *msg)
 {
@@ -64,7 +68,8 @@ static bool check_input(const struct cfg_node *config, const struct cfg_node *in
 	}
 }
 
-static bool check_content(const struct cfg_node *config, const struct cfg_node *parent, struct cfg_error *err);
+static bool check_content(const struct cfg_node *config, const struct cfg_node *parent, struct cfg_error *err,
+			  unsigned depth);
 
 static bool check_input_ref(const struct cfg_node *config, const struct cfg_node *n, struct cfg_error *err)
 {
@@ -76,7 +81,8 @@ static bool check_input_ref(const struct cfg_node *config, const struct cfg_node
 	return true;
 }
 
-static bool check_if(const struct cfg_node *config, const struct cfg_node *n, struct cfg_error *err)
+static bool check_if(const struct cfg_node *config, const struct cfg_node *n, struct cfg_error *err,
+		     unsigned depth)
 {
 	unsigned thens = 0, elses = 0;
 	for (const struct cfg_node *c = n->child; c; c = c->next) {
@@ -92,7 +98,7 @@ static bool check_if(const struct cfg_node *config, const struct cfg_node *n, st
 			unsigned *count = cfg_is(c, "then") ? &thens : &elses;
 			if (++*count > 1)
 				return fail(err, c, "then or else given twice");
-			if (!check_content(config, c, err))
+			if (!check_content(config, c, err, depth + 1))
 				return false;
 		} else {
 			return fail(err, c, "unknown node in if");
@@ -103,8 +109,11 @@ static bool check_if(const struct cfg_node *config, const struct cfg_node *n, st
 	return true;
 }
 
-static bool check_content(const struct cfg_node *config, const struct cfg_node *parent, struct cfg_error *err)
+static bool check_content(const struct cfg_node *config, const struct cfg_node *parent, struct cfg_error *err,
+			  unsigned depth)
 {
+	if (depth > RF_TEMPLATE_DEPTH)
+		return fail(err, parent, "template nested too deep");
 	if (parent->text)
 		return fail(err, parent, "text in a template node");
 	for (const struct cfg_node *c = parent->child; c; c = c->next) {
@@ -119,13 +128,13 @@ static bool check_content(const struct cfg_node *config, const struct cfg_node *
 		} else if (cfg_is(c, "node")) {
 			if (!nonempty(c, "type"))
 				return fail(err, c, "node needs a type");
-			if (!check_content(config, c, err))
+			if (!check_content(config, c, err, depth + 1))
 				return false;
 		} else if (cfg_is(c, "inline")) {
 			if (c->text)
 				return fail(err, c, "inline holds text, not nodes");
 		} else if (cfg_is(c, "if")) {
-			if (!check_if(config, c, err))
+			if (!check_if(config, c, err, depth + 1))
 				return false;
 		} else {
 			return fail(err, c, "unknown template node");
@@ -149,7 +158,7 @@ bool rf_check(const struct cfg_node *config, struct cfg_error *err)
 			out = c;
 			if (!nonempty(c, "node"))
 				return fail(err, c, "output needs a node type");
-			if (!check_content(config, c, err))
+			if (!check_content(config, c, err, 1))
 				return false;
 		} else {
 			return fail(err, c, "unknown node in config");

@@ -174,4 +174,36 @@ TEST(SLOT_0002, "a range larger than the bitmap is clamped")
 	CHECK_EQ(n, (1u << SLOT_ALLOC_MAX_BITS) - 16);
 }
 
+TEST(SLOT_0003, "added ranges: used once the first is full, freed and reused, counted, exhausted")
+{
+	static struct slot_alloc a;
+	static struct slot_chunk c1, c2;
+
+	slot_alloc_init(&a, 16, 20);
+	for (unsigned i = 0; i < 4; i++)
+		CHECK_EQ(slot_alloc(&a), 16 + i);
+	CHECK_EQ(slot_alloc(&a), 0);
+	slot_alloc_add(&a, &c1, 4096, 3);
+	CHECK_EQ(slot_free_count(&a), 3);
+	CHECK_EQ(slot_alloc(&a), 4096);
+	CHECK_EQ(slot_alloc(&a), 4097);
+	CHECK(slot_is_used(&a, 4097) && !slot_is_used(&a, 4098) && !slot_is_used(&a, 4099));
+	slot_alloc_add(&a, &c2, 8192, SLOT_CHUNK_MAX + 5);   /* clamped */
+	CHECK_EQ(slot_free_count(&a), 1 + SLOT_CHUNK_MAX);
+	slot_free(&a, 4096);
+	slot_free(&a, 4096);                                  /* twice: nothing */
+	slot_free(&a, 5000);                                  /* not in any range: nothing */
+	CHECK_EQ(slot_free_count(&a), 2 + SLOT_CHUNK_MAX);
+	slot_free(&a, 17);
+	CHECK_EQ(slot_alloc(&a), 17);                         /* the first range first */
+	cptr_t got = slot_alloc(&a);
+	CHECK(got == 4096 || got == 8192);
+	unsigned n = 1;
+	while (slot_alloc(&a))
+		n++;
+	CHECK_EQ(n, 2 + SLOT_CHUNK_MAX);
+	CHECK_EQ(slot_free_count(&a), 0);
+	CHECK(slot_is_used(&a, 8192 + SLOT_CHUNK_MAX - 1) && !slot_is_used(&a, 8192 + SLOT_CHUNK_MAX));
+}
+
 int main(int argc, char **argv) { return ht_main(argc, argv); }

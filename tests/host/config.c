@@ -496,10 +496,10 @@ TEST(CFG_0124, "control characters other than tab, CR, LF anywhere (DEL too)")
 	CHECK_ERR("<a x\x1f='1'/>", 1, 5, "control character");
 }
 
-TEST(CFG_0125, "nesting: 64 deep is fine, the 65th node is an error at its '<'")
+TEST(CFG_0125, "nesting: CFG_MAX_DEPTH (256) deep is fine, the next node is an error at its '<'")
 {
 	size_t len;
-	char *doc = nest(64, "", &len);
+	char *doc = nest(CFG_MAX_DEPTH, "", &len);
 	struct cfg_node *n = parse_n(doc, len);
 	CHECK(n != NULL);
 	unsigned depth = 1;
@@ -507,12 +507,12 @@ TEST(CFG_0125, "nesting: 64 deep is fine, the 65th node is an error at its '<'")
 		n = n->child;
 		depth++;
 	}
-	CHECK_EQ(depth, 64);
-	doc = nest(64, "<x/>", &len);
-	check_err(__LINE__, doc, len, 1, 64 * 3 + 1, "nodes nested too deep");
-	doc = nest(65, "", &len);
-	check_err(__LINE__, doc, len, 1, 64 * 3 + 1, "nodes nested too deep");
-	doc = nest(63, "<x/>", &len);
+	CHECK_EQ(depth, CFG_MAX_DEPTH);
+	doc = nest(CFG_MAX_DEPTH, "<x/>", &len);
+	check_err(__LINE__, doc, len, 1, CFG_MAX_DEPTH * 3 + 1, "nodes nested too deep");
+	doc = nest(CFG_MAX_DEPTH + 1, "", &len);
+	check_err(__LINE__, doc, len, 1, CFG_MAX_DEPTH * 3 + 1, "nodes nested too deep");
+	doc = nest(CFG_MAX_DEPTH - 1, "<x/>", &len);
 	CHECK(parse_n(doc, len) != NULL);
 }
 
@@ -608,14 +608,14 @@ TEST(CFG_0207, "unterminated entities point at the '&'")
 
 /* ---- CFG_03xx: limits and arenas ---- */
 
-TEST(CFG_0301, "cfg_arena_size: 18 bytes per input byte plus 1280, saturating")
+TEST(CFG_0301, "cfg_arena_size: 18 bytes per input byte plus 4736, saturating")
 {
-	CHECK_EQ(cfg_arena_size(0), 1280);
-	CHECK_EQ(cfg_arena_size(100), 3080);
+	CHECK_EQ(cfg_arena_size(0), 4736);
+	CHECK_EQ(cfg_arena_size(100), 6536);
 	CHECK_EQ(cfg_arena_size(SIZE_MAX), SIZE_MAX);
 	CHECK_EQ(cfg_arena_size(SIZE_MAX / 18), SIZE_MAX);
-	CHECK_EQ(cfg_arena_size((SIZE_MAX - 1280) / 18 + 1), SIZE_MAX);
-	CHECK(cfg_arena_size((SIZE_MAX - 1280) / 18) == (SIZE_MAX - 1280) / 18 * 18 + 1280);
+	CHECK_EQ(cfg_arena_size((SIZE_MAX - 4736) / 18 + 1), SIZE_MAX);
+	CHECK(cfg_arena_size((SIZE_MAX - 4736) / 18) == (SIZE_MAX - 4736) / 18 * 18 + 4736);
 }
 
 /* Parse with exactly cfg_arena_size(len) bytes at every misalignment. */
@@ -642,7 +642,7 @@ TEST(CFG_0302, "cfg_arena_size suffices for the densest inputs at any arena alig
 	check_bound(__LINE__, doc, len);
 	doc = repeat("<a>", "<a>x</a>", 5000, "</a>", &len);
 	check_bound(__LINE__, doc, len);
-	doc = nest(64, "", &len);
+	doc = nest(CFG_MAX_DEPTH, "", &len);
 	check_bound(__LINE__, doc, len);
 	doc = repeat("<a>", "&lt;", 5000, "</a>", &len);
 	check_bound(__LINE__, doc, len);
@@ -738,17 +738,17 @@ TEST(CFG_0306, "60000 distinct attributes in one tag and a duplicate at its end 
 	check_err(__LINE__, b, (size_t)(p - b), 1, (unsigned)(ok_end - b) + 2, "duplicate attribute");
 }
 
-TEST(CFG_0307, "deep and wide: 64 levels, the deepest two siblings; positions stay right")
+TEST(CFG_0307, "deep and wide: CFG_MAX_DEPTH levels, the deepest two siblings; positions stay right")
 {
 	size_t len;
-	char *doc = nest(63, "<x/><y/>", &len);
+	char *doc = nest(CFG_MAX_DEPTH - 1, "<x/><y/>", &len);
 	struct cfg_node *n = parse_n(doc, len);
 	CHECK(n);
 	while (n->child)
 		n = n->child;
 	CHECK(!strcmp(n->type, "x") && !strcmp(n->next->type, "y"));
-	CHECK_EQ(n->col, 63 * 3 + 1);
-	CHECK_EQ(n->next->col, 63 * 3 + 5);
+	CHECK_EQ(n->col, (CFG_MAX_DEPTH - 1) * 3 + 1);
+	CHECK_EQ(n->next->col, (CFG_MAX_DEPTH - 1) * 3 + 5);
 	CHECK_ROUND_TRIP(parse_n(doc, len));
 }
 
@@ -768,7 +768,7 @@ static void check_bound_err(int line, const char *doc, size_t len, const char *m
 	free(copy);
 }
 
-TEST(CFG_0308, "cut-short documents (64 open nodes, a tag in progress) get their own error, not 'arena exhausted'")
+TEST(CFG_0308, "cut-short documents (CFG_MAX_DEPTH open nodes, a tag in progress) get their own error, not 'arena exhausted'")
 {
 	static const struct { const char *tail, *msg; } cuts[] = {
 		{ "<a z", "unterminated start tag" },
@@ -784,7 +784,7 @@ TEST(CFG_0308, "cut-short documents (64 open nodes, a tag in progress) get their
 	};
 	for (unsigned i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
 		size_t len;
-		char *doc = repeat("", "<a>", 63, cuts[i].tail, &len);
+		char *doc = repeat("", "<a>", CFG_MAX_DEPTH - 1, cuts[i].tail, &len);
 		check_bound_err(__LINE__, doc, len, cuts[i].msg);
 	}
 	check_bound_err(__LINE__, "<a z", 4, "unterminated start tag");
@@ -1060,7 +1060,7 @@ TEST(CFG_0507, "round trip over a set of documents")
 		CHECK_ROUND_TRIP(n);
 	}
 	size_t len;
-	char *doc = nest(63, "<x>&lt;</x>", &len);
+	char *doc = nest(CFG_MAX_DEPTH - 1, "<x>&lt;</x>", &len);
 	struct cfg_node *n = parse_n(doc, len);
 	CHECK(n != NULL);
 	CHECK_ROUND_TRIP(n);
@@ -1133,10 +1133,10 @@ TEST(CFG_0604, "subtrees compare without their siblings and parents; NULL equals
 TEST(CFG_0605, "deep and wide trees compare without recursion")
 {
 	size_t len;
-	char *d1 = nest(63, "<x/><y>t</y>", &len);
+	char *d1 = nest(CFG_MAX_DEPTH - 1, "<x/><y>t</y>", &len);
 	struct cfg_node *a = parse_n(d1, len), *b = parse_n(d1, len);
 	CHECK(a && b && cfg_equal(a, b));
-	char *d2 = nest(63, "<x/><y>u</y>", &len);
+	char *d2 = nest(CFG_MAX_DEPTH - 1, "<x/><y>u</y>", &len);
 	CHECK(!cfg_equal(a, parse_n(d2, len)));
 	d1 = repeat("<r>", "<i v='1'/>", 50000, "</r>", &len);
 	a = parse_n(d1, len);
@@ -1294,19 +1294,19 @@ TEST(CFG_0705, "writer misuse: order of calls")
 	CHECK_MISUSE(cfg_node_begin(w, "a"); cfg_node_begin(w, "b"); cfg_node_end(w); cfg_node_attr_u64(w, "x", 1));
 }
 
-TEST(CFG_0706, "writer depth: 64 levels fine, the 65th begin makes the writer invalid")
+TEST(CFG_0706, "writer depth: CFG_MAX_DEPTH levels fine, one more begin makes the writer invalid")
 {
-	char *buf = ht_alloc(1, 16384);
+	char *buf = ht_alloc(1, (1 << 20));
 	struct cfg_writer w;
-	cfg_writer_init(&w, buf, 16384);
-	for (unsigned i = 0; i < 64; i++)
+	cfg_writer_init(&w, buf, (1 << 20));
+	for (unsigned i = 0; i < CFG_MAX_DEPTH; i++)
 		cfg_node_begin(&w, "n");
 	cfg_node_text(&w, "deep", 4);
-	for (unsigned i = 0; i < 64; i++)
+	for (unsigned i = 0; i < CFG_MAX_DEPTH; i++)
 		cfg_node_end(&w);
 	CHECK(cfg_writer_ok(&w));
 	check_writer_canonical(__LINE__, buf, w.len);
-	CHECK_MISUSE(for (unsigned i = 0; i < 65; i++) cfg_node_begin(w, "n"));
+	CHECK_MISUSE(for (unsigned i = 0; i < CFG_MAX_DEPTH + 1; i++) cfg_node_begin(w, "n"));
 }
 
 TEST(CFG_0707, "zero-length text is nothing: the node stays empty and may still get attributes")

@@ -289,17 +289,29 @@ TEST(MODEL_0014, "comments and whitespace-only content are accepted everywhere")
 	release(m);
 }
 
-TEST(MODEL_0015, "priorities map to bands below init's own priority")
+TEST(MODEL_0015, "priorities map to bands of init's own band, priority 0 at init's own top")
 {
+	unsigned f;
 	struct init_model *m = good("<config prio_levels=\"4\">"
 		"<start name=\"a\" ram=\"1M\" caps=\"1\"><binary name=\"a\"/></start>"
 		"<start name=\"b\" ram=\"1M\" caps=\"1\" priority=\"-1\"><binary name=\"b\"/></start>"
 		"<start name=\"c\" ram=\"1M\" caps=\"1\" priority=\"-3\"><binary name=\"c\"/></start>"
 		"</config>");
-	CHECK_EQ(init_child_priority(m, m->children[0], 127), 127);
-	CHECK_EQ(init_child_priority(m, m->children[1], 127), 95);
-	CHECK_EQ(init_child_priority(m, m->children[2], 127), 31);
-	CHECK_EQ(init_child_priority(m, m->children[2], 2), 2);   /* step 0: no room below */
+	CHECK_EQ(init_child_priority(m, m->children[0], 127, 0, &f), 127);
+	CHECK_EQ(f, 96);
+	CHECK_EQ(init_child_priority(m, m->children[1], 127, 0, &f), 95);
+	CHECK_EQ(f, 64);
+	CHECK_EQ(init_child_priority(m, m->children[2], 127, 0, &f), 31);
+	CHECK_EQ(f, 0);
+	/* a nested band [96, 127]: steps of 8 */
+	CHECK_EQ(init_child_priority(m, m->children[1], 127, 96, &f), 119);
+	CHECK_EQ(f, 112);
+	/* a band narrower than prio_levels: steps of 1, never below the floor */
+	CHECK_EQ(init_child_priority(m, m->children[1], 2, 1, &f), 1);
+	CHECK_EQ(f, 1);
+	CHECK_EQ(init_child_priority(m, m->children[2], 2, 1, &f), 1);
+	CHECK_EQ(init_child_priority(m, m->children[0], 2, 2, &f), 2);
+	CHECK_EQ(f, 2);
 	release(m);
 }
 

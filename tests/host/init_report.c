@@ -379,6 +379,65 @@ static const char policy_cfg[] =
 	"<start name=\"always\" ram=\"1M\" caps=\"1\" restart=\"always\"><binary name=\"x\"/><heartbeat restart_after=\"1\"/></start>"
 	"</config>";
 
+/* report_text with room for a few hundred children */
+static char *big_report_text(const struct init_model *m, const struct init_runtime *rt)
+{
+	char *buf = ht_alloc(1, 1 << 20);
+	struct cfg_writer w;
+	cfg_writer_init(&w, buf, 1 << 20);
+	CHECK(init_report(&w, m, rt));
+	return buf;
+}
+
+TEST(REPORT_0017, "with init_runtime_link, the same report as by searching, also for many children")
+{
+	struct init_model *m = with_report("<report requested=\"yes\" provided=\"yes\"/>");
+	struct init_child_status c[] = { child("log", INIT_CHILD_RUNNING), child("app", INIT_CHILD_RUNNING) };
+	struct init_session_status x[5];
+	memcpy(x, sessions, sizeof(x));
+	/* client / server indices as the runtime sets them: log 0, app 1 */
+	int client[5] = { 1, 1, 1, -1, 0 }, server[5] = { 0, -1, -1, 0, -1 };
+	for (unsigned i = 0; i < 5; i++) {
+		x[i].client_index = client[i];
+		x[i].server_index = server[i];
+	}
+	struct init_runtime searched = { .version = "2", .children = c, .n_children = 2, .sessions = sessions,
+	                                 .n_sessions = 5 };
+	char *want = report_text(m, &searched);
+	init_runtime_link(c, 2, x, 5);
+	CHECK_EQ(c[0].first_requested, 4);
+	CHECK_EQ(c[0].first_provided, 0);
+	CHECK_EQ(x[0].next_provided, 3);
+	CHECK_EQ(c[1].first_provided, -1);
+	struct init_runtime linked = { .version = "2", .children = c, .n_children = 2, .sessions = x,
+	                               .n_sessions = 5, .linked = true };
+	char *got = report_text(m, &linked);
+	CHECK(want && got && !strcmp(want, got));
+
+	/* 300 children, each the client of the next one's service: the same
+	 * text either way */
+	enum { N = 300 };
+	static struct init_child_status cc[N];
+	static struct init_session_status ss[N];
+	static char names[N][8];
+	for (unsigned i = 0; i < N; i++) {
+		snprintf(names[i], sizeof(names[i]), "c%u", i);
+		cc[i] = child(names[i], INIT_CHILD_RUNNING);
+	}
+	for (unsigned i = 0; i < N; i++) {
+		ss[i] = s(names[i], "LOG", INIT_PEER_CHILD, names[(i + 1) % N], names[i], INIT_SESSION_AVAILABLE);
+		ss[i].client_index = (int)i;
+		ss[i].server_index = (int)((i + 1) % N);
+	}
+	struct init_runtime big = { .version = "3", .children = cc, .n_children = N, .sessions = ss, .n_sessions = N };
+	want = big_report_text(m, &big);
+	init_runtime_link(cc, N, ss, N);
+	big.linked = true;
+	got = big_report_text(m, &big);
+	CHECK(want && got && !strcmp(want, got));
+	release(m);
+}
+
 TEST(POLICY_0001, "restart after an exit only with on_exit or always")
 {
 	struct init_model *m = good(policy_cfg);

@@ -267,6 +267,33 @@ TEST(RF_0016, "if errors: unknown condition, undeclared input, missing value, th
 	CHECK_ERR(t, 1, 70);
 }
 
+/* An output whose template nests <node>s n deep. */
+static char *nested_template(unsigned n)
+{
+	char *b = ht_alloc(1, 64 + n * 32), *p = b;
+	p += sprintf(p, "<config><output node=\"a\">");
+	for (unsigned i = 0; i < n; i++)
+		p += sprintf(p, "<node type=\"n\">");
+	for (unsigned i = 0; i < n; i++)
+		p += sprintf(p, "</node>");
+	sprintf(p, "</output></config>");
+	return b;
+}
+
+TEST(RF_0017, "templates nest at most 64 deep (<output> and 63 <node>s): the next is an error at its position")
+{
+	struct cfg_error err = { 0, 0, NULL };
+	struct cfg_node *c = parse(nested_template(63));
+	CHECK(c && rf_check(c, &err));
+	c = parse(nested_template(64));
+	CHECK(c && !rf_check(c, &err));
+	CHECK(err.msg && !strcmp(err.msg, "template nested too deep"));
+	CHECK_EQ(err.line, 1);
+	CHECK_EQ(err.col, 26 + 15 * 63);   /* the 64th <node> */
+	c = parse(nested_template(200));   /* the parser takes it, rom_filter refuses */
+	CHECK(c && !rf_check(c, &err));
+}
+
 int main(int argc, char **argv)
 {
 	return ht_main(argc, argv);

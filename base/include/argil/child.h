@@ -23,6 +23,7 @@ struct child_spec {
 	const char *binary;      /* ROM name of its ELF image */
 	word_t ram, caps;        /* the child's quota (its PD session's donation) */
 	word_t priority;         /* main thread priority (and the PD's limit) */
+	word_t priority_floor;   /* the bottom of the child's band (info page) */
 	word_t cnode_bits;       /* 0: PD_CNODE_BITS_DEFAULT */
 	const char *args;        /* copied into the info page */
 	cptr_t parent_cap;       /* installed as the child's COMPONENT_PARENT */

@@ -60,8 +60,10 @@ struct component_info {
 	word_t first_free_slot;  /* COMPONENT_FIRST_FREE */
 	word_t main_window;      /* the main thread's window (UTCB page, stack at its top) */
 	word_t main_thread;      /* slot of the main thread's capability, 0 if none */
-	word_t priority;         /* the main thread's priority */
-	word_t reserved[9];
+	word_t priority;         /* the main thread's priority, the top of its band */
+	word_t priority_floor;   /* the lowest priority the component may give its
+	                            children: its band is [priority_floor, priority] */
+	word_t reserved[8];
 	char label[COMPONENT_LABEL_MAX]; /* the component's name as its parent knows it */
 	char args[256];          /* free-form start arguments from the parent */
 };

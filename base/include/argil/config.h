@@ -48,7 +48,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 
-#define CFG_MAX_DEPTH 64
+#define CFG_MAX_DEPTH 256
 
 struct cfg_attr {
 	const char *name;           /* NUL-terminated */

@@ -37,7 +37,7 @@
 #include <argil/rpc_gen.h>
 
 #define SERVICE_NAME_MAX 32
-#define SESSION_LABEL_MAX 160
+#define SESSION_LABEL_MAX 384   /* room for about 50 nested inits with short names */
 #define SESSION_ARGS_MAX 160
 
 /* The interface (argil/rpc_gen.h); the stubs take the parent capability

@@ -33,6 +33,16 @@
  *   PD_CORE_STATS  -> core's global figures (struct core_stats, w0..w8) and
  *                  w9 the RAM charged to the invoked PD (its account and
  *                  the core sessions it paid for, not its child PDs)
+ *   PD_CSPACE_GROW -> w0 first slot, w1 count: a new range of slots
+ *                  [first, first + count) in the PD's CSpace (a CNode of
+ *                  1024 slots paid in RAM from the PD's account, 64 KiB
+ *                  like every kernel object core makes for it; the first
+ *                  time also a top level of 256 slots, 16 KiB, above the
+ *                  PD's first CNode: cptrs below 2^cnode_bits stay as
+ *                  they are). Range k starts at k * 2^cnode_bits. At most
+ *                  255 ranges, RPC_E_UNAVAILABLE beyond (and for a PD of
+ *                  fewer than 1024 slots); RPC_E_NO_RAM_QUOTA when the
+ *                  account cannot pay.
  *
  * Dataspace operations (on a dataspace capability):
  *   DS_INFO        -> w0 size, w1 DS_* flags, w2 physical address of the
@@ -93,7 +103,8 @@
 	     (WORD, ram_total),      /* bytes of RAM in core's untyped pool at boot */  \
 	     (WORD, core_image),     /* bytes of core's loaded image (static tables too) */ \
 	     (WORD, core_ram_used),  /* RAM core spent for itself (objects, CSpace, heap pages) */ \
-	     (WORD, pd_ram_charged))) /* RAM charged to the invoked PD (PD_CORE_STATS) */
+	     (WORD, pd_ram_charged))) /* RAM charged to the invoked PD (PD_CORE_STATS) */ \
+	OP(pd_cspace_grow, PD_CSPACE_GROW, 14, (), ((WORD, first), (WORD, count)))
 RPC_INTERFACE(pd, PD_RPC);
 
 /* Dataspace operations (on a dataspace capability). */

@@ -305,9 +305,13 @@ static void watch_config(void)
 	/* the tree of the previous content is no longer needed */
 	free(arena);
 	arena = malloc(cfg_arena_size(config_rom.size));
-	if (!arena || !(config = cfg_parse(config_rom.data, config_rom.size, arena,
-					   cfg_arena_size(config_rom.size), &err))) {
-		log("bad config");
+	if (!arena) {
+		log("config: out of memory (%lu bytes to parse it)", (unsigned long)cfg_arena_size(config_rom.size));
+		return;
+	}
+	if (!(config = cfg_parse(config_rom.data, config_rom.size, arena,
+				 cfg_arena_size(config_rom.size), &err))) {
+		log("bad config: %u:%u: %s", err.line, err.col, err.msg);
 		return;
 	}
 	text = cfg_attr(config, "text");
@@ -450,9 +454,13 @@ void component_construct(struct component_env *e)
 		component_exit(2);
 	}
 	arena = malloc(cfg_arena_size(config_rom.size));
-	if (!arena || !(config = cfg_parse(config_rom.data, config_rom.size, arena,
-					   cfg_arena_size(config_rom.size), &err))) {
-		log("bad config");
+	if (!arena) {
+		log("config: out of memory (%lu bytes to parse it)", (unsigned long)cfg_arena_size(config_rom.size));
+		component_exit(2);
+	}
+	if (!(config = cfg_parse(config_rom.data, config_rom.size, arena,
+				 cfg_arena_size(config_rom.size), &err))) {
+		log("bad config: %u:%u: %s", err.line, err.col, err.msg);
 		component_exit(2);
 	}
 	log("config: mode=%s", cfg_attr(config, "mode") ? cfg_attr(config, "mode") : "?");
