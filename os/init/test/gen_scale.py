@@ -28,7 +28,7 @@ CHAIN = 50
 DELAY_MS = 10000
 RAM_K = 576          # a dummy that logs
 CAPS = 30
-INIT_RAM_K = 1536    # what a nested init keeps for itself (reserve, heap)
+INIT_RAM_K = 1600    # what a nested init keeps for itself (reserve, heap, its binary's start)
 INIT_CAPS = 260
 PER_CHILD_K = 6      # init's records, CSpace and report per child
 PARENT = ('<parent-provides> <service name="ROM"/> <service name="LOG"/> '
