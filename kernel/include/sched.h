@@ -49,7 +49,7 @@ static inline __attribute__((noreturn, always_inline)) void exit_to(struct pcpu 
 	}
 	struct cap *vs = &next->slots[TCB_SLOT_VSPACE].cap;
 	if (likely(cap_type(vs) == OBJ_PML4))
-		vspace_switch(p, cap_pml4_cr3(vs));
+		vspace_switch(p, cap_vspace_root(vs));
 	else
 		vspace_activate(boot_pml4_paddr);
 	if (p->fpu_owner != next) {

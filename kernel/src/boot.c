@@ -249,8 +249,7 @@ static void add_untyped(struct bootinfo *bi, uint64_t s, uint64_t e, bool device
 			u->is_device = device;
 			struct cap c = cap_make(OBJ_UNTYPED, RIGHTS_ALL, s, 0);
 			cap_set_bits(&c, bits);
-			if (device)
-				c.w[0] |= 1ull << 31;
+			cap_set_device(&c, device);
 			cte_insert_child(NULL, new_slot(), c);
 		} else if (!device) {
 			*dropped += 1ull << bits;
@@ -303,8 +302,8 @@ void create_root_task(void)
 	cte_insert_child(NULL, &root_cnode[INIT_CNODE], c);
 	cte_insert_child(NULL, &root_cnode[INIT_TCB], cap_make(OBJ_TCB, RIGHTS_ALL, (uint64_t)tcb, 0));
 	c = cap_make(OBJ_PML4, RIGHTS_ALL, (uint64_t)root_pml4, 0);
-	c.w[0] |= (uint64_t)asid << 32;
-	c.w[3] = virt_to_phys(root_pml4);
+	cap_set_asid(&c, asid);
+	cap_set_vspace_root(&c, virt_to_phys(root_pml4));
 	cte_insert_child(NULL, &root_cnode[INIT_VSPACE], c);
 	cte_insert_child(NULL, &root_cnode[INIT_IRQ_CONTROL], cap_make(CAP_IRQ_CONTROL, RIGHTS_ALL, 0, 0));
 	cte_insert_child(NULL, &root_cnode[INIT_IOPORT_CONTROL], cap_make(CAP_IOPORT_CONTROL, RIGHTS_ALL, 0, 0));

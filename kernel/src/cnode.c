@@ -12,8 +12,7 @@
 
 static abi_error_t slot_arg(struct inv *iv, struct cap *root, unsigned idx_arg, bool source, struct cte **out)
 {
-	uint64_t depth = inv_arg(iv, idx_arg + 1);
-	struct lookup l = cspace_lookup_slot(root, inv_arg(iv, idx_arg), depth > 64 ? 65 : (unsigned)depth);
+	struct lookup l = cspace_lookup_slot(root, inv_arg(iv, idx_arg), inv_arg(iv, idx_arg + 1));
 	if (l.err)
 		return inv_err(iv, E_FAILED_LOOKUP, source, l.fault);
 	*out = l.slot;
@@ -52,7 +51,7 @@ static abi_error_t update_data(struct inv *iv, struct cap *c, uint64_t data, uns
 			return inv_err(iv, E_INVALID_ARGUMENT, argi, 0);
 		if (cap_badge(c) && cap_badge(c) != data)
 			return inv_err(iv, E_ILLEGAL_OPERATION, 0, 0);
-		c->w[2] = data;
+		cap_set_badge(c, data);
 		return E_OK;
 	case OBJ_CNODE: {
 		unsigned gs = data & 63;
@@ -62,7 +61,7 @@ static abi_error_t update_data(struct inv *iv, struct cap *c, uint64_t data, uns
 		if (gs < 64 && (guard >> gs))
 			return inv_err(iv, E_INVALID_ARGUMENT, argi, 0);
 		cap_set_guard_size(c, gs);
-		c->w[2] = guard;
+		cap_set_guard(c, guard);
 		return E_OK;
 	}
 	default:

@@ -34,8 +34,7 @@ static bool transfer_cap(struct tcb *r, struct ipc_buffer *rbuf, struct cte *src
 	struct lookup l = cspace_lookup_cap(rroot, rbuf->recv_cnode);
 	if (l.err || cap_type(&l.slot->cap) != OBJ_CNODE)
 		return false;
-	uint64_t depth = rbuf->recv_depth;
-	l = cspace_lookup_slot(&l.slot->cap, rbuf->recv_index, depth > 64 ? 65 : (unsigned)depth);
+	l = cspace_lookup_slot(&l.slot->cap, rbuf->recv_index, rbuf->recv_depth);
 	if (l.err || !cap_is_null(&l.slot->cap))
 		return false;
 	struct cap nc = src->cap;

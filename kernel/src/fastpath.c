@@ -91,7 +91,7 @@ static inline __attribute__((always_inline)) bool fast_partner_ok(pcpu_gs_t *p, 
 {
 	return fast_key(partner) == fast_key(t) &&
 	       !RUNQUEUE_OUTRANKS(p->rq, partner->prio) &&
-	       cap_pml4_cr3(&partner->slots[TCB_SLOT_VSPACE].cap);
+	       cap_vspace_root(&partner->slots[TCB_SLOT_VSPACE].cap);
 }
 
 /* Hand the CPU from 'from' (now blocked) to 'to' and leave the kernel,
@@ -103,7 +103,7 @@ static inline __attribute__((noreturn, always_inline)) void fast_switch(pcpu_gs_
 	fpu_save(from->fpu);
 	fpu_restore(to->fpu);
 	p->fpu_owner = to;
-	uint64_t cr3 = cap_pml4_cr3(&to->slots[TCB_SLOT_VSPACE].cap);
+	uint64_t cr3 = cap_vspace_root(&to->slots[TCB_SLOT_VSPACE].cap);
 	if (cr3 != p->cr3) {
 		p->cr3 = cr3;
 		write_cr3(cr3);
@@ -133,7 +133,7 @@ void c_fastpath_call(uint64_t cptr, uint64_t info, uint64_t mr0, uint64_t unused
 	struct cte *s;
 	if (unlikely(!fast_info(info) || !fast_lookup(t, cptr, &s)))
 		goto slow;
-	uint64_t w0 = s->cap.w[0];
+	uint64_t w0 = cap_word0(&s->cap);
 	if (unlikely(!cap_word_is(w0, OBJ_ENDPOINT, RIGHT_WRITE)))
 		goto slow;
 	struct endpoint *ep = cap_ptr(&s->cap);
@@ -154,7 +154,7 @@ void c_fastpath_call(uint64_t cptr, uint64_t info, uint64_t mr0, uint64_t unused
 	}
 	/* the caller waits for the reply the receiver now owes */
 	t->state = TS_BLOCKED_REPLY;
-	t->ipc_grant_reply = (w0 & ((uint64_t)(RIGHT_GRANT | RIGHT_GRANT_REPLY) << CAP_RIGHTS_SHIFT)) != 0;
+	t->ipc_grant_reply = cap_word_has_any(w0, RIGHT_GRANT | RIGHT_GRANT_REPLY);
 	t->reply_holder = r;
 	r->reply_to = t;
 	r->state = TS_RUNNING;
@@ -181,7 +181,7 @@ void c_fastpath_reply_recv(uint64_t cptr, uint64_t info, uint64_t mr0, uint64_t 
 	struct cte *s;
 	if (unlikely(!fast_lookup(t, cptr, &s)))
 		goto slow;
-	if (unlikely(!cap_word_is(s->cap.w[0], OBJ_ENDPOINT, RIGHT_READ)))
+	if (unlikely(!cap_word_is(cap_word0(&s->cap), OBJ_ENDPOINT, RIGHT_READ)))
 		goto slow;
 	struct endpoint *ep = cap_ptr(&s->cap);
 	struct notification *n = t->bound_ntfn;

@@ -59,8 +59,7 @@ static abi_error_t dest_slot(struct inv *iv, struct cte **out)
 {
 	if (iv->ncaps < 1 || !iv->caps[0])
 		return inv_err(iv, E_TRUNCATED_MESSAGE, 0, 0);
-	uint64_t depth = inv_arg(iv, 1);
-	struct lookup l = cspace_lookup_slot(&iv->caps[0]->cap, inv_arg(iv, 0), depth > 64 ? 65 : (unsigned)depth);
+	struct lookup l = cspace_lookup_slot(&iv->caps[0]->cap, inv_arg(iv, 0), inv_arg(iv, 1));
 	if (l.err)
 		return inv_err(iv, E_FAILED_LOOKUP, 0, l.fault);
 	if (!cap_is_null(&l.slot->cap))
@@ -121,7 +120,7 @@ abi_error_t decode_irq_control(struct inv *iv)
 
 abi_error_t decode_irq_handler(struct inv *iv)
 {
-	unsigned irq = (unsigned)iv->cap->w[1];
+	unsigned irq = cap_irq(iv->cap);
 	struct irq_state *s = &irqs[irq];
 
 	switch (iv->label) {
@@ -172,8 +171,7 @@ abi_error_t decode_ioport_control(struct inv *iv)
 	/* the destination slot arguments are words 2 and 3 */
 	if (iv->ncaps < 1 || !iv->caps[0])
 		return inv_err(iv, E_TRUNCATED_MESSAGE, 0, 0);
-	uint64_t depth = inv_arg(iv, 3);
-	struct lookup l = cspace_lookup_slot(&iv->caps[0]->cap, inv_arg(iv, 2), depth > 64 ? 65 : (unsigned)depth);
+	struct lookup l = cspace_lookup_slot(&iv->caps[0]->cap, inv_arg(iv, 2), inv_arg(iv, 3));
 	if (l.err)
 		return inv_err(iv, E_FAILED_LOOKUP, 0, l.fault);
 	if (!cap_is_null(&l.slot->cap))
@@ -187,7 +185,7 @@ abi_error_t decode_ioport_control(struct inv *iv)
 
 abi_error_t decode_ioport(struct inv *iv)
 {
-	uint64_t first = iv->cap->w[1], last = iv->cap->w[2];
+	uint64_t first = cap_ioport_first(iv->cap), last = cap_ioport_last(iv->cap);
 	unsigned size;
 	bool out;
 	switch (iv->label) {

@@ -194,7 +194,7 @@ static abi_error_t check_guard(struct inv *iv, struct cap *c, uint64_t data, uns
 	if (gs < 64 && ((data >> 6) >> gs))
 		return inv_err(iv, E_INVALID_ARGUMENT, argi, 0);
 	cap_set_guard_size(c, gs);
-	c->w[2] = data >> 6;
+	cap_set_guard(c, data >> 6);
 	return E_OK;
 }
 

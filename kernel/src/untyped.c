@@ -39,14 +39,12 @@ static struct cap create_object(unsigned type, uint64_t paddr, uint64_t size_bit
 	case OBJ_UNTYPED:
 		c = cap_make(OBJ_UNTYPED, RIGHTS_ALL, paddr, 0);
 		cap_set_bits(&c, (unsigned)size_bits);
-		if (device)
-			c.w[0] |= 1ull << 31;
+		cap_set_device(&c, device);
 		return c;
 	case OBJ_FRAME_4K:
 	case OBJ_FRAME_2M:
 		c = cap_make(type, RIGHT_READ | RIGHT_WRITE, paddr, 0);
-		if (device)
-			c.w[0] |= 1ull << 31;
+		cap_set_device(&c, device);
 		return c;
 	case OBJ_TCB:
 		tcb_init(p);
@@ -59,8 +57,8 @@ static struct cap create_object(unsigned type, uint64_t paddr, uint64_t size_bit
 		pml4_init(p);
 		unsigned asid = asid_alloc(p);
 		c = cap_make(type, RIGHTS_ALL, (uint64_t)p, 0);
-		c.w[0] |= (uint64_t)asid << 32;
-		c.w[3] = paddr;
+		cap_set_asid(&c, asid);
+		cap_set_vspace_root(&c, paddr);
 		return c;
 	}
 	default:
@@ -97,7 +95,7 @@ abi_error_t decode_untyped(struct inv *iv)
 	if (node_depth == 0) {
 		dest = root;
 	} else {
-		struct lookup l = cspace_lookup_slot(root, node_index, (unsigned)(node_depth > 64 ? 65 : node_depth));
+		struct lookup l = cspace_lookup_slot(root, node_index, node_depth);
 		if (l.err)
 			return inv_err(iv, E_FAILED_LOOKUP, 0, l.fault);
 		dest = &l.slot->cap;
@@ -132,6 +130,6 @@ abi_error_t decode_untyped(struct inv *iv)
 		struct cap c = create_object((unsigned)type, start + i * obj, size_bits, device);
 		cte_insert_child(iv->slot, &slots[offset + i], c);
 	}
-	ut->w[2] = start + count * obj - base;
+	cap_set_ut_free(ut, start + count * obj - base);
 	return E_OK;
 }
