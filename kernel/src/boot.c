@@ -9,6 +9,7 @@
 #include <types.h>
 #include <kprintf.h>
 #include <boot.h>
+#include <argil/elf64.h>
 #include <cap.h>
 #include <tcb.h>
 #include <sched.h>
@@ -181,36 +182,23 @@ static struct cte *new_slot(void)
 	return &root_cnode[next_slot++];
 }
 
-struct elf64_ehdr {
-	uint8_t ident[16];
-	uint16_t type, machine;
-	uint32_t version;
-	uint64_t entry, phoff, shoff;
-	uint32_t flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-struct elf64_phdr {
-	uint32_t type, flags;
-	uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
-
 static uint64_t load_elf(uint64_t pa, uint64_t size)
 {
 	const uint8_t *img = phys_to_virt(pa);
 	const struct elf64_ehdr *eh = (const void *)img;
-	if (size < sizeof(*eh) || memcmp(eh->ident, "\x7f" "ELF", 4) || eh->ident[4] != 2 ||
-	    eh->machine != 62 || eh->phentsize != sizeof(struct elf64_phdr) ||
+	if (size < sizeof(*eh) || !elf64_magic_ok(eh) || eh->ident[4] != ELF_CLASS64 ||
+	    eh->machine != EM_X86_64 || eh->phentsize != sizeof(struct elf64_phdr) ||
 	    eh->phoff > size || eh->phnum * sizeof(struct elf64_phdr) > size - eh->phoff)
 		panic("root task: not a valid x86_64 ELF64 executable");
 	const struct elf64_phdr *ph = (const void *)(img + eh->phoff);
 	for (unsigned i = 0; i < eh->phnum; i++) {
 		const struct elf64_phdr *p = &ph[i];
-		if (p->type != 1 || p->memsz == 0)
+		if (p->type != PT_LOAD || p->memsz == 0)
 			continue;
 		if (p->offset > size || p->filesz > size - p->offset || p->filesz > p->memsz ||
 		    p->vaddr >= ABI_USER_TOP - 4096 || p->memsz > ABI_USER_TOP - 4096 - p->vaddr)
 			panic("root task: bad program header %u", i);
-		bool w = p->flags & 2, x = p->flags & 1;
+		bool w = p->flags & PF_W, x = p->flags & PF_X;
 		for (uint64_t va = ALIGN_DOWN(p->vaddr, 4096); va < p->vaddr + p->memsz; va += 4096) {
 			uint64_t *pte = pte_for(va);
 			uint64_t frame;

@@ -12,25 +12,10 @@
 #include <vspace.h>
 #include <arch/mm.h>
 
-static int object_bits(unsigned type, uint64_t size_bits)
-{
-	switch (type) {
-	case OBJ_UNTYPED: return (int)size_bits;
-	case OBJ_TCB: return OBJ_TCB_BITS;
-	case OBJ_ENDPOINT: return OBJ_ENDPOINT_BITS;
-	case OBJ_NOTIFICATION: return OBJ_NOTIFICATION_BITS;
-	case OBJ_CNODE: return (int)size_bits + OBJ_CNODE_SLOT_BITS;
-	case OBJ_PML4: case OBJ_PDPT: case OBJ_PD: case OBJ_PT:
-	case OBJ_FRAME_4K: return OBJ_PAGE_BITS;
-	case OBJ_FRAME_2M: return OBJ_LARGE_PAGE_BITS;
-	default: return -1;
-	}
-}
-
 static struct cap create_object(unsigned type, uint64_t paddr, uint64_t size_bits, bool device)
 {
 	void *p = phys_to_virt(paddr);
-	int bits = object_bits(type, size_bits);
+	unsigned bits = (unsigned)abi_object_bits(type, size_bits);
 	struct cap c;
 
 	if (type != OBJ_UNTYPED && !device)
@@ -112,11 +97,11 @@ abi_error_t decode_untyped(struct inv *iv)
 		if (!cap_is_null(&slots[offset + i].cap))
 			return inv_err(iv, E_DELETE_FIRST, 0, 0);
 
-	int bits = object_bits((unsigned)type, size_bits);
+	unsigned bits = (unsigned)abi_object_bits(type, size_bits);
 	uint64_t ut_bits = cap_bits(ut), base = cap_paddr(ut);
 	uint64_t ut_size = 1ull << ut_bits;
 	uint64_t free = mdb_has_children(iv->slot) ? cap_ut_free(ut) : 0;
-	if ((unsigned)bits > ut_bits)
+	if (bits > ut_bits)
 		return inv_err(iv, E_NOT_ENOUGH_MEMORY, ut_size - free, 0);
 	uint64_t obj = 1ull << bits;
 	uint64_t start = ALIGN_UP(base + free, obj);

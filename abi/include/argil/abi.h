@@ -137,6 +137,24 @@ enum obj_type {
 #define OBJ_UNTYPED_MAX_BITS 47
 #define OBJ_CNODE_MAX_RADIX 20
 
+/* Size (log2 bytes) of an object of this type; size_bits is the Untyped's
+ * size or the CNode's radix (ignored for the others). 0 for a type that is
+ * not retypable. */
+static inline word_t abi_object_bits(word_t type, word_t size_bits)
+{
+	switch (type) {
+	case OBJ_UNTYPED: return size_bits;
+	case OBJ_TCB: return OBJ_TCB_BITS;
+	case OBJ_ENDPOINT: return OBJ_ENDPOINT_BITS;
+	case OBJ_NOTIFICATION: return OBJ_NOTIFICATION_BITS;
+	case OBJ_CNODE: return OBJ_CNODE_SLOT_BITS + size_bits;
+	case OBJ_PML4: case OBJ_PDPT: case OBJ_PD: case OBJ_PT:
+	case OBJ_FRAME_4K: return OBJ_PAGE_BITS;
+	case OBJ_FRAME_2M: return OBJ_LARGE_PAGE_BITS;
+	default: return 0;
+	}
+}
+
 /* Capability rights. */
 #define RIGHT_READ (1u << 0)
 #define RIGHT_WRITE (1u << 1)
@@ -237,11 +255,17 @@ enum tcb_reg {
  * E_INVALID_CAPABILITY, it does not fault.) */
 enum fault_label {
 	FAULT_NONE = 0,
-	FAULT_PAGE = 1,        /* msg: rip, address, error code (bit0 present, bit1 write, bit2 user, bit4 fetch) */
+	FAULT_PAGE = 1,        /* msg: rip, address, error code (FAULT_PF_* bits) */
 	FAULT_EXCEPTION = 2,   /* msg: rip, vector, error code, rsp */
 	FAULT_UNKNOWN_SYSCALL = 3, /* msg: rip (after the SYSCALL), rax, rsp */
 };
 #define FAULT_REPLY_SET_REGS 1
+
+/* The error code of a FAULT_PAGE message (msg word 2). */
+#define FAULT_PF_PRESENT (1u << 0)   /* the page was mapped: an access violation */
+#define FAULT_PF_WRITE (1u << 1)     /* a write (else a read or fetch) */
+#define FAULT_PF_USER (1u << 2)      /* from user mode */
+#define FAULT_PF_FETCH (1u << 4)     /* an instruction fetch */
 
 /* ---- Boot info: a page mapped read-only into the root task ---------------
  * Its address is passed in rdi at the root task's entry. */
