@@ -25,6 +25,9 @@ struct inv {
 uint64_t inv_arg(struct inv *iv, unsigned i);
 void inv_set_result(struct inv *iv, unsigned i, uint64_t v);
 abi_error_t inv_err(struct inv *iv, abi_error_t e, uint64_t d0, uint64_t d1);
+/* The empty slot at (extra cap n as root, index, depth) for a new cap:
+ * E_TRUNCATED_MESSAGE without cap n, E_FAILED_LOOKUP, or E_DELETE_FIRST. */
+abi_error_t inv_empty_slot(struct inv *iv, unsigned n, uint64_t index, uint64_t depth, struct cte **out);
 
 abi_error_t decode_untyped(struct inv *iv);
 abi_error_t decode_cnode(struct inv *iv);

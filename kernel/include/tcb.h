@@ -52,7 +52,7 @@ struct tcb {
 
 	struct notification *bound_ntfn;
 	uint64_t ipc_buffer_vaddr;
-	uint64_t fs_base, gs_base;
+	struct arch_thread arch;          /* fs/gs bases and the like */
 	uint64_t fault_word[4];           /* a pending fault's message */
 	uint64_t fault_label;
 	uint64_t fault_len;               /* words in fault_word */

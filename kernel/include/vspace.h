@@ -19,14 +19,6 @@ void pml4_init(uint64_t *pml4);          /* copy the kernel half */
 void pml4_finalise(unsigned asid);
 void vspace_unmap_cap(struct cap *c);     /* frame or table cap being deleted */
 void tlb_shootdown(unsigned asid, uint64_t vaddr);
-static inline void vspace_activate(uint64_t cr3)
-{
-	struct pcpu *p = this_cpu();
-	if (p->cr3 != cr3) {
-		p->cr3 = cr3;
-		write_cr3(cr3);
-	}
-}
 
 struct inv;
 abi_error_t decode_paging(struct inv *iv);

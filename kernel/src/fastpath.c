@@ -6,7 +6,7 @@
  * (entry.S) jumps here with the message still in registers. First come
  * the checks, which change nothing; any case they do not cover goes to the
  * general path (syscall_slow), which gives the same result more slowly.
- * Then the threads change state and fastpath_sysret (arch/cpu.h) leaves
+ * Then the threads change state and arch_fastpath_exit (arch/cpu.h) leaves
  * into the partner with the message in registers (its saved context is not
  * written: every kernel entry saves those registers again).
  *
@@ -38,6 +38,7 @@
 #include <fastpath.h>
 #include <arch/cpu.h>
 #include <arch/pcpu.h>
+#include <arch/switch.h>
 
 /* At most ABI_MSG_REGS words, no caps, unwrapped field 0 (which the
  * general path would clear: it is ignored when sending). */
@@ -100,25 +101,9 @@ static inline __attribute__((noreturn, always_inline)) void fast_switch(pcpu_gs_
 	uint64_t badge, uint64_t info, uint64_t mr0, uint64_t mr1, uint64_t mr2, uint64_t mr3)
 {
 	p->cur = to;
-	fpu_save(from->fpu);
-	fpu_restore(to->fpu);
-	p->fpu_owner = to;
-	uint64_t cr3 = cap_vspace_root(&to->slots[TCB_SLOT_VSPACE].cap);
-	if (cr3 != p->cr3) {
-		p->cr3 = cr3;
-		write_cr3(cr3);
-	}
-	if (unlikely(p->fs_base != to->fs_base)) {
-		wrmsr(MSR_FS_BASE, to->fs_base);
-		p->fs_base = to->fs_base;
-	}
-	if (unlikely(p->gs_base != to->gs_base)) {
-		wrmsr(MSR_KERNEL_GS_BASE, to->gs_base);
-		p->gs_base = to->gs_base;
-	}
-	p->tss.rsp[0] = (uint64_t)(&to->ctx + 1);   /* where the next entry saves */
+	arch_fast_switch_user(p, from, to);
 	kernel_unlock();
-	fastpath_sysret(&to->ctx, badge, info, mr0, mr1, mr2, mr3);
+	arch_fastpath_exit(&to->ctx, badge, info, mr0, mr1, mr2, mr3);
 }
 
 void c_fastpath_call(uint64_t cptr, uint64_t info, uint64_t mr0, uint64_t unused, uint64_t mr1, uint64_t mr2)
@@ -158,7 +143,7 @@ void c_fastpath_call(uint64_t cptr, uint64_t info, uint64_t mr0, uint64_t unused
 	t->reply_holder = r;
 	r->reply_to = t;
 	r->state = TS_RUNNING;
-	fast_switch(p, t, r, cap_badge(&s->cap), info, mr0, mr1, mr2, t->ctx.r10);
+	fast_switch(p, t, r, cap_badge(&s->cap), info, mr0, mr1, mr2, arch_ctx_mr(&t->ctx, 3));
 slow:
 	syscall_slow(this_cpu());
 }
@@ -203,7 +188,7 @@ void c_fastpath_reply_recv(uint64_t cptr, uint64_t info, uint64_t mr0, uint64_t 
 		tail->q_next = t;
 	ep->q.tail = t;
 	ep->state = EP_RECV;
-	fast_switch(p, t, c, 0, info, mr0, mr1, mr2, t->ctx.r10);
+	fast_switch(p, t, c, 0, info, mr0, mr1, mr2, arch_ctx_mr(&t->ctx, 3));
 slow:
 	syscall_slow(this_cpu());
 }

@@ -20,9 +20,7 @@
 
 void tcb_init(struct tcb *t)
 {
-	t->ctx.cs = GDT_UCODE;
-	t->ctx.ss = GDT_UDATA;
-	t->ctx.rflags = RFLAGS_IF | 2;
+	arch_ctx_init(&t->ctx);
 	fpu_init_state(t->fpu);
 	t->state = TS_INACTIVE;
 	t->slice = TIME_SLICE_TICKS;
@@ -61,7 +59,7 @@ void tcb_detach_running(struct tcb *t)
 
 void tcb_set_mr_result(struct tcb *t, uint64_t info)
 {
-	t->ctx.rsi = info;
+	arch_ctx_set_info(&t->ctx, info);
 }
 
 void tcb_set_reply_error(struct tcb *t, abi_error_t e)
@@ -249,55 +247,11 @@ static abi_error_t get_authority(struct inv *iv, struct tcb **auth)
 	return E_OK;
 }
 
-static bool valid_user_regs(const uint64_t *r, unsigned n)
-{
-	if (n > REG_RIP && r[REG_RIP] >= ABI_USER_TOP)
-		return false;
-	if (n > REG_RSP && r[REG_RSP] > ABI_USER_TOP)
-		return false;
-	if (n > REG_FS_BASE && r[REG_FS_BASE] >= ABI_USER_TOP)
-		return false;
-	if (n > REG_GS_BASE && r[REG_GS_BASE] >= ABI_USER_TOP)
-		return false;
-	return true;
-}
-
-static uint64_t *reg_ptr(struct tcb *t, unsigned r)
-{
-	struct user_context *c = &t->ctx;
-	switch (r) {
-	case REG_RIP: return &c->rip;
-	case REG_RSP: return &c->rsp;
-	case REG_RFLAGS: return &c->rflags;
-	case REG_RAX: return &c->rax;
-	case REG_RBX: return &c->rbx;
-	case REG_RCX: return &c->rcx;
-	case REG_RDX: return &c->rdx;
-	case REG_RSI: return &c->rsi;
-	case REG_RDI: return &c->rdi;
-	case REG_RBP: return &c->rbp;
-	case REG_R8: return &c->r8;
-	case REG_R9: return &c->r9;
-	case REG_R10: return &c->r10;
-	case REG_R11: return &c->r11;
-	case REG_R12: return &c->r12;
-	case REG_R13: return &c->r13;
-	case REG_R14: return &c->r14;
-	case REG_R15: return &c->r15;
-	case REG_FS_BASE: return &t->fs_base;
-	default: return &t->gs_base;
-	}
-}
-
 /* Write registers (already validated) into t. */
 void tcb_write_regs(struct tcb *t, const uint64_t *r, unsigned n)
 {
-	for (unsigned i = 0; i < n; i++) {
-		uint64_t v = r[i];
-		if (i == REG_RFLAGS)
-			v = (v & RFLAGS_USER_MASK) | RFLAGS_IF | 2;
-		*reg_ptr(t, i) = v;
-	}
+	for (unsigned i = 0; i < n; i++)
+		arch_reg_write(&t->ctx, &t->arch, i, r[i]);
 	t->sysret_ok = false;
 }
 
@@ -344,7 +298,7 @@ abi_error_t decode_tcb(struct inv *iv)
 		else
 			reschedule_thread(t);   /* registers must be in memory */
 		for (unsigned i = 0; i < n; i++)
-			inv_set_result(iv, i, *reg_ptr(t, i));
+			inv_set_result(iv, i, arch_reg_read(&t->ctx, &t->arch, i));
 		return E_OK;
 	}
 	case TCB_WRITE_REGISTERS: {
@@ -360,7 +314,7 @@ abi_error_t decode_tcb(struct inv *iv)
 			return inv_err(iv, E_ILLEGAL_OPERATION, 0, 0);
 		for (unsigned i = 0; i < n; i++)
 			regs[i] = inv_arg(iv, 2 + i);
-		if (!valid_user_regs(regs, (unsigned)n))
+		if (!arch_regs_valid(regs, (unsigned)n))
 			return inv_err(iv, E_INVALID_ARGUMENT, 2, 0);
 		reschedule_thread(t);
 		tcb_write_regs(t, regs, (unsigned)n);
@@ -409,7 +363,7 @@ abi_error_t decode_tcb(struct inv *iv)
 		if (a0 >= ABI_USER_TOP)
 			return inv_err(iv, E_INVALID_ARGUMENT, 0, 0);
 		reschedule_thread(t);
-		t->fs_base = a0;
+		arch_set_tls_base(&t->arch, a0);
 		return E_OK;
 	case TCB_SET_FAULT_EP: {
 		if (iv->ncaps < 1 || !iv->caps[0])

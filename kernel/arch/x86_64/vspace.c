@@ -13,6 +13,7 @@
 #include <arch/mm.h>
 #include <arch/cpu.h>
 #include <arch/pcpu.h>
+#include <arch/smp.h>
 
 struct asid_entry asid_table[ASID_MAX];
 static unsigned asid_hint = 1;
@@ -78,6 +79,18 @@ void pml4_finalise(unsigned asid)
 			remote_request(c, REMOTE_RELOAD_CR3, pa, true);
 	e->pml4 = NULL;
 	asids_used--;
+}
+
+void arch_remote_vspace(struct pcpu *p, uint32_t req)
+{
+	if (req & REMOTE_RELOAD_CR3) {
+		if ((p->cr3 & ~CR3_STALE) == p->remote_cr3) {
+			write_cr3(boot_pml4_paddr);
+			p->cr3 = boot_pml4_paddr;
+		}
+	}
+	if ((req & REMOTE_FLUSH_TLB) && p->cr3 == p->remote_cr3)
+		write_cr3(p->cr3);
 }
 
 void tlb_shootdown(unsigned asid, uint64_t vaddr)
