@@ -62,39 +62,65 @@ void irq_issue(unsigned irq, bool is_msi)
 	irqs[irq].ntfn = NULL;
 }
 
-abi_error_t decode_irq_handler(struct inv *iv)
-{
-	unsigned irq = cap_irq(iv->cap);
-	struct irq_state *s = &irqs[irq];
+struct irq_handler_any_op {
+	struct irq_state *s;
+	unsigned irq;
+	struct cap *ntfn;          /* SET_NOTIFICATION: the new one, or NULL: none */
+};
 
-	switch (iv->label) {
-	case IRQ_HANDLER_SET_NOTIFICATION: {
-		if (iv->ncaps == 0) {      /* no cap: stop delivering */
-			s->ntfn = NULL;
-			if (!s->is_msi)
-				arch_irq_line_mask(irq, true);
-			return E_OK;
-		}
-		struct cap *nc = iv->caps[0] ? &iv->caps[0]->cap : NULL;
+static abi_error_t decode_irq_handler_any(struct inv *iv, struct irq_handler_any_op *op)
+{
+	op->irq = cap_irq(iv->cap);
+	op->s = &irqs[op->irq];
+	op->ntfn = NULL;
+	if (iv->label == IRQ_HANDLER_SET_NOTIFICATION && iv->ncaps) {
+		struct irq_handler_set_notification_args a;
+		inv_get_irq_handler_set_notification(iv, &a);
+		struct cap *nc = a.ntfn ? &a.ntfn->cap : NULL;
 		if (!nc || cap_type(nc) != OBJ_NOTIFICATION)
 			return inv_err(iv, E_INVALID_CAPABILITY, 1, 0);
 		if (!(cap_rights(nc) & RIGHT_WRITE))
 			return inv_err(iv, E_NO_RIGHTS, 1, 0);
-		s->ntfn = cap_ptr(nc);
-		s->badge = cap_badge(nc);
-		if (!s->is_msi)
-			arch_irq_line_mask(irq, false);
-		return E_OK;
+		op->ntfn = nc;
 	}
+	return E_OK;
+}
+
+static void invoke_irq_handler_any(struct inv *iv, const struct irq_handler_any_op *op)
+{
+	struct irq_state *s = op->s;
+	switch (iv->label) {
+	case IRQ_HANDLER_SET_NOTIFICATION:
+		if (!op->ntfn) {       /* no cap: stop delivering */
+			s->ntfn = NULL;
+			if (!s->is_msi)
+				arch_irq_line_mask(op->irq, true);
+			break;
+		}
+		s->ntfn = cap_ptr(op->ntfn);
+		s->badge = cap_badge(op->ntfn);
+		if (!s->is_msi)
+			arch_irq_line_mask(op->irq, false);
+		break;
 	case IRQ_HANDLER_ACK:
 		if (!s->is_msi && s->ntfn)
-			arch_irq_line_mask(irq, false);
-		return E_OK;
+			arch_irq_line_mask(op->irq, false);
+		break;
 	case IRQ_HANDLER_CLEAR:
 		s->ntfn = NULL;
 		if (!s->is_msi)
-			arch_irq_line_mask(irq, true);
-		return E_OK;
+			arch_irq_line_mask(op->irq, true);
+		break;
+	}
+}
+
+abi_error_t decode_irq_handler(struct inv *iv)
+{
+	switch (iv->label) {
+	case IRQ_HANDLER_SET_NOTIFICATION:
+	case IRQ_HANDLER_ACK:
+	case IRQ_HANDLER_CLEAR:
+		DECODE_INVOKE(irq_handler_any, iv);
 	}
 	return inv_err(iv, E_ILLEGAL_OPERATION, 0, 0);
 }

@@ -40,18 +40,11 @@ void inv_set_result(struct inv *iv, unsigned i, uint64_t v)
 		iv->rlen = i + 1;
 }
 
-abi_error_t inv_err(struct inv *iv, abi_error_t e, uint64_t d0, uint64_t d1)
+abi_error_t inv_empty_slot(struct inv *iv, struct cte *root, uint64_t index, uint64_t depth, struct cte **out)
 {
-	iv->detail[0] = d0;
-	iv->detail[1] = d1;
-	return e;
-}
-
-abi_error_t inv_empty_slot(struct inv *iv, unsigned n, uint64_t index, uint64_t depth, struct cte **out)
-{
-	if (iv->ncaps <= n || !iv->caps[n])
+	if (!root)
 		return inv_err(iv, E_TRUNCATED_MESSAGE, 0, 0);
-	struct lookup l = cspace_lookup_slot(&iv->caps[n]->cap, index, depth);
+	struct lookup l = cspace_lookup_slot(&root->cap, index, depth);
 	if (l.err)
 		return inv_err(iv, E_FAILED_LOOKUP, 0, l.fault);
 	if (!cap_is_null(&l.slot->cap))

@@ -10,52 +10,89 @@
 #include <arch/cpu.h>
 #include <arch/serial.h>
 
+struct ioport_control_issue_op {
+	uint64_t first, last;
+	struct cte *slot;
+};
+
+static abi_error_t decode_ioport_control_issue(struct inv *iv, struct ioport_control_issue_op *op)
+{
+	struct ioport_control_issue_args a;
+	if (inv_get_ioport_control_issue(iv, &a))
+		return E_TRUNCATED_MESSAGE;
+	if (a.first > a.last || a.last > 0xffff)
+		return inv_err(iv, E_RANGE, 0, 0xffff);
+	if (a.first <= CONSOLE_PORT_LAST && a.last >= CONSOLE_PORT_FIRST)
+		return inv_err(iv, E_BUSY, CONSOLE_PORT_FIRST, CONSOLE_PORT_LAST);
+	op->first = a.first;
+	op->last = a.last;
+	return inv_empty_slot(iv, a.root, a.index, a.depth, &op->slot);
+}
+
+static void invoke_ioport_control_issue(struct inv *iv, const struct ioport_control_issue_op *op)
+{
+	cte_insert_child(iv->slot, op->slot, cap_make(CAP_IOPORT, RIGHTS_ALL, op->first, op->last));
+}
+
 abi_error_t decode_ioport_control(struct inv *iv)
 {
-	struct cte *slot;
-	abi_error_t e;
-	if (iv->label != IOPORT_CONTROL_ISSUE)
-		return inv_err(iv, E_ILLEGAL_OPERATION, 0, 0);
-	if (iv->len < 4)
-		return inv_err(iv, E_TRUNCATED_MESSAGE, 0, 0);
-	uint64_t first = inv_arg(iv, 0), last = inv_arg(iv, 1);
-	if (first > last || last > 0xffff)
-		return inv_err(iv, E_RANGE, 0, 0xffff);
-	if (first <= CONSOLE_PORT_LAST && last >= CONSOLE_PORT_FIRST)
-		return inv_err(iv, E_BUSY, CONSOLE_PORT_FIRST, CONSOLE_PORT_LAST);
-	if ((e = inv_empty_slot(iv, 0, inv_arg(iv, 2), inv_arg(iv, 3), &slot)))
-		return e;
-	cte_insert_child(iv->slot, slot, cap_make(CAP_IOPORT, RIGHTS_ALL, first, last));
+	if (iv->label == IOPORT_CONTROL_ISSUE)
+		DECODE_INVOKE(ioport_control_issue, iv);
+	return inv_err(iv, E_ILLEGAL_OPERATION, 0, 0);
+}
+
+struct ioport_access_op {
+	uint16_t port;
+	unsigned size;             /* bytes */
+	bool out;
+	uint64_t value;            /* out */
+};
+
+static abi_error_t decode_ioport_access(struct inv *iv, struct ioport_access_op *op)
+{
+	uint64_t first = cap_ioport_first(iv->cap), last = cap_ioport_last(iv->cap);
+	uint64_t port;
+	op->size = iv->label == IOPORT_IN8 || iv->label == IOPORT_OUT8 ? 1 :
+		   iv->label == IOPORT_IN16 || iv->label == IOPORT_OUT16 ? 2 : 4;
+	op->out = iv->label >= IOPORT_OUT8;
+	op->value = 0;
+	if (op->out) {
+		struct ioport_out8_args a;      /* the same (port, value) for all sizes */
+		if (inv_get_ioport_out8(iv, &a))
+			return E_TRUNCATED_MESSAGE;
+		port = a.port;
+		op->value = a.value;
+	} else {
+		struct ioport_in8_args a;       /* the same (port) for all sizes */
+		if (inv_get_ioport_in8(iv, &a))
+			return E_TRUNCATED_MESSAGE;
+		port = a.port;
+	}
+	if (port < first || port > last || port + op->size - 1 > last)
+		return inv_err(iv, E_RANGE, first, last);
+	op->port = (uint16_t)port;
 	return E_OK;
+}
+
+static void invoke_ioport_access(struct inv *iv, const struct ioport_access_op *op)
+{
+	uint16_t p = op->port;
+	if (op->out) {
+		if (op->size == 1) outb(p, (uint8_t)op->value);
+		else if (op->size == 2) outw(p, (uint16_t)op->value);
+		else outl(p, (uint32_t)op->value);
+	} else {
+		uint64_t r = op->size == 1 ? inb(p) : op->size == 2 ? inw(p) : inl(p);
+		inv_reply_ioport_in8(iv, r);
+	}
 }
 
 abi_error_t decode_ioport(struct inv *iv)
 {
-	uint64_t first = cap_ioport_first(iv->cap), last = cap_ioport_last(iv->cap);
-	unsigned size;
-	bool out;
 	switch (iv->label) {
-	case IOPORT_IN8: size = 1; out = false; break;
-	case IOPORT_IN16: size = 2; out = false; break;
-	case IOPORT_IN32: size = 4; out = false; break;
-	case IOPORT_OUT8: size = 1; out = true; break;
-	case IOPORT_OUT16: size = 2; out = true; break;
-	case IOPORT_OUT32: size = 4; out = true; break;
-	default: return inv_err(iv, E_ILLEGAL_OPERATION, 0, 0);
+	case IOPORT_IN8: case IOPORT_IN16: case IOPORT_IN32:
+	case IOPORT_OUT8: case IOPORT_OUT16: case IOPORT_OUT32:
+		DECODE_INVOKE(ioport_access, iv);
 	}
-	if (iv->len < (out ? 2u : 1u))
-		return inv_err(iv, E_TRUNCATED_MESSAGE, 0, 0);
-	uint64_t port = inv_arg(iv, 0), v = inv_arg(iv, 1);
-	if (port < first || port > last || port + size - 1 > last)
-		return inv_err(iv, E_RANGE, first, last);
-	uint16_t p16 = (uint16_t)port;
-	if (out) {
-		if (size == 1) outb(p16, (uint8_t)v);
-		else if (size == 2) outw(p16, (uint16_t)v);
-		else outl(p16, (uint32_t)v);
-	} else {
-		uint64_t r = size == 1 ? inb(p16) : size == 2 ? inw(p16) : inl(p16);
-		inv_set_result(iv, 0, r);
-	}
-	return E_OK;
+	return inv_err(iv, E_ILLEGAL_OPERATION, 0, 0);
 }
