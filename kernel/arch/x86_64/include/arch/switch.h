@@ -14,38 +14,40 @@
 #include <arch/mm.h>
 #include <arch/pcpu.h>
 
-/* Load the address space whose root table is at physical address root. */
-static inline __attribute__((always_inline)) void arch_vspace_load(struct pcpu *p, uint64_t root)
-{
-	if (root != p->cr3) {
-		p->cr3 = root;
-		write_cr3(root);
-	}
-}
+/* What a switch to thread t changes on this CPU besides the FPU: the
+ * address space (root: its top-level table's physical address), the fs
+ * and gs bases, and where t's registers go on the next kernel entry. p is
+ * this CPU's struct pcpu, through a pointer or through %gs (the fastpath):
+ * a macro, so that both compile to direct accesses. */
+#define ARCH_LOAD_USER(p, t, root) \
+	do { \
+		uint64_t root_ = (root); \
+		if (root_ != (p)->cr3) { \
+			(p)->cr3 = root_; \
+			write_cr3(root_); \
+		} \
+		if (unlikely((p)->fs_base != (t)->arch.fs_base)) { \
+			wrmsr(MSR_FS_BASE, (t)->arch.fs_base); \
+			(p)->fs_base = (t)->arch.fs_base; \
+		} \
+		if (unlikely((p)->gs_base != (t)->arch.gs_base)) { \
+			wrmsr(MSR_KERNEL_GS_BASE, (t)->arch.gs_base); \
+			(p)->gs_base = (t)->arch.gs_base; \
+		} \
+		(p)->tss.rsp[0] = (uint64_t)(&(t)->ctx + 1); \
+	} while (0)
 
-/* Make this CPU ready to run next: its address space (the kernel's if it
- * has none), FPU state, TLS bases, and where its registers go on the next
- * kernel entry. */
+/* Make this CPU ready to run next: its FPU state, its address space (the
+ * kernel's if it has none), TLS bases, and where its registers go on the
+ * next kernel entry. */
 static inline __attribute__((always_inline)) void arch_switch_user(struct pcpu *p, struct tcb *next)
 {
 	struct cap *vs = &next->slots[TCB_SLOT_VSPACE].cap;
-	if (likely(cap_type(vs) == OBJ_PML4))
-		arch_vspace_load(p, cap_vspace_root(vs));
-	else
-		arch_vspace_load(this_cpu(), boot_pml4_paddr);
 	if (p->fpu_owner != next) {
 		fpu_restore(next->fpu);
 		p->fpu_owner = next;
 	}
-	if (p->fs_base != next->arch.fs_base) {
-		wrmsr(MSR_FS_BASE, next->arch.fs_base);
-		p->fs_base = next->arch.fs_base;
-	}
-	if (p->gs_base != next->arch.gs_base) {
-		wrmsr(MSR_KERNEL_GS_BASE, next->arch.gs_base);
-		p->gs_base = next->arch.gs_base;
-	}
-	pcpu_set_ctx_top(p, (uint64_t)(&next->ctx + 1));
+	ARCH_LOAD_USER(p, next, likely(cap_type(vs) == OBJ_PML4) ? cap_vspace_root(vs) : boot_pml4_paddr);
 }
 
 /* Leave into next (after arch_switch_user, with the kernel lock dropped).
@@ -66,20 +68,7 @@ static inline __attribute__((always_inline)) void arch_fast_switch_user(pcpu_gs_
 	fpu_save(from->fpu);
 	fpu_restore(to->fpu);
 	p->fpu_owner = to;
-	uint64_t root = cap_vspace_root(&to->slots[TCB_SLOT_VSPACE].cap);
-	if (root != p->cr3) {
-		p->cr3 = root;
-		write_cr3(root);
-	}
-	if (unlikely(p->fs_base != to->arch.fs_base)) {
-		wrmsr(MSR_FS_BASE, to->arch.fs_base);
-		p->fs_base = to->arch.fs_base;
-	}
-	if (unlikely(p->gs_base != to->arch.gs_base)) {
-		wrmsr(MSR_KERNEL_GS_BASE, to->arch.gs_base);
-		p->gs_base = to->arch.gs_base;
-	}
-	p->tss.rsp[0] = (uint64_t)(&to->ctx + 1);   /* where the next entry saves */
+	ARCH_LOAD_USER(p, to, cap_vspace_root(&to->slots[TCB_SLOT_VSPACE].cap));
 }
 
 #endif
