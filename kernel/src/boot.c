@@ -17,8 +17,6 @@
 #include <vspace.h>
 #include <arch/mm.h>
 #include <arch/pcpu.h>
-#include <arch/platform.h>
-#include <arch/timer.h>
 #include <arch/boot.h>
 #include <arch/context.h>
 
@@ -236,7 +234,6 @@ void create_root_task(void)
 	bi->cnode_radix = root_radix;
 	bi->ipc_buffer = ROOT_IPC_BUFFER_VADDR;
 	bi->total_ram = boot.total_ram;
-	bi->tsc_per_ms = tsc_per_ms;
 	for (unsigned m = 1; m < boot.nmodules; m++) {
 		struct bootinfo_module *bm = &bi->modules[bi->num_modules++];
 		bm->paddr = boot.modules[m].start;
@@ -274,7 +271,7 @@ void create_root_task(void)
 	bi->empty.start = next_slot;
 	bi->empty.end = 1ull << root_radix;
 	bi->kernel_reserved = boot.total_ram - free_total;
-	bi->hpet_paddr = platform.hpet_paddr;
+	arch_fill_bootinfo(bi);               /* timer rate, HPET */
 	if (dropped)
 		kprintf("boot: %lu KiB of RAM not handed out (too many untyped regions)\n", dropped >> 10);
 

@@ -2,13 +2,15 @@
  * The root task's x86_64 page tables, built at boot before any paging
  * invocation exists: four levels from boot_alloc'd tables, user entries,
  * no-execute unless asked. Also what of the physical address space the
- * kernel keeps (IOAPIC and LAPIC registers).
+ * kernel keeps (IOAPIC and LAPIC registers), and the x86 fields of the
+ * root task's boot info.
  */
 #include <types.h>
 #include <boot.h>
 #include <arch/mm.h>
 #include <arch/boot.h>
 #include <arch/platform.h>
+#include <arch/timer.h>
 
 #define IOAPIC_DEFAULT_PADDR 0xfec00000ull
 
@@ -49,4 +51,10 @@ bool arch_device_reserved(uint64_t a)
 {
 	return (a <= IOAPIC_DEFAULT_PADDR && IOAPIC_DEFAULT_PADDR < a + 0x100000) ||
 	       (a <= platform.lapic_paddr && platform.lapic_paddr < a + 0x100000);
+}
+
+void arch_fill_bootinfo(struct bootinfo *bi)
+{
+	bi->tsc_per_ms = tsc_per_ms;
+	bi->hpet_paddr = platform.hpet_paddr;
 }

@@ -20,6 +20,10 @@ bool arch_boot_mapped(uint64_t *root, uint64_t va, bool write, bool exec, uint64
  * (interrupt controllers): no device untyped covers it. */
 bool arch_device_reserved(uint64_t a);
 
+struct bootinfo;
+/* The boot info fields this architecture fills: the TSC rate, the HPET. */
+void arch_fill_bootinfo(struct bootinfo *bi);
+
 /* Make the calling CPU's timer tick every TICK_US. */
 void arch_timer_start(void);
 /* Start the other CPUs (num_cpus); each ends in kmain_ap. */
