@@ -52,8 +52,7 @@ static void transfer(struct tcb *s, struct tcb *r, uint64_t badge, bool can_gran
 	unsigned len, ncaps = 0, unwrapped = 0, sent = 0;
 
 	if (s->fault_pending) {
-		for (unsigned i = 0; i < ABI_MSG_REGS; i++)
-			arch_ctx_set_mr(&r->ctx, i, s->fault_word[i]);
+		arch_ctx_set_mrs(&r->ctx, s->fault_word);
 		arch_ctx_set_badge(&r->ctx, badge);
 		arch_ctx_set_info(&r->ctx, mi_make(s->fault_label, 0, 0, s->fault_len));
 		return;

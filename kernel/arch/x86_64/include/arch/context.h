@@ -79,6 +79,14 @@ static inline void arch_ctx_set_mr(struct user_context *c, unsigned i, uint64_t 
 	default: c->r10 = v; break;
 	}
 }
+/* Message words 0..3 from w[0..3] (a kernel-made message). */
+static inline void arch_ctx_set_mrs(struct user_context *c, const uint64_t *w)
+{
+	c->rdx = w[0];
+	c->r8 = w[1];
+	c->r9 = w[2];
+	c->r10 = w[3];
+}
 /* Message words 0..3 from one thread's registers to another's. */
 static inline void arch_ctx_copy_mrs(struct user_context *to, const struct user_context *from)
 {

@@ -1,6 +1,9 @@
 /*
- * x86_64 CPU primitives the portable kernel may use: port I/O, MSRs, TSC,
- * interrupt flag, the user register context saved on kernel entry.
+ * x86_64 CPU primitives: port I/O, MSRs, control registers, TSC, the
+ * interrupt flag, FPU state, and the ways out of the kernel. Port I/O, MSRs
+ * and control registers are for kernel/arch only; the portable kernel uses
+ * the FPU functions, cpu_relax and the atomic helpers, and reaches a
+ * thread's registers through arch/context.h.
  */
 #ifndef ARCH_CPU_H
 #define ARCH_CPU_H
