@@ -105,16 +105,19 @@ abi_error_t inv_empty_slot(struct inv *iv, struct cte *root, uint64_t index, uin
 	}
 ABI_INVOCATIONS(KARG_DEFINE)
 
-/* Decode, and if that succeeds invoke, one invocation whose decoder fills
- * a struct <name>_op: the usual body of a case in a decode_<object>. */
-#define DECODE_INVOKE(name, iv) \
+/* Decode, and if that succeeds invoke, one invocation: decoder fills a
+ * struct op that invoker acts on. The usual body of a case in a
+ * decode_<object>; DECODE_INVOKE(name) when the three are named
+ * <name>_op, decode_<name> and invoke_<name>. */
+#define DECODE_INVOKE_AS(op, decoder, invoker, iv) \
 	do { \
-		struct name##_op op_; \
-		abi_error_t e_ = decode_##name(iv, &op_); \
+		struct op op_; \
+		abi_error_t e_ = decoder(iv, &op_); \
 		if (e_ == E_OK) \
-			invoke_##name(iv, &op_); \
+			invoker(iv, &op_); \
 		return e_; \
 	} while (0)
+#define DECODE_INVOKE(name, iv) DECODE_INVOKE_AS(name##_op, decode_##name, invoke_##name, iv)
 
 /* Per object type: dispatch on the label (E_ILLEGAL_OPERATION if the
  * object does not do it), decode, invoke. */

@@ -82,52 +82,66 @@ struct cnode_slot_op {
 	struct tcb *caller;        /* save caller: whose reply cap */
 };
 
+/* The slot (index, depth) in the invoked CNode: the same two words for
+ * all four. */
 static abi_error_t decode_cnode_slot(struct inv *iv, struct cnode_slot_op *op)
 {
-	struct cnode_revoke_args a;     /* the same two words for all four */
-	abi_error_t e;
+	struct cnode_revoke_args a;
 	if (inv_get_cnode_revoke(iv, &a))
 		return E_TRUNCATED_MESSAGE;
-	if ((e = slot_at(iv, iv->cap, a.index, a.depth, false, &op->slot)))
-		return e;
 	op->caller = NULL;
-	switch (iv->label) {
-	case CNODE_CANCEL_BADGED_SENDS:
-		if (cap_type(&op->slot->cap) != OBJ_ENDPOINT)
-			return inv_err(iv, E_ILLEGAL_OPERATION, 0, 0);
-		break;
-	case CNODE_SAVE_CALLER:
-		if (!cap_is_null(&op->slot->cap))
-			return inv_err(iv, E_DELETE_FIRST, 0, 0);
-		op->caller = iv->t->reply_to;
-		if (!op->caller)
-			return inv_err(iv, E_NO_REPLY, 0, 0);
-		break;
-	}
+	return slot_at(iv, iv->cap, a.index, a.depth, false, &op->slot);
+}
+
+static void invoke_cnode_revoke(struct inv *iv, const struct cnode_slot_op *op)
+{
+	(void)iv;
+	cte_revoke(op->slot);
+}
+
+static void invoke_cnode_delete(struct inv *iv, const struct cnode_slot_op *op)
+{
+	(void)iv;
+	cte_delete(op->slot);
+}
+
+static abi_error_t decode_cnode_cancel_badged_sends(struct inv *iv, struct cnode_slot_op *op)
+{
+	abi_error_t e;
+	if ((e = decode_cnode_slot(iv, op)))
+		return e;
+	if (cap_type(&op->slot->cap) != OBJ_ENDPOINT)
+		return inv_err(iv, E_ILLEGAL_OPERATION, 0, 0);
 	return E_OK;
 }
 
-static void invoke_cnode_slot(struct inv *iv, const struct cnode_slot_op *op)
+static void invoke_cnode_cancel_badged_sends(struct inv *iv, const struct cnode_slot_op *op)
 {
-	struct cte *s = op->slot;
-	switch (iv->label) {
-	case CNODE_REVOKE:
-		cte_revoke(s);
-		break;
-	case CNODE_DELETE:
-		cte_delete(s);
-		break;
-	case CNODE_CANCEL_BADGED_SENDS:
-		if (cap_badge(&s->cap))
-			ep_cancel_badged(cap_ptr(&s->cap), cap_badge(&s->cap));
-		break;
-	case CNODE_SAVE_CALLER:
-		iv->t->reply_to = NULL;
-		op->caller->reply_holder = NULL;
-		cte_insert_child(NULL, s, cap_make(CAP_REPLY, RIGHTS_ALL, (uint64_t)op->caller, 0));
-		op->caller->reply_slot = s;
-		break;
-	}
+	struct cap *c = &op->slot->cap;
+	(void)iv;
+	if (cap_badge(c))
+		ep_cancel_badged(cap_ptr(c), cap_badge(c));
+}
+
+static abi_error_t decode_cnode_save_caller(struct inv *iv, struct cnode_slot_op *op)
+{
+	abi_error_t e;
+	if ((e = decode_cnode_slot(iv, op)))
+		return e;
+	if (!cap_is_null(&op->slot->cap))
+		return inv_err(iv, E_DELETE_FIRST, 0, 0);
+	op->caller = iv->t->reply_to;
+	if (!op->caller)
+		return inv_err(iv, E_NO_REPLY, 0, 0);
+	return E_OK;
+}
+
+static void invoke_cnode_save_caller(struct inv *iv, const struct cnode_slot_op *op)
+{
+	iv->t->reply_to = NULL;
+	op->caller->reply_holder = NULL;
+	cte_insert_child(NULL, op->slot, cap_make(CAP_REPLY, RIGHTS_ALL, (uint64_t)op->caller, 0));
+	op->caller->reply_slot = op->slot;
 }
 
 /* ---- copy, mint, move, mutate: a source slot to an empty one ----------- */
@@ -157,51 +171,61 @@ static abi_error_t transfer_slots(struct inv *iv, uint64_t dest_index, uint64_t 
 	return E_OK;
 }
 
-static abi_error_t decode_cnode_transfer(struct inv *iv, struct cnode_transfer_op *op)
+static abi_error_t decode_cnode_copy(struct inv *iv, struct cnode_transfer_op *op)
 {
+	struct cnode_copy_args a;
 	abi_error_t e;
-	switch (iv->label) {
-	case CNODE_COPY: {
-		struct cnode_copy_args a;
-		if (inv_get_cnode_copy(iv, &a))
-			return E_TRUNCATED_MESSAGE;
-		if ((e = transfer_slots(iv, a.dest_index, a.dest_depth, a.src_root, a.src_index, a.src_depth, op)))
-			return e;
-		return derive(iv, &op->src->cap, (unsigned)a.rights, &op->cap);
-	}
-	case CNODE_MINT: {
-		struct cnode_mint_args a;
-		if (inv_get_cnode_mint(iv, &a))
-			return E_TRUNCATED_MESSAGE;
-		if ((e = transfer_slots(iv, a.dest_index, a.dest_depth, a.src_root, a.src_index, a.src_depth, op)))
-			return e;
-		if ((e = derive(iv, &op->src->cap, (unsigned)a.rights, &op->cap)))
-			return e;
-		return update_data(iv, &op->cap, a.badge, 5);
-	}
-	case CNODE_MOVE: {
-		struct cnode_move_args a;
-		if (inv_get_cnode_move(iv, &a))
-			return E_TRUNCATED_MESSAGE;
-		return transfer_slots(iv, a.dest_index, a.dest_depth, a.src_root, a.src_index, a.src_depth, op);
-	}
-	default: {
-		struct cnode_mutate_args a;
-		if (inv_get_cnode_mutate(iv, &a))
-			return E_TRUNCATED_MESSAGE;
-		if ((e = transfer_slots(iv, a.dest_index, a.dest_depth, a.src_root, a.src_index, a.src_depth, op)))
-			return e;
-		return update_data(iv, &op->cap, a.badge, 4);
-	}
-	}
+	if (inv_get_cnode_copy(iv, &a))
+		return E_TRUNCATED_MESSAGE;
+	if ((e = transfer_slots(iv, a.dest_index, a.dest_depth, a.src_root, a.src_index, a.src_depth, op)))
+		return e;
+	return derive(iv, &op->src->cap, (unsigned)a.rights, &op->cap);
 }
 
-static void invoke_cnode_transfer(struct inv *iv, const struct cnode_transfer_op *op)
+static abi_error_t decode_cnode_mint(struct inv *iv, struct cnode_transfer_op *op)
 {
-	if (iv->label == CNODE_COPY || iv->label == CNODE_MINT)
-		cte_insert_child(op->src, op->dest, op->cap);
-	else
-		cte_move(op->dest, op->src, op->cap);
+	struct cnode_mint_args a;
+	abi_error_t e;
+	if (inv_get_cnode_mint(iv, &a))
+		return E_TRUNCATED_MESSAGE;
+	if ((e = transfer_slots(iv, a.dest_index, a.dest_depth, a.src_root, a.src_index, a.src_depth, op)))
+		return e;
+	if ((e = derive(iv, &op->src->cap, (unsigned)a.rights, &op->cap)))
+		return e;
+	return update_data(iv, &op->cap, a.badge, 5);
+}
+
+/* copy and mint: dest becomes a child of src */
+static void invoke_cnode_derive(struct inv *iv, const struct cnode_transfer_op *op)
+{
+	(void)iv;
+	cte_insert_child(op->src, op->dest, op->cap);
+}
+
+static abi_error_t decode_cnode_move(struct inv *iv, struct cnode_transfer_op *op)
+{
+	struct cnode_move_args a;
+	if (inv_get_cnode_move(iv, &a))
+		return E_TRUNCATED_MESSAGE;
+	return transfer_slots(iv, a.dest_index, a.dest_depth, a.src_root, a.src_index, a.src_depth, op);
+}
+
+static abi_error_t decode_cnode_mutate(struct inv *iv, struct cnode_transfer_op *op)
+{
+	struct cnode_mutate_args a;
+	abi_error_t e;
+	if (inv_get_cnode_mutate(iv, &a))
+		return E_TRUNCATED_MESSAGE;
+	if ((e = transfer_slots(iv, a.dest_index, a.dest_depth, a.src_root, a.src_index, a.src_depth, op)))
+		return e;
+	return update_data(iv, &op->cap, a.badge, 4);
+}
+
+/* move and mutate: dest takes src's place in the derivation tree */
+static void invoke_cnode_move(struct inv *iv, const struct cnode_transfer_op *op)
+{
+	(void)iv;
+	cte_move(op->dest, op->src, op->cap);
 }
 
 /* ---- rotate: src -> pivot, pivot -> dest (dest may be src) --------------- */
@@ -257,15 +281,21 @@ abi_error_t decode_cnode(struct inv *iv)
 {
 	switch (iv->label) {
 	case CNODE_REVOKE:
+		DECODE_INVOKE_AS(cnode_slot_op, decode_cnode_slot, invoke_cnode_revoke, iv);
 	case CNODE_DELETE:
+		DECODE_INVOKE_AS(cnode_slot_op, decode_cnode_slot, invoke_cnode_delete, iv);
 	case CNODE_CANCEL_BADGED_SENDS:
+		DECODE_INVOKE_AS(cnode_slot_op, decode_cnode_cancel_badged_sends, invoke_cnode_cancel_badged_sends, iv);
 	case CNODE_SAVE_CALLER:
-		DECODE_INVOKE(cnode_slot, iv);
+		DECODE_INVOKE_AS(cnode_slot_op, decode_cnode_save_caller, invoke_cnode_save_caller, iv);
 	case CNODE_COPY:
+		DECODE_INVOKE_AS(cnode_transfer_op, decode_cnode_copy, invoke_cnode_derive, iv);
 	case CNODE_MINT:
+		DECODE_INVOKE_AS(cnode_transfer_op, decode_cnode_mint, invoke_cnode_derive, iv);
 	case CNODE_MOVE:
+		DECODE_INVOKE_AS(cnode_transfer_op, decode_cnode_move, invoke_cnode_move, iv);
 	case CNODE_MUTATE:
-		DECODE_INVOKE(cnode_transfer, iv);
+		DECODE_INVOKE_AS(cnode_transfer_op, decode_cnode_mutate, invoke_cnode_move, iv);
 	case CNODE_ROTATE:
 		DECODE_INVOKE(cnode_rotate, iv);
 	}

@@ -62,65 +62,63 @@ void irq_issue(unsigned irq, bool is_msi)
 	irqs[irq].ntfn = NULL;
 }
 
-struct irq_handler_any_op {
+struct irq_handler_set_notification_op {
 	struct irq_state *s;
 	unsigned irq;
-	struct cap *ntfn;          /* SET_NOTIFICATION: the new one, or NULL: none */
+	struct cap *ntfn;          /* the new one, or NULL: none */
 };
 
-static abi_error_t decode_irq_handler_any(struct inv *iv, struct irq_handler_any_op *op)
+static abi_error_t decode_irq_handler_set_notification(struct inv *iv, struct irq_handler_set_notification_op *op)
 {
+	struct irq_handler_set_notification_args a;
 	op->irq = cap_irq(iv->cap);
 	op->s = &irqs[op->irq];
 	op->ntfn = NULL;
-	if (iv->label == IRQ_HANDLER_SET_NOTIFICATION && iv->ncaps) {
-		struct irq_handler_set_notification_args a;
-		inv_get_irq_handler_set_notification(iv, &a);
-		struct cap *nc = a.ntfn ? &a.ntfn->cap : NULL;
-		if (!nc || cap_type(nc) != OBJ_NOTIFICATION)
-			return inv_err(iv, E_INVALID_CAPABILITY, 1, 0);
-		if (!(cap_rights(nc) & RIGHT_WRITE))
-			return inv_err(iv, E_NO_RIGHTS, 1, 0);
-		op->ntfn = nc;
-	}
+	if (iv->ncaps == 0)        /* no cap: stop delivering */
+		return E_OK;
+	inv_get_irq_handler_set_notification(iv, &a);
+	struct cap *nc = a.ntfn ? &a.ntfn->cap : NULL;
+	if (!nc || cap_type(nc) != OBJ_NOTIFICATION)
+		return inv_err(iv, E_INVALID_CAPABILITY, 1, 0);
+	if (!(cap_rights(nc) & RIGHT_WRITE))
+		return inv_err(iv, E_NO_RIGHTS, 1, 0);
+	op->ntfn = nc;
 	return E_OK;
 }
 
-static void invoke_irq_handler_any(struct inv *iv, const struct irq_handler_any_op *op)
+static void invoke_irq_handler_set_notification(struct inv *iv, const struct irq_handler_set_notification_op *op)
 {
 	struct irq_state *s = op->s;
-	switch (iv->label) {
-	case IRQ_HANDLER_SET_NOTIFICATION:
-		if (!op->ntfn) {       /* no cap: stop delivering */
-			s->ntfn = NULL;
-			if (!s->is_msi)
-				arch_irq_line_mask(op->irq, true);
-			break;
-		}
-		s->ntfn = cap_ptr(op->ntfn);
-		s->badge = cap_badge(op->ntfn);
-		if (!s->is_msi)
-			arch_irq_line_mask(op->irq, false);
-		break;
-	case IRQ_HANDLER_ACK:
-		if (!s->is_msi && s->ntfn)
-			arch_irq_line_mask(op->irq, false);
-		break;
-	case IRQ_HANDLER_CLEAR:
+	(void)iv;
+	if (!op->ntfn) {
 		s->ntfn = NULL;
 		if (!s->is_msi)
 			arch_irq_line_mask(op->irq, true);
-		break;
+		return;
 	}
+	s->ntfn = cap_ptr(op->ntfn);
+	s->badge = cap_badge(op->ntfn);
+	if (!s->is_msi)
+		arch_irq_line_mask(op->irq, false);
 }
 
 abi_error_t decode_irq_handler(struct inv *iv)
 {
+	unsigned irq = cap_irq(iv->cap);
+	struct irq_state *s = &irqs[irq];
+
 	switch (iv->label) {
 	case IRQ_HANDLER_SET_NOTIFICATION:
-	case IRQ_HANDLER_ACK:
-	case IRQ_HANDLER_CLEAR:
-		DECODE_INVOKE(irq_handler_any, iv);
+		DECODE_INVOKE(irq_handler_set_notification, iv);
+	case IRQ_HANDLER_ACK:      /* nothing to decode */
+		if (!s->is_msi && s->ntfn)
+			arch_irq_line_mask(irq, false);
+		return E_OK;
+	case IRQ_HANDLER_CLEAR:    /* nothing to decode */
+		s->ntfn = NULL;
+		if (!s->is_msi)
+			arch_irq_line_mask(irq, true);
+		return E_OK;
 	}
 	return inv_err(iv, E_ILLEGAL_OPERATION, 0, 0);
 }

@@ -138,13 +138,16 @@ static abi_error_t decode_tcb_prio(struct inv *iv, struct tcb_prio_op *op)
 	return E_OK;
 }
 
-static void invoke_tcb_prio(struct inv *iv, const struct tcb_prio_op *op)
+static void invoke_tcb_set_mcp(struct inv *iv, const struct tcb_prio_op *op)
+{
+	(void)iv;
+	op->t->mcp = op->value;
+}
+
+static void invoke_tcb_set_priority(struct inv *iv, const struct tcb_prio_op *op)
 {
 	struct tcb *t = op->t;
-	if (iv->label == TCB_SET_MCP) {
-		t->mcp = op->value;
-		return;
-	}
+	(void)iv;
 	if (t->queued) {
 		sched_dequeue(t);
 		t->prio = op->value;
@@ -225,102 +228,110 @@ static void invoke_tcb_write_registers(struct inv *iv, const struct tcb_write_re
 		tcb_resume(op->t);
 }
 
-/* ---- the rest: suspend, resume, notification binding, affinity, TLS,
- * fault endpoint ---------------------------------------------------------- */
+/* ---- notification binding, affinity, TLS base, fault endpoint ----------
+ * (suspend and resume have nothing to decode) */
 
-struct tcb_simple_op {
+struct tcb_op {
 	struct tcb *t;
 	uint64_t value;              /* cpu, TLS base */
 	struct cte *cap;             /* notification, fault endpoint */
 };
 
-static abi_error_t decode_tcb_simple(struct inv *iv, struct tcb_simple_op *op)
+static abi_error_t decode_tcb_bind_notification(struct inv *iv, struct tcb_op *op)
 {
-	struct tcb *t = op->t = cap_ptr(iv->cap);
-	op->cap = NULL;
-	op->value = 0;
-	switch (iv->label) {
-	case TCB_BIND_NOTIFICATION: {
-		struct tcb_bind_notification_args a;
-		inv_get_tcb_bind_notification(iv, &a);
-		if (!a.ntfn)
-			return inv_err(iv, E_TRUNCATED_MESSAGE, 0, 0);
-		if (cap_type(&a.ntfn->cap) != OBJ_NOTIFICATION)
-			return inv_err(iv, E_INVALID_CAPABILITY, 1, 0);
-		struct notification *n = cap_ptr(&a.ntfn->cap);
-		if (t->bound_ntfn || n->bound)
-			return inv_err(iv, E_ILLEGAL_OPERATION, 0, 0);
-		op->cap = a.ntfn;
-		break;
-	}
-	case TCB_UNBIND_NOTIFICATION:
-		if (!t->bound_ntfn)
-			return inv_err(iv, E_ILLEGAL_OPERATION, 0, 0);
-		break;
-	case TCB_SET_AFFINITY: {
-		struct tcb_set_affinity_args a;
-		if (inv_get_tcb_set_affinity(iv, &a))
-			return E_TRUNCATED_MESSAGE;
-		if (a.cpu >= num_cpus)
-			return inv_err(iv, E_RANGE, 0, num_cpus - 1);
-		op->value = a.cpu;
-		break;
-	}
-	case TCB_SET_TLS_BASE: {
-		struct tcb_set_tls_base_args a;
-		if (inv_get_tcb_set_tls_base(iv, &a))
-			return E_TRUNCATED_MESSAGE;
-		if (a.base >= ABI_USER_TOP)
-			return inv_err(iv, E_INVALID_ARGUMENT, 0, 0);
-		op->value = a.base;
-		break;
-	}
-	case TCB_SET_FAULT_EP: {
-		struct tcb_set_fault_ep_args a;
-		inv_get_tcb_set_fault_ep(iv, &a);
-		if (!a.ep)
-			return inv_err(iv, E_TRUNCATED_MESSAGE, 0, 0);
-		if (!cap_valid_for_slot(TCB_SLOT_FAULT_EP, &a.ep->cap))
-			return inv_err(iv, E_INVALID_CAPABILITY, 1, 0);
-		op->cap = a.ep;
-		break;
-	}
-	}
+	struct tcb_bind_notification_args a;
+	inv_get_tcb_bind_notification(iv, &a);
+	if (!a.ntfn)
+		return inv_err(iv, E_TRUNCATED_MESSAGE, 0, 0);
+	if (cap_type(&a.ntfn->cap) != OBJ_NOTIFICATION)
+		return inv_err(iv, E_INVALID_CAPABILITY, 1, 0);
+	struct notification *n = cap_ptr(&a.ntfn->cap);
+	op->t = cap_ptr(iv->cap);
+	if (op->t->bound_ntfn || n->bound)
+		return inv_err(iv, E_ILLEGAL_OPERATION, 0, 0);
+	op->cap = a.ntfn;
 	return E_OK;
 }
 
-static void invoke_tcb_simple(struct inv *iv, const struct tcb_simple_op *op)
+static void invoke_tcb_bind_notification(struct inv *iv, const struct tcb_op *op)
+{
+	(void)iv;
+	ntfn_bind(cap_ptr(&op->cap->cap), op->t);
+}
+
+static abi_error_t decode_tcb_unbind_notification(struct inv *iv, struct tcb_op *op)
+{
+	op->t = cap_ptr(iv->cap);
+	if (!op->t->bound_ntfn)
+		return inv_err(iv, E_ILLEGAL_OPERATION, 0, 0);
+	return E_OK;
+}
+
+static void invoke_tcb_unbind_notification(struct inv *iv, const struct tcb_op *op)
+{
+	(void)iv;
+	ntfn_unbind(op->t);
+}
+
+static abi_error_t decode_tcb_set_affinity(struct inv *iv, struct tcb_op *op)
+{
+	struct tcb_set_affinity_args a;
+	if (inv_get_tcb_set_affinity(iv, &a))
+		return E_TRUNCATED_MESSAGE;
+	if (a.cpu >= num_cpus)
+		return inv_err(iv, E_RANGE, 0, num_cpus - 1);
+	op->t = cap_ptr(iv->cap);
+	op->value = a.cpu;
+	return E_OK;
+}
+
+static void invoke_tcb_set_affinity(struct inv *iv, const struct tcb_op *op)
 {
 	struct tcb *t = op->t;
-	switch (iv->label) {
-	case TCB_SUSPEND:
-		tcb_suspend(t);
-		break;
-	case TCB_RESUME:
-		tcb_resume(t);
-		break;
-	case TCB_BIND_NOTIFICATION:
-		ntfn_bind(cap_ptr(&op->cap->cap), t);
-		break;
-	case TCB_UNBIND_NOTIFICATION:
-		ntfn_unbind(t);
-		break;
-	case TCB_SET_AFFINITY:
-		if (t->queued)
-			sched_dequeue(t);
-		tcb_detach_running(t);
-		t->cpu = (uint8_t)op->value;
-		if (t->state == TS_RUNNING)
-			sched_enqueue(t);
-		break;
-	case TCB_SET_TLS_BASE:
-		reschedule_thread(t);
-		arch_set_tls_base(&t->arch, op->value);
-		break;
-	case TCB_SET_FAULT_EP:
-		set_slot(iv, t, TCB_SLOT_FAULT_EP, op->cap, op->cap->cap);
-		break;
-	}
+	(void)iv;
+	if (t->queued)
+		sched_dequeue(t);
+	tcb_detach_running(t);
+	t->cpu = (uint8_t)op->value;
+	if (t->state == TS_RUNNING)
+		sched_enqueue(t);
+}
+
+static abi_error_t decode_tcb_set_tls_base(struct inv *iv, struct tcb_op *op)
+{
+	struct tcb_set_tls_base_args a;
+	if (inv_get_tcb_set_tls_base(iv, &a))
+		return E_TRUNCATED_MESSAGE;
+	if (a.base >= ABI_USER_TOP)
+		return inv_err(iv, E_INVALID_ARGUMENT, 0, 0);
+	op->t = cap_ptr(iv->cap);
+	op->value = a.base;
+	return E_OK;
+}
+
+static void invoke_tcb_set_tls_base(struct inv *iv, const struct tcb_op *op)
+{
+	(void)iv;
+	reschedule_thread(op->t);
+	arch_set_tls_base(&op->t->arch, op->value);
+}
+
+static abi_error_t decode_tcb_set_fault_ep(struct inv *iv, struct tcb_op *op)
+{
+	struct tcb_set_fault_ep_args a;
+	inv_get_tcb_set_fault_ep(iv, &a);
+	if (!a.ep)
+		return inv_err(iv, E_TRUNCATED_MESSAGE, 0, 0);
+	if (!cap_valid_for_slot(TCB_SLOT_FAULT_EP, &a.ep->cap))
+		return inv_err(iv, E_INVALID_CAPABILITY, 1, 0);
+	op->t = cap_ptr(iv->cap);
+	op->cap = a.ep;
+	return E_OK;
+}
+
+static void invoke_tcb_set_fault_ep(struct inv *iv, const struct tcb_op *op)
+{
+	set_slot(iv, op->t, TCB_SLOT_FAULT_EP, op->cap, op->cap->cap);
 }
 
 abi_error_t decode_tcb(struct inv *iv)
@@ -329,20 +340,29 @@ abi_error_t decode_tcb(struct inv *iv)
 	case TCB_CONFIGURE:
 		DECODE_INVOKE(tcb_configure, iv);
 	case TCB_SET_PRIORITY:
+		DECODE_INVOKE_AS(tcb_prio_op, decode_tcb_prio, invoke_tcb_set_priority, iv);
 	case TCB_SET_MCP:
-		DECODE_INVOKE(tcb_prio, iv);
+		DECODE_INVOKE_AS(tcb_prio_op, decode_tcb_prio, invoke_tcb_set_mcp, iv);
 	case TCB_READ_REGISTERS:
 		DECODE_INVOKE(tcb_read_registers, iv);
 	case TCB_WRITE_REGISTERS:
 		DECODE_INVOKE(tcb_write_registers, iv);
 	case TCB_SUSPEND:
+		tcb_suspend(cap_ptr(iv->cap));
+		return E_OK;
 	case TCB_RESUME:
+		tcb_resume(cap_ptr(iv->cap));
+		return E_OK;
 	case TCB_BIND_NOTIFICATION:
+		DECODE_INVOKE_AS(tcb_op, decode_tcb_bind_notification, invoke_tcb_bind_notification, iv);
 	case TCB_UNBIND_NOTIFICATION:
+		DECODE_INVOKE_AS(tcb_op, decode_tcb_unbind_notification, invoke_tcb_unbind_notification, iv);
 	case TCB_SET_AFFINITY:
+		DECODE_INVOKE_AS(tcb_op, decode_tcb_set_affinity, invoke_tcb_set_affinity, iv);
 	case TCB_SET_TLS_BASE:
+		DECODE_INVOKE_AS(tcb_op, decode_tcb_set_tls_base, invoke_tcb_set_tls_base, iv);
 	case TCB_SET_FAULT_EP:
-		DECODE_INVOKE(tcb_simple, iv);
+		DECODE_INVOKE_AS(tcb_op, decode_tcb_set_fault_ep, invoke_tcb_set_fault_ep, iv);
 	}
 	return inv_err(iv, E_ILLEGAL_OPERATION, 0, 0);
 }

@@ -44,55 +44,63 @@ abi_error_t decode_ioport_control(struct inv *iv)
 struct ioport_access_op {
 	uint16_t port;
 	unsigned size;             /* bytes */
-	bool out;
 	uint64_t value;            /* out */
 };
 
-static abi_error_t decode_ioport_access(struct inv *iv, struct ioport_access_op *op)
+/* An access of size bytes at port: it must lie in the cap's range. */
+static abi_error_t check_port(struct inv *iv, uint64_t port, unsigned size, struct ioport_access_op *op)
 {
 	uint64_t first = cap_ioport_first(iv->cap), last = cap_ioport_last(iv->cap);
-	uint64_t port;
-	op->size = iv->label == IOPORT_IN8 || iv->label == IOPORT_OUT8 ? 1 :
-		   iv->label == IOPORT_IN16 || iv->label == IOPORT_OUT16 ? 2 : 4;
-	op->out = iv->label >= IOPORT_OUT8;
-	op->value = 0;
-	if (op->out) {
-		struct ioport_out8_args a;      /* the same (port, value) for all sizes */
-		if (inv_get_ioport_out8(iv, &a))
-			return E_TRUNCATED_MESSAGE;
-		port = a.port;
-		op->value = a.value;
-	} else {
-		struct ioport_in8_args a;       /* the same (port) for all sizes */
-		if (inv_get_ioport_in8(iv, &a))
-			return E_TRUNCATED_MESSAGE;
-		port = a.port;
-	}
-	if (port < first || port > last || port + op->size - 1 > last)
+	if (port < first || port > last || port + size - 1 > last)
 		return inv_err(iv, E_RANGE, first, last);
 	op->port = (uint16_t)port;
+	op->size = size;
 	return E_OK;
 }
 
-static void invoke_ioport_access(struct inv *iv, const struct ioport_access_op *op)
+static abi_error_t decode_ioport_in(struct inv *iv, struct ioport_access_op *op)
+{
+	struct ioport_in8_args a;       /* the same (port) for all sizes */
+	if (inv_get_ioport_in8(iv, &a))
+		return E_TRUNCATED_MESSAGE;
+	op->value = 0;
+	return check_port(iv, a.port, iv->label == IOPORT_IN8 ? 1 : iv->label == IOPORT_IN16 ? 2 : 4, op);
+}
+
+static void invoke_ioport_in(struct inv *iv, const struct ioport_access_op *op)
 {
 	uint16_t p = op->port;
-	if (op->out) {
-		if (op->size == 1) outb(p, (uint8_t)op->value);
-		else if (op->size == 2) outw(p, (uint16_t)op->value);
-		else outl(p, (uint32_t)op->value);
-	} else {
-		uint64_t r = op->size == 1 ? inb(p) : op->size == 2 ? inw(p) : inl(p);
-		inv_reply_ioport_in8(iv, r);
-	}
+	inv_reply_ioport_in8(iv, op->size == 1 ? inb(p) : op->size == 2 ? inw(p) : inl(p));
+}
+
+static abi_error_t decode_ioport_out(struct inv *iv, struct ioport_access_op *op)
+{
+	struct ioport_out8_args a;      /* the same (port, value) for all sizes */
+	if (inv_get_ioport_out8(iv, &a))
+		return E_TRUNCATED_MESSAGE;
+	op->value = a.value;
+	return check_port(iv, a.port, iv->label == IOPORT_OUT8 ? 1 : iv->label == IOPORT_OUT16 ? 2 : 4, op);
+}
+
+static void invoke_ioport_out(struct inv *iv, const struct ioport_access_op *op)
+{
+	uint16_t p = op->port;
+	(void)iv;
+	if (op->size == 1)
+		outb(p, (uint8_t)op->value);
+	else if (op->size == 2)
+		outw(p, (uint16_t)op->value);
+	else
+		outl(p, (uint32_t)op->value);
 }
 
 abi_error_t decode_ioport(struct inv *iv)
 {
 	switch (iv->label) {
 	case IOPORT_IN8: case IOPORT_IN16: case IOPORT_IN32:
+		DECODE_INVOKE_AS(ioport_access_op, decode_ioport_in, invoke_ioport_in, iv);
 	case IOPORT_OUT8: case IOPORT_OUT16: case IOPORT_OUT32:
-		DECODE_INVOKE(ioport_access, iv);
+		DECODE_INVOKE_AS(ioport_access_op, decode_ioport_out, invoke_ioport_out, iv);
 	}
 	return inv_err(iv, E_ILLEGAL_OPERATION, 0, 0);
 }
