@@ -68,11 +68,11 @@ static inline __attribute__((always_inline)) bool fast_lookup(const struct tcb *
 	return true;
 }
 
-/* A thread's cpu, sysret_ok, queued and fault_pending fields, which lie
+/* A thread's cpu, fast_exit_ok, queued and fault_pending fields, which lie
  * side by side, as one value. */
 static inline __attribute__((always_inline)) uint32_t fast_key(const struct tcb *t)
 {
-	_Static_assert(offsetof(struct tcb, sysret_ok) == offsetof(struct tcb, cpu) + 1 &&
+	_Static_assert(offsetof(struct tcb, fast_exit_ok) == offsetof(struct tcb, cpu) + 1 &&
 		       offsetof(struct tcb, queued) == offsetof(struct tcb, cpu) + 2 &&
 		       offsetof(struct tcb, fault_pending) == offsetof(struct tcb, cpu) + 3, "adjacent fields");
 	uint32_t v;
@@ -81,7 +81,7 @@ static inline __attribute__((always_inline)) uint32_t fast_key(const struct tcb 
 }
 
 /* Whether partner may run now in place of the caller t, which blocks.
- * One compare with t's key (t runs on this CPU, has just set sysret_ok,
+ * One compare with t's key (t runs on this CPU, has just set fast_exit_ok,
  * is in no run queue and has no fault pending) says that the partner is
  * on this CPU, entered the kernel with SYSCALL and had no registers
  * written since (so SYSRET can take it back), and is not blocked for a
@@ -113,7 +113,7 @@ void c_fastpath_call(uint64_t cptr, uint64_t info, uint64_t mr0, uint64_t unused
 	if (unlikely(!kernel_trylock()))
 		c_handle_syscall();
 	struct tcb *t = p->cur;
-	t->sysret_ok = true;
+	t->fast_exit_ok = true;
 
 	struct cte *s;
 	if (unlikely(!fast_info(info) || !fast_lookup(t, cptr, &s)))
@@ -155,7 +155,7 @@ void c_fastpath_reply_recv(uint64_t cptr, uint64_t info, uint64_t mr0, uint64_t 
 	if (unlikely(!kernel_trylock()))
 		c_handle_syscall();
 	struct tcb *t = p->cur;
-	t->sysret_ok = true;
+	t->fast_exit_ok = true;
 
 	if (unlikely(!fast_info(info)))
 		goto slow;

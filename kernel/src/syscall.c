@@ -217,7 +217,7 @@ void syscall_slow(struct pcpu *p)
 	struct tcb *t = p->cur;
 	if (unlikely(t == p->idle))
 		schedule_and_exit();   /* stalled while we waited for the lock */
-	t->sysret_ok = true;
+	t->fast_exit_ok = true;
 	uint64_t nr = arch_ctx_syscall(&t->ctx), cptr = arch_ctx_cptr(&t->ctx);
 
 	switch (nr) {

@@ -142,5 +142,5 @@ void tcb_write_regs(struct tcb *t, const uint64_t *r, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)
 		arch_reg_write(&t->ctx, &t->arch, i, r[i]);
-	t->sysret_ok = false;
+	t->fast_exit_ok = false;
 }

@@ -55,7 +55,7 @@ static inline __attribute__((always_inline)) void arch_switch_user(struct pcpu *
  * user page cannot be mapped (see FRAME_MAP). */
 static inline __attribute__((noreturn, always_inline)) void arch_exit_to_user(struct tcb *next)
 {
-	if (next->sysret_ok)
+	if (next->fast_exit_ok)
 		restore_user_sysret(&next->ctx);
 	restore_user_iret(&next->ctx);
 }
