@@ -135,7 +135,6 @@ struct kobj {
 	cptr_t cap;               /* the object's cap in the account's leaf */
 };
 
-word_t obj_size_bits(word_t type, word_t size_bits);
 /* Make one object of type, paid by a (RAM only; caps are charged by the
  * caller where the object counts as a capability). */
 rpc_status_t kobj_new(struct account *a, word_t type, word_t size_bits, struct kobj *o);

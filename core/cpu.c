@@ -444,7 +444,7 @@ bool fault_handle(word_t badge, struct rpc_msg *m)
 		return true;   /* a thread that is gone; the reply goes nowhere */
 	if (m->label == FAULT_PAGE) {
 		struct region *r = region_find(t->pd, w1);
-		if (r && region_resolve(r, w1, (w2 & 2) != 0, (w2 & 16) != 0))
+		if (r && region_resolve(r, w1, (w2 & FAULT_PF_WRITE) != 0, (w2 & FAULT_PF_FETCH) != 0))
 			return true;
 	}
 	/* unresolvable: stop the thread, keep its caller, tell the PD's handler */
@@ -467,7 +467,8 @@ bool fault_handle(word_t badge, struct rpc_msg *m)
 	}
 	if (m->label == FAULT_PAGE)
 		printf("[core] %s: %s at %lx (%s%s) ip %lx: %s\n", t->pd->s.label, fault_name(m->label), w1,
-		       (w2 & 2) ? "write" : (w2 & 16) ? "execute" : "read", (w2 & 1) ? ", present" : "",
+		       (w2 & FAULT_PF_WRITE) ? "write" : (w2 & FAULT_PF_FETCH) ? "execute" : "read",
+		       (w2 & FAULT_PF_PRESENT) ? ", present" : "",
 		       w0, region_find(t->pd, w1) ? "access not permitted" : "no region");
 	else
 		printf("[core] %s: %s %lx at ip %lx: thread stopped\n", t->pd->s.label, fault_name(m->label),

@@ -6,22 +6,9 @@
  */
 #include "core.h"
 
-word_t obj_size_bits(word_t type, word_t size_bits)
-{
-	switch (type) {
-	case OBJ_UNTYPED: return size_bits;
-	case OBJ_TCB: return OBJ_TCB_BITS;
-	case OBJ_ENDPOINT: return OBJ_ENDPOINT_BITS;
-	case OBJ_NOTIFICATION: return OBJ_NOTIFICATION_BITS;
-	case OBJ_CNODE: return OBJ_CNODE_SLOT_BITS + size_bits;
-	case OBJ_FRAME_2M: return OBJ_LARGE_PAGE_BITS;
-	default: return OBJ_PAGE_BITS;
-	}
-}
-
 rpc_status_t kobj_new(struct account *a, word_t type, word_t size_bits, struct kobj *o)
 {
-	word_t bits = obj_size_bits(type, size_bits);
+	word_t bits = abi_object_bits(type, size_bits);
 	rpc_status_t st = acct_charge(a, 1ul << bits, 0);
 
 	o->blk = 0;

@@ -10,25 +10,6 @@
 
 #define PAGE 4096ul
 
-/* Size in bits of an object of this type (0 if the type is unknown). */
-static word_t obj_bits(word_t type, word_t size_bits)
-{
-	switch (type) {
-	case OBJ_UNTYPED: return size_bits;
-	case OBJ_TCB: return OBJ_TCB_BITS;
-	case OBJ_ENDPOINT: return OBJ_ENDPOINT_BITS;
-	case OBJ_NOTIFICATION: return OBJ_NOTIFICATION_BITS;
-	case OBJ_CNODE: return OBJ_CNODE_SLOT_BITS + size_bits;
-	case OBJ_PML4:
-	case OBJ_PDPT:
-	case OBJ_PD:
-	case OBJ_PT:
-	case OBJ_FRAME_4K: return OBJ_PAGE_BITS;
-	case OBJ_FRAME_2M: return OBJ_LARGE_PAGE_BITS;
-	default: return 0;
-	}
-}
-
 cptr_t env_slot(struct env *e)
 {
 	if (e->slot_next >= e->slot_end)
@@ -38,7 +19,7 @@ cptr_t env_slot(struct env *e)
 
 abi_error_t env_new(struct env *e, word_t type, word_t size_bits, cptr_t *out)
 {
-	word_t need = obj_bits(type, size_bits);
+	word_t need = abi_object_bits(type, size_bits);
 	cptr_t slot = env_slot(e);
 	abi_error_t err = E_NOT_ENOUGH_MEMORY;
 

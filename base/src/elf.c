@@ -5,27 +5,9 @@
  * unit test tests/host/elf.c feeds it malformed images.
  */
 #include <argil/elf.h>
+#include <argil/elf64.h>
 
 #define PAGE 4096ull
-
-/* ELF64 layouts (System V gABI, x86-64 psABI). */
-struct ehdr {
-	unsigned char ident[16];
-	uint16_t type, machine;
-	uint32_t version;
-	uint64_t entry, phoff, shoff;
-	uint32_t flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct phdr {
-	uint32_t type, flags;
-	uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
-
-#define PT_LOAD 1
-#define ET_EXEC 2
-#define EM_X86_64 62
 
 static const char *const names[] = {
 	"ok", "image too short", "not an ELF image", "not ELF64 little-endian version 1",
@@ -53,27 +35,28 @@ enum elf_error elf_parse(const void *image, size_t size, uint64_t min_vaddr, uin
 			 struct elf_image *out)
 {
 	const unsigned char *p = image;
-	struct ehdr eh;
+	struct elf64_ehdr eh;
 
 	out->nsegs = 0;
 	out->entry = 0;
 	if (size < sizeof(eh))
 		return ELF_E_SHORT;
 	copy(&eh, p, sizeof(eh));
-	if (eh.ident[0] != 0x7f || eh.ident[1] != 'E' || eh.ident[2] != 'L' || eh.ident[3] != 'F')
+	if (!elf64_magic_ok(&eh))
 		return ELF_E_MAGIC;
-	if (eh.ident[4] != 2 || eh.ident[5] != 1 || eh.ident[6] != 1 || eh.version != 1)
+	if (eh.ident[4] != ELF_CLASS64 || eh.ident[5] != ELF_DATA_LSB || eh.ident[6] != ELF_VERSION_CURRENT ||
+	    eh.version != ELF_VERSION_CURRENT)
 		return ELF_E_CLASS;
 	if (eh.type != ET_EXEC)
 		return ELF_E_TYPE;
 	if (eh.machine != EM_X86_64)
 		return ELF_E_MACHINE;
-	if (eh.phentsize != sizeof(struct phdr) || eh.phnum == 0 || eh.phoff > size ||
-	    (uint64_t)eh.phnum * sizeof(struct phdr) > size - eh.phoff)
+	if (eh.phentsize != sizeof(struct elf64_phdr) || eh.phnum == 0 || eh.phoff > size ||
+	    (uint64_t)eh.phnum * sizeof(struct elf64_phdr) > size - eh.phoff)
 		return ELF_E_PHDR;
 
 	for (unsigned i = 0; i < eh.phnum; i++) {
-		struct phdr ph;
+		struct elf64_phdr ph;
 		copy(&ph, p + eh.phoff + (uint64_t)i * sizeof(ph), sizeof(ph));
 		if (ph.type != PT_LOAD)
 			continue;

@@ -22,8 +22,15 @@ struct boot_state {
 };
 extern struct boot_state boot;
 
-void multiboot_parse(uint64_t info_paddr);
-uint64_t boot_alloc(uint64_t size, uint64_t align);   /* zeroed, panics if none */
+/* Add [s, e) to, or remove it from, a region list. */
+void boot_region_add(struct region *r, unsigned *n, uint64_t s, uint64_t e);
+void boot_region_cut(struct region *r, unsigned *n, uint64_t s, uint64_t e);
+uint64_t boot_alloc(uint64_t size, uint64_t align);
+/* main.c: a CPU's struct pcpu and idle thread; the portable bring-up on
+ * the boot CPU and on each other CPU, after the architecture's. */
+void cpu_setup(unsigned cpu, uint64_t kstack_top);
+void kmain(void) __attribute__((noreturn));
+void kmain_ap(void) __attribute__((noreturn));   /* zeroed, panics if none */
 void create_root_task(void);
 
 #endif

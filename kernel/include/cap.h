@@ -25,7 +25,7 @@ struct cap {
  * w[2]: badge / guard / free index / mapped vaddr; I/O port: the last port;
  *       zombie: the next slot to delete
  * w[3]: per type (zombie: parent chain; PML4: its physical address, the
- *       value CR3 takes) */
+ *       value that loads the address space) */
 #define CAP_RIGHTS_SHIFT 5
 static inline unsigned cap_type(const struct cap *c) { return c->w[0] & 0x1f; }
 static inline unsigned cap_rights(const struct cap *c) { return (c->w[0] >> CAP_RIGHTS_SHIFT) & 0xf; }
@@ -45,7 +45,8 @@ static inline void cap_set_guard_size(struct cap *c, unsigned g) { c->w[0] = (c-
  * CNode caps. */
 static inline unsigned cap_bits_byte(const struct cap *c) { return ((const uint8_t *)&c->w[0])[2]; }
 static inline unsigned cap_guard_size_byte(const struct cap *c) { return ((const uint8_t *)&c->w[0])[3]; }
-static inline bool cap_is_device(const struct cap *c) { return (c->w[0] >> 31) & 1; }
+#define CAP_DEVICE_BIT 31
+static inline bool cap_is_device(const struct cap *c) { return (c->w[0] >> CAP_DEVICE_BIT) & 1; }
 static inline unsigned cap_asid(const struct cap *c) { return (c->w[0] >> 32) & 0xffff; }
 static inline bool cap_mapped(const struct cap *c) { return (c->w[0] >> 48) & 1; }
 static inline void cap_set_mapping(struct cap *c, unsigned asid, uint64_t vaddr, bool mapped)
@@ -54,12 +55,47 @@ static inline void cap_set_mapping(struct cap *c, unsigned asid, uint64_t vaddr,
 	c->w[2] = vaddr;
 }
 static inline uint64_t cap_mapped_vaddr(const struct cap *c) { return c->w[2]; }
+static inline void cap_set_device(struct cap *c, bool device) { c->w[0] |= (uint64_t)device << CAP_DEVICE_BIT; }
+static inline void cap_set_asid(struct cap *c, unsigned asid)
+{
+	c->w[0] = (c->w[0] & ~(0xffffull << 32)) | ((uint64_t)asid << 32);
+}
+/* The first word alone (type and rights), for cap_word_is. */
+static inline uint64_t cap_word0(const struct cap *c) { return c->w[0]; }
+/* Whether w0 carries any of these rights. */
+static inline bool cap_word_has_any(uint64_t w0, unsigned rights)
+{
+	return (w0 & ((uint64_t)rights << CAP_RIGHTS_SHIFT)) != 0;
+}
+/* w[1]: what the cap names; equal words mean the same object. */
+static inline uint64_t cap_object(const struct cap *c) { return c->w[1]; }
 static inline void *cap_ptr(const struct cap *c) { return (void *)c->w[1]; }
 static inline uint64_t cap_paddr(const struct cap *c) { return c->w[1]; }
+static inline unsigned cap_irq(const struct cap *c) { return (unsigned)c->w[1]; }
+static inline uint64_t cap_ioport_first(const struct cap *c) { return c->w[1]; }
+static inline uint64_t cap_ioport_last(const struct cap *c) { return c->w[2]; }
 static inline uint64_t cap_badge(const struct cap *c) { return c->w[2]; }
+static inline void cap_set_badge(struct cap *c, uint64_t badge) { c->w[2] = badge; }
 static inline uint64_t cap_guard(const struct cap *c) { return c->w[2]; }
+static inline void cap_set_guard(struct cap *c, uint64_t guard) { c->w[2] = guard; }
 static inline uint64_t cap_ut_free(const struct cap *c) { return c->w[2]; }
-static inline uint64_t cap_pml4_cr3(const struct cap *c) { return c->w[3]; }
+static inline void cap_set_ut_free(struct cap *c, uint64_t free) { c->w[2] = free; }
+/* PML4: the physical address of the table, the value that loads it. */
+static inline uint64_t cap_vspace_root(const struct cap *c) { return c->w[3]; }
+static inline void cap_set_vspace_root(struct cap *c, uint64_t paddr) { c->w[3] = paddr; }
+
+/* Zombie caps (cap.c): w[0] type | kind << 8 | bits << 16, w[1] the
+ * container, w[2] the next slot to delete, w[3] the parent zombie. */
+static inline struct cap cap_make_zombie(unsigned kind, unsigned bits, uint64_t object, void *parent)
+{
+	struct cap c = { { CAP_ZOMBIE | ((uint64_t)kind << 8) | ((uint64_t)bits << 16), object, 0,
+			   (uint64_t)parent } };
+	return c;
+}
+static inline unsigned zombie_kind(const struct cap *c) { return (c->w[0] >> 8) & 0xff; }
+static inline uint64_t zombie_cursor(const struct cap *c) { return c->w[2]; }
+static inline void zombie_advance(struct cap *c) { c->w[2]++; }
+static inline void *zombie_parent(const struct cap *c) { return (void *)c->w[3]; }
 
 static inline struct cap cap_make(unsigned type, unsigned rights, uint64_t w1, uint64_t w2)
 {

@@ -10,8 +10,10 @@ struct lookup {
 	unsigned fault;    /* enum lookup_fault */
 };
 
-/* Resolve depth bits of cptr from root; exact depth for slot lookups. */
-struct lookup cspace_lookup_slot(struct cap *root, uint64_t cptr, unsigned depth);
+/* Resolve depth bits of cptr from root; exact depth for slot lookups.
+ * depth is the word user space gave: anything outside 1..64 fails with
+ * LF_DEPTH_MISMATCH. */
+struct lookup cspace_lookup_slot(struct cap *root, uint64_t cptr, uint64_t depth);
 /* Resolve a capability address at depth 64 (stops at a non-CNode cap). */
 struct lookup cspace_lookup_cap(struct cap *root, uint64_t cptr);
 

@@ -10,8 +10,9 @@
 #include <arch/pcpu.h>
 
 /* The IPC fastpath (fastpath.c) for SYS_CALL and SYS_REPLY_RECV. Its
- * arguments are the caller's rdi (cptr), rsi (info), rdx (mr0), nothing,
- * r8 (mr1) and r9 (mr2), still in their registers. */
+ * arguments are the caller's cptr, info, mr0, a slot the entry code
+ * leaves unused, mr1 and mr2, still in the registers they came in (the
+ * architecture's entry code arranges them so). */
 void c_fastpath_call(uint64_t cptr, uint64_t info, uint64_t mr0, uint64_t unused,
 		     uint64_t mr1, uint64_t mr2) __attribute__((noreturn));
 void c_fastpath_reply_recv(uint64_t cptr, uint64_t info, uint64_t mr0, uint64_t unused,

@@ -3,22 +3,17 @@
 #define IRQ_H
 
 #include <cap.h>
-
-#define IRQ_VECTOR_BASE 0x30
-#define IRQ_IOAPIC_COUNT 64        /* GSIs 0..63 -> irq 0..63 */
-#define IRQ_MSI_BASE 64
-#define IRQ_MSI_COUNT 64
-#define IRQ_COUNT (IRQ_MSI_BASE + IRQ_MSI_COUNT)
-
-#define VEC_TIMER 0xef
-#define VEC_IPI 0xf0
-#define VEC_SPURIOUS 0xff
+#include <arch/irq.h>
 
 struct notification;
 void irq_init(void);
 void irq_deliver(unsigned irq);
 void irq_forget_ntfn(struct notification *n);
 void irq_handler_finalise(unsigned irq);
+/* For the architecture's IRQ control: whether irq has a handler cap, and
+ * giving it one (line: masked until a notification is set). */
+bool irq_issued(unsigned irq);
+void irq_issue(unsigned irq, bool is_msi);
 
 struct inv;
 abi_error_t decode_irq_control(struct inv *iv);

@@ -28,17 +28,7 @@ void idle_loop(void) __attribute__((noreturn));
 
 
 #include <smp.h>
-#include <vspace.h>
-#include <arch/mm.h>
-
-/* Load the address space whose PML4 is at physical address cr3. */
-static inline __attribute__((always_inline)) void vspace_switch(struct pcpu *p, uint64_t cr3)
-{
-	if (cr3 != p->cr3) {
-		p->cr3 = cr3;
-		write_cr3(cr3);
-	}
-}
+#include <arch/switch.h>
 
 /* Leave the kernel into next (lock held until just before the return). */
 static inline __attribute__((noreturn, always_inline)) void exit_to(struct pcpu *p, struct tcb *next)
@@ -47,30 +37,9 @@ static inline __attribute__((noreturn, always_inline)) void exit_to(struct pcpu 
 		kernel_unlock();
 		switch_to_kstack(idle_loop, p->kstack_top);
 	}
-	struct cap *vs = &next->slots[TCB_SLOT_VSPACE].cap;
-	if (likely(cap_type(vs) == OBJ_PML4))
-		vspace_switch(p, cap_pml4_cr3(vs));
-	else
-		vspace_activate(boot_pml4_paddr);
-	if (p->fpu_owner != next) {
-		fpu_restore(next->fpu);
-		p->fpu_owner = next;
-	}
-	if (p->fs_base != next->fs_base) {
-		wrmsr(MSR_FS_BASE, next->fs_base);
-		p->fs_base = next->fs_base;
-	}
-	if (p->gs_base != next->gs_base) {
-		wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);
-		p->gs_base = next->gs_base;
-	}
-	pcpu_set_ctx_top(p, (uint64_t)(&next->ctx + 1));
+	arch_switch_user(p, next);
 	kernel_unlock();
-	/* sysret needs a canonical rip: after a SYSCALL it is, since the
-	 * last user page cannot be mapped (see FRAME_MAP) */
-	if (next->sysret_ok)
-		restore_user_sysret(&next->ctx);
-	restore_user_iret(&next->ctx);
+	arch_exit_to_user(next);
 }
 
 #endif

@@ -29,7 +29,7 @@ static inline void kernel_unlock(void)
 	__atomic_store_n(&bkl, 0, __ATOMIC_RELEASE);
 }
 void remote_process(struct pcpu *p);
-void remote_request(unsigned cpu, uint32_t req, uint64_t cr3, bool wait);
+void remote_request(unsigned cpu, uint32_t req, uint64_t vspace, bool wait);
 void remote_resched(unsigned cpu);
 extern volatile unsigned cpus_online;
 

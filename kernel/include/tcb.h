@@ -34,7 +34,9 @@ struct tcb {
 	uint8_t state;
 	uint8_t prio, mcp;
 	uint8_t cpu;                      /* affinity */
-	bool sysret_ok;                   /* context came from SYSCALL, rcx/r11 free */
+	bool fast_exit_ok;                /* entered by a system call, registers not
+	                                     written since: arch_exit_to_user may
+	                                     take the fast way out */
 	bool queued;                      /* in a run queue */
 	bool fault_pending;               /* blocked for a fault, not a syscall */
 	bool ipc_call;                    /* the blocked send is a Call */
@@ -52,7 +54,7 @@ struct tcb {
 
 	struct notification *bound_ntfn;
 	uint64_t ipc_buffer_vaddr;
-	uint64_t fs_base, gs_base;
+	struct arch_thread arch;          /* fs/gs bases and the like */
 	uint64_t fault_word[4];           /* a pending fault's message */
 	uint64_t fault_label;
 	uint64_t fault_len;               /* words in fault_word */

@@ -1,6 +1,7 @@
 /*
- * Boot: read the multiboot2 information, carve the root task's objects
- * from free RAM with a simple allocator, load the root task's ELF image
+ * Boot: with the memory map and modules the architecture's boot code found
+ * (struct boot_state), carve the root task's objects from free RAM with a
+ * simple allocator, load the root task's ELF image
  * from the first module, and hand everything else to it as capabilities:
  * the other modules as frames, all remaining RAM and the device address
  * space as untyped memory. Trusts the boot loader's data only as far as it
@@ -9,22 +10,21 @@
 #include <types.h>
 #include <kprintf.h>
 #include <boot.h>
+#include <argil/elf64.h>
 #include <cap.h>
 #include <tcb.h>
 #include <sched.h>
 #include <vspace.h>
 #include <arch/mm.h>
 #include <arch/pcpu.h>
-#include <arch/platform.h>
-#include <arch/timer.h>
+#include <arch/boot.h>
+#include <arch/context.h>
 
 struct boot_state boot;
 
-extern uint8_t kernel_image_start[], kernel_image_end[];
+/* ---- memory regions ------------------------------------------------------ */
 
-/* ---- multiboot2 --------------------------------------------------------- */
-
-static void region_add(struct region *r, unsigned *n, uint64_t s, uint64_t e)
+void boot_region_add(struct region *r, unsigned *n, uint64_t s, uint64_t e)
 {
 	if (e <= s)
 		return;
@@ -38,7 +38,7 @@ static void region_add(struct region *r, unsigned *n, uint64_t s, uint64_t e)
 }
 
 /* Remove [s, e) from a region list. */
-static void region_cut(struct region *r, unsigned *n, uint64_t s, uint64_t e)
+void boot_region_cut(struct region *r, unsigned *n, uint64_t s, uint64_t e)
 {
 	for (unsigned i = 0; i < *n; i++) {
 		uint64_t rs = r[i].start, re = r[i].end;
@@ -46,7 +46,7 @@ static void region_cut(struct region *r, unsigned *n, uint64_t s, uint64_t e)
 			continue;
 		if (s > rs && e < re) {
 			r[i].end = s;
-			region_add(r, n, e, re);
+			boot_region_add(r, n, e, re);
 		} else if (s <= rs && e >= re) {
 			r[i] = r[--(*n)];
 			i--;
@@ -56,69 +56,6 @@ static void region_cut(struct region *r, unsigned *n, uint64_t s, uint64_t e)
 			r[i].end = s;
 		}
 	}
-}
-
-void multiboot_parse(uint64_t info_paddr)
-{
-	/* the boot tables identity map the first GiB; GRUB keeps info there */
-	uint8_t *info = (uint8_t *)info_paddr;
-	uint32_t total = *(uint32_t *)info;
-	if (info_paddr + total > (1ull << 30))
-		panic("multiboot info above 1 GiB");
-	for (uint32_t off = 8; off + 8 <= total;) {
-		uint32_t type = *(uint32_t *)(info + off), size = *(uint32_t *)(info + off + 4);
-		if (type == 0 || size < 8)
-			break;
-		uint8_t *tag = info + off;
-		if (type == 6) {                       /* memory map */
-			uint32_t esize = *(uint32_t *)(tag + 8);
-			for (uint32_t p = 16; esize >= 24 && p + esize <= size; p += esize) {
-				uint64_t base = *(uint64_t *)(tag + p), len = *(uint64_t *)(tag + p + 8);
-				uint32_t mtype = *(uint32_t *)(tag + p + 16);
-				if (mtype != 1 || base + len < base)
-					continue;
-				uint64_t s = ALIGN_UP(base, 4096), e = ALIGN_DOWN(base + len, 4096);
-				if (e <= s)
-					continue;
-				region_add(boot.ram, &boot.nram, s, e);
-				boot.total_ram += e - s;
-				if (e > boot.ram_top)
-					boot.ram_top = e;
-			}
-		} else if (type == 3 && boot.nmodules < BOOTINFO_MAX_MODULES) {   /* module */
-			uint32_t ms = *(uint32_t *)(tag + 8), me = *(uint32_t *)(tag + 12);
-			const char *name = (const char *)(tag + 16);
-			unsigned m = boot.nmodules++;
-			boot.modules[m].start = ms;
-			boot.modules[m].end = me;
-			size_t l = 0;
-			while (l + 16 < size && l < 63 && name[l]) {
-				boot.module_names[m][l] = name[l];
-				l++;
-			}
-			boot.module_names[m][l] = 0;
-		} else if (type == 14 && !boot.rsdp_paddr) {    /* ACPI 1.0 RSDP copy */
-			boot.rsdp_paddr = info_paddr + off + 8;
-		} else if (type == 15) {                        /* ACPI 2.0 RSDP copy */
-			boot.rsdp_paddr = info_paddr + off + 8;
-		}
-		off += ALIGN_UP(size, 8);
-	}
-	if (!boot.nram)
-		panic("no memory map from the boot loader");
-	if (!boot.nmodules)
-		panic("no boot modules: the first module must be the root task");
-	/* free memory: RAM above 1 MiB minus the kernel and the modules */
-	for (unsigned i = 0; i < boot.nram; i++) {
-		uint64_t s = boot.ram[i].start < 0x100000 ? 0x100000 : boot.ram[i].start;
-		region_add(boot.freemem, &boot.nfree, s, boot.ram[i].end);
-	}
-	region_cut(boot.freemem, &boot.nfree, virt_to_phys(kernel_image_start), virt_to_phys(kernel_image_end));
-	for (unsigned m = 0; m < boot.nmodules; m++)
-		region_cut(boot.freemem, &boot.nfree, ALIGN_DOWN(boot.modules[m].start, 4096),
-			   ALIGN_UP(boot.modules[m].end, 4096));
-	/* keep the multiboot info until ACPI is parsed: it holds the RSDP copy */
-	region_cut(boot.freemem, &boot.nfree, ALIGN_DOWN(info_paddr, 4096), ALIGN_UP(info_paddr + total, 4096));
 }
 
 /* Allocate from the top of the largest free region. */
@@ -142,7 +79,7 @@ uint64_t boot_alloc(uint64_t size, uint64_t align)
 	uint64_t tail = r->end;
 	r->end = a;
 	if (a + size < tail)
-		region_add(boot.freemem, &boot.nfree, a + size, tail);
+		boot_region_add(boot.freemem, &boot.nfree, a + size, tail);
 	memset(phys_to_virt(a), 0, size);
 	return a;
 }
@@ -154,24 +91,9 @@ static struct cte *root_cnode;
 static unsigned root_radix;
 static uint64_t next_slot;
 
-static uint64_t *table_get(uint64_t *t, unsigned idx)
-{
-	if (!(t[idx] & PTE_P))
-		t[idx] = boot_alloc(4096, 4096) | PTE_P | PTE_W | PTE_U;
-	return phys_to_virt(pte_addr(t[idx]));
-}
-
-static uint64_t *pte_for(uint64_t va)
-{
-	uint64_t *pdpt = table_get(root_pml4, pt_index(va, 4));
-	uint64_t *pd = table_get(pdpt, pt_index(va, 3));
-	uint64_t *pt = table_get(pd, pt_index(va, 2));
-	return &pt[pt_index(va, 1)];
-}
-
 static void map_page(uint64_t va, uint64_t pa, bool write, bool exec)
 {
-	*pte_for(va) = pa | PTE_P | PTE_U | (write ? PTE_W : 0) | (exec ? 0 : PTE_NX);
+	arch_boot_map(root_pml4, va, pa, write, exec);
 }
 
 static struct cte *new_slot(void)
@@ -181,46 +103,26 @@ static struct cte *new_slot(void)
 	return &root_cnode[next_slot++];
 }
 
-struct elf64_ehdr {
-	uint8_t ident[16];
-	uint16_t type, machine;
-	uint32_t version;
-	uint64_t entry, phoff, shoff;
-	uint32_t flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-struct elf64_phdr {
-	uint32_t type, flags;
-	uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
-
 static uint64_t load_elf(uint64_t pa, uint64_t size)
 {
 	const uint8_t *img = phys_to_virt(pa);
 	const struct elf64_ehdr *eh = (const void *)img;
-	if (size < sizeof(*eh) || memcmp(eh->ident, "\x7f" "ELF", 4) || eh->ident[4] != 2 ||
-	    eh->machine != 62 || eh->phentsize != sizeof(struct elf64_phdr) ||
+	if (size < sizeof(*eh) || !elf64_magic_ok(eh) || eh->ident[4] != ELF_CLASS64 ||
+	    eh->machine != EM_X86_64 || eh->phentsize != sizeof(struct elf64_phdr) ||
 	    eh->phoff > size || eh->phnum * sizeof(struct elf64_phdr) > size - eh->phoff)
 		panic("root task: not a valid x86_64 ELF64 executable");
 	const struct elf64_phdr *ph = (const void *)(img + eh->phoff);
 	for (unsigned i = 0; i < eh->phnum; i++) {
 		const struct elf64_phdr *p = &ph[i];
-		if (p->type != 1 || p->memsz == 0)
+		if (p->type != PT_LOAD || p->memsz == 0)
 			continue;
 		if (p->offset > size || p->filesz > size - p->offset || p->filesz > p->memsz ||
 		    p->vaddr >= ABI_USER_TOP - 4096 || p->memsz > ABI_USER_TOP - 4096 - p->vaddr)
 			panic("root task: bad program header %u", i);
-		bool w = p->flags & 2, x = p->flags & 1;
+		bool w = p->flags & PF_W, x = p->flags & PF_X;
 		for (uint64_t va = ALIGN_DOWN(p->vaddr, 4096); va < p->vaddr + p->memsz; va += 4096) {
-			uint64_t *pte = pte_for(va);
 			uint64_t frame;
-			if (*pte & PTE_P) {
-				frame = pte_addr(*pte);
-				if (w)
-					*pte |= PTE_W;
-				if (x)
-					*pte &= ~PTE_NX;
-			} else {
+			if (!arch_boot_mapped(root_pml4, va, w, x, &frame)) {
 				frame = boot_alloc(4096, 4096);
 				map_page(va, frame, w, x);
 			}
@@ -249,8 +151,7 @@ static void add_untyped(struct bootinfo *bi, uint64_t s, uint64_t e, bool device
 			u->is_device = device;
 			struct cap c = cap_make(OBJ_UNTYPED, RIGHTS_ALL, s, 0);
 			cap_set_bits(&c, bits);
-			if (device)
-				c.w[0] |= 1ull << 31;
+			cap_set_device(&c, device);
 			cte_insert_child(NULL, new_slot(), c);
 		} else if (!device) {
 			*dropped += 1ull << bits;
@@ -303,8 +204,8 @@ void create_root_task(void)
 	cte_insert_child(NULL, &root_cnode[INIT_CNODE], c);
 	cte_insert_child(NULL, &root_cnode[INIT_TCB], cap_make(OBJ_TCB, RIGHTS_ALL, (uint64_t)tcb, 0));
 	c = cap_make(OBJ_PML4, RIGHTS_ALL, (uint64_t)root_pml4, 0);
-	c.w[0] |= (uint64_t)asid << 32;
-	c.w[3] = virt_to_phys(root_pml4);
+	cap_set_asid(&c, asid);
+	cap_set_vspace_root(&c, virt_to_phys(root_pml4));
 	cte_insert_child(NULL, &root_cnode[INIT_VSPACE], c);
 	cte_insert_child(NULL, &root_cnode[INIT_IRQ_CONTROL], cap_make(CAP_IRQ_CONTROL, RIGHTS_ALL, 0, 0));
 	cte_insert_child(NULL, &root_cnode[INIT_IOPORT_CONTROL], cap_make(CAP_IOPORT_CONTROL, RIGHTS_ALL, 0, 0));
@@ -325,9 +226,7 @@ void create_root_task(void)
 	tcb->ipc_buffer_vaddr = ROOT_IPC_BUFFER_VADDR;
 	tcb->prio = ABI_PRIO_MAX;
 	tcb->mcp = ABI_PRIO_MAX;
-	tcb->ctx.rip = entry;
-	tcb->ctx.rsp = ROOT_STACK_TOP;
-	tcb->ctx.rdi = ROOT_BOOTINFO_VADDR;
+	arch_ctx_set_entry(&tcb->ctx, entry, ROOT_STACK_TOP, ROOT_BOOTINFO_VADDR);
 
 	/* boot info and the remaining capabilities */
 	bi->magic = BOOTINFO_MAGIC;
@@ -335,7 +234,6 @@ void create_root_task(void)
 	bi->cnode_radix = root_radix;
 	bi->ipc_buffer = ROOT_IPC_BUFFER_VADDR;
 	bi->total_ram = boot.total_ram;
-	bi->tsc_per_ms = tsc_per_ms;
 	for (unsigned m = 1; m < boot.nmodules; m++) {
 		struct bootinfo_module *bm = &bi->modules[bi->num_modules++];
 		bm->paddr = boot.modules[m].start;
@@ -357,12 +255,10 @@ void create_root_task(void)
 			free_total += e - s;
 		}
 	}
-	/* device space: holes below 4 GiB (not the APICs) and above RAM */
+	/* device space: holes below 4 GiB (not what the kernel keeps) and above RAM */
 	uint64_t prev = 0x100000;
 	for (uint64_t a = 0x100000; a <= (4ull << 30); a += 0x100000) {
-		bool hole = a < (4ull << 30) && !is_ram(a, a + 0x100000) &&
-			    !(a <= 0xfec00000 && 0xfec00000 < a + 0x100000) &&
-			    !(a <= platform.lapic_paddr && platform.lapic_paddr < a + 0x100000);
+		bool hole = a < (4ull << 30) && !is_ram(a, a + 0x100000) && !arch_device_reserved(a);
 		if (!hole) {
 			if (a > prev)
 				add_untyped(bi, prev, a, true, &dropped);
@@ -375,7 +271,7 @@ void create_root_task(void)
 	bi->empty.start = next_slot;
 	bi->empty.end = 1ull << root_radix;
 	bi->kernel_reserved = boot.total_ram - free_total;
-	bi->hpet_paddr = platform.hpet_paddr;
+	arch_fill_bootinfo(bi);               /* timer rate, HPET */
 	if (dropped)
 		kprintf("boot: %lu KiB of RAM not handed out (too many untyped regions)\n", dropped >> 10);
 

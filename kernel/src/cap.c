@@ -31,7 +31,7 @@ bool cap_same_object(const struct cap *a, const struct cap *b)
 	case CAP_ZOMBIE:
 		return false;
 	default:
-		return a->w[1] == b->w[1];
+		return cap_object(a) == cap_object(b);
 	}
 }
 
@@ -162,7 +162,7 @@ static void finalise_simple(struct cap *c)
 		pml4_finalise(cap_asid(c));
 		break;
 	case CAP_IRQ_HANDLER:
-		irq_handler_finalise((unsigned)c->w[1]);
+		irq_handler_finalise(cap_irq(c));
 		break;
 	default:
 		break;
@@ -196,13 +196,10 @@ static void delete_one(struct cte *s, struct cte **z, struct cte *parent)
 	mdb_remove(s);
 	struct cap c = *cp;
 	if (last && is_container(&c)) {
-		uint64_t kind = type == OBJ_CNODE ? ZK_CNODE : ZK_TCB;
+		unsigned kind = type == OBJ_CNODE ? ZK_CNODE : ZK_TCB;
 		if (type == OBJ_TCB)
 			tcb_finalise(cap_ptr(&c));
-		s->cap.w[0] = CAP_ZOMBIE | (kind << 8) | ((uint64_t)cap_bits(&c) << 16);
-		s->cap.w[1] = c.w[1];
-		s->cap.w[2] = 0;
-		s->cap.w[3] = (uint64_t)parent;
+		s->cap = cap_make_zombie(kind, cap_bits(&c), cap_object(&c), parent);
 		*z = s;
 		return;
 	}
@@ -213,18 +210,18 @@ static void delete_one(struct cte *s, struct cte **z, struct cte *parent)
 
 static struct cte *zombie_next(struct cte *z)
 {
-	unsigned kind = (z->cap.w[0] >> 8) & 0xff;
 	struct cte *slots;
 	uint64_t n;
-	if (kind == ZK_CNODE) {
-		slots = (struct cte *)z->cap.w[1];
+	if (zombie_kind(&z->cap) == ZK_CNODE) {
+		slots = cap_ptr(&z->cap);
 		n = 1ull << cap_bits(&z->cap);
 	} else {
-		slots = ((struct tcb *)z->cap.w[1])->slots;
+		slots = ((struct tcb *)cap_ptr(&z->cap))->slots;
 		n = TCB_SLOT_COUNT;
 	}
-	while (z->cap.w[2] < n) {
-		struct cte *s = &slots[z->cap.w[2]++];
+	while (zombie_cursor(&z->cap) < n) {
+		struct cte *s = &slots[zombie_cursor(&z->cap)];
+		zombie_advance(&z->cap);
 		unsigned t = cap_type(&s->cap);
 		if (t != OBJ_NULL && t != CAP_ZOMBIE)
 			return s;
@@ -241,7 +238,7 @@ void cte_delete(struct cte *slot)
 	while (z) {
 		struct cte *child = zombie_next(z);
 		if (!child) {
-			struct cte *parent = (struct cte *)z->cap.w[3];
+			struct cte *parent = zombie_parent(&z->cap);
 			z->cap = cap_null();
 			z = parent;
 			continue;

@@ -12,15 +12,15 @@ static struct lookup fail(unsigned kind)
 	return l;
 }
 
-static struct lookup resolve(struct cap *root, uint64_t cptr, unsigned depth, bool exact)
+static struct lookup resolve(struct cap *root, uint64_t cptr, uint64_t depth, bool exact)
 {
 	struct cap *c = root;
-	unsigned remaining = depth;
 
 	if (cap_type(c) != OBJ_CNODE)
 		return fail(LF_INVALID_ROOT);
 	if (depth < 1 || depth > 64)
 		return fail(LF_DEPTH_MISMATCH);
+	unsigned remaining = (unsigned)depth;
 	if (depth < 64 && (cptr >> depth))
 		return fail(LF_DEPTH_MISMATCH);   /* bits above the depth: a mistake */
 	for (;;) {
@@ -50,7 +50,7 @@ static struct lookup resolve(struct cap *root, uint64_t cptr, unsigned depth, bo
 	}
 }
 
-struct lookup cspace_lookup_slot(struct cap *root, uint64_t cptr, unsigned depth)
+struct lookup cspace_lookup_slot(struct cap *root, uint64_t cptr, uint64_t depth)
 {
 	return resolve(root, cptr, depth, true);
 }

@@ -34,8 +34,7 @@ static bool transfer_cap(struct tcb *r, struct ipc_buffer *rbuf, struct cte *src
 	struct lookup l = cspace_lookup_cap(rroot, rbuf->recv_cnode);
 	if (l.err || cap_type(&l.slot->cap) != OBJ_CNODE)
 		return false;
-	uint64_t depth = rbuf->recv_depth;
-	l = cspace_lookup_slot(&l.slot->cap, rbuf->recv_index, depth > 64 ? 65 : (unsigned)depth);
+	l = cspace_lookup_slot(&l.slot->cap, rbuf->recv_index, rbuf->recv_depth);
 	if (l.err || !cap_is_null(&l.slot->cap))
 		return false;
 	struct cap nc = src->cap;
@@ -53,23 +52,17 @@ static void transfer(struct tcb *s, struct tcb *r, uint64_t badge, bool can_gran
 	unsigned len, ncaps = 0, unwrapped = 0, sent = 0;
 
 	if (s->fault_pending) {
-		r->ctx.rdx = s->fault_word[0];
-		r->ctx.r8 = s->fault_word[1];
-		r->ctx.r9 = s->fault_word[2];
-		r->ctx.r10 = s->fault_word[3];
-		r->ctx.rdi = badge;
-		r->ctx.rsi = mi_make(s->fault_label, 0, 0, s->fault_len);
+		arch_ctx_set_mrs(&r->ctx, s->fault_word);
+		arch_ctx_set_badge(&r->ctx, badge);
+		arch_ctx_set_info(&r->ctx, mi_make(s->fault_label, 0, 0, s->fault_len));
 		return;
 	}
-	info = s->ctx.rsi;
+	info = arch_ctx_info(&s->ctx);
 	label = mi_label(info);
 	len = mi_len(info);
 	if (len > ABI_MSG_MAX)
 		len = ABI_MSG_MAX;
-	r->ctx.rdx = s->ctx.rdx;
-	r->ctx.r8 = s->ctx.r8;
-	r->ctx.r9 = s->ctx.r9;
-	r->ctx.r10 = s->ctx.r10;
+	arch_ctx_copy_mrs(&r->ctx, &s->ctx);
 	struct ipc_buffer *sbuf = tcb_ipc_buffer(s), *rbuf = tcb_ipc_buffer(r);
 	if (len > ABI_MSG_REGS) {
 		if (sbuf && rbuf)
@@ -101,8 +94,8 @@ static void transfer(struct tcb *s, struct tcb *r, uint64_t badge, bool can_gran
 			sent++;
 		}
 	}
-	r->ctx.rdi = badge;
-	r->ctx.rsi = mi_make(label, unwrapped, sent, len);
+	arch_ctx_set_badge(&r->ctx, badge);
+	arch_ctx_set_info(&r->ctx, mi_make(label, unwrapped, sent, len));
 }
 
 static void owe_reply(struct tcb *server, struct tcb *caller)
@@ -133,14 +126,14 @@ void ep_send(struct endpoint *ep, struct tcb *s, const struct cap *epcap, bool b
 			s->ipc_grant_reply = grant || (rights & RIGHT_GRANT_REPLY);
 			owe_reply(r, s);
 		} else {
-			s->ctx.rsi = 0;
+			arch_ctx_set_info(&s->ctx, 0);
 		}
 		sched_make_runnable(r);
 		return;
 	}
 	if (!blocking) {
 		if (!s->fault_pending)
-			s->ctx.rsi = 0;
+			arch_ctx_set_info(&s->ctx, 0);
 		return;
 	}
 	if (s->queued)
@@ -166,8 +159,8 @@ void ep_recv(struct endpoint *ep, struct tcb *r, const struct cap *epcap, bool b
 	}
 	struct notification *n = r->bound_ntfn;
 	if (n && n->state == NTFN_ACTIVE) {
-		r->ctx.rdi = n->word;
-		r->ctx.rsi = 0;
+		arch_ctx_set_badge(&r->ctx, n->word);
+		arch_ctx_set_info(&r->ctx, 0);
 		n->word = 0;
 		n->state = NTFN_IDLE;
 		return;
@@ -178,14 +171,14 @@ void ep_recv(struct endpoint *ep, struct tcb *r, const struct cap *epcap, bool b
 		if (s->ipc_call || s->fault_pending) {
 			owe_reply(r, s);
 		} else {
-			s->ctx.rsi = 0;
+			arch_ctx_set_info(&s->ctx, 0);
 			sched_make_runnable(s);
 		}
 		return;
 	}
 	if (!blocking) {
-		r->ctx.rdi = 0;
-		r->ctx.rsi = 0;
+		arch_ctx_set_badge(&r->ctx, 0);
+		arch_ctx_set_info(&r->ctx, 0);
 		return;
 	}
 	if (r->queued)
@@ -200,19 +193,13 @@ void ipc_do_reply(struct tcb *replier, struct tcb *caller, uint64_t info)
 {
 	(void)info;
 	if (caller->fault_pending) {
-		uint64_t rinfo = replier->ctx.rsi;
+		uint64_t rinfo = arch_ctx_info(&replier->ctx);
 		if (mi_label(rinfo) == FAULT_REPLY_SET_REGS && mi_len(rinfo) >= REG_COUNT) {
 			uint64_t regs[REG_COUNT];
 			struct ipc_buffer *b = tcb_ipc_buffer(replier);
-			regs[0] = replier->ctx.rdx;
-			regs[1] = replier->ctx.r8;
-			regs[2] = replier->ctx.r9;
-			regs[3] = replier->ctx.r10;
-			for (unsigned i = ABI_MSG_REGS; i < REG_COUNT; i++)
-				regs[i] = b ? b->msg[i] : 0;
-			bool ok = regs[REG_RIP] < ABI_USER_TOP && regs[REG_RSP] <= ABI_USER_TOP &&
-				  regs[REG_FS_BASE] < ABI_USER_TOP && regs[REG_GS_BASE] < ABI_USER_TOP;
-			if (ok)
+			for (unsigned i = 0; i < REG_COUNT; i++)
+				regs[i] = i < ABI_MSG_REGS ? arch_ctx_mr(&replier->ctx, i) : b ? b->msg[i] : 0;
+			if (arch_regs_valid(regs, REG_COUNT))
 				tcb_write_regs(caller, regs, REG_COUNT);
 		}
 		caller->fault_pending = false;

@@ -6,7 +6,7 @@
  * (entry.S) jumps here with the message still in registers. First come
  * the checks, which change nothing; any case they do not cover goes to the
  * general path (syscall_slow), which gives the same result more slowly.
- * Then the threads change state and fastpath_sysret (arch/cpu.h) leaves
+ * Then the threads change state and arch_fastpath_exit (arch/cpu.h) leaves
  * into the partner with the message in registers (its saved context is not
  * written: every kernel entry saves those registers again).
  *
@@ -38,6 +38,7 @@
 #include <fastpath.h>
 #include <arch/cpu.h>
 #include <arch/pcpu.h>
+#include <arch/switch.h>
 
 /* At most ABI_MSG_REGS words, no caps, unwrapped field 0 (which the
  * general path would clear: it is ignored when sending). */
@@ -67,11 +68,11 @@ static inline __attribute__((always_inline)) bool fast_lookup(const struct tcb *
 	return true;
 }
 
-/* A thread's cpu, sysret_ok, queued and fault_pending fields, which lie
+/* A thread's cpu, fast_exit_ok, queued and fault_pending fields, which lie
  * side by side, as one value. */
 static inline __attribute__((always_inline)) uint32_t fast_key(const struct tcb *t)
 {
-	_Static_assert(offsetof(struct tcb, sysret_ok) == offsetof(struct tcb, cpu) + 1 &&
+	_Static_assert(offsetof(struct tcb, fast_exit_ok) == offsetof(struct tcb, cpu) + 1 &&
 		       offsetof(struct tcb, queued) == offsetof(struct tcb, cpu) + 2 &&
 		       offsetof(struct tcb, fault_pending) == offsetof(struct tcb, cpu) + 3, "adjacent fields");
 	uint32_t v;
@@ -80,7 +81,7 @@ static inline __attribute__((always_inline)) uint32_t fast_key(const struct tcb 
 }
 
 /* Whether partner may run now in place of the caller t, which blocks.
- * One compare with t's key (t runs on this CPU, has just set sysret_ok,
+ * One compare with t's key (t runs on this CPU, has just set fast_exit_ok,
  * is in no run queue and has no fault pending) says that the partner is
  * on this CPU, entered the kernel with SYSCALL and had no registers
  * written since (so SYSRET can take it back), and is not blocked for a
@@ -91,7 +92,7 @@ static inline __attribute__((always_inline)) bool fast_partner_ok(pcpu_gs_t *p, 
 {
 	return fast_key(partner) == fast_key(t) &&
 	       !RUNQUEUE_OUTRANKS(p->rq, partner->prio) &&
-	       cap_pml4_cr3(&partner->slots[TCB_SLOT_VSPACE].cap);
+	       cap_vspace_root(&partner->slots[TCB_SLOT_VSPACE].cap);
 }
 
 /* Hand the CPU from 'from' (now blocked) to 'to' and leave the kernel,
@@ -100,25 +101,9 @@ static inline __attribute__((noreturn, always_inline)) void fast_switch(pcpu_gs_
 	uint64_t badge, uint64_t info, uint64_t mr0, uint64_t mr1, uint64_t mr2, uint64_t mr3)
 {
 	p->cur = to;
-	fpu_save(from->fpu);
-	fpu_restore(to->fpu);
-	p->fpu_owner = to;
-	uint64_t cr3 = cap_pml4_cr3(&to->slots[TCB_SLOT_VSPACE].cap);
-	if (cr3 != p->cr3) {
-		p->cr3 = cr3;
-		write_cr3(cr3);
-	}
-	if (unlikely(p->fs_base != to->fs_base)) {
-		wrmsr(MSR_FS_BASE, to->fs_base);
-		p->fs_base = to->fs_base;
-	}
-	if (unlikely(p->gs_base != to->gs_base)) {
-		wrmsr(MSR_KERNEL_GS_BASE, to->gs_base);
-		p->gs_base = to->gs_base;
-	}
-	p->tss.rsp[0] = (uint64_t)(&to->ctx + 1);   /* where the next entry saves */
+	arch_fast_switch_user(p, from, to);
 	kernel_unlock();
-	fastpath_sysret(&to->ctx, badge, info, mr0, mr1, mr2, mr3);
+	arch_fastpath_exit(&to->ctx, badge, info, mr0, mr1, mr2, mr3);
 }
 
 void c_fastpath_call(uint64_t cptr, uint64_t info, uint64_t mr0, uint64_t unused, uint64_t mr1, uint64_t mr2)
@@ -128,12 +113,12 @@ void c_fastpath_call(uint64_t cptr, uint64_t info, uint64_t mr0, uint64_t unused
 	if (unlikely(!kernel_trylock()))
 		c_handle_syscall();
 	struct tcb *t = p->cur;
-	t->sysret_ok = true;
+	t->fast_exit_ok = true;
 
 	struct cte *s;
 	if (unlikely(!fast_info(info) || !fast_lookup(t, cptr, &s)))
 		goto slow;
-	uint64_t w0 = s->cap.w[0];
+	uint64_t w0 = cap_word0(&s->cap);
 	if (unlikely(!cap_word_is(w0, OBJ_ENDPOINT, RIGHT_WRITE)))
 		goto slow;
 	struct endpoint *ep = cap_ptr(&s->cap);
@@ -154,11 +139,11 @@ void c_fastpath_call(uint64_t cptr, uint64_t info, uint64_t mr0, uint64_t unused
 	}
 	/* the caller waits for the reply the receiver now owes */
 	t->state = TS_BLOCKED_REPLY;
-	t->ipc_grant_reply = (w0 & ((uint64_t)(RIGHT_GRANT | RIGHT_GRANT_REPLY) << CAP_RIGHTS_SHIFT)) != 0;
+	t->ipc_grant_reply = cap_word_has_any(w0, RIGHT_GRANT | RIGHT_GRANT_REPLY);
 	t->reply_holder = r;
 	r->reply_to = t;
 	r->state = TS_RUNNING;
-	fast_switch(p, t, r, cap_badge(&s->cap), info, mr0, mr1, mr2, t->ctx.r10);
+	fast_switch(p, t, r, cap_badge(&s->cap), info, mr0, mr1, mr2, arch_ctx_mr(&t->ctx, 3));
 slow:
 	syscall_slow(this_cpu());
 }
@@ -170,7 +155,7 @@ void c_fastpath_reply_recv(uint64_t cptr, uint64_t info, uint64_t mr0, uint64_t 
 	if (unlikely(!kernel_trylock()))
 		c_handle_syscall();
 	struct tcb *t = p->cur;
-	t->sysret_ok = true;
+	t->fast_exit_ok = true;
 
 	if (unlikely(!fast_info(info)))
 		goto slow;
@@ -181,7 +166,7 @@ void c_fastpath_reply_recv(uint64_t cptr, uint64_t info, uint64_t mr0, uint64_t 
 	struct cte *s;
 	if (unlikely(!fast_lookup(t, cptr, &s)))
 		goto slow;
-	if (unlikely(!cap_word_is(s->cap.w[0], OBJ_ENDPOINT, RIGHT_READ)))
+	if (unlikely(!cap_word_is(cap_word0(&s->cap), OBJ_ENDPOINT, RIGHT_READ)))
 		goto slow;
 	struct endpoint *ep = cap_ptr(&s->cap);
 	struct notification *n = t->bound_ntfn;
@@ -203,7 +188,7 @@ void c_fastpath_reply_recv(uint64_t cptr, uint64_t info, uint64_t mr0, uint64_t 
 		tail->q_next = t;
 	ep->q.tail = t;
 	ep->state = EP_RECV;
-	fast_switch(p, t, c, 0, info, mr0, mr1, mr2, t->ctx.r10);
+	fast_switch(p, t, c, 0, info, mr0, mr1, mr2, arch_ctx_mr(&t->ctx, 3));
 slow:
 	syscall_slow(this_cpu());
 }

@@ -19,8 +19,8 @@ void ntfn_remove(struct notification *n, struct tcb *t)
 
 static void deliver(struct tcb *t, uint64_t word)
 {
-	t->ctx.rdi = word;
-	t->ctx.rsi = 0;
+	arch_ctx_set_badge(&t->ctx, word);
+	arch_ctx_set_info(&t->ctx, 0);
 	sched_make_runnable(t);
 }
 
@@ -45,15 +45,15 @@ void ntfn_signal(struct notification *n, uint64_t badge)
 void ntfn_wait(struct notification *n, struct tcb *t, bool blocking)
 {
 	if (n->state == NTFN_ACTIVE) {
-		t->ctx.rdi = n->word;
-		t->ctx.rsi = 0;
+		arch_ctx_set_badge(&t->ctx, n->word);
+		arch_ctx_set_info(&t->ctx, 0);
 		n->word = 0;
 		n->state = NTFN_IDLE;
 		return;
 	}
 	if (!blocking) {
-		t->ctx.rdi = 0;
-		t->ctx.rsi = 0;
+		arch_ctx_set_badge(&t->ctx, 0);
+		arch_ctx_set_info(&t->ctx, 0);
 		return;
 	}
 	if (t->queued)
@@ -84,7 +84,7 @@ void ntfn_finalise(struct notification *n)
 		struct tcb *t = n->q.head;
 		ntfn_remove(n, t);
 		tcb_set_mr_result(t, mi_make(E_DELETED, 0, 0, 0));
-		t->ctx.rdi = 0;
+		arch_ctx_set_badge(&t->ctx, 0);
 		sched_make_runnable(t);
 	}
 	if (n->bound)

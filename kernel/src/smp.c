@@ -1,6 +1,6 @@
 /*
  * The big kernel lock, and synchronous requests from the lock holder to
- * other CPUs (stall a thread, reload CR3, flush the TLB). A CPU handles
+ * other CPUs (stall a thread, drop or flush an address space). A CPU handles
  * requests in its IPI handler and while it spins for the lock, without
  * taking the lock, touching only its own state.
  */
@@ -8,9 +8,7 @@
 #include <smp.h>
 #include <tcb.h>
 #include <arch/cpu.h>
-#include <arch/mm.h>
-#include <arch/apic.h>
-#include <irq.h>
+#include <arch/smp.h>
 
 struct pcpu pcpus[ABI_MAX_CPUS];
 unsigned num_cpus = 1;
@@ -41,37 +39,29 @@ void remote_process(struct pcpu *p)
 		return;
 	if (req & REMOTE_STALL) {
 		if (p->cur != p->idle) {
-			/* a system call not yet begun is made again later:
-			 * SYSCALL is 2 bytes, and the saved rip follows it */
+			/* a system call not yet begun is made again later */
 			if (p->cur == p->entering_syscall)
-				p->cur->ctx.rip -= 2;
+				arch_ctx_restart_syscall(&p->cur->ctx);
 			if (p->fpu_owner == p->cur)
 				fpu_save(p->cur->fpu);
 			p->fpu_owner = NULL;
 			p->cur = p->idle;
 		}
 	}
-	if (req & REMOTE_RELOAD_CR3) {
-		if ((p->cr3 & ~CR3_STALE) == p->remote_cr3) {
-			write_cr3(boot_pml4_paddr);
-			p->cr3 = boot_pml4_paddr;
-		}
-	}
-	if ((req & REMOTE_FLUSH_TLB) && p->cr3 == p->remote_cr3)
-		write_cr3(p->cr3);
-	if (req & (REMOTE_STALL | REMOTE_RELOAD_CR3 | REMOTE_FLUSH_TLB))
+	arch_remote_vspace(p, req);
+	if (req & REMOTE_ACKED)
 		__atomic_store_n(&p->remote_ack, 1, __ATOMIC_RELEASE);
 }
 
-void remote_request(unsigned cpu, uint32_t req, uint64_t cr3, bool wait)
+void remote_request(unsigned cpu, uint32_t req, uint64_t vspace, bool wait)
 {
 	struct pcpu *q = &pcpus[cpu];
 	if (!q->online)
 		return;
 	q->remote_ack = 0;
-	q->remote_cr3 = cr3;
+	q->remote_cr3 = vspace;
 	__atomic_or_fetch(&q->remote_req, req, __ATOMIC_ACQ_REL);
-	lapic_send_ipi(q->apic_id, VEC_IPI);
+	arch_send_ipi(q);
 	if (wait)
 		while (!__atomic_load_n(&q->remote_ack, __ATOMIC_ACQUIRE))
 			cpu_relax();

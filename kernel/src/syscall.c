@@ -21,13 +21,8 @@
 
 uint64_t inv_arg(struct inv *iv, unsigned i)
 {
-	struct user_context *c = &iv->t->ctx;
-	switch (i) {
-	case 0: return c->rdx;
-	case 1: return c->r8;
-	case 2: return c->r9;
-	case 3: return c->r10;
-	}
+	if (i < ABI_MSG_REGS)
+		return arch_ctx_mr(&iv->t->ctx, i);
 	if (i < iv->len && iv->buf)
 		return iv->buf->msg[i];
 	return 0;
@@ -35,34 +30,34 @@ uint64_t inv_arg(struct inv *iv, unsigned i)
 
 void inv_set_result(struct inv *iv, unsigned i, uint64_t v)
 {
-	struct user_context *c = &iv->t->ctx;
-	switch (i) {
-	case 0: c->rdx = v; break;
-	case 1: c->r8 = v; break;
-	case 2: c->r9 = v; break;
-	case 3: c->r10 = v; break;
-	default:
-		if (iv->buf && i < ABI_MSG_MAX)
-			iv->buf->msg[i] = v;
-		else
-			return;
-	}
+	if (i < ABI_MSG_REGS)
+		arch_ctx_set_mr(&iv->t->ctx, i, v);
+	else if (iv->buf && i < ABI_MSG_MAX)
+		iv->buf->msg[i] = v;
+	else
+		return;
 	if (i + 1 > iv->rlen)
 		iv->rlen = i + 1;
 }
 
-abi_error_t inv_err(struct inv *iv, abi_error_t e, uint64_t d0, uint64_t d1)
+abi_error_t inv_empty_slot(struct inv *iv, struct cte *root, uint64_t index, uint64_t depth, struct cte **out)
 {
-	iv->detail[0] = d0;
-	iv->detail[1] = d1;
-	return e;
+	if (!root)
+		return inv_err(iv, E_TRUNCATED_MESSAGE, 0, 0);
+	struct lookup l = cspace_lookup_slot(&root->cap, index, depth);
+	if (l.err)
+		return inv_err(iv, E_FAILED_LOOKUP, 0, l.fault);
+	if (!cap_is_null(&l.slot->cap))
+		return inv_err(iv, E_DELETE_FIRST, 0, 0);
+	*out = l.slot;
+	return E_OK;
 }
 
 static void set_error(struct tcb *t, abi_error_t e, uint64_t d0, uint64_t d1)
 {
-	t->ctx.rsi = mi_make(e, 0, 0, 2);
-	t->ctx.rdx = d0;
-	t->ctx.r8 = d1;
+	arch_ctx_set_info(&t->ctx, mi_make(e, 0, 0, 2));
+	arch_ctx_set_mr(&t->ctx, 0, d0);
+	arch_ctx_set_mr(&t->ctx, 1, d1);
 }
 
 static void invoke(struct tcb *t, struct cte *slot, uint64_t info)
@@ -110,7 +105,7 @@ static void invoke(struct tcb *t, struct cte *slot, uint64_t info)
 	if (e != E_OK)
 		set_error(t, e, iv.detail[0], iv.detail[1]);
 	else
-		t->ctx.rsi = mi_make(E_OK, 0, 0, iv.rlen);
+		arch_ctx_set_info(&t->ctx, mi_make(E_OK, 0, 0, iv.rlen));
 }
 
 static bool lookup(struct tcb *t, uint64_t cptr, struct cte **slot)
@@ -130,7 +125,7 @@ static void do_reply(struct tcb *t)
 	if (!caller)
 		return;
 	t->reply_to = NULL;
-	ipc_do_reply(t, caller, t->ctx.rsi);
+	ipc_do_reply(t, caller, arch_ctx_info(&t->ctx));
 }
 
 static void do_send(struct tcb *t, uint64_t cptr, bool call, bool blocking)
@@ -153,7 +148,7 @@ static void do_send(struct tcb *t, uint64_t cptr, bool call, bool blocking)
 			return;
 		}
 		ntfn_signal(cap_ptr(c), cap_badge(c));
-		t->ctx.rsi = 0;
+		arch_ctx_set_info(&t->ctx, 0);
 		return;
 	case CAP_REPLY: {
 		if (call) {
@@ -164,12 +159,12 @@ static void do_send(struct tcb *t, uint64_t cptr, bool call, bool blocking)
 		caller->reply_slot = NULL;
 		mdb_remove(slot);
 		slot->cap = cap_null();
-		ipc_do_reply(t, caller, t->ctx.rsi);
-		t->ctx.rsi = 0;
+		ipc_do_reply(t, caller, arch_ctx_info(&t->ctx));
+		arch_ctx_set_info(&t->ctx, 0);
 		return;
 	}
 	default:
-		invoke(t, slot, t->ctx.rsi);
+		invoke(t, slot, arch_ctx_info(&t->ctx));
 	}
 }
 
@@ -222,8 +217,8 @@ void syscall_slow(struct pcpu *p)
 	struct tcb *t = p->cur;
 	if (unlikely(t == p->idle))
 		schedule_and_exit();   /* stalled while we waited for the lock */
-	t->sysret_ok = true;
-	uint64_t nr = t->ctx.rax, cptr = t->ctx.rdi;
+	t->fast_exit_ok = true;
+	uint64_t nr = arch_ctx_syscall(&t->ctx), cptr = arch_ctx_cptr(&t->ctx);
 
 	switch (nr) {
 	case SYS_CALL:
@@ -243,7 +238,7 @@ void syscall_slow(struct pcpu *p)
 		break;
 	case SYS_REPLY:
 		do_reply(t);
-		t->ctx.rsi = 0;
+		arch_ctx_set_info(&t->ctx, 0);
 		break;
 	case SYS_REPLY_RECV:
 		do_reply(t);
@@ -257,7 +252,7 @@ void syscall_slow(struct pcpu *p)
 		break;
 	case SYS_DEBUG_CAP_TYPE: {
 		struct lookup l = cspace_lookup_cap(&t->slots[TCB_SLOT_CSPACE].cap, cptr);
-		t->ctx.rdx = l.err ? 0 : cap_type(&l.slot->cap);
+		arch_ctx_set_mr(&t->ctx, 0, l.err ? 0 : cap_type(&l.slot->cap));
 		break;
 	}
 	case SYS_DEBUG_HALT:
@@ -271,9 +266,9 @@ void syscall_slow(struct pcpu *p)
 		/* fall through */
 	default:
 		t->fault_label = FAULT_UNKNOWN_SYSCALL;
-		t->fault_word[0] = t->ctx.rip;
+		t->fault_word[0] = arch_ctx_pc(&t->ctx);
 		t->fault_word[1] = nr;
-		t->fault_word[2] = t->ctx.rsp;
+		t->fault_word[2] = arch_ctx_sp(&t->ctx);
 		t->fault_word[3] = 0;
 		t->fault_len = 3;
 		ipc_send_fault(t);

@@ -12,25 +12,10 @@
 #include <vspace.h>
 #include <arch/mm.h>
 
-static int object_bits(unsigned type, uint64_t size_bits)
-{
-	switch (type) {
-	case OBJ_UNTYPED: return (int)size_bits;
-	case OBJ_TCB: return OBJ_TCB_BITS;
-	case OBJ_ENDPOINT: return OBJ_ENDPOINT_BITS;
-	case OBJ_NOTIFICATION: return OBJ_NOTIFICATION_BITS;
-	case OBJ_CNODE: return (int)size_bits + OBJ_CNODE_SLOT_BITS;
-	case OBJ_PML4: case OBJ_PDPT: case OBJ_PD: case OBJ_PT:
-	case OBJ_FRAME_4K: return OBJ_PAGE_BITS;
-	case OBJ_FRAME_2M: return OBJ_LARGE_PAGE_BITS;
-	default: return -1;
-	}
-}
-
 static struct cap create_object(unsigned type, uint64_t paddr, uint64_t size_bits, bool device)
 {
 	void *p = phys_to_virt(paddr);
-	int bits = object_bits(type, size_bits);
+	unsigned bits = (unsigned)abi_object_bits(type, size_bits);
 	struct cap c;
 
 	if (type != OBJ_UNTYPED && !device)
@@ -39,14 +24,12 @@ static struct cap create_object(unsigned type, uint64_t paddr, uint64_t size_bit
 	case OBJ_UNTYPED:
 		c = cap_make(OBJ_UNTYPED, RIGHTS_ALL, paddr, 0);
 		cap_set_bits(&c, (unsigned)size_bits);
-		if (device)
-			c.w[0] |= 1ull << 31;
+		cap_set_device(&c, device);
 		return c;
 	case OBJ_FRAME_4K:
 	case OBJ_FRAME_2M:
 		c = cap_make(type, RIGHT_READ | RIGHT_WRITE, paddr, 0);
-		if (device)
-			c.w[0] |= 1ull << 31;
+		cap_set_device(&c, device);
 		return c;
 	case OBJ_TCB:
 		tcb_init(p);
@@ -59,8 +42,8 @@ static struct cap create_object(unsigned type, uint64_t paddr, uint64_t size_bit
 		pml4_init(p);
 		unsigned asid = asid_alloc(p);
 		c = cap_make(type, RIGHTS_ALL, (uint64_t)p, 0);
-		c.w[0] |= (uint64_t)asid << 32;
-		c.w[3] = paddr;
+		cap_set_asid(&c, asid);
+		cap_set_vspace_root(&c, paddr);
 		return c;
 	}
 	default:
@@ -68,36 +51,44 @@ static struct cap create_object(unsigned type, uint64_t paddr, uint64_t size_bit
 	}
 }
 
-abi_error_t decode_untyped(struct inv *iv)
-{
-	struct cap *ut = iv->cap;
-	if (iv->label != UNTYPED_RETYPE)
-		return inv_err(iv, E_ILLEGAL_OPERATION, 0, 0);
-	if (iv->len < 6 || iv->ncaps < 1)
-		return inv_err(iv, E_TRUNCATED_MESSAGE, 0, 0);
-	uint64_t type = inv_arg(iv, 0), size_bits = inv_arg(iv, 1);
-	uint64_t node_index = inv_arg(iv, 2), node_depth = inv_arg(iv, 3);
-	uint64_t offset = inv_arg(iv, 4), count = inv_arg(iv, 5);
+struct untyped_retype_op {
+	struct cte *ut;            /* the invoked untyped's slot */
+	unsigned type;
+	uint64_t size_bits;
+	bool device;
+	uint64_t start, obj;       /* first object's address, object size */
+	uint64_t count;
+	struct cte *slots;         /* destination slots, all empty */
+};
 
-	if (type < OBJ_UNTYPED || type >= OBJ_RETYPABLE_COUNT)
+static abi_error_t decode_untyped_retype(struct inv *iv, struct untyped_retype_op *op)
+{
+	struct untyped_retype_args a;
+	struct cap *ut = iv->cap;
+	if (inv_get_untyped_retype(iv, &a))
+		return E_TRUNCATED_MESSAGE;
+	if (iv->ncaps < 1)
+		return inv_err(iv, E_TRUNCATED_MESSAGE, 0, 0);
+
+	if (a.type < OBJ_UNTYPED || a.type >= OBJ_RETYPABLE_COUNT)
 		return inv_err(iv, E_INVALID_ARGUMENT, 0, 0);
-	if (type == OBJ_UNTYPED && (size_bits < OBJ_UNTYPED_MIN_BITS || size_bits > OBJ_UNTYPED_MAX_BITS))
+	if (a.type == OBJ_UNTYPED && (a.size_bits < OBJ_UNTYPED_MIN_BITS || a.size_bits > OBJ_UNTYPED_MAX_BITS))
 		return inv_err(iv, E_RANGE, OBJ_UNTYPED_MIN_BITS, OBJ_UNTYPED_MAX_BITS);
-	if (type == OBJ_CNODE && size_bits > OBJ_CNODE_MAX_RADIX)
+	if (a.type == OBJ_CNODE && a.size_bits > OBJ_CNODE_MAX_RADIX)
 		return inv_err(iv, E_RANGE, 0, OBJ_CNODE_MAX_RADIX);
 	bool device = cap_is_device(ut);
-	if (device && type != OBJ_UNTYPED && type != OBJ_FRAME_4K && type != OBJ_FRAME_2M)
+	if (device && a.type != OBJ_UNTYPED && a.type != OBJ_FRAME_4K && a.type != OBJ_FRAME_2M)
 		return inv_err(iv, E_ILLEGAL_OPERATION, 0, 0);
 
 	/* destination CNode */
-	if (!iv->caps[0])
+	if (!a.root)
 		return inv_err(iv, E_INVALID_CAPABILITY, 1, 0);
-	struct cap *root = &iv->caps[0]->cap;
+	struct cap *root = &a.root->cap;
 	struct cap *dest;
-	if (node_depth == 0) {
+	if (a.node_depth == 0) {
 		dest = root;
 	} else {
-		struct lookup l = cspace_lookup_slot(root, node_index, (unsigned)(node_depth > 64 ? 65 : node_depth));
+		struct lookup l = cspace_lookup_slot(root, a.node_index, a.node_depth);
 		if (l.err)
 			return inv_err(iv, E_FAILED_LOOKUP, 0, l.fault);
 		dest = &l.slot->cap;
@@ -105,33 +96,46 @@ abi_error_t decode_untyped(struct inv *iv)
 	if (cap_type(dest) != OBJ_CNODE)
 		return inv_err(iv, E_FAILED_LOOKUP, 0, LF_INVALID_ROOT);
 	uint64_t nslots = 1ull << cnode_radix(dest);
-	if (count == 0 || count > nslots)
+	if (a.count == 0 || a.count > nslots)
 		return inv_err(iv, E_RANGE, 1, nslots);
-	if (offset >= nslots || offset + count > nslots)
+	if (a.node_offset >= nslots || a.node_offset + a.count > nslots)
 		return inv_err(iv, E_RANGE, 0, nslots - 1);
-	struct cte *slots = cnode_slots(dest);
-	for (uint64_t i = 0; i < count; i++)
-		if (!cap_is_null(&slots[offset + i].cap))
+	struct cte *slots = cnode_slots(dest) + a.node_offset;
+	for (uint64_t i = 0; i < a.count; i++)
+		if (!cap_is_null(&slots[i].cap))
 			return inv_err(iv, E_DELETE_FIRST, 0, 0);
 
-	int bits = object_bits((unsigned)type, size_bits);
+	unsigned bits = (unsigned)abi_object_bits(a.type, a.size_bits);
 	uint64_t ut_bits = cap_bits(ut), base = cap_paddr(ut);
 	uint64_t ut_size = 1ull << ut_bits;
 	uint64_t free = mdb_has_children(iv->slot) ? cap_ut_free(ut) : 0;
-	if ((unsigned)bits > ut_bits)
+	if (bits > ut_bits)
 		return inv_err(iv, E_NOT_ENOUGH_MEMORY, ut_size - free, 0);
 	uint64_t obj = 1ull << bits;
 	uint64_t start = ALIGN_UP(base + free, obj);
-	if (start - base > ut_size || count > (ut_size - (start - base)) >> bits)
+	if (start - base > ut_size || a.count > (ut_size - (start - base)) >> bits)
 		return inv_err(iv, E_NOT_ENOUGH_MEMORY, start - base > ut_size ? 0 : ut_size - (start - base), 0);
-	if (type == OBJ_PML4 && count > asid_free_count())
+	if (a.type == OBJ_PML4 && a.count > asid_free_count())
 		return inv_err(iv, E_NOT_ENOUGH_MEMORY, 0, 0);
 
-	/* invoke: cannot fail from here */
-	for (uint64_t i = 0; i < count; i++) {
-		struct cap c = create_object((unsigned)type, start + i * obj, size_bits, device);
-		cte_insert_child(iv->slot, &slots[offset + i], c);
-	}
-	ut->w[2] = start + count * obj - base;
+	*op = (struct untyped_retype_op){ iv->slot, (unsigned)a.type, a.size_bits, device, start, obj,
+					  a.count, slots };
 	return E_OK;
+}
+
+static void invoke_untyped_retype(struct inv *iv, const struct untyped_retype_op *op)
+{
+	(void)iv;
+	for (uint64_t i = 0; i < op->count; i++) {
+		struct cap c = create_object(op->type, op->start + i * op->obj, op->size_bits, op->device);
+		cte_insert_child(op->ut, &op->slots[i], c);
+	}
+	cap_set_ut_free(&op->ut->cap, op->start + op->count * op->obj - cap_paddr(&op->ut->cap));
+}
+
+abi_error_t decode_untyped(struct inv *iv)
+{
+	if (iv->label == UNTYPED_RETYPE)
+		DECODE_INVOKE(untyped_retype, iv);
+	return inv_err(iv, E_ILLEGAL_OPERATION, 0, 0);
 }

@@ -5,10 +5,6 @@
  */
 #include "test.h"
 
-#define PF_PRESENT 1
-#define PF_WRITE 2
-#define PF_USER 4
-
 word_t fault_ud2(void);
 word_t fault_ud2_rax(void);
 word_t fault_int3(void);
@@ -111,7 +107,7 @@ TEST(FAULT_0001, "a read of an unmapped page sends FAULT_PAGE with rip, address,
 	fault_case(env, &t, body_read, TEST_VA(0) + 8, 0x77, FAULT_PAGE, &m);
 	ASSERT_EQ(m.badge, 0x77);
 	ASSERT_EQ(m.mr[1], TEST_VA(0) + 8);
-	ASSERT_EQ(m.mr[2] & (PF_PRESENT | PF_WRITE | PF_USER), PF_USER);
+	ASSERT_EQ(m.mr[2] & (FAULT_PF_PRESENT | FAULT_PF_WRITE | FAULT_PF_USER), FAULT_PF_USER);
 	ASSERT(m.mr[0] >= 0x400000 && m.mr[0] < 0x600000);
 	ASSERT_EQ(mi_len(m.info), 3);
 }
@@ -138,7 +134,7 @@ TEST(FAULT_0003, "a write to an unmapped page has the write bit in the error cod
 
 	fault_case(env, &t, body_write, TEST_VA(3), 0, FAULT_PAGE, &m);
 	ASSERT_EQ(m.mr[1], TEST_VA(3));
-	ASSERT_EQ(m.mr[2] & (PF_PRESENT | PF_WRITE | PF_USER), PF_WRITE | PF_USER);
+	ASSERT_EQ(m.mr[2] & (FAULT_PF_PRESENT | FAULT_PF_WRITE | FAULT_PF_USER), FAULT_PF_WRITE | FAULT_PF_USER);
 }
 
 TEST(FAULT_0004, "ud2 sends FAULT_EXCEPTION vector 6 with the instruction's rip")
@@ -347,7 +343,7 @@ TEST(FAULT_0018, "a thread whose stack is unmapped faults on its first push")
 	ASSERT_OK(tcb_resume(t.tcb));
 	expect(env, ep, &m, FAULT_PAGE);
 	ASSERT_EQ(m.mr[1], TEST_VA(200) - 8);
-	ASSERT_EQ(m.mr[2] & PF_WRITE, PF_WRITE);
+	ASSERT_EQ(m.mr[2] & FAULT_PF_WRITE, FAULT_PF_WRITE);
 }
 
 TEST(FAULT_0019, "faults of two threads on one endpoint both arrive with their badges")

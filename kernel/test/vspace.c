@@ -7,10 +7,6 @@
 
 #define VA(i) TEST_VA(i)
 #define RW (RIGHT_READ | RIGHT_WRITE)
-#define PF_PRESENT 1
-#define PF_WRITE 2
-#define PF_USER 4
-#define PF_FETCH 16
 
 TEST(VSPACE_0001, "PDPT, PD, PT and a frame map; the root reads back what it wrote")
 {
@@ -152,7 +148,7 @@ TEST(VSPACE_0012, "remap with read-only rights: reads work, writes fault (error 
 	ASSERT_EQ(probe_value, 0x1234);
 	ASSERT_EQ(probe(env, VA(0), PROBE_WRITE, &m), FAULT_PAGE);
 	ASSERT_EQ(m.mr[1], VA(0));
-	ASSERT_EQ(m.mr[2] & (PF_PRESENT | PF_WRITE | PF_USER), PF_PRESENT | PF_WRITE | PF_USER);
+	ASSERT_EQ(m.mr[2] & (FAULT_PF_PRESENT | FAULT_PF_WRITE | FAULT_PF_USER), FAULT_PF_PRESENT | FAULT_PF_WRITE | FAULT_PF_USER);
 }
 
 TEST(VSPACE_0013, "remap of a read-only mapping with write rights makes it writable")
@@ -191,7 +187,7 @@ TEST(VSPACE_0015, "frames are no-execute by default; MAP_EXECUTE makes them exec
 	*(volatile unsigned char *)VA(0) = 0xc3; /* ret */
 	ASSERT_EQ(probe(env, VA(0), PROBE_EXEC, &m), FAULT_PAGE);
 	ASSERT_EQ(m.mr[1], VA(0));
-	ASSERT_EQ(m.mr[2] & PF_FETCH, PF_FETCH);
+	ASSERT_EQ(m.mr[2] & FAULT_PF_FETCH, FAULT_PF_FETCH);
 	ASSERT_OK(frame_map(x, INIT_VSPACE, VA(1), RIGHT_READ, MAP_EXECUTE));
 	ASSERT_EQ(probe(env, VA(1), PROBE_EXEC, 0), 0);
 }
@@ -228,7 +224,7 @@ TEST(VSPACE_0018, "after FRAME_UNMAP the page is gone: a read faults, not presen
 	ASSERT_OK(frame_unmap(f));
 	ASSERT_EQ(probe(env, VA(3) + 16, PROBE_READ, &m), FAULT_PAGE);
 	ASSERT_EQ(m.mr[1], VA(3) + 16);
-	ASSERT_EQ(m.mr[2] & (PF_PRESENT | PF_WRITE | PF_USER), PF_USER);
+	ASSERT_EQ(m.mr[2] & (FAULT_PF_PRESENT | FAULT_PF_WRITE | FAULT_PF_USER), FAULT_PF_USER);
 }
 
 TEST(VSPACE_0019, "unmap of a frame that is not mapped is harmless")

@@ -57,7 +57,7 @@ void ep_finalise(struct endpoint *ep) { ev_add(EV_EP, (uint64_t)ep, 0, NULL); }
 void ntfn_finalise(struct notification *n) { ev_add(EV_NTFN, (uint64_t)n, 0, NULL); }
 void pml4_finalise(unsigned asid) { ev_add(EV_PML4, asid, 0, NULL); }
 void irq_handler_finalise(unsigned irq) { ev_add(EV_IRQ, irq, 0, NULL); }
-void vspace_unmap_cap(struct cap *c) { ev_add(EV_UNMAP, c->w[1], cap_type(c), c); }
+void vspace_unmap_cap(struct cap *c) { ev_add(EV_UNMAP, cap_object(c), cap_type(c), c); }
 void tcb_finalise(struct tcb *t) { ev_add(EV_TCB, (uint64_t)t, 0, NULL); }
 void tcb_set_reply_error(struct tcb *t, abi_error_t e) { ev_add(EV_REPLY_ERR, (uint64_t)t, e, NULL); }
 
@@ -127,7 +127,7 @@ static struct cte *copy(struct cte *src) { return copy_to(src, new_slot()); }
 static struct cte *mint(struct cte *src, uint64_t badge)
 {
 	struct cap c = src->cap;
-	c.w[2] = badge;
+	cap_set_badge(&c, badge);
 	struct cte *d = new_slot();
 	cte_insert_child(src, d, c);
 	return d;
@@ -672,7 +672,7 @@ TEST(MOV_0002, "move with a changed cap (mutate) keeps the position")
 	struct cte *c = copy(a);           /* a c b */
 	struct cte *d = new_slot();
 	struct cap nc = c->cap;
-	nc.w[2] = 42;
+	cap_set_badge(&nc, 42);
 	cte_move(d, c, nc);
 	CHECK_LIST(a, {a, 0}, {d, 1}, {b, 1});
 	CHECK_EQ(cap_badge(&d->cap), 42);
@@ -918,8 +918,7 @@ TEST(DEL_0006, "untyped, IRQ control and I/O port caps have no finaliser")
 TEST(DEL_0007, "deleting a zombie slot does nothing")
 {
 	struct cte *z = new_slot();
-	z->cap.w[0] = CAP_ZOMBIE | (1u << 8);
-	z->cap.w[1] = (uint64_t)new_cnode(0);
+	z->cap = cap_make_zombie(1, 0, (uint64_t)new_cnode(0), NULL);
 	struct cap before = z->cap;
 	cte_delete(z);
 	CHECK(cap_eq(&z->cap, &before));

@@ -8,51 +8,38 @@
  */
 #include "harness.h"
 #include <argil/elf.h>
-
-struct ehdr {
-	unsigned char ident[16];
-	uint16_t type, machine;
-	uint32_t version;
-	uint64_t entry, phoff, shoff;
-	uint32_t flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct phdr {
-	uint32_t type, flags;
-	uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
+#include <argil/elf64.h>
 
 #define MIN 0x400000ull
 #define MAX 0x10000000ull
 
 /* A valid image: text RX at 0x400000 (entry inside), data RW with bss. */
-static unsigned char *image(size_t *size, struct ehdr **eh, struct phdr **ph)
+static unsigned char *image(size_t *size, struct elf64_ehdr **eh, struct elf64_phdr **ph)
 {
 	size_t n = 3 * 4096;
 	unsigned char *p = ht_alloc(16, n);
-	*eh = (struct ehdr *)p;
+	*eh = (struct elf64_ehdr *)p;
 	memcpy((*eh)->ident, "\177ELF\2\1\1", 7);
 	(*eh)->type = 2;
 	(*eh)->machine = 62;
 	(*eh)->version = 1;
 	(*eh)->entry = 0x400010;
-	(*eh)->phoff = sizeof(struct ehdr);
-	(*eh)->ehsize = sizeof(struct ehdr);
-	(*eh)->phentsize = sizeof(struct phdr);
+	(*eh)->phoff = sizeof(struct elf64_ehdr);
+	(*eh)->ehsize = sizeof(struct elf64_ehdr);
+	(*eh)->phentsize = sizeof(struct elf64_phdr);
 	(*eh)->phnum = 3;
-	*ph = (struct phdr *)(p + sizeof(struct ehdr));
-	(*ph)[0] = (struct phdr){ 1, 5, 0, 0x400000, 0x400000, 4096, 4096, 4096 };
-	(*ph)[1] = (struct phdr){ 1, 6, 4096 + 0x10, 0x401010, 0x401010, 100, 9000, 4096 };
-	(*ph)[2] = (struct phdr){ 4, 4, 0, 0, 0, 0, 0, 4 };   /* PT_NOTE: ignored */
+	*ph = (struct elf64_phdr *)(p + sizeof(struct elf64_ehdr));
+	(*ph)[0] = (struct elf64_phdr){ 1, 5, 0, 0x400000, 0x400000, 4096, 4096, 4096 };
+	(*ph)[1] = (struct elf64_phdr){ 1, 6, 4096 + 0x10, 0x401010, 0x401010, 100, 9000, 4096 };
+	(*ph)[2] = (struct elf64_phdr){ 4, 4, 0, 0, 0, 0, 0, 4 };   /* PT_NOTE: ignored */
 	*size = n;
 	return p;
 }
 
 TEST(ELF_0001, "a valid image: two loadable segments with their page view")
 {
-	struct ehdr *eh;
-	struct phdr *ph;
+	struct elf64_ehdr *eh;
+	struct elf64_phdr *ph;
 	size_t n;
 	unsigned char *p = image(&n, &eh, &ph);
 	struct elf_image e;
@@ -80,8 +67,8 @@ static int seg_fn(void *ctx, const struct elf_segment *s, const void *src)
 
 TEST(ELF_0002, "elf_load hands each segment to the callback and passes its error back")
 {
-	struct ehdr *eh;
-	struct phdr *ph;
+	struct elf64_ehdr *eh;
+	struct elf64_phdr *ph;
 	size_t n;
 	unsigned char *p = image(&n, &eh, &ph);
 	struct elf_image e;
@@ -94,8 +81,8 @@ TEST(ELF_0002, "elf_load hands each segment to the callback and passes its error
 
 TEST(ELF_0003, "header errors: short, magic, class, type, machine")
 {
-	struct ehdr *eh;
-	struct phdr *ph;
+	struct elf64_ehdr *eh;
+	struct elf64_phdr *ph;
 	size_t n;
 	unsigned char *p = image(&n, &eh, &ph);
 	struct elf_image e;
@@ -125,15 +112,15 @@ TEST(ELF_0003, "header errors: short, magic, class, type, machine")
 
 TEST(ELF_0004, "program header errors: entry size, count, offset beyond the image")
 {
-	struct ehdr *eh;
-	struct phdr *ph;
+	struct elf64_ehdr *eh;
+	struct elf64_phdr *ph;
 	size_t n;
 	unsigned char *p = image(&n, &eh, &ph);
 	struct elf_image e;
 
 	eh->phentsize = 32;
 	CHECK_EQ(elf_parse(p, n, MIN, MAX, &e), ELF_E_PHDR);
-	eh->phentsize = sizeof(struct phdr);
+	eh->phentsize = sizeof(struct elf64_phdr);
 	eh->phnum = 0;
 	CHECK_EQ(elf_parse(p, n, MIN, MAX, &e), ELF_E_PHDR);
 	eh->phnum = 3;
@@ -148,8 +135,8 @@ TEST(ELF_0004, "program header errors: entry size, count, offset beyond the imag
 
 TEST(ELF_0005, "segment errors: filesz > memsz, file range, misaligned, range, overlap, entry")
 {
-	struct ehdr *eh;
-	struct phdr *ph;
+	struct elf64_ehdr *eh;
+	struct elf64_phdr *ph;
 	size_t n;
 	unsigned char *p = image(&n, &eh, &ph);
 	struct elf_image e;
@@ -184,8 +171,8 @@ TEST(ELF_0005, "segment errors: filesz > memsz, file range, misaligned, range, o
 
 TEST(ELF_0006, "no loadable segment, or more than ELF_MAX_SEGMENTS, is ELF_E_SEGMENTS")
 {
-	struct ehdr *eh;
-	struct phdr *ph;
+	struct elf64_ehdr *eh;
+	struct elf64_phdr *ph;
 	size_t n = 4096 * 4;
 	unsigned char *p = image(&n, &eh, &ph);
 	struct elf_image e;
@@ -196,9 +183,9 @@ TEST(ELF_0006, "no loadable segment, or more than ELF_MAX_SEGMENTS, is ELF_E_SEG
 	CHECK_EQ(elf_parse(p, n, MIN, MAX, &e), ELF_E_SEGMENTS);
 	/* nine tiny segments on distinct pages */
 	eh->phnum = 9;
-	CHECK(sizeof(struct ehdr) + 9 * sizeof(struct phdr) < n);
+	CHECK(sizeof(struct elf64_ehdr) + 9 * sizeof(struct elf64_phdr) < n);
 	for (int i = 0; i < 9; i++)
-		ph[i] = (struct phdr){ 1, 5, 0, 0x400000 + (uint64_t)i * 0x1000, 0, 32, 32, 4096 };
+		ph[i] = (struct elf64_phdr){ 1, 5, 0, 0x400000 + (uint64_t)i * 0x1000, 0, 32, 32, 4096 };
 	CHECK_EQ(elf_parse(p, n, MIN, MAX, &e), ELF_E_SEGMENTS);
 	eh->phnum = 8;
 	CHECK_EQ(elf_parse(p, n, MIN, MAX, &e), ELF_OK);
@@ -211,8 +198,8 @@ TEST(ELF_0006, "no loadable segment, or more than ELF_MAX_SEGMENTS, is ELF_E_SEG
 
 TEST(ELF_0007, "every truncation of a valid image is refused without reading past it")
 {
-	struct ehdr *eh;
-	struct phdr *ph;
+	struct elf64_ehdr *eh;
+	struct elf64_phdr *ph;
 	size_t n;
 	unsigned char *p = image(&n, &eh, &ph);
 	struct elf_image e;

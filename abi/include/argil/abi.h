@@ -137,6 +137,24 @@ enum obj_type {
 #define OBJ_UNTYPED_MAX_BITS 47
 #define OBJ_CNODE_MAX_RADIX 20
 
+/* Size (log2 bytes) of an object of this type; size_bits is the Untyped's
+ * size or the CNode's radix (ignored for the others). 0 for a type that is
+ * not retypable. */
+static inline word_t abi_object_bits(word_t type, word_t size_bits)
+{
+	switch (type) {
+	case OBJ_UNTYPED: return size_bits;
+	case OBJ_TCB: return OBJ_TCB_BITS;
+	case OBJ_ENDPOINT: return OBJ_ENDPOINT_BITS;
+	case OBJ_NOTIFICATION: return OBJ_NOTIFICATION_BITS;
+	case OBJ_CNODE: return OBJ_CNODE_SLOT_BITS + size_bits;
+	case OBJ_PML4: case OBJ_PDPT: case OBJ_PD: case OBJ_PT:
+	case OBJ_FRAME_4K: return OBJ_PAGE_BITS;
+	case OBJ_FRAME_2M: return OBJ_LARGE_PAGE_BITS;
+	default: return 0;
+	}
+}
+
 /* Capability rights. */
 #define RIGHT_READ (1u << 0)
 #define RIGHT_WRITE (1u << 1)
@@ -147,68 +165,7 @@ enum obj_type {
 /* Badges are 62 bits; 0 means unbadged. */
 #define ABI_BADGE_BITS 62
 
-/* ---- Invocation labels ------------------------------------------------------
- * Argument lists give message registers in order; "cap N" is extra cap N.
- * A "slot" is a (root CNode cap, index, depth) triple: the root is either the
- * invoked CNode or an extra cap, index is resolved to depth bits. */
-enum inv_label {
-	INV_INVALID = 0,
-	/* Untyped: type, size_bits, node_index, node_depth, node_offset, count;
-	 * cap 0 = root CNode. Objects go to slots node_offset.. of the CNode
-	 * found at (root, node_index, node_depth); depth 0 means the root itself. */
-	UNTYPED_RETYPE = 1,
-
-	/* CNode (the invoked cap is the root for the destination/target slot) */
-	CNODE_REVOKE = 10,        /* index, depth */
-	CNODE_DELETE = 11,        /* index, depth */
-	CNODE_CANCEL_BADGED_SENDS = 12, /* index, depth */
-	CNODE_COPY = 13,          /* dest_index, dest_depth, src_index, src_depth, rights; cap 0 = src root */
-	CNODE_MINT = 14,          /* dest_index, dest_depth, src_index, src_depth, rights, badge; cap 0 = src root */
-	CNODE_MOVE = 15,          /* dest_index, dest_depth, src_index, src_depth; cap 0 = src root */
-	CNODE_MUTATE = 16,        /* dest_index, dest_depth, src_index, src_depth, badge; cap 0 = src root */
-	CNODE_ROTATE = 17,        /* dest_index, dest_depth, dest_badge, pivot_index, pivot_depth, pivot_badge,
-	                             src_index, src_depth; cap 0 = pivot root, cap 1 = src root.
-	                             src -> pivot (pivot_badge), pivot -> dest (dest_badge) */
-	CNODE_SAVE_CALLER = 18,   /* index, depth: store the reply capability there */
-
-	/* TCB */
-	TCB_CONFIGURE = 30,       /* cspace_guard, ipc_buffer_vaddr; caps 0..3 = fault ep, cspace root,
-	                             vspace root, ipc buffer frame (a null cap clears the slot) */
-	TCB_SET_PRIORITY = 31,    /* priority; cap 0 = authority TCB (its MCP bounds) */
-	TCB_SET_MCP = 32,         /* mcp; cap 0 = authority TCB */
-	TCB_READ_REGISTERS = 33,  /* suspend_source, count -> registers in msg */
-	TCB_WRITE_REGISTERS = 34, /* resume_target, count, registers... */
-	TCB_SUSPEND = 35,
-	TCB_RESUME = 36,
-	TCB_BIND_NOTIFICATION = 37, /* cap 0 = notification */
-	TCB_UNBIND_NOTIFICATION = 38,
-	TCB_SET_AFFINITY = 39,    /* cpu */
-	TCB_SET_TLS_BASE = 40,    /* fs base */
-	TCB_SET_FAULT_EP = 41,    /* cap 0 = endpoint (or null to clear) */
-
-	/* Paging structures: cap 0 = the PML4 (VSpace) to map into */
-	PDPT_MAP = 50,            /* vaddr */
-	PDPT_UNMAP = 51,
-	PD_MAP = 52,              /* vaddr */
-	PD_UNMAP = 53,
-	PT_MAP = 54,              /* vaddr */
-	PT_UNMAP = 55,
-	FRAME_MAP = 56,           /* vaddr, rights, attributes; same vaddr and vspace again: remap */
-	FRAME_UNMAP = 57,
-	FRAME_GET_ADDRESS = 58,   /* -> mr0 = physical address */
-
-	/* IRQ control: the new handler goes to the slot (cap 0 root, index, depth) */
-	IRQ_CONTROL_GET_IOAPIC = 70, /* index, depth, gsi, level_triggered, active_low; cap 0 = root */
-	IRQ_CONTROL_GET_MSI = 71,    /* index, depth, msi_number; cap 0 = root -> mr0 addr, mr1 data */
-	IRQ_HANDLER_SET_NOTIFICATION = 72, /* cap 0 = notification (badged), or none to clear */
-	IRQ_HANDLER_ACK = 73,
-	IRQ_HANDLER_CLEAR = 74,
-
-	/* I/O ports */
-	IOPORT_CONTROL_ISSUE = 80,   /* first, last, index, depth; cap 0 = root */
-	IOPORT_IN8 = 81, IOPORT_IN16 = 82, IOPORT_IN32 = 83,        /* port -> mr0 */
-	IOPORT_OUT8 = 84, IOPORT_OUT16 = 85, IOPORT_OUT32 = 86,     /* port, value */
-};
+/* ---- Invocation labels and arguments: argil/invocations.h ----------------- */
 
 /* Frame map attributes. */
 #define MAP_EXECUTE (1u << 0)     /* default is no-execute */
@@ -237,11 +194,17 @@ enum tcb_reg {
  * E_INVALID_CAPABILITY, it does not fault.) */
 enum fault_label {
 	FAULT_NONE = 0,
-	FAULT_PAGE = 1,        /* msg: rip, address, error code (bit0 present, bit1 write, bit2 user, bit4 fetch) */
+	FAULT_PAGE = 1,        /* msg: rip, address, error code (FAULT_PF_* bits) */
 	FAULT_EXCEPTION = 2,   /* msg: rip, vector, error code, rsp */
 	FAULT_UNKNOWN_SYSCALL = 3, /* msg: rip (after the SYSCALL), rax, rsp */
 };
 #define FAULT_REPLY_SET_REGS 1
+
+/* The error code of a FAULT_PAGE message (msg word 2). */
+#define FAULT_PF_PRESENT (1u << 0)   /* the page was mapped: an access violation */
+#define FAULT_PF_WRITE (1u << 1)     /* a write (else a read or fetch) */
+#define FAULT_PF_USER (1u << 2)      /* from user mode */
+#define FAULT_PF_FETCH (1u << 4)     /* an instruction fetch */
 
 /* ---- Boot info: a page mapped read-only into the root task ---------------
  * Its address is passed in rdi at the root task's entry. */
@@ -300,5 +263,7 @@ struct bootinfo {
 #define ROOT_IPC_BUFFER_VADDR 0x00007f0000001000ull
 #define ROOT_STACK_TOP        0x00007f0000100000ull
 #define ROOT_STACK_SIZE       0x40000ull
+
+#include <argil/invocations.h>
 
 #endif

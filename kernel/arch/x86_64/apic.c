@@ -10,6 +10,9 @@
 #include <arch/apic.h>
 #include <arch/platform.h>
 #include <arch/timer.h>
+#include <arch/pcpu.h>
+#include <arch/smp.h>
+#include <irq.h>
 
 #define LAPIC_ID 0x20
 #define LAPIC_TPR 0x80
@@ -68,6 +71,7 @@ static void icr_send(uint32_t apic_id, uint32_t lo)
 }
 
 void lapic_send_ipi(uint32_t apic_id, uint8_t vector) { icr_send(apic_id, vector | (1u << 14)); }
+void arch_send_ipi(struct pcpu *q) { lapic_send_ipi(q->apic_id, VEC_IPI); }
 void lapic_send_init(uint32_t apic_id) { icr_send(apic_id, 0x4500); }
 void lapic_send_sipi(uint32_t apic_id, uint8_t page) { icr_send(apic_id, 0x4600 | page); }
 

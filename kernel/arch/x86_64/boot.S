@@ -1,7 +1,7 @@
 /*
  * Multiboot2 entry: GRUB enters in 32-bit protected mode with paging off
  * (on BIOS and on UEFI alike). Build the boot page tables, switch to long
- * mode and call kmain(magic, info) at the kernel's higher-half address.
+ * mode and call arch_main(magic, info) at the kernel's higher-half address.
  * Boot tables: PML4[0] identity maps 0..1 GiB (used until user space runs
  * and by AP bring-up), PML4[256] is the start of the direct map, PML4[511]
  * maps the kernel image at 0xffffffff80000000.
@@ -102,9 +102,9 @@ start64_low:
 start64_high:
 	movabs $boot_stack_top, %rsp
 	xor %rbp, %rbp
-	/* rdi = info (phys), rsi = magic: kmain(magic, info) */
+	/* rdi = info (phys), rsi = magic: arch_main(magic, info) */
 	xchg %rdi, %rsi
-	call kmain
+	call arch_main
 2:	cli
 	hlt
 	jmp 2b

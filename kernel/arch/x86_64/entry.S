@@ -5,7 +5,7 @@
  * there; SYSCALL stores the registers it must keep into the same layout.
  * Then we switch to the per-CPU kernel stack and jump to C, which never
  * returns here: it leaves through restore_user_iret/sysret or
- * fastpath_sysret (arch/cpu.h) with the next thread's context.
+ * arch_fastpath_exit (arch/cpu.h) with the next thread's context.
  * Per-CPU data is at %gs (see include/arch/pcpu.h and arch/offsets.h).
  */
 #include <arch/offsets.h>

@@ -2,8 +2,7 @@
 #include <types.h>
 #include <kprintf.h>
 #include <arch/cpu.h>
-
-#define COM1 0x3f8
+#include <arch/serial.h>
 
 void console_init(void)
 {

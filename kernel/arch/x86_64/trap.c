@@ -40,7 +40,7 @@ void c_handle_interrupt(void)
 	/* read what we need from the TCB before a stall can take it away */
 	uint64_t vector = t->ctx.vector, error = t->ctx.error;
 	uint64_t cr2 = vector == 14 ? read_cr2() : 0;
-	t->sysret_ok = false;
+	t->fast_exit_ok = false;
 	kernel_lock();
 	t = p->cur;
 	if (vector < 32) {

@@ -13,6 +13,7 @@
 #include <arch/mm.h>
 #include <arch/cpu.h>
 #include <arch/pcpu.h>
+#include <arch/smp.h>
 
 struct asid_entry asid_table[ASID_MAX];
 static unsigned asid_hint = 1;
@@ -78,6 +79,18 @@ void pml4_finalise(unsigned asid)
 			remote_request(c, REMOTE_RELOAD_CR3, pa, true);
 	e->pml4 = NULL;
 	asids_used--;
+}
+
+void arch_remote_vspace(struct pcpu *p, uint32_t req)
+{
+	if (req & REMOTE_RELOAD_CR3) {
+		if ((p->cr3 & ~CR3_STALE) == p->remote_cr3) {
+			write_cr3(boot_pml4_paddr);
+			p->cr3 = boot_pml4_paddr;
+		}
+	}
+	if ((req & REMOTE_FLUSH_TLB) && p->cr3 == p->remote_cr3)
+		write_cr3(p->cr3);
 }
 
 void tlb_shootdown(unsigned asid, uint64_t vaddr)
@@ -191,84 +204,87 @@ static uint64_t leaf_flags(unsigned rights, unsigned attrs, bool large)
 	return f;
 }
 
-/* Look up the PML4 given as extra cap 0. */
-static abi_error_t get_vspace(struct inv *iv, uint64_t **pml4, unsigned *asid)
+/* The PML4 to map into (an extra cap), live. */
+static abi_error_t get_vspace(struct inv *iv, struct cte *vspace, uint64_t **pml4, unsigned *asid)
 {
-	if (iv->ncaps < 1 || !iv->caps[0])
+	if (!vspace)
 		return inv_err(iv, E_TRUNCATED_MESSAGE, 0, 0);
-	struct cap *v = &iv->caps[0]->cap;
-	if (cap_type(v) != OBJ_PML4)
+	struct cap *v = &vspace->cap;
+	if (cap_type(v) != OBJ_PML4 || !vspace_cap_live(v))
 		return inv_err(iv, E_INVALID_CAPABILITY, 1, 0);
 	*asid = cap_asid(v);
 	*pml4 = cap_ptr(v);
-	if (*asid == 0 || *asid >= ASID_MAX || asid_table[*asid].pml4 != *pml4)
-		return inv_err(iv, E_INVALID_CAPABILITY, 1, 0);
 	return E_OK;
 }
 
-static abi_error_t decode_table(struct inv *iv, int level)
-{
-	struct cap *c = iv->cap;
-	uint64_t *pml4;
+/* ---- PDPT, PD, PT: map into the next level up, unmap ------------------- */
+
+struct table_map_op {
+	uint64_t *ent;             /* the empty entry for the table */
 	unsigned asid;
+	uint64_t va;
+};
+
+static abi_error_t decode_table_map(struct inv *iv, struct table_map_op *op)
+{
+	struct pdpt_map_args a;         /* the same (vspace, vaddr) at each level */
+	int level = table_level(cap_type(iv->cap));
+	uint64_t *pml4;
 	abi_error_t e;
 
-	if (iv->label == PDPT_UNMAP || iv->label == PD_UNMAP || iv->label == PT_UNMAP) {
-		vspace_unmap_cap(c);
-		return E_OK;
-	}
-	if (iv->len < 1)
-		return inv_err(iv, E_TRUNCATED_MESSAGE, 0, 0);
-	if ((e = get_vspace(iv, &pml4, &asid)) != E_OK)
+	if (inv_get_pdpt_map(iv, &a))
+		return E_TRUNCATED_MESSAGE;
+	if ((e = get_vspace(iv, a.vspace, &pml4, &op->asid)) != E_OK)
 		return e;
-	uint64_t va = inv_arg(iv, 0);
-	if (va >= ABI_USER_TOP)
+	if (a.vaddr >= ABI_USER_TOP)
 		return inv_err(iv, E_INVALID_ARGUMENT, 0, 0);
 	uint64_t span = 1ull << (12 + 9 * level);   /* what one such table covers */
-	va = ALIGN_DOWN(va, span);
+	op->va = ALIGN_DOWN(a.vaddr, span);
 	/* a table lives in one place at a time: no copy of its cap may be
 	 * mapped either */
 	if (mdb_object_mapped(iv->slot))
 		return inv_err(iv, E_MAPPED, 0, 0);
 	int missing = 0;
-	uint64_t *t = walk(pml4, va, level + 1, &missing);
+	uint64_t *t = walk(pml4, op->va, level + 1, &missing);
 	if (!t)
 		return inv_err(iv, E_NOT_MAPPED, missing, 0);
-	uint64_t *ent = &t[pt_index(va, level + 1)];
-	if (*ent & PTE_P)
+	op->ent = &t[pt_index(op->va, level + 1)];
+	if (*op->ent & PTE_P)
 		return inv_err(iv, E_MAPPED, 0, 0);
-	/* invoke */
-	*ent = virt_to_phys(cap_ptr(c)) | PTE_P | PTE_W | PTE_U;
-	cap_set_mapping(c, asid, va, true);
 	return E_OK;
 }
 
-static abi_error_t decode_frame(struct inv *iv)
+static void invoke_table_map(struct inv *iv, const struct table_map_op *op)
 {
+	struct cap *c = iv->cap;
+	*op->ent = virt_to_phys(cap_ptr(c)) | PTE_P | PTE_W | PTE_U;
+	cap_set_mapping(c, op->asid, op->va, true);
+}
+
+/* ---- frames: map (or remap), unmap, get address -------------------------- */
+
+struct frame_map_op {
+	uint64_t *ent;             /* the entry to write */
+	unsigned asid;
+	uint64_t va;
+	uint64_t flags;            /* leaf flags */
+	bool remap;                /* the same mapping, new rights/attributes */
+};
+
+static abi_error_t decode_frame_map(struct inv *iv, struct frame_map_op *op)
+{
+	struct frame_map_args a;
 	struct cap *c = iv->cap;
 	bool large = cap_type(c) == OBJ_FRAME_2M;
 	uint64_t size = large ? (1ull << OBJ_LARGE_PAGE_BITS) : (1ull << OBJ_PAGE_BITS);
 	uint64_t *pml4;
-	unsigned asid;
 	abi_error_t e;
 
-	switch (iv->label) {
-	case FRAME_UNMAP:
-		vspace_unmap_cap(c);
-		return E_OK;
-	case FRAME_GET_ADDRESS:
-		inv_set_result(iv, 0, cap_paddr(c));
-		return E_OK;
-	case FRAME_MAP:
-		break;
-	default:
-		return inv_err(iv, E_ILLEGAL_OPERATION, 0, 0);
-	}
-	if (iv->len < 3)
-		return inv_err(iv, E_TRUNCATED_MESSAGE, 0, 0);
-	if ((e = get_vspace(iv, &pml4, &asid)) != E_OK)
+	if (inv_get_frame_map(iv, &a))
+		return E_TRUNCATED_MESSAGE;
+	if ((e = get_vspace(iv, a.vspace, &pml4, &op->asid)) != E_OK)
 		return e;
-	uint64_t va = inv_arg(iv, 0), rights = inv_arg(iv, 1), attrs = inv_arg(iv, 2);
+	uint64_t va = a.vaddr, rights = a.rights, attrs = a.attrs;
 	if (!IS_ALIGNED(va, size))
 		return inv_err(iv, E_ALIGNMENT, 0, 0);
 	/* the last user page stays unmapped: code there could SYSCALL with a
@@ -285,7 +301,7 @@ static abi_error_t decode_frame(struct inv *iv)
 		return inv_err(iv, E_NO_RIGHTS, 0, 0);
 	bool remap = false;
 	if (cap_mapped(c)) {
-		if (cap_asid(c) != asid || cap_mapped_vaddr(c) != va)
+		if (cap_asid(c) != op->asid || cap_mapped_vaddr(c) != va)
 			return inv_err(iv, E_MAPPED, 0, 0);
 		remap = true;
 	}
@@ -301,33 +317,50 @@ static abi_error_t decode_frame(struct inv *iv)
 	}
 	if (!remap && (*ent & PTE_P))
 		return inv_err(iv, E_MAPPED, 0, 0);
-	/* invoke */
-	*ent = cap_paddr(c) | leaf_flags(eff, attrs, large);
-	cap_set_mapping(c, asid, va, true);
-	if (remap)
-		tlb_shootdown(asid, va);
+	op->ent = ent;
+	op->va = va;
+	op->flags = leaf_flags(eff, (unsigned)attrs, large);
+	op->remap = remap;
 	return E_OK;
+}
+
+static void invoke_frame_map(struct inv *iv, const struct frame_map_op *op)
+{
+	struct cap *c = iv->cap;
+	*op->ent = cap_paddr(c) | op->flags;
+	cap_set_mapping(c, op->asid, op->va, true);
+	if (op->remap)
+		tlb_shootdown(op->asid, op->va);
 }
 
 abi_error_t decode_paging(struct inv *iv)
 {
 	unsigned type = cap_type(iv->cap);
-	switch (type) {
-	case OBJ_PDPT:
-		if (iv->label != PDPT_MAP && iv->label != PDPT_UNMAP)
+	bool frame = type == OBJ_FRAME_4K || type == OBJ_FRAME_2M;
+	switch (iv->label) {
+	case PDPT_MAP: case PD_MAP: case PT_MAP:
+		if (frame || iv->label != (type == OBJ_PDPT ? PDPT_MAP : type == OBJ_PD ? PD_MAP : PT_MAP))
 			break;
-		return decode_table(iv, 3);
-	case OBJ_PD:
-		if (iv->label != PD_MAP && iv->label != PD_UNMAP)
+		DECODE_INVOKE(table_map, iv);
+	case PDPT_UNMAP: case PD_UNMAP: case PT_UNMAP:
+		if (frame || iv->label != (type == OBJ_PDPT ? PDPT_UNMAP : type == OBJ_PD ? PD_UNMAP : PT_UNMAP))
 			break;
-		return decode_table(iv, 2);
-	case OBJ_PT:
-		if (iv->label != PT_MAP && iv->label != PT_UNMAP)
+		vspace_unmap_cap(iv->cap);          /* cannot fail: nothing to decode */
+		return E_OK;
+	case FRAME_MAP:
+		if (!frame)
 			break;
-		return decode_table(iv, 1);
-	case OBJ_FRAME_4K:
-	case OBJ_FRAME_2M:
-		return decode_frame(iv);
+		DECODE_INVOKE(frame_map, iv);
+	case FRAME_UNMAP:
+		if (!frame)
+			break;
+		vspace_unmap_cap(iv->cap);
+		return E_OK;
+	case FRAME_GET_ADDRESS:
+		if (!frame)
+			break;
+		inv_reply_frame_get_address(iv, cap_paddr(iv->cap));
+		return E_OK;
 	}
 	return inv_err(iv, E_ILLEGAL_OPERATION, 0, 0);
 }

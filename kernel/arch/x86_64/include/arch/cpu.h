@@ -1,6 +1,9 @@
 /*
- * x86_64 CPU primitives the portable kernel may use: port I/O, MSRs, TSC,
- * interrupt flag, the user register context saved on kernel entry.
+ * x86_64 CPU primitives: port I/O, MSRs, control registers, TSC, the
+ * interrupt flag, FPU state, and the ways out of the kernel. Port I/O, MSRs
+ * and control registers are for kernel/arch only; the portable kernel uses
+ * the FPU functions, cpu_relax and the atomic helpers, and reaches a
+ * thread's registers through arch/context.h.
  */
 #ifndef ARCH_CPU_H
 #define ARCH_CPU_H
@@ -9,29 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <arch/offsets.h>
-
-/* Register context of a user thread, saved by the entry code into the
- * thread's TCB. The order is fixed by entry.S (the interrupt stubs push it
- * from the top down). SYSCALL entry stores only what a system call must
- * preserve or reads: not rcx and r11 (SYSCALL clobbers them; their slots
- * keep older values), not vector and error, and not cs and ss, which are
- * always the user selectors here (set by tcb_init, pushed by the CPU). */
-struct user_context {
-	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
-	uint64_t vector, error;
-	uint64_t rip, cs, rflags, rsp, ss;   /* interrupt frame, CPU-pushed */
-};
-_Static_assert(sizeof(struct user_context) == CTX_SIZE, "entry.S layout");
-_Static_assert(offsetof(struct user_context, r15) == CTX_R15, "entry.S layout");
-_Static_assert(offsetof(struct user_context, r10) == CTX_R10, "entry.S layout");
-_Static_assert(offsetof(struct user_context, rbp) == CTX_RBP, "entry.S layout");
-_Static_assert(offsetof(struct user_context, rdi) == CTX_RDI, "entry.S layout");
-_Static_assert(offsetof(struct user_context, rbx) == CTX_RBX, "entry.S layout");
-_Static_assert(offsetof(struct user_context, rax) == CTX_RAX, "entry.S layout");
-_Static_assert(offsetof(struct user_context, rip) == CTX_RIP, "entry.S layout");
-_Static_assert(offsetof(struct user_context, rflags) == CTX_RFLAGS, "entry.S layout");
-_Static_assert(offsetof(struct user_context, rsp) == CTX_RSP, "entry.S layout");
+#include <arch/context.h>
 
 #define GDT_KCODE 0x08
 #define GDT_KDATA 0x10
@@ -111,7 +92,7 @@ void restore_user_sysret(struct user_context *ctx) __attribute__((noreturn));
  * and rflags. The IPC fastpath's exit: the message goes register to
  * register. The caller has dropped the kernel lock and set up everything
  * else (address space, FPU, TSS). */
-static inline __attribute__((noreturn, always_inline)) void fastpath_sysret(const struct user_context *ctx,
+static inline __attribute__((noreturn, always_inline)) void arch_fastpath_exit(const struct user_context *ctx,
 	uint64_t rdi, uint64_t rsi, uint64_t rdx, uint64_t r8, uint64_t r9, uint64_t r10)
 {
 	register const struct user_context *c __asm__("r11") = ctx;

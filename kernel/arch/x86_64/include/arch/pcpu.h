@@ -59,6 +59,8 @@ struct pcpu {
 #define REMOTE_FLUSH_TLB  (1u << 1)  /* flush the whole TLB */
 #define REMOTE_RELOAD_CR3 (1u << 2)  /* if remote_cr3 is loaded, load the kernel's */
 #define REMOTE_RESCHED    (1u << 3)  /* look at the run queue again */
+/* the requests whose sender waits for remote_ack */
+#define REMOTE_ACKED (REMOTE_STALL | REMOTE_FLUSH_TLB | REMOTE_RELOAD_CR3)
 
 extern struct pcpu pcpus[ABI_MAX_CPUS];
 extern unsigned num_cpus;
