@@ -104,7 +104,7 @@ uniq      = $(if $(1),$(firstword $(1)) $(call uniq,$(filter-out $(firstword $(1
 # The libraries a target links, each before the libraries it names itself
 lib_tree  = $(foreach l,$(1),$(l) $(call lib_tree,$($(l).libs)))
 libs_of   = $(strip $(call reverse,$(call uniq,$(call reverse,$(call lib_tree,$($(1).libs))))))
-lib_file  = $(if $(filter port,$($(1).kind)),$(BUILD)/ports/$(1)/lib$(1).a,$(BUILD)/lib$(1).a)
+lib_file  = $(if $(filter port,$($(1).kind)),$(BUILD)/ports/$(1)/$(1).a,$(BUILD)/lib$(1).a)
 check_libs = $(foreach l,$($(1).libs),$(if $(filter library port,$($(l).kind)),,\
              $(error $($(1).file): LIBS names $(l), which is no library or port)))
 $(foreach t,$(TARGETS),$(call check_libs,$(t)))
@@ -155,7 +155,7 @@ PORTS_CACHE ?= $(BUILD)/ports/cache
 define PORT_RULES
 $(BUILD)/ports/$(1)/unpacked: $($(1).file) $(addprefix $($(1).dir)/,$($(1).patches)) tools/port
 	tools/port $(BUILD)/ports/$(1) $(PORTS_CACHE) $($(1).package) $($(1).version) \
-		$($(1).files) $(addprefix $($(1).dir)/,$($(1).patches))
+		$($(1).files) -- $(addprefix $($(1).dir)/,$($(1).patches))
 $(call lib_file,$(1)): $(BUILD)/ports/$(1)/unpacked $(foreach l,$(call libs_of,$(1)),$(call lib_file,$(l))) .FORCE
 	@$$(MAKE) --no-print-directory -f ports/port.mk PORT=$(1) PORT_DIR=$($(1).dir) BUILD=$(BUILD) \
 		OUT=$(BUILD)/ports/$(1) LIB=$$@ LIB_INCLUDE="$(foreach l,$(call libs_of,$(1)),$($(l).include))"

@@ -1,11 +1,13 @@
 /*
  * Memory and string functions. Written with string instructions or plain
- * loops that gcc cannot turn back into calls to themselves.
+ * loops that gcc cannot turn back into calls to themselves. Weak: a
+ * component that links the C library port (ports/musl) may get the
+ * library's instead.
  */
 #include <argil/string.h>
 #include <stdint.h>
 
-void *memcpy(void *dst, const void *src, size_t n)
+__attribute__((weak)) void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *d = dst;
 
@@ -13,7 +15,7 @@ void *memcpy(void *dst, const void *src, size_t n)
 	return dst;
 }
 
-void *memmove(void *dst, const void *src, size_t n)
+__attribute__((weak)) void *memmove(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
@@ -27,7 +29,7 @@ void *memmove(void *dst, const void *src, size_t n)
 	return dst;
 }
 
-void *memset(void *dst, int c, size_t n)
+__attribute__((weak)) void *memset(void *dst, int c, size_t n)
 {
 	void *d = dst;
 
@@ -35,7 +37,7 @@ void *memset(void *dst, int c, size_t n)
 	return dst;
 }
 
-int memcmp(const void *a, const void *b, size_t n)
+__attribute__((weak)) int memcmp(const void *a, const void *b, size_t n)
 {
 	const volatile unsigned char *p = a, *q = b;
 
@@ -46,7 +48,7 @@ int memcmp(const void *a, const void *b, size_t n)
 	return 0;
 }
 
-size_t strlen(const char *s)
+__attribute__((weak)) size_t strlen(const char *s)
 {
 	const volatile char *p = s;
 	size_t n = 0;
@@ -56,7 +58,7 @@ size_t strlen(const char *s)
 	return n;
 }
 
-int strcmp(const char *a, const char *b)
+__attribute__((weak)) int strcmp(const char *a, const char *b)
 {
 	while (*a && *a == *b) {
 		a++;
@@ -65,7 +67,7 @@ int strcmp(const char *a, const char *b)
 	return (unsigned char)*a - (unsigned char)*b;
 }
 
-int strncmp(const char *a, const char *b, size_t n)
+__attribute__((weak)) int strncmp(const char *a, const char *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (a[i] != b[i] || !a[i])
