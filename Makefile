@@ -157,7 +157,7 @@ $(BUILD)/ports/$(1)/unpacked: $($(1).file) $(addprefix $($(1).dir)/,$($(1).patch
 	tools/port $(BUILD)/ports/$(1) $(PORTS_CACHE) $($(1).package) $($(1).version) \
 		$($(1).files) -- $(addprefix $($(1).dir)/,$($(1).patches))
 $(call lib_file,$(1)): $(BUILD)/ports/$(1)/unpacked $(foreach l,$(call libs_of,$(1)),$(call lib_file,$(l))) .FORCE
-	@$$(MAKE) --no-print-directory -f ports/port.mk PORT=$(1) PORT_DIR=$($(1).dir) BUILD=$(BUILD) \
+	@$$(MAKE) -s --no-print-directory -f ports/port.mk PORT=$(1) PORT_DIR=$($(1).dir) BUILD=$(BUILD) \
 		OUT=$(BUILD)/ports/$(1) LIB=$$@ LIB_INCLUDE="$(foreach l,$(call libs_of,$(1)),$($(l).include))"
 endef
 $(foreach t,$(call of_kind,port),$(eval $(call PORT_RULES,$(t))))

@@ -25,9 +25,10 @@ include $(PORT_DIR)/rules.mk
 obj_of = $(patsubst $(SRC)/%,$(OUT)/obj/%.o,$(patsubst $(PORT_DIR)/%,$(OUT)/obj/port/%.o,$(1)))
 OBJS := $(call obj_of,$(SRCS))
 
-$(LIB): $(OBJS)
-	@rm -f $@ && $(AR) rcs $@ $^
-	@echo "port $(PORT): $@ ($(words $^) objects)"
+# the archive holds exactly the objects of the rules' list
+$(LIB): $(OBJS) $(PORT_DIR)/rules.mk
+	@rm -f $@ && $(AR) rcs $@ $(OBJS)
+	@echo "port $(PORT): $@ ($(words $(OBJS)) objects)"
 
 $(OBJS): | $(PORT_HEADERS)
 
@@ -35,7 +36,7 @@ PORT_FLAGS = $(PORT_CFREE) $(PORT_CFLAGS) $(addprefix -isystem ,$(LIB_INCLUDE))
 $(OUT)/obj/port/%.o: $(PORT_DIR)/% $(PORT_DIR)/rules.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(PORT_FLAGS) -c $< -o $@
-$(OUT)/obj/%.o: $(SRC)/%
+$(OUT)/obj/%.o: $(SRC)/% $(PORT_DIR)/rules.mk
 	@mkdir -p $(dir $@)
 	@$(CC) $(PORT_FLAGS) -c $< -o $@
 

@@ -1,13 +1,11 @@
 /*
  * Memory and string functions. Written with string instructions or plain
- * loops that gcc cannot turn back into calls to themselves. Weak: a
- * component that links the C library port (ports/musl) may get the
- * library's instead.
+ * loops that gcc cannot turn back into calls to themselves.
  */
 #include <argil/string.h>
 #include <stdint.h>
 
-__attribute__((weak)) void *memcpy(void *dst, const void *src, size_t n)
+void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *d = dst;
 
@@ -15,7 +13,7 @@ __attribute__((weak)) void *memcpy(void *dst, const void *src, size_t n)
 	return dst;
 }
 
-__attribute__((weak)) void *memmove(void *dst, const void *src, size_t n)
+void *memmove(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
@@ -29,7 +27,7 @@ __attribute__((weak)) void *memmove(void *dst, const void *src, size_t n)
 	return dst;
 }
 
-__attribute__((weak)) void *memset(void *dst, int c, size_t n)
+void *memset(void *dst, int c, size_t n)
 {
 	void *d = dst;
 
@@ -37,7 +35,7 @@ __attribute__((weak)) void *memset(void *dst, int c, size_t n)
 	return dst;
 }
 
-__attribute__((weak)) int memcmp(const void *a, const void *b, size_t n)
+int memcmp(const void *a, const void *b, size_t n)
 {
 	const volatile unsigned char *p = a, *q = b;
 
@@ -48,7 +46,7 @@ __attribute__((weak)) int memcmp(const void *a, const void *b, size_t n)
 	return 0;
 }
 
-__attribute__((weak)) size_t strlen(const char *s)
+size_t strlen(const char *s)
 {
 	const volatile char *p = s;
 	size_t n = 0;
@@ -58,7 +56,7 @@ __attribute__((weak)) size_t strlen(const char *s)
 	return n;
 }
 
-__attribute__((weak)) int strcmp(const char *a, const char *b)
+int strcmp(const char *a, const char *b)
 {
 	while (*a && *a == *b) {
 		a++;
@@ -67,7 +65,7 @@ __attribute__((weak)) int strcmp(const char *a, const char *b)
 	return (unsigned char)*a - (unsigned char)*b;
 }
 
-__attribute__((weak)) int strncmp(const char *a, const char *b, size_t n)
+int strncmp(const char *a, const char *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (a[i] != b[i] || !a[i])

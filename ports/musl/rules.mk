@@ -2,7 +2,8 @@
 # ports/port.mk. The parts built are those of musl's own Makefile for
 # x86_64 in the folders below: src/<dir>/*.c, where src/<dir>/x86_64/
 # holds a file of the same name (.c, .s or .S) that one replaces it.
-# Not built: malloc (base's malloc on the component's heap serves), threads,
+# Not built: malloc (base's malloc on the component's heap serves), the
+# seven memory and string functions that base has (below), threads,
 # time, files, processes, networking, the dynamic linker: they need a POSIX
 # runtime below (docs/ports.md). glue/ is Argil's: the system calls that
 # the parts built make (output to the LOG session, exit) and the one
@@ -11,7 +12,11 @@ MUSL_DIRS := string ctype stdlib stdio math setjmp errno multibyte locale prng f
 MUSL_BASE := $(foreach d,$(MUSL_DIRS),$(wildcard $(SRC)/src/$(d)/*.c))
 MUSL_ARCH := $(foreach d,$(MUSL_DIRS),$(wildcard $(SRC)/src/$(d)/x86_64/*.[csS]))
 MUSL_REPLACED := $(foreach f,$(MUSL_ARCH),$(dir $(patsubst %/x86_64/,%/,$(dir $(f))))$(basename $(notdir $(f))).c)
-SRCS := $(filter-out $(MUSL_REPLACED),$(MUSL_BASE)) $(MUSL_ARCH) \
+# base defines these for every component (base/src/string.c); two
+# definitions would clash when both are linked.
+MUSL_BASE_HAS := $(foreach f,memcpy memmove memset memcmp strlen strcmp strncmp,$(SRC)/src/string/$(f).c \
+                 $(wildcard $(SRC)/src/string/x86_64/$(f).[csS]))
+SRCS := $(filter-out $(MUSL_REPLACED) $(MUSL_BASE_HAS),$(MUSL_BASE) $(MUSL_ARCH)) \
         $(addprefix $(SRC)/src/internal/,libc.c syscall_ret.c shgetc.c floatscan.c intscan.c) \
         $(SRC)/src/thread/__lock.c $(SRC)/src/unistd/lseek.c \
         $(wildcard $(PORT_DIR)/glue/*.c)
