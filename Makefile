@@ -152,8 +152,12 @@ programs: $(foreach t,$(call of_kind,program component),$(BUILD)/$(t).elf)
 # ports/port.mk builds it with the port's rules.mk in a make of its own,
 # since its list of sources is known only once it is unpacked.
 PORTS_CACHE ?= $(BUILD)/ports/cache
+# apt's deb-src entries, once before the ports fetch in parallel
+$(BUILD)/ports/deb-src:
+	tools/deps --src
+	@mkdir -p $(dir $@) && touch $@
 define PORT_RULES
-$(BUILD)/ports/$(1)/unpacked: $($(1).file) $(addprefix $($(1).dir)/,$($(1).patches)) tools/port
+$(BUILD)/ports/$(1)/unpacked: $($(1).file) $(addprefix $($(1).dir)/,$($(1).patches)) tools/port | $(BUILD)/ports/deb-src
 	tools/port $(BUILD)/ports/$(1) $(PORTS_CACHE) $($(1).package) $($(1).version) \
 		$($(1).files) -- $(addprefix $($(1).dir)/,$($(1).patches))
 $(call lib_file,$(1)): $(BUILD)/ports/$(1)/unpacked $(foreach l,$(call libs_of,$(1)),$(call lib_file,$(l))) .FORCE
