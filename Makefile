@@ -43,7 +43,7 @@ $(BUILD)/kernel.elf: $(KOBJ) kernel/arch/$(ARCH)/linker.ld
 #   KIND     program    root task started by the kernel: $(BUILD)/NAME.elf, user.ld
 #            component  started by core or init: $(BUILD)/NAME.elf, component.ld
 #            library    $(BUILD)/libNAME.a, linked by the programs that name it
-#            port       a library built from third-party sources (ports/README.md)
+#            port       a library built from third-party sources (docs/ports.md)
 #   SRCS     its sources (default: the folder's *.c); DIR is the folder
 #   LIBS     libraries and ports it links, by NAME; their INCLUDE folders are
 #            on its include path; what they name is linked too
@@ -147,7 +147,7 @@ $(foreach t,$(call of_kind,component),$(eval $(call LINK_RULES,$(t),component)))
 
 programs: $(foreach t,$(call of_kind,program component),$(BUILD)/$(t).elf)
 
-# Ports (ports/README.md, docs/ports.md): `make ports` fetches, checks,
+# Ports (docs/ports.md): `make ports` fetches, checks,
 # patches and builds every port. tools/port fetches and unpacks one;
 # ports/port.mk builds it with the port's rules.mk in a make of its own,
 # since its list of sources is known only once it is unpacked.
@@ -158,7 +158,7 @@ $(BUILD)/ports/deb-src:
 	@mkdir -p $(dir $@) && touch $@
 define PORT_RULES
 $(BUILD)/ports/$(1)/unpacked: $($(1).file) $(addprefix $($(1).dir)/,$($(1).patches)) tools/port | $(BUILD)/ports/deb-src
-	tools/port $(BUILD)/ports/$(1) $(PORTS_CACHE) $($(1).package) $($(1).version) \
+	@tools/port $(BUILD)/ports/$(1) $(PORTS_CACHE) $($(1).package) $($(1).version) \
 		$($(1).files) -- $(addprefix $($(1).dir)/,$($(1).patches))
 $(call lib_file,$(1)): $(BUILD)/ports/$(1)/unpacked $(foreach l,$(call libs_of,$(1)),$(call lib_file,$(l))) .FORCE
 	@$$(MAKE) -s --no-print-directory -f ports/port.mk PORT=$(1) PORT_DIR=$($(1).dir) BUILD=$(BUILD) \
