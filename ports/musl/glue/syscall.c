@@ -3,8 +3,9 @@
  * asks its kernel through __syscallN(), which the patch sends here. The
  * parts of musl built (ports/musl/rules.mk) need only these:
  *   write, writev   to fd 1 and 2: the component's LOG session, through
- *                   base's printf_output (each call one piece; the LOG
- *                   server adds a newline if the piece lacks one)
+ *                   base's printf_output (each call one piece, or pieces
+ *                   of OUT_BUF bytes; the LOG server adds a newline if a
+ *                   piece lacks one); EIO without printf_output
  *   ioctl TIOCGWINSZ on fd 0-2 succeeds, so stdout is line-buffered
  *   read            fd 0 is at its end
  *   exit_group, exit  component_exit()
@@ -34,6 +35,8 @@ static long out(const struct iovec *iov, long cnt)
 
 	if (cnt < 0)
 		return -EINVAL;
+	if (!printf_output)   /* a program without the component runtime */
+		return -EIO;
 	for (long i = 0; i < cnt; i++) {
 		const char *p = iov[i].iov_base;
 		size_t len = iov[i].iov_len;
