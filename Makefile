@@ -25,38 +25,11 @@ UCFLAGS := $(CFREE) -mcmodel=small -Iabi/include -Ibase/include -Ibase/arch/$(AR
 
 KSRC    := $(wildcard kernel/src/*.c) $(wildcard kernel/arch/$(ARCH)/*.c) $(wildcard kernel/arch/$(ARCH)/*.S)
 KOBJ    := $(patsubst %,$(BUILD)/%.o,$(KSRC))
-BSRC    := $(wildcard base/src/*.c) $(wildcard base/arch/$(ARCH)/*.c) $(wildcard base/arch/$(ARCH)/*.S)
-BOBJ    := $(patsubst %,$(BUILD)/%.o,$(BSRC))
-# Libraries kept beside an os/ component (the testbed of os/dummy):
-# os/<name>/include is on the include path of components and
-# os/<name>/lib/*.c goes into libbase.a
-OSLIB_SRC := $(wildcard os/*/lib/*.c)
-BOBJ    += $(patsubst %,$(BUILD)/%.o,$(OSLIB_SRC))
-UCFLAGS += $(addprefix -I,$(wildcard os/*/include))
 
-# Root-task programs: <dir> builds into $(BUILD)/<name>.elf
-PROGRAMS := kernel_test:kernel/test kernel_bench:bench/kernel core:core
-# Components (started by core or init): <dir> builds into $(BUILD)/<name>.elf,
-# linked with base/arch/$(ARCH)/component.ld
-COMPONENTS := core_test:core/test core_test_helper:core/test/helper core_bench:bench/core system_bench:bench/system
-COMPONENTS += init:os/init init_test_child:os/init/test test_init:os/init/test_init ticker:os/ticker
-# os/ services and their tests (os/<name>/README.md)
-COMPONENTS += timer:os/timer report_rom:os/report_rom rom_filter:os/rom_filter dummy:os/dummy \
-              timer_test:os/timer/test report_rom_test:os/report_rom/test \
-              rom_filter_test:os/rom_filter/test dummy_test:os/dummy/test
-# run/isolation's attacker and neighbour (tests/isolation/README.md)
-COMPONENTS += isolation_attacker:tests/isolation/attacker isolation_neighbour:tests/isolation/neighbour
-prog_name = $(word 1,$(subst :, ,$1))
-prog_dir  = $(word 2,$(subst :, ,$1))
-# a program directory without sources yet is skipped
-PROG_ELFS := $(foreach p,$(PROGRAMS),$(if $(wildcard $(call prog_dir,$p)/*.c),$(BUILD)/$(call prog_name,$p).elf))
-COMP_ELFS := $(foreach p,$(COMPONENTS),$(if $(wildcard $(call prog_dir,$p)/*.c),$(BUILD)/$(call prog_name,$p).elf))
-
-.PHONY: all kernel programs run test bench deps clean host-test fuzz configcheck
+.PHONY: all kernel programs ports run test bench deps clean host-test fuzz configcheck
 all: kernel programs
 
 kernel: $(BUILD)/kernel.elf
-programs: $(PROG_ELFS) $(COMP_ELFS)
 
 $(BUILD)/kernel/%.c.o: kernel/%.c
 	@mkdir -p $(dir $@)
@@ -72,42 +45,140 @@ $(BUILD)/kernel/%.S.o: kernel/%.S
 $(BUILD)/kernel.elf: $(KOBJ) kernel/arch/$(ARCH)/linker.ld
 	$(call quiet,LD,$@)$(CC) $(KCFLAGS) -no-pie -static -Wl,-n -Wl,--build-id=none -Wl,--no-warn-rwx-segments -T kernel/arch/$(ARCH)/linker.ld -o $@ $(KOBJ) -lgcc
 
-$(BUILD)/base/%.c.o: base/%.c
-	@mkdir -p $(dir $@)
-	$(call quiet,CC,$<)$(CC) $(UCFLAGS) -c $< -o $@
-$(BUILD)/base/%.S.o: base/%.S
-	@mkdir -p $(dir $@)
-	$(call quiet,AS,$<)$(CC) $(UCFLAGS) -D__ASSEMBLY__ -c $< -o $@
-$(BUILD)/os/%.c.o: os/%.c
-	@mkdir -p $(dir $@)
-	$(call quiet,CC,$<)$(CC) $(UCFLAGS) -c $< -o $@
-$(BUILD)/libbase.a: $(BOBJ)
-	@mkdir -p $(dir $@)
-	$(call quiet,AR,$@)rm -f $@ && $(AR) rcs $@ $^
+# ---------------------------------------------------------------------------
+# User space: every program, component, library and port has a build.mk in
+# its own folder, which this Makefile finds (docs/build.md). A build.mk sets:
+#   NAME     the output's name (default: the folder's name)
+#   KIND     program    root task started by the kernel: $(BUILD)/NAME.elf, user.ld
+#            component  started by core or init: $(BUILD)/NAME.elf, component.ld
+#            library    $(BUILD)/libNAME.a, linked by the programs that name it
+#            port       a library built from third-party sources (docs/ports.md)
+#   SRCS     its sources (default: the folder's *.c); DIR is the folder
+#   LIBS     libraries and ports it links, by NAME; their INCLUDE folders are
+#            on its include path; what they name is linked too
+#   INCLUDE  (library, port) folders put on the include path of those that
+#            name it (default for a library: DIR/include if it exists)
+#   CFLAGS   extra compiler flags for its own sources
+# Every program and component links libbase.a (base/build.mk) without naming it.
+BUILD_FILES := $(sort $(wildcard */build.mk */*/build.mk */*/*/build.mk */*/*/*/build.mk))
+KINDS       := program component library port
+TARGETS     :=
 
-# Program rules, one per entry of PROGRAMS
-define PROGRAM_RULES
-$(BUILD)/$(1)/%.c.o: $(2)/%.c
-	@mkdir -p $$(dir $$@)
-	$$(call quiet,CC,$$<)$$(CC) $$(UCFLAGS) -I$(2) -c $$< -o $$@
-$(BUILD)/$(1).elf: $$(patsubst $(2)/%.c,$(BUILD)/$(1)/%.c.o,$$(wildcard $(2)/*.c)) $(BUILD)/libbase.a base/arch/$(ARCH)/user.ld
-	$$(call quiet,LD,$$@)$$(CC) $$(UCFLAGS) -no-pie -Wl,-n -Wl,--build-id=none -static -T base/arch/$(ARCH)/user.ld -o $$@ \
-		$$(patsubst $(2)/%.c,$(BUILD)/$(1)/%.c.o,$$(wildcard $(2)/*.c)) $(BUILD)/libbase.a -lgcc
+# Load one build.mk: its variables are kept as <NAME>.<variable>.
+define LOAD_BUILD_FILE
+DIR     := $(patsubst %/,%,$(dir $(1)))
+NAME    := $$(notdir $$(DIR))
+KIND    :=
+SRCS     = $$(wildcard $$(DIR)/*.c)
+LIBS    :=
+INCLUDE  = $$(if $$(filter library,$$(KIND)),$$(wildcard $$(DIR)/include))
+CFLAGS  :=
+PORT_PACKAGE :=
+PORT_VERSION :=
+PORT_FILES   :=
+PORT_PATCHES :=
+include $(1)
+$$(if $$(filter $$(KIND),$$(KINDS)),,$$(error $(1): KIND must be one of: $$(KINDS)))
+$$(if $$(filter $$(NAME),$$(TARGETS)),$$(error $(1): NAME $$(NAME) is taken by $$($$(NAME).file)))
+TARGETS            += $$(NAME)
+$$(NAME).file      := $(1)
+$$(NAME).dir       := $$(DIR)
+$$(NAME).kind      := $$(KIND)
+$$(NAME).srcs      := $$(SRCS)
+$$(NAME).libs      := $$(LIBS)
+$$(NAME).include   := $$(INCLUDE)
+$$(NAME).cflags    := $$(CFLAGS)
+$$(NAME).package   := $$(PORT_PACKAGE)
+$$(NAME).version   := $$(PORT_VERSION)
+$$(NAME).files     := $$(PORT_FILES)
+$$(NAME).patches   := $$(PORT_PATCHES)
 endef
-$(foreach p,$(PROGRAMS),$(eval $(call PROGRAM_RULES,$(call prog_name,$p),$(call prog_dir,$p))))
+$(foreach f,$(BUILD_FILES),$(eval $(call LOAD_BUILD_FILE,$(f))))
+# the loader's variables must not leak into the rules below
+DIR :=
+NAME :=
+KIND :=
+SRCS :=
+LIBS :=
+INCLUDE :=
+CFLAGS :=
+PORT_PACKAGE :=
+PORT_VERSION :=
+PORT_FILES :=
+PORT_PATCHES :=
 
-# Component rules, one per entry of COMPONENTS
-define COMPONENT_RULES
-$(BUILD)/$(1)/%.c.o: $(2)/%.c
+of_kind   = $(foreach t,$(TARGETS),$(if $(filter $(1),$($(t).kind)),$(t)))
+reverse   = $(if $(1),$(call reverse,$(wordlist 2,$(words $(1)),$(1))) $(firstword $(1)))
+uniq      = $(if $(1),$(firstword $(1)) $(call uniq,$(filter-out $(firstword $(1)),$(1))))
+# The libraries a target links, each before the libraries it names itself
+lib_tree  = $(foreach l,$(1),$(l) $(call lib_tree,$($(l).libs)))
+libs_of   = $(strip $(call reverse,$(call uniq,$(call reverse,$(call lib_tree,$($(1).libs))))))
+lib_file  = $(if $(filter port,$($(1).kind)),$(BUILD)/ports/$(1)/$(1).a,$(BUILD)/lib$(1).a)
+check_libs = $(foreach l,$($(1).libs),$(if $(filter library port,$($(l).kind)),,\
+             $(error $($(1).file): LIBS names $(l), which is no library or port)))
+$(foreach t,$(TARGETS),$(call check_libs,$(t)))
+
+# Objects: $(BUILD)/<NAME>/<path of the source inside DIR>.o
+objs_of   = $(patsubst $($(1).dir)/%,$(BUILD)/$(1)/%.o,$($(1).srcs))
+
+# Compile rules for one program, component or library
+define OBJECT_RULES
+$(BUILD)/$(1)/%.c.o: $($(1).dir)/%.c
 	@mkdir -p $$(dir $$@)
-	$$(call quiet,CC,$$<)$$(CC) $$(UCFLAGS) -I$(2) -c $$< -o $$@
-$(BUILD)/$(1).elf: $$(patsubst $(2)/%.c,$(BUILD)/$(1)/%.c.o,$$(wildcard $(2)/*.c)) $(BUILD)/libbase.a base/arch/$(ARCH)/component.ld
-	$$(call quiet,LD,$$@)$$(CC) $$(UCFLAGS) -no-pie -Wl,-n -Wl,--build-id=none -static -T base/arch/$(ARCH)/component.ld -o $$@ \
-		$$(patsubst $(2)/%.c,$(BUILD)/$(1)/%.c.o,$$(wildcard $(2)/*.c)) $(BUILD)/libbase.a -lgcc
+	$$(call quiet,CC,$$<)$$(CC) $$(UCFLAGS) $$(T_CFLAGS) -c $$< -o $$@
+$(BUILD)/$(1)/%.S.o: $($(1).dir)/%.S
+	@mkdir -p $$(dir $$@)
+	$$(call quiet,AS,$$<)$$(CC) $$(UCFLAGS) $$(T_CFLAGS) -D__ASSEMBLY__ -c $$< -o $$@
+$(call objs_of,$(1)): T_CFLAGS := -I$($(1).dir) $(addprefix -I,$($(1).include)) $(foreach l,$(call libs_of,$(1)),\
+	$(if $(filter port,$($(l).kind)),$(addprefix -isystem ,$($(l).include)),$(addprefix -I,$($(l).include)))) $($(1).cflags)
+# the headers of ports exist once they are built
+$(call objs_of,$(1)): | $(foreach l,$(call libs_of,$(1)),$(if $(filter port,$($(l).kind)),$(call lib_file,$(l))))
 endef
-$(foreach p,$(COMPONENTS),$(eval $(call COMPONENT_RULES,$(call prog_name,$p),$(call prog_dir,$p))))
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+define LIBRARY_RULES
+$(BUILD)/lib$(1).a: $(call objs_of,$(1))
+	@mkdir -p $$(dir $$@)
+	$$(call quiet,AR,$$@)rm -f $$@ && $$(AR) rcs $$@ $$^
+endef
+
+# program: user.ld, component: component.ld
+define LINK_RULES
+$(BUILD)/$(1).elf: $(call objs_of,$(1)) $(foreach l,$(call libs_of,$(1)),$(call lib_file,$(l))) \
+		$(BUILD)/libbase.a base/arch/$(ARCH)/$(2).ld
+	$$(call quiet,LD,$$@)$$(CC) $$(UCFLAGS) -no-pie -Wl,-n -Wl,--build-id=none -static -T base/arch/$(ARCH)/$(2).ld -o $$@ \
+		$(call objs_of,$(1)) $(foreach l,$(call libs_of,$(1)),$(call lib_file,$(l))) $(BUILD)/libbase.a -lgcc
+endef
+
+$(foreach t,$(call of_kind,program component library),$(eval $(call OBJECT_RULES,$(t))))
+$(foreach t,$(call of_kind,library),$(eval $(call LIBRARY_RULES,$(t))))
+$(foreach t,$(call of_kind,program),$(eval $(call LINK_RULES,$(t),user)))
+$(foreach t,$(call of_kind,component),$(eval $(call LINK_RULES,$(t),component)))
+
+programs: $(foreach t,$(call of_kind,program component),$(BUILD)/$(t).elf)
+
+# Ports (docs/ports.md): `make ports` fetches, checks,
+# patches and builds every port. tools/port fetches and unpacks one;
+# ports/port.mk builds it with the port's rules.mk in a make of its own,
+# since its list of sources is known only once it is unpacked.
+PORTS_CACHE ?= $(BUILD)/ports/cache
+# apt's deb-src entries, once before the ports fetch in parallel
+$(BUILD)/ports/deb-src:
+	tools/deps --src
+	@mkdir -p $(dir $@) && touch $@
+define PORT_RULES
+$(BUILD)/ports/$(1)/unpacked: $($(1).file) $(addprefix $($(1).dir)/,$($(1).patches)) tools/port | $(BUILD)/ports/deb-src
+	@tools/port $(BUILD)/ports/$(1) $(PORTS_CACHE) $($(1).package) $($(1).version) \
+		$($(1).files) -- $(addprefix $($(1).dir)/,$($(1).patches))
+$(call lib_file,$(1)): $(BUILD)/ports/$(1)/unpacked $(foreach l,$(call libs_of,$(1)),$(call lib_file,$(l))) .FORCE
+	@$$(MAKE) -s --no-print-directory -f ports/port.mk PORT=$(1) PORT_DIR=$($(1).dir) BUILD=$(BUILD) \
+		OUT=$(BUILD)/ports/$(1) LIB=$$@ LIB_INCLUDE="$(foreach l,$(call libs_of,$(1)),$($(l).include))"
+endef
+$(foreach t,$(call of_kind,port),$(eval $(call PORT_RULES,$(t))))
+ports: $(foreach t,$(call of_kind,port),$(call lib_file,$(t)))
+.PHONY: .FORCE
+.FORCE:
+
+-include $(shell find $(BUILD) -path $(BUILD)/ports -prune -o -name '*.d' -print 2>/dev/null)
 
 deps:
 	@tools/deps
@@ -122,8 +193,9 @@ run/%: deps
 host-test: deps
 	@$(PYTHON) tools/hosttest.py
 
+# the ports are fetched with apt-get source, which needs deb-src entries
 test: deps
-	@$(MAKE) -s all && $(PYTHON) tools/testall.py
+	@tools/deps --src && $(MAKE) -s all ports && $(PYTHON) tools/testall.py
 
 bench: deps
 	@$(MAKE) -s all && $(PYTHON) tools/run.py --bench run/kernel_bench run/core_bench run/system_bench run/init_bench

@@ -4,8 +4,9 @@
     tools/mkimage.py [-o OUT.iso] run/<name>
 
 The image holds GRUB, /boot/grub/grub.cfg, the kernel and the boot modules.
-GRUB loads the kernel with `multiboot2` and each module with `module2`, in
-the order the scenario lists them, and talks over the serial port (COM1,
+GRUB loads the kernel with `multiboot2` and each module with
+`module2 --nounzip` (byte for byte: GRUB would otherwise inflate a gzip
+file itself), in the order the scenario lists them, and talks over the serial port (COM1,
 115200 baud) so that nothing depends on a display. grub-mkrescue puts both
 the BIOS (grub-pc-bin) and the UEFI (grub-efi-amd64-bin) loaders on it.
 Default output: build/image/<name>.iso.
@@ -48,8 +49,8 @@ def grub_cfg(kernel, modules):
     """kernel: (path, [args]); modules: [(path, [args])] -> grub.cfg text."""
     names = boot_names(kernel[0], [m[0] for m in modules])
 
-    def line(cmd, name, args):
-        return " ".join(["  " + cmd, "/boot/" + name] + [grub_quote(a) for a in args])
+    def line(cmd, name, args, opts=()):
+        return " ".join(["  " + cmd] + list(opts) + ["/boot/" + name] + [grub_quote(a) for a in args])
 
     out = [
         "set timeout=0",
@@ -61,7 +62,7 @@ def grub_cfg(kernel, modules):
         line("multiboot2", names[0], kernel[1]),
     ]
     for (path, args), name in zip(modules, names[1:]):
-        out.append(line("module2", name, args))
+        out.append(line("module2", name, args, ["--nounzip"]))
     out += ["  boot", "  echo " + grub_quote(BOOT_FAILED), "}", ""]
     return "\n".join(out)
 

@@ -1,6 +1,9 @@
 /*
  * printf family over SYS_DEBUG_PUTCHAR. Output of one call is formatted
  * into a stack buffer first and written in one burst (see printf.h).
+ * The C functions are weak: a component that links the C library port
+ * (ports/musl, docs/ports.md) gets the library's, and base's own calls
+ * use them too.
  */
 #include <argil/printf.h>
 #include <argil/string.h>
@@ -51,7 +54,7 @@ static void out_number(struct out *o, uint64_t v, int neg, unsigned base, int up
 		out_pad(o, ' ', width - total);
 }
 
-int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+__attribute__((weak)) int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
 	struct out o = { buf, size, 0 };
 
@@ -141,7 +144,7 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 	return (int)o.len;
 }
 
-int snprintf(char *buf, size_t size, const char *fmt, ...)
+__attribute__((weak)) int snprintf(char *buf, size_t size, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -163,7 +166,7 @@ static void emit(const char *s, size_t n)
 		sys_debug_putchar(s[i]);
 }
 
-int vprintf(const char *fmt, va_list ap)
+__attribute__((weak)) int vprintf(const char *fmt, va_list ap)
 {
 	char buf[PRINTF_BUF];
 	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
@@ -172,7 +175,7 @@ int vprintf(const char *fmt, va_list ap)
 	return n;
 }
 
-int printf(const char *fmt, ...)
+__attribute__((weak)) int printf(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -182,7 +185,7 @@ int printf(const char *fmt, ...)
 	return n;
 }
 
-int puts(const char *s)
+__attribute__((weak)) int puts(const char *s)
 {
 	char buf[PRINTF_BUF];
 	size_t n = strlen(s);

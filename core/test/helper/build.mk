@@ -1,0 +1,3 @@
+# The child that core_test starts (core/README.md).
+NAME := core_test_helper
+KIND := component

@@ -1,0 +1,3 @@
+# The in-OS kernel test suite, started by the kernel as its root task (README.md).
+NAME := kernel_test
+KIND := program

@@ -1,0 +1,4 @@
+# The testbed: a small parent and test runner for the tests of os/ services
+# (os/dummy/README.md). Test components that use it name it: LIBS := testbed.
+NAME := testbed
+KIND := library

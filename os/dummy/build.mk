@@ -1,0 +1,3 @@
+# A component that does what its config says, for tests (README.md).
+NAME := dummy
+KIND := component

@@ -1,0 +1,3 @@
+# init: starts, routes and reconfigures its children (README.md).
+NAME := init
+KIND := component

@@ -1,0 +1,3 @@
+# The Report service that makes reports into ROMs (README.md).
+NAME := report_rom
+KIND := component

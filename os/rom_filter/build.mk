@@ -1,0 +1,3 @@
+# Derives a ROM from other ROMs by a config (README.md).
+NAME := rom_filter
+KIND := component

@@ -1,0 +1,3 @@
+# A demo child of run/default that logs a line per second.
+NAME := ticker
+KIND := component

@@ -1,0 +1,3 @@
+# The Timer service (README.md).
+NAME := timer
+KIND := component

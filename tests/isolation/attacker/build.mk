@@ -1,0 +1,3 @@
+# run/isolation's attacker (../README.md).
+NAME := isolation_attacker
+KIND := component

@@ -1,0 +1,3 @@
+# run/isolation's neighbour (../README.md).
+NAME := isolation_neighbour
+KIND := component
