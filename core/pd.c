@@ -384,6 +384,7 @@ void pd_serve(struct pd *pd, struct request *r, bool self)
 		rpc_put(rep, core_image_bytes());
 		rpc_put(rep, core_acct.ram_used);
 		rpc_put(rep, pd_ram_charged(pd));
+		rpc_put(rep, core_ram_kept);
 		return;
 	default:
 		rep->label = RPC_E_ILLEGAL_OPERATION;

@@ -71,6 +71,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = "build"
 GRACE = 3.0       # seconds of output still collected after a fail line
 TAIL = 60         # serial lines shown when a run fails
+# Lines that fail every scenario: a kernel panic, a panic of core.
+BUILTIN_FAIL = [r"KERNEL PANIC", r"^\[core\] PANIC\b"]
+# The kernel's line when the root task stops the machine with exit code 0.
+HALT_OK = re.compile(r"^argil: stopped by the root task, exit code 0$")
 
 OVMF = [  # (code, vars) pairs, first found wins
     ("/usr/share/OVMF/OVMF_CODE.fd", "/usr/share/OVMF/OVMF_VARS.fd"),
@@ -112,7 +116,8 @@ class Scenario:
         self.modules = []           # [(path, [args])]
         self.qemu = []              # extra QEMU argv
         self.expect = []            # compiled regexes, in order
-        self.fail = [re.compile("^" + re.escape(mkimage.BOOT_FAILED))]
+        self.fail = [re.compile("^" + re.escape(mkimage.BOOT_FAILED))] + \
+            [re.compile(p) for p in BUILTIN_FAIL]
         self.result = None
         self.test = False
         self.variants = []
@@ -435,13 +440,20 @@ def write_bench(s, vname, out):
 
 
 def interactive(s, vname, cfg):
-    """Serial console on the terminal until QEMU exits; the log is kept too."""
+    """Serial console on the terminal until QEMU exits; the log is kept too.
+    Returns 1 (and says why in one line) if the boot failed: a `fail` line
+    of the scenario (a panic, a fault in core or init) or an exit status
+    of QEMU that is an error; 0 if the user quit or the system stopped
+    with exit code 0."""
     logpath = os.path.join(ROOT, BUILD, "log", s.name + ("-" + vname if vname else "") + ".log")
     os.makedirs(os.path.dirname(logpath), exist_ok=True)
+    fail_line = None
+    halted_ok = False
     with tempfile.TemporaryDirectory(prefix="argil-run-") as tmp, open(logpath, "w") as log:
         cmd = qemu_command(cfg, s.image, tmp, True) + s.qemu
-        print("argil: booting %s (%s, %s, %s cpu) -- Ctrl-A X quits, Ctrl-A C is the monitor"
-              % (s.name, cfg["machine"], cfg["firmware"], cfg["cpus"]), file=sys.stderr, flush=True)
+        print("argil: booting %s (%s, %s, %s cpu, %s RAM) -- Ctrl-A X quits, Ctrl-A C is the monitor"
+              % (s.name, cfg["machine"], cfg["firmware"], cfg["cpus"], cfg["memory"]),
+              file=sys.stderr, flush=True)
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE)
         splitter = Lines()
         try:
@@ -451,14 +463,29 @@ def interactive(s, vname, cfg):
                 sys.stdout.buffer.flush()
                 for line in splitter.feed(data, not data):
                     log.write(line + "\n")
+                    if fail_line is None and any(p.search(line) for p in s.fail):
+                        fail_line = line
+                    if HALT_OK.search(line):
+                        halted_ok = True
                 if not data:
                     break
         except KeyboardInterrupt:
             pass
         finally:
             stop(proc)
-    print("\nargil: QEMU exited with status %d; serial log in %s"
-          % (proc.returncode, os.path.relpath(logpath)), file=sys.stderr)
+    status = proc.returncode
+    rel = os.path.relpath(logpath)
+    if fail_line is not None:
+        why = "fail line: %s" % fail_line.strip()
+    elif status < 0 or status == 0 or (status == 1 and halted_ok):
+        why = None  # quit by the user (or a signal), or stopped with exit code 0
+    else:
+        why = exit_text(status)
+    if why:
+        print("\nargil: boot of %s FAILED: %s (serial log in %s)" % (s.name, why, rel),
+              file=sys.stderr)
+        return 1
+    print("\nargil: QEMU exited with status %d; serial log in %s" % (status, rel), file=sys.stderr)
     return 0
 
 

@@ -287,8 +287,9 @@ rpc_status_t pd_region(cptr_t pd, word_t addr, word_t *start, word_t *size, word
 rpc_status_t pd_core_stats(cptr_t pd, struct core_stats *s)
 {
 	MSG(m, PD_CORE_STATS);
-	rpc_status_t st = rpc_call_expect(pd, &m, 10, false);
+	rpc_status_t st = rpc_call_expect(pd, &m, 11, false);
 	if (st == RPC_OK) {
+		s->core_ram_kept = m.w[10];
 		s->ram_total = m.w[6];
 		s->core_image = m.w[7];
 		s->core_ram_used = m.w[8];

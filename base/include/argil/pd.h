@@ -30,9 +30,10 @@
  *                  the parent's; both are signalled.
  *   PD_REGION      w0 address -> w0 start, w1 size, w2 flags, w3 offset of
  *                  the region containing it
- *   PD_CORE_STATS  -> core's global figures (struct core_stats, w0..w8) and
+ *   PD_CORE_STATS  -> core's global figures (struct core_stats, w0..w8),
  *                  w9 the RAM charged to the invoked PD (its account and
- *                  the core sessions it paid for, not its child PDs)
+ *                  the core sessions it paid for, not its child PDs) and
+ *                  w10 the RAM core kept for itself when init started
  *
  * Dataspace operations (on a dataspace capability):
  *   DS_INFO        -> w0 size, w1 DS_* flags, w2 physical address of the
@@ -100,6 +101,7 @@ struct core_stats {
 	word_t core_image;      /* bytes of core's loaded image (with static tables) */
 	word_t core_ram_used;   /* RAM core spent for itself (objects, CSpace, heap pages) */
 	word_t pd_ram_charged;  /* w9: RAM charged to the invoked PD (see PD_CORE_STATS) */
+	word_t core_ram_kept;   /* w10: core's image and own objects and heap when init started */
 };
 
 rpc_status_t pd_alloc_ram(cptr_t pd, word_t size, cptr_t *ds);
