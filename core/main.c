@@ -97,10 +97,11 @@ word_t core_ram_kept;
 
 /* Once, before init starts: the RAM found, the kernel's part, and what
  * core keeps for itself (its image with static tables, the kernel objects
- * and heap pages of its own bookkeeping), also per GiB of RAM. */
+ * and heap pages of its own bookkeeping), also per GiB of the RAM that
+ * core manages (the figure core_ram_per_gib of core_bench). */
 static void print_ram(struct bootinfo *bi)
 {
-	word_t total = bi->total_ram;
+	word_t total = bi->total_ram, managed = ut_ram_total();
 
 	core_ram_kept = core_image_bytes() + core_acct.ram_used;
 	printf("[core] RAM: %lu MiB found, kernel keeps %lu KiB, core keeps %lu KiB "
@@ -108,7 +109,7 @@ static void print_ram(struct bootinfo *bi)
 	       "%lu bytes per GiB), %lu MiB free\n",
 	       total >> 20, bi->kernel_reserved / 1024, core_ram_kept / 1024,
 	       core_image_bytes() / 1024, core_acct.ram_used / 1024,
-	       (word_t)(((__uint128_t)core_ram_kept << 30) / (total ? total : 1)),
+	       (word_t)(((__uint128_t)core_ram_kept << 30) / (managed ? managed : 1)),
 	       ut_ram_free() >> 20);
 }
 

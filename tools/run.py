@@ -9,6 +9,8 @@ r"""Boot an Argil scenario in QEMU and check its serial output.
       --verbose, -v   print the serial output live
       --variant NAME  run only this variant (repeatable)
       --no-build      do not call `make -s` for the kernel and modules
+      --set KEY=VALUE override machine, firmware, cpus, memory, cpu or timeout
+                      in every variant (repeatable), e.g. --set memory=4G
     From make: `make run/<name> VARIANT=<v>[,<v>...] V=1` (= --variant, -v).
 
 Scenario files (run/<name>) have one `key: value` per line; blank lines and
@@ -193,6 +195,7 @@ def load_scenario(path):
     if s.kernel is None:
         raise ScenarioError("%s: no kernel line" % path)
     settings = {k: base.get(k, d) for k, (d, _) in SETTINGS.items()}
+    s.memory = settings["memory"]
     for where, value in variant_lines:
         words = value.split()
         if not words or "=" in words[0]:
@@ -209,6 +212,27 @@ def load_scenario(path):
     if not s.variants:
         s.variants = [(None, settings)]
     return s
+
+
+def memory_bytes(v):
+    """A memory setting (512M, 4G, or MiB without a suffix) in bytes."""
+    n = int(v.rstrip("MG"))
+    return n << (30 if v.endswith("G") else 20)
+
+
+def override(s, settings):
+    """Apply KEY=VALUE machine settings (--set) to every variant of s; the
+    variant names (and log files) get the values appended."""
+    vals = []
+    for w in settings:
+        k, eq, val = w.partition("=")
+        if not eq or k not in SETTINGS or not SETTINGS[k][1](val):
+            raise ScenarioError("bad setting %r (KEY=VALUE, KEY one of %s)" % (w, ", ".join(SETTINGS)))
+        for _, cfg in s.variants:
+            cfg[k] = val
+        vals.append(val)
+    if vals:
+        s.variants = [("-".join([v] + vals) if v else "-".join(vals), cfg) for v, cfg in s.variants]
 
 
 def build_files(scenarios):
@@ -504,6 +528,8 @@ def main(argv):
     ap.add_argument("-v", "--verbose", action="store_true", help="print the serial output live")
     ap.add_argument("--variant", action="append", help="run only this variant (repeatable)")
     ap.add_argument("--no-build", action="store_true", help="do not call make")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="override machine, firmware, cpus, memory, cpu or timeout in every variant")
     a = ap.parse_args(argv)
     # `make run/<name> VARIANT=<v> V=1`: make exports command-line variables
     if not a.variant and os.environ.get("VARIANT"):
@@ -519,6 +545,9 @@ def main(argv):
             variants = [v for v in s.variants if not a.variant or v[0] in a.variant]
             if not variants:
                 raise ScenarioError("%s: no variant named %s" % (s.path, ", ".join(a.variant)))
+            s.variants = variants
+            override(s, a.set)
+            variants = s.variants
             prepare(s)
             if a.interactive:
                 return interactive(s, *variants[0])
