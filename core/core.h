@@ -127,7 +127,8 @@ word_t ut_blocks_free(void);
 word_t ut_ram_total(void);
 /* Core's heap can take pages: from now on nodes come from it. */
 void untyped_heap_ready(void);
-word_t ut_nodes_live(void);
+word_t ut_nodes_live(void);   /* buddy nodes in existence */
+word_t ut_pool_free(void);    /* nodes of the static pool not in use */
 
 /* ---- kernel objects (kobj.c): one block per object ---------------------- */
 struct kobj {

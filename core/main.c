@@ -24,9 +24,10 @@ void core_panic(const char *what, long value)
 static void print_stats(const char *when)
 {
 	printf("[core] %s: free RAM %lu KiB in %lu untyped blocks, core slots free %lu, "
-	       "CSpace leaves free %lu, objects %lu, core heap %lu bytes\n", when,
+	       "CSpace leaves free %lu, objects %lu, core heap %lu bytes, buddy nodes %lu "
+	       "(static pool: %lu free)\n", when,
 	       ut_ram_free() / 1024, ut_blocks_free(), core_acct.slots_free, cspace_free_tops(),
-	       obj_count(), heap_in_use());
+	       obj_count(), heap_in_use(), ut_nodes_live(), ut_pool_free());
 }
 
 /* Dispatch one request by the kind of the object its badge names. */

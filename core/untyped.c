@@ -69,6 +69,7 @@ static void node_put(struct ublock *b)
 
 void untyped_heap_ready(void) { heap_up = true; }
 word_t ut_nodes_live(void) { return nodes_live; }
+word_t ut_pool_free(void) { return pool_nodes_free; }
 
 static void list_insert(struct ublock *b)
 {

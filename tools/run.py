@@ -466,9 +466,9 @@ def write_bench(s, vname, out):
 def interactive(s, vname, cfg):
     """Serial console on the terminal until QEMU exits; the log is kept too.
     Returns 1 (and says why in one line) if the boot failed: a `fail` line
-    of the scenario (a panic, a fault in core or init) or an exit status
-    of QEMU that is an error; 0 if the user quit or the system stopped
-    with exit code 0."""
+    of the scenario (a panic, a fault in core or init; QEMU is then
+    stopped GRACE seconds later) or an exit status of QEMU that is an
+    error; 0 if the user quit or the system stopped with exit code 0."""
     logpath = os.path.join(ROOT, BUILD, "log", s.name + ("-" + vname if vname else "") + ".log")
     os.makedirs(os.path.dirname(logpath), exist_ok=True)
     fail_line = None
@@ -480,8 +480,14 @@ def interactive(s, vname, cfg):
               file=sys.stderr, flush=True)
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE)
         splitter = Lines()
+        fail_until = None
         try:
             while True:
+                if fail_until is not None and time.monotonic() >= fail_until:
+                    break  # the boot failed: QEMU is stopped after the grace period
+                ready, _, _ = select.select([proc.stdout], [], [], 1.0)
+                if not ready:
+                    continue
                 data = os.read(proc.stdout.fileno(), 65536)
                 sys.stdout.buffer.write(data)
                 sys.stdout.buffer.flush()
@@ -489,6 +495,7 @@ def interactive(s, vname, cfg):
                     log.write(line + "\n")
                     if fail_line is None and any(p.search(line) for p in s.fail):
                         fail_line = line
+                        fail_until = time.monotonic() + GRACE
                     if HALT_OK.search(line):
                         halted_ok = True
                 if not data:
