@@ -73,8 +73,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = "build"
 GRACE = 3.0       # seconds of output still collected after a fail line
 TAIL = 60         # serial lines shown when a run fails
-# Lines that fail every scenario: a kernel panic, a panic of core.
-BUILTIN_FAIL = [r"KERNEL PANIC", r"^\[core\] PANIC\b"]
+# Lines that fail every scenario: a kernel panic, a panic of core, an
+# exception in the UEFI firmware (OVMF, e.g. with too little RAM).
+BUILTIN_FAIL = [r"KERNEL PANIC", r"^\[core\] PANIC\b", r"^!!!! X64 Exception Type"]
 # The kernel's line when the root task stops the machine with exit code 0.
 HALT_OK = re.compile(r"^argil: stopped by the root task, exit code 0$")
 
