@@ -108,8 +108,8 @@ enum { UB_FREE = 0, UB_SPLIT = 1, UB_USED = 2 };
 struct ublock {
 	word_t paddr;
 	cptr_t cap;
-	uint32_t parent, child;   /* node indices; child = first of a pair; 0 = none */
-	uint32_t next, prev;      /* free list links */
+	struct ublock *parent, *child; /* child = lower of the two halves */
+	struct ublock *next, *prev;    /* free list links; of a split block: next = upper half */
 	uint8_t bits, state, device, root;
 };
 
@@ -125,9 +125,10 @@ void ut_free(struct ublock *b);
 word_t ut_ram_free(void);
 word_t ut_blocks_free(void);
 word_t ut_ram_total(void);
-/* Add n nodes (from core's heap) to the bootstrap node table. */
-void untyped_grow_nodes(word_t n);
-word_t ut_nodes_free(void);
+/* Core's heap can take pages: from now on nodes come from it. */
+void untyped_heap_ready(void);
+word_t ut_nodes_live(void);   /* buddy nodes in existence */
+word_t ut_pool_free(void);    /* nodes of the static pool not in use */
 
 /* ---- kernel objects (kobj.c): one block per object ---------------------- */
 struct kobj {
@@ -445,7 +446,9 @@ extern struct bootinfo *core_bootinfo;
 extern word_t core_num_cpus;
 
 /* Bytes of core's loaded image (code, data, static tables, bss). */
+#define CORE_PANIC_EXIT 99   /* exit code of the machine after core_panic */
 word_t core_image_bytes(void);
+extern word_t core_ram_kept;   /* image + core's own objects and heap when init started */
 
 /* Fatal error in core itself. */
 void core_panic(const char *what, long value) __attribute__((noreturn));

@@ -51,6 +51,10 @@ rpc_status_t ds_new_ram(struct account *a, word_t pages, struct ds **out)
 
 	if (pages == 0)
 		return RPC_E_INVALID_ARGUMENT;
+	/* beyond the quota: refused before anything is made (on a large
+	 * machine, making and undoing gigabytes of frames first takes long) */
+	if (!a->unlimited && pages > acct_ram_avail(a) / PAGE)
+		return RPC_E_NO_RAM_QUOTA;
 	for (word_t left = pages; left;) {
 		word_t k = 63 - (word_t)__builtin_clzll(left);
 		if (k > CHUNK_MAX_K)

@@ -59,16 +59,19 @@ static void *page_alloc(word_t n)
 			start = i;
 		if (run < n)
 			continue;
+		/* the addresses are taken first: getting a frame can take a
+		 * page for the buddy allocator's nodes (a nested page_alloc) */
+		for (word_t k = start; k < start + n; k++)
+			va_used[k / 64] |= 1ull << (k % 64);
 		for (word_t k = start; k < start + n; k++) {
 			if (kobj_new(&core_acct, OBJ_FRAME_4K, 0, &pages[k]) != RPC_OK ||
 			    vm_map_core(CORE_HEAP_BASE + k * PAGE, pages[k].cap, true) != RPC_OK) {
-				for (word_t j = start; j <= k; j++) {
+				for (word_t j = start; j <= k; j++)
 					kobj_free(&core_acct, &pages[j]);
+				for (word_t j = start; j < start + n; j++)
 					va_used[j / 64] &= ~(1ull << (j % 64));
-				}
 				return 0;
 			}
-			va_used[k / 64] |= 1ull << (k % 64);
 		}
 		return (void *)(CORE_HEAP_BASE + start * PAGE);
 	}

@@ -11,10 +11,12 @@
 struct bootinfo *core_bootinfo;
 word_t core_num_cpus;
 
+/* Core cannot go on: say so and stop the machine with exit code 99 (QEMU
+ * exits with status 199 under tools/run.py, which fails the boot). */
 void core_panic(const char *what, long value)
 {
-	printf("[core] PANIC: %s (%ld)\n", what, value);
-	sys_debug_halt(99);
+	printf("[core] PANIC: %s (%ld); stopping the machine\n", what, value);
+	sys_debug_halt(CORE_PANIC_EXIT);
 	for (;;)
 		;
 }
@@ -22,9 +24,10 @@ void core_panic(const char *what, long value)
 static void print_stats(const char *when)
 {
 	printf("[core] %s: free RAM %lu KiB in %lu untyped blocks, core slots free %lu, "
-	       "CSpace leaves free %lu, objects %lu, core heap %lu bytes\n", when,
+	       "CSpace leaves free %lu, objects %lu, core heap %lu bytes, buddy nodes %lu "
+	       "(static pool: %lu free)\n", when,
 	       ut_ram_free() / 1024, ut_blocks_free(), core_acct.slots_free, cspace_free_tops(),
-	       obj_count(), heap_in_use());
+	       obj_count(), heap_in_use(), ut_nodes_live(), ut_pool_free());
 }
 
 /* Dispatch one request by the kind of the object its badge names. */
@@ -91,6 +94,26 @@ static void serve(void)
 	}
 }
 
+word_t core_ram_kept;
+
+/* Once, before init starts: the RAM found, the kernel's part, and what
+ * core keeps for itself (its image with static tables, the kernel objects
+ * and heap pages of its own bookkeeping), also per GiB of the RAM that
+ * core manages (the figure core_ram_per_gib of core_bench). */
+static void print_ram(struct bootinfo *bi)
+{
+	word_t total = bi->total_ram, managed = ut_ram_total();
+
+	core_ram_kept = core_image_bytes() + core_acct.ram_used;
+	printf("[core] RAM: %lu MiB found, kernel keeps %lu KiB, core keeps %lu KiB "
+	       "(image and static tables %lu KiB, kernel objects and heap %lu KiB; "
+	       "%lu bytes per GiB), %lu MiB free\n",
+	       total >> 20, bi->kernel_reserved / 1024, core_ram_kept / 1024,
+	       core_image_bytes() / 1024, core_acct.ram_used / 1024,
+	       (word_t)(((__uint128_t)core_ram_kept << 30) / (managed ? managed : 1)),
+	       ut_ram_free() >> 20);
+}
+
 word_t core_image_bytes(void)
 {
 	extern char __image_start[], __image_end[];
@@ -111,8 +134,7 @@ int main(struct bootinfo *bi)
 	cspace_init(bi);        /* two-level CSpace */
 	heap_init_core();
 	vm_init(bi);            /* page tables of core's heap, module and scratch windows */
-	/* one buddy node per 8 KiB of RAM: 0.5% of RAM bounds the live blocks */
-	untyped_grow_nodes(ut_ram_total() / 8192 > 16384 ? ut_ram_total() / 8192 : 16384);
+	untyped_heap_ready();   /* buddy nodes from now on from core's heap */
 	objects_init();         /* badge table */
 	core_reserve();
 	struct kobj ep;
@@ -121,9 +143,8 @@ int main(struct bootinfo *bi)
 	core_ep = ep.cap;
 	rom_init(bi);           /* boot modules as ROMs */
 	print_stats("boot");
+	print_ram(bi);          /* what RAM there is and what core keeps of it */
 	init_start(bi);
 	print_stats("init started");
-	printf("[core] core's own memory: image and static tables %lu KiB, kernel objects and heap %lu KiB\n",
-	       core_image_bytes() / 1024, core_acct.ram_used / 1024);
 	serve();
 }

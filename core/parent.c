@@ -16,6 +16,7 @@
 
 #define INIT_PRIORITY (ABI_PRIO_MAX - 1)   /* core's own thread keeps 255 */
 #define CORE_RAM_RESERVE (8ul << 20)       /* RAM core keeps for itself */
+#define INIT_RAM_MIN (1ul << 20)           /* less cannot even pay for init's PD */
 #define CORE_CAP_RESERVE 64
 
 struct child {
@@ -235,7 +236,10 @@ void init_start(struct bootinfo *bi)
 		printf("[core] init: %s\n", elf_error_name(ee));
 		core_panic("init is not a loadable ELF image", ee);
 	}
-	word_t ram = ut_ram_free() > CORE_RAM_RESERVE ? ut_ram_free() - CORE_RAM_RESERVE : 0;
+	if (ut_ram_free() < CORE_RAM_RESERVE + INIT_RAM_MIN)
+		core_panic("too little RAM to start init: KiB free, core keeps 8 MiB of it, init needs 1 MiB",
+			   (long)(ut_ram_free() / 1024));
+	word_t ram = ut_ram_free() - CORE_RAM_RESERVE;
 	word_t caps = obj_capacity() - obj_count() - CORE_CAP_RESERVE;
 	st = pd_create(0, "init", ram, caps, PD_CNODE_BITS_DEFAULT, INIT_PRIORITY, &pd);
 	if (st != RPC_OK)

@@ -490,6 +490,7 @@ static rpc_status_t do_core_stats(struct pd_core_stats_call *c)
 	s->core_image = core_image_bytes();
 	s->core_ram_used = core_acct.ram_used;
 	s->pd_ram_charged = pd_ram_charged(((struct pd_target *)c->obj)->pd);
+	s->core_ram_kept = core_ram_kept;
 	return RPC_OK;
 }
 

@@ -8,86 +8,86 @@
  * split exactly when some part of it is in use, so freeing everything
  * allocated since some moment restores the same free blocks.
  *
- * Nodes live in a static table; their caps in core's own slots.
+ * Nodes are allocated as blocks come into being and freed as they merge,
+ * so the bookkeeping follows the number of blocks (free, split and in
+ * use), not the size of RAM. They come from core's heap (one 64-byte slab
+ * object each), which itself takes pages from this allocator: while the
+ * heap gets a page for a node, the nodes that allocation needs come from a
+ * small static pool, and so does every node made before the heap is up.
+ * Since a node lives exactly as long as its block, freeing everything
+ * allocated since some moment also returns every node and heap page taken
+ * since then: core's figures come back to what they were.
  */
 #include "core.h"
 
-#define BOOT_NODES 2048u     /* enough to build core's CSpace and heap */
+#define POOL_NODES 1024u     /* boot and the heap's own page requests */
 #define MAX_BITS 48
 
-static struct ublock boot_nodes[BOOT_NODES];   /* index 0 unused: "none" */
-static struct ublock *more_nodes;               /* indices BOOT_NODES.. */
-static uint32_t node_free_head, nodes_free;
-static uint32_t free_head[2][MAX_BITS]; /* [device][bits], address ordered */
+static struct ublock pool[POOL_NODES];
+static struct ublock *pool_free;
+static word_t pool_nodes_free, nodes_live;
+static bool heap_up;          /* nodes come from core's heap */
+static int in_heap;           /* > 0 while the heap is asked for a node */
+static struct ublock *free_head[2][MAX_BITS]; /* [device][bits], address ordered */
 static word_t ram_free_bytes, ram_total_bytes, blocks_free;
-static struct bootinfo *boot;
 
-static struct ublock *N(uint32_t i)
-{
-	if (!i)
-		return 0;
-	return i < BOOT_NODES ? &boot_nodes[i] : &more_nodes[i - BOOT_NODES];
-}
+static bool from_pool(const struct ublock *b) { return b >= pool && b < pool + POOL_NODES; }
 
-static uint32_t I(struct ublock *b)
+static struct ublock *node_new(void)
 {
+	struct ublock *b = 0;
+
+	if (heap_up && !in_heap) {
+		in_heap++;
+		b = core_alloc(sizeof(struct ublock));
+		in_heap--;
+	}
+	if (!b && pool_free) {
+		b = pool_free;
+		pool_free = b->next;
+		pool_nodes_free--;
+	}
 	if (!b)
 		return 0;
-	if (b >= boot_nodes && b < boot_nodes + BOOT_NODES)
-		return (uint32_t)(b - boot_nodes);
-	return (uint32_t)(b - more_nodes) + BOOT_NODES;
+	memset(b, 0, sizeof(struct ublock));
+	nodes_live++;
+	return b;
 }
 
-#define nodes_at(i) (*N(i))
-
-static uint32_t node_new(void)
+static void node_put(struct ublock *b)
 {
-	uint32_t i = node_free_head;
-
-	if (!i)
-		return 0;
-	node_free_head = N(i)->next;
-	nodes_free--;
-	memset(N(i), 0, sizeof(struct ublock));
-	return i;
+	nodes_live--;
+	if (!from_pool(b)) {
+		core_free(b, sizeof(struct ublock));
+		return;
+	}
+	memset(b, 0, sizeof(struct ublock));
+	b->next = pool_free;
+	pool_free = b;
+	pool_nodes_free++;
 }
 
-static void node_put(uint32_t i)
-{
-	memset(N(i), 0, sizeof(struct ublock));
-	N(i)->next = node_free_head;
-	node_free_head = i;
-	nodes_free++;
-}
-
-void untyped_grow_nodes(word_t n)
-{
-	more_nodes = core_alloc(n * sizeof(struct ublock));
-	if (!more_nodes)
-		core_panic("no memory for the untyped node table", (long)n);
-	for (uint32_t i = (uint32_t)(BOOT_NODES + n - 1); i >= BOOT_NODES; i--)
-		node_put(i);
-}
-
-word_t ut_nodes_free(void) { return nodes_free; }
+void untyped_heap_ready(void) { heap_up = true; }
+word_t ut_nodes_live(void) { return nodes_live; }
+word_t ut_pool_free(void) { return pool_nodes_free; }
 
 static void list_insert(struct ublock *b)
 {
-	uint32_t *head = &free_head[b->device][b->bits];
-	uint32_t prev = 0, cur = *head;
+	struct ublock **head = &free_head[b->device][b->bits];
+	struct ublock *prev = 0, *cur = *head;
 
-	while (cur && nodes_at(cur).paddr < b->paddr) {
+	while (cur && cur->paddr < b->paddr) {
 		prev = cur;
-		cur = nodes_at(cur).next;
+		cur = cur->next;
 	}
 	b->prev = prev;
 	b->next = cur;
 	if (cur)
-		nodes_at(cur).prev = I(b);
+		cur->prev = b;
 	if (prev)
-		nodes_at(prev).next = I(b);
+		prev->next = b;
 	else
-		*head = I(b);
+		*head = b;
 	blocks_free++;
 	if (!b->device)
 		ram_free_bytes += 1ul << b->bits;
@@ -96,11 +96,11 @@ static void list_insert(struct ublock *b)
 static void list_remove(struct ublock *b)
 {
 	if (b->prev)
-		nodes_at(b->prev).next = b->next;
+		b->prev->next = b->next;
 	else
 		free_head[b->device][b->bits] = b->next;
 	if (b->next)
-		nodes_at(b->next).prev = b->prev;
+		b->next->prev = b->prev;
 	b->next = b->prev = 0;
 	blocks_free--;
 	if (!b->device)
@@ -109,13 +109,16 @@ static void list_remove(struct ublock *b)
 
 void untyped_init(struct bootinfo *bi)
 {
-	boot = bi;
-	for (uint32_t i = BOOT_NODES - 1; i >= 1; i--)
-		node_put(i);
+	for (word_t i = POOL_NODES; i > 0; i--) {
+		pool[i - 1].next = pool_free;
+		pool_free = &pool[i - 1];
+	}
+	pool_nodes_free = POOL_NODES;
 	for (word_t i = 0; i < bi->num_untyped && i < BOOTINFO_MAX_UNTYPED; i++) {
 		const struct bootinfo_untyped *u = &bi->untyped_list[i];
-		uint32_t n = node_new();
-		struct ublock *b = N(n);
+		struct ublock *b = node_new();
+		if (!b)
+			core_panic("no node for a boot untyped block", (long)i);
 		b->paddr = u->paddr;
 		b->bits = u->size_bits;
 		b->device = u->is_device ? 1 : 0;
@@ -128,29 +131,30 @@ void untyped_init(struct bootinfo *bi)
 	}
 }
 
-/* Split free block b (already off the free list) into two free halves;
- * returns the lower half (off the list), the upper one goes on the list. */
+/* Split free block b (already off the free list, so that the allocations
+ * of nodes below cannot take it) into two free halves; returns the lower
+ * half (off the list), the upper one goes on the list. */
 static struct ublock *split(struct ublock *b)
 {
-	uint32_t lo = node_new(), hi;
+	struct ublock *L = node_new(), *H;
 	cptr_t c0, c1;
 
-	if (!lo)
+	if (!L)
 		return 0;
-	hi = node_new();
-	if (!hi) {
-		node_put(lo);
+	H = node_new();
+	if (!H) {
+		node_put(L);
 		return 0;
 	}
 	if (slot_get(&core_acct, &c0) != RPC_OK) {
-		node_put(lo);
-		node_put(hi);
+		node_put(L);
+		node_put(H);
 		return 0;
 	}
 	if (slot_get(&core_acct, &c1) != RPC_OK) {
 		slot_put(&core_acct, c0);
-		node_put(lo);
-		node_put(hi);
+		node_put(L);
+		node_put(H);
 		return 0;
 	}
 	/* two retypes of half the size: the first gets offset 0, the second the upper half */
@@ -162,30 +166,29 @@ static struct ublock *split(struct ublock *b)
 		c_revoke(b->cap);
 		slot_put(&core_acct, c0);
 		slot_put(&core_acct, c1);
-		node_put(lo);
-		node_put(hi);
+		node_put(L);
+		node_put(H);
 		return 0;
 	}
-	struct ublock *L = N(lo), *H = N(hi);
 	L->paddr = b->paddr;
 	H->paddr = b->paddr + (1ul << (b->bits - 1));
 	L->bits = H->bits = b->bits - 1;
 	L->device = H->device = b->device;
 	L->cap = c0;
 	H->cap = c1;
-	L->parent = H->parent = I(b);
+	L->parent = H->parent = b;
 	L->state = H->state = UB_FREE;
 	L->root = H->root = 0;
 	/* a split node is on no free list: child = lower half, next = upper half */
-	b->child = lo;
-	b->next = hi;
+	b->child = L;
+	b->next = H;
 	b->state = UB_SPLIT;
 	list_insert(H);
 	return L;
 }
 
-static struct ublock *upper_of(struct ublock *parent) { return N(parent->next); }
-static struct ublock *lower_of(struct ublock *parent) { return N(parent->child); }
+static struct ublock *upper_of(struct ublock *parent) { return parent->next; }
+static struct ublock *lower_of(struct ublock *parent) { return parent->child; }
 
 struct ublock *ut_alloc(word_t bits, bool device)
 {
@@ -194,7 +197,7 @@ struct ublock *ut_alloc(word_t bits, bool device)
 	if (bits < OBJ_UNTYPED_MIN_BITS)
 		bits = OBJ_UNTYPED_MIN_BITS;
 	for (word_t k = bits; k < MAX_BITS; k++) {
-		struct ublock *b = N(free_head[d][k]);
+		struct ublock *b = free_head[d][k];
 		if (!b)
 			continue;
 		list_remove(b);
@@ -218,7 +221,7 @@ struct ublock *ut_alloc_at(word_t paddr, word_t bits)
 		return 0;
 	for (int d = 0; d < 2; d++) {
 		for (word_t k = bits; k < MAX_BITS; k++) {
-			for (struct ublock *b = N(free_head[d][k]); b; b = N(b->next)) {
+			for (struct ublock *b = free_head[d][k]; b; b = b->next) {
 				if (paddr < b->paddr || paddr + (1ul << bits) > b->paddr + (1ul << k))
 					continue;
 				list_remove(b);
@@ -248,12 +251,13 @@ struct ublock *ut_alloc_at(word_t paddr, word_t bits)
 void ut_free(struct ublock *b)
 {
 	abi_error_t e = c_revoke(b->cap);
+	struct ublock *gone = 0;
 
 	if (e != E_OK)
 		printf("[core] revoke of a block failed: %d\n", e);
 	b->state = UB_FREE;
 	while (b->parent) {
-		struct ublock *p = N(b->parent), *lo = lower_of(p), *hi = upper_of(p);
+		struct ublock *p = b->parent, *lo = lower_of(p), *hi = upper_of(p);
 		struct ublock *sib = b == lo ? hi : lo;
 		if (sib->state != UB_FREE)
 			break;
@@ -262,14 +266,22 @@ void ut_free(struct ublock *b)
 		c_delete(hi->cap);
 		slot_put(&core_acct, lo->cap);
 		slot_put(&core_acct, hi->cap);
-		node_put(I(lo));
-		node_put(I(hi));
+		/* the nodes go only once the tree is whole again: giving a
+		 * heap page back frees a block too */
+		lo->next = hi;
+		hi->next = gone;
+		gone = lo;
 		p->child = 0;
 		p->next = 0;
 		p->state = UB_FREE;
 		b = p;
 	}
 	list_insert(b);
+	while (gone) {
+		struct ublock *nx = gone->next;
+		node_put(gone);
+		gone = nx;
+	}
 }
 
 word_t ut_ram_free(void) { return ram_free_bytes; }

@@ -9,6 +9,8 @@ r"""Boot an Argil scenario in QEMU and check its serial output.
       --verbose, -v   print the serial output live
       --variant NAME  run only this variant (repeatable)
       --no-build      do not call `make -s` for the kernel and modules
+      --set KEY=VALUE override machine, firmware, cpus, memory, cpu or timeout
+                      in every variant (repeatable), e.g. --set memory=4G
     From make: `make run/<name> VARIANT=<v>[,<v>...] V=1` (= --variant, -v).
 
 Scenario files (run/<name>) have one `key: value` per line; blank lines and
@@ -71,6 +73,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = "build"
 GRACE = 3.0       # seconds of output still collected after a fail line
 TAIL = 60         # serial lines shown when a run fails
+# Lines that fail every scenario: a kernel panic, a panic of core, an
+# exception in the UEFI firmware (OVMF, e.g. with too little RAM).
+BUILTIN_FAIL = [r"KERNEL PANIC", r"^\[core\] PANIC\b", r"^!!!! X64 Exception Type"]
+# The kernel's line when the root task stops the machine with exit code 0.
+HALT_OK = re.compile(r"^argil: stopped by the root task, exit code 0$")
 KERNEL_BANNER = re.compile(r"^Argil kernel\b")   # the kernel's first line
 
 OVMF = [  # (code, vars) pairs, first found wins
@@ -113,7 +120,8 @@ class Scenario:
         self.modules = []           # [(path, [args])]
         self.qemu = []              # extra QEMU argv
         self.expect = []            # compiled regexes, in order
-        self.fail = [re.compile("^" + re.escape(mkimage.BOOT_FAILED))]
+        self.fail = [re.compile("^" + re.escape(mkimage.BOOT_FAILED))] + \
+            [re.compile(p) for p in BUILTIN_FAIL]
         self.result = None
         self.test = False
         self.variants = []
@@ -189,6 +197,7 @@ def load_scenario(path):
     if s.kernel is None:
         raise ScenarioError("%s: no kernel line" % path)
     settings = {k: base.get(k, d) for k, (d, _) in SETTINGS.items()}
+    s.memory = settings["memory"]
     for where, value in variant_lines:
         words = value.split()
         if not words or "=" in words[0]:
@@ -205,6 +214,27 @@ def load_scenario(path):
     if not s.variants:
         s.variants = [(None, settings)]
     return s
+
+
+def memory_bytes(v):
+    """A memory setting (512M, 4G, or MiB without a suffix) in bytes."""
+    n = int(v.rstrip("MG"))
+    return n << (30 if v.endswith("G") else 20)
+
+
+def override(s, settings):
+    """Apply KEY=VALUE machine settings (--set) to every variant of s; the
+    variant names (and log files) get the values appended."""
+    vals = []
+    for w in settings:
+        k, eq, val = w.partition("=")
+        if not eq or k not in SETTINGS or not SETTINGS[k][1](val):
+            raise ScenarioError("bad setting %r (KEY=VALUE, KEY one of %s)" % (w, ", ".join(SETTINGS)))
+        for _, cfg in s.variants:
+            cfg[k] = val
+        vals.append(val)
+    if vals:
+        s.variants = [("-".join([v] + vals) if v else "-".join(vals), cfg) for v, cfg in s.variants]
 
 
 def build_files(scenarios):
@@ -436,23 +466,41 @@ def write_bench(s, vname, out):
 
 
 def interactive(s, vname, cfg):
-    """Serial console on the terminal until QEMU exits; the log is kept too."""
+    """Serial console on the terminal until QEMU exits; the log is kept too.
+    Returns 1 (and says why in one line) if the boot failed: a `fail` line
+    of the scenario (a panic, a fault in core or init; QEMU is then
+    stopped GRACE seconds later) or an exit status of QEMU that is an
+    error; 0 if the user quit or the system stopped with exit code 0."""
     logpath = os.path.join(ROOT, BUILD, "log", s.name + ("-" + vname if vname else "") + ".log")
     os.makedirs(os.path.dirname(logpath), exist_ok=True)
+    fail_line = None
+    halted_ok = False
     with tempfile.TemporaryDirectory(prefix="argil-run-") as tmp, open(logpath, "w") as log:
         cmd = qemu_command(cfg, s.image, tmp, True) + s.qemu
-        print("argil: booting %s (%s, %s, %s cpu) -- Ctrl-A X quits, Ctrl-A C is the monitor"
-              % (s.name, cfg["machine"], cfg["firmware"], cfg["cpus"]), file=sys.stderr, flush=True)
+        print("argil: booting %s (%s, %s, %s cpu, %s RAM) -- Ctrl-A X quits, Ctrl-A C is the monitor"
+              % (s.name, cfg["machine"], cfg["firmware"], cfg["cpus"], cfg["memory"]),
+              file=sys.stderr, flush=True)
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE)
         splitter = Lines()
+        fail_until = None
         hinted = False
         try:
             while True:
+                if fail_until is not None and time.monotonic() >= fail_until:
+                    break  # the boot failed: QEMU is stopped after the grace period
+                ready, _, _ = select.select([proc.stdout], [], [], 1.0)
+                if not ready:
+                    continue
                 data = os.read(proc.stdout.fileno(), 65536)
                 sys.stdout.buffer.write(data)
                 sys.stdout.buffer.flush()
                 for line in splitter.feed(data, not data):
                     log.write(line + "\n")
+                    if fail_line is None and any(p.search(line) for p in s.fail):
+                        fail_line = line
+                        fail_until = time.monotonic() + GRACE
+                    if HALT_OK.search(line):
+                        halted_ok = True
                     # GRUB clears the screen after the hint above: say it again
                     # once the kernel speaks
                     if not hinted and KERNEL_BANNER.search(line):
@@ -464,8 +512,19 @@ def interactive(s, vname, cfg):
             pass
         finally:
             stop(proc)
-    print("\nargil: QEMU exited with status %d; serial log in %s"
-          % (proc.returncode, os.path.relpath(logpath)), file=sys.stderr)
+    status = proc.returncode
+    rel = os.path.relpath(logpath)
+    if fail_line is not None:
+        why = "fail line: %s" % fail_line.strip()
+    elif status < 0 or status == 0 or (status == 1 and halted_ok):
+        why = None  # quit by the user (or a signal), or stopped with exit code 0
+    else:
+        why = exit_text(status)
+    if why:
+        print("\nargil: boot of %s FAILED: %s (serial log in %s)" % (s.name, why, rel),
+              file=sys.stderr)
+        return 1
+    print("\nargil: QEMU exited with status %d; serial log in %s" % (status, rel), file=sys.stderr)
     return 0
 
 
@@ -484,6 +543,8 @@ def main(argv):
     ap.add_argument("-v", "--verbose", action="store_true", help="print the serial output live")
     ap.add_argument("--variant", action="append", help="run only this variant (repeatable)")
     ap.add_argument("--no-build", action="store_true", help="do not call make")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="override machine, firmware, cpus, memory, cpu or timeout in every variant")
     a = ap.parse_args(argv)
     # `make run/<name> VARIANT=<v> V=1`: make exports command-line variables
     if not a.variant and os.environ.get("VARIANT"):
@@ -499,6 +560,9 @@ def main(argv):
             variants = [v for v in s.variants if not a.variant or v[0] in a.variant]
             if not variants:
                 raise ScenarioError("%s: no variant named %s" % (s.path, ", ".join(a.variant)))
+            s.variants = variants
+            override(s, a.set)
+            variants = s.variants
             prepare(s)
             if a.interactive:
                 return interactive(s, *variants[0])

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run every Argil test: `make test`.
 
-    tools/testall.py [-v] [-j N] [--no-build] [SCENARIO ...]
+    tools/testall.py [-v] [-j N] [--no-build] [--machines] [--no-host] [SCENARIO ...]
 
 1. `make host-test` (tools/hosttest.py: the sanitizer-built host unit tests).
 2. `make fuzz FUZZ_SECONDS=60`: the config parser's libFuzzer harness, one
@@ -10,6 +10,9 @@
 3. Every run/<name> scenario with `test: yes`, each of its variants (or only
    the scenarios named on the command line), via tools/run.py; -j N boots N
    variants at a time (default 1).
+   With --machines, each variant with the scenario's own memory (the least
+   it needs) or 1 GiB boots also with the other of those and with 4 GiB
+   (the machine shapes of README.md, section "Machine shapes").
 Prints one line per test program / variant and ends with the totals on one
 line, exactly `N passed, N failed`. A host test or boot run that fails without
 reporting counts (build error, crash, timeout, fail line) counts as 1 failed.
@@ -27,6 +30,7 @@ sys.dont_write_bytecode = True  # no tools/__pycache__ in the tree
 import run
 
 COUNTS = re.compile(r"^(\d+) passed, (\d+) failed$")
+MATRIX_MEMORY = ("1G", "4G")   # --machines: besides each variant's own memory
 
 
 def host_tests():
@@ -77,6 +81,28 @@ def fuzz_step(seconds):
     return 0, 1
 
 
+def matrix(s):
+    """--machines: each variant of s with the scenario's own memory or
+    1 GiB also with the other of those and with 4 GiB (variants with other
+    sizes, like 16 GiB, are shapes of their own); a shape that a variant
+    already boots is not booted twice."""
+    def shape(cfg):
+        return (cfg["machine"], cfg["firmware"], cfg["cpus"], run.memory_bytes(cfg["memory"]))
+    sizes = [s.memory] + list(MATRIX_MEMORY)
+    seen = {shape(cfg) for _, cfg in s.variants}
+    out = []
+    for vname, cfg in s.variants:
+        if run.memory_bytes(cfg["memory"]) not in map(run.memory_bytes, (s.memory, "1G")):
+            continue
+        for mem in sizes:
+            c = dict(cfg, memory=mem)
+            if shape(c) in seen:
+                continue
+            seen.add(shape(c))
+            out.append((s, "%s-%s" % (vname, mem) if vname else mem, c))
+    return out
+
+
 def main(argv):
     ap = argparse.ArgumentParser(description="Run the host tests and every test scenario.")
     ap.add_argument("scenarios", nargs="*", metavar="SCENARIO")
@@ -84,11 +110,16 @@ def main(argv):
     ap.add_argument("-j", "--jobs", type=int, default=1, help="variants booted at a time")
     ap.add_argument("--no-build", action="store_true", help="do not call make for boot files")
     ap.add_argument("--fuzz-seconds", type=int, default=60, help="time for the config fuzzer (default 60)")
+    ap.add_argument("--machines", action="store_true",
+                    help="each variant also with 1 GiB and 4 GiB of RAM besides its own")
+    ap.add_argument("--no-host", action="store_true", help="skip the host tests and the fuzzer")
     a = ap.parse_args(argv)
 
-    passed, failed = host_tests()
-    p, f = fuzz_step(max(1, a.fuzz_seconds))
-    passed, failed = passed + p, failed + f
+    passed = failed = 0
+    if not a.no_host:
+        passed, failed = host_tests()
+        p, f = fuzz_step(max(1, a.fuzz_seconds))
+        passed, failed = passed + p, failed + f
 
     paths = a.scenarios or sorted(p for p in glob.glob(os.path.join(run.ROOT, "run", "*"))
                                   if os.path.isfile(p) and not p.endswith("~"))
@@ -115,6 +146,8 @@ def main(argv):
                 failed += 1
                 continue
             jobs += [(s, vname, cfg) for vname, cfg in s.variants]
+            if a.machines:
+                jobs += matrix(s)
     except RuntimeError as e:
         print("FAIL %s" % e, flush=True)
         failed += 1

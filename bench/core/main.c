@@ -348,6 +348,28 @@ static void run(void *arg)
 	component_exit(0);
 }
 
+/* core_ram_per_gib: the RAM core keeps for itself (its image with static
+ * tables, its own kernel objects and heap, as when it started init) per
+ * GiB of the RAM it manages. Not an instruction count: bytes. */
+static void ram_per_gib(void)
+{
+	struct core_stats s;
+	char line[160];
+
+	check(pd_core_stats(env->pd, &s), "PD_CORE_STATS");
+	if (!s.ram_total || s.core_ram_kept < s.core_image || s.core_ram_kept > s.ram_total) {
+		printf("FAIL core_bench: inconsistent figures: kept %lu image %lu RAM %lu\n",
+		       s.core_ram_kept, s.core_image, s.ram_total);
+		component_exit(1);
+	}
+	word_t per_gib = (word_t)(((__uint128_t)s.core_ram_kept << 30) / s.ram_total);
+	printf("core_bench: core_ram_per_gib: core keeps %lu bytes of %lu MiB RAM: %lu bytes per GiB\n",
+	       s.core_ram_kept, s.ram_total >> 20, per_gib);
+	snprintf(line, sizeof(line), "{\"bench\": \"core_ram_per_gib\", \"value\": %lu, \"unit\": \"bytes\"}\n",
+		 per_gib);
+	raw(line);
+}
+
 void component_construct(struct component_env *e)
 {
 	static struct cthread runner;
@@ -362,6 +384,7 @@ void component_construct(struct component_env *e)
 	}
 	if (!strcmp(mode, "hello"))
 		hello();
+	ram_per_gib();
 	done_ntfn = cap_slot_alloc();
 	check(pd_alloc_ntfn(e->pd, done_ntfn, &h), "notification");
 	check(ep_manage(&e->ep, &child_obj, child_parent, 0), "parent object");

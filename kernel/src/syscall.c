@@ -260,7 +260,7 @@ void syscall_slow(struct pcpu *p)
 		 * threads it trusts with it) may stop the machine; for any
 		 * other it is an unknown system call (a fault to its handler). */
 		if (t->mcp == ABI_PRIO_MAX) {
-			kprintf("argil: halted by user, code %lu\n", cptr);
+			kprintf("argil: stopped by the root task, exit code %lu\n", cptr);
 			machine_halt((unsigned)cptr);
 		}
 		/* fall through */

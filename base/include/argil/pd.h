@@ -30,9 +30,10 @@
  *                  the parent's; both are signalled.
  *   PD_REGION      w0 address -> w0 start, w1 size, w2 flags, w3 offset of
  *                  the region containing it
- *   PD_CORE_STATS  -> core's global figures (struct core_stats, w0..w8) and
+ *   PD_CORE_STATS  -> core's global figures (struct core_stats, w0..w8),
  *                  w9 the RAM charged to the invoked PD (its account and
- *                  the core sessions it paid for, not its child PDs)
+ *                  the core sessions it paid for, not its child PDs) and
+ *                  w10 the RAM core kept for itself when init started
  *   PD_CSPACE_GROW -> w0 first slot, w1 count: a new range of slots
  *                  [first, first + count) in the PD's CSpace (a CNode of
  *                  1024 slots paid in RAM from the PD's account, 64 KiB
@@ -103,7 +104,8 @@
 	     (WORD, ram_total),      /* bytes of RAM in core's untyped pool at boot */  \
 	     (WORD, core_image),     /* bytes of core's loaded image (static tables too) */ \
 	     (WORD, core_ram_used),  /* RAM core spent for itself (objects, CSpace, heap pages) */ \
-	     (WORD, pd_ram_charged))) /* RAM charged to the invoked PD (PD_CORE_STATS) */ \
+	     (WORD, pd_ram_charged), /* RAM charged to the invoked PD (PD_CORE_STATS) */ \
+	     (WORD, core_ram_kept))) /* core's image, own objects and heap when init started */ \
 	OP(pd_cspace_grow, PD_CSPACE_GROW, 14, (), ((WORD, first), (WORD, count)))
 RPC_INTERFACE(pd, PD_RPC);
 
