@@ -13,7 +13,10 @@
  * use), not the size of RAM. They come from core's heap (one 64-byte slab
  * object each), which itself takes pages from this allocator: while the
  * heap gets a page for a node, the nodes that allocation needs come from a
- * small static pool, and so does every node made before the heap is up.
+ * reserve of heap nodes taken beforehand (topped up at every node made
+ * outside the heap), so that they too are heap nodes, freed to the heap.
+ * Nodes made before the heap is up come from a small static pool (and so
+ * would a page request that found the reserve empty).
  * Since a node lives exactly as long as its block, freeing everything
  * allocated since some moment also returns every node and heap page taken
  * since then: core's figures come back to what they were.
@@ -33,14 +36,38 @@ static word_t ram_free_bytes, ram_total_bytes, blocks_free;
 
 static bool from_pool(const struct ublock *b) { return b >= pool && b < pool + POOL_NODES; }
 
+/* Heap nodes kept for the heap's own page requests: a page splits a block
+ * at most MAX_BITS - 12 times, two nodes a split. */
+#define RESERVE_NODES (2 * (MAX_BITS - OBJ_PAGE_BITS) + 8)
+static struct ublock *reserve;
+static word_t reserve_n;
+
+static struct ublock *heap_node(void)
+{
+	struct ublock *b;
+
+	in_heap++;
+	b = core_alloc(sizeof(struct ublock));
+	in_heap--;
+	return b;
+}
+
 static struct ublock *node_new(void)
 {
 	struct ublock *b = 0;
 
 	if (heap_up && !in_heap) {
-		in_heap++;
-		b = core_alloc(sizeof(struct ublock));
-		in_heap--;
+		while (reserve_n < RESERVE_NODES && (b = heap_node()) != 0) {
+			b->next = reserve;
+			reserve = b;
+			reserve_n++;
+		}
+		b = heap_node();
+	}
+	if (!b && in_heap && reserve) {
+		b = reserve;
+		reserve = b->next;
+		reserve_n--;
 	}
 	if (!b && pool_free) {
 		b = pool_free;
