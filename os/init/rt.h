@@ -24,7 +24,7 @@
 #include <argil/root.h>
 #include <argil/slot.h>
 #include <argil/string.h>
-#include <argil/timer.h>
+#include <timer_session.h>
 
 /*
  * Every record below is allocated from init's heap (base's heap, paid
