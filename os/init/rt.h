@@ -13,7 +13,7 @@
 #include "state.h"
 #include "diff.h"
 
-#include <argil/child.h>
+#include <child.h>
 #include <argil/component.h>
 #include <argil/entrypoint.h>
 #include <argil/heap.h>

@@ -21,7 +21,7 @@
 #ifndef OS_DUMMY_TESTBED_H
 #define OS_DUMMY_TESTBED_H
 
-#include <argil/child.h>
+#include <child.h>
 #include <argil/component.h>
 #include <argil/cpu.h>
 #include <argil/entrypoint.h>
