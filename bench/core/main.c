@@ -7,7 +7,7 @@
  * tools/run.py --bench does not expect).
  */
 #include <argil/args.h>
-#include <argil/child.h>
+#include <child.h>
 #include <argil/component.h>
 #include <argil/cpu.h>
 #include <argil/cthread.h>

@@ -11,7 +11,7 @@
 #define CORE_TEST_H
 
 #include <argil/component.h>
-#include <argil/child.h>
+#include <child.h>
 #include <argil/cpu.h>
 #include <argil/cthread.h>
 #include <argil/heap.h>

@@ -1,3 +1,4 @@
 # A component that does what its config says, for tests (README.md).
 NAME := dummy
 KIND := component
+LIBS := timer_session

@@ -31,7 +31,7 @@
 #include <argil/printf.h>
 #include <argil/slot.h>
 #include <argil/string.h>
-#include <argil/timer.h>
+#include <timer_session.h>
 
 #define MAX_SESSIONS 32
 #define MAX_ALLOCS 32

@@ -21,7 +21,7 @@
 
 #include <argil/config.h>
 #include <argil/printf.h>
-#include <argil/report.h>
+#include <report_session.h>
 #include <arch/syscall.h>
 
 #define REPORT_MIN (32 * 1024)          /* the text buffer to start with */

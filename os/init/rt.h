@@ -13,7 +13,7 @@
 #include "state.h"
 #include "diff.h"
 
-#include <argil/child.h>
+#include <child.h>
 #include <argil/component.h>
 #include <argil/entrypoint.h>
 #include <argil/heap.h>
@@ -24,7 +24,7 @@
 #include <argil/root.h>
 #include <argil/slot.h>
 #include <argil/string.h>
-#include <argil/timer.h>
+#include <timer_session.h>
 
 /*
  * Every record below is allocated from init's heap (base's heap, paid

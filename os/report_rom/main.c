@@ -1,7 +1,7 @@
 /*
  * report_rom: reports become ROMs (os/report_rom/README.md). Clients
- * publish documents through Report sessions (argil/report.h); other
- * clients read them through ROM sessions (argil/rom_server.h) that the
+ * publish documents through Report sessions (report_session.h); other
+ * clients read them through ROM sessions (rom_server.h) that the
  * config's policies map to reports:
  *
  *   <config verbose="no">
@@ -28,8 +28,8 @@
 #include <argil/log.h>
 #include <argil/pd.h>
 #include <argil/printf.h>
-#include <argil/report.h>
-#include <argil/rom_server.h>
+#include <report_session.h>
+#include <rom_server.h>
 #include <argil/root.h>
 #include <argil/slot.h>
 #include <argil/string.h>

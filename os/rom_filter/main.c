@@ -21,8 +21,8 @@
 #include <argil/log.h>
 #include <argil/parent.h>
 #include <argil/printf.h>
-#include <argil/report.h>
-#include <argil/rom_server.h>
+#include <report_session.h>
+#include <rom_server.h>
 #include <argil/slot.h>
 #include <argil/string.h>
 #include "filter.h"

@@ -19,9 +19,9 @@
 #include <argil/config_rom.h>
 #include <argil/log.h>
 #include <argil/printf.h>
-#include <argil/report.h>
+#include <report_session.h>
 #include <argil/string.h>
-#include <argil/timer.h>
+#include <timer_session.h>
 
 #define REPORT_SIZE 4096
 

@@ -1,5 +1,5 @@
 /*
- * The timer service: Timer sessions (argil/timer.h) for any number of
+ * The timer service: Timer sessions (timer_session.h) for any number of
  * clients, one timeout each, over one hardware timer (device.h). One
  * thread: the main entrypoint serves the sessions and the interrupt.
  *
@@ -19,7 +19,7 @@
 #include <argil/session_server.h>
 #include <argil/slot.h>
 #include <argil/string.h>
-#include <argil/timer.h>
+#include <timer_session.h>
 #include <arch/syscall.h>
 #include "device.h"
 #include "timeout.h"

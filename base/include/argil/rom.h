@@ -6,7 +6,7 @@
  *
  *   ROM_DATASPACE  -> cap: read-only dataspace with the current content;
  *                     w0 size in bytes (the dataspace is page-rounded),
- *                     w1 the content's version (argil/rom_server.h; core: 0)
+ *                     w1 the content's version (lib/rom_server; core: 0)
  *   ROM_SIGH       cap: notification signalled when the content changes
  *                  (no cap: none). Core's ROMs never change.
  *   ROM_UPDATE     -> w0 1 if the client's dataspace now holds the current

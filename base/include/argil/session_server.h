@@ -47,6 +47,15 @@ static inline void budget_give(struct session_budget *b, word_t ram, word_t caps
 	b->caps_used -= caps;
 }
 
+/* Cost of a RAM dataspace of n pages at core, attached once in the
+ * server, as servers charge it to a session's budget: the frames, their
+ * capability slots, one mapping slot per page and bookkeeping, page
+ * tables shared. PAGES: the pages that hold a number of bytes. */
+#define DS_PAGE_COST 4240ul
+#define DS_BASE_COST 2048ul
+#define DS_COST(pages) ((word_t)(pages) * DS_PAGE_COST + DS_BASE_COST)
+#define PAGES(bytes) (((word_t)(bytes) + 4095) / 4096)
+
 struct server_session {
 	struct rpc_object obj;           /* the session's RPC object (obj.data: this) */
 	struct session_budget budget;

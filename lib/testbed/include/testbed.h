@@ -21,7 +21,7 @@
 #ifndef OS_DUMMY_TESTBED_H
 #define OS_DUMMY_TESTBED_H
 
-#include <argil/child.h>
+#include <child.h>
 #include <argil/component.h>
 #include <argil/cpu.h>
 #include <argil/entrypoint.h>
@@ -30,8 +30,8 @@
 #include <argil/parent.h>
 #include <argil/pd.h>
 #include <argil/printf.h>
-#include <argil/report.h>
-#include <argil/rom_server.h>
+#include <report_session.h>
+#include <rom_server.h>
 #include <argil/root.h>
 #include <argil/slot.h>
 #include <argil/string.h>

@@ -4,7 +4,7 @@
  * lines the dummies print are checked by the run script (run/dummy_test).
  */
 #include <argil/kernel.h>
-#include <argil/timer.h>
+#include <timer_session.h>
 #include "testbed.h"
 
 #define KB 1024ul

@@ -36,10 +36,10 @@
 #include <argil/log.h>
 #include <argil/parent.h>
 #include <argil/printf.h>
-#include <argil/report.h>
+#include <report_session.h>
 #include <argil/slot.h>
 #include <argil/string.h>
-#include <argil/timer.h>
+#include <timer_session.h>
 
 #include "match.h"
 

@@ -5,7 +5,7 @@
  * given; a child's are prefixed with the child's name).
  */
 #include <argil/kernel.h>
-#include <argil/report.h>
+#include <report_session.h>
 #include <argil/rom.h>
 #include "testbed.h"
 

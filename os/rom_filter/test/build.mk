@@ -1,4 +1,4 @@
 # rom_filter's test, started by core as init (../README.md).
 NAME := rom_filter_test
 KIND := component
-LIBS := testbed
+LIBS := testbed report_session

@@ -11,7 +11,7 @@
  * from rom_filter after a submission reflects it.
  */
 #include <argil/kernel.h>
-#include <argil/report.h>
+#include <report_session.h>
 #include <argil/rom.h>
 #include "testbed.h"
 

@@ -10,7 +10,7 @@
  * wait of minutes.
  */
 #include <argil/kernel.h>
-#include <argil/timer.h>
+#include <timer_session.h>
 #include "testbed.h"
 
 #define KB 1024ul

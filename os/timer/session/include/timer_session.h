@@ -2,7 +2,9 @@
  * The Timer session (os/timer, os/timer/README.md): one timeout per
  * session, one-shot or periodic, with microsecond resolution, signalled
  * through a notification the client registers; and the time elapsed since
- * the timer service started. The client code is base/src/timer_client.c.
+ * the timer service started. The client code is
+ * os/timer/session/timer_session.c (the library timer_session, LIBS :=
+ * timer_session).
  *
  *   TIMER_SIGH             cap: notification signalled at each expiry (no
  *                          cap: none). Anything but a notification
@@ -29,8 +31,8 @@
  * Session arguments: none. Quota: TIMER_SESSION_RAM / TIMER_SESSION_CAPS
  * (less is RPC_E_NO_RAM_QUOTA / RPC_E_NO_CAP_QUOTA).
  */
-#ifndef ARGIL_TIMER_H
-#define ARGIL_TIMER_H
+#ifndef TIMER_SESSION_H
+#define TIMER_SESSION_H
 
 #include <argil/rpc_gen.h>
 #include <stdint.h>

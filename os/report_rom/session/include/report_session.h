@@ -1,7 +1,8 @@
 /*
  * The Report session (os/report_rom, os/report_rom/README.md): a client
  * publishes a document (normally in the config format) under its session
- * label. The client code is base/src/report_client.c.
+ * label. The client code is os/report_rom/session/report_session.c (the
+ * library report_session, LIBS := report_session).
  *
  * Session arguments: "buffer_size=N" (bytes, rounded up to pages; default:
  * the largest buffer the donation pays). Quota: REPORT_SESSION_RAM(N)
@@ -14,11 +15,11 @@
  *                    server copies them at once, so the client may write
  *                    the next one right away
  */
-#ifndef ARGIL_REPORT_H
-#define ARGIL_REPORT_H
+#ifndef REPORT_SESSION_H
+#define REPORT_SESSION_H
 
-#include <argil/rom_server.h>
 #include <argil/rpc_gen.h>
+#include <argil/session_server.h> /* DS_COST, PAGES */
 
 #define REPORT_SERVICE "Report"
 #define REPORT_SESSION_BASE 1024ul

@@ -4,15 +4,16 @@
  * quota, the binary from a ROM session, the static ELF loaded with
  * base's loader into RAM dataspaces of the child's PD, the parent
  * capability installed, a main thread with a stack and the info page
- * (docs/framework.md, "Starting a child").
+ * (docs/framework.md, "Starting a child"). A library: lib/child,
+ * LIBS := child.
  *
  * All sessions are requested from `parent` (the calling component's own
  * parent, which routes them to core). The child's PARENT capability is
  * `parent_cap`: normally a badged capability of the caller's entrypoint
  * that serves the parent interface for this child.
  */
-#ifndef ARGIL_CHILD_H
-#define ARGIL_CHILD_H
+#ifndef CHILD_H
+#define CHILD_H
 
 #include <argil/component.h>
 #include <argil/elf.h>

@@ -1,5 +1,5 @@
 /*
- * Dynamic ROM sessions (argil/rom_server.h). Trusts the server that uses
+ * Dynamic ROM sessions (rom_server.h). Trusts the server that uses
  * it for the content; the client is trusted for nothing: its signal
  * capability must be a notification, every dataspace is paid from its
  * donation, and a dataspace is zeroed beyond the content so that no older
@@ -9,7 +9,7 @@
 #include <argil/config.h>
 #include <argil/pd.h>
 #include <argil/rom.h>
-#include <argil/rom_server.h>
+#include <rom_server.h>
 #include <argil/slot.h>
 #include <argil/string.h>
 #include <arch/syscall.h>

@@ -4,7 +4,8 @@
  * session hands out its own copy of the content in a RAM dataspace paid
  * from the session's donation, made when the client asks (ROM_DATASPACE),
  * so a client sees one consistent snapshot until it asks again, and no
- * client can change what another one reads. Code: base/src/rom_server.c.
+ * client can change what another one reads. A library (lib/rom_server,
+ * LIBS := rom_server); code: lib/rom_server/rom_server.c.
  *
  * On top of argil/rom.h, a dynamic ROM answers
  *   ROM_DATASPACE  -> cap; w0 size, w1 version of the content (0: empty)
@@ -18,21 +19,14 @@
  * session's quota cannot pay for gives RPC_E_NO_RAM_QUOTA (the client may
  * upgrade the session and ask again).
  */
-#ifndef ARGIL_ROM_SERVER_H
-#define ARGIL_ROM_SERVER_H
+#ifndef ROM_SERVER_H
+#define ROM_SERVER_H
 
 #include <argil/session_server.h>
 
-/* Cost of a RAM dataspace of n pages at core, attached once in the
- * server, as the servers charge it: the frames, their capability slots,
- * one mapping slot per page and bookkeeping, page tables shared. */
-#define DS_PAGE_COST 4240ul
-#define DS_BASE_COST 2048ul
-#define DS_COST(pages) ((word_t)(pages) * DS_PAGE_COST + DS_BASE_COST)
 /* What a ROM session costs besides its dataspace (record, two slots). */
 #define ROM_SESSION_BASE 1024ul
 #define ROM_SESSION_BASE_CAPS 2ul
-#define PAGES(bytes) (((word_t)(bytes) + 4095) / 4096)
 
 struct rom_content {
 	const char *data;

@@ -1,11 +1,11 @@
 /*
- * Client side of the Report session (argil/report.h). Trusts the server
+ * Client side of the Report session (report_session.h). Trusts the server
  * only for the buffer's size, which it checks against the dataspace.
  */
 #include <argil/component.h>
 #include <argil/pd.h>
 #include <argil/printf.h>
-#include <argil/report.h>
+#include <report_session.h>
 #include <argil/slot.h>
 #include <argil/string.h>
 

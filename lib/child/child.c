@@ -1,10 +1,10 @@
 /*
- * Starting a child component (argil/child.h). Trusts the parent and core;
+ * Starting a child component (child.h). Trusts the parent and core;
  * the binary is checked by elf_parse before anything is loaded. On any
  * failure, what was made so far is released (closing the PD session
  * destroys everything that lives in the child's PD).
  */
-#include <argil/child.h>
+#include <child.h>
 #include <argil/cpu.h>
 #include <argil/parent.h>
 #include <argil/pd.h>

@@ -1,5 +1,5 @@
 /*
- * Client side of the Timer session (argil/timer.h): the stubs generated
+ * Client side of the Timer session (timer_session.h): the stubs generated
  * from its description, and the timer connection with sleep_us /
  * elapsed_us. Trusts the timer service only as far as the reply's shape
  * is checked; sleep_us re-checks the clock after
@@ -10,7 +10,7 @@
 #include <argil/pd.h>
 #include <argil/slot.h>
 #include <argil/string.h>
-#include <argil/timer.h>
+#include <timer_session.h>
 #include <arch/syscall.h>
 
 RPC_CLIENT(timer, TIMER_RPC)
