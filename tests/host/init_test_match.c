@@ -1,4 +1,4 @@
-// sources: base/src/config.c os/init/test_init/match.c
+// sources: base/src/config_parse.c base/src/config_query.c base/src/config_write.c os/init/test_init/match.c
 // cflags: -Ios/init/test_init
 /*
  * The matcher of test_init (os/init/test_init/match.h): patterns against
