@@ -207,9 +207,12 @@ FUZZ_CC      ?= clang-14
 FUZZ_SECONDS ?= 600
 FUZZ_CFLAGS  := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=all -Ibase/include
-$(BUILD)/fuzz/config_fuzz: tests/fuzz/config_fuzz.c base/src/config.c base/include/argil/config.h base/include/argil/string.h
+# The config format's sources: parser, queries, output (docs/config.md)
+CONFIG_SRCS  := $(addprefix base/src/,config_parse.c config_query.c config_write.c)
+CONFIG_DEPS  := $(CONFIG_SRCS) base/src/config_chars.h base/include/argil/config.h base/include/argil/string.h
+$(BUILD)/fuzz/config_fuzz: tests/fuzz/config_fuzz.c $(CONFIG_DEPS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) tests/fuzz/config_fuzz.c base/src/config.c -o $@
+	$(FUZZ_CC) $(FUZZ_CFLAGS) tests/fuzz/config_fuzz.c $(CONFIG_SRCS) -o $@
 
 fuzz: deps
 	@$(MAKE) -s $(BUILD)/fuzz/config_fuzz
@@ -220,8 +223,8 @@ fuzz: deps
 
 # Host tool: checks config files with the same parser and init's own model
 # build (tools/config-check wraps it)
-CONFIGCHECK_SRC := tools/configcheck.c base/src/config.c $(addprefix os/init/,model.c check.c parse.c start.c settle.c text.c)
-$(BUILD)/host/argil-config: $(CONFIGCHECK_SRC) $(wildcard os/init/*.h) base/include/argil/config.h base/include/argil/string.h
+CONFIGCHECK_SRC := tools/configcheck.c $(CONFIG_SRCS) $(addprefix os/init/,model.c check.c parse.c start.c settle.c text.c)
+$(BUILD)/host/argil-config: $(CONFIGCHECK_SRC) $(wildcard os/init/*.h) $(CONFIG_DEPS)
 	@mkdir -p $(dir $@)
 	$(call quiet,HOSTCC,$@)gcc -std=gnu11 -O2 -g -Wall -Wextra -Werror -Ibase/include -Ios/init $(CONFIGCHECK_SRC) -o $@
 

@@ -144,7 +144,7 @@ rpc_status_t kobj_frames(struct account *a, word_t k, struct ublock **blk, cptr_
 void kobj_free(struct account *a, struct kobj *o);
 void kobj_free_frames(struct account *a, struct ublock *blk, cptr_t first, word_t k);
 
-/* ---- core's heap (heap.c) and address space (vm.c) ------------------------ */
+/* ---- core's heap (heap.c) and address space (core_space.c) -------------------- */
 void vm_init(struct bootinfo *bi);
 void heap_init_core(void);
 /* Core bookkeeping memory; zeroed. Not charged: callers charge
@@ -159,6 +159,8 @@ void vm_scratch_unmap(cptr_t frame);
 /* Map frames into core's address space permanently at va. */
 rpc_status_t vm_map_core(word_t va, cptr_t frame, bool write);
 void *vm_module_base(void);
+/* Map a boot module read-only into core; its address. */
+void *vm_map_module(const struct bootinfo_module *m);
 
 #define CORE_HEAP_BASE 0x0000100000000000ull
 #define CORE_HEAP_PAGES 16384ul            /* 64 MiB */
@@ -407,6 +409,11 @@ void cpu_session_setup(struct cpu_session *c, word_t prio, word_t first, word_t 
 void cpu_serve(struct cpu_session *c, struct request *r);
 void thread_serve(struct thread *t, struct request *r);
 void thread_destroy_core(struct thread *t);
+/* ---- faults of threads (fault.c) ---- */
+/* The badge of the thread's fault endpoint. */
+word_t fault_badge(struct thread *t);
+/* Let a thread stopped on a fault retry (reply to its fault). */
+void fault_release(struct thread *t);
 /* A fault message for the thread with fault badge `badge`. Returns true if
  * core should reply now (resolved), false if it saved the caller. */
 bool fault_handle(word_t badge, struct rpc_msg *m);
@@ -435,7 +442,13 @@ rpc_status_t ioport_session_create(struct pd *payer, const char *args, word_t ra
 				   struct session **out);
 rpc_status_t irq_session_create(struct pd *payer, const char *args, word_t ram, word_t caps,
 				struct session **out);
+/* A request to a ROM, LOG, IO_MEM, IO_PORT or IRQ session (session.c) */
 void session_serve(struct session *s, struct request *r);
+rpc_status_t rom_serve(struct session *s, struct request *q);
+rpc_status_t log_serve(struct session *s, struct request *q);
+rpc_status_t iomem_serve(struct session *s, struct request *q);
+rpc_status_t ioport_serve(struct session *s, struct request *q);
+rpc_status_t irq_serve(struct session *s, struct request *q);
 void core_log_line(const char *label, const char *text, size_t len);
 
 /* ---- core's child and the parent interface (parent.c) -------------------------- */

@@ -1,14 +1,12 @@
 /*
- * CPU sessions and threads, and fault handling.
+ * CPU sessions and threads (their faults: fault.c).
  *
  * A thread belongs to a CPU session (which pays for it: TCB, UTCB page,
  * notification, bookkeeping, and one capability each for the thread and
  * its TCB, plus one for the notification) and runs in a PD. Its fault
  * endpoint is core's endpoint badged with K_FAULT and the thread's index,
- * so core is the pager of every thread: a page fault inside an attached
- * region is resolved by mapping; anything else stops the thread (its
- * caller is saved in a slot reserved at creation), is recorded and is
- * signalled to the PD's fault handler. Nobody else is affected.
+ * so core is the pager of every thread (fault.c); the thread's caller is
+ * saved, on an unresolvable fault, in a slot reserved at creation.
  */
 #include "core.h"
 #include <argil/args.h>
@@ -89,11 +87,6 @@ static void window_free(struct pd *pd, word_t w)
 
 void region_link(struct pd *pd, struct region *n);
 void region_unlink(struct region *n);
-
-static word_t fault_badge(struct thread *t)
-{
-	return ((word_t)K_FAULT << OBJ_KIND_SHIFT) | (t->obj.id & ((1ul << OBJ_KIND_SHIFT) - 1));
-}
 
 rpc_status_t thread_create_core(struct cpu_session *c, struct pd *pd, word_t prio, word_t cpu,
 				word_t ntfn_slot, struct thread **out)
@@ -273,20 +266,6 @@ rpc_status_t thread_start_core(struct thread *t, word_t rip, word_t rsp, word_t 
 	return RPC_OK;
 }
 
-/* Let a thread stopped on a fault retry (reply to its fault). */
-static void fault_release(struct thread *t)
-{
-	struct sys_msg m = { 0 };
-
-	if (t->reply > 1) {
-		sys_send(t->reply, &m);   /* consumes the reply cap */
-		slot_put(&t->cpu->s.acct, t->reply);
-		t->reply = slot_reserve(&t->cpu->s.acct, 1) == RPC_OK ? 1 : 0;
-	} else {
-		tcb_resume(t->tcb.cap);  /* it was suspended instead */
-	}
-}
-
 static rpc_status_t do_create_thread(struct cpu_create_thread_call *a)
 {
 	struct cpu_session *c = a->obj;
@@ -422,57 +401,4 @@ static const struct thread_server thread_ops = {
 void thread_serve(struct thread *t, struct request *r)
 {
 	thread_dispatch(&thread_ops, t, r->msg, r->reply, RPC_E_ILLEGAL_OPERATION);
-}
-
-static const char *fault_name(word_t label)
-{
-	switch (label) {
-	case FAULT_PAGE: return "page fault";
-	case FAULT_EXCEPTION: return "exception";
-	case FAULT_UNKNOWN_SYSCALL: return "unknown system call";
-	default: return "fault";
-	}
-}
-
-bool fault_handle(word_t badge, struct rpc_msg *m)
-{
-	word_t id = ((word_t)K_THREAD << OBJ_KIND_SHIFT) | (badge & ((1ul << OBJ_KIND_SHIFT) - 1));
-	struct thread *t = (struct thread *)obj_lookup(id, K_THREAD);
-	word_t w0 = rpc_word(m, 0), w1 = rpc_word(m, 1), w2 = rpc_word(m, 2);
-
-	if (!t)
-		return true;   /* a thread that is gone; the reply goes nowhere */
-	if (m->label == FAULT_PAGE) {
-		struct region *r = region_find(t->pd, w1);
-		if (r && region_resolve(r, w1, (w2 & FAULT_PF_WRITE) != 0, (w2 & FAULT_PF_FETCH) != 0))
-			return true;
-	}
-	/* unresolvable: stop the thread, keep its caller, tell the PD's handler */
-	t->fault_label = m->label;
-	t->fault_addr = w1;   /* page faults: the address; exceptions: the vector */
-	t->fault_ip = w0;
-	t->faults++;
-	t->state = THREAD_FAULTED;
-	cptr_t slot;
-	if (t->reply == 1 && slot_take_reserved(&t->cpu->s.acct, &slot) == RPC_OK) {
-		if (cnode_save_caller(core_root, slot, 64) == E_OK) {
-			t->reply = slot;
-		} else {
-			slot_put(&t->cpu->s.acct, slot);
-			t->reply = slot_reserve(&t->cpu->s.acct, 1) == RPC_OK ? 1 : 0;
-			tcb_suspend(t->tcb.cap);
-		}
-	} else {
-		tcb_suspend(t->tcb.cap);
-	}
-	if (m->label == FAULT_PAGE)
-		printf("[core] %s: %s at %lx (%s%s) ip %lx: %s\n", t->pd->s.label, fault_name(m->label), w1,
-		       (w2 & FAULT_PF_WRITE) ? "write" : (w2 & FAULT_PF_FETCH) ? "execute" : "read",
-		       (w2 & FAULT_PF_PRESENT) ? ", present" : "",
-		       w0, region_find(t->pd, w1) ? "access not permitted" : "no region");
-	else
-		printf("[core] %s: %s %lx at ip %lx: thread stopped\n", t->pd->s.label, fault_name(m->label),
-		       w1, w0);
-	pd_fault_notify(t->pd);
-	return false;
 }

@@ -1,12 +1,10 @@
 /*
- * ROM (the boot modules, named by the first word of their command line,
- * and core's own "platform_info") and LOG (the kernel console, every line
- * prefixed with "[label] ").
+ * ROM sessions: the boot modules, named by the first word of their command
+ * line, and core's own "platform_info".
  */
 #include "core.h"
 #include <argil/pd.h>
 #include <argil/rom.h>
-#include <argil/log.h>
 
 #define ROM_CAPS 3   /* session, its dataspace, a signal handler */
 
@@ -14,8 +12,6 @@
 static struct module modules[BOOTINFO_MAX_MODULES + 1];
 static word_t nmodules;
 static char platform_info[128];
-
-void *vm_map_module(const struct bootinfo_module *m);
 
 /* ROM "platform_info": what core knows of the machine that components
  * cannot find themselves, in the config format:
@@ -167,69 +163,8 @@ static const struct rom_server rom_ops = {
 	.rom_update = do_update,
 };
 
-/* ---- LOG ---- */
-
-void core_log_line(const char *label, const char *text, size_t len)
+rpc_status_t rom_serve(struct session *s, struct request *q)
 {
-	char buf[PRINTF_BUF];
-	size_t n = 0;
-
-	/* one burst per line: the label, the text (control characters shown as '?') */
-	n = (size_t)snprintf(buf, sizeof(buf), "[%s] ", label);
-	if (n >= sizeof(buf))
-		n = sizeof(buf) - 1;
-	for (size_t i = 0; i < len; i++) {
-		if (n >= sizeof(buf) - 2) {
-			buf[n] = 0;
-			printf("%s", buf);
-			n = 0;
-		}
-		char c = text[i];
-		buf[n++] = (c < 32 && c != '\t') || c == 127 ? '?' : c;
-	}
-	buf[n++] = '\n';
-	buf[n] = 0;
-	printf("%s", buf);
-}
-
-rpc_status_t log_session_create(struct pd *payer, const char *label, word_t ram, word_t caps,
-				struct session **out)
-{
-	return session_new(sizeof(struct session), payer, ram, caps, K_LOG, label, out);
-}
-
-static rpc_status_t do_write(struct log_write_call *c)
-{
-	struct session *s = c->obj;
-	/* strings may contain any byte but NUL; the unpacking checked that */
-	const char *p = c->in.text;
-
-	while (*p) {
-		const char *e = p;
-		while (*e && *e != '\n')
-			e++;
-		core_log_line(s->label, p, (size_t)(e - p));
-		p = *e ? e + 1 : e;
-	}
-	return RPC_OK;
-}
-
-RPC_SERVER(log, LOG_RPC)
-
-static const struct log_server log_ops = { .log_write = do_write };
-
-rpc_status_t iomem_serve(struct session *s, struct request *q);
-rpc_status_t ioport_serve(struct session *s, struct request *q);
-rpc_status_t irq_serve(struct session *s, struct request *q);
-
-void session_serve(struct session *s, struct request *q)
-{
-	switch (s->obj.kind) {
-	case K_ROM: rom_dispatch(&rom_ops, s, q->msg, q->reply, RPC_E_ILLEGAL_OPERATION); break;
-	case K_LOG: log_dispatch(&log_ops, s, q->msg, q->reply, RPC_E_ILLEGAL_OPERATION); break;
-	case K_IOMEM: iomem_serve(s, q); break;
-	case K_IOPORT: ioport_serve(s, q); break;
-	case K_IRQ: irq_serve(s, q); break;
-	default: q->reply->label = RPC_E_ILLEGAL_OPERATION;
-	}
+	rom_dispatch(&rom_ops, s, q->msg, q->reply, RPC_E_ILLEGAL_OPERATION);
+	return q->reply->label;
 }

@@ -204,3 +204,16 @@ void session_close(struct session *s)
 	session_defund(s);
 	core_free(s, s->struct_size);
 }
+
+/* A request to a session of core's own services, by the session's kind. */
+void session_serve(struct session *s, struct request *q)
+{
+	switch (s->obj.kind) {
+	case K_ROM: rom_serve(s, q); break;
+	case K_LOG: log_serve(s, q); break;
+	case K_IOMEM: iomem_serve(s, q); break;
+	case K_IOPORT: ioport_serve(s, q); break;
+	case K_IRQ: irq_serve(s, q); break;
+	default: q->reply->label = RPC_E_ILLEGAL_OPERATION;
+	}
+}

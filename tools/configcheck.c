@@ -1,6 +1,6 @@
 /*
  * argil-config: checks config files with Argil's own code, not a second
- * implementation: the parser of base/src/config.c and, for an init config,
+ * implementation: the parser of base/src/config_parse.c and, for an init config,
  * the model build of init itself (os/init/model.h: check.c, parse.c,
  * start.c, settle.c), so that it reports what init would reject. Built by
  * `make configcheck` into build/host/argil-config; tools/config-check

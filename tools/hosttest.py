@@ -7,7 +7,7 @@ Each test is one C file compiled with gcc and AddressSanitizer +
 UndefinedBehaviorSanitizer together with the portable sources it names in a
 comment line (paths relative to the repository root), for example
 
-    // sources: kernel/src/cnode.c base/src/config.c
+    // sources: kernel/src/cnode.c base/src/string.c
     // cflags: -DSOME_OPTION            (optional extra compiler flags)
 
 Include paths: abi/include, kernel/include, base/include, tests/host. The

@@ -5,11 +5,11 @@
  * (route.h) to its own parent, to a child server or to itself (a child's
  * embedded <config> as ROM). Trusts core; trusts nothing its children send.
  *
- * Heartbeats (heartbeat_rt.c) use a Timer session at init's parent.
+ * Heartbeats (heartbeat.c) use a Timer session at init's parent.
  * Quota of a session served by init itself (the config ROM) stays with
  * the child.
  */
-#include "rt.h"
+#include "runtime.h"
 #include "text.h"
 
 #include <argil/printf.h>

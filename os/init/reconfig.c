@@ -6,7 +6,7 @@
  * route update, start. A rejected config changes nothing. Trusts the
  * policy code; the ROM's content is checked by the model build.
  */
-#include "rt.h"
+#include "runtime.h"
 
 #include <argil/printf.h>
 

@@ -8,7 +8,7 @@
  * service yet waits (deferred reply) until it does. Nothing a child sends
  * is trusted: strings, ids and quota are checked.
  */
-#include "rt.h"
+#include "runtime.h"
 
 #include <argil/printf.h>
 

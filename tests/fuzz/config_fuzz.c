@@ -1,5 +1,5 @@
 /*
- * libFuzzer harness for base/src/config.c (`make fuzz`; built with clang
+ * libFuzzer harness for base/src/config_*.c (`make fuzz`; built with clang
  * -fsanitize=fuzzer,address,undefined). For every input:
  *
  * - parse an exact-size heap copy (ASan sees any read at or past len) into

@@ -1,6 +1,6 @@
-// sources: base/src/config.c
+// sources: base/src/config_parse.c base/src/config_query.c base/src/config_write.c
 /*
- * Host unit tests of base/src/config.c, the config format (argil/config.h):
+ * Host unit tests of base/src/config_*.c, the config format (argil/config.h):
  * every grammar rule, every error message with its exact line and column,
  * entities, limits (depth, long inputs, arena sizes), typed getters,
  * cfg_print round trips, cfg_equal and the writer.

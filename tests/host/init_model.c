@@ -1,4 +1,4 @@
-// sources: base/src/config.c os/init/model.c os/init/check.c os/init/parse.c os/init/start.c os/init/settle.c os/init/text.c os/init/route.c os/init/diff.c os/init/report.c os/init/policy.c
+// sources: base/src/config_parse.c base/src/config_query.c base/src/config_write.c os/init/model.c os/init/check.c os/init/parse.c os/init/start.c os/init/settle.c os/init/text.c os/init/route.c os/init/diff.c os/init/report.c os/init/policy.c
 // cflags: -Ios/init -DINIT_CHUNK_MIN=16
 /*
  * Host tests of init's config model (os/init/model.c): what a valid config

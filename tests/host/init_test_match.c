@@ -1,7 +1,7 @@
-// sources: base/src/config.c os/init/test_init/match.c
-// cflags: -Ios/init/test_init
+// sources: base/src/config_parse.c base/src/config_query.c base/src/config_write.c os/init/test_driver/match.c
+// cflags: -Ios/init/test_driver
 /*
- * The matcher of test_init (os/init/test_init/match.h): patterns against
+ * The matcher of test_init (os/init/test_driver/match.h): patterns against
  * state reports as init writes them.
  */
 #include "harness.h"

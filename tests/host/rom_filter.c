@@ -1,4 +1,4 @@
-// sources: os/rom_filter/filter.c base/src/config.c
+// sources: os/rom_filter/filter.c base/src/config_parse.c base/src/config_query.c base/src/config_write.c
 // cflags: -Ios/rom_filter
 /*
  * Host unit tests of rom_filter's engine (os/rom_filter/filter.c): template

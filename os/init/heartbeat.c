@@ -10,7 +10,7 @@
  * the Timer session is closed. Trusts the timer only to signal; a child's
  * response is just a call on its own parent object.
  */
-#include "rt.h"
+#include "runtime.h"
 
 #include <argil/printf.h>
 

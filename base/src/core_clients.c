@@ -24,13 +24,3 @@ RPC_CLIENT(log, LOG_RPC)
 RPC_CLIENT(io_mem, IO_MEM_RPC)
 RPC_CLIENT(io_port, IO_PORT_RPC)
 RPC_CLIENT(irq, IRQ_RPC)
-
-const char *label_last(const char *label)
-{
-	const char *last = label;
-
-	for (const char *p = label; *p; p++)
-		if (p[0] == ' ' && p[1] == '-' && p[2] == '>' && p[3] == ' ')
-			last = p + 4;
-	return last;
-}

@@ -8,7 +8,7 @@
  * what is not lent. A child's word on what it freed is not trusted: init
  * looks at the child's account (PD_QUOTA) before every withdrawal.
  */
-#include "rt.h"
+#include "runtime.h"
 
 #include <argil/printf.h>
 

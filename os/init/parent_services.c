@@ -11,7 +11,7 @@
  * The parent is trusted as far as the quota it says it moved (core checks
  * the transfers); its strings and ids are checked.
  */
-#include "rt.h"
+#include "runtime.h"
 
 #include <argil/printf.h>
 

@@ -17,7 +17,7 @@
  * is linear in children and sessions (rt_runtime_fill_all links each
  * child's sessions for init_report).
  */
-#include "rt.h"
+#include "runtime.h"
 
 #include <argil/config.h>
 #include <argil/printf.h>

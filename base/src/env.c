@@ -1,6 +1,7 @@
 /*
- * The env object allocator (argil/env.h): slots from bootinfo->empty,
- * objects from the boot untypeds, a scratch window in the root VSpace.
+ * The root task's environment (argil/env.h): slots from bootinfo->empty,
+ * kernel objects retyped from the boot untypeds, a scratch window in the
+ * root VSpace, env_reset to start over.
  * Trusts bootinfo; checks every kernel reply.
  */
 #include <argil/env.h>

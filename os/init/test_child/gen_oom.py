@@ -9,7 +9,7 @@ Step 2: the same plus 'big', a child whose <config> of BIG_LINES lines is
 more than sub's heap can hold. If init's records change size, FILLER_ITEMS
 may have to change (run/init_oom says why).
 
-Usage: os/init/test/gen_oom.py > run/config/init_oom.config"""
+Usage: os/init/test_child/gen_oom.py > run/config/init_oom.config"""
 import sys
 
 DUMMIES = 8

@@ -1,10 +1,10 @@
 /*
- * init's runtime state (private to main.c, child_rt.c, server.c): the
+ * init's runtime state (private to main.c, children.c, server.c): the
  * model in effect, the running children with the sessions init holds for
  * them, and the requests waiting for a server to announce its service.
  */
-#ifndef INIT_RT_H
-#define INIT_RT_H
+#ifndef INIT_RUNTIME_H
+#define INIT_RUNTIME_H
 
 #include "model.h"
 #include "route.h"
@@ -183,9 +183,9 @@ void *rt_alloc(size_t size, const char *what, const char *whom);
 			*pp_ = (p)->next;                                \
 	} while (0)
 
-/* child_rt.c */
+/* children.c */
 struct rt_child *rt_child_start(const struct init_child *cfg);
-/* start_error_rt.c: why child_start failed, as a sentence into buf (e.g.
+/* start_error.c: why child_start failed, as a sentence into buf (e.g.
  * "no ROM module 'x'"); returns the reason for the state report */
 const char *rt_start_error(const struct child *c, rpc_status_t st, const char *binary, char *buf, size_t size);
 struct rt_child *rt_child_by_name(const char *name);
@@ -197,7 +197,7 @@ rpc_status_t rt_fault_init(void);
 /* destroy the child and start it anew (counted in its restarts) */
 void rt_child_restart(struct rt_child *ch, const char *why);
 
-/* quota_rt.c: raising and lowering a running child's quota */
+/* quota.c: raising and lowering a running child's quota */
 void rt_quota_start(const struct init_child *cfg);     /* start now or when it fits */
 void rt_quota_upgrade(struct rt_child *ch, enum init_action_kind kind, word_t amount);
 void rt_quota_reclaim(struct rt_child *ch, enum init_action_kind kind, word_t amount);
@@ -208,13 +208,13 @@ rpc_status_t rt_yield_sigh(struct rt_child *ch, struct rpc_msg *ntfn);
 void rt_yield_request(struct rt_child *ch, word_t *ram, word_t *caps);
 void rt_yield_response(struct rt_child *ch);
 
-/* service_rt.c: init's services to its parent */
+/* parent_services.c: init's services to its parent */
 void rt_services_update(void);  /* announce what a child serves now */
 void rt_services_server_gone(struct rt_child *server);
 void rt_services_close(word_t id);
 
 
-/* heartbeat_rt.c: heartbeats to the monitored children */
+/* heartbeat.c: heartbeats to the monitored children */
 rpc_status_t rt_heartbeat_init(void);
 /* the model changed (or was built): start, reprogram or stop the timer */
 void rt_heartbeat_update(void);
@@ -225,7 +225,7 @@ extern const struct init_mem rt_mem;
 void rt_log_errors(const struct init_model *m);
 rpc_status_t rt_reconfig_init(void);
 
-/* report_rt.c: the state report, written to the LOG after changes */
+/* report_delivery.c: the state report, written to the LOG after changes */
 rpc_status_t rt_report_init(void);
 /* <config bench="yes">: build one state report and print its cost. */
 void rt_report_bench(void);

@@ -3,7 +3,7 @@
  * the parent interface each child calls, exit handling with the restart
  * policy. Trusts core; a child's requests are checked before use.
  */
-#include "rt.h"
+#include "runtime.h"
 
 #include <argil/cpu.h>
 #include <argil/printf.h>

@@ -4,7 +4,7 @@
  * state report shows. child_start says which of its steps failed and
  * with what status; trusts it.
  */
-#include "rt.h"
+#include "runtime.h"
 
 #include <argil/printf.h>
 
