@@ -22,6 +22,7 @@
 
 #define POOL_NODES 1024u     /* boot and the heap's own page requests */
 #define MAX_BITS 48
+#define NODE_ROOM 128        /* nodes kept free on the heap for its own page requests */
 
 static struct ublock pool[POOL_NODES];
 static struct ublock *pool_free;
@@ -38,9 +39,15 @@ static struct ublock *node_new(void)
 	struct ublock *b = 0;
 
 	if (heap_up && !in_heap) {
+		/* keep room for the nodes a new heap page can need, so that
+		 * the page's own request takes them from the heap, not the pool */
 		in_heap++;
+		if (heap_room(sizeof(struct ublock)) < NODE_ROOM)
+			heap_grow(sizeof(struct ublock));
 		b = core_alloc(sizeof(struct ublock));
 		in_heap--;
+	} else if (heap_up) {
+		b = core_alloc_nogrow(sizeof(struct ublock));
 	}
 	if (!b && pool_free) {
 		b = pool_free;
