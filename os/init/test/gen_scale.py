@@ -12,7 +12,7 @@
 RAM and caps of the nested inits are computed here from the children's.
 
 The chain is written instead of 'big' with --nested (run/init_scale_nested):
-core gives the top init about 32,000 caps, not enough for both.
+one boot each stays short.
 
 With --bench, 'bench' instead: BIG children below init's priority and
 <config bench="yes">, for run/init_bench (`make bench`).
