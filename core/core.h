@@ -153,6 +153,12 @@ void *core_alloc(size_t size);
 void core_free(void *p, size_t size);
 word_t heap_charge(size_t size);
 word_t heap_in_use(void);
+/* Free objects of size's class in the slabs the heap has; a new slab of
+ * that class (first to be used); an object only from the slabs the heap
+ * has (NULL rather than a new page). */
+word_t heap_room(size_t size);
+bool heap_grow(size_t size);
+void *core_alloc_nogrow(size_t size);
 /* Map a frame read-write at a scratch address (one at a time per slot). */
 void *vm_scratch_map(cptr_t frame, int idx);
 void vm_scratch_unmap(cptr_t frame);
@@ -177,8 +183,9 @@ enum obj_kind {
 	K_COUNT
 };
 
-#define OBJ_INDEX_BITS 20
-#define OBJ_GEN_BITS 36
+#define OBJ_INDEX_BITS 24           /* up to 16,777,215 objects */
+#define OBJ_GEN_BITS 32
+#define OBJ_ENTRY_BYTES 8           /* core's object table per object */
 #define OBJ_KIND_SHIFT 56
 #define OBJ_KIND_MASK 0x1fu
 /* A PD's own view of itself (its COMPONENT_PD cap) carries this bit: it
@@ -197,7 +204,7 @@ extern cptr_t core_ep;
 
 void objects_init(void);
 /* Register o (sets o->id). NO_CAP_QUOTA is the caller's business;
- * UNAVAILABLE if core's table is full. */
+ * UNAVAILABLE if core's table is full or cannot grow. */
 rpc_status_t obj_register(struct object *o, enum obj_kind kind);
 /* Mint (once) the badged cap clients get copies of, in a slot of payer. */
 rpc_status_t obj_cap(struct object *o, struct account *payer, cptr_t *out);
@@ -210,6 +217,8 @@ struct object *obj_lookup(word_t badge, enum obj_kind kind);
 struct pd *pd_of_badge(word_t badge, bool *self);
 word_t obj_count(void);
 word_t obj_capacity(void);
+word_t obj_table_bytes(void);  /* the table's chunks on core's heap */
+word_t obj_table_need(word_t n);  /* heap it needs to hold n more objects */
 
 /* What a service handler gets and gives: the request (its capability, if
  * any, described by cap_kind/cap/cap_badge) and the reply to fill. */

@@ -21,6 +21,7 @@ struct slab {
 static struct kobj pages[CORE_HEAP_PAGES];
 static uint64_t va_used[CORE_HEAP_PAGES / 64];
 static struct slab *partial[NCLASS];
+static word_t class_free[NCLASS];   /* free objects in the partial slabs */
 static word_t in_use;
 
 static int class_of(size_t size)
@@ -108,6 +109,51 @@ static void link_slab(struct slab *s)
 	partial[s->cls] = s;
 }
 
+/* A new slab page of class c, first in its partial list. */
+static bool slab_new(int c)
+{
+	word_t osize = 1ul << (MIN_CLASS_BITS + c);
+	struct slab *s = page_alloc(1);
+
+	if (!s)
+		return false;
+	s->cls = (uint32_t)c;
+	s->cap = (uint32_t)((PAGE - SLAB_HDR) / osize);
+	s->used = 0;
+	s->free = 0;
+	for (word_t i = s->cap; i > 0; i--) {
+		void **o = (void **)((char *)s + SLAB_HDR + (i - 1) * osize);
+		*o = s->free;
+		s->free = o;
+	}
+	class_free[c] += s->cap;
+	link_slab(s);
+	return true;
+}
+
+word_t heap_room(size_t size)
+{
+	int c = class_of(size);
+
+	return c >= 0 ? class_free[c] : 0;
+}
+
+bool heap_grow(size_t size)
+{
+	int c = class_of(size);
+
+	return c >= 0 && slab_new(c);
+}
+
+void *core_alloc_nogrow(size_t size)
+{
+	int c = class_of(size);
+
+	if (c < 0 || !partial[c])
+		return 0;
+	return core_alloc(size);
+}
+
 void *core_alloc(size_t size)
 {
 	int c = class_of(size);
@@ -127,23 +173,14 @@ void *core_alloc(size_t size)
 	word_t osize = 1ul << (MIN_CLASS_BITS + c);
 	struct slab *s = partial[c];
 	if (!s) {
-		s = page_alloc(1);
-		if (!s)
+		if (!slab_new(c))
 			return 0;
-		s->cls = (uint32_t)c;
-		s->cap = (uint32_t)((PAGE - SLAB_HDR) / osize);
-		s->used = 0;
-		s->free = 0;
-		for (word_t i = s->cap; i > 0; i--) {
-			void **o = (void **)((char *)s + SLAB_HDR + (i - 1) * osize);
-			*o = s->free;
-			s->free = o;
-		}
-		link_slab(s);
+		s = partial[c];
 	}
 	p = s->free;
 	s->free = *(void **)p;
 	s->used++;
+	class_free[c]--;
 	if (s->used == s->cap)
 		unlink_slab(s);
 	memset(p, 0, osize);
@@ -172,10 +209,12 @@ void core_free(void *p, size_t size)
 	*(void **)p = s->free;
 	s->free = p;
 	s->used--;
+	class_free[c]++;
 	in_use -= 1ul << (MIN_CLASS_BITS + c);
 	if (s->used == 0) {
 		if (!was_full)
 			unlink_slab(s);
+		class_free[c] -= s->cap;
 		page_free(s, 1);
 	} else if (was_full) {
 		link_slab(s);

@@ -18,6 +18,11 @@
 #define CORE_RAM_RESERVE (8ul << 20)       /* RAM core keeps for itself */
 #define INIT_RAM_MIN (1ul << 20)           /* less cannot even pay for init's PD */
 #define CORE_CAP_RESERVE 64
+/* init gets one cap per KiB of the RAM it gets (a capability costs its
+ * holder far more: a slot of 64 bytes in core's CSpace, the object, its
+ * kernel object), at most what core's object table can index. Core keeps
+ * back from init's RAM what its table needs to hold them all. */
+#define CORE_RAM_PER_CAP 1024ul
 
 struct child {
 	struct object obj;        /* K_CHILD: the PARENT capability of init */
@@ -240,7 +245,10 @@ void init_start(struct bootinfo *bi)
 		core_panic("too little RAM to start init: KiB free, core keeps 8 MiB of it, init needs 1 MiB",
 			   (long)(ut_ram_free() / 1024));
 	word_t ram = ut_ram_free() - CORE_RAM_RESERVE;
-	word_t caps = obj_capacity() - obj_count() - CORE_CAP_RESERVE;
+	word_t caps = ram / CORE_RAM_PER_CAP;
+	if (caps > obj_capacity() - obj_count() - CORE_CAP_RESERVE)
+		caps = obj_capacity() - obj_count() - CORE_CAP_RESERVE;
+	ram -= obj_table_need(caps + CORE_CAP_RESERVE);
 	st = pd_create(0, "init", ram, caps, PD_CNODE_BITS_DEFAULT, INIT_PRIORITY, &pd);
 	if (st != RPC_OK)
 		core_panic("creating init's PD", st);

@@ -13,8 +13,7 @@
  * use), not the size of RAM. They come from core's heap (one 64-byte slab
  * object each), which itself takes pages from this allocator: while the
  * heap gets a page for a node, the nodes that allocation needs come from a
- * small static pool, and so does every node made before the heap is up;
- * once the pool runs low, from a reserve of heap nodes taken beforehand.
+ * small static pool, and so does every node made before the heap is up.
  * Since a node lives exactly as long as its block, freeing everything
  * allocated since some moment also returns every node and heap page taken
  * since then: core's figures come back to what they were.
@@ -23,6 +22,7 @@
 
 #define POOL_NODES 1024u     /* boot and the heap's own page requests */
 #define MAX_BITS 48
+#define NODE_ROOM 128        /* nodes kept free on the heap for its own page requests */
 
 static struct ublock pool[POOL_NODES];
 static struct ublock *pool_free;
@@ -34,48 +34,25 @@ static word_t ram_free_bytes, ram_total_bytes, blocks_free;
 
 static bool from_pool(const struct ublock *b) { return b >= pool && b < pool + POOL_NODES; }
 
-/* Heap nodes kept for the heap's own page requests once the static pool
- * runs low (a page splits a block at most MAX_BITS - 12 times, two nodes a
- * split). While the pool has room the reserve stays empty, so that core's
- * figures after freeing everything are what they were; a system that
- * grows far enough to empty the pool (about 250 components) goes on with
- * heap nodes. */
-#define RESERVE_NODES (2 * (MAX_BITS - OBJ_PAGE_BITS) + 8)
-static struct ublock *reserve;
-static word_t reserve_n;
-
-static struct ublock *heap_node(void)
-{
-	struct ublock *b;
-
-	in_heap++;
-	b = core_alloc(sizeof(struct ublock));
-	in_heap--;
-	return b;
-}
-
 static struct ublock *node_new(void)
 {
 	struct ublock *b = 0;
 
 	if (heap_up && !in_heap) {
-		while (pool_nodes_free < 2 * RESERVE_NODES && reserve_n < RESERVE_NODES &&
-		       (b = heap_node()) != 0) {
-			b->next = reserve;
-			reserve = b;
-			reserve_n++;
-		}
-		b = heap_node();
+		/* keep room for the nodes a new heap page can need, so that
+		 * the page's own request takes them from the heap, not the pool */
+		in_heap++;
+		if (heap_room(sizeof(struct ublock)) < NODE_ROOM)
+			heap_grow(sizeof(struct ublock));
+		b = core_alloc(sizeof(struct ublock));
+		in_heap--;
+	} else if (heap_up) {
+		b = core_alloc_nogrow(sizeof(struct ublock));
 	}
 	if (!b && pool_free) {
 		b = pool_free;
 		pool_free = b->next;
 		pool_nodes_free--;
-	}
-	if (!b && reserve) {
-		b = reserve;
-		reserve = b->next;
-		reserve_n--;
 	}
 	if (!b)
 		return 0;
