@@ -223,7 +223,7 @@ fuzz: deps
 
 # Host tool: checks config files with the same parser and init's own model
 # build (tools/config-check wraps it)
-CONFIGCHECK_SRC := tools/configcheck.c $(CONFIG_SRCS) $(addprefix os/init/,model.c check.c parse.c start.c settle.c text.c)
+CONFIGCHECK_SRC := tools/configcheck.c $(CONFIG_SRCS) $(addprefix os/init/,model.c check.c parse.c start.c settle.c text.c malloc_mem.c)
 $(BUILD)/host/argil-config: $(CONFIGCHECK_SRC) $(wildcard os/init/*.h) $(CONFIG_DEPS)
 	@mkdir -p $(dir $@)
 	$(call quiet,HOSTCC,$@)gcc -std=gnu11 -O2 -g -Wall -Wextra -Werror -Ibase/include -Ios/init $(CONFIGCHECK_SRC) -o $@

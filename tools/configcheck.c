@@ -81,21 +81,6 @@ static int read_all(FILE *f, char **data, size_t *len)
 	return 0;
 }
 
-static void *mem_alloc(void *ctx, size_t size)
-{
-	(void)ctx;
-	return malloc(size);
-}
-
-static void mem_free(void *ctx, void *p, size_t size)
-{
-	(void)ctx;
-	(void)size;
-	free(p);
-}
-
-static const struct init_mem host_mem = { mem_alloc, mem_free, NULL };
-
 /* An init config: <config> with a node only init's config has. */
 static bool looks_like_init(const struct cfg_node *root)
 {
@@ -121,7 +106,7 @@ static int check_init(const char *file, const char *who, const struct cfg_node *
 	struct init_model m;
 	int errors = 0;
 
-	if (init_model_build(&m, root, NULL, budget, &host_mem) != INIT_OK)
+	if (init_model_build(&m, root, NULL, budget, &init_malloc_mem) != INIT_OK)
 		return -1;
 	for (const struct init_error *e = m.errors; e; e = e->next, errors++)
 		fprintf(err, "%s:%u:%u: error: %s%s%s%s (%s)\n", file, e->line, e->col, who ? "init '" : "",

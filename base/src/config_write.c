@@ -84,16 +84,17 @@ static void emit_escaped(struct sink *s, const char *str, size_t n, bool value, 
 	emit(s, str + run, n - run);
 }
 
-static void emit_u64(struct sink *s, uint64_t v)
+/* v in decimal into buf[21], NUL-terminated; returns buf */
+static char *u64_text(char buf[21], uint64_t v)
 {
-	char tmp[20];
-	size_t n = sizeof(tmp);
+	size_t n = 20;
 
+	buf[n] = 0;
 	do {
-		tmp[--n] = (char)('0' + v % 10);
+		buf[--n] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
-	emit(s, tmp + n, sizeof(tmp) - n);
+	return buf + n;
 }
 
 size_t cfg_print(const struct cfg_node *n, char *buf, size_t size)
@@ -220,19 +221,9 @@ void cfg_node_attr(struct cfg_writer *w, const char *name, const char *value)
 
 void cfg_node_attr_u64(struct cfg_writer *w, const char *name, uint64_t value)
 {
-	if (w->invalid)
-		return;
-	if (!w->open_tag || !is_name(name)) {
-		w->invalid = true;
-		return;
-	}
-	struct sink s = writer_sink(w);
-	emit(&s, " ", 1);
-	emit_str(&s, name);
-	emit(&s, "=\"", 2);
-	emit_u64(&s, value);
-	emit(&s, "\"", 1);
-	writer_update(w, &s);
+	char buf[21];
+
+	cfg_node_attr(w, name, u64_text(buf, value));
 }
 
 void cfg_node_text(struct cfg_writer *w, const char *text, size_t len)

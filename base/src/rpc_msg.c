@@ -14,13 +14,6 @@ static const char *const status_names[RPC_E_COUNT] = {
 	"RPC_E_OUT_OF_SLOTS", "RPC_E_TRUNCATED", "RPC_E_OUT_OF_MEMORY",
 };
 
-const char *rpc_status_name(rpc_status_t s)
-{
-	if ((unsigned)s < RPC_E_COUNT)
-		return status_names[s];
-	return "RPC_E_<unknown>";
-}
-
 static const char *const status_texts[RPC_E_COUNT] = {
 	"success", "invalid argument", "invalid capability", "denied",
 	"not enough RAM quota", "not enough capability quota", "not found", "already exists",
@@ -28,11 +21,21 @@ static const char *const status_texts[RPC_E_COUNT] = {
 	"out of capability slots", "truncated reply", "out of memory",
 };
 
+/* table[s] for a known status, otherwise unknown */
+static const char *status_lookup(const char *const table[RPC_E_COUNT], rpc_status_t s,
+                                 const char *unknown)
+{
+	return (unsigned)s < RPC_E_COUNT ? table[s] : unknown;
+}
+
+const char *rpc_status_name(rpc_status_t s)
+{
+	return status_lookup(status_names, s, "RPC_E_<unknown>");
+}
+
 const char *rpc_status_text(rpc_status_t s)
 {
-	if ((unsigned)s < RPC_E_COUNT)
-		return status_texts[s];
-	return "unknown error";
+	return status_lookup(status_texts, s, "unknown error");
 }
 
 bool rpc_put_strn(struct rpc_msg *m, const char *s, size_t n)

@@ -181,28 +181,31 @@ rpc_status_t child_start(cptr_t parent, const struct child_spec *spec, struct ch
 	return RPC_OK;
 }
 
+/* Close the session id at the parent if *cap holds one and free its slot;
+ * a failure of the close goes into *st. */
+static void close_session(cptr_t parent, cptr_t *cap, word_t id, rpc_status_t *st)
+{
+	rpc_status_t r;
+
+	if (!*cap)
+		return;
+	r = parent_close(parent, id);
+	if (r != RPC_OK)
+		*st = r;
+	cap_slot_free(*cap);
+	*cap = 0;
+}
+
 rpc_status_t child_destroy(cptr_t parent, struct child *c)
 {
-	rpc_status_t st = RPC_OK, r;
+	rpc_status_t st = RPC_OK;
 
 	if (c->thread) {
 		cap_slot_free(c->thread);
 		c->thread = 0;
 	}
-	if (c->cpu) {
-		r = parent_close(parent, c->cpu_id);
-		if (r != RPC_OK)
-			st = r;
-		cap_slot_free(c->cpu);
-		c->cpu = 0;
-	}
-	if (c->pd) {
-		r = parent_close(parent, c->pd_id);
-		if (r != RPC_OK)
-			st = r;
-		cap_slot_free(c->pd);
-		c->pd = 0;
-	}
+	close_session(parent, &c->cpu, c->cpu_id, &st);
+	close_session(parent, &c->pd, c->pd_id, &st);
 	c->started = 0;
 	return st;
 }

@@ -105,7 +105,7 @@ void component_construct(struct component_env *env)
 	}
 	if (init_model_build_text(&rt.model, rt.config.data ? rt.config.data : "",
 				  rt.config.data ? rt.config.size : 0, 0,
-				  rt.budget, &rt_mem) != INIT_OK) {
+				  rt.budget, &init_malloc_mem) != INIT_OK) {
 		log("out of memory building the config model");
 		return;
 	}
@@ -116,7 +116,7 @@ void component_construct(struct component_env *env)
 		init_model_free(&rt.model);
 		rt.budget.ram = spare(q.ram_quota, q.ram_used, reserve);
 		if (init_model_build_text(&rt.model, rt.config.data, rt.config.size, 0,
-					  rt.budget, &rt_mem) != INIT_OK) {
+					  rt.budget, &init_malloc_mem) != INIT_OK) {
 			log("out of memory building the config model");
 			return;
 		}

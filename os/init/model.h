@@ -45,6 +45,9 @@ struct init_mem {
 	void *ctx;
 };
 
+/* Models on malloc and free (malloc_mem.c): init's heap, or a host tool's C library */
+extern const struct init_mem init_malloc_mem;
+
 /* What init can hand out to its children in total (its own account minus
  * what init keeps for itself), independent of what children hold now. */
 struct init_budget {

@@ -12,21 +12,6 @@
 
 static struct signal_handler config_sigh;
 
-static void *mem_alloc(void *ctx, size_t size)
-{
-	(void)ctx;
-	return malloc(size);
-}
-
-static void mem_free(void *ctx, void *p, size_t size)
-{
-	(void)ctx;
-	(void)size;
-	free(p);
-}
-
-const struct init_mem rt_mem = { mem_alloc, mem_free, 0 };
-
 void rt_log_errors(const struct init_model *m)
 {
 	char buf[PRINTF_BUF];
@@ -133,7 +118,7 @@ static void config_changed(void *arg)
 	}
 	if (init_model_build_text(&next, rt.config.data ? rt.config.data : "",
 				  rt.config.data ? rt.config.size : 0, &rt.model, rt.budget,
-				  &rt_mem) != INIT_OK) {
+				  &init_malloc_mem) != INIT_OK) {
 		log("out of memory building the new config model: nothing changed");
 		return;
 	}
@@ -158,7 +143,7 @@ static void config_changed(void *arg)
 		init_model_free(&next);
 		return;
 	}
-	if (init_diff(&rt.model, &next, &r, &rt_mem, &plan) != INIT_OK) {
+	if (init_diff(&rt.model, &next, &r, &init_malloc_mem, &plan) != INIT_OK) {
 		log("out of memory computing the reconfiguration: nothing changed");
 		init_model_free(&next);
 		return;

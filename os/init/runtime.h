@@ -221,7 +221,6 @@ void rt_heartbeat_update(void);
 void rt_heartbeat_response(struct rt_child *ch);
 
 /* reconfig.c */
-extern const struct init_mem rt_mem;
 void rt_log_errors(const struct init_model *m);
 rpc_status_t rt_reconfig_init(void);
 

@@ -1,4 +1,4 @@
-// sources: tools/configcheck.c base/src/config_parse.c base/src/config_query.c base/src/config_write.c os/init/model.c os/init/check.c os/init/parse.c os/init/start.c os/init/settle.c os/init/text.c
+// sources: tools/configcheck.c base/src/config_parse.c base/src/config_query.c base/src/config_write.c os/init/model.c os/init/check.c os/init/parse.c os/init/start.c os/init/settle.c os/init/text.c os/init/malloc_mem.c
 // cflags: -DCONFIGCHECK_NO_MAIN -Ios/init
 /*
  * Host unit tests of tools/configcheck.c (build/host/argil-config): good

@@ -48,18 +48,70 @@ static void check(int ok, const char *what);
 static struct attached_rom config_rom;
 static struct cfg_node *config;
 
+/* ---- sessions, as both servers keep them ---- */
+
+/* The head of every session object: its RPC object, its id, the list */
+struct session_link {
+	struct rpc_object obj;
+	word_t id;
+	struct session_link *next;
+};
+
+static word_t next_id = 1;
+
+/* A new zeroed session of size bytes (a struct beginning with its
+ * session_link) served by h, put on *list and into the reply (its cap and
+ * id); NULL with the reply's error if there is no memory or slot. */
+static void *session_open(struct session_link **list, size_t size, rpc_handler_t h,
+                          struct rpc_msg *rep)
+{
+	struct session_link *l = malloc(size);
+
+	if (!l) {
+		rep->label = RPC_E_NO_RAM_QUOTA;
+		return 0;
+	}
+	memset(l, 0, size);
+	if (ep_manage(&env->ep, &l->obj, h, l) != RPC_OK) {
+		free(l);
+		rep->label = RPC_E_NO_CAP_QUOTA;
+		return 0;
+	}
+	l->id = next_id++;
+	l->next = *list;
+	*list = l;
+	rep->cap = ep_cap(&env->ep, &l->obj);
+	rpc_put(rep, l->id);
+	return l;
+}
+
+/* The session the close request names, taken off *list and dissolved;
+ * NULL with RPC_E_NOT_FOUND in the reply if there is none. The caller
+ * frees it. */
+static void *session_close(struct session_link **list, struct rpc_msg *req, struct rpc_msg *rep)
+{
+	for (struct session_link **pp = list; *pp; pp = &(*pp)->next) {
+		struct session_link *l = *pp;
+
+		if (l->id != rpc_word(req, 0))
+			continue;
+		*pp = l->next;
+		ep_dissolve(&env->ep, &l->obj);
+		return l;
+	}
+	rep->label = RPC_E_NOT_FOUND;
+	return 0;
+}
+
 /* ---- server ---- */
 
 struct hello_session {
-	struct rpc_object obj;
+	struct session_link link;
 	char label[SESSION_LABEL_MAX];
-	word_t id;
-	struct hello_session *next;
 };
 
 static struct rpc_object root_obj;
-static struct hello_session *sessions;
-static word_t next_id = 1;
+static struct session_link *sessions;
 
 static void hello_handler(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *rep)
 {
@@ -80,7 +132,7 @@ static void hello_handler(struct rpc_object *o, struct rpc_msg *req, struct rpc_
 static void root_handler(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *rep)
 {
 	char label[SESSION_LABEL_MAX], args[SESSION_ARGS_MAX];
-	struct hello_session *s, **pp;
+	struct hello_session *s;
 	word_t pos = 2;
 
 	(void)o;
@@ -95,39 +147,20 @@ static void root_handler(struct rpc_object *o, struct rpc_msg *req, struct rpc_m
 			rep->label = RPC_E_NO_RAM_QUOTA;
 			return;
 		}
-		s = malloc(sizeof(*s));
-		if (!s) {
-			rep->label = RPC_E_NO_RAM_QUOTA;
+		s = session_open(&sessions, sizeof(*s), hello_handler, rep);
+		if (!s)
 			return;
-		}
-		memset(s, 0, sizeof(*s));
 		memcpy(s->label, label, sizeof(label));
-		if (ep_manage(&env->ep, &s->obj, hello_handler, s) != RPC_OK) {
-			free(s);
-			rep->label = RPC_E_NO_CAP_QUOTA;
-			return;
-		}
-		s->id = next_id++;
-		s->next = sessions;
-		sessions = s;
 		log("session for '%s'", s->label);
-		rep->cap = ep_cap(&env->ep, &s->obj);
-		rpc_put(rep, s->id);
 		return;
 	case ROOT_UPGRADE:
 		return;
 	case ROOT_CLOSE:
-		for (pp = &sessions; *pp; pp = &(*pp)->next) {
-			if ((*pp)->id != rpc_word(req, 0))
-				continue;
-			s = *pp;
-			*pp = s->next;
+		s = session_close(&sessions, req, rep);
+		if (s) {
 			log("session for '%s' closed", s->label);
-			ep_dissolve(&env->ep, &s->obj);
 			free(s);
-			return;
 		}
-		rep->label = RPC_E_NOT_FOUND;
 		return;
 	default:
 		rep->label = RPC_E_ILLEGAL_OPERATION;
@@ -147,14 +180,12 @@ static void run_server(void)
  * after the other; opening a "Step" session moves to the next ---- */
 
 struct rom_session {
-	struct rpc_object obj;
+	struct session_link link;
 	cptr_t sigh;
-	word_t id;
-	struct rom_session *next;
 };
 
 static struct rpc_object rom_root, step_root;
-static struct rom_session *roms;
+static struct session_link *roms;
 static const struct cfg_node *step;
 static unsigned step_no;
 static cptr_t step_ds;
@@ -214,51 +245,33 @@ static void step_next(void)
 	step_no++;
 	st = step_load();
 	log("step %u%s%s", step_no, st == RPC_OK ? "" : ": ", st == RPC_OK ? "" : rpc_status_name(st));
-	for (struct rom_session *r = roms; r; r = r->next)
+	for (struct session_link *l = roms; l; l = l->next) {
+		struct rom_session *r = (struct rom_session *)l;
+
 		if (r->sigh)
 			signal_submit(r->sigh);
+	}
 }
 
 static void rom_root_handler(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *rep)
 {
-	struct rom_session *s, **pp;
+	struct rom_session *s;
 
 	switch (req->label) {
 	case ROOT_SESSION:
-		s = malloc(sizeof(*s));
-		if (!s) {
-			rep->label = RPC_E_NO_RAM_QUOTA;
-			return;
-		}
-		memset(s, 0, sizeof(*s));
-		if (ep_manage(&env->ep, &s->obj, o == &rom_root ? rom_handler : 0, s) != RPC_OK) {
-			free(s);
-			rep->label = RPC_E_NO_CAP_QUOTA;
-			return;
-		}
-		s->id = next_id++;
-		s->next = roms;
-		roms = s;
-		rep->cap = ep_cap(&env->ep, &s->obj);
-		rpc_put(rep, s->id);
-		if (o == &step_root)
+		s = session_open(&roms, sizeof(*s), o == &rom_root ? rom_handler : 0, rep);
+		if (s && o == &step_root)
 			step_next();
 		return;
 	case ROOT_UPGRADE:
 		return;
 	case ROOT_CLOSE:
-		for (pp = &roms; *pp; pp = &(*pp)->next) {
-			if ((*pp)->id != rpc_word(req, 0))
-				continue;
-			s = *pp;
-			*pp = s->next;
-			ep_dissolve(&env->ep, &s->obj);
+		s = session_close(&roms, req, rep);
+		if (s) {
 			if (s->sigh)
 				cap_slot_free(s->sigh);
 			free(s);
-			return;
 		}
-		rep->label = RPC_E_NOT_FOUND;
 		return;
 	default:
 		rep->label = RPC_E_ILLEGAL_OPERATION;
