@@ -179,6 +179,11 @@ ports: $(foreach t,$(call of_kind,port),$(call lib_file,$(t)))
 .FORCE:
 
 -include $(shell find $(BUILD) -path $(BUILD)/ports -prune -o -name '*.d' -print 2>/dev/null)
+# A source named in an old .d file that has since moved or gone: nothing to
+# make, so the object is rebuilt from where its rule finds the source now
+# (without this, a build/ from before a rename stops with "No rule to make").
+%.c %.S:
+	@:
 
 deps:
 	@tools/deps
