@@ -166,6 +166,16 @@ static void emit(const char *s, size_t n)
 		sys_debug_putchar(s[i]);
 }
 
+void bench_line(const char *name, unsigned long value, const char *unit)
+{
+	char line[160];
+	int n = snprintf(line, sizeof(line), "{\"bench\": \"%s\", \"value\": %lu, \"unit\": \"%s\"}\n",
+			 name, value, unit);
+
+	for (int i = 0; i < n && i < (int)sizeof(line) - 1; i++)
+		sys_debug_putchar(line[i]);
+}
+
 __attribute__((weak)) int vprintf(const char *fmt, va_list ap)
 {
 	char buf[PRINTF_BUF];

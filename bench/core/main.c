@@ -37,12 +37,6 @@ static inline word_t ts(void)
 	return ((word_t)hi << 32) | lo;
 }
 
-static void raw(const char *s)
-{
-	while (*s)
-		sys_debug_putchar(*s++);
-}
-
 static void fail(const char *what, rpc_status_t st)
 {
 	printf("FAIL core_bench: %s: %s\n", what, rpc_status_name(st));
@@ -67,15 +61,12 @@ static void sort(word_t *a, int n)
 
 static void report_n(const char *name, word_t *s, int runs)
 {
-	char line[160];
 
 	sort(s, runs);
 	word_t med = s[runs / 2] - overhead, min = s[0] - overhead, max = s[runs - 1] - overhead;
 	printf("core_bench: %s: median %lu min %lu max %lu (%d runs, timestamp overhead %lu subtracted)\n",
 	       name, med, min, max, runs, overhead);
-	snprintf(line, sizeof(line), "{\"bench\": \"%s\", \"value\": %lu, \"unit\": \"instructions\"}\n",
-		 name, med);
-	raw(line);
+	bench_line(name, med, "instructions");
 }
 
 static void report(const char *name, word_t *s)
@@ -354,7 +345,6 @@ static void run(void *arg)
 static void ram_per_gib(void)
 {
 	struct core_stats s;
-	char line[160];
 
 	check(pd_core_stats(env->pd, &s), "PD_CORE_STATS");
 	if (!s.ram_total || s.core_ram_kept < s.core_image || s.core_ram_kept > s.ram_total) {
@@ -365,9 +355,7 @@ static void ram_per_gib(void)
 	word_t per_gib = (word_t)(((__uint128_t)s.core_ram_kept << 30) / s.ram_total);
 	printf("core_bench: core_ram_per_gib: core keeps %lu bytes of %lu MiB RAM: %lu bytes per GiB\n",
 	       s.core_ram_kept, s.ram_total >> 20, per_gib);
-	snprintf(line, sizeof(line), "{\"bench\": \"core_ram_per_gib\", \"value\": %lu, \"unit\": \"bytes\"}\n",
-		 per_gib);
-	raw(line);
+	bench_line("core_ram_per_gib", per_gib, "bytes");
 }
 
 void component_construct(struct component_env *e)

@@ -14,18 +14,10 @@
 #include <argil/log.h>
 #include <argil/pd.h>
 #include <argil/printf.h>
-#include <arch/syscall.h>
-
-static void raw(const char *s)
-{
-	while (*s)
-		sys_debug_putchar(*s++);
-}
 
 void component_construct(struct component_env *env)
 {
 	struct core_stats s;
-	char line[160];
 
 	rpc_status_t st = pd_core_stats(env->pd, &s);
 	if (st != RPC_OK) {
@@ -45,8 +37,6 @@ void component_construct(struct component_env *env)
 	log("system_bench: of the RAM taken: core's own objects, CSpace and heap pages %lu; "
 	    "objects and frames of the components (this probe's included) %lu",
 	    s.core_ram_used, taken - s.core_ram_used);
-	snprintf(line, sizeof(line), "{\"bench\": \"base_system_ram\", \"value\": %lu, \"unit\": \"bytes\"}\n",
-		 used);
-	raw(line);
+	bench_line("base_system_ram", used, "bytes");
 	log("system_bench: done");
 }

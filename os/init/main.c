@@ -17,15 +17,13 @@
 
 struct init_rt rt;
 
-/* A {"bench": ...} line at the start of a console line (tools/run.py --bench). */
+/* A figure of run/init_bench: "<name>_<n>" (bench_line, argil/printf.h). */
 void rt_bench_line(const char *name, unsigned n, uint64_t instructions)
 {
-	char line[128];
+	char full[64];
 
-	snprintf(line, sizeof(line), "{\"bench\": \"%s_%u\", \"value\": %lu, \"unit\": \"instructions\"}\n",
-		 name, n, (unsigned long)instructions);
-	for (const char *s = line; *s; s++)
-		sys_debug_putchar(*s);
+	snprintf(full, sizeof(full), "%s_%u", name, n);
+	bench_line(full, (unsigned long)instructions, "instructions");
 }
 
 /* What of an account is free beyond init's reserve: INIT_RESERVE_RAM and

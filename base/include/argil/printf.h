@@ -26,4 +26,10 @@ int puts(const char *s);   /* writes s and a newline */
  * call hands over one formatted burst. */
 extern void (*printf_output)(const char *s, size_t n);
 
+/* One benchmark figure, {"bench": "<name>", "value": <value>, "unit":
+ * "<unit>"}, written straight to the kernel debug console (not through
+ * printf_output: a component's LOG lines carry a label prefix, and
+ * tools/run.py --bench takes only lines that start with {"bench"). */
+void bench_line(const char *name, unsigned long value, const char *unit);
+
 #endif
