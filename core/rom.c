@@ -99,7 +99,7 @@ static void platform_info_init(struct bootinfo *bi)
 	if (n <= 0 || (size_t)n >= sizeof(platform_info))
 		core_panic("platform_info too long", n);
 	m->frames = core_alloc(sizeof(cptr_t));
-	if (!m->frames || kobj_frames(&core_acct, 0, &blk, &frame) != RPC_OK)
+	if (!m->frames || kobj_frames(&core_acct, 0, ~0ul, &blk, &frame) != RPC_OK)
 		core_panic("no memory for platform_info", 0);
 	char *p = vm_scratch_map(frame, 0);
 	if (!p)

@@ -99,11 +99,13 @@ TEST(IOM_0002, "IO_MEM is exclusive; RAM is DENIED, memory core lacks NOT_FOUND,
 	s = session("IO_MEM", "hpet", "base=0xfed00000, size=0x2000", IO_RAM, IO_CAPS, &id);
 	close_session(id, s);
 	/* free RAM, wherever the machine has it: a page of ours, given back */
-	cptr_t ram;
-	word_t size, flags, phys;
+	cptr_t ram, dma;
+	word_t phys, idd;
 	char args[64];
 	CHECK_OK(pd_alloc_ram(tenv->pd, 4096, &ram));
-	CHECK_OK(ds_info(ram, &size, &flags, &phys));
+	dma = session("DMA", "x", "", IO_RAM, IO_CAPS, &idd);
+	CHECK_OK(dma_phys(dma, ram, 0, &phys, 0));
+	close_session(idd, dma);
 	CHECK_OK(pd_free_ram(tenv->pd, ram));
 	cap_slot_free(ram);
 	snprintf(args, sizeof(args), "base=0x%lx, size=0x1000", phys);
