@@ -2,4 +2,4 @@
 # the power button (S5) and the reset register (README.md, docs/devices.md).
 NAME := acpi
 KIND := component
-LIBS := acpica libc timer_session report_session
+LIBS := acpica libc timer_session report_session platform_session

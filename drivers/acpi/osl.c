@@ -111,6 +111,7 @@ void *acpi_os_map_memory(acpi_physical_address where, acpi_size length)
 	uint64_t end = (where + length + PAGE - 1) & ~(PAGE - 1);
 	word_t n = (end - first) / PAGE, virt;
 	struct mapping *m;
+	rpc_status_t st = RPC_OK;
 
 	if (!length || end < first)
 		return 0;
@@ -129,15 +130,20 @@ void *acpi_os_map_memory(acpi_physical_address where, acpi_size length)
 		for (i = 0; i < n; i++) {
 			struct phys_page *p = page_session(first + i * PAGE);
 			word_t at = virt + i * PAGE;
-			if (!p || pd_attach(COMPONENT_PD, p->ds, 0, PAGE, at,
-					    ATTACH_FIXED | ATTACH_WRITE, &at) != RPC_OK)
+			if (!p)
+				break;
+			st = pd_attach(COMPONENT_PD, p->ds, at, PAGE, 0, ATTACH_FIXED | ATTACH_WRITE, &at);
+			if (st != RPC_OK)
 				break;
 		}
 		if (i == n)
 			break;
 		for (word_t j = 0; j < i; j++)
 			pd_detach(COMPONENT_PD, virt + j * PAGE);
-		if (i == 0 || !page_session(first + i * PAGE)) {
+		if (st != RPC_E_EXISTS) {
+			if (st != RPC_OK)
+				acpi_log("error: attaching 0x%lx: %s", (unsigned long)(first + i * PAGE),
+					 rpc_status_name(st));
 			free(m);
 			return 0;
 		}
