@@ -10,7 +10,8 @@
  * our own address space.
  *
  * Ports: only the FADT's fixed-hardware blocks (PM1a/b event and control,
- * PM2 control, PM timer, GPE0/1, the reset register, SMI command) and the
+ * PM2 control, PM timer, GPE0/1, SMI command; the reset register when it is
+ * written) and the
  * ports of AML SystemIO OperationRegions (ACPICA's own address-range list,
  * after its check against the legacy ports in hwvalid.c). Each range gets
  * an IO_PORT session on first use; in/out go through the kernel port cap.
@@ -318,8 +319,9 @@ void osl_allow_fadt_ports(void)
 	allow_gas(&f->xpm_timer_block, f->pm_timer_length, "PM timer");
 	allow_gas(&f->xgpe0_block, f->gpe0_block_length, "GPE0");
 	allow_gas(&f->xgpe1_block, f->gpe1_block_length, "GPE1");
-	if (f->flags & ACPI_FADT_RESET_REGISTER)
-		allow_gas(&f->reset_register, f->reset_register.bit_width / 8 ? : 1, "reset");
+	/* the reset register is opened when it is written (at a reboot): on
+	 * PIIX and ICH it is 0xcf9, among the PCI configuration ports that the
+	 * platform driver holds, if there is one */
 	if (f->smi_command) {
 		struct acpi_generic_address smi = { .space_id = ACPI_ADR_SPACE_SYSTEM_IO,
 						    .address = f->smi_command };
@@ -335,6 +337,10 @@ static struct port_range *port_range_of(unsigned port, unsigned bytes)
 
 	if (r)
 		return r;
+	const struct acpi_generic_address *reset = &acpi_gbl_FADT.reset_register;
+	if ((acpi_gbl_FADT.flags & ACPI_FADT_RESET_REGISTER) &&
+	    reset->space_id == ACPI_ADR_SPACE_SYSTEM_IO && reset->address == port && bytes == 1)
+		return port_open(port, 1, "reset");
 	if (acpi_ut_check_address_range(ACPI_ADR_SPACE_SYSTEM_IO, port, bytes, FALSE))
 		return port_open(port, bytes, "AML");
 	acpi_log("error: ACPICA accesses ports 0x%x..0x%x, which no table declares", port,
