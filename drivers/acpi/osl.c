@@ -57,15 +57,21 @@ struct phys_page {
 	struct phys_page *next;
 };
 
-/* a mapping handed to ACPICA */
+/* A slot of the mapping window: a run of virtual pages (and a guard page
+ * after it), reused after ACPICA unmaps it, so that AML regions mapped
+ * and unmapped at every access do not use up the window (or core's page
+ * tables for it). */
 struct mapping {
-	word_t virt;            /* page-aligned start of the window used */
-	word_t pages;
+	word_t virt;            /* page-aligned start */
+	word_t pages;           /* the slot's size */
+	word_t used;            /* pages attached now; 0: free */
+	uint64_t phys;          /* the physical page attached at virt */
 	struct mapping *next;
 };
 
 #define MAP_WINDOW 0x0000700000000000ull  /* our mappings, far above "anywhere" */
 #define MAP_WINDOW_END 0x00007c0000000000ull
+#define SLOT_TAKEN ~0ull                   /* phys of a slot never to be used */
 
 static struct phys_page *pages;
 static struct mapping *mappings;
@@ -91,7 +97,7 @@ static struct phys_page *page_session(uint64_t phys)
 		st = io_mem_dataspace(p->session, &p->ds, 0, 0);
 	if (st != RPC_OK) {
 		acpi_log("error: no IO_MEM session for 0x%lx: %s", (unsigned long)phys,
-		    rpc_status_name(st));
+			 rpc_status_name(st));
 		if (p->session) {
 			parent_close(COMPONENT_PARENT, p->id);
 			cap_slot_free(p->session);
@@ -104,33 +110,46 @@ static struct phys_page *page_session(uint64_t phys)
 	return p;
 }
 
-/* The RSDP when platform_info gives only the tables' addresses is not
- * needed: ACPICA is given rsdp_phys, which must be the firmware's. */
+/* A free slot of at least n pages, or a new one from the window. */
+static struct mapping *slot_for(word_t n)
+{
+	struct mapping *m;
+
+	for (m = mappings; m; m = m->next)
+		if (!m->used && m->pages >= n)
+			return m;
+	if (map_next + (n + 1) * PAGE > MAP_WINDOW_END) {
+		acpi_log("error: the mapping window is full");
+		return 0;
+	}
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return 0;
+	m->virt = map_next;
+	m->pages = n;
+	map_next += (n + 1) * PAGE;   /* a guard page between slots */
+	m->next = mappings;
+	mappings = m;
+	return m;
+}
+
 void *acpi_os_map_memory(acpi_physical_address where, acpi_size length)
 {
 	uint64_t first = where & ~(PAGE - 1);
 	uint64_t end = (where + length + PAGE - 1) & ~(PAGE - 1);
-	word_t n = (end - first) / PAGE, virt;
-	struct mapping *m;
+	word_t n = (end - first) / PAGE, i;
 	rpc_status_t st = RPC_OK;
+	struct mapping *m;
 
 	if (!length || end < first)
 		return 0;
-	m = malloc(sizeof(*m));
-	if (!m)
-		return 0;
 	for (;;) {
-		if (map_next + n * PAGE > MAP_WINDOW_END) {
-			acpi_log("error: the mapping window is full");
-			free(m);
+		m = slot_for(n);
+		if (!m)
 			return 0;
-		}
-		virt = map_next;
-		map_next += (n + 1) * PAGE;   /* a guard page between mappings */
-		word_t i;
 		for (i = 0; i < n; i++) {
 			struct phys_page *p = page_session(first + i * PAGE);
-			word_t at = virt + i * PAGE;
+			word_t at = m->virt + i * PAGE;
 			if (!p)
 				break;
 			st = pd_attach(COMPONENT_PD, p->ds, at, PAGE, 0, ATTACH_FIXED | ATTACH_WRITE, &at);
@@ -140,21 +159,20 @@ void *acpi_os_map_memory(acpi_physical_address where, acpi_size length)
 		if (i == n)
 			break;
 		for (word_t j = 0; j < i; j++)
-			pd_detach(COMPONENT_PD, virt + j * PAGE);
+			pd_detach(COMPONENT_PD, m->virt + j * PAGE);
 		if (st != RPC_E_EXISTS) {
 			if (st != RPC_OK)
 				acpi_log("error: attaching 0x%lx: %s", (unsigned long)(first + i * PAGE),
 					 rpc_status_name(st));
-			free(m);
 			return 0;
 		}
-		/* the address was taken: try the next part of the window */
+		/* something else of ours sits there: never use this slot */
+		m->used = m->pages;
+		m->phys = SLOT_TAKEN;
 	}
-	m->virt = virt;
-	m->pages = n;
-	m->next = mappings;
-	mappings = m;
-	return (void *)(virt + (where - first));
+	m->used = n;
+	m->phys = first;
+	return (void *)(m->virt + (where - first));
 }
 
 void acpi_os_unmap_memory(void *where, acpi_size length)
@@ -162,17 +180,25 @@ void acpi_os_unmap_memory(void *where, acpi_size length)
 	word_t virt = (word_t)where & ~(PAGE - 1);
 
 	(void)length;
-	for (struct mapping **pm = &mappings; *pm; pm = &(*pm)->next) {
-		struct mapping *m = *pm;
-		if (m->virt != virt)
+	for (struct mapping *m = mappings; m; m = m->next) {
+		if (m->virt != virt || !m->used || m->phys == SLOT_TAKEN)
 			continue;
-		for (word_t i = 0; i < m->pages; i++)
+		for (word_t i = 0; i < m->used; i++)
 			pd_detach(COMPONENT_PD, m->virt + i * PAGE);
-		*pm = m->next;
-		free(m);
+		m->used = 0;
 		return;
 	}
 	acpi_log("error: ACPICA unmaps %p, which is not mapped", where);
+}
+
+/* A mapping in place that covers [phys, phys + bytes), NULL if none. */
+static void *mapped(uint64_t phys, unsigned bytes)
+{
+	for (struct mapping *m = mappings; m; m = m->next)
+		if (m->used && m->phys != SLOT_TAKEN && phys >= m->phys &&
+		    phys + bytes <= m->phys + m->used * PAGE)
+			return (void *)(m->virt + (phys - m->phys));
+	return 0;
 }
 
 acpi_status acpi_os_get_physical_address(void *logical, acpi_physical_address *physical)
@@ -184,7 +210,8 @@ acpi_status acpi_os_get_physical_address(void *logical, acpi_physical_address *p
 
 acpi_status acpi_os_read_memory(acpi_physical_address address, u64 *value, u32 width)
 {
-	void *p = acpi_os_map_memory(address, width / 8);
+	void *in_place = mapped(address, width / 8);
+	void *p = in_place ? in_place : acpi_os_map_memory(address, width / 8);
 
 	if (!p)
 		return AE_NO_MEMORY;
@@ -194,16 +221,19 @@ acpi_status acpi_os_read_memory(acpi_physical_address address, u64 *value, u32 w
 	case 32: *value = *(volatile u32 *)p; break;
 	case 64: *value = *(volatile u64 *)p; break;
 	default:
-		acpi_os_unmap_memory(p, width / 8);
+		if (!in_place)
+			acpi_os_unmap_memory(p, width / 8);
 		return AE_BAD_PARAMETER;
 	}
-	acpi_os_unmap_memory(p, width / 8);
+	if (!in_place)
+		acpi_os_unmap_memory(p, width / 8);
 	return AE_OK;
 }
 
 acpi_status acpi_os_write_memory(acpi_physical_address address, u64 value, u32 width)
 {
-	void *p = acpi_os_map_memory(address, width / 8);
+	void *in_place = mapped(address, width / 8);
+	void *p = in_place ? in_place : acpi_os_map_memory(address, width / 8);
 
 	if (!p)
 		return AE_NO_MEMORY;
@@ -213,10 +243,12 @@ acpi_status acpi_os_write_memory(acpi_physical_address address, u64 value, u32 w
 	case 32: *(volatile u32 *)p = (u32)value; break;
 	case 64: *(volatile u64 *)p = value; break;
 	default:
-		acpi_os_unmap_memory(p, width / 8);
+		if (!in_place)
+			acpi_os_unmap_memory(p, width / 8);
 		return AE_BAD_PARAMETER;
 	}
-	acpi_os_unmap_memory(p, width / 8);
+	if (!in_place)
+		acpi_os_unmap_memory(p, width / 8);
 	return AE_OK;
 }
 
