@@ -30,6 +30,7 @@ enum sys_number {
 	SYS_DEBUG_PUTCHAR = 9,   /* write rdi's low byte to the kernel console */
 	SYS_DEBUG_CAP_TYPE = 10, /* rdx out: cap type at address rdi, or 0 */
 	SYS_DEBUG_HALT = 11,     /* print rdi as exit code and stop the machine */
+	SYS_HALTED_TIME = 12,    /* CPU rdi: mr0 TSC ticks halted in its idle loop, mr1 TSC now */
 	SYS_COUNT
 };
 
