@@ -8,7 +8,8 @@
  * BARs, reads the MSI/MSI-X capabilities and writes the `devices` report
  * (legacy lines routed as QEMU routes them: on pc through the PIIX's
  * links, whose IRQ SeaBIOS writes into the interrupt line register; on
- * q35 PIRQ (slot + pin) % 4 to GSI 16..19), and the `acpi` report (ECAM
+ * q35 slots 1..24 to PIRQ E..H by (slot + pin) % 4, GSI 20..23, as QEMU's
+ * DSDT says), and the `acpi` report (ECAM
  * from the Q35 host bridge's PCIEXBAR, the DMAR unit where the VT-d
  * registers answer at QEMU's address). platform reads both through
  * report_rom, and reports its own state there ("platform").
@@ -305,7 +306,7 @@ static void describe(struct tb_own *o, unsigned bdf, struct cfg_writer *w)
 		raw_write(o, bdf, 4, 2, cmd);
 		unsigned pin = raw_read(o, bdf, 0x3d, 1);
 		if (pin >= 1 && pin <= 4) {
-			unsigned gsi = q35 ? 16 + (((bdf >> 3) & 31) + pin - 1) % 4
+			unsigned gsi = q35 ? 20 + (((bdf >> 3) & 31) + pin - 1) % 4
 					   : raw_read(o, bdf, 0x3c, 1);
 			char p[2] = { (char)('A' + pin - 1), 0 };
 			cfg_node_begin(w, "irq");
