@@ -118,7 +118,8 @@ static void wr64(unsigned off, uint64_t v) { *(volatile uint64_t *)(vtd.regs + o
 static struct table *table_new(void)
 {
 	struct table *t = calloc(1, sizeof(*t));
-	word_t at, size, flags, phys = 0;
+	uint64_t phys = 0;
+	word_t at;
 
 	if (!t)
 		return 0;
@@ -126,7 +127,7 @@ static struct table *table_new(void)
 		free(t);
 		return 0;
 	}
-	if (ds_info(t->ds, &size, &flags, &phys) != RPC_OK || !phys ||
+	if (dma_phys_of(t->ds, 4096, &phys) != RPC_OK ||
 	    pd_attach(COMPONENT_PD, t->ds, 0, 0, 0, ATTACH_WRITE, &at) != RPC_OK) {
 		pd_free_ram(COMPONENT_PD, t->ds);
 		cap_slot_free(t->ds);
