@@ -25,7 +25,7 @@ void dma_init(void)
 	rpc_status_t st = dev_session_open(&dma_service, "DMA", "platform", "", 8192, 4);
 
 	if (st != RPC_OK)
-		log("error: no DMA service (%s): no DMA buffers, no IOMMU tables", rpc_status_name(st));
+		log("no DMA service (%s): no DMA buffers, no IOMMU", rpc_status_name(st));
 }
 
 rpc_status_t dma_phys_of(cptr_t ds, word_t size, uint64_t *phys)
