@@ -11,6 +11,10 @@
  * log="yes": every report is also written to the LOG, one line per line
  * (run/pci_test compares it with QEMU's view).
  *
+ * Until its Platform session can be had (platform's policy for it may
+ * come later, from driver_manager), it asks again every 100 ms on a
+ * Timer session.
+ *
  * Trusts the platform driver to give config space as it is, and the acpi
  * report and platform_info for nothing but values (pci_walk.h). The ISA
  * probes (PS/2 status port, the serial ports' scratch registers) use
@@ -30,6 +34,7 @@
 #include <argil/string.h>
 #include <platform_session.h>
 #include <report_session.h>
+#include <timer_session.h>
 #include "pci_walk.h"
 
 #define MAX_FUNCS 256
@@ -293,7 +298,8 @@ static void on_acpi(void *arg)
 {
 	(void)arg;
 	read_acpi();
-	walk();
+	if (platform.session)
+		walk();
 }
 
 static void on_config(void *arg)
@@ -301,8 +307,51 @@ static void on_config(void *arg)
 	(void)arg;
 	if (!config_rom_update(&config) && config.err.msg)
 		log("error: config:%u:%u: %s", config.err.line, config.err.col, config.err.msg);
-	if (read_config())
+	if (read_config() && platform.session)
 		walk();
+}
+
+/* ---- the Platform session, asked for again until it can be had ---- */
+
+#define RETRY_US 100000
+
+static struct timer_connection timer;
+static struct signal_handler retry_sigh;
+
+static void first_walk(void)
+{
+	probe_isa();
+	walk();
+}
+
+static void on_retry(void *arg)
+{
+	(void)arg;
+	if (platform.session || platform_connect(&platform, "", 0) != RPC_OK)
+		return;
+	timer_stop(timer.session);
+	log("Platform session opened");
+	first_walk();
+}
+
+static void connect_platform(struct component_env *e)
+{
+	rpc_status_t st = platform_connect(&platform, "", 0), t;
+
+	if (st == RPC_OK) {
+		first_walk();
+		return;
+	}
+	if ((t = timer_connect(&timer, "retry")) != RPC_OK ||
+	    (t = signal_handler_init(&e->ep, &retry_sigh, on_retry, 0)) != RPC_OK ||
+	    (t = timer_connection_sigh(&timer, retry_sigh.cap)) != RPC_OK ||
+	    (t = timer_trigger_periodic(timer.session, RETRY_US)) != RPC_OK) {
+		log("error: Platform session: %s, and no Timer to ask again (%s)",
+		    rpc_status_name(st), rpc_status_name(t));
+		component_exit(2);
+	}
+	log("no Platform session yet (%s): asking again every %u ms", rpc_status_name(st),
+	    RETRY_US / 1000);
 }
 
 void component_construct(struct component_env *e)
@@ -318,10 +367,6 @@ void component_construct(struct component_env *e)
 		log("error: config:%u:%u: %s", config.err.line, config.err.col, config.err.msg);
 	if (!read_config())
 		component_exit(1);
-	if ((st = platform_connect(&platform, "", 0)) != RPC_OK) {
-		log("error: Platform session: %s", rpc_status_name(st));
-		component_exit(2);
-	}
 	have_platform_info = config_rom_open(&platform_info, "platform_info", 0, 0, 0) == RPC_OK;
 	if (have_platform_info)
 		config_rom_update(&platform_info);
@@ -330,6 +375,5 @@ void component_construct(struct component_env *e)
 	if (!have_acpi_rom)
 		log("no acpi ROM (%s): legacy interrupts stay unrouted", rpc_status_name(st));
 	read_acpi();
-	probe_isa();
-	walk();
+	connect_platform(env);
 }
