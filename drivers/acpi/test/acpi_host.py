@@ -210,8 +210,11 @@ def disassemble():
     for name in sorted(os.listdir(TABLES)):
         if name.startswith(("DSDT", "SSDT")) and name.endswith(".dat"):
             path = os.path.join(TABLES, name)
-            r = subprocess.run(["iasl", "-d", path], cwd=TABLES, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.STDOUT)
+            try:
+                r = subprocess.run(["iasl", "-d", path], cwd=TABLES, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.STDOUT)
+            except FileNotFoundError:
+                fail("no iasl: install acpica-tools (tools/deps does as root)")
             if r.returncode:
                 fail("iasl -d %s failed" % name)
             with open(path[:-4] + ".dsl", errors="replace") as f:
