@@ -9,7 +9,8 @@
  *    finishes and reports <system state="shutdown_done"/> ("state").
  *  - With <config reboot="yes"/> it then asks for a reboot through its
  *    "system_request" report; otherwise it logs "ready for the power
- *    button".
+ *    button". With answer="no" it never answers the shutdown (acpi's
+ *    timeout must end it: run/acpi_shutdown_timeout).
  */
 #include <argil/component.h>
 #include <argil/config_rom.h>
@@ -20,7 +21,7 @@
 
 static struct config_rom config, acpi, sys;
 static struct reporter state, request;
-static bool reboot, done;
+static bool reboot, answer = true, done;
 static unsigned passed, failed;
 
 static void check(bool ok, const char *id, const char *what)
@@ -130,6 +131,10 @@ static void system_changed(void *arg)
 	s = cfg_attr(sys.node, "state");
 	if (!s || strcmp(s, "shutdown"))
 		return;
+	if (!answer) {
+		log("system shutdown: not answering");
+		return;
+	}
 	log("system shutdown: finishing");
 	if (reporter_submit(&state, doc, sizeof(doc) - 1) != RPC_OK)
 		log("error: state report not submitted");
@@ -140,8 +145,9 @@ void component_construct(struct component_env *env)
 	rpc_status_t st;
 
 	if (config_rom_open(&config, "config", 0, 0, 0) == RPC_OK && config_rom_update(&config) &&
-	    cfg_attr_bool(config.node, "reboot", false, &reboot) < 0) {
-		log("config: reboot must be yes or no");
+	    (cfg_attr_bool(config.node, "reboot", false, &reboot) < 0 ||
+	     cfg_attr_bool(config.node, "answer", true, &answer) < 0)) {
+		log("config: reboot and answer must be yes or no");
 		component_exit(1);
 	}
 	if ((st = reporter_open(&state, "state", 4096)) != RPC_OK ||
