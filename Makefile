@@ -77,6 +77,7 @@ PORT_PACKAGE :=
 PORT_VERSION :=
 PORT_FILES   :=
 PORT_PATCHES :=
+PORT_PATHS   :=
 include $(1)
 $$(if $$(filter $$(KIND),$$(KINDS)),,$$(error $(1): KIND must be one of: $$(KINDS)))
 $$(if $$(filter $$(NAME),$$(TARGETS)),$$(error $(1): NAME $$(NAME) is taken by $$($$(NAME).file)))
@@ -92,6 +93,7 @@ $$(NAME).package   := $$(PORT_PACKAGE)
 $$(NAME).version   := $$(PORT_VERSION)
 $$(NAME).files     := $$(PORT_FILES)
 $$(NAME).patches   := $$(PORT_PATCHES)
+$$(NAME).paths     := $$(PORT_PATHS)
 endef
 $(foreach f,$(BUILD_FILES),$(eval $(call LOAD_BUILD_FILE,$(f))))
 # the loader's variables must not leak into the rules below
@@ -106,6 +108,7 @@ PORT_PACKAGE :=
 PORT_VERSION :=
 PORT_FILES :=
 PORT_PATCHES :=
+PORT_PATHS :=
 
 of_kind   = $(foreach t,$(TARGETS),$(if $(filter $(1),$($(t).kind)),$(t)))
 reverse   = $(if $(1),$(call reverse,$(wordlist 2,$(words $(1)),$(1))) $(firstword $(1)))
@@ -167,7 +170,7 @@ $(BUILD)/ports/deb-src:
 	@mkdir -p $(dir $@) && touch $@
 define PORT_RULES
 $(BUILD)/ports/$(1)/unpacked: $($(1).file) $(addprefix $($(1).dir)/,$($(1).patches)) tools/port | $(BUILD)/ports/deb-src
-	@tools/port $(BUILD)/ports/$(1) $(PORTS_CACHE) $($(1).package) $($(1).version) \
+	@PORT_PATHS="$($(1).paths)" tools/port $(BUILD)/ports/$(1) $(PORTS_CACHE) $($(1).package) $($(1).version) \
 		$($(1).files) -- $(addprefix $($(1).dir)/,$($(1).patches))
 $(call lib_file,$(1)): $(BUILD)/ports/$(1)/unpacked $(foreach l,$(call libs_of,$(1)),$(call lib_file,$(l))) .FORCE
 	@$$(MAKE) -s --no-print-directory -f ports/port.mk PORT=$(1) PORT_DIR=$($(1).dir) BUILD=$(BUILD) \

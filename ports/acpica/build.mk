@@ -18,4 +18,6 @@ PORT_FILES   := linux_6.1.8-1.dsc:323267173a423cbda2ddf712efb37ce2db131589673d84
                 linux_6.1.8.orig.tar.xz:d651978776b1072f193e55a60d476e99e08607fe03a5704dbc79e398dc50096f \
                 linux_6.1.8-1.debian.tar.xz:e3b8785fac0c87df640c4200b014e9cb768693f547e12eb534001c65e18bb5ad
 PORT_PATCHES := 0001-argil-environment.patch 0002-no-kmemleak.patch
+# only these folders of the Linux tree are unpacked (Debian patches none of them)
+PORT_PATHS   := drivers/acpi/acpica include/acpi
 INCLUDE := $(BUILD)/ports/acpica/include
