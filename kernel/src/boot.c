@@ -160,15 +160,19 @@ static void add_untyped(struct bootinfo *bi, uint64_t s, uint64_t e, bool device
 	}
 }
 
-/* The device address space below 4 GiB, in address order: every page
- * that holds no RAM from 1 MiB up, and the BIOS area [0xe0000, 1 MiB)
+/* The device address space, largest range first (should the untyped
+ * caps run out, small firmware pieces are what is left out): above RAM
+ * (from the GiB above RAM or 4 GiB, to 1 TiB), and below 4 GiB every page
+ * that holds no RAM from 1 MiB up and the BIOS area [0xe0000, 1 MiB)
  * where the RSDP may be (ACPI tables, firmware-reserved ranges and the
  * PCI windows among them), except the MiBs of the registers the kernel
  * keeps. */
 static unsigned device_regions(struct region *dev)
 {
+	uint64_t hi = ALIGN_UP(boot.ram_top > (4ull << 30) ? boot.ram_top : (4ull << 30), 1ull << 30);
 	unsigned n = 0;
 
+	boot_region_add(dev, &n, hi, 1ull << 40);
 	boot_region_add(dev, &n, 0xe0000, 4ull << 30);
 	for (unsigned i = 0; i < boot.nram_pages; i++)
 		boot_region_cut(dev, &n, boot.ram_pages[i].start, boot.ram_pages[i].end);
@@ -176,7 +180,7 @@ static unsigned device_regions(struct region *dev)
 		if (arch_device_reserved(a))
 			boot_region_cut(dev, &n, a, a + 0x100000);
 	for (unsigned i = 1; i < n; i++)
-		for (unsigned j = i; j > 0 && dev[j].start < dev[j - 1].start; j--) {
+		for (unsigned j = i; j > 0 && dev[j].end - dev[j].start > dev[j - 1].end - dev[j - 1].start; j--) {
 			struct region t = dev[j];
 			dev[j] = dev[j - 1];
 			dev[j - 1] = t;
@@ -277,8 +281,6 @@ void create_root_task(void)
 	uint64_t dev_dropped = 0;
 	for (unsigned i = 0; i < ndev; i++)
 		add_untyped(bi, dev[i].start, dev[i].end, true, &dev_dropped);
-	uint64_t hi = ALIGN_UP(boot.ram_top > (4ull << 30) ? boot.ram_top : (4ull << 30), 1ull << 30);
-	add_untyped(bi, hi, 1ull << 40, true, &dev_dropped);
 	bi->untyped.end = next_slot;
 	bi->empty.start = next_slot;
 	bi->empty.end = 1ull << root_radix;
