@@ -73,11 +73,20 @@ def grub_cfg(kernel, modules):
     return "\n".join(out)
 
 
+MAX_MODULES = 16  # BOOTINFO_MAX_MODULES in abi/include/argil/abi.h
+
+
 def build_iso(kernel, modules, out):
     """Write the ISO to `out`. Raises RuntimeError with GRUB's output on failure."""
     for path, _ in [kernel] + list(modules):
         if not os.path.isfile(path):
             raise RuntimeError("boot file not found: %s" % path)
+    # the kernel takes BOOTINFO_MAX_MODULES (abi.h) modules, the root task
+    # (core) included; more would be left out at boot
+    if len(modules) > MAX_MODULES:
+        raise RuntimeError("%d boot modules: the kernel takes at most %d, core included "
+                           "(BOOTINFO_MAX_MODULES); bundle ROMs (e.g. manifests) into one"
+                           % (len(modules), MAX_MODULES))
     if not shutil.which("grub-mkrescue"):
         raise RuntimeError("grub-mkrescue not found (run tools/deps)")
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)

@@ -81,7 +81,10 @@ void multiboot_parse(uint32_t magic, uint64_t info_paddr)
 				if (e > boot.ram_top)
 					boot.ram_top = e;
 			}
-		} else if (type == 3 && boot.nmodules < BOOTINFO_MAX_MODULES) {   /* module */
+		} else if (type == 3 && boot.nmodules >= BOOTINFO_MAX_MODULES) {
+			kprintf("kernel: boot module '%s' left out: at most %u modules\n",
+				(const char *)(tag + 16), BOOTINFO_MAX_MODULES);
+		} else if (type == 3) {                        /* module */
 			uint32_t ms = *(uint32_t *)(tag + 8), me = *(uint32_t *)(tag + 12);
 			const char *name = (const char *)(tag + 16);
 			unsigned m = boot.nmodules++;
