@@ -38,6 +38,29 @@ a space that matters at either end). Paths are relative to the repository root.
                                      machine/firmware/cpus/memory/cpu/timeout
                                      overridden; without variant lines it runs
                                      once
+    qmp: REGEX => JSON               when a serial line first matches REGEX, send
+                                     the QMP command JSON (repeatable); replies and
+                                     QMP events go to build/log/<log name>.qmp.jsonl
+                                     and into the serial log as `# qmp ...` lines
+    setup: COMMAND                   shell command run before QEMU starts (repeatable)
+    host: REGEX => COMMAND           shell command started in the background when
+                                     a serial line first matches REGEX (repeatable);
+                                     it has its own QMP socket in $ARGIL_QMP; a
+                                     non-zero exit fails the run; still running when
+                                     the run ends, it is stopped
+    check: COMMAND                   shell command run after the boot passed and
+                                     QEMU stopped (repeatable); non-zero fails
+    end: shutdown | reset            the run passes only if, besides expect and
+                                     result, QEMU then exits by itself after a QMP
+                                     SHUTDOWN event of reason guest-shutdown (ACPI
+                                     S5) or guest-reset (a reset: -no-reboot)
+
+The commands run with `sh -c` in the repository root; their output goes into
+the serial log as `# setup: `, `# host: `, `# check: ` lines, and they get the
+environment ARGIL_WORK (a folder for this run, removed afterwards; `{work}`
+in qemu lines is replaced by it), ARGIL_LOG (the serial log so far),
+ARGIL_QMP_LOG, ARGIL_QMP (host only), ARGIL_MACHINE, ARGIL_FIRMWARE,
+ARGIL_VARIANT and ARGIL_ROOT. tools/qmp.py is a QMP client for them.
 
 Regexes are Python `re` patterns searched in each serial line after carriage
 returns and terminal escape sequences are removed. A run passes when every
@@ -68,6 +91,7 @@ import time
 
 sys.dont_write_bytecode = True  # no tools/__pycache__ in the tree
 import mkimage
+import qmp
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = "build"
@@ -94,8 +118,9 @@ SETTINGS = {  # key: (default, check)
     "cpu": ("", lambda v: re.match(r"^[\w.,+=-]*$", v) is not None),
     "timeout": ("300", lambda v: re.match(r"^\d+(\.\d+)?$", v) is not None and float(v) > 0),
 }
-MULTI = ("module", "qemu", "expect", "fail", "variant")
-SINGLE = ("kernel", "result", "test") + tuple(SETTINGS)
+MULTI = ("module", "qemu", "expect", "fail", "variant", "qmp", "setup", "host", "check")
+SINGLE = ("kernel", "result", "test", "end") + tuple(SETTINGS)
+END_REASONS = {"shutdown": "guest-shutdown", "reset": "guest-reset"}
 
 _print_lock = threading.Lock()
 _bench_mode = False  # --bench: summaries go to stderr, stdout carries only JSON
@@ -124,6 +149,11 @@ class Scenario:
             [re.compile(p) for p in BUILTIN_FAIL]
         self.result = None
         self.test = False
+        self.qmp = []               # [(regex, command dict)]
+        self.setup = []             # [shell command]
+        self.host = []              # [(regex, shell command)]
+        self.check = []             # [shell command]
+        self.end = None             # QMP SHUTDOWN reason the run must end with
         self.variants = []
         self.image = os.path.join(ROOT, BUILD, "image", self.name + ".iso")
 
@@ -188,6 +218,24 @@ def load_scenario(path):
                 s.test = value == "yes"
             elif key == "variant":
                 variant_lines.append((where, value))
+            elif key in ("qmp", "host"):
+                rx, arrow, what = value.partition(" => ")
+                if not arrow or not rx.strip() or not what.strip():
+                    raise ScenarioError("%s: %s needs `REGEX => %s`" % (where, key, "JSON" if key == "qmp" else "COMMAND"))
+                if key == "qmp":
+                    try:
+                        what = json.loads(what)
+                    except ValueError as e:
+                        raise ScenarioError("%s: bad QMP JSON: %s" % (where, e))
+                    if not isinstance(what, dict) or "execute" not in what:
+                        raise ScenarioError("%s: a QMP command is an object with \"execute\"" % where)
+                getattr(s, key).append((re.compile(rx.strip()), what))
+            elif key in ("setup", "check"):
+                getattr(s, key).append(value)
+            elif key == "end":
+                if value not in END_REASONS:
+                    raise ScenarioError("%s: end must be shutdown or reset" % where)
+                s.end = END_REASONS[value]
             elif not SETTINGS[key][1](value):
                 raise ScenarioError("%s: bad %s %r" % (where, key, value))
         except re.error as e:
@@ -338,6 +386,79 @@ def exit_text(status):
     return "QEMU exited with status %d" % status
 
 
+class QmpPump(threading.Thread):
+    """run.py's QMP connection: sends the scenario's commands, reads replies
+    and events into the QMP log and a queue the serial loop drains into the
+    serial log, and remembers the SHUTDOWN reasons."""
+
+    def __init__(self, path, logpath):
+        super().__init__(daemon=True)
+        self.path, self.logpath = path, logpath
+        self.lines = collections.deque()
+        self.shutdowns = []
+        self.conn = None
+        self.ready = threading.Event()
+        self.error = None
+
+    def run(self):
+        with open(self.logpath, "w") as log:
+            def note(direction, obj):
+                text = json.dumps(obj)
+                log.write(text + "\n")
+                log.flush()
+                self.lines.append("# qmp %s %s" % (direction, text))
+                if obj.get("event") == "SHUTDOWN":
+                    self.shutdowns.append(obj.get("data", {}).get("reason"))
+            try:
+                self.conn = qmp.QMP(self.path, timeout=30.0)
+            except (qmp.QMPError, OSError) as e:
+                self.error = str(e)
+                self.ready.set()
+                return
+            self.conn.sock.settimeout(None)
+            self.note = note
+            self.ready.set()
+            try:
+                while True:
+                    obj = self.conn.read()
+                    note("<", obj)
+            except (qmp.QMPError, OSError, ValueError):
+                pass
+
+    def send(self, msg):
+        self.ready.wait(30.0)
+        if self.conn is None:
+            return self.error or "no QMP connection"
+        self.note(">", msg)
+        try:
+            self.conn.send_raw(msg)
+        except OSError as e:
+            return "QMP send failed: %s" % e
+        return None
+
+
+def command_env(s, cfg, vname, tmp, logpath):
+    env = dict(os.environ)
+    env.update(ARGIL_WORK=tmp, ARGIL_LOG=logpath, ARGIL_QMP_LOG=logpath[:-4] + ".qmp.jsonl",
+               ARGIL_QMP=os.path.join(tmp, "qmp-host.sock"), ARGIL_MACHINE=cfg["machine"],
+               ARGIL_FIRMWARE=cfg["firmware"], ARGIL_VARIANT=vname or "", ARGIL_ROOT=ROOT)
+    return env
+
+
+def run_command(kind, cmd, env, log):
+    """Run a setup or check command to its end; None or the reason it failed."""
+    log.flush()
+    r = subprocess.run(["sh", "-c", cmd], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    text = r.stdout.decode(errors="replace").splitlines()
+    for l in text:
+        log.write("# %s: %s\n" % (kind, l))
+    if r.returncode != 0:
+        return "%s command failed (exit %d): %s%s" % (kind, r.returncode, cmd,
+                                                     "".join("\n  " + l for l in text[-15:]))
+    return None
+
+
 def run_variant(s, vname, cfg, verbose=False, bench=False, prefix=""):
     """Boot one variant, check its output, return an Outcome."""
     label = s.name + ("[%s]" % vname if vname else "")
@@ -347,47 +468,102 @@ def run_variant(s, vname, cfg, verbose=False, bench=False, prefix=""):
     out = Outcome(label, logpath)
     timeout = float(cfg["timeout"])
     start = time.monotonic()
+    use_qmp = bool(s.qmp or s.host or s.end)
     with tempfile.TemporaryDirectory(prefix="argil-run-") as tmp, open(logpath, "w") as log:
+        env = command_env(s, cfg, vname, tmp, logpath)
         try:
             cmd = qemu_command(cfg, s.image, tmp, False)
         except RuntimeError as e:
             out.reason = str(e)
             return out
+        cmd += [a.replace("{work}", tmp) for a in s.qemu]
+        if use_qmp:
+            cmd += ["-qmp", "unix:%s,server=on,wait=off" % os.path.join(tmp, "qmp.sock"),
+                    "-qmp", "unix:%s,server=on,wait=off" % os.path.join(tmp, "qmp-host.sock")]
         errpath = os.path.join(tmp, "qemu.stderr")
         log.write("# %s\n" % " ".join(shlex.quote(c) for c in cmd))
+        for c in s.setup:
+            out.reason = run_command("setup", c, env, log)
+            if out.reason:
+                return out
         try:
             with open(errpath, "w") as err:
-                proc = subprocess.Popen(cmd + s.qemu, stdin=subprocess.DEVNULL,
+                proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                                         stdout=subprocess.PIPE, stderr=err)
         except OSError as e:
             out.reason = "cannot start QEMU: %s" % e
             return out
+        pump = None
+        if use_qmp:
+            pump = QmpPump(os.path.join(tmp, "qmp.sock"), env["ARGIL_QMP_LOG"])
+            pump.start()
+        qmp_todo = list(s.qmp)
+        host_todo = list(s.host)
+        hosts = []                  # [(command, Popen, output path)]
         splitter = Lines()
         n_expect = 0
         fail_line = None
         fail_until = None
         eof = False
+        passed = False              # expect and result seen (end: still waits for QEMU)
+
+        def drain_qmp():
+            while pump and pump.lines:
+                line = pump.lines.popleft()
+                log.write(line + "\n")
+                if verbose:
+                    say(prefix + line)
+
+        def host_failed():
+            for c, p, path in hosts:
+                if p.poll() not in (None, 0):
+                    with open(path, errors="replace") as f:
+                        text = f.read().splitlines()
+                    return "host command failed (exit %d): %s%s" % (
+                        p.returncode, c, "".join("\n  " + l for l in text[-15:]))
+            return None
         try:
             while not eof:
                 now = time.monotonic()
+                drain_qmp()
                 if fail_until is not None and now >= fail_until:
                     break
+                if fail_line is None and not out.reason:
+                    out.reason = host_failed() or ""
+                    if out.reason:
+                        break
                 if now - start >= timeout:
                     waiting = ("expect /%s/" % s.expect[n_expect].pattern if n_expect < len(s.expect)
-                               else "result /%s/" % s.result.pattern)
+                               else "result /%s/" % s.result.pattern if not passed
+                               else "QEMU to exit after a SHUTDOWN (%s)" % s.end)
                     out.reason = "timeout after %g s waiting for %s" % (timeout, waiting)
                     break
                 limit = min(start + timeout, fail_until or float("inf")) - now
-                ready, _, _ = select.select([proc.stdout], [], [], max(0.0, min(limit, 1.0)))
+                ready, _, _ = select.select([proc.stdout], [], [], max(0.0, min(limit, 0.2 if use_qmp else 1.0)))
                 if not ready:
                     continue
                 data = os.read(proc.stdout.fileno(), 65536)
                 eof = not data
                 for line in splitter.feed(data, eof):
+                    drain_qmp()
                     log.write(line + "\n")
                     out.tail.append(line)
                     if verbose:
                         say(prefix + line)
+                    for item in [q for q in qmp_todo if q[0].search(line)]:
+                        qmp_todo.remove(item)
+                        why = pump.send(item[1])
+                        if why and fail_line is None:
+                            fail_line, out.reason = line, why
+                            fail_until = time.monotonic()
+                    for item in [h for h in host_todo if h[0].search(line)]:
+                        host_todo.remove(item)
+                        log.flush()
+                        path = os.path.join(tmp, "host%d.out" % len(hosts))
+                        with open(path, "w") as hout:
+                            hosts.append((item[1], subprocess.Popen(
+                                ["sh", "-c", item[1]], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+                                stdout=hout, stderr=subprocess.STDOUT, start_new_session=True), path))
                     if s.result and out.passed is None:
                         m = s.result.search(line)
                         if m:
@@ -419,17 +595,59 @@ def run_variant(s, vname, cfg, verbose=False, bench=False, prefix=""):
                     if n_expect < len(s.expect) and s.expect[n_expect].search(line):
                         n_expect += 1
                     if n_expect == len(s.expect) and (s.result is None or out.passed is not None):
-                        out.ok = True
-                        eof = True
-                        break
+                        passed = True
+                        if not s.end:
+                            out.ok = True
+                            eof = True
+                            break
+            if s.end and eof and passed and fail_line is None and not out.reason:
+                proc.wait(10)
+                if pump:
+                    pump.join(5.0)
+                reasons = pump.shutdowns if pump else []
+                if s.end in reasons:
+                    out.ok = True
+                else:
+                    out.reason = "QEMU exited (%s) without a SHUTDOWN event of reason %s (saw: %s)" % (
+                        exit_text(proc.returncode), s.end, ", ".join(map(str, reasons)) or "none")
+            elif s.end and out.ok is False and passed and not out.reason and fail_line is None:
+                out.reason = "QEMU did not exit with a SHUTDOWN (%s)" % s.end
         finally:
             stop(proc)
             proc.stdout.close()
+            for c, p, path in hosts:
+                if p.poll() is None:
+                    try:
+                        os.killpg(p.pid, signal.SIGTERM)
+                    except OSError:
+                        pass
+                    try:
+                        p.wait(5)
+                    except subprocess.TimeoutExpired:
+                        os.killpg(p.pid, signal.SIGKILL)
+                        p.wait()
+            if pump:
+                pump.join(2.0)
+                drain_qmp()
+            for i, (c, p, path) in enumerate(hosts):
+                with open(path, errors="replace") as f:
+                    for l in f.read().splitlines():
+                        log.write("# host: %s\n" % l)
             out.seconds = time.monotonic() - start
             with open(errpath) as err:
                 stderr = err.read().strip()
             if stderr:
                 log.write("# qemu stderr:\n" + stderr + "\n")
+        if out.ok and not out.reason:
+            late = host_failed()
+            if late and not late.startswith("host command failed (exit -"):
+                out.ok, out.reason = False, late
+        if out.ok:
+            for c in s.check:
+                why = run_command("check", c, env, log)
+                if why:
+                    out.ok, out.reason = False, why
+                    break
         if fail_line is not None and not out.reason:
             out.reason = "fail line: %s" % fail_line
         elif not out.ok and not out.reason:
@@ -476,7 +694,13 @@ def interactive(s, vname, cfg):
     fail_line = None
     halted_ok = False
     with tempfile.TemporaryDirectory(prefix="argil-run-") as tmp, open(logpath, "w") as log:
-        cmd = qemu_command(cfg, s.image, tmp, True) + s.qemu
+        cmd = qemu_command(cfg, s.image, tmp, True) + [a.replace("{work}", tmp) for a in s.qemu]
+        env = command_env(s, cfg, vname, tmp, logpath)
+        for c in s.setup:
+            why = run_command("setup", c, env, log)
+            if why:
+                print("argil: %s" % why, file=sys.stderr)
+                return 1
         print("argil: booting %s (%s, %s, %s cpu, %s RAM) -- Ctrl-A X quits, Ctrl-A C is the monitor"
               % (s.name, cfg["machine"], cfg["firmware"], cfg["cpus"], cfg["memory"]),
               file=sys.stderr, flush=True)
