@@ -5,3 +5,4 @@
 NAME := driver
 KIND := library
 LIBS := platform_session
+SRCS := $(wildcard $(DIR)/*.c $(DIR)/arch/$(ARCH)/*.c)

@@ -1,5 +1,5 @@
-// sources: lib/driver/reg_io.c lib/driver/virtqueue.c
-// cflags: -Ilib/driver/include
+// sources: lib/driver/reg_io.c lib/driver/virtqueue.c lib/driver/block_alloc.c
+// cflags: -Ilib/driver/include -Idrivers/platform/session/include -Ibase/arch/x86_64/include
 /*
  * Host unit tests of the driver kit's portable parts (lib/driver):
  * register fields defined once (driver_reg.h) over MMIO and ports, and
@@ -12,6 +12,7 @@
 #include "harness.h"
 #include <driver_reg.h>
 #include <virtqueue.h>
+#include <driver.h>
 
 REG(T_CTRL, 0x4, 32);
 FIELD(T_CTRL, ENABLE, 0, 1);
@@ -296,6 +297,39 @@ TEST(DRV_0006, "impossible used elements from the device are refused and kill th
 	q->used->ring[0].len = 99999;
 	CHECK_EQ(vq_get_used(q, &c, &len), VQ_OK);
 	CHECK_EQ(len, 64);
+}
+
+TEST(DRV_0007, "the DMA pools' block allocator: runs, alignment, refusals, reuse")
+{
+	struct block_alloc a;
+	long o[8];
+
+	CHECK(!block_alloc_init(&a, 4096, 8));            /* blocks of at least 16 */
+	CHECK(!block_alloc_init(&a, 4096, 48));           /* a power of two */
+	CHECK(!block_alloc_init(&a, 1 << 20, 16));        /* more than BLOCK_ALLOC_MAX */
+	CHECK(block_alloc_init(&a, 4096, 512));
+	CHECK_EQ(block_alloc_get(&a, 0), -1);
+	CHECK_EQ(block_alloc_get(&a, 4097), -1);
+	o[0] = block_alloc_get(&a, 1);
+	o[1] = block_alloc_get(&a, 1024);
+	o[2] = block_alloc_get(&a, 513);
+	CHECK_EQ(o[0], 0);
+	CHECK_EQ(o[1], 512);
+	CHECK_EQ(o[2], 1536);
+	o[3] = block_alloc_get(&a, 1536);
+	CHECK_EQ(o[3], 2560);
+	CHECK_EQ(block_alloc_get(&a, 1), -1);             /* full */
+	CHECK(!block_alloc_put(&a, 1024));                /* inside a run */
+	CHECK(!block_alloc_put(&a, 100));                 /* unaligned */
+	CHECK(!block_alloc_put(&a, 8192));                /* outside */
+	CHECK(block_alloc_put(&a, 512));
+	CHECK(!block_alloc_put(&a, 512));                 /* twice */
+	CHECK_EQ(block_alloc_get(&a, 1536), -1);          /* only 1024 free there */
+	CHECK_EQ(block_alloc_get(&a, 1024), 512);
+	CHECK(block_alloc_put(&a, 0));
+	CHECK(block_alloc_put(&a, 512));
+	CHECK(block_alloc_put(&a, 1536));
+	CHECK_EQ(block_alloc_get(&a, 2560), 0);           /* merged with its neighbours */
 }
 
 int main(int argc, char **argv)
