@@ -1,6 +1,10 @@
 /*
  * The platform driver's shared state (docs/devices.md, "The Platform
- * session"): its sessions, their policies and what they hold.
+ * session"): the devices (from the `devices` report), the sessions, what
+ * each holds, and the pieces that act on them: pci.c (configuration
+ * space), devices.c (the model, the reports), device.c (acquire, release,
+ * registers, configuration of a held device), irq.c (MSI-X, MSI, shared
+ * legacy lines), dma.c (buffers), vtd.c (the IOMMU).
  */
 #ifndef PLATFORM_PLATFORM_H
 #define PLATFORM_PLATFORM_H
@@ -10,23 +14,166 @@
 #include <platform_session.h>
 #include <stdint.h>
 
-struct session {
-	struct server_session ss;    /* label, donation, id, RPC object */
+#define MAX_DEVICES 128
+#define MAX_BARS 6
+#define MAX_ISA 4                /* <io>, <mem>, <irq> nodes of an ISA device */
+#define MAX_VECTORS 8            /* interrupts of a device platform hands out */
+#define MAX_HELD 16              /* devices one session holds */
+#define NAME_LEN 16
+
+/* A session at the parent that platform holds. */
+struct dev_session {
+	cptr_t cap;
+	word_t id;
+};
+rpc_status_t dev_session_open(struct dev_session *s, const char *service, const char *label,
+			      const char *args, word_t ram, word_t caps);
+void dev_session_close(struct dev_session *s);
+
+enum range_type { R_NONE, R_MEM32, R_MEM64, R_IO };
+
+struct range {
+	uint64_t base, size;
+	enum range_type type;
+	bool prefetchable;
 };
 
-/* The session's policy in the config in effect, NULL if none matches. */
-const struct cfg_node *policy_of(const char *label);
-/* Does the policy grant raw configuration space (pci_config="yes")? */
-bool policy_pci_config(const struct cfg_node *policy);
+struct irq_line {                /* a legacy (IOAPIC) interrupt source */
+	bool present;
+	unsigned gsi;
+	bool level, low;
+};
+
+struct shared_line;
+
+struct vector {                  /* one interrupt a holder asked for */
+	bool used;
+	int kind;                    /* PLATFORM_IRQ_* */
+	struct dev_session irq;      /* MSI, MSI-X: core's IRQ session */
+	cptr_t ntfn;                 /* the client's notification */
+	struct shared_line *line;    /* legacy */
+	struct vector *line_next;
+	struct pdev *dev;
+	bool pending;                /* legacy: signalled, not yet acked */
+	uint64_t count;
+};
+
+struct pdev {
+	char name[NAME_LEN];
+	bool pci;
+	bool present;                /* in the devices report in effect */
+	unsigned bdf;
+	uint16_t vendor, product;
+	uint32_t class;
+	struct range bar[MAX_BARS];  /* PCI: BARs; ISA: <mem> (bar) and <io> (io) */
+	struct range io[MAX_ISA];
+	struct irq_line legacy;      /* PCI: the routed INTx line */
+	struct irq_line isa_irq[MAX_ISA];
+	unsigned msi_vectors, msix_vectors;   /* as the report says (0: none) */
+	unsigned msix_table_bar, msix_pba_bar;
+	uint64_t msix_table_offset;
+	/* found in configuration space at acquire (0: none) */
+	unsigned cap_msi, cap_msix, cap_pcie;
+	bool flr;
+	/* what the holder has */
+	struct session *holder;
+	struct dev_session iomem[MAX_BARS];
+	cptr_t iomem_ds[MAX_BARS];
+	bool iomem_wc[MAX_BARS];
+	volatile uint8_t *iomem_va[MAX_BARS];  /* platform's own mapping (MSI-X table) */
+	struct dev_session ioport[MAX_BARS];
+	cptr_t ioport_cap[MAX_BARS];
+	int irq_kind;                /* -1: not chosen yet */
+	struct vector vec[MAX_VECTORS];
+	uint64_t faults;             /* IOMMU faults seen from it */
+};
+
+struct dma_buf {
+	uint64_t addr;               /* device address */
+	uint64_t phys;
+	word_t size;                 /* bytes, whole pages */
+	word_t cost;                 /* taken from the session's budget */
+	cptr_t ds;
+	struct dma_buf *next;
+};
+
+struct domain;
+
+struct session {
+	struct server_session ss;    /* label, donation, id, RPC object */
+	struct pdev *held[MAX_HELD];
+	struct dma_buf *bufs;
+	cptr_t devices_sigh;
+	cptr_t devices_ds;
+	word_t devices_pages;
+	word_t devices_version;      /* what the client fetched last */
+	struct domain *dom;          /* IOMMU domain (NULL without IOMMU) */
+	uint64_t next_iova;
+	word_t base_cost;
+};
 
 extern bool verbose;
+extern struct pdev devices[MAX_DEVICES];
+extern unsigned ndevices;
+extern word_t devices_version;   /* changes with every new devices report or config */
+
+/* main.c: policies */
+const struct cfg_node *policy_of(const char *label);
+bool policy_pci_config(const struct cfg_node *policy);
+bool policy_permits(const struct cfg_node *policy, const struct pdev *d);
+bool pci_class_of(const char *name, uint32_t *value, uint32_t *mask);
+/* The config or the devices changed: sessions lose what their policy no
+ * longer names, every session's device list is signalled. */
+void sessions_changed(void);
+/* Every live session (for the platform report). */
+struct session *sessions_first(void);
+struct session *sessions_next(struct session *s);
+
+/* devices.c */
+void devices_init(struct entrypoint *ep);
+struct pdev *device_by_name(const char *name);
+struct pdev *device_by_bdf(unsigned bdf);
+const struct cfg_node *device_node(const struct pdev *d);
+/* The devices report's nodes the policy permits, as a <devices> report. */
+size_t devices_print(const struct cfg_node *policy, char *buf, size_t size);
+void platform_report(void);      /* the "platform" report (if routed) */
+
+/* device.c */
+rpc_status_t device_acquire(struct session *s, struct pdev *d);
+void device_release(struct pdev *d);
+struct pdev *held_device(struct session *s, word_t handle);
+word_t device_handle(struct session *s, struct pdev *d);
+rpc_status_t device_iomem(struct pdev *d, word_t index, bool wc);
+volatile uint8_t *device_map(struct pdev *d, word_t index);
+rpc_status_t device_ioport(struct pdev *d, word_t index, struct range **out);
+rpc_status_t device_config_read(struct pdev *d, unsigned off, unsigned width, uint32_t *value);
+rpc_status_t device_config_write(struct pdev *d, unsigned off, unsigned width, uint32_t value);
+/* main.c: wait (on the Timer if platform has one, else a bounded spin) */
+void platform_delay_ms(unsigned ms);
+
+/* irq.c */
+rpc_status_t irq_open(struct pdev *d, word_t index, struct rpc_msg *ntfn, word_t *kind);
+rpc_status_t irq_ack_vector(struct pdev *d, word_t index);
+void irq_close_all(struct pdev *d);
+void irq_init(struct entrypoint *ep);
+
+/* dma.c */
+rpc_status_t dma_alloc(struct session *s, word_t size, word_t flags, cptr_t *ds, uint64_t *addr);
+rpc_status_t dma_free(struct session *s, uint64_t addr);
+void dma_free_all(struct session *s);
+void dma_init(void);
+
+/* vtd.c: the IOMMU (all no-ops without one) */
+bool iommu_present(void);
+void iommu_init(struct entrypoint *ep, uint64_t base);
+rpc_status_t iommu_domain_create(struct session *s);
+void iommu_domain_destroy(struct session *s);
+rpc_status_t iommu_map(struct session *s, uint64_t iova, uint64_t phys, word_t size);
+void iommu_unmap(struct session *s, uint64_t iova, word_t size);
+void iommu_attach(struct session *s, struct pdev *d);
+void iommu_detach(struct pdev *d);
+void iommu_reserved(uint64_t base, uint64_t size, unsigned bdf);
+void iommu_report(struct cfg_writer *w);  /* <iommu> and <fault> nodes */
+word_t iommu_domain_cost(void);
 
 #endif
-
-/* Class names of policies and manifests (docs/devices.md): true if name
- * is one (or a number 0xBB, 0xBBSS, 0xBBSSPP), with the class code's
- * value and the mask of the part that counts. */
-bool pci_class_of(const char *name, uint32_t *value, uint32_t *mask);
-/* The config changed: sessions whose policy no longer names a device they
- * hold release it, and every session's device list is brought up to date. */
-void sessions_policy_changed(void);

@@ -24,11 +24,11 @@ rpc_status_t platform_connect(struct platform_connection *p, const char *label, 
 	return st;
 }
 
-rpc_status_t platform_upgrade(struct platform_connection *p, word_t ram)
+rpc_status_t platform_upgrade(struct platform_connection *p, word_t ram, word_t caps)
 {
 	if (!p->session)
 		return RPC_E_INVALID_CAP;
-	return parent_upgrade(COMPONENT_PARENT, p->id, ram, 0, 0);
+	return parent_upgrade(COMPONENT_PARENT, p->id, ram, caps, 0);
 }
 
 rpc_status_t platform_disconnect(struct platform_connection *p)

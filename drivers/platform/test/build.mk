@@ -2,4 +2,4 @@
 # (run/platform_test); it starts platform and test drivers as children.
 NAME := platform_test
 KIND := component
-LIBS := testbed platform_session
+LIBS := testbed platform_session timer_session

@@ -65,7 +65,8 @@
  * RPC_E_INVALID_ARGUMENT; nothing changes then.
  *
  * Session arguments: none. Quota: at least PLATFORM_SESSION_RAM and
- * PLATFORM_SESSION_CAPS; DMA buffers need more RAM (PLATFORM_DMA_COST).
+ * PLATFORM_SESSION_CAPS; each DMA buffer needs PLATFORM_DMA_COST(size) bytes
+ * and one capability of it (14 buffers fit the least donation's caps).
  * A label no policy matches is RPC_E_DENIED at session creation.
  */
 #ifndef PLATFORM_SESSION_H
@@ -76,7 +77,7 @@
 
 #define PLATFORM_SERVICE "Platform"
 #define PLATFORM_SESSION_RAM (16 * 1024)
-#define PLATFORM_SESSION_CAPS 8
+#define PLATFORM_SESSION_CAPS 16
 #define PLATFORM_NAME_MAX 32
 
 /* PLATFORM_IO_MEM flags */
@@ -91,7 +92,7 @@
 /* What a DMA buffer of size bytes costs the session's donation: the
  * RAM itself and the platform driver's bookkeeping (IOMMU page tables
  * included). Upgrade the session by this before allocating. */
-#define PLATFORM_DMA_COST(size) ((((word_t)(size) + 4095) & ~(word_t)4095) + 8192)
+#define PLATFORM_DMA_COST(size) (2 * ((((word_t)(size) + 4095) / 4096) * 4240) + 20480)
 
 /* bdf of PLATFORM_PCI_CONFIG_*: bus 0..255, device 0..31, function 0..7 */
 #define PLATFORM_BDF(bus, dev, fn) (((word_t)(bus) << 8) | ((word_t)(dev) << 3) | (word_t)(fn))
@@ -133,8 +134,9 @@ struct platform_connection {
 /* Open a Platform session labelled label, donating ram bytes (at least
  * PLATFORM_SESSION_RAM; 0 means that) and PLATFORM_SESSION_CAPS caps. */
 rpc_status_t platform_connect(struct platform_connection *p, const char *label, word_t ram);
-/* Donate ram more bytes (for DMA buffers: PLATFORM_DMA_COST). */
-rpc_status_t platform_upgrade(struct platform_connection *p, word_t ram);
+/* Donate ram more bytes and caps more capabilities (a DMA buffer costs
+ * PLATFORM_DMA_COST(size) bytes and one capability). */
+rpc_status_t platform_upgrade(struct platform_connection *p, word_t ram, word_t caps);
 /* Close the session (everything acquired is released by the server). */
 rpc_status_t platform_disconnect(struct platform_connection *p);
 
