@@ -399,6 +399,8 @@ class QmpPump(threading.Thread):
         self.conn = None
         self.ready = threading.Event()
         self.error = None
+        self.pending = 0            # commands sent and not yet answered
+        self.answered = threading.Condition()
 
     def run(self):
         with open(self.logpath, "w") as log:
@@ -407,6 +409,10 @@ class QmpPump(threading.Thread):
                 log.write(text + "\n")
                 log.flush()
                 self.lines.append("# qmp %s %s" % (direction, text))
+                if direction == "<" and ("return" in obj or "error" in obj):
+                    with self.answered:
+                        self.pending -= 1
+                        self.answered.notify_all()
                 if obj.get("event") == "SHUTDOWN":
                     self.shutdowns.append(obj.get("data", {}).get("reason"))
             try:
@@ -425,10 +431,17 @@ class QmpPump(threading.Thread):
             except (qmp.QMPError, OSError, ValueError):
                 pass
 
+    def wait_replies(self, timeout):
+        """Wait until every command sent has its reply (a check: reads them)."""
+        with self.answered:
+            self.answered.wait_for(lambda: self.pending <= 0, timeout)
+
     def send(self, msg):
         self.ready.wait(30.0)
         if self.conn is None:
             return self.error or "no QMP connection"
+        with self.answered:
+            self.pending += 1
         self.note(">", msg)
         try:
             self.conn.send_raw(msg)
@@ -597,6 +610,8 @@ def run_variant(s, vname, cfg, verbose=False, bench=False, prefix=""):
                     if n_expect == len(s.expect) and (s.result is None or out.passed is not None):
                         passed = True
                         if not s.end:
+                            if pump:
+                                pump.wait_replies(10.0)
                             out.ok = True
                             eof = True
                             break
