@@ -262,7 +262,7 @@ void component_construct(struct component_env *e)
 	st = platform_connect(&plat, "", PLATFORM_RAM);
 	if (st != RPC_OK)
 		fail("no Platform session", st);
-	st = drv_device_find(&plat, rng_ids, 2, name, sizeof(name));
+	st = drv_device_find_wait(&plat, rng_ids, 2, name, sizeof(name));
 	if (st != RPC_OK)
 		fail("no virtio-rng device", st);
 	st = drv_device_acquire(&dev, &plat, name);

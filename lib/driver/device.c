@@ -66,6 +66,32 @@ rpc_status_t drv_device_find(struct platform_connection *p, const struct drv_id 
 	return st;
 }
 
+rpc_status_t drv_device_find_wait(struct platform_connection *p, const struct drv_id *ids,
+				  unsigned n, char *name, size_t size)
+{
+	cptr_t ntfn = cap_slot_alloc();
+	word_t handle;
+	rpc_status_t st;
+
+	if (!ntfn)
+		return RPC_E_OUT_OF_SLOTS;
+	st = pd_alloc_ntfn(COMPONENT_PD, ntfn, &handle);
+	if (st != RPC_OK) {
+		slot_free(&component_slots, ntfn);
+		return st;
+	}
+	st = platform_devices_sigh(p->session, ntfn);
+	/* registered first, then looked: a change in between is signalled */
+	while (st == RPC_OK && (st = drv_device_find(p, ids, n, name, size)) == RPC_E_NOT_FOUND) {
+		sys_wait(ntfn);
+		st = RPC_OK;
+	}
+	platform_devices_sigh(p->session, 0);
+	pd_free_obj(COMPONENT_PD, handle);
+	cap_slot_free(ntfn);
+	return st;
+}
+
 rpc_status_t drv_device_acquire(struct drv_device *d, struct platform_connection *p,
 				const char *name)
 {

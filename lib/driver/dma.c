@@ -20,7 +20,7 @@ rpc_status_t dma_buf_alloc(struct platform_connection *p, size_t size, unsigned 
 	if (!size)
 		return RPC_E_INVALID_ARGUMENT;
 	size = (size + 4095) & ~(size_t)4095;
-	st = platform_upgrade(p, PLATFORM_DMA_COST(size));
+	st = platform_upgrade(p, PLATFORM_DMA_COST(size), 1);
 	if (st != RPC_OK)
 		return st;
 	st = platform_dma_alloc(p->session, size, flags, &b->ds, &dev);

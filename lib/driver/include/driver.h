@@ -31,6 +31,10 @@ struct drv_id {
 };
 rpc_status_t drv_device_find(struct platform_connection *p, const struct drv_id *ids, unsigned n,
 			     char *name, size_t size);
+/* The same, waiting (PLATFORM_DEVICES_SIGH) until such a device appears
+ * in the report (the devices report may come after the driver starts). */
+rpc_status_t drv_device_find_wait(struct platform_connection *p, const struct drv_id *ids,
+				  unsigned n, char *name, size_t size);
 /* Acquire the device called name ("bb:dd.f" or an ISA name). */
 rpc_status_t drv_device_acquire(struct drv_device *d, struct platform_connection *p,
 				const char *name);
