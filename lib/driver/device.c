@@ -13,8 +13,10 @@
 #include <argil/heap.h>
 #include <driver.h>
 
-rpc_status_t drv_device_find(struct platform_connection *p, const struct drv_id *ids, unsigned n,
-			     char *name, size_t size)
+/* The first device of the report with one of the ids, or (want set) the
+ * one named want. */
+static rpc_status_t find(struct platform_connection *p, const struct drv_id *ids, unsigned n,
+			 const char *want, char *name, size_t size)
 {
 	word_t len, version, dsize, at;
 	cptr_t ds;
@@ -45,6 +47,11 @@ rpc_status_t drv_device_find(struct platform_connection *p, const struct drv_id 
 	     d = cfg_next(d, "device")) {
 		uint64_t vendor, product;
 		const char *nm = cfg_attr(d, "name");
+		if (want) {
+			if (nm && !strcmp(nm, want))
+				st = RPC_OK;
+			continue;
+		}
 		if (cfg_attr_u64(d, "vendor", 0, &vendor) <= 0 ||
 		    cfg_attr_u64(d, "product", 0, &product) <= 0 || !nm)
 			continue;
@@ -66,8 +73,14 @@ rpc_status_t drv_device_find(struct platform_connection *p, const struct drv_id 
 	return st;
 }
 
-rpc_status_t drv_device_find_wait(struct platform_connection *p, const struct drv_id *ids,
-				  unsigned n, char *name, size_t size)
+rpc_status_t drv_device_find(struct platform_connection *p, const struct drv_id *ids, unsigned n,
+			     char *name, size_t size)
+{
+	return find(p, ids, n, 0, name, size);
+}
+
+static rpc_status_t find_wait(struct platform_connection *p, const struct drv_id *ids, unsigned n,
+			      const char *want, char *name, size_t size)
 {
 	cptr_t ntfn = cap_slot_alloc();
 	word_t handle;
@@ -82,7 +95,7 @@ rpc_status_t drv_device_find_wait(struct platform_connection *p, const struct dr
 	}
 	st = platform_devices_sigh(p->session, ntfn);
 	/* registered first, then looked: a change in between is signalled */
-	while (st == RPC_OK && (st = drv_device_find(p, ids, n, name, size)) == RPC_E_NOT_FOUND) {
+	while (st == RPC_OK && (st = find(p, ids, n, want, name, size)) == RPC_E_NOT_FOUND) {
 		sys_wait(ntfn);
 		st = RPC_OK;
 	}
@@ -90,6 +103,17 @@ rpc_status_t drv_device_find_wait(struct platform_connection *p, const struct dr
 	pd_free_obj(COMPONENT_PD, handle);
 	cap_slot_free(ntfn);
 	return st;
+}
+
+rpc_status_t drv_device_find_wait(struct platform_connection *p, const struct drv_id *ids,
+				  unsigned n, char *name, size_t size)
+{
+	return find_wait(p, ids, n, 0, name, size);
+}
+
+rpc_status_t drv_device_wait_named(struct platform_connection *p, const char *name)
+{
+	return find_wait(p, 0, 0, name, 0, 0);
 }
 
 rpc_status_t drv_device_acquire(struct drv_device *d, struct platform_connection *p,

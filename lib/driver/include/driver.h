@@ -35,6 +35,9 @@ rpc_status_t drv_device_find(struct platform_connection *p, const struct drv_id 
  * in the report (the devices report may come after the driver starts). */
 rpc_status_t drv_device_find_wait(struct platform_connection *p, const struct drv_id *ids,
 				  unsigned n, char *name, size_t size);
+/* Wait until the session's devices report names a device name (an ISA
+ * device such as "ps2", or "bb:dd.f"). */
+rpc_status_t drv_device_wait_named(struct platform_connection *p, const char *name);
 /* Acquire the device called name ("bb:dd.f" or an ISA name). */
 rpc_status_t drv_device_acquire(struct drv_device *d, struct platform_connection *p,
 				const char *name);
