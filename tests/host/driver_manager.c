@@ -282,4 +282,41 @@ TEST(DM_0010, "class names and numbers")
 	CHECK(!pci_class_parse("usb", 0, 0));
 }
 
+/* the manifests of the drivers in the tree pass driver_manager's checks */
+static const char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	size_t n;
+
+	if (!f)
+		return 0;
+	buf = ht_alloc(16, 65536);
+	n = fread(buf, 1, 65535, f);
+	fclose(f);
+	buf[n] = 0;
+	return buf;
+}
+
+TEST(DM_0011, "the manifests of drivers/ps2 and drivers/virtio_rng are accepted")
+{
+	static const char *const paths[] = { "drivers/ps2/manifest", "drivers/virtio_rng/manifest" };
+	for (unsigned i = 0; i < 2; i++) {
+		const char *doc = read_file(paths[i]);
+		struct dm_manifest m;
+		struct dm_error err = { 0 };
+		CHECK(doc != 0);
+		bool ok = dm_manifest_read(&m, parse(doc), &err);
+		if (!ok)
+			fprintf(stderr, "%s:%u:%u: %s\n", paths[i], err.line, err.col, err.msg);
+		CHECK(ok);
+	}
+	const struct cfg_node *d = parse("<device name=\"01:03.0\" type=\"pci\" vendor=\"0x1af4\" "
+					 "product=\"0x1005\" class=\"0x00ff00\"/>");
+	struct dm_manifest m;
+	struct dm_error err;
+	CHECK(dm_manifest_read(&m, parse(read_file("drivers/virtio_rng/manifest")), &err));
+	CHECK(dm_claims(&m, d));
+}
+
 int main(int argc, char **argv) { return ht_main(argc, argv); }

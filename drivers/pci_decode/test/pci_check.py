@@ -7,7 +7,9 @@ the reply to QMP `query-pci` the scenario asked for (in $ARGIL_QMP_LOG).
 
 For every function on both sides: vendor, device, subsystem IDs (QEMU
 gives them for normal headers), class and subclass (and prog-if where
-QEMU says it), revision, interrupt pin, bridge bus numbers, and each BAR
+QEMU says it), revision, interrupt pin and its routing (every pin routed; on pc the GSI
+is the interrupt line the firmware programmed with the PIIX link, on q35
+one of the links' GSIs 16..23), bridge bus numbers, and each BAR
 (index, io/memory, 32/64-bit, prefetchable, address, size; QEMU's
 expansion ROM, region 6, is not a BAR and not in the report). A BAR that
 QEMU shows unmapped (its decoding is off) is compared without its
@@ -25,8 +27,8 @@ LINE = re.compile(r"^\[[^\]]*pci_decode\] devices: (.*)$")
 
 
 def report_from_log(path):
-    """The first complete <devices> report in the serial log."""
-    lines, inside = [], False
+    """The last complete <devices> report in the serial log."""
+    lines, inside, last = [], False, None
     with open(path, errors="replace") as f:
         for raw in f:
             m = LINE.match(raw.rstrip("\n"))
@@ -38,8 +40,8 @@ def report_from_log(path):
             if inside:
                 lines.append(text)
             if inside and text.strip() == "</devices>":
-                return ET.fromstring("\n".join(lines))
-    return None
+                last, inside = ET.fromstring("\n".join(lines)), False
+    return last
 
 
 def pci_from_qmp(path):
@@ -108,6 +110,21 @@ def compare(key, q, d):
     pin = " ABCD".index(irq.get("pin")) if irq is not None else 0
     if "irq_pin" in q:
         same("interrupt pin", q["irq_pin"], pin)
+    if pin:
+        gsi = int(irq.get("gsi")) if irq.get("gsi") is not None else None
+        machine = os.environ.get("ARGIL_MACHINE")
+        if gsi is None:
+            bad.append("interrupt pin %s not routed" % "ABCD"[pin - 1])
+        elif machine == "pc" and key[0] == 0 and key[1] == 1:
+            # QEMU's pc DSDT routes slot 1 (the PIIX's own functions) to
+            # LNKS, the SCI's GSI 9, whatever line the firmware wrote
+            same("GSI (pc slot 1: LNKS, the SCI)", 9, gsi)
+        elif machine == "pc" and "irq" in q:
+            # the PIIX links: the firmware programs a link and the lines
+            # of the functions behind it alike
+            same("GSI (pc: the programmed interrupt line)", q["irq"], gsi)
+        elif machine == "q35" and not 16 <= gsi <= 23:
+            bad.append("GSI %d: q35's PCI links route to GSI 16..23" % gsi)
     br = q.get("pci_bridge")
     same("bridge", "yes" if br else "no", d.get("bridge"))
     if br:

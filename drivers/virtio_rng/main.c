@@ -1,0 +1,305 @@
+/*
+ * virtio_rng: QEMU's virtio-rng-pci (virtio device type 4) through the
+ * driver kit's virtio transport, serving Entropy sessions
+ * (entropy_session.h). Bytes come from the device's one queue in 4 KiB
+ * requests; where the CPU has RDRAND each 8 bytes are XORed with one of
+ * its values, so that the output is no weaker than the better of the two
+ * sources. Bytes are handed out once: every session gets its own.
+ *
+ * Trusts its parent, core and the platform driver; the device only for
+ * the bytes (the used ring is checked by the virtqueue code, a device that
+ * breaks it ends the service with an error). Clients are trusted for
+ * nothing: their counts are checked, each session has its own buffer.
+ *
+ * Config: <config bench="yes"/> measures msi_roundtrip (one request and
+ * its completion interrupt) before serving.
+ */
+#include <argil/component.h>
+#include <argil/config_rom.h>
+#include <argil/log.h>
+#include <argil/pd.h>
+#include <argil/printf.h>
+#include <argil/session_server.h>
+#include <argil/slot.h>
+#include <argil/string.h>
+#include <arch/syscall.h>
+#include <driver_cpu.h>
+#include <entropy_session.h>
+#include <virtio_pci.h>
+
+#define REQUEST 4096u
+#define QUEUE_MAX 16
+#define PLATFORM_RAM (64 * 1024)
+#define BENCH_WARMUP 20
+#define BENCH_RUNS 201
+#define BENCH_BYTES 64u
+
+static const struct drv_id rng_ids[] = {
+	{ VIRTIO_PCI_VENDOR, VIRTIO_PCI_MODERN_BASE + 4 },  /* modern */
+	{ VIRTIO_PCI_VENDOR, 0x1005 },                      /* transitional */
+};
+
+struct session {
+	struct server_session ss;
+	cptr_t ds;
+	uint8_t *buf;
+	word_t served;
+};
+
+static struct component_env *env;
+static struct platform_connection plat;
+static struct drv_device dev;
+static struct virtio_pci vio;
+static struct virtio_queue rq;
+static struct dma_pool pool;
+static uint8_t *req_buf;
+static uint64_t req_dev;
+static bool rdrand, broken;
+static uint8_t bytes[REQUEST];
+static word_t have, pos;
+static word_t device_bytes;
+
+/* One request of n bytes to the device, waiting for its interrupt;
+ * the bytes written, 0 on failure. */
+static uint32_t device_read(uint32_t n)
+{
+	struct vq_buf b = { req_dev, n, true };
+	uint32_t got = 0;
+	void *cookie;
+	vq_error_t e;
+
+	if (vq_add(&rq.vq, &b, 1, req_buf) != VQ_OK)
+		return 0;
+	virtio_queue_notify(&rq);
+	while ((e = vq_get_used(&rq.vq, &cookie, &got)) == VQ_E_EMPTY) {
+		drv_irq_wait(&rq.irq);
+		virtio_queue_irq_ack(&rq);
+	}
+	if (e != VQ_OK || cookie != req_buf) {
+		log("error: device: %s", e != VQ_OK ? vq_error_name(e) : "a used element of no request");
+		broken = true;
+		return 0;
+	}
+	return got;
+}
+
+static bool refill(void)
+{
+	uint32_t got;
+
+	if (broken)
+		return false;
+	got = device_read(REQUEST);
+	if (!got)
+		return false;
+	memcpy(bytes, req_buf, got);
+	/* the device wrote them: clear so that no byte can be handed out twice
+	 * from the DMA buffer either */
+	memset(req_buf, 0, got);
+	device_bytes += got;
+	for (uint32_t i = 0; rdrand && i + 8 <= got; i += 8) {
+		uint64_t r, v;
+		if (!cpu_random64(&r))
+			break;
+		memcpy(&v, bytes + i, 8);
+		v ^= r;
+		memcpy(bytes + i, &v, 8);
+	}
+	have = got;
+	pos = 0;
+	return true;
+}
+
+/* ---- Entropy sessions ---- */
+
+static rpc_status_t do_dataspace(struct entropy_dataspace_call *c)
+{
+	struct session *s = c->obj;
+
+	c->out.ds = s->ds;
+	c->out.size = ENTROPY_MAX;
+	return RPC_OK;
+}
+
+static rpc_status_t do_get(struct entropy_get_call *c)
+{
+	struct session *s = c->obj;
+	word_t n = c->in.n, done = 0;
+
+	if (!n || n > ENTROPY_MAX)
+		return RPC_E_INVALID_ARGUMENT;
+	while (done < n) {
+		if (pos == have && !refill())
+			return RPC_E_UNAVAILABLE;
+		word_t k = have - pos < n - done ? have - pos : n - done;
+		memcpy(s->buf + done, bytes + pos, k);
+		memset(bytes + pos, 0, k);
+		pos += k;
+		done += k;
+	}
+	s->served += n;
+	c->out.got = n;
+	return RPC_OK;
+}
+
+RPC_SERVER(entropy, ENTROPY_RPC)
+
+static const struct entropy_server ops = {
+	.entropy_dataspace = do_dataspace,
+	.entropy_get = do_get,
+};
+
+static void session_rpc(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *rep)
+{
+	entropy_dispatch(&ops, o->data, req, rep, RPC_E_ILLEGAL_OPERATION);
+}
+
+static void session_free(struct session *s)
+{
+	if (s->buf)
+		pd_detach(COMPONENT_PD, (word_t)s->buf);
+	if (s->ds) {
+		pd_free_ram(COMPONENT_PD, s->ds);
+		cap_slot_free(s->ds);
+	}
+}
+
+static rpc_status_t create(struct session_server *srv, struct server_session *ss, const char *args)
+{
+	struct session *s = (struct session *)ss;
+	word_t at;
+	rpc_status_t st;
+
+	(void)srv;
+	(void)args;
+	if (!budget_take(&ss->budget, ENTROPY_SESSION_RAM, ENTROPY_SESSION_CAPS))
+		return RPC_E_NO_RAM_QUOTA;
+	st = pd_alloc_ram(COMPONENT_PD, ENTROPY_MAX, &s->ds);
+	if (st != RPC_OK) {
+		s->ds = 0;
+		return st;
+	}
+	st = pd_attach(COMPONENT_PD, s->ds, 0, 0, 0, ATTACH_WRITE, &at);
+	if (st != RPC_OK) {
+		session_free(s);
+		return st;
+	}
+	s->buf = (uint8_t *)at;
+	return RPC_OK;
+}
+
+static void destroy(struct session_server *srv, struct server_session *ss)
+{
+	(void)srv;
+	session_free((struct session *)ss);
+}
+
+static struct session_server server = {
+	.service = ENTROPY_SERVICE,
+	.size = sizeof(struct session),
+	.ram = ENTROPY_SESSION_RAM,
+	.caps = ENTROPY_SESSION_CAPS,
+	.create = create,
+	.destroy = destroy,
+	.rpc = session_rpc,
+};
+
+/* ---- start ---- */
+
+static void sort(uint64_t *v, int n)
+{
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			uint64_t t = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+}
+
+/* msi_roundtrip: a request of 64 bytes, the device's completion
+ * interrupt (MSI-X: one a request, so each wait is this request's), the
+ * used element taken, the vector acknowledged. */
+static void bench(void)
+{
+	static uint64_t t[BENCH_RUNS];
+	struct vq_buf b = { req_dev, BENCH_BYTES, true };
+
+	for (int i = 0; i < BENCH_WARMUP + BENCH_RUNS; i++) {
+		void *cookie = 0;
+		uint32_t got = 0;
+		uint64_t t0 = rdtsc();
+		vq_error_t e = vq_add(&rq.vq, &b, 1, req_buf);
+		if (e == VQ_OK) {
+			virtio_queue_notify(&rq);
+			drv_irq_wait(&rq.irq);
+			e = vq_get_used(&rq.vq, &cookie, &got);
+			virtio_queue_irq_ack(&rq);
+		}
+		uint64_t t1 = rdtsc();
+		if (e != VQ_OK || cookie != req_buf || got != BENCH_BYTES) {
+			log("FAIL virtio_rng bench: request %d: %s, %u bytes", i, vq_error_name(e), got);
+			return;
+		}
+		if (i >= BENCH_WARMUP)
+			t[i - BENCH_WARMUP] = t1 - t0;
+	}
+	sort(t, BENCH_RUNS);
+	log("msi_roundtrip: median %lu min %lu max %lu (%d runs, %s)", t[BENCH_RUNS / 2], t[0],
+	    t[BENCH_RUNS - 1], BENCH_RUNS, vio.msix ? "MSI-X" : "legacy line");
+	bench_line("msi_roundtrip", t[BENCH_RUNS / 2], "instructions");
+}
+
+static void fail(const char *what, rpc_status_t st)
+{
+	log("error: %s: %s%s%s", what, rpc_status_name(st), vio.error ? ": " : "",
+	    vio.error ? vio.error : "");
+	component_exit(1);
+}
+
+void component_construct(struct component_env *e)
+{
+	struct config_rom cfg;
+	char name[PLATFORM_NAME_MAX];
+	bool do_bench = false;
+	rpc_status_t st;
+
+	env = e;
+	if (config_rom_open(&cfg, "config", 0, 0, 0) == RPC_OK) {
+		if (cfg.node && cfg_attr_bool(cfg.node, "bench", false, &do_bench) < 0)
+			log("error: config: bench must be yes or no");
+		config_rom_close(&cfg, 0);
+	}
+	st = platform_connect(&plat, "", PLATFORM_RAM);
+	if (st != RPC_OK)
+		fail("no Platform session", st);
+	st = drv_device_find_wait(&plat, rng_ids, 2, name, sizeof(name));
+	if (st != RPC_OK)
+		fail("no virtio-rng device", st);
+	st = drv_device_acquire(&dev, &plat, name);
+	if (st != RPC_OK)
+		fail("cannot acquire the device", st);
+	st = virtio_pci_init(&vio, &dev);
+	if (st == RPC_OK)
+		st = virtio_pci_negotiate(&vio, 0, 0);
+	if (st == RPC_OK)
+		st = virtio_queue_setup(&vio, &rq, 0, QUEUE_MAX, 0);
+	if (st == RPC_OK)
+		st = dma_pool_init(&pool, &plat, 4 * REQUEST, 512, 0);
+	if (st != RPC_OK)
+		fail("virtio setup", st);
+	req_buf = dma_pool_alloc(&pool, REQUEST, &req_dev);
+	if (!req_buf)
+		fail("no DMA memory in the pool", RPC_E_NO_RAM_QUOTA);
+	virtio_pci_ready(&vio);
+	rdrand = cpu_has_random();
+	log("%s: virtio-rng, features 0x%lx%s, %s, queue of %u; RDRAND %s", name,
+	    (unsigned long)vio.features,
+	    (vio.features & VIRTIO_F_ACCESS_PLATFORM) ? " (ACCESS_PLATFORM)" : "",
+	    vio.msix ? "MSI-X" : "legacy interrupt", rq.vq.size, rdrand ? "mixed in" : "absent");
+	if (do_bench)
+		bench();
+	server.ep = &env->ep;
+	st = session_server_announce(&server);
+	if (st != RPC_OK)
+		fail("cannot serve", st);
+}

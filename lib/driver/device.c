@@ -1,0 +1,253 @@
+/*
+ * Devices through the Platform session (driver.h): acquire and release,
+ * register blocks and port ranges, configuration space, interrupts.
+ * Trusts the platform driver (it hands out exactly the device's
+ * resources); checks sizes it is given against the dataspaces.
+ */
+#include <argil/component.h>
+#include <argil/pd.h>
+#include <argil/slot.h>
+#include <argil/string.h>
+#include <arch/syscall.h>
+#include <argil/config.h>
+#include <argil/heap.h>
+#include <driver.h>
+
+/* The first device of the report with one of the ids, or (want set) the
+ * one named want. */
+static rpc_status_t find(struct platform_connection *p, const struct drv_id *ids, unsigned n,
+			 const char *want, char *name, size_t size)
+{
+	word_t len, version, dsize, at;
+	cptr_t ds;
+	size_t asize;
+	void *arena = 0;
+	struct cfg_node *root;
+	rpc_status_t st;
+
+	st = platform_devices(p->session, &ds, &len, &version);
+	if (st != RPC_OK)
+		return st;
+	st = ds_info(ds, &dsize, 0, 0);
+	if (st == RPC_OK && len > dsize)
+		st = RPC_E_INVALID_ARGUMENT;
+	if (st == RPC_OK)
+		st = pd_attach(COMPONENT_PD, ds, 0, 0, 0, 0, &at);
+	if (st != RPC_OK) {
+		cap_slot_free(ds);
+		return st;
+	}
+	st = RPC_E_NOT_FOUND;
+	asize = cfg_arena_size(len);
+	arena = malloc(asize);
+	root = arena ? cfg_parse((const char *)at, len, arena, asize, 0) : 0;
+	if (!arena)
+		st = RPC_E_OUT_OF_MEMORY;
+	for (struct cfg_node *d = cfg_child(root, "device"); d && st == RPC_E_NOT_FOUND;
+	     d = cfg_next(d, "device")) {
+		uint64_t vendor, product;
+		const char *nm = cfg_attr(d, "name");
+		if (want) {
+			if (nm && !strcmp(nm, want))
+				st = RPC_OK;
+			continue;
+		}
+		if (cfg_attr_u64(d, "vendor", 0, &vendor) <= 0 ||
+		    cfg_attr_u64(d, "product", 0, &product) <= 0 || !nm)
+			continue;
+		for (unsigned i = 0; i < n; i++) {
+			if (ids[i].vendor != vendor || ids[i].product != product)
+				continue;
+			if (strlen(nm) >= size) {
+				st = RPC_E_INVALID_ARGUMENT;
+				break;
+			}
+			memcpy(name, nm, strlen(nm) + 1);
+			st = RPC_OK;
+			break;
+		}
+	}
+	free(arena);
+	pd_detach(COMPONENT_PD, at);
+	cap_slot_free(ds);
+	return st;
+}
+
+rpc_status_t drv_device_find(struct platform_connection *p, const struct drv_id *ids, unsigned n,
+			     char *name, size_t size)
+{
+	return find(p, ids, n, 0, name, size);
+}
+
+static rpc_status_t find_wait(struct platform_connection *p, const struct drv_id *ids, unsigned n,
+			      const char *want, char *name, size_t size)
+{
+	cptr_t ntfn = cap_slot_alloc();
+	word_t handle;
+	rpc_status_t st;
+
+	if (!ntfn)
+		return RPC_E_OUT_OF_SLOTS;
+	st = pd_alloc_ntfn(COMPONENT_PD, ntfn, &handle);
+	if (st != RPC_OK) {
+		slot_free(&component_slots, ntfn);
+		return st;
+	}
+	st = platform_devices_sigh(p->session, ntfn);
+	/* registered first, then looked: a change in between is signalled */
+	while (st == RPC_OK && (st = find(p, ids, n, want, name, size)) == RPC_E_NOT_FOUND) {
+		sys_wait(ntfn);
+		st = RPC_OK;
+	}
+	platform_devices_sigh(p->session, 0);
+	pd_free_obj(COMPONENT_PD, handle);
+	cap_slot_free(ntfn);
+	return st;
+}
+
+rpc_status_t drv_device_find_wait(struct platform_connection *p, const struct drv_id *ids,
+				  unsigned n, char *name, size_t size)
+{
+	return find_wait(p, ids, n, 0, name, size);
+}
+
+rpc_status_t drv_device_wait_named(struct platform_connection *p, const char *name)
+{
+	return find_wait(p, 0, 0, name, 0, 0);
+}
+
+rpc_status_t drv_device_acquire(struct drv_device *d, struct platform_connection *p,
+				const char *name)
+{
+	memset(d, 0, sizeof(*d));
+	if (!p || !name || strlen(name) >= sizeof(d->name))
+		return RPC_E_INVALID_ARGUMENT;
+	d->plat = p;
+	memcpy(d->name, name, strlen(name) + 1);
+	return platform_acquire(p->session, name, &d->handle);
+}
+
+void drv_device_release(struct drv_device *d)
+{
+	if (d->plat)
+		platform_release(d->plat->session, d->handle);
+	memset(d, 0, sizeof(*d));
+}
+
+rpc_status_t drv_mmio_map(struct drv_device *d, unsigned bar, unsigned flags, struct drv_mmio *m)
+{
+	word_t size, offset, dsize, at;
+	rpc_status_t st;
+
+	memset(m, 0, sizeof(*m));
+	st = platform_io_mem(d->plat->session, d->handle, bar, flags, &m->ds, &size, &offset);
+	if (st != RPC_OK)
+		return st;
+	st = ds_info(m->ds, &dsize, 0, 0);
+	if (st == RPC_OK && (offset > dsize || size > dsize - offset))
+		st = RPC_E_INVALID_ARGUMENT;
+	if (st == RPC_OK)
+		st = pd_attach(COMPONENT_PD, m->ds, 0, 0, 0, ATTACH_WRITE, &at);
+	if (st != RPC_OK) {
+		cap_slot_free(m->ds);
+		memset(m, 0, sizeof(*m));
+		return st;
+	}
+	m->attached = at;
+	m->size = size;
+	m->io = reg_io_mmio((volatile uint8_t *)(at + offset));
+	return RPC_OK;
+}
+
+void drv_mmio_unmap(struct drv_mmio *m)
+{
+	if (m->attached)
+		pd_detach(COMPONENT_PD, m->attached);
+	cap_slot_free(m->ds);
+	memset(m, 0, sizeof(*m));
+}
+
+rpc_status_t drv_ports_get(struct drv_device *d, unsigned index, struct drv_ports *p)
+{
+	cptr_t cap;
+	rpc_status_t st;
+
+	memset(p, 0, sizeof(*p));
+	st = platform_io_port(d->plat->session, d->handle, index, &cap, &p->base, &p->size);
+	if (st != RPC_OK)
+		return st;
+	if (p->base > 0xffff || !p->size || p->size > 0x10000 - p->base) {
+		cap_slot_free(cap);
+		memset(p, 0, sizeof(*p));
+		return RPC_E_INVALID_ARGUMENT;
+	}
+	p->io = reg_io_port(cap, (uint16_t)p->base);
+	return RPC_OK;
+}
+
+void drv_ports_put(struct drv_ports *p)
+{
+	cap_slot_free(p->io.port_cap);
+	memset(p, 0, sizeof(*p));
+}
+
+uint32_t drv_config_read(struct drv_device *d, unsigned offset, unsigned width)
+{
+	word_t v;
+
+	if (platform_config_read(d->plat->session, d->handle, offset, width, &v) != RPC_OK)
+		return width >= 4 ? 0xffffffffu : (1u << (8 * width)) - 1;
+	return (uint32_t)v;
+}
+
+rpc_status_t drv_config_write(struct drv_device *d, unsigned offset, unsigned width, uint32_t value)
+{
+	return platform_config_write(d->plat->session, d->handle, offset, width, value);
+}
+
+/* ---- interrupts ---- */
+
+rpc_status_t drv_irq_open(struct drv_irq *irq, struct drv_device *d, unsigned index, cptr_t sigh)
+{
+	rpc_status_t st;
+
+	memset(irq, 0, sizeof(*irq));
+	irq->dev = d;
+	irq->index = index;
+	if (!sigh) {
+		irq->ntfn = cap_slot_alloc();
+		if (!irq->ntfn)
+			return RPC_E_OUT_OF_SLOTS;
+		st = pd_alloc_ntfn(COMPONENT_PD, irq->ntfn, &irq->ntfn_handle);
+		if (st != RPC_OK) {
+			slot_free(&component_slots, irq->ntfn);
+			irq->ntfn = 0;
+			return st;
+		}
+		sigh = irq->ntfn;
+	}
+	st = platform_irq(d->plat->session, d->handle, index, sigh, &irq->kind);
+	if (st != RPC_OK)
+		drv_irq_close(irq);
+	return st;
+}
+
+void drv_irq_wait(struct drv_irq *irq)
+{
+	if (irq->ntfn)
+		sys_wait(irq->ntfn);
+}
+
+rpc_status_t drv_irq_ack(struct drv_irq *irq)
+{
+	return platform_irq_ack(irq->dev->plat->session, irq->dev->handle, irq->index);
+}
+
+void drv_irq_close(struct drv_irq *irq)
+{
+	if (irq->ntfn) {
+		pd_free_obj(COMPONENT_PD, irq->ntfn_handle);
+		cap_slot_free(irq->ntfn);
+	}
+	irq->ntfn = 0;
+}

@@ -1,0 +1,260 @@
+/*
+ * event: the input multiplexer's first form (docs/devices.md, "Input").
+ * Input drivers submit batches of events through Event sessions
+ * (event_session.h); the server checks every batch, numbers the events
+ * per session, logs them (config log="yes") and publishes the last
+ * EVENTS_KEPT of all sessions with the total count as the `events` report
+ * (config report="yes", the default). Later issues grow it into the GUI's
+ * event filter.
+ *
+ * Trusts its parent and core; drivers for nothing: a batch is copied out
+ * of the shared buffer before it is checked, and refused whole when any
+ * event or its sequence number is wrong.
+ */
+#include <argil/component.h>
+#include <argil/config.h>
+#include <argil/config_rom.h>
+#include <argil/log.h>
+#include <argil/pd.h>
+#include <argil/printf.h>
+#include <argil/session_server.h>
+#include <argil/slot.h>
+#include <argil/string.h>
+#include <event_session.h>
+#include <report_session.h>
+
+#define EVENTS_KEPT 64
+#define REPORT_SIZE (16 * 1024)
+#define BUF_BYTES (EVENT_BATCH_MAX * sizeof(struct input_event))
+
+struct session {
+	struct server_session ss;
+	cptr_t ds;
+	struct input_event *buf;
+	uint64_t seq;            /* events taken so far */
+};
+
+struct kept {
+	struct input_event ev;
+	uint64_t seq;
+	char source[64];
+};
+
+static struct component_env *env;
+static bool log_events, report_events = true;
+static struct reporter reporter;
+static bool reporting;
+static struct kept kept[EVENTS_KEPT];
+static uint64_t total;
+static struct input_event batch[EVENT_BATCH_MAX];
+static char report_buf[REPORT_SIZE];
+
+static void describe(const struct input_event *e, char *out, size_t size)
+{
+	const char *k = key_name(e->code);
+
+	if (e->type == INPUT_PRESS || e->type == INPUT_RELEASE) {
+		if (k)
+			snprintf(out, size, "%s %s", input_type_name(e->type), k);
+		else
+			snprintf(out, size, "%s 0x%x", input_type_name(e->type), e->code);
+	} else {
+		snprintf(out, size, "%s %d %d", input_type_name(e->type), e->x, e->y);
+	}
+}
+
+static void publish(void)
+{
+	struct cfg_writer w;
+	uint64_t first = total > EVENTS_KEPT ? total - EVENTS_KEPT : 0;
+	char num[24];
+
+	if (!reporting)
+		return;
+	cfg_writer_init(&w, report_buf, sizeof(report_buf));
+	cfg_node_begin(&w, "events");
+	cfg_node_attr_u64(&w, "total", total);
+	for (uint64_t i = first; i < total; i++) {
+		const struct kept *k = &kept[i % EVENTS_KEPT];
+		const char *name = key_name(k->ev.code);
+		cfg_node_begin(&w, "event");
+		cfg_node_attr(&w, "source", k->source);
+		cfg_node_attr_u64(&w, "seq", k->seq);
+		cfg_node_attr(&w, "type", input_type_name(k->ev.type));
+		if (k->ev.type == INPUT_PRESS || k->ev.type == INPUT_RELEASE) {
+			snprintf(num, sizeof(num), "0x%x", k->ev.code);
+			cfg_node_attr(&w, "code", num);
+			if (name)
+				cfg_node_attr(&w, "key", name);
+		} else {
+			snprintf(num, sizeof(num), "%d", k->ev.x);
+			cfg_node_attr(&w, "x", num);
+			snprintf(num, sizeof(num), "%d", k->ev.y);
+			cfg_node_attr(&w, "y", num);
+		}
+		cfg_node_end(&w);
+	}
+	cfg_node_end(&w);
+	if (!cfg_writer_ok(&w)) {
+		log("error: events report does not fit %u bytes", REPORT_SIZE);
+		return;
+	}
+	if (reporter_submit(&reporter, report_buf, strlen(report_buf)) != RPC_OK)
+		log("error: events report not submitted");
+}
+
+/* ---- Event sessions ---- */
+
+static rpc_status_t do_dataspace(struct event_dataspace_call *c)
+{
+	struct session *s = c->obj;
+
+	c->out.ds = s->ds;
+	c->out.size = BUF_BYTES;
+	return RPC_OK;
+}
+
+static rpc_status_t do_submit(struct event_submit_call *c)
+{
+	struct session *s = c->obj;
+	word_t n = c->in.count;
+	char text[64];
+
+	if (!n || n > EVENT_BATCH_MAX || c->in.seq != s->seq)
+		return RPC_E_INVALID_ARGUMENT;
+	/* copied before checked: the driver may write the buffer meanwhile */
+	memcpy(batch, s->buf, n * sizeof(batch[0]));
+	for (word_t i = 0; i < n; i++)
+		if (!input_event_valid(&batch[i]))
+			return RPC_E_INVALID_ARGUMENT;
+	for (word_t i = 0; i < n; i++) {
+		struct kept *k = &kept[total % EVENTS_KEPT];
+		k->ev = batch[i];
+		k->seq = s->seq + i;
+		snprintf(k->source, sizeof(k->source), "%s", s->ss.label);
+		total++;
+		if (log_events) {
+			describe(&batch[i], text, sizeof(text));
+			log("%s: %lu %s", s->ss.label, (unsigned long)k->seq, text);
+		}
+	}
+	s->seq += n;
+	publish();
+	return RPC_OK;
+}
+
+RPC_SERVER(event, EVENT_RPC)
+
+static const struct event_server ops = {
+	.event_dataspace = do_dataspace,
+	.event_submit = do_submit,
+};
+
+static void session_rpc(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *rep)
+{
+	event_dispatch(&ops, o->data, req, rep, RPC_E_ILLEGAL_OPERATION);
+}
+
+static void session_free(struct session *s)
+{
+	if (s->buf)
+		pd_detach(COMPONENT_PD, (word_t)s->buf);
+	if (s->ds) {
+		pd_free_ram(COMPONENT_PD, s->ds);
+		cap_slot_free(s->ds);
+	}
+}
+
+static rpc_status_t create(struct session_server *srv, struct server_session *ss, const char *args)
+{
+	struct session *s = (struct session *)ss;
+	word_t at;
+	rpc_status_t st;
+
+	(void)srv;
+	(void)args;
+	if (!budget_take(&ss->budget, EVENT_SESSION_RAM, EVENT_SESSION_CAPS))
+		return RPC_E_NO_RAM_QUOTA;
+	st = pd_alloc_ram(COMPONENT_PD, BUF_BYTES, &s->ds);
+	if (st != RPC_OK) {
+		s->ds = 0;
+		return st;
+	}
+	st = pd_attach(COMPONENT_PD, s->ds, 0, 0, 0, ATTACH_WRITE, &at);
+	if (st != RPC_OK) {
+		session_free(s);
+		return st;
+	}
+	s->buf = (struct input_event *)at;
+	if (log_events)
+		log("session %lu for \"%s\"", ss->id, ss->label);
+	return RPC_OK;
+}
+
+static void destroy(struct session_server *srv, struct server_session *ss)
+{
+	(void)srv;
+	if (log_events)
+		log("closed session %lu for \"%s\" after %lu events", ss->id, ss->label,
+		    (unsigned long)((struct session *)ss)->seq);
+	session_free((struct session *)ss);
+}
+
+static struct session_server server = {
+	.service = EVENT_SERVICE,
+	.size = sizeof(struct session),
+	.ram = EVENT_SESSION_RAM,
+	.caps = EVENT_SESSION_CAPS,
+	.create = create,
+	.destroy = destroy,
+	.rpc = session_rpc,
+};
+
+static bool read_config(void)
+{
+	struct config_rom cfg;
+	bool ok = true;
+
+	if (config_rom_open(&cfg, "config", 0, 0, 0) != RPC_OK)
+		return true;
+	if (cfg.node) {
+		for (const struct cfg_attr *a = cfg.node->attrs; a; a = a->next)
+			if (strcmp(a->name, "log") && strcmp(a->name, "report")) {
+				log("error: config: unknown attribute '%s'", a->name);
+				ok = false;
+			}
+		if (cfg_attr_bool(cfg.node, "log", false, &log_events) < 0 ||
+		    cfg_attr_bool(cfg.node, "report", true, &report_events) < 0) {
+			log("error: config: log and report are yes or no");
+			ok = false;
+		}
+	} else if (cfg.err.msg) {
+		log("error: config:%u:%u: %s", cfg.err.line, cfg.err.col, cfg.err.msg);
+		ok = false;
+	}
+	config_rom_close(&cfg, 0);
+	return ok;
+}
+
+void component_construct(struct component_env *e)
+{
+	rpc_status_t st;
+
+	env = e;
+	if (!read_config())
+		component_exit(1);
+	if (report_events) {
+		st = reporter_open(&reporter, "events", REPORT_SIZE);
+		if (st == RPC_OK)
+			reporting = true;
+		else
+			log("error: no events report: %s", rpc_status_name(st));
+	}
+	server.ep = &env->ep;
+	st = session_server_announce(&server);
+	if (st != RPC_OK) {
+		log("error: cannot serve: %s", rpc_status_name(st));
+		component_exit(2);
+	}
+	publish();
+}

@@ -1,0 +1,3 @@
+# The Event session's interface, the key codes and the client (event_session.h).
+NAME := event_session
+KIND := library
