@@ -13,7 +13,7 @@
  * Areas: MDB (list order, depths, remove, replace), LAST (mdb_is_last),
  * MOV (cte_move, mdb_swap), DEL (cte_delete), REV (cte_revoke).
  */
-#include "harness.h"
+#include <harness.h>
 
 #include <types.h>
 #include <cap.h>
@@ -83,13 +83,13 @@ static size_t count_ev(enum ev_kind kind, uint64_t obj)
 
 /* ---- objects and caps -------------------------------------------------- */
 
-static struct endpoint *new_ep(void) { return ht_alloc(1u << OBJ_ENDPOINT_BITS, sizeof(struct endpoint)); }
-static struct notification *new_ntfn(void) { return ht_alloc(1u << OBJ_NOTIFICATION_BITS, sizeof(struct notification)); }
-static struct tcb *new_tcb(void) { return ht_alloc(1u << OBJ_TCB_BITS, 1u << OBJ_TCB_BITS); }
+static struct endpoint *new_ep(void) { return test_alloc(1u << OBJ_ENDPOINT_BITS, sizeof(struct endpoint)); }
+static struct notification *new_ntfn(void) { return test_alloc(1u << OBJ_NOTIFICATION_BITS, sizeof(struct notification)); }
+static struct tcb *new_tcb(void) { return test_alloc(1u << OBJ_TCB_BITS, 1u << OBJ_TCB_BITS); }
 static struct cte *new_cnode(unsigned radix)
 {
 	size_t bytes = (size_t)1 << (OBJ_CNODE_SLOT_BITS + radix);
-	return ht_alloc(bytes, bytes);
+	return test_alloc(bytes, bytes);
 }
 static struct cte *new_slot(void) { return new_cnode(0); }
 
@@ -218,7 +218,7 @@ static const char *mdb_problem(const struct cte *any)
 	do {                                                                  \
 		const char *why_ = mdb_problem(any);                          \
 		if (why_)                                                     \
-			ht_fail(__FILE__, __LINE__, "list through " #any " is well formed", why_); \
+			test_fail(__FILE__, __LINE__, "%s: %s", "list through " #any " is well formed", why_); \
 	} while (0)
 
 struct want {
@@ -269,7 +269,7 @@ static const char *list_mismatch(const struct cte *head, const struct want *w, s
 		const struct want w_[] = { __VA_ARGS__ };                     \
 		const char *why_ = list_mismatch(head, w_, ARRAY_SIZE(w_));   \
 		if (why_)                                                     \
-			ht_fail(__FILE__, __LINE__, "list from " #head " is {" #__VA_ARGS__ "}", why_); \
+			test_fail(__FILE__, __LINE__, "%s: %s", "list from " #head " is {" #__VA_ARGS__ "}", why_); \
 	} while (0)
 
 /* The slot was deleted: empty, unlinked, depth 0. */
@@ -529,7 +529,7 @@ TEST(MDB_0013, "mdb_replace moves node identity: position, depth, flags; the old
 TEST(MDB_0014, "10,000 copies of copies: depths 0..9999 in order, each the parent of the next")
 {
 	enum { N = 10000 };
-	struct cte **n = ht_alloc(8, N * sizeof(*n));
+	struct cte **n = test_alloc(8, N * sizeof(*n));
 	n[0] = root(ep_cap(new_ep()));
 	for (unsigned i = 1; i < N; i++)
 		n[i] = copy(n[i - 1]);
@@ -783,7 +783,7 @@ TEST(MOV_0009, "moving a cap with 10,000 children keeps them its children; revok
 	enum { N = 10000 };
 	struct endpoint *e = new_ep();
 	struct cte *a = root(ep_cap(e));
-	struct cte **k = ht_alloc(8, N * sizeof(*k));
+	struct cte **k = test_alloc(8, N * sizeof(*k));
 	for (unsigned i = 0; i < N; i++)
 		k[i] = copy(a);
 	struct cte *d = new_slot();
@@ -949,7 +949,7 @@ static void cnode_chain_case(unsigned radix, unsigned n)
 {
 	/* cn[i] holds, in its last slot, the only cap to cn[i+1]; the deepest
 	 * holds the only cap to an endpoint; one external cap to cn[0]. */
-	struct cte **cn = ht_alloc(8, n * sizeof(*cn));
+	struct cte **cn = test_alloc(8, n * sizeof(*cn));
 	unsigned last = (1u << radix) - 1;
 	for (unsigned i = 0; i < n; i++)
 		cn[i] = new_cnode(radix);
@@ -1139,8 +1139,8 @@ TEST(DEL_0019, "a thread whose CSpace holds the only cap to the thread: deleting
 TEST(DEL_0020, "a chain of 10,000 threads, each CSpace holding the only cap to the next thread: all finalised once, flat stack")
 {
 	enum { N = 10000 };
-	struct tcb **t = ht_alloc(8, N * sizeof(*t));
-	struct cte **cs = ht_alloc(8, N * sizeof(*cs));
+	struct tcb **t = test_alloc(8, N * sizeof(*t));
+	struct cte **cs = test_alloc(8, N * sizeof(*cs));
 	for (unsigned i = 0; i < N; i++) {
 		t[i] = new_tcb();
 		cs[i] = new_cnode(1);
@@ -1169,13 +1169,13 @@ TEST(DEL_0021, "a tree of CNodes (4 levels, fan-out 8) with endpoints at the lea
 	unsigned total = 0, n = 1;
 	for (unsigned l = 0; l < LEVELS; l++, n *= FAN)
 		total += n;
-	struct cte **cn = ht_alloc(8, total * sizeof(*cn));
+	struct cte **cn = test_alloc(8, total * sizeof(*cn));
 	for (unsigned i = 0; i < total; i++)
 		cn[i] = new_cnode(3);
 	for (unsigned i = 1; i < total; i++)
 		root_in(&cn[(i - 1) / FAN][(i - 1) % FAN], cnode_cap(cn[i], 3));
 	unsigned first_leaf = total - n / FAN;
-	struct endpoint **e = ht_alloc(8, total * FAN * sizeof(*e));
+	struct endpoint **e = test_alloc(8, total * FAN * sizeof(*e));
 	unsigned ne = 0;
 	for (unsigned i = first_leaf; i < total; i++)
 		for (unsigned s = 0; s < FAN; s++) {
@@ -1313,7 +1313,7 @@ TEST(REV_0003, "revoke of a 10,000-deep chain of frame copies removes and unmaps
 	struct cte *top = root(frame_cap(0x7000));
 	struct cte *after = copy(top);     /* a sibling after the chain */
 	struct cte *a = copy(top);         /* top a ... after */
-	struct cte **k = ht_alloc(8, N * sizeof(*k));
+	struct cte **k = test_alloc(8, N * sizeof(*k));
 	k[0] = copy(a);
 	for (unsigned i = 1; i < N; i++)
 		k[i] = copy(k[i - 1]);
@@ -1335,7 +1335,7 @@ TEST(REV_0004, "revoke of a 10,000-wide fan of frame copies removes and unmaps e
 	struct cte *a = copy(top);
 	struct cte *beside = copy(top);    /* top beside a before */
 	struct cte *bk = copy(beside);
-	struct cte **k = ht_alloc(8, N * sizeof(*k));
+	struct cte **k = test_alloc(8, N * sizeof(*k));
 	for (unsigned i = 0; i < N; i++)
 		k[i] = copy(a);
 	STACK_MARK();
@@ -1498,5 +1498,5 @@ TEST(REV_0012, "revoking an untyped whose own slot is in a CNode retyped from it
 
 int main(int argc, char **argv)
 {
-	return ht_main(argc, argv);
+	return test_main(argc, argv);
 }

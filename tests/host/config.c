@@ -12,7 +12,7 @@
  * CFG_03xx limits and arenas, CFG_04xx navigation and getters, CFG_05xx
  * printer, CFG_06xx cfg_equal, CFG_07xx writer.
  */
-#include "harness.h"
+#include <harness.h>
 
 #include <argil/config.h>
 
@@ -27,7 +27,7 @@ static struct cfg_node *parse_n(const char *s, size_t len)
 		abort();
 	memcpy(copy, s, len);
 	size_t size = cfg_arena_size(len);
-	void *arena = ht_alloc(8, size);
+	void *arena = test_alloc(8, size);
 	struct cfg_node *n = cfg_parse(copy, len, arena, size, &last_err);
 	free(copy);
 	return n;
@@ -38,7 +38,7 @@ static const char *err_msg(void)
 	return last_err.msg ? last_err.msg : "(null)";
 }
 
-#define CHECK_OK(lit) check_ok(__LINE__, lit, sizeof(lit) - 1)
+#define CHECK_PARSES(lit) check_ok(__LINE__, lit, sizeof(lit) - 1)
 static struct cfg_node *check_ok(int line, const char *s, size_t len)
 {
 	struct cfg_node *n = parse_n(s, len);
@@ -61,7 +61,7 @@ static void check_err(int line, const char *s, size_t len, unsigned l, unsigned 
 static char *print_alloc(const struct cfg_node *n, size_t *len)
 {
 	size_t need = cfg_print(n, NULL, 0);
-	char *buf = ht_alloc(1, need + 1);
+	char *buf = test_alloc(1, need + 1);
 	CHECK_EQ(cfg_print(n, buf, need + 1), need);
 	CHECK_EQ(strlen(buf), need);
 	*len = need;
@@ -104,7 +104,7 @@ static char *repeat(const char *head, const char *unit, size_t reps, const char 
 {
 	size_t h = strlen(head), u = strlen(unit), t = strlen(tail);
 	*len = h + u * reps + t;
-	char *b = ht_alloc(1, *len + 1);
+	char *b = test_alloc(1, *len + 1);
 	memcpy(b, head, h);
 	for (size_t i = 0; i < reps; i++)
 		memcpy(b + h + i * u, unit, u);
@@ -117,7 +117,7 @@ static char *nest(unsigned depth, const char *inner, size_t *len)
 {
 	size_t in = strlen(inner);
 	*len = depth * 7 + in;
-	char *b = ht_alloc(1, *len + 1), *p = b;
+	char *b = test_alloc(1, *len + 1), *p = b;
 	for (unsigned i = 0; i < depth; i++, p += 3)
 		memcpy(p, "<n>", 3);
 	memcpy(p, inner, in);
@@ -131,7 +131,7 @@ static char *nest(unsigned depth, const char *inner, size_t *len)
 
 TEST(CFG_0001, "<a/> is one node without attributes, sub-nodes or text at 1:1")
 {
-	struct cfg_node *n = CHECK_OK("<a/>");
+	struct cfg_node *n = CHECK_PARSES("<a/>");
 	CHECK(!strcmp(n->type, "a"));
 	CHECK(n->attrs == NULL && n->child == NULL && n->next == NULL && n->parent == NULL);
 	CHECK(n->text == NULL && n->text_len == 0);
@@ -141,17 +141,17 @@ TEST(CFG_0001, "<a/> is one node without attributes, sub-nodes or text at 1:1")
 
 TEST(CFG_0002, "<a></a> holds no text; neither does whitespace-only or comment-only content")
 {
-	const struct cfg_node *n = CHECK_OK("<a></a>");
+	const struct cfg_node *n = CHECK_PARSES("<a></a>");
 	CHECK(n->text == NULL && n->child == NULL);
-	n = CHECK_OK("<a> \t\r\n </a>");
+	n = CHECK_PARSES("<a> \t\r\n </a>");
 	CHECK(n->text == NULL && n->text_len == 0);
-	n = CHECK_OK("<a> <!-- c --> \n<!---->\t</a>");
+	n = CHECK_PARSES("<a> <!-- c --> \n<!---->\t</a>");
 	CHECK(n->text == NULL);
 }
 
 TEST(CFG_0003, "whitespace and comments before and after the top-level node")
 {
-	const struct cfg_node *n = CHECK_OK(" \t\r\n<!-- head -->\n <top x='1'/> <!-- tail -->\n\n");
+	const struct cfg_node *n = CHECK_PARSES(" \t\r\n<!-- head -->\n <top x='1'/> <!-- tail -->\n\n");
 	CHECK(!strcmp(n->type, "top"));
 	CHECK_EQ(n->line, 3);
 	CHECK_EQ(n->col, 2);
@@ -160,7 +160,7 @@ TEST(CFG_0003, "whitespace and comments before and after the top-level node")
 
 TEST(CFG_0004, "attributes keep document order; both quote kinds; the other quote inside")
 {
-	const struct cfg_node *n = CHECK_OK("<a x=\"1\" y='2' z=\"it's\" w='say \"hi\"'/>");
+	const struct cfg_node *n = CHECK_PARSES("<a x=\"1\" y='2' z=\"it's\" w='say \"hi\"'/>");
 	const struct cfg_attr *a = n->attrs;
 	CHECK(a && !strcmp(a->name, "x") && !strcmp(a->value, "1") && a->value_len == 1);
 	a = a->next;
@@ -174,30 +174,30 @@ TEST(CFG_0004, "attributes keep document order; both quote kinds; the other quot
 
 TEST(CFG_0005, "whitespace around '=', between attributes and before '>' or '/>'")
 {
-	const struct cfg_node *n = CHECK_OK("<a\n\tx = \"1\"\r\n  y\t=\n'2'   \n/>");
+	const struct cfg_node *n = CHECK_PARSES("<a\n\tx = \"1\"\r\n  y\t=\n'2'   \n/>");
 	CHECK_EQ(nattrs(n), 2);
 	CHECK(cfg_attr_is(n, "x", "1") && cfg_attr_is(n, "y", "2"));
-	n = CHECK_OK("<b  k='v'  >  </b  >");
+	n = CHECK_PARSES("<b  k='v'  >  </b  >");
 	CHECK(cfg_attr_is(n, "k", "v") && n->text == NULL);
 }
 
 TEST(CFG_0006, "an empty attribute value is present with length 0")
 {
-	const struct cfg_node *n = CHECK_OK("<a x=\"\" y=''/>");
+	const struct cfg_node *n = CHECK_PARSES("<a x=\"\" y=''/>");
 	CHECK(cfg_has_attr(n, "x") && cfg_has_attr(n, "y"));
 	CHECK(!strcmp(cfg_attr(n, "x"), "") && n->attrs->value_len == 0);
 }
 
 TEST(CFG_0007, "names: [A-Za-z_][A-Za-z0-9_.:-]* for node types and attribute names")
 {
-	const struct cfg_node *n = CHECK_OK("<_Az.09:-_ Z9.a-b:c_='1' _='2' q-='3'></_Az.09:-_>");
+	const struct cfg_node *n = CHECK_PARSES("<_Az.09:-_ Z9.a-b:c_='1' _='2' q-='3'></_Az.09:-_>");
 	CHECK(!strcmp(n->type, "_Az.09:-_"));
 	CHECK(cfg_attr_is(n, "Z9.a-b:c_", "1") && cfg_attr_is(n, "_", "2") && cfg_attr_is(n, "q-", "3"));
 }
 
 TEST(CFG_0008, "sub-nodes: parent, child and next links in document order")
 {
-	const struct cfg_node *r = CHECK_OK("<r>\n  <a/>\n  <b><c/><d/></b>\n  <a k='2'/>\n</r>");
+	const struct cfg_node *r = CHECK_PARSES("<r>\n  <a/>\n  <b><c/><d/></b>\n  <a k='2'/>\n</r>");
 	const struct cfg_node *a = r->child, *b = a->next, *a2 = b->next;
 	CHECK(a && b && a2 && a2->next == NULL);
 	CHECK(!strcmp(a->type, "a") && !strcmp(b->type, "b") && !strcmp(a2->type, "a"));
@@ -214,42 +214,42 @@ TEST(CFG_0008, "sub-nodes: parent, child and next links in document order")
 
 TEST(CFG_0009, "text is kept as written: inner and outer whitespace, CR and LF included")
 {
-	const struct cfg_node *n = CHECK_OK("<a>  hello\r\n\tworld  </a>");
+	const struct cfg_node *n = CHECK_PARSES("<a>  hello\r\n\tworld  </a>");
 	CHECK(n->text && n->text_len == 17 && !strcmp(n->text, "  hello\r\n\tworld  "));
-	n = CHECK_OK("<a>x</a>");
+	n = CHECK_PARSES("<a>x</a>");
 	CHECK(n->text_len == 1 && !strcmp(n->text, "x"));
 }
 
 TEST(CFG_0010, "comments inside text are removed, the text around them joined")
 {
-	const struct cfg_node *n = CHECK_OK("<a> foo<!-- c -->bar <!-- d --></a>");
+	const struct cfg_node *n = CHECK_PARSES("<a> foo<!-- c -->bar <!-- d --></a>");
 	CHECK(n->text && !strcmp(n->text, " foobar ") && n->text_len == 8);
 }
 
 TEST(CFG_0011, "whitespace and comments between sub-nodes are no text")
 {
-	const struct cfg_node *n = CHECK_OK("<a>\n <!-- x -->\n <b>t</b> \n\t<c/>\r\n</a>");
+	const struct cfg_node *n = CHECK_PARSES("<a>\n <!-- x -->\n <b>t</b> \n\t<c/>\r\n</a>");
 	CHECK(n->text == NULL);
 	CHECK(!strcmp(n->child->text, "t") && n->child->next->text == NULL);
 }
 
 TEST(CFG_0012, "'>' and ']' are allowed in text, '>' in attribute values")
 {
-	const struct cfg_node *n = CHECK_OK("<a v='x>y]]>'>a > b ]] ]>]</a>");
+	const struct cfg_node *n = CHECK_PARSES("<a v='x>y]]>'>a > b ]] ]>]</a>");
 	CHECK(!strcmp(cfg_attr(n, "v"), "x>y]]>"));
 	CHECK(!strcmp(n->text, "a > b ]] ]>]"));
 }
 
 TEST(CFG_0013, "bytes 128..255 are taken as they are in text, values and comments")
 {
-	const struct cfg_node *n = CHECK_OK("<a v=\"gr\xc3\xbc\xc3\x9f\xff\"><!-- \xe2\x82\xac -->\xe2\x82\xac\x80</a>");
+	const struct cfg_node *n = CHECK_PARSES("<a v=\"gr\xc3\xbc\xc3\x9f\xff\"><!-- \xe2\x82\xac -->\xe2\x82\xac\x80</a>");
 	CHECK(!strcmp(cfg_attr(n, "v"), "gr\xc3\xbc\xc3\x9f\xff"));
 	CHECK(!strcmp(n->text, "\xe2\x82\xac\x80"));
 }
 
 TEST(CFG_0014, "node positions: lines end at LF only, columns count bytes (tab and CR are one)")
 {
-	const struct cfg_node *r = CHECK_OK("<r>\r\n\t<a/>\n\n   <b/>\r<c/>\n<!---->\n</r>");
+	const struct cfg_node *r = CHECK_PARSES("<r>\r\n\t<a/>\n\n   <b/>\r<c/>\n<!---->\n</r>");
 	CHECK_EQ(r->child->line, 2);
 	CHECK_EQ(r->child->col, 2);
 	CHECK_EQ(r->child->next->line, 4);
@@ -260,22 +260,22 @@ TEST(CFG_0014, "node positions: lines end at LF only, columns count bytes (tab a
 
 TEST(CFG_0015, "end tags may have whitespace before '>'")
 {
-	const struct cfg_node *n = CHECK_OK("<a><b></b \n\t></a\r\n>");
+	const struct cfg_node *n = CHECK_PARSES("<a><b></b \n\t></a\r\n>");
 	CHECK(!strcmp(n->child->type, "b"));
 }
 
 TEST(CFG_0016, "comment forms: empty, single dashes, '->' inside, '>' inside")
 {
-	CHECK_OK("<!----><a/>");
-	CHECK_OK("<a><!-- - a-b - --></a>");
-	CHECK_OK("<a><!--->--></a>");
-	CHECK_OK("<a><!-- <b> x > y --></a>");
-	CHECK_OK("<a/><!--\t\r\n-->");
+	CHECK_PARSES("<!----><a/>");
+	CHECK_PARSES("<a><!-- - a-b - --></a>");
+	CHECK_PARSES("<a><!--->--></a>");
+	CHECK_PARSES("<a><!-- <b> x > y --></a>");
+	CHECK_PARSES("<a/><!--\t\r\n-->");
 }
 
 TEST(CFG_0017, "a node may hold sub-nodes or text; both types in one tree")
 {
-	const struct cfg_node *n = CHECK_OK("<config verbose=\"yes\">\n"
+	const struct cfg_node *n = CHECK_PARSES("<config verbose=\"yes\">\n"
 					    "  <!-- a comment -->\n"
 					    "  <start name=\"timer\" caps=\"100\" ram=\"1M\">\n"
 					    "    <provides> <service name=\"Timer\"/> </provides>\n"
@@ -291,7 +291,7 @@ TEST(CFG_0017, "a node may hold sub-nodes or text; both types in one tree")
 
 TEST(CFG_0018, "the same attribute name in different nodes is no duplicate; prefixes are no duplicates")
 {
-	const struct cfg_node *n = CHECK_OK("<a x='1' xy='2' xyz='3' y='4'><b x='5' xy='6'/><b x='7'/></a>");
+	const struct cfg_node *n = CHECK_PARSES("<a x='1' xy='2' xyz='3' y='4'><b x='5' xy='6'/><b x='7'/></a>");
 	CHECK_EQ(nattrs(n), 4);
 	CHECK(cfg_attr_is(n->child, "x", "5") && cfg_attr_is(n->child->next, "x", "7"));
 }
@@ -542,21 +542,21 @@ TEST(CFG_0127, "every proper prefix of a document is an error, and no parse read
 
 TEST(CFG_0201, "the five named entities in text and values")
 {
-	const struct cfg_node *n = CHECK_OK("<a v=\"&lt;&gt;&amp;&quot;&apos;\">&lt;&gt;&amp;&quot;&apos;</a>");
+	const struct cfg_node *n = CHECK_PARSES("<a v=\"&lt;&gt;&amp;&quot;&apos;\">&lt;&gt;&amp;&quot;&apos;</a>");
 	CHECK(!strcmp(cfg_attr(n, "v"), "<>&\"'") && n->attrs->value_len == 5);
 	CHECK(!strcmp(n->text, "<>&\"'") && n->text_len == 5);
 }
 
 TEST(CFG_0202, "decimal and hex character references: 9, 10, 13, 32..126, leading zeros, hex digits in both cases")
 {
-	const struct cfg_node *n = CHECK_OK("<a v='&#9;&#10;&#13;&#32;&#126;&#x41;&#x7e;&#x7E;&#0065;&#x0000004a;'>&#x20;x&#60;</a>");
+	const struct cfg_node *n = CHECK_PARSES("<a v='&#9;&#10;&#13;&#32;&#126;&#x41;&#x7e;&#x7E;&#0065;&#x0000004a;'>&#x20;x&#60;</a>");
 	CHECK(!strcmp(cfg_attr(n, "v"), "\t\n\r ~A~~AJ"));
 	CHECK(!strcmp(n->text, " x<"));
 }
 
 TEST(CFG_0203, "an entity makes content text even if it decodes to whitespace")
 {
-	const struct cfg_node *n = CHECK_OK("<a> &#32; </a>");
+	const struct cfg_node *n = CHECK_PARSES("<a> &#32; </a>");
 	CHECK(n->text && !strcmp(n->text, "   "));
 	CHECK_ERR("<a>&#10;<b/></a>", 1, 9, "text and sub-nodes mixed");
 }
@@ -625,7 +625,7 @@ static void check_bound(int line, const char *doc, size_t len)
 	char *copy = malloc(len);
 	memcpy(copy, doc, len);
 	for (unsigned off = 0; off < 8; off++) {
-		char *arena = ht_alloc(8, size + 8);
+		char *arena = test_alloc(8, size + 8);
 		struct cfg_error err;
 		struct cfg_node *n = cfg_parse(copy, len, arena + off, size, &err);
 		CHECK_MSG(n != NULL, "(line %d) offset %u: %u:%u %s", line, off, err.line, err.col, err.msg);
@@ -652,7 +652,7 @@ TEST(CFG_0302, "cfg_arena_size suffices for the densest inputs at any arena alig
 
 	/* one tag with many attributes whose names are all different */
 	static const char ch[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_";
-	char *b = ht_alloc(1, 200000), *p = b;
+	char *b = test_alloc(1, 200000), *p = b;
 	p += sprintf(p, "<a");
 	for (unsigned i = 0; i < 53; i++)
 		p += sprintf(p, " %c=\"\"", ch[i]);
@@ -673,7 +673,7 @@ TEST(CFG_0303, "too small an arena: 'arena exhausted', and never a partial tree;
 	CHECK(ref != NULL);
 	size_t min = 0;
 	for (size_t size = 0; size <= full; size++) {
-		char *arena = ht_alloc(8, size + 1);
+		char *arena = test_alloc(8, size + 1);
 		struct cfg_error err;
 		struct cfg_node *n = cfg_parse(doc, len, arena, size, &err);
 		if (n) {
@@ -696,7 +696,7 @@ TEST(CFG_0304, "arena exhausted names where: at the node that did not fit")
 	static const char doc[] = "<a>\n<b/>\n<c/>\n</a>";
 	size_t len = sizeof(doc) - 1;
 	/* <a> and <b/>: 72 + 64 + 2 bytes, and 24 for the trie root of a tag: not <c/> */
-	char *arena = ht_alloc(8, 168);
+	char *arena = test_alloc(8, 168);
 	struct cfg_error err;
 	CHECK(cfg_parse(doc, len, arena, 168, &err) == NULL);
 	CHECK(!strcmp(err.msg, "arena exhausted"));
@@ -723,7 +723,7 @@ TEST(CFG_0305, "long inputs: a 4 MiB text, 200000 sub-nodes, a 1 MiB attribute v
 
 TEST(CFG_0306, "60000 distinct attributes in one tag and a duplicate at its end are found in linear time")
 {
-	char *b = ht_alloc(1, 1 << 20), *p = b;
+	char *b = test_alloc(1, 1 << 20), *p = b;
 	p += sprintf(p, "<a");
 	for (unsigned i = 0; i < 60000; i++)
 		p += sprintf(p, " n%u='%u'", i, i);
@@ -760,7 +760,7 @@ static void check_bound_err(int line, const char *doc, size_t len, const char *m
 	char *copy = malloc(len);
 	memcpy(copy, doc, len);
 	for (unsigned off = 0; off < 8; off++) {
-		char *arena = ht_alloc(8, size + 8);
+		char *arena = test_alloc(8, size + 8);
 		struct cfg_error err;
 		CHECK(cfg_parse(copy, len, arena + off, size, &err) == NULL);
 		CHECK_MSG(!strcmp(err.msg, msg), "(line %d) offset %u: %u:%u %s", line, off, err.line, err.col, err.msg);
@@ -805,7 +805,7 @@ TEST(CFG_0309, "every arena size at every misalignment: the full tree or 'arena 
 		CHECK(ref != NULL);
 		for (unsigned off = 0; off < 8; off++) {
 			for (size_t size = 0; size <= 400; size++) {
-				char *arena = ht_alloc(8, size + 8);
+				char *arena = test_alloc(8, size + 8);
 				struct cfg_error err;
 				struct cfg_node *n = cfg_parse(docs[d], len, arena + off, size, &err);
 				if (n) {
@@ -930,7 +930,7 @@ TEST(CFG_0407, "cfg_attr_bool: yes/no/true/false exactly; anything else -1 and t
 
 TEST(CFG_0408, "cfg_attr, cfg_has_attr, cfg_attr_is: exact names, decoded values, NULLs")
 {
-	const struct cfg_node *n = CHECK_OK("<a name='x&amp;y' Name='z' e=''/>");
+	const struct cfg_node *n = CHECK_PARSES("<a name='x&amp;y' Name='z' e=''/>");
 	CHECK(!strcmp(cfg_attr(n, "name"), "x&y"));
 	CHECK(!strcmp(cfg_attr(n, "Name"), "z"));
 	CHECK(cfg_attr(n, "nam") == NULL && cfg_attr(n, "names") == NULL);
@@ -943,7 +943,7 @@ TEST(CFG_0408, "cfg_attr, cfg_has_attr, cfg_attr_is: exact names, decoded values
 
 TEST(CFG_0409, "cfg_child, cfg_next, cfg_child_count with and without type; cfg_is")
 {
-	const struct cfg_node *r = CHECK_OK("<r><a i='1'/><b/><a i='2'/><c><a/></c><a i='3'/></r>");
+	const struct cfg_node *r = CHECK_PARSES("<r><a i='1'/><b/><a i='2'/><c><a/></c><a i='3'/></r>");
 	const struct cfg_node *a = cfg_child(r, "a");
 	CHECK(cfg_attr_is(a, "i", "1"));
 	a = cfg_next(a, "a");
@@ -967,7 +967,7 @@ TEST(CFG_0409, "cfg_child, cfg_next, cfg_child_count with and without type; cfg_
 
 TEST(CFG_0501, "canonical form: indentation, double quotes, comments dropped, text inline")
 {
-	const struct cfg_node *n = CHECK_OK("<config  verbose='yes'>\n<!-- c -->\n<start name=\"timer\" caps='100'>"
+	const struct cfg_node *n = CHECK_PARSES("<config  verbose='yes'>\n<!-- c -->\n<start name=\"timer\" caps='100'>"
 					    "<provides> <service name=\"Timer\"/> </provides></start>\n"
 					    "<label>hello <!--x-->world</label><empty></empty></config>");
 	CHECK_PRINT(n, "<config verbose=\"yes\">\n"
@@ -984,7 +984,7 @@ TEST(CFG_0501, "canonical form: indentation, double quotes, comments dropped, te
 
 TEST(CFG_0502, "values: < > & \" tab LF CR escaped, ' and bytes >= 128 not")
 {
-	const struct cfg_node *n = CHECK_OK("<a v='&lt;&gt;&amp;\"&apos;\t\n\r&#9;&#10;&#13;\xc3\xbc'/>");
+	const struct cfg_node *n = CHECK_PARSES("<a v='&lt;&gt;&amp;\"&apos;\t\n\r&#9;&#10;&#13;\xc3\xbc'/>");
 	CHECK(!strcmp(cfg_attr(n, "v"), "<>&\"'\t\n\r\t\n\r\xc3\xbc"));
 	CHECK_PRINT(n, "<a v=\"&lt;&gt;&amp;&quot;'&#9;&#10;&#13;&#9;&#10;&#13;\xc3\xbc\"/>\n");
 	CHECK_ROUND_TRIP(n);
@@ -992,29 +992,29 @@ TEST(CFG_0502, "values: < > & \" tab LF CR escaped, ' and bytes >= 128 not")
 
 TEST(CFG_0503, "text: < > & and CR escaped, quotes, tab and LF not")
 {
-	const struct cfg_node *n = CHECK_OK("<a>x&lt;&gt;&amp;\"'\t\n\r&#13;y</a>");
+	const struct cfg_node *n = CHECK_PARSES("<a>x&lt;&gt;&amp;\"'\t\n\r&#13;y</a>");
 	CHECK_PRINT(n, "<a>x&lt;&gt;&amp;\"'\t\n&#13;&#13;y</a>\n");
 	CHECK_ROUND_TRIP(n);
 }
 
 TEST(CFG_0504, "text starting with whitespace starts with a character reference, so it stays text")
 {
-	const struct cfg_node *n = CHECK_OK("<a>&#32; </a>");
+	const struct cfg_node *n = CHECK_PARSES("<a>&#32; </a>");
 	CHECK_PRINT(n, "<a>&#32; </a>\n");
 	CHECK_ROUND_TRIP(n);
-	n = CHECK_OK("<a>\n\tx\n</a>");
+	n = CHECK_PARSES("<a>\n\tx\n</a>");
 	CHECK_PRINT(n, "<a>&#10;\tx\n</a>\n");
 	CHECK_ROUND_TRIP(n);
-	n = CHECK_OK("<a>&#9;</a>");
+	n = CHECK_PARSES("<a>&#9;</a>");
 	CHECK_PRINT(n, "<a>&#9;</a>\n");
-	n = CHECK_OK("<a>&#13;&#10;</a>");
+	n = CHECK_PARSES("<a>&#13;&#10;</a>");
 	CHECK_PRINT(n, "<a>&#13;\n</a>\n");
 	CHECK_ROUND_TRIP(n);
 }
 
 TEST(CFG_0505, "snprintf-like: the full length is returned, output cut and NUL-terminated")
 {
-	const struct cfg_node *n = CHECK_OK("<a x='1'><b/></a>");
+	const struct cfg_node *n = CHECK_PARSES("<a x='1'><b/></a>");
 	static const char want[] = "<a x=\"1\">\n  <b/>\n</a>\n";
 	size_t full = sizeof(want) - 1;
 	CHECK_EQ(cfg_print(n, NULL, 0), full);
@@ -1035,7 +1035,7 @@ TEST(CFG_0505, "snprintf-like: the full length is returned, output cut and NUL-t
 
 TEST(CFG_0506, "a subtree prints alone, indented from 0, without its siblings")
 {
-	const struct cfg_node *n = CHECK_OK("<r><a><b k='v'><c/></b><d>t</d></a><z/></r>");
+	const struct cfg_node *n = CHECK_PARSES("<r><a><b k='v'><c/></b><d>t</d></a><z/></r>");
 	CHECK_PRINT(n->child, "<a>\n  <b k=\"v\">\n    <c/>\n  </b>\n  <d>t</d>\n</a>\n");
 	CHECK_PRINT(n->child->child, "<b k=\"v\">\n  <c/>\n</b>\n");
 	CHECK_PRINT(n->child->child->next, "<d>t</d>\n");
@@ -1081,15 +1081,15 @@ TEST(CFG_0508, "hand-built trees: empty text prints as no text; sub-nodes win ov
 
 TEST(CFG_0601, "equal: whitespace, comments, quotes and escapes do not count")
 {
-	struct cfg_node *a = CHECK_OK("<a x='1' y=\"&lt;\"><b/>\n<c>t&amp;</c></a>");
-	struct cfg_node *b = CHECK_OK("<!--x--><a   x=\"1\"\ny='&#60;'>\n  <b></b><!-- y --><c>t&#x26;</c>\n</a>\n");
+	struct cfg_node *a = CHECK_PARSES("<a x='1' y=\"&lt;\"><b/>\n<c>t&amp;</c></a>");
+	struct cfg_node *b = CHECK_PARSES("<!--x--><a   x=\"1\"\ny='&#60;'>\n  <b></b><!-- y --><c>t&#x26;</c>\n</a>\n");
 	CHECK(cfg_equal(a, b) && cfg_equal(b, a));
 	CHECK(cfg_equal(a, a));
 }
 
 #define CHECK_DIFFERS(x, y)                                                   \
 	do {                                                                  \
-		struct cfg_node *a_ = CHECK_OK(x), *b_ = CHECK_OK(y);          \
+		struct cfg_node *a_ = CHECK_PARSES(x), *b_ = CHECK_PARSES(y);          \
 		CHECK_MSG(!cfg_equal(a_, b_) && !cfg_equal(b_, a_), "%s vs %s", x, y); \
 	} while (0)
 
@@ -1122,8 +1122,8 @@ TEST(CFG_0603, "not equal: text, sub-nodes, their order, count and depth")
 
 TEST(CFG_0604, "subtrees compare without their siblings and parents; NULL equals only NULL")
 {
-	struct cfg_node *a = CHECK_OK("<r><x k='1'><y/></x><z/></r>");
-	struct cfg_node *b = CHECK_OK("<q><p/><x k='1'><y/></x></q>");
+	struct cfg_node *a = CHECK_PARSES("<r><x k='1'><y/></x><z/></r>");
+	struct cfg_node *b = CHECK_PARSES("<q><p/><x k='1'><y/></x></q>");
 	CHECK(cfg_equal(a->child, b->child->next));
 	CHECK(!cfg_equal(a->child, b->child));
 	CHECK(!cfg_equal(a, b));
@@ -1296,7 +1296,7 @@ TEST(CFG_0705, "writer misuse: order of calls")
 
 TEST(CFG_0706, "writer depth: CFG_MAX_DEPTH levels fine, one more begin makes the writer invalid")
 {
-	char *buf = ht_alloc(1, (1 << 20));
+	char *buf = test_alloc(1, (1 << 20));
 	struct cfg_writer w;
 	cfg_writer_init(&w, buf, (1 << 20));
 	for (unsigned i = 0; i < CFG_MAX_DEPTH; i++)
@@ -1341,5 +1341,5 @@ TEST(CFG_0708, "writer text that is only whitespace, chunk by chunk, stays text"
 
 int main(int argc, char **argv)
 {
-	return ht_main(argc, argv);
+	return test_main(argc, argv);
 }

@@ -6,7 +6,7 @@
 #ifndef INIT_COMMON_H
 #define INIT_COMMON_H
 
-#include "harness.h"
+#include <harness.h>
 
 #include <model.h>
 #include <route.h>
@@ -55,7 +55,7 @@ static const struct init_budget BIG = { 1ull << 40, 1000000 };
 /* A model of the text, which must build (rejected or not). */
 static inline struct init_model *model_b(const char *text, const struct init_model *prev, struct init_budget budget)
 {
-	struct init_model *m = ht_alloc(8, sizeof(*m));
+	struct init_model *m = test_alloc(8, sizeof(*m));
 	enum init_status st = init_model_build_text(m, text, strlen(text), prev, budget, &th_mem);
 	CHECK_EQ(st, INIT_OK);
 	return m;

@@ -248,7 +248,7 @@ TEST(MODEL_0012, "the model keeps no pointer into the config text")
 	size_t len = strlen(src);
 	char *text = malloc(len);
 	memcpy(text, src, len);
-	struct init_model *m = ht_alloc(8, sizeof(*m));
+	struct init_model *m = test_alloc(8, sizeof(*m));
 	CHECK_EQ(init_model_build_text(m, text, len, NULL, BIG, &th_mem), INIT_OK);
 	memset(text, 'Z', len);
 	free(text);
@@ -1258,7 +1258,7 @@ TEST(MEM_0003, "large configs: many children, each with a route")
 		        "</provides><route><service name=\"S%u\"><child name=\"c%u\"/></service><any-service><parent/>"
 		        "</any-service></route></start>", i, i, i ? i - 1 : 1, i ? i - 1 : 1);
 	len += (size_t)snprintf(text + len, cap - len, "</config>");
-	struct init_model *m = ht_alloc(8, sizeof(*m));
+	struct init_model *m = test_alloc(8, sizeof(*m));
 	CHECK_EQ(init_model_build_text(m, text, len, NULL, BIG, &th_mem), INIT_OK);
 	free(text);
 	CHECK(!m->rejected);
@@ -1268,5 +1268,5 @@ TEST(MEM_0003, "large configs: many children, each with a route")
 
 int main(int argc, char **argv)
 {
-	return ht_main(argc, argv);
+	return test_main(argc, argv);
 }
