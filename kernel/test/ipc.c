@@ -38,10 +38,10 @@ static word_t recv_store(word_t ep, word_t done)
 
 static void check_words(struct sys_msg *m, word_t base)
 {
-	ASSERT_EQ(mi_label(m->info), MSG_LABEL);
-	ASSERT_EQ(mi_len(m->info), 4);
+	CHECK_EQ(mi_label(m->info), MSG_LABEL);
+	CHECK_EQ(mi_len(m->info), 4);
 	for (int i = 0; i < 4; i++)
-		ASSERT_EQ(m->mr[i], base + (word_t)i);
+		CHECK_EQ(m->mr[i], base + (word_t)i);
 }
 
 TEST(IPC_0001, "Call to a ReplyRecv server returns its reply words and label")
@@ -69,11 +69,11 @@ TEST(IPC_0002, "Send from the root reaches a thread blocked in Recv")
 	m.info = mi_make(MSG_LABEL, 0, 0, 4);
 	m.mr[0] = 10, m.mr[3] = 13;
 	sys_send(ep, &m);
-	ASSERT_EQ(sys_wait(n), 1);
-	ASSERT_EQ(mi_label(t.info->user[0]), MSG_LABEL);
-	ASSERT_EQ(t.info->user[1], 0);
-	ASSERT_EQ(t.info->user[2], 10);
-	ASSERT_EQ(t.info->user[3], 13);
+	CHECK_EQ(sys_wait(n), 1);
+	CHECK_EQ(mi_label(t.info->user[0]), MSG_LABEL);
+	CHECK_EQ(t.info->user[1], 0);
+	CHECK_EQ(t.info->user[2], 10);
+	CHECK_EQ(t.info->user[3], 13);
 }
 
 TEST(IPC_0003, "Recv in the root gets a thread's Send with words and badge")
@@ -85,7 +85,7 @@ TEST(IPC_0003, "Recv in the root gets a thread's Send with words and badge")
 	spawn(env, &t, send_words, mk_mint(env, ep, RIGHTS_ALL, 0x42), 100, 100);
 	sys_recv(ep, &m);
 	check_words(&m, 100);
-	ASSERT_EQ(m.badge, 0x42);
+	CHECK_EQ(m.badge, 0x42);
 }
 
 TEST(IPC_0004, "NBSend without a receiver drops the message")
@@ -95,11 +95,11 @@ TEST(IPC_0004, "NBSend without a receiver drops the message")
 
 	m.info = mi_make(MSG_LABEL, 0, 0, 1);
 	sys_nbsend(ep, &m);
-	ASSERT_EQ(mi_label(m.info) == E_OK || mi_label(m.info) == MSG_LABEL, 1);
+	CHECK_EQ(mi_label(m.info) == E_OK || mi_label(m.info) == MSG_LABEL, 1);
 	memset(&m, 0, sizeof(m));
 	sys_nbrecv(ep, &m);
-	ASSERT_EQ(m.info, 0);
-	ASSERT_EQ(m.badge, 0);
+	CHECK_EQ(m.info, 0);
+	CHECK_EQ(m.badge, 0);
 }
 
 TEST(IPC_0005, "NBSend to a waiting receiver delivers")
@@ -114,9 +114,9 @@ TEST(IPC_0005, "NBSend to a waiting receiver delivers")
 	m.info = mi_make(MSG_LABEL, 0, 0, 4);
 	m.mr[0] = 77;
 	sys_nbsend(mk_mint(env, ep, RIGHTS_ALL, 5), &m);
-	ASSERT_EQ(sys_wait(n), 1);
-	ASSERT_EQ(t.info->user[1], 5);
-	ASSERT_EQ(t.info->user[2], 77);
+	CHECK_EQ(sys_wait(n), 1);
+	CHECK_EQ(t.info->user[1], 5);
+	CHECK_EQ(t.info->user[2], 77);
 }
 
 TEST(IPC_0006, "NBRecv picks up a sender that is already blocked")
@@ -143,11 +143,11 @@ TEST(IPC_0007, "badges tell two senders apart")
 	for (int i = 0; i < 2; i++) {
 		memset(&m, 0, sizeof(m));
 		sys_recv(ep, &m);
-		ASSERT(m.badge == 1 || m.badge == 2);
+		CHECK(m.badge == 1 || m.badge == 2);
 		check_words(&m, m.badge * 1000);
 		seen |= m.badge;
 	}
-	ASSERT_EQ(seen, 3);
+	CHECK_EQ(seen, 3);
 }
 
 TEST(IPC_0008, "an unbadged endpoint cap delivers badge 0")
@@ -159,7 +159,7 @@ TEST(IPC_0008, "an unbadged endpoint cap delivers badge 0")
 	spawn(env, &t, send_words, mk_copy(env, ep, RIGHTS_ALL), 7, 100);
 	m.badge = 0xdead;
 	sys_recv(ep, &m);
-	ASSERT_EQ(m.badge, 0);
+	CHECK_EQ(m.badge, 0);
 	check_words(&m, 7);
 }
 
@@ -179,10 +179,10 @@ TEST(IPC_0009, "a 120-word Call and reply travel through registers and IPC buffe
 			ib->msg[i] = i * 7;
 	}
 	sys_call(ep, &m);
-	ASSERT_EQ(mi_len(m.info), ABI_MSG_MAX);
-	ASSERT_EQ(mi_label(m.info), MSG_LABEL);
+	CHECK_EQ(mi_len(m.info), ABI_MSG_MAX);
+	CHECK_EQ(mi_label(m.info), MSG_LABEL);
 	for (word_t i = 0; i < ABI_MSG_MAX; i++)
-		ASSERT_EQ(i < ABI_MSG_REGS ? m.mr[i] : ib->msg[i], i * 7 + 1);
+		CHECK_EQ(i < ABI_MSG_REGS ? m.mr[i] : ib->msg[i], i * 7 + 1);
 }
 
 TEST(IPC_0010, "message lengths 0..120 all arrive with exactly their words")
@@ -203,10 +203,10 @@ TEST(IPC_0010, "message lengths 0..120 all arrive with exactly their words")
 				ib->msg[i] = len * 1000 + i;
 		}
 		sys_call(ep, &m);
-		ASSERT_EQ(mi_len(m.info), len);
-		ASSERT_EQ(mi_label(m.info), len + 1);
+		CHECK_EQ(mi_len(m.info), len);
+		CHECK_EQ(mi_label(m.info), len + 1);
 		for (word_t i = 0; i < len; i++)
-			ASSERT_EQ(i < ABI_MSG_REGS ? m.mr[i] : ib->msg[i], len * 1000 + i + 1);
+			CHECK_EQ(i < ABI_MSG_REGS ? m.mr[i] : ib->msg[i], len * 1000 + i + 1);
 	}
 }
 
@@ -220,7 +220,7 @@ TEST(IPC_0011, "a large message label arrives intact")
 	spawn(env, &t, worker_echo, ep, 0, 100);
 	m.info = mi_make(label, 0, 0, 0);
 	sys_call(ep, &m);
-	ASSERT_EQ(mi_label(m.info), label);
+	CHECK_EQ(mi_label(m.info), label);
 }
 
 TEST(IPC_0012, "Send/Call need the write right: E_NO_RIGHTS, no blocking")
@@ -228,9 +228,9 @@ TEST(IPC_0012, "Send/Call need the write right: E_NO_RIGHTS, no blocking")
 	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
 	cptr_t ro = mk_copy(env, ep, RIGHT_READ | RIGHT_GRANT);
 
-	ASSERT_EQ(ipc_label(SYS_CALL, ro), E_NO_RIGHTS);
-	ASSERT_EQ(ipc_label(SYS_SEND, ro), E_NO_RIGHTS);
-	ASSERT_EQ(ipc_label(SYS_NBSEND, ro), E_NO_RIGHTS);
+	CHECK_EQ(ipc_label(SYS_CALL, ro), E_NO_RIGHTS);
+	CHECK_EQ(ipc_label(SYS_SEND, ro), E_NO_RIGHTS);
+	CHECK_EQ(ipc_label(SYS_NBSEND, ro), E_NO_RIGHTS);
 }
 
 TEST(IPC_0013, "Recv/NBRecv need the read right: E_NO_RIGHTS, no blocking")
@@ -238,29 +238,29 @@ TEST(IPC_0013, "Recv/NBRecv need the read right: E_NO_RIGHTS, no blocking")
 	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
 	cptr_t wo = mk_copy(env, ep, RIGHT_WRITE | RIGHT_GRANT);
 
-	ASSERT_EQ(ipc_label(SYS_RECV, wo), E_NO_RIGHTS);
-	ASSERT_EQ(ipc_label(SYS_NBRECV, wo), E_NO_RIGHTS);
-	ASSERT_EQ(ipc_label(SYS_REPLY_RECV, wo), E_NO_RIGHTS);
+	CHECK_EQ(ipc_label(SYS_RECV, wo), E_NO_RIGHTS);
+	CHECK_EQ(ipc_label(SYS_NBRECV, wo), E_NO_RIGHTS);
+	CHECK_EQ(ipc_label(SYS_REPLY_RECV, wo), E_NO_RIGHTS);
 }
 
 TEST(IPC_0014, "IPC on an empty slot gives E_INVALID_CAPABILITY without a fault")
 {
 	cptr_t e = mk_slot(env);
 
-	ASSERT_EQ(ipc_label(SYS_SEND, e), E_INVALID_CAPABILITY);
-	ASSERT_EQ(ipc_label(SYS_NBSEND, e), E_INVALID_CAPABILITY);
-	ASSERT_EQ(ipc_label(SYS_RECV, e), E_INVALID_CAPABILITY);
-	ASSERT_EQ(ipc_label(SYS_NBRECV, e), E_INVALID_CAPABILITY);
-	ASSERT_EQ(ipc_label(SYS_CALL, e), E_INVALID_CAPABILITY);
-	ASSERT_EQ(ipc_label(SYS_REPLY_RECV, e), E_INVALID_CAPABILITY);
-	ASSERT_EQ(ipc_label(SYS_RECV, 1ul << 63), E_INVALID_CAPABILITY);
+	CHECK_EQ(ipc_label(SYS_SEND, e), E_INVALID_CAPABILITY);
+	CHECK_EQ(ipc_label(SYS_NBSEND, e), E_INVALID_CAPABILITY);
+	CHECK_EQ(ipc_label(SYS_RECV, e), E_INVALID_CAPABILITY);
+	CHECK_EQ(ipc_label(SYS_NBRECV, e), E_INVALID_CAPABILITY);
+	CHECK_EQ(ipc_label(SYS_CALL, e), E_INVALID_CAPABILITY);
+	CHECK_EQ(ipc_label(SYS_REPLY_RECV, e), E_INVALID_CAPABILITY);
+	CHECK_EQ(ipc_label(SYS_RECV, 1ul << 63), E_INVALID_CAPABILITY);
 }
 
 TEST(IPC_0015, "Reply without a caller is harmless")
 {
 	word_t l = ipc_label(SYS_REPLY, 0);
 
-	ASSERT(l == E_OK || l == E_NO_REPLY);
+	CHECK(l == E_OK || l == E_NO_REPLY);
 }
 
 /* Send one extra cap (ipc caps[0] = cap) with label MSG_LABEL and 1 word. */
@@ -295,12 +295,12 @@ TEST(IPC_0016, "a cap sent through a GRANT endpoint cap lands in the receive slo
 	spawn(env, &t, send_cap, mk_copy(env, ep, RIGHTS_ALL), mk_mint(env, n, RIGHTS_ALL, 8), 100);
 	set_recv_slot(R, slot, 64);
 	sys_recv(ep, &m);
-	ASSERT_EQ(mi_label(m.info), MSG_LABEL);
-	ASSERT_EQ(mi_caps(m.info), 1);
-	ASSERT_EQ(mi_unwrapped(m.info), 0);
-	ASSERT_EQ(m.mr[0], 0xca9);
-	ASSERT_EQ(cap_type(slot), OBJ_NOTIFICATION);
-	ASSERT_EQ(badge_via(slot, n), 8);
+	CHECK_EQ(mi_label(m.info), MSG_LABEL);
+	CHECK_EQ(mi_caps(m.info), 1);
+	CHECK_EQ(mi_unwrapped(m.info), 0);
+	CHECK_EQ(m.mr[0], 0xca9);
+	CHECK_EQ(cap_type(slot), OBJ_NOTIFICATION);
+	CHECK_EQ(badge_via(slot, n), 8);
 }
 
 TEST(IPC_0017, "without GRANT the words arrive but the cap does not")
@@ -314,10 +314,10 @@ TEST(IPC_0017, "without GRANT the words arrive but the cap does not")
 	spawn(env, &t, send_cap, mk_copy(env, ep, RW), n, 100);
 	set_recv_slot(R, slot, 64);
 	sys_recv(ep, &m);
-	ASSERT_EQ(mi_label(m.info), MSG_LABEL);
-	ASSERT_EQ(m.mr[0], 0xca9);
-	ASSERT_EQ(mi_caps(m.info), 0);
-	ASSERT_EQ(cap_type(slot), 0);
+	CHECK_EQ(mi_label(m.info), MSG_LABEL);
+	CHECK_EQ(m.mr[0], 0xca9);
+	CHECK_EQ(mi_caps(m.info), 0);
+	CHECK_EQ(cap_type(slot), 0);
 }
 
 TEST(IPC_0018, "an occupied receive slot gets no cap; the message still arrives")
@@ -331,9 +331,9 @@ TEST(IPC_0018, "an occupied receive slot gets no cap; the message still arrives"
 	spawn(env, &t, send_cap, mk_copy(env, ep, RIGHTS_ALL), n, 100);
 	set_recv_slot(R, occupant, 64);
 	sys_recv(ep, &m);
-	ASSERT_EQ(mi_label(m.info), MSG_LABEL);
-	ASSERT_EQ(mi_caps(m.info), 0);
-	ASSERT_EQ(cap_type(occupant), OBJ_ENDPOINT);
+	CHECK_EQ(mi_label(m.info), MSG_LABEL);
+	CHECK_EQ(mi_caps(m.info), 0);
+	CHECK_EQ(cap_type(occupant), OBJ_ENDPOINT);
 }
 
 TEST(IPC_0019, "a cap to the receiving endpoint is unwrapped: badge in caps[0]")
@@ -346,10 +346,10 @@ TEST(IPC_0019, "a cap to the receiving endpoint is unwrapped: badge in caps[0]")
 	spawn(env, &t, send_cap, mk_copy(env, ep, RIGHTS_ALL), mk_mint(env, ep, RIGHTS_ALL, 0x55), 100);
 	set_recv_slot(R, slot, 64);
 	sys_recv(ep, &m);
-	ASSERT_EQ(mi_caps(m.info), 1);
-	ASSERT_EQ(mi_unwrapped(m.info), 1);
-	ASSERT_EQ(ipc_buffer()->caps[0], 0x55);
-	ASSERT_EQ(cap_type(slot), 0);
+	CHECK_EQ(mi_caps(m.info), 1);
+	CHECK_EQ(mi_unwrapped(m.info), 1);
+	CHECK_EQ(ipc_buffer()->caps[0], 0x55);
+	CHECK_EQ(cap_type(slot), 0);
 }
 
 TEST(IPC_0020, "the receive slot may be in a second-level CNode (depth < 64)")
@@ -364,9 +364,9 @@ TEST(IPC_0020, "the receive slot may be in a second-level CNode (depth < 64)")
 	spawn(env, &t, send_cap, mk_copy(env, ep, RIGHTS_ALL), mk_mint(env, n, RIGHTS_ALL, 0x21), 100);
 	set_recv_slot(cn, 3, 4);
 	sys_recv(ep, &m);
-	ASSERT_EQ(mi_caps(m.info), 1);
-	ASSERT_OK(cnode_move(R, back, 64, cn, 3, 4));
-	ASSERT_EQ(badge_via(back, n), 0x21);
+	CHECK_EQ(mi_caps(m.info), 1);
+	CHECK_OK(cnode_move(R, back, 64, cn, 3, 4));
+	CHECK_EQ(badge_via(back, n), 0x21);
 }
 
 TEST(IPC_0021, "a receive CNode that is not a CNode: message arrives, no cap")
@@ -379,8 +379,8 @@ TEST(IPC_0021, "a receive CNode that is not a CNode: message arrives, no cap")
 	spawn(env, &t, send_cap, mk_copy(env, ep, RIGHTS_ALL), n, 100);
 	set_recv_slot(ep, 0, 4);
 	sys_recv(ep, &m);
-	ASSERT_EQ(mi_label(m.info), MSG_LABEL);
-	ASSERT_EQ(mi_caps(m.info), 0);
+	CHECK_EQ(mi_label(m.info), MSG_LABEL);
+	CHECK_EQ(mi_caps(m.info), 0);
 }
 
 /* Send two caps: a notification and a badged cap of the receiving endpoint. */
@@ -408,10 +408,10 @@ TEST(IPC_0022, "two caps: the first lands in the slot, the second is unwrapped (
 	spawn(env, &t, send_two_caps, mk_copy(env, ep, RIGHTS_ALL), nb | (eb << 32), 100);
 	set_recv_slot(R, slot, 64);
 	sys_recv(ep, &m);
-	ASSERT_EQ(mi_caps(m.info), 2);
-	ASSERT_EQ(mi_unwrapped(m.info), 2);
-	ASSERT_EQ(ipc_buffer()->caps[1], 0x66);
-	ASSERT_EQ(badge_via(slot, n), 3);
+	CHECK_EQ(mi_caps(m.info), 2);
+	CHECK_EQ(mi_unwrapped(m.info), 2);
+	CHECK_EQ(ipc_buffer()->caps[1], 0x66);
+	CHECK_EQ(badge_via(slot, n), 3);
 }
 
 TEST(IPC_0023, "the sender's caps-unwrapped bits are ignored")
@@ -423,9 +423,9 @@ TEST(IPC_0023, "the sender's caps-unwrapped bits are ignored")
 	spawn(env, &t, worker_echo, ep, 0, 100);
 	m.info = mi_make(MSG_LABEL, 0xf, 0, 1);
 	sys_call(ep, &m);
-	ASSERT_EQ(mi_unwrapped(m.info), 0);
-	ASSERT_EQ(mi_caps(m.info), 0);
-	ASSERT_EQ(mi_label(m.info), MSG_LABEL);
+	CHECK_EQ(mi_unwrapped(m.info), 0);
+	CHECK_EQ(mi_caps(m.info), 0);
+	CHECK_EQ(mi_label(m.info), MSG_LABEL);
 }
 
 static volatile word_t sc_result[4];
@@ -457,12 +457,12 @@ TEST(IPC_0024, "CNODE_SAVE_CALLER stores a reply cap; SYS_SEND on it replies onc
 	m.info = mi_make(1, 0, 0, 1);
 	m.mr[0] = 5;
 	sys_call(ep, &m);
-	ASSERT_EQ(mi_label(m.info), 0x99);
-	ASSERT_EQ(m.mr[0], 105);
+	CHECK_EQ(mi_label(m.info), 0x99);
+	CHECK_EQ(m.mr[0], 105);
 	settle(env);
-	ASSERT_EQ(sc_result[0], E_OK);
-	ASSERT_EQ(sc_result[1], CAP_REPLY);
-	ASSERT(sc_result[2] == 0 || sc_result[3] != E_OK);
+	CHECK_EQ(sc_result[0], E_OK);
+	CHECK_EQ(sc_result[1], CAP_REPLY);
+	CHECK(sc_result[2] == 0 || sc_result[3] != E_OK);
 }
 
 static word_t save_no_caller(word_t slot, word_t done)
@@ -481,9 +481,9 @@ TEST(IPC_0025, "CNODE_SAVE_CALLER without a caller leaves the slot empty")
 
 	sc_result[0] = sc_result[1] = 99;
 	spawn(env, &t, save_no_caller, slot, mk_mint(env, n, RIGHTS_ALL, 1), 100);
-	ASSERT_EQ(sys_wait(n), 1);
-	ASSERT(sc_result[0] == E_OK || sc_result[0] == E_NO_REPLY);
-	ASSERT_EQ(sc_result[1], 0);
+	CHECK_EQ(sys_wait(n), 1);
+	CHECK(sc_result[0] == E_OK || sc_result[0] == E_NO_REPLY);
+	CHECK_EQ(sc_result[1], 0);
 }
 
 static word_t worker_call_once(word_t ep, word_t unused)
@@ -508,8 +508,8 @@ TEST(IPC_0026, "CNODE_SAVE_CALLER into an occupied slot fails with E_DELETE_FIRS
 	 * client stays blocked until the case's objects are destroyed */
 	spawn(env, &c, worker_call_once, ep, 0, 90);
 	settle(env);
-	ASSERT_EQ(sc_result[0], E_DELETE_FIRST);
-	ASSERT_EQ(cap_type(occupied), OBJ_NOTIFICATION);
+	CHECK_EQ(sc_result[0], E_DELETE_FIRST);
+	CHECK_EQ(cap_type(occupied), OBJ_NOTIFICATION);
 }
 
 TEST(IPC_0027, "1000 Calls to a ReplyRecv server all come back right")
@@ -525,9 +525,9 @@ TEST(IPC_0027, "1000 Calls to a ReplyRecv server all come back right")
 		m.mr[0] = i;
 		m.mr[1] = ~i;
 		sys_call(ep, &m);
-		ASSERT_EQ(mi_label(m.info), i);
-		ASSERT_EQ(m.mr[0], i + 1);
-		ASSERT_EQ(m.mr[1], ~i + 1);
+		CHECK_EQ(mi_label(m.info), i);
+		CHECK_EQ(m.mr[0], i + 1);
+		CHECK_EQ(m.mr[1], ~i + 1);
 	}
 }
 
@@ -553,7 +553,7 @@ TEST(IPC_0028, "blocked senders are received in FIFO order")
 	for (int i = 0; i < 3; i++) {
 		memset(&m, 0, sizeof(m));
 		sys_recv(ep, &m);
-		ASSERT_EQ(mi_label(m.info), (word_t)i + 1);
+		CHECK_EQ(mi_label(m.info), (word_t)i + 1);
 	}
 }
 
@@ -567,17 +567,17 @@ TEST(IPC_0029, "Call works with servers of higher and of lower priority")
 	spawn(env, &b, worker_echo, lo, 0, 2);
 	m.info = mi_make(1, 0, 0, 1);
 	sys_call(hi, &m);
-	ASSERT_EQ(m.mr[0], 1);
+	CHECK_EQ(m.mr[0], 1);
 	m.info = mi_make(1, 0, 0, 1);
 	sys_call(lo, &m);
-	ASSERT_EQ(m.mr[0], 2);
+	CHECK_EQ(m.mr[0], 2);
 }
 
 TEST(IPC_0030, "deleting an endpoint wakes a blocked sender with E_DELETED")
 {
 	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
 
-	ASSERT_EQ(label_after_delete(env, SYS_SEND, ep, ep, 0), E_DELETED);
+	CHECK_EQ(label_after_delete(env, SYS_SEND, ep, ep, 0), E_DELETED);
 }
 
 static word_t reply_with_sys_reply(word_t ep, word_t unused)
@@ -605,8 +605,8 @@ TEST(IPC_0031, "SYS_REPLY answers the last caller")
 		m.info = mi_make(1, 0, 0, 1);
 		m.mr[0] = i;
 		sys_call(ep, &m);
-		ASSERT_EQ(mi_label(m.info), 2);
-		ASSERT_EQ(m.mr[0], 2 * i);
+		CHECK_EQ(mi_label(m.info), 2);
+		CHECK_EQ(m.mr[0], 2 * i);
 	}
 }
 
@@ -632,7 +632,7 @@ TEST(IPC_0032, "ReplyRecv with nobody to reply to just receives")
 	m.info = mi_make(1, 0, 0, 1);
 	m.mr[0] = 10;
 	sys_call(ep, &m);
-	ASSERT_EQ(m.mr[0], 13);
+	CHECK_EQ(m.mr[0], 13);
 }
 
 static word_t badge_echo(word_t ep, word_t unused)
@@ -659,7 +659,7 @@ TEST(IPC_0033, "the server sees the caller's badge on Call")
 	for (word_t b = 1; b < 1ul << 62; b <<= 7) {
 		m.info = 0;
 		sys_call(mk_mint(env, ep, RIGHTS_ALL, b), &m);
-		ASSERT_EQ(m.mr[0], b);
+		CHECK_EQ(m.mr[0], b);
 	}
 }
 
@@ -686,19 +686,19 @@ TEST(IPC_0034, "two clients calling one server each get their own replies")
 	struct thread s, a, b;
 
 	spawn(env, &s, worker_echo, ep, 0, 50);
-	ASSERT_OK(thread_create(env, &a, 0));
-	ASSERT_OK(thread_create(env, &b, 0));
+	CHECK_OK(thread_create(env, &a, 0));
+	CHECK_OK(thread_create(env, &b, 0));
 	a.info->exit_ntfn = mk_mint(env, n, RIGHTS_ALL, 1);
 	b.info->exit_ntfn = mk_mint(env, n, RIGHTS_ALL, 2);
-	ASSERT_OK(thread_start(&a, client, ep, 1000000, 100, 0));
-	ASSERT_OK(thread_start(&b, client, ep, 2000000, 100, 0));
+	CHECK_OK(thread_start(&a, client, ep, 1000000, 100, 0));
+	CHECK_OK(thread_start(&b, client, ep, 2000000, 100, 0));
 	word_t seen = 0;
 	while (seen != 3)
 		seen |= sys_wait(n);
-	ASSERT_EQ(a.info->user[0], 1);
-	ASSERT_EQ(b.info->user[0], 1);
-	ASSERT_EQ(a.info->user[1], 0);
-	ASSERT_EQ(b.info->user[1], 0);
+	CHECK_EQ(a.info->user[0], 1);
+	CHECK_EQ(b.info->user[0], 1);
+	CHECK_EQ(a.info->user[1], 0);
+	CHECK_EQ(b.info->user[1], 0);
 }
 
 /* In a second VSpace: call ep n times with i, expect i + 1; result at *out. */
@@ -732,19 +732,19 @@ TEST(IPC_0035, "1000 Calls from a thread in another address space to the root")
 	volatile word_t *res;
 	struct sys_msg m = { 0 };
 
-	ASSERT_OK(vspace_clone(env, &vs));
+	CHECK_OK(vspace_clone(env, &vs));
 	res = vspace_share(env, &vs, &rva);
-	ASSERT(res);
-	ASSERT_OK(thread_create_in(env, &t, &vs, INIT_CNODE, 0, 0, THREAD_SELF));
-	ASSERT_OK(thread_start(&t, remote_caller, ep, rva, 100, 0));
+	CHECK(res);
+	CHECK_OK(thread_create_in(env, &t, &vs, INIT_CNODE, 0, 0, THREAD_SELF));
+	CHECK_OK(thread_start(&t, remote_caller, ep, rva, 100, 0));
 	sys_recv(ep, &m);
 	while (mi_label(m.info) == 1) {
 		m.mr[0]++;
 		sys_reply_recv(ep, &m);
 	}
-	ASSERT_EQ(mi_label(m.info), 2);
-	ASSERT_EQ(res[0], 1000);
-	ASSERT_EQ(res[1], 0);
+	CHECK_EQ(mi_label(m.info), 2);
+	CHECK_EQ(res[0], 1000);
+	CHECK_EQ(res[1], 0);
 }
 
 static word_t remote_long_send(word_t ep, word_t cap)
@@ -774,16 +774,16 @@ TEST(IPC_0036, "a 120-word message with a cap from another address space")
 	struct ipc_buffer *ib = ipc_buffer();
 	struct sys_msg m = { 0 };
 
-	ASSERT_OK(vspace_clone(env, &vs));
-	ASSERT_OK(thread_create_in(env, &t, &vs, INIT_CNODE, 0, 0, THREAD_SELF));
-	ASSERT_OK(thread_start(&t, remote_long_send, ep, mk_mint(env, n, RIGHTS_ALL, 0x31), 100, 0));
+	CHECK_OK(vspace_clone(env, &vs));
+	CHECK_OK(thread_create_in(env, &t, &vs, INIT_CNODE, 0, 0, THREAD_SELF));
+	CHECK_OK(thread_start(&t, remote_long_send, ep, mk_mint(env, n, RIGHTS_ALL, 0x31), 100, 0));
 	set_recv_slot(R, slot, 64);
 	sys_recv(ep, &m);
-	ASSERT_EQ(mi_len(m.info), ABI_MSG_MAX);
-	ASSERT_EQ(mi_caps(m.info), 1);
+	CHECK_EQ(mi_len(m.info), ABI_MSG_MAX);
+	CHECK_EQ(mi_caps(m.info), 1);
 	for (word_t i = 0; i < ABI_MSG_MAX; i++)
-		ASSERT_EQ(i < ABI_MSG_REGS ? m.mr[i] : ib->msg[i], i ^ 0xa5a5);
-	ASSERT_EQ(badge_via(slot, n), 0x31);
+		CHECK_EQ(i < ABI_MSG_REGS ? m.mr[i] : ib->msg[i], i ^ 0xa5a5);
+	CHECK_EQ(badge_via(slot, n), 0x31);
 }
 
 TEST(IPC_0037, "NBRecv on an empty endpoint returns at once with nothing")
@@ -794,8 +794,8 @@ TEST(IPC_0037, "NBRecv on an empty endpoint returns at once with nothing")
 	for (int i = 0; i < 100; i++) {
 		memset(&m, 0, sizeof(m));
 		sys_nbrecv(ep, &m);
-		ASSERT_EQ(m.badge, 0);
-		ASSERT_EQ(mi_len(m.info), 0);
+		CHECK_EQ(m.badge, 0);
+		CHECK_EQ(mi_len(m.info), 0);
 	}
 }
 
@@ -810,9 +810,9 @@ TEST(IPC_0038, "a received cap is a child of the sender's cap (revoke removes it
 	spawn(env, &t, send_cap, mk_copy(env, ep, RIGHTS_ALL), n, 100);
 	set_recv_slot(R, slot, 64);
 	sys_recv(ep, &m);
-	ASSERT_EQ(cap_type(slot), OBJ_NOTIFICATION);
-	ASSERT_OK(cnode_revoke(R, n, 64));
-	ASSERT_EQ(cap_type(slot), 0);
+	CHECK_EQ(cap_type(slot), OBJ_NOTIFICATION);
+	CHECK_OK(cnode_revoke(R, n, 64));
+	CHECK_EQ(cap_type(slot), 0);
 }
 
 TEST(IPC_0039, "a granted cap keeps the sender cap's rights (no more)")
@@ -826,8 +826,8 @@ TEST(IPC_0039, "a granted cap keeps the sender cap's rights (no more)")
 	spawn(env, &t, send_cap, mk_copy(env, ep, RIGHTS_ALL), mk_mint(env, n, RIGHT_READ, 4), 100);
 	set_recv_slot(R, slot, 64);
 	sys_recv(ep, &m);
-	ASSERT_EQ(cap_type(slot), OBJ_NOTIFICATION);
-	ASSERT_EQ(ipc_label(SYS_SEND, slot), E_NO_RIGHTS);
+	CHECK_EQ(cap_type(slot), OBJ_NOTIFICATION);
+	CHECK_EQ(ipc_label(SYS_SEND, slot), E_NO_RIGHTS);
 }
 
 TEST(IPC_0040, "Call to a server on the same priority works (no preemption needed)")
@@ -840,14 +840,14 @@ TEST(IPC_0040, "Call to a server on the same priority works (no preemption neede
 	m.info = mi_make(1, 0, 0, 1);
 	m.mr[0] = 41;
 	sys_call(ep, &m);
-	ASSERT_EQ(m.mr[0], 42);
+	CHECK_EQ(m.mr[0], 42);
 }
 
 TEST(IPC_0041, "deleting an endpoint wakes a blocked caller with E_DELETED")
 {
 	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
 
-	ASSERT_EQ(label_after_delete(env, SYS_CALL, ep, ep, 0), E_DELETED);
+	CHECK_EQ(label_after_delete(env, SYS_CALL, ep, ep, 0), E_DELETED);
 }
 
 TEST(IPC_0042, "a saved reply cap whose caller was destroyed is gone or harmless")
@@ -860,15 +860,15 @@ TEST(IPC_0042, "a saved reply cap whose caller was destroyed is gone or harmless
 
 	spawn_ipc(env, &c, SYS_CALL, ep, n, 0);
 	sys_recv(ep, &m);
-	ASSERT_OK(cnode_save_caller(R, slot, 64));
-	ASSERT_EQ(cap_type(slot), CAP_REPLY);
-	ASSERT_OK(cnode_delete(R, c.tcb, 64));
+	CHECK_OK(cnode_save_caller(R, slot, 64));
+	CHECK_EQ(cap_type(slot), CAP_REPLY);
+	CHECK_OK(cnode_delete(R, c.tcb, 64));
 	word_t type = cap_type(slot);
-	ASSERT(type == 0 || type == CAP_REPLY);
+	CHECK(type == 0 || type == CAP_REPLY);
 	m.info = mi_make(1, 0, 0, 0);
 	sys_send(slot, &m);
 	settle(env);
-	ASSERT_EQ(sys_poll(n), 0);
+	CHECK_EQ(sys_poll(n), 0);
 }
 
 TEST(IPC_0043, "two receivers blocked on one endpoint get one message each")
@@ -889,8 +889,8 @@ TEST(IPC_0043, "two receivers blocked on one endpoint get one message each")
 	}
 	while (seen != 3)
 		seen |= sys_wait(n);
-	ASSERT_EQ(a.info->user[2] + b.info->user[2], 21);
-	ASSERT(a.info->user[2] != b.info->user[2]);
+	CHECK_EQ(a.info->user[2] + b.info->user[2], 21);
+	CHECK(a.info->user[2] != b.info->user[2]);
 }
 
 TEST(IPC_0044, "a transferred badged endpoint cap keeps its badge")
@@ -904,14 +904,14 @@ TEST(IPC_0044, "a transferred badged endpoint cap keeps its badge")
 	spawn(env, &s, send_cap, mk_copy(env, ep, RIGHTS_ALL), mk_mint(env, ep2, RIGHTS_ALL, 0x10), 100);
 	set_recv_slot(R, slot, 64);
 	sys_recv(ep, &m);
-	ASSERT_EQ(mi_caps(m.info), 1);
-	ASSERT_EQ(mi_unwrapped(m.info), 0);
+	CHECK_EQ(mi_caps(m.info), 1);
+	CHECK_EQ(mi_unwrapped(m.info), 0);
 	spawn(env, &r, recv_store, ep2, mk_mint(env, n, RIGHTS_ALL, 1), 100);
 	memset(&m, 0, sizeof(m));
 	m.info = mi_make(MSG_LABEL, 0, 0, 4);
 	sys_send(slot, &m);
-	ASSERT_EQ(sys_wait(n), 1);
-	ASSERT_EQ(r.info->user[1], 0x10);
+	CHECK_EQ(sys_wait(n), 1);
+	CHECK_EQ(r.info->user[1], 0x10);
 }
 
 TEST(IPC_0045, "a receiver that set no receive slot gets the words but no cap")
@@ -924,9 +924,9 @@ TEST(IPC_0045, "a receiver that set no receive slot gets the words but no cap")
 	spawn(env, &t, send_cap, mk_copy(env, ep, RIGHTS_ALL), n, 100);
 	set_recv_slot(0, 0, 0);
 	sys_recv(ep, &m);
-	ASSERT_EQ(mi_label(m.info), MSG_LABEL);
-	ASSERT_EQ(m.mr[0], 0xca9);
-	ASSERT_EQ(mi_caps(m.info), 0);
+	CHECK_EQ(mi_label(m.info), MSG_LABEL);
+	CHECK_EQ(m.mr[0], 0xca9);
+	CHECK_EQ(mi_caps(m.info), 0);
 }
 
 /* ---- the IPC fastpath (kernel/src/fastpath.c) and its fallbacks ---- */
@@ -1028,16 +1028,16 @@ TEST(IPC_0046, "Call and ReplyRecv deliver info, badge and mr0..3 and keep rax, 
 		sys_full(r);
 		if (lost(r, 1, n, SYS_CALL))
 			test_fail(__FILE__, __LINE__, "round %lu: a preserved register changed", n);
-		ASSERT_EQ(r[FR_RSI], mi_make(n + 1000, 0, 0, (n + 1) % 5));
-		ASSERT_EQ(r[FR_RDI], 0);
-		ASSERT_EQ(r[FR_RDX], pattern(2, n, FR_RDX));
-		ASSERT_EQ(r[FR_R8], pattern(2, n, FR_R8));
-		ASSERT_EQ(r[FR_R9], pattern(2, n, FR_R9));
-		ASSERT_EQ(r[FR_R10], pattern(2, n, FR_R10));
+		CHECK_EQ(r[FR_RSI], mi_make(n + 1000, 0, 0, (n + 1) % 5));
+		CHECK_EQ(r[FR_RDI], 0);
+		CHECK_EQ(r[FR_RDX], pattern(2, n, FR_RDX));
+		CHECK_EQ(r[FR_R8], pattern(2, n, FR_R8));
+		CHECK_EQ(r[FR_R9], pattern(2, n, FR_R9));
+		CHECK_EQ(r[FR_R10], pattern(2, n, FR_R10));
 	}
 	settle(env);
-	ASSERT_EQ(t.info->user[1], 1);
-	ASSERT_EQ(t.info->user[0], 0);
+	CHECK_EQ(t.info->user[1], 1);
+	CHECK_EQ(t.info->user[0], 0);
 }
 
 static volatile word_t seq, seq_mid, seq_server;
@@ -1074,9 +1074,9 @@ TEST(IPC_0047, "a Call to a low-priority server lets a runnable thread of middle
 	spawn(env, &mid, mid_thread, n, 0, 50);   /* runnable, not yet run */
 	m.info = mi_make(1, 0, 0, 0);
 	sys_call(ep, &m);
-	ASSERT_EQ(mi_label(m.info), 2);
-	ASSERT_EQ(seq_mid, 1);
-	ASSERT_EQ(seq_server, 2);
+	CHECK_EQ(mi_label(m.info), 2);
+	CHECK_EQ(seq_mid, 1);
+	CHECK_EQ(seq_server, 2);
 }
 
 /* fpu_ipc_loop(in, out, n, ep, first, nr): xmm0..15 from in[32]; the
@@ -1132,24 +1132,24 @@ TEST(IPC_0048, "SSE registers and fs bases of caller and server survive 500 Call
 	struct thread t;
 	word_t in[32], out[32];
 
-	ASSERT_OK(thread_create(env, &t, 0));
-	ASSERT_OK(thread_prepare(&t, fpu_server, ep, 0));
-	ASSERT_OK(tcb_set_tls_base(t.tcb, (word_t)tls_server));
-	ASSERT_OK(tcb_set_priority(t.tcb, INIT_TCB, 100));
-	ASSERT_OK(tcb_resume(t.tcb));
+	CHECK_OK(thread_create(env, &t, 0));
+	CHECK_OK(thread_prepare(&t, fpu_server, ep, 0));
+	CHECK_OK(tcb_set_tls_base(t.tcb, (word_t)tls_server));
+	CHECK_OK(tcb_set_priority(t.tcb, INIT_TCB, 100));
+	CHECK_OK(tcb_resume(t.tcb));
 	settle(env);
-	ASSERT_OK(tcb_set_tls_base(INIT_TCB, (word_t)tls_root));
+	CHECK_OK(tcb_set_tls_base(INIT_TCB, (word_t)tls_root));
 	for (int i = 0; i < 32; i++)
 		in[i] = 0xc1c1c1c100000000ul + (word_t)i, out[i] = 0;
 	fpu_ipc_loop(in, out, FPU_ROUNDS, ep, 0, SYS_CALL);
 	word_t fs = read_fs0();
-	ASSERT_OK(tcb_set_tls_base(INIT_TCB, 0));
+	CHECK_OK(tcb_set_tls_base(INIT_TCB, 0));
 	for (int i = 0; i < 32; i++)
-		ASSERT_EQ(out[i], in[i]);
-	ASSERT_EQ(fs, 0x7100);
+		CHECK_EQ(out[i], in[i]);
+	CHECK_EQ(fs, 0x7100);
 	settle(env);
-	ASSERT_EQ(t.info->user[0], 0);
-	ASSERT_EQ(t.info->user[1], 0x7200);
+	CHECK_EQ(t.info->user[0], 0);
+	CHECK_EQ(t.info->user[1], 0x7200);
 }
 
 /* Server: Recv with sys_full, record rcx and r11 as it returned, reply. */
@@ -1177,18 +1177,18 @@ TEST(IPC_0049, "registers written into a thread waiting in Recv, rcx and r11 too
 
 	spawn(env, &t, regs_server, ep, 0, 100);
 	settle(env);                     /* waiting in its Recv */
-	ASSERT_OK(tcb_read_registers(t.tcb, 0, REG_COUNT, regs));
-	ASSERT_EQ(regs[REG_RAX], SYS_RECV);
-	ASSERT_EQ(regs[REG_RBX], pattern(3, 0, FR_RBX));
+	CHECK_OK(tcb_read_registers(t.tcb, 0, REG_COUNT, regs));
+	CHECK_EQ(regs[REG_RAX], SYS_RECV);
+	CHECK_EQ(regs[REG_RBX], pattern(3, 0, FR_RBX));
 	regs[REG_RCX] = 0xc0ffee;
 	regs[REG_R11] = 0x7e11;
 	regs[REG_RBX] = 0xb0b;
-	ASSERT_OK(tcb_write_registers(t.tcb, 0, REG_COUNT, regs));
+	CHECK_OK(tcb_write_registers(t.tcb, 0, REG_COUNT, regs));
 	m.info = mi_make(1, 0, 0, 0);
 	sys_call(ep, &m);
-	ASSERT_EQ(t.info->user[0], 0xc0ffee);
-	ASSERT_EQ(t.info->user[1], 0x7e11);
-	ASSERT_EQ(t.info->user[2], 0xb0b);
+	CHECK_EQ(t.info->user[0], 0xc0ffee);
+	CHECK_EQ(t.info->user[1], 0x7e11);
+	CHECK_EQ(t.info->user[2], 0xb0b);
 }
 
 static word_t reply_with_cap(word_t ep, word_t cap)
@@ -1222,12 +1222,12 @@ TEST(IPC_0050, "a reply carries a cap only if the caller's endpoint cap had GRAN
 		set_recv_slot(R, slot, 64);
 		m.info = mi_make(1, 0, 0, 0);
 		sys_call(mk_copy(env, ep, rights[i]), &m);
-		ASSERT_EQ(mi_label(m.info), 0x55);
-		ASSERT_EQ(m.mr[0], 0x77);
-		ASSERT_EQ(mi_caps(m.info), want);
-		ASSERT_EQ(cap_type(slot), want ? OBJ_NOTIFICATION : 0);
+		CHECK_EQ(mi_label(m.info), 0x55);
+		CHECK_EQ(m.mr[0], 0x77);
+		CHECK_EQ(mi_caps(m.info), want);
+		CHECK_EQ(cap_type(slot), want ? OBJ_NOTIFICATION : 0);
 		if (want)
-			ASSERT_EQ(badge_via(slot, n), 9);
+			CHECK_EQ(badge_via(slot, n), 9);
 	}
 }
 
@@ -1253,16 +1253,16 @@ TEST(IPC_0051, "ReplyRecv with the bound notification pending replies, then retu
 	struct sys_msg m = { 0 };
 
 	spawn(env, &t, signal_then_reply_recv, ep, mk_mint(env, n, RIGHTS_ALL, 3), 100);
-	ASSERT_OK(tcb_bind_notification(t.tcb, n));
+	CHECK_OK(tcb_bind_notification(t.tcb, n));
 	settle(env);
 	m.info = mi_make(1, 0, 0, 0);
 	sys_call(ep, &m);
-	ASSERT_EQ(mi_label(m.info), 0x21);
-	ASSERT_EQ(m.mr[0], 5);
+	CHECK_EQ(mi_label(m.info), 0x21);
+	CHECK_EQ(m.mr[0], 5);
 	settle(env);
-	ASSERT_EQ(t.info->user[2], 1);
-	ASSERT_EQ(t.info->user[0], 0);
-	ASSERT_EQ(t.info->user[1], 3);
+	CHECK_EQ(t.info->user[2], 1);
+	CHECK_EQ(t.info->user[0], 0);
+	CHECK_EQ(t.info->user[1], 3);
 }
 
 /* Client with a CSpace of its own: 100 Calls to ep (a cptr there); mr0..3
@@ -1294,14 +1294,14 @@ TEST(IPC_0052, "Calls through a one-level CSpace with a guard value reach a serv
 	struct thread s, c;
 
 	/* server: l1 (guard 58 bits of 0) -> l2 slot 1 of l1 -> ep in slot 3 of l2 */
-	ASSERT_OK(cnode_copy(l1, 1, 2, R, l2, 64, RIGHTS_ALL));
-	ASSERT_OK(cnode_copy(l2, 3, 4, R, ep, 64, RIGHTS_ALL));
+	CHECK_OK(cnode_copy(l1, 1, 2, R, l2, 64, RIGHTS_ALL));
+	CHECK_OK(cnode_copy(l2, 3, 4, R, ep, 64, RIGHTS_ALL));
 	spawn_cspace(env, &s, l1, cnode_guard(0, 58), l2, 1, 4, (1 << 4) | 1, worker_echo, (1 << 4) | 3, 0, 100);
 	/* client: cn with guard value 5 in 60 bits; ep badged in slot 3, done in 4 */
-	ASSERT_OK(cnode_mint(cn, 3, 4, R, ep, 64, RIGHTS_ALL, 0x44));
-	ASSERT_OK(cnode_mint(cn, 4, 4, R, n, 64, RIGHTS_ALL, 1));
+	CHECK_OK(cnode_mint(cn, 3, 4, R, ep, 64, RIGHTS_ALL, 0x44));
+	CHECK_OK(cnode_mint(cn, 4, 4, R, n, 64, RIGHTS_ALL, 1));
 	spawn_cspace(env, &c, cn, cnode_guard(5, 60), cn, 1, 4, (5 << 4) | 1, echo_client, (5 << 4) | 3,
 		     (5 << 4) | 4, 100);
-	ASSERT_EQ(sys_wait(n), 1);
-	ASSERT_EQ(c.info->user[0], 0);
+	CHECK_EQ(sys_wait(n), 1);
+	CHECK_EQ(c.info->user[0], 0);
 }

@@ -90,10 +90,10 @@ int test_run_case(const struct test_case *c, const void *row)
 
 	current = row_id(c, row);
 	current_desc = row_desc(c, row);
-	if (suite->before)
-		suite->before();
 	r = test_setjmp(case_jmp);
 	if (r == 0) {
+		if (suite->before)
+			suite->before();
 		c->call(suite->ctx, row);
 		if (suite->after && suite->after(current))
 			r = 1;

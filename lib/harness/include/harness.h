@@ -166,7 +166,7 @@ struct test_suite {
 	/* all optional: */
 	int (*selected)(const char *id);          /* 0: the case is not run */
 	void (*setup)(void);                      /* once, before the cases; checks may fail it */
-	void (*before)(void);                     /* before each case */
+	void (*before)(void);                     /* before each case (checks may fail it) */
 	/* After a case that returned: nonzero fails it (the hook printed a FAIL
 	 * line saying why). */
 	int (*after)(const char *id);
