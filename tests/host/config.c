@@ -204,14 +204,14 @@ struct bad_doc {
 struct bad_docs {
 	TEST_ROW;
 	const char *msg;
-	struct bad_doc doc[10];
+	struct bad_doc doc[10];   /* up to the first without input */
 };
 #define E(lit, l, c) { lit, sizeof(lit) - 1, l, c, NULL }
 #define M(lit, l, c, m) { lit, sizeof(lit) - 1, l, c, m }
 
 static void check_bad_docs(const struct bad_docs *row)
 {
-	for (const struct bad_doc *d = row->doc; d->in; d++) {
+	for (const struct bad_doc *d = row->doc; d < row->doc + 10 && d->in; d++) {
 		const char *m = d->msg ? d->msg : row->msg;
 		struct cfg_node *n = parse_n(d->in, d->len);
 		CHECK_MSG(n == NULL && last_err.msg && !strcmp(last_err.msg, m) &&
