@@ -202,14 +202,9 @@ rpc_status_t helper_start_bin(struct tchild *t, const char *binary, const char *
 	st = ep_manage(&tenv->ep, &t->obj, flags & HELPER_MUTE ? mute_parent : child_parent, t);
 	if (st != RPC_OK)
 		return st;
-	memset(&spec, 0, sizeof(spec));
-	spec.name = name;
-	spec.binary = binary;
-	spec.ram = ram;
-	spec.caps = caps;
-	spec.priority = WORKER_PRIO;
-	spec.args = args;
-	spec.parent_cap = ep_cap(&tenv->ep, &t->obj);
+	spec = (struct child_spec){ .name = name, .binary = binary, .ram = ram, .caps = caps,
+				    .priority = WORKER_PRIO, .args = args,
+				    .parent_cap = ep_cap(&tenv->ep, &t->obj) };
 	st = child_start(tenv->parent, &spec, &t->c);
 	if (st != RPC_OK)
 		ep_dissolve(&tenv->ep, &t->obj);

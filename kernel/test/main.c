@@ -87,8 +87,7 @@ static int after(const char *id)
 
 int main(struct bootinfo *bi)
 {
-	extern const struct test_case __tests_start[], __tests_end[];
-	int total = (int)(__tests_end - __tests_start);
+	int total = (int)test_count();
 	struct test_suite suite = {
 		.name = "kernel_test", .ctx = &env, .before = before, .after = after,
 		.cleanup = cleanup, .failing = failing, .status_name = status_name,

@@ -124,6 +124,37 @@ static void closing_line(const char *what, unsigned long n1, unsigned long n2)
 	printf("%s%s%lu %s%lu failed\n", name ? name : "", name ? ": " : "", n1, what, n2);
 }
 
+/* The cases: the number, and the i-th (sorted by ID). */
+static unsigned long case_count(void)
+{
+#ifdef ARGIL_HOST_TEST
+	unsigned long n;
+	test_host_cases(&n);
+	return n;
+#else
+	return (unsigned long)(__tests_end - __tests_start);
+#endif
+}
+
+static const struct test_case *case_at(unsigned long i)
+{
+#ifdef ARGIL_HOST_TEST
+	unsigned long n;
+	return test_host_cases(&n)[i];
+#else
+	return &__tests_start[i];
+#endif
+}
+
+unsigned long test_count(void)
+{
+	unsigned long n = 0;
+
+	for (unsigned long i = 0; i < case_count(); i++)
+		n += case_at(i)->rows ? case_at(i)->nrows : 1;
+	return n;
+}
+
 int test_run(const struct test_suite *s)
 {
 	unsigned long passed = 0, failed = 0, skipped = 0, ncases;
@@ -135,17 +166,9 @@ int test_run(const struct test_suite *s)
 		closing_line("passed, ", 0, 1);
 		return 1;
 	}
-#ifdef ARGIL_HOST_TEST
-	const struct test_case *const *list = test_host_cases(&ncases);
-#else
-	ncases = (unsigned long)(__tests_end - __tests_start);
-#endif
+	ncases = case_count();
 	for (unsigned long i = 0; i < ncases; i++) {
-#ifdef ARGIL_HOST_TEST
-		c = list[i];
-#else
-		c = &__tests_start[i];
-#endif
+		c = case_at(i);
 		unsigned long nrows = c->rows ? c->nrows : 1;
 		for (unsigned long k = 0; k < nrows; k++) {
 			const void *row = c->rows ? (const char *)c->rows + k * c->row_size : 0;

@@ -24,19 +24,16 @@ static struct cfg_node *getter_node(void)
 	return check_ok(__LINE__, getter_doc, sizeof(getter_doc) - 1);
 }
 
-#define CHECK_U64(n, name, ret, val)                                          \
+/* A getter's return value and what it stores (the default 77 unless it
+ * returns 1). */
+#define CHECK_GET(getter, n, name, ret, val)                                  \
 	do {                                                                  \
 		uint64_t v_ = 0xdead;                                         \
-		CHECK_EQ(cfg_attr_u64(n, name, 77, &v_), (uint64_t)(int64_t)(ret)); \
+		CHECK_EQ(getter(n, name, 77, &v_), (uint64_t)(int64_t)(ret)); \
 		CHECK_EQ(v_, (ret) == 1 ? (uint64_t)(val) : 77);              \
 	} while (0)
-
-#define CHECK_SIZE(n, name, ret, val)                                         \
-	do {                                                                  \
-		uint64_t v_ = 0xdead;                                         \
-		CHECK_EQ(cfg_attr_size(n, name, 77, &v_), (uint64_t)(int64_t)(ret)); \
-		CHECK_EQ(v_, (ret) == 1 ? (uint64_t)(val) : 77);              \
-	} while (0)
+#define CHECK_U64(n, name, ret, val) CHECK_GET(cfg_attr_u64, n, name, ret, val)
+#define CHECK_SIZE(n, name, ret, val) CHECK_GET(cfg_attr_size, n, name, ret, val)
 
 TEST(CFG_0401, "cfg_attr_u64: decimal, limits, leading zeros")
 {

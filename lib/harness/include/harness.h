@@ -188,6 +188,8 @@ int test_run(const struct test_suite *s);
 /* Run one case, or one row of a table, here: 0 passed, 1 failed, 2 skipped
  * (the FAIL or skip line printed). */
 int test_run_case(const struct test_case *c, const void *row);
+/* The number of cases, each row of a table counted. */
+unsigned long test_count(void);
 /* The ID of the case running now ("setup" in the setup hook, NULL outside). */
 const char *test_current(void);
 
