@@ -15,6 +15,7 @@ typedef jmp_buf test_jmp_buf;
 /* host.c: the registered cases, sorted by ID */
 const struct test_case *const *test_host_cases(unsigned long *n);
 #else
+#include <argil/printf.h>
 #include <argil/setjmp.h>
 typedef base_jmp_buf test_jmp_buf;
 #define test_setjmp(b) base_setjmp(b)
@@ -45,6 +46,17 @@ void test_fail(const char *file, int line, const char *fmt, ...)
 	if (suite && suite->failing)
 		suite->failing();
 	test_longjmp(case_jmp, 1);
+}
+
+void test_fail_msg(const char *file, int line, const char *expr, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	test_fail(file, line, "%s %s", expr, buf);
 }
 
 static void status_name(char *buf, unsigned long size, long st, int detail)
@@ -191,4 +203,26 @@ int test_run(const struct test_suite *s)
 		printf("%s%s%lu skipped\n", s->name ? s->name : "", s->name ? ": " : "", skipped);
 	closing_line("passed, ", passed, failed);
 	return (int)failed;
+}
+
+/* ---- checks run one after another (CHECK_CASE) ---- */
+
+static unsigned long seq_passed, seq_failed;
+
+void test_case_result(const char *id, const char *desc, int ok, const char *file, int line,
+		      const char *expr)
+{
+	if (ok) {
+		printf("ok %s %s\n", id, desc);
+		seq_passed++;
+		return;
+	}
+	printf("FAIL %s: %s:%d: %s (%s)\n", id, file, line, desc, expr);
+	seq_failed++;
+}
+
+int test_done(const char *name)
+{
+	printf("%s: %lu passed, %lu failed\n", name, seq_passed, seq_failed);
+	return (int)seq_failed;
 }

@@ -46,13 +46,13 @@
 #ifndef ARGIL_HARNESS_H
 #define ARGIL_HARNESS_H
 
+/* Freestanding: no header of its own needed (so that components with the
+ * C library's headers include it too); the host tests get the usual ones. */
 #ifdef ARGIL_HOST_TEST
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#else
-#include <argil/printf.h>
 #endif
 
 #ifndef TEST_CTX_PARAM
@@ -118,6 +118,8 @@ void test_register(const struct test_case *c);
 
 void test_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 3, 4)));
+void test_fail_msg(const char *file, int line, const char *expr, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 4, 5)));
 void test_fail_status(const char *file, int line, const char *expr, long got, long want1,
 		      long want2) __attribute__((noreturn));
 /* Ends the current case as skipped (neither passed nor failed). */
@@ -132,11 +134,8 @@ void test_skip(const char *why) __attribute__((noreturn));
 /* With a message of its own (printf format) after the expression. */
 #define CHECK_MSG(e, ...)                                                                \
 	do {                                                                             \
-		if (!(e)) {                                                              \
-			char test_msg_[256];                                             \
-			snprintf(test_msg_, sizeof(test_msg_), __VA_ARGS__);             \
-			test_fail(__FILE__, __LINE__, "%s %s", #e, test_msg_);           \
-		}                                                                        \
+		if (!(e))                                                                \
+			test_fail_msg(__FILE__, __LINE__, #e, __VA_ARGS__);              \
 	} while (0)
 
 #define CHECK_EQ(a, b)                                                                   \
@@ -157,6 +156,17 @@ void test_skip(const char *why) __attribute__((noreturn));
 	} while (0)
 #define CHECK_ST(e, want) CHECK_ST2(e, want, want)
 #define CHECK_OK(e) CHECK_ST(e, 0)
+
+/* A program that runs its checks one after another instead of as TEST
+ * functions (the ports' tests, which share state from check to check):
+ * each CHECK_CASE is a case of its own, counted and reported like one
+ * (`ok <ID> <desc>` or `FAIL <ID>: <file>:<line>: <desc> (<expr>)`), and
+ * it does not end anything; test_done prints `<name>: N passed, N failed`
+ * and returns the number failed. */
+#define CHECK_CASE(id, desc, e) test_case_result(id, desc, !!(e), __FILE__, __LINE__, #e)
+void test_case_result(const char *id, const char *desc, int ok, const char *file, int line,
+		      const char *expr);
+int test_done(const char *name);
 
 /* ---- the runner ---- */
 
