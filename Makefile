@@ -198,8 +198,9 @@ run: deps
 run/%: deps
 	@$(MAKE) -s all && $(PYTHON) tools/run.py run/$*
 
+# the include rules (tools/include_check.py), then the host unit tests
 host-test: deps
-	@$(PYTHON) tools/hosttest.py
+	@$(PYTHON) tools/include_check.py && $(PYTHON) tools/hosttest.py
 
 # the ports are fetched with apt-get source, which needs deb-src entries
 test: deps

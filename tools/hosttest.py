@@ -10,8 +10,9 @@ comment line (paths relative to the repository root), for example
     // sources: kernel/src/cnode.c base/src/string.c
     // cflags: -DSOME_OPTION            (optional extra compiler flags)
 
-Include paths: abi/include, kernel/include, base/include, tests/host. The
-macro ARGIL_HOST_TEST is defined. A test prints `N passed, N failed` as its
+Include paths: abi/include, kernel/include, base/include, lib/harness/include,
+tests/host; the test harness (lib/harness: harness.c, host.c) is linked into
+every test. The macro ARGIL_HOST_TEST is defined. A test prints `N passed, N failed` as its
 last such line and exits with status 0. The tool prints one line per test and
 ends with the totals `N passed, N failed`; a test that does not build, crashes,
 trips a sanitizer or prints no counts counts as 1 failed. Binaries go to
@@ -27,7 +28,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CFLAGS = ["-std=gnu11", "-g", "-O1", "-Wall", "-Wextra", "-Werror",
           "-fsanitize=address,undefined", "-fno-sanitize-recover=all",
           "-fno-omit-frame-pointer", "-DARGIL_HOST_TEST",
-          "-Iabi/include", "-Ikernel/include", "-Ibase/include", "-Itests/host"]
+          "-Iabi/include", "-Ikernel/include", "-Ibase/include", "-Ilib/harness/include",
+          "-Itests/host"]
+# the test harness (lib/harness/include/harness.h), linked into every test
+HARNESS = ["lib/harness/harness.c", "lib/harness/host.c"]
 TIMEOUT = 300
 COUNTS = re.compile(r"(\d+) passed, (\d+) failed\s*$")
 DIRECTIVE = re.compile(r"^\s*(?://|/?\*)\s*(?:hosttest-)?(sources|cflags):(.*?)(?:\*/)?\s*$")
@@ -49,7 +53,7 @@ def run_one(test, verbose):
     exe = os.path.join("build", "host", name)
     os.makedirs(os.path.dirname(exe), exist_ok=True)
     d = directives(test)
-    cmd = ["gcc"] + CFLAGS + d["cflags"] + [test] + d["sources"] + ["-o", exe]
+    cmd = ["gcc"] + CFLAGS + d["cflags"] + [test] + d["sources"] + HARNESS + ["-o", exe]
     if verbose:
         print(" ".join(cmd), flush=True)
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

@@ -5,31 +5,12 @@
  */
 #include "test.h"
 #include <argil/args.h>
-#include <argil/setjmp.h>
-#include <stdarg.h>
-
-extern const struct test_case __tests_start[], __tests_end[];
 
 struct component_env *tenv;
 cptr_t test_ntfn;
 word_t test_ntfn_handle;
 
-static const struct test_case *current;
-static base_jmp_buf case_jmp;
 static struct cthread runner;
-static int passed, failed;
-
-void test_fail(const char *file, int line, const char *fmt, ...)
-{
-	char buf[200];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	printf("FAIL %s: %s:%d: %s\n", current ? current->id : "?", file, line, buf);
-	base_longjmp(case_jmp, 1);
-}
 
 void wait_signal(void)
 {
@@ -222,14 +203,9 @@ rpc_status_t helper_start_bin(struct tchild *t, const char *binary, const char *
 	st = ep_manage(&tenv->ep, &t->obj, flags & HELPER_MUTE ? mute_parent : child_parent, t);
 	if (st != RPC_OK)
 		return st;
-	memset(&spec, 0, sizeof(spec));
-	spec.name = name;
-	spec.binary = binary;
-	spec.ram = ram;
-	spec.caps = caps;
-	spec.priority = WORKER_PRIO;
-	spec.args = args;
-	spec.parent_cap = ep_cap(&tenv->ep, &t->obj);
+	spec = (struct child_spec){ .name = name, .binary = binary, .ram = ram, .caps = caps,
+				    .priority = WORKER_PRIO, .args = args,
+				    .parent_cap = ep_cap(&tenv->ep, &t->obj) };
 	st = child_start(tenv->parent, &spec, &t->c);
 	if (st != RPC_OK)
 		ep_dissolve(&tenv->ep, &t->obj);
@@ -343,35 +319,43 @@ static void read_selection(void)
 	printf("core_test: only cases starting with: %s\n", select_list);
 }
 
+/* After each case our own account must be where it was (no quota lost). */
+static struct pd_quota before_case;
+
+static void before(void)
+{
+	before_case = quota_of(tenv->pd);
+	sys_poll(test_ntfn);   /* forget stale signals */
+}
+
+static int after(const char *id)
+{
+	struct pd_quota b = before_case, a = quota_of(tenv->pd);
+
+	if (a.ram_used == b.ram_used && a.cap_used == b.cap_used && a.ram_quota == b.ram_quota &&
+	    a.cap_quota == b.cap_quota)
+		return 0;
+	printf("FAIL %s: our account changed: ram %lu/%lu -> %lu/%lu, caps %lu/%lu -> %lu/%lu\n",
+	       id, b.ram_used, b.ram_quota, a.ram_used, a.ram_quota, b.cap_used, b.cap_quota,
+	       a.cap_used, a.cap_quota);
+	return 1;
+}
+
+static void status_name(char *buf, unsigned long size, long st, int detail)
+{
+	(void)detail;
+	snprintf(buf, size, "%s", rpc_status_name((rpc_status_t)st));
+}
+
 static void run_all(void *arg)
 {
+	static const struct test_suite suite = {
+		.name = "core_test", .selected = selected, .before = before, .after = after,
+		.status_name = status_name,
+	};
+
 	(void)arg;
-	for (const struct test_case *volatile c = __tests_start; c < __tests_end; c++) {
-		if (!selected(c->id))
-			continue;
-		struct pd_quota before = quota_of(tenv->pd), after;
-		current = c;
-		sys_poll(test_ntfn);   /* forget stale signals */
-		if (base_setjmp(case_jmp) == 0) {
-			c->fn();
-			after = quota_of(tenv->pd);
-			if (after.ram_used != before.ram_used || after.cap_used != before.cap_used ||
-			    after.ram_quota != before.ram_quota || after.cap_quota != before.cap_quota) {
-				printf("FAIL %s: our account changed: ram %lu/%lu -> %lu/%lu, caps %lu/%lu -> %lu/%lu\n",
-				       c->id, before.ram_used, before.ram_quota, after.ram_used, after.ram_quota,
-				       before.cap_used, before.cap_quota, after.cap_used, after.cap_quota);
-				failed++;
-			} else {
-				printf("ok %s %s\n", c->id, c->desc);
-				passed++;
-			}
-		} else {
-			failed++;
-		}
-		current = 0;
-	}
-	printf("core_test: %d passed, %d failed\n", passed, failed);
-	component_exit(failed ? 1 : 0);
+	component_exit(test_run(&suite) ? 1 : 0);
 }
 
 void component_construct(struct component_env *env)

@@ -27,45 +27,9 @@
 #include <argil/thread.h>
 #include <arch/syscall.h>
 
-struct test_case {
-	const char *id;
-	const char *desc;
-	void (*fn)(void);
-};
-
-#define TEST(ID, DESC)                                                                   \
-	static void test_##ID(void);                                                     \
-	static const struct test_case test_desc_##ID                                     \
-		__attribute__((used, section(".tests." #ID), aligned(8))) = { #ID, DESC,  \
-									       test_##ID }; \
-	static void test_##ID(void)
-
-void test_fail(const char *file, int line, const char *fmt, ...)
-	__attribute__((noreturn, format(printf, 3, 4)));
-
-#define CHECK(e)                                                        \
-	do {                                                            \
-		if (!(e))                                               \
-			test_fail(__FILE__, __LINE__, "%s", #e);        \
-	} while (0)
-
-#define CHECK_EQ(a, b)                                                                    \
-	do {                                                                              \
-		word_t a_ = (word_t)(a), b_ = (word_t)(b);                                \
-		if (a_ != b_)                                                             \
-			test_fail(__FILE__, __LINE__, "%s == %s (0x%lx != 0x%lx)", #a, #b, \
-				  a_, b_);                                                \
-	} while (0)
-
-#define CHECK_ST(e, want)                                                                 \
-	do {                                                                              \
-		rpc_status_t st_ = (e);                                                   \
-		if (st_ != (want))                                                        \
-			test_fail(__FILE__, __LINE__, "%s -> %s, want %s", #e,            \
-				  rpc_status_name(st_), rpc_status_name(want));           \
-	} while (0)
-
-#define CHECK_OK(e) CHECK_ST(e, RPC_OK)
+/* Cases and checks: the harness (lib/harness); CHECK_OK/CHECK_ST take
+ * rpc_status_t. */
+#include <harness.h>
 
 /* The environment and the runner's notification (signalled by fault
  * handlers, helper children's exits, signal handlers and workers). */

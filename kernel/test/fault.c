@@ -105,11 +105,11 @@ TEST(FAULT_0001, "a read of an unmapped page sends FAULT_PAGE with rip, address,
 	struct sys_msg m;
 
 	fault_case(env, &t, body_read, TEST_VA(0) + 8, 0x77, FAULT_PAGE, &m);
-	ASSERT_EQ(m.badge, 0x77);
-	ASSERT_EQ(m.mr[1], TEST_VA(0) + 8);
-	ASSERT_EQ(m.mr[2] & (FAULT_PF_PRESENT | FAULT_PF_WRITE | FAULT_PF_USER), FAULT_PF_USER);
-	ASSERT(m.mr[0] >= 0x400000 && m.mr[0] < 0x600000);
-	ASSERT_EQ(mi_len(m.info), 3);
+	CHECK_EQ(m.badge, 0x77);
+	CHECK_EQ(m.mr[1], TEST_VA(0) + 8);
+	CHECK_EQ(m.mr[2] & (FAULT_PF_PRESENT | FAULT_PF_WRITE | FAULT_PF_USER), FAULT_PF_USER);
+	CHECK(m.mr[0] >= 0x400000 && m.mr[0] < 0x600000);
+	CHECK_EQ(mi_len(m.info), 3);
 }
 
 TEST(FAULT_0002, "mapping the page and replying resumes the faulting thread")
@@ -124,7 +124,7 @@ TEST(FAULT_0002, "mapping the page and replying resumes the faulting thread")
 	memset(&m, 0, sizeof(m));
 	sys_reply(&m);
 	expect(env, ep, &m, PROBE_DONE_LABEL);
-	ASSERT_EQ(m.mr[0], 0x4242);
+	CHECK_EQ(m.mr[0], 0x4242);
 }
 
 TEST(FAULT_0003, "a write to an unmapped page has the write bit in the error code")
@@ -133,8 +133,8 @@ TEST(FAULT_0003, "a write to an unmapped page has the write bit in the error cod
 	struct sys_msg m;
 
 	fault_case(env, &t, body_write, TEST_VA(3), 0, FAULT_PAGE, &m);
-	ASSERT_EQ(m.mr[1], TEST_VA(3));
-	ASSERT_EQ(m.mr[2] & (FAULT_PF_PRESENT | FAULT_PF_WRITE | FAULT_PF_USER), FAULT_PF_WRITE | FAULT_PF_USER);
+	CHECK_EQ(m.mr[1], TEST_VA(3));
+	CHECK_EQ(m.mr[2] & (FAULT_PF_PRESENT | FAULT_PF_WRITE | FAULT_PF_USER), FAULT_PF_WRITE | FAULT_PF_USER);
 }
 
 TEST(FAULT_0004, "ud2 sends FAULT_EXCEPTION vector 6 with the instruction's rip")
@@ -143,10 +143,10 @@ TEST(FAULT_0004, "ud2 sends FAULT_EXCEPTION vector 6 with the instruction's rip"
 	struct sys_msg m;
 
 	fault_case(env, &t, body_call, (word_t)fault_ud2, 5, FAULT_EXCEPTION, &m);
-	ASSERT_EQ(m.badge, 5);
-	ASSERT_EQ(m.mr[0], (word_t)fault_ud2);
-	ASSERT_EQ(m.mr[1], 6);
-	ASSERT_EQ(mi_len(m.info), 4);
+	CHECK_EQ(m.badge, 5);
+	CHECK_EQ(m.mr[0], (word_t)fault_ud2);
+	CHECK_EQ(m.mr[1], 6);
+	CHECK_EQ(mi_len(m.info), 4);
 }
 
 TEST(FAULT_0005, "division by zero sends FAULT_EXCEPTION vector 0")
@@ -155,8 +155,8 @@ TEST(FAULT_0005, "division by zero sends FAULT_EXCEPTION vector 0")
 	struct sys_msg m;
 
 	fault_case(env, &t, body_call, (word_t)fault_div0, 0, FAULT_EXCEPTION, &m);
-	ASSERT_EQ(m.mr[0], (word_t)fault_div0_insn);
-	ASSERT_EQ(m.mr[1], 0);
+	CHECK_EQ(m.mr[0], (word_t)fault_div0_insn);
+	CHECK_EQ(m.mr[1], 0);
 }
 
 TEST(FAULT_0006, "a FAULT_REPLY_SET_REGS reply sets registers: skip the ud2, set rax")
@@ -168,9 +168,9 @@ TEST(FAULT_0006, "a FAULT_REPLY_SET_REGS reply sets registers: skip the ud2, set
 	word_t regs[REG_COUNT];
 
 	ep = fault_case(env, &t, body_call, (word_t)fault_ud2_rax, 0, FAULT_EXCEPTION, &m);
-	ASSERT_EQ(m.mr[0], (word_t)fault_ud2_rax_insn);
-	ASSERT_OK(tcb_read_registers(t.tcb, 0, REG_COUNT, regs));
-	ASSERT_EQ(regs[REG_RIP], (word_t)fault_ud2_rax_insn);
+	CHECK_EQ(m.mr[0], (word_t)fault_ud2_rax_insn);
+	CHECK_OK(tcb_read_registers(t.tcb, 0, REG_COUNT, regs));
+	CHECK_EQ(regs[REG_RIP], (word_t)fault_ud2_rax_insn);
 	regs[REG_RIP] += 2;
 	regs[REG_RAX] = 1234;
 	memset(&m, 0, sizeof(m));
@@ -183,7 +183,7 @@ TEST(FAULT_0006, "a FAULT_REPLY_SET_REGS reply sets registers: skip the ud2, set
 	m.info = mi_make(FAULT_REPLY_SET_REGS, 0, 0, REG_COUNT);
 	sys_reply(&m);
 	expect(env, ep, &m, PROBE_DONE_LABEL);
-	ASSERT_EQ(m.mr[0], 1234);
+	CHECK_EQ(m.mr[0], 1234);
 }
 
 TEST(FAULT_0007, "a thread without a fault endpoint that faults is left suspended")
@@ -198,9 +198,9 @@ TEST(FAULT_0007, "a thread without a fault endpoint that faults is left suspende
 	settle(env);
 	memset(&m, 0, sizeof(m));
 	sys_nbrecv(ep, &m);
-	ASSERT_EQ(mi_label(m.info), 0);
-	ASSERT_OK(tcb_read_registers(t.tcb, 0, REG_COUNT, regs));
-	ASSERT_EQ(regs[REG_RIP], (word_t)fault_ud2);
+	CHECK_EQ(mi_label(m.info), 0);
+	CHECK_OK(tcb_read_registers(t.tcb, 0, REG_COUNT, regs));
+	CHECK_EQ(regs[REG_RIP], (word_t)fault_ud2);
 }
 
 TEST(FAULT_0008, "int3 sends FAULT_EXCEPTION vector 3")
@@ -209,8 +209,8 @@ TEST(FAULT_0008, "int3 sends FAULT_EXCEPTION vector 3")
 	struct sys_msg m;
 
 	fault_case(env, &t, body_call, (word_t)fault_int3, 0, FAULT_EXCEPTION, &m);
-	ASSERT_EQ(m.mr[1], 3);
-	ASSERT(m.mr[0] == (word_t)fault_int3 || m.mr[0] == (word_t)fault_int3 + 1);
+	CHECK_EQ(m.mr[1], 3);
+	CHECK(m.mr[0] == (word_t)fault_int3 || m.mr[0] == (word_t)fault_int3 + 1);
 }
 
 TEST(FAULT_0009, "a fault in another address space reaches the root's fault endpoint")
@@ -220,13 +220,13 @@ TEST(FAULT_0009, "a fault in another address space reaches the root's fault endp
 	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
 	struct sys_msg m;
 
-	ASSERT_OK(vspace_clone(env, &vs));
-	ASSERT_OK(thread_create_in(env, &t, &vs, INIT_CNODE, 0, mk_mint(env, ep, RIGHTS_ALL, 0x33),
+	CHECK_OK(vspace_clone(env, &vs));
+	CHECK_OK(thread_create_in(env, &t, &vs, INIT_CNODE, 0, mk_mint(env, ep, RIGHTS_ALL, 0x33),
 				   THREAD_SELF));
-	ASSERT_OK(thread_start(&t, body_read, 0x20000000, ep, 100, 0));
+	CHECK_OK(thread_start(&t, body_read, 0x20000000, ep, 100, 0));
 	expect(env, ep, &m, FAULT_PAGE);
-	ASSERT_EQ(m.badge, 0x33);
-	ASSERT_EQ(m.mr[1], 0x20000000);
+	CHECK_EQ(m.badge, 0x33);
+	CHECK_EQ(m.mr[1], 0x20000000);
 }
 
 TEST(FAULT_0010, "a privileged instruction (hlt) sends FAULT_EXCEPTION vector 13")
@@ -235,8 +235,8 @@ TEST(FAULT_0010, "a privileged instruction (hlt) sends FAULT_EXCEPTION vector 13
 	struct sys_msg m;
 
 	fault_case(env, &t, body_call, (word_t)fault_hlt, 0, FAULT_EXCEPTION, &m);
-	ASSERT_EQ(m.mr[1], 13);
-	ASSERT_EQ(m.mr[0], (word_t)fault_hlt);
+	CHECK_EQ(m.mr[1], 13);
+	CHECK_EQ(m.mr[0], (word_t)fault_hlt);
 }
 
 TEST(FAULT_0011, "user code cannot read kernel memory: the read faults")
@@ -245,7 +245,7 @@ TEST(FAULT_0011, "user code cannot read kernel memory: the read faults")
 	struct sys_msg m;
 
 	fault_case(env, &t, body_read, 0xffffffff80100000ul, 0, ANY_LABEL, &m);
-	ASSERT(mi_label(m.info) == FAULT_PAGE || mi_label(m.info) == FAULT_EXCEPTION);
+	CHECK(mi_label(m.info) == FAULT_PAGE || mi_label(m.info) == FAULT_EXCEPTION);
 }
 
 TEST(FAULT_0012, "an unknown system call number sends FAULT_UNKNOWN_SYSCALL with rax")
@@ -254,8 +254,8 @@ TEST(FAULT_0012, "an unknown system call number sends FAULT_UNKNOWN_SYSCALL with
 	struct sys_msg m;
 
 	fault_case(env, &t, body_call, (word_t)fault_bad_syscall, 0, FAULT_UNKNOWN_SYSCALL, &m);
-	ASSERT_EQ(m.mr[1], 99);
-	ASSERT(m.mr[0] == (word_t)fault_bad_syscall_insn || m.mr[0] == (word_t)fault_bad_syscall_insn + 2);
+	CHECK_EQ(m.mr[1], 99);
+	CHECK(m.mr[0] == (word_t)fault_bad_syscall_insn || m.mr[0] == (word_t)fault_bad_syscall_insn + 2);
 }
 
 TEST(FAULT_0013, "TCB_SET_FAULT_EP redirects faults to the new endpoint")
@@ -264,14 +264,14 @@ TEST(FAULT_0013, "TCB_SET_FAULT_EP redirects faults to the new endpoint")
 	struct thread t;
 	struct sys_msg m;
 
-	ASSERT_OK(thread_create(env, &t, a));
-	ASSERT_OK(tcb_set_fault_ep(t.tcb, mk_mint(env, b, RIGHTS_ALL, 0xb)));
-	ASSERT_OK(thread_start(&t, body_call, (word_t)fault_ud2, a, 100, 0));
+	CHECK_OK(thread_create(env, &t, a));
+	CHECK_OK(tcb_set_fault_ep(t.tcb, mk_mint(env, b, RIGHTS_ALL, 0xb)));
+	CHECK_OK(thread_start(&t, body_call, (word_t)fault_ud2, a, 100, 0));
 	expect(env, b, &m, FAULT_EXCEPTION);
-	ASSERT_EQ(m.badge, 0xb);
+	CHECK_EQ(m.badge, 0xb);
 	memset(&m, 0, sizeof(m));
 	sys_nbrecv(a, &m);
-	ASSERT_EQ(mi_label(m.info), 0);
+	CHECK_EQ(mi_label(m.info), 0);
 }
 
 TEST(FAULT_0014, "100 page faults resolved one by one (lazy mapping pager)")
@@ -283,10 +283,10 @@ TEST(FAULT_0014, "100 page faults resolved one by one (lazy mapping pager)")
 
 	start(env, &t, ep, body_sum, TEST_VA(0), ep);
 	for (;;) {
-		ASSERT(recv_wait(env, ep, &m));
+		CHECK(recv_wait(env, ep, &m));
 		if (mi_label(m.info) == PROBE_DONE_LABEL)
 			break;
-		ASSERT_EQ(mi_label(m.info), FAULT_PAGE);
+		CHECK_EQ(mi_label(m.info), FAULT_PAGE);
 		word_t page = m.mr[1] & ~0xffful;
 		map_test_page(env, page, RIGHT_READ | RIGHT_WRITE, 0);
 		*(volatile word_t *)page = (page - TEST_VA(0)) / 4096;
@@ -294,8 +294,8 @@ TEST(FAULT_0014, "100 page faults resolved one by one (lazy mapping pager)")
 		memset(&m, 0, sizeof(m));
 		sys_reply(&m);
 	}
-	ASSERT_EQ(faults, 100);
-	ASSERT_EQ(m.mr[0], 4950);
+	CHECK_EQ(faults, 100);
+	CHECK_EQ(m.mr[0], 4950);
 }
 
 TEST(FAULT_0015, "an access to a non-canonical address sends FAULT_EXCEPTION vector 13")
@@ -304,7 +304,7 @@ TEST(FAULT_0015, "an access to a non-canonical address sends FAULT_EXCEPTION vec
 	struct sys_msg m;
 
 	fault_case(env, &t, body_read, 0x0000800000000000ul, 0, FAULT_EXCEPTION, &m);
-	ASSERT_EQ(m.mr[1], 13);
+	CHECK_EQ(m.mr[1], 13);
 }
 
 TEST(FAULT_0016, "a misaligned movaps sends FAULT_EXCEPTION vector 13")
@@ -313,8 +313,8 @@ TEST(FAULT_0016, "a misaligned movaps sends FAULT_EXCEPTION vector 13")
 	struct sys_msg m;
 
 	fault_case(env, &t, body_call, (word_t)fault_movaps, 0, FAULT_EXCEPTION, &m);
-	ASSERT_EQ(m.mr[1], 13);
-	ASSERT_EQ(m.mr[0], (word_t)fault_movaps);
+	CHECK_EQ(m.mr[1], 13);
+	CHECK_EQ(m.mr[0], (word_t)fault_movaps);
 }
 
 TEST(FAULT_0017, "the exception message carries the thread's rsp")
@@ -323,8 +323,8 @@ TEST(FAULT_0017, "the exception message carries the thread's rsp")
 	struct sys_msg m;
 
 	fault_case(env, &t, body_call, (word_t)fault_ud2, 0, FAULT_EXCEPTION, &m);
-	ASSERT(m.mr[3] < t.stack_top && m.mr[3] > t.stack_top - BASE_STACK_SIZE);
-	ASSERT_EQ(m.mr[3] & 0xf, 8);  /* just after a call */
+	CHECK(m.mr[3] < t.stack_top && m.mr[3] > t.stack_top - BASE_STACK_SIZE);
+	CHECK_EQ(m.mr[3] & 0xf, 8);  /* just after a call */
 }
 
 TEST(FAULT_0018, "a thread whose stack is unmapped faults on its first push")
@@ -334,16 +334,16 @@ TEST(FAULT_0018, "a thread whose stack is unmapped faults on its first push")
 	struct sys_msg m;
 	word_t regs[REG_COUNT];
 
-	ASSERT_OK(thread_create(env, &t, ep));
-	ASSERT_OK(thread_prepare(&t, body_call, (word_t)fault_ud2, ep));
-	ASSERT_OK(tcb_read_registers(t.tcb, 0, REG_COUNT, regs));
+	CHECK_OK(thread_create(env, &t, ep));
+	CHECK_OK(thread_prepare(&t, body_call, (word_t)fault_ud2, ep));
+	CHECK_OK(tcb_read_registers(t.tcb, 0, REG_COUNT, regs));
 	regs[REG_RSP] = TEST_VA(200);
-	ASSERT_OK(tcb_write_registers(t.tcb, 0, REG_COUNT, regs));
-	ASSERT_OK(tcb_set_priority(t.tcb, INIT_TCB, 100));
-	ASSERT_OK(tcb_resume(t.tcb));
+	CHECK_OK(tcb_write_registers(t.tcb, 0, REG_COUNT, regs));
+	CHECK_OK(tcb_set_priority(t.tcb, INIT_TCB, 100));
+	CHECK_OK(tcb_resume(t.tcb));
 	expect(env, ep, &m, FAULT_PAGE);
-	ASSERT_EQ(m.mr[1], TEST_VA(200) - 8);
-	ASSERT_EQ(m.mr[2] & FAULT_PF_WRITE, FAULT_PF_WRITE);
+	CHECK_EQ(m.mr[1], TEST_VA(200) - 8);
+	CHECK_EQ(m.mr[2] & FAULT_PF_WRITE, FAULT_PF_WRITE);
 }
 
 TEST(FAULT_0019, "faults of two threads on one endpoint both arrive with their badges")
@@ -356,14 +356,14 @@ TEST(FAULT_0019, "faults of two threads on one endpoint both arrive with their b
 	start(env, &a, mk_mint(env, ep, RIGHTS_ALL, 1), body_call, (word_t)fault_ud2, ep);
 	start(env, &b, mk_mint(env, ep, RIGHTS_ALL, 2), body_read, TEST_VA(9), ep);
 	for (int i = 0; i < 2; i++) {
-		ASSERT(recv_wait(env, ep, &m));
+		CHECK(recv_wait(env, ep, &m));
 		if (m.badge == 1)
-			ASSERT_EQ(mi_label(m.info), FAULT_EXCEPTION);
+			CHECK_EQ(mi_label(m.info), FAULT_EXCEPTION);
 		else
-			ASSERT_EQ(mi_label(m.info), FAULT_PAGE);
+			CHECK_EQ(mi_label(m.info), FAULT_PAGE);
 		seen |= m.badge;
 	}
-	ASSERT_EQ(seen, 3);
+	CHECK_EQ(seen, 3);
 }
 
 TEST(FAULT_0020, "replying to an exception without changes retries the instruction")
@@ -376,7 +376,7 @@ TEST(FAULT_0020, "replying to an exception without changes retries the instructi
 	memset(&m, 0, sizeof(m));
 	sys_reply(&m);
 	expect(env, ep, &m, FAULT_EXCEPTION);
-	ASSERT_EQ(m.mr[0], (word_t)fault_ud2);
+	CHECK_EQ(m.mr[0], (word_t)fault_ud2);
 }
 
 TEST(FAULT_0021, "a thread whose fault endpoint was deleted is suspended when it faults")
@@ -386,16 +386,16 @@ TEST(FAULT_0021, "a thread whose fault endpoint was deleted is suspended when it
 	struct thread t;
 	word_t regs[REG_COUNT];
 
-	ASSERT_OK(thread_create(env, &t, ep));
-	ASSERT_OK(cnode_delete(R, ep, 64));
-	ASSERT_OK(thread_start(&t, body_call, (word_t)fault_ud2, other, 100, 0));
+	CHECK_OK(thread_create(env, &t, ep));
+	CHECK_OK(cnode_delete(R, ep, 64));
+	CHECK_OK(thread_start(&t, body_call, (word_t)fault_ud2, other, 100, 0));
 	settle(env);
 	settle(env);
-	ASSERT_OK(tcb_read_registers(t.tcb, 0, REG_COUNT, regs));
-	ASSERT_EQ(regs[REG_RIP], (word_t)fault_ud2);
+	CHECK_OK(tcb_read_registers(t.tcb, 0, REG_COUNT, regs));
+	CHECK_EQ(regs[REG_RIP], (word_t)fault_ud2);
 	struct sys_msg m = { 0 };
 	sys_nbrecv(other, &m);
-	ASSERT_EQ(mi_label(m.info), 0);
+	CHECK_EQ(mi_label(m.info), 0);
 }
 
 TEST(FAULT_0022, "deleting the fault endpoint while a fault is queued on it wakes nobody wrongly")
@@ -406,10 +406,10 @@ TEST(FAULT_0022, "deleting the fault endpoint while a fault is queued on it wake
 
 	start(env, &t, ep, body_call, (word_t)fault_ud2, ep);
 	settle(env);
-	ASSERT_OK(cnode_delete(R, ep, 64));
+	CHECK_OK(cnode_delete(R, ep, 64));
 	settle(env);
-	ASSERT_OK(tcb_read_registers(t.tcb, 0, REG_COUNT, regs));
-	ASSERT_EQ(regs[REG_RIP], (word_t)fault_ud2);
+	CHECK_OK(tcb_read_registers(t.tcb, 0, REG_COUNT, regs));
+	CHECK_EQ(regs[REG_RIP], (word_t)fault_ud2);
 }
 
 /* A thread (priority 100, fault endpoint fault_ep) whose every register
@@ -418,7 +418,7 @@ TEST(FAULT_0022, "deleting the fault endpoint while a fault is queued on it wake
  * keeps it). */
 static void start_marked(struct env *env, struct thread *t, cptr_t fault_ep, word_t *regs)
 {
-	ASSERT_OK(thread_create(env, t, fault_ep));
+	CHECK_OK(thread_create(env, t, fault_ep));
 	for (int i = 0; i < REG_COUNT; i++)
 		regs[i] = 0x1111111111111111ul * (word_t)(i % 15 + 1) + (word_t)i;
 	regs[REG_RIP] = (word_t)fault_ud2;
@@ -426,15 +426,15 @@ static void start_marked(struct env *env, struct thread *t, cptr_t fault_ep, wor
 	regs[REG_RFLAGS] = 0x202 | 0x1 | 0x40 | 0x800;   /* IF, CF, ZF, OF */
 	regs[REG_FS_BASE] = 0x123000;
 	regs[REG_GS_BASE] = 0x456000;
-	ASSERT_OK(tcb_set_priority(t->tcb, INIT_TCB, 100));
-	ASSERT_OK(tcb_write_registers(t->tcb, 1, REG_COUNT, regs));
+	CHECK_OK(tcb_set_priority(t->tcb, INIT_TCB, 100));
+	CHECK_OK(tcb_write_registers(t->tcb, 1, REG_COUNT, regs));
 }
 
 static void expect_regs(cptr_t tcb, word_t suspend, const word_t *want)
 {
 	word_t got[REG_COUNT];
 
-	ASSERT_OK(tcb_read_registers(tcb, suspend, REG_COUNT, got));
+	CHECK_OK(tcb_read_registers(tcb, suspend, REG_COUNT, got));
 	for (int i = 0; i < REG_COUNT; i++)
 		if (got[i] != want[i])
 			test_fail(__FILE__, __LINE__, "register %d is 0x%lx, want 0x%lx", i, got[i], want[i]);
@@ -449,16 +449,16 @@ TEST(FAULT_0023, "suspending a thread whose fault is queued or delivered keeps a
 
 	start_marked(env, &t, ep, regs);
 	settle(env);                      /* the fault waits in the endpoint's queue */
-	ASSERT_OK(tcb_suspend(t.tcb));
+	CHECK_OK(tcb_suspend(t.tcb));
 	expect_regs(t.tcb, 0, regs);
-	ASSERT_OK(tcb_resume(t.tcb));     /* it takes the fault again ... */
+	CHECK_OK(tcb_resume(t.tcb));     /* it takes the fault again ... */
 	expect(env, ep, &m, FAULT_EXCEPTION);
-	ASSERT_EQ(m.mr[0], (word_t)fault_ud2);
+	CHECK_EQ(m.mr[0], (word_t)fault_ud2);
 	expect_regs(t.tcb, 1, regs);      /* ... and is suspended while we owe the reply */
-	ASSERT_OK(tcb_resume(t.tcb));
+	CHECK_OK(tcb_resume(t.tcb));
 	expect(env, ep, &m, FAULT_EXCEPTION);
-	ASSERT_EQ(m.mr[0], (word_t)fault_ud2);
-	ASSERT_EQ(m.mr[3], regs[REG_RSP]);
+	CHECK_EQ(m.mr[0], (word_t)fault_ud2);
+	CHECK_EQ(m.mr[3], regs[REG_RSP]);
 }
 
 TEST(FAULT_0024, "a delivered fault whose endpoint is destroyed, then a suspend: the registers stay intact")
@@ -471,13 +471,13 @@ TEST(FAULT_0024, "a delivered fault whose endpoint is destroyed, then a suspend:
 	start_marked(env, &t, ep, regs);
 	expect(env, ep, &m, FAULT_EXCEPTION);
 	/* the endpoint goes (with the TCB's cap to it); we still owe the reply */
-	ASSERT_OK(cnode_revoke(R, ep, 64));
-	ASSERT_OK(cnode_delete(R, ep, 64));
+	CHECK_OK(cnode_revoke(R, ep, 64));
+	CHECK_OK(cnode_delete(R, ep, 64));
 	expect_regs(t.tcb, 0, regs);
-	ASSERT_OK(tcb_suspend(t.tcb));
+	CHECK_OK(tcb_suspend(t.tcb));
 	expect_regs(t.tcb, 0, regs);
 	/* resumed, it faults again and, without a fault endpoint, is stopped */
-	ASSERT_OK(tcb_resume(t.tcb));
+	CHECK_OK(tcb_resume(t.tcb));
 	settle(env);
 	expect_regs(t.tcb, 0, regs);
 }
@@ -496,14 +496,14 @@ TEST(FAULT_0025, "a ReplyRecv that answers a fault (exception or unknown syscall
 	m.mr[0] = 1, m.mr[1] = 2, m.mr[2] = 3, m.mr[3] = 4;
 	sys_reply_recv(ep, &m);
 	/* ... and its fault arrives again, its registers untouched */
-	ASSERT_EQ(mi_label(m.info), FAULT_EXCEPTION);
-	ASSERT_EQ(m.mr[0], (word_t)fault_ud2);
+	CHECK_EQ(mi_label(m.info), FAULT_EXCEPTION);
+	CHECK_EQ(m.mr[0], (word_t)fault_ud2);
 	expect_regs(t.tcb, 1, regs);
 
 	/* a thread that entered with SYSCALL (an unknown number): the reply
 	 * resumes it after the syscall, registers as they were; its ret then
 	 * goes to fault_ud2, whose fault shows them */
-	ASSERT_OK(thread_create(env, &u, ep));
+	CHECK_OK(thread_create(env, &u, ep));
 	for (int i = 0; i < REG_COUNT; i++)
 		regs[i] = 0x2222222222222222ul * (word_t)(i % 7 + 1) + (word_t)i;
 	regs[REG_RIP] = (word_t)fault_bad_syscall_insn;
@@ -512,21 +512,21 @@ TEST(FAULT_0025, "a ReplyRecv that answers a fault (exception or unknown syscall
 	regs[REG_RFLAGS] = 0x202;
 	regs[REG_RAX] = 99;
 	regs[REG_FS_BASE] = regs[REG_GS_BASE] = 0;
-	ASSERT_OK(tcb_set_priority(u.tcb, INIT_TCB, 100));
-	ASSERT_OK(tcb_write_registers(u.tcb, 1, REG_COUNT, regs));
+	CHECK_OK(tcb_set_priority(u.tcb, INIT_TCB, 100));
+	CHECK_OK(tcb_write_registers(u.tcb, 1, REG_COUNT, regs));
 	expect(env, ep, &m, FAULT_UNKNOWN_SYSCALL);
-	ASSERT_EQ(m.mr[0], (word_t)fault_bad_syscall_insn + 2);
-	ASSERT_EQ(m.mr[1], 99);
+	CHECK_EQ(m.mr[0], (word_t)fault_bad_syscall_insn + 2);
+	CHECK_EQ(m.mr[1], 99);
 	m.info = mi_make(0, 0, 0, 4);
 	m.mr[0] = 1, m.mr[1] = 2, m.mr[2] = 3, m.mr[3] = 4;
 	sys_reply_recv(ep, &m);
-	ASSERT_EQ(mi_label(m.info), FAULT_EXCEPTION);
-	ASSERT_EQ(m.mr[0], (word_t)fault_ud2);
-	ASSERT_OK(tcb_read_registers(u.tcb, 1, REG_COUNT, got));
+	CHECK_EQ(mi_label(m.info), FAULT_EXCEPTION);
+	CHECK_EQ(m.mr[0], (word_t)fault_ud2);
+	CHECK_OK(tcb_read_registers(u.tcb, 1, REG_COUNT, got));
 	for (int i = REG_RAX; i <= REG_R15; i++)
 		if (i != REG_RCX && i != REG_R11 && got[i] != regs[i])
 			test_fail(__FILE__, __LINE__, "register %d is 0x%lx, want 0x%lx", i, got[i], regs[i]);
-	ASSERT_EQ(got[REG_RSP], u.stack_top);
+	CHECK_EQ(got[REG_RSP], u.stack_top);
 }
 
 TEST(FAULT_0026, "SYS_DEBUG_HALT from a thread whose MCP is below 255 is an unknown system call, the machine runs on")
@@ -537,13 +537,13 @@ TEST(FAULT_0026, "SYS_DEBUG_HALT from a thread whose MCP is below 255 is an unkn
 
 	/* a fresh thread has MCP 0 */
 	fault_case(env, &t, body_call, (word_t)fault_debug_halt, 0, FAULT_UNKNOWN_SYSCALL, &m);
-	ASSERT_EQ(m.mr[1], SYS_DEBUG_HALT);
-	ASSERT(m.mr[0] == (word_t)fault_debug_halt_insn || m.mr[0] == (word_t)fault_debug_halt_insn + 2);
+	CHECK_EQ(m.mr[1], SYS_DEBUG_HALT);
+	CHECK(m.mr[0] == (word_t)fault_debug_halt_insn || m.mr[0] == (word_t)fault_debug_halt_insn + 2);
 	/* MCP 254: still refused */
-	ASSERT_OK(thread_create(env, &u, ep));
-	ASSERT_OK(tcb_set_mcp(u.tcb, INIT_TCB, ABI_PRIO_MAX - 1));
-	ASSERT_OK(thread_start(&u, body_call, (word_t)fault_debug_halt, ep, 100, 0));
+	CHECK_OK(thread_create(env, &u, ep));
+	CHECK_OK(tcb_set_mcp(u.tcb, INIT_TCB, ABI_PRIO_MAX - 1));
+	CHECK_OK(thread_start(&u, body_call, (word_t)fault_debug_halt, ep, 100, 0));
 	expect(env, ep, &m, FAULT_UNKNOWN_SYSCALL);
-	ASSERT_EQ(m.mr[1], SYS_DEBUG_HALT);
+	CHECK_EQ(m.mr[1], SYS_DEBUG_HALT);
 	/* and we (MCP 255) are still running to see it */
 }

@@ -122,12 +122,12 @@ static void fill_sandbox(struct env *env, cptr_t sb)
 			ep = c;
 		/* the spare TCB's faults go to the endpoint rather than the console */
 		if (objs[i].type == OBJ_TCB)
-			ASSERT_OK(tcb_configure(c, ep, 0, 0, 0, 0, 0));
-		ASSERT_OK(cnode_move(sb, objs[i].slot, SANDBOX_RADIX, R, c, 64));
+			CHECK_OK(tcb_configure(c, ep, 0, 0, 0, 0, 0));
+		CHECK_OK(cnode_move(sb, objs[i].slot, SANDBOX_RADIX, R, c, 64));
 	}
-	ASSERT_OK(cnode_mint(sb, 2, SANDBOX_RADIX, sb, 1, SANDBOX_RADIX, RIGHT_WRITE, 5));
-	ASSERT_OK(cnode_mint(sb, 4, SANDBOX_RADIX, sb, 3, SANDBOX_RADIX, RIGHT_WRITE, 9));
-	ASSERT_OK(cnode_copy(sb, 12, SANDBOX_RADIX, R, sb, 64, RIGHTS_ALL));
+	CHECK_OK(cnode_mint(sb, 2, SANDBOX_RADIX, sb, 1, SANDBOX_RADIX, RIGHT_WRITE, 5));
+	CHECK_OK(cnode_mint(sb, 4, SANDBOX_RADIX, sb, 3, SANDBOX_RADIX, RIGHT_WRITE, 9));
+	CHECK_OK(cnode_copy(sb, 12, SANDBOX_RADIX, R, sb, 64, RIGHTS_ALL));
 }
 
 TEST(FUZZ_0001, "1,000,000 random system calls in a sandbox; its untyped is whole again after")
@@ -140,37 +140,37 @@ TEST(FUZZ_0001, "1,000,000 random system calls in a sandbox; its untyped is whol
 	env->only_ut = ut;
 	sb = mk(env, OBJ_CNODE, SANDBOX_RADIX);
 	fill_sandbox(env, sb);
-	ASSERT_OK(thread_create(env, &t, 0));
+	CHECK_OK(thread_create(env, &t, 0));
 	env->only_ut = 0;
-	ASSERT_OK(tcb_configure(t.tcb, 0, sb, cnode_guard(0, 64 - SANDBOX_RADIX), INIT_VSPACE,
+	CHECK_OK(tcb_configure(t.tcb, 0, sb, cnode_guard(0, 64 - SANDBOX_RADIX), INIT_VSPACE,
 				t.ipc_vaddr, t.ipc_frame));
 	t.info->tcb = 0;
 	memset(&fuzz, 0, sizeof(fuzz));
 	fuzz.seed = 0x5eed5eed1234567ull ^ rdtsc();
 	fuzz.target = FUZZ_CALLS;
 	printf("# FUZZ_0001: seed 0x%lx\n", fuzz.seed);
-	ASSERT_OK(thread_prepare(&t, fuzz_body, 0, 0));
-	ASSERT_OK(tcb_set_priority(t.tcb, INIT_TCB, 20));
+	CHECK_OK(thread_prepare(&t, fuzz_body, 0, 0));
+	CHECK_OK(tcb_set_priority(t.tcb, INIT_TCB, 20));
 	/* Below the fuzzer: the root runs only while the fuzzer cannot. */
-	ASSERT_OK(tcb_set_priority(INIT_TCB, INIT_TCB, 10));
-	ASSERT_OK(tcb_resume(t.tcb));
+	CHECK_OK(tcb_set_priority(INIT_TCB, INIT_TCB, 10));
+	CHECK_OK(tcb_resume(t.tcb));
 	while (!fuzz.done) {
 		/* The fuzzer blocked or stopped: restart it where it was. */
-		ASSERT_OK(tcb_suspend(t.tcb));
-		ASSERT_OK(thread_prepare(&t, fuzz_body, 0, 0));
-		ASSERT_OK(tcb_resume(t.tcb));
+		CHECK_OK(tcb_suspend(t.tcb));
+		CHECK_OK(thread_prepare(&t, fuzz_body, 0, 0));
+		CHECK_OK(tcb_resume(t.tcb));
 		restarts++;
-		ASSERT(restarts < FUZZ_CALLS / 4);
+		CHECK(restarts < FUZZ_CALLS / 4);
 	}
-	ASSERT_OK(tcb_set_priority(INIT_TCB, INIT_TCB, ABI_PRIO_MAX));
+	CHECK_OK(tcb_set_priority(INIT_TCB, INIT_TCB, ABI_PRIO_MAX));
 	printf("# FUZZ_0001: %lu calls (%lu invocations succeeded), %lu restarts, %lu ms\n",
 	       fuzz.calls, fuzz.labels_ok, restarts,
 	       (rdtsc() - start) / (test_bootinfo->tsc_per_ms ? test_bootinfo->tsc_per_ms : 1));
-	ASSERT(fuzz.calls >= FUZZ_CALLS);
-	ASSERT_OK(cnode_revoke(R, ut, 64));
-	ASSERT_EQ(cap_type(sb), 0);
-	ASSERT_EQ(cap_type(t.tcb), 0);
+	CHECK(fuzz.calls >= FUZZ_CALLS);
+	CHECK_OK(cnode_revoke(R, ut, 64));
+	CHECK_EQ(cap_type(sb), 0);
+	CHECK_EQ(cap_type(t.tcb), 0);
 	again = mk_slot(env);
-	ASSERT_OK(untyped_retype(ut, OBJ_UNTYPED, FUZZ_UT_BITS, R, 0, 0, again, 1));
-	ASSERT_EQ(cap_type(again), OBJ_UNTYPED);
+	CHECK_OK(untyped_retype(ut, OBJ_UNTYPED, FUZZ_UT_BITS, R, 0, 0, again, 1));
+	CHECK_EQ(cap_type(again), OBJ_UNTYPED);
 }

@@ -43,7 +43,7 @@ cptr_t mk_copy(struct env *env, cptr_t src, word_t rights)
 {
 	cptr_t c = mk_slot(env);
 
-	ASSERT_OK(cnode_copy(R, c, 64, R, src, 64, rights));
+	CHECK_OK(cnode_copy(R, c, 64, R, src, 64, rights));
 	return c;
 }
 
@@ -51,7 +51,7 @@ cptr_t mk_mint(struct env *env, cptr_t src, word_t rights, word_t badge)
 {
 	cptr_t c = mk_slot(env);
 
-	ASSERT_OK(cnode_mint(R, c, 64, R, src, 64, rights, badge));
+	CHECK_OK(cnode_mint(R, c, 64, R, src, 64, rights, badge));
 	return c;
 }
 
@@ -63,8 +63,8 @@ word_t cap_type(cptr_t c)
 void spawn_on(struct env *env, struct thread *t, void *fn, word_t a0, word_t a1, word_t prio,
 	      word_t cpu)
 {
-	ASSERT_OK(thread_create(env, t, 0));
-	ASSERT_OK(thread_start(t, fn, a0, a1, prio, cpu));
+	CHECK_OK(thread_create(env, t, 0));
+	CHECK_OK(thread_start(t, fn, a0, a1, prio, cpu));
 }
 
 void spawn(struct env *env, struct thread *t, void *fn, word_t a0, word_t a1, word_t prio)
@@ -75,8 +75,8 @@ void spawn(struct env *env, struct thread *t, void *fn, word_t a0, word_t a1, wo
 void spawn_faulting(struct env *env, struct thread *t, cptr_t fault_ep, void *fn, word_t a0,
 		    word_t a1, word_t prio)
 {
-	ASSERT_OK(thread_create(env, t, fault_ep));
-	ASSERT_OK(thread_start(t, fn, a0, a1, prio, 0));
+	CHECK_OK(thread_create(env, t, fault_ep));
+	CHECK_OK(thread_start(t, fn, a0, a1, prio, 0));
 }
 
 static word_t ticker_fn(word_t ntfn, word_t unused)
@@ -174,9 +174,9 @@ word_t wait_signal(struct env *env, cptr_t n)
 
 void map_tables(struct env *env, cptr_t vspace, word_t vaddr)
 {
-	ASSERT_OK(pdpt_map(mk(env, OBJ_PDPT, 0), vspace, vaddr));
-	ASSERT_OK(pd_map(mk(env, OBJ_PD, 0), vspace, vaddr));
-	ASSERT_OK(pt_map(mk(env, OBJ_PT, 0), vspace, vaddr));
+	CHECK_OK(pdpt_map(mk(env, OBJ_PDPT, 0), vspace, vaddr));
+	CHECK_OK(pd_map(mk(env, OBJ_PD, 0), vspace, vaddr));
+	CHECK_OK(pt_map(mk(env, OBJ_PT, 0), vspace, vaddr));
 }
 
 /* Map frame at vaddr, making missing paging structures on the way. */
@@ -190,9 +190,9 @@ static void map_frame_tables(struct env *env, cptr_t frame, cptr_t vspace, word_
 		if (err != E_NOT_MAPPED)
 			test_fail(__FILE__, __LINE__, "frame_map at 0x%lx: %s", vaddr, error_name(err));
 		switch (kernel_last_detail(0)) {
-		case 3: ASSERT_OK(pdpt_map(mk(env, OBJ_PDPT, 0), vspace, vaddr)); break;
-		case 2: ASSERT_OK(pd_map(mk(env, OBJ_PD, 0), vspace, vaddr)); break;
-		case 1: ASSERT_OK(pt_map(mk(env, OBJ_PT, 0), vspace, vaddr)); break;
+		case 3: CHECK_OK(pdpt_map(mk(env, OBJ_PDPT, 0), vspace, vaddr)); break;
+		case 2: CHECK_OK(pd_map(mk(env, OBJ_PD, 0), vspace, vaddr)); break;
+		case 1: CHECK_OK(pt_map(mk(env, OBJ_PT, 0), vspace, vaddr)); break;
 		default:
 			test_fail(__FILE__, __LINE__, "E_NOT_MAPPED with level %lu", kernel_last_detail(0));
 		}
@@ -251,9 +251,9 @@ static word_t ipc_worker(word_t sysno, word_t cap)
 void spawn_ipc(struct env *env, struct thread *t, word_t sysno, cptr_t cap, cptr_t done,
 	       word_t cpu)
 {
-	ASSERT_OK(thread_create(env, t, 0));
+	CHECK_OK(thread_create(env, t, 0));
 	t->info->exit_ntfn = mk_mint(env, done, RIGHTS_ALL, 1);
-	ASSERT_OK(thread_start(t, ipc_worker, sysno, cap, 100, cpu));
+	CHECK_OK(thread_start(t, ipc_worker, sysno, cap, 100, cpu));
 }
 
 word_t label_after_delete(struct env *env, word_t sysno, cptr_t cap, cptr_t victim, word_t cpu)
@@ -263,8 +263,8 @@ word_t label_after_delete(struct env *env, word_t sysno, cptr_t cap, cptr_t vict
 
 	spawn_ipc(env, &t, sysno, cap, done, cpu);
 	settle_cpu(env, cpu);    /* it is blocked in the call now: nothing else blocks it */
-	ASSERT_OK(cnode_delete(R, victim, 64));
-	ASSERT_EQ(wait_signal(env, done), 1);
+	CHECK_OK(cnode_delete(R, victim, 64));
+	CHECK_EQ(wait_signal(env, done), 1);
 	return t.info->exit_value;
 }
 
@@ -293,18 +293,18 @@ void spawn_cspace(struct env *env, struct thread *t, cptr_t cspace, word_t guard
 		  word_t self_index, word_t self_depth, cptr_t self, void *fn, word_t a0, word_t a1,
 		  word_t prio)
 {
-	ASSERT_OK(thread_create(env, t, 0));
-	ASSERT_OK(cnode_copy(self_cn, self_index, self_depth, R, t->tcb, 64, RIGHTS_ALL));
-	ASSERT_OK(tcb_configure(t->tcb, 0, cspace, guard, INIT_VSPACE, t->ipc_vaddr, t->ipc_frame));
+	CHECK_OK(thread_create(env, t, 0));
+	CHECK_OK(cnode_copy(self_cn, self_index, self_depth, R, t->tcb, 64, RIGHTS_ALL));
+	CHECK_OK(tcb_configure(t->tcb, 0, cspace, guard, INIT_VSPACE, t->ipc_vaddr, t->ipc_frame));
 	t->info->tcb = self;
-	ASSERT_OK(thread_start(t, fn, a0, a1, prio, 0));
+	CHECK_OK(thread_start(t, fn, a0, a1, prio, 0));
 }
 
 word_t paddr_of(cptr_t frame)
 {
 	word_t pa = 0;
 
-	ASSERT_OK(frame_get_address(frame, &pa));
+	CHECK_OK(frame_get_address(frame, &pa));
 	return pa;
 }
 

@@ -1,20 +1,14 @@
 /*
  * The kernel test suite's runner: the root task's main. Runs every
- * registered case in ID order, each from a clean environment, prints
- * "ok <ID> <description>", "FAIL <ID>: ..." or "skip <ID> ...", then the
- * closing line "kernel_test: N passed, N failed" and halts.
+ * registered case in ID order with the harness (lib/harness), each from a
+ * clean environment, prints "ok <ID> <description>", "FAIL <ID>: ..." or
+ * "skip <ID> ...", then the closing line "kernel_test: N passed, N failed"
+ * and halts.
  */
 #include "test.h"
-#include <argil/setjmp.h>
-#include <stdarg.h>
-
-extern const struct test_case __tests_start[], __tests_end[];
 
 struct bootinfo *test_bootinfo;
 volatile word_t worker_failed;
-
-static const struct test_case *current;
-static base_jmp_buf case_jmp;
 
 void helpers_reset(void);
 
@@ -32,31 +26,29 @@ const char *error_name(abi_error_t e)
 	return "E_<unknown>";
 }
 
-void test_fail(const char *file, int line, const char *fmt, ...)
+/* The harness's name for a status: the error, and for what a call
+ * returned the kernel's detail words too. */
+static void status_name(char *buf, unsigned long size, long st, int detail)
 {
-	char buf[160];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (thread_self() != (struct thread_info *)base_stacks[0]) {
-		printf("FAIL %s: %s:%d: %s (in a worker thread)\n", current ? current->id : "?",
-		       file, line, buf);
-		worker_failed = 1;
-		if (thread_self()->tcb)
-			tcb_suspend(thread_self()->tcb);
-		for (;;)
-			sys_yield();
-	}
-	printf("FAIL %s: %s:%d: %s\n", current ? current->id : "?", file, line, buf);
-	base_longjmp(case_jmp, 1);
+	if (detail)
+		snprintf(buf, size, "%s (mr0 0x%lx mr1 0x%lx)", error_name((abi_error_t)st),
+			 kernel_last_detail(0), kernel_last_detail(1));
+	else
+		snprintf(buf, size, "%s", error_name((abi_error_t)st));
 }
 
-void test_skip(const char *why)
+/* A check failed in a worker thread: it cannot end the case (that is the
+ * root's); the failure is recorded and the worker stops. */
+static void failing(void)
 {
-	printf("skip %s %s: %s\n", current->id, current->desc, why);
-	base_longjmp(case_jmp, 2);
+	if (thread_self() == (struct thread_info *)base_stacks[0])
+		return;
+	printf("FAIL %s: (the check above failed in a worker thread)\n", test_current());
+	worker_failed = 1;
+	if (thread_self()->tcb)
+		tcb_suspend(thread_self()->tcb);
+	for (;;)
+		sys_yield();
 }
 
 /* Undo what a case may have changed in the root thread itself. */
@@ -71,34 +63,35 @@ static void reset_root(void)
 	ib->recv_depth = 0;
 }
 
-/* Run one case: 0 passed, 1 failed, 2 skipped. */
-static int run_case(struct env *env, const struct test_case *tc)
-{
-	int r;
+static struct env env;
 
-	current = tc;
+static void before(void)
+{
 	worker_failed = 0;
 	helpers_reset();
 	reset_root();
-	r = base_setjmp(case_jmp);
-	if (r == 0) {
-		tc->fn(env);
-		if (worker_failed) {
-			r = 1;
-		} else {
-			printf("ok %s %s\n", tc->id, tc->desc);
-		}
-	}
+}
+
+static void cleanup(void)
+{
 	reset_root();
-	env_reset(env);
-	return r;
+	env_reset(&env);
+}
+
+static int after(const char *id)
+{
+	(void)id;
+	cleanup();
+	return worker_failed != 0;
 }
 
 int main(struct bootinfo *bi)
 {
-	static struct env env;
-	int passed = 0, failed = 0, skipped = 0;
-	int total = (int)(__tests_end - __tests_start);
+	int total = (int)test_count();
+	struct test_suite suite = {
+		.name = "kernel_test", .ctx = &env, .before = before, .after = after,
+		.cleanup = cleanup, .failing = failing, .status_name = status_name,
+	};
 
 	test_bootinfo = bi;
 	printf("kernel_test: %d cases, %lu CPUs, root CNode radix %lu, %lu untypeds\n", total,
@@ -117,17 +110,5 @@ int main(struct bootinfo *bi)
 	}
 	printf("kernel_test: %lu MiB in %d untypeds for tests, largest 2^%lu\n",
 	       env.total_bytes >> 20, env.n_ut, env_max_untyped_bits(&env));
-
-	for (const struct test_case *tc = __tests_start; tc < __tests_end; tc++) {
-		switch (run_case(&env, tc)) {
-		case 0: passed++; break;
-		case 1: failed++; break;
-		default: skipped++; break;
-		}
-	}
-	current = 0;
-	if (skipped)
-		printf("kernel_test: %d skipped\n", skipped);
-	printf("kernel_test: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return test_run(&suite) ? 1 : 0;
 }

@@ -18,8 +18,8 @@ TEST(NTFN_0001, "signal then poll returns the badge and clears it")
 	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
 
 	sys_signal(mk_mint(env, n, RIGHTS_ALL, 0x40));
-	ASSERT_EQ(sys_poll(n), 0x40);
-	ASSERT_EQ(sys_poll(n), 0);
+	CHECK_EQ(sys_poll(n), 0x40);
+	CHECK_EQ(sys_poll(n), 0);
 }
 
 TEST(NTFN_0002, "poll of a notification never signalled returns 0 at once")
@@ -27,7 +27,7 @@ TEST(NTFN_0002, "poll of a notification never signalled returns 0 at once")
 	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
 
 	for (int i = 0; i < 10; i++)
-		ASSERT_EQ(sys_poll(n), 0);
+		CHECK_EQ(sys_poll(n), 0);
 }
 
 TEST(NTFN_0003, "badges of several signals are ORed; wait returns and clears them")
@@ -38,8 +38,8 @@ TEST(NTFN_0003, "badges of several signals are ORed; wait returns and clears the
 	sys_signal(mk_mint(env, n, RIGHTS_ALL, 2));
 	sys_signal(mk_mint(env, n, RIGHTS_ALL, 4));
 	sys_signal(mk_mint(env, n, RIGHTS_ALL, 4));
-	ASSERT_EQ(sys_wait(n), 7);
-	ASSERT_EQ(sys_poll(n), 0);
+	CHECK_EQ(sys_wait(n), 7);
+	CHECK_EQ(sys_poll(n), 0);
 }
 
 TEST(NTFN_0004, "a thread blocked in wait is woken by a signal with its badge")
@@ -50,10 +50,10 @@ TEST(NTFN_0004, "a thread blocked in wait is woken by a signal with its badge")
 
 	spawn(env, &t, wait_store, n, mk_mint(env, done, RIGHTS_ALL, 1), 100);
 	settle(env);
-	ASSERT_EQ(sys_poll(done), 0);
+	CHECK_EQ(sys_poll(done), 0);
 	sys_signal(mk_mint(env, n, RIGHTS_ALL, 0x10));
-	ASSERT_EQ(sys_wait(done), 1);
-	ASSERT_EQ(t.info->user[0], 0x10);
+	CHECK_EQ(sys_wait(done), 1);
+	CHECK_EQ(t.info->user[0], 0x10);
 }
 
 TEST(NTFN_0005, "signal needs the write right (E_NO_RIGHTS, word unchanged)")
@@ -61,9 +61,9 @@ TEST(NTFN_0005, "signal needs the write right (E_NO_RIGHTS, word unchanged)")
 	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
 	cptr_t ro = mk_mint(env, n, RIGHT_READ, 2);
 
-	ASSERT_EQ(ipc_label(SYS_SEND, ro), E_NO_RIGHTS);
-	ASSERT_EQ(ipc_label(SYS_NBSEND, ro), E_NO_RIGHTS);
-	ASSERT_EQ(sys_poll(n), 0);
+	CHECK_EQ(ipc_label(SYS_SEND, ro), E_NO_RIGHTS);
+	CHECK_EQ(ipc_label(SYS_NBSEND, ro), E_NO_RIGHTS);
+	CHECK_EQ(sys_poll(n), 0);
 }
 
 TEST(NTFN_0006, "wait and poll need the read right (E_NO_RIGHTS)")
@@ -72,9 +72,9 @@ TEST(NTFN_0006, "wait and poll need the read right (E_NO_RIGHTS)")
 	cptr_t wo = mk_mint(env, n, RIGHT_WRITE, 2);
 
 	sys_signal(wo);
-	ASSERT_EQ(ipc_label(SYS_RECV, wo), E_NO_RIGHTS);
-	ASSERT_EQ(ipc_label(SYS_NBRECV, wo), E_NO_RIGHTS);
-	ASSERT_EQ(sys_poll(n), 2);
+	CHECK_EQ(ipc_label(SYS_RECV, wo), E_NO_RIGHTS);
+	CHECK_EQ(ipc_label(SYS_NBRECV, wo), E_NO_RIGHTS);
+	CHECK_EQ(sys_poll(n), 2);
 }
 
 TEST(NTFN_0007, "two waiters are woken by two signals, one each")
@@ -90,11 +90,11 @@ TEST(NTFN_0007, "two waiters are woken by two signals, one each")
 	sys_signal(mk_mint(env, n, RIGHTS_ALL, 0x100));
 	settle(env);
 	seen = sys_poll(done);
-	ASSERT(seen == 1 || seen == 2);
+	CHECK(seen == 1 || seen == 2);
 	sys_signal(mk_mint(env, n, RIGHTS_ALL, 0x200));
 	while (seen != 3)
 		seen |= sys_wait(done);
-	ASSERT_EQ(a.info->user[0] | b.info->user[0], 0x300);
+	CHECK_EQ(a.info->user[0] | b.info->user[0], 0x300);
 }
 
 static word_t bound_recv(word_t ep, word_t done)
@@ -123,13 +123,13 @@ static void bound_start(struct env *env, struct bound *b, word_t early, int unbi
 	b->ep = mk(env, OBJ_ENDPOINT, 0);
 	b->n = mk(env, OBJ_NOTIFICATION, 0);
 	b->done = mk(env, OBJ_NOTIFICATION, 0);
-	ASSERT_OK(thread_create(env, &b->t, 0));
-	ASSERT_OK(tcb_bind_notification(b->t.tcb, b->n));
+	CHECK_OK(thread_create(env, &b->t, 0));
+	CHECK_OK(tcb_bind_notification(b->t.tcb, b->n));
 	if (unbind)
-		ASSERT_OK(tcb_unbind_notification(b->t.tcb));
+		CHECK_OK(tcb_unbind_notification(b->t.tcb));
 	if (early)
 		sys_signal(mk_mint(env, b->n, RIGHTS_ALL, early));
-	ASSERT_OK(thread_start(&b->t, bound_recv, b->ep, mk_mint(env, b->done, RIGHTS_ALL, 1), 100, 0));
+	CHECK_OK(thread_start(&b->t, bound_recv, b->ep, mk_mint(env, b->done, RIGHTS_ALL, 1), 100, 0));
 	if (!early)
 		settle(env);
 }
@@ -140,9 +140,9 @@ TEST(NTFN_0008, "a bound notification wakes its thread's Recv: info 0, badge = w
 
 	bound_start(env, &b, 0, 0);
 	sys_signal(mk_mint(env, b.n, RIGHTS_ALL, 0x40));
-	ASSERT_EQ(sys_wait(b.done), 1);
-	ASSERT_EQ(b.t.info->user[0], 0);
-	ASSERT_EQ(b.t.info->user[1], 0x40);
+	CHECK_EQ(sys_wait(b.done), 1);
+	CHECK_EQ(b.t.info->user[0], 0);
+	CHECK_EQ(b.t.info->user[1], 0x40);
 }
 
 TEST(NTFN_0009, "a thread with a bound notification still receives endpoint messages")
@@ -154,10 +154,10 @@ TEST(NTFN_0009, "a thread with a bound notification still receives endpoint mess
 	m.info = mi_make(9, 0, 0, 1);
 	m.mr[0] = 0x99;
 	sys_send(mk_mint(env, b.ep, RIGHTS_ALL, 3), &m);
-	ASSERT_EQ(sys_wait(b.done), 1);
-	ASSERT_EQ(mi_label(b.t.info->user[0]), 9);
-	ASSERT_EQ(b.t.info->user[1], 3);
-	ASSERT_EQ(b.t.info->user[2], 0x99);
+	CHECK_EQ(sys_wait(b.done), 1);
+	CHECK_EQ(mi_label(b.t.info->user[0]), 9);
+	CHECK_EQ(b.t.info->user[1], 3);
+	CHECK_EQ(b.t.info->user[2], 0x99);
 }
 
 TEST(NTFN_0010, "a bound notification signalled before the Recv makes it return at once")
@@ -165,9 +165,9 @@ TEST(NTFN_0010, "a bound notification signalled before the Recv makes it return 
 	struct bound b;
 
 	bound_start(env, &b, 0x8, 0);
-	ASSERT_EQ(sys_wait(b.done), 1);
-	ASSERT_EQ(b.t.info->user[0], 0);
-	ASSERT_EQ(b.t.info->user[1], 0x8);
+	CHECK_EQ(sys_wait(b.done), 1);
+	CHECK_EQ(b.t.info->user[0], 0);
+	CHECK_EQ(b.t.info->user[1], 0x8);
 }
 
 TEST(NTFN_0011, "binding a notification already bound, or a TCB already bound, fails")
@@ -176,12 +176,12 @@ TEST(NTFN_0011, "binding a notification already bound, or a TCB already bound, f
 	cptr_t n2 = mk(env, OBJ_NOTIFICATION, 0);
 	cptr_t a = mk(env, OBJ_TCB, 0), b = mk(env, OBJ_TCB, 0);
 
-	ASSERT_OK(tcb_bind_notification(a, n));
-	ASSERT(tcb_bind_notification(b, n) != E_OK);
-	ASSERT(tcb_bind_notification(a, n2) != E_OK);
-	ASSERT_OK(tcb_unbind_notification(a));
-	ASSERT_OK(tcb_bind_notification(b, n));
-	ASSERT_OK(tcb_bind_notification(a, n2));
+	CHECK_OK(tcb_bind_notification(a, n));
+	CHECK(tcb_bind_notification(b, n) != E_OK);
+	CHECK(tcb_bind_notification(a, n2) != E_OK);
+	CHECK_OK(tcb_unbind_notification(a));
+	CHECK_OK(tcb_bind_notification(b, n));
+	CHECK_OK(tcb_bind_notification(a, n2));
 }
 
 TEST(NTFN_0012, "after unbind a signal no longer wakes the Recv; poll gets the word")
@@ -191,15 +191,15 @@ TEST(NTFN_0012, "after unbind a signal no longer wakes the Recv; poll gets the w
 	bound_start(env, &b, 0, 1);
 	sys_signal(mk_mint(env, b.n, RIGHTS_ALL, 0x4));
 	settle(env);
-	ASSERT_EQ(sys_poll(b.done), 0);
-	ASSERT_EQ(sys_poll(b.n), 0x4);
+	CHECK_EQ(sys_poll(b.done), 0);
+	CHECK_EQ(sys_poll(b.n), 0x4);
 }
 
 TEST(NTFN_0013, "deleting a notification wakes its waiter with E_DELETED")
 {
 	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
 
-	ASSERT_EQ(label_after_delete(env, SYS_RECV, n, n, 0), E_DELETED);
+	CHECK_EQ(label_after_delete(env, SYS_RECV, n, n, 0), E_DELETED);
 }
 
 static word_t remote_signal(word_t n, word_t count)
@@ -215,10 +215,10 @@ TEST(NTFN_0014, "a thread in another address space signals the root")
 	struct thread t;
 	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
 
-	ASSERT_OK(vspace_clone(env, &vs));
-	ASSERT_OK(thread_create_in(env, &t, &vs, INIT_CNODE, 0, 0, THREAD_SELF));
-	ASSERT_OK(thread_start(&t, remote_signal, mk_mint(env, n, RIGHTS_ALL, 0x1000), 3, 100, 0));
-	ASSERT_EQ(sys_wait(n), 0x1000);
+	CHECK_OK(vspace_clone(env, &vs));
+	CHECK_OK(thread_create_in(env, &t, &vs, INIT_CNODE, 0, 0, THREAD_SELF));
+	CHECK_OK(thread_start(&t, remote_signal, mk_mint(env, n, RIGHTS_ALL, 0x1000), 3, 100, 0));
+	CHECK_EQ(sys_wait(n), 0x1000);
 }
 
 TEST(NTFN_0015, "high badge bits are kept by the OR")
@@ -227,7 +227,7 @@ TEST(NTFN_0015, "high badge bits are kept by the OR")
 
 	sys_signal(mk_mint(env, n, RIGHTS_ALL, 1ul << 61));
 	sys_signal(mk_mint(env, n, RIGHTS_ALL, 1));
-	ASSERT_EQ(sys_wait(n), (1ul << 61) | 1);
+	CHECK_EQ(sys_wait(n), (1ul << 61) | 1);
 }
 
 TEST(NTFN_0016, "1000 signal/wait round trips between two threads")
@@ -239,7 +239,7 @@ TEST(NTFN_0016, "1000 signal/wait round trips between two threads")
 	spawn(env, &t, worker_relay, a, bb, 100);
 	for (int i = 0; i < 1000; i++) {
 		sys_signal(ab);
-		ASSERT_EQ(sys_wait(b), 2);
+		CHECK_EQ(sys_wait(b), 2);
 	}
 }
 
@@ -247,8 +247,8 @@ TEST(NTFN_0017, "binding a non-notification cap fails with E_INVALID_CAPABILITY"
 {
 	cptr_t t = mk(env, OBJ_TCB, 0);
 
-	ASSERT_ERR(tcb_bind_notification(t, mk(env, OBJ_ENDPOINT, 0)), E_INVALID_CAPABILITY);
-	ASSERT_ERR(tcb_bind_notification(t, mk_slot(env)), E_INVALID_CAPABILITY);
+	CHECK_ST(tcb_bind_notification(t, mk(env, OBJ_ENDPOINT, 0)), E_INVALID_CAPABILITY);
+	CHECK_ST(tcb_bind_notification(t, mk_slot(env)), E_INVALID_CAPABILITY);
 }
 
 TEST(NTFN_0018, "the root itself can bind a notification and be woken in Recv")
@@ -257,12 +257,12 @@ TEST(NTFN_0018, "the root itself can bind a notification and be woken in Recv")
 	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
 	struct sys_msg m = { 0 };
 
-	ASSERT_OK(tcb_bind_notification(INIT_TCB, n));
+	CHECK_OK(tcb_bind_notification(INIT_TCB, n));
 	sys_signal(mk_mint(env, n, RIGHTS_ALL, 0x77));
 	sys_recv(ep, &m);
-	ASSERT_OK(tcb_unbind_notification(INIT_TCB));
-	ASSERT_EQ(m.info, 0);
-	ASSERT_EQ(m.badge, 0x77);
+	CHECK_OK(tcb_unbind_notification(INIT_TCB));
+	CHECK_EQ(m.info, 0);
+	CHECK_EQ(m.badge, 0x77);
 }
 
 TEST(NTFN_0019, "Send on a notification via NBSend also signals")
@@ -271,7 +271,7 @@ TEST(NTFN_0019, "Send on a notification via NBSend also signals")
 	struct sys_msg m = { 0 };
 
 	sys_nbsend(mk_mint(env, n, RIGHTS_ALL, 0x3), &m);
-	ASSERT_EQ(sys_poll(n), 0x3);
+	CHECK_EQ(sys_poll(n), 0x3);
 }
 
 TEST(NTFN_0020, "signalling a notification whose bound TCB was destroyed is safe")
@@ -281,20 +281,20 @@ TEST(NTFN_0020, "signalling a notification whose bound TCB was destroyed is safe
 	cptr_t tcb = mk_slot(env), f = mk_slot(env);
 	volatile word_t *p;
 
-	ASSERT_OK(untyped_retype(ut, OBJ_TCB, 0, R, 0, 0, tcb, 1));
-	ASSERT_OK(tcb_bind_notification(tcb, n));
-	ASSERT_OK(cnode_delete(R, tcb, 64));
+	CHECK_OK(untyped_retype(ut, OBJ_TCB, 0, R, 0, 0, tcb, 1));
+	CHECK_OK(tcb_bind_notification(tcb, n));
+	CHECK_OK(cnode_delete(R, tcb, 64));
 	/* reuse the TCB's memory as a frame full of a pattern */
-	ASSERT_OK(untyped_retype(ut, OBJ_FRAME_4K, 0, R, 0, 0, f, 1));
+	CHECK_OK(untyped_retype(ut, OBJ_FRAME_4K, 0, R, 0, 0, f, 1));
 	p = env_map(env, f, RIGHT_READ | RIGHT_WRITE);
-	ASSERT(p);
+	CHECK(p);
 	for (int i = 0; i < 512; i++)
 		p[i] = 0x1111111111111111ul * (word_t)(i & 15);
 	sys_signal(mk_mint(env, n, RIGHTS_ALL, 0x22));
-	ASSERT_EQ(sys_poll(n), 0x22);
+	CHECK_EQ(sys_poll(n), 0x22);
 	for (int i = 0; i < 512; i++)
-		ASSERT_EQ(p[i], 0x1111111111111111ul * (word_t)(i & 15));
-	ASSERT_OK(tcb_bind_notification(mk(env, OBJ_TCB, 0), n));
+		CHECK_EQ(p[i], 0x1111111111111111ul * (word_t)(i & 15));
+	CHECK_OK(tcb_bind_notification(mk(env, OBJ_TCB, 0), n));
 }
 
 TEST(NTFN_0021, "signalling after the only waiter's TCB was destroyed keeps the badge")
@@ -305,10 +305,10 @@ TEST(NTFN_0021, "signalling after the only waiter's TCB was destroyed keeps the 
 
 	spawn(env, &t, wait_store, n, mk_mint(env, done, RIGHTS_ALL, 1), 100);
 	settle(env);
-	ASSERT_OK(cnode_delete(R, t.tcb, 64));
+	CHECK_OK(cnode_delete(R, t.tcb, 64));
 	sys_signal(mk_mint(env, n, RIGHTS_ALL, 0x9));
-	ASSERT_EQ(sys_poll(n), 0x9);
-	ASSERT_EQ(sys_poll(done), 0);
+	CHECK_EQ(sys_poll(n), 0x9);
+	CHECK_EQ(sys_poll(done), 0);
 }
 
 TEST(NTFN_0022, "deleting a bound notification unbinds it; the TCB can bind another")
@@ -318,13 +318,13 @@ TEST(NTFN_0022, "deleting a bound notification unbinds it; the TCB can bind anot
 	cptr_t done = mk(env, OBJ_NOTIFICATION, 0);
 	struct thread t;
 
-	ASSERT_OK(thread_create(env, &t, 0));
-	ASSERT_OK(tcb_bind_notification(t.tcb, n));
-	ASSERT_OK(cnode_delete(R, n, 64));
-	ASSERT_OK(tcb_bind_notification(t.tcb, n2));
-	ASSERT_OK(thread_start(&t, bound_recv, ep, mk_mint(env, done, RIGHTS_ALL, 1), 100, 0));
+	CHECK_OK(thread_create(env, &t, 0));
+	CHECK_OK(tcb_bind_notification(t.tcb, n));
+	CHECK_OK(cnode_delete(R, n, 64));
+	CHECK_OK(tcb_bind_notification(t.tcb, n2));
+	CHECK_OK(thread_start(&t, bound_recv, ep, mk_mint(env, done, RIGHTS_ALL, 1), 100, 0));
 	settle(env);
 	sys_signal(mk_mint(env, n2, RIGHTS_ALL, 0x5));
-	ASSERT_EQ(sys_wait(done), 1);
-	ASSERT_EQ(t.info->user[1], 0x5);
+	CHECK_EQ(sys_wait(done), 1);
+	CHECK_EQ(t.info->user[1], 0x5);
 }

@@ -68,9 +68,9 @@ TEST(SCHED_0001, "the higher-priority runnable thread runs first")
 	spawn(env, &hi, record, 2, mk_mint(env, n, RIGHTS_ALL, 2), 100);
 	while (seen != 3)
 		seen |= sys_wait(n);
-	ASSERT_EQ(order_n, 2);
-	ASSERT_EQ(order[0], 2);
-	ASSERT_EQ(order[1], 1);
+	CHECK_EQ(order_n, 2);
+	CHECK_EQ(order[0], 2);
+	CHECK_EQ(order[1], 1);
 }
 
 static volatile word_t spin_count[10];
@@ -104,12 +104,12 @@ TEST(SCHED_0002, "equal priorities share the CPU by preemption, without yields")
 	struct thread w, s;
 
 	memset((void *)spin_count, 0, sizeof(spin_count));
-	ASSERT_OK(thread_create(env, &w, 0));
+	CHECK_OK(thread_create(env, &w, 0));
 	w.info->exit_ntfn = mk_mint(env, n, RIGHTS_ALL, 1);
-	ASSERT_OK(thread_start(&w, watch_counts, 1, BACKSTOP_MS, 50, 0));
+	CHECK_OK(thread_start(&w, watch_counts, 1, BACKSTOP_MS, 50, 0));
 	spawn(env, &s, spin_forever, 0, 0, 50);
-	ASSERT_EQ(sys_wait(n), 1);
-	ASSERT_EQ(w.info->exit_value, 1);
+	CHECK_EQ(sys_wait(n), 1);
+	CHECK_EQ(w.info->exit_value, 1);
 }
 
 static volatile word_t ylog[64];
@@ -131,19 +131,19 @@ TEST(SCHED_0003, "SYS_YIELD passes the CPU to the next thread of the same priori
 	word_t seen = 0;
 
 	ylog_n = 0;
-	ASSERT_OK(thread_create(env, &a, 0));
-	ASSERT_OK(thread_create(env, &b, 0));
+	CHECK_OK(thread_create(env, &a, 0));
+	CHECK_OK(thread_create(env, &b, 0));
 	a.info->exit_ntfn = mk_mint(env, n, RIGHTS_ALL, 1);
 	b.info->exit_ntfn = mk_mint(env, n, RIGHTS_ALL, 2);
-	ASSERT_OK(thread_start(&a, yield_logger, 1, 20, 50, 0));
-	ASSERT_OK(thread_start(&b, yield_logger, 2, 20, 50, 0));
+	CHECK_OK(thread_start(&a, yield_logger, 1, 20, 50, 0));
+	CHECK_OK(thread_start(&b, yield_logger, 2, 20, 50, 0));
 	while (seen != 3)
 		seen |= sys_wait(n);
-	ASSERT_EQ(ylog_n, 40);
+	CHECK_EQ(ylog_n, 40);
 	int switches = 0;
 	for (int i = 1; i < 40; i++)
 		switches += ylog[i] != ylog[i - 1];
-	ASSERT(switches >= 37);
+	CHECK(switches >= 37);
 }
 
 static void two_fpu_threads(struct env *env, word_t mode, word_t cpu_a, word_t cpu_b)
@@ -152,18 +152,18 @@ static void two_fpu_threads(struct env *env, word_t mode, word_t cpu_a, word_t c
 	struct thread a, b;
 	word_t seen = 0;
 
-	ASSERT_OK(thread_create(env, &a, 0));
-	ASSERT_OK(thread_create(env, &b, 0));
+	CHECK_OK(thread_create(env, &a, 0));
+	CHECK_OK(thread_create(env, &b, 0));
 	a.info->exit_ntfn = mk_mint(env, n, RIGHTS_ALL, 1);
 	b.info->exit_ntfn = mk_mint(env, n, RIGHTS_ALL, 2);
-	ASSERT_OK(thread_start(&a, fpu_worker, 1, mode, 50, cpu_a));
-	ASSERT_OK(thread_start(&b, fpu_worker, 2, mode, 50, cpu_b));
+	CHECK_OK(thread_start(&a, fpu_worker, 1, mode, 50, cpu_a));
+	CHECK_OK(thread_start(&b, fpu_worker, 2, mode, 50, cpu_b));
 	while (seen != 3)
 		seen |= sys_wait(n);
-	ASSERT_EQ(a.info->user[1], 1);
-	ASSERT_EQ(b.info->user[1], 1);
-	ASSERT_EQ(a.info->user[0], 0);
-	ASSERT_EQ(b.info->user[0], 0);
+	CHECK_EQ(a.info->user[1], 1);
+	CHECK_EQ(b.info->user[1], 1);
+	CHECK_EQ(a.info->user[0], 0);
+	CHECK_EQ(b.info->user[0], 0);
 }
 
 TEST(SCHED_0004, "SSE registers survive 1000 yields between two threads")
@@ -191,10 +191,10 @@ TEST(SCHED_0006, "lowering the root's priority lets a higher thread run at once"
 
 	ran_flag = 0;
 	spawn(env, &t, set_flag, 7, 0, 100);
-	ASSERT_EQ(ran_flag, 0);
-	ASSERT_OK(tcb_set_priority(INIT_TCB, INIT_TCB, 50));
-	ASSERT_EQ(ran_flag, 7);
-	ASSERT_OK(tcb_set_priority(INIT_TCB, INIT_TCB, ABI_PRIO_MAX));
+	CHECK_EQ(ran_flag, 0);
+	CHECK_OK(tcb_set_priority(INIT_TCB, INIT_TCB, 50));
+	CHECK_EQ(ran_flag, 7);
+	CHECK_OK(tcb_set_priority(INIT_TCB, INIT_TCB, ABI_PRIO_MAX));
 }
 
 TEST(SCHED_0007, "a priority-0 thread runs when nothing else is runnable")
@@ -203,7 +203,7 @@ TEST(SCHED_0007, "a priority-0 thread runs when nothing else is runnable")
 	struct thread t;
 
 	spawn(env, &t, worker_signal, mk_mint(env, n, RIGHTS_ALL, 1), 0, 0);
-	ASSERT_EQ(sys_wait(n), 1);
+	CHECK_EQ(sys_wait(n), 1);
 }
 
 static word_t wait_record(word_t go, word_t id)
@@ -221,20 +221,20 @@ TEST(SCHED_0008, "a priority raised while blocked counts when the thread wakes")
 	word_t seen = 0;
 
 	order_n = 0;
-	ASSERT_OK(thread_create(env, &a, 0));
-	ASSERT_OK(thread_create(env, &b, 0));
+	CHECK_OK(thread_create(env, &a, 0));
+	CHECK_OK(thread_create(env, &b, 0));
 	a.info->exit_ntfn = mk_mint(env, n, RIGHTS_ALL, 1);
 	b.info->exit_ntfn = mk_mint(env, n, RIGHTS_ALL, 2);
-	ASSERT_OK(thread_start(&a, wait_record, ga, 1, 50, 0));
-	ASSERT_OK(thread_start(&b, wait_record, gb, 2, 60, 0));
+	CHECK_OK(thread_start(&a, wait_record, ga, 1, 50, 0));
+	CHECK_OK(thread_start(&b, wait_record, gb, 2, 60, 0));
 	settle(env);
-	ASSERT_OK(tcb_set_priority(a.tcb, INIT_TCB, 70));
+	CHECK_OK(tcb_set_priority(a.tcb, INIT_TCB, 70));
 	sys_signal(gb);
 	sys_signal(ga);
 	while (seen != 3)
 		seen |= sys_wait(n);
-	ASSERT_EQ(order[0], 1);
-	ASSERT_EQ(order[1], 2);
+	CHECK_EQ(order[0], 1);
+	CHECK_EQ(order[1], 2);
 }
 
 TEST(SCHED_0009, "eight spinning threads of equal priority all get the CPU")
@@ -243,13 +243,13 @@ TEST(SCHED_0009, "eight spinning threads of equal priority all get the CPU")
 	struct thread w, s[8];
 
 	memset((void *)spin_count, 0, sizeof(spin_count));
-	ASSERT_OK(thread_create(env, &w, 0));
+	CHECK_OK(thread_create(env, &w, 0));
 	w.info->exit_ntfn = mk_mint(env, n, RIGHTS_ALL, 1);
-	ASSERT_OK(thread_start(&w, watch_counts, 8, BACKSTOP_MS, 50, 0));
+	CHECK_OK(thread_start(&w, watch_counts, 8, BACKSTOP_MS, 50, 0));
 	for (int i = 0; i < 8; i++)
 		spawn(env, &s[i], spin_forever, (word_t)i, 0, 50);
-	ASSERT_EQ(sys_wait(n), 1);
-	ASSERT_EQ(w.info->exit_value, 1);
+	CHECK_EQ(sys_wait(n), 1);
+	CHECK_EQ(w.info->exit_value, 1);
 }
 
 static volatile word_t progress;
@@ -280,8 +280,8 @@ TEST(SCHED_0010, "waking a higher-priority thread preempts the signaller immedia
 	spawn(env, &h, high_waiter, hn, mk_mint(env, done, RIGHTS_ALL, 1), 60);
 	settle(env);
 	spawn(env, &l, low_signaller, mk_mint(env, hn, RIGHTS_ALL, 1), 0, 50);
-	ASSERT_EQ(sys_wait(done), 1);
-	ASSERT_EQ(h.info->user[0], 1);
+	CHECK_EQ(sys_wait(done), 1);
+	CHECK_EQ(h.info->user[0], 1);
 }
 
 TEST(SCHED_0011, "SYS_YIELD with nothing else to run returns")
@@ -313,12 +313,12 @@ TEST(SCHED_0012, "the timer preempts spinning threads again and again (20 slices
 	struct thread w, s;
 
 	memset((void *)spin_count, 0, sizeof(spin_count));
-	ASSERT_OK(thread_create(env, &w, 0));
+	CHECK_OK(thread_create(env, &w, 0));
 	w.info->exit_ntfn = mk_mint(env, n, RIGHTS_ALL, 1);
-	ASSERT_OK(thread_start(&w, count_preemptions, 20, BACKSTOP_MS, 50, 0));
+	CHECK_OK(thread_start(&w, count_preemptions, 20, BACKSTOP_MS, 50, 0));
 	spawn(env, &s, spin_forever, 0, 0, 50);
-	ASSERT_EQ(sys_wait(n), 1);
-	ASSERT_EQ(w.info->exit_value, 20);
+	CHECK_EQ(sys_wait(n), 1);
+	CHECK_EQ(w.info->exit_value, 20);
 }
 
 TEST(SCHED_0013, "a suspended higher-priority thread does not block lower ones")
@@ -326,11 +326,11 @@ TEST(SCHED_0013, "a suspended higher-priority thread does not block lower ones")
 	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
 	struct thread hi, lo;
 
-	ASSERT_OK(thread_create(env, &hi, 0));
-	ASSERT_OK(thread_prepare(&hi, spin_forever, 0, 0));
-	ASSERT_OK(tcb_set_priority(hi.tcb, INIT_TCB, 200));
+	CHECK_OK(thread_create(env, &hi, 0));
+	CHECK_OK(thread_prepare(&hi, spin_forever, 0, 0));
+	CHECK_OK(tcb_set_priority(hi.tcb, INIT_TCB, 200));
 	spawn(env, &lo, worker_signal, mk_mint(env, n, RIGHTS_ALL, 1), 0, 10);
-	ASSERT_EQ(sys_wait(n), 1);
+	CHECK_EQ(sys_wait(n), 1);
 }
 
 TEST(SCHED_0014, "SYS_HALTED_TIME: per CPU, never decreasing, at most the TSC; an idle CPU's grows; past the last CPU E_RANGE")

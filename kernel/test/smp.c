@@ -45,7 +45,7 @@ TEST(SMP_0002, "1000 Calls to a server on another CPU")
 		m.info = mi_make(1, 0, 0, 1);
 		m.mr[0] = i;
 		sys_call(ep, &m);
-		ASSERT_EQ(m.mr[0], i + 1);
+		CHECK_EQ(m.mr[0], i + 1);
 	}
 }
 
@@ -59,7 +59,7 @@ TEST(SMP_0003, "1000 notification round trips with a thread on another CPU")
 	spawn_on(env, &t, worker_relay, a, mk_mint(env, b, RIGHTS_ALL, 4), 100, last_cpu());
 	for (int i = 0; i < 1000; i++) {
 		sys_signal(ab);
-		ASSERT_EQ(sys_wait(b), 4);
+		CHECK_EQ(sys_wait(b), 4);
 	}
 }
 
@@ -71,12 +71,12 @@ TEST(SMP_0004, "a blocked thread moved to another CPU wakes up there")
 	note_single_cpu();
 	spawn(env, &t, worker_relay, go, mk_mint(env, done, RIGHTS_ALL, 1), 100);
 	settle(env);
-	ASSERT_OK(tcb_set_affinity(t.tcb, last_cpu()));
+	CHECK_OK(tcb_set_affinity(t.tcb, last_cpu()));
 	sys_signal(go);
-	ASSERT_EQ(sys_wait(done), 1);
-	ASSERT_OK(tcb_set_affinity(t.tcb, 0));
+	CHECK_EQ(sys_wait(done), 1);
+	CHECK_OK(tcb_set_affinity(t.tcb, 0));
 	sys_signal(go);
-	ASSERT_EQ(sys_wait(done), 1);
+	CHECK_EQ(sys_wait(done), 1);
 }
 
 static volatile word_t counter;
@@ -98,7 +98,7 @@ static void check_stopped(struct env *env)
 	word_t c = counter;
 
 	give_turns(env);
-	ASSERT_EQ(counter, c);
+	CHECK_EQ(counter, c);
 }
 
 TEST(SMP_0005, "suspending a thread that spins (on another CPU) stops it")
@@ -109,10 +109,10 @@ TEST(SMP_0005, "suspending a thread that spins (on another CPU) stops it")
 	counter = 0;
 	spawn_on(env, &t, worker_count, (word_t)&counter, 0, PRIO_TICKER, last_cpu());
 	WAIT_UNTIL(env, counter > 0);
-	ASSERT_OK(tcb_suspend(t.tcb));
+	CHECK_OK(tcb_suspend(t.tcb));
 	check_stopped(env);
 	word_t c = counter;
-	ASSERT_OK(tcb_resume(t.tcb));
+	CHECK_OK(tcb_resume(t.tcb));
 	WAIT_UNTIL(env, counter > c);
 }
 
@@ -124,7 +124,7 @@ TEST(SMP_0006, "deleting the TCB of a thread that spins (on another CPU) stops i
 	counter = 0;
 	spawn_on(env, &t, worker_count, (word_t)&counter, 0, PRIO_TICKER, last_cpu());
 	WAIT_UNTIL(env, counter > 0);
-	ASSERT_OK(cnode_delete(R, t.tcb, 64));
+	CHECK_OK(cnode_delete(R, t.tcb, 64));
 	check_stopped(env);
 }
 
@@ -136,15 +136,15 @@ TEST(SMP_0007, "SSE state survives preemption on two CPUs at once")
 
 	note_single_cpu();
 	for (int i = 0; i < 4; i++) {
-		ASSERT_OK(thread_create(env, &t[i], 0));
+		CHECK_OK(thread_create(env, &t[i], 0));
 		t[i].info->exit_ntfn = mk_mint(env, n, RIGHTS_ALL, 1ul << i);
-		ASSERT_OK(thread_start(&t[i], fpu_worker, (word_t)i + 10, 200, 50, i < 2 ? 0 : last_cpu()));
+		CHECK_OK(thread_start(&t[i], fpu_worker, (word_t)i + 10, 200, 50, i < 2 ? 0 : last_cpu()));
 	}
 	while (seen != 0xf)
 		seen |= sys_wait(n);
 	for (int i = 0; i < 4; i++) {
-		ASSERT_EQ(t[i].info->user[1], 1);
-		ASSERT_EQ(t[i].info->user[0], 0);
+		CHECK_EQ(t[i].info->user[1], 1);
+		CHECK_EQ(t[i].info->user[0], 0);
 	}
 }
 
@@ -174,17 +174,17 @@ TEST(SMP_0008, "a thread of another address space on another CPU calls the root"
 	word_t calls = 0;
 
 	note_single_cpu();
-	ASSERT_OK(vspace_clone(env, &vs));
-	ASSERT_OK(thread_create_in(env, &t, &vs, INIT_CNODE, 0, 0, THREAD_SELF));
-	ASSERT_OK(thread_start(&t, remote_calls, ep, 500, 100, last_cpu()));
+	CHECK_OK(vspace_clone(env, &vs));
+	CHECK_OK(thread_create_in(env, &t, &vs, INIT_CNODE, 0, 0, THREAD_SELF));
+	CHECK_OK(thread_start(&t, remote_calls, ep, 500, 100, last_cpu()));
 	sys_recv(ep, &m);
 	while (mi_label(m.info) == 1) {
 		calls++;
 		m.mr[0]++;
 		sys_reply_recv(ep, &m);
 	}
-	ASSERT_EQ(mi_label(m.info), 2);
-	ASSERT_EQ(calls, 500);
+	CHECK_EQ(mi_label(m.info), 2);
+	CHECK_EQ(calls, 500);
 }
 
 static word_t pair_client(word_t ep, word_t n)
@@ -211,11 +211,11 @@ TEST(SMP_0009, "5000 Calls between two threads on different CPUs")
 
 	note_single_cpu();
 	spawn_on(env, &s, worker_echo, ep, 0, 100, last_cpu());
-	ASSERT_OK(thread_create(env, &c, 0));
+	CHECK_OK(thread_create(env, &c, 0));
 	c.info->exit_ntfn = mk_mint(env, n, RIGHTS_ALL, 1);
-	ASSERT_OK(thread_start(&c, pair_client, ep, 5000, 100, 0));
-	ASSERT_EQ(sys_wait(n), 1);
-	ASSERT_EQ(c.info->exit_value, 0);
+	CHECK_OK(thread_start(&c, pair_client, ep, 5000, 100, 0));
+	CHECK_EQ(sys_wait(n), 1);
+	CHECK_EQ(c.info->exit_value, 0);
 }
 
 /* Copy/mint/delete caps within one CNode, n rounds; count surprises. */
@@ -245,15 +245,15 @@ TEST(SMP_0010, "capability operations on two CPUs at once stay consistent")
 	note_single_cpu();
 	for (int i = 0; i < 2; i++) {
 		cn[i] = mk(env, OBJ_CNODE, 4);
-		ASSERT_OK(cnode_copy(cn[i], 0, 4, R, mk(env, OBJ_ENDPOINT, 0), 64, RIGHTS_ALL));
-		ASSERT_OK(thread_create(env, &t[i], 0));
+		CHECK_OK(cnode_copy(cn[i], 0, 4, R, mk(env, OBJ_ENDPOINT, 0), 64, RIGHTS_ALL));
+		CHECK_OK(thread_create(env, &t[i], 0));
 		t[i].info->exit_ntfn = mk_mint(env, n, RIGHTS_ALL, 1ul << i);
-		ASSERT_OK(thread_start(&t[i], cap_churn, cn[i], 2000, 100, i ? last_cpu() : 0));
+		CHECK_OK(thread_start(&t[i], cap_churn, cn[i], 2000, 100, i ? last_cpu() : 0));
 	}
 	while (seen != 3)
 		seen |= sys_wait(n);
-	ASSERT_EQ(t[0].info->exit_value, 0);
-	ASSERT_EQ(t[1].info->exit_value, 0);
+	CHECK_EQ(t[0].info->exit_value, 0);
+	CHECK_EQ(t[1].info->exit_value, 0);
 }
 
 static word_t read_loop(word_t addr, word_t count_addr)
@@ -277,13 +277,13 @@ TEST(SMP_0011, "an unmap is seen at once by a thread reading the page on another
 
 	note_single_cpu();
 	reads = 0;
-	ASSERT_OK(thread_create(env, &t, ep));
-	ASSERT_OK(thread_start(&t, read_loop, TEST_VA(0), (word_t)&reads, PRIO_TICKER, last_cpu()));
+	CHECK_OK(thread_create(env, &t, ep));
+	CHECK_OK(thread_start(&t, read_loop, TEST_VA(0), (word_t)&reads, PRIO_TICKER, last_cpu()));
 	WAIT_UNTIL(env, reads > 0);
-	ASSERT_OK(frame_unmap(f));
-	ASSERT(recv_wait(env, ep, &m));
-	ASSERT_EQ(mi_label(m.info), FAULT_PAGE);
-	ASSERT_EQ(m.mr[1], TEST_VA(0));
+	CHECK_OK(frame_unmap(f));
+	CHECK(recv_wait(env, ep, &m));
+	CHECK_EQ(mi_label(m.info), FAULT_PAGE);
+	CHECK_EQ(m.mr[1], TEST_VA(0));
 }
 
 static word_t count_then_signal(word_t n, word_t rounds)
@@ -302,11 +302,11 @@ TEST(SMP_0012, "the root thread moves to the last CPU and back")
 	struct thread t;
 
 	note_single_cpu();
-	ASSERT_OK(tcb_set_affinity(INIT_TCB, last_cpu()));
+	CHECK_OK(tcb_set_affinity(INIT_TCB, last_cpu()));
 	spawn_on(env, &t, count_then_signal, mk_mint(env, n, RIGHTS_ALL, 1), 1000, 100, 0);
-	ASSERT_EQ(sys_wait(n), 1);
-	ASSERT_OK(tcb_set_affinity(INIT_TCB, 0));
-	ASSERT_EQ(sys_poll(n), 0);
+	CHECK_EQ(sys_wait(n), 1);
+	CHECK_OK(tcb_set_affinity(INIT_TCB, 0));
+	CHECK_EQ(sys_poll(n), 0);
 }
 
 TEST(SMP_0013, "a remap to read-only is seen at once by a writer on another CPU")
@@ -317,13 +317,13 @@ TEST(SMP_0013, "a remap to read-only is seen at once by a writer on another CPU"
 	struct sys_msg m;
 
 	note_single_cpu();
-	ASSERT_OK(thread_create(env, &t, ep));
-	ASSERT_OK(thread_start(&t, worker_count, TEST_VA(0), 0, PRIO_TICKER, last_cpu()));
+	CHECK_OK(thread_create(env, &t, ep));
+	CHECK_OK(thread_start(&t, worker_count, TEST_VA(0), 0, PRIO_TICKER, last_cpu()));
 	WAIT_UNTIL(env, *(volatile word_t *)TEST_VA(0) > 0);
-	ASSERT_OK(frame_map(f, INIT_VSPACE, TEST_VA(0), RIGHT_READ, 0));
-	ASSERT(recv_wait(env, ep, &m));
-	ASSERT_EQ(mi_label(m.info), FAULT_PAGE);
-	ASSERT_EQ(m.mr[2] & 3, 3);
+	CHECK_OK(frame_map(f, INIT_VSPACE, TEST_VA(0), RIGHT_READ, 0));
+	CHECK(recv_wait(env, ep, &m));
+	CHECK_EQ(mi_label(m.info), FAULT_PAGE);
+	CHECK_EQ(m.mr[2] & 3, 3);
 }
 
 TEST(SMP_0014, "500 suspend/resume cycles of a thread spinning on another CPU")
@@ -334,12 +334,12 @@ TEST(SMP_0014, "500 suspend/resume cycles of a thread spinning on another CPU")
 	counter = 0;
 	spawn_on(env, &t, worker_count, (word_t)&counter, 0, PRIO_TICKER, last_cpu());
 	for (int i = 0; i < 500; i++) {
-		ASSERT_OK(tcb_suspend(t.tcb));
-		ASSERT_OK(tcb_resume(t.tcb));
+		CHECK_OK(tcb_suspend(t.tcb));
+		CHECK_OK(tcb_resume(t.tcb));
 	}
 	word_t c = counter;
 	WAIT_UNTIL(env, counter > c);
-	ASSERT_OK(tcb_suspend(t.tcb));
+	CHECK_OK(tcb_suspend(t.tcb));
 }
 
 TEST(SMP_0015, "deleting an endpoint wakes its receiver on another CPU with E_DELETED")
@@ -347,7 +347,7 @@ TEST(SMP_0015, "deleting an endpoint wakes its receiver on another CPU with E_DE
 	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
 
 	note_single_cpu();
-	ASSERT_EQ(label_after_delete(env, SYS_RECV, ep, ep, last_cpu()), E_DELETED);
+	CHECK_EQ(label_after_delete(env, SYS_RECV, ep, ep, last_cpu()), E_DELETED);
 }
 
 #define LOST_CALLS 20000
@@ -383,11 +383,11 @@ TEST(SMP_0016, "no system call is lost when its thread is stopped from another C
 	if (test_bootinfo->num_cpus == 1)
 		sys_wait(n);
 	while (test_bootinfo->num_cpus > 1 && !sys_poll(n)) {
-		ASSERT_OK(tcb_read_registers(c.tcb, 0, REG_COUNT, regs));
+		CHECK_OK(tcb_read_registers(c.tcb, 0, REG_COUNT, regs));
 		reads++;
 	}
 	printf("# %lu register reads during %u calls\n", reads, LOST_CALLS);
-	ASSERT_EQ(c.info->user[0], 0);
+	CHECK_EQ(c.info->user[0], 0);
 }
 
 #define CALL_LABEL 0x17
@@ -412,16 +412,16 @@ TEST(SMP_0017, "an unmap while the other CPU is idle with the space still loaded
 	struct sys_msg m;
 
 	note_single_cpu();
-	ASSERT_OK(thread_create(env, &t, ep));
-	ASSERT_OK(thread_start(&t, read_call_read, TEST_VA(0), call_ep, 100, last_cpu()));
+	CHECK_OK(thread_create(env, &t, ep));
+	CHECK_OK(thread_start(&t, read_call_read, TEST_VA(0), call_ep, 100, last_cpu()));
 	/* once its Call has arrived the thread waits for the reply: its CPU
 	 * went idle with this space (and the page's TLB entry) loaded */
-	ASSERT(recv_wait(env, call_ep, &m));
-	ASSERT_EQ(mi_label(m.info), CALL_LABEL);
-	ASSERT_OK(frame_unmap(f));
+	CHECK(recv_wait(env, call_ep, &m));
+	CHECK_EQ(mi_label(m.info), CALL_LABEL);
+	CHECK_OK(frame_unmap(f));
 	m.info = mi_make(CALL_LABEL, 0, 0, 0);
 	sys_reply(&m);
-	ASSERT(recv_wait(env, ep, &m));
-	ASSERT_EQ(mi_label(m.info), FAULT_PAGE);
-	ASSERT_EQ(m.mr[1], TEST_VA(0));
+	CHECK(recv_wait(env, ep, &m));
+	CHECK_EQ(mi_label(m.info), FAULT_PAGE);
+	CHECK_EQ(m.mr[1], TEST_VA(0));
 }

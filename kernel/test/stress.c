@@ -16,7 +16,7 @@ static cptr_t from(struct env *env, cptr_t ut, word_t type, word_t bits)
 {
 	cptr_t s = mk_slot(env);
 
-	ASSERT_OK(retype_at(ut, type, bits, s));
+	CHECK_OK(retype_at(ut, type, bits, s));
 	return s;
 }
 
@@ -29,11 +29,11 @@ static word_t count_empty(struct env *env, cptr_t cn, word_t first, word_t n, wo
 	for (word_t i = first; i < first + n; i++) {
 		abi_error_t err = cnode_copy(R, tmp, 64, cn, i, depth, RIGHTS_ALL);
 		if (err == E_OK)
-			ASSERT_OK(cnode_delete(R, tmp, 64));
+			CHECK_OK(cnode_delete(R, tmp, 64));
 		else if (err == E_FAILED_LOOKUP)
 			empty++;
 		else
-			ASSERT_OK(err);
+			CHECK_OK(err);
 	}
 	return empty;
 }
@@ -44,16 +44,16 @@ TEST(STRESS_0001, "a chain of 10,000 copies of copies is removed by one revoke")
 	cptr_t cn = mk(env, OBJ_CNODE, 14);
 	cptr_t ep = mk(env, OBJ_ENDPOINT, 0);
 
-	ASSERT_OK(cnode_copy(cn, 0, 14, R, ep, 64, RIGHTS_ALL));
+	CHECK_OK(cnode_copy(cn, 0, 14, R, ep, 64, RIGHTS_ALL));
 	for (word_t i = 0; i < depth; i++) {
 		abi_error_t err = cnode_copy(cn, i + 1, 14, cn, i, 14, RIGHTS_ALL);
 		if (err != E_OK)
 			test_fail(__FILE__, __LINE__, "copy %lu: %s", i, error_name(err));
 	}
-	ASSERT_EQ(count_empty(env, cn, 0, depth + 1, 14), 0);
-	ASSERT_OK(cnode_revoke(R, ep, 64));
-	ASSERT_EQ(count_empty(env, cn, 0, depth + 1, 14), depth + 1);
-	ASSERT_EQ(cap_type(ep), OBJ_ENDPOINT);
+	CHECK_EQ(count_empty(env, cn, 0, depth + 1, 14), 0);
+	CHECK_OK(cnode_revoke(R, ep, 64));
+	CHECK_EQ(count_empty(env, cn, 0, depth + 1, 14), depth + 1);
+	CHECK_EQ(cap_type(ep), OBJ_ENDPOINT);
 }
 
 TEST(STRESS_0002, "4000 sibling copies of one cap are removed by one revoke")
@@ -62,10 +62,10 @@ TEST(STRESS_0002, "4000 sibling copies of one cap are removed by one revoke")
 	cptr_t n = mk(env, OBJ_NOTIFICATION, 0);
 
 	for (word_t i = 0; i < 4000; i++)
-		ASSERT_OK(cnode_mint(cn, i, 12, R, n, 64, RIGHTS_ALL, i + 1));
-	ASSERT_OK(cnode_revoke(R, n, 64));
-	ASSERT_EQ(count_empty(env, cn, 0, 4000, 12), 4000);
-	ASSERT_EQ(badge_via(n, n), 0);
+		CHECK_OK(cnode_mint(cn, i, 12, R, n, 64, RIGHTS_ALL, i + 1));
+	CHECK_OK(cnode_revoke(R, n, 64));
+	CHECK_EQ(count_empty(env, cn, 0, 4000, 12), 4000);
+	CHECK_EQ(badge_via(n, n), 0);
 }
 
 TEST(STRESS_0003, "revoking an untyped destroys an address space and its mappings")
@@ -77,20 +77,20 @@ TEST(STRESS_0003, "revoking an untyped destroys an address space and its mapping
 	cptr_t alias = mk_copy(env, f, RIGHTS_ALL);
 	cptr_t s = mk_slot(env);
 
-	ASSERT_OK(pdpt_map(pdpt, pml4, 0x40000000));
-	ASSERT_OK(pd_map(pd, pml4, 0x40000000));
-	ASSERT_OK(pt_map(pt, pml4, 0x40000000));
-	ASSERT_OK(frame_map(f, pml4, 0x40000000, RW, 0));
+	CHECK_OK(pdpt_map(pdpt, pml4, 0x40000000));
+	CHECK_OK(pd_map(pd, pml4, 0x40000000));
+	CHECK_OK(pt_map(pt, pml4, 0x40000000));
+	CHECK_OK(frame_map(f, pml4, 0x40000000, RW, 0));
 	map_tables(env, INIT_VSPACE, TEST_VA(0));
-	ASSERT_OK(frame_map(alias, INIT_VSPACE, TEST_VA(0), RW, 0));
+	CHECK_OK(frame_map(alias, INIT_VSPACE, TEST_VA(0), RW, 0));
 	*(volatile word_t *)TEST_VA(0) = 77;
-	ASSERT_OK(cnode_revoke(R, ut, 64));
-	ASSERT_EQ(cap_type(pml4), 0);
-	ASSERT_EQ(cap_type(pt), 0);
-	ASSERT_EQ(cap_type(f), 0);
-	ASSERT_EQ(cap_type(alias), 0);
-	ASSERT_EQ(probe(env, TEST_VA(0), PROBE_READ, 0), FAULT_PAGE);
-	ASSERT_OK(retype_at(ut, OBJ_UNTYPED, 20, s));
+	CHECK_OK(cnode_revoke(R, ut, 64));
+	CHECK_EQ(cap_type(pml4), 0);
+	CHECK_EQ(cap_type(pt), 0);
+	CHECK_EQ(cap_type(f), 0);
+	CHECK_EQ(cap_type(alias), 0);
+	CHECK_EQ(probe(env, TEST_VA(0), PROBE_READ, 0), FAULT_PAGE);
+	CHECK_OK(retype_at(ut, OBJ_UNTYPED, 20, s));
 }
 
 static volatile word_t counter;
@@ -102,17 +102,17 @@ TEST(STRESS_0004, "revoking an untyped stops a running thread made from it")
 	cptr_t s = mk_slot(env);
 
 	counter = 0;
-	ASSERT_OK(thread_create_tcb(env, &t, from(env, ut, OBJ_TCB, 0), 0));
-	ASSERT_OK(thread_start(&t, worker_count, (word_t)&counter, 0, PRIO_TICKER, 0));
+	CHECK_OK(thread_create_tcb(env, &t, from(env, ut, OBJ_TCB, 0), 0));
+	CHECK_OK(thread_start(&t, worker_count, (word_t)&counter, 0, PRIO_TICKER, 0));
 	settle(env);
 	settle(env);
-	ASSERT(counter > 0);
-	ASSERT_OK(cnode_revoke(R, ut, 64));
+	CHECK(counter > 0);
+	CHECK_OK(cnode_revoke(R, ut, 64));
 	word_t c = counter;
 	settle(env);
 	settle(env);
-	ASSERT_EQ(counter, c);
-	ASSERT_OK(retype_at(ut, OBJ_UNTYPED, 16, s));
+	CHECK_EQ(counter, c);
+	CHECK_OK(retype_at(ut, OBJ_UNTYPED, 16, s));
 }
 
 TEST(STRESS_0005, "retype and revoke 50 times: the same memory comes back each time")
@@ -124,13 +124,13 @@ TEST(STRESS_0005, "retype and revoke 50 times: the same memory comes back each t
 	for (int i = 1; i < 16; i++)
 		mk_slot(env);
 	for (int round = 0; round < 50; round++) {
-		ASSERT_OK(untyped_retype(ut, OBJ_FRAME_4K, 0, R, 0, 0, first, 16));
+		CHECK_OK(untyped_retype(ut, OBJ_FRAME_4K, 0, R, 0, 0, first, 16));
 		if (round == 0)
 			pa = paddr_of(first);
-		ASSERT_EQ(paddr_of(first), pa);
-		ASSERT_EQ(paddr_of(first + 15), pa + 15 * 4096);
-		ASSERT_OK(cnode_revoke(R, ut, 64));
-		ASSERT_EQ(cap_type(first), 0);
+		CHECK_EQ(paddr_of(first), pa);
+		CHECK_EQ(paddr_of(first + 15), pa + 15 * 4096);
+		CHECK_OK(cnode_revoke(R, ut, 64));
+		CHECK_EQ(cap_type(first), 0);
 	}
 }
 
@@ -143,7 +143,7 @@ TEST(STRESS_0006, "1000 endpoints made and deleted one by one in a 4 KiB untyped
 		abi_error_t err = retype_at(ut, OBJ_ENDPOINT, 0, s);
 		if (err != E_OK)
 			test_fail(__FILE__, __LINE__, "round %d: %s", i, error_name(err));
-		ASSERT_OK(cnode_delete(R, s, 64));
+		CHECK_OK(cnode_delete(R, s, 64));
 	}
 }
 
@@ -168,15 +168,15 @@ TEST(STRESS_0007, "revoking the untyped of a thread blocked on another untyped's
 	struct thread a, b;
 	struct sys_msg m = { 0 };
 
-	ASSERT_OK(thread_create_tcb(env, &a, from(env, ua, OBJ_TCB, 0), 0));
-	ASSERT_OK(thread_start(&a, recv_loop, ep, nb, 100, 0));
+	CHECK_OK(thread_create_tcb(env, &a, from(env, ua, OBJ_TCB, 0), 0));
+	CHECK_OK(thread_start(&a, recv_loop, ep, nb, 100, 0));
 	settle(env);
-	ASSERT_OK(cnode_revoke(R, ua, 64));
+	CHECK_OK(cnode_revoke(R, ua, 64));
 	spawn(env, &b, recv_loop, ep, nb, 100);
 	settle(env);
 	sys_send(ep, &m);
-	ASSERT_EQ(sys_wait(n), 1);
-	ASSERT_EQ(cap_type(ep), OBJ_ENDPOINT);
+	CHECK_EQ(sys_wait(n), 1);
+	CHECK_EQ(cap_type(ep), OBJ_ENDPOINT);
 }
 
 TEST(STRESS_0008, "revoking a CNode's untyped leaves the objects its caps named")
@@ -186,10 +186,10 @@ TEST(STRESS_0008, "revoking a CNode's untyped leaves the objects its caps named"
 	cptr_t n = from(env, ub, OBJ_NOTIFICATION, 0);
 
 	for (word_t i = 0; i < 16; i++)
-		ASSERT_OK(cnode_mint(cn, i, 4, R, n, 64, RIGHTS_ALL, i + 1));
-	ASSERT_OK(cnode_revoke(R, ua, 64));
-	ASSERT_EQ(cap_type(cn), 0);
-	ASSERT_EQ(badge_via(mk_mint(env, n, RIGHTS_ALL, 0x40), n), 0x40);
+		CHECK_OK(cnode_mint(cn, i, 4, R, n, 64, RIGHTS_ALL, i + 1));
+	CHECK_OK(cnode_revoke(R, ua, 64));
+	CHECK_EQ(cap_type(cn), 0);
+	CHECK_EQ(badge_via(mk_mint(env, n, RIGHTS_ALL, 0x40), n), 0x40);
 }
 
 TEST(STRESS_0009, "CNodes nested 10 deep and a CNode holding its own cap are destroyed")
@@ -201,13 +201,13 @@ TEST(STRESS_0009, "CNodes nested 10 deep and a CNode holding its own cap are des
 	for (int i = 0; i < 10; i++)
 		c[i] = from(env, ut, OBJ_CNODE, 2);
 	for (int i = 0; i < 9; i++)
-		ASSERT_OK(cnode_copy(c[i], 0, 2, R, c[i + 1], 64, RIGHTS_ALL));
-	ASSERT_OK(cnode_copy(c[9], 1, 2, R, c[9], 64, RIGHTS_ALL));
-	ASSERT_OK(cnode_copy(c[9], 2, 2, R, c[0], 64, RIGHTS_ALL));
+		CHECK_OK(cnode_copy(c[i], 0, 2, R, c[i + 1], 64, RIGHTS_ALL));
+	CHECK_OK(cnode_copy(c[9], 1, 2, R, c[9], 64, RIGHTS_ALL));
+	CHECK_OK(cnode_copy(c[9], 2, 2, R, c[0], 64, RIGHTS_ALL));
 	for (int i = 0; i < 10; i++)
-		ASSERT_OK(cnode_delete(R, c[i], 64));
-	ASSERT_OK(cnode_revoke(R, ut, 64));
-	ASSERT_OK(retype_at(ut, OBJ_UNTYPED, 16, s));
+		CHECK_OK(cnode_delete(R, c[i], 64));
+	CHECK_OK(cnode_revoke(R, ut, 64));
+	CHECK_OK(retype_at(ut, OBJ_UNTYPED, 16, s));
 }
 
 TEST(STRESS_0010, "up to 4096 frames from one retype fill an untyped (16 MiB, or the largest free below); revoke frees it all")
@@ -219,16 +219,16 @@ TEST(STRESS_0010, "up to 4096 frames from one retype fill an untyped (16 MiB, or
 
 	while (bits >= 16 && env_new(env, OBJ_UNTYPED, bits, &ut) == E_NOT_ENOUGH_MEMORY)
 		bits--;
-	ASSERT(bits >= 16 && ut != 0);
+	CHECK(bits >= 16 && ut != 0);
 	n = 1ul << (bits - OBJ_PAGE_BITS);
 	cn = mk(env, OBJ_CNODE, 12);
 	s = mk_slot(env);
-	ASSERT_OK(untyped_retype(ut, OBJ_FRAME_4K, 0, R, cn, 64, 0, n));
-	ASSERT_ERR(retype_at(ut, OBJ_ENDPOINT, 0, s), E_NOT_ENOUGH_MEMORY);
-	ASSERT_EQ(count_empty(env, cn, n - 96, 96, 12), 0);
-	ASSERT_OK(cnode_revoke(R, ut, 64));
-	ASSERT_EQ(count_empty(env, cn, 0, 4096, 12), 4096);
-	ASSERT_OK(retype_at(ut, OBJ_UNTYPED, bits, s));
+	CHECK_OK(untyped_retype(ut, OBJ_FRAME_4K, 0, R, cn, 64, 0, n));
+	CHECK_ST(retype_at(ut, OBJ_ENDPOINT, 0, s), E_NOT_ENOUGH_MEMORY);
+	CHECK_EQ(count_empty(env, cn, n - 96, 96, 12), 0);
+	CHECK_OK(cnode_revoke(R, ut, 64));
+	CHECK_EQ(count_empty(env, cn, 0, 4096, 12), 4096);
+	CHECK_OK(retype_at(ut, OBJ_UNTYPED, bits, s));
 }
 
 TEST(STRESS_0011, "revoking an untyped destroys a whole running address space made from it")
@@ -241,20 +241,20 @@ TEST(STRESS_0011, "revoking an untyped destroys a whole running address space ma
 	cptr_t s = mk_slot(env);
 
 	env->only_ut = ut;
-	ASSERT_OK(vspace_clone(env, &vs));
+	CHECK_OK(vspace_clone(env, &vs));
 	shared = vspace_share(env, &vs, &rva);
-	ASSERT(shared);
-	ASSERT_OK(thread_create_in(env, &t, &vs, INIT_CNODE, 0, 0, THREAD_SELF));
+	CHECK(shared);
+	CHECK_OK(thread_create_in(env, &t, &vs, INIT_CNODE, 0, 0, THREAD_SELF));
 	env->only_ut = 0;
-	ASSERT_OK(thread_start(&t, worker_count, rva, 0, PRIO_TICKER, 0));
+	CHECK_OK(thread_start(&t, worker_count, rva, 0, PRIO_TICKER, 0));
 	settle(env);
 	settle(env);
-	ASSERT(*shared > 0);
-	ASSERT_OK(cnode_revoke(R, ut, 64));
-	ASSERT_EQ(cap_type(vs.pml4), 0);
-	ASSERT_EQ(cap_type(t.tcb), 0);
-	ASSERT_EQ(probe(env, (word_t)shared, PROBE_READ, 0), FAULT_PAGE);
-	ASSERT_OK(retype_at(ut, OBJ_UNTYPED, 22, s));
+	CHECK(*shared > 0);
+	CHECK_OK(cnode_revoke(R, ut, 64));
+	CHECK_EQ(cap_type(vs.pml4), 0);
+	CHECK_EQ(cap_type(t.tcb), 0);
+	CHECK_EQ(probe(env, (word_t)shared, PROBE_READ, 0), FAULT_PAGE);
+	CHECK_OK(retype_at(ut, OBJ_UNTYPED, 22, s));
 }
 
 TEST(STRESS_0012, "revoking an untyped wakes nobody wrongly: its blocked threads just vanish")
@@ -266,14 +266,14 @@ TEST(STRESS_0012, "revoking an untyped wakes nobody wrongly: its blocked threads
 	cptr_t s = mk_slot(env);
 
 	for (int i = 0; i < 4; i++) {
-		ASSERT_OK(thread_create_tcb(env, &t[i], from(env, ut, OBJ_TCB, 0), 0));
-		ASSERT_OK(thread_start(&t[i], recv_loop, ep, mk_mint(env, n, RIGHTS_ALL, 1), 100, 0));
+		CHECK_OK(thread_create_tcb(env, &t[i], from(env, ut, OBJ_TCB, 0), 0));
+		CHECK_OK(thread_start(&t[i], recv_loop, ep, mk_mint(env, n, RIGHTS_ALL, 1), 100, 0));
 	}
 	settle(env);
-	ASSERT_OK(cnode_revoke(R, ut, 64));
+	CHECK_OK(cnode_revoke(R, ut, 64));
 	settle(env);
-	ASSERT_EQ(sys_poll(n), 0);
-	ASSERT_OK(retype_at(ut, OBJ_UNTYPED, 16, s));
+	CHECK_EQ(sys_poll(n), 0);
+	CHECK_OK(retype_at(ut, OBJ_UNTYPED, 16, s));
 }
 
 TEST(STRESS_0013, "a 3-level CNode tree with 3000 caps is torn down by deleting its root")
@@ -286,13 +286,13 @@ TEST(STRESS_0013, "a 3-level CNode tree with 3000 caps is torn down by deleting 
 	for (word_t i = 0; i < 3; i++) {
 		cptr_t mid = from(env, ut, OBJ_CNODE, 10);
 		for (word_t j = 0; j < 1000; j++)
-			ASSERT_OK(cnode_mint(mid, j, 10, R, ep, 64, RIGHTS_ALL, i * 1000 + j + 1));
-		ASSERT_OK(cnode_move(top, i, 2, R, mid, 64));
+			CHECK_OK(cnode_mint(mid, j, 10, R, ep, 64, RIGHTS_ALL, i * 1000 + j + 1));
+		CHECK_OK(cnode_move(top, i, 2, R, mid, 64));
 	}
-	ASSERT_OK(cnode_delete(R, top, 64));
-	ASSERT_OK(cnode_revoke(R, ut, 64));
-	ASSERT_OK(cnode_revoke(R, ep, 64));
-	ASSERT_OK(retype_at(ut, OBJ_UNTYPED, 20, s));
+	CHECK_OK(cnode_delete(R, top, 64));
+	CHECK_OK(cnode_revoke(R, ut, 64));
+	CHECK_OK(cnode_revoke(R, ep, 64));
+	CHECK_OK(retype_at(ut, OBJ_UNTYPED, 20, s));
 }
 
 static volatile word_t after_delete;
@@ -317,14 +317,14 @@ TEST(STRESS_0014, "a thread that deletes its own (only) TCB cap stops at once")
 	after_delete = 0;
 	spawn(env, &t, delete_self, 0, 0, 100);
 	/* the slot argument is only known now */
-	ASSERT_OK(tcb_suspend(t.tcb));
-	ASSERT_OK(thread_prepare(&t, delete_self, t.tcb, 0));
-	ASSERT_OK(tcb_resume(t.tcb));
+	CHECK_OK(tcb_suspend(t.tcb));
+	CHECK_OK(thread_prepare(&t, delete_self, t.tcb, 0));
+	CHECK_OK(tcb_resume(t.tcb));
 	settle(env);
-	ASSERT_EQ(after_delete, 0);
-	ASSERT_EQ(cap_type(t.tcb), 0);
+	CHECK_EQ(after_delete, 0);
+	CHECK_EQ(cap_type(t.tcb), 0);
 	spawn(env, &w, worker_signal, mk_mint(env, n, RIGHTS_ALL, 1), 0, 100);
-	ASSERT_EQ(sys_wait(n), 1);
+	CHECK_EQ(sys_wait(n), 1);
 }
 
 TEST(STRESS_0015, "a thread that revokes the untyped its own TCB came from stops at once")
@@ -334,12 +334,12 @@ TEST(STRESS_0015, "a thread that revokes the untyped its own TCB came from stops
 	cptr_t s = mk_slot(env);
 
 	after_delete = 0;
-	ASSERT_OK(thread_create_tcb(env, &t, from(env, ut, OBJ_TCB, 0), 0));
-	ASSERT_OK(thread_start(&t, delete_self, ut, 1, 100, 0));
+	CHECK_OK(thread_create_tcb(env, &t, from(env, ut, OBJ_TCB, 0), 0));
+	CHECK_OK(thread_start(&t, delete_self, ut, 1, 100, 0));
 	settle(env);
-	ASSERT_EQ(after_delete, 0);
-	ASSERT_EQ(cap_type(t.tcb), 0);
-	ASSERT_OK(retype_at(ut, OBJ_UNTYPED, 16, s));
+	CHECK_EQ(after_delete, 0);
+	CHECK_EQ(cap_type(t.tcb), 0);
+	CHECK_OK(retype_at(ut, OBJ_UNTYPED, 16, s));
 }
 
 TEST(STRESS_0016, "destroying the VSpace of a live thread and reusing its memory is safe")
@@ -354,23 +354,23 @@ TEST(STRESS_0016, "destroying the VSpace of a live thread and reusing its memory
 	struct sys_msg m;
 
 	env->only_ut = ut;
-	ASSERT_OK(vspace_clone(env, &vs));
+	CHECK_OK(vspace_clone(env, &vs));
 	env->only_ut = 0;
 	shared = vspace_share(env, &vs, &rva);
-	ASSERT(shared);
-	ASSERT_OK(thread_create_in(env, &t, &vs, INIT_CNODE, 0, ep, THREAD_SELF));
-	ASSERT_OK(thread_start(&t, worker_count, rva, 0, PRIO_TICKER, 0));
+	CHECK(shared);
+	CHECK_OK(thread_create_in(env, &t, &vs, INIT_CNODE, 0, ep, THREAD_SELF));
+	CHECK_OK(thread_start(&t, worker_count, rva, 0, PRIO_TICKER, 0));
 	settle(env);
 	settle(env);
-	ASSERT(*shared > 0);
+	CHECK(*shared > 0);
 	/* destroy PML4, tables and image frames; the TCB lives on */
-	ASSERT_OK(cnode_revoke(R, ut, 64));
-	ASSERT_OK(untyped_retype(ut, OBJ_FRAME_4K, 0, R, cn, 64, 0, 1024));
+	CHECK_OK(cnode_revoke(R, ut, 64));
+	CHECK_OK(untyped_retype(ut, OBJ_FRAME_4K, 0, R, cn, 64, 0, 1024));
 	for (word_t i = 0; i < 16; i++) {
 		cptr_t f = mk_slot(env);
-		ASSERT_OK(cnode_move(R, f, 64, cn, i * 64, 10));
+		CHECK_OK(cnode_move(R, f, 64, cn, i * 64, 10));
 		volatile word_t *p = env_map(env, f, RIGHT_READ | RIGHT_WRITE);
-		ASSERT(p);
+		CHECK(p);
 		for (int j = 0; j < 512; j++)
 			p[j] = 0x0000000000400067ul + ((word_t)j << 12);
 	}
@@ -379,8 +379,8 @@ TEST(STRESS_0016, "destroying the VSpace of a live thread and reusing its memory
 	settle(env);
 	settle(env);
 	/* the thread is stopped (faulted to ep, or gone); it does not run on */
-	ASSERT_EQ(*shared, c);
+	CHECK_EQ(*shared, c);
 	memset(&m, 0, sizeof(m));
 	sys_nbrecv(ep, &m);      /* take its fault message, if it sent one */
-	ASSERT_OK(tcb_suspend(t.tcb));
+	CHECK_OK(tcb_suspend(t.tcb));
 }

@@ -4,11 +4,13 @@
  * root thread (sorted by ID); each gets a clean struct env and everything
  * it allocated is revoked afterwards (see main.c).
  *
- * Assertions may only be used in the root thread: a failure prints
- * "FAIL <ID>: <file>:<line>: <expr>" and aborts the case with a longjmp.
- * Worker threads report results through memory or IPC; if one calls an
- * assertion anyway, the failure is printed, recorded, and the worker
- * suspends itself.
+ * Cases and checks are the harness's (lib/harness/include/harness.h:
+ * TEST, TEST_TABLE, CHECK, CHECK_EQ, CHECK_OK, CHECK_ST, CHECK_ST2 with
+ * abi_error_t statuses). Checks may only be used in the root thread: a
+ * failure prints "FAIL <ID>: <file>:<line>: <expr>" and aborts the case
+ * with a longjmp. Worker threads report results through memory or IPC; if
+ * one calls a check anyway, the failure is printed, recorded, and the
+ * worker suspends itself.
  */
 #ifndef KERNEL_TEST_H
 #define KERNEL_TEST_H
@@ -21,58 +23,10 @@
 #include <argil/thread.h>
 #include <arch/syscall.h>
 
-struct test_case {
-	const char *id;
-	const char *desc;
-	void (*fn)(struct env *env);
-};
-
-#define TEST(ID, DESC)                                                                   \
-	static void test_##ID(struct env *env);                                          \
-	static const struct test_case test_desc_##ID                                     \
-		__attribute__((used, section(".tests." #ID), aligned(8))) = { #ID, DESC,  \
-									       test_##ID }; \
-	static void test_##ID(struct env *env __attribute__((unused)))
-
-void test_fail(const char *file, int line, const char *fmt, ...)
-	__attribute__((noreturn, format(printf, 3, 4)));
-/* Ends the current case as skipped (not counted as passed or failed). */
-void test_skip(const char *why) __attribute__((noreturn));
-
-#define ASSERT(e)                                                        \
-	do {                                                             \
-		if (!(e))                                                \
-			test_fail(__FILE__, __LINE__, "%s", #e);         \
-	} while (0)
-
-#define ASSERT_EQ(a, b)                                                                   \
-	do {                                                                              \
-		word_t a_ = (word_t)(a), b_ = (word_t)(b);                                \
-		if (a_ != b_)                                                             \
-			test_fail(__FILE__, __LINE__, "%s == %s (0x%lx != 0x%lx)", #a, #b, \
-				  a_, b_);                                                \
-	} while (0)
-
-#define ASSERT_ERR(e, code)                                                               \
-	do {                                                                              \
-		abi_error_t err_ = (e);                                                   \
-		if (err_ != (code))                                                       \
-			test_fail(__FILE__, __LINE__, "%s -> %s (mr0 0x%lx mr1 0x%lx), want %s", \
-				  #e, error_name(err_), kernel_last_detail(0),            \
-				  kernel_last_detail(1), error_name(code));               \
-	} while (0)
-
-#define ASSERT_OK(e) ASSERT_ERR(e, E_OK)
-
-/* Either of two acceptable errors (where the specification leaves it open). */
-#define ASSERT_ERR2(e, c1, c2)                                                            \
-	do {                                                                              \
-		abi_error_t err_ = (e);                                                   \
-		if (err_ != (c1) && err_ != (c2))                                         \
-			test_fail(__FILE__, __LINE__, "%s -> %s (mr0 0x%lx mr1 0x%lx), want %s or %s", \
-				  #e, error_name(err_), kernel_last_detail(0),            \
-				  kernel_last_detail(1), error_name(c1), error_name(c2)); \
-	} while (0)
+/* The harness (lib/harness): every case gets the environment as `env`. */
+#define TEST_CTX_PARAM struct env *env __attribute__((unused)),
+#define TEST_CTX_ARG(c) (struct env *)(c),
+#include <harness.h>
 
 #define R INIT_CNODE   /* the root CNode: slot args are (R, slot, 64) */
 

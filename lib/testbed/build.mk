@@ -2,4 +2,4 @@
 # (os/dummy/README.md). Test components that use it name it: LIBS := testbed.
 NAME := testbed
 KIND := library
-LIBS := child report_session rom_server
+LIBS := child report_session rom_server harness

@@ -31,13 +31,9 @@ rpc_status_t tb_start(struct tb_child **out, const char *name, const char *binar
 		free(c);
 		return st;
 	}
-	memset(&spec, 0, sizeof(spec));
-	spec.name = name;
-	spec.binary = binary;
-	spec.ram = ram;
-	spec.caps = caps;
-	spec.priority = priority;
-	spec.parent_cap = ep_cap(&tb_env->ep, &c->obj);
+	spec = (struct child_spec){ .name = name, .binary = binary, .ram = ram, .caps = caps,
+				    .priority = priority,
+				    .parent_cap = ep_cap(&tb_env->ep, &c->obj) };
 	lock_acquire(&tb_lock);
 	c->next = tb_children;
 	tb_children = c;

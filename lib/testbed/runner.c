@@ -8,14 +8,14 @@
  * and their config ROMs (parent.c, children.c); the router thread
  * carries out requests that involve a child server (session, upgrade,
  * close), answering with deferred replies (router.c); the runner thread
- * runs the test cases (this file; the test's own sessions: sessions.c).
+ * runs the test cases with the harness (this file; the test's own
+ * sessions: sessions.c).
  * tb_lock guards the session tables, the list of children and the
  * router's queue.
  */
 #include <argil/cthread.h>
 #include <argil/kernel.h>
 #include <argil/lock.h>
-#include <argil/setjmp.h>
 #include <stdarg.h>
 #include "testbed.h"
 #include "testbed_private.h"
@@ -51,28 +51,12 @@ void tb_wait(void)
 	sys_wait(tb_ntfn);
 }
 
-/* ---- the runner ---- */
-
-extern const struct tb_case __tests_start[], __tests_end[];
+/* ---- the runner (the harness's, lib/harness) ---- */
 
 static const char *run_name;
 static void (*run_setup)(void);
-static const struct tb_case *current;
-static base_jmp_buf case_jmp;
 static struct cthread runner;
-static int passed, failed;
-
-void tb_fail(const char *file, int line, const char *fmt, ...)
-{
-	char buf[200];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	printf("FAIL %s: %s:%d: %s\n", current ? current->id : "setup", file, line, buf);
-	base_longjmp(case_jmp, 1);
-}
+static word_t errors_before;
 
 /* Children are listed newest first, so clients go before their servers. */
 static void destroy_case_children(void)
@@ -88,49 +72,55 @@ static void destroy_case_children(void)
 	}
 }
 
+/* Children and sessions the setup made survive every case. */
+static void setup(void)
+{
+	run_setup();
+	for (struct tb_child *c = tb_children; c; c = c->next)
+		c->persistent = 1;
+	for (int i = 0; i < TB_OWN_MAX; i++)
+		tb_owns[i].persistent = tb_owns[i].server != 0;
+}
+
+static void before(void)
+{
+	errors_before = tb_errors;
+	sys_poll(tb_ntfn);
+}
+
+static int after(const char *id)
+{
+	int left = tb_close_leftovers();
+	destroy_case_children();
+	if (left)
+		tb_error("the case left %d sessions open", left);
+	if (tb_errors == errors_before)
+		return 0;
+	printf("FAIL %s: the testbed saw %lu errors\n", id, tb_errors - errors_before);
+	return 1;
+}
+
+static void cleanup(void)
+{
+	tb_close_leftovers();
+	destroy_case_children();
+}
+
+static void status_name(char *buf, unsigned long size, long st, int detail)
+{
+	(void)detail;
+	snprintf(buf, size, "%s", rpc_status_name((rpc_status_t)st));
+}
+
 static void run_all(void *arg)
 {
+	struct test_suite suite = {
+		.name = run_name, .setup = run_setup ? setup : 0, .before = before,
+		.after = after, .cleanup = cleanup, .status_name = status_name,
+	};
+
 	(void)arg;
-	current = 0;
-	if (run_setup) {
-		if (base_setjmp(case_jmp) == 0) {
-			run_setup();
-		} else {
-			printf("%s: setup failed\n", run_name);
-			printf("%s: 0 passed, 1 failed\n", run_name);
-			component_exit(1);
-		}
-		for (struct tb_child *c = tb_children; c; c = c->next)
-			c->persistent = 1;
-		for (int i = 0; i < TB_OWN_MAX; i++)
-			tb_owns[i].persistent = tb_owns[i].server != 0;
-	}
-	for (const struct tb_case *volatile c = __tests_start; c < __tests_end; c++) {
-		word_t errors = tb_errors;
-		current = c;
-		sys_poll(tb_ntfn);
-		if (base_setjmp(case_jmp) == 0) {
-			c->fn();
-			int left = tb_close_leftovers();
-			destroy_case_children();
-			if (left)
-				tb_error("the case left %d sessions open", left);
-			if (tb_errors != errors) {
-				printf("FAIL %s: the testbed saw %lu errors\n", c->id, tb_errors - errors);
-				failed++;
-			} else {
-				printf("ok %s %s\n", c->id, c->desc);
-				passed++;
-			}
-		} else {
-			tb_close_leftovers();
-			destroy_case_children();
-			failed++;
-		}
-		current = 0;
-	}
-	printf("%s: %d passed, %d failed\n", run_name, passed, failed);
-	component_exit(failed ? 1 : 0);
+	component_exit(test_run(&suite) ? 1 : 0);
 }
 
 void tb_run(const char *name, void (*setup)(void))

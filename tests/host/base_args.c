@@ -7,7 +7,7 @@
  *
  * Areas: ARGS, PACK, SLOT.
  */
-#include "harness.h"
+#include <harness.h>
 #include <argil/args.h>
 #include <argil/rpc.h>
 #include <argil/slot.h>
@@ -206,4 +206,4 @@ TEST(SLOT_0003, "added ranges: used once the first is full, freed and reused, co
 	CHECK(slot_is_used(&a, 8192 + SLOT_CHUNK_MAX - 1) && !slot_is_used(&a, 8192 + SLOT_CHUNK_MAX));
 }
 
-int main(int argc, char **argv) { return ht_main(argc, argv); }
+int main(int argc, char **argv) { return test_main(argc, argv); }

@@ -7,7 +7,8 @@
  * inits included. The tool's configcheck_main() runs in-process with its
  * output in temporary files.
  */
-#include "harness.h"
+#include <harness.h>
+#include <unistd.h>
 
 #include <stdbool.h>
 
@@ -25,7 +26,7 @@ static char *make_file(const char *name, const char *data, size_t len)
 		CHECK(mkdtemp(dir) != NULL);
 		made = true;
 	}
-	char *path = ht_alloc(1, sizeof(dir) + strlen(name) + 2);
+	char *path = test_alloc(1, sizeof(dir) + strlen(name) + 2);
 	sprintf(path, "%s/%s", dir, name);
 	FILE *f = fopen(path, "wb");
 	CHECK(f != NULL);
@@ -260,5 +261,5 @@ TEST(CCHK_0011, "bad option values: status 2 and a message")
 
 int main(int argc, char **argv)
 {
-	return ht_main(argc, argv);
+	return test_main(argc, argv);
 }

@@ -9,7 +9,7 @@
  * CSpaces here are plain CNode memory (aligned_alloc) with caps written
  * straight into the slots: lookups do not look at the derivation list.
  */
-#include "harness.h"
+#include <harness.h>
 
 #include <types.h>
 #include <cspace.h>
@@ -17,7 +17,7 @@
 static struct cte *new_cnode(unsigned radix)
 {
 	size_t bytes = (size_t)1 << (OBJ_CNODE_SLOT_BITS + radix);
-	return ht_alloc(bytes, bytes);
+	return test_alloc(bytes, bytes);
 }
 
 static struct cap cn_cap(struct cte *slots, unsigned radix, unsigned guard_size, uint64_t guard)
@@ -503,5 +503,5 @@ TEST(CSPACE_0026, "every cptr below 2^12 at every depth 1..13, and 4096 depth-64
 
 int main(int argc, char **argv)
 {
-	return ht_main(argc, argv);
+	return test_main(argc, argv);
 }

@@ -6,7 +6,7 @@
  *
  * Area: ELF.
  */
-#include "harness.h"
+#include <harness.h>
 #include <argil/elf.h>
 #include <argil/elf64.h>
 
@@ -17,7 +17,7 @@
 static unsigned char *image(size_t *size, struct elf64_ehdr **eh, struct elf64_phdr **ph)
 {
 	size_t n = 3 * 4096;
-	unsigned char *p = ht_alloc(16, n);
+	unsigned char *p = test_alloc(16, n);
 	*eh = (struct elf64_ehdr *)p;
 	memcpy((*eh)->ident, "\177ELF\2\1\1", 7);
 	(*eh)->type = 2;
@@ -221,4 +221,4 @@ TEST(ELF_0008, "error names exist for every error")
 	CHECK(strcmp(elf_error_name((enum elf_error)99), "unknown ELF error") == 0);
 }
 
-int main(int argc, char **argv) { return ht_main(argc, argv); }
+int main(int argc, char **argv) { return test_main(argc, argv); }

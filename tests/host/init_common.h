@@ -6,7 +6,7 @@
 #ifndef INIT_COMMON_H
 #define INIT_COMMON_H
 
-#include "harness.h"
+#include <harness.h>
 
 #include <model.h>
 #include <route.h>
@@ -55,7 +55,7 @@ static const struct init_budget BIG = { 1ull << 40, 1000000 };
 /* A model of the text, which must build (rejected or not). */
 static inline struct init_model *model_b(const char *text, const struct init_model *prev, struct init_budget budget)
 {
-	struct init_model *m = ht_alloc(8, sizeof(*m));
+	struct init_model *m = test_alloc(8, sizeof(*m));
 	enum init_status st = init_model_build_text(m, text, strlen(text), prev, budget, &th_mem);
 	CHECK_EQ(st, INIT_OK);
 	return m;
@@ -128,4 +128,54 @@ static inline void release(struct init_model *m)
 	"<service name=\"CPU\"/><service name=\"Timer\"/>"                        \
 	"</parent-provides>"
 
+/* ---- configs shared by the model's tests --------------------------------- */
+
+/* A config that uses every setting (init_model.c, init_keep.c). */
+static const char full_config[] __attribute__((unused)) =
+	"<config version=\"7\" prio_levels=\"4\" verbose=\"yes\">\n"
+	"  <parent-provides>\n"
+	"    <service name=\"ROM\"/>\n"
+	"    <service name=\"LOG\"/>\n"
+	"    <service name=\"PD\"/>\n"
+	"    <service name=\"CPU\"/>\n"
+	"  </parent-provides>\n"
+	"  <default caps=\"50\" ram=\"64K\"/>\n"
+	"  <default-route>\n"
+	"    <any-service> <parent/> <any-child/> </any-service>\n"
+	"  </default-route>\n"
+	"  <report requested=\"yes\" provided=\"yes\" child_ram=\"yes\" child_caps=\"no\" init_ram=\"yes\" delay_ms=\"250\"/>\n"
+	"  <heartbeat rate_ms=\"500\"/>\n"
+	"  <start name=\"timer\" caps=\"100\" ram=\"1M\" priority=\"-1\" version=\"2\">\n"
+	"    <binary name=\"timer_drv\"/>\n"
+	"    <provides> <service name=\"Timer\"/> </provides>\n"
+	"    <heartbeat restart_after=\"3\"/>\n"
+	"  </start>\n"
+	"  <start name=\"app\" restart=\"on_fault\">\n"
+	"    <binary name=\"app\"/>\n"
+	"    <config verbose=\"no\"><arg value=\"1\"/></config>\n"
+	"    <route>\n"
+	"      <service name=\"Timer\" label_prefix=\"t\"> <child name=\"timer\" label=\"app-timer\"/> </service>\n"
+	"      <service name=\"ROM\" label_last=\"data\"> <parent label_prefix=\"box\" label_last=\"file\"/> </service>\n"
+	"      <any-service> <parent/> </any-service>\n"
+	"    </route>\n"
+	"  </start>\n"
+	"  <service name=\"Timer\">\n"
+	"    <policy label_suffix=\"x\"> <child name=\"timer\" label=\"outer\"/> </policy>\n"
+	"    <default-policy> <child name=\"timer\"/> </default-policy>\n"
+	"  </service>\n"
+	"</config>\n";
+
+#define NS INIT_OUTCOME_NOT_STARTED
+
+/* Configs with an error, a row a case: each config gives an error
+ * containing 'what' at line:col with that outcome. */
+struct bad_config {
+	const char *text, *what;
+	unsigned line, col;
+	enum init_outcome outcome;
+};
+struct bad_configs {
+	TEST_ROW;
+	struct bad_config c[6];   /* up to the first without text */
+};
 #endif

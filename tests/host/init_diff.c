@@ -16,7 +16,7 @@
 static char *plan_text(const struct init_model *old, const struct init_model *new, const struct init_runtime *rt)
 {
 	struct init_plan plan;
-	char *out = ht_alloc(1, 4096);
+	char *out = test_alloc(1, 4096);
 	size_t len = 0;
 
 	CHECK(!new->rejected);
@@ -306,7 +306,7 @@ static struct init_session_status sess(unsigned id, const char *client, const ch
 
 static struct init_runtime *rt_of(struct init_session_status *s, unsigned n)
 {
-	struct init_runtime *rt = ht_alloc(8, sizeof(*rt));
+	struct init_runtime *rt = test_alloc(8, sizeof(*rt));
 	rt->sessions = s;
 	rt->n_sessions = n;
 	return rt;
@@ -619,5 +619,5 @@ TEST(DMEM_0001, "a failing allocator gives INIT_NO_MEMORY and leaks nothing")
 
 int main(int argc, char **argv)
 {
-	return ht_main(argc, argv);
+	return test_main(argc, argv);
 }

@@ -11,7 +11,7 @@
 
 static char *report_text(const struct init_model *m, const struct init_runtime *rt)
 {
-	char *buf = ht_alloc(1, 8192);
+	char *buf = test_alloc(1, 8192);
 	struct cfg_writer w;
 	cfg_writer_init(&w, buf, 8192);
 	CHECK(init_report(&w, m, rt));
@@ -275,7 +275,7 @@ TEST(REPORT_0013, "the report parses back into the same facts")
 	                           .ram_quota = 100, .ram_used = 10, .caps_quota = 10, .caps_used = 1 };
 	char *text = report_text(m, &rt);
 	size_t len = strlen(text);
-	void *arena = ht_alloc(8, cfg_arena_size(len));
+	void *arena = test_alloc(8, cfg_arena_size(len));
 	struct cfg_error err;
 	struct cfg_node *root = cfg_parse(text, len, arena, cfg_arena_size(len), &err);
 	CHECK(root != NULL);
@@ -304,7 +304,7 @@ TEST(REPORT_0014, "a buffer too small: false, and the text stays terminated")
 	CHECK(memchr(buf, '\0', sizeof(buf)) != NULL);
 	CHECK(w.len > sizeof(buf));
 	/* with the length it asked for, it fits */
-	char *big = ht_alloc(1, w.len + 1);
+	char *big = test_alloc(1, w.len + 1);
 	cfg_writer_init(&w, big, w.len + 1);
 	CHECK(init_report(&w, m, &rt));
 	release(m);
@@ -382,7 +382,7 @@ static const char policy_cfg[] =
 /* report_text with room for a few hundred children */
 static char *big_report_text(const struct init_model *m, const struct init_runtime *rt)
 {
-	char *buf = ht_alloc(1, 1 << 20);
+	char *buf = test_alloc(1, 1 << 20);
 	struct cfg_writer w;
 	cfg_writer_init(&w, buf, 1 << 20);
 	CHECK(init_report(&w, m, rt));
@@ -488,5 +488,5 @@ TEST(POLICY_0004, "restart after restart_after skipped beats, never without the 
 
 int main(int argc, char **argv)
 {
-	return ht_main(argc, argv);
+	return test_main(argc, argv);
 }

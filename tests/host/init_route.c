@@ -21,7 +21,7 @@ struct routed {
 
 static struct routed *route(const struct init_model *m, const char *client, const char *service, const char *label)
 {
-	struct routed *x = ht_alloc(8, sizeof(*x));
+	struct routed *x = test_alloc(8, sizeof(*x));
 	const struct init_child *c = init_model_child(m, client);
 	CHECK_MSG(c != NULL, "no child %s", client);
 	x->kind = init_route_session(m, c, service, label, x->label, sizeof(x->label), &x->r);
@@ -568,7 +568,7 @@ static const char svc_cfg[] =
 
 static struct routed *route_parent(const struct init_model *m, const char *service, const char *label)
 {
-	struct routed *x = ht_alloc(8, sizeof(*x));
+	struct routed *x = test_alloc(8, sizeof(*x));
 	x->kind = init_route_parent_session(m, service, label, x->label, sizeof(x->label), &x->r);
 	x->server = x->r.server ? x->r.server->name : NULL;
 	return x;
@@ -623,7 +623,7 @@ TEST(DENY_0001, "labels with control characters or too long are denied")
 	struct init_model *m = net("", dflt_parent_then_child);
 	CHECK_DENIED(route(m, "app", "LOG", "a\tb"), "control characters");
 	CHECK_DENIED(route(m, "app", "LOG", "\x7f"), "control characters");
-	char *big = ht_alloc(1, INIT_LABEL_MAX + 1);
+	char *big = test_alloc(1, INIT_LABEL_MAX + 1);
 	memset(big, 'a', INIT_LABEL_MAX);
 	CHECK_DENIED(route(m, "app", "LOG", big), "too long");
 	big[INIT_LABEL_MAX - 1] = '\0';
@@ -676,5 +676,5 @@ TEST(DENY_0004, "init_route_describe for embedded configs and parent requests")
 
 int main(int argc, char **argv)
 {
-	return ht_main(argc, argv);
+	return test_main(argc, argv);
 }

@@ -4,7 +4,7 @@
  * The matcher of test_init (os/init/test_driver/match.h): patterns against
  * state reports as init writes them.
  */
-#include "harness.h"
+#include <harness.h>
 #include "match.h"
 
 static const char report[] =
@@ -23,7 +23,7 @@ static const struct cfg_node *parse(const char *text)
 {
 	size_t len = strlen(text), size = cfg_arena_size(len);
 	struct cfg_error err;
-	struct cfg_node *n = cfg_parse(text, len, ht_alloc(16, size), size, &err);
+	struct cfg_node *n = cfg_parse(text, len, test_alloc(16, size), size, &err);
 	if (!n)
 		fprintf(stderr, "parse: %u:%u: %s\n", err.line, err.col, err.msg);
 	return n;
@@ -110,5 +110,5 @@ TEST(MATCH_0005, "descriptions: one line, folded spaces, cut with ...")
 
 int main(int argc, char **argv)
 {
-	return ht_main(argc, argv);
+	return test_main(argc, argv);
 }

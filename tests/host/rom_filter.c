@@ -5,7 +5,7 @@
  * checking with line and column, input paths, conditions, attributes,
  * nodes, inline copies, absent and changing ROMs, output overflow.
  */
-#include "harness.h"
+#include <harness.h>
 #include "filter.h"
 
 #define MAX_ROMS 4
@@ -16,7 +16,7 @@ static struct cfg_node *parse(const char *doc)
 {
 	size_t len = strlen(doc);
 	size_t size = cfg_arena_size(len);
-	void *arena = ht_alloc(16, size);
+	void *arena = test_alloc(16, size);
 	struct cfg_error err;
 	struct cfg_node *n = cfg_parse(doc, len, arena, size, &err);
 	if (!n)
@@ -270,7 +270,7 @@ TEST(RF_0016, "if errors: unknown condition, undeclared input, missing value, th
 /* An output whose template nests <node>s n deep. */
 static char *nested_template(unsigned n)
 {
-	char *b = ht_alloc(1, 64 + n * 32), *p = b;
+	char *b = test_alloc(1, 64 + n * 32), *p = b;
 	p += sprintf(p, "<config><output node=\"a\">");
 	for (unsigned i = 0; i < n; i++)
 		p += sprintf(p, "<node type=\"n\">");
@@ -296,5 +296,5 @@ TEST(RF_0017, "templates nest at most 64 deep (<output> and 63 <node>s): the nex
 
 int main(int argc, char **argv)
 {
-	return ht_main(argc, argv);
+	return test_main(argc, argv);
 }

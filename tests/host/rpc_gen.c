@@ -9,7 +9,7 @@
  *
  * Area: RPCG.
  */
-#include "harness.h"
+#include <harness.h>
 #include <argil/rpc_gen.h>
 
 #define DEMO_RPC(OP, OPS)                                                               \
@@ -264,4 +264,4 @@ TEST(RPCG_0008, "the packer of a later reply writes what the dispatch would")
 	CHECK_EQ(r.cap, 33);
 }
 
-int main(int argc, char **argv) { return ht_main(argc, argv); }
+int main(int argc, char **argv) { return test_main(argc, argv); }

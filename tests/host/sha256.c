@@ -8,7 +8,8 @@
  *
  * Area: SHA.
  */
-#include "harness.h"
+#include <harness.h>
+#include <unistd.h>
 #include <sha256.h>
 
 static void digest_hex(const void *data, size_t n, char hex[SHA256_HEX])
@@ -45,7 +46,7 @@ static int sha256sum_hex(const void *data, size_t n, char hex[SHA256_HEX])
 /* bytes that are not a repeating pattern (a 32-bit LCG's high bytes) */
 static uint8_t *pseudo_random(size_t n, uint32_t seed)
 {
-	uint8_t *p = ht_alloc(16, n ? n : 1);
+	uint8_t *p = test_alloc(16, n ? n : 1);
 
 	for (size_t i = 0; i < n; i++) {
 		seed = seed * 1103515245u + 12345u;
@@ -128,5 +129,5 @@ TEST(SHA_0005, "the digest does not depend on how the input is split")
 
 int main(int argc, char **argv)
 {
-	return ht_main(argc, argv);
+	return test_main(argc, argv);
 }

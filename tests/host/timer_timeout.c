@@ -6,7 +6,7 @@
  * periodic timeouts with late expiry, saturation, and a randomised
  * comparison with a plain reference model.
  */
-#include "harness.h"
+#include <harness.h>
 #include "timeout.h"
 
 static struct timeout_queue q;
@@ -261,7 +261,7 @@ TEST(TQ_0013, "200,000 random schedule/cancel/expire operations on 512 timeouts 
 TEST(TQ_0014, "100,000 timeouts armed in descending order expire ascending without deep recursion")
 {
 	enum { M = 100000 };
-	struct timeout *t = ht_alloc(64, sizeof(*t) * M);
+	struct timeout *t = test_alloc(64, sizeof(*t) * M);
 	tq_init(&q);
 	for (int i = 0; i < M; i++)
 		tq_schedule(&q, &t[i], 0, (uint64_t)(M - i), false);
@@ -272,5 +272,5 @@ TEST(TQ_0014, "100,000 timeouts armed in descending order expire ascending witho
 
 int main(int argc, char **argv)
 {
-	return ht_main(argc, argv);
+	return test_main(argc, argv);
 }

@@ -13,8 +13,9 @@
  * carried out by a router thread and answered with deferred replies, so
  * the entrypoint never waits for a child.
  *
- * It also runs the test cases (TB_TEST, sorted by ID, on a runner thread):
- * a failed CHECK prints "FAIL <ID>: file:line: ..." and ends the case;
+ * It also runs the test cases (the harness's TEST, sorted by ID, on a
+ * runner thread): a failed CHECK prints "FAIL <ID>: file:line: ..." and
+ * ends the case;
  * after each case the children it started are destroyed; at the end
  * "<name>: N passed, N failed" and exit.
  */
@@ -159,46 +160,9 @@ void tb_report_close(struct tb_report *r);
  * kept a donation after close, a failed reply); each is logged. */
 extern volatile word_t tb_errors;
 
-/* ---- test cases ---- */
-
-struct tb_case {
-	const char *id;
-	const char *desc;
-	void (*fn)(void);
-};
-
-#define TB_TEST(ID, DESC)                                                              \
-	static void tb_test_##ID(void);                                                \
-	static const struct tb_case tb_case_##ID                                       \
-		__attribute__((used, section(".tests." #ID), aligned(8))) = {           \
-			#ID, DESC, tb_test_##ID };                                     \
-	static void tb_test_##ID(void)
-
-void tb_fail(const char *file, int line, const char *fmt, ...)
-	__attribute__((noreturn, format(printf, 3, 4)));
-
-#define CHECK(e)                                                         \
-	do {                                                             \
-		if (!(e))                                                \
-			tb_fail(__FILE__, __LINE__, "%s", #e);           \
-	} while (0)
-
-#define CHECK_EQ(a, b)                                                                      \
-	do {                                                                                \
-		word_t a_ = (word_t)(a), b_ = (word_t)(b);                                  \
-		if (a_ != b_)                                                               \
-			tb_fail(__FILE__, __LINE__, "%s == %s (%lu != %lu)", #a, #b, a_, b_); \
-	} while (0)
-
-#define CHECK_ST(e, want)                                                                   \
-	do {                                                                                \
-		rpc_status_t st_ = (e);                                                     \
-		if (st_ != (want))                                                          \
-			tb_fail(__FILE__, __LINE__, "%s -> %s, want %s", #e,                \
-				rpc_status_name(st_), rpc_status_name(want));               \
-	} while (0)
-
-#define CHECK_OK(e) CHECK_ST(e, RPC_OK)
+/* ---- test cases: the harness's (lib/harness/include/harness.h: TEST,
+ * TEST_TABLE, CHECK, CHECK_EQ, CHECK_OK, CHECK_ST with rpc_status_t) ---- */
+#include <harness.h>
 
 extern struct component_env *tb_env;
 /* Block until something happened (a child exited, announced, answered a

@@ -58,7 +58,7 @@ static struct tb_child *start(const char *name, const char *config)
 	return c;
 }
 
-TB_TEST(DMY_0001, "log lines, then exit with the value given")
+TEST(DMY_0001, "log lines, then exit with the value given")
 {
 	struct tb_child *c = start("logger",
 		"<config> <log string=\"hello from dummy\"/> <log string=\"second line\"/>"
@@ -66,7 +66,7 @@ TB_TEST(DMY_0001, "log lines, then exit with the value given")
 	CHECK_EQ(tb_wait_exit(c), 5);
 }
 
-TB_TEST(DMY_0002, "sessions with the quota given; one its quota cannot pay fails and the list goes on")
+TEST(DMY_0002, "sessions with the quota given; one its quota cannot pay fails and the list goes on")
 {
 	struct tb_child *c = start("sessions",
 		"<config>"
@@ -82,7 +82,7 @@ TB_TEST(DMY_0002, "sessions with the quota given; one its quota cannot pay fails
 	CHECK_EQ(c->session_requests, 6);
 }
 
-TB_TEST(DMY_0003, "RAM is allocated from its own quota and touched; beyond the quota fails cleanly")
+TEST(DMY_0003, "RAM is allocated from its own quota and touched; beyond the quota fails cleanly")
 {
 	struct tb_child *c = start("alloc",
 		"<config> <alloc size=\"1M\"/> <alloc size=\"512M\"/> <exit value=\"3\"/> </config>");
@@ -96,7 +96,7 @@ TB_TEST(DMY_0003, "RAM is allocated from its own quota and touched; beyond the q
 	CHECK(tb_quota(d).ram_used + 1 * MB <= q.ram_used + 64 * KB);
 }
 
-TB_TEST(DMY_0004, "it exits with its value after the delay it was told, measured on the timer")
+TEST(DMY_0004, "it exits with its value after the delay it was told, measured on the timer")
 {
 	uint64_t t0 = now();
 	struct tb_child *c = start("delayed",
@@ -123,7 +123,7 @@ static void fault_case(const char *name, const char *type, word_t label, word_t 
 	CHECK(!c->exited);
 }
 
-TB_TEST(DMY_0005, "faults: a read, a write, executing data, an undefined instruction; each stops only the dummy")
+TEST(DMY_0005, "faults: a read, a write, executing data, an undefined instruction; each stops only the dummy")
 {
 	fault_case("reader", "read", FAULT_PAGE, 0x10);
 	fault_case("writer", "write", FAULT_PAGE, 0x7000000000ul);
@@ -134,7 +134,7 @@ TB_TEST(DMY_0005, "faults: a read, a write, executing data, an undefined instruc
 	CHECK_EQ(tb_wait_exit(c), 0);
 }
 
-TB_TEST(DMY_0006, "heartbeats are answered until it is told to stop, and again when told to")
+TEST(DMY_0006, "heartbeats are answered until it is told to stop, and again when told to")
 {
 	struct tb_child *c = start("beater", "<config> <sleep ms=\"600000\"/> </config>");
 
@@ -158,7 +158,7 @@ TB_TEST(DMY_0006, "heartbeats are answered until it is told to stop, and again w
 		tb_wait();
 }
 
-TB_TEST(DMY_0007, "a dummy that spins answers no heartbeat and stops nobody else")
+TEST(DMY_0007, "a dummy that spins answers no heartbeat and stops nobody else")
 {
 	struct tb_child *s = start("spinner", "<config> <spin/> </config>");
 
@@ -174,7 +174,7 @@ TB_TEST(DMY_0007, "a dummy that spins answers no heartbeat and stops nobody else
 	CHECK(!s->exited);
 }
 
-TB_TEST(DMY_0008, "a bad action is reported and stops the list; a new config starts afresh")
+TEST(DMY_0008, "a bad action is reported and stops the list; a new config starts afresh")
 {
 	struct tb_child *c = start("confused",
 		"<config> <log string=\"before\"/> <frobnicate/> <exit value=\"3\"/> </config>");
@@ -197,7 +197,7 @@ TB_TEST(DMY_0008, "a bad action is reported and stops the list; a new config sta
 	CHECK_EQ(tb_wait_exit(c), 9);
 }
 
-TB_TEST(DMY_0009, "a changed config ends a sleep and runs the new list")
+TEST(DMY_0009, "a changed config ends a sleep and runs the new list")
 {
 	struct tb_child *c = start("sleeper", "<config> <sleep ms=\"600000\"/> <exit value=\"1\"/> </config>");
 

@@ -89,7 +89,7 @@ static void check_content(cptr_t rom, const char *want)
 
 /* ---- cases ---- */
 
-TB_TEST(RPT_0001, "a report becomes a ROM: empty first, then the content with a version")
+TEST(RPT_0001, "a report becomes a ROM: empty first, then the content with a version")
 {
 	struct tb_report r;
 	struct tb_own rom;
@@ -117,7 +117,7 @@ TB_TEST(RPT_0001, "a report becomes a ROM: empty first, then the content with a 
 	CHECK_OK(tb_close(&rom));
 }
 
-TB_TEST(RPT_0002, "each submission signals every ROM session of the report; none without one")
+TEST(RPT_0002, "each submission signals every ROM session of the report; none without one")
 {
 	struct tb_report r;
 	struct tb_own a, a2, other;
@@ -158,7 +158,7 @@ TB_TEST(RPT_0002, "each submission signals every ROM session of the report; none
 	CHECK_OK(tb_close(&other));
 }
 
-TB_TEST(RPT_0003, "a ROM client sees one snapshot until it asks again; writes without submit show nowhere")
+TEST(RPT_0003, "a ROM client sees one snapshot until it asks again; writes without submit show nowhere")
 {
 	struct tb_report r;
 	struct tb_own rom;
@@ -190,7 +190,7 @@ TB_TEST(RPT_0003, "a ROM client sees one snapshot until it asks again; writes wi
 	CHECK_OK(tb_close(&rom));
 }
 
-TB_TEST(RPT_0004, "reports of several pages; a ROM session pays its copy, an upgrade lets it have one")
+TEST(RPT_0004, "reports of several pages; a ROM session pays its copy, an upgrade lets it have one")
 {
 	static char big[12288 + 1];
 	static char got[12288 + 1];
@@ -220,7 +220,7 @@ TB_TEST(RPT_0004, "reports of several pages; a ROM session pays its copy, an upg
 	CHECK_OK(tb_close(&large));
 }
 
-TB_TEST(RPT_0005, "a Report session's buffer is what its quota pays; bad requests are refused")
+TEST(RPT_0005, "a Report session's buffer is what its quota pays; bad requests are refused")
 {
 	struct tb_report r;
 	struct tb_own x;
@@ -248,7 +248,7 @@ TB_TEST(RPT_0005, "a Report session's buffer is what its quota pays; bad request
 			 REPORT_SESSION_RAM(4096), REPORT_SESSION_CAPS), RPC_E_INVALID_ARGUMENT);
 }
 
-TB_TEST(RPT_0006, "a ROM request no policy matches is denied; ROM sessions need their quota")
+TEST(RPT_0006, "a ROM request no policy matches is denied; ROM sessions need their quota")
 {
 	struct tb_own x;
 
@@ -263,7 +263,7 @@ TB_TEST(RPT_0006, "a ROM request no policy matches is denied; ROM sessions need 
 	CHECK_OK(tb_close(&x));
 }
 
-TB_TEST(RPT_0007, "two reports with one label: the newest wins, closing falls back, closing all empties")
+TEST(RPT_0007, "two reports with one label: the newest wins, closing falls back, closing all empties")
 {
 	struct tb_report r1, r2;
 	struct tb_own rom;
@@ -287,7 +287,7 @@ TB_TEST(RPT_0007, "two reports with one label: the newest wins, closing falls ba
 	CHECK_OK(tb_close(&rom));
 }
 
-TB_TEST(RPT_0008, "a new config re-maps ROM sessions and signals those whose content changed")
+TEST(RPT_0008, "a new config re-maps ROM sessions and signals those whose content changed")
 {
 	struct tb_report a, b;
 	struct tb_own rom, stays;
@@ -323,7 +323,7 @@ TB_TEST(RPT_0008, "a new config re-maps ROM sessions and signals those whose con
 	CHECK_OK(tb_close(&stays));
 }
 
-TB_TEST(RPT_0009, "a malformed config: sessions keep their content, new ROM sessions are denied until fixed")
+TEST(RPT_0009, "a malformed config: sessions keep their content, new ROM sessions are denied until fixed")
 {
 	struct tb_report a;
 	struct tb_own rom, x;
@@ -349,7 +349,7 @@ TB_TEST(RPT_0009, "a malformed config: sessions keep their content, new ROM sess
 	CHECK_OK(tb_close(&rom));
 }
 
-TB_TEST(RPT_0010, "sessions cost report_rom no more than their donation, and closing returns it all")
+TEST(RPT_0010, "sessions cost report_rom no more than their donation, and closing returns it all")
 {
 	struct tb_report r[4];
 	struct tb_own rom[4];
@@ -388,7 +388,7 @@ TB_TEST(RPT_0010, "sessions cost report_rom no more than their donation, and clo
 	CHECK_EQ(q.cap_used, q0.cap_used);
 }
 
-TB_TEST(RPT_0011, "bad calls are refused: signal caps that are no notifications, unknown operations")
+TEST(RPT_0011, "bad calls are refused: signal caps that are no notifications, unknown operations")
 {
 	struct tb_report r;
 	struct tb_own rom;
@@ -411,7 +411,7 @@ TB_TEST(RPT_0011, "bad calls are refused: signal caps that are no notifications,
 	CHECK_OK(tb_close(&rom));
 }
 
-TB_TEST(RPT_0012, "client components: a dummy's ROM session is routed by policy, another is denied")
+TEST(RPT_0012, "client components: a dummy's ROM session is routed by policy, another is denied")
 {
 	struct tb_child *c;
 	struct pd_quota q0 = tb_quota(rr);
@@ -429,7 +429,7 @@ TB_TEST(RPT_0012, "client components: a dummy's ROM session is routed by policy,
 	CHECK_EQ(tb_quota(rr).ram_quota, q0.ram_quota);
 }
 
-TB_TEST(RPT_0013, "ROM_UPDATE refills the client's copy in place while the content fits its pages, else says fetch again")
+TEST(RPT_0013, "ROM_UPDATE refills the client's copy in place while the content fits its pages, else says fetch again")
 {
 	static char big[5001];
 	struct tb_report r;

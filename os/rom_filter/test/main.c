@@ -98,7 +98,7 @@ static void expect(cptr_t rom, const char *want, word_t *version)
 
 	fetch(rom, buf, sizeof(buf), version);
 	if (strcmp(buf, want))
-		tb_fail(__FILE__, __LINE__, "output is\n%s\nwanted\n%s", buf, want);
+		test_fail(__FILE__, __LINE__, "output is\n%s\nwanted\n%s", buf, want);
 }
 
 /* Wait until a ROM shows `want` (it is signalled on each change). */
@@ -141,7 +141,7 @@ static const char *out_none_running =
 
 /* ---- cases ---- */
 
-TB_TEST(RFT_0001, "the output follows the input reports; clients of its ROM and of its report see each version")
+TEST(RFT_0001, "the output follows the input reports; clients of its ROM and of its report see each version")
 {
 	struct tb_report kb, sys;
 	struct tb_own out, derived;
@@ -191,7 +191,7 @@ TB_TEST(RFT_0001, "the output follows the input reports; clients of its ROM and 
 	CHECK_OK(tb_close(&derived));
 }
 
-TB_TEST(RFT_0002, "an input change that leaves the output as it is makes no version and no signal")
+TEST(RFT_0002, "an input change that leaves the output as it is makes no version and no signal")
 {
 	struct tb_report kb;
 	struct tb_own out;
@@ -215,7 +215,7 @@ TB_TEST(RFT_0002, "an input change that leaves the output as it is makes no vers
 	CHECK_OK(tb_close(&out));
 }
 
-TB_TEST(RFT_0003, "a new config changes the output and the inputs; a config that does not check is ignored")
+TEST(RFT_0003, "a new config changes the output and the inputs; a config that does not check is ignored")
 {
 	struct tb_report kb, sys;
 	struct tb_own out;
@@ -268,7 +268,7 @@ TB_TEST(RFT_0003, "a new config changes the output and the inputs; a config that
 	CHECK_EQ(tb_quota(rr).ram_quota, q0.ram_quota);
 }
 
-TB_TEST(RFT_0004, "an output larger than the buffer keeps the last one")
+TEST(RFT_0004, "an output larger than the buffer keeps the last one")
 {
 	struct tb_report sys;
 	struct tb_own out;
@@ -297,7 +297,7 @@ TB_TEST(RFT_0004, "an output larger than the buffer keeps the last one")
 	CHECK_OK(tb_close(&out));
 }
 
-TB_TEST(RFT_0005, "its ROM sessions need their quota and refuse bad calls")
+TEST(RFT_0005, "its ROM sessions need their quota and refuse bad calls")
 {
 	struct tb_own x;
 	struct rpc_msg m;
@@ -313,7 +313,7 @@ TB_TEST(RFT_0005, "its ROM sessions need their quota and refuse bad calls")
 	CHECK_OK(tb_close(&x));
 }
 
-TB_TEST(RFT_0006, "two filters in a chain: the second derives its output from the first one's report")
+TEST(RFT_0006, "two filters in a chain: the second derives its output from the first one's report")
 {
 	struct tb_child *second;
 	struct tb_own out2;

@@ -66,7 +66,7 @@ static void sleep_on(struct tb_own *o, int b, uint64_t us)
 	}
 }
 
-TB_TEST(TMR_0001, "the clock runs: a 10 ms sleep moves elapsed by at least 10 ms")
+TEST(TMR_0001, "the clock runs: a 10 ms sleep moves elapsed by at least 10 ms")
 {
 	struct tb_own o;
 
@@ -79,7 +79,7 @@ TB_TEST(TMR_0001, "the clock runs: a 10 ms sleep moves elapsed by at least 10 ms
 	CHECK_OK(tb_close(&o));
 }
 
-TB_TEST(TMR_0002, "elapsed never decreases, across two sessions")
+TEST(TMR_0002, "elapsed never decreases, across two sessions")
 {
 	struct tb_own a, b;
 	uint64_t last = 0;
@@ -95,7 +95,7 @@ TB_TEST(TMR_0002, "elapsed never decreases, across two sessions")
 	CHECK_OK(tb_close(&b));
 }
 
-TB_TEST(TMR_0003, "one-shot timeouts of 0 us to 100 ms never expire early and expire once")
+TEST(TMR_0003, "one-shot timeouts of 0 us to 100 ms never expire early and expire once")
 {
 	static const uint64_t d[] = { 0, 1, 10, 100, 999, 5000, 20000, 100000 };
 	struct tb_own o, clock;
@@ -121,7 +121,7 @@ TB_TEST(TMR_0003, "one-shot timeouts of 0 us to 100 ms never expire early and ex
 	CHECK_OK(tb_close(&clock));
 }
 
-TB_TEST(TMR_0004, "periodic: the n-th wake-up comes after n periods, expiries fit the time; stop ends it")
+TEST(TMR_0004, "periodic: the n-th wake-up comes after n periods, expiries fit the time; stop ends it")
 {
 	const uint64_t p = 2000;
 	struct tb_own o, clock;
@@ -154,7 +154,7 @@ TB_TEST(TMR_0004, "periodic: the n-th wake-up comes after n periods, expiries fi
 	CHECK_OK(tb_close(&clock));
 }
 
-TB_TEST(TMR_0005, "triggering again replaces the armed timeout; a periodic one becomes one-shot")
+TEST(TMR_0005, "triggering again replaces the armed timeout; a periodic one becomes one-shot")
 {
 	struct tb_own o, clock;
 	uint64_t e;
@@ -186,7 +186,7 @@ TB_TEST(TMR_0005, "triggering again replaces the armed timeout; a periodic one b
 	CHECK_OK(tb_close(&clock));
 }
 
-TB_TEST(TMR_0006, "24 sessions expire in deadline order, each once and never early")
+TEST(TMR_0006, "24 sessions expire in deadline order, each once and never early")
 {
 	enum { N = 24 };
 	struct tb_own o[N];
@@ -230,7 +230,7 @@ TB_TEST(TMR_0006, "24 sessions expire in deadline order, each once and never ear
 		CHECK_OK(tb_close(&o[i]));
 }
 
-TB_TEST(TMR_0007, "100 sessions with periodic timeouts all fire; closing them returns the timer's quota")
+TEST(TMR_0007, "100 sessions with periodic timeouts all fire; closing them returns the timer's quota")
 {
 	enum { N = 100 };
 	static struct tb_own o[N];
@@ -262,7 +262,7 @@ TB_TEST(TMR_0007, "100 sessions with periodic timeouts all fire; closing them re
 	       q0.ram_used, peak, q1.ram_used);
 }
 
-TB_TEST(TMR_0008, "bad requests fail with their error and change nothing")
+TEST(TMR_0008, "bad requests fail with their error and change nothing")
 {
 	struct tb_own o, x;
 	struct rpc_msg m;
@@ -313,7 +313,7 @@ TB_TEST(TMR_0008, "bad requests fail with their error and change nothing")
 	CHECK_EQ(tb_quota(timer).ram_quota, q.ram_quota);
 }
 
-TB_TEST(TMR_0009, "durations near 2^64 saturate and do not fire; stop disarms them")
+TEST(TMR_0009, "durations near 2^64 saturate and do not fire; stop disarms them")
 {
 	struct tb_own o, clock;
 	uint64_t e;
@@ -337,7 +337,7 @@ TB_TEST(TMR_0009, "durations near 2^64 saturate and do not fire; stop disarms th
 static const char *sleeper =
 	"<config> <log string=\"going to sleep\"/> <sleep ms=\"%lu\"/> <exit value=\"%lu\"/> </config>";
 
-TB_TEST(TMR_0010, "three client components sleep through their own Timer sessions and exit")
+TEST(TMR_0010, "three client components sleep through their own Timer sessions and exit")
 {
 	struct tb_child *c[3];
 	char cfg[160];
@@ -359,7 +359,7 @@ TB_TEST(TMR_0010, "three client components sleep through their own Timer session
 	CHECK_EQ(tb_quota(timer).ram_quota, q0.ram_quota);
 }
 
-TB_TEST(TMR_0011, "a client destroyed while its timeout is armed harms nobody")
+TEST(TMR_0011, "a client destroyed while its timeout is armed harms nobody")
 {
 	struct tb_child *c;
 	struct tb_own clock;
@@ -379,7 +379,7 @@ TB_TEST(TMR_0011, "a client destroyed while its timeout is armed harms nobody")
 }
 
 /* Last: the same checks on the PIT (the timer is started anew). */
-TB_TEST(TMR_0099, "the PIT with the TSC as clock: one-shots never early, periodic counts fit")
+TEST(TMR_0099, "the PIT with the TSC as clock: one-shots never early, periodic counts fit")
 {
 	struct tb_own o, clock;
 	uint64_t e, wakeups = 0;

@@ -2,4 +2,4 @@
 # (run/libc_test).
 NAME := libc_test
 KIND := component
-LIBS := libc
+LIBS := libc harness

@@ -3,7 +3,7 @@
 # gzip and sha256sum, from a real file (the kernel).
 NAME := zlib_test
 KIND := component
-LIBS := zlib sha256
+LIBS := zlib sha256 harness
 
 $(BUILD)/zlib_test/sample.gz: $(BUILD)/kernel.elf
 	@mkdir -p $(dir $@)

@@ -13,19 +13,8 @@
 #include <zlib.h>
 #include <sha256.h>
 #include <argil/component.h>
+#include <harness.h>
 #include <argil/rom.h>
-
-static int passed, failed;
-
-static void check(const char *id, const char *what, int ok)
-{
-	if (ok) {
-		passed++;
-		return;
-	}
-	failed++;
-	printf("FAIL %s %s\n", id, what);
-}
 
 struct result {
 	int status;          /* Z_STREAM_END if the whole stream inflated */
@@ -94,19 +83,19 @@ static void test_round_trip(void)
 	unsigned char *packed = malloc(packed_len), *back = malloc(n);
 
 	if (!text || !packed || !back) {
-		check("ZLIB_0005", "memory for the round trip", 0);
+		CHECK_CASE("ZLIB_0005", "memory for the round trip", 0);
 		goto out;
 	}
 	for (int i = 0; used + 64 < n; i++)
 		used += (size_t)snprintf(text + used, n - used, "line %d: %x %o\n", i, i * 7919u, i * 31u);
 	int st = compress2(packed, &packed_len, (unsigned char *)text, used, Z_BEST_COMPRESSION);
-	check("ZLIB_0005", "compress2 deflates and shrinks text", st == Z_OK && packed_len < used / 2);
+	CHECK_CASE("ZLIB_0005", "compress2 deflates and shrinks text", st == Z_OK && packed_len < used / 2);
 	st = uncompress(back, &back_len, packed, packed_len);
-	check("ZLIB_0006", "uncompress gives the text back", st == Z_OK && back_len == used &&
+	CHECK_CASE("ZLIB_0006", "uncompress gives the text back", st == Z_OK && back_len == used &&
 	      !memcmp(back, text, used));
 	back_len = n;
 	st = uncompress(back, &back_len, packed, packed_len / 2);
-	check("ZLIB_0007", "half a zlib stream is refused", st != Z_OK);
+	CHECK_CASE("ZLIB_0007", "half a zlib stream is refused", st != Z_OK);
 out:
 	free(text);
 	free(packed);
@@ -135,9 +124,9 @@ void component_construct(struct component_env *env)
 	r = gunzip_sha256((const unsigned char *)gz.data, gz.size);
 	if (r.status != Z_STREAM_END)
 		printf("zlib_test: sample.gz: error %d (%s)\n", r.status, r.msg ? r.msg : "?");
-	check("ZLIB_0001", "the sample inflates to its end, every byte consumed",
+	CHECK_CASE("ZLIB_0001", "the sample inflates to its end, every byte consumed",
 	      r.status == Z_STREAM_END && r.in == gz.size);
-	check("ZLIB_0002", "the inflated sample has sha256sum's digest", !strcmp(r.hex, want));
+	CHECK_CASE("ZLIB_0002", "the inflated sample has sha256sum's digest", !strcmp(r.hex, want));
 	if (r.status == Z_STREAM_END && !strcmp(r.hex, want))
 		printf("zlib_test: sample.gz: %lu bytes inflated to %lu, sha256 %s as expected\n",
 		       (unsigned long)r.in, (unsigned long)r.out, r.hex);
@@ -149,15 +138,14 @@ void component_construct(struct component_env *env)
 		bad[gz.size / 2] ^= 0x10;
 		r = gunzip_sha256(bad, gz.size);
 		printf("zlib_test: one bit flipped: error %d (%s)\n", r.status, r.msg ? r.msg : "?");
-		check("ZLIB_0003", "a flipped bit is an error", r.status != Z_STREAM_END && r.msg);
+		CHECK_CASE("ZLIB_0003", "a flipped bit is an error", r.status != Z_STREAM_END && r.msg);
 		free(bad);
 	} else {
-		check("ZLIB_0003", "memory for a corrupted copy", 0);
+		CHECK_CASE("ZLIB_0003", "memory for a corrupted copy", 0);
 	}
 	r = gunzip_sha256((const unsigned char *)gz.data, gz.size - 9);
-	check("ZLIB_0004", "a truncated stream is an error", r.status != Z_STREAM_END && r.msg);
+	CHECK_CASE("ZLIB_0004", "a truncated stream is an error", r.status != Z_STREAM_END && r.msg);
 
 	test_round_trip();
-	printf("zlib_test: %d passed, %d failed\n", passed, failed);
-	exit(failed ? 1 : 0);
+	exit(test_done("zlib_test") ? 1 : 0);
 }
