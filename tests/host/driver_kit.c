@@ -9,7 +9,7 @@
  *
  * Area: DRV.
  */
-#include "harness.h"
+#include <harness.h>
 #include <driver_reg.h>
 #include <virtqueue.h>
 #include <driver.h>
@@ -68,7 +68,7 @@ TEST(DRV_0001, "fields are got, set and inserted by name; values are cut to the 
 
 TEST(DRV_0002, "registers are read and written at their offset and width, MMIO and ports")
 {
-	uint8_t *block = ht_alloc(64, 64);
+	uint8_t *block = test_alloc(64, 64);
 	struct reg_io m = reg_io_mmio(block), p = reg_io_port(0, 0x60);
 
 	memset(block, 0xee, 64);
@@ -145,8 +145,8 @@ static void dev_complete(struct dev *d, unsigned i)
 
 static struct virtq *new_queue(uint16_t size)
 {
-	struct virtq *q = ht_alloc(16, sizeof(*q));
-	void *mem = ht_alloc(4096, vq_layout_size(size));
+	struct virtq *q = test_alloc(16, sizeof(*q));
+	void *mem = test_alloc(4096, vq_layout_size(size));
 
 	/* the model's device addresses are host addresses */
 	CHECK_EQ(vq_init(q, size, mem, (uint64_t)(uintptr_t)mem), VQ_OK);
@@ -155,8 +155,8 @@ static struct virtq *new_queue(uint16_t size)
 
 TEST(DRV_0003, "queue layout: rings where virtio 1.0 puts them, bad sizes refused")
 {
-	struct virtq *q = ht_alloc(16, sizeof(*q));
-	void *mem = ht_alloc(4096, 8192);
+	struct virtq *q = test_alloc(16, sizeof(*q));
+	void *mem = test_alloc(4096, 8192);
 
 	CHECK_EQ(vq_layout_size(16), 256 + 6 + 32 + 2 + 6 + 128);
 	CHECK_EQ(vq_init(q, 0, mem, 0x1000), VQ_E_INVALID);
@@ -175,7 +175,7 @@ TEST(DRV_0004, "requests of 1 to 3 buffers complete in any order with their cook
 {
 	struct virtq *q = new_queue(8);
 	struct dev d = { .q = q };
-	uint8_t *buf = ht_alloc(64, 4096);
+	uint8_t *buf = test_alloc(64, 4096);
 	struct vq_buf b[3] = {
 		{ (uint64_t)(uintptr_t)buf, 16, false },
 		{ (uint64_t)(uintptr_t)(buf + 100), 32, true },
@@ -217,7 +217,7 @@ TEST(DRV_0005, "a full queue refuses; 70,000 requests in random order wrap the 1
 {
 	struct virtq *q = new_queue(16);
 	struct dev d = { .q = q };
-	uint8_t *buf = ht_alloc(64, 4096);
+	uint8_t *buf = test_alloc(64, 4096);
 	struct vq_buf b[2] = { { (uint64_t)(uintptr_t)buf, 8, false },
 			       { (uint64_t)(uintptr_t)(buf + 64), 8, true } };
 	uint64_t added = 0, done = 0, seed = 1;
@@ -253,7 +253,7 @@ TEST(DRV_0006, "impossible used elements from the device are refused and kill th
 {
 	struct virtq *q;
 	struct dev d;
-	uint8_t *buf = ht_alloc(64, 4096);
+	uint8_t *buf = test_alloc(64, 4096);
 	struct vq_buf b = { (uint64_t)(uintptr_t)buf, 64, true };
 	void *c;
 	uint32_t len;
@@ -334,5 +334,5 @@ TEST(DRV_0007, "the DMA pools' block allocator: runs, alignment, refusals, reuse
 
 int main(int argc, char **argv)
 {
-	return ht_main(argc, argv);
+	return test_main(argc, argv);
 }

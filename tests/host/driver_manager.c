@@ -6,14 +6,14 @@
  * drivers init's config and platform's policies it writes, restarts seen
  * in the state report with back-off, and its report.
  */
-#include "harness.h"
+#include <harness.h>
 #include "dm.h"
 #include <pci_class.h>
 
 static struct cfg_node *parse(const char *doc)
 {
 	size_t len = strlen(doc), size = cfg_arena_size(len);
-	void *arena = ht_alloc(16, size);
+	void *arena = test_alloc(16, size);
 	struct cfg_error err;
 	struct cfg_node *n = cfg_parse(doc, len, arena, size, &err);
 	if (!n)
@@ -291,7 +291,7 @@ static const char *read_file(const char *path)
 
 	if (!f)
 		return 0;
-	buf = ht_alloc(16, 65536);
+	buf = test_alloc(16, 65536);
 	n = fread(buf, 1, 65535, f);
 	fclose(f);
 	buf[n] = 0;
@@ -319,4 +319,4 @@ TEST(DM_0011, "the manifests of drivers/ps2 and drivers/virtio_rng are accepted"
 	CHECK(dm_claims(&m, d));
 }
 
-int main(int argc, char **argv) { return ht_main(argc, argv); }
+int main(int argc, char **argv) { return test_main(argc, argv); }

@@ -9,7 +9,9 @@
  *
  * Area: PS.
  */
-#include "harness.h"
+#include <harness.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <argil/packet_stream.h>
 #include <sys/mman.h>
 
@@ -35,7 +37,7 @@ struct pair {
 
 static void pair_init(struct pair *p, uint32_t slots, size_t size)
 {
-	p->mem = ht_alloc(4096, size);
+	p->mem = test_alloc(4096, size);
 	p->h = p->mem;
 	CHECK_EQ(ps_format(p->mem, size, slots), PS_OK);
 	CHECK_EQ(ps_source_init(&p->src, p->mem, size, count, &p->ssig), PS_OK);
@@ -73,7 +75,7 @@ static void one_round(struct pair *p, uint32_t n, uint64_t tag)
 
 TEST(PS_0001, "layouts that do not fit the dataspace are refused")
 {
-	uint8_t *m = ht_alloc(4096, SIZE);
+	uint8_t *m = test_alloc(4096, SIZE);
 	struct ps_header *h = (struct ps_header *)m;
 	struct ps_source s;
 	struct ps_sink k;
@@ -201,7 +203,7 @@ TEST(PS_0004, "rings wrap around, also where the 32-bit indices overflow")
 		struct ps_desc d, g, a;
 		uint64_t next_ack = 0, tag = 0;
 
-		p.mem = ht_alloc(4096, SIZE);
+		p.mem = test_alloc(4096, SIZE);
 		p.h = p.mem;
 		CHECK_EQ(ps_format(p.mem, SIZE, SLOTS), PS_OK);
 		p.h->submit.head = p.h->submit.tail = starts[s];
@@ -517,5 +519,5 @@ TEST(PS_0010, "two processes stream 200,000 packets in order with their payload 
 
 int main(int argc, char **argv)
 {
-	return ht_main(argc, argv);
+	return test_main(argc, argv);
 }

@@ -8,7 +8,7 @@
  * through the acpi report with swizzling across bridges, the ISA devices
  * and the devices report.
  */
-#include "harness.h"
+#include <harness.h>
 #include "pci_walk.h"
 
 /* ---- a model of configuration space ---- */
@@ -328,7 +328,7 @@ TEST(PCIDEC_0009, "more functions than room: the rest is counted, not written")
 static struct cfg_node *parse(const char *doc)
 {
 	size_t len = strlen(doc), size = cfg_arena_size(len);
-	void *arena = ht_alloc(16, size);
+	void *arena = test_alloc(16, size);
 	struct cfg_error err;
 	struct cfg_node *n = cfg_parse(doc, len, arena, size, &err);
 	if (!n)
@@ -494,4 +494,4 @@ TEST(PCIDEC_0015, "a re-walk takes known BARs without touching the device; chang
 	CHECK_EQ(find(0, 3, 0)->bars[0].size, 0x40000);
 }
 
-int main(int argc, char **argv) { return ht_main(argc, argv); }
+int main(int argc, char **argv) { return test_main(argc, argv); }

@@ -8,7 +8,7 @@
  *
  * Area: PS2.
  */
-#include "harness.h"
+#include <harness.h>
 #include "ps2_decode.h"
 
 /* feed bytes, collect key events as "+code"/"-code" into out */
@@ -148,5 +148,5 @@ TEST(PS2_0005, "the wheel in 4-byte packets; resynchronisation on a bad first by
 
 int main(int argc, char **argv)
 {
-	return ht_main(argc, argv);
+	return test_main(argc, argv);
 }

@@ -1,14 +1,14 @@
 /*
  * platform_test: the platform driver (drivers/platform, docs/devices.md)
- * against real devices of the QEMU machine; the harness (harness.c) starts
+ * against real devices of the QEMU machine; the harness (platform_test.c) starts
  * platform and publishes the reports it reads.
  */
 #include <argil/kernel.h>
-#include "harness.h"
+#include "platform_test.h"
 
 /* ---- raw configuration space ---- */
 
-TB_TEST(PLAT_0001, "raw configuration space: the host bridge at 00:00.0")
+TEST(PLAT_0001, "raw configuration space: the host bridge at 00:00.0")
 {
 	struct tb_own o;
 
@@ -29,7 +29,7 @@ TB_TEST(PLAT_0001, "raw configuration space: the host bridge at 00:00.0")
 	CHECK_OK(tb_close(&o));
 }
 
-TB_TEST(PLAT_0002, "raw configuration space only with pci_config=\"yes\"; no policy: no session")
+TEST(PLAT_0002, "raw configuration space only with pci_config=\"yes\"; no policy: no session")
 {
 	struct tb_own o;
 	word_t v = 0;
@@ -47,7 +47,7 @@ TB_TEST(PLAT_0002, "raw configuration space only with pci_config=\"yes\"; no pol
 			 PLATFORM_SESSION_CAPS), RPC_E_NO_RAM_QUOTA);
 }
 
-TB_TEST(PLAT_0003, "raw configuration space: bad bdf, offset, width, value")
+TEST(PLAT_0003, "raw configuration space: bad bdf, offset, width, value")
 {
 	struct tb_own o;
 	word_t v = 0;
@@ -101,7 +101,7 @@ static unsigned count_of(const char *text, const char *what)
 	return n;
 }
 
-TB_TEST(PLAT_0010, "a session sees only its policy's devices")
+TEST(PLAT_0010, "a session sees only its policy's devices")
 {
 	struct tb_own o;
 	char text[4096], want[48];
@@ -133,7 +133,7 @@ TB_TEST(PLAT_0010, "a session sees only its policy's devices")
 	CHECK_OK(tb_close(&o));
 }
 
-TB_TEST(PLAT_0011, "acquire: own device; another device DENIED; a held one BUSY; release")
+TEST(PLAT_0011, "acquire: own device; another device DENIED; a held one BUSY; release")
 {
 	struct tb_own a, b;
 	word_t h = 0, h2 = 0;
@@ -162,7 +162,7 @@ TB_TEST(PLAT_0011, "acquire: own device; another device DENIED; a held one BUSY;
 	CHECK_OK(tb_close(&a));
 }
 
-TB_TEST(PLAT_0012, "registers: the BAR as I/O memory, I/O ports, bad indexes and flags")
+TEST(PLAT_0012, "registers: the BAR as I/O memory, I/O ports, bad indexes and flags")
 {
 	struct tb_own o, n;
 	struct bar_map m;
@@ -222,7 +222,7 @@ TB_TEST(PLAT_0012, "registers: the BAR as I/O memory, I/O ports, bad indexes and
 	CHECK_OK(tb_close(&n));
 }
 
-TB_TEST(PLAT_0013, "configuration space of a held device: platform's registers DENIED")
+TEST(PLAT_0013, "configuration space of a held device: platform's registers DENIED")
 {
 	struct tb_own o, raw;
 	word_t h, v = 0;
@@ -274,7 +274,7 @@ TB_TEST(PLAT_0013, "configuration space of a held device: platform's registers D
 	CHECK_OK(tb_close(&raw));
 }
 
-TB_TEST(PLAT_0014, "a new devices report is signalled; a held device that is gone is released")
+TEST(PLAT_0014, "a new devices report is signalled; a held device that is gone is released")
 {
 	struct tb_own o, raw;
 	char text[4096];
@@ -319,7 +319,7 @@ static void edu_irq_rounds(struct tb_own *o, word_t h, struct bar_map *m, int bi
 	}
 }
 
-TB_TEST(PLAT_0020, "MSI from edu")
+TEST(PLAT_0020, "MSI from edu")
 {
 	struct tb_own o;
 	struct bar_map m;
@@ -340,7 +340,7 @@ TB_TEST(PLAT_0020, "MSI from edu")
 	CHECK_OK(tb_close(&o));
 }
 
-TB_TEST(PLAT_0021, "a routed legacy interrupt from e1000")
+TEST(PLAT_0021, "a routed legacy interrupt from e1000")
 {
 	struct tb_own o;
 	struct bar_map m;
@@ -379,7 +379,7 @@ static word_t bdf_of(const char *name)
 	return PLATFORM_BDF(v[0], v[1], v[2]);
 }
 
-TB_TEST(PLAT_0023, "a shared legacy line: every holder signalled, unmasked when all acked")
+TEST(PLAT_0023, "a shared legacy line: every holder signalled, unmasked when all acked")
 {
 	struct tb_own a, b, raw;
 	struct bar_map ma, mb;
@@ -452,7 +452,7 @@ TB_TEST(PLAT_0023, "a shared legacy line: every holder signalled, unmasked when 
 	CHECK_OK(tb_close(&a));
 }
 
-TB_TEST(PLAT_0015, "release resets a device with FLR where it has one (nvme on PCIe)")
+TEST(PLAT_0015, "release resets a device with FLR where it has one (nvme on PCIe)")
 {
 	struct tb_own o, raw;
 	struct bar_map m;
@@ -499,7 +499,7 @@ TB_TEST(PLAT_0015, "release resets a device with FLR where it has one (nvme on P
 	CHECK_OK(tb_close(&raw));
 }
 
-TB_TEST(PLAT_0022, "MSI-X from nvme (an admin Identify command's completion)")
+TEST(PLAT_0022, "MSI-X from nvme (an admin Identify command's completion)")
 {
 	struct tb_own o;
 	struct bar_map m;
@@ -591,7 +591,7 @@ static void edu_roundtrip(struct tb_own *o, word_t h, struct bar_map *m, uint8_t
 	dma_put(o, &b);
 }
 
-TB_TEST(PLAT_0030, "DMA: a buffer round trip through edu's DMA engine")
+TEST(PLAT_0030, "DMA: a buffer round trip through edu's DMA engine")
 {
 	struct tb_own o;
 	struct bar_map m;
@@ -607,7 +607,7 @@ TB_TEST(PLAT_0030, "DMA: a buffer round trip through edu's DMA engine")
 	CHECK_OK(tb_close(&o));
 }
 
-TB_TEST(PLAT_0031, "DMA: quota exhausted is NO_RAM_QUOTA; bad sizes, flags, addresses")
+TEST(PLAT_0031, "DMA: quota exhausted is NO_RAM_QUOTA; bad sizes, flags, addresses")
 {
 	struct tb_own o;
 	struct dma d[32];
@@ -652,7 +652,7 @@ TB_TEST(PLAT_0031, "DMA: quota exhausted is NO_RAM_QUOTA; bad sizes, flags, addr
 	CHECK_OK(tb_close(&o));   /* buffers go with the session */
 }
 
-TB_TEST(PLAT_0040, "stray DMA: edu writes outside its session's buffers")
+TEST(PLAT_0040, "stray DMA: edu writes outside its session's buffers")
 {
 	struct tb_own att, vic;
 	struct bar_map m;
@@ -769,19 +769,19 @@ static void driver_leaves(const char *mode)
 	CHECK_OK(tb_close(&o));
 }
 
-TB_TEST(PLAT_0050, "a driver that exits with the device in use: released, the next one gets it clean")
+TEST(PLAT_0050, "a driver that exits with the device in use: released, the next one gets it clean")
 {
 	driver_leaves("exit");
 }
 
-TB_TEST(PLAT_0051, "a driver that crashes with the device in use: released, the next one gets it clean")
+TEST(PLAT_0051, "a driver that crashes with the device in use: released, the next one gets it clean")
 {
 	driver_leaves("crash");
 }
 
 /* ---- policy changes and garbage ---- */
 
-TB_TEST(PLAT_0060, "a policy that no longer names a device takes it away")
+TEST(PLAT_0060, "a policy that no longer names a device takes it away")
 {
 	struct tb_own o;
 	word_t h, v;
@@ -800,7 +800,7 @@ TB_TEST(PLAT_0060, "a policy that no longer names a device takes it away")
 	CHECK_OK(tb_close(&o));
 }
 
-TB_TEST(PLAT_0070, "garbage calls on every operation: errors, and platform survives")
+TEST(PLAT_0070, "garbage calls on every operation: errors, and platform survives")
 {
 	struct tb_own o;
 	uint64_t x = 0x9e3779b97f4a7c15ull;

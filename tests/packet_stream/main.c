@@ -46,7 +46,7 @@ static void round_trip(struct conn *c, uint32_t n, uint64_t tag)
 	CHECK_EQ(ps_free(&c->src, &a), PS_OK);
 }
 
-TB_TEST(PST_0001, "300 packets of 1 byte to 16 KiB come back inverted, in order, tags echoed")
+TEST(PST_0001, "300 packets of 1 byte to 16 KiB come back inverted, in order, tags echoed")
 {
 	struct conn c;
 	struct ps_desc d, a;
@@ -84,7 +84,7 @@ TB_TEST(PST_0001, "300 packets of 1 byte to 16 KiB come back inverted, in order,
 	conn_close(&c);
 }
 
-TB_TEST(PST_0002, "a paused sink: the rings fill at their slot count, the slot-free signals wake both sides")
+TEST(PST_0002, "a paused sink: the rings fill at their slot count, the slot-free signals wake both sides")
 {
 	struct conn c;
 	struct ps_desc d, a;
@@ -146,7 +146,7 @@ static void raw_submit(struct conn *c, uint64_t off, uint32_t size)
 	__atomic_store_n(&r->ctl->tail, r->mine, __ATOMIC_RELEASE);
 }
 
-TB_TEST(PST_0003, "descriptors outside the payload area are rejected and acked so; the sink goes on")
+TEST(PST_0003, "descriptors outside the payload area are rejected and acked so; the sink goes on")
 {
 	struct conn c;
 	struct ps_desc a;
@@ -176,7 +176,7 @@ TB_TEST(PST_0003, "descriptors outside the payload area are rejected and acked s
 	conn_close(&c);
 }
 
-TB_TEST(PST_0004, "a submit index moved impossibly kills that stream only")
+TEST(PST_0004, "a submit index moved impossibly kills that stream only")
 {
 	struct conn c, other;
 	struct ps_desc d;
@@ -200,7 +200,7 @@ TB_TEST(PST_0004, "a submit index moved impossibly kills that stream only")
 	conn_close(&c);
 }
 
-TB_TEST(PST_0005, "the source refuses acks at wrong offsets and doubled ones, frees nothing for them")
+TEST(PST_0005, "the source refuses acks at wrong offsets and doubled ones, frees nothing for them")
 {
 	struct conn c;
 	struct ps_desc d, a;
@@ -227,7 +227,7 @@ TB_TEST(PST_0005, "the source refuses acks at wrong offsets and doubled ones, fr
 	conn_close(&c);
 }
 
-TB_TEST(PST_0006, "bad session arguments, conditions and opcodes get clear errors")
+TEST(PST_0006, "bad session arguments, conditions and opcodes get clear errors")
 {
 	struct tb_own o;
 	struct conn c;

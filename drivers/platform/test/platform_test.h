@@ -1,10 +1,10 @@
 /*
- * The harness of run/platform_test and run/platform_bench (harness.c):
+ * The harness of run/platform_test and run/platform_bench (platform_test.c):
  * timer, report_rom and platform as children of the test, the devices and
  * acpi reports it publishes, sessions, BARs, DMA buffers and signals.
  */
-#ifndef PLATFORM_TEST_HARNESS_H
-#define PLATFORM_TEST_HARNESS_H
+#ifndef PLATFORM_TEST_H
+#define PLATFORM_TEST_H
 
 #include <argil/config.h>
 #include <argil/io.h>

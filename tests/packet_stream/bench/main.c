@@ -32,7 +32,7 @@ static void sort(uint64_t *v, int n)
 
 static uint64_t samples[RUNS], overhead[RUNS];
 
-TB_TEST(PSB_0001, "packet_stream_4k: one 4 KiB packet through a sink in another component")
+TEST(PSB_0001, "packet_stream_4k: one 4 KiB packet through a sink in another component")
 {
 	struct conn c;
 	struct ps_desc d, a;

@@ -1,5 +1,5 @@
 /*
- * The harness of platform_test and platform_bench (harness.h): for the
+ * The harness of platform_test and platform_bench (platform_test.h): for the
  * platform driver (drivers/platform, docs/devices.md)
  * against real devices of the QEMU machine: edu (MSI, DMA), e1000 (legacy
  * INTx, I/O ports), nvme (MSI-X, DMA), the PS/2 controller (ISA). Started
@@ -25,7 +25,7 @@
 #include <platform_session.h>
 #include <timer_session.h>
 #include "testbed.h"
-#include "harness.h"
+#include "platform_test.h"
 
 
 struct tb_child *platform, *rr, *timer;

@@ -1,5 +1,5 @@
 /*
- * The Packet_sink test service (base/test/packet_stream/sink): the sink
+ * The Packet_sink test service (tests/packet_stream/sink): the sink
  * of a packet stream (argil/packet_stream.h) for run/packet_stream_test
  * and the packet_stream_4k benchmark. It inverts every byte of each packet
  * it takes (opcode PSINK_OP_INVERT) and acknowledges it; it can be told to
