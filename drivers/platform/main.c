@@ -506,6 +506,8 @@ void component_construct(struct component_env *e)
 	irq_init(&env->ep);
 	dma_init();
 	devices_init(&env->ep);
+	if (!iommu_present())
+		dmar_from_tables(&env->ep);
 	server.ep = &env->ep;
 	st = session_server_announce(&server);
 	if (st != RPC_OK) {

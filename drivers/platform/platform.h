@@ -165,6 +165,9 @@ void dma_init(void);
  * size bytes (core's DMA_PHYS). */
 rpc_status_t dma_phys_of(cptr_t ds, word_t size, uint64_t *phys);
 
+/* dmar.c: the DMAR unit from the ACPI tables (until an acpi report names one) */
+void dmar_from_tables(struct entrypoint *ep);
+
 /* vtd.c: the IOMMU (all no-ops without one) */
 bool iommu_present(void);
 void iommu_init(struct entrypoint *ep, uint64_t base);

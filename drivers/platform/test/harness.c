@@ -69,16 +69,24 @@ void make_config(bool edu_for_drv)
 		 edu_for_drv ? "<pci vendor=\"0x1234\" product=\"0x11e8\"/>" : "");
 }
 
-/* ROM requests of platform go to report_rom, except its config; so does
- * pci_decode's ROM "acpi". */
+/* platform's ROMs "devices" and "acpi" come from report_rom, and so
+ * does pci_decode's "acpi"; their other ROMs (platform_info) from core. */
 static void route(struct tb_child *client, const char *service, const char *label,
 		  struct tb_route *r)
 {
+	/* by name: a child asks before tb_start has returned its record */
+	bool is_platform = !strcmp(client->name, "platform");
+	bool is_decoder = !strcmp(client->name, "pci_decode");
+
 	tb_route_default(client, service, label, r);
-	if ((client == platform && !strcmp(service, "ROM") && strcmp(label, "config")) ||
-	    (client == pci_decode && !strcmp(service, "ROM") && !strcmp(label, "acpi"))) {
+	if ((!is_platform && !is_decoder) || strcmp(service, "ROM") || !strcmp(label, "config"))
+		return;
+	if ((is_platform && !strcmp(label, "devices")) || !strcmp(label, "acpi")) {
 		r->kind = TB_CHILD;
 		r->server = rr;
+	} else {
+		r->kind = TB_PARENT;   /* platform_info and the like: core's */
+		r->server = 0;
 	}
 }
 
