@@ -28,6 +28,11 @@ void dma_init(void)
 		log("no DMA service (%s): no DMA buffers, no IOMMU", rpc_status_name(st));
 }
 
+bool dma_available(void)
+{
+	return dma_service.cap != 0;
+}
+
 rpc_status_t dma_phys_of(cptr_t ds, word_t size, uint64_t *phys)
 {
 	word_t p = 0, contiguous = 0;

@@ -164,6 +164,7 @@ void dma_init(void);
 /* The physical address of platform's RAM dataspace ds, contiguous over
  * size bytes (core's DMA_PHYS). */
 rpc_status_t dma_phys_of(cptr_t ds, word_t size, uint64_t *phys);
+bool dma_available(void);   /* core's DMA service was had */
 
 /* dmar.c: the DMAR unit from the ACPI tables (until an acpi report names one) */
 void dmar_from_tables(struct entrypoint *ep);

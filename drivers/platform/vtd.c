@@ -490,6 +490,11 @@ void iommu_init(struct entrypoint *ep, uint64_t base)
 	vtd.ep = ep;
 	if (!ep || base & 0xfff)
 		return;
+	if (!dma_available()) {
+		log("VT-d at 0x%lx not used: without the DMA service no tables: DMA unprotected",
+		    (unsigned long)base);
+		return;
+	}
 	snprintf(args, sizeof(args), "base=0x%lx, size=0x1000", (unsigned long)base);
 	st = dev_session_open(&vtd.io, "IO_MEM", "vt-d", args, 32768, 24);
 	if (st == RPC_OK)

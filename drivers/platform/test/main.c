@@ -182,10 +182,22 @@ TB_TEST(PLAT_0012, "registers: the BAR as I/O memory, I/O ports, bad indexes and
 	CHECK_ST(platform_io_mem(o.cap, h, 0, 2, &cap, &size, &offset), RPC_E_INVALID_ARGUMENT);
 	CHECK_ST(platform_io_mem(o.cap, h + 5, 0, 0, &cap, &size, &offset), RPC_E_INVALID_ARGUMENT);
 	CHECK_ST(platform_io_port(o.cap, h, 0, &cap, &base, &size), RPC_E_INVALID_ARGUMENT);
+	/* the BAR is uncached; asking for it write-combined now is BUSY */
+	word_t dsize, dflags, dphys;
+	CHECK_OK(ds_info(m.ds, &dsize, &dflags, &dphys));
+	CHECK(dflags & DS_UNCACHED);
+	CHECK_ST(platform_io_mem(o.cap, h, 0, PLATFORM_WC, &cap, &size, &offset), RPC_E_BUSY);
 	/* after release the mapping is gone: a new holder gets it afresh */
 	unmap_bar(&m);
 	CHECK_OK(platform_release(o.cap, h));
 	CHECK_ST(platform_io_mem(o.cap, h, 0, 0, &cap, &size, &offset), RPC_E_INVALID_ARGUMENT);
+	/* write-combined, on a fresh acquire */
+	CHECK_OK(platform_acquire(o.cap, edu, &h));
+	CHECK_OK(platform_io_mem(o.cap, h, 0, PLATFORM_WC, &cap, &size, &offset));
+	CHECK_OK(ds_info(cap, &dsize, &dflags, &dphys));
+	CHECK(dflags & DS_WRITE_COMBINED);
+	cap_slot_free(cap);
+	CHECK_OK(platform_release(o.cap, h));
 	CHECK_OK(tb_close(&o));
 
 	/* e1000: register I/O through its I/O BAR equals the memory BAR */
