@@ -134,6 +134,7 @@ static void config_changed(void *arg)
 		else
 			log("error: config:%u:%u: unknown node (policy) ignored", c->line, c->col);
 	}
+	devices_version++;   /* what a session sees may have changed */
 	sessions_changed();
 }
 

@@ -799,11 +799,21 @@ TB_TEST(PLAT_0060, "a policy that no longer names a device takes it away")
 	struct tb_own o;
 	word_t h, v;
 
+	char text[4096];
+	word_t version;
+
 	open_platform(&o, "drv_edu", 0);
 	CHECK_OK(platform_acquire(o.cap, edu, &h));
+	CHECK_OK(platform_devices_sigh(o.cap, bits[5]));
+	devices_text(&o, text, sizeof(text), &version);
+	while (poll_bit(5))
+		;
 	make_config(false);
 	tb_set_config(platform, platform_config);
 	tb_wait_config_seen(platform);
+	wait_bit(5);                          /* the device list changed */
+	devices_text(&o, text, sizeof(text), &version);
+	CHECK_EQ(count_of(text, "<device "), 0);
 	CHECK_ST(platform_config_read(o.cap, h, 0, 4, &v), RPC_E_INVALID_ARGUMENT);
 	CHECK_ST(platform_acquire(o.cap, edu, &h), RPC_E_DENIED);
 	make_config(true);
