@@ -33,59 +33,13 @@ static bool have_timer;
 
 /* ---- policies ---- */
 
-static const char *const policy_attrs[] = {
-	"label", "label_prefix", "label_suffix", "label_last", "pci_config", 0
-};
-
-static bool known(const struct cfg_attr *a, const char *const *names)
-{
-	for (; *names; names++)
-		if (!strcmp(a->name, *names))
-			return true;
-	return false;
-}
-
-/* A policy node that platform understands; with say, the first problem is
- * logged with its line and column. */
+/* A policy platform understands (policy_problem, model.c); with say, the
+ * first problem is logged with its line and column. */
 static bool policy_valid(const struct cfg_node *p, bool say)
 {
-	const char *why = 0;
 	const struct cfg_node *at = p;
-	bool b;
+	const char *why = policy_problem(p, &at);
 
-	for (const struct cfg_attr *a = p->attrs; a && !why; a = a->next)
-		if (!known(a, policy_attrs))
-			why = "unknown attribute in <policy>";
-	if (!why && cfg_attr_bool(p, "pci_config", false, &b) < 0)
-		why = "pci_config must be yes or no";
-	for (const struct cfg_node *c = p->child; c && !why; c = c->next) {
-		at = c;
-		if (cfg_is(c, "device")) {
-			for (const struct cfg_attr *a = c->attrs; a && !why; a = a->next)
-				if (strcmp(a->name, "name"))
-					why = "unknown attribute in <device>";
-			if (!why && !cfg_attr(c, "name"))
-				why = "<device> needs name";
-		} else if (cfg_is(c, "pci")) {
-			static const char *const pci_attrs[] = { "class", "vendor", "product", 0 };
-			uint64_t v;
-			for (const struct cfg_attr *a = c->attrs; a && !why; a = a->next)
-				if (!known(a, pci_attrs))
-					why = "unknown attribute in <pci>";
-			if (!why && !cfg_attr(c, "class") && !cfg_attr(c, "vendor"))
-				why = "<pci> needs class or vendor";
-			if (!why && (cfg_attr_u64(c, "vendor", 0, &v) < 0 || v > 0xffff))
-				why = "vendor must be a number up to 0xffff";
-			if (!why && (cfg_attr_u64(c, "product", 0, &v) < 0 || v > 0xffff))
-				why = "product must be a number up to 0xffff";
-			if (!why && cfg_attr(c, "product") && !cfg_attr(c, "vendor"))
-				why = "<pci product> needs vendor";
-			if (!why && cfg_attr(c, "class") && !pci_class_parse(cfg_attr(c, "class"), 0, 0))
-				why = "unknown class";
-		} else {
-			why = "unknown node in <policy> (device, pci)";
-		}
-	}
 	if (why && say)
 		log("error: config:%u:%u: %s (the policy is ignored)", at->line, at->col, why);
 	return !why;
@@ -136,35 +90,6 @@ static void config_changed(void *arg)
 	}
 	devices_version++;   /* what a session sees may have changed */
 	sessions_changed();
-}
-
-/* ---- policies and devices ---- */
-
-bool policy_permits(const struct cfg_node *policy, const struct pdev *d)
-{
-	uint64_t v;
-	uint32_t value, mask;
-
-	if (!policy)
-		return false;
-	for (const struct cfg_node *c = policy->child; c; c = c->next) {
-		if (cfg_is(c, "device") && cfg_attr_is(c, "name", d->name))
-			return true;
-		if (!cfg_is(c, "pci") || !d->pci)
-			continue;
-		const char *cls = cfg_attr(c, "class");
-		if (cls) {
-			if (pci_class_parse(cls, &value, &mask) && (d->class & mask) == value)
-				return true;
-			continue;
-		}
-		if (cfg_attr_u64(c, "vendor", 0, &v) != 1 || v != d->vendor)
-			continue;
-		if (cfg_attr_u64(c, "product", 0, &v) == 1 && v != d->product)
-			continue;
-		return true;
-	}
-	return false;
 }
 
 /* ---- sessions ---- */

@@ -117,6 +117,12 @@ extern struct pdev devices[MAX_DEVICES];
 extern unsigned ndevices;
 extern word_t devices_version;   /* changes with every new devices report or config */
 
+/* model.c: a <device> node into d (false, with why, if it is malformed);
+ * what is wrong with a <policy> node (NULL: nothing; where: the node);
+ * whether a policy names a device */
+bool device_parse(const struct cfg_node *n, struct pdev *d, const char **why);
+const char *policy_problem(const struct cfg_node *p, const struct cfg_node **where);
+
 /* main.c: policies */
 const struct cfg_node *policy_of(const char *label);
 bool policy_pci_config(const struct cfg_node *policy);
