@@ -152,29 +152,33 @@ static void acpi_changed(void *arg)
 			log("PCI configuration: ECAM at 0x%lx, buses %lu..%lu", (unsigned long)base,
 			    (unsigned long)first, (unsigned long)last);
 	}
-	const struct cfg_node *dm = cfg_child(top, "dmar");
-	if (dm && u64_attr(dm, "base", ~0ull, &base) && !iommu_present()) {
-		for (const struct cfg_node *r = cfg_child(top, "reserved"); r;
-		     r = cfg_next(r, "reserved")) {
-			const char *dev = cfg_attr(r, "device");
-			unsigned b = 0, d = 0, f = 0;
-			if (u64_attr(r, "base", ~0ull, &base) && cfg_attr_u64(r, "size", 0, &size) == 1 &&
-			    dev && strlen(dev) == 7 && dev[2] == ':' && dev[5] == '.') {
-				char tmp[8];
-				uint64_t x;
-				memcpy(tmp, "0x", 2);
-				memcpy(tmp + 2, dev, 2); tmp[4] = 0;
-				b = args_parse_u64(tmp, &x) ? (unsigned)x : 256;
-				memcpy(tmp + 2, dev + 3, 2);
-				d = args_parse_u64(tmp, &x) ? (unsigned)x : 32;
-				f = (unsigned)(dev[6] - '0');
-				if (b < 256 && d < 32 && f < 8)
-					iommu_reserved(base, size, b << 8 | d << 3 | f);
-			}
+	/* reserved regions (RMRR) count whenever they come */
+	for (const struct cfg_node *r = cfg_child(top, "reserved"); r; r = cfg_next(r, "reserved")) {
+		const char *dev = cfg_attr(r, "device");
+		char tmp[8];
+		uint64_t b = 256, dv = 32, f = 8;
+		if (!u64_attr(r, "base", ~0ull, &base) || cfg_attr_u64(r, "size", 0, &size) != 1 ||
+		    !dev || strlen(dev) != 7 || dev[2] != ':' || dev[5] != '.') {
+			log("error: acpi report:%u:%u: <reserved> ignored", r->line, r->col);
+			continue;
 		}
-		cfg_attr_u64(dm, "base", 0, &base);
-		iommu_init(ep_of_devices, base);
+		memcpy(tmp, "0x", 2);
+		memcpy(tmp + 2, dev, 2);
+		tmp[4] = 0;
+		if (!args_parse_u64(tmp, &b))
+			b = 256;
+		memcpy(tmp + 2, dev + 3, 2);
+		if (!args_parse_u64(tmp, &dv))
+			dv = 32;
+		f = (uint64_t)(dev[6] - '0');
+		if (b < 256 && dv < 32 && f < 8)
+			iommu_reserved(base, size, (unsigned)(b << 8 | dv << 3 | f));
+		else
+			log("error: acpi report:%u:%u: <reserved> device ignored", r->line, r->col);
 	}
+	const struct cfg_node *dm = cfg_child(top, "dmar");
+	if (dm && u64_attr(dm, "base", ~0ull, &base) && !iommu_present())
+		iommu_init(ep_of_devices, base);
 	platform_report();
 }
 

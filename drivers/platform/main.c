@@ -376,8 +376,12 @@ static rpc_status_t create(struct session_server *srv, struct server_session *ss
 		budget_give(&ss->budget, s->base_cost, 2);
 		return st;
 	}
-	if (verbose)
-		log("session %lu for \"%s\"", ss->id, ss->label);
+	if (verbose) {
+		struct pd_quota q;
+		pd_quota(COMPONENT_PD, &q);
+		log("session %lu for \"%s\" (platform: %lu of %lu bytes, %lu of %lu caps used)",
+		    ss->id, ss->label, q.ram_used, q.ram_quota, q.cap_used, q.cap_quota);
+	}
 	return RPC_OK;
 }
 

@@ -185,6 +185,8 @@ void iommu_unmap(struct session *s, uint64_t iova, word_t size);
 void iommu_attach(struct session *s, struct pdev *d);
 void iommu_detach(struct pdev *d);
 void iommu_reserved(uint64_t base, uint64_t size, unsigned bdf);
+/* The end of a reserved region that [a, a + size) overlaps, 0 if none. */
+uint64_t iommu_reserved_end(uint64_t a, uint64_t size);
 void iommu_report(struct cfg_writer *w);  /* <iommu> and <fault> nodes */
 word_t iommu_domain_cost(void);
 

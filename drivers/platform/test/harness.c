@@ -191,6 +191,7 @@ void fetch_rom(const char *label, char *out, word_t max)
 }
 
 char report_buf[16384];
+uint64_t reserved_base, reserved_size;
 
 void await_report(const char *what)
 {
@@ -466,6 +467,15 @@ void publish_acpi(struct tb_own *raw)
 			cfg_node_attr(&w, "polarity", "high");
 			cfg_node_end(&w);
 		}
+	}
+	if (reserved_size) {
+		cfg_node_begin(&w, "reserved");
+		snprintf(buf, sizeof(buf), "0x%lx", (unsigned long)reserved_base);
+		cfg_node_attr(&w, "base", buf);
+		snprintf(buf, sizeof(buf), "0x%lx", (unsigned long)reserved_size);
+		cfg_node_attr(&w, "size", buf);
+		cfg_node_attr(&w, "device", edu);
+		cfg_node_end(&w);
 	}
 	if (iommu) {
 		cfg_node_begin(&w, "dmar");

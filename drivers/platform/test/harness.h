@@ -30,6 +30,8 @@ extern bool q35, iommu;
 extern char edu[8], e1000[8], e1000b[8], nvme[8];
 extern char platform_config[1024];
 extern char report_buf[16384];
+/* a reserved region (RMRR) of edu that publish_acpi adds when size != 0 */
+extern uint64_t reserved_base, reserved_size;
 
 struct bar_map {
 	cptr_t ds;

@@ -718,6 +718,61 @@ TB_TEST(PLAT_0040, "stray DMA: edu writes outside its session's buffers")
 	CHECK_OK(tb_close(&att));
 }
 
+TB_TEST(PLAT_0041, "a reserved region (RMRR) of a device is mapped 1:1 in its holder's domain")
+{
+	struct tb_own o, raw;
+	struct bar_map m;
+	struct dma a;
+	word_t h, kind, phys = 0, contiguous = 0, at;
+	cptr_t dma, page;
+	word_t dma_id;
+	char want[96];
+
+	if (!iommu) {
+		fetch_rom("test -> platform", report_buf, sizeof(report_buf));
+		CHECK(strstr(report_buf, "iommu=\"no\""));
+		log("no IOMMU: a reserved region needs no mapping");
+		return;
+	}
+	/* a page of ours whose physical address we learn from core */
+	CHECK_OK(parent_session(tb_env->parent, "DMA", "test", "", 8192, 4, 0, &dma, &dma_id));
+	CHECK_OK(pd_alloc_ram_flags(tb_env->pd, 4096, RAM_CONTIGUOUS, &page));
+	CHECK_OK(dma_phys(dma, page, 0, &phys, &contiguous));
+	CHECK_OK(pd_attach(tb_env->pd, page, 0, 0, 0, ATTACH_WRITE, &at));
+	volatile uint8_t *p = (volatile uint8_t *)at;
+	for (int i = 0; i < 4096; i++)
+		p[i] = 0x11;
+	reserved_base = phys;
+	reserved_size = 4096;
+	open_platform(&raw, "raw", 0);
+	publish_acpi(&raw);
+	CHECK_OK(tb_close(&raw));
+	snprintf(want, sizeof(want), "<reserved base=\"0x%lx\" size=\"0x1000\" device=\"%s\"/>",
+		 phys, edu);
+	await_report(want);
+	open_platform(&o, "drv_edu", PLATFORM_DMA_COST(4096));
+	CHECK_OK(platform_acquire(o.cap, edu, &h));
+	map_bar(&o, h, 0, &m);
+	CHECK_OK(platform_irq(o.cap, h, 0, bits[1], &kind));
+	CHECK_OK(dma_get(&o, 4096, &a));
+	CHECK(a.addr + 4096 <= phys || a.addr >= phys + 4096);   /* not over the region */
+	for (int i = 0; i < 4096; i++)
+		a.va[i] = 0x77;
+	edu_dma(&o, h, &m, a.addr, false);
+	edu_dma(&o, h, &m, phys, true);           /* to the region, 1:1 */
+	for (int i = 0; i < EDU_LEN; i++)
+		CHECK_EQ(p[i], 0x77);
+	CHECK_EQ(p[EDU_LEN], 0x11);
+	log("reserved region 0x%lx of %s: DMA through its 1:1 mapping arrived", phys, edu);
+	dma_put(&o, &a);
+	unmap_bar(&m);
+	CHECK_OK(tb_close(&o));
+	CHECK_OK(pd_detach(tb_env->pd, at));
+	/* the region stays known to platform; the page stays ours */
+	parent_close(tb_env->parent, dma_id);
+	cap_slot_free(dma);
+}
+
 /* ---- drivers that exit or crash with the device in use ---- */
 
 static word_t edu_bdf(void)
