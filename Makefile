@@ -206,8 +206,10 @@ host-test: deps
 test: deps
 	@tools/deps --src && $(MAKE) -s all ports && $(PYTHON) tools/testall.py
 
+# every run/*_bench scenario (bench/README.md); a new one needs no list
+BENCH_SCENARIOS := $(sort $(wildcard run/*_bench))
 bench: deps
-	@$(MAKE) -s all && $(PYTHON) tools/run.py --bench run/kernel_bench run/core_bench run/system_bench run/init_bench run/packet_stream_bench run/virtio_rng_bench
+	@$(MAKE) -s all && $(PYTHON) tools/run.py --bench $(BENCH_SCENARIOS)
 
 # Fuzzing the config parser (docs/config.md): `make fuzz` builds the libFuzzer
 # harness and runs it for FUZZ_SECONDS; new inputs go to $(BUILD)/fuzz/config_corpus,

@@ -46,140 +46,7 @@ struct pdev *device_by_bdf(unsigned bdf)
 	return 0;
 }
 
-/* ---- reading the report ---- */
-
-static bool u64_attr(const struct cfg_node *n, const char *name, uint64_t max, uint64_t *v)
-{
-	return cfg_attr_u64(n, name, 0, v) == 1 && *v <= max;
-}
-
-static bool irq_attrs(const struct cfg_node *n, struct irq_line *l)
-{
-	uint64_t gsi;
-
-	if (!u64_attr(n, "gsi", 255, &gsi))
-		return false;
-	l->gsi = (unsigned)gsi;
-	l->level = cfg_attr_is(n, "trigger", "level");
-	l->low = cfg_attr_is(n, "polarity", "low");
-	if (!l->level && !cfg_attr_is(n, "trigger", "edge"))
-		return false;
-	if (!l->low && !cfg_attr_is(n, "polarity", "high"))
-		return false;
-	l->present = true;
-	return true;
-}
-
-static bool range_attrs(const struct cfg_node *n, const char *addr, struct range *r)
-{
-	uint64_t base, size;
-
-	if (!u64_attr(n, addr, ~0ull, &base) || cfg_attr_u64(n, "size", 0, &size) != 1 || !size ||
-	    base + size < base)
-		return false;
-	r->base = base;
-	r->size = size;
-	return true;
-}
-
-/* A BAR decodes a naturally aligned power of two. */
-static bool bar_sane(const struct range *r)
-{
-	return !(r->size & (r->size - 1)) && !(r->base & (r->size - 1));
-}
-
-/* Fill d from a <device> node; false (with why) if it is malformed. */
-static bool parse_device(const struct cfg_node *n, struct pdev *d, const char **why)
-{
-	const char *name = cfg_attr(n, "name");
-	uint64_t v, bus, dev, fn;
-
-	memset(d, 0, sizeof(*d));
-	if (!name || strlen(name) >= NAME_LEN)
-		return *why = "name missing or too long", false;
-	memcpy(d->name, name, strlen(name) + 1);
-	if (cfg_attr_is(n, "type", "pci")) {
-		d->pci = true;
-		if (!u64_attr(n, "bus", 255, &bus) || !u64_attr(n, "device", 31, &dev) ||
-		    !u64_attr(n, "function", 7, &fn))
-			return *why = "bus, device, function", false;
-		d->bdf = (unsigned)(bus << 8 | dev << 3 | fn);
-		if (!u64_attr(n, "vendor", 0xffff, &v))
-			return *why = "vendor", false;
-		d->vendor = (uint16_t)v;
-		if (!u64_attr(n, "product", 0xffff, &v))
-			return *why = "product", false;
-		d->product = (uint16_t)v;
-		if (!u64_attr(n, "class", 0xffffff, &v))
-			return *why = "class", false;
-		d->class = (uint32_t)v;
-	} else if (!cfg_attr_is(n, "type", "isa")) {
-		return *why = "type must be pci or isa", false;
-	}
-	unsigned nmem = 0, nio = 0, nirq = 0;
-	for (const struct cfg_node *c = n->child; c; c = c->next) {
-		if (d->pci && cfg_is(c, "bar")) {
-			uint64_t idx;
-			if (!u64_attr(c, "index", MAX_BARS - 1, &idx))
-				return *why = "bar index", false;
-			struct range *r = &d->bar[idx];
-			if (r->type != R_NONE || !range_attrs(c, "address", r))
-				return *why = "bar", false;
-			if (cfg_attr_is(c, "type", "mem32"))
-				r->type = R_MEM32;
-			else if (cfg_attr_is(c, "type", "mem64"))
-				r->type = R_MEM64;
-			else if (cfg_attr_is(c, "type", "io"))
-				r->type = R_IO;
-			else
-				return *why = "bar type", false;
-			if (!bar_sane(r))
-				return *why = "bar not a naturally aligned power of two", false;
-			r->prefetchable = cfg_attr_is(c, "prefetchable", "yes");
-		} else if (d->pci && cfg_is(c, "irq")) {
-			if (cfg_attr_is(c, "type", "legacy") && cfg_has_attr(c, "gsi") &&
-			    !irq_attrs(c, &d->legacy))
-				return *why = "irq", false;
-		} else if (d->pci && cfg_is(c, "msi")) {
-			if (!u64_attr(c, "vectors", 32, &v) || !v)
-				return *why = "msi vectors", false;
-			d->msi_vectors = (unsigned)v;
-		} else if (d->pci && cfg_is(c, "msix")) {
-			uint64_t tb, pb, to;
-			if (!u64_attr(c, "vectors", 2048, &v) || !v ||
-			    !u64_attr(c, "table_bar", MAX_BARS - 1, &tb) ||
-			    !u64_attr(c, "table_offset", 0xfffffff8, &to) ||
-			    !u64_attr(c, "pba_bar", MAX_BARS - 1, &pb))
-				return *why = "msix", false;
-			d->msix_vectors = (unsigned)v;
-			d->msix_table_bar = (unsigned)tb;
-			d->msix_pba_bar = (unsigned)pb;
-			d->msix_table_offset = to;
-		} else if (!d->pci && cfg_is(c, "io")) {
-			if (nio >= MAX_ISA || !range_attrs(c, "base", &d->io[nio]) ||
-			    d->io[nio].base + d->io[nio].size > 0x10000)
-				return *why = "io", false;
-			d->io[nio++].type = R_IO;
-		} else if (!d->pci && cfg_is(c, "mem")) {
-			if (nmem >= MAX_ISA || !range_attrs(c, "base", &d->bar[nmem]))
-				return *why = "mem", false;
-			d->bar[nmem++].type = R_MEM32;
-		} else if (!d->pci && cfg_is(c, "irq")) {
-			if (nirq >= MAX_ISA || !irq_attrs(c, &d->isa_irq[nirq]))
-				return *why = "irq", false;
-			nirq++;
-		}
-	}
-	/* an MSI-X table must lie in a memory BAR of the device */
-	if (d->msix_vectors) {
-		struct range *t = &d->bar[d->msix_table_bar];
-		if (t->type != R_MEM32 && t->type != R_MEM64)
-			d->msix_vectors = 0;
-		else if (d->msix_table_offset + 16ull * d->msix_vectors > t->size)
-			d->msix_vectors = 0;
-	}
-	return true;
-}
+/* ---- reading the report (device_parse: model.c) ---- */
 
 const struct cfg_node *device_node(const struct pdev *d)
 {
@@ -210,7 +77,7 @@ static void devices_changed(void *arg)
 	for (const struct cfg_node *n = cfg_child(top, "device"); n; n = cfg_next(n, "device")) {
 		static struct pdev nd;
 		const char *why = 0;
-		if (!parse_device(n, &nd, &why)) {
+		if (!device_parse(n, &nd, &why)) {
 			log("error: devices report:%u:%u: <device> ignored (%s)", n->line, n->col, why);
 			continue;
 		}
@@ -261,6 +128,11 @@ static void devices_changed(void *arg)
 	platform_report();
 }
 
+static bool u64_attr(const struct cfg_node *n, const char *name, uint64_t max, uint64_t *v)
+{
+	return cfg_attr_u64(n, name, 0, v) == 1 && *v <= max;
+}
+
 static void acpi_changed(void *arg)
 {
 	(void)arg;
@@ -280,29 +152,33 @@ static void acpi_changed(void *arg)
 			log("PCI configuration: ECAM at 0x%lx, buses %lu..%lu", (unsigned long)base,
 			    (unsigned long)first, (unsigned long)last);
 	}
-	const struct cfg_node *dm = cfg_child(top, "dmar");
-	if (dm && u64_attr(dm, "base", ~0ull, &base) && !iommu_present()) {
-		for (const struct cfg_node *r = cfg_child(top, "reserved"); r;
-		     r = cfg_next(r, "reserved")) {
-			const char *dev = cfg_attr(r, "device");
-			unsigned b = 0, d = 0, f = 0;
-			if (u64_attr(r, "base", ~0ull, &base) && cfg_attr_u64(r, "size", 0, &size) == 1 &&
-			    dev && strlen(dev) == 7 && dev[2] == ':' && dev[5] == '.') {
-				char tmp[8];
-				uint64_t x;
-				memcpy(tmp, "0x", 2);
-				memcpy(tmp + 2, dev, 2); tmp[4] = 0;
-				b = args_parse_u64(tmp, &x) ? (unsigned)x : 256;
-				memcpy(tmp + 2, dev + 3, 2);
-				d = args_parse_u64(tmp, &x) ? (unsigned)x : 32;
-				f = (unsigned)(dev[6] - '0');
-				if (b < 256 && d < 32 && f < 8)
-					iommu_reserved(base, size, b << 8 | d << 3 | f);
-			}
+	/* reserved regions (RMRR) count whenever they come */
+	for (const struct cfg_node *r = cfg_child(top, "reserved"); r; r = cfg_next(r, "reserved")) {
+		const char *dev = cfg_attr(r, "device");
+		char tmp[8];
+		uint64_t b = 256, dv = 32, f = 8;
+		if (!u64_attr(r, "base", ~0ull, &base) || cfg_attr_u64(r, "size", 0, &size) != 1 ||
+		    !dev || strlen(dev) != 7 || dev[2] != ':' || dev[5] != '.') {
+			log("error: acpi report:%u:%u: <reserved> ignored", r->line, r->col);
+			continue;
 		}
-		cfg_attr_u64(dm, "base", 0, &base);
-		iommu_init(ep_of_devices, base);
+		memcpy(tmp, "0x", 2);
+		memcpy(tmp + 2, dev, 2);
+		tmp[4] = 0;
+		if (!args_parse_u64(tmp, &b))
+			b = 256;
+		memcpy(tmp + 2, dev + 3, 2);
+		if (!args_parse_u64(tmp, &dv))
+			dv = 32;
+		f = (uint64_t)(dev[6] - '0');
+		if (b < 256 && dv < 32 && f < 8)
+			iommu_reserved(base, size, (unsigned)(b << 8 | dv << 3 | f));
+		else
+			log("error: acpi report:%u:%u: <reserved> device ignored", r->line, r->col);
 	}
+	const struct cfg_node *dm = cfg_child(top, "dmar");
+	if (dm && u64_attr(dm, "base", ~0ull, &base) && !iommu_present())
+		iommu_init(ep_of_devices, base);
 	platform_report();
 }
 

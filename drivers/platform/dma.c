@@ -28,6 +28,11 @@ void dma_init(void)
 		log("no DMA service (%s): no DMA buffers, no IOMMU", rpc_status_name(st));
 }
 
+bool dma_available(void)
+{
+	return dma_service.cap != 0;
+}
+
 rpc_status_t dma_phys_of(cptr_t ds, word_t size, uint64_t *phys)
 {
 	word_t p = 0, contiguous = 0;
@@ -55,10 +60,17 @@ static uint64_t iova_find(struct session *s, word_t size, struct dma_buf ***at)
 	uint64_t a = DMA_IOVA_BASE;
 	struct dma_buf **pp = &s->bufs;
 
-	for (; *pp; pp = &(*pp)->next) {
-		if ((*pp)->addr >= a + size)
+	for (;;) {
+		uint64_t r = iommu_reserved_end(a, size);   /* RMRRs are 1:1 */
+		if (r) {
+			a = (r + 4095) & ~4095ull;
+			continue;
+		}
+		if (!*pp || (*pp)->addr >= a + size)
 			break;
-		a = (*pp)->addr + (*pp)->size;
+		if ((*pp)->addr + (*pp)->size > a)
+			a = (*pp)->addr + (*pp)->size;
+		pp = &(*pp)->next;
 	}
 	*at = pp;
 	return a + size <= DMA_IOVA_END ? a : 0;
@@ -76,8 +88,8 @@ rpc_status_t dma_alloc(struct session *s, word_t size, word_t flags, cptr_t *ds,
 	word_t alloc_pages = 1;
 	while (alloc_pages < pages)
 		alloc_pages <<= 1;
-	word_t cost = DS_COST(alloc_pages) + sizeof(struct dma_buf) + 64 +
-		      (s->dom ? 4 * 4096 : 0);
+	/* (IOMMU tables are charged as they are made, iommu_map) */
+	word_t cost = DS_COST(alloc_pages) + sizeof(struct dma_buf) + 64;
 	if (s->ss.budget.ram - s->ss.budget.ram_used < cost)
 		return RPC_E_NO_RAM_QUOTA;
 	if (!budget_take(&s->ss.budget, cost, 1))

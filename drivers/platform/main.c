@@ -17,6 +17,7 @@
 #include <argil/pd.h>
 #include <argil/slot.h>
 #include <argil/string.h>
+#include <pci_class.h>
 #include <rom_server.h>
 #include <timer_session.h>
 #include <arch/syscall.h>
@@ -32,59 +33,13 @@ static bool have_timer;
 
 /* ---- policies ---- */
 
-static const char *const policy_attrs[] = {
-	"label", "label_prefix", "label_suffix", "label_last", "pci_config", 0
-};
-
-static bool known(const struct cfg_attr *a, const char *const *names)
-{
-	for (; *names; names++)
-		if (!strcmp(a->name, *names))
-			return true;
-	return false;
-}
-
-/* A policy node that platform understands; with say, the first problem is
- * logged with its line and column. */
+/* A policy platform understands (policy_problem, model.c); with say, the
+ * first problem is logged with its line and column. */
 static bool policy_valid(const struct cfg_node *p, bool say)
 {
-	const char *why = 0;
 	const struct cfg_node *at = p;
-	bool b;
+	const char *why = policy_problem(p, &at);
 
-	for (const struct cfg_attr *a = p->attrs; a && !why; a = a->next)
-		if (!known(a, policy_attrs))
-			why = "unknown attribute in <policy>";
-	if (!why && cfg_attr_bool(p, "pci_config", false, &b) < 0)
-		why = "pci_config must be yes or no";
-	for (const struct cfg_node *c = p->child; c && !why; c = c->next) {
-		at = c;
-		if (cfg_is(c, "device")) {
-			for (const struct cfg_attr *a = c->attrs; a && !why; a = a->next)
-				if (strcmp(a->name, "name"))
-					why = "unknown attribute in <device>";
-			if (!why && !cfg_attr(c, "name"))
-				why = "<device> needs name";
-		} else if (cfg_is(c, "pci")) {
-			static const char *const pci_attrs[] = { "class", "vendor", "product", 0 };
-			uint64_t v;
-			for (const struct cfg_attr *a = c->attrs; a && !why; a = a->next)
-				if (!known(a, pci_attrs))
-					why = "unknown attribute in <pci>";
-			if (!why && !cfg_attr(c, "class") && !cfg_attr(c, "vendor"))
-				why = "<pci> needs class or vendor";
-			if (!why && (cfg_attr_u64(c, "vendor", 0, &v) < 0 || v > 0xffff))
-				why = "vendor must be a number up to 0xffff";
-			if (!why && (cfg_attr_u64(c, "product", 0, &v) < 0 || v > 0xffff))
-				why = "product must be a number up to 0xffff";
-			if (!why && cfg_attr(c, "product") && !cfg_attr(c, "vendor"))
-				why = "<pci product> needs vendor";
-			if (!why && cfg_attr(c, "class") && !pci_class_of(cfg_attr(c, "class"), 0, 0))
-				why = "unknown class";
-		} else {
-			why = "unknown node in <policy> (device, pci)";
-		}
-	}
 	if (why && say)
 		log("error: config:%u:%u: %s (the policy is ignored)", at->line, at->col, why);
 	return !why;
@@ -133,81 +88,8 @@ static void config_changed(void *arg)
 		else
 			log("error: config:%u:%u: unknown node (policy) ignored", c->line, c->col);
 	}
+	devices_version++;   /* what a session sees may have changed */
 	sessions_changed();
-}
-
-/* ---- class names ---- */
-
-static const struct { const char *name; uint32_t value, mask; } classes[] = {
-	{ "AHCI", 0x010601, 0xffffff }, { "NVME", 0x010802, 0xffffff },
-	{ "IDE", 0x010100, 0xffff00 },  { "USB", 0x0c0300, 0xffff00 },
-	{ "VGA", 0x030000, 0xffff00 },  { "DISPLAY", 0x030000, 0xff0000 },
-	{ "ETHERNET", 0x020000, 0xffff00 }, { "AUDIO", 0x040300, 0xffff00 },
-	{ "ISA_BRIDGE", 0x060100, 0xffff00 }, { "HOST_BRIDGE", 0x060000, 0xffff00 },
-	{ "PCI_BRIDGE", 0x060400, 0xffff00 },
-};
-
-bool pci_class_of(const char *name, uint32_t *value, uint32_t *mask)
-{
-	uint32_t v = 0, m = 0;
-	bool ok = false;
-
-	for (unsigned i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
-		if (!strcmp(name, classes[i].name)) {
-			v = classes[i].value;
-			m = classes[i].mask;
-			ok = true;
-		}
-	if (!ok && name[0] == '0' && name[1] == 'x') {
-		size_t n = strlen(name + 2);
-		ok = n == 2 || n == 4 || n == 6;
-		for (size_t i = 0; ok && i < n; i++) {
-			char c = name[2 + i];
-			unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0')
-				   : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
-				   : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : 16;
-			ok = d < 16;
-			v = v << 4 | d;
-		}
-		if (ok) {
-			v <<= 4 * (6 - n);
-			m = (0xffffffu << 4 * (6 - n)) & 0xffffff;
-		}
-	}
-	if (ok && value)
-		*value = v;
-	if (ok && mask)
-		*mask = m;
-	return ok;
-}
-
-/* ---- policies and devices ---- */
-
-bool policy_permits(const struct cfg_node *policy, const struct pdev *d)
-{
-	uint64_t v;
-	uint32_t value, mask;
-
-	if (!policy)
-		return false;
-	for (const struct cfg_node *c = policy->child; c; c = c->next) {
-		if (cfg_is(c, "device") && cfg_attr_is(c, "name", d->name))
-			return true;
-		if (!cfg_is(c, "pci") || !d->pci)
-			continue;
-		const char *cls = cfg_attr(c, "class");
-		if (cls) {
-			if (pci_class_of(cls, &value, &mask) && (d->class & mask) == value)
-				return true;
-			continue;
-		}
-		if (cfg_attr_u64(c, "vendor", 0, &v) != 1 || v != d->vendor)
-			continue;
-		if (cfg_attr_u64(c, "product", 0, &v) == 1 && v != d->product)
-			continue;
-		return true;
-	}
-	return false;
 }
 
 /* ---- sessions ---- */
@@ -494,8 +376,12 @@ static rpc_status_t create(struct session_server *srv, struct server_session *ss
 		budget_give(&ss->budget, s->base_cost, 2);
 		return st;
 	}
-	if (verbose)
-		log("session %lu for \"%s\"", ss->id, ss->label);
+	if (verbose) {
+		struct pd_quota q;
+		pd_quota(COMPONENT_PD, &q);
+		log("session %lu for \"%s\" (platform: %lu of %lu bytes, %lu of %lu caps used)",
+		    ss->id, ss->label, q.ram_used, q.ram_quota, q.cap_used, q.cap_quota);
+	}
 	return RPC_OK;
 }
 
@@ -550,6 +436,8 @@ void component_construct(struct component_env *e)
 	irq_init(&env->ep);
 	dma_init();
 	devices_init(&env->ep);
+	if (!iommu_present())
+		dmar_from_tables(&env->ep);
 	server.ep = &env->ep;
 	st = session_server_announce(&server);
 	if (st != RPC_OK) {

@@ -117,11 +117,16 @@ extern struct pdev devices[MAX_DEVICES];
 extern unsigned ndevices;
 extern word_t devices_version;   /* changes with every new devices report or config */
 
+/* model.c: a <device> node into d (false, with why, if it is malformed);
+ * what is wrong with a <policy> node (NULL: nothing; where: the node);
+ * whether a policy names a device */
+bool device_parse(const struct cfg_node *n, struct pdev *d, const char **why);
+const char *policy_problem(const struct cfg_node *p, const struct cfg_node **where);
+
 /* main.c: policies */
 const struct cfg_node *policy_of(const char *label);
 bool policy_pci_config(const struct cfg_node *policy);
 bool policy_permits(const struct cfg_node *policy, const struct pdev *d);
-bool pci_class_of(const char *name, uint32_t *value, uint32_t *mask);
 /* The config or the devices changed: sessions lose what their policy no
  * longer names, every session's device list is signalled. */
 void sessions_changed(void);
@@ -165,6 +170,10 @@ void dma_init(void);
 /* The physical address of platform's RAM dataspace ds, contiguous over
  * size bytes (core's DMA_PHYS). */
 rpc_status_t dma_phys_of(cptr_t ds, word_t size, uint64_t *phys);
+bool dma_available(void);   /* core's DMA service was had */
+
+/* dmar.c: the DMAR unit from the ACPI tables (until an acpi report names one) */
+void dmar_from_tables(struct entrypoint *ep);
 
 /* vtd.c: the IOMMU (all no-ops without one) */
 bool iommu_present(void);
@@ -176,6 +185,8 @@ void iommu_unmap(struct session *s, uint64_t iova, word_t size);
 void iommu_attach(struct session *s, struct pdev *d);
 void iommu_detach(struct pdev *d);
 void iommu_reserved(uint64_t base, uint64_t size, unsigned bdf);
+/* The end of a reserved region that [a, a + size) overlaps, 0 if none. */
+uint64_t iommu_reserved_end(uint64_t a, uint64_t size);
 void iommu_report(struct cfg_writer *w);  /* <iommu> and <fault> nodes */
 word_t iommu_domain_cost(void);
 

@@ -239,6 +239,17 @@ void iommu_report(struct cfg_writer *w)
 	cfg_node_attr(w, "type", "vt-d");
 	cfg_node_attr_u64(w, "faults", vtd.nfaults);
 	cfg_node_end(w);
+	for (unsigned i = 0; i < vtd.nreserved; i++) {
+		unsigned bdf = vtd.reserved[i].bdf;
+		cfg_node_begin(w, "reserved");
+		snprintf(b, sizeof(b), "0x%lx", (unsigned long)vtd.reserved[i].base);
+		cfg_node_attr(w, "base", b);
+		snprintf(b, sizeof(b), "0x%lx", (unsigned long)vtd.reserved[i].size);
+		cfg_node_attr(w, "size", b);
+		snprintf(b, sizeof(b), "%02x:%02x.%x", bdf >> 8, (bdf >> 3) & 31, bdf & 7);
+		cfg_node_attr(w, "device", b);
+		cfg_node_end(w);
+	}
 	unsigned n = vtd.nfaults < MAX_FAULTS ? vtd.nfaults : MAX_FAULTS;
 	for (unsigned k = 0; k < n; k++) {
 		struct fault *f = &vtd.faults[(vtd.nfaults - n + k) % MAX_FAULTS];
@@ -264,9 +275,10 @@ static struct table *table_of(struct domain *dom, uint64_t phys)
 	return 0;
 }
 
-/* The last-level entry for iova, making tables on the way (paid from the
- * session's budget) if make; NULL if absent or not payable. */
-static volatile uint64_t *pte(struct session *s, uint64_t iova, bool make)
+/* The last-level entry for iova, making tables on the way if make (paid
+ * from the session's budget unless platform pays); NULL if absent or not
+ * payable. */
+static volatile uint64_t *pte(struct session *s, uint64_t iova, bool make, bool platform_pays)
 {
 	struct domain *dom = s->dom;
 	struct table *t = dom->top;
@@ -282,14 +294,16 @@ static volatile uint64_t *pte(struct session *s, uint64_t iova, bool make)
 		}
 		if (!make)
 			return 0;
-		if (!budget_take(&s->ss.budget, TABLE_COST, 1))
+		if (!platform_pays && !budget_take(&s->ss.budget, TABLE_COST, 1))
 			return 0;
 		struct table *n = table_new();
 		if (!n) {
-			budget_give(&s->ss.budget, TABLE_COST, 1);
+			if (!platform_pays)
+				budget_give(&s->ss.budget, TABLE_COST, 1);
 			return 0;
 		}
-		dom->cost += TABLE_COST;
+		if (!platform_pays)
+			dom->cost += TABLE_COST;
 		n->next = dom->tables;
 		dom->tables = n;
 		t->va[idx] = n->phys | 3;
@@ -298,12 +312,13 @@ static volatile uint64_t *pte(struct session *s, uint64_t iova, bool make)
 	return &t->va[(iova >> 12) & 511];
 }
 
-rpc_status_t iommu_map(struct session *s, uint64_t iova, uint64_t phys, word_t size)
+static rpc_status_t map(struct session *s, uint64_t iova, uint64_t phys, word_t size,
+		       bool platform_pays)
 {
 	if (!s->dom)
 		return RPC_E_UNAVAILABLE;
 	for (word_t off = 0; off < size; off += 4096) {
-		volatile uint64_t *e = pte(s, iova + off, true);
+		volatile uint64_t *e = pte(s, iova + off, true, platform_pays);
 		if (!e) {
 			iommu_unmap(s, iova, off);
 			return RPC_E_NO_RAM_QUOTA;
@@ -316,12 +331,17 @@ rpc_status_t iommu_map(struct session *s, uint64_t iova, uint64_t phys, word_t s
 	return RPC_OK;
 }
 
+rpc_status_t iommu_map(struct session *s, uint64_t iova, uint64_t phys, word_t size)
+{
+	return map(s, iova, phys, size, false);
+}
+
 void iommu_unmap(struct session *s, uint64_t iova, word_t size)
 {
 	if (!s->dom)
 		return;
 	for (word_t off = 0; off < size; off += 4096) {
-		volatile uint64_t *e = pte(s, iova + off, false);
+		volatile uint64_t *e = pte(s, iova + off, false, false);
 		if (e)
 			*e = 0;
 	}
@@ -404,11 +424,12 @@ void iommu_attach(struct session *s, struct pdev *d)
 		log("error: %s: no context table: its DMA stays blocked", d->name);
 		return;
 	}
-	/* reserved regions of the device, 1:1 */
+	/* reserved regions of the device, 1:1, their tables paid by platform
+	 * (a property of the machine, not of the driver) */
 	for (unsigned i = 0; i < vtd.nreserved; i++)
 		if (vtd.reserved[i].bdf == d->bdf &&
-		    iommu_map(s, vtd.reserved[i].base, vtd.reserved[i].base,
-			      vtd.reserved[i].size) != RPC_OK)
+		    map(s, vtd.reserved[i].base, vtd.reserved[i].base, vtd.reserved[i].size,
+			true) != RPC_OK)
 			log("error: %s: reserved region 0x%lx not mapped", d->name,
 			    (unsigned long)vtd.reserved[i].base);
 	ce[1] = (uint64_t)s->dom->did << 8 | vtd.aw;
@@ -436,7 +457,12 @@ void iommu_detach(struct pdev *d)
 
 void iommu_reserved(uint64_t base, uint64_t size, unsigned bdf)
 {
-	if (vtd.nreserved >= MAX_RESERVED || (base | size) & 0xfff || !size) {
+	for (unsigned i = 0; i < vtd.nreserved; i++)
+		if (vtd.reserved[i].base == base && vtd.reserved[i].size == size &&
+		    vtd.reserved[i].bdf == bdf)
+			return;   /* known (the tables and the acpi report both say it) */
+	if (vtd.nreserved >= MAX_RESERVED || (base | size) & 0xfff || !size ||
+	    base + size < base) {
 		log("error: reserved region 0x%lx+0x%lx ignored", (unsigned long)base,
 		    (unsigned long)size);
 		return;
@@ -445,6 +471,14 @@ void iommu_reserved(uint64_t base, uint64_t size, unsigned bdf)
 	vtd.reserved[vtd.nreserved].size = size;
 	vtd.reserved[vtd.nreserved].bdf = bdf;
 	vtd.nreserved++;
+}
+
+uint64_t iommu_reserved_end(uint64_t a, uint64_t size)
+{
+	for (unsigned i = 0; i < vtd.nreserved; i++)
+		if (a < vtd.reserved[i].base + vtd.reserved[i].size && vtd.reserved[i].base < a + size)
+			return vtd.reserved[i].base + vtd.reserved[i].size;
+	return 0;
 }
 
 /* ---- bring-up ---- */
@@ -490,6 +524,11 @@ void iommu_init(struct entrypoint *ep, uint64_t base)
 	vtd.ep = ep;
 	if (!ep || base & 0xfff)
 		return;
+	if (!dma_available()) {
+		log("VT-d at 0x%lx not used: without the DMA service no tables: DMA unprotected",
+		    (unsigned long)base);
+		return;
+	}
 	snprintf(args, sizeof(args), "base=0x%lx, size=0x1000", (unsigned long)base);
 	st = dev_session_open(&vtd.io, "IO_MEM", "vt-d", args, 32768, 24);
 	if (st == RPC_OK)
