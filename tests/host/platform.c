@@ -6,14 +6,14 @@
  * malformed one refused), <policy> nodes of its config (every problem
  * found, with the node), and which devices a policy names.
  */
-#include "harness.h"
+#include <harness.h>
 #include "platform.h"
 
 static const struct cfg_node *parse(const char *doc)
 {
 	struct cfg_error err;
 	size_t len = strlen(doc), size = cfg_arena_size(len);
-	void *arena = ht_alloc(16, size);
+	void *arena = test_alloc(16, size);
 	struct cfg_node *n = cfg_parse(doc, len, arena, size, &err);
 
 	CHECK_MSG(n, "%s at %u:%u", err.msg, err.line, err.col);
@@ -227,5 +227,5 @@ TEST(PLATM_0006, "which devices a policy names: by name, class (name or number),
 
 int main(int argc, char **argv)
 {
-	return ht_main(argc, argv);
+	return test_main(argc, argv);
 }

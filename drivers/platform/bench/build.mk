@@ -2,6 +2,6 @@
 # dma_alloc_free and irq_to_driver, on the harness of platform_test.
 NAME := platform_bench
 KIND := component
-SRCS := $(DIR)/main.c $(DIR)/../test/harness.c
+SRCS := $(DIR)/main.c $(DIR)/../test/platform_test.c
 CFLAGS := -I$(DIR)/../test
 LIBS := testbed platform_session timer_session

@@ -13,7 +13,7 @@
  */
 #include <argil/busy.h>
 #include <argil/kernel.h>
-#include "harness.h"
+#include "platform_test.h"
 
 #define RUNS 101
 
@@ -39,7 +39,7 @@ static uint64_t median(uint64_t *v, const char *name)
 
 static uint64_t runs[RUNS];
 
-TB_TEST(BENCH_0001, "dma_alloc_free")
+TEST(BENCH_0001, "dma_alloc_free")
 {
 	struct tb_own o;
 	cptr_t ds;
@@ -60,7 +60,7 @@ TB_TEST(BENCH_0001, "dma_alloc_free")
 	CHECK_OK(tb_close(&o));
 }
 
-TB_TEST(BENCH_0002, "irq_to_driver")
+TEST(BENCH_0002, "irq_to_driver")
 {
 	struct tb_own o;
 	struct bar_map m;

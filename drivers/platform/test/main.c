@@ -718,7 +718,7 @@ TEST(PLAT_0040, "stray DMA: edu writes outside its session's buffers")
 	CHECK_OK(tb_close(&att));
 }
 
-TB_TEST(PLAT_0041, "a reserved region (RMRR) of a device is mapped 1:1 in its holder's domain")
+TEST(PLAT_0041, "a reserved region (RMRR) of a device is mapped 1:1 in its holder's domain")
 {
 	struct tb_own o, raw;
 	struct bar_map m;
