@@ -117,6 +117,8 @@ void untyped_init(struct bootinfo *bi);
 /* A free block of 2^bits bytes (lowest address of the smallest fitting
  * size), marked used. NULL if none. */
 struct ublock *ut_alloc(word_t bits, bool device);
+/* The same for RAM that ends at or below limit (a physical address). */
+struct ublock *ut_alloc_below(word_t bits, word_t limit);
 /* The block exactly at paddr (device or RAM as it is); NULL if that memory
  * is not free. */
 struct ublock *ut_alloc_at(word_t paddr, word_t bits);
@@ -139,8 +141,10 @@ struct kobj {
 /* Make one object of type, paid by a (RAM only; caps are charged by the
  * caller where the object counts as a capability). */
 rpc_status_t kobj_new(struct account *a, word_t type, word_t size_bits, struct kobj *o);
-/* Make 2^k frames from one block into a run of slots. */
-rpc_status_t kobj_frames(struct account *a, word_t k, struct ublock **blk, cptr_t *first);
+/* Make 2^k frames from one block into a run of slots (the block below
+ * physical address limit; ~0: anywhere). RPC_E_UNAVAILABLE: no block. */
+rpc_status_t kobj_frames(struct account *a, word_t k, word_t limit, struct ublock **blk,
+			 cptr_t *first);
 void kobj_free(struct account *a, struct kobj *o);
 void kobj_free_frames(struct account *a, struct ublock *blk, cptr_t first, word_t k);
 
@@ -176,7 +180,7 @@ void *vm_map_module(const struct bootinfo_module *m);
 /* ---- objects and badges (object.c) -------------------------------------- */
 enum obj_kind {
 	K_NONE = 0,
-	K_PD, K_CPU, K_THREAD, K_DS, K_ROM, K_LOG, K_IOMEM, K_IOPORT, K_IRQ,
+	K_PD, K_CPU, K_THREAD, K_DS, K_ROM, K_LOG, K_IOMEM, K_IOPORT, K_IRQ, K_DMA,
 	K_CHILD,   /* the parent interface of core's child (init) */
 	K_FAULT,   /* a thread's fault endpoint badge */
 	K_KOBJ,    /* an endpoint/notification handle from PD_ALLOC_* */
@@ -290,7 +294,7 @@ struct ds {
 	word_t phys;
 	cptr_t *frames;           /* per page */
 	struct ds_chunk *chunks;
-	word_t nchunks;
+	word_t nchunks, maxchunks;
 	struct account *acct;     /* paid by */
 	struct pd *owner;         /* RAM dataspaces: the PD that allocated it */
 	struct ds *next_of_owner;
@@ -298,8 +302,9 @@ struct ds {
 	bool frames_owned;        /* frames array and frames belong to this ds */
 };
 
-/* A RAM dataspace of pages paid by acct (caps: 1). */
-rpc_status_t ds_new_ram(struct account *a, word_t pages, struct ds **out);
+/* A RAM dataspace of pages paid by acct (caps: 1); flags RAM_CONTIGUOUS
+ * (one block: pages rounded up to a power of two), RAM_BELOW_4G. */
+rpc_status_t ds_new_ram(struct account *a, word_t pages, word_t flags, struct ds **out);
 /* Detach everywhere, free frames (if owned) and the object. */
 void ds_destroy(struct ds *d);
 /* Dataspace over frames someone else owns (ROM modules). */
@@ -451,13 +456,15 @@ rpc_status_t ioport_session_create(struct pd *payer, const char *args, word_t ra
 				   struct session **out);
 rpc_status_t irq_session_create(struct pd *payer, const char *args, word_t ram, word_t caps,
 				struct session **out);
-/* A request to a ROM, LOG, IO_MEM, IO_PORT or IRQ session (session.c) */
+rpc_status_t dma_session_create(struct pd *payer, word_t ram, word_t caps, struct session **out);
+/* A request to a ROM, LOG, IO_MEM, IO_PORT, IRQ or DMA session (session.c) */
 void session_serve(struct session *s, struct request *r);
 rpc_status_t rom_serve(struct session *s, struct request *q);
 rpc_status_t log_serve(struct session *s, struct request *q);
 rpc_status_t iomem_serve(struct session *s, struct request *q);
 rpc_status_t ioport_serve(struct session *s, struct request *q);
 rpc_status_t irq_serve(struct session *s, struct request *q);
+rpc_status_t dma_serve(struct session *s, struct request *q);
 void core_log_line(const char *label, const char *text, size_t len);
 
 /* ---- core's child and the parent interface (parent.c) -------------------------- */

@@ -43,31 +43,46 @@ static void ds_release(struct ds *d)
 	acct_free(a, d, sizeof(*d));
 }
 
-rpc_status_t ds_new_ram(struct account *a, word_t pages, struct ds **out)
+/* The block size (log2 pages) of the next chunk of a dataspace with left
+ * pages still to make: the largest power of two in left, at most
+ * CHUNK_MAX_K (a contiguous dataspace is a single chunk instead). */
+static word_t chunk_k(word_t left)
 {
+	word_t k = 63 - (word_t)__builtin_clzll(left);
+
+	return k > CHUNK_MAX_K ? CHUNK_MAX_K : k;
+}
+
+rpc_status_t ds_new_ram(struct account *a, word_t pages, word_t flags, struct ds **out)
+{
+	word_t limit = flags & RAM_BELOW_4G ? 1ul << 32 : ~0ul;
 	struct ds *d;
 	rpc_status_t st;
 	word_t nchunks = 0;
 
-	if (pages == 0)
+	if (pages == 0 || (flags & ~(word_t)RAM_FLAGS))
 		return RPC_E_INVALID_ARGUMENT;
+	if (flags & RAM_CONTIGUOUS) {
+		word_t k = 63 - (word_t)__builtin_clzll(pages);
+		if (pages & (pages - 1))
+			k++;
+		pages = 1ul << k;     /* one buddy block */
+		nchunks = 1;
+	} else {
+		for (word_t left = pages; left; left -= 1ul << chunk_k(left))
+			nchunks++;
+	}
 	/* beyond the quota: refused before anything is made (on a large
 	 * machine, making and undoing gigabytes of frames first takes long) */
 	if (!a->unlimited && pages > acct_ram_avail(a) / PAGE)
 		return RPC_E_NO_RAM_QUOTA;
-	for (word_t left = pages; left;) {
-		word_t k = 63 - (word_t)__builtin_clzll(left);
-		if (k > CHUNK_MAX_K)
-			k = CHUNK_MAX_K;
-		left -= 1ul << k;
-		nchunks++;
-	}
 	st = ds_alloc(a, pages, &d);
 	if (st != RPC_OK)
 		return st;
 	d->type = DS_T_RAM;
-	d->flags = DS_WRITABLE | DS_RAM;
+	d->flags = DS_WRITABLE | DS_RAM | (flags & RAM_CONTIGUOUS ? DS_CONTIGUOUS : 0);
 	d->frames_owned = true;
+	d->maxchunks = nchunks;
 	d->frames = acct_alloc(a, pages * sizeof(cptr_t), &st);
 	if (d->frames)
 		d->chunks = acct_alloc(a, nchunks * sizeof(struct ds_chunk), &st);
@@ -75,11 +90,9 @@ rpc_status_t ds_new_ram(struct account *a, word_t pages, struct ds **out)
 		goto fail;
 	word_t page = 0;
 	for (word_t left = pages; left;) {
-		word_t k = 63 - (word_t)__builtin_clzll(left);
-		if (k > CHUNK_MAX_K)
-			k = CHUNK_MAX_K;
+		word_t k = flags & RAM_CONTIGUOUS ? 63 - (word_t)__builtin_clzll(pages) : chunk_k(left);
 		struct ds_chunk *c = &d->chunks[d->nchunks];
-		st = kobj_frames(a, k, &c->blk, &c->first);
+		st = kobj_frames(a, k, limit, &c->blk, &c->first);
 		if (st != RPC_OK)
 			goto fail;
 		c->k = k;
@@ -88,7 +101,6 @@ rpc_status_t ds_new_ram(struct account *a, word_t pages, struct ds **out)
 			d->frames[page++] = c->first + i;
 		left -= 1ul << k;
 	}
-	frame_get_address(d->frames[0], &d->phys);
 	*out = d;
 	return RPC_OK;
 fail:
@@ -133,15 +145,7 @@ void ds_destroy(struct ds *d)
 	if (d->frames_owned) {
 		for (word_t i = 0; i < d->nchunks; i++)
 			kobj_free_frames(a, d->chunks[i].blk, d->chunks[i].first, d->chunks[i].k);
-		word_t nchunks = 0;
-		for (word_t left = d->pages; left;) {
-			word_t k = 63 - (word_t)__builtin_clzll(left);
-			if (k > CHUNK_MAX_K)
-				k = CHUNK_MAX_K;
-			left -= 1ul << k;
-			nchunks++;
-		}
-		acct_free(a, d->chunks, nchunks * sizeof(struct ds_chunk));
+		acct_free(a, d->chunks, d->maxchunks * sizeof(struct ds_chunk));
 		acct_free(a, d->frames, d->pages * sizeof(cptr_t));
 	}
 	ds_release(d);
@@ -153,7 +157,7 @@ static rpc_status_t do_info(struct ds_info_call *c)
 
 	c->out.size = d->pages * PAGE;
 	c->out.flags = d->flags;
-	c->out.phys = d->phys;
+	c->out.phys = d->type == DS_T_IOMEM ? d->phys : 0;   /* RAM's only through DMA_PHYS */
 	return RPC_OK;
 }
 

@@ -53,7 +53,8 @@ void kobj_free(struct account *a, struct kobj *o)
 	o->cap = 0;
 }
 
-rpc_status_t kobj_frames(struct account *a, word_t k, struct ublock **blk, cptr_t *first)
+rpc_status_t kobj_frames(struct account *a, word_t k, word_t limit, struct ublock **blk,
+			 cptr_t *first)
 {
 	word_t n = 1ul << k, bytes = n * PAGE;
 	rpc_status_t st = acct_charge(a, bytes, 0);
@@ -68,7 +69,7 @@ rpc_status_t kobj_frames(struct account *a, word_t k, struct ublock **blk, cptr_
 		*first = 0;
 		return st;
 	}
-	*blk = ut_alloc(k + PAGE_BITS, false);
+	*blk = ut_alloc_below(k + PAGE_BITS, limit);
 	if (!*blk || core_retype((*blk)->cap, OBJ_FRAME_4K, 0, *first, n) != E_OK) {
 		if (*blk)
 			ut_free(*blk);

@@ -51,7 +51,7 @@ static bool dispatch(struct rpc_msg *m, struct rpc_msg *rep)
 	case K_THREAD: thread_serve((struct thread *)o, &r); break;
 	case K_DS: ds_serve((struct ds *)o, &r); break;
 	case K_CHILD: parent_serve(o, &r); break;
-	case K_ROM: case K_LOG: case K_IOMEM: case K_IOPORT: case K_IRQ:
+	case K_ROM: case K_LOG: case K_IOMEM: case K_IOPORT: case K_IRQ: case K_DMA:
 		session_serve((struct session *)o, &r);
 		break;
 	default:

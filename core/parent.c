@@ -66,6 +66,8 @@ static rpc_status_t open_session(struct pd *payer, const char *service, const ch
 		return ioport_session_create(payer, args, ram, caps, out);
 	if (!strcmp(service, "IRQ"))
 		return irq_session_create(payer, args, ram, caps, out);
+	if (!strcmp(service, "DMA"))
+		return dma_session_create(payer, ram, caps, out);
 	return RPC_E_NOT_FOUND;
 }
 
@@ -91,7 +93,7 @@ static struct session *session_of(word_t id)
 	if (!o)
 		return 0;
 	switch (o->kind) {
-	case K_PD: case K_CPU: case K_ROM: case K_LOG: case K_IOMEM: case K_IOPORT: case K_IRQ:
+	case K_PD: case K_CPU: case K_ROM: case K_LOG: case K_IOMEM: case K_IOPORT: case K_IRQ: case K_DMA:
 		break;
 	default:
 		return 0;
@@ -199,7 +201,7 @@ static struct ds *pd_ram(struct pd *pd, word_t pages)
 {
 	struct ds *d;
 
-	if (ds_new_ram(&pd->s.acct, pages, &d) != RPC_OK)
+	if (ds_new_ram(&pd->s.acct, pages, 0, &d) != RPC_OK)
 		core_panic("no memory for init", (long)pages);
 	d->owner = pd;
 	d->next_of_owner = pd->dataspaces;

@@ -339,7 +339,7 @@ static word_t pd_ram_charged(struct pd *pd)
 	return n;
 }
 
-static rpc_status_t do_alloc_ram(struct pd_alloc_ram_call *c)
+static rpc_status_t do_alloc_ram(struct pd_alloc_ram_flags_call *c)
 {
 	struct pd *pd = ((struct pd_target *)c->obj)->pd;
 	struct account *a = &pd->s.acct;
@@ -350,7 +350,7 @@ static rpc_status_t do_alloc_ram(struct pd_alloc_ram_call *c)
 
 	if (size == 0 || size > (1ul << 40))
 		return RPC_E_INVALID_ARGUMENT;
-	st = ds_new_ram(a, (size + PAGE - 1) / PAGE, &d);
+	st = ds_new_ram(a, (size + PAGE - 1) / PAGE, c->in.flags, &d);
 	if (st == RPC_OK && (st = obj_cap(&d->obj, a, &cap)) != RPC_OK)
 		ds_destroy(d);
 	if (st != RPC_OK)
@@ -502,7 +502,7 @@ static rpc_status_t do_cspace_grow(struct pd_cspace_grow_call *c)
 }
 
 static const struct pd_server pd_ops = {
-	.pd_alloc_ram = do_alloc_ram,
+	.pd_alloc_ram_flags = do_alloc_ram,
 	.pd_free_ram = do_free_ram,
 	.pd_attach = do_attach,
 	.pd_detach = do_detach,

@@ -11,12 +11,78 @@
 /* the boot modules and platform_info */
 static struct module modules[BOOTINFO_MAX_MODULES + 1];
 static word_t nmodules;
-static char platform_info[128];
+static char platform_info[PAGE];
+
+/* A framebuffer's pixel format named from the most significant bits down:
+ * "x8r8g8b8" = 8 unused bits, then red, green and blue of 8 bits each. */
+static void fb_format(const struct bootinfo_fb *fb, char *out, size_t size)
+{
+	struct { word_t pos, bits; char c; } f[3] = {
+		{ fb->red_pos, fb->red_size, 'r' },
+		{ fb->green_pos, fb->green_size, 'g' },
+		{ fb->blue_pos, fb->blue_size, 'b' },
+	};
+	word_t top = fb->bpp;
+	size_t n = 0;
+
+	for (int i = 0; i < 3; i++)        /* highest position first */
+		for (int j = i + 1; j < 3; j++)
+			if (f[j].pos > f[i].pos) {
+				typeof(f[0]) t = f[i];
+				f[i] = f[j];
+				f[j] = t;
+			}
+	out[0] = 0;
+	for (int i = 0; i < 3 && n < size; i++) {
+		if (f[i].pos + f[i].bits > top) {   /* overlapping or beyond bpp */
+			snprintf(out, size, "unknown");
+			return;
+		}
+		if (f[i].pos + f[i].bits < top)
+			n += (size_t)snprintf(out + n, size - n, "x%lu", top - f[i].pos - f[i].bits);
+		if (n < size)
+			n += (size_t)snprintf(out + n, size - n, "%c%lu", f[i].c, f[i].bits);
+		top = f[i].pos;
+	}
+	if (top && n < size)
+		snprintf(out + n, size - n, "x%lu", top);
+}
+
+/* The text of platform_info (docs/devices.md); its length. */
+static int platform_info_text(struct bootinfo *bi, char *buf, size_t size)
+{
+	size_t n = 0;
+	char fmt[32];
+
+#define PUT(...) \
+	do { \
+		if (n < size) \
+			n += (size_t)snprintf(buf + n, size - n, __VA_ARGS__); \
+	} while (0)
+	PUT("<platform_info>\n");
+	if (bi->acpi_rsdt || bi->acpi_xsdt)
+		PUT("  <acpi rsdp=\"0x%lx\" revision=\"%lu\" rsdt=\"0x%lx\" xsdt=\"0x%lx\"/>\n",
+		    bi->acpi_rsdp, bi->acpi_revision, bi->acpi_rsdt, bi->acpi_xsdt);
+	if (bi->hpet_paddr)
+		PUT("  <hpet base=\"0x%lx\"/>\n", bi->hpet_paddr);
+	if (bi->fb.paddr) {
+		fb_format(&bi->fb, fmt, sizeof(fmt));
+		PUT("  <framebuffer address=\"0x%lx\" size=\"0x%lx\" width=\"%u\" height=\"%u\"\n"
+		    "               pitch=\"%lu\" bpp=\"%u\" format=\"%s\"/>\n",
+		    bi->fb.paddr, bi->fb.pitch * bi->fb.height, bi->fb.width, bi->fb.height,
+		    bi->fb.pitch, bi->fb.bpp, fmt);
+	}
+	PUT("  <kernel msi=\"%s\" msix=\"%s\" iommu=\"%s\" cpus=\"%lu\"/>\n",
+	    bi->features & BOOTINFO_F_MSI ? "yes" : "no", bi->features & BOOTINFO_F_MSIX ? "yes" : "no",
+	    bi->features & BOOTINFO_F_IOMMU ? "yes" : "no", bi->num_cpus);
+	PUT("</platform_info>\n");
+#undef PUT
+	return (int)n;
+}
 
 /* ROM "platform_info": what core knows of the machine that components
- * cannot find themselves, in the config format:
- *   <platform_info> <hpet base="0xfed00000"/> </platform_info>
- * (<hpet> only if the kernel found an ACPI HPET table). One frame of
+ * cannot find themselves (docs/devices.md): the ACPI root tables, the
+ * HPET, the boot framebuffer and what the kernel offers. One frame of
  * core's own, written once. */
 static void platform_info_init(struct bootinfo *bi)
 {
@@ -29,15 +95,11 @@ static void platform_info_init(struct bootinfo *bi)
 		printf("[core] a boot module is named 'platform_info': it replaces core's own\n");
 		return;
 	}
-	if (bi->hpet_paddr)
-		n = snprintf(platform_info, sizeof(platform_info),
-			     "<platform_info>\n  <hpet base=\"0x%lx\"/>\n</platform_info>\n", bi->hpet_paddr);
-	else
-		n = snprintf(platform_info, sizeof(platform_info), "<platform_info/>\n");
+	n = platform_info_text(bi, platform_info, sizeof(platform_info));
 	if (n <= 0 || (size_t)n >= sizeof(platform_info))
 		core_panic("platform_info too long", n);
 	m->frames = core_alloc(sizeof(cptr_t));
-	if (!m->frames || kobj_frames(&core_acct, 0, &blk, &frame) != RPC_OK)
+	if (!m->frames || kobj_frames(&core_acct, 0, ~0ul, &blk, &frame) != RPC_OK)
 		core_panic("no memory for platform_info", 0);
 	char *p = vm_scratch_map(frame, 0);
 	if (!p)
@@ -51,8 +113,9 @@ static void platform_info_init(struct bootinfo *bi)
 	m->frames[0] = frame;
 	m->data = platform_info;
 	nmodules++;
-	printf("[core] ROM 'platform_info': %lu bytes%s\n", m->size,
-	       bi->hpet_paddr ? ", with the HPET" : ", no HPET");
+	printf("[core] ROM 'platform_info': %lu bytes%s%s%s\n", m->size,
+	       bi->hpet_paddr ? ", with the HPET" : ", no HPET",
+	       bi->acpi_rsdt || bi->acpi_xsdt ? "" : ", no ACPI", bi->fb.paddr ? ", a framebuffer" : "");
 }
 
 void rom_init(struct bootinfo *bi)

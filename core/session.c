@@ -214,6 +214,7 @@ void session_serve(struct session *s, struct request *q)
 	case K_IOMEM: iomem_serve(s, q); break;
 	case K_IOPORT: ioport_serve(s, q); break;
 	case K_IRQ: irq_serve(s, q); break;
+	case K_DMA: dma_serve(s, q); break;
 	default: q->reply->label = RPC_E_ILLEGAL_OPERATION;
 	}
 }

@@ -197,15 +197,21 @@ static struct ublock *split(struct ublock *b)
 static struct ublock *upper_of(struct ublock *parent) { return parent->next; }
 static struct ublock *lower_of(struct ublock *parent) { return parent->child; }
 
-struct ublock *ut_alloc(word_t bits, bool device)
+/* The lowest free block of 2^bits bytes that ends at or below limit,
+ * split off the smallest fitting block that has one (lists are address
+ * ordered and a split keeps the lower half, so each list's head is its
+ * only candidate). */
+static struct ublock *alloc_below(word_t bits, bool device, word_t limit)
 {
 	int d = device ? 1 : 0;
 
 	if (bits < OBJ_UNTYPED_MIN_BITS)
 		bits = OBJ_UNTYPED_MIN_BITS;
+	if (bits >= MAX_BITS || limit < (1ul << bits))
+		return 0;
 	for (word_t k = bits; k < MAX_BITS; k++) {
 		struct ublock *b = free_head[d][k];
-		if (!b)
+		if (!b || b->paddr > limit - (1ul << bits))
 			continue;
 		list_remove(b);
 		while (b->bits > bits) {
@@ -221,6 +227,9 @@ struct ublock *ut_alloc(word_t bits, bool device)
 	}
 	return 0;
 }
+
+struct ublock *ut_alloc(word_t bits, bool device) { return alloc_below(bits, device, ~0ul); }
+struct ublock *ut_alloc_below(word_t bits, word_t limit) { return alloc_below(bits, false, limit); }
 
 struct ublock *ut_alloc_at(word_t paddr, word_t bits)
 {

@@ -7,7 +7,10 @@ The image holds GRUB, /boot/grub/grub.cfg, the kernel and the boot modules.
 GRUB loads the kernel with `multiboot2` and each module with
 `module2 --nounzip` (byte for byte: GRUB would otherwise inflate a gzip
 file itself), in the order the scenario lists them, and talks over the serial port (COM1,
-115200 baud) so that nothing depends on a display. grub-mkrescue puts both
+115200 baud) so that nothing depends on a display. With a display (QEMU
+`-vga std`), GRUB's video driver (vbe, efi_gop) sets the linear framebuffer the kernel's
+multiboot2 header asks for (optionally); without one it boots in text
+mode. grub-mkrescue puts both
 the BIOS (grub-pc-bin) and the UEFI (grub-efi-amd64-bin) loaders on it.
 Default output: build/image/<name>.iso.
 """
@@ -58,6 +61,9 @@ def grub_cfg(kernel, modules):
         "serial --unit=0 --speed=115200",
         "terminal_input serial console",
         "terminal_output serial console",
+        # UEFI's video driver (on BIOS, vbe is built in): with a display, the
+        # kernel's optional framebuffer request gets a linear framebuffer
+        'if [ "$grub_platform" = efi ]; then insmod efi_gop; fi',
         'menuentry "Argil" {',
         line("multiboot2", names[0], kernel[1]),
     ]

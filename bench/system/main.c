@@ -7,13 +7,59 @@
  *   core's image + (RAM in core's untyped pool at boot - RAM free in it now)
  *   - what core charged to this probe (its PD and its core sessions)
  *
- * The JSON line goes to the kernel console directly, as tools/run.py
- * --bench expects it at the start of a line.
+ * Then timer_sleep_10ms_busy: the instructions the machine executes
+ * while the probe sleeps 10 ms on the timer (the median of 11 sleeps):
+ * elapsed TSC minus the time the CPUs spent halted (argil/busy.h), the
+ * work of the probe, the timer, core and the kernel for one timeout.
+ * Elapsed, which under -icount follows host time while the CPU halts,
+ * is only logged.
+ *
+ * The JSON lines go to the kernel console directly, as tools/run.py
+ * --bench expects them at the start of a line.
  */
+#include <argil/busy.h>
 #include <argil/component.h>
 #include <argil/log.h>
 #include <argil/pd.h>
 #include <argil/printf.h>
+#include <timer_session.h>
+
+#define SLEEPS 11
+
+/* timer_sleep_10ms_busy, see above. */
+static void sleep_bench(void)
+{
+	struct timer_connection t;
+	uint64_t busy[SLEEPS], elapsed[SLEEPS];
+	rpc_status_t st = timer_connect(&t, "busy");
+
+	if (st != RPC_OK) {
+		log("FAIL system_bench: Timer session: %s", rpc_status_name(st));
+		component_exit(1);
+	}
+	for (int i = 0; i < SLEEPS; i++) {
+		struct busy_clock c;
+		busy_start(&c);
+		if ((st = sleep_us(&t, 10000)) != RPC_OK) {
+			log("FAIL system_bench: sleep_us: %s", rpc_status_name(st));
+			component_exit(1);
+		}
+		busy[i] = busy_instructions(&c, &elapsed[i]);
+	}
+	timer_disconnect(&t);
+	for (int i = 1; i < SLEEPS; i++)   /* sorted by busy, elapsed alongside */
+		for (int j = i; j > 0 && busy[j] < busy[j - 1]; j--) {
+			uint64_t b = busy[j], e = elapsed[j];
+			busy[j] = busy[j - 1];
+			elapsed[j] = elapsed[j - 1];
+			busy[j - 1] = b;
+			elapsed[j - 1] = e;
+		}
+	log("system_bench: timer_sleep_10ms_busy: median %lu min %lu max %lu instructions busy; "
+	    "elapsed %lu TSC ticks (median's sleep)", busy[SLEEPS / 2], busy[0], busy[SLEEPS - 1],
+	    elapsed[SLEEPS / 2]);
+	bench_line("timer_sleep_10ms_busy", busy[SLEEPS / 2], "instructions");
+}
 
 void component_construct(struct component_env *env)
 {
@@ -38,5 +84,6 @@ void component_construct(struct component_env *env)
 	    "objects and frames of the components (this probe's included) %lu",
 	    s.core_ram_used, taken - s.core_ram_used);
 	bench_line("base_system_ram", used, "bytes");
+	sleep_bench();
 	log("system_bench: done");
 }

@@ -99,11 +99,13 @@ TEST(IOM_0002, "IO_MEM is exclusive; RAM is DENIED, memory core lacks NOT_FOUND,
 	s = session("IO_MEM", "hpet", "base=0xfed00000, size=0x2000", IO_RAM, IO_CAPS, &id);
 	close_session(id, s);
 	/* free RAM, wherever the machine has it: a page of ours, given back */
-	cptr_t ram;
-	word_t size, flags, phys;
+	cptr_t ram, dma;
+	word_t phys, idd;
 	char args[64];
 	CHECK_OK(pd_alloc_ram(tenv->pd, 4096, &ram));
-	CHECK_OK(ds_info(ram, &size, &flags, &phys));
+	dma = session("DMA", "x", "", IO_RAM, IO_CAPS, &idd);
+	CHECK_OK(dma_phys(dma, ram, 0, &phys, 0));
+	close_session(idd, dma);
 	CHECK_OK(pd_free_ram(tenv->pd, ram));
 	cap_slot_free(ram);
 	snprintf(args, sizeof(args), "base=0x%lx, size=0x1000", phys);
@@ -245,6 +247,32 @@ TEST(IRQ_0003, "an MSI session: core picks a free vector, distinct per session")
 	CHECK(n1 != n2);
 	close_session(id, q);
 	close_session(id2, q2);
+}
+
+TEST(IRQ_0005, "MSI: 64 sessions at once (a device's many vectors), each its own vector 0x70..0xaf; the 65th BUSY")
+{
+	static word_t ids[64];
+	static cptr_t qs[64];
+	uint64_t seen = 0;
+	word_t type, n, addr, data, id;
+	cptr_t q;
+
+	for (int i = 0; i < 64; i++) {
+		qs[i] = session("IRQ", "virtio", "type=msi", IO_RAM, IO_CAPS, &ids[i]);
+		CHECK_OK(irq_info(qs[i], &type, &n, &addr, &data));
+		CHECK_EQ(type, 1);
+		CHECK(n < 64 && !(seen & (1ull << n)));
+		seen |= 1ull << n;
+		CHECK_EQ(data, 0x70 + n);
+		CHECK_EQ(addr & 0xfff00000ul, 0xfee00000ul);
+		CHECK_OK(irq_sigh(qs[i], test_ntfn));
+	}
+	CHECK_EQ(seen, ~0ull);
+	CHECK_ST(try_session("IRQ", "virtio", "type=msi", IO_RAM, IO_CAPS, 0, &q, &id), RPC_E_BUSY);
+	for (int i = 0; i < 64; i++)
+		close_session(ids[i], qs[i]);
+	q = session("IRQ", "virtio", "type=msi", IO_RAM, IO_CAPS, &id);   /* free again */
+	close_session(id, q);
 }
 
 #define PIT_BADGE 0x100

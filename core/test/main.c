@@ -140,7 +140,8 @@ static void child_parent(struct rpc_object *o, struct rpc_msg *req, struct rpc_m
 			return;
 		}
 		if ((t->flags & HELPER_NO_DEVICES) &&
-		    (!strcmp(service, "IO_PORT") || !strcmp(service, "IO_MEM") || !strcmp(service, "IRQ"))) {
+		    (!strcmp(service, "IO_PORT") || !strcmp(service, "IO_MEM") || !strcmp(service, "IRQ") ||
+		     !strcmp(service, "DMA"))) {
 			rep->label = RPC_E_DENIED;
 			return;
 		}

@@ -124,7 +124,7 @@ rpc_status_t helper_start(struct tchild *t, const char *name, const char *args, 
 /* The same with another binary and flags: HELPER_MUTE: its parent
  * interface refuses every request (DENIED) without touching *t, so the
  * child may be destroyed at any moment, even while a request of it is
- * being served; HELPER_NO_DEVICES: IO_PORT, IO_MEM and IRQ sessions are
+ * being served; HELPER_NO_DEVICES: IO_PORT, IO_MEM, IRQ and DMA sessions are
  * DENIED (as init would not route them). */
 #define HELPER_MUTE 1
 #define HELPER_NO_DEVICES 2

@@ -28,6 +28,7 @@ static struct config_rom devices_rom, acpi_rom;
 static bool have_devices_rom, have_acpi_rom;
 static struct reporter report;
 static bool report_open, report_failed;
+static struct entrypoint *ep_of_devices;
 
 struct pdev *device_by_name(const char *name)
 {
@@ -300,13 +301,14 @@ static void acpi_changed(void *arg)
 			}
 		}
 		cfg_attr_u64(dm, "base", 0, &base);
-		iommu_init(0, base);
+		iommu_init(ep_of_devices, base);
 	}
 	platform_report();
 }
 
 void devices_init(struct entrypoint *ep)
 {
+	ep_of_devices = ep;
 	have_devices_rom = config_rom_open(&devices_rom, "devices", ep, devices_changed, 0) ==
 			   RPC_OK;
 	if (!have_devices_rom)

@@ -7,6 +7,7 @@
  */
 #include <argil/component.h>
 #include <argil/heap.h>
+#include <argil/io.h>
 #include <argil/log.h>
 #include <argil/pd.h>
 #include <argil/slot.h>
@@ -15,41 +16,37 @@
 
 #define DMA_IOVA_BASE 0x100000ull      /* device addresses from 1 MiB ... */
 #define DMA_IOVA_END 0x100000000ull    /* ... below 4 GiB */
-#define DMA_MAX (64ul << 20)           /* one buffer at most */
+#define DMA_MAX (16ul << 20)           /* one buffer at most */
 
-#ifndef RAM_CONTIGUOUS
-#define RAM_CONTIGUOUS 0x1u
-#define RAM_BELOW_4G 0x2u
-#endif
+static struct dev_session dma_service;   /* core's DMA service (DMA_PHYS) */
 
 void dma_init(void)
 {
+	rpc_status_t st = dev_session_open(&dma_service, "DMA", "platform", "", 8192, 4);
+
+	if (st != RPC_OK)
+		log("no DMA service (%s): no DMA buffers, no IOMMU", rpc_status_name(st));
 }
 
-/* The physical address of a RAM dataspace of platform's. */
-static rpc_status_t dma_phys(cptr_t ds, uint64_t *phys)
+rpc_status_t dma_phys_of(cptr_t ds, word_t size, uint64_t *phys)
 {
-	word_t size = 0, flags = 0, p = 0;
-	rpc_status_t st = ds_info(ds, &size, &flags, &p);
+	word_t p = 0, contiguous = 0;
+	rpc_status_t st;
 
-	if (st == RPC_OK && !p)
-		st = RPC_E_UNAVAILABLE;
+	if (!dma_service.cap)
+		return RPC_E_UNAVAILABLE;
+	st = dma_phys(dma_service.cap, ds, 0, &p, &contiguous);
+	if (st == RPC_OK && (!p || contiguous < size))
+		st = RPC_E_UNAVAILABLE;   /* not contiguous: useless for a device */
 	*phys = p;
 	return st;
 }
 
+/* Contiguous RAM in platform's PD (the size a power of two pages). */
 static rpc_status_t alloc_ram(word_t size, word_t flags, cptr_t *ds)
 {
-	struct rpc_msg m;
-	rpc_status_t st;
-
-	rpc_init(&m, PD_ALLOC_RAM);
-	rpc_put(&m, size);
-	rpc_put(&m, RAM_CONTIGUOUS | ((flags & PLATFORM_DMA_BELOW_4G) ? RAM_BELOW_4G : 0));
-	st = rpc_call_expect(COMPONENT_PD, &m, 0, true);
-	if (st == RPC_OK)
-		*ds = m.cap;
-	return st;
+	return pd_alloc_ram_flags(COMPONENT_PD, size, RAM_CONTIGUOUS |
+				  ((flags & PLATFORM_DMA_BELOW_4G) ? RAM_BELOW_4G : 0), ds);
 }
 
 /* First fit in the session's device-address space (bufs sorted by addr). */
@@ -74,13 +71,11 @@ rpc_status_t dma_alloc(struct session *s, word_t size, word_t flags, cptr_t *ds,
 	if (!size || size > DMA_MAX || (flags & ~(word_t)PLATFORM_DMA_BELOW_4G))
 		return RPC_E_INVALID_ARGUMENT;
 	word_t pages = PAGES(size);
-	/* until core allocates contiguous RAM on request: a power of two of
-	 * pages up to 4 MiB is contiguous (docs/framework.md, limits) */
+	/* contiguous RAM is one buddy block: a power of two of pages, all of
+	 * it charged (docs/devices.md, "DMA memory") */
 	word_t alloc_pages = 1;
 	while (alloc_pages < pages)
 		alloc_pages <<= 1;
-	if (alloc_pages > 1024)
-		return RPC_E_INVALID_ARGUMENT;
 	word_t cost = DS_COST(alloc_pages) + sizeof(struct dma_buf) + 64 +
 		      (s->dom ? 4 * 4096 : 0);
 	if (s->ss.budget.ram - s->ss.budget.ram_used < cost)
@@ -96,7 +91,7 @@ rpc_status_t dma_alloc(struct session *s, word_t size, word_t flags, cptr_t *ds,
 	b->cost = cost;
 	st = alloc_ram(alloc_pages * 4096, flags, &b->ds);
 	if (st == RPC_OK)
-		st = dma_phys(b->ds, &b->phys);
+		st = dma_phys_of(b->ds, alloc_pages * 4096, &b->phys);
 	if (st == RPC_OK && !s->dom && (flags & PLATFORM_DMA_BELOW_4G) &&
 	    b->phys + b->size > DMA_IOVA_END)
 		st = RPC_E_UNAVAILABLE;
@@ -121,6 +116,9 @@ rpc_status_t dma_alloc(struct session *s, word_t size, word_t flags, cptr_t *ds,
 		}
 		free(b);
 		budget_give(&s->ss.budget, cost, 1);
+		if (st != RPC_E_NO_RAM_QUOTA)
+			log("error: DMA buffer of %lu bytes for \"%s\": %s", size, s->ss.label,
+			    rpc_status_name(st));
 		return st == RPC_E_NO_RAM_QUOTA ? st : RPC_E_UNAVAILABLE;
 	}
 	b->next = *at;

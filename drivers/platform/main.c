@@ -558,6 +558,6 @@ void component_construct(struct component_env *e)
 	}
 	if (!pci_has_ecam())
 		log("PCI configuration: mechanism #1 (ports 0xcf8..0xcff)");
-	log("%s", iommu_present() ? "IOMMU: DMA remapped per session"
-				  : "no IOMMU: DMA unprotected");
+	if (!iommu_present())
+		log("no IOMMU (none named by an acpi report): DMA unprotected");
 }

@@ -162,6 +162,9 @@ rpc_status_t dma_alloc(struct session *s, word_t size, word_t flags, cptr_t *ds,
 rpc_status_t dma_free(struct session *s, uint64_t addr);
 void dma_free_all(struct session *s);
 void dma_init(void);
+/* The physical address of platform's RAM dataspace ds, contiguous over
+ * size bytes (core's DMA_PHYS). */
+rpc_status_t dma_phys_of(cptr_t ds, word_t size, uint64_t *phys);
 
 /* vtd.c: the IOMMU (all no-ops without one) */
 bool iommu_present(void);

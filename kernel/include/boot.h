@@ -16,7 +16,11 @@ struct boot_state {
 	struct region modules[BOOTINFO_MAX_MODULES];
 	char module_names[BOOTINFO_MAX_MODULES][64];
 	unsigned nmodules;
-	uint64_t rsdp_paddr;
+	struct region ram_pages[MAX_REGIONS]; /* the same, every page that holds any RAM */
+	unsigned nram_pages;
+	uint64_t rsdp_paddr;                  /* the loader's copy of the ACPI RSDP */
+	uint64_t efi_systab;                  /* the EFI system table (UEFI), else 0 */
+	struct bootinfo_fb fb;                /* the loader's framebuffer; paddr 0: none */
 	uint64_t ram_top;                     /* highest RAM address */
 	uint64_t total_ram;
 };

@@ -153,19 +153,35 @@ static void add_untyped(struct bootinfo *bi, uint64_t s, uint64_t e, bool device
 			cap_set_bits(&c, bits);
 			cap_set_device(&c, device);
 			cte_insert_child(NULL, new_slot(), c);
-		} else if (!device) {
+		} else {
 			*dropped += 1ull << bits;
 		}
 		s += 1ull << bits;
 	}
 }
 
-static bool is_ram(uint64_t s, uint64_t e)
+/* The device address space below 4 GiB, in address order: every page
+ * that holds no RAM from 1 MiB up, and the BIOS area [0xe0000, 1 MiB)
+ * where the RSDP may be (ACPI tables, firmware-reserved ranges and the
+ * PCI windows among them), except the MiBs of the registers the kernel
+ * keeps. */
+static unsigned device_regions(struct region *dev)
 {
-	for (unsigned i = 0; i < boot.nram; i++)
-		if (s < boot.ram[i].end && e > boot.ram[i].start)
-			return true;
-	return false;
+	unsigned n = 0;
+
+	boot_region_add(dev, &n, 0xe0000, 4ull << 30);
+	for (unsigned i = 0; i < boot.nram_pages; i++)
+		boot_region_cut(dev, &n, boot.ram_pages[i].start, boot.ram_pages[i].end);
+	for (uint64_t a = 0x100000; a < (4ull << 30); a += 0x100000)
+		if (arch_device_reserved(a))
+			boot_region_cut(dev, &n, a, a + 0x100000);
+	for (unsigned i = 1; i < n; i++)
+		for (unsigned j = i; j > 0 && dev[j].start < dev[j - 1].start; j--) {
+			struct region t = dev[j];
+			dev[j] = dev[j - 1];
+			dev[j - 1] = t;
+		}
+	return n;
 }
 
 void create_root_task(void)
@@ -255,25 +271,24 @@ void create_root_task(void)
 			free_total += e - s;
 		}
 	}
-	/* device space: holes below 4 GiB (not what the kernel keeps) and above RAM */
-	uint64_t prev = 0x100000;
-	for (uint64_t a = 0x100000; a <= (4ull << 30); a += 0x100000) {
-		bool hole = a < (4ull << 30) && !is_ram(a, a + 0x100000) && !arch_device_reserved(a);
-		if (!hole) {
-			if (a > prev)
-				add_untyped(bi, prev, a, true, &dropped);
-			prev = a + 0x100000;
-		}
-	}
+	/* device space: what is not RAM below 4 GiB (not what the kernel keeps) and above RAM */
+	static struct region dev[MAX_REGIONS];
+	unsigned ndev = device_regions(dev);
+	uint64_t dev_dropped = 0;
+	for (unsigned i = 0; i < ndev; i++)
+		add_untyped(bi, dev[i].start, dev[i].end, true, &dev_dropped);
 	uint64_t hi = ALIGN_UP(boot.ram_top > (4ull << 30) ? boot.ram_top : (4ull << 30), 1ull << 30);
-	add_untyped(bi, hi, 1ull << 40, true, &dropped);
+	add_untyped(bi, hi, 1ull << 40, true, &dev_dropped);
 	bi->untyped.end = next_slot;
 	bi->empty.start = next_slot;
 	bi->empty.end = 1ull << root_radix;
 	bi->kernel_reserved = boot.total_ram - free_total;
-	arch_fill_bootinfo(bi);               /* timer rate, HPET */
+	bi->fb = boot.fb;
+	arch_fill_bootinfo(bi);               /* timer rate, HPET, ACPI, features */
 	if (dropped)
 		kprintf("boot: %lu KiB of RAM not handed out (too many untyped regions)\n", dropped >> 10);
+	if (dev_dropped)
+		kprintf("boot: %lu MiB of device space not handed out (too many untyped regions)\n", dev_dropped >> 20);
 
 	sched_make_runnable(tcb);
 }

@@ -169,9 +169,13 @@ void schedule_and_exit(void)
 
 void idle_loop(void)
 {
+	struct pcpu *p = this_cpu();
+
 	for (;;) {
+		halt_begin(p);   /* accounted until the next interrupt entry (trap.c) */
 		sti();
 		halt();
 		cli();
+		halt_end(p);
 	}
 }

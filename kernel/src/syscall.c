@@ -17,6 +17,7 @@
 #include <irq.h>
 #include <smp.h>
 #include <arch/pcpu.h>
+#include <arch/cpu.h>
 #include <fastpath.h>
 
 uint64_t inv_arg(struct inv *iv, unsigned i)
@@ -253,6 +254,19 @@ void syscall_slow(struct pcpu *p)
 	case SYS_DEBUG_CAP_TYPE: {
 		struct lookup l = cspace_lookup_cap(&t->slots[TCB_SLOT_CSPACE].cap, cptr);
 		arch_ctx_set_mr(&t->ctx, 0, l.err ? 0 : cap_type(&l.slot->cap));
+		break;
+	}
+	case SYS_HALTED_TIME: {
+		uint64_t now;
+		if (cptr >= num_cpus) {
+			arch_ctx_set_info(&t->ctx, mi_make(E_RANGE, 0, 0, 2));
+			arch_ctx_set_mr(&t->ctx, 0, 0);
+			arch_ctx_set_mr(&t->ctx, 1, num_cpus - 1);
+			break;
+		}
+		arch_ctx_set_info(&t->ctx, mi_make(E_OK, 0, 0, 2));
+		arch_ctx_set_mr(&t->ctx, 0, halted_time(&pcpus[cptr], &now));
+		arch_ctx_set_mr(&t->ctx, 1, now);
 		break;
 	}
 	case SYS_DEBUG_HALT:

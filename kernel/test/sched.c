@@ -332,3 +332,29 @@ TEST(SCHED_0013, "a suspended higher-priority thread does not block lower ones")
 	spawn(env, &lo, worker_signal, mk_mint(env, n, RIGHTS_ALL, 1), 0, 10);
 	ASSERT_EQ(sys_wait(n), 1);
 }
+
+TEST(SCHED_0014, "SYS_HALTED_TIME: per CPU, never decreasing, at most the TSC; an idle CPU's grows; past the last CPU E_RANGE")
+{
+	word_t n = test_bootinfo->num_cpus;
+	uint64_t h0[ABI_MAX_CPUS] = { 0 }, h = 0, t0 = 0, t = 0;
+
+	for (word_t c = 0; c < n; c++) {
+		ASSERT_EQ(sys_halted_time(c, &h0[c], &t0), E_OK);
+		ASSERT(h0[c] <= t0);
+	}
+	struct sys_msg m = { 0 };
+	sys_raw(SYS_HALTED_TIME, n, &m);
+	ASSERT_EQ(mi_label(m.info), E_RANGE);
+	ASSERT_EQ(m.mr[0], 0);
+	ASSERT_EQ(m.mr[1], n - 1);
+	ASSERT_EQ(sys_halted_time(~0ul, &h, &t), E_RANGE);
+	for (int i = 0; i < 1000; i++)
+		sys_yield();
+	for (word_t c = 0; c < n; c++) {
+		ASSERT_EQ(sys_halted_time(c, &h, &t), E_OK);
+		ASSERT(h >= h0[c] && h <= t && t > t0);
+		/* the other CPUs run nothing of ours: halted all along */
+		if (c != 0)
+			ASSERT(h > h0[c]);
+	}
+}

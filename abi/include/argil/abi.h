@@ -30,6 +30,7 @@ enum sys_number {
 	SYS_DEBUG_PUTCHAR = 9,   /* write rdi's low byte to the kernel console */
 	SYS_DEBUG_CAP_TYPE = 10, /* rdx out: cap type at address rdi, or 0 */
 	SYS_DEBUG_HALT = 11,     /* print rdi as exit code and stop the machine */
+	SYS_HALTED_TIME = 12,    /* CPU rdi: mr0 TSC ticks halted in its idle loop, mr1 TSC now */
 	SYS_COUNT
 };
 
@@ -241,6 +242,23 @@ struct bootinfo_module {
 	char name[64];        /* the module's command line */
 };
 
+/* The boot loader's linear framebuffer (multiboot2 framebuffer tag, direct
+ * RGB only); paddr 0: none. Each colour is the bits [pos, pos + size) of a
+ * pixel of bpp bits. */
+struct bootinfo_fb {
+	word_t paddr;
+	word_t pitch;                 /* bytes from one line to the next */
+	uint32_t width, height;       /* pixels */
+	uint8_t bpp;
+	uint8_t red_pos, red_size, green_pos, green_size, blue_pos, blue_size;
+	uint8_t pad;
+};
+
+/* bootinfo.features: what the kernel offers on this machine. */
+#define BOOTINFO_F_MSI   (1ull << 0)  /* IRQ_CONTROL_GET_MSI: MSI handlers */
+#define BOOTINFO_F_MSIX  (1ull << 1)  /* the same address/data pairs serve MSI-X table entries */
+#define BOOTINFO_F_IOMMU (1ull << 2)  /* the firmware lists an IOMMU (ACPI DMAR table) */
+
 struct bootinfo {
 	word_t magic;
 	word_t num_cpus;
@@ -256,6 +274,14 @@ struct bootinfo {
 	struct bootinfo_untyped untyped_list[BOOTINFO_MAX_UNTYPED];
 	struct bootinfo_module modules[BOOTINFO_MAX_MODULES];
 	word_t hpet_paddr;            /* HPET registers (ACPI HPET table); 0: none */
+	/* ACPI: the firmware's RSDP (0 if only the loader's copy was found),
+	 * its revision and the root tables it names (0: none) */
+	word_t acpi_rsdp;
+	word_t acpi_revision;
+	word_t acpi_rsdt, acpi_xsdt;
+	struct bootinfo_fb fb;
+	word_t features;              /* BOOTINFO_F_* */
+	word_t msi_vectors;           /* MSI handlers IRQ_CONTROL_GET_MSI numbers 0.. */
 };
 
 /* Root task virtual layout. */

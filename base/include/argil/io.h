@@ -24,6 +24,14 @@
  *   IRQ_ACK   unmask after handling
  *   IRQ_INFO  -> w0 0 (IOAPIC) or 1 (MSI), w1 GSI or MSI number,
  *                w2 MSI address, w3 MSI data
+ *
+ * DMA     no args (route it only to the platform driver: it tells where
+ *         RAM is, which a DMA-capable device could then overwrite)
+ *   DMA_PHYS  cap: a RAM dataspace (anyone's), w0 offset (page aligned,
+ *             within it; 0 when absent) -> w0 physical address of that
+ *             page; w1 bytes from there that are physically contiguous
+ *             (to the end of the dataspace for RAM_CONTIGUOUS). Not a RAM
+ *             dataspace INVALID_CAP, a bad offset INVALID_ARGUMENT.
  */
 #ifndef ARGIL_IO_H
 #define ARGIL_IO_H
@@ -33,6 +41,10 @@
 #define IO_MEM_RPC(OP, OPS)                                                             \
 	OP(io_mem_dataspace, IO_MEM_DATASPACE, 1, (), ((CAP, ds), (WORD, size), (WORD, base)))
 RPC_INTERFACE(io_mem, IO_MEM_RPC);
+
+#define DMA_RPC(OP, OPS)                                                                \
+	OP(dma_phys, DMA_PHYS, 1, ((CAP, ds), (WORD, offset)), ((WORD, phys), (WORD, contiguous)))
+RPC_INTERFACE(dma, DMA_RPC);
 
 #define IO_PORT_RPC(OP, OPS)                                                            \
 	OP(io_port_cap, IO_PORT_CAP, 1, (), ((CAP, cap)))                               \

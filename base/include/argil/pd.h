@@ -6,8 +6,14 @@
  * capabilities.
  *
  * PD operations (on a PD session capability):
- *   PD_ALLOC_RAM   w0 size in bytes (rounded up to pages, > 0)
- *                  -> cap: dataspace; w0 size
+ *   PD_ALLOC_RAM   w0 size in bytes (rounded up to pages, > 0), w1 flags
+ *                  (RAM_*; 0 when absent) -> cap: dataspace; w0 size.
+ *                  RAM_CONTIGUOUS: physically contiguous, one buddy block
+ *                  (the size rounded up to a power of two pages, all of
+ *                  it charged); RAM_BELOW_4G: every page below 4 GiB.
+ *                  Unknown flags INVALID_ARGUMENT; no such memory free
+ *                  UNAVAILABLE. Client stubs: pd_alloc_ram (no flags) and
+ *                  pd_alloc_ram_flags.
  *   PD_FREE_RAM    cap: a RAM dataspace this PD allocated (detached everywhere)
  *   PD_ATTACH      cap: dataspace; w0 address (with ATTACH_FIXED), w1 size
  *                  (0: to the dataspace's end), w2 offset (page aligned),
@@ -47,7 +53,8 @@
  *
  * Dataspace operations (on a dataspace capability):
  *   DS_INFO        -> w0 size, w1 DS_* flags, w2 physical address of the
- *                  first page (I/O memory and RAM; 0 for ROM)
+ *                  first page of I/O memory (0 for RAM and ROM: a RAM
+ *                  dataspace's address only the DMA service tells, io.h)
  */
 #ifndef ARGIL_PD_H
 #define ARGIL_PD_H
@@ -69,6 +76,12 @@
 #define DS_IO_MEM 0x8u
 #define DS_UNCACHED 0x10u
 #define DS_WRITE_COMBINED 0x20u
+#define DS_CONTIGUOUS 0x40u      /* RAM allocated with RAM_CONTIGUOUS */
+
+/* PD_ALLOC_RAM flags (w1). */
+#define RAM_CONTIGUOUS 0x1u      /* physically contiguous: one buddy block */
+#define RAM_BELOW_4G 0x2u        /* every page below physical 4 GiB */
+#define RAM_FLAGS (RAM_CONTIGUOUS | RAM_BELOW_4G)
 
 /* Session arguments: "cnode_bits=N" (6..12, default 12), "priority=N"
  * (the highest priority this PD's threads may have; at most the creator's;
@@ -78,7 +91,8 @@
 #define PD_CNODE_BITS_MAX 12
 
 #define PD_RPC(OP, OPS)                                                                 \
-	OP(pd_alloc_ram, PD_ALLOC_RAM, 1, ((WORD, size)), ((CAP, ds), (EXTRA, size)))   \
+	OP(pd_alloc_ram_flags, PD_ALLOC_RAM, 1, ((WORD, size), (WORD, flags)),          \
+	   ((CAP, ds), (EXTRA, size)))                                                  \
 	OP(pd_free_ram, PD_FREE_RAM, 2, ((CAP, ds)), ())                                \
 	OP(pd_attach, PD_ATTACH, 3,                                                     \
 	   ((CAP, ds), (WORD, addr), (WORD, size), (WORD, offset), (WORD, flags)),      \
@@ -108,6 +122,12 @@
 	     (WORD, core_ram_kept))) /* core's image, own objects and heap when init started */ \
 	OP(pd_cspace_grow, PD_CSPACE_GROW, 14, (), ((WORD, first), (WORD, count)))
 RPC_INTERFACE(pd, PD_RPC);
+
+/* PD_ALLOC_RAM without flags: RAM anywhere, in as few blocks as fit. */
+static inline rpc_status_t pd_alloc_ram(cptr_t pd, word_t size, cptr_t *ds)
+{
+	return pd_alloc_ram_flags(pd, size, 0, ds);
+}
 
 /* Dataspace operations (on a dataspace capability). */
 #define DS_RPC(OP, OPS)                                                                 \

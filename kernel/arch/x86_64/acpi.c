@@ -1,7 +1,10 @@
 /*
  * ACPI table discovery: RSDP -> RSDT/XSDT -> MADT (CPUs, IOAPICs, ISA
- * overrides) and HPET. Every length is bounded and every checksum checked;
- * without usable tables we assume one CPU and the standard APIC addresses.
+ * overrides), HPET and whether there is a DMAR. Every length is bounded
+ * and every checksum checked; without usable tables we assume one CPU and
+ * the standard APIC addresses. The loader gives a copy of the RSDP; where
+ * the firmware's own is (for user space's ACPI interpreter) is found by
+ * looking for the same bytes where the firmware keeps it.
  */
 #include <types.h>
 #include <kprintf.h>
@@ -89,7 +92,54 @@ static void parse_madt(const struct sdt_header *h)
 	platform.ncpus = n;
 }
 
-int acpi_init(uint64_t rsdp_paddr)
+/* An RSDP at physical pa (below 4 GiB, in the direct map) with the same
+ * len bytes as the loader's copy. */
+static bool same_rsdp(uint64_t pa, const uint8_t *copy, uint32_t len)
+{
+	return pa && pa < (4ull << 30) - len && !memcmp(phys_to_virt(pa), copy, len);
+}
+
+/* The EFI system table's configuration tables: the ACPI 2.0 or 1.0 entry. */
+static uint64_t efi_rsdp(uint64_t systab, const uint8_t *copy, uint32_t len)
+{
+	static const uint8_t acpi20[16] = { 0x71, 0xe8, 0x68, 0x88, 0xf1, 0xe4, 0xd3, 0x11,
+					    0xbc, 0x22, 0x00, 0x80, 0xc7, 0x3c, 0x88, 0x81 };
+	static const uint8_t acpi10[16] = { 0x30, 0x2d, 0x9d, 0xeb, 0x88, 0x2d, 0xd3, 0x11,
+					    0x9a, 0x16, 0x00, 0x90, 0x27, 0x3f, 0xc1, 0x4d };
+	if (!systab || systab >= (4ull << 30) - 120)
+		return 0;
+	const uint8_t *st = phys_to_virt(systab);
+	if (*(const uint64_t *)st != 0x5453595320494249ull)   /* "IBI SYST" */
+		return 0;
+	uint64_t n = *(const uint64_t *)(st + 104), tab = *(const uint64_t *)(st + 112);
+	if (n > 1024 || !tab || tab >= (4ull << 30) - n * 24)
+		return 0;
+	const uint8_t *ct = phys_to_virt(tab);
+	for (uint64_t i = 0; i < n; i++) {
+		const uint8_t *e = ct + i * 24;
+		uint64_t pa = *(const uint64_t *)(e + 16);
+		if ((!memcmp(e, acpi20, 16) || !memcmp(e, acpi10, 16)) && same_rsdp(pa, copy, len))
+			return pa;
+	}
+	return 0;
+}
+
+/* BIOS: the first KiB of the EBDA and 0xe0000..0xfffff, on 16-byte
+ * boundaries (ACPI 5.2.5.1). */
+static uint64_t bios_rsdp(const uint8_t *copy, uint32_t len)
+{
+	uint64_t ebda = (uint64_t)*(const uint16_t *)phys_to_virt(0x40e) << 4;
+	if (ebda >= 0x80000 && ebda < 0xa0000)
+		for (uint64_t pa = ebda; pa < ebda + 1024; pa += 16)
+			if (same_rsdp(pa, copy, len))
+				return pa;
+	for (uint64_t pa = 0xe0000; pa < 0x100000; pa += 16)
+		if (same_rsdp(pa, copy, len))
+			return pa;
+	return 0;
+}
+
+int acpi_init(uint64_t rsdp_paddr, uint64_t efi_systab)
 {
 	platform.ncpus = 1;
 	platform.lapic_paddr = 0xfee00000;
@@ -109,6 +159,13 @@ int acpi_init(uint64_t rsdp_paddr)
 	const struct sdt_header *rt = table_at(root);
 	if (!rt)
 		goto defaults;
+	platform.acpi_revision = rev;
+	if (xsdt)
+		platform.xsdt_paddr = root;
+	if (table_at(*(const uint32_t *)(rsdp + 16)))
+		platform.rsdt_paddr = *(const uint32_t *)(rsdp + 16);
+	uint32_t rlen = xsdt ? xlen : 20;
+	platform.rsdp_paddr = efi_systab ? efi_rsdp(efi_systab, rsdp, rlen) : bios_rsdp(rsdp, rlen);
 	unsigned esize = xsdt ? 8 : 4;
 	unsigned count = (rt->length - sizeof(*rt)) / esize;
 	const uint8_t *ents = (const uint8_t *)rt + sizeof(*rt);
@@ -121,11 +178,14 @@ int acpi_init(uint64_t rsdp_paddr)
 			parse_madt(h);
 		else if (!memcmp(h->sig, "HPET", 4) && h->length >= 56)
 			platform.hpet_paddr = *(const uint64_t *)((const uint8_t *)h + 44);
+		else if (!memcmp(h->sig, "DMAR", 4))
+			platform.dmar = true;
 	}
 	if (!platform.nioapic)
 		goto defaults;
-	kprintf("acpi: %u CPU%s, %u IOAPIC%s, %s\n", platform.ncpus, platform.ncpus > 1 ? "s" : "",
-		platform.nioapic, platform.nioapic > 1 ? "s" : "", platform.hpet_paddr ? "HPET" : "no HPET");
+	kprintf("acpi: %u CPU%s, %u IOAPIC%s, %s%s\n", platform.ncpus, platform.ncpus > 1 ? "s" : "",
+		platform.nioapic, platform.nioapic > 1 ? "s" : "", platform.hpet_paddr ? "HPET" : "no HPET",
+		platform.dmar ? ", DMAR" : "");
 	return 0;
 defaults:
 	kprintf("acpi: no usable tables, assuming 1 CPU and standard APIC addresses\n");

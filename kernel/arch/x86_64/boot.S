@@ -25,6 +25,13 @@ mb2_header:
 	.align 8
 	.word 6, 0
 	.long 8
+	/* framebuffer tag, optional (flag 1): a linear framebuffer of the
+	 * loader's choice (0 x 0 x 0 bits) if the machine has a display;
+	 * without one the loader boots the kernel in text mode */
+	.align 8
+	.word 5, 1
+	.long 20
+	.long 0, 0, 0
 	/* end tag */
 	.align 8
 	.word 0, 0

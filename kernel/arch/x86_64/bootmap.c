@@ -11,6 +11,7 @@
 #include <arch/boot.h>
 #include <arch/platform.h>
 #include <arch/timer.h>
+#include <arch/irq.h>
 
 #define IOAPIC_DEFAULT_PADDR 0xfec00000ull
 
@@ -57,4 +58,10 @@ void arch_fill_bootinfo(struct bootinfo *bi)
 {
 	bi->tsc_per_ms = tsc_per_ms;
 	bi->hpet_paddr = platform.hpet_paddr;
+	bi->acpi_rsdp = platform.rsdp_paddr;
+	bi->acpi_revision = platform.acpi_revision;
+	bi->acpi_rsdt = platform.rsdt_paddr;
+	bi->acpi_xsdt = platform.xsdt_paddr;
+	bi->features = BOOTINFO_F_MSI | BOOTINFO_F_MSIX | (platform.dmar ? BOOTINFO_F_IOMMU : 0);
+	bi->msi_vectors = IRQ_MSI_COUNT;
 }

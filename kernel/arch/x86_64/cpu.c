@@ -1,6 +1,7 @@
 /*
  * Per-CPU processor setup: GDT with TSS, the IDT, SYSCALL MSRs, the PAT
- * (entry 1 becomes write-combining) and SSE/FPU state handling.
+ * (entry 1 becomes write-combining) and SSE/FPU state handling; the
+ * accounting of the time each CPU spends halted in its idle loop.
  */
 #include <types.h>
 #include <kprintf.h>
@@ -106,4 +107,44 @@ void cpu_init(unsigned cpu)
 void fpu_init_state(void *area)
 {
 	memcpy(area, fpu_default, sizeof(fpu_default));
+}
+
+/* ---- halted-time accounting ---------------------------------------------
+ * Only the CPU itself writes its fields: halt_begin in its idle loop,
+ * halt_end at its next interrupt entry from the loop, both with
+ * interrupts off and without the kernel lock. Readers on other CPUs
+ * (SYS_HALTED_TIME) retry while the sequence count is odd or changed. */
+
+void halt_begin(struct pcpu *p)
+{
+	__atomic_add_fetch(&p->halt_seq, 1, __ATOMIC_SEQ_CST);
+	p->halt_start = rdtsc();
+	__atomic_add_fetch(&p->halt_seq, 1, __ATOMIC_SEQ_CST);
+}
+
+void halt_end(struct pcpu *p)
+{
+	if (!p->halt_start)
+		return;
+	__atomic_add_fetch(&p->halt_seq, 1, __ATOMIC_SEQ_CST);
+	p->halted += rdtsc() - p->halt_start;
+	p->halt_start = 0;
+	__atomic_add_fetch(&p->halt_seq, 1, __ATOMIC_SEQ_CST);
+}
+
+uint64_t halted_time(const struct pcpu *p, uint64_t *now)
+{
+	uint32_t seq;
+	uint64_t halted, start;
+
+	do {
+		while ((seq = __atomic_load_n(&p->halt_seq, __ATOMIC_SEQ_CST)) & 1)
+			__asm__ volatile("pause");
+		halted = __atomic_load_n(&p->halted, __ATOMIC_SEQ_CST);
+		start = __atomic_load_n(&p->halt_start, __ATOMIC_SEQ_CST);
+		*now = rdtsc();
+	} while (__atomic_load_n(&p->halt_seq, __ATOMIC_SEQ_CST) != seq);
+	/* the TSCs of QEMU's CPUs agree; a start after now (read on another
+	 * CPU a moment before) counts as nothing yet */
+	return halted + (start && *now > start ? *now - start : 0);
 }

@@ -31,7 +31,7 @@ void arch_main(uint32_t magic, uint64_t mb_info)
 	cpu_setup(0, (uint64_t)boot_stack_top);
 	pcpus[0].cr3 = boot_pml4_paddr;
 	cpu_init(0);                          /* GDT, TSS, IDT, SYSCALL, PAT, SSE */
-	acpi_init(boot.rsdp_paddr);           /* MADT: CPUs, IOAPICs; HPET */
+	acpi_init(boot.rsdp_paddr, boot.efi_systab); /* MADT: CPUs, IOAPICs; HPET, DMAR */
 	pic_disable();                        /* legacy 8259s masked */
 	lapic_init();
 	ioapic_init();                        /* every line masked */

@@ -1,7 +1,8 @@
 /*
  * The multiboot2 boot information (GRUB, or the UEFI loader that speaks
- * the same protocol): the memory map, the boot modules and the ACPI RSDP
- * copy go into struct boot_state; free memory is RAM above 1 MiB minus
+ * the same protocol): the memory map, the boot modules, the ACPI RSDP
+ * copy, the EFI system table and the framebuffer go into struct
+ * boot_state; free memory is RAM above 1 MiB minus
  * the kernel image, the modules and the information itself. Trusts the
  * loader's data only as far as it checks it.
  */
@@ -14,6 +15,39 @@
 #define MB2_BOOTLOADER_MAGIC 0x36d76289
 
 extern uint8_t kernel_image_start[], kernel_image_end[];
+
+/* The framebuffer tag: address, pitch, width, height, bpp, type at 8..29;
+ * for direct RGB (type 1) the field positions and sizes at 32..37 (GRUB's
+ * layout: two reserved bytes at 30). Only a linear RGB framebuffer is
+ * kept; a text-mode or palette "framebuffer" is not one. */
+static void framebuffer_tag(const uint8_t *tag, uint32_t size)
+{
+	struct bootinfo_fb *fb = &boot.fb;
+	uint8_t type = tag[29];
+
+	if (type != 1 || size < 38) {
+		kprintf("boot: framebuffer of type %u not used (only direct RGB)\n", type);
+		return;
+	}
+	fb->paddr = *(const uint64_t *)(tag + 8);
+	fb->pitch = *(const uint32_t *)(tag + 16);
+	fb->width = *(const uint32_t *)(tag + 20);
+	fb->height = *(const uint32_t *)(tag + 24);
+	fb->bpp = tag[28];
+	fb->red_pos = tag[32];
+	fb->red_size = tag[33];
+	fb->green_pos = tag[34];
+	fb->green_size = tag[35];
+	fb->blue_pos = tag[36];
+	fb->blue_size = tag[37];
+	if (!fb->paddr || !fb->pitch || !fb->width || !fb->height || fb->bpp < 8 ||
+	    fb->pitch < (uint64_t)fb->width * fb->bpp / 8) {
+		kprintf("boot: framebuffer tag makes no sense, not used\n");
+		*fb = (struct bootinfo_fb){ 0 };
+		return;
+	}
+	kprintf("boot: framebuffer %ux%u, %u bits per pixel, at %lx\n", fb->width, fb->height, fb->bpp, fb->paddr);
+}
 
 void multiboot_parse(uint32_t magic, uint64_t info_paddr)
 {
@@ -36,6 +70,9 @@ void multiboot_parse(uint32_t magic, uint64_t info_paddr)
 				uint32_t mtype = *(uint32_t *)(tag + p + 16);
 				if (mtype != 1 || base + len < base)
 					continue;
+				/* every page RAM touches is no device memory */
+				boot_region_add(boot.ram_pages, &boot.nram_pages, ALIGN_DOWN(base, 4096),
+						ALIGN_UP(base + len, 4096));
 				uint64_t s = ALIGN_UP(base, 4096), e = ALIGN_DOWN(base + len, 4096);
 				if (e <= s)
 					continue;
@@ -60,6 +97,10 @@ void multiboot_parse(uint32_t magic, uint64_t info_paddr)
 			boot.rsdp_paddr = info_paddr + off + 8;
 		} else if (type == 15) {                        /* ACPI 2.0 RSDP copy */
 			boot.rsdp_paddr = info_paddr + off + 8;
+		} else if (type == 12 && size >= 16) {          /* EFI 64-bit system table */
+			boot.efi_systab = *(uint64_t *)(tag + 8);
+		} else if (type == 8 && size >= 31) {           /* framebuffer */
+			framebuffer_tag(tag, size);
 		}
 		off += ALIGN_UP(size, 8);
 	}

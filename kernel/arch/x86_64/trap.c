@@ -92,6 +92,7 @@ void c_handle_kernel_interrupt(struct user_context *f)
 	}
 	/* only the idle loop runs with interrupts enabled */
 	struct pcpu *p = this_cpu();
+	halt_end(p);
 	if (!kernel_trylock()) {
 		/* An idle CPU's tick has nothing to do that needs the lock,
 		 * and whoever holds it and queues a thread here also sends a

@@ -63,6 +63,20 @@ static inline word_t sys_debug_cap_type(cptr_t cap)
 	return m.mr[0];
 }
 
+/* TSC ticks CPU cpu has spent halted in the kernel's idle loop since boot
+ * (*halted) and the TSC when that was read (*tsc); E_RANGE for a CPU that
+ * is not running. */
+static inline abi_error_t sys_halted_time(word_t cpu, uint64_t *halted, uint64_t *tsc)
+{
+	struct sys_msg m = { 0 };
+	sys_raw(SYS_HALTED_TIME, cpu, &m);
+	if (mi_label(m.info) != E_OK)
+		return (abi_error_t)mi_label(m.info);
+	*halted = m.mr[0];
+	*tsc = m.mr[1];
+	return E_OK;
+}
+
 static inline void sys_debug_halt(word_t code)
 {
 	struct sys_msg m = { 0 };

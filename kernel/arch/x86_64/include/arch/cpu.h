@@ -68,6 +68,15 @@ static inline void cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
 static inline void cli(void) { __asm__ volatile("cli" ::: "memory"); }
 static inline void sti(void) { __asm__ volatile("sti" ::: "memory"); }
 static inline void halt(void) { __asm__ volatile("hlt" ::: "memory"); }
+
+struct pcpu;
+/* Halted-time accounting: the idle loop marks the start of each halt,
+ * the first interrupt entry after it (or the loop itself) adds the time
+ * up; halted_time reads any CPU's total, a halt in progress included,
+ * and the timestamp *now it is taken at (cpu.c). TSC ticks. */
+void halt_begin(struct pcpu *p);
+void halt_end(struct pcpu *p);
+uint64_t halted_time(const struct pcpu *p, uint64_t *now);
 static inline uint64_t read_cr2(void) { uint64_t v; __asm__ volatile("mov %%cr2, %0" : "=r"(v)); return v; }
 static inline uint64_t read_cr3(void) { uint64_t v; __asm__ volatile("mov %%cr3, %0" : "=r"(v)); return v; }
 static inline void write_cr3(uint64_t v) { __asm__ volatile("mov %0, %%cr3" :: "r"(v) : "memory"); }

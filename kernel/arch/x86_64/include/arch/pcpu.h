@@ -44,6 +44,11 @@ struct pcpu {
 	volatile uint32_t remote_ack;
 	uint64_t remote_cr3;      /* with REMOTE_RELOAD_CR3: reload if equal */
 	uint64_t ticks;
+	/* halted-time accounting (cpu.c): TSC ticks spent halted in the idle
+	 * loop, the TSC when the current halt began (0: not halted), and a
+	 * sequence count, odd while they change, for readers on other CPUs */
+	uint64_t halted, halt_start;
+	uint32_t halt_seq;
 	unsigned slice_left;
 	volatile int online;
 	struct runqueue rq;       /* this CPU's threads ready to run */

@@ -3,6 +3,7 @@
 #define ARCH_PLATFORM_H
 
 #include <stdint.h>
+#include <stdbool.h>
 #include <argil/abi.h>
 
 #define MAX_IOAPICS 8
@@ -31,10 +32,16 @@ struct platform {
 	unsigned niso;
 	struct irq_override iso[MAX_ISO];
 	uint64_t hpet_paddr;              /* 0 if none */
+	uint64_t rsdp_paddr;              /* the firmware's RSDP; 0: only the loader's copy */
+	uint8_t acpi_revision;            /* the RSDP's revision */
+	uint64_t rsdt_paddr, xsdt_paddr;  /* 0: none */
+	bool dmar;                        /* an ACPI DMAR table (an Intel IOMMU) exists */
 };
 extern struct platform platform;
 
-int acpi_init(uint64_t rsdp_paddr);
+/* Parse the tables from the loader's RSDP copy; find the firmware's own
+ * RSDP (BIOS areas, or the EFI system table efi_systab if not 0). */
+int acpi_init(uint64_t rsdp_paddr, uint64_t efi_systab);
 uint32_t platform_isa_to_gsi(unsigned isa_irq, int *level, int *active_low);
 
 #endif

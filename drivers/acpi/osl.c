@@ -1,0 +1,784 @@
+/*
+ * The OS services layer of ACPICA on Argil (the acpi_os_* functions of
+ * <acpi/acpiosxf.h>), threading model in osl.h.
+ *
+ * Memory: physical memory (the tables, AML SystemMemory regions) is
+ * mapped through IO_MEM sessions at core, one session per physical page,
+ * opened on first use and kept (core hands a range to one session only, and
+ * ACPICA maps the same pages again and again). A mapping of several pages
+ * attaches each page's dataspace at consecutive addresses of a window of
+ * our own address space.
+ *
+ * Ports: only the FADT's fixed-hardware blocks (PM1a/b event and control,
+ * PM2 control, PM timer, GPE0/1, SMI command; the reset register when it is
+ * written) and the
+ * ports of AML SystemIO OperationRegions (ACPICA's own address-range list,
+ * after its check against the legacy ports in hwvalid.c). Each range gets
+ * an IO_PORT session on first use; in/out go through the kernel port cap.
+ *
+ * Trusts: the tables (the firmware's) for what they say; nothing else.
+ */
+#include <acpi/acpi.h>
+#include <argil/component.h>
+#include <argil/io.h>
+#include <argil/kernel.h>
+#include <argil/parent.h>
+#include <argil/pd.h>
+#include <argil/slot.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <timer_session.h>
+#include "osl.h"
+#include "text.h"
+
+#define PAGE 4096ul
+#define DEV_SESSION_RAM 8192
+#define DEV_SESSION_CAPS 4
+
+/* ACPICA's list of the address ranges that AML OperationRegions declared
+ * (utaddress.c; internal, so declared here): the number of regions of
+ * space_id that overlap [address, address + length). */
+u32 acpi_ut_check_address_range(acpi_adr_space_type space_id, acpi_physical_address address,
+				u32 length, u8 warn);
+
+static struct timer_connection timer;
+static struct entrypoint *main_ep;
+static uint64_t rsdp_phys;
+
+/* ---- memory ---- */
+
+/* a physical page with its IO_MEM session and dataspace */
+struct phys_page {
+	uint64_t phys;
+	cptr_t session, ds;
+	word_t id;
+	struct phys_page *next;
+};
+
+/* A slot of the mapping window: a run of virtual pages (and a guard page
+ * after it), reused after ACPICA unmaps it, so that AML regions mapped
+ * and unmapped at every access do not use up the window (or core's page
+ * tables for it). */
+struct mapping {
+	word_t virt;            /* page-aligned start */
+	word_t pages;           /* the slot's size */
+	word_t used;            /* pages attached now; 0: free */
+	uint64_t phys;          /* the physical page attached at virt */
+	struct mapping *next;
+};
+
+#define MAP_WINDOW 0x0000700000000000ull  /* our mappings, far above "anywhere" */
+#define MAP_WINDOW_END 0x00007c0000000000ull
+#define SLOT_TAKEN ~0ull                   /* phys of a slot never to be used */
+
+static struct phys_page *pages;
+static struct mapping *mappings;
+static word_t map_next = MAP_WINDOW;
+
+static struct phys_page *page_session(uint64_t phys)
+{
+	struct phys_page *p;
+	char args[64];
+	rpc_status_t st;
+
+	for (p = pages; p; p = p->next)
+		if (p->phys == phys)
+			return p;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return 0;
+	p->phys = phys;
+	snprintf(args, sizeof(args), "base=0x%lx, size=0x1000", (unsigned long)phys);
+	st = parent_session(COMPONENT_PARENT, "IO_MEM", "acpi", args, DEV_SESSION_RAM,
+			    DEV_SESSION_CAPS, 0, &p->session, &p->id);
+	if (st == RPC_OK)
+		st = io_mem_dataspace(p->session, &p->ds, 0, 0);
+	if (st != RPC_OK) {
+		acpi_log("error: no IO_MEM session for 0x%lx: %s", (unsigned long)phys,
+			 rpc_status_name(st));
+		if (p->session) {
+			parent_close(COMPONENT_PARENT, p->id);
+			cap_slot_free(p->session);
+		}
+		free(p);
+		return 0;
+	}
+	p->next = pages;
+	pages = p;
+	return p;
+}
+
+/* A free slot of at least n pages, or a new one from the window. */
+static struct mapping *slot_for(word_t n)
+{
+	struct mapping *m;
+
+	for (m = mappings; m; m = m->next)
+		if (!m->used && m->pages >= n)
+			return m;
+	if (map_next + (n + 1) * PAGE > MAP_WINDOW_END) {
+		acpi_log("error: the mapping window is full");
+		return 0;
+	}
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return 0;
+	m->virt = map_next;
+	m->pages = n;
+	map_next += (n + 1) * PAGE;   /* a guard page between slots */
+	m->next = mappings;
+	mappings = m;
+	return m;
+}
+
+void *acpi_os_map_memory(acpi_physical_address where, acpi_size length)
+{
+	uint64_t first = where & ~(PAGE - 1);
+	uint64_t end = (where + length + PAGE - 1) & ~(PAGE - 1);
+	word_t n = (end - first) / PAGE, i;
+	rpc_status_t st = RPC_OK;
+	struct mapping *m;
+
+	if (!length || end < first)
+		return 0;
+	for (;;) {
+		m = slot_for(n);
+		if (!m)
+			return 0;
+		for (i = 0; i < n; i++) {
+			struct phys_page *p = page_session(first + i * PAGE);
+			word_t at = m->virt + i * PAGE;
+			if (!p)
+				break;
+			st = pd_attach(COMPONENT_PD, p->ds, at, PAGE, 0, ATTACH_FIXED | ATTACH_WRITE, &at);
+			if (st != RPC_OK)
+				break;
+		}
+		if (i == n)
+			break;
+		for (word_t j = 0; j < i; j++)
+			pd_detach(COMPONENT_PD, m->virt + j * PAGE);
+		if (st != RPC_E_EXISTS) {
+			if (st != RPC_OK)
+				acpi_log("error: attaching 0x%lx: %s", (unsigned long)(first + i * PAGE),
+					 rpc_status_name(st));
+			return 0;
+		}
+		/* something else of ours sits there: never use this slot */
+		m->used = m->pages;
+		m->phys = SLOT_TAKEN;
+	}
+	m->used = n;
+	m->phys = first;
+	return (void *)(m->virt + (where - first));
+}
+
+void acpi_os_unmap_memory(void *where, acpi_size length)
+{
+	word_t virt = (word_t)where & ~(PAGE - 1);
+
+	(void)length;
+	for (struct mapping *m = mappings; m; m = m->next) {
+		if (m->virt != virt || !m->used || m->phys == SLOT_TAKEN)
+			continue;
+		for (word_t i = 0; i < m->used; i++)
+			pd_detach(COMPONENT_PD, m->virt + i * PAGE);
+		m->used = 0;
+		return;
+	}
+	acpi_log("error: ACPICA unmaps %p, which is not mapped", where);
+}
+
+/* A mapping in place that covers [phys, phys + bytes), NULL if none. */
+static void *mapped(uint64_t phys, unsigned bytes)
+{
+	for (struct mapping *m = mappings; m; m = m->next)
+		if (m->used && m->phys != SLOT_TAKEN && phys >= m->phys &&
+		    phys + bytes <= m->phys + m->used * PAGE)
+			return (void *)(m->virt + (phys - m->phys));
+	return 0;
+}
+
+acpi_status acpi_os_get_physical_address(void *logical, acpi_physical_address *physical)
+{
+	(void)logical;
+	(void)physical;
+	return AE_NOT_IMPLEMENTED;   /* ACPICA's debugger only */
+}
+
+acpi_status acpi_os_read_memory(acpi_physical_address address, u64 *value, u32 width)
+{
+	void *in_place = mapped(address, width / 8);
+	void *p = in_place ? in_place : acpi_os_map_memory(address, width / 8);
+
+	if (!p)
+		return AE_NO_MEMORY;
+	switch (width) {
+	case 8: *value = *(volatile u8 *)p; break;
+	case 16: *value = *(volatile u16 *)p; break;
+	case 32: *value = *(volatile u32 *)p; break;
+	case 64: *value = *(volatile u64 *)p; break;
+	default:
+		if (!in_place)
+			acpi_os_unmap_memory(p, width / 8);
+		return AE_BAD_PARAMETER;
+	}
+	if (!in_place)
+		acpi_os_unmap_memory(p, width / 8);
+	return AE_OK;
+}
+
+acpi_status acpi_os_write_memory(acpi_physical_address address, u64 value, u32 width)
+{
+	void *in_place = mapped(address, width / 8);
+	void *p = in_place ? in_place : acpi_os_map_memory(address, width / 8);
+
+	if (!p)
+		return AE_NO_MEMORY;
+	switch (width) {
+	case 8: *(volatile u8 *)p = (u8)value; break;
+	case 16: *(volatile u16 *)p = (u16)value; break;
+	case 32: *(volatile u32 *)p = (u32)value; break;
+	case 64: *(volatile u64 *)p = value; break;
+	default:
+		if (!in_place)
+			acpi_os_unmap_memory(p, width / 8);
+		return AE_BAD_PARAMETER;
+	}
+	if (!in_place)
+		acpi_os_unmap_memory(p, width / 8);
+	return AE_OK;
+}
+
+void *acpi_os_allocate(acpi_size size)
+{
+	return malloc(size);
+}
+
+void acpi_os_free(void *memory)
+{
+	free(memory);
+}
+
+/* ---- ports ---- */
+
+struct port_range {
+	unsigned first, last;
+	const char *what;       /* the FADT block, or "AML" */
+	cptr_t session, cap;
+	word_t id;
+	struct port_range *next;
+};
+
+static struct port_range *port_ranges;
+
+void osl_port_range_add(unsigned first, unsigned len, cptr_t cap, const char *what)
+{
+	struct port_range *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return;
+	r->first = first;
+	r->last = first + len - 1;
+	r->what = what;
+	r->cap = cap;
+	r->next = port_ranges;
+	port_ranges = r;
+}
+
+static struct port_range *port_covering(unsigned port, unsigned bytes)
+{
+	for (struct port_range *r = port_ranges; r; r = r->next)
+		if (port >= r->first && port + bytes - 1 <= r->last)
+			return r;
+	return 0;
+}
+
+static struct port_range *port_open(unsigned first, unsigned len, const char *what)
+{
+	struct port_range *r = calloc(1, sizeof(*r));
+	char args[64];
+	rpc_status_t st;
+
+	if (!r)
+		return 0;
+	r->first = first;
+	r->last = first + len - 1;
+	r->what = what;
+	snprintf(args, sizeof(args), "base=0x%x, size=%u", first, len);
+	st = parent_session(COMPONENT_PARENT, "IO_PORT", "acpi", args, DEV_SESSION_RAM,
+			    DEV_SESSION_CAPS, 0, &r->session, &r->id);
+	if (st == RPC_OK)
+		st = io_port_cap(r->session, &r->cap);
+	if (st != RPC_OK) {
+		acpi_log("error: ports 0x%x..0x%x (%s): %s", first, r->last, what, rpc_status_name(st));
+		if (r->session) {
+			parent_close(COMPONENT_PARENT, r->id);
+			cap_slot_free(r->session);
+		}
+		free(r);
+		return 0;
+	}
+	r->next = port_ranges;
+	port_ranges = r;
+	return r;
+}
+
+static void allow_gas(const struct acpi_generic_address *g, unsigned bytes, const char *what)
+{
+	if (g->space_id != ACPI_ADR_SPACE_SYSTEM_IO || !g->address || !bytes)
+		return;
+	if (g->address + bytes - 1 > 0xffff) {
+		acpi_log("error: FADT %s at port 0x%lx beyond the port space", what,
+		    (unsigned long)g->address);
+		return;
+	}
+	if (!port_covering((unsigned)g->address, bytes))
+		port_open((unsigned)g->address, bytes, what);
+}
+
+void osl_allow_fadt_ports(void)
+{
+	struct acpi_table_fadt *f = &acpi_gbl_FADT;
+
+	allow_gas(&f->xpm1a_event_block, f->pm1_event_length, "PM1a event");
+	allow_gas(&f->xpm1b_event_block, f->pm1_event_length, "PM1b event");
+	allow_gas(&f->xpm1a_control_block, f->pm1_control_length, "PM1a control");
+	allow_gas(&f->xpm1b_control_block, f->pm1_control_length, "PM1b control");
+	allow_gas(&f->xpm2_control_block, f->pm2_control_length, "PM2 control");
+	allow_gas(&f->xpm_timer_block, f->pm_timer_length, "PM timer");
+	allow_gas(&f->xgpe0_block, f->gpe0_block_length, "GPE0");
+	allow_gas(&f->xgpe1_block, f->gpe1_block_length, "GPE1");
+	/* the reset register is opened when it is written (at a reboot): on
+	 * PIIX and ICH it is 0xcf9, among the PCI configuration ports that the
+	 * platform driver holds, if there is one */
+	if (f->smi_command) {
+		struct acpi_generic_address smi = { .space_id = ACPI_ADR_SPACE_SYSTEM_IO,
+						    .address = f->smi_command };
+		allow_gas(&smi, 1, "SMI command");
+	}
+}
+
+/* The session that covers port..port+bytes-1, opened for an AML region
+ * on first use; NULL: not declared (or core refused). */
+static struct port_range *port_range_of(unsigned port, unsigned bytes)
+{
+	struct port_range *r = port_covering(port, bytes);
+
+	if (r)
+		return r;
+	const struct acpi_generic_address *reset = &acpi_gbl_FADT.reset_register;
+	if ((acpi_gbl_FADT.flags & ACPI_FADT_RESET_REGISTER) &&
+	    reset->space_id == ACPI_ADR_SPACE_SYSTEM_IO && reset->address == port && bytes == 1)
+		return port_open(port, 1, "reset");
+	if (acpi_ut_check_address_range(ACPI_ADR_SPACE_SYSTEM_IO, port, bytes, FALSE))
+		return port_open(port, bytes, "AML");
+	acpi_log("error: ACPICA accesses ports 0x%x..0x%x, which no table declares", port,
+	    port + bytes - 1);
+	return 0;
+}
+
+acpi_status acpi_os_read_port(acpi_io_address address, u32 *value, u32 width)
+{
+	struct port_range *r = address <= 0xffff ? port_range_of((unsigned)address, width / 8) : 0;
+	word_t v = 0;
+	int e;
+
+	if (!r)
+		return AE_NOT_EXIST;
+	switch (width) {
+	case 8: e = ioport_in8(r->cap, address, &v); break;
+	case 16: e = ioport_in16(r->cap, address, &v); break;
+	case 32: e = ioport_in32(r->cap, address, &v); break;
+	default: return AE_BAD_PARAMETER;
+	}
+	*value = (u32)v;
+	return e ? AE_ERROR : AE_OK;
+}
+
+acpi_status acpi_os_write_port(acpi_io_address address, u32 value, u32 width)
+{
+	struct port_range *r = address <= 0xffff ? port_range_of((unsigned)address, width / 8) : 0;
+	int e;
+
+	if (!r)
+		return AE_NOT_EXIST;
+	switch (width) {
+	case 8: e = ioport_out8(r->cap, address, value); break;
+	case 16: e = ioport_out16(r->cap, address, value); break;
+	case 32: e = ioport_out32(r->cap, address, value); break;
+	default: return AE_BAD_PARAMETER;
+	}
+	return e ? AE_ERROR : AE_OK;
+}
+
+/* ---- PCI configuration space ---- */
+
+acpi_status acpi_os_read_pci_configuration(struct acpi_pci_id *id, u32 reg, u64 *value,
+					   u32 width)
+{
+	uint32_t v;
+	unsigned bdf = (unsigned)id->bus << 8 | (unsigned)id->device << 3 | id->function;
+
+	if (width == 64) {
+		uint32_t hi;
+		if (!pci_config_read(id->segment, bdf, reg, 4, &v) ||
+		    !pci_config_read(id->segment, bdf, reg + 4, 4, &hi))
+			return AE_ERROR;
+		*value = (u64)hi << 32 | v;
+		return AE_OK;
+	}
+	if (!pci_config_read(id->segment, bdf, reg, width / 8, &v))
+		return AE_ERROR;
+	*value = v;
+	return AE_OK;
+}
+
+acpi_status acpi_os_write_pci_configuration(struct acpi_pci_id *id, u32 reg, u64 value,
+					    u32 width)
+{
+	unsigned bdf = (unsigned)id->bus << 8 | (unsigned)id->device << 3 | id->function;
+
+	if (width == 64)
+		return pci_config_write(id->segment, bdf, reg, 4, (uint32_t)value) &&
+		       pci_config_write(id->segment, bdf, reg + 4, 4, (uint32_t)(value >> 32)) ?
+		       AE_OK : AE_ERROR;
+	return pci_config_write(id->segment, bdf, reg, width / 8, (uint32_t)value) ? AE_OK :
+										  AE_ERROR;
+}
+
+/* ---- the SCI ---- */
+
+struct sci {
+	u32 gsi;
+	acpi_osd_handler handler;
+	void *context;
+	cptr_t session;
+	word_t id;
+	struct signal_handler sig;
+};
+
+static struct sci sci;
+static char sci_args[96];
+
+void osl_set_sci_mode(bool level, bool low)
+{
+	snprintf(sci_args, sizeof(sci_args), "trigger=%s, polarity=%s", level ? "level" : "edge",
+		 low ? "low" : "high");
+}
+
+static void on_sci(void *arg)
+{
+	(void)arg;
+	if (sci.handler)
+		sci.handler(sci.context);
+	irq_ack(sci.session);
+	osl_run_deferred();
+}
+
+acpi_status acpi_os_install_interrupt_handler(u32 gsi, acpi_osd_handler handler, void *context)
+{
+	char args[128];
+	rpc_status_t st;
+
+	if (sci.handler)
+		return AE_ALREADY_EXISTS;
+	snprintf(args, sizeof(args), "irq=%u, %s", gsi,
+		 sci_args[0] ? sci_args : "trigger=level, polarity=low");
+	st = parent_session(COMPONENT_PARENT, "IRQ", "acpi", args, DEV_SESSION_RAM,
+			    DEV_SESSION_CAPS, 0, &sci.session, &sci.id);
+	if (st == RPC_OK)
+		st = signal_handler_init(main_ep, &sci.sig, on_sci, 0);
+	if (st == RPC_OK)
+		st = irq_sigh(sci.session, sci.sig.cap);
+	if (st != RPC_OK) {
+		acpi_log("error: SCI (GSI %u, %s): %s", gsi, args, rpc_status_name(st));
+		return AE_ERROR;
+	}
+	sci.gsi = gsi;
+	sci.handler = handler;
+	sci.context = context;
+	return AE_OK;
+}
+
+acpi_status acpi_os_remove_interrupt_handler(u32 gsi, acpi_osd_handler handler)
+{
+	if (!sci.handler || sci.gsi != gsi || sci.handler != handler)
+		return AE_NOT_EXIST;
+	sci.handler = 0;   /* the IRQ session stays: ACPICA installs it once */
+	return AE_OK;
+}
+
+/* ---- threads, locks, semaphores (single-threaded, osl.h) ---- */
+
+struct deferred {
+	acpi_osd_exec_callback fn;
+	void *context;
+	struct deferred *next;
+};
+
+static struct deferred *deferred_first, **deferred_last = &deferred_first;
+
+acpi_status acpi_os_execute(acpi_execute_type type, acpi_osd_exec_callback fn, void *context)
+{
+	struct deferred *d = malloc(sizeof(*d));
+
+	(void)type;
+	if (!d)
+		return AE_NO_MEMORY;
+	d->fn = fn;
+	d->context = context;
+	d->next = 0;
+	*deferred_last = d;
+	deferred_last = &d->next;
+	return AE_OK;
+}
+
+void osl_run_deferred(void)
+{
+	while (deferred_first) {
+		struct deferred *d = deferred_first;
+		deferred_first = d->next;
+		if (!deferred_first)
+			deferred_last = &deferred_first;
+		d->fn(d->context);
+		free(d);
+	}
+}
+
+void acpi_os_wait_events_complete(void)
+{
+	osl_run_deferred();
+}
+
+acpi_thread_id acpi_os_get_thread_id(void)
+{
+	return 1;   /* the one thread ACPICA runs on (0 means "none" to ACPICA) */
+}
+
+acpi_status acpi_os_create_lock(acpi_spinlock *out)
+{
+	*out = (acpi_spinlock)1;   /* nothing to lock against */
+	return AE_OK;
+}
+
+void acpi_os_delete_lock(acpi_spinlock lock)
+{
+	(void)lock;
+}
+
+acpi_cpu_flags acpi_os_acquire_lock(acpi_spinlock lock)
+{
+	(void)lock;
+	return 0;
+}
+
+void acpi_os_release_lock(acpi_spinlock lock, acpi_cpu_flags flags)
+{
+	(void)lock;
+	(void)flags;
+}
+
+struct semaphore {
+	u32 units, max;
+};
+
+acpi_status acpi_os_create_semaphore(u32 max, u32 initial, acpi_semaphore *out)
+{
+	struct semaphore *s = malloc(sizeof(*s));
+
+	if (!s)
+		return AE_NO_MEMORY;
+	s->units = initial;
+	s->max = max;
+	*out = s;
+	return AE_OK;
+}
+
+acpi_status acpi_os_delete_semaphore(acpi_semaphore handle)
+{
+	free(handle);
+	return AE_OK;
+}
+
+acpi_status acpi_os_wait_semaphore(acpi_semaphore handle, u32 units, u16 timeout)
+{
+	struct semaphore *s = handle;
+
+	if (!s)
+		return AE_BAD_PARAMETER;
+	if (s->units >= units) {
+		s->units -= units;
+		return AE_OK;
+	}
+	/* single-threaded: nobody could signal it while we waited */
+	if (timeout == ACPI_WAIT_FOREVER)
+		acpi_log("error: ACPICA waits forever on a semaphore nobody can signal");
+	return AE_TIME;
+}
+
+acpi_status acpi_os_signal_semaphore(acpi_semaphore handle, u32 units)
+{
+	struct semaphore *s = handle;
+
+	if (!s)
+		return AE_BAD_PARAMETER;
+	if (s->units + units > s->max)
+		return AE_LIMIT;
+	s->units += units;
+	return AE_OK;
+}
+
+/* The FACS global lock (acargil.h): bit 0 pending, bit 1 owned. */
+int acpi_argil_acquire_global_lock(void *facs)
+{
+	volatile u32 *lock = &((struct acpi_table_facs *)facs)->global_lock;
+	u32 old, new;
+
+	do {
+		old = *lock;
+		new = (old & ~3u) | 2u | ((old & 2u) ? 1u : 0u);
+	} while (!__atomic_compare_exchange_n(lock, &old, new, false, __ATOMIC_SEQ_CST,
+					      __ATOMIC_SEQ_CST));
+	return !(old & 2u);
+}
+
+int acpi_argil_release_global_lock(void *facs)
+{
+	volatile u32 *lock = &((struct acpi_table_facs *)facs)->global_lock;
+	u32 old, new;
+
+	do {
+		old = *lock;
+		new = old & ~3u;
+	} while (!__atomic_compare_exchange_n(lock, &old, new, false, __ATOMIC_SEQ_CST,
+					      __ATOMIC_SEQ_CST));
+	return (int)(old & 1u);
+}
+
+/* ---- time ---- */
+
+void acpi_os_sleep(u64 ms)
+{
+	sleep_us(&timer, ms * 1000);
+}
+
+void acpi_os_stall(u32 us)
+{
+	sleep_us(&timer, us);
+}
+
+u64 acpi_os_get_timer(void)
+{
+	return elapsed_us(&timer) * 10;   /* 100 ns units */
+}
+
+/* ---- output ---- */
+
+static char line[512];
+static size_t line_len;
+
+void acpi_os_vprintf(const char *fmt, va_list args)
+{
+	char buf[512];
+	int n = vsnprintf(buf, sizeof(buf), fmt, args);
+
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	for (int i = 0; i < n; i++) {
+		if (buf[i] == '\n' || line_len == sizeof(line) - 1) {
+			line[line_len] = 0;
+			acpi_log("%s", line);
+			line_len = 0;
+			if (buf[i] == '\n')
+				continue;
+		}
+		line[line_len++] = buf[i];
+	}
+}
+
+void ACPI_INTERNAL_VAR_XFACE acpi_os_printf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	acpi_os_vprintf(fmt, ap);
+	va_end(ap);
+}
+
+/* ---- the rest ---- */
+
+acpi_status acpi_os_initialize(void)
+{
+	return AE_OK;
+}
+
+acpi_status acpi_os_terminate(void)
+{
+	return AE_OK;
+}
+
+acpi_physical_address acpi_os_get_root_pointer(void)
+{
+	return rsdp_phys;
+}
+
+acpi_status acpi_os_predefined_override(const struct acpi_predefined_names *init,
+					acpi_string *new_value)
+{
+	(void)init;
+	*new_value = 0;
+	return AE_OK;
+}
+
+acpi_status acpi_os_table_override(struct acpi_table_header *existing,
+				   struct acpi_table_header **new_table)
+{
+	(void)existing;
+	*new_table = 0;
+	return AE_OK;
+}
+
+acpi_status acpi_os_physical_table_override(struct acpi_table_header *existing,
+					    acpi_physical_address *address, u32 *length)
+{
+	(void)existing;
+	*address = 0;
+	*length = 0;
+	return AE_OK;
+}
+
+acpi_status acpi_os_signal(u32 function, void *info)
+{
+	if (function == ACPI_SIGNAL_FATAL) {
+		struct acpi_signal_fatal_info *f = info;
+		acpi_log("error: AML Fatal: type 0x%x code 0x%x argument 0x%x", f->type, f->code,
+		    f->argument);
+	}
+	return AE_OK;
+}
+
+acpi_status acpi_os_enter_sleep(u8 state, u32 reg_a, u32 reg_b)
+{
+	(void)state;
+	(void)reg_a;
+	(void)reg_b;
+	return AE_OK;   /* go on: ACPICA writes the sleep registers */
+}
+
+bool osl_init(struct entrypoint *ep, uint64_t rsdp)
+{
+	rpc_status_t st = timer_connect(&timer, "acpi");
+
+	if (st != RPC_OK) {
+		acpi_log("error: Timer session: %s", rpc_status_name(st));
+		return false;
+	}
+	main_ep = ep;
+	rsdp_phys = rsdp;
+	return true;
+}
