@@ -203,7 +203,7 @@ test: deps
 	@tools/deps --src && $(MAKE) -s all ports && $(PYTHON) tools/testall.py
 
 bench: deps
-	@$(MAKE) -s all && $(PYTHON) tools/run.py --bench run/kernel_bench run/core_bench run/system_bench run/init_bench run/packet_stream_bench run/virtio_rng_bench
+	@$(MAKE) -s all && $(PYTHON) tools/run.py --bench run/kernel_bench run/core_bench run/system_bench run/init_bench run/platform_bench run/packet_stream_bench run/virtio_rng_bench
 
 # Fuzzing the config parser (docs/config.md): `make fuzz` builds the libFuzzer
 # harness and runs it for FUZZ_SECONDS; new inputs go to $(BUILD)/fuzz/config_corpus,

@@ -17,6 +17,7 @@
 #include <argil/pd.h>
 #include <argil/slot.h>
 #include <argil/string.h>
+#include <pci_class.h>
 #include <rom_server.h>
 #include <timer_session.h>
 #include <arch/syscall.h>
@@ -79,7 +80,7 @@ static bool policy_valid(const struct cfg_node *p, bool say)
 				why = "product must be a number up to 0xffff";
 			if (!why && cfg_attr(c, "product") && !cfg_attr(c, "vendor"))
 				why = "<pci product> needs vendor";
-			if (!why && cfg_attr(c, "class") && !pci_class_of(cfg_attr(c, "class"), 0, 0))
+			if (!why && cfg_attr(c, "class") && !pci_class_parse(cfg_attr(c, "class"), 0, 0))
 				why = "unknown class";
 		} else {
 			why = "unknown node in <policy> (device, pci)";
@@ -136,51 +137,6 @@ static void config_changed(void *arg)
 	sessions_changed();
 }
 
-/* ---- class names ---- */
-
-static const struct { const char *name; uint32_t value, mask; } classes[] = {
-	{ "AHCI", 0x010601, 0xffffff }, { "NVME", 0x010802, 0xffffff },
-	{ "IDE", 0x010100, 0xffff00 },  { "USB", 0x0c0300, 0xffff00 },
-	{ "VGA", 0x030000, 0xffff00 },  { "DISPLAY", 0x030000, 0xff0000 },
-	{ "ETHERNET", 0x020000, 0xffff00 }, { "AUDIO", 0x040300, 0xffff00 },
-	{ "ISA_BRIDGE", 0x060100, 0xffff00 }, { "HOST_BRIDGE", 0x060000, 0xffff00 },
-	{ "PCI_BRIDGE", 0x060400, 0xffff00 },
-};
-
-bool pci_class_of(const char *name, uint32_t *value, uint32_t *mask)
-{
-	uint32_t v = 0, m = 0;
-	bool ok = false;
-
-	for (unsigned i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
-		if (!strcmp(name, classes[i].name)) {
-			v = classes[i].value;
-			m = classes[i].mask;
-			ok = true;
-		}
-	if (!ok && name[0] == '0' && name[1] == 'x') {
-		size_t n = strlen(name + 2);
-		ok = n == 2 || n == 4 || n == 6;
-		for (size_t i = 0; ok && i < n; i++) {
-			char c = name[2 + i];
-			unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0')
-				   : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
-				   : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : 16;
-			ok = d < 16;
-			v = v << 4 | d;
-		}
-		if (ok) {
-			v <<= 4 * (6 - n);
-			m = (0xffffffu << 4 * (6 - n)) & 0xffffff;
-		}
-	}
-	if (ok && value)
-		*value = v;
-	if (ok && mask)
-		*mask = m;
-	return ok;
-}
-
 /* ---- policies and devices ---- */
 
 bool policy_permits(const struct cfg_node *policy, const struct pdev *d)
@@ -197,7 +153,7 @@ bool policy_permits(const struct cfg_node *policy, const struct pdev *d)
 			continue;
 		const char *cls = cfg_attr(c, "class");
 		if (cls) {
-			if (pci_class_of(cls, &value, &mask) && (d->class & mask) == value)
+			if (pci_class_parse(cls, &value, &mask) && (d->class & mask) == value)
 				return true;
 			continue;
 		}

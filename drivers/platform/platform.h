@@ -121,7 +121,6 @@ extern word_t devices_version;   /* changes with every new devices report or con
 const struct cfg_node *policy_of(const char *label);
 bool policy_pci_config(const struct cfg_node *policy);
 bool policy_permits(const struct cfg_node *policy, const struct pdev *d);
-bool pci_class_of(const char *name, uint32_t *value, uint32_t *mask);
 /* The config or the devices changed: sessions lose what their policy no
  * longer names, every session's device list is signalled. */
 void sessions_changed(void);

@@ -28,19 +28,27 @@
 #include "harness.h"
 
 
-struct tb_child *platform, *rr, *timer;
+struct tb_child *platform, *rr, *timer, *pci_decode;
 struct tb_report devices_report, acpi_report;
 cptr_t ntfn;
 cptr_t bits[62];
 bool q35, iommu;
 char edu[8], e1000[8], e1000b[8], nvme[8];
 
-static const char *const rr_config =
-	"<config>\n"
-	"  <policy label=\"platform -> devices\" report=\"test -> devices\"/>\n"
-	"  <policy label=\"platform -> acpi\" report=\"test -> acpi\"/>\n"
-	"  <policy label=\"test -> platform\" report=\"platform -> platform\"/>\n"
-	"</config>\n";
+static char rr_config[512];
+
+void devices_from(bool test)
+{
+	snprintf(rr_config, sizeof(rr_config),
+		 "<config>\n"
+		 "  <policy label=\"platform -> devices\" report=\"%s -> devices\"/>\n"
+		 "  <policy label=\"platform -> acpi\" report=\"test -> acpi\"/>\n"
+		 "  <policy label=\"pci_decode -> acpi\" report=\"test -> acpi\"/>\n"
+		 "  <policy label=\"test -> platform\" report=\"platform -> platform\"/>\n"
+		 "</config>\n", test ? "test" : "pci_decode");
+	if (rr)
+		tb_set_config(rr, rr_config);
+}
 
 char platform_config[1024];
 
@@ -49,6 +57,7 @@ void make_config(bool edu_for_drv)
 	snprintf(platform_config, sizeof(platform_config),
 		 "<config verbose=\"yes\">\n"
 		 "  <policy label=\"raw\" pci_config=\"yes\"/>\n"
+		 "  <policy label=\"pci_decode\" pci_config=\"yes\"/>\n"
 		 "  <policy label=\"noraw\"/>\n"
 		 "  <policy label_prefix=\"drv_edu\"> %s </policy>\n"
 		 "  <policy label_prefix=\"drv_net\"> <pci class=\"ETHERNET\"/> </policy>\n"
@@ -60,12 +69,14 @@ void make_config(bool edu_for_drv)
 		 edu_for_drv ? "<pci vendor=\"0x1234\" product=\"0x11e8\"/>" : "");
 }
 
-/* ROM requests of platform go to report_rom, except its config. */
+/* ROM requests of platform go to report_rom, except its config; so does
+ * pci_decode's ROM "acpi". */
 static void route(struct tb_child *client, const char *service, const char *label,
 		  struct tb_route *r)
 {
 	tb_route_default(client, service, label, r);
-	if (client == platform && !strcmp(service, "ROM") && strcmp(label, "config")) {
+	if ((client == platform && !strcmp(service, "ROM") && strcmp(label, "config")) ||
+	    (client == pci_decode && !strcmp(service, "ROM") && !strcmp(label, "acpi"))) {
 		r->kind = TB_CHILD;
 		r->server = rr;
 	}
@@ -427,6 +438,27 @@ void publish_acpi(struct tb_own *raw)
 			cfg_node_end(&w);
 		}
 	}
+	/* the legacy routing of bus 0 as QEMU wires it (see the top) */
+	for (unsigned dev = 1; dev < 32; dev++) {
+		uint32_t id = raw_read(raw, dev << 3, 0, 4);
+		if ((id & 0xffff) == 0xffff)
+			continue;
+		for (unsigned pin = 1; pin <= 4; pin++) {
+			unsigned own = raw_read(raw, dev << 3, 0x3d, 1);
+			if (!q35 && pin != own)
+				continue;   /* pc: only the pin whose link SeaBIOS programmed */
+			unsigned gsi = q35 ? 20 + (dev + pin - 1) % 4 : raw_read(raw, dev << 3, 0x3c, 1);
+			char p[2] = { (char)('A' + pin - 1), 0 };
+			cfg_node_begin(&w, "routing");
+			cfg_node_attr(&w, "bus", "0");
+			cfg_node_attr_u64(&w, "device", dev);
+			cfg_node_attr(&w, "pin", p);
+			cfg_node_attr_u64(&w, "gsi", gsi);
+			cfg_node_attr(&w, "trigger", "level");
+			cfg_node_attr(&w, "polarity", "high");
+			cfg_node_end(&w);
+		}
+	}
 	if (iommu) {
 		cfg_node_begin(&w, "dmar");
 		cfg_node_attr(&w, "base", "0xfed90000");
@@ -447,6 +479,7 @@ void setup(void)
 	tb_route_hook = route;
 	CHECK_OK(tb_start(&timer, "timer", "timer", 2 * MB, 512, PRIO, "<config/>"));
 	CHECK(tb_wait_announce(timer, TIMER_SERVICE));
+	devices_from(false);
 	CHECK_OK(tb_start(&rr, "report_rom", "report_rom", 4 * MB, 512, PRIO, rr_config));
 	CHECK(tb_wait_announce(rr, "ROM"));
 	CHECK_OK(tb_report_open(&devices_report, rr, "test -> devices", "", REPORT_SESSION_RAM(16384)));
@@ -460,8 +493,40 @@ void setup(void)
 	q35 = raw_read(&raw, 0, 2, 2) == 0x29c0;
 	log("machine: %s, VT-d %s", q35 ? "q35" : "pc", iommu ? "present" : "absent");
 	publish_acpi(&raw);
-	publish_devices(&raw, true);
+	publish_devices(&raw, true);     /* ours, for PLAT_0014; and the names */
 	CHECK_OK(tb_close(&raw));
 	CHECK(edu[0] && e1000[0] && e1000b[0] && nvme[0]);
+	/* the devices report platform reads is pci_decode's */
+	CHECK_OK(tb_start(&pci_decode, "pci_decode", "pci_decode", 2 * MB, 256, PRIO,
+			  "<config/>"));
+	await_devices(edu);
+}
+
+void await_devices(const char *name)
+{
+	struct tb_own o;
+	char want[24];
+	cptr_t ds;
+	word_t size, version, at;
+
+	snprintf(want, sizeof(want), "name=\"%s\"", name);
+	open_platform(&o, "drv_edu", 0);
+	CHECK_OK(platform_devices_sigh(o.cap, bits[7]));
+	for (;;) {
+		CHECK_OK(platform_devices(o.cap, &ds, &size, &version));
+		CHECK_OK(pd_attach(tb_env->pd, ds, 0, 0, 0, 0, &at));
+		bool found = size < sizeof(report_buf);
+		if (found) {
+			memcpy(report_buf, (void *)at, size);
+			report_buf[size] = 0;
+			found = strstr(report_buf, want);
+		}
+		CHECK_OK(pd_detach(tb_env->pd, at));
+		cap_slot_free(ds);
+		if (found)
+			break;
+		wait_bit(7);
+	}
+	CHECK_OK(tb_close(&o));
 }
 

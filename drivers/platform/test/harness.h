@@ -22,7 +22,7 @@
 #define EDU_PRODUCT 0x11e8
 #define VTD_BASE 0xfed90000ul      /* QEMU's intel-iommu registers */
 
-extern struct tb_child *platform, *rr, *timer;
+extern struct tb_child *platform, *rr, *timer, *pci_decode;
 extern struct tb_report devices_report, acpi_report;
 extern cptr_t ntfn;
 extern cptr_t bits[62];
@@ -84,5 +84,9 @@ void fetch_rom(const char *label, char *out, word_t max);
 void await_report(const char *what);
 void publish_devices(struct tb_own *raw, bool with_edu);
 void publish_acpi(struct tb_own *raw);
+/* platform reads the test's own devices report (test) or pci_decode's */
+void devices_from(bool test);
+/* Wait until platform lists the device (policy drv_edu's view). */
+void await_devices(const char *name);
 
 #endif
