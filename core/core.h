@@ -294,7 +294,7 @@ struct ds {
 	word_t phys;
 	cptr_t *frames;           /* per page */
 	struct ds_chunk *chunks;
-	word_t nchunks, maxchunks;
+	word_t nchunks;
 	struct account *acct;     /* paid by */
 	struct pd *owner;         /* RAM dataspaces: the PD that allocated it */
 	struct ds *next_of_owner;

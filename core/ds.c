@@ -53,12 +53,24 @@ static word_t chunk_k(word_t left)
 	return k > CHUNK_MAX_K ? CHUNK_MAX_K : k;
 }
 
+/* The chunks a RAM dataspace of pages is made of. */
+static word_t chunk_count(word_t pages, bool contiguous)
+{
+	word_t n = 0;
+
+	if (contiguous)
+		return 1;
+	for (word_t left = pages; left; left -= 1ul << chunk_k(left))
+		n++;
+	return n;
+}
+
 rpc_status_t ds_new_ram(struct account *a, word_t pages, word_t flags, struct ds **out)
 {
 	word_t limit = flags & RAM_BELOW_4G ? 1ul << 32 : ~0ul;
 	struct ds *d;
 	rpc_status_t st;
-	word_t nchunks = 0;
+	word_t nchunks;
 
 	if (pages == 0 || (flags & ~(word_t)RAM_FLAGS))
 		return RPC_E_INVALID_ARGUMENT;
@@ -67,11 +79,8 @@ rpc_status_t ds_new_ram(struct account *a, word_t pages, word_t flags, struct ds
 		if (pages & (pages - 1))
 			k++;
 		pages = 1ul << k;     /* one buddy block */
-		nchunks = 1;
-	} else {
-		for (word_t left = pages; left; left -= 1ul << chunk_k(left))
-			nchunks++;
 	}
+	nchunks = chunk_count(pages, flags & RAM_CONTIGUOUS);
 	/* beyond the quota: refused before anything is made (on a large
 	 * machine, making and undoing gigabytes of frames first takes long) */
 	if (!a->unlimited && pages > acct_ram_avail(a) / PAGE)
@@ -82,7 +91,6 @@ rpc_status_t ds_new_ram(struct account *a, word_t pages, word_t flags, struct ds
 	d->type = DS_T_RAM;
 	d->flags = DS_WRITABLE | DS_RAM | (flags & RAM_CONTIGUOUS ? DS_CONTIGUOUS : 0);
 	d->frames_owned = true;
-	d->maxchunks = nchunks;
 	d->frames = acct_alloc(a, pages * sizeof(cptr_t), &st);
 	if (d->frames)
 		d->chunks = acct_alloc(a, nchunks * sizeof(struct ds_chunk), &st);
@@ -145,7 +153,7 @@ void ds_destroy(struct ds *d)
 	if (d->frames_owned) {
 		for (word_t i = 0; i < d->nchunks; i++)
 			kobj_free_frames(a, d->chunks[i].blk, d->chunks[i].first, d->chunks[i].k);
-		acct_free(a, d->chunks, d->maxchunks * sizeof(struct ds_chunk));
+		acct_free(a, d->chunks, chunk_count(d->pages, d->flags & DS_CONTIGUOUS) * sizeof(struct ds_chunk));
 		acct_free(a, d->frames, d->pages * sizeof(cptr_t));
 	}
 	ds_release(d);

@@ -63,16 +63,22 @@ rpc_status_t kobj_frames(struct account *a, word_t k, word_t limit, struct ubloc
 	*first = 0;
 	if (st != RPC_OK)
 		return st;
+	/* the block first: when there is none, nothing else was made */
+	*blk = ut_alloc_below(k + PAGE_BITS, limit);
+	if (!*blk) {
+		acct_release(a, bytes, 0);
+		return RPC_E_UNAVAILABLE;
+	}
 	st = slot_run(a, n, first);
 	if (st != RPC_OK) {
+		ut_free(*blk);
 		acct_release(a, bytes, 0);
+		*blk = 0;
 		*first = 0;
 		return st;
 	}
-	*blk = ut_alloc_below(k + PAGE_BITS, limit);
-	if (!*blk || core_retype((*blk)->cap, OBJ_FRAME_4K, 0, *first, n) != E_OK) {
-		if (*blk)
-			ut_free(*blk);
+	if (core_retype((*blk)->cap, OBJ_FRAME_4K, 0, *first, n) != E_OK) {
+		ut_free(*blk);
 		slot_put_run(a, *first, n);
 		acct_release(a, bytes, 0);
 		*blk = 0;
