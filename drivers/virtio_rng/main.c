@@ -52,6 +52,8 @@ static struct platform_connection plat;
 static struct drv_device dev;
 static struct virtio_pci vio;
 static struct virtio_queue rq;
+static struct signal_handler config_sig;
+static bool config_vector;
 static struct dma_pool pool;
 static uint8_t *req_buf;
 static uint64_t req_dev;
@@ -109,6 +111,18 @@ static bool refill(void)
 	have = got;
 	pos = 0;
 	return true;
+}
+
+/* A configuration change (MSI-X vector 0): virtio-rng has no device
+ * configuration, so one can only be the device asking for a reset. */
+static void on_config(void *arg)
+{
+	(void)arg;
+	if (FIELD_GET(VIRTIO_DEVICE_STATUS, NEEDS_RESET, REG_READ(&vio.common, VIRTIO_DEVICE_STATUS))) {
+		log("error: the device needs a reset");
+		broken = true;
+	}
+	drv_irq_ack(&vio.config_irq);
 }
 
 /* ---- Entropy sessions ---- */
@@ -292,6 +306,13 @@ void component_construct(struct component_env *e)
 		st = virtio_pci_negotiate(&vio, 0, 0);
 	if (st == RPC_OK)
 		st = virtio_queue_setup(&vio, &rq, 0, QUEUE_MAX, 0);
+	/* configuration changes on vector 0, when the queue got MSI-X */
+	if (st == RPC_OK && vio.msix) {
+		st = signal_handler_init(&env->ep, &config_sig, on_config, 0);
+		if (st == RPC_OK)
+			st = virtio_pci_config_irq(&vio, config_sig.cap);
+		config_vector = st == RPC_OK;
+	}
 	if (st == RPC_OK)
 		st = dma_pool_init(&pool, &plat, 4 * REQUEST, 512, 0);
 	if (st != RPC_OK)
@@ -304,7 +325,8 @@ void component_construct(struct component_env *e)
 	log("%s: virtio-rng, features 0x%lx%s, %s, queue of %u; RDRAND %s", name,
 	    (unsigned long)vio.features,
 	    (vio.features & VIRTIO_F_ACCESS_PLATFORM) ? " (ACCESS_PLATFORM)" : "",
-	    vio.msix ? "MSI-X" : "legacy interrupt", rq.vq.size, rdrand ? "mixed in" : "absent");
+	    !vio.msix ? "legacy interrupt" : config_vector ? "MSI-X (config + 1 queue)" : "MSI-X",
+	    rq.vq.size, rdrand ? "mixed in" : "absent");
 	if (do_bench)
 		bench();
 	server.ep = &env->ep;
