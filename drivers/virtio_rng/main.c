@@ -14,6 +14,7 @@
  * Config: <config bench="yes"/> measures msi_roundtrip (one request and
  * its completion interrupt) before serving.
  */
+#include <argil/busy.h>
 #include <argil/component.h>
 #include <argil/config_rom.h>
 #include <argil/log.h>
@@ -51,6 +52,8 @@ static struct platform_connection plat;
 static struct drv_device dev;
 static struct virtio_pci vio;
 static struct virtio_queue rq;
+static struct signal_handler config_sig;
+static bool config_vector;
 static struct dma_pool pool;
 static uint8_t *req_buf;
 static uint64_t req_dev;
@@ -108,6 +111,18 @@ static bool refill(void)
 	have = got;
 	pos = 0;
 	return true;
+}
+
+/* A configuration change (MSI-X vector 0): virtio-rng has no device
+ * configuration, so one can only be the device asking for a reset. */
+static void on_config(void *arg)
+{
+	(void)arg;
+	if (FIELD_GET(VIRTIO_DEVICE_STATUS, NEEDS_RESET, REG_READ(&vio.common, VIRTIO_DEVICE_STATUS))) {
+		log("error: the device needs a reset");
+		broken = true;
+	}
+	drv_irq_ack(&vio.config_irq);
 }
 
 /* ---- Entropy sessions ---- */
@@ -218,16 +233,20 @@ static void sort(uint64_t *v, int n)
 
 /* msi_roundtrip: a request of 64 bytes, the device's completion
  * interrupt (MSI-X: one a request, so each wait is this request's), the
- * used element taken, the vector acknowledged. */
+ * used element taken, the vector acknowledged. The CPU halts while QEMU
+ * completes the request: the figure is busy instructions (argil/busy.h),
+ * the elapsed ones are logged beside it. */
 static void bench(void)
 {
-	static uint64_t t[BENCH_RUNS];
+	static uint64_t t[BENCH_RUNS], el[BENCH_RUNS];
 	struct vq_buf b = { req_dev, BENCH_BYTES, true };
 
 	for (int i = 0; i < BENCH_WARMUP + BENCH_RUNS; i++) {
 		void *cookie = 0;
 		uint32_t got = 0;
-		uint64_t t0 = rdtsc();
+		uint64_t elapsed;
+		struct busy_clock clock;
+		busy_start(&clock);
 		vq_error_t e = vq_add(&rq.vq, &b, 1, req_buf);
 		if (e == VQ_OK) {
 			virtio_queue_notify(&rq);
@@ -235,17 +254,21 @@ static void bench(void)
 			e = vq_get_used(&rq.vq, &cookie, &got);
 			virtio_queue_irq_ack(&rq);
 		}
-		uint64_t t1 = rdtsc();
+		uint64_t busy = busy_instructions(&clock, &elapsed);
 		if (e != VQ_OK || cookie != req_buf || got != BENCH_BYTES) {
 			log("FAIL virtio_rng bench: request %d: %s, %u bytes", i, vq_error_name(e), got);
 			return;
 		}
-		if (i >= BENCH_WARMUP)
-			t[i - BENCH_WARMUP] = t1 - t0;
+		if (i >= BENCH_WARMUP) {
+			t[i - BENCH_WARMUP] = busy;
+			el[i - BENCH_WARMUP] = elapsed;
+		}
 	}
 	sort(t, BENCH_RUNS);
-	log("msi_roundtrip: median %lu min %lu max %lu (%d runs, %s)", t[BENCH_RUNS / 2], t[0],
-	    t[BENCH_RUNS - 1], BENCH_RUNS, vio.msix ? "MSI-X" : "legacy line");
+	sort(el, BENCH_RUNS);
+	log("msi_roundtrip: busy median %lu min %lu max %lu, elapsed median %lu (%d runs, %s)",
+	    t[BENCH_RUNS / 2], t[0], t[BENCH_RUNS - 1], el[BENCH_RUNS / 2], BENCH_RUNS,
+	    vio.msix ? "MSI-X" : "legacy line");
 	bench_line("msi_roundtrip", t[BENCH_RUNS / 2], "instructions");
 }
 
@@ -283,6 +306,13 @@ void component_construct(struct component_env *e)
 		st = virtio_pci_negotiate(&vio, 0, 0);
 	if (st == RPC_OK)
 		st = virtio_queue_setup(&vio, &rq, 0, QUEUE_MAX, 0);
+	/* configuration changes on vector 0, when the queue got MSI-X */
+	if (st == RPC_OK && vio.msix) {
+		st = signal_handler_init(&env->ep, &config_sig, on_config, 0);
+		if (st == RPC_OK)
+			st = virtio_pci_config_irq(&vio, config_sig.cap);
+		config_vector = st == RPC_OK;
+	}
 	if (st == RPC_OK)
 		st = dma_pool_init(&pool, &plat, 4 * REQUEST, 512, 0);
 	if (st != RPC_OK)
@@ -295,7 +325,8 @@ void component_construct(struct component_env *e)
 	log("%s: virtio-rng, features 0x%lx%s, %s, queue of %u; RDRAND %s", name,
 	    (unsigned long)vio.features,
 	    (vio.features & VIRTIO_F_ACCESS_PLATFORM) ? " (ACCESS_PLATFORM)" : "",
-	    vio.msix ? "MSI-X" : "legacy interrupt", rq.vq.size, rdrand ? "mixed in" : "absent");
+	    !vio.msix ? "legacy interrupt" : config_vector ? "MSI-X (config + 1 queue)" : "MSI-X",
+	    rq.vq.size, rdrand ? "mixed in" : "absent");
 	if (do_bench)
 		bench();
 	server.ep = &env->ep;
