@@ -134,7 +134,14 @@ static void request_changed(void *arg)
 	state = cfg_attr(request.node, "state");
 	if (state && !strcmp(state, "reboot")) {
 		acpi_log("reboot: writing the reset register");
+		/* the platform driver gives the PCI configuration ports (among
+		 * them 0xcf9 on PIIX and ICH) back once it uses ECAM: a reboot
+		 * asked for at boot may have to wait a moment for that */
 		acpi_status st = acpi_reset();
+		for (int i = 0; i < 50 && ACPI_FAILURE(st); i++) {
+			acpi_os_sleep(20);
+			st = acpi_reset();
+		}
 		acpi_log("error: the reset register did not reset the machine: %s",
 		    acpi_format_exception(st));
 	} else if (state && !strcmp(state, "shutdown")) {

@@ -42,12 +42,16 @@ static struct {
 	bool failed_logged;
 } ecam;
 
-rpc_status_t pci_init(void)
+static volatile uint8_t *ecam_bus(unsigned bus);
+
+/* Mechanism #1's ports, opened at start and again whenever ECAM cannot
+ * serve a bus. */
+static rpc_status_t ports_get(void)
 {
 	rpc_status_t st;
 
-	for (int i = 0; i < ECAM_MAPPED; i++)
-		ecam.map[i].bus = -1;
+	if (ports)
+		return RPC_OK;
 	st = parent_session(COMPONENT_PARENT, "IO_PORT", "pci", "base=0xcf8, size=8", 8192, 4, 0,
 			    &ports_session, &ports_id);
 	if (st != RPC_OK)
@@ -57,8 +61,34 @@ rpc_status_t pci_init(void)
 		parent_close(COMPONENT_PARENT, ports_id);
 		cap_slot_free(ports_session);
 		ports_session = 0;
+		ports = 0;
 	}
 	return st;
+}
+
+static bool ports_open(void)
+{
+	return ports_get() == RPC_OK;
+}
+
+/* Give the ports back once ECAM serves every bus: the chipset's reset
+ * control register 0xcf9 (the FADT reset register of PIIX and ICH9) lies
+ * in their range, and acpi needs it to reboot the machine. */
+static void ports_close(void)
+{
+	if (!ports)
+		return;
+	cap_slot_free(ports);
+	parent_close(COMPONENT_PARENT, ports_id);
+	cap_slot_free(ports_session);
+	ports = ports_session = 0;
+}
+
+rpc_status_t pci_init(void)
+{
+	for (int i = 0; i < ECAM_MAPPED; i++)
+		ecam.map[i].bus = -1;
+	return ports_get();
 }
 
 static void ecam_unmap(struct ecam_bus *m)
@@ -84,6 +114,18 @@ void pci_set_ecam(uint64_t base, unsigned first, unsigned last)
 	ecam.first = first;
 	ecam.last = last;
 	ecam.failed_logged = false;
+	/* ECAM agrees with mechanism #1 on the first bus's host bridge: the
+	 * ports go back to core */
+	volatile uint8_t *b = ecam_bus(first);
+	if (b && ports) {
+		uint32_t viaports;
+		ioport_out32(ports, CF8, 0x80000000u | first << 16);
+		word_t v = 0;
+		ioport_in32(ports, CFC, &v);
+		viaports = (uint32_t)v;
+		if (*(volatile uint32_t *)b == viaports && viaports != 0xffffffffu)
+			ports_close();
+	}
 }
 
 bool pci_has_ecam(void)
@@ -166,7 +208,7 @@ uint32_t pci_rd(unsigned bdf, unsigned offset, unsigned width)
 		default: return *(volatile uint32_t *)p;
 		}
 	}
-	if (offset >= 256)
+	if (offset >= 256 || !ports_open())
 		return width == 4 ? 0xffffffffu : (1u << (8 * width)) - 1;
 	ioport_out32(ports, CF8, 0x80000000u | bdf << 8 | (offset & 0xfc));
 	switch (width) {
@@ -190,7 +232,7 @@ void pci_wr(unsigned bdf, unsigned offset, unsigned width, uint32_t value)
 		}
 		return;
 	}
-	if (offset >= 256)
+	if (offset >= 256 || !ports_open())
 		return;
 	ioport_out32(ports, CF8, 0x80000000u | bdf << 8 | (offset & 0xfc));
 	switch (width) {
