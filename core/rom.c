@@ -72,9 +72,9 @@ static int platform_info_text(struct bootinfo *bi, char *buf, size_t size)
 		    bi->fb.paddr, bi->fb.pitch * bi->fb.height, bi->fb.width, bi->fb.height,
 		    bi->fb.pitch, bi->fb.bpp, fmt);
 	}
-	PUT("  <kernel msi=\"%s\" msix=\"%s\" iommu=\"%s\" cpus=\"%lu\"/>\n",
+	PUT("  <kernel msi=\"%s\" msix=\"%s\" iommu=\"%s\" cpus=\"%lu\" boot_tsc=\"0x%lx\"/>\n",
 	    bi->features & BOOTINFO_F_MSI ? "yes" : "no", bi->features & BOOTINFO_F_MSIX ? "yes" : "no",
-	    bi->features & BOOTINFO_F_IOMMU ? "yes" : "no", bi->num_cpus);
+	    bi->features & BOOTINFO_F_IOMMU ? "yes" : "no", bi->num_cpus, bi->boot_tsc);
 	PUT("</platform_info>\n");
 #undef PUT
 	return (int)n;

@@ -282,6 +282,7 @@ struct bootinfo {
 	struct bootinfo_fb fb;
 	word_t features;              /* BOOTINFO_F_* */
 	word_t msi_vectors;           /* MSI handlers IRQ_CONTROL_GET_MSI numbers 0.. */
+	word_t boot_tsc;              /* the boot CPU's TSC when the kernel was entered */
 };
 
 /* Root task virtual layout. */

@@ -64,4 +64,5 @@ void arch_fill_bootinfo(struct bootinfo *bi)
 	bi->acpi_xsdt = platform.xsdt_paddr;
 	bi->features = BOOTINFO_F_MSI | BOOTINFO_F_MSIX | (platform.dmar ? BOOTINFO_F_IOMMU : 0);
 	bi->msi_vectors = IRQ_MSI_COUNT;
+	bi->boot_tsc = platform.boot_tsc;
 }

@@ -24,6 +24,7 @@ uint8_t ap_stacks[ABI_MAX_CPUS][16384] __attribute__((aligned(16)));
 
 void arch_main(uint32_t magic, uint64_t mb_info)
 {
+	platform.boot_tsc = rdtsc();          /* for boot-time figures (boot_to_drivers) */
 	console_init();                       /* COM1 for everything below */
 	kprintf("\nArgil kernel (x86_64), built " __DATE__ " " __TIME__ "\n");
 	multiboot_parse(magic, mb_info);      /* memory map, modules, ACPI RSDP */

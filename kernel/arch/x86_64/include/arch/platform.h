@@ -36,6 +36,7 @@ struct platform {
 	uint8_t acpi_revision;            /* the RSDP's revision */
 	uint64_t rsdt_paddr, xsdt_paddr;  /* 0: none */
 	bool dmar;                        /* an ACPI DMAR table (an Intel IOMMU) exists */
+	uint64_t boot_tsc;                /* the boot CPU's TSC at kernel entry */
 };
 extern struct platform platform;
 
