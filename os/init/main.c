@@ -69,6 +69,15 @@ static void log_running(void)
 	log("%s", buf);
 }
 
+/* Nothing but NUL bytes and whitespace: a ROM nobody has written yet. */
+static bool config_blank(const char *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (t[i] && t[i] != ' ' && t[i] != '\t' && t[i] != '\n' && t[i] != '\r')
+			return false;
+	return true;
+}
+
 void component_construct(struct component_env *env)
 {
 	struct pd_quota q;
@@ -101,8 +110,17 @@ void component_construct(struct component_env *env)
 		log("no config ROM: %s", rpc_status_name(st));
 		return;
 	}
-	if (init_model_build_text(&rt.model, rt.config.data ? rt.config.data : "",
-				  rt.config.data ? rt.config.size : 0, 0,
+	/* A config that another component writes later (a report through
+	 * report_rom, e.g. driver_manager's for the drivers subsystem) is
+	 * empty until then: no children yet, and no error. */
+	const char *text = rt.config.data ? rt.config.data : "";
+	size_t len = rt.config.data ? rt.config.size : 0;
+	if (config_blank(text, len)) {
+		log("config '%s' is empty: no children until it is written", RT_CONFIG_ROM);
+		text = "<config/>";
+		len = 9;
+	}
+	if (init_model_build_text(&rt.model, text, len, 0,
 				  rt.budget, &init_malloc_mem) != INIT_OK) {
 		log("out of memory building the config model");
 		return;
@@ -113,7 +131,7 @@ void component_construct(struct component_env *env)
 
 		init_model_free(&rt.model);
 		rt.budget.ram = spare(q.ram_quota, q.ram_used, reserve);
-		if (init_model_build_text(&rt.model, rt.config.data, rt.config.size, 0,
+		if (init_model_build_text(&rt.model, text, len, 0,
 					  rt.budget, &init_malloc_mem) != INIT_OK) {
 			log("out of memory building the config model");
 			return;
