@@ -176,6 +176,17 @@ void bench_line(const char *name, unsigned long value, const char *unit)
 		sys_debug_putchar(line[i]);
 }
 
+void bench_sort(uint64_t *v, unsigned n)
+{
+	/* insertion sort: benchmark sample counts are small */
+	for (unsigned i = 1; i < n; i++)
+		for (unsigned j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			uint64_t t = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+}
+
 __attribute__((weak)) int vprintf(const char *fmt, va_list ap)
 {
 	char buf[PRINTF_BUF];

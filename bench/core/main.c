@@ -49,20 +49,10 @@ static void check(rpc_status_t st, const char *what)
 		fail(what, st);
 }
 
-static void sort(word_t *a, int n)
-{
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && a[j - 1] > a[j]; j--) {
-			word_t t = a[j];
-			a[j] = a[j - 1];
-			a[j - 1] = t;
-		}
-}
-
 static void report_n(const char *name, word_t *s, int runs)
 {
 
-	sort(s, runs);
+	bench_sort(s, runs);
 	word_t med = s[runs / 2] - overhead, min = s[0] - overhead, max = s[runs - 1] - overhead;
 	printf("core_bench: %s: median %lu min %lu max %lu (%d runs, timestamp overhead %lu subtracted)\n",
 	       name, med, min, max, runs, overhead);

@@ -27,18 +27,6 @@ void check(word_t err, const char *what)
 		fail(what, err);
 }
 
-static void sort(word_t *v, int n)
-{
-	for (int i = 1; i < n; i++) {
-		word_t x = v[i];
-		int j = i - 1;
-
-		for (; j >= 0 && v[j] > x; j--)
-			v[j + 1] = v[j];
-		v[j + 1] = x;
-	}
-}
-
 static word_t less_overhead(word_t v)
 {
 	return v > overhead ? v - overhead : 0;
@@ -46,7 +34,7 @@ static word_t less_overhead(word_t v)
 
 void report(const char *name, word_t *samples, int n)
 {
-	sort(samples, n);
+	bench_sort(samples, n);
 	word_t med = less_overhead(samples[n / 2]);
 	word_t min = less_overhead(samples[0]);
 	word_t max = less_overhead(samples[n - 1]);
@@ -87,7 +75,7 @@ static void measure_overhead(void)
 		if (i >= 0)
 			s[i] = t1 - t0;
 	}
-	sort(s, RUNS);
+	bench_sort(s, RUNS);
 	overhead = s[RUNS / 2];
 }
 

@@ -20,6 +20,7 @@
 #include <argil/log.h>
 #include <argil/pd.h>
 #include <argil/printf.h>
+#include <argil/ram_buf.h>
 #include <argil/session_server.h>
 #include <argil/slot.h>
 #include <argil/string.h>
@@ -42,8 +43,9 @@ static const struct drv_id rng_ids[] = {
 
 struct session {
 	struct server_session ss;
-	cptr_t ds;
-	uint8_t *buf;
+	struct ram_buf mem;      /* shared with the client */
+	cptr_t ds;               /* mem.ds */
+	uint8_t *buf;            /* mem.va */
 	word_t served;
 };
 
@@ -171,35 +173,23 @@ static void session_rpc(struct rpc_object *o, struct rpc_msg *req, struct rpc_ms
 
 static void session_free(struct session *s)
 {
-	if (s->buf)
-		pd_detach(COMPONENT_PD, (word_t)s->buf);
-	if (s->ds) {
-		pd_free_ram(COMPONENT_PD, s->ds);
-		cap_slot_free(s->ds);
-	}
+	ram_buf_free(&s->mem);
 }
 
 static rpc_status_t create(struct session_server *srv, struct server_session *ss, const char *args)
 {
 	struct session *s = (struct session *)ss;
-	word_t at;
 	rpc_status_t st;
 
 	(void)srv;
 	(void)args;
 	if (!budget_take(&ss->budget, ENTROPY_SESSION_RAM, ENTROPY_SESSION_CAPS))
 		return RPC_E_NO_RAM_QUOTA;
-	st = pd_alloc_ram(COMPONENT_PD, ENTROPY_MAX, &s->ds);
-	if (st != RPC_OK) {
-		s->ds = 0;
+	st = ram_buf_alloc(&s->mem, ENTROPY_MAX);
+	if (st != RPC_OK)
 		return st;
-	}
-	st = pd_attach(COMPONENT_PD, s->ds, 0, 0, 0, ATTACH_WRITE, &at);
-	if (st != RPC_OK) {
-		session_free(s);
-		return st;
-	}
-	s->buf = (uint8_t *)at;
+	s->ds = s->mem.ds;
+	s->buf = s->mem.va;
 	return RPC_OK;
 }
 
@@ -220,16 +210,6 @@ static struct session_server server = {
 };
 
 /* ---- start ---- */
-
-static void sort(uint64_t *v, int n)
-{
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			uint64_t t = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-}
 
 /* msi_roundtrip: a request of 64 bytes, the device's completion
  * interrupt (MSI-X: one a request, so each wait is this request's), the
@@ -264,8 +244,8 @@ static void bench(void)
 			el[i - BENCH_WARMUP] = elapsed;
 		}
 	}
-	sort(t, BENCH_RUNS);
-	sort(el, BENCH_RUNS);
+	bench_sort(t, BENCH_RUNS);
+	bench_sort(el, BENCH_RUNS);
 	log("msi_roundtrip: busy median %lu min %lu max %lu, elapsed median %lu (%d runs, %s)",
 	    t[BENCH_RUNS / 2], t[0], t[BENCH_RUNS - 1], el[BENCH_RUNS / 2], BENCH_RUNS,
 	    vio.msix ? "MSI-X" : "legacy line");

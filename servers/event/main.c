@@ -17,6 +17,7 @@
 #include <argil/log.h>
 #include <argil/pd.h>
 #include <argil/printf.h>
+#include <argil/ram_buf.h>
 #include <argil/session_server.h>
 #include <argil/slot.h>
 #include <argil/string.h>
@@ -29,8 +30,9 @@
 
 struct session {
 	struct server_session ss;
-	cptr_t ds;
-	struct input_event *buf;
+	struct ram_buf mem;      /* shared with the client */
+	cptr_t ds;               /* mem.ds */
+	struct input_event *buf;    /* mem.va */
 	uint64_t seq;            /* events taken so far */
 };
 
@@ -157,35 +159,23 @@ static void session_rpc(struct rpc_object *o, struct rpc_msg *req, struct rpc_ms
 
 static void session_free(struct session *s)
 {
-	if (s->buf)
-		pd_detach(COMPONENT_PD, (word_t)s->buf);
-	if (s->ds) {
-		pd_free_ram(COMPONENT_PD, s->ds);
-		cap_slot_free(s->ds);
-	}
+	ram_buf_free(&s->mem);
 }
 
 static rpc_status_t create(struct session_server *srv, struct server_session *ss, const char *args)
 {
 	struct session *s = (struct session *)ss;
-	word_t at;
 	rpc_status_t st;
 
 	(void)srv;
 	(void)args;
 	if (!budget_take(&ss->budget, EVENT_SESSION_RAM, EVENT_SESSION_CAPS))
 		return RPC_E_NO_RAM_QUOTA;
-	st = pd_alloc_ram(COMPONENT_PD, BUF_BYTES, &s->ds);
-	if (st != RPC_OK) {
-		s->ds = 0;
+	st = ram_buf_alloc(&s->mem, BUF_BYTES);
+	if (st != RPC_OK)
 		return st;
-	}
-	st = pd_attach(COMPONENT_PD, s->ds, 0, 0, 0, ATTACH_WRITE, &at);
-	if (st != RPC_OK) {
-		session_free(s);
-		return st;
-	}
-	s->buf = (struct input_event *)at;
+	s->ds = s->mem.ds;
+	s->buf = s->mem.va;
 	if (log_events)
 		log("session %lu for \"%s\"", ss->id, ss->label);
 	return RPC_OK;

@@ -12,6 +12,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define PRINTF_BUF 256
 
@@ -31,5 +32,7 @@ extern void (*printf_output)(const char *s, size_t n);
  * printf_output: a component's LOG lines carry a label prefix, and
  * tools/run.py --bench takes only lines that start with {"bench"). */
 void bench_line(const char *name, unsigned long value, const char *unit);
+/* Sort n benchmark samples in place, smallest first (medians, minima). */
+void bench_sort(uint64_t *v, unsigned n);
 
 #endif

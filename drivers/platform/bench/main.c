@@ -17,21 +17,9 @@
 
 #define RUNS 101
 
-static int cmp(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 static uint64_t median(uint64_t *v, const char *name)
 {
-	/* insertion sort: RUNS is small */
-	for (int i = 1; i < RUNS; i++)
-		for (int j = i; j > 0 && cmp(&v[j - 1], &v[j]) > 0; j--) {
-			uint64_t t = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
+	bench_sort(v, RUNS);
 	log("platform_bench: %s: median %lu min %lu max %lu (%d runs)", name, v[RUNS / 2], v[0],
 	    v[RUNS - 1], RUNS);
 	return v[RUNS / 2];

@@ -20,16 +20,6 @@ static inline uint64_t ts(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
-static void sort(uint64_t *v, int n)
-{
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			uint64_t t = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-}
-
 static uint64_t samples[RUNS], overhead[RUNS];
 
 TEST(PSB_0001, "packet_stream_4k: one 4 KiB packet through a sink in another component")
@@ -57,8 +47,8 @@ TEST(PSB_0001, "packet_stream_4k: one 4 KiB packet through a sink in another com
 		uint64_t t1 = ts();
 		overhead[i] = t1 - t0;
 	}
-	sort(samples, RUNS);
-	sort(overhead, RUNS);
+	bench_sort(samples, RUNS);
+	bench_sort(overhead, RUNS);
 	uint64_t o = overhead[RUNS / 2];
 	printf("packet_stream_bench: packet_stream_4k: median %lu min %lu max %lu (%d runs, timestamp overhead %lu subtracted)\n",
 	       samples[RUNS / 2] - o, samples[0] - o, samples[RUNS - 1] - o, RUNS, o);
