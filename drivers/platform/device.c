@@ -9,6 +9,7 @@
  * the configuration header restored for the next holder).
  */
 #include <argil/component.h>
+#include <argil/heap.h>
 #include <argil/io.h>
 #include <argil/log.h>
 #include <argil/parent.h>
@@ -36,10 +37,70 @@ rpc_status_t dev_session_open(struct dev_session *s, const char *service, const 
 	return st;
 }
 
+/*
+ * Closes held back. A release may run while the parent waits in a call to
+ * platform (ROOT_CLOSE: init ends a dead driver's session and blocks until
+ * platform replies); closing one of platform's own sessions at that parent
+ * then would wait for a parent that waits for us. So a release does
+ * everything local at once (interrupts, bus mastering, FLR, mappings,
+ * holder) and queues the closes of its IO_PORT, IO_MEM and IRQ sessions;
+ * the queue is worked off by a signal platform sends itself (it arrives
+ * once the reply to the call in progress has gone out), at the start
+ * of every Platform request and at the end of RELEASE (the client's
+ * capabilities are dead when its release returns), so no device is acquired again and no line
+ * reopened while an old session of it is still open at the parent.
+ */
+struct closing {
+	struct dev_session s;
+	struct closing *next;
+};
+
+static struct closing *closing, **closing_tail = &closing;
+static int defer_closes;   /* > 0: dev_session_close queues */
+static struct signal_handler closing_sig;
+
+void dev_closes_flush(void)
+{
+	while (closing) {
+		struct closing *c = closing;
+		closing = c->next;
+		if (!closing)
+			closing_tail = &closing;
+		parent_close(COMPONENT_PARENT, c->s.id);
+		cap_slot_free(c->s.cap);
+		free(c);
+	}
+}
+
+static void closing_fired(void *arg)
+{
+	(void)arg;
+	dev_closes_flush();
+}
+
+rpc_status_t dev_closes_init(struct entrypoint *ep)
+{
+	return signal_handler_init(ep, &closing_sig, closing_fired, 0);
+}
+
 void dev_session_close(struct dev_session *s)
 {
 	if (!s->cap)
 		return;
+	if (defer_closes > 0 && closing_sig.cap) {
+		struct closing *c = malloc(sizeof(*c));
+		if (c) {
+			c->s = *s;
+			c->next = 0;
+			*closing_tail = c;
+			closing_tail = &c->next;
+			s->cap = 0;
+			signal_submit(closing_sig.cap);
+			return;
+		}
+		log("error: no heap to defer the close of session %lu at the parent: closed now",
+		    s->id);
+	}
 	parent_close(COMPONENT_PARENT, s->id);
 	cap_slot_free(s->cap);
 	s->cap = 0;
@@ -193,6 +254,7 @@ void device_release(struct pdev *d)
 
 	if (!s)
 		return;
+	defer_closes++;
 	irq_close_all(d);
 	if (d->pci) {
 		uint32_t cmd = pci_rd(d->bdf, PCI_COMMAND, 2);
@@ -208,6 +270,7 @@ void device_release(struct pdev *d)
 			s->held[i] = 0;
 	d->holder = 0;
 	d->irq_kind = -1;
+	defer_closes--;
 	if (verbose)
 		log("%s released by \"%s\"%s", d->name, s->ss.label, d->flr ? " (FLR)" : "");
 	platform_report();

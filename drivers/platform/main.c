@@ -206,6 +206,7 @@ static rpc_status_t do_release(struct platform_release_call *c)
 	if (!d)
 		return RPC_E_INVALID_ARGUMENT;
 	device_release(d);
+	dev_closes_flush();   /* the client's call: no parent waits for us */
 	return RPC_OK;
 }
 
@@ -349,6 +350,9 @@ static const struct platform_server ops = {
 
 static void session_rpc(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *rep)
 {
+	/* a client's request: the parent is not waiting for us, and no
+	 * device may be handed out while an old session of it is open */
+	dev_closes_flush();
 	platform_dispatch(&ops, o->data, req, rep, RPC_E_ILLEGAL_OPERATION);
 }
 
@@ -434,6 +438,11 @@ void component_construct(struct component_env *e)
 	config_changed(0);
 	have_timer = timer_connect(&timer, "flr") == RPC_OK;
 	irq_init(&env->ep);
+	st = dev_closes_init(&env->ep);
+	if (st != RPC_OK) {
+		log("error: no signal for deferred closes: %s", rpc_status_name(st));
+		component_exit(1);
+	}
 	dma_init();
 	devices_init(&env->ep);
 	if (!iommu_present())

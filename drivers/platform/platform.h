@@ -29,6 +29,10 @@ struct dev_session {
 rpc_status_t dev_session_open(struct dev_session *s, const char *service, const char *label,
 			      const char *args, word_t ram, word_t caps);
 void dev_session_close(struct dev_session *s);
+/* Closes held back during a release (device.c): set up the signal that
+ * works them off after the reply in progress; work them off now. */
+rpc_status_t dev_closes_init(struct entrypoint *ep);
+void dev_closes_flush(void);
 
 enum range_type { R_NONE, R_MEM32, R_MEM64, R_IO };
 

@@ -70,7 +70,7 @@ static rpc_status_t psession_open(struct root_session_call *c)
 		return RPC_E_DENIED;
 	server = rt_child_by_name(r.server->name);
 	root = rt_provided_root(server, svc->name);
-	if (!root) {
+	if (!root || !rt_all_announced(server)) {
 		log("parent -> %s \"%s\": child '%s' does not serve it now", svc->name, out,
 		    r.server->name);
 		return RPC_E_UNAVAILABLE;
@@ -164,7 +164,8 @@ void rt_services_update(void)
 		struct rt_service *svc;
 		rpc_status_t st;
 
-		if (!cfg || !rt_provided_root(rt_child_by_name(cfg->name), name))
+		if (!cfg || !rt_provided_root(rt_child_by_name(cfg->name), name) ||
+		    !rt_all_announced(rt_child_by_name(cfg->name)))
 			continue;
 		if (service_find(name))
 			continue;   /* announced */

@@ -248,6 +248,10 @@ void rt_server_gone(struct rt_child *server);
 void rt_pending_drop(struct rt_child *client);  /* deny its waiting requests */
 void rt_config_update(struct rt_child *ch);
 cptr_t rt_provided_root(struct rt_child *server, const char *service);  /* 0: not announced */
+/* Whether server has announced every service its <provides> names (until
+ * then none is used: a root call between two of its announcements would
+ * wait for a server that waits for init). */
+bool rt_all_announced(struct rt_child *server);
 /* a session at a child server's root paid by payer (a PD): quota moved
  * payer -> server first and back if the server refuses; likewise upgrades */
 rpc_status_t rt_server_session(cptr_t payer, struct rt_child *server, cptr_t root,

@@ -74,6 +74,21 @@ cptr_t rt_provided_root(struct rt_child *server, const char *service)
 	return 0;
 }
 
+/* Whether the server has announced every service its <provides> names.
+ * Until then none of them is used: a server announcing several services
+ * (report_rom: Report, then ROM) calls init once per service, and a root
+ * call of init's to it between two of those calls would wait for a
+ * server that waits for init. */
+bool rt_all_announced(struct rt_child *server)
+{
+	if (!server || !server->cfg)
+		return false;
+	for (unsigned i = 0; i < server->cfg->n_provides; i++)
+		if (!rt_provided_root(server, server->cfg->provides[i].name))
+			return false;
+	return true;
+}
+
 /* ---- the config ROM served by init ---- */
 
 static void drop_old_ds(struct rt_session *s)
@@ -262,7 +277,7 @@ static rpc_status_t session_setup(struct rt_child *client, struct rt_session *s,
 	case INIT_ROUTE_CHILD:
 		s->server = rt_child_by_name(r.server->name);
 		root = rt_provided_root(s->server, service);
-		if (!root) {
+		if (!root || !rt_all_announced(s->server)) {
 			if (s->server && s->server->state == RT_RUNNING)
 				*wait = 1;
 			return RPC_E_UNAVAILABLE;

@@ -1,7 +1,8 @@
 /*
  * driver_manager (docs/devices.md): reads the devices report (ROM
- * "devices") and the manifests of the drivers its config names (ROM
- * "<driver>.manifest" each), and writes three reports: "drivers.config",
+ * "devices") and the manifests of the drivers its config names (the
+ * <manifest driver=...> of ROM "manifests", which bundles many, else ROM
+ * "<driver>.manifest"), and writes three reports: "drivers.config",
  * the config of the drivers subsystem (a nested init: one <start> per
  * driver that has a device), "platform.config", the platform driver's
  * policies (its static ones and one per driver), and "driver_manager",
@@ -280,12 +281,40 @@ static bool read_settings(const struct cfg_node *c)
 	return true;
 }
 
+/* The optional ROM "manifests": <manifests> <manifest driver=...> ...
+ * </manifests>, many drivers' manifests in one boot module (the kernel
+ * takes 16); NULL without it. */
+static const struct cfg_node *manifests_bundle(void)
+{
+	static struct config_rom r;
+
+	if (config_rom_open(&r, "manifests", 0, 0, 0) != RPC_OK)
+		return 0;   /* not routed or not there: ROMs per driver only */
+	if (!config_rom_update(&r)) {
+		log("error: manifests:%u:%u: %s: the bundle is left out", r.err.line, r.err.col,
+		    r.err.msg ? r.err.msg : "empty");
+		return 0;
+	}
+	if (!cfg_is(r.node, "manifests")) {
+		log("error: manifests:%u:%u: expected <manifests>: the bundle is left out",
+		    r.node->line, r.node->col);
+		return 0;
+	}
+	for (const struct cfg_node *m = r.node->child; m; m = m->next)
+		if (!cfg_is(m, "manifest"))
+			log("error: manifests:%u:%u: unknown node (manifest) ignored", m->line,
+			    m->col);
+	return r.node;
+}
+
 static void read_manifests(const struct cfg_node *c)
 {
+	const struct cfg_node *bundle = manifests_bundle();
 	char name[128];
 
 	for (const struct cfg_node *n = cfg_child(c, "driver"); n; n = cfg_next(n, "driver")) {
 		const char *d = cfg_attr(n, "name");
+		const struct cfg_node *m = 0;
 		struct dm_error err;
 		rpc_status_t st;
 
@@ -297,21 +326,27 @@ static void read_manifests(const struct cfg_node *c)
 			bad(n, "<driver> needs a name (up to 100 characters)");
 			continue;
 		}
-		snprintf(name, sizeof(name), "%s.manifest", d);
 		struct config_rom *r = &manifest_roms[ndrivers];
 		struct dm_driver *x = &drivers[ndrivers++];
 		x->state = "idle";
-		if ((st = config_rom_open(r, name, 0, 0, 0)) != RPC_OK) {
-			log("error: driver '%s': no ROM '%s' (%s): left out", d, name,
-			    rpc_status_name(st));
+		/* the bundle's <manifest driver=d> first, else ROM "d.manifest" */
+		for (m = bundle ? cfg_child(bundle, "manifest") : 0; m; m = cfg_next(m, "manifest"))
+			if (cfg_attr_is(m, "driver", d))
+				break;
+		snprintf(name, sizeof(name), m ? "manifests" : "%s.manifest", d);
+		if (!m && (st = config_rom_open(r, name, 0, 0, 0)) != RPC_OK) {
+			log("error: driver '%s': no ROM '%s' (%s) and no <manifest driver=\"%s\"> in "
+			    "ROM 'manifests': left out", d, name, rpc_status_name(st), d);
 			continue;
 		}
-		if (!config_rom_update(r)) {
+		if (!m && !config_rom_update(r)) {
 			log("error: %s:%u:%u: %s: driver left out", name, r->err.line, r->err.col,
 			    r->err.msg ? r->err.msg : "empty");
 			continue;
 		}
-		if (!dm_manifest_read(&x->m, r->node, &err)) {
+		if (!m)
+			m = r->node;
+		if (!dm_manifest_read(&x->m, m, &err)) {
 			log("error: %s:%u:%u: %s: driver left out", name, err.line, err.col, err.msg);
 			continue;
 		}

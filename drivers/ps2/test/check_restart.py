@@ -15,8 +15,8 @@ import os
 import re
 import sys
 
-EVENT = re.compile(r"^\[init -> event\] ps2 -> input: (\d+) (.*)$")
-RESTART = re.compile(r"^\[init\] ps2_restart: restart (\d+)$")
+EVENT = re.compile(r"^\[init -> event\] (?:drivers -> )?ps2 -> input: (\d+) (.*)$")
+RESTART = re.compile(r"^\[init(?: -> restarter)?\] ps2_restart: restart (\d+)$")
 
 
 def main():

@@ -13,7 +13,7 @@ sys.path.insert(0, os.path.join(os.environ.get("ARGIL_ROOT", "."), "tools"))
 import qmp  # noqa: E402
 
 GAP = 0.02
-DONE = "[init] ps2_restart: done:"
+DONE = ("[init] ps2_restart: done:", "[init -> restarter] ps2_restart: done:")
 MAX_TAPS = 5000     # a bound if the restarter never finishes (the scenario then times out)
 
 
