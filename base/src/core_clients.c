@@ -4,7 +4,9 @@
  * argil/parent.h, root.h, pd.h, cpu.h, rom.h, log.h and io.h
  * (argil/rpc_gen.h): marshal, rpc_call, check the reply's shape, unmarshal.
  */
+#include <argil/component.h>
 #include <argil/parent.h>
+#include <argil/slot.h>
 #include <argil/root.h>
 #include <argil/pd.h>
 #include <argil/cpu.h>
@@ -14,6 +16,26 @@
 #include <argil/string.h>
 
 RPC_CLIENT(parent, PARENT_RPC)
+
+rpc_status_t parent_conn_open(struct parent_conn *c, const char *service, const char *label,
+			      const char *args, word_t ram, word_t caps)
+{
+	rpc_status_t st = parent_session(COMPONENT_PARENT, service, label, args, ram, caps, 0,
+					 &c->cap, &c->id);
+
+	if (st != RPC_OK)
+		c->cap = 0;
+	return st;
+}
+
+void parent_conn_close(struct parent_conn *c)
+{
+	if (!c->cap)
+		return;
+	parent_close(COMPONENT_PARENT, c->id);
+	cap_slot_free(c->cap);
+	c->cap = 0;
+}
 RPC_CLIENT(root, ROOT_RPC)
 RPC_CLIENT(pd, PD_RPC)
 RPC_CLIENT(ds, DS_RPC)

@@ -26,17 +26,6 @@
 #define IOMEM_RAM(n) (32768ul + (n) * 96)
 #define IOMEM_CAPS(n) (16ul + (n))
 
-rpc_status_t dev_session_open(struct dev_session *s, const char *service, const char *label,
-			      const char *args, word_t ram, word_t caps)
-{
-	rpc_status_t st = parent_session(COMPONENT_PARENT, service, label, args, ram, caps, 0,
-					 &s->cap, &s->id);
-
-	if (st != RPC_OK)
-		s->cap = 0;
-	return st;
-}
-
 /*
  * Closes held back. A release may run while the parent waits in a call to
  * platform (ROOT_CLOSE: init ends a dead driver's session and blocks until
@@ -51,7 +40,7 @@ rpc_status_t dev_session_open(struct dev_session *s, const char *service, const 
  * reopened while an old session of it is still open at the parent.
  */
 struct closing {
-	struct dev_session s;
+	struct parent_conn s;
 	struct closing *next;
 };
 
@@ -66,8 +55,7 @@ void dev_closes_flush(void)
 		closing = c->next;
 		if (!closing)
 			closing_tail = &closing;
-		parent_close(COMPONENT_PARENT, c->s.id);
-		cap_slot_free(c->s.cap);
+		parent_conn_close(&c->s);
 		free(c);
 	}
 }
@@ -83,7 +71,7 @@ rpc_status_t dev_closes_init(struct entrypoint *ep)
 	return signal_handler_init(ep, &closing_sig, closing_fired, 0);
 }
 
-void dev_session_close(struct dev_session *s)
+void dev_session_close(struct parent_conn *s)
 {
 	if (!s->cap)
 		return;
@@ -101,9 +89,7 @@ void dev_session_close(struct dev_session *s)
 		log("error: no heap to defer the close of session %lu at the parent: closed now",
 		    s->id);
 	}
-	parent_close(COMPONENT_PARENT, s->id);
-	cap_slot_free(s->cap);
-	s->cap = 0;
+	parent_conn_close(s);
 }
 
 struct pdev *held_device(struct session *s, word_t handle)
@@ -293,7 +279,7 @@ rpc_status_t device_iomem(struct pdev *d, word_t index, bool wc)
 	word_t pages = (word_t)((end - base) >> 12);
 	snprintf(args, sizeof(args), "base=0x%lx, size=0x%lx%s", (unsigned long)base,
 		 (unsigned long)(end - base), wc ? ", wc=yes" : "");
-	st = dev_session_open(&d->iomem[index], "IO_MEM", d->name, args, IOMEM_RAM(pages),
+	st = parent_conn_open(&d->iomem[index], "IO_MEM", d->name, args, IOMEM_RAM(pages),
 			      IOMEM_CAPS(pages));
 	if (st != RPC_OK) {
 		log("error: %s: IO_MEM %s: %s", d->name, args, rpc_status_name(st));
@@ -341,7 +327,7 @@ rpc_status_t device_ioport(struct pdev *d, word_t index, struct range **out)
 		return RPC_OK;
 	snprintf(args, sizeof(args), "base=0x%lx, size=%lu", (unsigned long)r->base,
 		 (unsigned long)r->size);
-	st = dev_session_open(&d->ioport[index], "IO_PORT", d->name, args, 8192, 4);
+	st = parent_conn_open(&d->ioport[index], "IO_PORT", d->name, args, 8192, 4);
 	if (st != RPC_OK) {
 		log("error: %s: IO_PORT %s: %s", d->name, args, rpc_status_name(st));
 		return st == RPC_E_BUSY ? RPC_E_BUSY : RPC_E_UNAVAILABLE;

@@ -18,11 +18,11 @@
 #define DMA_IOVA_END 0x100000000ull    /* ... below 4 GiB */
 #define DMA_MAX (16ul << 20)           /* one buffer at most */
 
-static struct dev_session dma_service;   /* core's DMA service (DMA_PHYS) */
+static struct parent_conn dma_service;   /* core's DMA service (DMA_PHYS) */
 
 void dma_init(void)
 {
-	rpc_status_t st = dev_session_open(&dma_service, "DMA", "platform", "", 8192, 4);
+	rpc_status_t st = parent_conn_open(&dma_service, "DMA", "platform", "", 8192, 4);
 
 	if (st != RPC_OK)
 		log("no DMA service (%s): no DMA buffers, no IOMMU", rpc_status_name(st));

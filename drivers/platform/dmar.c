@@ -24,7 +24,7 @@
 /* Copy physical bytes [addr, addr + len) into buf. */
 static bool phys_read(uint64_t addr, void *buf, size_t len)
 {
-	struct dev_session s;
+	struct parent_conn s;
 	char args[64];
 	cptr_t ds;
 	word_t at;
@@ -34,7 +34,7 @@ static bool phys_read(uint64_t addr, void *buf, size_t len)
 		return false;
 	snprintf(args, sizeof(args), "base=0x%lx, size=0x%lx", (unsigned long)base,
 		 (unsigned long)(end - base));
-	rpc_status_t st = dev_session_open(&s, "IO_MEM", "acpi tables", args, 32768,
+	rpc_status_t st = parent_conn_open(&s, "IO_MEM", "acpi tables", args, 32768,
 					   16 + (end - base) / 4096);
 	if (st != RPC_OK) {
 		log("ACPI tables: IO_MEM %s: %s", args, rpc_status_name(st));

@@ -24,7 +24,7 @@
 struct shared_line {
 	unsigned gsi;
 	bool level, low;
-	struct dev_session irq;
+	struct parent_conn irq;
 	struct signal_handler sig;
 	struct vector *vectors;
 	unsigned outstanding;        /* holders signalled that have not acked */
@@ -77,7 +77,7 @@ static rpc_status_t line_join(struct vector *v, const struct irq_line *src)
 		l->low = src->low;
 		snprintf(args, sizeof(args), "irq=%u, trigger=%s, polarity=%s", src->gsi,
 			 src->level ? "level" : "edge", src->low ? "low" : "high");
-		st = dev_session_open(&l->irq, "IRQ", "legacy", args, 8192, 4);
+		st = parent_conn_open(&l->irq, "IRQ", "legacy", args, 8192, 4);
 		if (st == RPC_OK)
 			st = signal_handler_init(ep, &l->sig, line_fired, l);
 		if (st == RPC_OK)
@@ -138,7 +138,7 @@ static void line_leave(struct vector *v)
 static rpc_status_t msi_vector(struct pdev *d, struct vector *v, word_t *addr, word_t *data)
 {
 	word_t type = 0, number = 0;
-	rpc_status_t st = dev_session_open(&v->irq, "IRQ", d->name, "type=msi", 8192, 4);
+	rpc_status_t st = parent_conn_open(&v->irq, "IRQ", d->name, "type=msi", 8192, 4);
 
 	if (st == RPC_OK)
 		st = irq_info(v->irq.cap, &type, &number, addr, data);

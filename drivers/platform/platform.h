@@ -21,14 +21,9 @@
 #define MAX_HELD 16              /* devices one session holds */
 #define NAME_LEN 16
 
-/* A session at the parent that platform holds. */
-struct dev_session {
-	cptr_t cap;
-	word_t id;
-};
-rpc_status_t dev_session_open(struct dev_session *s, const char *service, const char *label,
-			      const char *args, word_t ram, word_t caps);
-void dev_session_close(struct dev_session *s);
+/* A session at the parent that platform holds (argil/parent.h); closed
+ * through dev_session_close, which holds closes back during a release. */
+void dev_session_close(struct parent_conn *s);
 /* Closes held back during a release (device.c): set up the signal that
  * works them off after the reply in progress; work them off now. */
 rpc_status_t dev_closes_init(struct entrypoint *ep);
@@ -53,7 +48,7 @@ struct shared_line;
 struct vector {                  /* one interrupt a holder asked for */
 	bool used;
 	int kind;                    /* PLATFORM_IRQ_* */
-	struct dev_session irq;      /* MSI, MSI-X: core's IRQ session */
+	struct parent_conn irq;      /* MSI, MSI-X: core's IRQ session */
 	cptr_t ntfn;                 /* the client's notification */
 	struct shared_line *line;    /* legacy */
 	struct vector *line_next;
@@ -81,11 +76,11 @@ struct pdev {
 	bool flr;
 	/* what the holder has */
 	struct session *holder;
-	struct dev_session iomem[MAX_BARS];
+	struct parent_conn iomem[MAX_BARS];
 	cptr_t iomem_ds[MAX_BARS];
 	bool iomem_wc[MAX_BARS];
 	volatile uint8_t *iomem_va[MAX_BARS];  /* platform's own mapping (MSI-X table) */
-	struct dev_session ioport[MAX_BARS];
+	struct parent_conn ioport[MAX_BARS];
 	cptr_t ioport_cap[MAX_BARS];
 	int irq_kind;                /* -1: not chosen yet */
 	struct vector vec[MAX_VECTORS];

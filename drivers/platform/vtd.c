@@ -88,8 +88,8 @@ struct fault {
 static struct {
 	bool present;
 	volatile uint8_t *regs;
-	struct dev_session io;
-	struct dev_session irq;
+	struct parent_conn io;
+	struct parent_conn irq;
 	struct signal_handler sig;
 	struct entrypoint *ep;
 	uint64_t cap, ecap;
@@ -530,7 +530,7 @@ void iommu_init(struct entrypoint *ep, uint64_t base)
 		return;
 	}
 	snprintf(args, sizeof(args), "base=0x%lx, size=0x1000", (unsigned long)base);
-	st = dev_session_open(&vtd.io, "IO_MEM", "vt-d", args, 32768, 24);
+	st = parent_conn_open(&vtd.io, "IO_MEM", "vt-d", args, 32768, 24);
 	if (st == RPC_OK)
 		st = io_mem_dataspace(vtd.io.cap, &ds, 0, 0);
 	if (st == RPC_OK) {
@@ -570,7 +570,7 @@ void iommu_init(struct entrypoint *ep, uint64_t base)
 		gsts_wait(GSTS_TES, false);
 	}
 	/* faults by MSI */
-	st = dev_session_open(&vtd.irq, "IRQ", "vt-d", "type=msi", 8192, 4);
+	st = parent_conn_open(&vtd.irq, "IRQ", "vt-d", "type=msi", 8192, 4);
 	if (st == RPC_OK)
 		st = irq_info(vtd.irq.cap, &type, &number, &addr, &data);
 	if (st == RPC_OK)

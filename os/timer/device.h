@@ -9,19 +9,14 @@
 #ifndef OS_TIMER_DEVICE_H
 #define OS_TIMER_DEVICE_H
 
+#include <argil/parent.h>
 #include <argil/rpc.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-/* A session at the parent that the device holds. */
-struct dev_session {
-	cptr_t cap;
-	word_t id;
-};
-
 struct device {
 	const char *name;
-	struct dev_session irq;           /* the IRQ session (GSI 2) */
+	struct parent_conn irq;           /* the IRQ session (GSI 2) */
 	/* microseconds since set-up; never decreases */
 	uint64_t (*now)(struct device *d);
 	/* Ask for an interrupt at the clock value 'deadline' or soon after.
@@ -34,7 +29,7 @@ struct device {
 	void (*disarm)(struct device *d);
 	char info[96];                    /* what was found, for the log */
 	/* device state */
-	struct dev_session io;            /* IO_MEM (HPET) or IO_PORT (PIT) */
+	struct parent_conn io;            /* IO_MEM (HPET) or IO_PORT (PIT) */
 	cptr_t port;                      /* PIT: kernel I/O port cap 0x40..0x43 */
 	volatile uint64_t *regs;          /* HPET: mapped registers */
 	uint64_t period_fs;               /* HPET: counter period */
@@ -53,10 +48,5 @@ rpc_status_t pit_init(struct device *d, word_t hpet_base);
 /* An HPET in legacy replacement mode hides the PIT's interrupt: turn that
  * off if there is an HPET at base (true if it was on). */
 bool hpet_legacy_off(word_t base);
-
-/* Sessions at the parent for the device (label: the device's name). */
-rpc_status_t dev_session_open(struct dev_session *s, const char *service, const char *label,
-			      const char *args, word_t ram, word_t caps);
-void dev_session_close(struct dev_session *s);
 
 #endif

@@ -124,7 +124,7 @@ rpc_status_t hpet_init(struct device *d, word_t base)
 
 	snprintf(args, sizeof(args), "base=0x%lx, size=0x1000", base);
 	d->info[0] = 0;
-	st = dev_session_open(&d->io, "IO_MEM", "hpet", args, 8192, 4);
+	st = parent_conn_open(&d->io, "IO_MEM", "hpet", args, 8192, 4);
 	if (st != RPC_OK)
 		goto fail;
 	st = io_mem_dataspace(d->io.cap, &ds, 0, 0);
@@ -152,7 +152,7 @@ rpc_status_t hpet_init(struct device *d, word_t base)
 	d->period_fs = GCAP_PERIOD(cap);
 	d->wide = (cap & GCAP_COUNT_64) && (reg(d, HPET_T0_CONF) & TN_SIZE_64);
 
-	st = dev_session_open(&d->irq, "IRQ", "hpet", "irq=2, trigger=edge, polarity=high", 8192, 4);
+	st = parent_conn_open(&d->irq, "IRQ", "hpet", "irq=2, trigger=edge, polarity=high", 8192, 4);
 	if (st != RPC_OK) {
 		snprintf(d->info, sizeof(d->info), "HPET: no IRQ session for GSI 2 (%s)",
 			 rpc_status_name(st));
@@ -198,8 +198,8 @@ fail:
 		pd_detach(COMPONENT_PD, (word_t)d->regs);
 		d->regs = 0;
 	}
-	dev_session_close(&d->irq);
-	dev_session_close(&d->io);
+	parent_conn_close(&d->irq);
+	parent_conn_close(&d->io);
 	return st;
 }
 
@@ -213,7 +213,7 @@ bool hpet_legacy_off(word_t base)
 
 	memset(&h, 0, sizeof(h));
 	snprintf(args, sizeof(args), "base=0x%lx, size=0x1000", base);
-	if (dev_session_open(&h.io, "IO_MEM", "hpet", args, 8192, 4) != RPC_OK)
+	if (parent_conn_open(&h.io, "IO_MEM", "hpet", args, 8192, 4) != RPC_OK)
 		return false;
 	if (io_mem_dataspace(h.io.cap, &ds, 0, 0) == RPC_OK &&
 	    pd_attach(COMPONENT_PD, ds, 0, 4096, 0, ATTACH_WRITE, &addr) == RPC_OK) {
@@ -229,6 +229,6 @@ bool hpet_legacy_off(word_t base)
 		pd_detach(COMPONENT_PD, addr);
 	}
 	cap_slot_free(ds);
-	dev_session_close(&h.io);
+	parent_conn_close(&h.io);
 	return done;
 }

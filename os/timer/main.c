@@ -47,26 +47,6 @@ static struct signal_handler irq_sig;
 static bool verbose;
 static uint64_t irqs;
 
-rpc_status_t dev_session_open(struct dev_session *s, const char *service, const char *label,
-			      const char *args, word_t ram, word_t caps)
-{
-	rpc_status_t st = parent_session(COMPONENT_PARENT, service, label, args, ram, caps, 0,
-					 &s->cap, &s->id);
-
-	if (st != RPC_OK)
-		s->cap = 0;
-	return st;
-}
-
-void dev_session_close(struct dev_session *s)
-{
-	if (!s->cap)
-		return;
-	parent_close(COMPONENT_PARENT, s->id);
-	cap_slot_free(s->cap);
-	s->cap = 0;
-}
-
 /* ---- expiry ---- */
 
 static struct session *session_of(struct timeout *t)

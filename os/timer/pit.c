@@ -103,7 +103,7 @@ rpc_status_t pit_init(struct device *d, word_t hpet_base)
 	d->info[0] = 0;
 	/* an earlier timer may have left the HPET routing over the PIT */
 	legacy_was_on = hpet_legacy_off(hpet_base);
-	st = dev_session_open(&d->io, "IO_PORT", "pit", "base=0x40, size=4", 8192, 4);
+	st = parent_conn_open(&d->io, "IO_PORT", "pit", "base=0x40, size=4", 8192, 4);
 	if (st != RPC_OK) {
 		snprintf(d->info, sizeof(d->info), "PIT: no IO_PORT session (%s)", rpc_status_name(st));
 		return st;
@@ -114,7 +114,7 @@ rpc_status_t pit_init(struct device *d, word_t hpet_base)
 			 rpc_status_name(st));
 		goto fail;
 	}
-	st = dev_session_open(&d->irq, "IRQ", "pit", "irq=2, trigger=edge, polarity=high", 8192, 4);
+	st = parent_conn_open(&d->irq, "IRQ", "pit", "irq=2, trigger=edge, polarity=high", 8192, 4);
 	if (st != RPC_OK) {
 		snprintf(d->info, sizeof(d->info), "PIT: no IRQ session for GSI 2 (%s)",
 			 rpc_status_name(st));
@@ -143,7 +143,7 @@ fail:
 		cap_slot_free(d->port);
 		d->port = 0;
 	}
-	dev_session_close(&d->irq);
-	dev_session_close(&d->io);
+	parent_conn_close(&d->irq);
+	parent_conn_close(&d->io);
 	return st;
 }

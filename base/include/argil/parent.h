@@ -62,4 +62,17 @@
 	OP(parent_yield_response, PARENT_YIELD_RESPONSE, 12, (), ())
 RPC_INTERFACE(parent, PARENT_RPC);
 
+/* A session the component holds at its parent: its capability and id. */
+struct parent_conn {
+	cptr_t cap;              /* 0: none */
+	word_t id;
+};
+
+/* Open service's session through COMPONENT_PARENT, paying ram and caps;
+ * on failure c->cap is 0. */
+rpc_status_t parent_conn_open(struct parent_conn *c, const char *service, const char *label,
+			      const char *args, word_t ram, word_t caps);
+/* Close it at the parent and free its slot (none: nothing). */
+void parent_conn_close(struct parent_conn *c);
+
 #endif
