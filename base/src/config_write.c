@@ -266,6 +266,18 @@ void cfg_node_end(struct cfg_writer *w)
 	writer_update(w, &s);
 }
 
+void cfg_node_copy(struct cfg_writer *w, const struct cfg_node *n)
+{
+	cfg_node_begin(w, n->type);
+	for (const struct cfg_attr *a = n->attrs; a; a = a->next)
+		cfg_node_attr(w, a->name, a->value);
+	if (n->text)
+		cfg_node_text(w, n->text, n->text_len);
+	for (const struct cfg_node *c = n->child; c; c = c->next)
+		cfg_node_copy(w, c);
+	cfg_node_end(w);
+}
+
 bool cfg_writer_ok(const struct cfg_writer *w)
 {
 	return !w->invalid && w->depth == 0 && w->len < w->size;

@@ -225,18 +225,6 @@ static bool conditions_hold(struct eval *e, const struct cfg_node *n)
 	return true;
 }
 
-static void copy_tree(struct cfg_writer *w, const struct cfg_node *n)
-{
-	cfg_node_begin(w, n->type);
-	for (const struct cfg_attr *a = n->attrs; a; a = a->next)
-		cfg_node_attr(w, a->name, a->value);
-	if (n->text)
-		cfg_node_text(w, n->text, n->text_len);
-	for (const struct cfg_node *c = n->child; c; c = c->next)
-		copy_tree(w, c);
-	cfg_node_end(w);
-}
-
 /* The writer wants a node's attributes before its sub-nodes: content is
  * walked twice, once for attributes and once for nodes. */
 static void emit_content(struct eval *e, const struct cfg_node *parent, bool attrs)
@@ -264,7 +252,7 @@ static void emit_content(struct eval *e, const struct cfg_node *parent, bool att
 			cfg_node_end(e->w);
 		} else if (cfg_is(c, "inline")) {
 			for (const struct cfg_node *i = c->child; i; i = i->next)
-				copy_tree(e->w, i);
+				cfg_node_copy(e->w, i);
 		}
 	}
 }

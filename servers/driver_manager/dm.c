@@ -200,18 +200,6 @@ unsigned dm_assign(struct dm_driver *d, unsigned n, const struct cfg_node *devic
 	return unclaimed;
 }
 
-void dm_copy(struct cfg_writer *w, const struct cfg_node *n)
-{
-	cfg_node_begin(w, n->type);
-	for (const struct cfg_attr *a = n->attrs; a; a = a->next)
-		cfg_node_attr(w, a->name, a->value);
-	if (n->text)
-		cfg_node_text(w, n->text, n->text_len);
-	for (const struct cfg_node *c = n->child; c; c = c->next)
-		dm_copy(w, c);
-	cfg_node_end(w);
-}
-
 static void service(struct cfg_writer *w, const char *name)
 {
 	cfg_node_begin(w, "service");
@@ -247,7 +235,7 @@ void dm_write_drivers_config(struct cfg_writer *w, const struct dm_driver *d, un
 	cfg_node_begin(w, "parent-provides");
 	for (const struct cfg_node *c = cfg_child(s->parent_provides, "service"); c;
 	     c = cfg_next(c, "service"))
-		dm_copy(w, c);
+		cfg_node_copy(w, c);
 	for (unsigned i = 0; i < n; i++) {
 		if (d[i].phase == DM_IDLE || !d[i].valid)
 			continue;
@@ -286,9 +274,9 @@ void dm_write_drivers_config(struct cfg_writer *w, const struct dm_driver *d, un
 		cfg_node_attr(w, "name", m->binary);
 		cfg_node_end(w);
 		if (cfg_child(m->node, "config"))
-			dm_copy(w, cfg_child(m->node, "config"));
+			cfg_node_copy(w, cfg_child(m->node, "config"));
 		if (cfg_child(m->node, "provides"))
-			dm_copy(w, cfg_child(m->node, "provides"));
+			cfg_node_copy(w, cfg_child(m->node, "provides"));
 		if (m->restart_after && s->heartbeat_ms) {
 			cfg_node_begin(w, "heartbeat");
 			cfg_node_attr_u64(w, "restart_after", m->restart_after);
@@ -306,7 +294,7 @@ void dm_write_platform_config(struct cfg_writer *w, const struct dm_driver *d, u
 
 	cfg_node_begin(w, "config");
 	for (const struct cfg_node *c = cfg_child(s->platform, 0); c; c = cfg_next(c, 0))
-		dm_copy(w, c);
+		cfg_node_copy(w, c);
 	for (unsigned i = 0; i < n; i++) {
 		if (d[i].phase == DM_IDLE || !d[i].valid)
 			continue;
@@ -320,7 +308,7 @@ void dm_write_platform_config(struct cfg_writer *w, const struct dm_driver *d, u
 		cfg_node_attr(w, "label", label);
 		for (const struct cfg_node *c = d[i].m.node->child; c; c = c->next)
 			if (cfg_is(c, "pci") || cfg_is(c, "device"))
-				dm_copy(w, c);
+				cfg_node_copy(w, c);
 		cfg_node_end(w);
 	}
 	cfg_node_end(w);

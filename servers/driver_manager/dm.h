@@ -112,7 +112,4 @@ unsigned dm_due(struct dm_driver *d, unsigned n, uint64_t now_ms, uint64_t *next
 void dm_write_report(struct cfg_writer *w, const struct dm_driver *d, unsigned n,
 		     const struct cfg_node *devices);
 
-/* Write the subtree of n with the writer (a copy of config). */
-void dm_copy(struct cfg_writer *w, const struct cfg_node *n);
-
 #endif

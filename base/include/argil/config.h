@@ -150,6 +150,8 @@ void cfg_node_attr(struct cfg_writer *w, const char *name, const char *value);
 void cfg_node_attr_u64(struct cfg_writer *w, const char *name, uint64_t value);
 void cfg_node_text(struct cfg_writer *w, const char *text, size_t len);
 void cfg_node_end(struct cfg_writer *w);
+/* Write node n with its attributes, text and sub-nodes as they are. */
+void cfg_node_copy(struct cfg_writer *w, const struct cfg_node *n);
 /* true if everything fit, every call was valid and every node is ended;
  * the buffer is NUL-terminated either way (when size > 0) */
 bool cfg_writer_ok(const struct cfg_writer *w);
