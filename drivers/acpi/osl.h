@@ -45,4 +45,8 @@ bool pci_config_write(unsigned segment, unsigned bdf, unsigned offset, unsigned 
 		      uint32_t value);
 bool pci_init(void);
 
+/* What a session at core costs us (IO_MEM page, IO_PORT range). */
+#define DEV_SESSION_RAM 8192
+#define DEV_SESSION_CAPS 4
+
 #endif
