@@ -91,4 +91,9 @@ void devices_from(bool test);
 /* Wait until platform lists the device (policy drv_edu's view). */
 void await_devices(const char *name);
 
+/* Shared by the cases of main.c and dma.c. */
+void devices_text(struct tb_own *o, char *out, word_t max, word_t *version);
+unsigned count_of(const char *text, const char *what);
+void edu_irq_rounds(struct tb_own *o, word_t h, struct bar_map *m, int bit);
+
 #endif
