@@ -39,8 +39,8 @@ static uint64_t rsdp_phys;
 /* a physical page with its IO_MEM session and dataspace */
 struct phys_page {
 	uint64_t phys;
-	cptr_t session, ds;
-	word_t id;
+	struct parent_conn session;
+	cptr_t ds;
 	struct phys_page *next;
 };
 
@@ -78,17 +78,14 @@ static struct phys_page *page_session(uint64_t phys)
 		return 0;
 	p->phys = phys;
 	snprintf(args, sizeof(args), "base=0x%lx, size=0x1000", (unsigned long)phys);
-	st = parent_session(COMPONENT_PARENT, "IO_MEM", "acpi", args, DEV_SESSION_RAM,
-			    DEV_SESSION_CAPS, 0, &p->session, &p->id);
+	st = parent_conn_open(&p->session, "IO_MEM", "acpi", args, DEV_SESSION_RAM,
+			      DEV_SESSION_CAPS);
 	if (st == RPC_OK)
-		st = io_mem_dataspace(p->session, &p->ds, 0, 0);
+		st = io_mem_dataspace(p->session.cap, &p->ds, 0, 0);
 	if (st != RPC_OK) {
 		acpi_log("error: no IO_MEM session for 0x%lx: %s", (unsigned long)phys,
 			 rpc_status_name(st));
-		if (p->session) {
-			parent_close(COMPONENT_PARENT, p->id);
-			cap_slot_free(p->session);
-		}
+		parent_conn_close(&p->session);
 		free(p);
 		return 0;
 	}

@@ -30,8 +30,8 @@ u32 acpi_ut_check_address_range(acpi_adr_space_type space_id, acpi_physical_addr
 struct port_range {
 	unsigned first, last;
 	const char *what;       /* the FADT block, or "AML" */
-	cptr_t session, cap;
-	word_t id;
+	struct parent_conn session;
+	cptr_t cap;
 	struct port_range *next;
 };
 
@@ -71,16 +71,13 @@ static struct port_range *port_open(unsigned first, unsigned len, const char *wh
 	r->last = first + len - 1;
 	r->what = what;
 	snprintf(args, sizeof(args), "base=0x%x, size=%u", first, len);
-	st = parent_session(COMPONENT_PARENT, "IO_PORT", "acpi", args, DEV_SESSION_RAM,
-			    DEV_SESSION_CAPS, 0, &r->session, &r->id);
+	st = parent_conn_open(&r->session, "IO_PORT", "acpi", args, DEV_SESSION_RAM,
+			      DEV_SESSION_CAPS);
 	if (st == RPC_OK)
-		st = io_port_cap(r->session, &r->cap);
+		st = io_port_cap(r->session.cap, &r->cap);
 	if (st != RPC_OK) {
 		acpi_log("error: ports 0x%x..0x%x (%s): %s", first, r->last, what, rpc_status_name(st));
-		if (r->session) {
-			parent_close(COMPONENT_PARENT, r->id);
-			cap_slot_free(r->session);
-		}
+		parent_conn_close(&r->session);
 		free(r);
 		return 0;
 	}
