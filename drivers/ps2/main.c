@@ -325,18 +325,24 @@ static void drain(void)
 		log("error: events not taken: %s", rpc_status_name(st));
 }
 
+/*
+ * IRQs 1 and 12 are edge-triggered, and the kernel masks a line from its
+ * interrupt until the ack: an edge in between is lost. So the line is
+ * acknowledged first and the controller drained after; a byte that comes
+ * after the drain's last look raises an interrupt on an open line.
+ */
 static void on_kbd_irq(void *arg)
 {
 	(void)arg;
-	drain();
 	drv_irq_ack(&kbd_irq);
+	drain();
 }
 
 static void on_aux_irq(void *arg)
 {
 	(void)arg;
-	drain();
 	drv_irq_ack(&aux_irq);
+	drain();
 }
 
 static void fail(const char *what, rpc_status_t st)
@@ -390,8 +396,8 @@ void component_construct(struct component_env *env)
 	ps2_mouse_init(&mouse, wheel);
 	log("keyboard: scan code set 2%s%s", have_aux ? "; mouse: " : "; no mouse",
 	    have_aux ? (wheel ? "IntelliMouse with wheel" : "3 buttons, no wheel") : "");
-	/* anything that came between setup and now */
-	drain();
+	/* anything that came between setup and now (lines open first) */
 	drv_irq_ack(&kbd_irq);
 	drv_irq_ack(&aux_irq);
+	drain();
 }
