@@ -11,6 +11,7 @@
 #include <arch/syscall.h>
 #include <argil/config.h>
 #include <argil/heap.h>
+#include <argil/log.h>
 #include <driver.h>
 
 /* The first device of the report with one of the ids, or (want set) the
@@ -95,7 +96,12 @@ static rpc_status_t find_wait(struct platform_connection *p, const struct drv_id
 	}
 	st = platform_devices_sigh(p->session, ntfn);
 	/* registered first, then looked: a change in between is signalled */
+	bool said = false;
 	while (st == RPC_OK && (st = find(p, ids, n, want, name, size)) == RPC_E_NOT_FOUND) {
+		if (!said)
+			log("no device for me yet (%s): waiting until platform offers one",
+			    want ? want : "by ID");
+		said = true;
 		sys_wait(ntfn);
 		st = RPC_OK;
 	}
