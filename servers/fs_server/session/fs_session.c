@@ -134,8 +134,10 @@ fs_err_t fs_open(struct fs_conn *c, const char *path, unsigned flags, uint32_t m
 fs_err_t fs_close(struct fs_conn *c, unsigned handle)
 {
 	word_t err = 0;
+	rpc_status_t st;
 
-	return rpc_err(fs_close_rpc(c->session, handle, &err), err);
+	st = fs_close_rpc(c->session, handle, &err);
+	return rpc_err(st, err);
 }
 
 #define STAT_COPY(st, w)                                                                \
@@ -181,59 +183,73 @@ fs_err_t fs_fstat(struct fs_conn *c, unsigned handle, struct fs_stat *st)
 fs_err_t fs_mkdir(struct fs_conn *c, const char *path, uint32_t mode)
 {
 	word_t err = 0;
+	rpc_status_t st;
 
 	if (!path_ok(path))
 		return FS_E_NAMETOOLONG;
-	return rpc_err(fs_mkdir_rpc(c->session, mode, path, &err), err);
+	st = fs_mkdir_rpc(c->session, mode, path, &err);
+	return rpc_err(st, err);
 }
 
 fs_err_t fs_symlink(struct fs_conn *c, const char *path, const char *target)
 {
 	word_t err = 0;
+	rpc_status_t st;
 
 	if (!path_ok(path) || !path_ok(target))
 		return FS_E_NAMETOOLONG;
-	return rpc_err(fs_symlink_rpc(c->session, path, target, &err), err);
+	st = fs_symlink_rpc(c->session, path, target, &err);
+	return rpc_err(st, err);
 }
 
 fs_err_t fs_unlink(struct fs_conn *c, const char *path)
 {
 	word_t err = 0;
+	rpc_status_t st;
 
 	if (!path_ok(path))
 		return FS_E_NAMETOOLONG;
-	return rpc_err(fs_unlink_rpc(c->session, path, &err), err);
+	st = fs_unlink_rpc(c->session, path, &err);
+	return rpc_err(st, err);
 }
 
 fs_err_t fs_rename(struct fs_conn *c, const char *from, const char *to)
 {
 	word_t err = 0;
+	rpc_status_t st;
 
 	if (!path_ok(from) || !path_ok(to))
 		return FS_E_NAMETOOLONG;
-	return rpc_err(fs_rename_rpc(c->session, from, to, &err), err);
+	st = fs_rename_rpc(c->session, from, to, &err);
+	return rpc_err(st, err);
 }
 
 fs_err_t fs_truncate(struct fs_conn *c, unsigned handle, uint64_t size)
 {
 	word_t err = 0;
+	rpc_status_t st;
 
-	return rpc_err(fs_truncate_rpc(c->session, handle, size, &err), err);
+	st = fs_truncate_rpc(c->session, handle, size, &err);
+	return rpc_err(st, err);
 }
 
 fs_err_t fs_setattr(struct fs_conn *c, unsigned handle, const struct fs_attr *a)
 {
 	word_t err = 0;
+	rpc_status_t st;
 
-	return rpc_err(fs_setattr_rpc(c->session, handle, a->mask, a->mode, a->uid, a->gid,
-				      (word_t)a->atime, (word_t)a->mtime, &err), err);
+	st = fs_setattr_rpc(c->session, handle, a->mask, a->mode, a->uid, a->gid,
+				      (word_t)a->atime, (word_t)a->mtime, &err);
+	return rpc_err(st, err);
 }
 
 fs_err_t fs_sync(struct fs_conn *c)
 {
 	word_t err = 0;
+	rpc_status_t st;
 
-	return rpc_err(fs_sync_rpc(c->session, &err), err);
+	st = fs_sync_rpc(c->session, &err);
+	return rpc_err(st, err);
 }
 
 fs_err_t fs_statfs(struct fs_conn *c, struct fs_statfs *s)
@@ -255,8 +271,10 @@ fs_err_t fs_statfs(struct fs_conn *c, struct fs_statfs *s)
 fs_err_t fs_watch(struct fs_conn *c, unsigned handle, bool on)
 {
 	word_t err = 0;
+	rpc_status_t st;
 
-	return rpc_err(fs_watch_rpc(c->session, handle, on, &err), err);
+	st = fs_watch_rpc(c->session, handle, on, &err);
+	return rpc_err(st, err);
 }
 
 fs_err_t fs_changes(struct fs_conn *c, unsigned *handle, unsigned *events)

@@ -31,7 +31,7 @@
  *           it back)
  *
  * Handles (FS_OPEN) are numbers local to the session, at most
- * FS_SESSION_HANDLES open at a time (FS_E_NOSPC beyond); one names a file,
+ * FS_SESSION_HANDLES open at a time (FS_E_NOMEM beyond); one names a file,
  * a directory or a symbolic link (FS_OPEN_NOFOLLOW). A handle whose file
  * was removed meanwhile answers FS_E_STALE. A number that names no open
  * handle is FS_E_INVAL, for RPCs and packets alike.
