@@ -12,6 +12,34 @@
 #include <rom_server.h>
 #include "fs_server_private.h"
 
+/* ---- paths ---- */
+
+static void walker(struct fs_sess *s, struct fs_walker *w)
+{
+	w->ops = s->srv->ops;
+	w->fs = s->srv->fs;
+	w->root = s->root;
+	w->buf = s->srv->buf;
+	w->link = s->srv->link;
+}
+
+fs_err_t walk(struct fs_sess *s, const char *path, bool follow, uint64_t *ino)
+{
+	struct fs_walker w;
+
+	walker(s, &w);
+	return fs_walk(&w, path, follow, ino);
+}
+
+fs_err_t walk_parent(struct fs_sess *s, const char *path, uint64_t *dir, const char **name,
+		     size_t *len)
+{
+	struct fs_walker w;
+
+	walker(s, &w);
+	return fs_walk_parent(&w, path, dir, name, len);
+}
+
 /* ---- handles and watches ---- */
 
 struct fs_handle *handle_of(struct fs_sess *s, word_t h)
@@ -572,8 +600,8 @@ rpc_status_t fs_server_start(struct fs_server *srv, struct component_env *env,
 	srv->readonly = readonly;
 	if (config && config->node)
 		cfg_attr_bool(config->node, "verbose", false, &srv->verbose);
-	srv->buf = malloc(2 * FS_PATH_MAX + 2);
-	srv->link = malloc(2 * FS_PATH_MAX + 2);
+	srv->buf = malloc(FS_WALK_BUF);
+	srv->link = malloc(FS_WALK_BUF);
 	if (!srv->buf || !srv->link)
 		return RPC_E_OUT_OF_MEMORY;
 	srv->ss.service = FS_SERVICE;

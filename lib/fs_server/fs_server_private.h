@@ -1,15 +1,13 @@
 /*
  * The file-system server's insides (fs_server.h): a session's record and
  * handles, shared by the session code (fs_server.c), the path resolution
- * (walk.c) and the packet stream (stream.c).
+ * (fs_walk.h) and the packet stream (stream.c).
  */
 #ifndef FS_SERVER_PRIVATE_H
 #define FS_SERVER_PRIVATE_H
 
 #include <fs_server.h>
-
-#define WALK_DEPTH 128           /* directories deep below a session's root */
-#define WALK_LINKS 40            /* symbolic links followed in one path */
+#include <fs_walk.h>
 
 struct fs_handle {
 	bool used, writable, watched;
@@ -36,11 +34,8 @@ struct fs_sess {
 	struct fs_handle h[FS_SESSION_HANDLES];
 };
 
-/* walk.c: resolve path below the session's root. follow: a link at the
- * end is followed too. */
+/* fs_walk below the session's root (fs_server.c) */
 fs_err_t walk(struct fs_sess *s, const char *path, bool follow, uint64_t *ino);
-/* The directory that holds the last element of path, and that element
- * (pointing into path; FS_E_INVAL when path has none, e.g. "/" or ".."). */
 fs_err_t walk_parent(struct fs_sess *s, const char *path, uint64_t *dir, const char **name,
 		     size_t *len);
 

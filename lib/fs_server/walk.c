@@ -1,32 +1,31 @@
 /*
- * Path resolution of the file-system server (fs_server.h): a session's
- * path, given by the client, resolved element by element below the
- * session's root.
+ * Path resolution over a back end (fs_walk.h), for the file-system
+ * server (a session's path, given by the client, resolved element by
+ * element below the walker's root) and lib/vfs.
  *
- * The server keeps the chain of directories it entered (a stack whose
- * bottom is the session's root), so ".." pops it and never leaves the
+ * The walker keeps the chain of directories it entered (a stack whose
+ * bottom is the walker's root), so ".." pops it and never leaves the
  * root, whatever the back end's own ".." says. A symbolic link is
  * replaced by its target followed by the rest of the path: an absolute
- * target starts again at the session's root (not the file system's), a
+ * target starts again at the walker's root (not the file system's), a
  * relative one from the directory holding the link; at most WALK_LINKS
  * links a path (FS_E_LOOP). What the back end returns is taken as it is:
  * a lookup that gives no node, a link whose target is too long, are its
  * errors.
  */
-#include "fs_server_private.h"
+#include <fs_walk.h>
 
 static bool is_dots(const char *p, size_t n, size_t dots)
 {
 	return n == dots && p[0] == '.' && (dots == 1 || p[1] == '.');
 }
 
-/* Walk the path in buf (NUL-terminated, in srv->buf); stack holds the
+/* Walk the path in buf (NUL-terminated, in w->buf); stack holds the
  * directories entered, *depth of them. */
-static fs_err_t walk_buf(struct fs_sess *s, char *buf, bool follow, uint64_t *stack,
+static fs_err_t walk_buf(const struct fs_walker *w, char *buf, bool follow, uint64_t *stack,
 			 unsigned *depth, uint64_t *ino)
 {
-	struct fs_server *srv = s->srv;
-	const struct fs_ops *ops = srv->ops;
+	const struct fs_ops *ops = w->ops;
 	unsigned links = 0;
 	char *p = buf;
 
@@ -61,15 +60,15 @@ static fs_err_t walk_buf(struct fs_sess *s, char *buf, bool follow, uint64_t *st
 		}
 		if (len > FS_NAME_MAX)
 			return FS_E_NAMETOOLONG;
-		err = ops->stat(srv->fs, cur, &st);
+		err = ops->stat(w->fs, cur, &st);
 		if (err != FS_OK)
 			return err;
 		if ((st.mode & FS_IFMT) != FS_IFDIR)
 			return FS_E_NOTDIR;
-		err = ops->lookup(srv->fs, cur, name, len, &next);
+		err = ops->lookup(w->fs, cur, name, len, &next);
 		if (err != FS_OK)
 			return err;
-		err = ops->stat(srv->fs, next, &st);
+		err = ops->stat(w->fs, next, &st);
 		if (err != FS_OK)
 			return err;
 		if ((st.mode & FS_IFMT) == FS_IFLNK && (!last || follow)) {
@@ -77,7 +76,7 @@ static fs_err_t walk_buf(struct fs_sess *s, char *buf, bool follow, uint64_t *st
 
 			if (++links > WALK_LINKS)
 				return FS_E_LOOP;
-			err = ops->readlink(srv->fs, next, srv->link, FS_PATH_MAX, &tlen);
+			err = ops->readlink(w->fs, next, w->link, FS_PATH_MAX, &tlen);
 			if (err != FS_OK)
 				return err;
 			if (!tlen)
@@ -85,12 +84,12 @@ static fs_err_t walk_buf(struct fs_sess *s, char *buf, bool follow, uint64_t *st
 			if (tlen + 1 + rlen > 2 * FS_PATH_MAX)
 				return FS_E_NAMETOOLONG;
 			for (size_t i = 0; i < tlen; i++)
-				if (!srv->link[i])
+				if (!w->link[i])
 					return FS_E_CORRUPT;
 			/* target "/" rest, built in link's buffer, then copied back */
-			srv->link[tlen] = '/';
-			memcpy(srv->link + tlen + 1, rest, rlen + 1);
-			memcpy(buf, srv->link, tlen + 1 + rlen + 1);
+			w->link[tlen] = '/';
+			memcpy(w->link + tlen + 1, rest, rlen + 1);
+			memcpy(buf, w->link, tlen + 1 + rlen + 1);
 			if (buf[0] == '/')
 				*depth = 1;
 			p = buf;
@@ -106,7 +105,7 @@ static fs_err_t walk_buf(struct fs_sess *s, char *buf, bool follow, uint64_t *st
 	}
 }
 
-fs_err_t walk(struct fs_sess *s, const char *path, bool follow, uint64_t *ino)
+fs_err_t fs_walk(const struct fs_walker *w, const char *path, bool follow, uint64_t *ino)
 {
 	uint64_t stack[WALK_DEPTH];
 	unsigned depth = 1;
@@ -114,16 +113,16 @@ fs_err_t walk(struct fs_sess *s, const char *path, bool follow, uint64_t *ino)
 
 	if (n > FS_PATH_MAX)
 		return FS_E_NAMETOOLONG;
-	memcpy(s->srv->buf, path, n + 1);
-	stack[0] = s->root;
-	return walk_buf(s, s->srv->buf, follow, stack, &depth, ino);
+	memcpy(w->buf, path, n + 1);
+	stack[0] = w->root;
+	return walk_buf(w, w->buf, follow, stack, &depth, ino);
 }
 
-fs_err_t walk_parent(struct fs_sess *s, const char *path, uint64_t *dir, const char **name,
-		     size_t *len)
+fs_err_t fs_walk_parent(const struct fs_walker *w, const char *path, uint64_t *dir,
+		       const char **name, size_t *len)
 {
 	size_t n = strlen(path), end, start;
-	char *buf = s->srv->buf;
+	char *buf = w->buf;
 	uint64_t stack[WALK_DEPTH];
 	unsigned depth = 1;
 
@@ -140,8 +139,8 @@ fs_err_t walk_parent(struct fs_sess *s, const char *path, uint64_t *dir, const c
 		return FS_E_NAMETOOLONG;
 	memcpy(buf, path, start);
 	buf[start] = 0;
-	stack[0] = s->root;
+	stack[0] = w->root;
 	*name = path + start;
 	*len = end - start;
-	return walk_buf(s, buf, true, stack, &depth, dir);
+	return walk_buf(w, buf, true, stack, &depth, dir);
 }

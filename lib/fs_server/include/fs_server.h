@@ -44,8 +44,7 @@ struct fs_server {
 	struct config_rom *config;     /* the policies (node may be NULL: every session denied) */
 	bool readonly;                 /* the back end is mounted read-only */
 	bool verbose;                  /* log each session */
-	char *buf;                     /* path resolution (2 * FS_PATH_MAX + 2 bytes, twice) */
-	char *link;
+	char *buf, *link;              /* path resolution (fs_walk.h) */
 	uint64_t sessions, opened;     /* counters for the log */
 };
 
