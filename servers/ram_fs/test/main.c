@@ -12,6 +12,7 @@
  * keeps working.
  */
 #include <argil/kernel.h>
+#include <argil/rom.h>
 #include <fs_session.h>
 #include "testbed.h"
 
@@ -560,6 +561,94 @@ TEST(FSR_0010, "a hostile client: bad handles, flags, descriptors, opcodes, argu
 	}
 	conn_close(&x);
 	CHECK_EQ(fs_unlink(&rw.c, "/neighbour"), FS_OK);
+}
+
+/* ---- fs_tool through lib/vfs ---- */
+
+static const char *tool_config =
+	"<config exit=\"no\">\n"
+	"  <vfs>\n"
+	"    <fs path=\"/fs\" label=\"tool\"/>\n"
+	"    <ram path=\"/tmp\" quota=\"512K\"/>\n"
+	"    <rom path=\"/etc/config\" name=\"config\"/>\n"
+	"    <log path=\"/dev/log\"/>\n"
+	"  </vfs>\n"
+	"  <write path=\"/fs/abc\" text=\"abc\"/>\n"
+	"  <checksum path=\"/fs/abc\"/>\n"
+	"  <tree path=\"/fs/tree\" depth=\"2\" dirs=\"2\" files=\"2\" size=\"5000\" seed=\"3\"/>\n"
+	"  <copy from=\"/fs/tree\" to=\"/tmp/tree\"/>\n"
+	"  <compare a=\"/fs/tree\" b=\"/tmp/tree\"/>\n"
+	"  <copy from=\"/tmp/tree\" to=\"/fs/copy\"/>\n"
+	"  <compare a=\"/fs/tree\" b=\"/fs/copy\"/>\n"
+	"  <write path=\"/fs/copy/dir1/file0\" text=\"changed\"/>\n"
+	"  <compare a=\"/fs/tree\" b=\"/fs/copy\" expect=\"different\"/>\n"
+	"  <copy from=\"/etc/config\" to=\"/fs/config.copy\"/>\n"
+	"  <write path=\"/dev/log\" text=\"hello through the vfs log&#10;\"/>\n"
+	"  <list path=\"/\"/>\n"
+	"  <list path=\"/fs\" recursive=\"yes\"/>\n"
+	"  <remove path=\"/tmp/tree\"/>\n"
+	"  <rename from=\"/fs/abc\" to=\"/fs/abc2\"/>\n"
+	"  <sync/>\n"
+	"  <report path=\"/fs/tree\" label=\"listing\"/>\n"
+	"</config>\n";
+
+static const char *rr_config =
+	"<config>\n"
+	"  <policy label=\"listing\" report=\"fs_tool -> listing\"/>\n"
+	"</config>\n";
+
+static bool contains(const char *s, const char *part)
+{
+	size_t n = strlen(part);
+
+	for (; *s; s++)
+		if (!strncmp(s, part, n))
+			return true;
+	return false;
+}
+
+TEST(FSR_0011, "fs_tool over lib/vfs: trees, copies, compare, checksum, ROM and log files, a listing report")
+{
+	struct tb_child *tool, *rr;
+	struct tb_own rom;
+	struct fs_stat st;
+	static char buf[8192], other[8192];
+	cptr_t ds;
+	word_t size, addr;
+
+	CHECK_EQ(fs_mkdir(&rw.c, "/tool", 0755), FS_OK);
+	CHECK_OK(tb_start(&rr, "report_rom", "report_rom", 1 * MB, 200, FS_PRIO, rr_config));
+	CHECK(tb_wait_announce(rr, "Report"));
+	CHECK_OK(tb_open(&rom, rr, "ROM", "listing", "", ROM_SESSION_RAM + 16384, ROM_SESSION_CAPS));
+	sys_poll(ntfn);
+	CHECK_OK(rom_sigh(rom.cap, bits[7]));
+	CHECK_OK(tb_start(&tool, "fs_tool", "fs_tool", 2 * MB, 200, FS_PRIO - 100, tool_config));
+	/* the report is its last step: then everything else is done */
+	while (!(sys_wait(ntfn) & (1ull << 7)))
+		;
+	/* what it made, seen through our own session */
+	CHECK_EQ(get_file(&rw.c, "/tool/abc2", buf, sizeof(buf)), 3u);
+	CHECK(!strcmp(buf, "abc"));
+	CHECK_EQ(fs_stat(&rw.c, "/tool/tree/dir1/file1", 0, &st), FS_OK);
+	CHECK_EQ(st.size, 5000u);
+	CHECK_EQ(get_file(&rw.c, "/tool/tree/dir0/file1", buf, sizeof(buf)), 5000u);
+	CHECK_EQ(get_file(&rw.c, "/tool/copy/dir0/file1", other, sizeof(other)), 5000u);
+	CHECK(!memcmp(buf, other, 5000));
+	CHECK_EQ(get_file(&rw.c, "/tool/copy/dir1/file0", buf, sizeof(buf)), 7u);
+	CHECK_EQ(get_file(&rw.c, "/tool/config.copy", other, sizeof(other)), strlen(tool_config));
+	CHECK(!strcmp(other, tool_config));
+	/* the listing as a report */
+	CHECK_OK(rom_dataspace(rom.cap, &ds, &size));
+	CHECK(size > 0 && size < sizeof(buf));
+	CHECK_OK(pd_attach(tb_env->pd, ds, 0, 0, 0, 0, &addr));
+	memcpy(buf, (void *)addr, size);
+	buf[size] = 0;
+	CHECK_OK(pd_detach(tb_env->pd, addr));
+	cap_slot_free(ds);
+	CHECK_MSG(contains(buf, "<listing path=\"/fs/tree\">") &&
+		  contains(buf, "<dir name=\"dir1\">") &&
+		  contains(buf, "<file name=\"file0\" size=\"5000\"/>"), "report: %s", buf);
+	CHECK_OK(tb_close(&rom));
 }
 
 void component_construct(struct component_env *env)
