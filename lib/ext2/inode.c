@@ -281,7 +281,8 @@ static fs_err_t free_tree(struct ext2_fs *fs, struct ext2_ino *in, uint32_t blk,
 
 	for (uint32_t i = 1; i < depth; i++)
 		span *= fs->ptrs;
-	memcpy(chain, anc, nanc * sizeof(*anc));
+	if (nanc)
+		memcpy(chain, anc, nanc * sizeof(*anc));
 	chain[nanc] = blk;
 	if ((e = bcache_get(fs->cache, blk, true, &b)))
 		return e;
