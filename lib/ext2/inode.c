@@ -42,7 +42,8 @@ fs_err_t ext2_inode_read(struct ext2_fs *fs, uint64_t num, struct ext2_ino *in)
 		return ext2_corrupt(fs, "inode %u has extents or inline data (flags 0x%x)", in->num,
 				    in->d.i_flags);
 	uint32_t type = in->d.i_mode & EXT2_S_IFMT;
-	if (type == EXT2_S_IFDIR && (in->d.i_size_high || in->d.i_size % fs->block_size))
+	if (type == EXT2_S_IFDIR && (in->d.i_size_high || in->d.i_size % fs->block_size ||
+				     in->d.i_size / fs->block_size > fs->sb.s_blocks_count))
 		return ext2_corrupt(fs, "directory %u has size %u", in->num, in->d.i_size);
 	return FS_OK;
 }

@@ -306,8 +306,11 @@ fs_err_t ext2_mount(struct blk_dev *dev, unsigned flags, const struct fs_env *en
 	fs->readonly = (flags & FS_MOUNT_READONLY) || !dev->writable;
 	if ((e = read_super(dev, env, &fs->sb)) || (e = check_super(fs)))
 		goto fail;
+	/* CACHE_BYTES, or the whole file system when it is smaller */
 	uint32_t nbufs = CACHE_BYTES / fs->block_size;
-	fs->cache = bcache_create(dev, fs->block_size, nbufs < CACHE_MIN_BUFS ? CACHE_MIN_BUFS : nbufs);
+	nbufs = nbufs < CACHE_MIN_BUFS ? CACHE_MIN_BUFS : nbufs;
+	nbufs = nbufs > fs->sb.s_blocks_count ? fs->sb.s_blocks_count : nbufs;
+	fs->cache = bcache_create(dev, fs->block_size, nbufs);
 	if (!fs->cache) {
 		e = FS_E_NOMEM;
 		goto fail;

@@ -9,7 +9,7 @@
  * counts, a directory block, features we do not support) must give errors
  * and log lines, never a crash, and no request outside the device.
  *
- * Each case works in build/host/ext2.d/<ID>/ (left there when it fails).
+ * Each case works in build/host/ext2-images/<ID>/ (left there when it fails).
  * Area: EXT2.
  */
 #include <harness.h>
@@ -140,7 +140,7 @@ static char *capture(size_t *len, const char *fmt, ...)
 /* A fresh image of mb MiB made by mkfs.ext2 -q with opts. */
 static void make_image(unsigned mb, const char *opts)
 {
-	snprintf(dir, sizeof(dir), "build/host/ext2.d/%s", test_current());
+	snprintf(dir, sizeof(dir), "build/host/ext2-images/%s", test_current());
 	snprintf(img, sizeof(img), "%s/disk.img", dir);
 	CHECK_EQ(sh("rm -rf %s && mkdir -p %s && truncate -s %uM %s", dir, dir, mb, img), 0);
 	CHECK_EQ(sh("mkfs.ext2 -q -F %s %s >/dev/null 2>&1", opts, img), 0);
