@@ -153,44 +153,49 @@ static void fill_entry(struct ext2_fs *fs, uint8_t *data, uint32_t off, uint16_t
 	memcpy(data + off + EXT2_DIRENT_HDR, name, len);
 }
 
-fs_err_t ext2_dir_add(struct ext2_fs *fs, struct ext2_ino *dir, const char *name, size_t len, uint32_t ino,
-		      uint32_t mode)
+fs_err_t ext2_dir_slot(struct ext2_fs *fs, struct ext2_ino *dir, const char *name, size_t len,
+		       struct ext2_slot *slot)
 {
-	uint32_t bs = fs->block_size, need = EXT2_DIRENT_LEN(len);
+	uint32_t need = EXT2_DIRENT_LEN(len);
 	uint64_t n = dir_blocks(fs, dir);
-	struct bcache_buf *b;
 	fs_err_t e;
 
+	slot->found = false;
 	for (uint64_t i = 0; i < n; i++) {
+		struct bcache_buf *b;
 		if ((e = dir_block(fs, dir, i, &b)))
 			return e;
-		for (uint32_t o = 0; o < bs;) {
+		for (uint32_t o = 0; o < fs->block_size;) {
 			struct ext2_dirent d = entry_at(b->data, o);
-			uint32_t used = d.inode ? EXT2_DIRENT_LEN(d.name_len) : 0;
-			if (d.rec_len >= used + need) {
-				if (used) {   /* split: the old entry keeps what it uses */
-					uint16_t rest = (uint16_t)(d.rec_len - used);
-					d.rec_len = (uint16_t)used;
-					entry_put(b->data, o, &d);
-					o += used;
-					fill_entry(fs, b->data, o, rest, name, len, ino, mode);
-				} else {
-					fill_entry(fs, b->data, o, d.rec_len, name, len, ino, mode);
-				}
-				bcache_dirty(fs->cache, b);
+			if (name_is(b->data, o, &d, name, len)) {
 				bcache_put(fs->cache, b);
-				return dir_changed(fs, dir, true);
+				return FS_E_EXIST;
+			}
+			uint32_t used = d.inode ? EXT2_DIRENT_LEN(d.name_len) : 0;
+			if (!slot->found && d.rec_len >= used + need) {
+				slot->found = true;
+				slot->lb = i;
+				slot->off = o;
 			}
 			o += d.rec_len;
 		}
 		bcache_put(fs->cache, b);
 	}
-	/* no room: a new block at the end */
-	uint32_t pb;
+	return FS_OK;
+}
+
+/* A new last block holding only the entry. */
+static fs_err_t append(struct ext2_fs *fs, struct ext2_ino *dir, const char *name, size_t len, uint32_t ino,
+		       uint32_t mode)
+{
+	uint32_t bs = fs->block_size, pb, goal = 0;
+	uint64_t n = dir_blocks(fs, dir);
+	struct bcache_buf *b;
 	bool fresh;
+	fs_err_t e;
+
 	if (ext2_inode_size(dir) + bs > 0xffffffffu)
 		return FS_E_NOSPC;
-	uint32_t goal = 0;
 	if (n && (e = ext2_bmap(fs, dir, n - 1, 0, false, &goal, NULL)))
 		return e;
 	if ((e = ext2_bmap(fs, dir, n, goal ? goal + 1 : 0, true, &pb, &fresh))) {
@@ -213,6 +218,45 @@ fs_err_t ext2_dir_add(struct ext2_fs *fs, struct ext2_ino *dir, const char *name
 	bcache_put(fs->cache, b);
 	ext2_inode_set_size(fs, dir, (n + 1) * bs);
 	return dir_changed(fs, dir, true);
+}
+
+fs_err_t ext2_dir_insert(struct ext2_fs *fs, struct ext2_ino *dir, const struct ext2_slot *slot, const char *name,
+			 size_t len, uint32_t ino, uint32_t mode)
+{
+	uint32_t need = EXT2_DIRENT_LEN(len), o = slot->off;
+	struct bcache_buf *b;
+	fs_err_t e;
+
+	if (!slot->found)
+		return append(fs, dir, name, len, ino, mode);
+	if ((e = dir_block(fs, dir, slot->lb, &b)))
+		return e;
+	struct ext2_dirent d = entry_at(b->data, o);
+	uint32_t used = d.inode ? EXT2_DIRENT_LEN(d.name_len) : 0;
+	if (d.rec_len < used + need) {   /* the slot came from ext2_dir_slot on this directory */
+		bcache_put(fs->cache, b);
+		return FS_E_INVAL;
+	}
+	if (used) {   /* split: the old entry keeps what it uses */
+		uint16_t rest = (uint16_t)(d.rec_len - used);
+		d.rec_len = (uint16_t)used;
+		entry_put(b->data, o, &d);
+		fill_entry(fs, b->data, o + used, rest, name, len, ino, mode);
+	} else {
+		fill_entry(fs, b->data, o, d.rec_len, name, len, ino, mode);
+	}
+	bcache_dirty(fs->cache, b);
+	bcache_put(fs->cache, b);
+	return dir_changed(fs, dir, true);
+}
+
+fs_err_t ext2_dir_add(struct ext2_fs *fs, struct ext2_ino *dir, const char *name, size_t len, uint32_t ino,
+		      uint32_t mode)
+{
+	struct ext2_slot slot;
+	fs_err_t e = ext2_dir_slot(fs, dir, name, len, &slot);
+
+	return e ? e : ext2_dir_insert(fs, dir, &slot, name, len, ino, mode);
 }
 
 fs_err_t ext2_dir_remove(struct ext2_fs *fs, struct ext2_ino *dir, const char *name, size_t len)

@@ -98,6 +98,18 @@ struct ext2_dirpos {
 };
 fs_err_t ext2_dir_find(struct ext2_fs *fs, struct ext2_ino *dir, const char *name, size_t len,
 		       struct ext2_dirpos *pos);
+/* Where name would go in dir (one pass, which also finds a name that is
+ * there: FS_E_EXIST); then ext2_dir_insert puts it there, with nothing
+ * else changing dir in between. ext2_dir_add does both. */
+struct ext2_slot {
+	bool found;                 /* false: a new block at the end */
+	uint64_t lb;                /* the block and the entry whose room it takes */
+	uint32_t off;
+};
+fs_err_t ext2_dir_slot(struct ext2_fs *fs, struct ext2_ino *dir, const char *name, size_t len,
+		       struct ext2_slot *slot);
+fs_err_t ext2_dir_insert(struct ext2_fs *fs, struct ext2_ino *dir, const struct ext2_slot *slot,
+			 const char *name, size_t len, uint32_t ino, uint32_t mode);
 fs_err_t ext2_dir_add(struct ext2_fs *fs, struct ext2_ino *dir, const char *name, size_t len,
 		      uint32_t ino, uint32_t mode);
 fs_err_t ext2_dir_remove(struct ext2_fs *fs, struct ext2_ino *dir, const char *name, size_t len);

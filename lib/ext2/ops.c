@@ -155,19 +155,18 @@ static fs_err_t new_inode(struct ext2_fs *fs, const struct ext2_ino *dir, uint32
 	return FS_OK;
 }
 
-/* Checks that name can be made in dir: writable, a valid new name, dir a
- * directory without it. */
-static fs_err_t prepare_new(struct ext2_fs *fs, uint64_t dir, const char *name, size_t len, struct ext2_ino *d)
+/* Checks that name can be made in dir (writable, a valid new name, dir a
+ * directory without it) and finds where its entry goes. */
+static fs_err_t prepare_new(struct ext2_fs *fs, uint64_t dir, const char *name, size_t len, struct ext2_ino *d,
+			    struct ext2_slot *slot)
 {
-	struct ext2_dirpos pos;
 	fs_err_t e;
 
 	if (fs->readonly)
 		return FS_E_ROFS;
 	if ((e = fs_check_name(name, len, false)) || (e = get_dir(fs, dir, d)))
 		return e;
-	e = ext2_dir_find(fs, d, name, len, &pos);
-	return e == FS_E_NOENT ? FS_OK : e ? e : FS_E_EXIST;
+	return ext2_dir_slot(fs, d, name, len, slot);
 }
 
 /* Undoes a new inode whose name could not be made. */
@@ -181,12 +180,13 @@ static fs_err_t e_create(void *h, uint64_t dir, const char *name, size_t len, ui
 {
 	struct ext2_fs *fs = h;
 	struct ext2_ino d, in;
+	struct ext2_slot slot;
 	uint32_t type = mode & FS_IFMT;
 	fs_err_t e;
 
 	if ((type != FS_IFREG && type != FS_IFDIR) || (mode & ~(FS_IFMT | 07777u)))
 		return FS_E_INVAL;
-	if ((e = prepare_new(fs, dir, name, len, &d)))
+	if ((e = prepare_new(fs, dir, name, len, &d, &slot)))
 		return e;
 	if (type == FS_IFDIR && d.d.i_links_count >= EXT2_LINK_MAX)
 		return FS_E_MLINK;
@@ -200,7 +200,7 @@ static fs_err_t e_create(void *h, uint64_t dir, const char *name, size_t len, ui
 		return e;
 	if (type == FS_IFDIR)
 		d.d.i_links_count++;   /* the new ".." (written with the entry) */
-	if ((e = ext2_dir_add(fs, &d, name, len, in.num, mode))) {
+	if ((e = ext2_dir_insert(fs, &d, &slot, name, len, in.num, mode))) {
 		if (type == FS_IFDIR) {
 			d.d.i_links_count--;
 			ext2_inode_write(fs, &d);
@@ -217,13 +217,14 @@ static fs_err_t e_symlink(void *h, uint64_t dir, const char *name, size_t len, c
 {
 	struct ext2_fs *fs = h;
 	struct ext2_ino d, in;
+	struct ext2_slot slot;
 	fs_err_t e;
 
 	if (!target_len || memchr(target, 0, target_len))
 		return FS_E_INVAL;
 	if (target_len >= fs->block_size || target_len >= FS_PATH_MAX)
 		return FS_E_NAMETOOLONG;
-	if ((e = prepare_new(fs, dir, name, len, &d)))
+	if ((e = prepare_new(fs, dir, name, len, &d, &slot)))
 		return e;
 	if ((e = new_inode(fs, &d, EXT2_S_IFLNK | 0777u, 1, &in)))
 		return e;
@@ -239,7 +240,7 @@ static fs_err_t e_symlink(void *h, uint64_t dir, const char *name, size_t len, c
 		discard(fs, &in);
 		return e;
 	}
-	if ((e = ext2_dir_add(fs, &d, name, len, in.num, EXT2_S_IFLNK))) {
+	if ((e = ext2_dir_insert(fs, &d, &slot, name, len, in.num, EXT2_S_IFLNK))) {
 		discard(fs, &in);
 		return e;
 	}
@@ -275,9 +276,10 @@ static fs_err_t e_link(void *h, uint64_t dir, const char *name, size_t len, uint
 {
 	struct ext2_fs *fs = h;
 	struct ext2_ino d, in;
+	struct ext2_slot slot;
 	fs_err_t e;
 
-	if ((e = prepare_new(fs, dir, name, len, &d)) || (e = ext2_inode_read(fs, ino, &in)))
+	if ((e = prepare_new(fs, dir, name, len, &d, &slot)) || (e = ext2_inode_read(fs, ino, &in)))
 		return e;
 	if (is_dir(&in))
 		return FS_E_ISDIR;
@@ -287,7 +289,7 @@ static fs_err_t e_link(void *h, uint64_t dir, const char *name, size_t len, uint
 	ext2_touch(fs, &in, false, true);
 	if ((e = ext2_inode_write(fs, &in)))
 		return e;
-	if ((e = ext2_dir_add(fs, &d, name, len, in.num, in.d.i_mode))) {
+	if ((e = ext2_dir_insert(fs, &d, &slot, name, len, in.num, in.d.i_mode))) {
 		in.d.i_links_count--;
 		ext2_inode_write(fs, &in);
 	}
@@ -415,14 +417,21 @@ static fs_err_t e_rename(void *h, uint64_t from_dir, const char *from, size_t fr
 	/* the new name first: a failure leaves the old one */
 	if (moves_dir)
 		td->d.i_links_count++;   /* src's ".." */
-	if (replace && is_dir(&tgt) && td->d.i_links_count > 2)
+	bool dropped = replace && is_dir(&tgt) && td->d.i_links_count > 2;
+	if (dropped)
 		td->d.i_links_count--;   /* the target's ".." goes */
 	if (replace)
 		e = ext2_dir_retarget(fs, td, to, to_len, src.num, src.d.i_mode);
 	else
 		e = ext2_dir_add(fs, td, to, to_len, src.num, src.d.i_mode);
-	if (e)
+	if (e) {   /* nothing was renamed: the counts as they were */
+		if (moves_dir)
+			td->d.i_links_count--;
+		if (dropped)
+			td->d.i_links_count++;
+		ext2_inode_write(fs, td);
 		return e;
+	}
 	if (moves_dir && fd.d.i_links_count > 2)
 		fd.d.i_links_count--;
 	if ((e = ext2_dir_remove(fs, &fd, from, from_len)))
