@@ -220,8 +220,11 @@ static fs_err_t e_symlink(void *h, uint64_t dir, const char *name, size_t len, c
 	struct ext2_slot slot;
 	fs_err_t e;
 
-	if (!target_len || memchr(target, 0, target_len))
+	if (!target_len)
 		return FS_E_INVAL;
+	for (size_t i = 0; i < target_len; i++)
+		if (!target[i])
+			return FS_E_INVAL;
 	if (target_len >= fs->block_size || target_len >= FS_PATH_MAX)
 		return FS_E_NAMETOOLONG;
 	if ((e = prepare_new(fs, dir, name, len, &d, &slot)))
