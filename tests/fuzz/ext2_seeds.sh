@@ -5,10 +5,13 @@
 # the back end reads: directories (one indexed by e2fsck -D), files with
 # direct, indirect and double indirect blocks, a sparse file, fast and slow
 # symlinks, hard links, a fifo; 1 KiB and 4 KiB blocks, revision 0, no
-# filetype feature.
+# filetype feature. The same bytes every time: fixed UUIDs, hash seed,
+# clock and file contents.
 set -eu
 out=$1
 PATH=$PATH:/usr/sbin:/sbin
+E2FSPROGS_FAKE_TIME=1700000000
+export E2FSPROGS_FAKE_TIME
 tmp=$out.tmp
 rm -rf "$tmp" && mkdir -p "$tmp"
 
@@ -16,13 +19,14 @@ img() { # name size mkfs-options...
     name=$1 size=$2
     shift 2
     truncate -s "$size" "$tmp/$name"
-    mkfs.ext2 -q -F "$@" "$tmp/$name" >/dev/null
+    mkfs.ext2 -q -F -U 3b1f0c6e-5a2d-4e8f-9c71-0a6b2d4e8f10 \
+        -E hash_seed=7c2e9a41-0d3b-4f65-8a17-5e9c3b2d1f04 "$@" "$tmp/$name" >/dev/null
 }
 
 fill() { # name: the usual content
-    head -c 300 /dev/urandom > "$tmp/small"
-    head -c 20000 /dev/urandom > "$tmp/ind"
-    head -c 70000 /dev/urandom > "$tmp/dind"
+    yes 'small file of an ext2 seed' | head -c 300 > "$tmp/small"
+    seq 1 100000 | head -c 20000 > "$tmp/ind"
+    seq 7 100000 | head -c 70000 > "$tmp/dind"
     truncate -s 0 "$tmp/sparse" && truncate -s 150000 "$tmp/sparse" && printf end >> "$tmp/sparse"
     debugfs -w -f - "$tmp/$1" >/dev/null 2>&1 <<EOS
 mkdir /a
