@@ -207,13 +207,6 @@ static fs_err_t append(struct ext2_fs *fs, struct ext2_ino *dir, const char *nam
 		return e;
 	}
 	fill_entry(fs, b->data, 0, (uint16_t)bs, name, len, ino, mode);
-	if (bs == 65536) {   /* rec_len 65536 does not fit 16 bits: two entries */
-		struct ext2_dirent d = entry_at(b->data, 0);
-		d.rec_len = (uint16_t)(bs - 4096);
-		entry_put(b->data, 0, &d);
-		struct ext2_dirent empty = { 0, 4096, 0, 0 };
-		entry_put(b->data, bs - 4096, &empty);
-	}
 	bcache_dirty(fs->cache, b);
 	bcache_put(fs->cache, b);
 	ext2_inode_set_size(fs, dir, (n + 1) * bs);
@@ -383,12 +376,7 @@ fs_err_t ext2_dir_init(struct ext2_fs *fs, struct ext2_ino *dir, uint32_t parent
 	if ((e = ext2_bmap(fs, dir, 0, 0, true, &pb, NULL)) || (e = bcache_get(fs->cache, pb, false, &b)))
 		return e;
 	fill_entry(fs, b->data, 0, 12, ".", 1, dir->num, EXT2_S_IFDIR);
-	fill_entry(fs, b->data, 12, (uint16_t)(bs == 65536 ? bs - 12 - 4096 : bs - 12), "..", 2, parent,
-		   EXT2_S_IFDIR);
-	if (bs == 65536) {
-		struct ext2_dirent empty = { 0, 4096, 0, 0 };
-		entry_put(b->data, bs - 4096, &empty);
-	}
+	fill_entry(fs, b->data, 12, (uint16_t)(bs - 12), "..", 2, parent, EXT2_S_IFDIR);
 	bcache_dirty(fs->cache, b);
 	bcache_put(fs->cache, b);
 	ext2_inode_set_size(fs, dir, bs);

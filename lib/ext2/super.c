@@ -162,6 +162,10 @@ static fs_err_t check_super(struct ext2_fs *fs)
 		return ext2_corrupt(fs, "revision %u is unknown", sb->s_rev_level);
 	if (sb->s_log_block_size > 6)
 		return ext2_corrupt(fs, "block size 1024 << %u is impossible", sb->s_log_block_size);
+	if (sb->s_log_block_size == 6) {   /* its rec_len of 65536 needs an encoding of its own */
+		fs_log(fs->env, "ext2: blocks of 64 KiB are not supported: not mounted");
+		return FS_E_UNSUPPORTED;
+	}
 	fs->block_size = 1024u << sb->s_log_block_size;
 	if (fs->block_size < fs->dev->block_size) {
 		fs_log(fs->env, "ext2: block size %u is smaller than the device's %u", fs->block_size,

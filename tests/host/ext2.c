@@ -542,6 +542,60 @@ TEST(EXT2_0006, "sparse writes and truncate: holes read as zeros, take no blocks
 	CHECK(fsck_clean());
 }
 
+TEST(EXT2_0015, "writes at every level of the block map (direct to triple indirect); debugfs's bmap finds them")
+{
+	/* 1 KiB blocks: direct below 12, single below 268, double below
+	 * 65,804, triple above */
+	static const uint64_t lbs[] = { 0, 11, 12, 267, 268, 65803, 65804, 1000000 };
+	uint8_t buf[1024], back[1024];
+	size_t done;
+
+	make_image(16, "");
+	void *fs = mount();
+	struct fs_statfs s0, s1;
+	statfs_of(fs, &s0);
+	uint64_t ino = create(fs, "/levels", FS_IFREG | 0644);
+	for (unsigned i = 0; i < sizeof(lbs) / sizeof(lbs[0]); i++) {
+		pattern(buf, sizeof(buf), 300 + i);
+		write_all(fs, ino, lbs[i] * 1024, buf, sizeof(buf));
+	}
+	unmount(fs);
+	CHECK(fsck_clean());
+	int fd = open(img, O_RDONLY);
+	CHECK(fd >= 0);
+	for (unsigned i = 0; i < sizeof(lbs) / sizeof(lbs[0]); i++) {
+		char *out = capture(NULL, "debugfs -R 'bmap /levels %llu' %s 2>/dev/null", (unsigned long long)lbs[i], img);
+		long pb = strtol(out, NULL, 10);
+		free(out);
+		CHECK(pb > 0);
+		CHECK_EQ(pread(fd, back, sizeof(back), (off_t)pb * 1024), (ssize_t)sizeof(back));
+		pattern(buf, sizeof(buf), 300 + i);
+		CHECK(memcmp(buf, back, sizeof(buf)) == 0);
+	}
+	close(fd);
+	fs = mount();
+	ino = lookup(fs, "/levels");
+	for (unsigned i = 0; i < sizeof(lbs) / sizeof(lbs[0]); i++) {
+		pattern(buf, sizeof(buf), 300 + i);
+		CHECK_OK(O->read(fs, ino, lbs[i] * 1024, back, sizeof(back), &done));
+		CHECK_EQ(done, sizeof(back));
+		CHECK(memcmp(buf, back, sizeof(buf)) == 0);
+	}
+	CHECK_OK(O->read(fs, ino, 500000 * 1024ull, back, sizeof(back), &done));
+	CHECK_EQ(done, sizeof(back));
+	for (size_t i = 0; i < sizeof(back); i++)
+		CHECK_EQ(back[i], 0);
+	CHECK_OK(O->truncate(fs, ino, 65804 * 1024ull));   /* the triple indirect tree goes */
+	unmount(fs);
+	CHECK(fsck_clean());
+	fs = mount();
+	CHECK_OK(O->truncate(fs, lookup(fs, "/levels"), 0));
+	statfs_of(fs, &s1);
+	CHECK_EQ(s1.blocks_free, s0.blocks_free);
+	unmount(fs);
+	CHECK(fsck_clean());
+}
+
 TEST(EXT2_0007, "symlinks fast and slow, hard links: e2fsck agrees, debugfs reads them")
 {
 	char target[300], got[300];
