@@ -4,9 +4,10 @@
  *
  * What it handles: revision 0 and 1 file systems with the features Debian
  * 12's mkfs.ext2 sets by default (filetype, sparse_super, large_file,
- * resize_inode, dir_index, ext_attr), blocks of 1 to 32 KiB. An incompatible feature it does not
- * know refuses the mount (FS_E_UNSUPPORTED, a log line naming it); an
- * unknown read-only-compatible feature mounts read-only. Directories are
+ * resize_inode, dir_index, ext_attr), blocks of 1 to 32 KiB. An
+ * incompatible feature it does not know refuses the mount
+ * (FS_E_UNSUPPORTED, a log line naming it); an unknown
+ * read-only-compatible feature mounts read-only. Directories are
  * read linearly; adding an entry to an indexed (htree) directory clears
  * its index flag, which Linux and e2fsck accept. Extended attributes and
  * the resize inode are left alone (an attribute block's reference is
