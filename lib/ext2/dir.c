@@ -67,8 +67,10 @@ static inline fs_err_t entry_get(struct ext2_fs *fs, const struct ext2_ino *dir,
 {
 	uint32_t bs = fs->block_size;
 
-	if (off > bs - EXT2_DIRENT_HDR)
+	if (off > bs - EXT2_DIRENT_HDR) {
+		*d = (struct ext2_dirent){ 0, 0, 0, 0 };
 		return entry_bad(fs, dir, lb, off, "entry header past the block");
+	}
 	*d = entry_at(data, off);
 	if (d->rec_len < EXT2_DIRENT_HDR || (d->rec_len & 3) || d->rec_len > bs - off)
 		return entry_bad(fs, dir, lb, off, "bad record length");
