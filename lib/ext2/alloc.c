@@ -66,6 +66,11 @@ static uint32_t find_clear(const uint8_t *map, uint32_t bits, uint32_t from)
 	for (uint32_t pass = 0; pass < 2; pass++) {
 		uint32_t i = pass ? 0 : from, end = pass ? from : bits;
 		while (i < end) {
+			uint64_t word;
+			if (!(i & 63) && i + 64 <= end && (memcpy(&word, map + i / 8, 8), word == UINT64_MAX)) {
+				i += 64;
+				continue;
+			}
 			if (!(i & 7) && i + 8 <= end && map[i / 8] == 0xff) {
 				i += 8;
 				continue;

@@ -1,8 +1,8 @@
 /*
  * ext2: directories, read linearly as lists of entries in blocks. Every
- * block is checked as a whole before any entry of it is used: each
- * rec_len at least a header, a multiple of 4 and inside the block, each
- * name inside its entry, each inode number a real one. A hole in a
+ * entry is checked when a walk reaches it, before anything of it is used:
+ * rec_len at least a header, a multiple of 4 and inside the block, the
+ * name inside its entry, the inode number a real one. A hole in a
  * directory is corruption.
  *
  * An indexed (htree) directory reads the same way: its index blocks look
@@ -39,43 +39,61 @@ static void entry_put(uint8_t *data, uint32_t off, const struct ext2_dirent *d)
 	memcpy(data + off, d, sizeof(*d));
 }
 
-/* Block lb of the directory, pinned and checked. */
+/* Block lb of the directory, pinned (its entries are checked one by one
+ * with entry_get as they are walked). */
 static fs_err_t dir_block(struct ext2_fs *fs, struct ext2_ino *dir, uint64_t lb, struct bcache_buf **out)
 {
-	uint32_t bs = fs->block_size, pb;
-	struct bcache_buf *b;
+	uint32_t pb;
 	fs_err_t e;
 
 	if ((e = ext2_bmap(fs, dir, lb, 0, false, &pb, NULL)))
 		return e;
 	if (!pb)
 		return ext2_corrupt(fs, "directory %u has a hole at block %llu", dir->num, (unsigned long long)lb);
-	if ((e = bcache_get(fs->cache, pb, true, &b)))
-		return e;
-	for (uint32_t off = 0; off < bs;) {
-		struct ext2_dirent d = { 0, 0, 0, 0 };
-		const char *why = NULL;
-		if (off + EXT2_DIRENT_HDR <= bs)
-			d = entry_at(b->data, off);
-		if (d.rec_len < EXT2_DIRENT_HDR || (d.rec_len & 3) || d.rec_len > bs - off)
-			why = "bad record length";
-		else if (!fs->filetype && d.file_type)
-			why = "name longer than 255 bytes";
-		else if (d.inode && (!d.name_len || EXT2_DIRENT_HDR + d.name_len > d.rec_len))
-			why = "name outside its entry";
-		else if (d.inode && (d.inode > fs->sb.s_inodes_count ||
-				     (d.inode < fs->first_ino && d.inode != EXT2_ROOT_INO)))
-			why = "impossible inode number";
-		if (why) {
-			bcache_put(fs->cache, b);
-			return ext2_corrupt(fs, "directory %u block %llu offset %u: %s", dir->num,
-					    (unsigned long long)lb, off, why);
-		}
-		off += d.rec_len;
+	return bcache_get(fs->cache, pb, true, out);
+}
+
+static fs_err_t __attribute__((noinline, cold))
+entry_bad(struct ext2_fs *fs, const struct ext2_ino *dir, uint64_t lb, uint32_t off, const char *why)
+{
+	return ext2_corrupt(fs, "directory %u block %llu offset %u: %s", dir->num, (unsigned long long)lb, off, why);
+}
+
+/* The entry at off of block lb, checked: its record inside the block, its
+ * name inside its record, its inode a real one. Walking a block from 0 by
+ * rec_len with this check on every step ends exactly at its end. */
+static inline fs_err_t entry_get(struct ext2_fs *fs, const struct ext2_ino *dir, uint64_t lb, const uint8_t *data,
+				 uint32_t off, struct ext2_dirent *d)
+{
+	uint32_t bs = fs->block_size;
+
+	if (off > bs - EXT2_DIRENT_HDR) {
+		*d = (struct ext2_dirent){ 0, 0, 0, 0 };
+		return entry_bad(fs, dir, lb, off, "entry header past the block");
 	}
-	*out = b;
+	*d = entry_at(data, off);
+	if (d->rec_len < EXT2_DIRENT_HDR || (d->rec_len & 3) || d->rec_len > bs - off)
+		return entry_bad(fs, dir, lb, off, "bad record length");
+	if (!fs->filetype && d->file_type)
+		return entry_bad(fs, dir, lb, off, "name longer than 255 bytes");
+	if (!d->inode)
+		return FS_OK;
+	if (!d->name_len || EXT2_DIRENT_HDR + d->name_len > d->rec_len)
+		return entry_bad(fs, dir, lb, off, "name outside its entry");
+	if (d->inode > fs->sb.s_inodes_count || (d->inode < fs->first_ino && d->inode != EXT2_ROOT_INO))
+		return entry_bad(fs, dir, lb, off, "impossible inode number");
 	return FS_OK;
 }
+
+/* entry_get in a walk over a pinned block: unpins it on failure. */
+#define ENTRY_OR_PUT(fs, dir, lb, b, off, d)                                             \
+	do {                                                                             \
+		fs_err_t entry_e_ = entry_get(fs, dir, lb, (b)->data, off, d);           \
+		if (entry_e_) {                                                          \
+			bcache_put((fs)->cache, b);                                      \
+			return entry_e_;                                                 \
+		}                                                                        \
+	} while (0)
 
 static uint64_t dir_blocks(const struct ext2_fs *fs, const struct ext2_ino *dir)
 {
@@ -100,8 +118,9 @@ static fs_err_t find(struct ext2_fs *fs, struct ext2_ino *dir, const char *name,
 		uint32_t p = UINT32_MAX;
 		if ((e = dir_block(fs, dir, i, &b)))
 			return e;
-		for (uint32_t o = 0; o < fs->block_size;) {
-			struct ext2_dirent d = entry_at(b->data, o);
+		struct ext2_dirent d;
+		for (uint32_t o = 0; o < fs->block_size; o += d.rec_len) {
+			ENTRY_OR_PUT(fs, dir, i, b, o, &d);
 			if (name_is(b->data, o, &d, name, len)) {
 				*lb = i;
 				*out = b;
@@ -110,7 +129,6 @@ static fs_err_t find(struct ext2_fs *fs, struct ext2_ino *dir, const char *name,
 				return FS_OK;
 			}
 			p = o;
-			o += d.rec_len;
 		}
 		bcache_put(fs->cache, b);
 	}
@@ -165,8 +183,9 @@ fs_err_t ext2_dir_slot(struct ext2_fs *fs, struct ext2_ino *dir, const char *nam
 		struct bcache_buf *b;
 		if ((e = dir_block(fs, dir, i, &b)))
 			return e;
-		for (uint32_t o = 0; o < fs->block_size;) {
-			struct ext2_dirent d = entry_at(b->data, o);
+		struct ext2_dirent d;
+		for (uint32_t o = 0; o < fs->block_size; o += d.rec_len) {
+			ENTRY_OR_PUT(fs, dir, i, b, o, &d);
 			if (name_is(b->data, o, &d, name, len)) {
 				bcache_put(fs->cache, b);
 				return FS_E_EXIST;
@@ -177,7 +196,6 @@ fs_err_t ext2_dir_slot(struct ext2_fs *fs, struct ext2_ino *dir, const char *nam
 				slot->lb = i;
 				slot->off = o;
 			}
-			o += d.rec_len;
 		}
 		bcache_put(fs->cache, b);
 	}
@@ -224,7 +242,8 @@ fs_err_t ext2_dir_insert(struct ext2_fs *fs, struct ext2_ino *dir, const struct 
 		return append(fs, dir, name, len, ino, mode);
 	if ((e = dir_block(fs, dir, slot->lb, &b)))
 		return e;
-	struct ext2_dirent d = entry_at(b->data, o);
+	struct ext2_dirent d;
+	ENTRY_OR_PUT(fs, dir, slot->lb, b, o, &d);
 	uint32_t used = d.inode ? EXT2_DIRENT_LEN(d.name_len) : 0;
 	if (d.rec_len < used + need) {   /* the slot came from ext2_dir_slot on this directory */
 		bcache_put(fs->cache, b);
@@ -310,13 +329,13 @@ fs_err_t ext2_dir_empty(struct ext2_fs *fs, struct ext2_ino *dir, bool *empty)
 		struct bcache_buf *b;
 		if ((e = dir_block(fs, dir, i, &b)))
 			return e;
-		for (uint32_t o = 0; o < fs->block_size;) {
-			struct ext2_dirent d = entry_at(b->data, o);
+		struct ext2_dirent d;
+		for (uint32_t o = 0; o < fs->block_size; o += d.rec_len) {
+			ENTRY_OR_PUT(fs, dir, i, b, o, &d);
 			if (d.inode && !is_dot(b->data, o, &d)) {
 				*empty = false;
 				break;
 			}
-			o += d.rec_len;
 		}
 		bcache_put(fs->cache, b);
 	}
@@ -346,8 +365,9 @@ fs_err_t ext2_dir_next(struct ext2_fs *fs, struct ext2_ino *dir, uint64_t *cooki
 		uint32_t from = i == *cookie / bs ? (uint32_t)(*cookie % bs) : 0;
 		if ((e = dir_block(fs, dir, i, &b)))
 			return e;
-		for (uint32_t o = 0; o < bs;) {
-			struct ext2_dirent d = entry_at(b->data, o);
+		struct ext2_dirent d;
+		for (uint32_t o = 0; o < bs; o += d.rec_len) {
+			ENTRY_OR_PUT(fs, dir, i, b, o, &d);
 			if (o >= from && d.inode && !is_dot(b->data, o, &d)) {
 				ent->ino = d.inode;
 				ent->type = fs->filetype ? fs_type_of_ft(d.file_type) : 0;
@@ -358,7 +378,6 @@ fs_err_t ext2_dir_next(struct ext2_fs *fs, struct ext2_ino *dir, uint64_t *cooki
 				bcache_put(fs->cache, b);
 				return FS_OK;
 			}
-			o += d.rec_len;
 		}
 		bcache_put(fs->cache, b);
 	}
@@ -392,9 +411,11 @@ fs_err_t ext2_dir_dotdot(struct ext2_fs *fs, struct ext2_ino *dir, uint32_t *par
 		return ext2_corrupt(fs, "directory %u is empty", dir->num);
 	if ((e = dir_block(fs, dir, 0, &b)))
 		return e;
-	struct ext2_dirent dot = entry_at(b->data, 0);
-	struct ext2_dirent dd = entry_at(b->data, dot.rec_len < fs->block_size ? dot.rec_len : 0);
+	struct ext2_dirent dot, dd;
+	ENTRY_OR_PUT(fs, dir, 0, b, 0, &dot);
 	uint32_t off = dot.rec_len;
+	if (off < fs->block_size)
+		ENTRY_OR_PUT(fs, dir, 0, b, off, &dd);
 	if (off >= fs->block_size || !dd.inode || dd.name_len != 2 || memcmp(b->data + off + 8, "..", 2)) {
 		bcache_put(fs->cache, b);
 		return ext2_corrupt(fs, "directory %u has no \"..\" in second place", dir->num);
