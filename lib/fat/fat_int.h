@@ -179,7 +179,7 @@ bool fat_sfn_exact(const uint16_t *u, size_t n, uint8_t sfn[11], uint8_t *ntres)
 void fat_sfn_basis(const uint16_t *u, size_t n, uint8_t sfn[11], bool *lossy);
 /* The basis with the tail ~num. */
 void fat_sfn_tail(const uint8_t basis[11], uint32_t num, uint8_t out[11]);
-/* Whether two names are equal, ASCII letters compared without case. */
+/* Whether two UTF-8 names are equal, letters compared without case. */
 bool fat_name_eq(const char *a, size_t alen, const char *b, size_t blen);
 void fat_time_to(int64_t t, uint16_t *date, uint16_t *time, uint8_t *tenth);
 int64_t fat_time_from(uint16_t date, uint16_t time);

@@ -363,6 +363,7 @@ fs_err_t fat_op_create(void *v, uint64_t dir, const char *name, size_t len, uint
 	e = fat_dir_find(fs, &d, name, len, &s);
 	if (e != FS_E_NOENT)
 		return e ? e : FS_E_EXIST;
+	e = FS_OK;
 	memset(de, 0, sizeof(de));
 	de[DE_ATTR] = (uint8_t)((is_dir ? FAT_ATTR_DIR : FAT_ATTR_ARCH) |
 				(mode & 0200 ? 0 : FAT_ATTR_RO));

@@ -13,6 +13,9 @@
  * extension (after the last dot) to 3; when anything was lost, a ~N tail
  * (dir.c picks the N that no entry uses).
  *
+ * Names are compared without case: the letters of ASCII, Latin-1, Latin
+ * Extended-A, Greek and Cyrillic (a part of Windows' case table).
+ *
  * Times: FAT keeps local time; Argil's clock is UTC, so the two are the
  * same here. Dates run 1980..2107; times have 2-second steps (the
  * creation time's tenths field keeps the odd second).
@@ -296,14 +299,64 @@ void fat_sfn_tail(const uint8_t basis[11], uint32_t num, uint8_t out[11])
 		out[keep + 1 + i] = (uint8_t)digits[nd - 1 - i];
 }
 
+/* One character of a UTF-8 string at *i (a byte that starts no valid
+ * sequence stands for itself, above every character). */
+static uint32_t next_char(const char *str, size_t len, size_t *i)
+{
+	const uint8_t *s = (const uint8_t *)str;
+	uint32_t c = s[*i], need = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
+
+	if (c < 0x80 || c >= 0xf8 || *i + need >= len) {
+		(*i)++;
+		return c < 0x80 ? c : 0x80000000u | c;
+	}
+	c &= 0x3f >> need;
+	for (uint32_t j = 1; j <= need; j++) {
+		if ((s[*i + j] & 0xc0) != 0x80) {
+			return 0x80000000u | s[(*i)++];
+		}
+		c = c << 6 | (s[*i + j] & 0x3f);
+	}
+	*i += need + 1;
+	return c;
+}
+
+/* Upper case of the letters of Latin-1, Latin Extended-A, Greek and
+ * Cyrillic (the ones Windows' table folds that names use most). */
+static uint32_t fold(uint32_t c)
+{
+	if (c >= 'a' && c <= 'z')
+		return c - 0x20;
+	if (c < 0xe0)
+		return c;
+	if (c <= 0xfe)
+		return c == 0xf7 ? c : c - 0x20;
+	if (c == 0xff)
+		return 0x178;
+	if (c >= 0x100 && c <= 0x17f) {
+		if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e))
+			return c & 1 ? c : c - 1;
+		if (c == 0x130 || c == 0x131 || c == 0x138 || c == 0x149 || c == 0x17f)
+			return c;
+		return c & ~1u;
+	}
+	if (c >= 0x3b1 && c <= 0x3c9 && c != 0x3c2)
+		return c - 0x20;
+	if (c >= 0x430 && c <= 0x44f)
+		return c - 0x20;
+	if (c >= 0x450 && c <= 0x45f)
+		return c - 0x50;
+	return c;
+}
+
 bool fat_name_eq(const char *a, size_t alen, const char *b, size_t blen)
 {
-	if (alen != blen)
-		return false;
-	for (size_t i = 0; i < alen; i++)
-		if (upper((uint8_t)a[i]) != upper((uint8_t)b[i]))
+	size_t i = 0, j = 0;
+
+	while (i < alen && j < blen)
+		if (fold(next_char(a, alen, &i)) != fold(next_char(b, blen, &j)))
 			return false;
-	return true;
+	return i == alen && j == blen;
 }
 
 /* ---- times ---- */
