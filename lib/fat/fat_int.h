@@ -98,6 +98,7 @@ struct fat {
 	uint32_t free_count, next_free;
 	bool free_known;
 	bool marked_dirty;       /* our dirty flag is on the disk */
+	bool was_unclean;        /* dirty when mounted: the flag stays */
 	uint32_t dirty_off;      /* the boot sector's dirty flag byte */
 	struct ino_rec *inos;
 	size_t ninos, inos_cap;

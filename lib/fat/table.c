@@ -272,8 +272,6 @@ static fs_err_t find_free(struct fat *fs, uint32_t hint, uint32_t *found)
 	fs_err_t e;
 
 	*found = 0;
-	if (fs->free_known && !fs->free_count)
-		return FS_OK;
 	for (uint32_t n = 0; n < fs->clusters; n++) {
 		e = fat_entry(fs, c, &v);
 		if (e)

@@ -11,7 +11,9 @@
  * drive number, which Linux and dosfstools use): set on the disk and
  * synced before the first change after a mount or a sync, cleared by sync
  * once everything else is on the medium; so fsck.vfat finds it set only
- * after a crash between a change and the next sync.
+ * after a crash between a change and the next sync. A volume that was
+ * mounted unclean (our flag, or the clean bit of FAT[1] that Windows
+ * keeps, cleared) keeps the flag set, as Linux does, until fsck clears it.
  */
 #include "fat_int.h"
 
@@ -63,14 +65,13 @@ fs_err_t fat_get(struct fat *fs, uint64_t sector, bool fill, struct bcache_buf *
 
 /* ---- the boot sector ---- */
 
-static fs_err_t parse_bpb(struct fat *fs, const uint8_t *b, uint32_t dev_bytes_hi, uint64_t dev_bytes)
+static fs_err_t parse_bpb(struct fat *fs, const uint8_t *b, uint64_t dev_bytes)
 {
 	uint32_t bps = get16(b + 11), spc = b[13], rsvd = get16(b + 14), nfats = b[16];
 	uint32_t root_ents = get16(b + 17), tot16 = get16(b + 19), fatsz16 = get16(b + 22);
 	uint32_t tot32 = get32(b + 32), fatsz, tot, root_secs, meta;
 	uint64_t data_secs;
 
-	(void)dev_bytes_hi;
 	if (!(b[0] == 0xeb && b[2] == 0x90) && b[0] != 0xe9)
 		return fat_corrupt(fs, "no FAT boot sector (jump %02x %02x)", b[0], b[2]);
 	if (b[510] != 0x55 || b[511] != 0xaa)
@@ -242,10 +243,13 @@ static fs_err_t fat_sync(void *v)
 	e = write_fsinfo(fs);
 	if (!e)
 		e = bcache_sync(fs->bc);
+	if (!e && fs->was_unclean)   /* it stays set for fsck to see */
+		goto done;
 	if (!e)
 		e = set_dirty_flag(fs, false);
 	if (!e)
 		e = bcache_sync(fs->bc);
+done:
 	if (!e)
 		fs->marked_dirty = false;
 	return e;
@@ -290,7 +294,6 @@ fs_err_t fat_mount(struct blk_dev *dev, unsigned flags, const struct fs_env *env
 {
 	struct fat *fs = calloc(1, sizeof(*fs));
 	uint8_t *boot = NULL;
-	struct bcache_buf *b;
 	fs_err_t e;
 	uint32_t fat1;
 
@@ -313,7 +316,7 @@ fs_err_t fat_mount(struct blk_dev *dev, unsigned flags, const struct fs_env *env
 	e = dev->read(dev->ctx, 0, 1, boot);
 	if (e)
 		goto fail;
-	e = parse_bpb(fs, boot, 0, dev->count * (uint64_t)dev->block_size);
+	e = parse_bpb(fs, boot, dev->count * (uint64_t)dev->block_size);
 	if (e)
 		goto fail;
 	if (fs->bps % dev->block_size) {
@@ -334,18 +337,15 @@ fs_err_t fat_mount(struct blk_dev *dev, unsigned flags, const struct fs_env *env
 	if (e)
 		goto fail;
 	if ((boot[fs->dirty_off] & DIRTY_FLAG) ||
-	    (fs->bits == 16 && !(fat1 & 0x8000)) || (fs->bits == 32 && !(fat1 & 0x08000000)))
+	    (fs->bits == 16 && !(fat1 & 0x8000)) || (fs->bits == 32 && !(fat1 & 0x08000000))) {
 		fs_log(env, "fat: the volume was not cleanly unmounted (run fsck)");
+		fs->was_unclean = true;
+	}
 	if (!fs->free_known && !fs->ro) {
 		e = fat_count_free(fs);
 		if (e)
 			goto fail;
 	}
-	e = fat_get(fs, 0, true, &b);   /* keep the boot sector as the cache has it */
-	if (e)
-		goto fail;
-	fs->marked_dirty = false;
-	bcache_put(fs->bc, b);
 	free(boot);
 	*out = fs;
 	return FS_OK;

@@ -981,7 +981,7 @@ TEST(FAT_0111, "a full fixed root (FAT16, 16 entries) refuses more names with FS
 	img_done(&im);
 }
 
-TEST(FAT_0121, "the dirty flag: set on the disk by the first change, cleared by sync")
+TEST(FAT_0121, "the dirty flag: set on the disk by the first change, cleared by sync; kept on a volume mounted unclean")
 {
 	struct img im;
 	uint8_t flag;
@@ -1008,7 +1008,15 @@ TEST(FAT_0121, "the dirty flag: set on the disk by the first change, cleared by 
 	logbuf[0] = 0;
 	mnt(&im, 0);
 	CHECK_MSG(strstr(logbuf, "not cleanly unmounted"), "%s", logbuf);
+	put(im.fs, "/h", "z", 1);
 	umnt(&im);
+	/* it stays set for fsck to see, as Linux leaves it */
+	img_open(&im);
+	CHECK_EQ(pread(im.fd, &flag, 1, 0x41), 1);
+	CHECK_EQ(flag & 1, 1);
+	close(im.fd);
+	CHECK_EQ(sh("fsck.vfat -a %s >/dev/null 2>&1", im.path) & ~1, 0);
+	fsck_clean(&im);
 	img_done(&im);
 }
 
