@@ -55,6 +55,9 @@ static fs_err_t it_at(struct diter *it, uint32_t idx, uint8_t **de, uint64_t *po
 			e = fat_chain_len(fs, it->first, &len, &last);
 			if (e)
 				return e;
+			if ((uint64_t)len * fs->cb > (uint64_t)DIR_MAX_ENTRIES * DE_SIZE_OF)
+				return fat_corrupt(fs, "directory at cluster %u of %u clusters",
+						   it->first, len);
 			if (ci >= len)
 				return FS_E_NOENT;
 			e = fat_chain_seek(fs, it->first, ci, &it->clus);

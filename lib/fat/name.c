@@ -167,6 +167,8 @@ size_t fat_sfn_to_name(const uint8_t *de, char *out)
 			c = '_';
 		put_utf8(out, &k, c);   /* < 24 bytes: always fits */
 	}
+	if (!k)   /* a name of spaces: shown as something */
+		out[k++] = '_';
 	out[k] = 0;
 	return k;
 }

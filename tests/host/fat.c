@@ -137,6 +137,8 @@ static const struct kind kinds[] = {
 	{ 12, "-F 12", 2048 },
 	{ 16, "-F 16", 16384 },
 	{ 32, "-F 32 -s 1", 40960 },
+	{ 32, "-F 32 -S 4096 -s 1", 300000 },   /* sparse: 75000 clusters of 4 KiB */
+	{ 12, "-F 12 -S 2048", 1024 },
 };
 
 struct krow {
@@ -1106,6 +1108,129 @@ TEST_TABLE(FAT_0151, ino_rows, row)
 		CHECK_ST(fat_ops.stat(im.fs, ~0ull, &st), FS_E_STALE);
 	}
 	umnt(&im);
+	img_done(&im);
+}
+
+static const struct krow sector_rows[] = {
+	{ "FAT_0161", "4096-byte sectors on a device of 512-byte blocks (FAT32)", 3 },
+	{ "FAT_0162", "2048-byte sectors on a device of 512-byte blocks (FAT12)", 4 },
+};
+TEST_TABLE(FAT_0161, sector_rows, row)
+{
+	static uint8_t data[200000];
+	struct img im;
+	uint64_t d;
+	char path[64];
+
+	fill(data, sizeof(data), 5);
+	img_make(&im, row->k, NULL);
+	put_host(&im, "m", data, 10000);
+	CHECK_EQ(sh("cd %s && MTOOLS_SKIP_CHECK=1 mcopy -i img m '::/From mtools.bin'", im.dir), 0);
+	mnt(&im, 0);
+	same(im.fs, "/From mtools.bin", data, 10000);
+	CHECK_OK(mk(im.fs, "/A directory", FS_IFDIR | 0755, &d));
+	for (unsigned i = 0; i < 40; i++) {
+		snprintf(path, sizeof(path), "/A directory/file %u with a long name", i);
+		put(im.fs, path, data + i, 100 * i + 1);
+	}
+	put(im.fs, "/big.bin", data, sizeof(data));
+	CHECK_OK(fat_ops.unlink(im.fs, 1, "From mtools.bin", 15));
+	umnt(&im);
+	fsck_clean(&im);
+	msame(&im, "/big.bin", data, sizeof(data));
+	msame(&im, "/A directory/file 39 with a long name", data + 39, 3901);
+	mnt(&im, 0);
+	CHECK_EQ(count_dir(im.fs, d), 40);
+	same(im.fs, "/A directory/file 7 with a long name", data + 7, 701);
+	umnt(&im);
+	img_done(&im);
+}
+
+TEST(FAT_0171, "512-byte sectors on a device of 4096-byte blocks: FS_E_UNSUPPORTED, said in the log")
+{
+	struct img im;
+	void *fs;
+
+	img_make(&im, 1, NULL);
+	img_open(&im);
+	im.dev.block_size = 4096;
+	im.dev.count /= 8;
+	CHECK_ST(fat_mount(&im.dev, 0, &env, &fs), FS_E_UNSUPPORTED);
+	CHECK_MSG(strstr(logbuf, "512 bytes"), "%s", logbuf);
+	close(im.fd);
+	img_done(&im);
+}
+
+/* A device that dies: every request from the fail_at-th on fails. */
+static uint64_t requests, fail_at;
+static fs_err_t dying_read(void *ctx, uint64_t block, uint32_t n, void *buf)
+{
+	return ++requests >= fail_at ? FS_E_IO : f_read(ctx, block, n, buf);
+}
+static fs_err_t dying_write(void *ctx, uint64_t block, uint32_t n, const void *buf)
+{
+	return ++requests >= fail_at ? FS_E_IO : f_write(ctx, block, n, buf);
+}
+static fs_err_t dying_sync(void *ctx)
+{
+	return ++requests >= fail_at ? FS_E_IO : f_sync(ctx);
+}
+
+/* OK or the device's error, nothing else */
+#define IO_OK(x)                                                                           \
+	do {                                                                               \
+		fs_err_t e_ = (x);                                                         \
+		CHECK_MSG(e_ == FS_OK || e_ == FS_E_IO, "%s -> %d at request %llu", #x, e_, \
+			  (unsigned long long)fail_at);                                     \
+		ok &= e_ == FS_OK;                                                         \
+	} while (0)
+
+static const struct krow dying_rows[] = { KROWS("FAT_018", "a device that dies at any request: FS_E_IO from every call, no crash, no leak") };
+TEST_TABLE(FAT_0181, dying_rows, row)
+{
+	static uint8_t data[20000];
+	struct img im;
+	bool ok = false;
+
+	img_make(&im, row->k, NULL);
+	CHECK_EQ(sh("cp %s %s.clean", im.path, im.path), 0);
+	for (fail_at = 1; !ok && fail_at < 10000; fail_at++) {
+		uint64_t d = 0, f = 0;
+		size_t done;
+		void *fs;
+		fs_err_t e;
+
+		CHECK_EQ(sh("cp %s.clean %s", im.path, im.path), 0);
+		img_open(&im);
+		im.dev.read = dying_read;
+		im.dev.write = dying_write;
+		im.dev.sync = dying_sync;
+		requests = 0;
+		e = fat_mount(&im.dev, 0, &env, &fs);
+		CHECK_MSG(e == FS_OK || e == FS_E_IO, "mount -> %d", e);
+		if (e) {
+			close(im.fd);
+			continue;
+		}
+		ok = true;
+		IO_OK(fat_ops.create(fs, 1, "dir", 3, FS_IFDIR | 0755, &d));
+		if (ok)
+			IO_OK(fat_ops.create(fs, d, "a file with a long name", 23, FS_IFREG | 0644, &f));
+		if (ok)
+			IO_OK(fat_ops.write(fs, f, 0, data, sizeof(data), &done));
+		if (ok)
+			IO_OK(fat_ops.rename(fs, d, "a file with a long name", 23, 1, "moved", 5));
+		if (ok)
+			IO_OK(fat_ops.truncate(fs, f, 100));
+		if (ok)
+			IO_OK(fat_ops.sync(fs));
+		IO_OK(fat_ops.unmount(fs));
+		close(im.fd);
+	}
+	CHECK(ok);   /* the device lived long enough at last */
+	CHECK(fail_at > 20);
+	/* the last image is whole */
+	fsck_clean(&im);
 	img_done(&im);
 }
 
