@@ -20,6 +20,8 @@ static fs_err_t do_read(struct fs_sess *s, struct fs_handle *h, struct ps_desc *
 		return FS_E_ISDIR;
 	if (h->type != FS_IFREG)
 		return FS_E_INVAL;
+	if (!d->size)
+		return FS_OK;   /* nothing asked: the back end is not bothered */
 	err = s->srv->ops->read(s->srv->fs, h->ino, fs_pkt_pos(d->arg), ps_payload(&s->sink.e, d),
 				d->size, &done);
 	d->size = err == FS_OK && done <= d->size ? (uint32_t)done : 0;
@@ -37,6 +39,8 @@ static fs_err_t do_write(struct fs_sess *s, struct fs_handle *h, struct ps_desc 
 		return h->type == FS_IFDIR ? FS_E_ISDIR : FS_E_INVAL;
 	if (fs_pkt_pos(d->arg) + d->size > FS_PKT_POS_MAX)
 		return FS_E_FBIG;
+	if (!d->size)
+		return FS_OK;
 	err = s->srv->ops->write(s->srv->fs, h->ino, fs_pkt_pos(d->arg), ps_payload(&s->sink.e, d),
 				 d->size, &done);
 	d->size = err == FS_OK && done <= d->size ? (uint32_t)done : 0;
@@ -112,7 +116,7 @@ static fs_err_t do_readlink(struct fs_sess *s, struct fs_handle *h, struct ps_de
 	size_t len = 0;
 	fs_err_t err;
 
-	if (h->type != FS_IFLNK)
+	if (h->type != FS_IFLNK || !d->size)
 		return FS_E_INVAL;
 	err = s->srv->ops->readlink(s->srv->fs, h->ino, ps_payload(&s->sink.e, d), d->size, &len);
 	d->size = err == FS_OK && len <= d->size ? (uint32_t)len : 0;
