@@ -151,11 +151,23 @@ static rpc_status_t do_open(struct fs_open_rpc_call *c)
 		c->out.err = FS_E_NOMEM;
 		return RPC_OK;
 	}
-	err = walk(s, c->in.path, !(flags & FS_OPEN_NOFOLLOW), &ino);
-	if (err == FS_OK && (flags & (FS_OPEN_CREATE | FS_OPEN_EXCL)) ==
-			    (FS_OPEN_CREATE | FS_OPEN_EXCL))
-		err = FS_E_EXIST;
-	if (err == FS_E_NOENT && flags & FS_OPEN_CREATE) {
+	if ((flags & (FS_OPEN_CREATE | FS_OPEN_EXCL)) == (FS_OPEN_CREATE | FS_OPEN_EXCL)) {
+		/* a new file: the back end's create says whether the name is
+		 * taken (also by a link), one directory search instead of two */
+		err = walk_parent(s, c->in.path, &dir, &name, &len);
+		if (err == FS_OK) {
+			err = OPS->create(FS, dir, name, len, FS_IFREG | (uint32_t)c->in.mode, &ino);
+			if (err == FS_OK)
+				notify(s->srv, dir, FS_EV_ENTRIES);
+		} else if (err == FS_E_INVAL) {   /* "/", "..": no name to create */
+			err = walk(s, c->in.path, true, &ino);
+			if (err == FS_OK)
+				err = FS_E_EXIST;
+		}
+	} else {
+		err = walk(s, c->in.path, !(flags & FS_OPEN_NOFOLLOW), &ino);
+	}
+	if (err == FS_E_NOENT && (flags & (FS_OPEN_CREATE | FS_OPEN_EXCL)) == FS_OPEN_CREATE) {
 		err = walk_parent(s, c->in.path, &dir, &name, &len);
 		if (err == FS_OK)
 			err = OPS->create(FS, dir, name, len, FS_IFREG | (uint32_t)c->in.mode, &ino);
