@@ -77,6 +77,10 @@ bool ext2_is_fast_symlink(const struct ext2_fs *fs, const struct ext2_ino *in);
  * changed in memory (the caller writes it). */
 fs_err_t ext2_bmap(struct ext2_fs *fs, struct ext2_ino *in, uint64_t lb, uint32_t goal, bool alloc,
 		   uint32_t *pb, bool *fresh);
+/* The mapping of lb and how many blocks from lb on (*n, 1 .. max) map
+ * alike: to the disk blocks after *pb, or all holes (*pb 0). */
+fs_err_t ext2_bmap_run(struct ext2_fs *fs, struct ext2_ino *in, uint64_t lb, uint32_t max, uint32_t *pb,
+		       uint32_t *n);
 /* Frees every block from logical block `from` on (and indirect blocks
  * left empty). */
 fs_err_t ext2_free_from(struct ext2_fs *fs, struct ext2_ino *in, uint64_t from);

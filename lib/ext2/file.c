@@ -47,9 +47,8 @@ static fs_err_t run_add(struct ext2_fs *fs, struct run *r, uint32_t pb, uint8_t 
 fs_err_t ext2_file_read(struct ext2_fs *fs, struct ext2_ino *in, uint64_t off, void *buf, size_t len,
 			size_t *done)
 {
-	uint32_t bs = fs->block_size;
+	uint32_t bs = fs->block_size, max_run = RUN_BYTES / bs;
 	uint64_t size = ext2_inode_size(in);
-	struct run r = { 0, 0, NULL };
 	uint8_t *out = buf;
 	size_t got = 0;
 	fs_err_t e = FS_OK;
@@ -61,29 +60,33 @@ fs_err_t ext2_file_read(struct ext2_fs *fs, struct ext2_ino *in, uint64_t off, v
 		len = (size_t)(size - off);
 	while (got < len) {
 		uint64_t lb = off / bs;
-		uint32_t boff = (uint32_t)(off % bs);
-		size_t n = bs - boff < len - got ? bs - boff : len - got;
-		uint32_t pb;
-		if ((e = ext2_bmap(fs, in, lb, 0, false, &pb, NULL)))
+		uint32_t boff = (uint32_t)(off % bs), pb, n;
+		size_t whole = boff ? 0 : (len - got) / bs;   /* whole blocks from here */
+		if ((e = ext2_bmap_run(fs, in, lb, whole < max_run ? (uint32_t)whole : max_run, &pb, &n)))
 			break;
-		if (!pb) {
-			memset(out + got, 0, n);
-		} else if (n == bs) {
-			if ((e = run_add(fs, &r, pb, out + got, false)))
+		if (whole) {   /* n whole blocks: zeros, or one request */
+			size_t bytes = (size_t)n * bs;
+			if (!pb)
+				memset(out + got, 0, bytes);
+			else if ((e = bcache_read_direct(fs->cache, pb, n, out + got)))
 				break;
+			got += bytes;
+			off += bytes;
+			continue;
+		}
+		size_t part = bs - boff < len - got ? bs - boff : len - got;
+		if (!pb) {
+			memset(out + got, 0, part);
 		} else {
 			struct bcache_buf *b;
 			if ((e = bcache_get(fs->cache, pb, true, &b)))
 				break;
-			memcpy(out + got, b->data + boff, n);
+			memcpy(out + got, b->data + boff, part);
 			bcache_put(fs->cache, b);
 		}
-		got += n;
-		off += n;
+		got += part;
+		off += part;
 	}
-	fs_err_t fe = run_flush(fs, &r, false);
-	if (!e)
-		e = fe;
 	if (!e)
 		*done = got;
 	return e;
