@@ -56,6 +56,9 @@ fs_err_t ext2_unmount(void *fs);
 
 /* alloc.c */
 fs_err_t ext2_alloc_block(struct ext2_fs *fs, uint32_t goal, uint32_t *b);
+/* Up to max blocks from start on, as many as are free in a row in start's
+ * group (*got, maybe 0). */
+fs_err_t ext2_alloc_after(struct ext2_fs *fs, uint32_t start, uint32_t max, uint32_t *got);
 fs_err_t ext2_free_block(struct ext2_fs *fs, uint32_t b);
 fs_err_t ext2_alloc_inode(struct ext2_fs *fs, uint32_t parent, bool dir, uint32_t *ino);
 fs_err_t ext2_free_inode(struct ext2_fs *fs, uint32_t ino, bool dir);
@@ -81,6 +84,11 @@ fs_err_t ext2_bmap(struct ext2_fs *fs, struct ext2_ino *in, uint64_t lb, uint32_
  * alike: to the disk blocks after *pb, or all holes (*pb 0). */
 fs_err_t ext2_bmap_run(struct ext2_fs *fs, struct ext2_ino *in, uint64_t lb, uint32_t max, uint32_t *pb,
 		       uint32_t *n);
+/* lb is mapped to pb: maps up to max holes right after it (in the same
+ * map block) to the disk blocks right after pb where those are free
+ * (*got of them); the inode is changed in memory. */
+fs_err_t ext2_bmap_extend(struct ext2_fs *fs, struct ext2_ino *in, uint64_t lb, uint32_t pb, uint32_t max,
+			  uint32_t *got);
 /* Frees every block from logical block `from` on (and indirect blocks
  * left empty). */
 fs_err_t ext2_free_from(struct ext2_fs *fs, struct ext2_ino *in, uint64_t from);

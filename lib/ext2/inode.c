@@ -360,6 +360,51 @@ fs_err_t ext2_bmap_run(struct ext2_fs *fs, struct ext2_ino *in, uint64_t lb, uin
 	return FS_OK;
 }
 
+fs_err_t ext2_bmap_extend(struct ext2_fs *fs, struct ext2_ino *in, uint64_t lb, uint32_t pb, uint32_t max,
+			  uint32_t *got)
+{
+	uint32_t leaf, idx, zeros = 0, n;
+	uint32_t spb = fs->block_size / 512;
+	struct bcache_buf *b = NULL;
+	uint8_t *ptrs;
+	fs_err_t e;
+
+	*got = 0;
+	if (lb < EXT2_NDIR) {
+		ptrs = (uint8_t *)&in->d.i_block[lb];
+		idx = 0;
+		n = EXT2_NDIR - (uint32_t)lb;
+	} else {
+		if ((e = find_leaf(fs, in, lb, &leaf, &idx)) || !leaf)
+			return e;
+		if ((e = bcache_get(fs->cache, leaf, true, &b)))
+			return e;
+		ptrs = b->data;
+		n = fs->ptrs - idx;
+	}
+	/* the holes right after lb in the same map block */
+	while (zeros < max && zeros + 1 < n) {
+		uint32_t next;
+		memcpy(&next, ptrs + (idx + zeros + 1) * 4u, 4);
+		if (next)
+			break;
+		zeros++;
+	}
+	e = ext2_alloc_after(fs, pb + 1, zeros, got);
+	if (!e) {
+		for (uint32_t k = 0; k < *got; k++) {
+			uint32_t v = pb + 1 + k;
+			memcpy(ptrs + (idx + 1 + k) * 4u, &v, 4);
+		}
+		in->d.i_blocks += *got * spb;
+		if (b && *got)
+			bcache_dirty(fs->cache, b);
+	}
+	if (b)
+		bcache_put(fs->cache, b);
+	return e;
+}
+
 static void uncount(struct ext2_fs *fs, struct ext2_ino *in)
 {
 	uint32_t spb = fs->block_size / 512;
