@@ -18,7 +18,9 @@ struct ext2_fs {
 	struct bcache *cache;
 	struct ext2_super sb;       /* the primary superblock, kept here, written at sync */
 	struct ext2_group_desc *gd; /* every group's descriptor, checked at mount */
-	uint8_t *gd_checked;        /* per group: bit 0 block bitmap, bit 1 inode bitmap agree with gd */
+	uint8_t *gd_checked;        /* per group: its bitmaps agree with gd, or do not (alloc.c) */
+	uint8_t *super_copy;        /* per group: it starts with a superblock and descriptors */
+	uint32_t super_blocks;      /* those blocks: superblock, descriptors, reserved descriptors */
 	uint32_t block_size;
 	uint32_t groups;
 	uint32_t gdt_blocks;        /* blocks of descriptors after each superblock copy */
@@ -29,6 +31,7 @@ struct ext2_fs {
 	uint32_t generation;        /* for new inodes */
 	bool readonly;
 	bool filetype;              /* directory entries carry the type */
+	bool sparse_super;          /* superblock copies only in some groups */
 	bool sb_dirty;
 };
 
@@ -44,7 +47,6 @@ struct ext2_ino {
 fs_err_t ext2_corrupt(struct ext2_fs *fs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* super.c */
-bool ext2_group_has_super(const struct ext2_fs *fs, uint32_t g);
 /* Is block b inside the file system and not one of its fixed metadata
  * blocks (superblocks, descriptors, bitmaps, inode tables)? */
 bool ext2_block_ok(const struct ext2_fs *fs, uint64_t b);
