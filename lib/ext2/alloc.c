@@ -136,6 +136,38 @@ fs_err_t ext2_alloc_block(struct ext2_fs *fs, uint32_t goal, uint32_t *out)
 	return FS_E_NOSPC;
 }
 
+fs_err_t ext2_alloc_after(struct ext2_fs *fs, uint32_t start, uint32_t max, uint32_t *got)
+{
+	uint32_t fdb = fs->sb.s_first_data_block, bpg = fs->sb.s_blocks_per_group, n = 0;
+	struct bcache_buf *b;
+	fs_err_t e;
+
+	*got = 0;
+	if (!max || start < fdb || start >= fs->sb.s_blocks_count)
+		return FS_OK;
+	uint32_t g = (start - fdb) / bpg, bit = (start - fdb) % bpg, bits = group_blocks(fs, g);
+	if (max > fs->gd[g].bg_free_blocks_count)
+		max = fs->gd[g].bg_free_blocks_count;
+	if (!max)
+		return FS_OK;
+	if ((e = get_bitmap(fs, g, false, &b)))
+		return e;
+	while (n < max && bit + n < bits && !get_bit(b->data, bit + n) && ext2_block_ok(fs, start + n)) {
+		set_bit(b->data, bit + n, true);
+		n++;
+	}
+	if (n)
+		bcache_dirty(fs->cache, b);
+	bcache_put(fs->cache, b);
+	if (!n)
+		return FS_OK;
+	fs->gd[g].bg_free_blocks_count = (uint16_t)(fs->gd[g].bg_free_blocks_count - n);
+	fs->sb.s_free_blocks_count -= n;
+	fs->sb_dirty = true;
+	*got = n;
+	return ext2_gd_changed(fs, g);
+}
+
 fs_err_t ext2_free_block(struct ext2_fs *fs, uint32_t blk)
 {
 	uint32_t fdb = fs->sb.s_first_data_block, bpg = fs->sb.s_blocks_per_group;

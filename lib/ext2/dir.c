@@ -369,6 +369,11 @@ fs_err_t ext2_dir_next(struct ext2_fs *fs, struct ext2_ino *dir, uint64_t *cooki
 		for (uint32_t o = 0; o < bs; o += d.rec_len) {
 			ENTRY_OR_PUT(fs, dir, i, b, o, &d);
 			if (o >= from && d.inode && !is_dot(b->data, o, &d)) {
+				const char *name = (const char *)b->data + o + EXT2_DIRENT_HDR;
+				if (fs_check_name(name, d.name_len, true)) {   /* '/' or NUL in it */
+					bcache_put(fs->cache, b);
+					return entry_bad(fs, dir, i, o, "a name with '/' or NUL in it");
+				}
 				ent->ino = d.inode;
 				ent->type = fs->filetype ? fs_type_of_ft(d.file_type) : 0;
 				ent->len = d.name_len;

@@ -32,6 +32,7 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "ext2 fields are read 
 #define EXT2_ERROR_FS 2u
 
 /* s_feature_compat: none of them stops us */
+#define EXT2_FEATURE_COMPAT_RESIZE_INODE 0x0010u
 #define EXT2_FEATURE_COMPAT_DIR_INDEX 0x0020u
 /* s_feature_incompat: the only one we handle */
 #define EXT2_FEATURE_INCOMPAT_FILETYPE 0x0002u

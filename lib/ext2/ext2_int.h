@@ -18,7 +18,9 @@ struct ext2_fs {
 	struct bcache *cache;
 	struct ext2_super sb;       /* the primary superblock, kept here, written at sync */
 	struct ext2_group_desc *gd; /* every group's descriptor, checked at mount */
-	uint8_t *gd_checked;        /* per group: bit 0 block bitmap, bit 1 inode bitmap agree with gd */
+	uint8_t *gd_checked;        /* per group: its bitmaps agree with gd, or do not (alloc.c) */
+	uint8_t *super_copy;        /* per group: it starts with a superblock and descriptors */
+	uint32_t super_blocks;      /* those blocks: superblock, descriptors, reserved descriptors */
 	uint32_t block_size;
 	uint32_t groups;
 	uint32_t gdt_blocks;        /* blocks of descriptors after each superblock copy */
@@ -29,6 +31,7 @@ struct ext2_fs {
 	uint32_t generation;        /* for new inodes */
 	bool readonly;
 	bool filetype;              /* directory entries carry the type */
+	bool sparse_super;          /* superblock copies only in some groups */
 	bool sb_dirty;
 };
 
@@ -44,7 +47,6 @@ struct ext2_ino {
 fs_err_t ext2_corrupt(struct ext2_fs *fs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* super.c */
-bool ext2_group_has_super(const struct ext2_fs *fs, uint32_t g);
 /* Is block b inside the file system and not one of its fixed metadata
  * blocks (superblocks, descriptors, bitmaps, inode tables)? */
 bool ext2_block_ok(const struct ext2_fs *fs, uint64_t b);
@@ -56,6 +58,9 @@ fs_err_t ext2_unmount(void *fs);
 
 /* alloc.c */
 fs_err_t ext2_alloc_block(struct ext2_fs *fs, uint32_t goal, uint32_t *b);
+/* Up to max blocks from start on, as many as are free in a row in start's
+ * group (*got, maybe 0). */
+fs_err_t ext2_alloc_after(struct ext2_fs *fs, uint32_t start, uint32_t max, uint32_t *got);
 fs_err_t ext2_free_block(struct ext2_fs *fs, uint32_t b);
 fs_err_t ext2_alloc_inode(struct ext2_fs *fs, uint32_t parent, bool dir, uint32_t *ino);
 fs_err_t ext2_free_inode(struct ext2_fs *fs, uint32_t ino, bool dir);
@@ -77,6 +82,15 @@ bool ext2_is_fast_symlink(const struct ext2_fs *fs, const struct ext2_ino *in);
  * changed in memory (the caller writes it). */
 fs_err_t ext2_bmap(struct ext2_fs *fs, struct ext2_ino *in, uint64_t lb, uint32_t goal, bool alloc,
 		   uint32_t *pb, bool *fresh);
+/* The mapping of lb and how many blocks from lb on (*n, 1 .. max) map
+ * alike: to the disk blocks after *pb, or all holes (*pb 0). */
+fs_err_t ext2_bmap_run(struct ext2_fs *fs, struct ext2_ino *in, uint64_t lb, uint32_t max, uint32_t *pb,
+		       uint32_t *n);
+/* lb is mapped to pb: maps up to max holes right after it (in the same
+ * map block) to the disk blocks right after pb where those are free
+ * (*got of them); the inode is changed in memory. */
+fs_err_t ext2_bmap_extend(struct ext2_fs *fs, struct ext2_ino *in, uint64_t lb, uint32_t pb, uint32_t max,
+			  uint32_t *got);
 /* Frees every block from logical block `from` on (and indirect blocks
  * left empty). */
 fs_err_t ext2_free_from(struct ext2_fs *fs, struct ext2_ino *in, uint64_t from);

@@ -26,30 +26,29 @@ static fs_err_t run_flush(struct ext2_fs *fs, struct run *r, bool write)
 	return e;
 }
 
-/* Adds block pb (its data at buf) to the run, flushing it first when pb
- * does not continue it. */
-static fs_err_t run_add(struct ext2_fs *fs, struct run *r, uint32_t pb, uint8_t *buf, bool write)
+/* Adds n blocks from pb on (their data at buf) to the run, flushing it
+ * first when they do not continue it or it would grow beyond RUN_BYTES. */
+static fs_err_t run_add(struct ext2_fs *fs, struct run *r, uint32_t pb, uint32_t n, uint8_t *buf, bool write)
 {
 	fs_err_t e;
 
 	if (r->n && (pb != r->pb + r->n || buf != r->buf + (size_t)r->n * fs->block_size ||
-		     (r->n + 1u) * (uint64_t)fs->block_size > RUN_BYTES) &&
+		     (uint64_t)(r->n + n) * fs->block_size > RUN_BYTES) &&
 	    (e = run_flush(fs, r, write)))
 		return e;
 	if (!r->n) {
 		r->pb = pb;
 		r->buf = buf;
 	}
-	r->n++;
+	r->n += n;
 	return FS_OK;
 }
 
 fs_err_t ext2_file_read(struct ext2_fs *fs, struct ext2_ino *in, uint64_t off, void *buf, size_t len,
 			size_t *done)
 {
-	uint32_t bs = fs->block_size;
+	uint32_t bs = fs->block_size, max_run = RUN_BYTES / bs;
 	uint64_t size = ext2_inode_size(in);
-	struct run r = { 0, 0, NULL };
 	uint8_t *out = buf;
 	size_t got = 0;
 	fs_err_t e = FS_OK;
@@ -61,29 +60,33 @@ fs_err_t ext2_file_read(struct ext2_fs *fs, struct ext2_ino *in, uint64_t off, v
 		len = (size_t)(size - off);
 	while (got < len) {
 		uint64_t lb = off / bs;
-		uint32_t boff = (uint32_t)(off % bs);
-		size_t n = bs - boff < len - got ? bs - boff : len - got;
-		uint32_t pb;
-		if ((e = ext2_bmap(fs, in, lb, 0, false, &pb, NULL)))
+		uint32_t boff = (uint32_t)(off % bs), pb, n;
+		size_t whole = boff ? 0 : (len - got) / bs;   /* whole blocks from here */
+		if ((e = ext2_bmap_run(fs, in, lb, whole < max_run ? (uint32_t)whole : max_run, &pb, &n)))
 			break;
-		if (!pb) {
-			memset(out + got, 0, n);
-		} else if (n == bs) {
-			if ((e = run_add(fs, &r, pb, out + got, false)))
+		if (whole) {   /* n whole blocks: zeros, or one request */
+			size_t bytes = (size_t)n * bs;
+			if (!pb)
+				memset(out + got, 0, bytes);
+			else if ((e = bcache_read_direct(fs->cache, pb, n, out + got)))
 				break;
+			got += bytes;
+			off += bytes;
+			continue;
+		}
+		size_t part = bs - boff < len - got ? bs - boff : len - got;
+		if (!pb) {
+			memset(out + got, 0, part);
 		} else {
 			struct bcache_buf *b;
 			if ((e = bcache_get(fs->cache, pb, true, &b)))
 				break;
-			memcpy(out + got, b->data + boff, n);
+			memcpy(out + got, b->data + boff, part);
 			bcache_put(fs->cache, b);
 		}
-		got += n;
-		off += n;
+		got += part;
+		off += part;
 	}
-	fs_err_t fe = run_flush(fs, &r, false);
-	if (!e)
-		e = fe;
 	if (!e)
 		*done = got;
 	return e;
@@ -116,7 +119,7 @@ static fs_err_t zero_tail(struct ext2_fs *fs, struct ext2_ino *in, uint64_t size
 fs_err_t ext2_file_write(struct ext2_fs *fs, struct ext2_ino *in, uint64_t off, const void *buf, size_t len,
 			 size_t *done)
 {
-	uint32_t bs = fs->block_size, goal = 0;
+	uint32_t bs = fs->block_size, goal = 0, max_run = RUN_BYTES / bs;
 	uint64_t size = ext2_inode_size(in), max = ext2_max_size(fs);
 	struct run r = { 0, 0, NULL };
 	uint8_t *src = (uint8_t *)buf;   /* only ever read: run_flush writes from it */
@@ -136,26 +139,41 @@ fs_err_t ext2_file_write(struct ext2_fs *fs, struct ext2_ino *in, uint64_t off, 
 		return e;
 	while (put < len) {
 		uint64_t lb = off / bs;
-		uint32_t boff = (uint32_t)(off % bs);
-		size_t n = bs - boff < len - put ? bs - boff : len - put;
-		uint32_t pb;
+		uint32_t boff = (uint32_t)(off % bs), pb, n = 1;
+		size_t whole = boff ? 0 : (len - put) / bs;   /* whole blocks from here */
+		uint32_t lim = whole < max_run ? (uint32_t)whole : max_run;
 		bool fresh;
+		if (whole) {
+			/* blocks already there in a row, or a hole filled in a row */
+			if ((e = ext2_bmap_run(fs, in, lb, lim, &pb, &n)))
+				break;
+			if (!pb) {
+				if ((e = ext2_bmap(fs, in, lb, goal ? goal + 1 : 0, true, &pb, &fresh)))
+					break;
+				uint32_t more;
+				if ((e = ext2_bmap_extend(fs, in, lb, pb, lim - 1, &more)))
+					break;
+				n = 1 + more;
+			}
+			if ((e = run_add(fs, &r, pb, n, src + put, true)))
+				break;
+			goal = pb + n - 1;
+			put += (size_t)n * bs;
+			off += (uint64_t)n * bs;
+			continue;
+		}
+		size_t part = bs - boff < len - put ? bs - boff : len - put;
 		if ((e = ext2_bmap(fs, in, lb, goal ? goal + 1 : 0, true, &pb, &fresh)))
 			break;
 		goal = pb;
-		if (n == bs) {
-			if ((e = run_add(fs, &r, pb, src + put, true)))
-				break;
-		} else {
-			struct bcache_buf *b;
-			if ((e = bcache_get(fs->cache, pb, !fresh, &b)))
-				break;
-			memcpy(b->data + boff, src + put, n);
-			bcache_dirty(fs->cache, b);
-			bcache_put(fs->cache, b);
-		}
-		put += n;
-		off += n;
+		struct bcache_buf *b;
+		if ((e = bcache_get(fs->cache, pb, !fresh, &b)))
+			break;
+		memcpy(b->data + boff, src + put, part);
+		bcache_dirty(fs->cache, b);
+		bcache_put(fs->cache, b);
+		put += part;
+		off += part;
 	}
 	fs_err_t fe = run_flush(fs, &r, true);
 	if (!e || e == FS_E_NOSPC)

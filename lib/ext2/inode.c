@@ -262,6 +262,149 @@ fs_err_t ext2_bmap(struct ext2_fs *fs, struct ext2_ino *in, uint64_t lb, uint32_
 	return FS_OK;
 }
 
+/* The indirect block that maps lb (>= EXT2_NDIR) directly and lb's index
+ * in it; *leaf 0: a hole covers that whole block's range. */
+static fs_err_t find_leaf(struct ext2_fs *fs, struct ext2_ino *in, uint64_t lb, uint32_t *leaf, uint32_t *idx)
+{
+	uint64_t p = fs->ptrs, span = 1;
+	uint32_t depth, path[3];
+	fs_err_t e;
+
+	*leaf = 0;
+	*idx = 0;
+	lb -= EXT2_NDIR;
+	for (depth = 1; depth <= 3; depth++) {
+		span *= p;
+		if (lb < span)
+			break;
+		lb -= span;
+	}
+	if (depth > 3)
+		return FS_E_FBIG;
+	uint32_t blk = in->d.i_block[EXT2_IND + depth - 1];
+	for (uint32_t level = 0; blk; level++) {
+		if ((e = check_ptr(fs, in, blk)))
+			return e;
+		for (uint32_t k = 0; k < level; k++)
+			if (blk == path[k])
+				return ext2_corrupt(fs, "inode %u: indirect block %u names itself", in->num, blk);
+		span /= p;
+		if (level + 1 == depth) {
+			*leaf = blk;
+			*idx = (uint32_t)lb;
+			return FS_OK;
+		}
+		struct bcache_buf *b;
+		path[level] = blk;
+		if ((e = bcache_get(fs->cache, blk, true, &b)))
+			return e;
+		memcpy(&blk, b->data + (lb / span) * 4u, 4);
+		bcache_put(fs->cache, b);
+		lb %= span;
+	}
+	*idx = (uint32_t)lb;
+	return FS_OK;
+}
+
+/* How many of the n pointers after ptr[0] continue its run: all zero after
+ * a zero one, else the next disk blocks (each one a data block). */
+static uint32_t run_of(const struct ext2_fs *fs, const uint8_t *ptrs, uint32_t n)
+{
+	uint32_t first, k;
+
+	memcpy(&first, ptrs, 4);
+	for (k = 1; k < n; k++) {
+		uint32_t next;
+		memcpy(&next, ptrs + k * 4u, 4);
+		if (first ? next != first + k || !ext2_block_ok(fs, next) : next != 0)
+			break;
+	}
+	return k;
+}
+
+fs_err_t ext2_bmap_run(struct ext2_fs *fs, struct ext2_ino *in, uint64_t lb, uint32_t max, uint32_t *pb,
+		       uint32_t *n)
+{
+	uint32_t leaf, idx;
+	struct bcache_buf *b;
+	fs_err_t e;
+
+	*pb = 0;
+	*n = 1;
+	if (!max)
+		max = 1;
+	if (lb < EXT2_NDIR) {
+		uint32_t left = EXT2_NDIR - (uint32_t)lb;
+		*pb = in->d.i_block[lb];
+		if (*pb && (e = check_ptr(fs, in, *pb)))
+			return e;
+		*n = run_of(fs, (const uint8_t *)&in->d.i_block[lb], left < max ? left : max);
+		return FS_OK;
+	}
+	if ((e = find_leaf(fs, in, lb, &leaf, &idx)))
+		return e;
+	uint32_t left = fs->ptrs - idx;
+	if (!leaf) {   /* a hole to the end of the missing block's range, at least */
+		*n = left < max ? left : max;
+		return FS_OK;
+	}
+	if ((e = bcache_get(fs->cache, leaf, true, &b)))
+		return e;
+	memcpy(pb, b->data + idx * 4u, 4);
+	if (*pb && (e = check_ptr(fs, in, *pb))) {
+		bcache_put(fs->cache, b);
+		return e;
+	}
+	*n = run_of(fs, b->data + idx * 4u, left < max ? left : max);
+	bcache_put(fs->cache, b);
+	return FS_OK;
+}
+
+fs_err_t ext2_bmap_extend(struct ext2_fs *fs, struct ext2_ino *in, uint64_t lb, uint32_t pb, uint32_t max,
+			  uint32_t *got)
+{
+	uint32_t leaf, idx, zeros = 0, n;
+	uint32_t spb = fs->block_size / 512;
+	struct bcache_buf *b = NULL;
+	uint8_t *ptrs;
+	fs_err_t e;
+
+	*got = 0;
+	if (lb < EXT2_NDIR) {
+		ptrs = (uint8_t *)&in->d.i_block[lb];
+		idx = 0;
+		n = EXT2_NDIR - (uint32_t)lb;
+	} else {
+		if ((e = find_leaf(fs, in, lb, &leaf, &idx)) || !leaf)
+			return e;
+		if ((e = bcache_get(fs->cache, leaf, true, &b)))
+			return e;
+		ptrs = b->data;
+		n = fs->ptrs - idx;
+	}
+	/* the holes right after lb in the same map block */
+	while (zeros < max && zeros + 1 < n) {
+		uint32_t next;
+		memcpy(&next, ptrs + (idx + zeros + 1) * 4u, 4);
+		if (next)
+			break;
+		zeros++;
+	}
+	e = ext2_alloc_after(fs, pb + 1, zeros, got);
+	if (!e) {
+		for (uint32_t k = 0; k < *got; k++) {
+			uint32_t v = pb + 1 + k;
+			memcpy(ptrs + (idx + 1 + k) * 4u, &v, 4);
+		}
+		in->d.i_blocks += *got * spb;
+		if (b && *got)
+			bcache_dirty(fs->cache, b);
+	}
+	if (b)
+		bcache_put(fs->cache, b);
+	return e;
+}
+
 static void uncount(struct ext2_fs *fs, struct ext2_ino *in)
 {
 	uint32_t spb = fs->block_size / 512;

@@ -62,9 +62,11 @@ static const char *feature_name(const struct feature *t, size_t n, uint32_t set,
 	return "unknown";
 }
 
-bool ext2_group_has_super(const struct ext2_fs *fs, uint32_t g)
+/* Does group g hold a copy of the superblock and the descriptors? All
+ * groups do without sparse_super; with it 0, 1 and powers of 3, 5 and 7. */
+static bool group_has_super(const struct ext2_fs *fs, uint32_t g)
 {
-	if (g <= 1 || !(fs->sb.s_feature_ro_compat & EXT2_FEATURE_RO_COMPAT_SPARSE_SUPER))
+	if (g <= 1 || !fs->sparse_super)
 		return true;
 	for (uint32_t base = 3; base <= 7; base += 2) {
 		uint64_t p = base;
@@ -84,7 +86,7 @@ bool ext2_block_ok(const struct ext2_fs *fs, uint64_t b)
 		return false;
 	uint32_t g = (uint32_t)((b - fdb) / fs->sb.s_blocks_per_group);
 	uint32_t rel = (uint32_t)((b - fdb) % fs->sb.s_blocks_per_group);
-	if (ext2_group_has_super(fs, g) && rel < 1u + fs->gdt_blocks + fs->sb.s_reserved_gdt_blocks)
+	if (fs->super_copy[g] && rel < fs->super_blocks)
 		return false;
 	const struct ext2_group_desc *d = &fs->gd[g];
 	if (b == d->bg_block_bitmap || b == d->bg_inode_bitmap)
@@ -172,25 +174,29 @@ static fs_err_t check_super(struct ext2_fs *fs)
 		       fs->dev->block_size);
 		return FS_E_UNSUPPORTED;
 	}
+	uint32_t compat = 0, incompat = 0, ro_compat = 0;   /* revision 0 has none */
 	if (sb->s_rev_level == 0) {
 		fs->inode_size = EXT2_GOOD_OLD_INODE_SIZE;
 		fs->first_ino = EXT2_GOOD_OLD_FIRST_INO;
-		sb->s_feature_compat = sb->s_feature_incompat = sb->s_feature_ro_compat = 0;
 	} else {
 		fs->inode_size = sb->s_inode_size;
 		fs->first_ino = sb->s_first_ino;
+		compat = sb->s_feature_compat;
+		incompat = sb->s_feature_incompat;
+		ro_compat = sb->s_feature_ro_compat;
 	}
-	if (sb->s_feature_incompat & ~EXT2_FEATURE_INCOMPAT_FILETYPE) {
+	if (incompat & ~EXT2_FEATURE_INCOMPAT_FILETYPE) {
 		const char *name = feature_name(incompat_names, sizeof(incompat_names) / sizeof(incompat_names[0]),
-						sb->s_feature_incompat & ~EXT2_FEATURE_INCOMPAT_FILETYPE, &bit);
+						incompat & ~EXT2_FEATURE_INCOMPAT_FILETYPE, &bit);
 		fs_log(fs->env, "ext2: incompatible feature %s (0x%x) is not supported: not mounted", name, bit);
 		return FS_E_UNSUPPORTED;
 	}
-	fs->filetype = sb->s_feature_incompat & EXT2_FEATURE_INCOMPAT_FILETYPE;
+	fs->filetype = incompat & EXT2_FEATURE_INCOMPAT_FILETYPE;
+	fs->sparse_super = ro_compat & EXT2_FEATURE_RO_COMPAT_SPARSE_SUPER;
 	uint32_t ro_known = EXT2_FEATURE_RO_COMPAT_SPARSE_SUPER | EXT2_FEATURE_RO_COMPAT_LARGE_FILE;
-	if ((sb->s_feature_ro_compat & ~ro_known) && !fs->readonly) {
+	if ((ro_compat & ~ro_known) && !fs->readonly) {
 		const char *name = feature_name(ro_compat_names, sizeof(ro_compat_names) / sizeof(ro_compat_names[0]),
-						sb->s_feature_ro_compat & ~ro_known, &bit);
+						ro_compat & ~ro_known, &bit);
 		fs_log(fs->env, "ext2: read-only compatible feature %s (0x%x) is not supported: mounted read-only",
 		       name, bit);
 		fs->readonly = true;
@@ -221,13 +227,14 @@ static fs_err_t check_super(struct ext2_fs *fs)
 				       fs->block_size);
 	fs->gdt_blocks = (uint32_t)(((uint64_t)fs->groups * sizeof(struct ext2_group_desc) + fs->block_size - 1) /
 				    fs->block_size);
-	if (sb->s_feature_compat & 0x10u) {   /* resize_inode: its reserved blocks follow the descriptors */
-		if (sb->s_reserved_gdt_blocks > fs->block_size / 4)
-			return ext2_corrupt(fs, "%u reserved descriptor blocks", sb->s_reserved_gdt_blocks);
-	} else {
-		sb->s_reserved_gdt_blocks = sb->s_rev_level ? sb->s_reserved_gdt_blocks : 0;
+	uint32_t reserved = 0;
+	if (compat & EXT2_FEATURE_COMPAT_RESIZE_INODE) {   /* its reserved blocks follow the descriptors */
+		reserved = sb->s_reserved_gdt_blocks;
+		if (reserved > fs->block_size / 4)
+			return ext2_corrupt(fs, "%u reserved descriptor blocks", reserved);
 	}
-	if (1ull + fs->gdt_blocks + sb->s_reserved_gdt_blocks + 2 + fs->itable_blocks > sb->s_blocks_per_group)
+	fs->super_blocks = 1u + fs->gdt_blocks + reserved;
+	if ((uint64_t)fs->super_blocks + 2 + fs->itable_blocks > sb->s_blocks_per_group)
 		return ext2_corrupt(fs, "the metadata of a group does not fit in it");
 	if (sb->s_free_blocks_count > sb->s_blocks_count || sb->s_free_inodes_count > sb->s_inodes_count)
 		return ext2_corrupt(fs, "free counts beyond the totals");
@@ -244,8 +251,11 @@ static fs_err_t load_groups(struct ext2_fs *fs)
 
 	fs->gd = malloc((size_t)fs->groups * sizeof(*fs->gd));
 	fs->gd_checked = calloc(fs->groups, 1);
-	if (!fs->gd || !fs->gd_checked)
+	fs->super_copy = calloc(fs->groups, 1);
+	if (!fs->gd || !fs->gd_checked || !fs->super_copy)
 		return FS_E_NOMEM;
+	for (uint32_t g = 0; g < fs->groups; g++)
+		fs->super_copy[g] = group_has_super(fs, g);
 	for (uint32_t i = 0; i < fs->gdt_blocks; i++) {
 		struct bcache_buf *b;
 		uint32_t n = fs->groups - i * per < per ? fs->groups - i * per : per;
@@ -258,7 +268,7 @@ static fs_err_t load_groups(struct ext2_fs *fs)
 		const struct ext2_group_desc *d = &fs->gd[g];
 		uint64_t start = fdb + (uint64_t)g * bpg;
 		uint64_t end = start + bpg < fs->sb.s_blocks_count ? start + bpg : fs->sb.s_blocks_count;
-		uint64_t meta = ext2_group_has_super(fs, g) ? 1u + fs->gdt_blocks + fs->sb.s_reserved_gdt_blocks : 0;
+		uint64_t meta = fs->super_copy[g] ? fs->super_blocks : 0;
 		if (d->bg_block_bitmap < start + meta || d->bg_block_bitmap >= end ||
 		    d->bg_inode_bitmap < start + meta || d->bg_inode_bitmap >= end ||
 		    d->bg_inode_table < start + meta || (uint64_t)d->bg_inode_table + fs->itable_blocks > end)
@@ -294,6 +304,7 @@ static void destroy(struct ext2_fs *fs)
 		bcache_destroy(fs->cache);
 	free(fs->gd);
 	free(fs->gd_checked);
+	free(fs->super_copy);
 	free(fs);
 }
 

@@ -1043,13 +1043,16 @@ TEST(EXT2_0042, "a bitmap that disagrees with its group's count: allocation ther
 	unmount(fs);
 }
 
-TEST(EXT2_0043, "a damaged directory block (rec_len, inode numbers): FS_E_CORRUPT, never beyond the block")
+TEST(EXT2_0043, "a damaged directory block (rec_len, inode numbers, a / in a name): FS_E_CORRUPT, never beyond the block")
 {
 	make_image(8, "");
 	CHECK_EQ(debugfs_w("mkdir /d"), 0);
 	CHECK_EQ(debugfs_w("mkdir /e"), 0);
-	long db = first_block("/d"), eb = first_block("/e");
-	CHECK(db > 0 && eb > 0);
+	CHECK_EQ(debugfs_w("mkdir /s"), 0);
+	CHECK_EQ(debugfs_w("mkdir /s/abc"), 0);
+	long db = first_block("/d"), eb = first_block("/e"), sb = first_block("/s");
+	CHECK(db > 0 && eb > 0 && sb > 0);
+	poke((uint64_t)sb * 1024 + 24 + 8 + 1, "/", 1);   /* "abc" (after "." and "..") becomes "a/c" */
 	uint16_t bad = 1020;
 	poke((uint64_t)db * 1024 + 12 + 4, &bad, 2);    /* "..": rec_len past the block's end */
 	poke32((uint64_t)eb * 1024 + 12, 5);          /* "..": a reserved inode */
@@ -1062,6 +1065,9 @@ TEST(EXT2_0043, "a damaged directory block (rec_len, inode numbers): FS_E_CORRUP
 	CHECK_ST(O->readdir(fs, d, &cookie, &ent, &end), FS_E_CORRUPT);
 	CHECK_ST(O->create(fs, e, "x", 1, FS_IFREG | 0644, &ino), FS_E_CORRUPT);
 	CHECK_ST(O->unlink(fs, lookup(fs, "/"), "d", 1), FS_E_CORRUPT);
+	cookie = 0;
+	CHECK_ST(O->readdir(fs, lookup(fs, "/s"), &cookie, &ent, &end), FS_E_CORRUPT);
+	CHECK(strstr(logbuf, "a name with '/' or NUL"));
 	CHECK(strstr(logbuf, "directory"));
 	unmount(fs);
 }
