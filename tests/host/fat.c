@@ -497,7 +497,7 @@ TEST_TABLE(FAT_0001, read_rows, row)
 	img_done(&im);
 }
 
-static const struct krow write_rows[] = { KROWS("FAT_001", "files and directories written read back by mtools; fsck clean") };
+static const struct krow write_rows[] = { KROWS("FAT_001", "files and directories written read back by mtools; both FATs alike; fsck clean") };
 TEST_TABLE(FAT_0011, write_rows, row)
 {
 	static uint8_t data[300016], back[300016];
@@ -535,6 +535,26 @@ TEST_TABLE(FAT_0011, write_rows, row)
 	CHECK_OK(fat_ops.sync(im.fs));
 	umnt(&im);
 	fsck_clean(&im);
+	/* both FATs the same */
+	{
+		struct geo g;
+		uint8_t *f0, *f1;
+
+		img_open(&im);
+		geo_of(&im, &g);
+		CHECK_EQ(g.nfats, 2);
+		f0 = malloc((size_t)g.fatsz * g.bps);
+		f1 = malloc((size_t)g.fatsz * g.bps);
+		CHECK(f0 && f1);
+		CHECK_EQ(pread(im.fd, f0, (size_t)g.fatsz * g.bps, (off_t)g.rsvd * g.bps), g.fatsz * g.bps);
+		CHECK_EQ(pread(im.fd, f1, (size_t)g.fatsz * g.bps, (off_t)(g.rsvd + g.fatsz) * g.bps),
+			 g.fatsz * g.bps);
+		CHECK(!memcmp(f0, f1, (size_t)g.fatsz * g.bps));
+		CHECK(f0[2] || f0[3] || f0[4]);   /* and not empty */
+		free(f0);
+		free(f1);
+		close(im.fd);
+	}
 	for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		if (sizes[i] > max)
 			continue;
