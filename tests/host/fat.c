@@ -1181,6 +1181,43 @@ TEST(FAT_0171, "512-byte sectors on a device of 4096-byte blocks: FS_E_UNSUPPORT
 	img_done(&im);
 }
 
+TEST(FAT_0172, "FAT32 with mirroring off: only the active FAT is read and written")
+{
+	static uint8_t data[30000];
+	struct img im;
+	struct geo g;
+	uint8_t ext[2] = { 0x81, 0x00 }, *before, *now;
+	size_t fat_bytes;
+
+	fill(data, sizeof(data), 6);
+	img_make(&im, 2, NULL);
+	img_open(&im);
+	geo_of(&im, &g);
+	poke(&im, 40, ext, 2);              /* active FAT 1, no mirroring */
+	poke(&im, 6 * 512 + 40, ext, 2);    /* and the backup boot sector */
+	fat_bytes = (size_t)g.fatsz * g.bps;
+	before = malloc(fat_bytes);
+	now = malloc(fat_bytes);
+	CHECK(before && now);
+	CHECK_EQ(pread(im.fd, before, fat_bytes, (off_t)g.rsvd * g.bps), fat_bytes);
+	close(im.fd);
+	mnt(&im, 0);
+	put(im.fs, "/file", data, sizeof(data));
+	umnt(&im);
+	img_open(&im);
+	CHECK_EQ(pread(im.fd, now, fat_bytes, (off_t)g.rsvd * g.bps), fat_bytes);
+	CHECK(!memcmp(before, now, fat_bytes));   /* FAT 0 untouched */
+	CHECK_EQ(pread(im.fd, now, fat_bytes, (off_t)(g.rsvd + g.fatsz) * g.bps), fat_bytes);
+	CHECK(memcmp(before, now, fat_bytes));    /* FAT 1 holds the file */
+	close(im.fd);
+	mnt(&im, 0);
+	same(im.fs, "/file", data, sizeof(data));
+	umnt(&im);
+	free(before);
+	free(now);
+	img_done(&im);
+}
+
 /* A device that dies: every request from the fail_at-th on fails. */
 static uint64_t requests, fail_at;
 static fs_err_t dying_read(void *ctx, uint64_t block, uint32_t n, void *buf)
