@@ -497,7 +497,7 @@ TEST_TABLE(FAT_0001, read_rows, row)
 	img_done(&im);
 }
 
-static const struct krow write_rows[] = { KROWS("FAT_001", "files and directories written read back by mtools; fsck clean") };
+static const struct krow write_rows[] = { KROWS("FAT_001", "files and directories written read back by mtools; both FATs alike; fsck clean") };
 TEST_TABLE(FAT_0011, write_rows, row)
 {
 	static uint8_t data[300016], back[300016];
@@ -535,6 +535,26 @@ TEST_TABLE(FAT_0011, write_rows, row)
 	CHECK_OK(fat_ops.sync(im.fs));
 	umnt(&im);
 	fsck_clean(&im);
+	/* both FATs the same */
+	{
+		struct geo g;
+		uint8_t *f0, *f1;
+
+		img_open(&im);
+		geo_of(&im, &g);
+		CHECK_EQ(g.nfats, 2);
+		f0 = malloc((size_t)g.fatsz * g.bps);
+		f1 = malloc((size_t)g.fatsz * g.bps);
+		CHECK(f0 && f1);
+		CHECK_EQ(pread(im.fd, f0, (size_t)g.fatsz * g.bps, (off_t)g.rsvd * g.bps), g.fatsz * g.bps);
+		CHECK_EQ(pread(im.fd, f1, (size_t)g.fatsz * g.bps, (off_t)(g.rsvd + g.fatsz) * g.bps),
+			 g.fatsz * g.bps);
+		CHECK(!memcmp(f0, f1, (size_t)g.fatsz * g.bps));
+		CHECK(f0[2] || f0[3] || f0[4]);   /* and not empty */
+		free(f0);
+		free(f1);
+		close(im.fd);
+	}
 	for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		if (sizes[i] > max)
 			continue;
@@ -1161,6 +1181,43 @@ TEST(FAT_0171, "512-byte sectors on a device of 4096-byte blocks: FS_E_UNSUPPORT
 	img_done(&im);
 }
 
+TEST(FAT_0172, "FAT32 with mirroring off: only the active FAT is read and written")
+{
+	static uint8_t data[30000];
+	struct img im;
+	struct geo g;
+	uint8_t ext[2] = { 0x81, 0x00 }, *before, *now;
+	size_t fat_bytes;
+
+	fill(data, sizeof(data), 6);
+	img_make(&im, 2, NULL);
+	img_open(&im);
+	geo_of(&im, &g);
+	poke(&im, 40, ext, 2);              /* active FAT 1, no mirroring */
+	poke(&im, 6 * 512 + 40, ext, 2);    /* and the backup boot sector */
+	fat_bytes = (size_t)g.fatsz * g.bps;
+	before = malloc(fat_bytes);
+	now = malloc(fat_bytes);
+	CHECK(before && now);
+	CHECK_EQ(pread(im.fd, before, fat_bytes, (off_t)g.rsvd * g.bps), fat_bytes);
+	close(im.fd);
+	mnt(&im, 0);
+	put(im.fs, "/file", data, sizeof(data));
+	umnt(&im);
+	img_open(&im);
+	CHECK_EQ(pread(im.fd, now, fat_bytes, (off_t)g.rsvd * g.bps), fat_bytes);
+	CHECK(!memcmp(before, now, fat_bytes));   /* FAT 0 untouched */
+	CHECK_EQ(pread(im.fd, now, fat_bytes, (off_t)(g.rsvd + g.fatsz) * g.bps), fat_bytes);
+	CHECK(memcmp(before, now, fat_bytes));    /* FAT 1 holds the file */
+	close(im.fd);
+	mnt(&im, 0);
+	same(im.fs, "/file", data, sizeof(data));
+	umnt(&im);
+	free(before);
+	free(now);
+	img_done(&im);
+}
+
 /* A device that dies: every request from the fail_at-th on fails. */
 static uint64_t requests, fail_at;
 static fs_err_t dying_read(void *ctx, uint64_t block, uint32_t n, void *buf)
@@ -1418,6 +1475,158 @@ TEST(FAT_0251, "an unclean FAT16 image: the clean bit of FAT[1] noticed")
 	mnt(&im, 0);
 	CHECK_MSG(strstr(logbuf, "not cleanly unmounted"), "%s", logbuf);
 	umnt(&im);
+	img_done(&im);
+}
+
+/* ---- random operations against a model ---- */
+
+#define MODEL_FILES 24
+#define MODEL_MAX 24000
+struct mfile {
+	bool used;
+	int dir;                  /* index in mdirs */
+	const char *name;
+	size_t size;
+	uint8_t data[MODEL_MAX];
+};
+static const char *mdirs[] = { "", "/Dir One", "/dir2", "/Dir One/Nested Deeper" };
+static const char *mnames[] = {
+	"a", "B.TXT", "lower.txt", "A Long Name.text", "another long name with spaces",
+	"x.y.z", "Ünïcødé file", "README", "readme.md", "12345678.abc", "longer than eight.c",
+	"~tilde", "data.bin", "Mixed.Case", "z",
+};
+
+static uint32_t rnd_state;
+static uint32_t rnd(uint32_t n)
+{
+	rnd_state = rnd_state * 1103515245u + 12345u;
+	return (rnd_state >> 8) % n;
+}
+
+static struct mfile *mfind(struct mfile *m, int dir, const char *name)
+{
+	for (int i = 0; i < MODEL_FILES; i++)
+		if (m[i].used && m[i].dir == dir && !strcmp(m[i].name, name))
+			return &m[i];
+	return NULL;
+}
+
+static void mpath(char *out, size_t n, int dir, const char *name)
+{
+	snprintf(out, n, "%s/%s", mdirs[dir], name);
+}
+
+static const struct krow model_rows[] = { KROWS("FAT_026", "500 random writes, truncates, renames, unlinks and remounts agree with a model; mtools and fsck agree") };
+TEST_TABLE(FAT_0261, model_rows, row)
+{
+	struct mfile *m = calloc(MODEL_FILES, sizeof(*m));
+	static uint8_t buf[MODEL_MAX + 100], rbuf[MODEL_MAX];
+	struct img im;
+	char path[160], path2[160];
+	uint64_t ino, d;
+	size_t done;
+
+	CHECK(m != NULL);
+	rnd_state = 42 + (uint32_t)row->k;
+	img_make(&im, row->k, NULL);
+	mnt(&im, 0);
+	for (int i = 1; i < 4; i++)
+		CHECK_OK(mk(im.fs, mdirs[i], FS_IFDIR | 0755, NULL));
+	for (int step = 0; step < 500; step++) {
+		int dir = (int)rnd(4), op = (int)rnd(10);
+		const char *name = mnames[rnd(sizeof(mnames) / sizeof(mnames[0]))];
+		struct mfile *f = mfind(m, dir, name);
+
+		mpath(path, sizeof(path), dir, name);
+		if (op < 4) {   /* write */
+			size_t off = rnd(MODEL_MAX / 2), len = 1 + rnd(MODEL_MAX / 2);
+
+			if (!f) {
+				int i = 0;
+				while (i < MODEL_FILES && m[i].used)
+					i++;
+				if (i == MODEL_FILES)
+					continue;
+				f = &m[i];
+				memset(f, 0, sizeof(*f));
+				f->used = true;
+				f->dir = dir;
+				f->name = name;
+				CHECK_OK(mk(im.fs, path, FS_IFREG | 0644, &ino));
+			} else {
+				CHECK_OK(walk(im.fs, path, &ino));
+			}
+			fill(buf, len, (unsigned)step);
+			CHECK_OK(fat_ops.write(im.fs, ino, off, buf, len, &done));
+			CHECK_EQ(done, len);
+			if (off > f->size)   /* the gap reads as zeros */
+				memset(f->data + f->size, 0, off - f->size);
+			memcpy(f->data + off, buf, len);
+			if (off + len > f->size)
+				f->size = off + len;
+		} else if (op < 5 && f) {   /* truncate */
+			size_t size = rnd(MODEL_MAX);
+
+			CHECK_OK(walk(im.fs, path, &ino));
+			CHECK_OK(fat_ops.truncate(im.fs, ino, size));
+			if (size > f->size)
+				memset(f->data + f->size, 0, size - f->size);
+			f->size = size;
+		} else if (op < 7 && f) {   /* rename, maybe over another */
+			int tdir = (int)rnd(4);
+			const char *tname = mnames[rnd(sizeof(mnames) / sizeof(mnames[0]))];
+			struct mfile *t = mfind(m, tdir, tname);
+			uint64_t fd, td;
+
+			CHECK_OK(walk(im.fs, mdirs[dir], &fd));
+			CHECK_OK(walk(im.fs, mdirs[tdir], &td));
+			CHECK_OK(walk(im.fs, path, &ino));
+			CHECK_OK(fat_ops.rename(im.fs, fd, name, strlen(name), td, tname, strlen(tname)));
+			if (t && t != f)
+				t->used = false;
+			f->dir = tdir;
+			f->name = tname;
+			mpath(path2, sizeof(path2), tdir, tname);
+			CHECK_OK(walk(im.fs, path2, &d));
+			CHECK_EQ(d, ino);   /* the number moved with it */
+		} else if (op < 8 && f) {   /* unlink */
+			CHECK_OK(walk(im.fs, mdirs[dir], &d));
+			CHECK_OK(fat_ops.unlink(im.fs, d, name, strlen(name)));
+			f->used = false;
+		} else if (op < 9 && f) {   /* read back */
+			CHECK_OK(walk(im.fs, path, &ino));
+			CHECK_OK(fat_ops.read(im.fs, ino, 0, rbuf, sizeof(rbuf), &done));
+			CHECK_EQ(done, f->size);
+			CHECK(!memcmp(rbuf, f->data, f->size));
+		} else if (op == 9 && rnd(8) == 0) {   /* remount */
+			umnt(&im);
+			mnt(&im, 0);
+		} else if (!f) {
+			CHECK_ST(walk(im.fs, path, &ino), FS_E_NOENT);
+		}
+	}
+	for (int i = 0; i < MODEL_FILES; i++) {
+		if (!m[i].used)
+			continue;
+		mpath(path, sizeof(path), m[i].dir, m[i].name);
+		same(im.fs, path, m[i].data, m[i].size);
+	}
+	for (int dir = 0; dir < 4; dir++) {
+		unsigned want = dir == 0 ? 2 : dir == 1 ? 1 : 0;
+		CHECK_OK(walk(im.fs, mdirs[dir], &d));
+		for (int i = 0; i < MODEL_FILES; i++)
+			want += m[i].used && m[i].dir == dir;
+		CHECK_EQ(count_dir(im.fs, d), want);
+	}
+	umnt(&im);
+	fsck_clean(&im);
+	for (int i = 0; i < MODEL_FILES; i++) {
+		if (!m[i].used)
+			continue;
+		mpath(path, sizeof(path), m[i].dir, m[i].name);
+		msame(&im, path, m[i].data, m[i].size);
+	}
+	free(m);
 	img_done(&im);
 }
 
