@@ -1,44 +1,15 @@
 /*
- * A file system on a Block session (fs_block.h). Trusts its parent, its
- * config and the block multiplexer's data (what the disk holds is the
- * back end's to check); a request the multiplexer refuses or fails is
- * FS_E_IO for the back end, logged.
+ * A file system on a Block session (fs_block.h), on the Block session
+ * library's blk_dev (block_blk_dev.h: a failed request is FS_E_IO for the
+ * back end, logged). Trusts its parent, its config and the block
+ * multiplexer's data (what the disk holds is the back end's to check).
  */
 #include <argil/config_rom.h>
 #include <argil/log.h>
+#include <block_blk_dev.h>
 #include <fs_block.h>
 #include <fs_server.h>
 #include <timer_session.h>
-
-static fs_err_t status_err(struct fs_block_dev *b, const char *what, uint64_t block, unsigned st)
-{
-	if (st == PS_STATUS_OK)
-		return FS_OK;
-	b->errors++;
-	log("block %s at %llu: %s", what, (unsigned long long)block, block_status_name(st));
-	return st == BLOCK_STATUS_READONLY ? FS_E_ROFS : FS_E_IO;
-}
-
-static fs_err_t dev_read(void *ctx, uint64_t block, uint32_t n, void *buf)
-{
-	struct fs_block_dev *b = ctx;
-
-	return status_err(b, "read", block, block_read(&b->conn, block, n, buf));
-}
-
-static fs_err_t dev_write(void *ctx, uint64_t block, uint32_t n, const void *buf)
-{
-	struct fs_block_dev *b = ctx;
-
-	return status_err(b, "write", block, block_write(&b->conn, block, n, buf));
-}
-
-static fs_err_t dev_sync(void *ctx)
-{
-	struct fs_block_dev *b = ctx;
-
-	return status_err(b, "sync", 0, block_sync(&b->conn));
-}
 
 fs_err_t fs_block_open(struct fs_block_dev *b, const char *label, word_t stream)
 {
@@ -50,13 +21,7 @@ fs_err_t fs_block_open(struct fs_block_dev *b, const char *label, word_t stream)
 		log("error: Block session '%s': %s", label, rpc_status_name(st));
 		return FS_E_IO;
 	}
-	b->dev.block_size = b->conn.block_size;
-	b->dev.count = b->conn.count;
-	b->dev.writable = b->conn.flags & BLOCK_WRITABLE;
-	b->dev.ctx = b;
-	b->dev.read = dev_read;
-	b->dev.write = dev_write;
-	b->dev.sync = dev_sync;
+	block_blk_dev(&b->conn, &b->dev);
 	return FS_OK;
 }
 

@@ -1,7 +1,7 @@
 /*
  * A file system on a Block session (docs/storage.md, "ext2_fs and
- * fat_fs"): a struct blk_dev (fs.h) over a Block session's synchronous
- * helpers (block_connection.h), and the whole of a disk file-system
+ * fat_fs"): a Block session as a struct blk_dev (fs.h, the Block session
+ * library's block_blk_dev.h), and the whole of a disk file-system
  * component: its config, the Block session, the mount, the file-system
  * server (fs_server.h). ext2_fs and fat_fs are this with their back end.
  *
@@ -28,11 +28,10 @@
 struct fs_block_dev {
 	struct block_connection conn;
 	struct blk_dev dev;
-	unsigned errors;         /* requests that failed (each logged) */
 };
 
 /* Open the Block session labelled label (stream bytes 0: the default)
- * and describe it as b->dev. */
+ * and describe it as b->dev (block_blk_dev.h). */
 fs_err_t fs_block_open(struct fs_block_dev *b, const char *label, word_t stream);
 void fs_block_close(struct fs_block_dev *b);
 
