@@ -222,22 +222,23 @@ static void take_acks(struct disk *d, struct drv_session *s)
 		}
 		uint32_t idx = (uint32_t)(a.offset / s->src.block_size);
 		struct piece p = s->pieces[idx];
-		s->pieces[idx].r = 0;
-		ps_free(&s->src, &a);
 		struct req *r = p.r;
+		s->pieces[idx].r = 0;
+		if (r && a.status != PS_STATUS_OK) {
+			if (r->status == PS_STATUS_OK)
+				r->status = PS_STATUS_ERROR;
+		} else if (r && r->op == BLOCK_OP_READ && a.size != p.bytes) {
+			r->status = PS_STATUS_ERROR;
+		} else if (r && r->op == BLOCK_OP_READ && r->data) {
+			/* the client's payload was checked when it was taken, the
+			 * piece's range is the one we allocated */
+			block_copy(r->data + (p.block - r->start) * d->block_size,
+				   s->src.e.payload + a.offset, p.bytes);
+		}
+		ps_free(&s->src, &a);
 		if (!r)
 			continue;
 		r->inflight--;
-		if (a.status != PS_STATUS_OK) {
-			if (r->status == PS_STATUS_OK)
-				r->status = PS_STATUS_ERROR;
-		} else if (r->op == BLOCK_OP_READ && a.size != p.bytes) {
-			r->status = PS_STATUS_ERROR;
-		} else if (r->op == BLOCK_OP_READ && r->data) {
-			/* the client's payload was checked when it was taken */
-			block_copy(r->data + (p.block - r->start) * d->block_size,
-				  s->src.e.payload + a.offset, p.bytes);
-		}
 		r->acked += r->op == BLOCK_OP_SYNC ? 1 : p.bytes / d->block_size;
 		if (!r->inflight && (r->acked == units(r) || (!r->c && !r->scan)))
 			complete(d, r);

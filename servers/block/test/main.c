@@ -6,7 +6,9 @@
  * checks that requests outside what a policy grants are refused.
  *
  *   <config p1_start="2048" p1_blocks="16384" p2_blocks="16384"
- *           disk_blocks="65536"/>     the layout the scenario made
+ *           disk_blocks="65536"       the layout the scenario made
+ *           mbr2_blocks="8192" mbr5_blocks="4096"/>   a second disk vd1
+ *                                     with an MBR, if the scenario has one
  *
  * Logs "block_test: p1 sha256 <hex>" after writing pattern 3 over
  * partition 1, for the host's check; ends "block_test: N passed, N failed".
@@ -24,8 +26,8 @@
 #define MIB (1ul << 20)
 #define BS 512u
 
-static struct block_connection p1, p2, whole;
-static uint64_t p1_start, p1_blocks, p2_blocks, disk_blocks;
+static struct block_connection p1, p2, whole, mbr2, mbr5;
+static uint64_t p1_start, p1_blocks, p2_blocks, disk_blocks, mbr2_blocks, mbr5_blocks;
 static uint8_t buf[MIB], ref[MIB];
 static uint32_t rnd = 2026;
 
@@ -35,9 +37,9 @@ static uint32_t next_rand(void)
 	return rnd >> 8;
 }
 
-static void connect(struct block_connection *c, const char *label)
+static void connect(struct block_connection *c, const char *label, word_t size)
 {
-	CHECK_OK(block_connect(c, label, 2 * MIB, 0, 0));
+	CHECK_OK(block_connect(c, label, size, 0, 0));
 }
 
 static void hex_digest(struct sha256 *s, char hex[SHA256_HEX])
@@ -234,6 +236,27 @@ TEST(BLK_0009, "struct blk_dev over Block sessions: reads and writes, read-only 
 	CHECK_EQ(rw.write(rw.ctx, p1_blocks, 1, buf), FS_E_INVAL);
 }
 
+TEST(BLK_0010, "a second disk with an MBR (sfdisk): primary 2 holds pattern 4, logical 5 takes pattern 6")
+{
+	char hex[SHA256_HEX];
+
+	CHECK_EQ(mbr2.count, mbr2_blocks);
+	CHECK(!(mbr2.flags & BLOCK_WRITABLE));
+	CHECK_EQ(mbr5.count, mbr5_blocks);
+	CHECK(mbr5.flags & BLOCK_WRITABLE);
+	read_all(&mbr2, mbr2_blocks, 4, hex);
+	log("block_test: mbr2 sha256 %s", hex);
+	for (uint64_t b = 0; b < mbr5_blocks; b += sizeof(buf) / BS) {
+		uint64_t n = mbr5_blocks - b < sizeof(buf) / BS ? mbr5_blocks - b : sizeof(buf) / BS;
+		pattern_fill(buf, 6, b * BS, n * BS);
+		CHECK_EQ(block_write(&mbr5, b, n, buf), PS_STATUS_OK);
+	}
+	CHECK_EQ(block_sync(&mbr5), PS_STATUS_OK);
+	CHECK_EQ(raw(&mbr5, BLOCK_OP_WRITE, mbr5_blocks, 1, BS), BLOCK_STATUS_RANGE);
+	read_all(&mbr5, mbr5_blocks, 6, hex);
+	log("block_test: mbr5 sha256 %s", hex);
+}
+
 static void setup(void)
 {
 	struct config_rom cfg;
@@ -244,15 +267,42 @@ static void setup(void)
 	CHECK(cfg_attr_u64(cfg.node, "p1_blocks", 0, &p1_blocks) == 1 && p1_blocks >= 64);
 	CHECK(cfg_attr_u64(cfg.node, "p2_blocks", 0, &p2_blocks) == 1 && p2_blocks >= 16064);
 	CHECK(cfg_attr_u64(cfg.node, "disk_blocks", 0, &disk_blocks) == 1 && disk_blocks);
+	/* the second disk (MBR) only where the scenario has one */
+	CHECK(cfg_attr_u64(cfg.node, "mbr2_blocks", 0, &mbr2_blocks) >= 0);
+	CHECK(cfg_attr_u64(cfg.node, "mbr5_blocks", 0, &mbr5_blocks) >= 0);
+	CHECK(!mbr2_blocks == !mbr5_blocks);
 	config_rom_close(&cfg, 0);
-	connect(&p1, "p1");
-	connect(&p2, "p2");
-	connect(&whole, "whole");
+	connect(&p1, "p1", 2 * MIB);
+	connect(&p2, "p2", 2 * MIB);
+	connect(&whole, "whole", 256 * 1024);
+	if (mbr2_blocks) {
+		connect(&mbr2, "mbr2", MIB);
+		connect(&mbr5, "mbr5", MIB);
+	}
+}
+
+/* BLK_0010 needs the second disk: run only where the config names it (the
+ * config is read again here: selection comes before the setup). */
+static int selected(const char *id)
+{
+	struct config_rom cfg;
+	uint64_t n = 0;
+
+	if (strcmp(id, "BLK_0010"))
+		return 1;
+	if (config_rom_open(&cfg, "config", 0, 0, 0) != RPC_OK)
+		return 1;
+	if (cfg.node)
+		cfg_attr_u64(cfg.node, "mbr2_blocks", 0, &n);
+	config_rom_close(&cfg, 0);
+	return n != 0;
 }
 
 void component_construct(struct component_env *env)
 {
-	static const struct test_suite suite = { .name = "block_test", .setup = setup };
+	static const struct test_suite suite = {
+		.name = "block_test", .setup = setup, .selected = selected,
+	};
 
 	(void)env;
 	component_exit(test_run(&suite) ? 1 : 0);
