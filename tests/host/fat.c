@@ -443,7 +443,7 @@ TEST_TABLE(FAT_0001, read_rows, row)
 	struct fs_stat st;
 	size_t done;
 
-	img_make(&im, row->k, NULL);
+	img_make(&im, row->k, "-n TESTVOL");   /* a volume label in the root: not listed */
 	fill(big, sizeof(big), 1);
 	put_host(&im, "small", small, sizeof(small) - 1);
 	put_host(&im, "big", big, row->k == 0 ? 50000 : sizeof(big));
@@ -470,6 +470,7 @@ TEST_TABLE(FAT_0001, read_rows, row)
 	CHECK_EQ(ino, sub);
 	CHECK_EQ(count_dir(im.fs, 1), 4);
 	CHECK_EQ(count_dir(im.fs, sub), 1);
+	CHECK_ST(walk(im.fs, "/TESTVOL", &ino), FS_E_NOENT);
 	CHECK_OK(walk(im.fs, "/Sub/Deeper", &dino));
 	CHECK_OK(fat_ops.lookup(im.fs, dino, "..", 2, &ino));
 	CHECK_EQ(ino, sub);
