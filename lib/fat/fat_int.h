@@ -29,7 +29,7 @@
 #define DE_NAME      0    /* 11: base (8) and extension (3), space-padded */
 #define DE_ATTR      11
 #define DE_NTRES     12   /* case of base (0x08) and extension (0x10) */
-#define DE_CTIME_MS  13   /* creation time, tenths... of 10 ms (0..199) */
+#define DE_CTIME_MS  13   /* creation time: units of 10 ms (0..199) */
 #define DE_CTIME     14
 #define DE_CDATE     16
 #define DE_ADATE     18

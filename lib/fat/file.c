@@ -461,16 +461,22 @@ fs_err_t fat_op_unlink(void *v, uint64_t dir, const char *name, size_t len)
  * of dir's ancestors. */
 static fs_err_t check_not_above(struct fat *fs, uint32_t clus, const struct node *dir)
 {
-	uint32_t c = dir->ino == INO_ROOT ? 0 : dir->first;
+	uint32_t c = dir->ino == INO_ROOT ? 0 : dir->first, mark = c, power = 1, lam = 0;
 
 	for (uint32_t steps = 0; c; steps++) {
 		if (c == clus)
 			return FS_E_LOOP;
-		if (steps > fs->clusters)
-			return fat_corrupt(fs, "the parents of directory cluster %u loop", dir->first);
 		fs_err_t e = fat_dir_parent(fs, c, &c);
 		if (e)
 			return e;
+		/* a loop of ".." entries (Brent, as in fat_chain_len) */
+		if (c && (c == mark || steps > fs->clusters))
+			return fat_corrupt(fs, "the parents of directory cluster %u loop", dir->first);
+		if (++lam == power) {
+			mark = c;
+			power *= 2;
+			lam = 0;
+		}
 	}
 	return FS_OK;
 }

@@ -202,7 +202,7 @@ void fat_forget_chain(struct fat *fs, uint32_t first)
 fs_err_t fat_chain_len(struct fat *fs, uint32_t first, uint32_t *len, uint32_t *last)
 {
 	struct chain_cursor *cur = cursor(fs, first);
-	uint32_t n = 1, c = first, next;
+	uint32_t n = 1, c = first, next, mark = first, power = 1, lam = 0;
 	fs_err_t e;
 
 	if (cur) {
@@ -212,14 +212,21 @@ fs_err_t fat_chain_len(struct fat *fs, uint32_t first, uint32_t *len, uint32_t *
 	}
 	if (!fat_valid_clus(fs, first))
 		return fat_corrupt(fs, "chain starts at cluster %u", first);
+	/* a loop is found within twice its length and the path into it
+	 * (Brent: the mark jumps to the walker at each power of two) */
 	for (;;) {
 		e = fat_next(fs, c, &next);
 		if (e)
 			return e;
 		if (!next)
 			break;
-		if (++n > fs->clusters)
+		if (next == mark || ++n > fs->clusters)
 			return fat_corrupt(fs, "the chain from cluster %u loops", first);
+		if (++lam == power) {
+			mark = next;
+			power *= 2;
+			lam = 0;
+		}
 		c = next;
 	}
 	cur = new_cursor(fs, first);

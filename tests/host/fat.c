@@ -443,7 +443,7 @@ TEST_TABLE(FAT_0001, read_rows, row)
 	struct fs_stat st;
 	size_t done;
 
-	img_make(&im, row->k, NULL);
+	img_make(&im, row->k, "-n TESTVOL");   /* a volume label in the root: not listed */
 	fill(big, sizeof(big), 1);
 	put_host(&im, "small", small, sizeof(small) - 1);
 	put_host(&im, "big", big, row->k == 0 ? 50000 : sizeof(big));
@@ -470,6 +470,7 @@ TEST_TABLE(FAT_0001, read_rows, row)
 	CHECK_EQ(ino, sub);
 	CHECK_EQ(count_dir(im.fs, 1), 4);
 	CHECK_EQ(count_dir(im.fs, sub), 1);
+	CHECK_ST(walk(im.fs, "/TESTVOL", &ino), FS_E_NOENT);
 	CHECK_OK(walk(im.fs, "/Sub/Deeper", &dino));
 	CHECK_OK(fat_ops.lookup(im.fs, dino, "..", 2, &ino));
 	CHECK_EQ(ino, sub);
@@ -1424,20 +1425,21 @@ TEST_TABLE(FAT_0231, range_rows, row)
 	img_done(&im);
 }
 
-TEST(FAT_0241, "a file larger than its chain, a directory chain that loops: FS_E_CORRUPT")
+TEST(FAT_0241, "a file larger than its chain, a directory chain that loops, a directory its own parent: FS_E_CORRUPT")
 {
 	static uint8_t data[3000], buf[4000];
 	struct img im;
 	struct geo g;
-	uint64_t f, d, ino;
+	uint64_t f, d, e, ino;
 	size_t done;
 	uint8_t big[4] = { 0x00, 0x00, 0x10, 0x00 };
 	char path[64];
 
 	img_make(&im, 2, "-s 1");
 	put_host(&im, "f", data, sizeof(data));
-	CHECK_EQ(sh("cd %s && MTOOLS_SKIP_CHECK=1 mcopy -i img f ::/f && MTOOLS_SKIP_CHECK=1 mmd -i img ::/d", im.dir), 0);
+	CHECK_EQ(sh("cd %s && MTOOLS_SKIP_CHECK=1 mcopy -i img f ::/f && MTOOLS_SKIP_CHECK=1 mmd -i img ::/d ::/e ::/x", im.dir), 0);
 	mnt(&im, 0);
+	CHECK_OK(walk(im.fs, "/e", &e));
 	for (int i = 0; i < 40; i++) {   /* d over several clusters */
 		snprintf(path, sizeof(path), "/d/name number %d", i);
 		put(im.fs, path, "", 0);
@@ -1451,6 +1453,12 @@ TEST(FAT_0241, "a file larger than its chain, a directory chain that loops: FS_E
 	uint32_t c = first_of(&im, d), c2 = peek_fat(&im, &g, c);
 	CHECK(c2 >= 2 && c2 < 0xfff0);
 	poke_fat(&im, &g, c2, c);
+	/* e: a directory whose ".." names itself */
+	uint32_t ce = first_of(&im, e);
+	off_t dotdot = ((off_t)g.data + (off_t)(ce - 2) * g.spc) * g.bps + 32;
+	uint8_t self[2] = { (uint8_t)ce, (uint8_t)(ce >> 8) }, hi[2] = { (uint8_t)(ce >> 16), (uint8_t)(ce >> 24) };
+	poke(&im, dotdot + 26, self, 2);
+	poke(&im, dotdot + 20, hi, 2);
 	close(im.fd);
 	logbuf[0] = 0;
 	mnt(&im, 0);
@@ -1458,6 +1466,10 @@ TEST(FAT_0241, "a file larger than its chain, a directory chain that loops: FS_E
 	CHECK_ST(walk(im.fs, "/d/nothing", &ino), FS_E_CORRUPT);
 	CHECK_ST(mk(im.fs, "/d/new", FS_IFREG | 0644, NULL), FS_E_CORRUPT);
 	CHECK(strstr(logbuf, "loops") && strstr(logbuf, "clusters"));
+	CHECK_ST(fat_ops.lookup(im.fs, e, "..", 2, &ino), FS_E_CORRUPT);
+	CHECK_ST(fat_ops.rename(im.fs, 1, "f", 1, e, "g", 1), FS_OK);   /* a file may go there */
+	CHECK_ST(fat_ops.rename(im.fs, 1, "x", 1, e, "y", 1), FS_E_CORRUPT);   /* a directory not */
+	CHECK_MSG(strstr(logbuf, "parents of directory"), "%s", logbuf);
 	umnt(&im);
 	img_done(&im);
 }
