@@ -78,8 +78,16 @@ struct ahci_hba {
 	uint32_t cap, pi;
 	unsigned nslots;
 	bool s64a;
+	bool quiet;              /* a probe: log only errors */
 	struct ahci_port port[AHCI_PORTS_MAX];
 };
+
+/* A log line that a probe (quiet) leaves out. */
+#define HBA_LOG(h, ...)                                                                  \
+	do {                                                                             \
+		if (!(h)->quiet)                                                         \
+			log(__VA_ARGS__);                                                \
+	} while (0)
 
 /* Take the controller over: BIOS handoff, HBA reset, AHCI mode, every
  * implemented port stopped and given its memory; then each port with a
@@ -87,6 +95,9 @@ struct ahci_hba {
  * interrupt is signalled. NULL on success, else the reason. */
 const char *ahci_hba_init(struct ahci_hba *h, struct platform_connection *p,
 			  struct timer_connection *t, const char *name, cptr_t irq_sigh);
+
+/* Stop every port, free the DMA memory, release the controller. */
+void ahci_hba_fini(struct ahci_hba *h);
 
 /* The interrupt was signalled: complete what finished, recover ports in
  * error, issue what waits, acknowledge. */

@@ -1,15 +1,191 @@
 /*
- * The Block_driver side (block_session.h): not yet wired; the block
- * multiplexer's session library is being written on branch blk.
+ * The disks to the block multiplexer: one Block_driver session per port
+ * with an ATA disk (disk=sata<port>), its stream a DMA buffer of ours so
+ * that the HBA moves every request's data straight from and into the
+ * stream's payload area (block_connection.h does the checking: opcode,
+ * whole blocks on the disk, at most max_request; what reaches us is
+ * programmed into the port as it is).
+ *
+ * Requests of a disk go into its port's queue (port.c) as they come, up
+ * to IO_MAX at a time; each is acknowledged from its completion. A SYNC
+ * becomes a FLUSH CACHE (EXT), which the port issues only once everything
+ * before it is done and before anything after it, so every write
+ * acknowledged before the SYNC is on the medium when the SYNC is
+ * acknowledged.
  */
+#include <argil/heap.h>
 #include <argil/log.h>
+#include <argil/printf.h>
+#include <argil/string.h>
 #include "main.h"
 
-void ahci_main_after_irq(void) {}
+#define IO_MAX 64u
+
+struct disk;
+
+struct io {
+	struct ahci_req a;
+	struct blkdrv_request r;
+	struct disk *disk;
+	struct io *next_free;
+};
+
+struct disk {
+	struct ahci_port *port;
+	struct blkdrv_connection c;
+	bool started;
+	struct dma_buf stream;
+	struct io io[IO_MAX];
+	struct io *free;
+};
+
+static struct disk *disks[AHCI_PORTS_MAX];
+static struct signal_handler stream_sig;
+static uint64_t stream_size = 1u << 20;
+static uint32_t stream_slots = 64;
+
+void ahci_blkdrv_config(const struct cfg_node *cfg)
+{
+	uint64_t v;
+
+	if (cfg_attr_size(cfg, "stream", stream_size, &v) < 0 || v < 64 * 1024 || v > (16u << 20))
+		log("error: config: stream must be a size from 64K to 16M");
+	else
+		stream_size = v;
+	if (cfg_attr_u64(cfg, "slots", stream_slots, &v) < 0 || v < 2 || v > 4096 || (v & (v - 1)))
+		log("error: config: slots must be a power of two from 2 to 4096");
+	else
+		stream_slots = (uint32_t)v;
+}
+
+static void io_done(struct ahci_req *a, bool ok)
+{
+	struct io *io = a->ctx;
+	struct disk *d = io->disk;
+
+	blkdrv_ack(&d->c, &io->r, ok ? PS_STATUS_OK : PS_STATUS_ERROR);
+	io->next_free = d->free;
+	d->free = io;
+}
+
+/* Take what the multiplexer submitted, as far as we have room. */
+static void pump(struct disk *d)
+{
+	if (!d->started)
+		return;
+	blkdrv_flush(&d->c);
+	while (d->free) {
+		struct io *io = d->free;
+		if (!blkdrv_next(&d->c, &io->r))
+			break;
+		d->free = io->next_free;
+		struct ahci_req *a = &io->a;
+		*a = (struct ahci_req){ .done = io_done, .ctx = io };
+		switch (io->r.op) {
+		case BLOCK_OP_READ:
+		case BLOCK_OP_WRITE:
+			a->op = io->r.op == BLOCK_OP_READ ? ATA_OP_READ : ATA_OP_WRITE;
+			a->lba = io->r.block;
+			a->count = (uint32_t)io->r.count;
+			a->dev = io->r.dev;
+			break;
+		case BLOCK_OP_SYNC:
+			a->op = ATA_OP_FLUSH;
+			break;
+		default:
+			/* TRIM is not announced; the library refuses it already */
+			blkdrv_ack(&d->c, &io->r, PS_STATUS_BAD_OPCODE);
+			io->next_free = d->free;
+			d->free = io;
+			continue;
+		}
+		ahci_port_submit(d->port, a);
+	}
+	blkdrv_flush(&d->c);
+}
+
+void ahci_main_after_irq(void)
+{
+	for (unsigned i = 0; i < AHCI_PORTS_MAX; i++)
+		if (disks[i])
+			pump(disks[i]);
+}
+
+static void on_stream(void *arg)
+{
+	(void)arg;
+	ahci_main_after_irq();
+}
+
+rpc_status_t ahci_blkdrv_open(unsigned port)
+{
+	char name[16];
+	struct disk *d = malloc(sizeof(*d));
+
+	if (!d)
+		return RPC_E_OUT_OF_MEMORY;
+	memset(d, 0, sizeof(*d));
+	snprintf(name, sizeof(name), "sata%u", port);
+	rpc_status_t st = blkdrv_open(&d->c, "", name);
+	if (st != RPC_OK) {
+		free(d);
+		return st;
+	}
+	disks[port] = d;
+	return RPC_OK;
+}
 
 void ahci_blkdrv_start(struct ahci_hba *h, struct entrypoint *ep)
 {
-	(void)h;
-	(void)ep;
-	log("error: no Block_driver support yet: boot with <config selftest=\"yes\">");
+	if (signal_handler_init(ep, &stream_sig, on_stream, 0) != RPC_OK) {
+		log("error: no signal handler for the streams");
+		return;
+	}
+	for (unsigned i = 0; i < AHCI_PORTS_MAX; i++) {
+		struct disk *d = disks[i];
+		if (!d)
+			continue;
+		struct ahci_port *p = &h->port[i];
+		if (p->state != PORT_READY) {
+			log("error: %s: the disk found first is gone: no Block_driver session", p->name);
+			blkdrv_disconnect(&d->c);
+			free(d);
+			disks[i] = 0;
+			continue;
+		}
+		d->port = p;
+		rpc_status_t st = dma_buf_alloc(h->plat, stream_size, h->s64a ? 0 : PLATFORM_DMA_BELOW_4G,
+						&d->stream);
+		uint32_t ss = p->info.sector_size;
+		uint64_t max = (uint64_t)ata_max_sectors(&p->info, p->ncq) * ss;
+		if (max > (uint64_t)AHCI_TABLE_PRDS * PRD_MAX_BYTES)
+			max = (uint64_t)AHCI_TABLE_PRDS * PRD_MAX_BYTES;
+		struct blkdrv_args a = {
+			.block_size = ss,
+			.count = p->info.sectors,
+			.flags = BLOCK_WRITABLE,
+			.max_request = (uint32_t)(max & ~(uint64_t)(ss - 1)),
+			.ds = d->stream.ds,
+			.mem = d->stream.virt,
+			.size = d->stream.size,
+			.dev = d->stream.dev,
+			.slots = stream_slots,
+			.sigh = stream_sig.cap,
+		};
+		if (st == RPC_OK)
+			st = blkdrv_start(&d->c, &a);
+		if (st != RPC_OK) {
+			log("error: %s: Block_driver session not started: %s", p->name, rpc_status_name(st));
+			continue;
+		}
+		for (unsigned k = 0; k < IO_MAX; k++) {
+			d->io[k].disk = d;
+			d->io[k].next_free = d->free;
+			d->free = &d->io[k];
+		}
+		d->started = true;
+		log("%s: served to the block multiplexer (stream %lu KiB, %u slots, up to %u KiB a request)",
+		    p->name, (unsigned long)(d->stream.size >> 10), stream_slots, d->c.max_request >> 10);
+		pump(d);
+	}
 }

@@ -78,7 +78,7 @@ const char *ahci_hba_init(struct ahci_hba *h, struct platform_connection *p,
 	h->nslots = FIELD_GET(HBA_CAP, NCS, h->cap) + 1u;
 	h->s64a = FIELD_GET(HBA_CAP, S64A, h->cap);
 	uint32_t vs = REG_READ(&h->abar.io, HBA_VS);
-	log("%s: AHCI %x.%x, %u ports (implemented 0x%x), %u slots%s%s", name,
+	HBA_LOG(h, "%s: AHCI %x.%x, %u ports (implemented 0x%x), %u slots%s%s", name,
 	    FIELD_GET(HBA_VS, MJR, vs), FIELD_GET(HBA_VS, MNR, vs), FIELD_GET(HBA_CAP, NP, h->cap) + 1u, h->pi, h->nslots,
 	    FIELD_GET(HBA_CAP, SNCQ, h->cap) ? ", NCQ" : "", h->s64a ? ", 64-bit" : "");
 
@@ -114,7 +114,7 @@ const char *ahci_hba_init(struct ahci_hba *h, struct platform_connection *p,
 			continue;
 		const char *why = ahci_port_start(&h->port[i]);
 		if (why)
-			log("port %u: %s", i, why);
+			HBA_LOG(h, "port %u: %s", i, why);
 	}
 	return 0;
 }
@@ -159,4 +159,24 @@ void ahci_hba_tick(struct ahci_hba *h)
 			ahci_port_recover(p, "commands made no progress for 10 s");
 		}
 	}
+}
+
+void ahci_hba_fini(struct ahci_hba *h)
+{
+	for (unsigned i = 0; i < AHCI_PORTS_MAX; i++) {
+		struct ahci_port *p = &h->port[i];
+		if (p->state == PORT_READY) {
+			reg_io_write(&p->io, PX_CMD_OFF, 4,
+				     reg_io_read(&p->io, PX_CMD_OFF, 4) & ~(uint32_t)FIELD_SET(PX_CMD, ST, 1));
+		}
+		if (p->mem.ds)
+			dma_buf_free(h->plat, &p->mem);
+	}
+	if (h->abar.attached) {
+		REG_UPDATE(&h->abar.io, HBA_GHC, IE, 0);
+		drv_mmio_unmap(&h->abar);
+	}
+	drv_irq_close(&h->irq);
+	drv_device_release(&h->dev);
+	memset(h, 0, sizeof(*h));
 }

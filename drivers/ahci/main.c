@@ -134,6 +134,21 @@ static void fail(const char *what)
 	component_exit(1);
 }
 
+/* A Platform session, the controller found and taken over, its ports
+ * started; name: the controller's. */
+static void up(char *name, size_t size)
+{
+	rpc_status_t st = platform_connect(&plat, "", PLATFORM_RAM);
+	if (st != RPC_OK)
+		fail("no Platform session");
+	st = wait_ahci(name, size);
+	if (st != RPC_OK)
+		fail("no AHCI controller");
+	const char *why = ahci_hba_init(&hba, &plat, &timer, name, irq_sig.cap);
+	if (why)
+		fail(why);
+}
+
 void component_construct(struct component_env *e)
 {
 	struct config_rom cfg;
@@ -147,22 +162,42 @@ void component_construct(struct component_env *e)
 			fail("config: selftest must be yes or no");
 		if (selftest)
 			ahci_selftest_config(cfg.node);
+		else if (cfg.node)
+			ahci_blkdrv_config(cfg.node);
 		config_rom_close(&cfg, 0);
 	}
 	if (timer_connect(&timer, "sleep") != RPC_OK || timer_connect(&watchdog, "watchdog") != RPC_OK)
 		fail("no Timer session");
-	st = platform_connect(&plat, "", PLATFORM_RAM);
-	if (st != RPC_OK)
-		fail("no Platform session");
-	st = wait_ahci(name, sizeof(name));
-	if (st != RPC_OK)
-		fail("no AHCI controller");
 	if (signal_handler_init(&env->ep, &irq_sig, on_irq, 0) != RPC_OK ||
 	    signal_handler_init(&env->ep, &tick_sig, on_tick, 0) != RPC_OK)
 		fail("no signal handlers");
-	const char *why = ahci_hba_init(&hba, &plat, &timer, name, irq_sig.cap);
-	if (why)
-		fail(why);
+	if (!selftest) {
+		/* Which ports have disks, first: their Block_driver sessions
+		 * must be opened before the Platform session that will hold
+		 * their streams (a dead driver's sessions are closed in the
+		 * order they were opened, and the multiplexer must let go of a
+		 * stream before platform frees it). So the controller is
+		 * probed, released with its session, and taken anew. */
+		hba.quiet = true;
+		up(name, sizeof(name));
+		bool any = false, ready[AHCI_PORTS_MAX];
+		for (unsigned i = 0; i < AHCI_PORTS_MAX; i++) {
+			ready[i] = hba.port[i].state == PORT_READY;
+			any |= ready[i];
+		}
+		ahci_hba_fini(&hba);
+		platform_disconnect(&plat);
+		for (unsigned i = 0; i < AHCI_PORTS_MAX; i++) {
+			if (!ready[i])
+				continue;
+			st = ahci_blkdrv_open(i);
+			if (st != RPC_OK)
+				log("error: sata%u: no Block_driver session: %s", i, rpc_status_name(st));
+		}
+		if (!any)
+			log("no disks: nothing to serve");
+	}
+	up(name, sizeof(name));
 	unsigned disks = 0;
 	for (unsigned i = 0; i < AHCI_PORTS_MAX; i++)
 		disks += hba.port[i].state == PORT_READY;

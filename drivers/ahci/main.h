@@ -6,6 +6,7 @@
 
 #include <argil/config.h>
 #include <argil/entrypoint.h>
+#include <block_connection.h>
 #include "ahci.h"
 
 struct platform_connection *ahci_main_platform(void);
@@ -19,7 +20,11 @@ void ahci_main_after_irq(void);
 void ahci_selftest_config(const struct cfg_node *cfg);
 void ahci_selftest(struct ahci_hba *h);
 
-/* blkdrv.c: one Block_driver session per disk */
+/* blkdrv.c: one Block_driver session per disk: the config's stream and
+ * slots; the session opened (before the Platform session that holds the
+ * stream's memory), then started once the HBA is up again. */
+void ahci_blkdrv_config(const struct cfg_node *cfg);
+rpc_status_t ahci_blkdrv_open(unsigned port);
 void ahci_blkdrv_start(struct ahci_hba *h, struct entrypoint *ep);
 
 #endif

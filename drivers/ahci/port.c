@@ -486,14 +486,14 @@ const char *ahci_port_start(struct ahci_port *p)
 	}
 	p->ncq = p->info.ncq && FIELD_GET(HBA_CAP, SNCQ, p->hba->cap);
 	uint64_t mib = p->info.sectors * p->info.sector_size >> 20;
-	log("%s: \"%s\" serial \"%s\" firmware \"%s\": %lu sectors of %u bytes (%lu MiB), %s, %s, "
+	HBA_LOG(p->hba, "%s: \"%s\" serial \"%s\" firmware \"%s\": %lu sectors of %u bytes (%lu MiB), %s, %s, "
 	    "write cache %s", p->name, p->info.model, p->info.serial, p->info.firmware,
 	    (unsigned long)p->info.sectors, p->info.sector_size, (unsigned long)mib,
 	    p->info.lba48 ? "LBA48" : "LBA28",
 	    p->ncq ? "NCQ" : "no NCQ", !p->info.write_cache ? "absent"
 				      : p->info.write_cache_on ? "on" : "off");
 	if (p->ncq)
-		log("%s: NCQ depth %u", p->name,
+		HBA_LOG(p->hba, "%s: NCQ depth %u", p->name,
 		    p->info.queue_depth < p->slots ? p->info.queue_depth : p->slots);
 	return 0;
 }
