@@ -249,14 +249,34 @@ static void test_disk(struct ahci_hba *h, const struct disk_cfg *c)
 	snprintf(id, sizeof(id), "AHCI_%02u06", c->port);
 	CHECK_CASE(id, "a read past the end fails, the port is reset, the reads beside it succeed",
 		   !bad_ok && good == b->n - 1 && p->resets > resets && p->state == PORT_READY);
+	/* the same with the bad read queued among queued ones (NCQ): the
+	 * device fails the lot, each is replayed alone */
+	resets = p->resets;
+	uint64_t errors = p->errors;
+	b = batch_new(&batch);
+	for (unsigned i = 0; i < CHUNKS; i++)
+		batch_add(b, ATA_OP_READ, i == CHUNKS / 3 ? p->info.sectors + 64 : (uint64_t)i * per % (p->info.sectors - per),
+			  i == CHUNKS / 3 ? 8 : per, buf.dev + i * CHUNK);
+	batch_run(p, b);
+	good = 0;
+	for (unsigned i = 0; i < b->n; i++)
+		good += i != CHUNKS / 3 && b->ok[i];
+	log("%s: queued error test: %u of %u good reads succeeded, the bad one %s, %lu port reset(s)",
+	    p->name, good, b->n - 1, b->ok[CHUNKS / 3] ? "succeeded" : "failed",
+	    (unsigned long)(p->resets - resets));
+	snprintf(id, sizeof(id), "AHCI_%02u07", c->port);
+	CHECK_CASE(id, "the same with every read queued: only the bad one fails",
+		   !b->ok[CHUNKS / 3] && good == b->n - 1 && p->resets > resets &&
+			   p->errors == errors + 1 && p->state == PORT_READY);
+
 	b = batch_new(&batch);
 	batch_add(b, ATA_OP_READ, wl, 1, buf.dev);
 	ok = batch_run(p, b);
 	cmp.bad = 0;
 	if (ok)
 		cmp_fn(&cmp, wl, buf.virt, p->info.sector_size);
-	snprintf(id, sizeof(id), "AHCI_%02u07", c->port);
-	CHECK_CASE(id, "the port works after the reset", ok && !cmp.bad);
+	snprintf(id, sizeof(id), "AHCI_%02u08", c->port);
+	CHECK_CASE(id, "the port works after the resets", ok && !cmp.bad);
 	log("%s: %lu requests, %lu errors, %lu resets, at most %lu in flight", p->name,
 	    (unsigned long)p->requests, (unsigned long)p->errors, (unsigned long)p->resets,
 	    (unsigned long)p->max_in_flight);
