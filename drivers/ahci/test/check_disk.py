@@ -8,7 +8,8 @@ guest logged `DISK: sha256 <hex> of <n> bytes` after reading the whole
 disk: it must be ORIGINAL's SHA-256 and size. Sectors WRITE_LBA ..
 WRITE_LBA + WRITE_SECTORS - 1 must hold the pattern (the sector's LBA and
 SEED as little-endian 64-bit words, then bytes (lba * 31 + seed * 7 + i)
-mod 256), every other byte must be ORIGINAL's.
+mod 256), every other byte must be ORIGINAL's. SEED "log": the last seed
+the guest logged (`DISK: N rounds ... last seed S`).
 """
 import hashlib
 import os
@@ -29,13 +30,20 @@ def main():
     if len(sys.argv) != 7:
         sys.exit(__doc__)
     image, orig, disk = sys.argv[1:4]
-    lba, count, seed = (int(a, 0) for a in sys.argv[4:7])
+    lba, count = (int(a, 0) for a in sys.argv[4:6])
     with open(image, "rb") as f:
         now = f.read()
     with open(orig, "rb") as f:
         before = f.read()
     errors = []
     log = open(os.environ["ARGIL_LOG"], errors="replace").read()
+    if sys.argv[6] == "log":
+        seeds = re.findall(r"\] %s: \d+ rounds .* last seed (\d+)" % re.escape(disk), log)
+        if not seeds:
+            sys.exit("FAIL %s: no last seed in the log" % disk)
+        seed = int(seeds[-1])
+    else:
+        seed = int(sys.argv[6], 0)
     m = re.findall(r"\] %s: sha256 ([0-9a-f]{64}) of (\d+) bytes" % re.escape(disk), log)
     want = hashlib.sha256(before).hexdigest()
     if not m:

@@ -7,7 +7,11 @@
  * host to compare with the image it made), writes a pattern (each sector
  * stamped with its LBA and the seed, as drivers/ahci/test/check_disk.py
  * expects), syncs, reads it back, and sees a request past the end
- * refused. The host then checks the image.
+ * refused. With rounds="N" it then writes the pattern N times more (seed
+ * + 1 .. seed + N), each synced and read back; with <config until="ROM">
+ * at least N times and until that ROM holds a node with done="yes" (at
+ * most ROUNDS_MAX: run/ahci_restart, while the driver is killed and
+ * restarted). The last seed is logged. The host then checks the image.
  */
 #include <argil/component.h>
 #include <argil/config_rom.h>
@@ -25,8 +29,12 @@
 
 struct disk_cfg {
 	const char *label;
-	uint64_t sectors, write_lba, write_sectors, seed;
+	uint64_t sectors, write_lba, write_sectors, seed, rounds;
 };
+
+#define ROUNDS_MAX 10000u
+static const char *until_rom;     /* config "until": keep going until it says done */
+static struct config_rom until;
 
 static uint8_t round_buf[WINDOW * CHUNK];
 static struct block_connection conn;
@@ -84,6 +92,50 @@ static uint64_t round_trip(struct block_connection *c, unsigned op, uint64_t lba
 	return ok ? lba - first : 0;
 }
 
+/* The pattern of seed over [wl, wl + wn): written, synced, read back;
+ * false if a request failed, *bad the blocks that differ. */
+static bool write_verify(struct block_connection *c, uint64_t wl, uint64_t wn, uint64_t seed,
+			 uint64_t *bad)
+{
+	static uint8_t want[SECTOR_MAX];
+	uint32_t bs = c->block_size;
+	bool ok = wn && wl + wn <= c->count;
+
+	for (uint64_t lba = wl; ok && lba < wl + wn;) {
+		uint64_t n = wl + wn - lba, max = WINDOW * (CHUNK / bs);
+		if (n > max)
+			n = max;
+		for (uint64_t s = 0; s < n; s++)
+			stamp(round_buf + s * bs, lba + s, seed, bs);
+		uint64_t k = round_trip(c, BLOCK_OP_WRITE, lba, n);
+		ok = k != 0;
+		lba += k;
+	}
+	unsigned sst = ok ? block_sync(c) : PS_STATUS_ERROR;
+	if (sst != PS_STATUS_OK) {
+		log("sync failed: %s", block_status_name(sst));
+		ok = false;
+	}
+	for (uint64_t lba = wl; ok && lba < wl + wn;) {
+		uint64_t k = round_trip(c, BLOCK_OP_READ, lba, wl + wn - lba);
+		ok = k != 0;
+		for (uint64_t s = 0; s < k; s++) {
+			stamp(want, lba + s, seed, bs);
+			*bad += memcmp(want, round_buf + s * bs, bs) != 0;
+		}
+		lba += k;
+	}
+	if (*bad)
+		log("%lu blocks differ from the pattern of seed %lu", (unsigned long)*bad,
+		    (unsigned long)seed);
+	return ok;
+}
+
+static bool until_done(void)
+{
+	return config_rom_update(&until) && cfg_attr_is(until.node, "done", "yes");
+}
+
 static void test_disk(const struct disk_cfg *cfg, unsigned index)
 {
 	struct block_connection *c = &conn;
@@ -121,43 +173,39 @@ static void test_disk(const struct disk_cfg *cfg, unsigned index)
 	CHECK_CASE(id, "the whole disk read, many requests in flight (SHA-256 for the host)", ok);
 
 	/* the pattern */
-	uint64_t wl = cfg->write_lba, wn = cfg->write_sectors;
-	ok = wn && wl + wn <= c->count;
-	for (uint64_t lba = wl; ok && lba < wl + wn;) {
-		uint64_t n = wl + wn - lba, max = WINDOW * (CHUNK / bs);
-		if (n > max)
-			n = max;
-		for (uint64_t s = 0; s < n; s++)
-			stamp(round_buf + s * bs, lba + s, cfg->seed, bs);
-		uint64_t k = round_trip(c, BLOCK_OP_WRITE, lba, n);
-		ok = k != 0;
-		lba += k;
-	}
-	unsigned sst = ok ? block_sync(c) : PS_STATUS_ERROR;
-	snprintf(id, sizeof(id), "ABT_%02u03", index);
-	CHECK_CASE(id, "the pattern written and synced", ok && sst == PS_STATUS_OK);
-
 	uint64_t bad = 0;
-	static uint8_t want[SECTOR_MAX];
-	for (uint64_t lba = wl; ok && lba < wl + wn;) {
-		uint64_t k = round_trip(c, BLOCK_OP_READ, lba, wl + wn - lba);
-		ok = k != 0;
-		for (uint64_t s = 0; s < k; s++) {
-			stamp(want, lba + s, cfg->seed, bs);
-			bad += memcmp(want, round_buf + s * bs, bs) != 0;
-		}
-		lba += k;
-	}
-	if (bad)
-		log("%s: %lu blocks differ from the pattern", cfg->label, (unsigned long)bad);
-	snprintf(id, sizeof(id), "ABT_%02u04", index);
-	CHECK_CASE(id, "the pattern reads back", ok && !bad);
+	ok = write_verify(c, cfg->write_lba, cfg->write_sectors, cfg->seed, &bad);
+	snprintf(id, sizeof(id), "ABT_%02u03", index);
+	CHECK_CASE(id, "the pattern written and synced, and it reads back", ok && !bad);
 
 	/* past the end */
 	uint8_t one[SECTOR_MAX];
 	unsigned rst = block_read(c, c->count, 1, one);
-	snprintf(id, sizeof(id), "ABT_%02u05", index);
+	snprintf(id, sizeof(id), "ABT_%02u04", index);
 	CHECK_CASE(id, "a read past the end is refused as out of range", rst == BLOCK_STATUS_RANGE);
+
+	if (cfg->rounds) {
+		unsigned failed_rounds = 0;
+		uint64_t r = 1;
+		for (;; r++) {
+			bad = 0;
+			if (!write_verify(c, cfg->write_lba, cfg->write_sectors, cfg->seed + r, &bad) || bad)
+				failed_rounds++;
+			if (r >= cfg->rounds && (!until_rom || until_done()))
+				break;
+			if (r == ROUNDS_MAX) {
+				log("%s: ROM %s still not done after %u rounds", cfg->label, until_rom,
+				    ROUNDS_MAX);
+				failed_rounds++;
+				break;
+			}
+		}
+		log("%s: %lu rounds of the pattern written, synced and read back, %u failed; "
+		    "last seed %lu", cfg->label, (unsigned long)r, failed_rounds,
+		    (unsigned long)(cfg->seed + r));
+		snprintf(id, sizeof(id), "ABT_%02u05", index);
+		CHECK_CASE(id, "each round of the pattern written, synced and read back", !failed_rounds);
+	}
 	block_disconnect(c);
 }
 
@@ -171,15 +219,21 @@ void component_construct(struct component_env *env)
 		log("error: no config");
 		component_exit(1);
 	}
+	until_rom = cfg_attr(cfg.node, "until");
+	if (until_rom && config_rom_open(&until, until_rom, 0, 0, 0) != RPC_OK) {
+		log("error: no ROM %s", until_rom);
+		component_exit(1);
+	}
 	for (const struct cfg_node *d = cfg_child(cfg.node, "disk"); d; d = cfg_next(d, "disk")) {
 		struct disk_cfg c = { .label = cfg_attr(d, "label") };
 		bool good = c.label && cfg_attr_u64(d, "sectors", 0, &c.sectors) > 0 &&
 			    cfg_attr_u64(d, "write_lba", 0, &c.write_lba) >= 0 &&
 			    cfg_attr_u64(d, "write_sectors", 0, &c.write_sectors) >= 0 &&
-			    cfg_attr_u64(d, "seed", 1, &c.seed) >= 0;
+			    cfg_attr_u64(d, "seed", 1, &c.seed) >= 0 &&
+			    cfg_attr_u64(d, "rounds", 0, &c.rounds) >= 0;
 		if (!good)
 			log("error: config: a <disk> needs label and sectors; write_lba, "
-			    "write_sectors and seed must be numbers");
+			    "write_sectors, seed and rounds must be numbers");
 		bad += !good;
 		if (good)
 			test_disk(&c, ++n);
