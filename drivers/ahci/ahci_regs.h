@@ -103,6 +103,7 @@ REG(PX_SERR, 0x30, 32);             /* SError, write 1 to clear */
 REG(PX_SACT, 0x34, 32);             /* NCQ tags outstanding */
 REG(PX_CI, 0x38, 32);               /* commands issued */
 
+#define SSTS_DET_NO_PHY 1           /* device detected, no PHY communication */
 #define SSTS_DET_PRESENT 3          /* device present, PHY communication up */
 #define SSTS_IPM_ACTIVE 1
 #define SCTL_DET_COMRESET 1

@@ -109,6 +109,9 @@ const char *ahci_hba_init(struct ahci_hba *h, struct platform_connection *p,
 	REG_WRITE(&h->abar.io, HBA_IS, 0xffffffffu);
 	REG_UPDATE(&h->abar.io, HBA_GHC, IE, 1);
 
+	/* the reset's COMRESET and spin-up: links are up within 10 ms
+	 * (SATA: COMINIT answers COMRESET within 10 ms) */
+	sleep_us(h->timer, 10000);
 	for (unsigned i = 0; i < AHCI_PORTS_MAX; i++) {
 		if (!(h->pi & (1u << i)))
 			continue;

@@ -446,10 +446,16 @@ const char *ahci_port_start(struct ahci_port *p)
 {
 	uint32_t ssts = R(p, PX_SSTS);
 
-	if (FIELD_GET(PX_SSTS, DET, ssts) != SSTS_DET_PRESENT) {
-		/* maybe the link needs a COMRESET after the HBA reset */
+	switch (FIELD_GET(PX_SSTS, DET, ssts)) {
+	case SSTS_DET_PRESENT:
+		break;
+	case SSTS_DET_NO_PHY:
+		/* a device the link did not come up with: COMRESET once */
 		if (!port_comreset(p))
-			return "no device";
+			return "a device without PHY communication";
+		break;
+	default:
+		return "no device";
 	}
 	if (!ahci_wait(p, not_busy, 5000000))
 		return "the device stays busy";
