@@ -6,6 +6,11 @@
  * whole blocks on the disk, at most max_request; what reaches us is
  * programmed into the port as it is).
  *
+ * The stream is 2 MiB by default (<config stream="..">), so that requests
+ * of 1 MiB fit whole; a DMA buffer costs PLATFORM_DMA_COST of the driver's
+ * RAM quota (4.4 MB for 2 MiB), and a disk whose stream the quota no
+ * longer covers gets a smaller one (down to 128 KiB, logged).
+ *
  * Requests of a disk go into its port's queue (port.c) as they come, up
  * to IO_MAX at a time; each is acknowledged from its completion. A SYNC
  * becomes a FLUSH CACHE (EXT), which the port issues only once everything
@@ -20,6 +25,7 @@
 #include "main.h"
 
 #define IO_MAX 64u
+#define STREAM_MIN (128u * 1024)
 
 struct disk;
 
@@ -41,7 +47,7 @@ struct disk {
 
 static struct disk *disks[AHCI_PORTS_MAX];
 static struct signal_handler stream_sig;
-static uint64_t stream_size = 1u << 20;
+static uint64_t stream_size = 2u << 20;
 static uint32_t stream_slots = 64;
 
 void ahci_blkdrv_config(const struct cfg_node *cfg)
@@ -154,8 +160,14 @@ void ahci_blkdrv_start(struct ahci_hba *h, struct entrypoint *ep)
 			continue;
 		}
 		d->port = p;
-		rpc_status_t st = dma_buf_alloc(h->plat, stream_size, h->s64a ? 0 : PLATFORM_DMA_BELOW_4G,
-						&d->stream);
+		/* the configured size, or less while the quota does not cover it */
+		rpc_status_t st = RPC_E_NO_RAM_QUOTA;
+		for (uint64_t size = stream_size; size >= STREAM_MIN && st == RPC_E_NO_RAM_QUOTA;
+		     size /= 2)
+			st = dma_buf_alloc(h->plat, size, h->s64a ? 0 : PLATFORM_DMA_BELOW_4G, &d->stream);
+		if (st == RPC_OK && d->stream.size < stream_size)
+			log("%s: quota for a stream of %lu KiB only", p->name,
+			    (unsigned long)(d->stream.size >> 10));
 		uint32_t ss = p->info.sector_size;
 		uint64_t max = (uint64_t)ata_max_sectors(&p->info, p->ncq) * ss;
 		if (max > (uint64_t)AHCI_TABLE_PRDS * PRD_MAX_BYTES)

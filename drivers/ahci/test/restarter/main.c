@@ -39,7 +39,7 @@ static const char *const drivers_config =
 	"    <service name=\"Block_driver\"/>\n"
 	"  </parent-provides>\n"
 	"  <default-route> <any-service> <parent/> </any-service> </default-route>\n"
-	"  <start name=\"ahci\" ram=\"8M\" caps=\"300\" version=\"%d\">\n"
+	"  <start name=\"ahci\" ram=\"12M\" caps=\"300\" version=\"%d\">\n"
 	"    <binary name=\"ahci\"/> <config/>\n"
 	"  </start>\n"
 	"</config>\n";
