@@ -9,7 +9,8 @@
  * The stream is 2 MiB by default (<config stream="..">), so that requests
  * of 1 MiB fit whole; a DMA buffer costs PLATFORM_DMA_COST of the driver's
  * RAM quota (4.4 MB for 2 MiB), and a disk whose stream the quota no
- * longer covers gets a smaller one (down to 128 KiB, logged).
+ * longer covers (or for which no contiguous block is free) gets a smaller
+ * one (down to 128 KiB, logged).
  *
  * Requests of a disk go into its port's queue (port.c) as they come, up
  * to IO_MAX at a time; each is acknowledged from its completion. A SYNC
@@ -160,13 +161,18 @@ void ahci_blkdrv_start(struct ahci_hba *h, struct entrypoint *ep)
 			continue;
 		}
 		d->port = p;
-		/* the configured size, or less while the quota does not cover it */
-		rpc_status_t st = RPC_E_NO_RAM_QUOTA;
-		for (uint64_t size = stream_size; size >= STREAM_MIN && st == RPC_E_NO_RAM_QUOTA;
-		     size /= 2)
+		/* the configured size, or less while the quota does not cover it
+		 * or no contiguous block of that size is free */
+		rpc_status_t st = RPC_E_NO_RAM_QUOTA, first = RPC_OK;
+		for (uint64_t size = stream_size; size >= STREAM_MIN &&
+		     (st == RPC_E_NO_RAM_QUOTA || st == RPC_E_UNAVAILABLE); size /= 2) {
 			st = dma_buf_alloc(h->plat, size, h->s64a ? 0 : PLATFORM_DMA_BELOW_4G, &d->stream);
+			if (first == RPC_OK)
+				first = st;
+		}
 		if (st == RPC_OK && d->stream.size < stream_size)
-			log("%s: quota for a stream of %lu KiB only", p->name,
+			log("%s: no stream of %lu KiB (%s): %lu KiB instead", p->name,
+			    (unsigned long)(stream_size >> 10), rpc_status_name(first),
 			    (unsigned long)(d->stream.size >> 10));
 		uint32_t ss = p->info.sector_size;
 		uint64_t max = (uint64_t)ata_max_sectors(&p->info, p->ncq) * ss;
