@@ -79,8 +79,9 @@ const char *ahci_hba_init(struct ahci_hba *h, struct platform_connection *p,
 	h->s64a = FIELD_GET(HBA_CAP, S64A, h->cap);
 	uint32_t vs = REG_READ(&h->abar.io, HBA_VS);
 	HBA_LOG(h, "%s: AHCI %x.%x, %u ports (implemented 0x%x), %u slots%s%s", name,
-	    FIELD_GET(HBA_VS, MJR, vs), FIELD_GET(HBA_VS, MNR, vs), FIELD_GET(HBA_CAP, NP, h->cap) + 1u, h->pi, h->nslots,
-	    FIELD_GET(HBA_CAP, SNCQ, h->cap) ? ", NCQ" : "", h->s64a ? ", 64-bit" : "");
+		FIELD_GET(HBA_VS, MJR, vs), FIELD_GET(HBA_VS, MNR, vs),
+		FIELD_GET(HBA_CAP, NP, h->cap) + 1u, h->pi, h->nslots,
+		FIELD_GET(HBA_CAP, SNCQ, h->cap) ? ", NCQ" : "", h->s64a ? ", 64-bit" : "");
 
 	/* every implemented port idle and with its memory, interrupts off */
 	REG_UPDATE(&h->abar.io, HBA_GHC, IE, 0);

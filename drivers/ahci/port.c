@@ -315,7 +315,8 @@ void ahci_port_recover(struct ahci_port *p, const char *why)
 {
 	uint32_t is = R(p, PX_IS), tfd = R(p, PX_TFD), serr = R(p, PX_SERR);
 	uint32_t ci = R(p, PX_CI), sact = R(p, PX_SACT);
-	uint8_t status = (uint8_t)FIELD_GET(PX_TFD, STS, tfd), error = (uint8_t)FIELD_GET(PX_TFD, ERR, tfd);
+	uint8_t status = (uint8_t)FIELD_GET(PX_TFD, STS, tfd);
+	uint8_t error = (uint8_t)FIELD_GET(PX_TFD, ERR, tfd);
 	struct ahci_req *culprit = 0;
 
 	log("%s: port error: %s: PxIS 0x%x, status 0x%x error 0x%x (%s), SError 0x%x, CI 0x%x, "
@@ -492,8 +493,8 @@ const char *ahci_port_start(struct ahci_port *p)
 	}
 	p->ncq = p->info.ncq && FIELD_GET(HBA_CAP, SNCQ, p->hba->cap);
 	uint64_t mib = p->info.sectors * p->info.sector_size >> 20;
-	HBA_LOG(p->hba, "%s: \"%s\" serial \"%s\" firmware \"%s\": %lu sectors of %u bytes (%lu MiB), %s, %s, "
-	    "write cache %s", p->name, p->info.model, p->info.serial, p->info.firmware,
+	HBA_LOG(p->hba, "%s: \"%s\" serial \"%s\" firmware \"%s\": %lu sectors of %u bytes "
+		"(%lu MiB), %s, %s, write cache %s", p->name, p->info.model, p->info.serial, p->info.firmware,
 	    (unsigned long)p->info.sectors, p->info.sector_size, (unsigned long)mib,
 	    p->info.lba48 ? "LBA48" : "LBA28",
 	    p->ncq ? "NCQ" : "no NCQ", !p->info.write_cache ? "absent"

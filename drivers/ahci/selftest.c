@@ -254,9 +254,11 @@ static void test_disk(struct ahci_hba *h, const struct disk_cfg *c)
 	resets = p->resets;
 	uint64_t errors = p->errors;
 	b = batch_new(&batch);
-	for (unsigned i = 0; i < CHUNKS; i++)
-		batch_add(b, ATA_OP_READ, i == CHUNKS / 3 ? p->info.sectors + 64 : (uint64_t)i * per % (p->info.sectors - per),
-			  i == CHUNKS / 3 ? 8 : per, buf.dev + i * CHUNK);
+	for (unsigned i = 0; i < CHUNKS; i++) {
+		bool bad = i == CHUNKS / 3;
+		uint64_t lba = bad ? p->info.sectors + 64 : (uint64_t)i * per % (p->info.sectors - per);
+		batch_add(b, ATA_OP_READ, lba, bad ? 8 : per, buf.dev + i * CHUNK);
+	}
 	batch_run(p, b);
 	good = 0;
 	for (unsigned i = 0; i < b->n; i++)
