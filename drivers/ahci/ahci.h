@@ -34,7 +34,6 @@ struct ahci_req {
 	void *ctx;
 	/* the port's */
 	struct ahci_req *next;
-	bool replayed;           /* issued again after a port reset */
 };
 
 enum port_state {
@@ -111,9 +110,6 @@ void ahci_hba_tick(struct ahci_hba *h);
 /* Queue a request on a port (any order of completion). The callback runs
  * from ahci_hba_irq (or at once on a dead port, with ok false). */
 void ahci_port_submit(struct ahci_port *p, struct ahci_req *r);
-
-/* Requests not yet completed on the port (queued or issued). */
-unsigned ahci_port_pending(const struct ahci_port *p);
 
 /* Port setup and recovery (port.c). */
 const char *ahci_port_init(struct ahci_port *p);

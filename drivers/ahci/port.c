@@ -241,7 +241,6 @@ void ahci_port_kick(struct ahci_port *p)
 void ahci_port_submit(struct ahci_port *p, struct ahci_req *r)
 {
 	r->next = 0;
-	r->replayed = false;
 	if (p->state != PORT_READY) {
 		req_finish(p, r, false);
 		return;
@@ -252,14 +251,6 @@ void ahci_port_submit(struct ahci_port *p, struct ahci_req *r)
 		p->head = r;
 	p->tail = r;
 	ahci_port_kick(p);
-}
-
-unsigned ahci_port_pending(const struct ahci_port *p)
-{
-	unsigned n = (unsigned)__builtin_popcount(p->in_flight);
-	for (struct ahci_req *r = p->head; r; r = r->next)
-		n++;
-	return n;
 }
 
 /* ---- completion ---- */
@@ -340,7 +331,6 @@ void ahci_port_recover(struct ahci_port *p, const char *why)
 		if (!r)
 			continue;
 		p->slot_req[s] = 0;
-		r->replayed = true;
 		*link = r;
 		link = &r->next;
 		back++;
