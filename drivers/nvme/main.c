@@ -1,0 +1,90 @@
+/*
+ * nvme: the NVMe driver (README.md). Acquires the controller through its
+ * Platform session, brings it up (nvme.c) and serves each active
+ * namespace to the block multiplexer as disk nvme0n<nsid>.
+ *
+ * Config: <config selftest="yes" hash_bytes="2M"/> runs the self-test
+ * (selftest.c) instead of serving.
+ *
+ * Trusts its parent, core and the platform driver; the device as
+ * described in nvme.h.
+ */
+#include <argil/component.h>
+#include <argil/config_rom.h>
+#include <argil/log.h>
+#include <argil/string.h>
+#include "nvme.h"
+#include "selftest.h"
+
+#define PLATFORM_RAM (64 * 1024)
+
+/* QEMU's NVMe controller; the platform policy (manifest: class NVME)
+ * decides which devices this session sees */
+static const struct drv_id nvme_ids[] = {
+	{ 0x1b36, 0x0010 },
+};
+
+static struct component_env *env;
+static struct platform_connection plat;
+static struct timer_connection timer;
+static struct drv_device dev;
+static struct nvme ctrl;
+
+static void fail(const char *what, rpc_status_t st)
+{
+	log("error: %s: %s%s%s", what, rpc_status_name(st), ctrl.error ? ": " : "",
+	    ctrl.error ? ctrl.error : "");
+	component_exit(1);
+}
+
+void component_construct(struct component_env *e)
+{
+	struct config_rom cfg;
+	char name[PLATFORM_NAME_MAX];
+	bool selftest = false;
+	uint64_t hash_bytes = 2u << 20;
+	rpc_status_t st;
+
+	env = e;
+	if (config_rom_open(&cfg, "config", 0, 0, 0) == RPC_OK) {
+		if (cfg.node && cfg_attr_bool(cfg.node, "selftest", false, &selftest) < 0)
+			log("error: config: selftest must be yes or no");
+		if (cfg.node && cfg_attr_size(cfg.node, "hash_bytes", hash_bytes, &hash_bytes) < 0)
+			log("error: config: hash_bytes must be a size");
+		config_rom_close(&cfg, 0);
+	}
+	st = timer_connect(&timer, "");
+	if (st != RPC_OK)
+		fail("no Timer session", st);
+	st = platform_connect(&plat, "", PLATFORM_RAM);
+	if (st != RPC_OK)
+		fail("no Platform session", st);
+	st = drv_device_find_wait(&plat, nvme_ids, sizeof(nvme_ids) / sizeof(nvme_ids[0]), name,
+				  sizeof(name));
+	if (st != RPC_OK)
+		fail("no NVMe controller", st);
+	st = drv_device_acquire(&dev, &plat, name);
+	if (st != RPC_OK)
+		fail("cannot acquire the controller", st);
+	st = nvme_init(&ctrl, &dev, &timer, 0);
+	if (st != RPC_OK)
+		fail("controller bring-up", st);
+	log("nvme0 (%s): %s, serial %s, firmware %s, NVMe %u.%u, %u namespaces, "
+	    "queue of %u, %s, max transfer %u KiB%s%s",
+	    name, ctrl.model, ctrl.serial, ctrl.firmware,
+	    (unsigned)FIELD_GET(NVME_VS, MJR, ctrl.version),
+	    (unsigned)FIELD_GET(NVME_VS, MNR, ctrl.version), ctrl.nns, ctrl.io.depth,
+	    ctrl.irq.kind == PLATFORM_IRQ_MSIX ? "MSI-X" :
+	    ctrl.irq.kind == PLATFORM_IRQ_MSI ? "MSI" : "legacy interrupt",
+	    ctrl.max_transfer / 1024, ctrl.oncs & NVME_ONCS_DSM ? ", trim" : "",
+	    ctrl.vwc ? ", volatile write cache" : "");
+	for (unsigned i = 0; i < ctrl.nns; i++)
+		log("nvme0n%u: %lu blocks of %u bytes", ctrl.ns[i].nsid,
+		    (unsigned long)ctrl.ns[i].blocks, ctrl.ns[i].block_size);
+	if (selftest) {
+		nvme_selftest(&ctrl, "nvme0", hash_bytes);
+		nvme_shutdown(&ctrl);
+		return;
+	}
+	fail("serving the block multiplexer", RPC_E_UNAVAILABLE);
+}
