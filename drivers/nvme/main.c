@@ -3,8 +3,9 @@
  * Platform session, brings it up (nvme.c) and serves each active
  * namespace to the block multiplexer as disk nvme0n<nsid>.
  *
- * Config: <config selftest="yes" hash_bytes="2M"/> runs the self-test
- * (selftest.c) instead of serving.
+ * Config: <config stream="1M"/>: the bytes of each namespace's stream
+ * (a DMA buffer). <config selftest="yes" hash_bytes="2M"/> runs the
+ * self-test (selftest.c) instead of serving.
  *
  * Trusts its parent, core and the platform driver; the device as
  * described in nvme.h.
@@ -15,6 +16,8 @@
 #include <argil/string.h>
 #include "nvme.h"
 #include "selftest.h"
+#include "serve.h"
+#include <block_session.h>
 
 #define PLATFORM_RAM (64 * 1024)
 
@@ -29,6 +32,7 @@ static struct platform_connection plat;
 static struct timer_connection timer;
 static struct drv_device dev;
 static struct nvme ctrl;
+static struct signal_handler irq_sig;
 
 static void fail(const char *what, rpc_status_t st)
 {
@@ -42,7 +46,7 @@ void component_construct(struct component_env *e)
 	struct config_rom cfg;
 	char name[PLATFORM_NAME_MAX];
 	bool selftest = false;
-	uint64_t hash_bytes = 2u << 20;
+	uint64_t hash_bytes = 2u << 20, stream = 1u << 20;
 	rpc_status_t st;
 
 	env = e;
@@ -51,6 +55,11 @@ void component_construct(struct component_env *e)
 			log("error: config: selftest must be yes or no");
 		if (cfg.node && cfg_attr_size(cfg.node, "hash_bytes", hash_bytes, &hash_bytes) < 0)
 			log("error: config: hash_bytes must be a size");
+		if (cfg.node && (cfg_attr_size(cfg.node, "stream", stream, &stream) < 0 ||
+				 stream < 64 * 1024 || stream > BLOCK_STREAM_MAX)) {
+			log("error: config: stream must be a size of 64K..16M");
+			stream = 1u << 20;
+		}
 		config_rom_close(&cfg, 0);
 	}
 	st = timer_connect(&timer, "");
@@ -66,7 +75,12 @@ void component_construct(struct component_env *e)
 	st = drv_device_acquire(&dev, &plat, name);
 	if (st != RPC_OK)
 		fail("cannot acquire the controller", st);
-	st = nvme_init(&ctrl, &dev, &timer, 0);
+	if (!selftest) {
+		st = signal_handler_init(&env->ep, &irq_sig, nvme_serve_irq, &ctrl);
+		if (st != RPC_OK)
+			fail("no signal handler", st);
+	}
+	st = nvme_init(&ctrl, &dev, &timer, selftest ? 0 : irq_sig.cap);
 	if (st != RPC_OK)
 		fail("controller bring-up", st);
 	log("nvme0 (%s): %s, serial %s, firmware %s, NVMe %u.%u, %u namespaces, "
@@ -86,5 +100,7 @@ void component_construct(struct component_env *e)
 		nvme_shutdown(&ctrl);
 		return;
 	}
-	fail("serving the block multiplexer", RPC_E_UNAVAILABLE);
+	st = nvme_serve(&ctrl, &env->ep, "nvme0", stream);
+	if (st != RPC_OK)
+		fail("no namespace served", st);
 }

@@ -1,17 +1,19 @@
 #!/usr/bin/env python3
-"""Host check of run/nvme_selftest: the disk images against their copies
-made before the boot (<name>.orig) and against the driver's log.
+"""Host check of run/nvme_selftest and run/nvme_test: the disk images
+against their copies made before the boot (<name>.orig) and against the
+log of the test (the driver's self-test NVME_*, or nvme_blkdrv_test's
+NVBLK_* through the Block_driver sessions: the same cases).
 
-usage: check_disks.py selftest IMG...   (IMG: image names in $ARGIL_WORK,
-                                          in namespace order: nsid 1, 2, ..)
+usage: check_disks.py IMG...   (IMG: image names in $ARGIL_WORK, in
+                                namespace order: nsid 1, 2, ..)
 
 Per namespace n (disk nvme0n<n>, block size from the driver's log):
-- the SHA-256 the driver logged (NVME_0002) is that of the image's first
+- the SHA-256 the test logged (case 0002) is that of the image's first
   bytes, and those bytes are unchanged;
 - bytes 2 MiB .. 3 MiB hold the pattern (word k of block b is
   n << 56 | b << 16 | k, little endian);
 - bytes 3 MiB .. 3 MiB + 64 KiB are zero if the driver trimmed them
-  (NVME_0006), else unchanged;
+  (case 0006), else unchanged;
 - every other byte is unchanged.
 """
 import hashlib
@@ -39,23 +41,23 @@ def pattern(nsid, first_block, size, bs):
 
 
 def main():
-    if len(sys.argv) < 3 or sys.argv[1] != "selftest":
-        fail("usage: check_disks.py selftest IMG...")
+    if len(sys.argv) < 2:
+        fail("usage: check_disks.py IMG...")
     work = os.environ["ARGIL_WORK"]
     log = open(os.environ["ARGIL_LOG"], errors="replace").read()
-    for nsid, name in enumerate(sys.argv[2:], start=1):
+    for nsid, name in enumerate(sys.argv[1:], start=1):
         disk = "nvme0n%d" % nsid
         img = open(os.path.join(work, name + ".img"), "rb").read()
         orig = open(os.path.join(work, name + ".orig"), "rb").read()
         if len(img) != len(orig):
             fail("%s: size changed" % name)
-        m = re.search(r"\] %s: (\d+) blocks of (\d+) bytes" % disk, log)
+        m = re.search(r"\] %s: (?:served, )?(\d+) blocks of (\d+) bytes" % disk, log)
         if not m:
             fail("%s: no size line in the log" % disk)
         blocks, bs = int(m.group(1)), int(m.group(2))
         if blocks * bs != len(img):
             fail("%s: %d blocks of %d bytes, the image has %d bytes" % (disk, blocks, bs, len(img)))
-        m = re.search(r"ok NVME_0002 %s: sha256 of bytes 0\.\.(\d+): ([0-9a-f]{64})" % disk, log)
+        m = re.search(r"ok NV(?:ME|BLK)_0002 %s: sha256 of bytes 0\.\.(\d+): ([0-9a-f]{64})" % disk, log)
         if not m:
             fail("%s: no hash in the log" % disk)
         n, digest = int(m.group(1)), m.group(2)
@@ -64,7 +66,7 @@ def main():
         want = pattern(nsid, PATTERN_AT // bs, PATTERN_SIZE, bs)
         if img[PATTERN_AT:PATTERN_AT + PATTERN_SIZE] != want:
             fail("%s: the pattern is not in the image at byte %d" % (disk, PATTERN_AT))
-        trimmed = re.search(r"ok NVME_0006 %s:" % disk, log) is not None
+        trimmed = re.search(r"ok NV(?:ME|BLK)_0006 %s:" % disk, log) is not None
         region = img[TRIM_AT:TRIM_AT + TRIM_SIZE]
         if trimmed and region != bytes(TRIM_SIZE):
             fail("%s: the trimmed range is not zero" % disk)

@@ -1,0 +1,506 @@
+/*
+ * nvme_blkdrv_test: the other end of the NVMe driver's Block_driver
+ * sessions for run/nvme_test, standing in for the block multiplexer
+ * (servers/block) until it exists: it serves Block_driver, takes each
+ * disk's announcement and stream as the multiplexer would, and submits
+ * requests into the stream the driver allocated (a DMA buffer) as the
+ * multiplexer's source side would. Once every disk of the config has
+ * come, a test thread runs the cases on each (ids as drivers/nvme/
+ * selftest.c, so that drivers/nvme/test/check_disks.py checks both):
+ *
+ *   NVBLK_0001 the announcement: block size and count as the config
+ *              says, writable, trim
+ *   NVBLK_0002 the first 2 MiB read, 8 requests of 64 KiB in flight,
+ *              their SHA-256 logged (the host compares)
+ *   NVBLK_0003 1 MiB from byte 2 MiB written in requests of mixed sizes
+ *              up to the announced largest, 512 KiB in flight at once;
+ *              SYNC; read back in other sizes and compared (the host
+ *              checks too)
+ *   NVBLK_0004 requests the driver's side refuses: beyond the disk, not
+ *              whole blocks, larger than announced, an unknown opcode
+ *   NVBLK_0005 a request of the announced largest size and one block
+ *   NVBLK_0006 TRIM of 64 KiB from byte 3 MiB (the host finds zeros)
+ *
+ * Config: <config> <disk name="nvme0n1" block_size="512" blocks="16384"/>
+ * ... </config>. Trusts the driver for nothing it writes into the ack
+ * ring (the packet stream checks it).
+ */
+#include <argil/args.h>
+#include <argil/component.h>
+#include <argil/config.h>
+#include <argil/config_rom.h>
+#include <argil/cthread.h>
+#include <argil/log.h>
+#include <argil/pd.h>
+#include <argil/printf.h>
+#include <argil/session_server.h>
+#include <argil/slot.h>
+#include <argil/string.h>
+#include <arch/syscall.h>
+#include <block_session.h>
+#include <sha256.h>
+
+#define DISKS_MAX 4
+#define PATTERN_AT (2u << 20)
+#define PATTERN_SIZE (1u << 20)
+#define TRIM_AT (3u << 20)
+#define TRIM_SIZE (64u * 1024)
+#define HASH_BYTES (2u << 20)
+#define INFLIGHT 16
+#define BATCH (512u * 1024)      /* bytes in flight at once */
+
+struct expect {
+	char name[BLOCK_DISK_NAME_MAX];
+	uint64_t block_size, blocks;
+};
+
+struct session {
+	struct server_session ss;
+	char disk[BLOCK_DISK_NAME_MAX];
+	bool announced, streaming;
+	uint32_t block_size, max_request;
+	uint64_t count;
+	word_t flags;
+	cptr_t ds;
+	uint8_t *mem;
+	struct ps_source src;
+	struct ps_caps peer;     /* the driver's notifications */
+};
+
+static struct component_env *env;
+static struct expect expect[DISKS_MAX];
+static unsigned nexpect;
+static struct session *disks[DISKS_MAX];
+static unsigned ndisks;
+static cptr_t ack_ntfn, start_ntfn;     /* the test thread's notifications */
+static word_t ack_handle, start_handle;
+static struct cthread tester;
+static int passed, failed;
+static uint8_t scratch[PATTERN_SIZE];
+
+/* ---- the test thread ---- */
+
+struct req {
+	struct ps_desc d;
+	unsigned op;
+	uint64_t block;
+	bool done;
+	uint16_t status;
+};
+
+/* Take acknowledgements until every request of rs is acknowledged; false
+ * if one names no request of rs or the stream broke. */
+static bool wait_acks(struct session *s, struct req *rs, unsigned n)
+{
+	unsigned left = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		left += !rs[i].done;
+	while (left) {
+		struct ps_desc d;
+		ps_error_t e = ps_get_ack(&s->src, &d);
+		if (e == PS_E_EMPTY) {
+			sys_wait(ack_ntfn);
+			continue;
+		}
+		if (e != PS_OK) {
+			log("FAIL %s: ack: %s", s->disk, ps_error_name(e));
+			return false;
+		}
+		unsigned i = 0;
+		while (i < n && !(rs[i].d.tag == d.tag && !rs[i].done))
+			i++;
+		if (i == n) {
+			log("FAIL %s: ack of tag %lu, not in flight", s->disk, (unsigned long)d.tag);
+			return false;
+		}
+		rs[i].done = true;
+		rs[i].status = d.status;
+		rs[i].d.size = d.size;
+		left--;
+	}
+	return true;
+}
+
+/* Submit the n requests of rs (payloads allocated by the caller, tags
+ * set here), waiting for room in the submit ring. */
+static bool submit_all(struct session *s, struct req *rs, unsigned n)
+{
+	static uint64_t tag;
+
+	for (unsigned i = 0; i < n; i++) {
+		rs[i].d.opcode = (uint16_t)rs[i].op;
+		rs[i].d.arg = rs[i].block;
+		rs[i].d.tag = ++tag;
+		rs[i].done = false;
+		ps_error_t e;
+		while ((e = ps_submit(&s->src, &rs[i].d)) == PS_E_FULL)
+			sys_wait(ack_ntfn);
+		if (e != PS_OK) {
+			log("FAIL %s: submit: %s", s->disk, ps_error_name(e));
+			return false;
+		}
+	}
+	return true;
+}
+
+/* n requests of op over bytes [at, at + sizes...) in flight together,
+ * data from / into buf; true if all succeeded. */
+static bool transfer(struct session *s, unsigned op, uint64_t at, const uint32_t *sizes, unsigned n,
+		     uint8_t *buf)
+{
+	struct req rs[INFLIGHT];
+	uint64_t pos = at;
+	bool ok = true;
+
+	for (unsigned i = 0; i < n; i++) {
+		memset(&rs[i], 0, sizeof(rs[i]));
+		if (ps_alloc(&s->src, sizes[i], &rs[i].d) != PS_OK) {
+			log("FAIL %s: no payload space for %u bytes", s->disk, sizes[i]);
+			for (unsigned k = 0; k < i; k++)
+				ps_free(&s->src, &rs[k].d);
+			return false;
+		}
+		rs[i].op = op;
+		rs[i].block = pos / s->block_size;
+		if (op == BLOCK_OP_WRITE)
+			memcpy(ps_payload(&s->src.e, &rs[i].d), buf + (pos - at), sizes[i]);
+		pos += sizes[i];
+	}
+	ok = submit_all(s, rs, n) && wait_acks(s, rs, n);
+	pos = at;
+	for (unsigned i = 0; i < n; i++) {
+		if (rs[i].status != PS_STATUS_OK) {
+			log("FAIL %s: op %u at block %lu: status %u", s->disk, op,
+			    (unsigned long)rs[i].block, rs[i].status);
+			ok = false;
+		}
+		if (ok && op == BLOCK_OP_READ)
+			memcpy(buf + (pos - at), ps_payload(&s->src.e, &rs[i].d), sizes[i]);
+		pos += sizes[i];
+		ps_free(&s->src, &rs[i].d);
+	}
+	return ok;
+}
+
+/* One request without payload use (SYNC, TRIM) or a malformed one: its
+ * status, 0xffff when the stream failed. */
+static unsigned single(struct session *s, unsigned op, uint64_t block, uint32_t size)
+{
+	struct req r = { 0 };
+
+	if (ps_alloc(&s->src, size ? size : 1, &r.d) != PS_OK)
+		return 0xffff;
+	r.d.size = size;
+	r.op = op;
+	r.block = block;
+	struct ps_desc alloc = r.d;
+	alloc.size = size ? size : 1;
+	bool ok = submit_all(s, &r, 1) && wait_acks(s, &r, 1);
+	ps_free(&s->src, &alloc);
+	return ok ? r.status : 0xffff;
+}
+
+static void result(bool ok, const char *id, const char *disk, const char *what)
+{
+	if (ok)
+		passed++;
+	else
+		failed++;
+	log("%s %s %s: %s", ok ? "ok" : "FAIL", id, disk, what);
+}
+
+static uint64_t pattern(uint32_t nsid, uint64_t block, unsigned k)
+{
+	return (uint64_t)nsid << 56 | block << 16 | k;
+}
+
+static void test_disk(struct session *s, const struct expect *x, uint32_t nsid)
+{
+	uint32_t bs = s->block_size;
+	char line[160];
+	bool ok;
+
+	snprintf(line, sizeof(line), "%lu blocks of %u bytes, %s, %s, requests up to %u bytes",
+		 (unsigned long)s->count, bs, s->flags & BLOCK_WRITABLE ? "writable" : "read-only",
+		 s->flags & BLOCK_TRIM ? "trim" : "no trim", s->max_request);
+	result(bs == x->block_size && s->count == x->blocks && (s->flags & BLOCK_WRITABLE) &&
+		       (s->flags & BLOCK_TRIM) && s->max_request >= bs,
+	       "NVBLK_0001", s->disk, line);
+
+	/* NVBLK_0002: hash of the first 2 MiB, 8 x 64 KiB in flight (the
+	 * payload area is a little under the stream's 1 MiB) */
+	struct sha256 h;
+	uint8_t digest[SHA256_DIGEST];
+	char hex[SHA256_HEX];
+	uint32_t sizes[INFLIGHT];
+	ok = true;
+	sha256_init(&h);
+	for (unsigned i = 0; i < INFLIGHT; i++)
+		sizes[i] = 64 * 1024;
+	for (uint64_t at = 0; at < HASH_BYTES && ok; at += BATCH) {
+		ok = transfer(s, BLOCK_OP_READ, at, sizes, BATCH / (64 * 1024), scratch);
+		sha256_update(&h, scratch, BATCH);
+	}
+	sha256_final(&h, digest);
+	sha256_hex(digest, hex);
+	snprintf(line, sizeof(line), "sha256 of bytes 0..%u: %s", HASH_BYTES, hex);
+	result(ok, "NVBLK_0002", s->disk, line);
+
+	/* NVBLK_0003: pattern in batches of 512 KiB cut into mixed sizes,
+	 * SYNC, read back in other sizes */
+	for (uint32_t off = 0; off < PATTERN_SIZE; off += 8) {
+		uint64_t v = pattern(nsid, (PATTERN_AT + off) / bs, (off % bs) / 8);
+		memcpy(scratch + off, &v, 8);
+	}
+	static const uint32_t mix[] = { 4096, 65536, 8192, 262144, 12288, 131072, 4096, 16384 };
+	unsigned requests = 0;
+	ok = true;
+	for (uint32_t part = 0; part < PATTERN_SIZE && ok; part += BATCH) {
+		unsigned n = 0;
+		uint32_t total = 0;
+		while (total < BATCH && n < INFLIGHT) {
+			uint32_t sz = mix[(requests + n) % 8];
+			if (sz > s->max_request)
+				sz = s->max_request - s->max_request % bs;
+			if (sz > BATCH - total || n == INFLIGHT - 1)
+				sz = BATCH - total;
+			sizes[n++] = sz;
+			total += sz;
+		}
+		for (unsigned i = 0; i < n && ok; i++)
+			ok = sizes[i] <= s->max_request && sizes[i] % bs == 0;
+		if (!ok)
+			log("FAIL %s: the pattern does not cut into requests of at most %u bytes",
+			    s->disk, s->max_request);
+		ok = ok && transfer(s, BLOCK_OP_WRITE, PATTERN_AT + part, sizes, n, scratch + part);
+		requests += n;
+	}
+	unsigned st = ok ? single(s, BLOCK_OP_SYNC, 0, 0) : 0xffff;
+	ok = ok && st == PS_STATUS_OK;
+	memset(scratch, 0, PATTERN_SIZE);
+	for (unsigned i = 0; i < 4; i++)
+		sizes[i] = BATCH / 4;
+	if (sizes[0] > s->max_request)
+		ok = false;
+	for (uint32_t part = 0; part < PATTERN_SIZE && ok; part += BATCH)
+		ok = transfer(s, BLOCK_OP_READ, PATTERN_AT + part, sizes, 4, scratch + part);
+	long bad = -1;
+	for (uint32_t off = 0; ok && off < PATTERN_SIZE && bad < 0; off += 8) {
+		uint64_t v = pattern(nsid, (PATTERN_AT + off) / bs, (off % bs) / 8);
+		if (memcmp(scratch + off, &v, 8))
+			bad = off;
+	}
+	snprintf(line, sizeof(line), "1 MiB written at byte %u in %u requests, SYNC (%u), read back%s",
+		 PATTERN_AT, requests, st, bad >= 0 ? ": differs" : "");
+	result(ok && bad < 0, "NVBLK_0003", s->disk, line);
+
+	/* NVBLK_0004: refused */
+	unsigned r1 = single(s, BLOCK_OP_READ, s->count, bs);
+	unsigned r2 = single(s, BLOCK_OP_READ, s->count - 1, 2 * bs);
+	unsigned r3 = single(s, BLOCK_OP_READ, 0, bs + bs / 2);
+	unsigned r4 = s->max_request + bs <= s->src.e.payload_size
+			      ? single(s, BLOCK_OP_READ, 0, s->max_request + bs) : BLOCK_STATUS_RANGE;
+	unsigned r5 = single(s, 9, 0, bs);
+	snprintf(line, sizeof(line), "beyond the disk %u, %u, partial block %u, too large %u, opcode 9 %u",
+		 r1, r2, r3, r4, r5);
+	result(r1 == BLOCK_STATUS_RANGE && r2 == BLOCK_STATUS_RANGE && r3 == BLOCK_STATUS_RANGE &&
+		       r4 == BLOCK_STATUS_RANGE && r5 == PS_STATUS_BAD_OPCODE,
+	       "NVBLK_0004", s->disk, line);
+
+	/* NVBLK_0005: the largest request and the smallest, at the end */
+	uint32_t big = s->max_request < sizeof(scratch) ? s->max_request : sizeof(scratch);
+	uint32_t one[1] = { big };
+	ok = transfer(s, BLOCK_OP_READ, 0, one, 1, scratch);
+	one[0] = bs;
+	ok = ok && transfer(s, BLOCK_OP_READ, (s->count - 1) * bs, one, 1, scratch);
+	snprintf(line, sizeof(line), "a read of %u bytes and one of the last block", big);
+	result(ok, "NVBLK_0005", s->disk, line);
+
+	/* NVBLK_0006: trim */
+	st = single(s, BLOCK_OP_TRIM, TRIM_AT / bs, TRIM_SIZE);
+	snprintf(line, sizeof(line), "TRIM of %u bytes at byte %u: status %u", TRIM_SIZE, TRIM_AT, st);
+	result(st == PS_STATUS_OK, "NVBLK_0006", s->disk, line);
+}
+
+static void tester_main(void *arg)
+{
+	(void)arg;
+	while (ndisks < nexpect)
+		sys_wait(start_ntfn);
+	for (unsigned i = 0; i < nexpect; i++) {
+		struct session *s = 0;
+		for (unsigned k = 0; k < ndisks; k++)
+			if (!strcmp(disks[k]->disk, expect[i].name))
+				s = disks[k];
+		/* the disk names end in the namespace id: nvme0n<nsid> */
+		const char *p = expect[i].name + strlen(expect[i].name);
+		while (p > expect[i].name && p[-1] >= '0' && p[-1] <= '9')
+			p--;
+		uint32_t nsid = 0;
+		for (; *p; p++)
+			nsid = nsid * 10 + (uint32_t)(*p - '0');
+		if (!s) {
+			result(false, "NVBLK_0001", expect[i].name, "no such disk announced");
+			continue;
+		}
+		test_disk(s, &expect[i], nsid);
+	}
+	log("nvme_blkdrv_test: %d passed, %d failed", passed, failed);
+	for (;;)
+		sys_wait(start_ntfn);
+}
+
+/* ---- the Block_driver service ---- */
+
+static rpc_status_t do_announce(struct blkdrv_announce_call *c)
+{
+	struct session *s = c->obj;
+	word_t bs = c->in.block_size;
+
+	if (s->announced || bs < 512 || bs > 65536 || (bs & (bs - 1)) || !c->in.count ||
+	    (c->in.flags & ~(word_t)(BLOCK_WRITABLE | BLOCK_TRIM)) || c->in.max_request > 0x80000000u)
+		return RPC_E_INVALID_ARGUMENT;
+	s->block_size = (uint32_t)bs;
+	s->count = c->in.count;
+	s->flags = c->in.flags;
+	s->max_request = (uint32_t)c->in.max_request;
+	s->announced = true;
+	return RPC_OK;
+}
+
+static rpc_status_t do_stream(struct blkdrv_stream_call *c)
+{
+	struct session *s = c->obj;
+	struct rpc_msg *req = c->in.ds;
+	word_t size, at;
+	rpc_status_t st;
+
+	if (!s->announced || s->streaming || req->cap_kind != RPC_CAP_PLACED)
+		return RPC_E_INVALID_ARGUMENT;
+	st = ds_info(req->cap, &size, 0, 0);
+	if (st != RPC_OK)
+		return st;
+	st = pd_attach(COMPONENT_PD, req->cap, 0, 0, 0, ATTACH_WRITE, &at);
+	if (st != RPC_OK)
+		return st;
+	if (ps_source_init(&s->src, (void *)at, size, ps_signal_caps, &s->peer) != PS_OK) {
+		pd_detach(COMPONENT_PD, at);
+		return RPC_E_INVALID_ARGUMENT;
+	}
+	if (!s->max_request || s->max_request > s->src.e.payload_size)
+		s->max_request = (uint32_t)s->src.e.payload_size;
+	s->ds = req->cap;
+	req->cap = 0;
+	s->mem = (uint8_t *)at;
+	s->streaming = true;
+	if (ndisks < DISKS_MAX)
+		disks[ndisks++] = s;
+	sys_signal(start_ntfn);
+	return RPC_OK;
+}
+
+static rpc_status_t do_sigh(struct blkdrv_sigh_call *c)
+{
+	struct session *s = c->obj;
+	cptr_t slot;
+	rpc_status_t st;
+
+	if (c->in.cond != PS_SUBMIT_READY && c->in.cond != PS_ACK_SLOT_FREE)
+		return RPC_E_INVALID_ARGUMENT;
+	slot = (cptr_t)s->peer.cap[c->in.cond];
+	st = rpc_take_sigh(c->in.ntfn, &slot, false);
+	s->peer.cap[c->in.cond] = slot;
+	return st;
+}
+
+static rpc_status_t do_cap(struct blkdrv_cap_call *c)
+{
+	if (c->in.cond != PS_ACK_READY && c->in.cond != PS_SUBMIT_SLOT_FREE)
+		return RPC_E_INVALID_ARGUMENT;
+	c->out.ntfn = ack_ntfn;
+	return RPC_OK;
+}
+
+RPC_SERVER(blkdrv, BLKDRV_RPC)
+
+static const struct blkdrv_server ops = {
+	.blkdrv_announce = do_announce,
+	.blkdrv_stream = do_stream,
+	.blkdrv_sigh = do_sigh,
+	.blkdrv_cap = do_cap,
+};
+
+static void session_rpc(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *rep)
+{
+	blkdrv_dispatch(&ops, o->data, req, rep, RPC_E_ILLEGAL_OPERATION);
+}
+
+static rpc_status_t create(struct session_server *srv, struct server_session *ss, const char *args)
+{
+	struct session *s = (struct session *)ss;
+
+	(void)srv;
+	if (!args_get(args, "disk", s->disk, sizeof(s->disk)) || !s->disk[0])
+		return RPC_E_INVALID_ARGUMENT;
+	for (unsigned i = 0; i < ndisks; i++)
+		if (!strcmp(disks[i]->disk, s->disk))
+			return RPC_E_EXISTS;
+	log("session %lu: disk %s (label \"%s\")", ss->id, s->disk, ss->label);
+	return RPC_OK;
+}
+
+static struct session_server server = {
+	.service = BLKDRV_SERVICE,
+	.size = sizeof(struct session),
+	.ram = BLKDRV_SESSION_RAM,
+	.caps = BLKDRV_SESSION_CAPS,
+	.create = create,
+	.rpc = session_rpc,
+};
+
+static void fail(const char *what, rpc_status_t st)
+{
+	log("FAIL %s: %s", what, rpc_status_name(st));
+	log("nvme_blkdrv_test: 0 passed, 1 failed");
+	component_exit(1);
+}
+
+void component_construct(struct component_env *e)
+{
+	struct config_rom cfg;
+	rpc_status_t st;
+
+	env = e;
+	if (config_rom_open(&cfg, "config", 0, 0, 0) != RPC_OK || !cfg.node)
+		fail("no config", RPC_E_NOT_FOUND);
+	for (struct cfg_node *d = cfg_child(cfg.node, "disk"); d && nexpect < DISKS_MAX;
+	     d = cfg_next(d, "disk")) {
+		struct expect *x = &expect[nexpect];
+		const char *name = cfg_attr(d, "name");
+		if (!name || strlen(name) >= sizeof(x->name) ||
+		    cfg_attr_u64(d, "block_size", 0, &x->block_size) <= 0 ||
+		    cfg_attr_u64(d, "blocks", 0, &x->blocks) <= 0)
+			fail("config: <disk name block_size blocks/>", RPC_E_INVALID_ARGUMENT);
+		memcpy(x->name, name, strlen(name) + 1);
+		nexpect++;
+	}
+	config_rom_close(&cfg, 0);
+	if (!nexpect)
+		fail("config: no <disk>", RPC_E_INVALID_ARGUMENT);
+	ack_ntfn = cap_slot_alloc();
+	start_ntfn = cap_slot_alloc();
+	if (!ack_ntfn || !start_ntfn)
+		fail("slots", RPC_E_OUT_OF_SLOTS);
+	st = pd_alloc_ntfn(COMPONENT_PD, ack_ntfn, &ack_handle);
+	if (st == RPC_OK)
+		st = pd_alloc_ntfn(COMPONENT_PD, start_ntfn, &start_handle);
+	if (st == RPC_OK)
+		st = cthread_create(&tester, tester_main, 0, env->info->priority, 0, 32 * 1024, 0);
+	if (st != RPC_OK)
+		fail("notifications and the test thread", st);
+	server.ep = &env->ep;
+	st = session_server_announce(&server);
+	if (st != RPC_OK)
+		fail("cannot serve Block_driver", st);
+}
