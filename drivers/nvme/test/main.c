@@ -20,10 +20,14 @@
  *              whole blocks, larger than announced, an unknown opcode
  *   NVBLK_0005 a request of the announced largest size and one block
  *   NVBLK_0006 TRIM of 64 KiB from byte 3 MiB (the host finds zeros)
+ *   NVBLK_0007 (a disk with error_block) a read of that block fails with
+ *              PS_STATUS_ERROR (the scenario injects a medium error
+ *              there with QEMU's blkdebug), the block before it reads
  *
- * Config: <config> <disk name="nvme0n1" block_size="512" blocks="16384"/>
- * ... </config>. Trusts the driver for nothing it writes into the ack
- * ring (the packet stream checks it).
+ * Config: <config> <disk name="nvme0n1" block_size="512" blocks="16384"
+ * [error_block="12288"]/> ... </config>. Trusts the driver for nothing it
+ * writes into the ack ring (the packet stream checks it).
+ *
  */
 #include <argil/args.h>
 #include <argil/component.h>
@@ -52,6 +56,7 @@
 struct expect {
 	char name[BLOCK_DISK_NAME_MAX];
 	uint64_t block_size, blocks;
+	uint64_t error_block;    /* 0: none */
 };
 
 struct session {
@@ -321,6 +326,15 @@ static void test_disk(struct session *s, const struct expect *x, uint32_t nsid)
 	st = single(s, BLOCK_OP_TRIM, TRIM_AT / bs, TRIM_SIZE);
 	snprintf(line, sizeof(line), "TRIM of %u bytes at byte %u: status %u", TRIM_SIZE, TRIM_AT, st);
 	result(st == PS_STATUS_OK, "NVBLK_0006", s->disk, line);
+
+	/* NVBLK_0007: a medium error */
+	if (!x->error_block)
+		return;
+	unsigned e1 = single(s, BLOCK_OP_READ, x->error_block, bs);
+	unsigned e2 = single(s, BLOCK_OP_READ, x->error_block - 1, bs);
+	snprintf(line, sizeof(line), "read of block %lu (injected error): status %u; block before: %u",
+		 (unsigned long)x->error_block, e1, e2);
+	result(e1 == PS_STATUS_ERROR && e2 == PS_STATUS_OK, "NVBLK_0007", s->disk, line);
 }
 
 static void tester_main(void *arg)
@@ -482,6 +496,8 @@ void component_construct(struct component_env *e)
 		    cfg_attr_u64(d, "block_size", 0, &x->block_size) <= 0 ||
 		    cfg_attr_u64(d, "blocks", 0, &x->blocks) <= 0)
 			fail("config: <disk name block_size blocks/>", RPC_E_INVALID_ARGUMENT);
+		if (cfg_attr_u64(d, "error_block", 0, &x->error_block) < 0)
+			fail("config: error_block must be a number", RPC_E_INVALID_ARGUMENT);
 		memcpy(x->name, name, strlen(name) + 1);
 		nexpect++;
 	}
