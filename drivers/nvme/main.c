@@ -11,9 +11,14 @@
  * described in nvme.h.
  */
 #include <argil/component.h>
+#include <argil/config.h>
 #include <argil/config_rom.h>
+#include <argil/heap.h>
 #include <argil/log.h>
+#include <argil/pd.h>
+#include <argil/slot.h>
 #include <argil/string.h>
+#include <arch/syscall.h>
 #include "nvme.h"
 #include "selftest.h"
 #include "serve.h"
@@ -21,11 +26,10 @@
 
 #define PLATFORM_RAM (64 * 1024)
 
-/* QEMU's NVMe controller; the platform policy (manifest: class NVME)
- * decides which devices this session sees */
-static const struct drv_id nvme_ids[] = {
-	{ 0x1b36, 0x0010 },
-};
+/* NVMe controllers: PCI class 0x010802 (mass storage, non-volatile
+ * memory, NVM Express); the platform policy (manifest: class NVME)
+ * decides which of them this session sees. */
+#define NVME_CLASS 0x010802u
 
 static struct component_env *env;
 static struct platform_connection plat;
@@ -33,6 +37,80 @@ static struct timer_connection timer;
 static struct drv_device dev;
 static struct nvme ctrl;
 static struct signal_handler irq_sig;
+
+/* The name of the first device of the session's devices report with
+ * the NVMe class; RPC_E_NOT_FOUND when there is none (yet). */
+static rpc_status_t find_controller(char *name, size_t size)
+{
+	word_t len, version, dsize, at;
+	cptr_t ds;
+	rpc_status_t st;
+
+	st = platform_devices(plat.session, &ds, &len, &version);
+	if (st != RPC_OK)
+		return st;
+	st = ds_info(ds, &dsize, 0, 0);
+	if (st == RPC_OK && len > dsize)
+		st = RPC_E_INVALID_ARGUMENT;
+	if (st == RPC_OK)
+		st = pd_attach(COMPONENT_PD, ds, 0, 0, 0, 0, &at);
+	if (st != RPC_OK) {
+		cap_slot_free(ds);
+		return st;
+	}
+	size_t asize = cfg_arena_size(len);
+	void *arena = malloc(asize);
+	struct cfg_node *root = arena ? cfg_parse((const char *)at, len, arena, asize, 0) : 0;
+	st = arena ? RPC_E_NOT_FOUND : RPC_E_OUT_OF_MEMORY;
+	for (struct cfg_node *d = cfg_child(root, "device"); d && st == RPC_E_NOT_FOUND;
+	     d = cfg_next(d, "device")) {
+		uint64_t cls;
+		const char *nm = cfg_attr(d, "name");
+		if (!nm || cfg_attr_u64(d, "class", 0, &cls) <= 0 || cls != NVME_CLASS)
+			continue;
+		if (strlen(nm) >= size) {
+			st = RPC_E_INVALID_ARGUMENT;
+			break;
+		}
+		memcpy(name, nm, strlen(nm) + 1);
+		st = RPC_OK;
+	}
+	free(arena);
+	pd_detach(COMPONENT_PD, at);
+	cap_slot_free(ds);
+	return st;
+}
+
+/* find_controller, waiting for changes of the report until one is there
+ * (the devices report may come after the driver starts). */
+static rpc_status_t wait_controller(char *name, size_t size)
+{
+	cptr_t ntfn = cap_slot_alloc();
+	word_t handle;
+	bool said = false;
+	rpc_status_t st;
+
+	if (!ntfn)
+		return RPC_E_OUT_OF_SLOTS;
+	st = pd_alloc_ntfn(COMPONENT_PD, ntfn, &handle);
+	if (st != RPC_OK) {
+		cap_slot_free(ntfn);
+		return st;
+	}
+	/* registered first, then looked: a change in between is signalled */
+	st = platform_devices_sigh(plat.session, ntfn);
+	while (st == RPC_OK && (st = find_controller(name, size)) == RPC_E_NOT_FOUND) {
+		if (!said)
+			log("no NVMe controller for me yet: waiting until platform offers one");
+		said = true;
+		sys_wait(ntfn);
+		st = RPC_OK;
+	}
+	platform_devices_sigh(plat.session, 0);
+	pd_free_obj(COMPONENT_PD, handle);
+	cap_slot_free(ntfn);
+	return st;
+}
 
 static void fail(const char *what, rpc_status_t st)
 {
@@ -68,8 +146,7 @@ void component_construct(struct component_env *e)
 	st = platform_connect(&plat, "", PLATFORM_RAM);
 	if (st != RPC_OK)
 		fail("no Platform session", st);
-	st = drv_device_find_wait(&plat, nvme_ids, sizeof(nvme_ids) / sizeof(nvme_ids[0]), name,
-				  sizeof(name));
+	st = wait_controller(name, sizeof(name));
 	if (st != RPC_OK)
 		fail("no NVMe controller", st);
 	st = drv_device_acquire(&dev, &plat, name);
