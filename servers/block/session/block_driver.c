@@ -31,15 +31,24 @@ static bool disk_name_ok(const char *s)
 	return n > 0 && n < BLOCK_DISK_NAME_MAX;
 }
 
-rpc_status_t blkdrv_connect(struct blkdrv_connection *c, const struct blkdrv_args *a)
+rpc_status_t blkdrv_open(struct blkdrv_connection *c, const char *label, const char *disk)
 {
 	char args[64];
-	rpc_status_t st;
 
 	memset(c, 0, sizeof(*c));
-	if (!a->disk || !disk_name_ok(a->disk) || a->block_size < 512 ||
-	    a->block_size > 65536 || (a->block_size & (a->block_size - 1)) || !a->count ||
-	    !a->mem || !a->ds || !a->sigh)
+	if (!disk || !disk_name_ok(disk))
+		return RPC_E_INVALID_ARGUMENT;
+	snprintf(args, sizeof(args), "disk=%s", disk);
+	return parent_conn_open(&c->pc, BLKDRV_SERVICE, label ? label : "", args,
+				BLKDRV_SESSION_RAM, BLKDRV_SESSION_CAPS);
+}
+
+rpc_status_t blkdrv_start(struct blkdrv_connection *c, const struct blkdrv_args *a)
+{
+	rpc_status_t st;
+
+	if (!c->pc.cap || a->block_size < 512 || a->block_size > 65536 ||
+	    (a->block_size & (a->block_size - 1)) || !a->count || !a->mem || !a->ds || !a->sigh)
 		return RPC_E_INVALID_ARGUMENT;
 	if (ps_format(a->mem, a->size, a->slots) != PS_OK ||
 	    ps_sink_init(&c->sink, a->mem, a->size, ps_signal_caps, &c->peer) != PS_OK)
@@ -56,11 +65,6 @@ rpc_status_t blkdrv_connect(struct blkdrv_connection *c, const struct blkdrv_arg
 	c->max_request &= ~(c->block_size - 1);
 	if (c->max_request < c->block_size)
 		return RPC_E_INVALID_ARGUMENT;
-	snprintf(args, sizeof(args), "disk=%s", a->disk);
-	st = parent_conn_open(&c->pc, BLKDRV_SERVICE, a->label ? a->label : "", args,
-			      BLKDRV_SESSION_RAM, BLKDRV_SESSION_CAPS);
-	if (st != RPC_OK)
-		return st;
 	st = blkdrv_announce(c->pc.cap, c->block_size, c->count, c->flags, c->max_request);
 	if (st == RPC_OK)
 		st = blkdrv_sigh(c->pc.cap, PS_SUBMIT_READY, a->sigh);
@@ -73,6 +77,15 @@ rpc_status_t blkdrv_connect(struct blkdrv_connection *c, const struct blkdrv_arg
 	/* the stream last: the multiplexer submits as soon as it has it */
 	if (st == RPC_OK)
 		st = blkdrv_stream(c->pc.cap, a->ds);
+	return st;
+}
+
+rpc_status_t blkdrv_connect(struct blkdrv_connection *c, const struct blkdrv_args *a)
+{
+	rpc_status_t st = blkdrv_open(c, a->label, a->disk);
+
+	if (st == RPC_OK)
+		st = blkdrv_start(c, a);
 	if (st != RPC_OK)
 		blkdrv_disconnect(c);
 	return st;

@@ -141,6 +141,16 @@ struct blkdrv_connection {
 	bool dead;                       /* the stream broke (PS_E_CORRUPT) */
 };
 
+/* Open the session for disk (a name as BLKDRV's "disk=" argument) through
+ * the parent. Do it BEFORE opening the Platform session whenever the disk
+ * is known in advance: a parent closes a dead driver's sessions in the
+ * order they were opened, and the multiplexer must lose the session
+ * before platform frees the DMA buffer that holds the stream. */
+rpc_status_t blkdrv_open(struct blkdrv_connection *c, const char *label, const char *disk);
+/* Announce the disk, format and hand over the stream, exchange signals
+ * (a->label and a->disk are not used: blkdrv_open had them). */
+rpc_status_t blkdrv_start(struct blkdrv_connection *c, const struct blkdrv_args *a);
+/* Both in one. */
 rpc_status_t blkdrv_connect(struct blkdrv_connection *c, const struct blkdrv_args *a);
 void blkdrv_disconnect(struct blkdrv_connection *c);
 
