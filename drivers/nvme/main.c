@@ -119,6 +119,51 @@ static void fail(const char *what, rpc_status_t st)
 	component_exit(1);
 }
 
+/* A Platform session, the controller acquired and brought up (its I/O
+ * interrupt to sigh; 0: the kit's notification); the first time also
+ * logged. Fails the component on an error. */
+static void bring_up(cptr_t sigh, char *name, size_t size)
+{
+	static bool said;
+	rpc_status_t st;
+
+	st = platform_connect(&plat, "", PLATFORM_RAM);
+	if (st != RPC_OK)
+		fail("no Platform session", st);
+	st = wait_controller(name, size);
+	if (st != RPC_OK)
+		fail("no NVMe controller", st);
+	st = drv_device_acquire(&dev, &plat, name);
+	if (st != RPC_OK)
+		fail("cannot acquire the controller", st);
+	st = nvme_init(&ctrl, &dev, &timer, sigh);
+	if (st != RPC_OK)
+		fail("controller bring-up", st);
+	if (said)
+		return;
+	said = true;
+	log("nvme0 (%s): %s, serial %s, firmware %s, NVMe %u.%u, %u namespaces, "
+	    "queue of %u, %s, max transfer %u KiB%s%s",
+	    name, ctrl.model, ctrl.serial, ctrl.firmware,
+	    (unsigned)FIELD_GET(NVME_VS, MJR, ctrl.version),
+	    (unsigned)FIELD_GET(NVME_VS, MNR, ctrl.version), ctrl.nns, ctrl.io.depth,
+	    ctrl.irq.kind == PLATFORM_IRQ_MSIX ? "MSI-X" :
+	    ctrl.irq.kind == PLATFORM_IRQ_MSI ? "MSI" : "legacy interrupt",
+	    ctrl.max_transfer / 1024, ctrl.oncs & NVME_ONCS_DSM ? ", trim" : "",
+	    ctrl.vwc ? ", volatile write cache" : "");
+	for (unsigned i = 0; i < ctrl.nns; i++)
+		log("nvme0n%u: %lu blocks of %u bytes", ctrl.ns[i].nsid,
+		    (unsigned long)ctrl.ns[i].blocks, ctrl.ns[i].block_size);
+}
+
+/* Everything bring_up took, given back. */
+static void take_down(void)
+{
+	nvme_fini(&ctrl);
+	drv_device_release(&dev);
+	platform_disconnect(&plat);
+}
+
 void component_construct(struct component_env *e)
 {
 	struct config_rom cfg;
@@ -143,41 +188,29 @@ void component_construct(struct component_env *e)
 	st = timer_connect(&timer, "");
 	if (st != RPC_OK)
 		fail("no Timer session", st);
-	st = platform_connect(&plat, "", PLATFORM_RAM);
-	if (st != RPC_OK)
-		fail("no Platform session", st);
-	st = wait_controller(name, sizeof(name));
-	if (st != RPC_OK)
-		fail("no NVMe controller", st);
-	st = drv_device_acquire(&dev, &plat, name);
-	if (st != RPC_OK)
-		fail("cannot acquire the controller", st);
-	if (!selftest) {
-		st = signal_handler_init(&env->ep, &irq_sig, nvme_serve_irq, &ctrl);
-		if (st != RPC_OK)
-			fail("no signal handler", st);
-	}
-	st = nvme_init(&ctrl, &dev, &timer, selftest ? 0 : irq_sig.cap);
-	if (st != RPC_OK)
-		fail("controller bring-up", st);
-	log("nvme0 (%s): %s, serial %s, firmware %s, NVMe %u.%u, %u namespaces, "
-	    "queue of %u, %s, max transfer %u KiB%s%s",
-	    name, ctrl.model, ctrl.serial, ctrl.firmware,
-	    (unsigned)FIELD_GET(NVME_VS, MJR, ctrl.version),
-	    (unsigned)FIELD_GET(NVME_VS, MNR, ctrl.version), ctrl.nns, ctrl.io.depth,
-	    ctrl.irq.kind == PLATFORM_IRQ_MSIX ? "MSI-X" :
-	    ctrl.irq.kind == PLATFORM_IRQ_MSI ? "MSI" : "legacy interrupt",
-	    ctrl.max_transfer / 1024, ctrl.oncs & NVME_ONCS_DSM ? ", trim" : "",
-	    ctrl.vwc ? ", volatile write cache" : "");
-	for (unsigned i = 0; i < ctrl.nns; i++)
-		log("nvme0n%u: %lu blocks of %u bytes", ctrl.ns[i].nsid,
-		    (unsigned long)ctrl.ns[i].blocks, ctrl.ns[i].block_size);
 	if (selftest) {
+		bring_up(0, name, sizeof(name));
 		nvme_selftest(&ctrl, "nvme0", hash_bytes);
 		nvme_shutdown(&ctrl);
 		return;
 	}
-	st = nvme_serve(&ctrl, &env->ep, "nvme0", stream);
+	/* The Block_driver sessions must be opened before the Platform
+	 * session whose DMA buffers hold their streams: a parent closes a
+	 * dead driver's sessions in the order they were opened, and the
+	 * multiplexer must lose a stream before platform frees its memory.
+	 * The namespaces are known only from the controller: ask it through
+	 * a first Platform session, give that back, open the disks, then
+	 * bring the controller up again through the session that serves. */
+	bring_up(0, name, sizeof(name));
+	st = nvme_serve_open(&ctrl, "nvme0");
+	if (st != RPC_OK)
+		fail("no Block_driver session", st);
+	take_down();
+	st = signal_handler_init(&env->ep, &irq_sig, nvme_serve_irq, &ctrl);
+	if (st != RPC_OK)
+		fail("no signal handler", st);
+	bring_up(irq_sig.cap, name, sizeof(name));
+	st = nvme_serve_start(&ctrl, &env->ep, stream);
 	if (st != RPC_OK)
 		fail("no namespace served", st);
 }

@@ -460,6 +460,20 @@ void nvme_shutdown(struct nvme *c)
 	}
 }
 
+void nvme_fini(struct nvme *c)
+{
+	if (c->bar.attached) {
+		REG_UPDATE(&c->bar.io, NVME_CC, EN, 0);
+		drv_mmio_unmap(&c->bar);
+	}
+	drv_irq_close(&c->irq);
+	if (c->dev) {
+		dma_buf_free(c->dev->plat, &c->prp);
+		dma_buf_free(c->dev->plat, &c->ctrl);
+	}
+	memset(c, 0, sizeof(*c));
+}
+
 /* ---- I/O ---- */
 
 /* PRP1/PRP2 (and the slot's PRP list) for len bytes from dev. */

@@ -104,6 +104,10 @@ rpc_status_t nvme_init(struct nvme *c, struct drv_device *dev, struct timer_conn
 		       cptr_t sigh);
 /* Disable the controller after a normal shutdown notification. */
 void nvme_shutdown(struct nvme *c);
+/* Give back what nvme_init took (the controller disabled, BAR0 unmapped,
+ * the DMA buffers freed, our interrupt notification freed); the device
+ * stays acquired. */
+void nvme_fini(struct nvme *c);
 
 enum nvme_submit_result nvme_submit(struct nvme *c, const struct nvme_request *r);
 /* Take every new completion: done(arg, cookie, status) per command

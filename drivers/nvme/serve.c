@@ -1,6 +1,8 @@
 /*
  * Serving the namespaces to the block multiplexer (serve.h): one
- * Block_driver session per namespace, disk nvme0n<nsid>. Each session's
+ * Block_driver session per namespace, disk nvme0n<nsid>, opened before
+ * the Platform session that holds the streams' DMA buffers (main.c says
+ * why). Each session's
  * stream is a DMA buffer of ours, so READ and WRITE move the payload
  * straight between the device and the stream (the request's device
  * address is the buffer's plus the payload offset); SYNC is a FLUSH of
@@ -24,6 +26,7 @@
 #define STREAM_SLOTS 64
 
 struct disk {
+	uint32_t nsid;
 	unsigned ns;                     /* index into nvme.ns */
 	char name[BLOCK_DISK_NAME_MAX];
 	struct dma_buf stream;
@@ -134,7 +137,8 @@ static void pump(void)
 {
 	nvme_reap(ctrl, done, 0);
 	for (unsigned i = 0; i < ndisks; i++)
-		blkdrv_flush(&disks[i].conn);
+		if (!disks[i].dead)
+			blkdrv_flush(&disks[i].conn);
 	/* round robin: the disk after the one that filled the slots last
 	 * comes first */
 	for (unsigned k = 0; k < ndisks; k++) {
@@ -168,19 +172,45 @@ static void on_stream(void *arg)
 	pump();
 }
 
-rpc_status_t nvme_serve(struct nvme *c, struct entrypoint *ep, const char *name, size_t stream)
+rpc_status_t nvme_serve_open(const struct nvme *c, const char *name)
 {
+	for (unsigned i = 0; i < c->nns; i++) {
+		struct disk *d = &disks[ndisks];
+		d->nsid = c->ns[i].nsid;
+		snprintf(d->name, sizeof(d->name), "%sn%u", name, d->nsid);
+		rpc_status_t st = blkdrv_open(&d->conn, "", d->name);
+		if (st != RPC_OK) {
+			log("error: %s: no Block_driver session: %s", d->name, rpc_status_name(st));
+			continue;
+		}
+		ndisks++;
+	}
+	return ndisks ? RPC_OK : RPC_E_UNAVAILABLE;
+}
+
+rpc_status_t nvme_serve_start(struct nvme *c, struct entrypoint *ep, size_t stream)
+{
+	unsigned started = 0;
 	rpc_status_t st;
 
 	ctrl = c;
 	st = signal_handler_init(ep, &stream_sig, on_stream, 0);
 	if (st != RPC_OK)
 		return st;
-	for (unsigned i = 0; i < c->nns; i++) {
-		struct disk *d = &disks[ndisks];
-		struct nvme_ns *ns = &c->ns[i];
-		d->ns = i;
-		snprintf(d->name, sizeof(d->name), "%sn%u", name, ns->nsid);
+	for (unsigned k = 0; k < ndisks; k++) {
+		struct disk *d = &disks[k];
+		struct nvme_ns *ns = 0;
+		for (unsigned i = 0; i < c->nns && !ns; i++)
+			if (c->ns[i].nsid == d->nsid) {
+				ns = &c->ns[i];
+				d->ns = i;
+			}
+		d->dead = true;
+		if (!ns) {
+			log("error: %s: the namespace went away since the controller was first asked",
+			    d->name);
+			continue;
+		}
 		st = dma_buf_alloc(c->dev->plat, stream, 0, &d->stream);
 		if (st != RPC_OK) {
 			log("error: %s: no DMA buffer of %lu bytes for the stream: %s", d->name,
@@ -191,8 +221,6 @@ rpc_status_t nvme_serve(struct nvme *c, struct entrypoint *ep, const char *name,
 		if ((uint64_t)max > (uint64_t)0x10000 * ns->block_size)
 			max = 0x10000 * ns->block_size;
 		struct blkdrv_args a = {
-			.label = "",
-			.disk = d->name,
 			.block_size = ns->block_size,
 			.count = ns->blocks,
 			.flags = BLOCK_WRITABLE | (c->oncs & NVME_ONCS_DSM ? BLOCK_TRIM : 0),
@@ -204,18 +232,19 @@ rpc_status_t nvme_serve(struct nvme *c, struct entrypoint *ep, const char *name,
 			.slots = STREAM_SLOTS,
 			.sigh = stream_sig.cap,
 		};
-		st = blkdrv_connect(&d->conn, &a);
+		st = blkdrv_start(&d->conn, &a);
 		if (st != RPC_OK) {
-			log("error: %s: no Block_driver session: %s", d->name, rpc_status_name(st));
-			dma_buf_free(c->dev->plat, &d->stream);
+			log("error: %s: the Block_driver session refused the disk: %s", d->name,
+			    rpc_status_name(st));
 			continue;
 		}
+		d->dead = false;
+		started++;
 		log("%s: served, %lu blocks of %u bytes, stream %lu KiB, requests up to %u KiB%s", d->name,
 		    (unsigned long)ns->blocks, ns->block_size, (unsigned long)d->stream.size / 1024,
 		    d->conn.max_request / 1024, a.flags & BLOCK_TRIM ? ", trim" : "");
-		ndisks++;
 	}
-	if (!ndisks)
+	if (!started)
 		return RPC_E_UNAVAILABLE;
 	/* requests may have come before the handlers ran */
 	pump();
