@@ -91,15 +91,25 @@ static void queue_init(struct nvme_queue *q, uint16_t id, uint16_t depth, void *
 	memset(cq, 0, (size_t)depth << NVME_CQE_SHIFT);
 }
 
-static void sq_push(struct nvme *c, struct nvme_queue *q, const struct nvme_sqe *e)
+/* The entry into q's next slot; the doorbell is rung by sq_ring (a burst
+ * of commands costs one doorbell write, which traps in a VM). */
+static void sq_put(struct nvme_queue *q, const struct nvme_sqe *e)
 {
+	/* copied as dwords: the entry is read through another type than it
+	 * was written with (prp1/prp2 are 64-bit), so the dword type must
+	 * be allowed to alias it */
+	typedef uint32_t __attribute__((may_alias)) dword_t;
 	volatile struct nvme_sqe *slot = &q->sq[q->sq_tail];
-	const uint32_t *from = (const uint32_t *)e;
-	volatile uint32_t *to = (volatile uint32_t *)slot;
+	const dword_t *from = (const dword_t *)e;
+	volatile dword_t *to = (volatile dword_t *)slot;
 
 	for (unsigned i = 0; i < sizeof(*e) / 4; i++)
 		to[i] = from[i];
 	q->sq_tail = (uint16_t)((q->sq_tail + 1) % q->depth);
+}
+
+static void sq_ring(struct nvme *c, struct nvme_queue *q)
+{
 	compiler_barrier();
 	doorbell(c, 2u * q->id, q->sq_tail);
 }
@@ -147,7 +157,8 @@ static uint16_t admin(struct nvme *c, struct nvme_sqe *e, const char *what, uint
 	uint64_t waited = 0;
 
 	e->cdw0 = FIELD_INSERT(NVME_SQE_CDW0, CID, e->cdw0, cid);
-	sq_push(c, q, e);
+	sq_put(q, e);
+	sq_ring(c, q);
 	while (!cq_peek(q, &cqe)) {
 		if (waited >= ADMIN_TIMEOUT_MS * 1000ull || FIELD_GET(NVME_CSTS, CFS, csts(c))) {
 			log("error: %s: no completion after %u ms%s", what, ADMIN_TIMEOUT_MS,
@@ -551,8 +562,17 @@ enum nvme_submit_result nvme_submit(struct nvme *c, const struct nvme_request *r
 	}
 	c->slot[s] = (struct nvme_slot){ true, r->opc, ns->nsid, r->lba, r->nblocks, r->cookie };
 	c->inflight++;
-	sq_push(c, &c->io, &e);
+	sq_put(&c->io, &e);
+	c->unrung++;
 	return NVME_SUBMITTED;
+}
+
+void nvme_kick(struct nvme *c)
+{
+	if (!c->unrung)
+		return;
+	c->unrung = 0;
+	sq_ring(c, &c->io);
 }
 
 static const char *opc_name(uint8_t opc)

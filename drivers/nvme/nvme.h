@@ -86,6 +86,7 @@ struct nvme {
 	unsigned nns;
 	struct nvme_slot slot[NVME_IO_DEPTH];
 	unsigned slots, inflight;
+	unsigned unrung;          /* submitted since the doorbell was rung */
 	bool broken;
 	const char *error;        /* what failed, for the caller's log line */
 };
@@ -109,7 +110,10 @@ void nvme_shutdown(struct nvme *c);
  * stays acquired. */
 void nvme_fini(struct nvme *c);
 
+/* Put a command into the I/O queue; the device sees it after nvme_kick
+ * (call it once after a burst). */
 enum nvme_submit_result nvme_submit(struct nvme *c, const struct nvme_request *r);
+void nvme_kick(struct nvme *c);
 /* Take every new completion: done(arg, cookie, status) per command
  * (status 0: success, else the CQE's status field, logged). The number
  * taken. */

@@ -86,6 +86,7 @@ static bool run(uint8_t opc, unsigned ns, uint64_t lba, uint32_t blocks_each, un
 		}
 		pending++;
 	}
+	nvme_kick(ctrl);
 	wait_all();
 	for (unsigned i = 0; i < n && i < 16; i++)
 		if (!io[i].done || io[i].status)
@@ -183,6 +184,7 @@ static void test_namespace(unsigned i, const char *ctrl_name, uint64_t hash_byte
 	fl.cookie = &fio;
 	if (ok && nvme_submit(ctrl, &fl) == NVME_SUBMITTED) {
 		pending++;
+		nvme_kick(ctrl);
 		wait_all();
 		ok = fio.done && !fio.status;
 	} else {

@@ -148,6 +148,7 @@ static void pump(void)
 			break;
 		}
 	}
+	nvme_kick(ctrl);
 }
 
 void nvme_serve_irq(void *arg)
