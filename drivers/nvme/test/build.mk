@@ -1,4 +1,4 @@
-# A stand-in for the block multiplexer's Block_driver side (run/nvme_test).
-NAME := nvme_blkdrv_test
+# The Block client of run/nvme_test: NVMe namespaces through the block multiplexer.
+NAME := nvme_block_test
 KIND := component
 LIBS := block_session sha256
