@@ -368,7 +368,7 @@ static rpc_status_t create(struct session_server *srv, struct server_session *ss
 	(void)srv;
 	c->submit_ready.bit = c->ack_slot_free.bit = -1;
 	if (!p) {
-		log("error: no policy for session '%s'", ss->label);
+		log("session '%s' denied: no policy for its label", ss->label);
 		return RPC_E_DENIED;
 	}
 	v = cfg_attr(p, "disk");
