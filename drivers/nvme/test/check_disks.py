@@ -6,6 +6,7 @@ NVBLK_* through the Block_driver sessions: the same cases).
 
 usage: check_disks.py IMG...   (IMG: image names in $ARGIL_WORK, in
                                 namespace order: nsid 1, 2, ..)
+       check_disks.py --restart IMG ROUNDS   (run/nvme_restart)
 
 Per namespace n (disk nvme0n<n>, block size from the driver's log):
 - the SHA-256 the test logged (case 0002) is that of the image's first
@@ -15,6 +16,11 @@ Per namespace n (disk nvme0n<n>, block size from the driver's log):
 - bytes 3 MiB .. 3 MiB + 64 KiB are zero if the driver trimmed them
   (case 0006), else unchanged;
 - every other byte is unchanged.
+
+With --restart (run/nvme_restart, drivers/nvme/test/restart.c): the
+image of namespace 1 holds the pattern in ROUNDS ranges of 512 KiB from
+byte 2 MiB and is unchanged elsewhere, and the driver came up ROUNDS + 1
+times.
 """
 import hashlib
 import os
@@ -40,7 +46,27 @@ def pattern(nsid, first_block, size, bs):
     return bytes(out)
 
 
+def restart(name, rounds):
+    work = os.environ["ARGIL_WORK"]
+    log = open(os.environ["ARGIL_LOG"], errors="replace").read()
+    img = open(os.path.join(work, name + ".img"), "rb").read()
+    orig = open(os.path.join(work, name + ".orig"), "rb").read()
+    end = PATTERN_AT + rounds * 512 * 1024
+    if img[PATTERN_AT:end] != pattern(1, PATTERN_AT // 512, end - PATTERN_AT, 512):
+        fail("the pattern of the %d rounds is not in the image" % rounds)
+    if img[:PATTERN_AT] != orig[:PATTERN_AT] or img[end:] != orig[end:]:
+        fail("bytes outside the rounds' ranges changed")
+    ups = len(re.findall(r"\[init -> drivers -> nvme\] nvme0 \(", log))
+    if ups != rounds + 1:
+        fail("the driver came up %d times, not %d" % (ups, rounds + 1))
+    print("check_disks: %d rounds in the image, rest unchanged, driver up %d times" % (rounds, ups))
+    print("check_disks: ok")
+
+
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "--restart":
+        restart(sys.argv[2], int(sys.argv[3]))
+        return
     if len(sys.argv) < 2:
         fail("usage: check_disks.py IMG...")
     work = os.environ["ARGIL_WORK"]

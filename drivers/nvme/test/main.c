@@ -22,7 +22,8 @@
  *              there with QEMU's blkdebug), the block before it reads
  *
  * Config: <config> <disk name="nvme0n1" block_size="512" blocks="16384"
- * [error_block="12288"]/> ... </config>.
+ * [error_block="12288"]/> ... </config>. With <config restarts="N"> the
+ * restart cases of restart.c run on the first disk instead.
  */
 #include <argil/component.h>
 #include <argil/config.h>
@@ -32,52 +33,28 @@
 #include <argil/string.h>
 #include <block_connection.h>
 #include <sha256.h>
+#include "test.h"
 
 #define DISKS_MAX 4
-#define PATTERN_AT (2u << 20)
 #define PATTERN_SIZE (1u << 20)
 #define TRIM_AT (3u << 20)
 #define TRIM_SIZE (64u * 1024)
 #define HASH_BYTES (2u << 20)
-#define INFLIGHT 16
-#define STREAM (2u << 20)         /* bytes of each session's stream */
 #define BIG (768u * 1024)
 #define BATCH (512u * 1024)      /* bytes in flight at once */
 
-struct expect {
-	char name[BLOCK_DISK_NAME_MAX];
-	uint64_t block_size, blocks;
-	uint64_t error_block;    /* 0: none */
-};
-
-/* A disk as this client sees it through its Block session. */
-struct session {
-	const char *disk;
-	struct block_connection c;
-	uint32_t block_size;
-	uint32_t max_request;    /* the largest request we make: half the payload area */
-	uint64_t count;
-	word_t flags;
-};
 
 static struct expect expect[DISKS_MAX];
 static unsigned nexpect;
-static int passed, failed;
+int passed, failed;
 static uint8_t scratch[PATTERN_SIZE];
 
 /* ---- the cases ---- */
 
-struct req {
-	struct ps_desc d;
-	unsigned op;
-	uint64_t block;
-	bool done;
-	uint16_t status;
-};
 
 /* Take acknowledgements until every request of rs is acknowledged; false
  * if one names no request of rs or the stream broke. */
-static bool wait_acks(struct session *s, struct req *rs, unsigned n)
+bool wait_acks(struct session *s, struct req *rs, unsigned n)
 {
 	unsigned left = 0;
 
@@ -111,7 +88,7 @@ static bool wait_acks(struct session *s, struct req *rs, unsigned n)
 
 /* Submit the n requests of rs (payloads allocated by the caller, tags
  * set here), waiting for room in the submit ring. */
-static bool submit_all(struct session *s, struct req *rs, unsigned n)
+bool submit_all(struct session *s, struct req *rs, unsigned n)
 {
 	static uint64_t tag;
 
@@ -133,7 +110,7 @@ static bool submit_all(struct session *s, struct req *rs, unsigned n)
 
 /* n requests of op over bytes [at, at + sizes...) in flight together,
  * data from / into buf; true if all succeeded. */
-static bool transfer(struct session *s, unsigned op, uint64_t at, const uint32_t *sizes, unsigned n,
+bool transfer(struct session *s, unsigned op, uint64_t at, const uint32_t *sizes, unsigned n,
 		     uint8_t *buf)
 {
 	struct req rs[INFLIGHT];
@@ -175,7 +152,7 @@ static bool transfer(struct session *s, unsigned op, uint64_t at, const uint32_t
 
 /* One request without payload use (SYNC, TRIM) or a malformed one: its
  * status, 0xffff when the stream failed. */
-static unsigned single(struct session *s, unsigned op, uint64_t block, uint32_t size)
+unsigned single(struct session *s, unsigned op, uint64_t block, uint32_t size)
 {
 	struct req r = { 0 };
 
@@ -191,7 +168,7 @@ static unsigned single(struct session *s, unsigned op, uint64_t block, uint32_t 
 	return ok ? r.status : 0xffff;
 }
 
-static void result(bool ok, const char *id, const char *disk, const char *what)
+void result(bool ok, const char *id, const char *disk, const char *what)
 {
 	if (ok)
 		passed++;
@@ -200,7 +177,7 @@ static void result(bool ok, const char *id, const char *disk, const char *what)
 	log("%s %s %s: %s", ok ? "ok" : "FAIL", id, disk, what);
 }
 
-static uint64_t pattern(uint32_t nsid, uint64_t block, unsigned k)
+uint64_t pattern(uint32_t nsid, uint64_t block, unsigned k)
 {
 	return (uint64_t)nsid << 56 | block << 16 | k;
 }
@@ -330,11 +307,14 @@ void component_construct(struct component_env *e)
 {
 	static struct session s;
 	struct config_rom cfg;
+	uint64_t restarts = 0;
 	rpc_status_t st;
 
 	(void)e;
 	if (config_rom_open(&cfg, "config", 0, 0, 0) != RPC_OK || !cfg.node)
 		fail("no config", RPC_E_NOT_FOUND);
+	if (cfg_attr_u64(cfg.node, "restarts", 0, &restarts) < 0 || restarts > 8)
+		fail("config: restarts must be a number up to 8", RPC_E_INVALID_ARGUMENT);
 	for (struct cfg_node *d = cfg_child(cfg.node, "disk"); d && nexpect < DISKS_MAX;
 	     d = cfg_next(d, "disk")) {
 		struct expect *x = &expect[nexpect];
@@ -351,6 +331,11 @@ void component_construct(struct component_env *e)
 	config_rom_close(&cfg, 0);
 	if (!nexpect)
 		fail("config: no <disk>", RPC_E_INVALID_ARGUMENT);
+	if (restarts) {
+		restart_test(&expect[0], (unsigned)restarts);
+		log("nvme_block_test: %d passed, %d failed", passed, failed);
+		return;
+	}
 	for (unsigned i = 0; i < nexpect; i++) {
 		const struct expect *x = &expect[i];
 		/* the disk names end in the namespace id: nvme0n<nsid> */
