@@ -26,7 +26,7 @@ UCFLAGS := $(CFREE) -mcmodel=small -Iabi/include -Ibase/include -Ibase/arch/$(AR
 KSRC    := $(wildcard kernel/src/*.c) $(wildcard kernel/arch/$(ARCH)/*.c) $(wildcard kernel/arch/$(ARCH)/*.S)
 KOBJ    := $(patsubst %,$(BUILD)/%.o,$(KSRC))
 
-.PHONY: all kernel programs ports run test bench deps clean host-test fuzz configcheck
+.PHONY: all kernel programs ports run test bench deps clean host-test fuzz fuzz-list configcheck
 all: kernel programs
 
 kernel: $(BUILD)/kernel.elf
@@ -211,9 +211,13 @@ BENCH_SCENARIOS := $(sort $(wildcard run/*_bench))
 bench: deps
 	@$(MAKE) -s all && $(PYTHON) tools/run.py --bench $(BENCH_SCENARIOS)
 
-# Fuzzing the config parser (docs/config.md): `make fuzz` builds the libFuzzer
-# harness and runs it for FUZZ_SECONDS; new inputs go to $(BUILD)/fuzz/config_corpus,
-# a crashing input to $(BUILD)/fuzz/crash-*. `make test` runs it for 60 s.
+# Fuzzing (docs/build.md, "Fuzzers"): each libFuzzer harness tests/fuzz/NAME_fuzz.c has a
+# tests/fuzz/NAME.mk that adds NAME to FUZZERS and says what it links (NAME_FUZZ_SRCS),
+# its extra flags (NAME_FUZZ_CFLAGS), further prerequisites (NAME_FUZZ_DEPS), libFuzzer
+# options (NAME_FUZZ_ARGS) and its seed corpus folders (NAME_FUZZ_SEEDS, default
+# tests/fuzz/NAME_corpus; a generated one is a target of the .mk). `make fuzz/NAME` runs
+# one for FUZZ_SECONDS, `make fuzz` all; new inputs go to $(BUILD)/fuzz/NAME_corpus, a
+# crashing input to $(BUILD)/fuzz/NAME-crash-*. `make test` runs each for 60 s.
 FUZZ_CC      ?= clang-14
 FUZZ_SECONDS ?= 600
 FUZZ_CFLAGS  := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined \
@@ -221,16 +225,27 @@ FUZZ_CFLAGS  := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,addres
 # The config format's sources: parser, queries, output (docs/config.md)
 CONFIG_SRCS  := $(addprefix base/src/,config_parse.c config_query.c config_write.c)
 CONFIG_DEPS  := $(CONFIG_SRCS) base/src/config_chars.h base/include/argil/config.h base/include/argil/string.h
-$(BUILD)/fuzz/config_fuzz: tests/fuzz/config_fuzz.c $(CONFIG_DEPS)
-	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) tests/fuzz/config_fuzz.c $(CONFIG_SRCS) -o $@
+FUZZERS :=
+include $(sort $(wildcard tests/fuzz/*.mk))
 
-fuzz: deps
-	@$(MAKE) -s $(BUILD)/fuzz/config_fuzz
-	@mkdir -p $(BUILD)/fuzz/config_corpus
-	$(BUILD)/fuzz/config_fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
-		-artifact_prefix=$(BUILD)/fuzz/ -dict=tests/fuzz/config.dict \
-		$(BUILD)/fuzz/config_corpus tests/fuzz/config_corpus
+define FUZZ_RULES
+$(1)_FUZZ_SEEDS ?= tests/fuzz/$(1)_corpus
+$(BUILD)/fuzz/$(1)_fuzz: tests/fuzz/$(1)_fuzz.c $$($(1)_FUZZ_SRCS) $$($(1)_FUZZ_DEPS)
+	@mkdir -p $$(dir $$@)
+	$$(FUZZ_CC) $$(FUZZ_CFLAGS) $$($(1)_FUZZ_CFLAGS) tests/fuzz/$(1)_fuzz.c $$(filter %.c,$$($(1)_FUZZ_SRCS)) -o $$@
+fuzz/$(1): deps
+	@$$(MAKE) -s $(BUILD)/fuzz/$(1)_fuzz $$(filter-out tests/fuzz/%,$$($(1)_FUZZ_SEEDS))
+	@mkdir -p $(BUILD)/fuzz/$(1)_corpus
+	$(BUILD)/fuzz/$(1)_fuzz -max_total_time=$$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
+		-artifact_prefix=$(BUILD)/fuzz/$(1)- $$($(1)_FUZZ_ARGS) \
+		$(BUILD)/fuzz/$(1)_corpus $$($(1)_FUZZ_SEEDS)
+endef
+$(foreach f,$(FUZZERS),$(eval $(call FUZZ_RULES,$(f))))
+.PHONY: $(addprefix fuzz/,$(FUZZERS))
+
+fuzz: $(addprefix fuzz/,$(FUZZERS))
+fuzz-list:
+	@echo $(FUZZERS)
 
 # Host tool: checks config files with the same parser and init's own model
 # build (tools/config-check wraps it)

@@ -4,9 +4,10 @@
     tools/testall.py [-v] [-j N] [--no-build] [--machines] [--no-host] [SCENARIO ...]
 
 1. `make host-test` (tools/hosttest.py: the sanitizer-built host unit tests).
-2. `make fuzz FUZZ_SECONDS=60`: the config parser's libFuzzer harness, one
-   test (`PASS fuzz config: ...` or `FAIL fuzz config: ...`; a crash input
-   stays in build/fuzz/); --fuzz-seconds changes the time.
+2. Every libFuzzer harness (`make fuzz/NAME FUZZ_SECONDS=60` for each NAME of
+   `make fuzz-list`, two at a time), one test each (`PASS fuzz NAME: ...` or
+   `FAIL fuzz NAME: ...`; a crash input stays in build/fuzz/);
+   --fuzz-seconds changes the time.
 3. Every run/<name> scenario with `test: yes`, each of its variants (or only
    the scenarios named on the command line), via tools/run.py; -j N boots N
    variants at a time (default 1).
@@ -60,25 +61,47 @@ FUZZ_DONE = re.compile(r"^#(\d+)\s+DONE\s+cov: (\d+) ft: (\d+) corp: (\d+)/")
 FUZZ_ARTIFACT = re.compile(r"Test unit written to (\S+)")
 
 
-def fuzz_step(seconds):
-    """Runs `make fuzz` for the config parser; returns (passed, failed)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS")}
-    proc = subprocess.run(["make", "-s", "--no-print-directory", "-C", run.ROOT, "fuzz",
+def make_env():
+    return {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS")}
+
+
+def fuzzers():
+    """The fuzzers tests/fuzz/*.mk declare (`make fuzz-list`)."""
+    proc = subprocess.run(["make", "-s", "--no-print-directory", "-C", run.ROOT, "fuzz-list"],
+                          stdout=subprocess.PIPE, universal_newlines=True, env=make_env())
+    return proc.stdout.split() if proc.returncode == 0 else []
+
+
+def fuzz_one(name, seconds):
+    """Runs `make fuzz/NAME`; returns (passed, failed, report lines)."""
+    proc = subprocess.run(["make", "-s", "--no-print-directory", "-C", run.ROOT, "fuzz/" + name,
                            "FUZZ_SECONDS=%d" % seconds],
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          universal_newlines=True, errors="replace", env=env)
+                          universal_newlines=True, errors="replace", env=make_env())
     lines = proc.stdout.splitlines()
     done = [m for m in map(FUZZ_DONE.match, lines) if m]
     if proc.returncode == 0 and done:
         runs, cov, ft, corp = done[-1].groups()
-        print("PASS fuzz config: %s runs in %d s, cov %s, ft %s, corpus %s"
-              % (runs, seconds, cov, ft, corp), flush=True)
-        return 1, 0
+        return 1, 0, ["PASS fuzz %s: %s runs in %d s, cov %s, ft %s, corpus %s"
+                      % (name, runs, seconds, cov, ft, corp)]
     artifacts = [m.group(1) for m in map(FUZZ_ARTIFACT.search, lines) if m]
-    print("FAIL fuzz config: exit status %d%s" % (
-        proc.returncode, ", input kept in " + artifacts[-1] if artifacts else ""), flush=True)
-    print("".join("| " + l + "\n" for l in lines[-60:]), end="", flush=True)
-    return 0, 1
+    return 0, 1, ["FAIL fuzz %s: exit status %d%s" % (
+        name, proc.returncode, ", input kept in " + artifacts[-1] if artifacts else "")] + \
+        ["| " + l for l in lines[-60:]]
+
+
+def fuzz_step(seconds):
+    """Runs every fuzzer for seconds, two at a time; returns (passed, failed)."""
+    names = fuzzers()
+    if not names:
+        print("FAIL fuzz: `make fuzz-list` names no fuzzer", flush=True)
+        return 0, 1
+    passed = failed = 0
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        for p, f, out in pool.map(lambda n: fuzz_one(n, seconds), names):
+            print("\n".join(out), flush=True)
+            passed, failed = passed + p, failed + f
+    return passed, failed
 
 
 def matrix(s):
@@ -109,7 +132,7 @@ def main(argv):
     ap.add_argument("-v", "--verbose", action="store_true", help="print serial output live")
     ap.add_argument("-j", "--jobs", type=int, default=1, help="variants booted at a time")
     ap.add_argument("--no-build", action="store_true", help="do not call make for boot files")
-    ap.add_argument("--fuzz-seconds", type=int, default=60, help="time for the config fuzzer (default 60)")
+    ap.add_argument("--fuzz-seconds", type=int, default=60, help="time for each fuzzer (default 60)")
     ap.add_argument("--machines", action="store_true",
                     help="each variant also with 1 GiB and 4 GiB of RAM besides its own")
     ap.add_argument("--no-host", action="store_true", help="skip the host tests and the fuzzer")

@@ -24,6 +24,7 @@
 #include <argil/pd.h>
 #include <argil/slot.h>
 #include <argil/string.h>
+#include <block_connection.h>
 #include "mux.h"
 
 struct disk disks[DISKS_MAX];
@@ -234,7 +235,7 @@ static void take_acks(struct disk *d, struct drv_session *s)
 			r->status = PS_STATUS_ERROR;
 		} else if (r->op == BLOCK_OP_READ && r->data) {
 			/* the client's payload was checked when it was taken */
-			copy_wide(r->data + (p.block - r->start) * d->block_size,
+			block_copy(r->data + (p.block - r->start) * d->block_size,
 				  s->src.e.payload + a.offset, p.bytes);
 		}
 		r->acked += r->op == BLOCK_OP_SYNC ? 1 : p.bytes / d->block_size;
@@ -266,7 +267,7 @@ static bool submit_pieces(struct disk *d, struct drv_session *s, struct req *r)
 			return false;
 		uint64_t block = r->op == BLOCK_OP_SYNC ? 0 : r->start + r->sent;
 		if (r->op == BLOCK_OP_WRITE)
-			copy_wide(s->src.e.payload + p.offset,
+			block_copy(s->src.e.payload + p.offset,
 				  r->data + r->sent * d->block_size, bytes);
 		p.size = bytes;
 		p.opcode = (uint16_t)r->op;

@@ -32,27 +32,6 @@ const struct cfg_node *config_policies(void)
 	return cfg.node;
 }
 
-/* 32 bytes a step with 8-byte moves where both sides are aligned (the
- * payload areas are): `rep movsb` counts a tick a byte under -icount. */
-void copy_wide(void *dst, const void *src, size_t n)
-{
-	uint8_t *d = dst;
-	const uint8_t *s = src;
-
-	if (!(((uintptr_t)d | (uintptr_t)s) & 7)) {
-		for (; n >= 32; n -= 32, d += 32, s += 32) {
-			uint64_t a = ((const uint64_t *)s)[0], b = ((const uint64_t *)s)[1];
-			uint64_t e = ((const uint64_t *)s)[2], f = ((const uint64_t *)s)[3];
-			((uint64_t *)d)[0] = a;
-			((uint64_t *)d)[1] = b;
-			((uint64_t *)d)[2] = e;
-			((uint64_t *)d)[3] = f;
-		}
-	}
-	if (n)
-		memcpy(d, s, n);
-}
-
 static void attr_u64(struct cfg_writer *w, const char *name, uint64_t v)
 {
 	cfg_node_attr_u64(w, name, v);

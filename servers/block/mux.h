@@ -118,6 +118,5 @@ void clients_resume(struct disk *d);
 /* main.c */
 const struct cfg_node *config_policies(void);
 void report_update(void);
-void copy_wide(void *dst, const void *src, size_t n);
 
 #endif

@@ -165,21 +165,25 @@ void block_wait(struct block_connection *c)
 	ep_wait_signal(&component_env()->ep, &c->sig);
 }
 
-/* Copy with 8-byte moves where both sides allow (rep movsb counts a
- * tick a byte under -icount). */
-static void copy(void *dst, const void *src, size_t n)
+/* 64 bytes a step in 16-byte SSE moves when both sides are 16-byte
+ * aligned (payload areas and their packets are 64-byte aligned); the rest
+ * by memcpy. `rep movsb` (memcpy) counts a tick a byte under -icount, and
+ * a copy of whole megabytes is what the block layer does most. */
+typedef uint64_t block_v16 __attribute__((vector_size(16), aligned(16)));
+
+void block_copy(void *dst, const void *src, size_t n)
 {
 	uint8_t *d = dst;
 	const uint8_t *s = src;
 
-	if (!(((uintptr_t)d | (uintptr_t)s) & 7)) {
-		for (; n >= 32; n -= 32, d += 32, s += 32) {
-			uint64_t a = ((const uint64_t *)s)[0], b = ((const uint64_t *)s)[1];
-			uint64_t e = ((const uint64_t *)s)[2], f = ((const uint64_t *)s)[3];
-			((uint64_t *)d)[0] = a;
-			((uint64_t *)d)[1] = b;
-			((uint64_t *)d)[2] = e;
-			((uint64_t *)d)[3] = f;
+	if (!(((uintptr_t)d | (uintptr_t)s) & 15)) {
+		for (; n >= 64; n -= 64, d += 64, s += 64) {
+			block_v16 a = ((const block_v16 *)s)[0], b = ((const block_v16 *)s)[1];
+			block_v16 e = ((const block_v16 *)s)[2], f = ((const block_v16 *)s)[3];
+			((block_v16 *)d)[0] = a;
+			((block_v16 *)d)[1] = b;
+			((block_v16 *)d)[2] = e;
+			((block_v16 *)d)[3] = f;
 		}
 	}
 	if (n)
@@ -203,7 +207,7 @@ static unsigned one(struct block_connection *c, unsigned op, uint64_t block, uin
 	if (op == BLOCK_OP_TRIM)
 		d.size = bytes;
 	if (out)
-		copy(ps_payload(&c->src.e, &d), out, bytes);
+		block_copy(ps_payload(&c->src.e, &d), out, bytes);
 	d.tag = ++c->tag;
 	while ((e = block_submit(c, &d, op, block)) == PS_E_FULL)
 		block_wait(c);
@@ -229,7 +233,7 @@ static unsigned one(struct block_connection *c, unsigned op, uint64_t block, uin
 		if (a.size != bytes)
 			status = BLOCK_STATUS_STREAM;
 		else
-			copy(in, ps_payload(&c->src.e, &a), bytes);
+			block_copy(in, ps_payload(&c->src.e, &a), bytes);
 	}
 	ps_free(&c->src, &a);
 	return status;

@@ -3,3 +3,5 @@
 # driver side of Block_driver.
 NAME := block_session
 KIND := library
+# block_blk_dev.h: struct blk_dev of lib/fs over a Block session
+LIBS := fs

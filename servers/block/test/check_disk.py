@@ -3,10 +3,10 @@
 after the boot, read with dd and sha256sum, against the patterns
 (pattern.py) and what the guest logged.
 
-    check_disk.py IMAGE LOG NAME:START:BLOCKS:SEED ...
+    check_disk.py IMAGE LOG NAME:START:BLOCKS:SEED[:OFFSET] ...
 
-For each NAME:START:BLOCKS:SEED, the BLOCKS 512-byte blocks from START
-(read by dd) must be exactly pattern SEED; where the serial LOG has a line
+For each NAME:START:BLOCKS:SEED[:OFFSET], the BLOCKS 512-byte blocks from
+START (read by dd) must be exactly pattern SEED from its byte OFFSET; where the serial LOG has a line
 "<...>: NAME sha256 <hex>", its digest must be sha256sum's of those blocks.
 Then `sgdisk -v IMAGE` must find no problem (both GPT copies intact).
 """
@@ -35,10 +35,11 @@ def main(argv):
     text = open(log, errors="replace").read()
     bad = 0
     for spec in argv[3:]:
-        name, start, blocks, seed = spec.split(":")
+        name, start, blocks, seed, *offset = spec.split(":")
         start, blocks, seed = int(start), int(blocks), int(seed)
+        offset = int(offset[0]) if offset else 0
         data, sha = dd_sha(image, start, blocks)
-        want = pattern(seed, blocks * 512)
+        want = pattern(seed, blocks * 512, offset)
         if data != want:
             at = next(i for i in range(len(want)) if data[i] != want[i])
             print(f"{name}: differs from pattern {seed} at byte {at} (block {start + at // 512})")

@@ -15,6 +15,7 @@
 #include <argil/config_rom.h>
 #include <argil/log.h>
 #include <argil/string.h>
+#include <block_blk_dev.h>
 #include <block_connection.h>
 #include <harness.h>
 #include <sha256.h>
@@ -208,6 +209,29 @@ TEST(BLK_0008, "pattern 3 written over partition 1 (1 MiB requests, then 200 ran
 	CHECK_EQ(block_sync(&p1), PS_STATUS_OK);
 	read_all(&p1, p1_blocks, 3, hex);
 	log("block_test: p1 sha256 %s", hex);
+}
+
+TEST(BLK_0009, "struct blk_dev over Block sessions: reads and writes, read-only and out-of-range refused, sync")
+{
+	struct blk_dev ro, rw;
+
+	block_blk_dev(&p2, &ro);
+	block_blk_dev(&p1, &rw);
+	CHECK_EQ(ro.block_size, BS);
+	CHECK_EQ(ro.count, p2_blocks);
+	CHECK(!ro.writable && rw.writable);
+	CHECK_EQ(ro.read(ro.ctx, 100, 16, buf), FS_OK);
+	CHECK(pattern_diff(buf, 2, 100 * BS, 16 * BS) < 0);
+	CHECK_EQ(ro.write(ro.ctx, 100, 16, buf), FS_E_ROFS);
+	CHECK_EQ(ro.read(ro.ctx, p2_blocks - 1, 2, buf), FS_E_INVAL);
+	/* partition 1 holds pattern 3: a block of it written again, read back */
+	pattern_fill(buf, 3, 77 * BS, 3 * BS);
+	CHECK_EQ(rw.write(rw.ctx, 77, 3, buf), FS_OK);
+	CHECK_EQ(rw.sync(rw.ctx), FS_OK);
+	memset(buf, 0, 3 * BS);
+	CHECK_EQ(rw.read(rw.ctx, 77, 3, buf), FS_OK);
+	CHECK(pattern_diff(buf, 3, 77 * BS, 3 * BS) < 0);
+	CHECK_EQ(rw.write(rw.ctx, p1_blocks, 1, buf), FS_E_INVAL);
 }
 
 static void setup(void)
