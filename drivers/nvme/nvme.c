@@ -367,6 +367,7 @@ static rpc_status_t reset_enable(struct nvme *c)
 		/* a controller enabled before us (firmware, a driver that
 		 * died): it must be ready or fatal before EN may go to 0 */
 		uint32_t s = csts(c);
+		log("the controller is enabled (CSTS 0x%x): disabling it first", s);
 		if (!FIELD_GET(NVME_CSTS, RDY, s) && !FIELD_GET(NVME_CSTS, CFS, s) && !wait_ready(c, 1))
 			c->error = 0;   /* go on: clearing EN resets it anyway */
 		REG_WRITE(&c->bar.io, NVME_CC, FIELD_INSERT(NVME_CC, EN, cc, 0));
