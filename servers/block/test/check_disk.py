@@ -3,12 +3,13 @@
 after the boot, read with dd and sha256sum, against the patterns
 (pattern.py) and what the guest logged.
 
-    check_disk.py IMAGE LOG NAME:START:BLOCKS:SEED[:OFFSET] ...
+    check_disk.py [--mbr] IMAGE LOG NAME:START:BLOCKS:SEED[:OFFSET] ...
 
 For each NAME:START:BLOCKS:SEED[:OFFSET], the BLOCKS 512-byte blocks from
 START (read by dd) must be exactly pattern SEED from its byte OFFSET; where the serial LOG has a line
 "<...>: NAME sha256 <hex>", its digest must be sha256sum's of those blocks.
-Then `sgdisk -v IMAGE` must find no problem (both GPT copies intact).
+Then `sgdisk -v IMAGE` must find no problem (both GPT copies intact), or
+with --mbr `sfdisk -V IMAGE` (the MBR and its EBR chain).
 """
 import hashlib
 import os
@@ -29,6 +30,9 @@ def dd_sha(image, start, blocks):
 
 
 def main(argv):
+    mbr = len(argv) > 1 and argv[1] == "--mbr"
+    if mbr:
+        argv = argv[:1] + argv[2:]
     if len(argv) < 4:
         sys.exit(__doc__)
     image, log = argv[1], argv[2]
@@ -55,6 +59,14 @@ def main(argv):
             bad += 1
         elif logged:
             print(f"{name}: the guest's sha256 agrees")
+    if mbr:
+        v = subprocess.run(["sfdisk", "-V", image], capture_output=True, text=True)
+        if v.returncode:
+            print("sfdisk -V:", v.stdout.strip(), v.stderr.strip())
+            bad += 1
+        else:
+            print("sfdisk -V: the MBR verifies")
+        sys.exit(1 if bad else 0)
     v = subprocess.run(["sgdisk", "-v", image], capture_output=True, text=True)
     if v.returncode or "No problems found" not in v.stdout:
         print("sgdisk -v:", v.stdout.strip(), v.stderr.strip())

@@ -24,8 +24,8 @@
 #define MIB (1ul << 20)
 #define BS 512u
 
-static struct block_connection p1, p2, whole;
-static uint64_t p1_start, p1_blocks, p2_blocks, disk_blocks;
+static struct block_connection p1, p2, whole, mbr2, mbr5;
+static uint64_t p1_start, p1_blocks, p2_blocks, disk_blocks, mbr2_blocks, mbr5_blocks;
 static uint8_t buf[MIB], ref[MIB];
 static uint32_t rnd = 2026;
 
@@ -234,6 +234,27 @@ TEST(BLK_0009, "struct blk_dev over Block sessions: reads and writes, read-only 
 	CHECK_EQ(rw.write(rw.ctx, p1_blocks, 1, buf), FS_E_INVAL);
 }
 
+TEST(BLK_0010, "a second disk with an MBR (sfdisk): primary 2 holds pattern 4, logical 5 takes pattern 6")
+{
+	char hex[SHA256_HEX];
+
+	CHECK_EQ(mbr2.count, mbr2_blocks);
+	CHECK(!(mbr2.flags & BLOCK_WRITABLE));
+	CHECK_EQ(mbr5.count, mbr5_blocks);
+	CHECK(mbr5.flags & BLOCK_WRITABLE);
+	read_all(&mbr2, mbr2_blocks, 4, hex);
+	log("block_test: mbr2 sha256 %s", hex);
+	for (uint64_t b = 0; b < mbr5_blocks; b += sizeof(buf) / BS) {
+		uint64_t n = mbr5_blocks - b < sizeof(buf) / BS ? mbr5_blocks - b : sizeof(buf) / BS;
+		pattern_fill(buf, 6, b * BS, n * BS);
+		CHECK_EQ(block_write(&mbr5, b, n, buf), PS_STATUS_OK);
+	}
+	CHECK_EQ(block_sync(&mbr5), PS_STATUS_OK);
+	CHECK_EQ(raw(&mbr5, BLOCK_OP_WRITE, mbr5_blocks, 1, BS), BLOCK_STATUS_RANGE);
+	read_all(&mbr5, mbr5_blocks, 6, hex);
+	log("block_test: mbr5 sha256 %s", hex);
+}
+
 static void setup(void)
 {
 	struct config_rom cfg;
@@ -244,10 +265,14 @@ static void setup(void)
 	CHECK(cfg_attr_u64(cfg.node, "p1_blocks", 0, &p1_blocks) == 1 && p1_blocks >= 64);
 	CHECK(cfg_attr_u64(cfg.node, "p2_blocks", 0, &p2_blocks) == 1 && p2_blocks >= 16064);
 	CHECK(cfg_attr_u64(cfg.node, "disk_blocks", 0, &disk_blocks) == 1 && disk_blocks);
+	CHECK(cfg_attr_u64(cfg.node, "mbr2_blocks", 0, &mbr2_blocks) == 1 && mbr2_blocks);
+	CHECK(cfg_attr_u64(cfg.node, "mbr5_blocks", 0, &mbr5_blocks) == 1 && mbr5_blocks);
 	config_rom_close(&cfg, 0);
 	connect(&p1, "p1");
 	connect(&p2, "p2");
 	connect(&whole, "whole");
+	connect(&mbr2, "mbr2");
+	connect(&mbr5, "mbr5");
 }
 
 void component_construct(struct component_env *env)
