@@ -44,6 +44,9 @@
 #define LWIP_AUTOIP                 0
 #define IP_REASSEMBLY               1
 #define IP_FRAG                     1
+#define IP_REASS_MAX_PBUFS          48   /* a 64 KiB datagram in 1500-byte fragments */
+#define ARP_QUEUEING                1    /* packets wait for an ARP reply, not just the last */
+#define ARP_QUEUE_LEN               16
 #define DNS_MAX_SERVERS             2
 #define LWIP_DHCP_GET_NTP_SRV       0
 
