@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <argil/component.h>
-#include <argil/log.h>
+#include <stdio.h>
 #include <timer_session.h>
 #include <arch/syscall.h>
 #include <lwip/init.h>
@@ -114,12 +114,12 @@ void argil_lwip_diag(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	log("net: lwIP: %s", buf);
+	printf("net: lwIP: %s\n", buf);
 }
 
 void argil_lwip_assert(const char *msg, const char *file, int line)
 {
-	log("net: lwIP assertion failed: %s (%s:%d)", msg, file, line);
+	printf("net: lwIP assertion failed: %s (%s:%d)\n", msg, file, line);
 	component_exit(134);
 }
 
@@ -253,17 +253,17 @@ net_err_t net_init(struct entrypoint *ep, const struct cfg_node *net_node)
 	if (net_core.ready)
 		return NET_E_INVALID;
 	if (net_node && cfg_attr_size(net_node, "memory", NET_MEMORY_DEFAULT, &memory) < 0) {
-		log("net: config: memory=\"%s\" is no size", cfg_attr(net_node, "memory"));
+		printf("net: config: memory=\"%s\" is no size\n", cfg_attr(net_node, "memory"));
 		return NET_E_CONFIG;
 	}
 	if (timer_connect(&timer, "net") != RPC_OK) {
-		log("net: no Timer session: lib/net needs one for lwIP's timers");
+		printf("net: no Timer session: lib/net needs one for lwIP's timers\n");
 		return NET_E_NO_TIMER;
 	}
 	if (signal_handler_init(ep, &net_sig, net_signal, NULL) != RPC_OK ||
 	    timer_connection_sigh(&timer, net_sig.cap) != RPC_OK) {
 		timer_disconnect(&timer);
-		log("net: no signal handler for the stack");
+		printf("net: no signal handler for the stack\n");
 		return NET_E_NOMEM;
 	}
 	net_core.ep = ep;

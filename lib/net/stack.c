@@ -7,7 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <argil/log.h>
+#include <stdio.h>
 #include <lwip/dhcp.h>
 #include <lwip/dns.h>
 #include <lwip/etharp.h>
@@ -129,7 +129,7 @@ static int config_ip(const struct cfg_node *n, const char *attr, uint32_t *ip)
 		return 0;
 	if (net_ip_parse(v, ip))
 		return 1;
-	log("net: config: %s=\"%s\" is no IPv4 address (a.b.c.d)", attr, v);
+	printf("net: config: %s=\"%s\" is no IPv4 address (a.b.c.d)\n", attr, v);
 	return -1;
 }
 
@@ -146,11 +146,11 @@ net_err_t net_stack_open(struct net_stack **out, struct net_link *link, const st
 	if (!out || !link || !link->ops || link->stack || link->mtu < 576 || link->mtu > 1500)
 		return NET_E_INVALID;
 	if (!n || !cfg_is(n, "net")) {
-		log("net: config: no <net> node");
+		printf("net: config: no <net> node\n");
 		return NET_E_CONFIG;
 	}
 	if (cfg_attr_bool(n, "dhcp", false, &dhcp) < 0) {
-		log("net: config: dhcp=\"%s\" is not yes or no", cfg_attr(n, "dhcp"));
+		printf("net: config: dhcp=\"%s\" is not yes or no\n", cfg_attr(n, "dhcp"));
 		return NET_E_CONFIG;
 	}
 	has_addr = config_ip(n, "address", &addr);
@@ -160,15 +160,15 @@ net_err_t net_stack_open(struct net_stack **out, struct net_link *link, const st
 	if (has_addr < 0 || has_mask < 0 || has_gw < 0 || has_dns < 0)
 		return NET_E_CONFIG;
 	if (dhcp && (has_addr || has_mask || has_gw)) {
-		log("net: config: dhcp=\"yes\" and a static address, netmask or gateway");
+		printf("net: config: dhcp=\"yes\" and a static address, netmask or gateway\n");
 		return NET_E_CONFIG;
 	}
 	if (!dhcp && (!has_addr || !has_mask)) {
-		log("net: config: neither dhcp=\"yes\" nor address and netmask");
+		printf("net: config: neither dhcp=\"yes\" nor address and netmask\n");
 		return NET_E_CONFIG;
 	}
 	if (has_mask && (~mask & (~mask + 1))) {
-		log("net: config: netmask=\"%s\" is not contiguous", cfg_attr(n, "netmask"));
+		printf("net: config: netmask=\"%s\" is not contiguous\n", cfg_attr(n, "netmask"));
 		return NET_E_CONFIG;
 	}
 	if (!(s = calloc(1, sizeof(*s))))
@@ -196,7 +196,7 @@ net_err_t net_stack_open(struct net_stack **out, struct net_link *link, const st
 		dns_setserver(0, &d);
 	}
 	if (dhcp && dhcp_start(&s->netif) != ERR_OK) {
-		log("net: DHCP could not start (out of memory)");
+		printf("net: DHCP could not start (out of memory)\n");
 		return NET_E_NOMEM;
 	}
 	*out = s;

@@ -117,17 +117,17 @@ void net_tcp_close(struct net_socket *so)
 	if (!pcb)
 		return;
 	tcp_arg(pcb, NULL);
-	tcp_err(pcb, NULL);
+	so->pcb.tcp = NULL;
 	if (so->kind == SOCK_LISTEN) {
-		tcp_accept(pcb, NULL);
+		tcp_accept(pcb, NULL);   /* a listener has no error callback */
 		tcp_close(pcb);
 		return;
 	}
+	tcp_err(pcb, NULL);
 	tcp_recv(pcb, NULL);
 	/* data we were sent but never read: lwIP answers with RST (RFC 1122) */
 	if (tcp_close(pcb) != ERR_OK)
 		tcp_abort(pcb);
-	so->pcb.tcp = NULL;
 }
 
 static struct tcp_pcb *new_pcb(struct net_stack *s)
@@ -264,7 +264,7 @@ static size_t send_room(struct tcp_pcb *pcb)
 net_err_t net_send(net_socket_t h, const void *buf, size_t len, size_t *sent)
 {
 	struct net_socket *so = net_sock_get(h);
-	size_t total = 0;
+	size_t total = 0, so_room_limit = 0xffff;
 	uint64_t deadline;
 	net_err_t st = NET_OK;
 
@@ -292,12 +292,13 @@ net_err_t net_send(net_socket_t h, const void *buf, size_t len, size_t *sent)
 		room = so->state == ST_CONNECTED ? send_room(so->pcb.tcp) : 0;
 		if (room > len - total)
 			room = len - total;
-		if (room > 0xffff)
-			room = 0xffff;
+		if (room > so_room_limit)
+			room = so_room_limit;
 		if (room) {
 			err_t e = tcp_write(so->pcb.tcp, (const char *)buf + total, (u16_t)room,
 					    TCP_WRITE_FLAG_COPY);
 			if (e == ERR_OK) {
+				so_room_limit = 0xffff;
 				total += room;
 				tcp_output(so->pcb.tcp);
 				continue;
@@ -305,6 +306,12 @@ net_err_t net_send(net_socket_t h, const void *buf, size_t len, size_t *sent)
 			if (e != ERR_MEM) {
 				st = net_err_from_lwip(e);
 				break;
+			}
+			/* tcp_write takes all or nothing: under memory pressure a
+			 * smaller piece may still fit */
+			if (room > TCP_MSS) {
+				so_room_limit = room / 2;
+				continue;
 			}
 			nomem = true;
 		}
