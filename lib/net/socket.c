@@ -112,8 +112,12 @@ void net_sock_dispatch(void)
 			continue;
 		ev = net_sock_events(so);
 		if (ev != so->reported) {
+			net_socket_t h = so->handle;
 			so->reported = ev;
-			so->fn(so->handle, ev, so->fn_arg);
+			so->fn(h, ev, so->fn_arg);
+			/* what the callback did (read, sent, closed) is no news to it */
+			if ((so = net_sock_get(h)))
+				so->reported = net_sock_events(so);
 		}
 	}
 	running = false;

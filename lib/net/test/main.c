@@ -1,13 +1,14 @@
 /*
  * net_stack_test: lib/net over the lwIP port in one component
  * (run/net_stack_test). Stacks A (10.0.0.1) and B (10.0.0.2) are joined
- * by an in-memory wire, L (10.1.0.1) sits on a loopback link and D asks
- * for DHCP on a wire whose other end only records frames. The cases: bad
+ * by an in-memory wire, L (10.1.0.1) sits on a loopback link, E asks for
+ * DHCP on a wire whose other end only records frames, and D gets its
+ * lease from a DHCP server of this test on S (10.2.0.1). The cases: bad
  * configs refused; TCP connect, accept, send and receive blocking; 1 MiB
  * each way at once over non-blocking sockets with SHA-256 on both sides;
  * a refused and an unanswered connection; a peer that closes, a closed
  * handle, wrong kinds of calls; UDP datagrams (fragmented ones, truncated
- * reads, a full queue); DNS through a server on B; lwIP's memory budget
+ * reads, a full queue); DNS through a server on B; DHCP; lwIP's memory budget
  * spent and restored; a socket's callback from the entrypoint's signal.
  * The wires and configs come from here; the config ROM names the
  * addresses (run/config/net_stack_test.config).
@@ -23,9 +24,9 @@
 
 static struct component_env *env;
 static struct config_rom config;
-static struct net_wire wire, dhcp_wire;
+static struct net_wire wire, dhcp_wire, lease_wire;
 static struct net_wire_end loop_end, spare_end;
-static struct net_stack *sa, *sb, *sl, *sd;
+static struct net_stack *sa, *sb, *sl, *se, *sd, *ss;
 static uint32_t ip_a, ip_b, ip_l;
 static net_socket_t listener;    /* B, port 80 */
 
@@ -44,17 +45,18 @@ static void setup(void)
 {
 	CHECK_OK(config_rom_open(&config, "config", NULL, NULL, NULL));
 	CHECK(config.node);
-	CHECK(net_node(3));
+	CHECK(net_node(4));
 	CHECK_NET(net_init(&env->ep, net_node(0)), NET_OK);
 	CHECK_NET(net_init(&env->ep, net_node(0)), NET_E_INVALID);
 	CHECK_NET(net_wire_init(&wire, 128), NET_OK);
 	CHECK_NET(net_wire_init(&dhcp_wire, 16), NET_OK);
+	CHECK_NET(net_wire_init(&lease_wire, 32), NET_OK);
 	CHECK_NET(net_loopback_init(&loop_end, 64), NET_OK);
 	CHECK_NET(net_loopback_init(&spare_end, 4), NET_OK);
 	CHECK_NET(net_stack_open(&sa, &wire.end[0].link, net_node(0)), NET_OK);
 	CHECK_NET(net_stack_open(&sb, &wire.end[1].link, net_node(1)), NET_OK);
 	CHECK_NET(net_stack_open(&sl, &loop_end.link, net_node(2)), NET_OK);
-	CHECK_NET(net_stack_open(&sd, &dhcp_wire.end[0].link, net_node(3)), NET_OK);
+	CHECK_NET(net_stack_open(&se, &dhcp_wire.end[0].link, net_node(3)), NET_OK);
 	ip_a = net_stack_address(sa);
 	ip_b = net_stack_address(sb);
 	ip_l = net_stack_address(sl);
@@ -466,7 +468,7 @@ TEST(NET_0030, "DNS: a name resolves through the configured server, an unknown o
 	CHECK_NET(net_resolve("10.2.3.4", &ip, 0), NET_OK);
 	CHECK_EQ(ip, NET_IP4(10, 2, 3, 4));
 	CHECK_NET(net_resolve("", &ip, 0), NET_E_INVALID);
-	CHECK(dns_queries >= 2);
+	CHECK_EQ(dns_queries, 2);
 	CHECK_NET(net_close(srv), NET_OK);
 }
 
@@ -528,8 +530,8 @@ TEST(NET_0050, "DHCP: the client sends a DHCPDISCOVER; without a server no addre
 	struct net_wire_end *peer = &dhcp_wire.end[1];
 	bool found = false;
 
-	CHECK_NET(net_stack_wait_address(sd, 200 * 1000), NET_E_TIMEOUT);
-	CHECK_EQ(net_stack_address(sd), 0);
+	CHECK_NET(net_stack_wait_address(se, 200 * 1000), NET_E_TIMEOUT);
+	CHECK_EQ(net_stack_address(se), 0);
 	CHECK(peer->count > 0);
 	for (unsigned i = 0; i < peer->count && !found; i++) {
 		unsigned slot = (peer->head + i) % peer->slots;
@@ -537,6 +539,90 @@ TEST(NET_0050, "DHCP: the client sends a DHCPDISCOVER; without a server no addre
 				    dhcp_wire.end[0].link.mac);
 	}
 	CHECK_MSG(found, "none of the %u frames is a DHCPDISCOVER", peer->count);
+}
+
+/* A DHCP server on S (10.2.0.1) for the one client on its wire: offers
+ * 10.2.0.50/24 with S as router and DNS server (RFC 2131, 2132). */
+#define LEASE_IP NET_IP4(10, 2, 0, 50)
+static unsigned dhcp_msgs[8];   /* by DHCP message type received */
+
+static size_t put_opt(uint8_t *o, uint8_t code, uint32_t v, uint8_t len)
+{
+	o[0] = code;
+	o[1] = len;
+	for (int i = 0; i < len; i++)
+		o[2 + i] = (uint8_t)(v >> (8 * (len - 1 - i)));
+	return 2u + len;
+}
+
+static void dhcp_server(net_socket_t so, unsigned events, void *arg)
+{
+	uint8_t m[600], r[300];
+	size_t got, o, n;
+	int type = 0;
+
+	(void)events;
+	(void)arg;
+	while (net_udp_recvfrom(so, m, sizeof(m), &got, NULL, NULL, NULL) == NET_OK) {
+		if (got < 244 || m[0] != 1 || m[236] != 99 || m[237] != 130 || m[238] != 83 ||
+		    m[239] != 99)
+			continue;
+		for (o = 240; o + 2 < got && m[o] != 255; o += m[o] ? 2u + m[o + 1] : 1u)
+			if (m[o] == 53)
+				type = m[o + 2];
+		if (type < 1 || type > 7)
+			continue;
+		dhcp_msgs[type]++;
+		if (type != 1 && type != 3)   /* DISCOVER, REQUEST */
+			continue;
+		memset(r, 0, sizeof(r));
+		r[0] = 2;                     /* BOOTREPLY */
+		r[1] = 1;
+		r[2] = 6;
+		memcpy(r + 4, m + 4, 4);      /* xid */
+		memcpy(r + 10, m + 10, 2);    /* flags */
+		for (int i = 0; i < 4; i++)
+			r[16 + i] = (uint8_t)(LEASE_IP >> (24 - 8 * i));
+		memcpy(r + 28, m + 28, 16);   /* chaddr */
+		r[236] = 99, r[237] = 130, r[238] = 83, r[239] = 99;
+		n = 240;
+		n += put_opt(r + n, 53, type == 1 ? 2 : 5, 1);   /* OFFER, ACK */
+		n += put_opt(r + n, 54, NET_IP4(10, 2, 0, 1), 4);
+		n += put_opt(r + n, 51, 3600, 4);
+		n += put_opt(r + n, 1, NET_IP4(255, 255, 255, 0), 4);
+		n += put_opt(r + n, 3, NET_IP4(10, 2, 0, 1), 4);
+		n += put_opt(r + n, 6, NET_IP4(10, 2, 0, 1), 4);
+		r[n++] = 255;
+		net_udp_sendto(so, NET_IP4(255, 255, 255, 255), 68, r, n);
+	}
+}
+
+TEST(NET_0051, "DHCP: a lease from a server on the wire (DISCOVER, OFFER, REQUEST, ACK), then TCP over it")
+{
+	net_socket_t srv, l, c, s;
+	char buf[8];
+	size_t got;
+
+	CHECK_NET(net_stack_open(&ss, &lease_wire.end[1].link, net_node(4)), NET_OK);
+	CHECK_NET(net_udp_open(ss, 67, NET_NONBLOCK, &srv), NET_OK);
+	CHECK_NET(net_socket_sigh(srv, dhcp_server, NULL), NET_OK);
+	CHECK_NET(net_stack_open(&sd, &lease_wire.end[0].link, net_node(3)), NET_OK);
+	net_err_t st = net_stack_wait_address(sd, 30 * 1000 * 1000);
+	CHECK_MSG(st == NET_OK, "%s: %u DISCOVER, %u REQUEST, %u DECLINE received", net_err_name(st),
+		  dhcp_msgs[1], dhcp_msgs[3], dhcp_msgs[4]);
+	CHECK_EQ(net_stack_address(sd), LEASE_IP);
+	CHECK_EQ(dhcp_msgs[1], 1);
+	CHECK_EQ(dhcp_msgs[3], 1);
+	CHECK_NET(net_tcp_listen(ss, 80, 1, 0, &l), NET_OK);
+	CHECK_NET(net_tcp_connect(sd, NET_IP4(10, 2, 0, 1), 80, 0, &c), NET_OK);
+	CHECK_NET(net_tcp_accept(l, &s), NET_OK);
+	CHECK_NET(net_send(c, "leased", 6, NULL), NET_OK);
+	CHECK_NET(net_recv(s, buf, sizeof(buf), &got), NET_OK);
+	CHECK(got == 6 && !memcmp(buf, "leased", 6));
+	CHECK_NET(net_close(c), NET_OK);
+	CHECK_NET(net_close(s), NET_OK);
+	CHECK_NET(net_close(l), NET_OK);
+	CHECK_NET(net_close(srv), NET_OK);
 }
 
 /* ---- lwIP's memory budget ---- */
