@@ -92,6 +92,21 @@ static err_t netif_setup(struct netif *nif)
 	return ERR_OK;
 }
 
+/* A DHCP interface got, lost or changed its address: say so in the log. */
+static void status_changed(struct netif *nif)
+{
+	char a[NET_IP_STR], m[NET_IP_STR], g[NET_IP_STR];
+
+	if (!ip4_addr_get_u32(netif_ip4_addr(nif))) {
+		printf("net: %c%c%u: no address (DHCP)\n", nif->name[0], nif->name[1], nif->num);
+		return;
+	}
+	printf("net: %c%c%u: address %s netmask %s gateway %s (DHCP)\n", nif->name[0], nif->name[1],
+	       nif->num, net_ip_format(lwip_ntohl(ip4_addr_get_u32(netif_ip4_addr(nif))), a),
+	       net_ip_format(lwip_ntohl(ip4_addr_get_u32(netif_ip4_netmask(nif))), m),
+	       net_ip_format(lwip_ntohl(ip4_addr_get_u32(netif_ip4_gw(nif))), g));
+}
+
 void net_link_input(struct net_link *l, const void *frame, size_t len)
 {
 	struct net_stack *s = l->stack;
@@ -195,6 +210,8 @@ net_err_t net_stack_open(struct net_stack **out, struct net_link *link, const st
 		ip_addr_set_ip4_u32(&d, lwip_htonl(dns));
 		dns_setserver(0, &d);
 	}
+	if (dhcp)
+		netif_set_status_callback(&s->netif, status_changed);
 	if (dhcp && dhcp_start(&s->netif) != ERR_OK) {
 		printf("net: DHCP could not start (out of memory)\n");
 		return NET_E_NOMEM;
