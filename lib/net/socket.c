@@ -193,3 +193,20 @@ uint16_t net_local_port(net_socket_t h)
 		return so->pcb.udp ? so->pcb.udp->local_port : 0;
 	return so->pcb.tcp ? so->pcb.tcp->local_port : 0;
 }
+
+net_err_t net_peer(net_socket_t h, uint32_t *ip, uint16_t *port)
+{
+	struct net_socket *so = net_sock_get(h);
+
+	if (!so)
+		return NET_E_BAD_SOCKET;
+	if (so->kind != SOCK_TCP)
+		return NET_E_WRONG_KIND;
+	if (!so->pcb.tcp)
+		return so->error != NET_OK ? so->error : NET_E_NOT_CONNECTED;
+	if (ip)
+		*ip = lwip_ntohl(ip4_addr_get_u32(ip_2_ip4(&so->pcb.tcp->remote_ip)));
+	if (port)
+		*port = so->pcb.tcp->remote_port;
+	return NET_OK;
+}

@@ -150,6 +150,8 @@ net_err_t net_close(net_socket_t so);
 
 /* The socket's local port (0 on a bad handle). */
 uint16_t net_local_port(net_socket_t so);
+/* A TCP connection's peer; NET_E_NOT_CONNECTED once the connection is gone. */
+net_err_t net_peer(net_socket_t so, uint32_t *ip, uint16_t *port);
 /* Current events (NET_EV_*; 0 on a bad handle). */
 unsigned net_events(net_socket_t so);
 /* The error pending on a socket (NET_OK if none); it stays. */

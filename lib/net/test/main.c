@@ -226,6 +226,14 @@ TEST(NET_0010, "TCP: B listens, A connects (blocking), B accepts, bytes go both 
 	CHECK_NET(net_tcp_connect(sa, ip_b, 80, 0, &ca), NET_OK);
 	CHECK_NET(net_tcp_accept(listener, &cb), NET_OK);
 	CHECK(ca && cb && ca != cb);
+	uint32_t ip;
+	uint16_t port;
+	CHECK_NET(net_peer(cb, &ip, &port), NET_OK);
+	CHECK_EQ(ip, ip_a);
+	CHECK_EQ(port, net_local_port(ca));
+	CHECK_NET(net_peer(ca, &ip, &port), NET_OK);
+	CHECK(ip == ip_b && port == 80);
+	CHECK_NET(net_peer(listener, &ip, &port), NET_E_WRONG_KIND);
 	CHECK_NET(net_send(ca, "hello from A", 12, &n), NET_OK);
 	CHECK_EQ(n, 12);
 	CHECK_NET(net_recv(cb, buf, sizeof(buf), &n), NET_OK);
@@ -311,6 +319,7 @@ TEST(NET_0014, "TCP: the peer closes: EOF, then sends fail with an error; a clos
 	CHECK_NET(net_udp_sendto(ca, ip_b, 9, "x", 1), NET_E_BAD_SOCKET);
 	CHECK_NET(net_close(ca), NET_E_BAD_SOCKET);
 	CHECK_NET(net_socket_error(ca), NET_E_BAD_SOCKET);
+	CHECK_NET(net_peer(ca, NULL, NULL), NET_E_BAD_SOCKET);
 	CHECK_NET(net_close(0), NET_E_BAD_SOCKET);
 	CHECK_NET(net_close(-7), NET_E_BAD_SOCKET);
 	CHECK_EQ(net_events(ca), 0);
