@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build and run the host unit tests: every tests/host/*.c.
 
-    tools/hosttest.py [-v] [tests/host/NAME.c ...]
+    tools/hosttest.py [-v] [-j N] [tests/host/NAME.c ...]
 
 Each test is one C file compiled with gcc and AddressSanitizer +
 UndefinedBehaviorSanitizer together with the portable sources it names in a
@@ -16,8 +16,10 @@ every test. The macro ARGIL_HOST_TEST is defined. A test prints `N passed, N fai
 last such line and exits with status 0. The tool prints one line per test and
 ends with the totals `N passed, N failed`; a test that does not build, crashes,
 trips a sanitizer or prints no counts counts as 1 failed. Binaries go to
-build/host/.
+build/host/. -j N builds and runs N tests at a time (default 2); the lines
+come in the order of the tests all the same.
 """
+import concurrent.futures
 import glob
 import os
 import re
@@ -79,15 +81,27 @@ def run_one(test, verbose):
 
 def main(argv):
     verbose = "-v" in argv
+    jobs = 2
+    args = []
+    it = iter(argv)
+    for a in it:
+        if a == "-v":
+            continue
+        if a == "-j":
+            jobs = int(next(it, "2"))
+        elif a.startswith("-j"):
+            jobs = int(a[2:])
+        else:
+            args.append(a)
     os.chdir(ROOT)
-    tests = [a for a in argv if a != "-v"] or sorted(glob.glob("tests/host/*.c"))
+    tests = args or sorted(glob.glob("tests/host/*.c"))
     total_p = total_f = 0
-    for test in tests:
-        p, f, ok, out = run_one(test, verbose)
-        total_p, total_f = total_p + p, total_f + f
-        print("%s %s: %d passed, %d failed" % ("PASS" if ok else "FAIL", test, p, f), flush=True)
-        if verbose or not ok:
-            print("".join("| " + l + "\n" for l in out.rstrip("\n").splitlines()), end="", flush=True)
+    with concurrent.futures.ThreadPoolExecutor(max(1, jobs)) as pool:
+        for test, (p, f, ok, out) in zip(tests, pool.map(lambda t: run_one(t, verbose), tests)):
+            total_p, total_f = total_p + p, total_f + f
+            print("%s %s: %d passed, %d failed" % ("PASS" if ok else "FAIL", test, p, f), flush=True)
+            if verbose or not ok:
+                print("".join("| " + l + "\n" for l in out.rstrip("\n").splitlines()), end="", flush=True)
     print("%d passed, %d failed" % (total_p, total_f), flush=True)
     return 1 if total_f else 0
 
