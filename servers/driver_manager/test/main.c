@@ -33,6 +33,13 @@
  * for the first key at all). It prints the guest time
  * from the request to both, waits settle_ms and goes on; after the last,
  * the figures' minimum, median and maximum and "restarts done".
+ * Then per <await name driver [state devices]> (in order): logs "await
+ * N: name" (a scenario's qmp: line acts on it, e.g. a hot-plug) and waits
+ * until the report shows the driver so and, for each <platform device
+ * [absent="yes"] attrs/> inside, platform's report (ROM "platform") has
+ * that device with those attributes (or none), and for each <state child
+ * [absent="yes"] attrs/> the drivers init's state report (ROM
+ * "drivers_state") that child.
  * Ends with `driver_manager_test: N passed, N failed`.
  * Trusts the report for nothing but its values.
  */
@@ -82,7 +89,7 @@ static const struct cfg_node *driver(const char *name)
 static bool attrs_hold(const struct cfg_node *want, const struct cfg_node *have)
 {
 	for (const struct cfg_attr *a = want->attrs; a; a = a->next)
-		if (strcmp(a->name, "driver") && strcmp(a->name, "optional") &&
+		if (strcmp(a->name, "driver") && strcmp(a->name, "optional") && strcmp(a->name, "name") &&
 		    strcmp(a->name, "unless") && !cfg_attr_is(have, a->name, a->value))
 			return false;
 	return true;
@@ -147,6 +154,79 @@ static void next_kill(void);
 static void kill_now(void);
 static void next_restart(void);
 static void restart_check(void);
+static void next_await(void);
+
+/* ---- <await>s: states the report must reach one after the other ---- */
+
+static const struct cfg_node *await_node;
+static bool awaits_begun;
+static unsigned await_no;
+static struct config_rom platform_rom, state_rom;
+static bool have_platform_rom, have_state_rom;
+
+/* <platform device=".." [absent="yes"] attrs/>: platform's report has the
+ * <device name=..> with those attributes, or (absent) has none; the same
+ * for <state child=".."> and the drivers init's state report's <child>. */
+static bool report_holds(const struct config_rom *rom, const char *node, const char *key,
+			 const struct cfg_node *want)
+{
+	const char *name = cfg_attr(want, key);
+	const struct cfg_node *d;
+
+	if (!rom->node || !name)
+		return false;
+	for (d = cfg_child(rom->node, node); d; d = cfg_next(d, node))
+		if (cfg_attr_is(d, "name", name))
+			break;
+	if (cfg_attr_is(want, "absent", "yes"))
+		return !d;
+	if (!d)
+		return false;
+	for (const struct cfg_attr *a = want->attrs; a; a = a->next)
+		if (strcmp(a->name, key) && !cfg_attr_is(d, a->name, a->value))
+			return false;
+	return true;
+}
+
+static void check_await(void)
+{
+	const struct cfg_node *d = driver(cfg_attr(await_node, "driver"));
+	char what[120];
+
+	if (!d || !attrs_hold(await_node, d))
+		return;
+	for (const struct cfg_node *p = cfg_child(await_node, "platform"); p;
+	     p = cfg_next(p, "platform"))
+		if (!report_holds(&platform_rom, "device", "device", p))
+			return;
+	for (const struct cfg_node *p = cfg_child(await_node, "state"); p; p = cfg_next(p, "state"))
+		if (!report_holds(&state_rom, "child", "child", p))
+			return;
+	snprintf(what, sizeof(what), "await %u (%s): driver %s", await_no,
+		 cfg_attr(await_node, "name") ? cfg_attr(await_node, "name") : "",
+		 cfg_attr(await_node, "driver"));
+	ok(true, "%s as awaited", what, 0);
+	next_await();
+}
+
+static void next_await(void)
+{
+	await_node = awaits_begun ? cfg_next(await_node, "await") : cfg_child(config.node, "await");
+	awaits_begun = true;
+	if (!await_node) {
+		done();
+		return;
+	}
+	if (!cfg_attr(await_node, "driver")) {
+		ok(false, "<await> without driver=%s", "", 0);
+		await_node = 0;
+		done();
+		return;
+	}
+	log("await %u: %s", ++await_no, cfg_attr(await_node, "name") ? cfg_attr(await_node, "name")
+								      : "");
+	check_await();
+}
 
 /* The driver's incarnation watches the kill ROM with all kills so far:
  * the next kill may go. */
@@ -364,7 +444,7 @@ static void next_restart(void)
 		break;
 	}
 	if (!restart_node) {
-		done();
+		next_await();
 		return;
 	}
 	if (!have_restarter && (st = reporter_open(&restarter, "restart", 4096)) != RPC_OK) {
@@ -392,6 +472,22 @@ static void next_restart(void)
 	request_restart();
 }
 
+static void on_platform(void *arg)
+{
+	(void)arg;
+	config_rom_update(&platform_rom);
+	if (await_node)
+		check_await();
+}
+
+static void on_state(void *arg)
+{
+	(void)arg;
+	config_rom_update(&state_rom);
+	if (await_node)
+		check_await();
+}
+
 static void on_report(void *arg)
 {
 	(void)arg;
@@ -415,6 +511,10 @@ static void on_report(void *arg)
 				ok(false, "driver %s runs though no <expect> names it%lu",
 				   cfg_attr(d, "name"), 0);
 		next_kill();
+		return;
+	}
+	if (await_node) {
+		check_await();
 		return;
 	}
 	if (restart_node) {
@@ -468,6 +568,30 @@ void component_construct(struct component_env *env)
 		}
 		have_timer = true;
 	}
+	for (const struct cfg_node *a = cfg_child(config.node, "await"); a && !have_platform_rom;
+	     a = cfg_next(a, "await"))
+		if (cfg_child(a, "platform")) {
+			if ((st = config_rom_open(&platform_rom, "platform", &env->ep, on_platform,
+						  0)) != RPC_OK) {
+				log("FAIL ROM platform for <await>: %s", rpc_status_name(st));
+				failed++;
+				done();
+				return;
+			}
+			have_platform_rom = true;
+		}
+	for (const struct cfg_node *a = cfg_child(config.node, "await"); a && !have_state_rom;
+	     a = cfg_next(a, "await"))
+		if (cfg_child(a, "state")) {
+			if ((st = config_rom_open(&state_rom, "drivers_state", &env->ep, on_state,
+						  0)) != RPC_OK) {
+				log("FAIL ROM drivers_state for <await>: %s", rpc_status_name(st));
+				failed++;
+				done();
+				return;
+			}
+			have_state_rom = true;
+		}
 	bool kills = cfg_child(config.node, "kill") != 0;
 	if ((kills && (st = reporter_open(&killer, "kill", 4096)) != RPC_OK) ||
 	    (kills && (st = config_rom_open(&ready, "ready", &env->ep, on_ready, 0)) != RPC_OK) ||
