@@ -326,7 +326,8 @@ static void port_fired(void *arg)
 		if (verbose)
 			log("hot-plug: slot of %s: status 0x%x", p->d->name, st);
 		bool present = rd16(p, PCIE_SLOT_STATUS) & ST_PDS, on = powered(p);
-		if ((st & ST_ABP) && on && (p->slot_caps & SLOT_CAPS_PCP)) {
+		bool arrived = (st & ST_PDC) && present;
+		if ((st & ST_ABP) && on && !arrived && (p->slot_caps & SLOT_CAPS_PCP)) {
 			card_out(p, "attention button (removal request)");
 			changed = true;
 		} else if ((st & (ST_ABP | ST_PDC | ST_DLLSC)) && present && !on) {
@@ -335,8 +336,8 @@ static void port_fired(void *arg)
 		} else if ((st & (ST_PDC | ST_DLLSC)) && !present) {
 			card_out(p, "card removed");
 			changed = true;
-		} else if ((st & ST_PDC) && present) {
-			/* a card in a slot without power control */
+		} else if (arrived) {
+			/* a card in a slot that had power (or has no power control) */
 			assign_all(p);
 			changed = true;
 		}
@@ -372,6 +373,20 @@ static void take_port(struct pdev *d)
 	uint32_t slot_caps = pci_rd(d->bdf, d->cap_pcie + PCIE_SLOT_CAPS, 4);
 	if (!(slot_caps & SLOT_CAPS_HPC))
 		return;
+	/* a slot that says empty with devices below it is not in native
+	 * hot-plug's hands (QEMU's q35 signals hot-plug through ACPI by
+	 * default and then never sets presence detect): left alone */
+	bool present = pci_rd(d->bdf, d->cap_pcie + PCIE_SLOT_STATUS, 2) & ST_PDS;
+	unsigned sec = pci_rd(d->bdf, 0x19, 1), sub = pci_rd(d->bdf, 0x1a, 1);
+	for (unsigned i = 0; i < ndevices && !present; i++) {
+		unsigned bus = devices[i].bdf >> 8;
+		if (devices[i].present && devices[i].pci && sec && bus >= sec && bus <= sub) {
+			log("hot-plug port %s: presence detect says empty, but %s is below it: "
+			    "native hot-plug is not in charge (ACPI hot-plug?), port left alone",
+			    d->name, devices[i].name);
+			return;
+		}
+	}
 	struct hp_port *p = &ports[nports];
 	*p = (struct hp_port){ .d = d, .cap = d->cap_pcie, .slot_caps = slot_caps };
 	p->dllla = pci_rd(d->bdf, d->cap_pcie + PCIE_LINK_CAPS, 4) & LINK_CAPS_DLLLARC;
@@ -398,7 +413,6 @@ static void take_port(struct pdev *d)
 	ctl |= CTL_PDCE | CTL_HPIE | (slot_caps & SLOT_CAPS_ABP ? CTL_ABPE : 0) |
 	       (p->dllla ? CTL_DLLSCE : 0);
 	wr16(p, PCIE_SLOT_CTL, ctl);
-	bool present = rd16(p, PCIE_SLOT_STATUS) & ST_PDS;
 	log("hot-plug port %s: slot %u %s, %s interrupt", d->name, slot_caps >> 19,
 	    present ? "occupied" : "empty", kind == PLATFORM_IRQ_MSIX ? "MSI-X"
 	    : kind == PLATFORM_IRQ_MSI ? "MSI" : "legacy");
@@ -406,8 +420,6 @@ static void take_port(struct pdev *d)
 		/* a card that came while nobody watched */
 		card_in(p);
 		hotplug_notify_sessions();
-	} else if (!present && powered(p) && (slot_caps & SLOT_CAPS_PCP)) {
-		power(p, false);
 	}
 }
 
