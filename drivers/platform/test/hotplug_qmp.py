@@ -5,8 +5,9 @@ serial log ($ARGIL_LOG) and, for each step the test component announces
 root port rp1 through QMP ($ARGIL_QMP): device_add for a "plug" step;
 device_del for an "unplug" step, but only once virtio_rng has said it set
 the card up (its "virtio-rng, features" line for that plug), so that the
-removal finds a driver at work and not one still starting. Gives up after
-TIMEOUT seconds (the scenario then times out)."""
+removal finds a driver at work and not one still starting. Ends with the
+test's result line, or gives up after TIMEOUT seconds (the scenario then
+times out)."""
 import os
 import re
 import sys
@@ -16,6 +17,7 @@ sys.path.insert(0, os.path.join(os.environ.get("ARGIL_ROOT", "."), "tools"))
 import qmp  # noqa: E402
 
 AWAIT = re.compile(r"^\[init -> test\] await (\d+): (.*)$")
+END = re.compile(r"^\[init -> test\] driver_manager_test: \d+ passed")
 READY = re.compile(r"^\[init -> drivers -> virtio_rng\] [0-9a-f]{2}:00\.0: virtio-rng, features")
 TIMEOUT = 80
 
@@ -24,8 +26,8 @@ def main():
     q = qmp.QMP(os.environ["ARGIL_QMP"])
     log = open(os.environ["ARGIL_LOG"], errors="replace")
     deadline = time.monotonic() + TIMEOUT
-    steps, ready, plugs, done, buf = [], 0, 0, 0, ""
-    while time.monotonic() < deadline:
+    steps, ready, plugs, done, buf, end = [], 0, 0, 0, "", False
+    while time.monotonic() < deadline and not end:
         chunk = log.read()
         if not chunk:
             time.sleep(0.01)
@@ -39,6 +41,8 @@ def main():
                 steps.append(m.group(2))
             elif READY.match(line):
                 ready += 1
+            elif END.match(line):
+                end = True
         while done < len(steps):
             name = steps[done]
             if name.startswith("plug"):
