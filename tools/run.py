@@ -560,6 +560,8 @@ def run_variant(s, vname, cfg, verbose=False, bench=False, prefix=""):
                 for line in splitter.feed(data, eof):
                     drain_qmp()
                     log.write(line + "\n")
+                    if hosts:
+                        log.flush()     # host commands follow $ARGIL_LOG as it grows
                     out.tail.append(line)
                     if verbose:
                         say(prefix + line)

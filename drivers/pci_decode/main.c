@@ -316,11 +316,26 @@ static void on_config(void *arg)
 #define RETRY_US 100000
 
 static struct timer_connection timer;
-static struct signal_handler retry_sigh;
+static struct signal_handler retry_sigh, hotplug_sigh;
+
+/* platform says a hot-plug slot's card came or went: walk again */
+static void on_hotplug(void *arg)
+{
+	(void)arg;
+	log("hot-plug: a slot changed: walking again");
+	walk();
+}
 
 static void first_walk(void)
 {
+	rpc_status_t st;
+
 	probe_isa();
+	/* before the walk: a slot that changes after it is walked again */
+	if ((st = signal_handler_init(&env->ep, &hotplug_sigh, on_hotplug, 0)) != RPC_OK ||
+	    (st = platform_hotplug_sigh(platform.session, hotplug_sigh.cap)) != RPC_OK)
+		log("no hot-plug signals from platform (%s): slots are not watched",
+		    rpc_status_name(st));
 	walk();
 }
 

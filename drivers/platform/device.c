@@ -101,7 +101,7 @@ struct pdev *held_device(struct session *s, word_t handle)
 }
 
 /* The capability list: MSI, MSI-X and PCIe offsets (bounded walk). */
-static void find_caps(struct pdev *d)
+void device_find_caps(struct pdev *d)
 {
 	d->cap_msi = d->cap_msix = d->cap_pcie = 0;
 	d->flr = false;
@@ -151,8 +151,8 @@ rpc_status_t device_acquire(struct session *s, struct pdev *d)
 		if (!s->held[i] && slot < 0)
 			slot = i;
 	}
-	if (d->holder)
-		return RPC_E_BUSY;
+	if (d->holder || d->hp_port)
+		return RPC_E_BUSY;   /* held, or a hot-plug port platform drives */
 	if (slot < 0)
 		return RPC_E_UNAVAILABLE;
 	if (d->pci) {
@@ -162,7 +162,7 @@ rpc_status_t device_acquire(struct session *s, struct pdev *d)
 			    d->name, id & 0xffff, id >> 16, d->vendor, d->product);
 			return RPC_E_UNAVAILABLE;
 		}
-		find_caps(d);
+		device_find_caps(d);
 		uint32_t cmd = pci_rd(d->bdf, PCI_COMMAND, 2);
 		cmd |= PCI_CMD_MASTER;
 		for (unsigned i = 0; i < MAX_BARS; i++) {

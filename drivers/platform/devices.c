@@ -84,13 +84,26 @@ static void devices_changed(void *arg)
 		struct pdev *d = 0, *free_slot = 0;
 		for (unsigned i = 0; i < ndevices && !d; i++) {
 			if (!strcmp(devices[i].name, nd.name) && (devices[i].holder ||
+								  devices[i].hp_port ||
 								  !devices[i].present))
 				d = &devices[i];
-			else if (!devices[i].present && !devices[i].holder && !free_slot)
+			else if (!devices[i].present && !devices[i].holder && !devices[i].hp_port &&
+				 !free_slot)
 				free_slot = &devices[i];
 		}
 		if (d && d->present)
 			continue;   /* a duplicate name */
+		if (d && d->hp_port) {
+			/* a hot-plug port platform drives keeps its interrupt */
+			if (d->pci == nd.pci && d->bdf == nd.bdf && d->vendor == nd.vendor &&
+			    d->product == nd.product) {
+				d->present = true;
+				count++;
+				continue;
+			}
+			log("error: hot-plug port %s changed in the devices report: ignored", d->name);
+			continue;
+		}
 		if (d && d->holder) {
 			/* held: it keeps what it is until released */
 			if (d->pci != nd.pci || d->bdf != nd.bdf || d->vendor != nd.vendor ||
@@ -124,6 +137,7 @@ static void devices_changed(void *arg)
 	devices_version++;
 	if (verbose)
 		log("devices report: %u devices", count);
+	hotplug_scan();
 	sessions_changed();
 	platform_report();
 }

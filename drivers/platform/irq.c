@@ -249,33 +249,38 @@ static void choose_kind(struct pdev *d)
 		d->irq_kind = PLATFORM_IRQ_LEGACY;
 }
 
-rpc_status_t irq_open(struct pdev *d, word_t index, struct rpc_msg *req, word_t *kind)
+/* Interrupt index of d signalled to ntfn; own: the capability is
+ * platform's (kept on close and on failure), else the vector takes it. */
+rpc_status_t irq_open_ntfn(struct pdev *d, word_t index, cptr_t ntfn, bool own, word_t *kind)
 {
-	cptr_t ntfn = 0;
 	rpc_status_t st;
 
 	choose_kind(d);
-	if (index >= vectors_of(d))
+	if (index >= vectors_of(d)) {
+		if (!own)
+			cap_slot_free(ntfn);
 		return RPC_E_INVALID_ARGUMENT;
-	st = rpc_take_sigh(req, &ntfn, false);
-	if (st != RPC_OK)
-		return st;
+	}
 	struct vector *v = &d->vec[index];
 	*kind = (word_t)d->irq_kind;
 	if (v->used) {
 		/* a new notification for the same interrupt */
 		if (v->kind != PLATFORM_IRQ_LEGACY && irq_sigh(v->irq.cap, ntfn) != RPC_OK) {
-			cap_slot_free(ntfn);
+			if (!own)
+				cap_slot_free(ntfn);
 			return RPC_E_UNAVAILABLE;
 		}
-		cap_slot_free(v->ntfn);
+		if (!v->own_ntfn)
+			cap_slot_free(v->ntfn);
 		v->ntfn = ntfn;
+		v->own_ntfn = own;
 		return RPC_OK;
 	}
 	memset(v, 0, sizeof(*v));
 	v->dev = d;
 	v->kind = d->irq_kind;
 	v->ntfn = ntfn;
+	v->own_ntfn = own;
 	switch (v->kind) {
 	case PLATFORM_IRQ_MSIX: st = msix_program(d, v, index); break;
 	case PLATFORM_IRQ_MSI: st = msi_program(d, v); break;
@@ -291,7 +296,8 @@ rpc_status_t irq_open(struct pdev *d, word_t index, struct rpc_msg *req, word_t 
 		if (v->line)
 			line_leave(v);
 		dev_session_close(&v->irq);
-		cap_slot_free(ntfn);
+		if (!own)
+			cap_slot_free(ntfn);
 		memset(v, 0, sizeof(*v));
 		return st;
 	}
@@ -300,6 +306,20 @@ rpc_status_t irq_open(struct pdev *d, word_t index, struct rpc_msg *req, word_t 
 		log("%s: interrupt %lu as %s", d->name, index, v->kind == PLATFORM_IRQ_MSIX ? "MSI-X"
 		    : v->kind == PLATFORM_IRQ_MSI ? "MSI" : "legacy");
 	return RPC_OK;
+}
+
+rpc_status_t irq_open(struct pdev *d, word_t index, struct rpc_msg *req, word_t *kind)
+{
+	cptr_t ntfn = 0;
+	rpc_status_t st;
+
+	choose_kind(d);
+	if (index >= vectors_of(d))
+		return RPC_E_INVALID_ARGUMENT;
+	st = rpc_take_sigh(req, &ntfn, false);
+	if (st != RPC_OK)
+		return st;
+	return irq_open_ntfn(d, index, ntfn, false, kind);
 }
 
 rpc_status_t irq_ack_vector(struct pdev *d, word_t index)
@@ -328,7 +348,8 @@ void irq_close_all(struct pdev *d)
 		if (v->line)
 			line_leave(v);
 		dev_session_close(&v->irq);
-		cap_slot_free(v->ntfn);
+		if (!v->own_ntfn)
+			cap_slot_free(v->ntfn);
 		memset(v, 0, sizeof(*v));
 	}
 	if (d->pci && d->cap_msix)

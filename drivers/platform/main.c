@@ -329,6 +329,22 @@ static rpc_status_t do_pci_config_write(struct platform_pci_config_write_call *c
 			 (uint32_t)c->in.value);
 }
 
+static rpc_status_t do_hotplug_sigh(struct platform_hotplug_sigh_call *c)
+{
+	struct session *s = c->obj;
+
+	if (!policy_pci_config(policy_of(s->ss.label)))
+		return RPC_E_DENIED;
+	return rpc_take_sigh(c->in.ntfn, &s->hotplug_sigh, true);
+}
+
+void hotplug_notify_sessions(void)
+{
+	for (struct session *s = sessions_first(); s; s = sessions_next(s))
+		if (s->hotplug_sigh)
+			sys_signal(s->hotplug_sigh);
+}
+
 RPC_SERVER(platform, PLATFORM_RPC)
 
 static const struct platform_server ops = {
@@ -346,6 +362,7 @@ static const struct platform_server ops = {
 	.platform_config_write = do_config_write,
 	.platform_pci_config_read = do_pci_config_read,
 	.platform_pci_config_write = do_pci_config_write,
+	.platform_hotplug_sigh = do_hotplug_sigh,
 };
 
 static void session_rpc(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *rep)
@@ -406,6 +423,8 @@ static void destroy(struct session_server *srv, struct server_session *ss)
 	}
 	if (s->devices_sigh)
 		cap_slot_free(s->devices_sigh);
+	if (s->hotplug_sigh)
+		cap_slot_free(s->hotplug_sigh);
 	if (verbose)
 		log("closed session %lu for \"%s\"", ss->id, ss->label);
 }
@@ -438,6 +457,7 @@ void component_construct(struct component_env *e)
 	config_changed(0);
 	have_timer = timer_connect(&timer, "flr") == RPC_OK;
 	irq_init(&env->ep);
+	hotplug_init(&env->ep);
 	st = dev_closes_init(&env->ep);
 	if (st != RPC_OK) {
 		log("error: no signal for deferred closes: %s", rpc_status_name(st));

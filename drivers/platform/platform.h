@@ -50,6 +50,7 @@ struct vector {                  /* one interrupt a holder asked for */
 	int kind;                    /* PLATFORM_IRQ_* */
 	struct parent_conn irq;      /* MSI, MSI-X: core's IRQ session */
 	cptr_t ntfn;                 /* the client's notification */
+	bool own_ntfn;               /* ntfn is platform's own (hot-plug ports) */
 	struct shared_line *line;    /* legacy */
 	struct vector *line_next;
 	struct pdev *dev;
@@ -85,6 +86,7 @@ struct pdev {
 	int irq_kind;                /* -1: not chosen yet */
 	struct vector vec[MAX_VECTORS];
 	uint64_t faults;             /* IOMMU faults seen from it */
+	bool hp_port;                /* a hot-plug port platform drives (hotplug.c) */
 };
 
 struct dma_buf {
@@ -103,6 +105,7 @@ struct session {
 	struct pdev *held[MAX_HELD];
 	struct dma_buf *bufs;
 	cptr_t devices_sigh;
+	cptr_t hotplug_sigh;         /* pci_config sessions: a slot changed */
 	cptr_t devices_ds;
 	word_t devices_pages;
 	word_t devices_version;      /* what the client fetched last */
@@ -152,14 +155,26 @@ volatile uint8_t *device_map(struct pdev *d, word_t index);
 rpc_status_t device_ioport(struct pdev *d, word_t index, struct range **out);
 rpc_status_t device_config_read(struct pdev *d, unsigned off, unsigned width, uint32_t *value);
 rpc_status_t device_config_write(struct pdev *d, unsigned off, unsigned width, uint32_t value);
+/* The capability list of d into its cap_msi, cap_msix, cap_pcie, flr. */
+void device_find_caps(struct pdev *d);
 /* main.c: wait (on the Timer if platform has one, else a bounded spin) */
 void platform_delay_ms(unsigned ms);
 
 /* irq.c */
 rpc_status_t irq_open(struct pdev *d, word_t index, struct rpc_msg *ntfn, word_t *kind);
+rpc_status_t irq_open_ntfn(struct pdev *d, word_t index, cptr_t ntfn, bool own, word_t *kind);
 rpc_status_t irq_ack_vector(struct pdev *d, word_t index);
 void irq_close_all(struct pdev *d);
 void irq_init(struct entrypoint *ep);
+
+/* hotplug.c: PCIe hot-plug ports (native hot-plug: presence detect, data
+ * link layer state, the attention button). hotplug_scan after each
+ * devices report takes the ports it finds; hotplug_port_kept: d is such
+ * a port (its entry must not be rebuilt); hotplug_notify_sessions is in
+ * main.c. */
+void hotplug_init(struct entrypoint *ep);
+void hotplug_scan(void);
+void hotplug_notify_sessions(void);
 
 /* dma.c */
 rpc_status_t dma_alloc(struct session *s, word_t size, word_t flags, cptr_t *ds, uint64_t *addr);

@@ -410,6 +410,49 @@ unsigned dm_due(struct dm_driver *d, unsigned n, uint64_t now_ms, uint64_t *next
 	return due;
 }
 
+bool dm_request(struct dm_driver *d, unsigned n, const struct cfg_node *req, bool first,
+		unsigned *restarted, struct dm_error *err)
+{
+	static const char *const none[] = { 0 };
+	static const char *const attrs[] = { "name", "count", 0 };
+	uint64_t count;
+
+	*restarted = 0;
+	for (unsigned i = 0; i < n; i++)
+		d[i].event = DM_EV_NONE;
+	if (!cfg_is(req, "restart"))
+		return fail(err, req, "expected <restart>");
+	if (!attrs_ok(req, none, err))
+		return false;
+	for (const struct cfg_node *c = req->child; c; c = c->next) {
+		if (!cfg_is(c, "driver"))
+			return fail(err, c, "expected <driver name count/>");
+		if (!attrs_ok(c, attrs, err))
+			return false;
+		if (!cfg_attr(c, "name") || cfg_attr_u64(c, "count", 0, &count) != 1)
+			return fail(err, c, "<driver> needs a name and a count");
+	}
+	for (const struct cfg_node *c = req->child; c; c = c->next) {
+		cfg_attr_u64(c, "count", 0, &count);
+		for (unsigned i = 0; i < n; i++) {
+			struct dm_driver *x = &d[i];
+			if (!x->valid || !cfg_attr_is(c, "name", x->m.driver))
+				continue;
+			bool more = count > x->requested;
+			x->requested = count;
+			if (first || !more || x->phase == DM_IDLE)
+				continue;
+			x->version++;
+			x->restarts++;
+			x->phase = DM_STARTING;
+			x->state = "starting";
+			x->event = DM_EV_REQUEST;
+			(*restarted)++;
+		}
+	}
+	return true;
+}
+
 void dm_write_report(struct cfg_writer *w, const struct dm_driver *d, unsigned n,
 		     const struct cfg_node *devices)
 {

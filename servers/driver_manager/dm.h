@@ -53,7 +53,7 @@ enum dm_phase {
 	DM_WAITING,     /* down, its restart is due at restart_at_ms */
 };
 
-enum dm_event { DM_EV_NONE, DM_EV_UP, DM_EV_DOWN, DM_EV_HEARTBEAT_RESTART };
+enum dm_event { DM_EV_NONE, DM_EV_UP, DM_EV_DOWN, DM_EV_HEARTBEAT_RESTART, DM_EV_REQUEST };
 
 struct dm_driver {
 	struct dm_manifest m;
@@ -64,6 +64,7 @@ struct dm_driver {
 	unsigned restarts;            /* by driver_manager and by init */
 	unsigned init_restarts;       /* the report's restarts last seen */
 	unsigned in_a_row;            /* failures without a stable run between */
+	uint64_t requested;           /* restart requests seen (ROM "restart") */
 	uint64_t up_since_ms, restart_at_ms;
 	const char *state;            /* init's word for it: running, exited, ... (static) */
 	uint64_t exit_value;
@@ -106,6 +107,16 @@ uint64_t dm_backoff(const struct dm_settings *s, unsigned k);
  * restart; returns how many (the config must be written anew). *next_ms:
  * the earliest restart still waiting (0: none). */
 unsigned dm_due(struct dm_driver *d, unsigned n, uint64_t now_ms, uint64_t *next_ms);
+
+/* Restart requests (ROM "restart": <restart> <driver name count/> ...
+ * </restart>): a driver whose count rose above the one seen last is
+ * restarted at once (its version bumped, one restart more, event
+ * DM_EV_REQUEST); an idle one only has its count noted. With first (the
+ * content driver_manager finds at its start) counts are only noted.
+ * false with err if the request is malformed (nothing is done then);
+ * *restarted: how many were restarted (the config must be written anew). */
+bool dm_request(struct dm_driver *d, unsigned n, const struct cfg_node *req, bool first,
+		unsigned *restarted, struct dm_error *err);
 
 /* <driver_manager> <driver name state restarts devices/> ...
  * <unclaimed device class vendor product/> ... </driver_manager> */

@@ -13,10 +13,16 @@
  *
  *   <config subsystem="drivers" heartbeat_ms="500" backoff_ms="20"
  *           backoff_max_ms="1000" stable_ms="5000" verbose="no">
- *     <driver name="ps2"/> <driver name="virtio_rng"/>
+ *     <driver name="ps2"/> <driver name="virtio_rng"/> <bundle/>
  *     <parent-provides> <service name="ROM"/> ... </parent-provides>
  *     <platform> <policy label="pci_decode" pci_config="yes"/> ... </platform>
  *   </config>
+ *
+ * <bundle/> stands for every manifest of ROM "manifests" that no <driver>
+ * names (in bundle order, at its place: the first driver in order whose
+ * manifest names a device gets it). ROM "restart" (optional): <restart>
+ * <driver name count/> </restart>, a driver whose count rises is
+ * restarted at once (dm_request).
  *
  * The config is read at start. Trusts the ROMs for nothing but their
  * content: a manifest that does not parse or check is logged and its
@@ -42,7 +48,8 @@ struct out {
 	size_t size;
 };
 
-static struct config_rom config, devices_rom, state_rom;
+static struct config_rom config, devices_rom, state_rom, restart_rom;
+static bool restart_rom_read;
 static struct config_rom manifest_roms[MAX_DRIVERS];
 static struct dm_driver drivers[MAX_DRIVERS];
 static unsigned ndrivers;
@@ -191,6 +198,7 @@ static void on_state(void *arg)
 			changed = true;
 			break;
 		case DM_EV_NONE:
+		case DM_EV_REQUEST:   /* dm_request's, logged in on_restart */
 			break;
 		}
 	}
@@ -198,6 +206,31 @@ static void on_state(void *arg)
 		restart_due();
 	else if (changed)
 		publish(&out_report, write_report);
+}
+
+/* Restart requests (ROM "restart", optional; dm_request): a user (or a
+ * test) restarts a driver at once. */
+static void on_restart(void *arg)
+{
+	struct dm_error err;
+	unsigned n;
+
+	(void)arg;
+	bool changed = config_rom_update(&restart_rom);
+	bool first = !restart_rom_read;
+	restart_rom_read = true;
+	if (!changed || !restart_rom.node)
+		return;
+	if (!dm_request(drivers, ndrivers, restart_rom.node, first, &n, &err)) {
+		log("error: restart:%u:%u: %s: request ignored", err.line, err.col, err.msg);
+		return;
+	}
+	for (unsigned i = 0; i < ndrivers; i++)
+		if (drivers[i].event == DM_EV_REQUEST)
+			log("driver '%s' restarted on request (%u restarts)", drivers[i].m.driver,
+			    drivers[i].restarts);
+	if (n)
+		publish_configs();
 }
 
 /* ---- devices ---- */
@@ -272,8 +305,9 @@ static bool read_settings(const struct cfg_node *c)
 	if (cfg_attr_bool(c, "verbose", false, &verbose) < 0)
 		return bad(c, "verbose must be yes or no");
 	for (const struct cfg_node *n = c->child; n; n = n->next)
-		if (!cfg_is(n, "driver") && !cfg_is(n, "parent-provides") && !cfg_is(n, "platform"))
-			return bad(n, "unknown node (driver, parent-provides, platform)");
+		if (!cfg_is(n, "driver") && !cfg_is(n, "bundle") && !cfg_is(n, "parent-provides") &&
+		    !cfg_is(n, "platform"))
+			return bad(n, "unknown node (driver, bundle, parent-provides, platform)");
 	settings.parent_provides = cfg_child(c, "parent-provides");
 	settings.platform = cfg_child(c, "platform");
 	if (!settings.parent_provides)
@@ -307,54 +341,107 @@ static const struct cfg_node *manifests_bundle(void)
 	return r.node;
 }
 
+static bool known(const char *d)
+{
+	for (unsigned i = 0; i < ndrivers; i++)
+		if (drivers[i].m.driver && !strcmp(drivers[i].m.driver, d))
+			return true;
+	return false;
+}
+
+/* Is driver d named by a <driver> of the config? */
+static bool named(const struct cfg_node *c, const char *d)
+{
+	for (const struct cfg_node *n = cfg_child(c, "driver"); n; n = cfg_next(n, "driver"))
+		if (cfg_attr_is(n, "name", d))
+			return true;
+	return false;
+}
+
+/* Driver d from the bundle's <manifest driver=d> (m), else from ROM
+ * "d.manifest". */
+static void add_driver(const struct cfg_node *at, const char *d, const struct cfg_node *m)
+{
+	char name[128];
+	struct dm_error err;
+	rpc_status_t st;
+
+	if (ndrivers == MAX_DRIVERS) {
+		bad(at, "more than 64 drivers: the rest is left out");
+		return;
+	}
+	struct config_rom *r = &manifest_roms[ndrivers];
+	struct dm_driver *x = &drivers[ndrivers++];
+	x->state = "idle";
+	x->m.driver = d;
+	snprintf(name, sizeof(name), m ? "manifests" : "%s.manifest", d);
+	if (!m && (st = config_rom_open(r, name, 0, 0, 0)) != RPC_OK) {
+		log("error: driver '%s': no ROM '%s' (%s) and no <manifest driver=\"%s\"> in "
+		    "ROM 'manifests': left out", d, name, rpc_status_name(st), d);
+		return;
+	}
+	if (!m && !config_rom_update(r)) {
+		log("error: %s:%u:%u: %s: driver left out", name, r->err.line, r->err.col,
+		    r->err.msg ? r->err.msg : "empty");
+		return;
+	}
+	if (!m)
+		m = r->node;
+	if (!dm_manifest_read(&x->m, m, &err)) {
+		log("error: %s:%u:%u: %s: driver left out", name, err.line, err.col, err.msg);
+		x->m.driver = d;
+		return;
+	}
+	if (strcmp(x->m.driver, d)) {
+		log("error: %s: driver=\"%s\" is not '%s': driver left out", name, x->m.driver, d);
+		x->m.driver = d;
+		return;
+	}
+	x->valid = true;
+}
+
+/* The config's <driver>s in order; <bundle/> stands for every manifest of
+ * ROM "manifests" that no <driver> of the config names, in bundle order. */
 static void read_manifests(const struct cfg_node *c)
 {
 	const struct cfg_node *bundle = manifests_bundle();
-	char name[128];
 
-	for (const struct cfg_node *n = cfg_child(c, "driver"); n; n = cfg_next(n, "driver")) {
+	for (const struct cfg_node *n = c->child; n; n = n->next) {
+		if (cfg_is(n, "bundle")) {
+			if (!bundle) {
+				bad(n, "<bundle/> but no ROM 'manifests'");
+				continue;
+			}
+			for (const struct cfg_node *m = cfg_child(bundle, "manifest"); m;
+			     m = cfg_next(m, "manifest")) {
+				const char *d = cfg_attr(m, "driver");
+				if (!d || !d[0] || strlen(d) > 100) {
+					log("error: manifests:%u:%u: <manifest> needs driver= (up to 100 "
+					    "characters): left out", m->line, m->col);
+					continue;
+				}
+				if (!named(c, d) && !known(d))
+					add_driver(n, d, m);
+			}
+			continue;
+		}
+		if (!cfg_is(n, "driver"))
+			continue;
 		const char *d = cfg_attr(n, "name");
 		const struct cfg_node *m = 0;
-		struct dm_error err;
-		rpc_status_t st;
-
-		if (ndrivers == MAX_DRIVERS) {
-			bad(n, "more than 64 drivers: the rest is left out");
-			return;
-		}
 		if (!d || !d[0] || strlen(d) > 100) {
 			bad(n, "<driver> needs a name (up to 100 characters)");
 			continue;
 		}
-		struct config_rom *r = &manifest_roms[ndrivers];
-		struct dm_driver *x = &drivers[ndrivers++];
-		x->state = "idle";
+		if (known(d)) {
+			bad(n, "driver named twice: left out");
+			continue;
+		}
 		/* the bundle's <manifest driver=d> first, else ROM "d.manifest" */
 		for (m = bundle ? cfg_child(bundle, "manifest") : 0; m; m = cfg_next(m, "manifest"))
 			if (cfg_attr_is(m, "driver", d))
 				break;
-		snprintf(name, sizeof(name), m ? "manifests" : "%s.manifest", d);
-		if (!m && (st = config_rom_open(r, name, 0, 0, 0)) != RPC_OK) {
-			log("error: driver '%s': no ROM '%s' (%s) and no <manifest driver=\"%s\"> in "
-			    "ROM 'manifests': left out", d, name, rpc_status_name(st), d);
-			continue;
-		}
-		if (!m && !config_rom_update(r)) {
-			log("error: %s:%u:%u: %s: driver left out", name, r->err.line, r->err.col,
-			    r->err.msg ? r->err.msg : "empty");
-			continue;
-		}
-		if (!m)
-			m = r->node;
-		if (!dm_manifest_read(&x->m, m, &err)) {
-			log("error: %s:%u:%u: %s: driver left out", name, err.line, err.col, err.msg);
-			continue;
-		}
-		if (strcmp(x->m.driver, d)) {
-			log("error: %s: driver=\"%s\" is not '%s': driver left out", name, x->m.driver, d);
-			continue;
-		}
-		x->valid = true;
+		add_driver(n, d, m);
 	}
 }
 
@@ -392,4 +479,7 @@ void component_construct(struct component_env *env)
 	}
 	on_devices(0);
 	on_state(0);
+	/* restart requests: optional (not routed: none) */
+	if (config_rom_open(&restart_rom, "restart", &env->ep, on_restart, 0) == RPC_OK)
+		on_restart(0);
 }

@@ -320,3 +320,45 @@ TEST(DM_0011, "the manifests of drivers/ps2 and drivers/virtio_rng are accepted"
 }
 
 int main(int argc, char **argv) { return test_main(argc, argv); }
+
+TEST(DM_0012, "restart requests: a rising count restarts a driver at once, the first content only counts")
+{
+	struct dm_error err;
+	unsigned n;
+
+	setup();
+	dm_assign(drv, NDRV, devices);
+	dm_observe(drv, NDRV, state(1, "state=\"running\"", 0), 1, 0, &set);
+	CHECK_EQ(drv[0].phase, DM_RUNNING);
+	/* what is there at start restarts nothing */
+	CHECK(dm_request(drv, NDRV, parse("<restart> <driver name=\"rng\" count=\"3\"/> </restart>"),
+			 true, &n, &err));
+	CHECK_EQ(n, 0);
+	CHECK_EQ(drv[0].version, 0);
+	/* the same count again: nothing; one more: restarted */
+	CHECK(dm_request(drv, NDRV, parse("<restart> <driver name=\"rng\" count=\"3\"/> </restart>"),
+			 false, &n, &err));
+	CHECK_EQ(n, 0);
+	CHECK(dm_request(drv, NDRV, parse("<restart> <driver name=\"rng\" count=\"4\"/> "
+					  "<driver name=\"nvme\" count=\"9\"/> "
+					  "<driver name=\"nosuch\" count=\"1\"/> </restart>"),
+			 false, &n, &err));
+	CHECK_EQ(n, 1);   /* nvme is idle: noted, not started */
+	CHECK_EQ(drv[0].event, DM_EV_REQUEST);
+	CHECK_EQ(drv[0].phase, DM_STARTING);
+	CHECK_EQ(drv[0].version, 1);
+	CHECK_EQ(drv[0].restarts, 1);
+	CHECK_EQ(drv[3].phase, DM_IDLE);
+	CHECK_EQ(drv[3].requested, 9);
+	/* running again under the new config */
+	dm_observe(drv, NDRV, state(2, "state=\"running\"", 0), 2, 10, &set);
+	CHECK_EQ(drv[0].phase, DM_RUNNING);
+	/* malformed requests do nothing */
+	CHECK(!dm_request(drv, NDRV, parse("<restart> <driver name=\"rng\"/> </restart>"), false, &n,
+			  &err));
+	CHECK(!dm_request(drv, NDRV, parse("<restart> <driver name=\"rng\" count=\"9\"/> <x/> "
+					   "</restart>"), false, &n, &err));
+	CHECK(!dm_request(drv, NDRV, parse("<restrat/>"), false, &n, &err));
+	CHECK_EQ(drv[0].version, 1);
+	CHECK_EQ(drv[0].requested, 4);
+}

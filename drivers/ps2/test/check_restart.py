@@ -10,7 +10,9 @@ what the typist sent ($ARGIL_WORK/ps2_expected):
     while ps2 was down), so a key that came twice cannot hide as a later
     one;
   - the letters typed after the last restart and Esc all arrived.
-Prints what was lost per restart and `ps2_restart_check: N passed, N failed`."""
+Prints what was lost per restart and `ps2_restart_check: N passed, N failed`.
+Argument (optional): the regular expression of a serial line that marks
+one restart (default: ps2_restart's "ps2_restart: restart N")."""
 import os
 import re
 import sys
@@ -20,6 +22,9 @@ RESTART = re.compile(r"^\[init(?: -> restarter)?\] ps2_restart: restart (\d+)$")
 
 
 def main():
+    global RESTART
+    if len(sys.argv) > 1:
+        RESTART = re.compile(sys.argv[1])
     with open(os.path.join(os.environ["ARGIL_WORK"], "ps2_expected")) as f:
         sent = [l.strip() for l in f if l.strip()]
     got, restarts = [], 0

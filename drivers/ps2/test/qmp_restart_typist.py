@@ -3,7 +3,9 @@
 and over through QMP input-send-event at a steady rate while ps2_restart_test
 kills and restarts ps2, until the serial log says the test is done;
 then a few more letters and Esc. Every event is written to
-$ARGIL_WORK/ps2_expected before it is sent (check_restart.py)."""
+$ARGIL_WORK/ps2_expected before it is sent (check_restart.py).
+Arguments (optional): the serial line's start that says the restarts are
+done (default: ps2_restart's), the gap between two events in seconds."""
 import os
 import string
 import sys
@@ -18,6 +20,11 @@ MAX_TAPS = 5000     # a bound if the restarter never finishes (the scenario then
 
 
 def main():
+    global DONE, GAP
+    if len(sys.argv) > 1:
+        DONE = (sys.argv[1],)
+    if len(sys.argv) > 2:
+        GAP = float(sys.argv[2])
     q = qmp.QMP(os.environ["ARGIL_QMP"])
     out = open(os.path.join(os.environ["ARGIL_WORK"], "ps2_expected"), "w")
 

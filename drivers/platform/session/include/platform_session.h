@@ -59,6 +59,11 @@
  *   PLATFORM_PCI_CONFIG_WRITE w0 bdf, w1 offset, w2 width, w3 value
  *                          (both only with policy pci_config="yes", else
  *                          RPC_E_DENIED)
+ *   PLATFORM_HOTPLUG_SIGH  cap: notification signalled whenever a hot-plug
+ *                          slot's card came (powered on, its BARs given
+ *                          addresses) or went (its devices released and
+ *                          hidden, the slot powered off): walk the bus
+ *                          again. Only with policy pci_config="yes".
  *
  * Every operation on a handle the session does not hold, an index the
  * device does not have, a width, offset or flag out of range is
@@ -122,7 +127,8 @@
 	OP(platform_pci_config_read, PLATFORM_PCI_CONFIG_READ, 13,                      \
 	   ((WORD_REQ, bdf), (WORD_REQ, offset), (WORD_REQ, width)), ((WORD, value)))   \
 	OP(platform_pci_config_write, PLATFORM_PCI_CONFIG_WRITE, 14,                    \
-	   ((WORD_REQ, bdf), (WORD_REQ, offset), (WORD_REQ, width), (WORD_REQ, value)), ())
+	   ((WORD_REQ, bdf), (WORD_REQ, offset), (WORD_REQ, width), (WORD_REQ, value)), ()) \
+	OP(platform_hotplug_sigh, PLATFORM_HOTPLUG_SIGH, 15, ((CAP, ntfn)), ())
 RPC_INTERFACE(platform, PLATFORM_RPC);
 
 /* A Platform session through the component's parent. */
