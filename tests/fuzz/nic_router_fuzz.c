@@ -7,9 +7,14 @@
  * view holds and every length lies inside the input, the layers' lengths
  * add up, a reported checksum really verifies, and an incremental checksum
  * update after rewriting the addresses (as NAT does) equals recomputing it.
+ * Then the input goes through a router (uplink, two NAT domains, a port
+ * forward, learned neighbours) from the port its first byte picks: every
+ * frame the router sends must parse again as Ethernet + ARP or IPv4 with
+ * valid checksums, and fit a frame.
  * A failed check aborts, which libFuzzer reports as a crash.
  */
 #include <nic_proto.h>
+#include <nic_route.h>
 
 #include <stdint.h>
 #include <stdio.h>
@@ -90,6 +95,62 @@ static void check_nat_update(const struct ipv4_view *ip)
 	REQUIRE(csum_fold(csum_add(0, h, ip->hdr_len)) == 0);
 }
 
+static void sent_cb(void *arg, unsigned port, const uint8_t *frame, size_t len)
+{
+	struct eth_view e;
+	struct ipv4_view ip;
+	struct arp_view a;
+
+	(void)arg;
+	REQUIRE(port < 3 && len >= ETH_HDR && len <= ETH_FRAME_MAX);
+	/* the router sends only frames it made or parsed */
+	REQUIRE(eth_parse(frame, len, &e) == PROTO_OK);
+	if (e.type == ETH_TYPE_ARP)
+		REQUIRE(arp_parse(e.payload, e.len, &a) == PROTO_OK);
+	if (e.type == ETH_TYPE_IPV4 && ipv4_parse(e.payload, e.len, &ip) == PROTO_OK && !ipv4_is_fragment(&ip)) {
+		if (ip.proto == IP_PROTO_TCP) {
+			struct tcp_view t;
+			REQUIRE(tcp_parse(ip.payload, ip.payload_len, ip.src, ip.dst, &t) == PROTO_OK);
+		}
+	}
+}
+
+static struct router R;
+
+static void router_run(const uint8_t *f, size_t size)
+{
+	static const uint8_t rmac[6] = { 2, 0x52, 0, 0, 0, 1 }, gw[6] = { 2, 0, 0, 0, 0, 0x99 };
+	uint8_t arp[60] = { 0 };
+	unsigned from;
+
+	if (!size)
+		return;
+	rt_init(&R, rmac, sent_cb, 0);
+	rt_domain(&R, "uplink", true, false, 0x0a00020f, 0xffffff00u, 0x0a000202);
+	rt_domain(&R, "a", false, true, 0x0a000101, 0xffffff00u, 0);
+	rt_domain(&R, "b", false, true, 0x0a000301, 0xffffff00u, 0);
+	for (unsigned d = 0; d < 3; d++)
+		rt_port_add(&R, d);
+	rt_forward_add(&R, 8080, 2, 0x0a000302);
+	/* the gateway known on the uplink */
+	memset(arp, 0xff, 6);
+	memcpy(arp + 6, gw, 6);
+	put16(arp + 12, ETH_TYPE_ARP);
+	put16(arp + 14, 1);
+	put16(arp + 16, ETH_TYPE_IPV4);
+	arp[18] = 6;
+	arp[19] = 4;
+	put16(arp + 20, ARP_REQUEST);
+	memcpy(arp + 22, gw, 6);
+	put32(arp + 28, 0x0a000202);
+	put32(arp + 38, 0x0a00020f);
+	rt_input(&R, 0, arp, 60);
+	from = f[0] % 3;
+	rt_input(&R, from, f + 1, size - 1);
+	/* and again: mappings made by the first pass are used */
+	rt_input(&R, from, f + 1, size - 1);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t *f = malloc(size ? size : 1);
@@ -129,6 +190,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_dhcp(f, size);
 	if (arp_parse(f, size, &a) == PROTO_OK)
 		inside(a.tha, 6);
+	router_run(f, size);
 
 	free(f);
 	return 0;
