@@ -69,6 +69,7 @@ int rt_domain(struct router *r, const char *name, bool uplink, bool nat, uint32_
 		for (size_t i = 0; i < sizeof(*dm); i++)
 			p[i] = 0;
 		copy(dm->name, name, n + 1);
+		copy(dm->mac, r->mac, 6);
 		dm->used = true;
 	}
 	r->dom[d].uplink = uplink;
@@ -77,6 +78,12 @@ int rt_domain(struct router *r, const char *name, bool uplink, bool nat, uint32_
 	r->dom[d].mask = mask;
 	r->dom[d].gateway = gateway;
 	return d;
+}
+
+void rt_domain_mac(struct router *r, unsigned d, const uint8_t mac[6])
+{
+	if (d < RT_DOMAINS)
+		copy(r->dom[d].mac, mac, 6);
 }
 
 void rt_domain_remove(struct router *r, unsigned d)
@@ -193,10 +200,10 @@ static void out_domain(struct router *r, unsigned d, int skip, size_t len)
 			out_port(r, p, len);
 }
 
-static size_t eth_head(struct router *r, const uint8_t *dst, uint16_t type)
+static size_t eth_head(struct router *r, unsigned d, const uint8_t *dst, uint16_t type)
 {
 	copy(r->out, dst, 6);
-	copy(r->out + 6, r->mac, 6);
+	copy(r->out + 6, r->dom[d].mac, 6);
 	put16(r->out + 12, type);
 	return ETH_HDR;
 }
@@ -207,13 +214,13 @@ static void arp_send(struct router *r, unsigned d, int port, uint16_t op, const 
 	uint8_t *a = r->out + ETH_HDR;
 	static const uint8_t zero[6];
 
-	eth_head(r, op == ARP_REQUEST ? bcast : tha, ETH_TYPE_ARP);
+	eth_head(r, d, op == ARP_REQUEST ? bcast : tha, ETH_TYPE_ARP);
 	put16(a, 1);
 	put16(a + 2, ETH_TYPE_IPV4);
 	a[4] = 6;
 	a[5] = 4;
 	put16(a + 6, op);
-	copy(a + 8, r->mac, 6);
+	copy(a + 8, r->dom[d].mac, 6);
 	put32(a + 14, r->dom[d].ip);
 	copy(a + 18, op == ARP_REQUEST ? zero : tha, 6);
 	put32(a + 24, tpa);
@@ -254,7 +261,7 @@ static bool ip_send(struct router *r, unsigned d, uint32_t nh, size_t len)
 		arp_send(r, d, -1, ARP_REQUEST, 0, nh);
 		return false;
 	}
-	eth_head(r, a->mac, ETH_TYPE_IPV4);
+	eth_head(r, d, a->mac, ETH_TYPE_IPV4);
 	out_port(r, a->port, ETH_HDR + len);
 	return true;
 }
@@ -289,7 +296,7 @@ static void echo_reply(struct router *r, unsigned p, const struct ipv4_view *ip,
 	put16(o + 22, csum_fold(csum_add(0, o + 20, n)));
 	r->dom[d].cnt.echo++;
 	/* straight back to the sender */
-	eth_head(r, e->src, ETH_TYPE_IPV4);
+	eth_head(r, d, e->src, ETH_TYPE_IPV4);
 	out_port(r, p, ETH_HDR + 20 + n);
 }
 
@@ -565,7 +572,7 @@ void rt_input(struct router *r, unsigned p, const uint8_t *frame, size_t len)
 	copy(r->port[p].mac, e.src, 6);
 	r->port[p].mac_known = true;
 	broadcast = mac_eq(e.dst, bcast);
-	ours = mac_eq(e.dst, r->mac);
+	ours = mac_eq(e.dst, dm->mac);
 	if (!ours) {
 		/* switched within the domain: to the port of that MAC, or all */
 		for (unsigned q = 0; q < RT_PORTS; q++) {

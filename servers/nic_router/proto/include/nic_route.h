@@ -55,6 +55,7 @@ struct rt_domain {
 	bool nat;                        /* translate to the uplink what leaves the domain outward */
 	uint32_t ip, mask;               /* the router's address (0: none yet) */
 	uint32_t gateway;                /* uplink: next hop for other subnets */
+	uint8_t mac[6];                  /* the router's in this domain (default: r->mac) */
 	struct rt_counters cnt;
 	struct rt_arp arp[RT_ARP];
 	unsigned arp_next;
@@ -103,6 +104,8 @@ void rt_init(struct router *r, const uint8_t mac[6], rt_send_fn send, void *arg)
  * name. ip/mask 0 until known (an uplink's DHCP lease). */
 int rt_domain(struct router *r, const char *name, bool uplink, bool nat, uint32_t ip,
 	      uint32_t mask, uint32_t gateway);
+/* The router's MAC in domain d (the uplink: the NIC's own). */
+void rt_domain_mac(struct router *r, unsigned d, const uint8_t mac[6]);
 int rt_domain_find(const struct router *r, const char *name);
 /* Remove a domain (its ports, ARP, NAT mappings and forwards go). */
 void rt_domain_remove(struct router *r, unsigned d);
