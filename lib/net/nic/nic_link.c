@@ -34,13 +34,6 @@ static unsigned nic_poll(struct net_link *l)
 
 static const struct net_link_ops nic_ops = { nic_transmit, nic_poll };
 
-static void on_signal(void *arg)
-{
-	struct net_nic_link *n = arg;
-
-	net_link_wakeup(&n->link);
-}
-
 static void on_link(void *arg)
 {
 	struct net_nic_link *n = arg;
@@ -55,21 +48,20 @@ static void on_link(void *arg)
 net_err_t net_nic_link_open(struct net_nic_link *n, struct entrypoint *ep, const char *label)
 {
 	rpc_status_t st;
+	cptr_t sigh = net_link_signal_cap();
 
 	memset(n, 0, sizeof(*n));
 	n->ep = ep;
-	n->sig.bit = n->link_sig.bit = -1;
-	if (signal_handler_init(ep, &n->sig, on_signal, n) != RPC_OK)
+	n->link_sig.bit = -1;
+	/* the streams signal lib/net's own notification: blocking calls wake */
+	if (!sigh)
+		return NET_E_NOT_READY;
+	if (signal_handler_init(ep, &n->link_sig, on_link, n) != RPC_OK)
 		return NET_E_NOMEM;
-	if (signal_handler_init(ep, &n->link_sig, on_link, n) != RPC_OK) {
-		signal_handler_fini(ep, &n->sig);
-		return NET_E_NOMEM;
-	}
-	st = nic_connect(&n->nic, label, 0, 0, 0, n->sig.cap, n->link_sig.cap);
+	st = nic_connect(&n->nic, label, 0, 0, 0, sigh, n->link_sig.cap);
 	if (st != RPC_OK) {
 		printf("net: no Nic session (%s)\n", rpc_status_name(st));
 		signal_handler_fini(ep, &n->link_sig);
-		signal_handler_fini(ep, &n->sig);
 		return NET_E_UNREACHABLE;
 	}
 	n->link.ops = &nic_ops;
@@ -83,6 +75,5 @@ void net_nic_link_close(struct net_nic_link *n)
 {
 	nic_disconnect(&n->nic);
 	signal_handler_fini(n->ep, &n->link_sig);
-	signal_handler_fini(n->ep, &n->sig);
 	n->link.ops = 0;
 }

@@ -20,13 +20,13 @@ struct net_nic_link {
 	struct net_link link;            /* first: lib/net's view */
 	struct nic_connection nic;
 	struct entrypoint *ep;
-	struct signal_handler sig, link_sig;
+	struct signal_handler link_sig; /* link changes (the streams signal lib/net's own) */
 	uint8_t buf[NIC_FRAME_MAX];
 };
 
 /* Open a Nic session labelled label (stream sizes: the defaults) with the
- * signal handlers on ep. NET_E_UNREACHABLE: no session could be had (the
- * reason logged); NET_E_NOMEM. */
+ * link signal's handler on ep; after net_init (NET_E_NOT_READY before).
+ * NET_E_UNREACHABLE: no session could be had (the reason logged); NET_E_NOMEM. */
 net_err_t net_nic_link_open(struct net_nic_link *n, struct entrypoint *ep, const char *label);
 /* Close the session (close the stack on it first). */
 void net_nic_link_close(struct net_nic_link *n);
