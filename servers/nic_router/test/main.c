@@ -4,6 +4,13 @@
  *
  *   role="echo"    listen on port (TCP) and send back whatever comes, for
  *                  every connection, forever (the peer in another domain)
+ *   role="uplink"  the outside network: an Uplink client of the router
+ *                  (plain RAM for its streams) with a lib/net stack behind
+ *                  it as the wire's other host (the uplink domain's
+ *                  gateway); cases UPLINK_*: a TCP port forward of the
+ *                  router into domain b (to the echo peer); then it echoes
+ *                  on port, logging where each connection comes from (the
+ *                  router's uplink address: NAT)
  *   role="client"  the cases: a link from the router, TCP to the echo peer
  *                  in the other domain through the router, 256 KiB each way
  *                  compared, bad frames through a raw Nic session of the
@@ -22,6 +29,7 @@
 #include <net.h>
 #include <net_nic.h>
 #include <nic_connection.h>
+#include <argil/ram_buf.h>
 
 static struct component_env *env;
 static struct config_rom config;
@@ -30,6 +38,7 @@ static struct net_stack *stack;
 static uint32_t peer;
 static uint64_t port = 7000;
 static net_socket_t conn;
+static bool uplink_role;
 
 #define CHECK_NET(e, want) CHECK_ST(e, want)
 #define BYTES (256u * 1024)
@@ -60,6 +69,11 @@ static void echo_forever(void)
 				net_close(so);
 				continue;
 			}
+			uint32_t pip = 0;
+			uint16_t pport = 0;
+			char text[NET_IP_STR];
+			if (uplink_role && net_peer(so, &pip, &pport) == NET_OK)
+				printf("echo: connection from %s\n", net_ip_format(pip, text));
 			c[i].so = so;
 			c[i].len = c[i].off = 0;
 			moved = true;
@@ -94,6 +108,83 @@ static void echo_forever(void)
 		if (!moved)
 			net_wait(100 * 1000);
 	}
+}
+
+static int exchange(net_socket_t so, size_t n, unsigned seed);
+
+/* ---- the outside network behind an Uplink session ---- */
+
+static struct uplink_connection up;
+static struct ram_buf upmem[NIC_STREAMS];
+static struct net_link ulink;
+
+static net_err_t ul_transmit(struct net_link *l, const void *frame, size_t len)
+{
+	(void)l;
+	return uplink_rx_frame(&up, frame, len) == PS_OK ? NET_OK : NET_E_AGAIN;
+}
+
+static unsigned ul_poll(struct net_link *l)
+{
+	struct uplink_buf b;
+	unsigned n = 0;
+
+	uplink_rx_reclaim(&up);
+	while (uplink_tx_next(&up, &b)) {
+		net_link_input(l, b.data, b.len);
+		uplink_tx_done(&up, &b, true);
+		n++;
+	}
+	uplink_tx_flush(&up);
+	return n;
+}
+
+static const struct net_link_ops ul_ops = { ul_transmit, ul_poll };
+
+static net_err_t uplink_open_link(void)
+{
+	struct uplink_args a;
+	static const uint8_t nic_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x22 };
+	static const uint8_t peer_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x33 };
+
+	memset(&a, 0, sizeof(a));
+	for (int i = 0; i < NIC_STREAMS; i++) {
+		if (ram_buf_alloc(&upmem[i], 128 * 1024) != RPC_OK)
+			return NET_E_NOMEM;
+		a.ds[i] = upmem[i].ds;
+		a.mem[i] = upmem[i].va;
+		a.size[i] = upmem[i].size;
+	}
+	memcpy(a.mac, nic_mac, 6);
+	a.link = true;
+	a.slots = 64;
+	a.sigh = net_link_signal_cap();
+	if (uplink_connect(&up, "", &a) != RPC_OK)
+		return NET_E_UNREACHABLE;
+	ulink.ops = &ul_ops;
+	memcpy(ulink.mac, peer_mac, 6);
+	ulink.mtu = 1500;
+	ulink.up = true;
+	return NET_OK;
+}
+
+TEST(UPLINK_0001, "a TCP port forward: the router's uplink address, port 7000, reaches the echo peer in domain b")
+{
+	net_socket_t so = 0;
+	net_err_t e = NET_E_REFUSED;
+	uint32_t router_ip;
+
+	CHECK(net_ip_parse("10.0.2.15", &router_ip));
+	/* the echo peer may not listen yet: refused until it does */
+	for (int tries = 0; tries < 100 && e == NET_E_REFUSED; tries++) {
+		e = net_tcp_connect(stack, router_ip, 7000, 0, &so);
+		if (e == NET_E_REFUSED)
+			net_wait(100 * 1000);
+	}
+	CHECK_NET(e, NET_OK);
+	CHECK_NET(net_socket_timeout(so, 30000000), NET_OK);
+	CHECK_EQ(exchange(so, 64 * 1024, 9), 0);
+	CHECK_NET(net_close(so), NET_OK);
 }
 
 TEST(NICRTR_0001, "a Nic session from the router: link up, a MAC, an address on it")
@@ -186,6 +277,23 @@ TEST(NICRTR_0005, "a second connection while the first stays open; both work")
 	CHECK_NET(net_close(conn), NET_OK);
 }
 
+TEST(NICRTR_0006, "NAT: TCP from domain a to the outside host behind the uplink")
+{
+	net_socket_t so;
+	uint32_t outside;
+
+	CHECK(net_ip_parse("10.0.2.2", &outside));
+	CHECK_NET(net_tcp_connect(stack, outside, 7000, 0, &so), NET_OK);
+	CHECK_NET(net_socket_timeout(so, 30000000), NET_OK);
+	CHECK_EQ(exchange(so, 64 * 1024, 6), 0);
+	CHECK_NET(net_close(so), NET_OK);
+}
+
+static int select_uplink(const char *id)
+{
+	return !strncmp(id, "UPLINK_", 7) == uplink_role;
+}
+
 void component_construct(struct component_env *e)
 {
 	const char *role, *peer_text;
@@ -201,16 +309,17 @@ void component_construct(struct component_env *e)
 	peer_text = cfg_attr(config.node, "peer");
 	net_node = cfg_child(config.node, "net");
 	if (!role || !net_node || cfg_attr_u64(config.node, "port", 7000, &port) < 0 || !port ||
-	    port > 65535 || (strcmp(role, "echo") && strcmp(role, "client")) ||
+	    port > 65535 || (strcmp(role, "echo") && strcmp(role, "client") && strcmp(role, "uplink")) ||
 	    (!strcmp(role, "client") && (!peer_text || !net_ip_parse(peer_text, &peer)))) {
-		printf("error: config: role=\"echo|client\", port, peer (client), <net>\n");
+		printf("error: config: role=\"echo|client|uplink\", port, peer (client), <net>\n");
 		component_exit(1);
 	}
 	err = net_init(&env->ep, net_node);
+	uplink_role = !strcmp(role, "uplink");
 	if (err == NET_OK)
-		err = net_nic_link_open(&link, &env->ep, "");
+		err = uplink_role ? uplink_open_link() : net_nic_link_open(&link, &env->ep, "");
 	if (err == NET_OK)
-		err = net_stack_open(&stack, &link.link, net_node);
+		err = net_stack_open(&stack, uplink_role ? &ulink : &link.link, net_node);
 	if (err == NET_OK)
 		err = net_stack_wait_address(stack, 30000000);
 	if (err != NET_OK) {
@@ -222,7 +331,11 @@ void component_construct(struct component_env *e)
 		component_exit(1);
 	}
 	{
-		struct test_suite suite = { .name = "nic_router_test" };
-		component_exit(test_run(&suite) ? 1 : 0);
+		struct test_suite suite = { .name = uplink_role ? "nic_router_uplink" : "nic_router_test",
+					    .selected = select_uplink };
+		int failed = test_run(&suite);
+		if (uplink_role && !failed)
+			echo_forever();
+		component_exit(failed ? 1 : 0);
 	}
 }
