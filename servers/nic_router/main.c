@@ -106,6 +106,7 @@ static void send_frame(void *arg, unsigned p, const uint8_t *frame, size_t len)
 }
 
 static void report_update(void);
+static unsigned frames_unreported;
 
 static void pump(void *arg)
 {
@@ -140,8 +141,13 @@ static void pump(void *arg)
 		ps_ack(&s->in, &d);
 		n++;
 	}
-	if (n)
+	/* the counters in the report follow the traffic every 1024 frames
+	 * (state changes are reported at once) */
+	frames_unreported += n;
+	if (frames_unreported >= 1024) {
+		frames_unreported = 0;
 		report_update();
+	}
 }
 
 /* ---- config ---- */
