@@ -187,6 +187,26 @@ TEST(UPLINK_0001, "a TCP port forward: the router's uplink address, port 7000, r
 	CHECK_NET(net_close(so), NET_OK);
 }
 
+TEST(UPLINK_0002, "a restarted uplink (session closed, a new one with new streams): an open connection through the router carries on")
+{
+	net_socket_t so = 0;
+	uint32_t router_ip;
+
+	CHECK(net_ip_parse("10.0.2.15", &router_ip));
+	CHECK_NET(net_tcp_connect(stack, router_ip, 7000, 0, &so), NET_OK);
+	CHECK_NET(net_socket_timeout(so, 60000000), NET_OK);
+	CHECK_EQ(exchange(so, 16 * 1024, 10), 0);
+	for (int round = 0; round < 3; round++) {
+		uplink_disconnect(&up);
+		for (int i = 0; i < NIC_STREAMS; i++)
+			ram_buf_free(&upmem[i]);
+		CHECK_NET(uplink_open_link(), NET_OK);
+		CHECK_EQ(exchange(so, 16 * 1024, 11 + (unsigned)round), 0);
+	}
+	printf("uplink: restarted 3 times, the connection carried on\n");
+	CHECK_NET(net_close(so), NET_OK);
+}
+
 TEST(NICRTR_0001, "a Nic session from the router: link up, a MAC, an address on it")
 {
 	CHECK(link.link.up);
