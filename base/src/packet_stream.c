@@ -281,10 +281,62 @@ static void set_bit(uint64_t *m, uint32_t i, bool v)
 		m[i / 64] &= ~(1ull << (i % 64));
 }
 
-/* First-fit from the hint, wrapping once. */
+/* Bits [from, from + n) to v, a word at a time (a packet of a megabyte is
+ * a thousand blocks: bit by bit would cost more than the request). */
+static void set_range(uint64_t *m, uint32_t from, uint32_t n, bool v)
+{
+	while (n) {
+		uint32_t off = from % 64, k = 64 - off < n ? 64 - off : n;
+		uint64_t mask = (k == 64 ? ~0ull : (1ull << k) - 1) << off;
+		if (v)
+			m[from / 64] |= mask;
+		else
+			m[from / 64] &= ~mask;
+		from += k;
+		n -= k;
+	}
+}
+
+/* The first index in [from, end) whose bit is v; end if none. */
+static uint32_t find_bit(const uint64_t *m, uint32_t from, uint32_t end, bool v)
+{
+	while (from < end) {
+		uint64_t w = v ? m[from / 64] : ~m[from / 64];
+		w &= ~0ull << (from % 64);
+		if (w) {
+			uint32_t i = (from & ~63u) + (uint32_t)__builtin_ctzll(w);
+			return i < end ? i : end;
+		}
+		from = (from & ~63u) + 64;
+	}
+	return end;
+}
+
+/* The first run of need free blocks that starts in [from, end). */
+static bool find_run(struct ps_source *s, uint32_t from, uint32_t end, uint32_t need,
+		     uint32_t *start)
+{
+	uint32_t i = from;
+
+	while (i < end) {
+		uint32_t e;
+		i = find_bit(s->used, i, end, false);
+		if (i == end)
+			break;
+		e = find_bit(s->used, i, s->nblocks, true);
+		if (e - i >= need) {
+			*start = i;
+			return true;
+		}
+		i = e;
+	}
+	return false;
+}
+
+/* First-fit from the hint, then from the start. */
 ps_error_t ps_alloc(struct ps_source *s, uint32_t size, struct ps_desc *d)
 {
-	uint32_t need, run = 0, start = 0;
+	uint32_t need, start;
 
 	if (!size || !d)
 		return PS_E_INVALID;
@@ -293,46 +345,32 @@ ps_error_t ps_alloc(struct ps_source *s, uint32_t size, struct ps_desc *d)
 	need = (uint32_t)(((uint64_t)size + s->block_size - 1) / s->block_size);
 	if (need > s->nblocks)
 		return PS_E_NO_SPACE;
-	for (uint32_t n = 0, i = s->hint; n < s->nblocks + need; n++, i++) {
-		if (i == s->nblocks) {
-			i = 0;
-			run = 0;
-		}
-		if (bit(s->used, i)) {
-			run = 0;
-			continue;
-		}
-		if (!run)
-			start = i;
-		if (++run == need) {
-			for (uint32_t b = start; b < start + need; b++) {
-				set_bit(s->used, b, true);
-				set_bit(s->last, b, b == start + need - 1);
-			}
-			s->hint = start + need == s->nblocks ? 0 : start + need;
-			s->in_flight++;
-			*d = (struct ps_desc){ .offset = (uint64_t)start * s->block_size, .size = size };
-			return PS_OK;
-		}
-	}
-	return PS_E_NO_SPACE;
+	if (!find_run(s, s->hint, s->nblocks, need, &start) &&
+	    !find_run(s, 0, s->hint, need, &start))
+		return PS_E_NO_SPACE;
+	set_range(s->used, start, need, true);
+	set_range(s->last, start, need, false);
+	set_bit(s->last, start + need - 1, true);
+	s->hint = start + need == s->nblocks ? 0 : start + need;
+	s->in_flight++;
+	*d = (struct ps_desc){ .offset = (uint64_t)start * s->block_size, .size = size };
+	return PS_OK;
 }
 
 /* The first block of an allocated packet at offset, and its length in
  * blocks; false if offset is no packet's start. */
 static bool packet_at(struct ps_source *s, uint64_t offset, uint32_t *first, uint32_t *len)
 {
-	uint32_t b, n = 1;
+	uint32_t b, end;
 
 	if (offset % s->block_size || offset / s->block_size >= s->nblocks)
 		return false;
 	b = (uint32_t)(offset / s->block_size);
 	if (!bit(s->used, b) || (b && bit(s->used, b - 1) && !bit(s->last, b - 1)))
 		return false;
-	while (!bit(s->last, b + n - 1) && b + n < s->nblocks)
-		n++;
+	end = find_bit(s->last, b, s->nblocks, true);
 	*first = b;
-	*len = n;
+	*len = end == s->nblocks ? s->nblocks - b : end - b + 1;
 	return true;
 }
 
@@ -345,10 +383,8 @@ ps_error_t ps_free(struct ps_source *s, const struct ps_desc *d)
 	/* the flight mark is on the first block of a submitted packet */
 	if (bit(s->flight, b))
 		return PS_E_INVALID;
-	for (uint32_t i = b; i < b + n; i++) {
-		set_bit(s->used, i, false);
-		set_bit(s->last, i, false);
-	}
+	set_range(s->used, b, n, false);
+	set_range(s->last, b, n, false);
 	s->in_flight--;
 	return PS_OK;
 }

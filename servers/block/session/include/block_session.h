@@ -86,7 +86,7 @@
 #define BLOCK_SERVICE "Block"
 #define BLKDRV_SERVICE "Block_driver"
 
-enum block_op {
+enum block_opcode {
 	BLOCK_OP_READ = 1,
 	BLOCK_OP_WRITE = 2,
 	BLOCK_OP_SYNC = 3,
