@@ -256,6 +256,11 @@ static void net_signal(void *arg)
 	arm_timer(0);
 }
 
+cptr_t net_link_signal_cap(void)
+{
+	return net_core.ready ? net_sig.cap : 0;
+}
+
 void net_link_wakeup(struct net_link *l)
 {
 	(void)l;

@@ -40,6 +40,10 @@ void net_link_input(struct net_link *l, const void *frame, size_t len);
 /* The link has frames or a new state: have lib/net poll it on the entrypoint. */
 void net_link_wakeup(struct net_link *l);
 void net_link_set_up(struct net_link *l, bool up);
+/* The notification lib/net runs the stack on (0 before net_init): a link
+ * whose device or server signals through a notification capability gives
+ * it this one, so that blocking calls wake for its frames as well. */
+cptr_t net_link_signal_cap(void);
 
 /* ---- the in-memory wire and the loopback (lib/net/wire.c) ---- */
 

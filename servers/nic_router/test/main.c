@@ -1,0 +1,361 @@
+/*
+ * nic_router_test (run/nic_router_test): lib/net over a Nic session of
+ * nic_router. Its config's role says what it does:
+ *
+ *   role="echo"    listen on port (TCP) and send back whatever comes, for
+ *                  every connection, forever (the peer in another domain)
+ *   role="uplink"  the outside network: an Uplink client of the router
+ *                  (plain RAM for its streams) with a lib/net stack behind
+ *                  it as the wire's other host (the uplink domain's
+ *                  gateway); cases UPLINK_*: a TCP port forward of the
+ *                  router into domain b (to the echo peer); then it echoes
+ *                  on port, logging where each connection comes from (the
+ *                  router's uplink address: NAT)
+ *   role="client"  the cases: a link from the router, TCP to the echo peer
+ *                  in the other domain through the router, 256 KiB each way
+ *                  compared, bad frames through a raw Nic session of the
+ *                  same domain (dropped by the router) with the connection
+ *                  still working afterwards, a second connection
+ *
+ *   <config role="client" peer="10.0.3.2" port="7000">
+ *     <net address="10.0.1.2" netmask="255.255.255.0" gateway="10.0.1.1"/>
+ *   </config>
+ */
+#include <stdio.h>
+#include <string.h>
+#include <argil/component.h>
+#include <argil/config_rom.h>
+#include <harness.h>
+#include <net.h>
+#include <net_nic.h>
+#include <nic_connection.h>
+#include <argil/ram_buf.h>
+
+static struct component_env *env;
+static struct config_rom config;
+static struct net_nic_link link;
+static struct net_stack *stack;
+static uint32_t peer;
+static uint64_t port = 7000;
+static net_socket_t conn;
+static bool uplink_role;
+
+#define CHECK_NET(e, want) CHECK_ST(e, want)
+#define BYTES (256u * 1024)
+
+static uint8_t out[BYTES], in[BYTES];
+
+/* Echo on every connection at once (non-blocking sockets). */
+static void echo_forever(void)
+{
+	enum { CONNS = 8 };
+	static struct { net_socket_t so; uint8_t buf[4096]; size_t len, off; } c[CONNS];
+	net_socket_t l;
+
+	if (net_tcp_listen(stack, (uint16_t)port, 4, NET_NONBLOCK, &l) != NET_OK) {
+		printf("error: echo: cannot listen on %u\n", (unsigned)port);
+		return;
+	}
+	printf("echo: listening on %u\n", (unsigned)port);
+	for (;;) {
+		bool moved = false;
+		net_socket_t so;
+
+		while (net_tcp_accept(l, &so) == NET_OK) {
+			int i;
+			for (i = 0; i < CONNS && c[i].so; i++)
+				;
+			if (i == CONNS) {
+				net_close(so);
+				continue;
+			}
+			uint32_t pip = 0;
+			uint16_t pport = 0;
+			char text[NET_IP_STR];
+			if (uplink_role && net_peer(so, &pip, &pport) == NET_OK)
+				printf("echo: connection from %s\n", net_ip_format(pip, text));
+			c[i].so = so;
+			c[i].len = c[i].off = 0;
+			moved = true;
+		}
+		for (int i = 0; i < CONNS; i++) {
+			size_t n = 0;
+			net_err_t e;
+			if (!c[i].so)
+				continue;
+			if (c[i].off == c[i].len) {
+				e = net_recv(c[i].so, c[i].buf, sizeof(c[i].buf), &n);
+				if (e == NET_E_AGAIN)
+					continue;
+				if (e != NET_OK || !n) {
+					net_close(c[i].so);
+					c[i].so = 0;
+					continue;
+				}
+				c[i].len = n;
+				c[i].off = 0;
+				moved = true;
+			}
+			e = net_send(c[i].so, c[i].buf + c[i].off, c[i].len - c[i].off, &n);
+			if (e == NET_OK) {
+				c[i].off += n;
+				moved = moved || n;
+			} else if (e != NET_E_AGAIN) {
+				net_close(c[i].so);
+				c[i].so = 0;
+			}
+		}
+		if (!moved)
+			net_wait(100 * 1000);
+	}
+}
+
+static int exchange(net_socket_t so, size_t n, unsigned seed);
+
+/* ---- the outside network behind an Uplink session ---- */
+
+static struct uplink_connection up;
+static struct ram_buf upmem[NIC_STREAMS];
+static struct net_link ulink;
+
+static net_err_t ul_transmit(struct net_link *l, const void *frame, size_t len)
+{
+	(void)l;
+	return uplink_rx_frame(&up, frame, len) == PS_OK ? NET_OK : NET_E_AGAIN;
+}
+
+static unsigned ul_poll(struct net_link *l)
+{
+	struct uplink_buf b;
+	unsigned n = 0;
+
+	uplink_rx_reclaim(&up);
+	while (uplink_tx_next(&up, &b)) {
+		net_link_input(l, b.data, b.len);
+		uplink_tx_done(&up, &b, true);
+		n++;
+	}
+	uplink_tx_flush(&up);
+	return n;
+}
+
+static const struct net_link_ops ul_ops = { ul_transmit, ul_poll };
+
+static net_err_t uplink_open_link(void)
+{
+	struct uplink_args a;
+	static const uint8_t nic_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x22 };
+	static const uint8_t peer_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x33 };
+
+	memset(&a, 0, sizeof(a));
+	for (int i = 0; i < NIC_STREAMS; i++) {
+		if (ram_buf_alloc(&upmem[i], 128 * 1024) != RPC_OK)
+			return NET_E_NOMEM;
+		a.ds[i] = upmem[i].ds;
+		a.mem[i] = upmem[i].va;
+		a.size[i] = upmem[i].size;
+	}
+	memcpy(a.mac, nic_mac, 6);
+	a.link = true;
+	a.slots = 64;
+	a.sigh = net_link_signal_cap();
+	if (uplink_connect(&up, "", &a) != RPC_OK)
+		return NET_E_UNREACHABLE;
+	ulink.ops = &ul_ops;
+	memcpy(ulink.mac, peer_mac, 6);
+	ulink.mtu = 1500;
+	ulink.up = true;
+	return NET_OK;
+}
+
+TEST(UPLINK_0001, "a TCP port forward: the router's uplink address, port 7000, reaches the echo peer in domain b")
+{
+	net_socket_t so = 0;
+	net_err_t e = NET_E_REFUSED;
+	uint32_t router_ip;
+
+	CHECK(net_ip_parse("10.0.2.15", &router_ip));
+	/* the echo peer may not listen yet: refused until it does */
+	for (int tries = 0; tries < 100 && e == NET_E_REFUSED; tries++) {
+		e = net_tcp_connect(stack, router_ip, 7000, 0, &so);
+		if (e == NET_E_REFUSED)
+			net_wait(100 * 1000);
+	}
+	CHECK_NET(e, NET_OK);
+	CHECK_NET(net_socket_timeout(so, 30000000), NET_OK);
+	CHECK_EQ(exchange(so, 64 * 1024, 9), 0);
+	CHECK_NET(net_close(so), NET_OK);
+}
+
+TEST(UPLINK_0002, "a restarted uplink (session closed, a new one with new streams): an open connection through the router carries on")
+{
+	net_socket_t so = 0;
+	uint32_t router_ip;
+
+	CHECK(net_ip_parse("10.0.2.15", &router_ip));
+	CHECK_NET(net_tcp_connect(stack, router_ip, 7000, 0, &so), NET_OK);
+	CHECK_NET(net_socket_timeout(so, 60000000), NET_OK);
+	CHECK_EQ(exchange(so, 16 * 1024, 10), 0);
+	for (int round = 0; round < 3; round++) {
+		uplink_disconnect(&up);
+		for (int i = 0; i < NIC_STREAMS; i++)
+			ram_buf_free(&upmem[i]);
+		CHECK_NET(uplink_open_link(), NET_OK);
+		CHECK_EQ(exchange(so, 16 * 1024, 11 + (unsigned)round), 0);
+	}
+	printf("uplink: restarted 3 times, the connection carried on\n");
+	CHECK_NET(net_close(so), NET_OK);
+}
+
+TEST(NICRTR_0001, "a Nic session from the router: link up, a MAC, an address on it")
+{
+	CHECK(link.link.up);
+	CHECK(!(link.link.mac[0] & 1));
+	CHECK(link.link.mac[0] | link.link.mac[1] | link.link.mac[5]);
+	CHECK(net_stack_address(stack));
+}
+
+/* Send n bytes of a pattern and read them back. */
+static int exchange(net_socket_t so, size_t n, unsigned seed)
+{
+	size_t done = 0, got;
+
+	for (size_t i = 0; i < n; i++)
+		out[i] = (uint8_t)(i * 7 + seed + (i >> 9));
+	/* in pieces: the echo answers while we send */
+	for (size_t off = 0; off < n;) {
+		size_t piece = n - off < 8192 ? n - off : 8192;
+		if (net_send(so, out + off, piece, 0) != NET_OK)
+			return -1;
+		off += piece;
+		while (done < off) {
+			if (net_recv(so, in + done, n - done, &got) != NET_OK || !got)
+				return -2;
+			done += got;
+		}
+	}
+	return memcmp(in, out, n) ? -3 : 0;
+}
+
+TEST(NICRTR_0002, "TCP to the echo peer in another domain through the router")
+{
+	CHECK_NET(net_tcp_connect(stack, peer, (uint16_t)port, 0, &conn), NET_OK);
+	CHECK_NET(net_socket_timeout(conn, 30000000), NET_OK);
+	CHECK_EQ(exchange(conn, 16, 1), 0);
+}
+
+TEST(NICRTR_0003, "256 KiB each way through the router, compared")
+{
+	CHECK_EQ(exchange(conn, BYTES, 2), 0);
+	printf("nic_router_test: %u bytes each way between domains\n", BYTES);
+}
+
+TEST(NICRTR_0004, "bad frames from a second session in the domain are dropped; the connection keeps working")
+{
+	struct nic_connection raw;
+	uint8_t f[128];
+	unsigned sent = 0;
+
+	CHECK_OK(nic_connect(&raw, "bad", 0, 0, 0, 0, 0));
+	/* to the router's MAC: an IPv4 total length below its header, IPv4
+	 * headers with wrong checksums, an ARP of another hardware type */
+	for (int kind = 0; kind < 4; kind++) {
+		memset(f, 0, sizeof(f));
+		memcpy(f, raw.mac, 6);
+		memcpy(f + 6, "\x02\x00\x00\x00\xba\xd0", 6);
+		f[12] = 0x08;
+		f[13] = kind == 3 ? 0x06 : 0x00;
+		f[14] = 0x45;
+		f[16] = 0;
+		f[17] = kind == 0 ? 10 : 40;    /* total length */
+		f[22] = 64;
+		f[23] = 6;
+		memcpy(f + 26, "\x0a\x00\x01\x09\x0a\x00\x03\x02", 8);
+		if (kind == 3) {
+			f[14] = 0;
+			f[15] = 6;   /* htype 6 */
+		}
+		if (nic_send(&raw, f, 60) == PS_OK)
+			sent++;
+	}
+	CHECK_EQ(sent, 4u);
+	/* a frame of NIC_FRAME_MAX + 1 is refused by the library itself */
+	CHECK_EQ(nic_send(&raw, f, NIC_FRAME_MAX + 1), PS_E_INVALID);
+	nic_disconnect(&raw);
+	CHECK_EQ(exchange(conn, 64 * 1024, 3), 0);
+}
+
+TEST(NICRTR_0005, "a second connection while the first stays open; both work")
+{
+	net_socket_t two;
+
+	CHECK_NET(net_tcp_connect(stack, peer, (uint16_t)port, 0, &two), NET_OK);
+	CHECK_NET(net_socket_timeout(two, 30000000), NET_OK);
+	CHECK_EQ(exchange(two, 32 * 1024, 4), 0);
+	CHECK_EQ(exchange(conn, 32 * 1024, 5), 0);
+	CHECK_NET(net_close(two), NET_OK);
+	CHECK_NET(net_close(conn), NET_OK);
+}
+
+TEST(NICRTR_0006, "NAT: TCP from domain a to the outside host behind the uplink")
+{
+	net_socket_t so;
+	uint32_t outside;
+
+	CHECK(net_ip_parse("10.0.2.2", &outside));
+	CHECK_NET(net_tcp_connect(stack, outside, 7000, 0, &so), NET_OK);
+	CHECK_NET(net_socket_timeout(so, 30000000), NET_OK);
+	CHECK_EQ(exchange(so, 64 * 1024, 6), 0);
+	CHECK_NET(net_close(so), NET_OK);
+}
+
+static int select_uplink(const char *id)
+{
+	return !strncmp(id, "UPLINK_", 7) == uplink_role;
+}
+
+void component_construct(struct component_env *e)
+{
+	const char *role, *peer_text;
+	const struct cfg_node *net_node;
+	net_err_t err;
+
+	env = e;
+	if (config_rom_open(&config, "config", 0, 0, 0) != RPC_OK || !config.node) {
+		printf("error: no config\n");
+		component_exit(1);
+	}
+	role = cfg_attr(config.node, "role");
+	peer_text = cfg_attr(config.node, "peer");
+	net_node = cfg_child(config.node, "net");
+	if (!role || !net_node || cfg_attr_u64(config.node, "port", 7000, &port) < 0 || !port ||
+	    port > 65535 || (strcmp(role, "echo") && strcmp(role, "client") && strcmp(role, "uplink")) ||
+	    (!strcmp(role, "client") && (!peer_text || !net_ip_parse(peer_text, &peer)))) {
+		printf("error: config: role=\"echo|client|uplink\", port, peer (client), <net>\n");
+		component_exit(1);
+	}
+	err = net_init(&env->ep, net_node);
+	uplink_role = !strcmp(role, "uplink");
+	if (err == NET_OK)
+		err = uplink_role ? uplink_open_link() : net_nic_link_open(&link, &env->ep, "");
+	if (err == NET_OK)
+		err = net_stack_open(&stack, uplink_role ? &ulink : &link.link, net_node);
+	if (err == NET_OK)
+		err = net_stack_wait_address(stack, 30000000);
+	if (err != NET_OK) {
+		printf("error: %s: no network: %s\n", role, net_err_name(err));
+		component_exit(1);
+	}
+	if (!strcmp(role, "echo")) {
+		echo_forever();
+		component_exit(1);
+	}
+	{
+		struct test_suite suite = { .name = uplink_role ? "nic_router_uplink" : "nic_router_test",
+					    .selected = select_uplink };
+		int failed = test_run(&suite);
+		if (uplink_role && !failed)
+			echo_forever();
+		component_exit(failed ? 1 : 0);
+	}
+}
