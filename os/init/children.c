@@ -135,7 +135,11 @@ static rpc_status_t do_session(struct parent_session_call *c)
 
 static rpc_status_t do_upgrade(struct parent_upgrade_call *c)
 {
-	return rt_session_upgrade(c->obj, c->in.id, c->in.ram, c->in.caps);
+	struct rpc_msg *req = c->in.payer;
+
+	/* the capability stays the entrypoint's (released after the reply) */
+	return rt_session_upgrade(c->obj, c->in.id, c->in.ram, c->in.caps,
+				  req->cap_kind == RPC_CAP_PLACED ? req->cap : 0);
 }
 
 static rpc_status_t do_close(struct parent_close_call *c)

@@ -40,14 +40,24 @@ static bool lists_equal(const char *const *a, unsigned na, const char *const *b,
 	return true;
 }
 
-/* Every service of 'from' has the same provider (by name) in 'to'. */
+static unsigned providers(const struct init_model *m, const char *service)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < m->n_children; i++)
+		n += init_child_provides(m->children[i], service);
+	return n;
+}
+
+/* Every service of 'from' has the same providers (by name) in 'to'. */
 static bool providers_kept(const struct init_model *from, const struct init_model *to)
 {
 	for (unsigned i = 0; i < from->n_children; i++) {
 		const struct init_child *c = from->children[i];
 		for (unsigned k = 0; k < c->n_provides; k++) {
-			const struct init_child *p = init_model_provider(to, c->provides[k].name);
-			if (!p || strcmp(p->name, c->name))
+			const char *svc = c->provides[k].name;
+			const struct init_child *p = init_model_child(to, c->name);
+			if (!p || !init_child_provides(p, svc) || providers(from, svc) != providers(to, svc))
 				return false;
 		}
 	}

@@ -159,13 +159,19 @@ static void root_handler(struct rpc_object *o, struct rpc_msg *req, struct rpc_m
 void rt_services_update(void)
 {
 	for (unsigned i = 0; rt.have_model && i < rt.model.n_services; i++) {
-		const char *name = rt.model.services[i].name;
-		struct init_child *cfg = init_model_provider(&rt.model, name);
+		const struct init_service *ms = &rt.model.services[i];
+		const char *name = ms->name;
 		struct rt_service *svc;
+		struct rt_child *by = 0;
 		rpc_status_t st;
 
-		if (!cfg || !rt_provided_root(rt_child_by_name(cfg->name), name) ||
-		    !rt_all_announced(rt_child_by_name(cfg->name)))
+		/* announced once a child that one of its policies names serves it */
+		for (unsigned k = 0; k < ms->n_policies && !by; k++) {
+			struct rt_child *ch = rt_child_by_name(ms->policies[k].target.child);
+			if (ch && rt_provided_root(ch, name) && rt_all_announced(ch))
+				by = ch;
+		}
+		if (!by)
 			continue;
 		if (service_find(name))
 			continue;   /* announced */
@@ -187,7 +193,7 @@ void rt_services_update(void)
 			continue;
 		}
 		RT_APPEND(rt.services, svc);
-		log("service '%s' announced to the parent (served by '%s')", name, cfg->name);
+		log("service '%s' announced to the parent (served by '%s')", name, by->name);
 	}
 }
 

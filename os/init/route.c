@@ -64,9 +64,31 @@ static bool compose_label(const struct init_child *client, const char *label, co
 	return text_ok(&x);
 }
 
-/* The server a target stands for if it fits the service, else false. */
+/* The one child other than client that provides service; NULL when none
+ * does or several do (*several set). */
+static const struct init_child *only_provider(const struct init_model *m, const struct init_child *client,
+                                              const char *service, bool *several)
+{
+	const struct init_child *found = NULL;
+
+	for (unsigned i = 0; i < m->n_children; i++) {
+		const struct init_child *c = m->children[i];
+		if (c == client || !init_child_provides(c, service))
+			continue;
+		if (found) {
+			*several = true;
+			return NULL;
+		}
+		found = c;
+	}
+	return found;
+}
+
+/* The server a target stands for if it fits the service, else false. An
+ * <any-child/> fits only when exactly one child provides the service. */
 static bool target_fits(const struct init_model *m, const struct init_child *client, const char *service,
-                        const struct init_target *t, enum init_route_kind *kind, const struct init_child **server)
+                        const struct init_target *t, enum init_route_kind *kind, const struct init_child **server,
+                        bool *several)
 {
 	const struct init_child *s = NULL;
 
@@ -79,7 +101,7 @@ static bool target_fits(const struct init_model *m, const struct init_child *cli
 		s = init_model_child(m, t->child);
 		break;
 	case INIT_TARGET_ANY_CHILD:
-		s = init_model_provider(m, service);
+		s = only_provider(m, client, service, several);
 		break;
 	}
 	*kind = INIT_ROUTE_CHILD;
@@ -100,7 +122,7 @@ static int search(const struct init_model *m, const struct init_route *route, co
 			const struct init_target *t = &rule->targets[k];
 			enum init_route_kind kind;
 			const struct init_child *server;
-			if (!target_fits(m, client, service, t, &kind, &server))
+			if (!target_fits(m, client, service, t, &kind, &server, &r->ambiguous))
 				continue;
 			r->target = t;
 			if (!compose_label(client, label, t, out, size, &r->label_len)) {
@@ -112,7 +134,9 @@ static int search(const struct init_model *m, const struct init_route *route, co
 			return 1;
 		}
 		if (rule->service) {
-			deny(r, "no target of the matching route provides the service");
+			deny(r, r->ambiguous ? "several children provide the service: <any-child/> cannot choose "
+			                       "(name one with <child name=\"..\"/>)"
+			                     : "no target of the matching route provides the service");
 			return -1;
 		}
 	}
@@ -152,7 +176,9 @@ enum init_route_kind init_route_session(const struct init_model *m, const struct
 		found = search(m, &m->default_route, client, service, label, out, size, r);
 	if (found == 0) {
 		r->rule = NULL;
-		return deny(r, "no route matches");
+		return deny(r, r->ambiguous ? "no route matches (several children provide the service: "
+		                              "<any-child/> cannot choose; name one with <child name=\"..\"/>)"
+		                            : "no route matches");
 	}
 	return r->kind;
 }

@@ -50,6 +50,7 @@ struct init_route_result {
 	const struct init_target *target;   /* the chosen target, NULL if none */
 	const struct init_policy *policy;   /* requests from the parent: the chosen policy */
 	const char *denial;                 /* INIT_ROUTE_DENIED: why (static text) */
+	bool ambiguous;                     /* an <any-child/> met several providers */
 	size_t label_len;                   /* length of the label for the server */
 };
 

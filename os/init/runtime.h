@@ -52,6 +52,7 @@ struct rt_session {
 	cptr_t cap;             /* our copy of the session capability */
 	struct rt_child *server;
 	word_t ram, caps;       /* quota moved to the server */
+	cptr_t payer;           /* the account the client named to pay (a PD; 0: the client) */
 	char service[SERVICE_NAME_MAX];
 	char client_label[SESSION_LABEL_MAX];   /* as the client gave it */
 	char label[SESSION_LABEL_MAX];          /* as the server sees it */
@@ -103,6 +104,7 @@ struct rt_pending {
 	char label[SESSION_LABEL_MAX];
 	char args[SESSION_ARGS_MAX];
 	word_t ram, caps;
+	cptr_t payer;                   /* as in struct rt_session; ours until the answer */
 };
 
 /* A start or upgrade waiting for quota that a child has to yield. */
@@ -240,7 +242,8 @@ rpc_status_t rt_server_init(void);
 /* the parent interface's requests of a child (argil/parent.h); a request
  * that must wait for its server is answered later (deferred) */
 rpc_status_t rt_session_request(struct rt_child *client, struct parent_session_call *c);
-rpc_status_t rt_session_upgrade(struct rt_child *client, word_t id, word_t ram, word_t caps);
+rpc_status_t rt_session_upgrade(struct rt_child *client, word_t id, word_t ram, word_t caps,
+				cptr_t payer);
 rpc_status_t rt_session_close(struct rt_child *client, word_t id);
 void rt_session_close_all(struct rt_child *client);
 rpc_status_t rt_announce(struct rt_child *server, const char *service, struct rpc_msg *root);

@@ -210,9 +210,11 @@ static rpc_status_t session_setup(struct rt_child *client, struct rt_session *s,
 				  word_t caps, cptr_t payer, int *wait);
 
 /* Try to make the session; RPC_E_UNAVAILABLE with *wait set: the server
- * has not announced the service yet. */
+ * has not announced the service yet. *payer (a slot of ours or 0) moves
+ * into the session when it is made (then *payer is 0); otherwise it
+ * stays the caller's. */
 static rpc_status_t session_make(struct rt_child *client, const char *service, const char *label,
-				 const char *args, word_t ram, word_t caps, cptr_t payer,
+				 const char *args, word_t ram, word_t caps, cptr_t *payer,
 				 cptr_t *cap, word_t *id, int *wait)
 {
 	char out[SESSION_LABEL_MAX], desc[256];
@@ -233,10 +235,14 @@ static rpc_status_t session_make(struct rt_child *client, const char *service, c
 	s = session_new(client);
 	if (!s)
 		return RPC_E_NO_RAM_QUOTA;
-	st = session_setup(client, s, &r, service, label, out, args, ram, caps, payer, wait);
+	st = session_setup(client, s, &r, service, label, out, args, ram, caps, *payer, wait);
 	if (st != RPC_OK) {
 		free(s);
 		return st;
+	}
+	if (s->kind == RT_SESSION_PARENT || s->kind == RT_SESSION_CHILD) {
+		s->payer = *payer;
+		*payer = 0;
 	}
 	RT_APPEND(client->sessions, s);
 	*cap = s->cap;
@@ -282,8 +288,10 @@ static rpc_status_t session_setup(struct rt_child *client, struct rt_session *s,
 				*wait = 1;
 			return RPC_E_UNAVAILABLE;
 		}
-		st = rt_server_session(client->c.pd, s->server, root, out, args, ram, caps,
-				       &s->cap, &s->up_id);
+		/* the client pays, or the account it named (a nested init
+		 * names its child's PD: its children pay for their sessions) */
+		st = rt_server_session(payer ? payer : client->c.pd, s->server, root, out, args,
+				       ram, caps, &s->cap, &s->up_id);
 		if (st != RPC_OK)
 			return st;
 		s->ram = ram;
@@ -306,20 +314,32 @@ rpc_status_t rt_session_request(struct rt_child *client, struct parent_session_c
 	struct rpc_msg *req = c->in.payer;
 	struct rt_pending *p;
 	rpc_status_t st;
+	cptr_t payer = 0;
 	int wait;
 
+	/* the payer's capability is ours now: kept by the session (upgrades
+	 * and the refund at close go to the same account) */
+	if (req->cap_kind == RPC_CAP_PLACED) {
+		payer = req->cap;
+		req->cap_kind = RPC_CAP_NONE;
+	}
 	st = session_make(client, c->in.service, c->in.label, c->in.args, c->in.ram, c->in.caps,
-			  req->cap_kind == RPC_CAP_PLACED ? req->cap : 0, &c->out.session, &c->out.id,
-			  &wait);
-	if (!wait)
+			  &payer, &c->out.session, &c->out.id, &wait);
+	if (!wait) {
+		if (payer)
+			rpc_slot_release(payer);
 		return st;
+	}
 	p = rt_alloc(sizeof(*p), "waiting session request", client->name);
-	if (!p)
-		return RPC_E_NO_RAM_QUOTA;
-	if (rpc_defer(&rt.env->ep, &p->rc) != RPC_OK) {
+	if (!p || rpc_defer(&rt.env->ep, &p->rc) != RPC_OK) {
+		if (payer)
+			rpc_slot_release(payer);
+		if (!p)
+			return RPC_E_NO_RAM_QUOTA;
 		free(p);
 		return RPC_E_UNAVAILABLE;
 	}
+	p->payer = payer;
 	p->client = client;
 	memcpy(p->service, c->in.service, sizeof(p->service));
 	memcpy(p->label, c->in.label, sizeof(p->label));
@@ -335,6 +355,8 @@ static void pending_answer(struct rt_pending *p, struct rpc_msg *rep)
 {
 	RT_UNLINK(rt.pending, p);
 	rpc_reply_deferred(&p->rc, rep);
+	if (p->payer)
+		rpc_slot_release(p->payer);
 	free(p);
 }
 
@@ -354,7 +376,7 @@ static void pending_retry(void)
 			wait = 0;
 		} else {
 			rep.label = session_make(p->client, p->service, p->label, p->args, p->ram,
-						 p->caps, 0, &out.session, &out.id, &wait);
+						 p->caps, &p->payer, &out.session, &out.id, &wait);
 			if (rep.label == RPC_OK)
 				parent_session_reply(&rep, &out);
 		}
@@ -420,7 +442,8 @@ rpc_status_t rt_server_init(void)
 
 /* ---- upgrade and close ---- */
 
-rpc_status_t rt_session_upgrade(struct rt_child *client, word_t id, word_t ram, word_t caps)
+rpc_status_t rt_session_upgrade(struct rt_child *client, word_t id, word_t ram, word_t caps,
+				cptr_t payer)
 {
 	struct rt_session *s = session_find(client, id);
 	rpc_status_t st;
@@ -428,14 +451,17 @@ rpc_status_t rt_session_upgrade(struct rt_child *client, word_t id, word_t ram, 
 
 	if (!s)
 		return RPC_E_NOT_FOUND;
+	/* the account named with the upgrade, or the session's, or the client */
+	if (!payer)
+		payer = s->payer ? s->payer : client->c.pd;
 	switch (s->kind) {
 	case RT_SESSION_PARENT:
-		return parent_upgrade(rt.env->parent, s->up_id, ram, caps, client->c.pd);
+		return parent_upgrade(rt.env->parent, s->up_id, ram, caps, payer);
 	case RT_SESSION_CHILD:
 		root = rt_provided_root(s->server, s->service);
 		if (!root)
 			return RPC_E_DELETED;
-		st = rt_server_upgrade(client->c.pd, s->server, root, s->up_id, ram, caps);
+		st = rt_server_upgrade(payer, s->server, root, s->up_id, ram, caps);
 		if (st != RPC_OK)
 			return st;
 		s->ram += ram;
@@ -461,7 +487,11 @@ static rpc_status_t session_end(struct rt_session *s)
 		root = rt_provided_root(s->server, s->service);
 		if (root) {
 			st = root_close(root, s->up_id);
-			if (st == RPC_OK && s->client->state == RT_RUNNING)
+			/* back to the account that paid, or the client when that
+			 * account is gone (its PD's quota went to the client) */
+			if (st == RPC_OK && (!s->payer || pd_transfer(s->server->c.pd, s->payer, s->ram,
+								       s->caps) != RPC_OK) &&
+			    s->client->state == RT_RUNNING)
 				st = pd_transfer(s->server->c.pd, s->client->c.pd, s->ram, s->caps);
 		}
 		cap_slot_free(s->cap);
@@ -479,6 +509,8 @@ static rpc_status_t session_end(struct rt_session *s)
 	default:
 		break;
 	}
+	if (s->payer)
+		rpc_slot_release(s->payer);
 	RT_UNLINK(s->client->sessions, s);
 	free(s);
 	rt_report_changed();

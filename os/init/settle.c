@@ -137,18 +137,7 @@ static bool check_candidate(struct builder *b, unsigned i)
 	bool ok = true;
 
 	b->origin = (int)i;
-	for (unsigned k = 0; k < c->n_provides; k++) {
-		const struct init_provide *p = &c->provides[k];
-		for (unsigned j = 0; j < i; j++) {
-			const struct init_child *o = mb_candidate(b, j);
-			if (o && init_child_provides(o, p->name)) {
-				mb_err_at(b, *pfx ? s->node->line : p->line, *pfx ? s->node->col : p->col,
-				       "%sservice '%s' is already provided by child '%s'", pfx, p->name, o->name);
-				ok = false;
-				break;
-			}
-		}
-	}
+	/* several children may provide a service: routes name the one they mean */
 	ok &= check_route_targets(b, &c->route, c, s->node, pfx);
 
 	uint64_t ram = 0, caps = 0;

@@ -122,6 +122,30 @@ TEST(ROUTE_0006, "a service nobody provides is denied after all <any-service> ru
 	release(m);
 }
 
+TEST(ROUTE_0030, "with two providers <any-child/> cannot choose (denied, saying so); <child name> can")
+{
+	struct init_model *m = good("<config>\n" PARENT_PROVIDES "\n"
+		"<start name=\"ext2\" ram=\"1M\" caps=\"10\"><binary name=\"fs\"/>"
+		"<provides><service name=\"File_system\"/></provides></start>\n"
+		"<start name=\"fat\" ram=\"1M\" caps=\"10\"><binary name=\"fs\"/>"
+		"<provides><service name=\"File_system\"/></provides></start>\n"
+		"<start name=\"app\" ram=\"1M\" caps=\"10\"><binary name=\"app\"/><route>"
+		"<service name=\"File_system\" label=\"boot\"><child name=\"fat\"/></service>"
+		"<service name=\"File_system\" label=\"any\"><any-child/></service>"
+		"<service name=\"File_system\"><child name=\"ext2\"/></service>"
+		"</route></start>\n"
+		"<start name=\"other\" ram=\"1M\" caps=\"10\"><binary name=\"app\"/><route>"
+		"<any-service><any-child/></any-service></route></start>\n"
+		"</config>");
+
+	CHECK_CHILD(route(m, "app", "File_system", "boot"), "fat", "app -> boot");
+	CHECK_CHILD(route(m, "app", "File_system", "home"), "ext2", "app -> home");
+	CHECK_DENIED(route(m, "app", "File_system", "any"), "several children provide the service");
+	CHECK_DENIED(route(m, "other", "File_system", ""), "several children provide the service");
+	/* the provider itself is not counted: fat's <any-child/> finds only ext2 */
+	release(m);
+}
+
 TEST(ROUTE_0007, "the child's <route> comes before the <default-route>")
 {
 	struct init_model *m = net("<route><service name=\"LOG\"><child name=\"log\"/></service></route>",
