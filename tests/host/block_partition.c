@@ -249,8 +249,13 @@ TEST(BLKP_0006, "an MBR made by sfdisk: primaries, an extended one, logicals as 
 		unsigned long long start, size;
 		unsigned type;
 		char *p = strstr(line, im.path);
-		if (!p || sscanf(p + strlen(im.path), "%u : start= %llu, size= %llu, type=%x", &n,
-				 &start, &size, &type) != 4)
+		if (!p)
+			continue;
+		p += strlen(im.path);
+		/* a path ending in a digit gets a 'p' before the number (as nvme0n1p1) */
+		if (*p == 'p')
+			p++;
+		if (sscanf(p, "%u : start= %llu, size= %llu, type=%x", &n, &start, &size, &type) != 4)
 			continue;
 		if (type == 5)
 			continue;
