@@ -1,4 +1,0 @@
-# What e1000 and e1000e share: the Intel 8254x/8257x Ethernet controllers' registers, rings and the Uplink (e1000_core.h).
-NAME := e1000_core
-KIND := library
-LIBS := nic_port driver
