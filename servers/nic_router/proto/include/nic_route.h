@@ -1,0 +1,122 @@
+/*
+ * nic_router's routing engine (portable, host-tested in tests/host/nic_route.c):
+ * domains, each an IPv4 subnet with the router's address in it; ports
+ * (the sessions: Nic clients and the Uplink) each in one domain. A frame
+ * that enters through a port is parsed (nic_proto.h) and:
+ *
+ *   - switched within its domain when its destination MAC is another
+ *     host's there (broadcasts go to every other port of the domain too)
+ *   - ARP: the sender learned into the domain's cache (with its port),
+ *     requests for the router's address answered
+ *   - IPv4 to the router's address: ICMP echo answered; on the uplink,
+ *     replies to NAT mappings translated back, TCP port forwards applied
+ *   - IPv4 to another domain's subnet: routed (TTL decremented, MACs
+ *     rewritten from the target domain's ARP cache; a miss sends an ARP
+ *     request and drops the packet, the sender retransmits)
+ *   - IPv4 elsewhere from a client domain with nat set: source address and
+ *     port (ICMP echo: id) rewritten to the uplink's address and a port of
+ *     its own, sent to the uplink's gateway (or the host on its subnet)
+ *
+ * Everything else is dropped and counted per domain. Frames leave through
+ * the send callback.
+ */
+#ifndef NIC_ROUTE_H
+#define NIC_ROUTE_H
+
+#include <nic_proto.h>
+
+#define RT_DOMAINS 8
+#define RT_PORTS 32
+#define RT_ARP 64
+#define RT_NAT 512
+#define RT_FORWARDS 16
+#define RT_NAME 32
+#define RT_NAT_FIRST 49152u             /* NAT ports: 49152..65535 */
+
+struct rt_counters {
+	uint64_t rx, tx;                 /* frames in from / out to the domain */
+	uint64_t bad;                    /* refused by a parser */
+	uint64_t dropped;                /* not for anyone, no route, TTL, no mapping */
+	uint64_t arp_miss;               /* routed packet dropped: next hop unknown */
+	uint64_t echo;                   /* ICMP echo requests answered */
+	uint64_t routed, nat_out, nat_in, forwarded;
+};
+
+struct rt_arp {
+	uint32_t ip;
+	uint8_t mac[6];
+	uint8_t port;
+	bool used;
+};
+
+struct rt_domain {
+	char name[RT_NAME];
+	bool used, uplink;
+	bool nat;                        /* translate to the uplink what leaves the domain outward */
+	uint32_t ip, mask;               /* the router's address (0: none yet) */
+	uint32_t gateway;                /* uplink: next hop for other subnets */
+	uint8_t mac[6];                  /* the router's in this domain (default: r->mac) */
+	struct rt_counters cnt;
+	struct rt_arp arp[RT_ARP];
+	unsigned arp_next;
+};
+
+struct rt_port {
+	bool used;
+	unsigned domain;
+	uint8_t mac[6];                  /* the host behind it, once seen */
+	bool mac_known;
+};
+
+struct rt_nat {
+	bool used;
+	uint8_t proto;
+	uint32_t in_ip;                  /* the inside host */
+	uint16_t in_port, out_port;
+	unsigned domain;                 /* the inside host's */
+	uint64_t last;                   /* the router's clock when last used */
+};
+
+struct rt_forward {
+	bool used;
+	uint16_t port;                   /* TCP port on the uplink's address */
+	unsigned domain;
+	uint32_t to;                     /* the host in the domain */
+};
+
+typedef void (*rt_send_fn)(void *arg, unsigned port, const uint8_t *frame, size_t len);
+
+struct router {
+	uint8_t mac[6];                  /* the router's on every port */
+	struct rt_domain dom[RT_DOMAINS];
+	struct rt_port port[RT_PORTS];
+	struct rt_nat nat[RT_NAT];
+	struct rt_forward fwd[RT_FORWARDS];
+	unsigned nat_hint;
+	uint64_t clock;                  /* advanced by the caller (rt_tick) */
+	rt_send_fn send;
+	void *arg;
+	uint8_t out[ETH_FRAME_MAX];
+};
+
+void rt_init(struct router *r, const uint8_t mac[6], rt_send_fn send, void *arg);
+/* A domain named name (new or existing): its index, -1 if full or a bad
+ * name. ip/mask 0 until known (an uplink's DHCP lease). */
+int rt_domain(struct router *r, const char *name, bool uplink, bool nat, uint32_t ip,
+	      uint32_t mask, uint32_t gateway);
+/* The router's MAC in domain d (the uplink: the NIC's own). */
+void rt_domain_mac(struct router *r, unsigned d, const uint8_t mac[6]);
+int rt_domain_find(const struct router *r, const char *name);
+/* Remove a domain (its ports, ARP, NAT mappings and forwards go). */
+void rt_domain_remove(struct router *r, unsigned d);
+/* A port in domain d: its index, -1 if full. */
+int rt_port_add(struct router *r, unsigned d);
+void rt_port_remove(struct router *r, unsigned p);
+int rt_forward_add(struct router *r, uint16_t port, unsigned d, uint32_t to);
+void rt_forwards_clear(struct router *r);
+void rt_tick(struct router *r, uint64_t now);
+
+/* A frame from port p. */
+void rt_input(struct router *r, unsigned p, const uint8_t *frame, size_t len);
+
+#endif
