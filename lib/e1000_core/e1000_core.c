@@ -4,7 +4,14 @@
  * receive address registers (filled from the EEPROM at reset) or the
  * EEPROM itself, 128 legacy receive and transmit descriptors in one DMA
  * buffer, receive buffers from the Uplink's NIC_UP payload and frames
- * sent straight from NIC_DOWN's, link changes to the router.
+ * sent straight from NIC_DOWN's (both streams DMA buffers of ours, handed
+ * to the router through the session library, nic_connection.h), link
+ * changes to the router.
+ *
+ * Receive buffers are NIC_FRAME_MAX bytes, allocated in whole blocks of
+ * the stream (at least 64 bytes: 1536 bytes); RCTL says 2048, but without
+ * long-packet reception (LPE) the controller drops every frame over 1522
+ * bytes with its CRC, which is stripped (SECRC): at most 1518 are written.
  *
  * Interrupts: an MSI-X model gets three vectors (receive, transmit, other
  * causes: link) through IVAR, every other one its one MSI or legacy line
@@ -18,15 +25,16 @@
 #include <argil/log.h>
 #include <argil/string.h>
 #include <e1000_core.h>
-#include <nic_port.h>
+#include <driver.h>
+#include <nic_connection.h>
 #include "e1000_regs.h"
 
 #define RX_RING 128u
 #define TX_RING 128u
-#define RX_BUF 2048u
-#define UP_SIZE (1ul << 20)       /* 256 receive buffers and room */
+#define UP_SIZE (1ul << 20)       /* receive buffers with the device and the router */
 #define DOWN_SIZE (512ul << 10)
 #define STREAM_SLOTS 256u
+#define RX_WRITTEN_MAX 1536u     /* what one receive buffer holds (blocks) */
 #define PLATFORM_RAM (64 * 1024)
 #define RESET_SPINS 1000000
 #define EERD_SPINS 100000
@@ -42,9 +50,10 @@ static struct signal_handler sig;
 static struct dma_buf rings;
 static volatile struct e1000_rx_desc *rxd;
 static volatile struct e1000_tx_desc *txd;
-static struct ps_desc rx_slot[RX_RING], tx_slot[TX_RING];
+static struct uplink_buf rx_slot[RX_RING], tx_slot[TX_RING];
+static struct dma_buf stream[NIC_STREAMS];
 static unsigned rx_head, rx_tail, tx_head, tx_tail;
-static struct nic_port port;
+static struct uplink_connection up;
 static bool link_up;
 static char devname[PLATFORM_NAME_MAX];
 
@@ -110,10 +119,10 @@ static void reset(void)
 static void rx_fill(void)
 {
 	unsigned t = rx_tail;
-	uint64_t a;
 
-	while ((t + 1) % RX_RING != rx_head && nic_port_rx_get(&port, &rx_slot[t], &a)) {
-		rxd[t].addr = a;
+	uplink_rx_reclaim(&up);
+	while ((t + 1) % RX_RING != rx_head && uplink_rx_alloc(&up, &rx_slot[t]) == PS_OK) {
+		rxd[t].addr = rx_slot[t].dev;
 		rxd[t].status = 0;
 		t = (t + 1) % RX_RING;
 	}
@@ -132,8 +141,9 @@ static void rx_reap(void)
 		uint32_t len = rxd[rx_head].length;
 		/* one buffer a frame (2048 bytes hold the largest): a frame that
 		 * spans buffers or has errors is dropped */
-		nic_port_rx_done(&port, &rx_slot[rx_head], len,
-				 (st & E1000_RXD_EOP) && !err && len <= RX_BUF);
+		if (!(st & E1000_RXD_EOP) || err || len > RX_WRITTEN_MAX ||
+		    uplink_rx_submit(&up, &rx_slot[rx_head], len) != PS_OK)
+			uplink_rx_drop(&up, &rx_slot[rx_head]);   /* dropped: no frame, or no room */
 		rx_head = (rx_head + 1) % RX_RING;
 	}
 }
@@ -141,7 +151,7 @@ static void rx_reap(void)
 static void tx_reap(void)
 {
 	while (tx_head != tx_tail && (txd[tx_head].status & E1000_TXD_DD)) {
-		nic_port_tx_done(&port, &tx_slot[tx_head], PS_STATUS_OK);
+		uplink_tx_done(&up, &tx_slot[tx_head], true);
 		tx_head = (tx_head + 1) % TX_RING;
 	}
 }
@@ -149,11 +159,10 @@ static void tx_reap(void)
 static void tx_send(void)
 {
 	unsigned t = tx_tail;
-	uint64_t a;
 
-	while ((t + 1) % TX_RING != tx_head && nic_port_tx_next(&port, &tx_slot[t], &a)) {
-		txd[t].addr = a;
-		txd[t].length = (uint16_t)tx_slot[t].size;
+	while ((t + 1) % TX_RING != tx_head && uplink_tx_next(&up, &tx_slot[t])) {
+		txd[t].addr = tx_slot[t].dev;
+		txd[t].length = (uint16_t)tx_slot[t].len;
 		txd[t].cso = 0;
 		txd[t].css = 0;
 		txd[t].special = 0;
@@ -170,13 +179,13 @@ static void tx_send(void)
 
 static void check_link(void)
 {
-	bool up = FIELD_GET(E1000_STATUS, LU, REG_READ(&regs.io, E1000_STATUS));
+	bool lu = FIELD_GET(E1000_STATUS, LU, REG_READ(&regs.io, E1000_STATUS));
 
-	if (up == link_up)
+	if (lu == link_up)
 		return;
-	link_up = up;
-	log("%s: link %s", devname, up ? "up" : "down");
-	nic_port_link(&port, up);
+	link_up = lu;
+	log("%s: link %s", devname, lu ? "up" : "down");
+	uplink_set_link(&up, lu);
 }
 
 /* Every interrupt and stream signal comes here. */
@@ -192,13 +201,13 @@ static void work(void *arg)
 		drv_irq_ack(&irq[i]);
 	if (icr & E1000_INT_LSC)
 		check_link();
-	nic_port_collect(&port);
+	uplink_tx_flush(&up);
 	rx_reap();
 	rx_fill();
 	tx_reap();
 	tx_send();
-	nic_port_collect(&port);
-	if (port.dead) {
+	uplink_tx_flush(&up);
+	if (up.dead) {
 		log("error: the Uplink streams broke");
 		component_exit(1);
 	}
@@ -229,7 +238,6 @@ static void rings_start(void)
 					      FIELD_SET(E1000_TCTL, CT, 0x0f) |
 					      FIELD_SET(E1000_TCTL, COLD, 0x40));
 	REG_WRITE(&regs.io, E1000_TIPG, 10u | 8u << 10 | 6u << 20);
-	rx_fill();
 }
 
 static void interrupts_start(void)
@@ -270,17 +278,18 @@ static const char *irq_kind(void)
 void e1000_start(struct component_env *env, const struct e1000_model *models, unsigned n)
 {
 	struct drv_id ids[8];
-	struct nic_port_args pa = {
-		.up_size = UP_SIZE, .down_size = DOWN_SIZE, .slots = STREAM_SLOTS,
-		.rx_buf = RX_BUF, .rx_count = 2 * RX_RING,
-	};
-	uint8_t mac[6];
+	struct uplink_args ua = { .mtu = 1500, .slots = STREAM_SLOTS };
+	size_t sizes[NIC_STREAMS] = { [NIC_UP] = UP_SIZE, [NIC_DOWN] = DOWN_SIZE };
 	rpc_status_t st;
 
 	if (n > sizeof(ids) / sizeof(ids[0]))
 		n = sizeof(ids) / sizeof(ids[0]);
 	for (unsigned i = 0; i < n; i++)
 		ids[i] = (struct drv_id){ models[i].vendor, models[i].product };
+	/* the router's session first: it closes before the streams' buffers go */
+	st = uplink_open(&up, "");
+	if (st != RPC_OK)
+		fail("no Uplink session", st);
 	st = platform_connect(&plat, "", PLATFORM_RAM);
 	if (st != RPC_OK)
 		fail("no Platform session", st);
@@ -301,10 +310,15 @@ void e1000_start(struct component_env *env, const struct e1000_model *models, un
 	if (regs.size < 0x10000)
 		fail("register BAR too small", RPC_E_UNAVAILABLE);
 	reset();
-	read_mac(mac);
+	read_mac(ua.mac);
 	st = dma_buf_alloc(&plat, 4096, 0, &rings);
-	if (st == RPC_OK)
-		st = nic_port_init(&port, &plat, &pa);
+	for (int i = 0; i < NIC_STREAMS && st == RPC_OK; i++) {
+		st = dma_buf_alloc(&plat, sizes[i], 0, &stream[i]);
+		ua.ds[i] = stream[i].ds;
+		ua.mem[i] = stream[i].virt;
+		ua.size[i] = stream[i].size;
+		ua.dev[i] = stream[i].dev;
+	}
 	if (st != RPC_OK)
 		fail("no DMA memory", st);
 	st = signal_handler_init(&env->ep, &sig, work, 0);
@@ -313,9 +327,12 @@ void e1000_start(struct component_env *env, const struct e1000_model *models, un
 	rings_start();
 	link_up = FIELD_GET(E1000_STATUS, LU, REG_READ(&regs.io, E1000_STATUS));
 	interrupts_start();
-	st = nic_port_connect(&port, "", mac, link_up, sig.cap);
+	ua.link = link_up;
+	ua.sigh = sig.cap;
+	st = uplink_start(&up, &ua);
 	if (st != RPC_OK)
-		fail("no Uplink session", st);
+		fail("Uplink session", st);
+	const uint8_t *mac = ua.mac;
 	log("%s: %s, MAC %02x:%02x:%02x:%02x:%02x:%02x, %s, link %s", devname, model->name, mac[0],
 	    mac[1], mac[2], mac[3], mac[4], mac[5], irq_kind(), link_up ? "up" : "down");
 	work(0);

@@ -1,4 +1,4 @@
 # The NIC drivers' test (run/nic_drivers_test): serves Uplink sessions in the router's place and talks to QEMU's slirp through each driver.
 NAME := nic_drivers_test
 KIND := component
-CFLAGS := -Iservers/nic_router/session/include
+LIBS := nic_session
