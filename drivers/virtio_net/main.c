@@ -27,6 +27,7 @@
 #include <argil/log.h>
 #include <argil/string.h>
 #include <nic_connection.h>
+#include <uplink_dma.h>
 #include <virtio_pci.h>
 
 #define QUEUE_MAX 128
@@ -178,13 +179,7 @@ static void tx_send(void)
 
 static void check_link(void)
 {
-	bool lu = read_link();
-
-	if (lu == link_up)
-		return;
-	link_up = lu;
-	log("%s: link %s", devname, lu ? "up" : "down");
-	uplink_set_link(&up, lu);
+	uplink_dma_link(&up, devname, &link_up, read_link());
 }
 
 /* Queue interrupts and stream signals. */
@@ -224,7 +219,6 @@ static void on_config(void *arg)
 void component_construct(struct component_env *e)
 {
 	struct uplink_args ua = { .mtu = 1500, .slots = STREAM_SLOTS };
-	size_t sizes[NIC_STREAMS] = { [NIC_UP] = UP_SIZE, [NIC_DOWN] = DOWN_SIZE };
 	rpc_status_t st;
 
 	env = e;
@@ -269,13 +263,8 @@ void component_construct(struct component_env *e)
 		ua.mac[i] = (uint8_t)reg_io_read(&vio.device, VNET_MAC0_OFF + i, 1);
 
 	st = dma_buf_alloc(&plat, 4096, 0, &hdr_mem);
-	for (int i = 0; i < NIC_STREAMS && st == RPC_OK; i++) {
-		st = dma_buf_alloc(&plat, sizes[i], 0, &stream[i]);
-		ua.ds[i] = stream[i].ds;
-		ua.mem[i] = stream[i].virt;
-		ua.size[i] = stream[i].size;
-		ua.dev[i] = stream[i].dev;
-	}
+	if (st == RPC_OK)
+		st = uplink_dma_streams(&plat, UP_SIZE, DOWN_SIZE, stream, &ua);
 	if (st != RPC_OK)
 		fail("no DMA memory", st);
 	for (unsigned i = 0; i < RX_SLOTS + TX_SLOTS; i++) {

@@ -27,6 +27,7 @@
 #include <e1000_core.h>
 #include <driver.h>
 #include <nic_connection.h>
+#include <uplink_dma.h>
 #include "e1000_regs.h"
 
 #define RX_RING 128u
@@ -179,13 +180,8 @@ static void tx_send(void)
 
 static void check_link(void)
 {
-	bool lu = FIELD_GET(E1000_STATUS, LU, REG_READ(&regs.io, E1000_STATUS));
-
-	if (lu == link_up)
-		return;
-	link_up = lu;
-	log("%s: link %s", devname, lu ? "up" : "down");
-	uplink_set_link(&up, lu);
+	uplink_dma_link(&up, devname, &link_up,
+			FIELD_GET(E1000_STATUS, LU, REG_READ(&regs.io, E1000_STATUS)));
 }
 
 /* Every interrupt and stream signal comes here. */
@@ -279,7 +275,6 @@ void e1000_start(struct component_env *env, const struct e1000_model *models, un
 {
 	struct drv_id ids[8];
 	struct uplink_args ua = { .mtu = 1500, .slots = STREAM_SLOTS };
-	size_t sizes[NIC_STREAMS] = { [NIC_UP] = UP_SIZE, [NIC_DOWN] = DOWN_SIZE };
 	rpc_status_t st;
 
 	if (n > sizeof(ids) / sizeof(ids[0]))
@@ -312,13 +307,8 @@ void e1000_start(struct component_env *env, const struct e1000_model *models, un
 	reset();
 	read_mac(ua.mac);
 	st = dma_buf_alloc(&plat, 4096, 0, &rings);
-	for (int i = 0; i < NIC_STREAMS && st == RPC_OK; i++) {
-		st = dma_buf_alloc(&plat, sizes[i], 0, &stream[i]);
-		ua.ds[i] = stream[i].ds;
-		ua.mem[i] = stream[i].virt;
-		ua.size[i] = stream[i].size;
-		ua.dev[i] = stream[i].dev;
-	}
+	if (st == RPC_OK)
+		st = uplink_dma_streams(&plat, UP_SIZE, DOWN_SIZE, stream, &ua);
 	if (st != RPC_OK)
 		fail("no DMA memory", st);
 	st = signal_handler_init(&env->ep, &sig, work, 0);
