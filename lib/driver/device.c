@@ -14,10 +14,25 @@
 #include <argil/log.h>
 #include <driver.h>
 
+/* Whether platform can give the device's interrupt: MSI, MSI-X, a legacy
+ * pin routed to a GSI (the acpi report may come after the first devices
+ * report), or no pin at all. */
+static bool irq_known(const struct cfg_node *d)
+{
+	const struct cfg_node *i;
+
+	if (cfg_child(d, "msi") || cfg_child(d, "msix"))
+		return true;
+	for (i = cfg_child(d, "irq"); i; i = cfg_next(i, "irq"))
+		if (cfg_has_attr(i, "gsi"))
+			return true;
+	return !cfg_child(d, "irq");
+}
+
 /* The first device of the report with one of the ids, or (want set) the
- * one named want. */
+ * one named want; with routed only once its interrupt is known. */
 static rpc_status_t find(struct platform_connection *p, const struct drv_id *ids, unsigned n,
-			 const char *want, char *name, size_t size)
+			 const char *want, char *name, size_t size, bool routed)
 {
 	word_t len, version, dsize, at;
 	cptr_t ds;
@@ -54,7 +69,7 @@ static rpc_status_t find(struct platform_connection *p, const struct drv_id *ids
 			continue;
 		}
 		if (cfg_attr_u64(d, "vendor", 0, &vendor) <= 0 ||
-		    cfg_attr_u64(d, "product", 0, &product) <= 0 || !nm)
+		    cfg_attr_u64(d, "product", 0, &product) <= 0 || !nm || (routed && !irq_known(d)))
 			continue;
 		for (unsigned i = 0; i < n; i++) {
 			if (ids[i].vendor != vendor || ids[i].product != product)
@@ -77,11 +92,11 @@ static rpc_status_t find(struct platform_connection *p, const struct drv_id *ids
 rpc_status_t drv_device_find(struct platform_connection *p, const struct drv_id *ids, unsigned n,
 			     char *name, size_t size)
 {
-	return find(p, ids, n, 0, name, size);
+	return find(p, ids, n, 0, name, size, false);
 }
 
 static rpc_status_t find_wait(struct platform_connection *p, const struct drv_id *ids, unsigned n,
-			      const char *want, char *name, size_t size)
+			      const char *want, char *name, size_t size, bool routed)
 {
 	cptr_t ntfn = cap_slot_alloc();
 	word_t handle;
@@ -97,7 +112,7 @@ static rpc_status_t find_wait(struct platform_connection *p, const struct drv_id
 	st = platform_devices_sigh(p->session, ntfn);
 	/* registered first, then looked: a change in between is signalled */
 	bool said = false;
-	while (st == RPC_OK && (st = find(p, ids, n, want, name, size)) == RPC_E_NOT_FOUND) {
+	while (st == RPC_OK && (st = find(p, ids, n, want, name, size, routed)) == RPC_E_NOT_FOUND) {
 		if (!said)
 			log("no device for me yet (%s): waiting until platform offers one",
 			    want ? want : "by ID");
@@ -114,12 +129,18 @@ static rpc_status_t find_wait(struct platform_connection *p, const struct drv_id
 rpc_status_t drv_device_find_wait(struct platform_connection *p, const struct drv_id *ids,
 				  unsigned n, char *name, size_t size)
 {
-	return find_wait(p, ids, n, 0, name, size);
+	return find_wait(p, ids, n, 0, name, size, false);
+}
+
+rpc_status_t drv_device_find_routed_wait(struct platform_connection *p, const struct drv_id *ids,
+					 unsigned n, char *name, size_t size)
+{
+	return find_wait(p, ids, n, 0, name, size, true);
 }
 
 rpc_status_t drv_device_wait_named(struct platform_connection *p, const char *name)
 {
-	return find_wait(p, 0, 0, name, 0, 0);
+	return find_wait(p, 0, 0, name, 0, 0, false);
 }
 
 rpc_status_t drv_device_acquire(struct drv_device *d, struct platform_connection *p,

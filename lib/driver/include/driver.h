@@ -35,6 +35,11 @@ rpc_status_t drv_device_find(struct platform_connection *p, const struct drv_id 
  * in the report (the devices report may come after the driver starts). */
 rpc_status_t drv_device_find_wait(struct platform_connection *p, const struct drv_id *ids,
 				  unsigned n, char *name, size_t size);
+/* The same, also waiting until the device's interrupt is known (MSI,
+ * MSI-X, or a legacy pin the acpi report routes): for drivers that may
+ * end up on the legacy line. */
+rpc_status_t drv_device_find_routed_wait(struct platform_connection *p, const struct drv_id *ids,
+					 unsigned n, char *name, size_t size);
 /* Wait until the session's devices report names a device name (an ISA
  * device such as "ps2", or "bb:dd.f"). */
 rpc_status_t drv_device_wait_named(struct platform_connection *p, const char *name);

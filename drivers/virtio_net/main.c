@@ -1,0 +1,288 @@
+/*
+ * virtio_net: QEMU's virtio-net-pci (virtio device type 1, OASIS virtio
+ * v1.1 5.1), modern devices only, through the driver kit's virtio
+ * transport, an Uplink client of nic_router (nic_connection.h).
+ *
+ *   queue 0  receive: each buffer a chain of the 12-byte virtio-net header
+ *            (our own DMA buffer) and NIC_FRAME_MAX bytes of the Uplink's
+ *            NIC_UP payload, so frames land where the router reads them
+ *   queue 1  transmit: the header (zero: no offload asked) and the frame
+ *            straight from NIC_DOWN's payload
+ *   MSI-X    vector 1 + queue; vector 0 for configuration changes: the
+ *            link state (VIRTIO_NET_F_STATUS) goes to the router
+ *   MAC      from the device configuration (VIRTIO_NET_F_MAC), else
+ *            refused (the router needs one that the wire knows)
+ *
+ * No offload is negotiated: the Uplink carries complete frames whose
+ * checksums the router has written, and a received frame is handed on
+ * only as the wire had it (VIRTIO_NET_F_GUEST_CSUM would let the device
+ * pass frames with partial checksums, which the contract has no word for).
+ * Without VIRTIO_NET_F_MRG_RXBUF each receive buffer holds a whole frame.
+ *
+ * Trusts its parent, core, the platform driver; the device for the data
+ * and the lengths (cut to the chain by the virtqueue code, checked here);
+ * the router for nothing (the session library and the packet stream).
+ */
+#include <argil/component.h>
+#include <argil/log.h>
+#include <argil/string.h>
+#include <nic_connection.h>
+#include <uplink_dma.h>
+#include <virtio_pci.h>
+
+#define QUEUE_MAX 128
+#define RX_SLOTS 64              /* two descriptors each */
+#define TX_SLOTS 64
+#define HDR 12u                  /* struct virtio_net_hdr with num_buffers (VERSION_1) */
+#define UP_SIZE (1ul << 20)
+#define DOWN_SIZE (512ul << 10)
+#define STREAM_SLOTS 256u
+#define PLATFORM_RAM (64 * 1024)
+
+#define VIRTIO_NET_F_MAC (1ull << 5)
+#define VIRTIO_NET_F_STATUS (1ull << 16)
+#define VIRTIO_NET_S_LINK_UP 1u
+
+/* The device configuration (5.1.4). */
+REG(VNET_MAC0, 0x00, 8);
+REG(VNET_STATUS, 0x06, 16);
+#define VNET_CONFIG_MIN 8
+
+struct slot {
+	bool used;
+	struct uplink_buf b;
+	uint8_t *hdr;            /* HDR bytes in hdr_mem */
+	uint64_t hdr_dev;
+};
+
+static const struct drv_id net_ids[] = {
+	{ VIRTIO_PCI_VENDOR, VIRTIO_PCI_MODERN_BASE + 1 },
+};
+
+static struct component_env *env;
+static struct platform_connection plat;
+static struct drv_device dev;
+static struct virtio_pci vio;
+static struct virtio_queue rxq, txq;
+static struct signal_handler sig, config_sig;
+static struct dma_buf stream[NIC_STREAMS], hdr_mem;
+static struct uplink_connection up;
+static struct slot rx[RX_SLOTS], tx[TX_SLOTS];
+static bool link_up, has_status;
+static char devname[PLATFORM_NAME_MAX];
+
+static void fail(const char *what, rpc_status_t st)
+{
+	log("error: %s: %s%s%s", what, rpc_status_name(st), vio.error ? ": " : "",
+	    vio.error ? vio.error : "");
+	component_exit(1);
+}
+
+static void broken(vq_error_t e)
+{
+	log("error: device: %s", vq_error_name(e));
+	virtio_pci_fail(&vio);
+	component_exit(1);
+}
+
+static bool read_link(void)
+{
+	if (!has_status)
+		return true;
+	return REG_READ(&vio.device, VNET_STATUS) & VIRTIO_NET_S_LINK_UP;
+}
+
+static void rx_fill(void)
+{
+	bool added = false;
+
+	uplink_rx_reclaim(&up);
+	for (unsigned i = 0; i < RX_SLOTS; i++) {
+		struct slot *s = &rx[i];
+		if (s->used)
+			continue;
+		if (uplink_rx_alloc(&up, &s->b) != PS_OK)
+			break;
+		struct vq_buf b[2] = {
+			{ s->hdr_dev, HDR, true },
+			{ s->b.dev, (uint32_t)s->b.len, true },
+		};
+		if (vq_add(&rxq.vq, b, 2, s) != VQ_OK) {
+			uplink_rx_drop(&up, &s->b);
+			break;
+		}
+		s->used = true;
+		added = true;
+	}
+	if (added)
+		virtio_queue_notify(&rxq);
+}
+
+static void rx_reap(void)
+{
+	void *cookie;
+	uint32_t written;
+	vq_error_t e;
+
+	while ((e = vq_get_used(&rxq.vq, &cookie, &written)) == VQ_OK) {
+		struct slot *s = cookie;
+		s->used = false;
+		if (written < HDR + NIC_FRAME_MIN || written - HDR > s->b.len ||
+		    uplink_rx_submit(&up, &s->b, written - HDR) != PS_OK)
+			uplink_rx_drop(&up, &s->b);
+	}
+	if (e != VQ_E_EMPTY)
+		broken(e);
+}
+
+static void tx_reap(void)
+{
+	void *cookie;
+	uint32_t written;
+	vq_error_t e;
+
+	while ((e = vq_get_used(&txq.vq, &cookie, &written)) == VQ_OK) {
+		struct slot *s = cookie;
+		s->used = false;
+		uplink_tx_done(&up, &s->b, true);
+	}
+	if (e != VQ_E_EMPTY)
+		broken(e);
+}
+
+static void tx_send(void)
+{
+	bool added = false;
+
+	for (unsigned i = 0; i < TX_SLOTS; i++) {
+		struct slot *s = &tx[i];
+		if (s->used)
+			continue;
+		if (!uplink_tx_next(&up, &s->b))
+			break;
+		memset(s->hdr, 0, HDR);
+		struct vq_buf b[2] = {
+			{ s->hdr_dev, HDR, false },
+			{ s->b.dev, (uint32_t)s->b.len, false },
+		};
+		if (vq_add(&txq.vq, b, 2, s) != VQ_OK) {
+			/* cannot be: a slot is free only with two descriptors for it */
+			uplink_tx_done(&up, &s->b, false);
+			continue;
+		}
+		s->used = true;
+		added = true;
+	}
+	if (added)
+		virtio_queue_notify(&txq);
+}
+
+static void check_link(void)
+{
+	uplink_dma_link(&up, devname, &link_up, read_link());
+}
+
+/* Queue interrupts and stream signals. */
+static void work(void *arg)
+{
+	(void)arg;
+	uplink_tx_flush(&up);
+	rx_reap();
+	tx_reap();
+	virtio_queue_irq_ack(&rxq);
+	virtio_queue_irq_ack(&txq);
+	/* what came between the drain and the acks */
+	rx_reap();
+	tx_reap();
+	rx_fill();
+	tx_send();
+	uplink_tx_flush(&up);
+	if (!vio.msix)
+		check_link();   /* no configuration vector: the line tells of changes too */
+	if (up.dead) {
+		log("error: the Uplink streams broke");
+		component_exit(1);
+	}
+}
+
+static void on_config(void *arg)
+{
+	(void)arg;
+	if (FIELD_GET(VIRTIO_DEVICE_STATUS, NEEDS_RESET, REG_READ(&vio.common, VIRTIO_DEVICE_STATUS))) {
+		log("error: the device needs a reset");
+		component_exit(1);
+	}
+	check_link();
+	drv_irq_ack(&vio.config_irq);
+}
+
+void component_construct(struct component_env *e)
+{
+	struct uplink_args ua = { .mtu = 1500, .slots = STREAM_SLOTS };
+	rpc_status_t st;
+
+	env = e;
+	/* the router's session first: it closes before the streams' buffers go */
+	st = uplink_open(&up, "");
+	if (st != RPC_OK)
+		fail("no Uplink session", st);
+	st = platform_connect(&plat, "", PLATFORM_RAM);
+	if (st != RPC_OK)
+		fail("no Platform session", st);
+	st = drv_device_find_wait(&plat, net_ids, 1, devname, sizeof(devname));
+	if (st != RPC_OK)
+		fail("no virtio-net device", st);
+	st = drv_device_acquire(&dev, &plat, devname);
+	if (st != RPC_OK)
+		fail("cannot acquire the device", st);
+	st = virtio_pci_init(&vio, &dev);
+	if (st == RPC_OK && vio.device_len < VNET_CONFIG_MIN) {
+		vio.error = "device configuration too small";
+		st = RPC_E_UNAVAILABLE;
+	}
+	if (st == RPC_OK)
+		st = virtio_pci_negotiate(&vio, VIRTIO_NET_F_MAC | VIRTIO_NET_F_STATUS,
+					  VIRTIO_NET_F_MAC);
+	if (st == RPC_OK)
+		st = signal_handler_init(&env->ep, &sig, work, 0);
+	if (st == RPC_OK)
+		st = virtio_queue_setup(&vio, &rxq, 0, QUEUE_MAX, sig.cap);
+	if (st == RPC_OK)
+		st = virtio_queue_setup(&vio, &txq, 1, QUEUE_MAX, sig.cap);
+	if (st == RPC_OK && vio.msix) {
+		st = signal_handler_init(&env->ep, &config_sig, on_config, 0);
+		if (st == RPC_OK)
+			st = virtio_pci_config_irq(&vio, config_sig.cap);
+	}
+	if (st != RPC_OK)
+		fail("virtio setup", st);
+	if (rxq.vq.size < 2 * RX_SLOTS || txq.vq.size < 2 * TX_SLOTS)
+		fail("queues too small", RPC_E_UNAVAILABLE);
+	has_status = vio.features & VIRTIO_NET_F_STATUS;
+	for (unsigned i = 0; i < 6; i++)
+		ua.mac[i] = (uint8_t)reg_io_read(&vio.device, VNET_MAC0_OFF + i, 1);
+
+	st = dma_buf_alloc(&plat, 4096, 0, &hdr_mem);
+	if (st == RPC_OK)
+		st = uplink_dma_streams(&plat, UP_SIZE, DOWN_SIZE, stream, &ua);
+	if (st != RPC_OK)
+		fail("no DMA memory", st);
+	for (unsigned i = 0; i < RX_SLOTS + TX_SLOTS; i++) {
+		struct slot *s = i < RX_SLOTS ? &rx[i] : &tx[i - RX_SLOTS];
+		s->hdr = hdr_mem.virt + i * 16;
+		s->hdr_dev = hdr_mem.dev + i * 16;
+	}
+	virtio_pci_ready(&vio);
+	link_up = read_link();
+	ua.link = link_up;
+	ua.sigh = sig.cap;
+	st = uplink_start(&up, &ua);
+	if (st != RPC_OK)
+		fail("Uplink session", st);
+	log("%s: virtio-net, MAC %02x:%02x:%02x:%02x:%02x:%02x, features 0x%lx%s, %s, link %s",
+	    devname, ua.mac[0], ua.mac[1], ua.mac[2], ua.mac[3], ua.mac[4], ua.mac[5],
+	    (unsigned long)vio.features,
+	    (vio.features & VIRTIO_F_ACCESS_PLATFORM) ? " (ACCESS_PLATFORM)" : "",
+	    vio.msix ? "MSI-X" : "legacy interrupt", link_up ? "up" : "down");
+	work(0);
+}
