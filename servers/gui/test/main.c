@@ -17,6 +17,7 @@
  * way to hear from the host). The pixels are judged on the host; the
  * test checks the GUI's own answers (mode, bad arguments).
  */
+#include <argil/config_rom.h>
 #include <argil/rom.h>
 #include <capture_session.h>
 #include <gui_session.h>
@@ -42,6 +43,10 @@ static struct client red, blue;
 static cptr_t ntfn, bits[62];
 static char text[ROM_MAX + 1];
 static unsigned shots;
+/* config driver="fb_boot": the boot framebuffer instead of fb_bochs */
+static bool boot;
+static word_t boot_w, boot_h;
+static const char *driver = "fb_bochs";
 
 static const char *const rr_config =
 	"<config>\n"
@@ -68,6 +73,9 @@ static void route(struct tb_child *client, const char *service, const char *labe
 		r->kind = TB_CHILD;
 		r->server = rr;
 	}
+	/* fb_boot's platform_info is core's */
+	if (client == fb && !strcmp(service, "ROM") && !strcmp(label, "platform_info"))
+		r->kind = TB_PARENT;
 }
 
 /* the patterns screen_check.py expects */
@@ -103,8 +111,47 @@ static void client_open(struct client *c, const char *label, uint32_t (*pattern)
 	CHECK_OK(gui_refresh(c->s.cap, 0, 0, BW, BH));
 }
 
+/* Our config (a boot module of core's, optional) and, for fb_boot, the
+ * screen platform_info describes. */
+static void read_config(void)
+{
+	struct config_rom cfg, info;
+	const struct cfg_node *n;
+	uint64_t w = 0, h = 0;
+
+	if (config_rom_open(&cfg, "config", 0, 0, 0) == RPC_OK) {
+		if (cfg.node && cfg_attr(cfg.node, "driver")) {
+			CHECK(!strcmp(cfg_attr(cfg.node, "driver"), "fb_boot") ||
+			      !strcmp(cfg_attr(cfg.node, "driver"), "fb_bochs"));
+			boot = !strcmp(cfg_attr(cfg.node, "driver"), "fb_boot");
+		}
+		config_rom_close(&cfg, 0);
+	}
+	if (!boot)
+		return;
+	driver = "fb_boot";
+	CHECK_OK(config_rom_open(&info, "platform_info", 0, 0, 0));
+	CHECK(info.node);
+	n = cfg_child(info.node, "framebuffer");
+	CHECK(n);
+	CHECK(cfg_attr_u64(n, "width", 0, &w) > 0);
+	CHECK(cfg_attr_u64(n, "height", 0, &h) > 0);
+	CHECK(w && h);
+	boot_w = w;
+	boot_h = h;
+	config_rom_close(&info, 0);
+	printf("gui_test: driver fb_boot, screen %lux%lu\n", boot_w, boot_h);
+}
+
+static void start_driver(const char *config)
+{
+	/* fb_boot pays its IO_MEM session: a capability a page */
+	CHECK_OK(tb_start(&fb, driver, driver, 2 * MB, boot ? 3000 : 200, PRIO, boot ? "<config/>" : config));
+}
+
 static void setup(void)
 {
+	read_config();
 	tb_route_hook = route;
 	tb_signal_bits(&ntfn, bits);
 	CHECK_OK(tb_start(&rr, "report_rom", "report_rom", 2 * MB, 200, PRIO, rr_config));
@@ -117,7 +164,7 @@ static void setup(void)
 	CHECK_OK(tb_start(&ps2, "ps2", "ps2", 1 * MB, 200, PRIO, "<config/>"));
 	CHECK_OK(tb_start(&gui, "gui", "gui", 12 * MB, 200, PRIO, "<config background=\"#202020\"/>"));
 	CHECK(tb_wait_announce(gui, GUI_SERVICE));
-	CHECK_OK(tb_start(&fb, "fb_bochs", "fb_bochs", 2 * MB, 200, PRIO, fb_1024));
+	start_driver(fb_1024);
 	CHECK_OK(tb_open(&events_rom, rr, "ROM", "events", "", ROM_SESSION_RAM + 2 * DS_COST(PAGES(ROM_MAX)),
 			 ROM_SESSION_CAPS));
 	CHECK_OK(rom_sigh(events_rom.cap, bits[1]));
@@ -165,6 +212,10 @@ static void check_mode(word_t w, word_t h)
 {
 	word_t mw, mh;
 
+	if (boot && w) {
+		w = boot_w;
+		h = boot_h;
+	}
 	CHECK_OK(gui_mode(red.s.cap, &mw, &mh));
 	CHECK_EQ(mw, w);
 	CHECK_EQ(mh, h);
@@ -190,8 +241,11 @@ TEST(GUI_0002, "a view raised comes in front; bad handles and sizes are refused"
 
 TEST(GUI_0003, "fb_bochs changes the mode to 800x600 while running, the screen is redrawn")
 {
-	tb_set_config(fb, fb_800);
-	tb_wait_config_seen(fb);
+	/* fb_boot has the boot loader's mode only: the screen stays */
+	if (!boot) {
+		tb_set_config(fb, fb_800);
+		tb_wait_config_seen(fb);
+	}
 	shot();
 	check_mode(800, 600);
 }
@@ -202,7 +256,7 @@ TEST(GUI_0004, "fb_bochs killed, the layout changed meanwhile, a new fb_bochs pa
 	fb = 0;
 	check_mode(0, 0);
 	CHECK_OK(gui_view_geometry(blue.s.cap, blue.view, 50, 250, BW, BH));
-	CHECK_OK(tb_start(&fb, "fb_bochs", "fb_bochs", 2 * MB, 200, PRIO, fb_800));
+	start_driver(fb_800);
 	shot();
 	check_mode(800, 600);
 	CHECK(!tb_faulted(gui, 0));

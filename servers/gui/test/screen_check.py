@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """run/gui_test's host side: `screen_check.py N` (a `host:` command started
 by the line "gui_test: shot N") takes QMP screendumps until the screen shows
-what step N must show, then taps a key through QMP (ps2 -> event -> the events
+what step N must show (`screen_check.py N boot`: at the boot loader's
+screen size all along, for fb_boot), then taps a key through QMP (ps2 -> event -> the events
 report: the test's signal to go on). The expected screens are derived here
 from the layout the test describes (servers/gui/test/main.c), not from the
 guest's code: two clients with 300x200 buffers of known patterns, their
@@ -96,10 +97,28 @@ def judge(step, path):
     return len(want), bad
 
 
+def boot_screen():
+    """The boot loader's mode, from the kernel's own line (run/gui_test_boot:
+    fb_boot keeps it, so every step has that size)."""
+    rx = re.compile(r"^boot: framebuffer (\d+)x(\d+), 32 bits per pixel")
+    with open(os.environ["ARGIL_LOG"], errors="replace") as f:
+        for line in f:
+            m = rx.search(line)
+            if m:
+                return int(m.group(1)), int(m.group(2))
+    sys.exit("screen_check: no 'boot: framebuffer WxH, 32 bits per pixel' line in the log")
+
+
 def main():
-    if len(sys.argv) != 2 or not sys.argv[1].isdigit() or int(sys.argv[1]) not in STEPS:
-        sys.exit("usage: screen_check.py STEP (one of %s)" % sorted(STEPS))
-    step = int(sys.argv[1])
+    args = sys.argv[1:]
+    if not 1 <= len(args) <= 2 or not args[0].isdigit() or int(args[0]) not in STEPS or \
+            args[1:] not in ([], ["boot"]):
+        sys.exit("usage: screen_check.py STEP [boot] (STEP one of %s)" % sorted(STEPS))
+    step = int(args[0])
+    if args[1:] == ["boot"]:
+        w, h = boot_screen()
+        for k in STEPS:
+            STEPS[k] = (w, h, STEPS[k][2])
     q = qmp.QMP(os.environ["ARGIL_QMP"])
     path = os.path.join(os.environ["ARGIL_WORK"], "screen%d.ppm" % step)
     last = None
