@@ -2,4 +2,4 @@
 # client of the GUI server (docs/gui.md).
 NAME := fb_bochs
 KIND := component
-LIBS := driver capture_session
+LIBS := driver gui_session

@@ -2,4 +2,4 @@
 # sessions of display drivers (docs/gui.md).
 NAME := gui
 KIND := component
-LIBS := gui_session capture_session
+LIBS := gui_session

@@ -1,3 +1,5 @@
-# The Gui session's interface and client (gui_session.h).
+# The GUI server's interfaces and their clients: the Gui session of
+# applications (gui_session.h) and the Capture session of display drivers
+# (capture_session.h).
 NAME := gui_session
 KIND := library

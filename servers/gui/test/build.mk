@@ -2,4 +2,4 @@
 # mode change and restart, pixels checked on the host (screen_check.py).
 NAME := gui_test
 KIND := component
-LIBS := testbed gui_session capture_session
+LIBS := testbed gui_session
