@@ -15,7 +15,9 @@
  * checked the screendump: the host then taps a key through QMP, which
  * ps2 and the event server put into the events report (the test's only
  * way to hear from the host). The pixels are judged on the host; the
- * test checks the GUI's own answers (mode, bad arguments).
+ * test checks the GUI's own answers (mode, bad arguments), and as a
+ * Capture client of its own the changed rectangles and composed pixels
+ * (GUI_0005).
  */
 #include <argil/config_rom.h>
 #include <argil/rom.h>
@@ -30,6 +32,7 @@
 #define BH 200
 
 RPC_CLIENT(gui, GUI_RPC)
+RPC_CLIENT(capture, CAPTURE_RPC)
 
 struct client {
 	struct tb_own s;
@@ -260,6 +263,48 @@ TEST(GUI_0004, "fb_bochs killed, the layout changed meanwhile, a new fb_bochs pa
 	shot();
 	check_mode(800, 600);
 	CHECK(!tb_faulted(gui, 0));
+}
+
+TEST(GUI_0005, "a Capture client of its own: bad sizes refused, all changed first, then a refresh's rectangle with its pixels")
+{
+	struct tb_own c;
+	word_t size, dsize, at, x, y, w, h;
+	const uint32_t *px;
+	cptr_t ds;
+
+	CHECK_OK(tb_open(&c, gui, CAPTURE_SERVICE, "test", "", CAPTURE_SESSION_RAM,
+			 CAPTURE_SESSION_CAPS));
+	CHECK_ST(capture_screen(c.cap, 0, 10, 0, 0), RPC_E_INVALID_ARGUMENT);
+	CHECK_ST(capture_screen(c.cap, 10, CAPTURE_MAX_SIDE + 1, 0, 0), RPC_E_INVALID_ARGUMENT);
+	CHECK_OK(capture_changed(c.cap, &x, &y, &w, &h));
+	CHECK_EQ(w, 0ul);                       /* no screen, nothing changed */
+	CHECK_OK(capture_sigh(c.cap, bits[2]));
+	CHECK_OK(capture_screen(c.cap, 512, 512, &ds, &size));
+	CHECK(size == 512 * 512 * 4);
+	CHECK_OK(ds_info(ds, &dsize, 0, 0));
+	CHECK(dsize >= size);
+	CHECK_OK(pd_attach(tb_env->pd, ds, 0, 0, 0, 0, &at));
+	px = (const uint32_t *)at;
+	CHECK_OK(capture_changed(c.cap, &x, &y, &w, &h));
+	CHECK(x == 0 && y == 0 && w == 512 && h == 512);
+	CHECK_OK(capture_changed(c.cap, &x, &y, &w, &h));
+	CHECK_EQ(w, 0ul);
+	/* red is in front since GUI_0002, at 100,100; blue behind at 50,250 */
+	CHECK_EQ(px[105 * 512 + 105], red_px(5, 5));
+	CHECK_EQ(px[440 * 512 + 60], blue_px(10, 190));
+	CHECK_EQ(px[10 * 512 + 10], 0x202020u);
+	for (unsigned i = 0; i < 10; i++)
+		red.px[3 * BW + 4 + i] = 0x123456;
+	CHECK_OK(gui_refresh(red.s.cap, 4, 3, 10, 1));
+	while (!(sys_wait(ntfn) & 4))
+		;
+	CHECK_OK(capture_changed(c.cap, &x, &y, &w, &h));
+	CHECK(x == 104 && y == 103 && w == 10 && h == 1);
+	CHECK_EQ(px[103 * 512 + 104], 0x123456u);
+	CHECK_EQ(px[103 * 512 + 114], red_px(14, 3));
+	pd_detach(tb_env->pd, at);
+	cap_slot_free(ds);
+	CHECK_OK(tb_close(&c));
 }
 
 void component_construct(struct component_env *env)
