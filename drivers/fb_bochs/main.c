@@ -10,6 +10,9 @@
  * to the framebuffer. A new instance (a restart) announces its screen
  * and gets the whole screen as changed.
  *
+ * The device's largest mode (DISPI GETCAPS) bounds the config's, as does
+ * the video memory.
+ *
  * BAR 2 layout (QEMU's docs/specs/standard-vga.rst): 0x400-0x41f the VGA
  * ports 0x3c0-0x3df (VGA only), 0x500 the DISPI registers, 16 bits each.
  *
@@ -29,6 +32,7 @@ REG(DISPI_YRES, 0x504, 16);
 REG(DISPI_BPP, 0x506, 16);
 REG(DISPI_ENABLE, 0x508, 16);
 FIELD(DISPI_ENABLE, ENABLED, 0, 1);
+FIELD(DISPI_ENABLE, GETCAPS, 1, 1);   /* XRES, YRES, BPP read the maximums */
 FIELD(DISPI_ENABLE, LFB, 6, 1);
 REG(DISPI_VIRT_WIDTH, 0x50c, 16);
 REG(DISPI_VIRT_HEIGHT, 0x50e, 16);
@@ -55,6 +59,7 @@ static struct signal_handler cap_sig;
 static struct config_rom cfg;
 static bool vga;
 static word_t width, height;
+static word_t max_w, max_h;    /* the device's largest mode (GETCAPS) */
 
 static void fail(const char *what, rpc_status_t st)
 {
@@ -76,9 +81,11 @@ static bool config_mode(word_t *w, word_t *h)
 		}
 	if (cfg_attr_u64(cfg.node, "width", 1024, &cw) < 0 ||
 	    cfg_attr_u64(cfg.node, "height", 768, &ch) < 0 || cw < MIN_SIDE || ch < MIN_SIDE ||
-	    cw > CAPTURE_MAX_SIDE || ch > CAPTURE_MAX_SIDE || cw * ch * 4 > fb.size) {
-		log("error: config: width and height must be %u..%lu and fit %lu bytes of video memory",
-		    MIN_SIDE, CAPTURE_MAX_SIDE, (unsigned long)fb.size);
+	    cw > CAPTURE_MAX_SIDE || ch > CAPTURE_MAX_SIDE || cw > max_w || ch > max_h ||
+	    cw * ch * 4 > fb.size) {
+		log("error: config: width must be %u..%lu, height %u..%lu, and the mode fit %lu bytes of video memory",
+		    MIN_SIDE, max_w < CAPTURE_MAX_SIDE ? max_w : CAPTURE_MAX_SIDE, MIN_SIDE,
+		    max_h < CAPTURE_MAX_SIDE ? max_h : CAPTURE_MAX_SIDE, (unsigned long)fb.size);
 		return false;
 	}
 	*w = cw;
@@ -172,6 +179,10 @@ void component_construct(struct component_env *e)
 	id = REG_READ(&regs.io, DISPI_ID);
 	if (id < DISPI_ID_MIN || id > DISPI_ID_MAX)
 		fail("no DISPI interface", RPC_E_UNAVAILABLE);
+	REG_WRITE(&regs.io, DISPI_ENABLE, FIELD_SET(DISPI_ENABLE, GETCAPS, 1));
+	max_w = REG_READ(&regs.io, DISPI_XRES);
+	max_h = REG_READ(&regs.io, DISPI_YRES);
+	REG_WRITE(&regs.io, DISPI_ENABLE, 0);
 	st = config_rom_open(&cfg, "config", &env->ep, on_config, 0);
 	if (st != RPC_OK)
 		fail("no config", st);
@@ -182,8 +193,8 @@ void component_construct(struct component_env *e)
 		st = capture_connect(&cap, "", cap_sig.cap);
 	if (st != RPC_OK)
 		fail("no Capture session", st);
-	log("%s: %s, DISPI 0x%x, %lu KiB video memory", name, vga ? "VGA" : "bochs-display", id,
-	    (unsigned long)(fb.size / 1024));
+	log("%s: %s, DISPI 0x%x, %lu KiB video memory, modes up to %lux%lu", name,
+	    vga ? "VGA" : "bochs-display", id, (unsigned long)(fb.size / 1024), max_w, max_h);
 	set_mode(w, h);
 	on_capture(0);
 }
