@@ -29,6 +29,7 @@ const char *input_type_name(uint32_t type)
 	case INPUT_RELEASE: return "release";
 	case INPUT_MOTION: return "motion";
 	case INPUT_WHEEL: return "wheel";
+	case INPUT_ABSOLUTE: return "absolute";
 	}
 	return 0;
 }
@@ -42,6 +43,9 @@ bool input_event_valid(const struct input_event *e)
 	case INPUT_MOTION:
 	case INPUT_WHEEL:
 		return !e->code;
+	case INPUT_ABSOLUTE:
+		return !e->code && e->x >= 0 && e->x <= INPUT_ABS_MAX && e->y >= 0 &&
+		       e->y <= INPUT_ABS_MAX;
 	}
 	return false;
 }

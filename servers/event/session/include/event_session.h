@@ -20,7 +20,9 @@
  *
  * Events (struct input_event, 16 bytes): press and release of a key or
  * button (code: input_keys.h), relative motion (x, y: right and down are
- * positive), wheel (x horizontal, y vertical: up is positive, in notches).
+ * positive), wheel (x horizontal, y vertical: up is positive, in notches),
+ * absolute position of a pointer (x, y in 0..INPUT_ABS_MAX: left/top to
+ * right/bottom edge of the screen, whatever its size; a tablet).
  *
  * Session arguments: none. Quota: EVENT_SESSION_RAM, EVENT_SESSION_CAPS.
  */
@@ -42,7 +44,10 @@ enum input_type {
 	INPUT_RELEASE = 2,
 	INPUT_MOTION = 3,
 	INPUT_WHEEL = 4,
+	INPUT_ABSOLUTE = 5,
 };
+
+#define INPUT_ABS_MAX 0x7fff
 
 struct input_event {
 	uint32_t type;           /* enum input_type */
@@ -55,7 +60,7 @@ struct input_event {
 	OP(event_submit, EVENT_SUBMIT, 2, ((WORD_REQ, count), (WORD_REQ, seq)), ())
 RPC_INTERFACE(event, EVENT_RPC);
 
-/* "press", "release", "motion", "wheel"; NULL for another value. */
+/* "press", "release", "motion", "wheel", "absolute"; NULL for another value. */
 const char *input_type_name(uint32_t type);
 /* Whether an event is well formed (as the server checks it). */
 bool input_event_valid(const struct input_event *e);
