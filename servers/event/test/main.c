@@ -113,10 +113,11 @@ TEST(EVT_0001, "a batch of every event type is taken, numbered and reported with
 	c.buf[2] = (struct input_event){ .type = INPUT_MOTION, .x = -3, .y = 7 };
 	c.buf[3] = (struct input_event){ .type = INPUT_WHEEL, .y = 1 };
 	c.buf[4] = (struct input_event){ .type = INPUT_ABSOLUTE, .x = 0, .y = INPUT_ABS_MAX };
-	c.buf[5] = (struct input_event){ .type = INPUT_PRESS, .code = KEY_BTN_LEFT };
-	CHECK_OK(event_submit(c.s.cap, 6, 0));
+	c.buf[5] = (struct input_event){ .type = INPUT_CHAR, .code = 0xe4 };
+	c.buf[6] = (struct input_event){ .type = INPUT_PRESS, .code = KEY_BTN_LEFT };
+	CHECK_OK(event_submit(c.s.cap, 7, 0));
 	r = report(&total);
-	CHECK_EQ(total, before + 6);
+	CHECK_EQ(total, before + 7);
 	e = cfg_child(r, "event");
 	while (e && !cfg_attr_is(e, "source", "kbd"))
 		e = cfg_next(e, "event");
@@ -128,9 +129,11 @@ TEST(EVT_0001, "a batch of every event type is taken, numbered and reported with
 	e = cfg_next(cfg_next(e, "event"), "event");
 	CHECK(cfg_attr_is(e, "type", "absolute") && cfg_attr_is(e, "x", "0") &&
 	      cfg_attr_is(e, "y", "32767"));
+	e = cfg_next(e, "event");
+	CHECK(cfg_attr_is(e, "type", "char") && cfg_attr_is(e, "char", "U+00E4"));
 	e = last_event(r);
 	CHECK(cfg_attr_is(e, "key", "BTN_LEFT") && cfg_attr_is(e, "code", "0x110"));
-	CHECK(cfg_attr_u64(e, "seq", 0, &seq) == 1 && seq == 5);
+	CHECK(cfg_attr_u64(e, "seq", 0, &seq) == 1 && seq == 6);
 	conn_close(&c);
 }
 
@@ -168,6 +171,10 @@ TEST(EVT_0003, "a malformed event or count refuses the whole batch")
 		{ .type = INPUT_ABSOLUTE, .x = -1 },
 		{ .type = INPUT_ABSOLUTE, .y = INPUT_ABS_MAX + 1 },
 		{ .type = INPUT_ABSOLUTE, .code = KEY_A },
+		{ .type = INPUT_CHAR, .code = 0 },
+		{ .type = INPUT_CHAR, .code = INPUT_CHAR_MAX + 1 },
+		{ .type = INPUT_CHAR, .code = 0xd800 },
+		{ .type = INPUT_CHAR, .code = 'a', .x = 2 },
 	};
 	struct conn c;
 	uint64_t before, total;
