@@ -196,7 +196,7 @@ static rpc_status_t setup(struct input_dev *d, const char *name)
 	}
 	unsigned n = cfg_item(d, VI_CFG_ID_NAME, 0, (uint8_t *)d->name, sizeof(d->name) - 1);
 	d->name[n] = 0;
-	for (unsigned i = 0; i < n; i++)
+	for (unsigned i = 0; i < n && d->name[i]; i++)   /* up to a NUL, if the device sends one */
 		if (d->name[i] < 0x20 || d->name[i] > 0x7e)
 			d->name[i] = '?';
 	vi_init(&d->dec);
