@@ -124,6 +124,34 @@ unsigned filter_input(struct filter *f, const struct input_event *in, struct fil
 	return n;
 }
 
+unsigned filter_source_input(struct filter *f, struct filter_source *src,
+			     const struct input_event *in, struct filter_out *out)
+{
+	unsigned k = in->code;
+
+	if ((in->type == INPUT_PRESS || in->type == INPUT_RELEASE) && k <= KEY_MAX) {
+		uint8_t bit = (uint8_t)(1u << (k % 8));
+		bool held = src->held[k / 8] & bit;
+		if ((in->type == INPUT_PRESS) == held)
+			return 0;            /* pressed again, or not held */
+		src->held[k / 8] ^= bit;
+	}
+	return filter_input(f, in, out);
+}
+
+bool filter_source_release(struct filter *f, struct filter_source *src, struct filter_out *out,
+			   unsigned *n)
+{
+	for (unsigned k = 0; k <= KEY_MAX; k++)
+		if (src->held[k / 8] & (1u << (k % 8))) {
+			struct input_event e = { INPUT_RELEASE, k, 0, 0 };
+			*n = filter_source_input(f, src, &e, out);
+			return true;
+		}
+	*n = 0;
+	return false;
+}
+
 bool filter_repeating(const struct filter *f)
 {
 	return f->repeat_key != 0;

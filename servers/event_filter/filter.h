@@ -39,6 +39,14 @@ struct filter_out {
 	unsigned dest;
 };
 
+/* What one source (an Event session) holds pressed, by its own codes: a
+ * press of a key the source holds already (a device's own repeat) is
+ * dropped, so is a release of one it does not hold; when the source goes,
+ * its keys are released. */
+struct filter_source {
+	uint8_t held[(KEY_MAX + 1) / 8];
+};
+
 struct filter {
 	struct filter_config cfg;
 	uint8_t held[KEY_MAX + 1];   /* presses per (remapped) key over all sources */
@@ -54,6 +62,13 @@ void filter_configure(struct filter *f, const struct filter_config *cfg);
 /* One input event (valid: input_event_valid); writes up to FILTER_OUT_MAX
  * events to out, returns how many. */
 unsigned filter_input(struct filter *f, const struct input_event *in, struct filter_out *out);
+/* filter_input for an event of source src (see struct filter_source). */
+unsigned filter_source_input(struct filter *f, struct filter_source *src,
+			     const struct input_event *in, struct filter_out *out);
+/* The source is gone: releases its next held key (writes up to
+ * FILTER_OUT_MAX events, returns how many); call until it says false. */
+bool filter_source_release(struct filter *f, struct filter_source *src, struct filter_out *out,
+			   unsigned *n);
 /* The modifiers now (enum keymap_mod). */
 unsigned filter_mods(const struct filter *f);
 /* Whether a key is to repeat (the caller arms its timer with delay_ms

@@ -41,6 +41,7 @@ struct session {
 	struct ram_buf mem;      /* shared with the client */
 	struct input_event *buf;
 	uint64_t seq;
+	struct filter_source src;    /* the keys this source holds */
 };
 
 static struct component_env *env;
@@ -150,7 +151,7 @@ static rpc_status_t do_submit(struct event_submit_call *c)
 	for (word_t i = 0; i < n; i++) {
 		if (log_events)
 			log_input(s->ss.label, &batch[i]);
-		unsigned m = filter_input(&filter, &batch[i], out);
+		unsigned m = filter_source_input(&filter, &s->src, &batch[i], out);
 		for (unsigned j = 0; j < m; j++)
 			emit(&out[j]);
 	}
@@ -185,15 +186,28 @@ static rpc_status_t create(struct session_server *srv, struct server_session *ss
 	if (st != RPC_OK)
 		return st;
 	s->buf = s->mem.va;
+	memset(&s->src, 0, sizeof(s->src));
 	log("source \"%s\" connected", ss->label);
 	return RPC_OK;
 }
 
+/* A source gone (a driver restarted): its held keys are released, so
+ * that no modifier stays stuck. */
 static void destroy(struct session_server *srv, struct server_session *ss)
 {
+	struct session *s = (struct session *)ss;
+	struct filter_out out[FILTER_OUT_MAX];
+	unsigned n, released = 0;
+
 	(void)srv;
-	ram_buf_free(&((struct session *)ss)->mem);
-	log("source \"%s\" gone", ss->label);
+	while (filter_source_release(&filter, &s->src, out, &n)) {
+		for (unsigned j = 0; j < n; j++)
+			emit(&out[j]);
+		released++;
+	}
+	flush_all();
+	ram_buf_free(&s->mem);
+	log("source \"%s\" gone, %u held keys released", ss->label, released);
 }
 
 static struct session_server server = {

@@ -245,6 +245,39 @@ TEST(INPUT_0008, "key names of the config: names, hex codes, errors")
 	CHECK_EQ(filter_key_code(""), 0);
 	CHECK_EQ(filter_key_code(0), 0);
 }
+TEST(INPUT_0009, "per source: a device's own repeated press dropped, a gone source's keys released")
+{
+	static struct filter f;
+	struct filter_source a = { 0 }, b = { 0 };
+	struct filter_config c = base_cfg("us");
+	struct filter_out o[FILTER_OUT_MAX];
+	struct input_event press = { INPUT_PRESS, KEY_LEFTSHIFT, 0, 0 };
+	struct input_event release = { INPUT_RELEASE, KEY_LEFTSHIFT, 0, 0 };
+	struct input_event k = { INPUT_PRESS, KEY_K, 0, 0 };
+	unsigned n, count = 0;
+
+	filter_init(&f, &c);
+	CHECK_EQ(filter_source_input(&f, &a, &press, o), 1);
+	CHECK_EQ(filter_source_input(&f, &a, &press, o), 0);     /* typematic: dropped */
+	CHECK_EQ(filter_source_input(&f, &b, &release, o), 0);   /* b does not hold it */
+	CHECK_EQ(filter_source_input(&f, &b, &press, o), 0);     /* merged: held already */
+	CHECK_EQ(filter_source_input(&f, &a, &release, o), 0);   /* b still holds it */
+	CHECK_EQ(filter_mods(&f), MOD_SHIFT);
+	CHECK_EQ(filter_source_input(&f, &b, &k, o), 2);
+	CHECK_EQ(o[1].ev.code, 'K');
+	/* b goes: shift and k released, nothing stays stuck */
+	while (filter_source_release(&f, &b, o, &n)) {
+		count++;
+		CHECK_EQ(n, 1);
+		CHECK_EQ(o[0].ev.type, INPUT_RELEASE);
+	}
+	CHECK_EQ(count, 2);
+	CHECK_EQ(n, 0);
+	CHECK_EQ(filter_mods(&f), 0);
+	CHECK(!filter_repeating(&f));
+	CHECK_EQ(filter_source_input(&f, &a, &k, o), 2);
+	CHECK_EQ(o[1].ev.code, 'k');
+}
 
 int main(int argc, char **argv)
 {
