@@ -119,6 +119,7 @@ unsigned filter_input(struct filter *f, const struct input_event *in, struct fil
 		if (f->cfg.rate_ms) {
 			f->repeat_key = key;
 			f->repeat_char = c;
+			f->repeat_starts++;
 		}
 	}
 	return n;

@@ -53,6 +53,7 @@ struct filter {
 	bool caps;
 	unsigned repeat_key;         /* 0: nothing to repeat */
 	uint32_t repeat_char;
+	unsigned repeat_starts;      /* counts repeats begun (the caller arms at a change) */
 };
 
 void filter_init(struct filter *f, const struct filter_config *cfg);

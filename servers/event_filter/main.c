@@ -139,7 +139,7 @@ static rpc_status_t do_submit(struct event_submit_call *c)
 	struct session *s = c->obj;
 	struct filter_out out[FILTER_OUT_MAX];
 	word_t n = c->in.count;
-	unsigned repeat_before = filter.repeat_key;
+	unsigned starts = filter.repeat_starts;
 
 	if (!n || n > EVENT_BATCH_MAX || c->in.seq != s->seq)
 		return RPC_E_INVALID_ARGUMENT;
@@ -156,7 +156,7 @@ static rpc_status_t do_submit(struct event_submit_call *c)
 			emit(&out[j]);
 	}
 	flush_all();
-	if (filter_repeating(&filter) && filter.repeat_key != repeat_before)
+	if (filter_repeating(&filter) && filter.repeat_starts != starts)
 		arm_repeat(filter.cfg.delay_ms);
 	return RPC_OK;
 }

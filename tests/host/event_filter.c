@@ -190,6 +190,10 @@ TEST(INPUT_0006, "the key repeat: the held key's character, stopped by its relea
 	CHECK(!filter_repeat(&f, &r));
 	feed(&f, INPUT_PRESS, KEY_Y, o);
 	CHECK(filter_repeating(&f));
+	CHECK_EQ(f.repeat_starts, 1);
+	feed(&f, INPUT_RELEASE, KEY_Y, o);
+	feed(&f, INPUT_PRESS, KEY_Y, o);                          /* again: a new start */
+	CHECK_EQ(f.repeat_starts, 2);
 	CHECK(filter_repeat(&f, &r));
 	CHECK_EQ(r.ev.type, INPUT_CHAR);
 	CHECK_EQ(r.ev.code, 'z');
