@@ -60,6 +60,8 @@ static void describe(const struct input_event *e, char *out, size_t size)
 			snprintf(out, size, "%s %s", input_type_name(e->type), k);
 		else
 			snprintf(out, size, "%s 0x%x", input_type_name(e->type), e->code);
+	} else if (e->type == INPUT_CHAR) {
+		snprintf(out, size, "char U+%04X%s", e->code, e->x ? " repeat" : "");
 	} else {
 		snprintf(out, size, "%s %d %d", input_type_name(e->type), e->x, e->y);
 	}
@@ -88,6 +90,11 @@ static void publish(void)
 			cfg_node_attr(&w, "code", num);
 			if (name)
 				cfg_node_attr(&w, "key", name);
+		} else if (k->ev.type == INPUT_CHAR) {
+			snprintf(num, sizeof(num), "U+%04X", k->ev.code);
+			cfg_node_attr(&w, "char", num);
+			if (k->ev.x)
+				cfg_node_attr(&w, "repeat", "yes");
 		} else {
 			snprintf(num, sizeof(num), "%d", k->ev.x);
 			cfg_node_attr(&w, "x", num);

@@ -29,6 +29,8 @@ const char *input_type_name(uint32_t type)
 	case INPUT_RELEASE: return "release";
 	case INPUT_MOTION: return "motion";
 	case INPUT_WHEEL: return "wheel";
+	case INPUT_ABSOLUTE: return "absolute";
+	case INPUT_CHAR: return "char";
 	}
 	return 0;
 }
@@ -42,6 +44,12 @@ bool input_event_valid(const struct input_event *e)
 	case INPUT_MOTION:
 	case INPUT_WHEEL:
 		return !e->code;
+	case INPUT_ABSOLUTE:
+		return !e->code && e->x >= 0 && e->x <= INPUT_ABS_MAX && e->y >= 0 &&
+		       e->y <= INPUT_ABS_MAX;
+	case INPUT_CHAR:
+		return e->code && e->code <= INPUT_CHAR_MAX && (e->code < 0xd800 || e->code > 0xdfff) &&
+		       (e->x == 0 || e->x == 1) && !e->y;
 	}
 	return false;
 }

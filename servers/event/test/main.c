@@ -112,10 +112,12 @@ TEST(EVT_0001, "a batch of every event type is taken, numbered and reported with
 	c.buf[1] = (struct input_event){ .type = INPUT_RELEASE, .code = KEY_A };
 	c.buf[2] = (struct input_event){ .type = INPUT_MOTION, .x = -3, .y = 7 };
 	c.buf[3] = (struct input_event){ .type = INPUT_WHEEL, .y = 1 };
-	c.buf[4] = (struct input_event){ .type = INPUT_PRESS, .code = KEY_BTN_LEFT };
-	CHECK_OK(event_submit(c.s.cap, 5, 0));
+	c.buf[4] = (struct input_event){ .type = INPUT_ABSOLUTE, .x = 0, .y = INPUT_ABS_MAX };
+	c.buf[5] = (struct input_event){ .type = INPUT_CHAR, .code = 0xe4 };
+	c.buf[6] = (struct input_event){ .type = INPUT_PRESS, .code = KEY_BTN_LEFT };
+	CHECK_OK(event_submit(c.s.cap, 7, 0));
 	r = report(&total);
-	CHECK_EQ(total, before + 5);
+	CHECK_EQ(total, before + 7);
 	e = cfg_child(r, "event");
 	while (e && !cfg_attr_is(e, "source", "kbd"))
 		e = cfg_next(e, "event");
@@ -124,9 +126,14 @@ TEST(EVT_0001, "a batch of every event type is taken, numbered and reported with
 	CHECK(cfg_attr_u64(e, "seq", 9, &seq) == 1 && seq == 0);
 	e = cfg_next(cfg_next(e, "event"), "event");
 	CHECK(cfg_attr_is(e, "type", "motion") && cfg_attr_is(e, "x", "-3") && cfg_attr_is(e, "y", "7"));
+	e = cfg_next(cfg_next(e, "event"), "event");
+	CHECK(cfg_attr_is(e, "type", "absolute") && cfg_attr_is(e, "x", "0") &&
+	      cfg_attr_is(e, "y", "32767"));
+	e = cfg_next(e, "event");
+	CHECK(cfg_attr_is(e, "type", "char") && cfg_attr_is(e, "char", "U+00E4"));
 	e = last_event(r);
 	CHECK(cfg_attr_is(e, "key", "BTN_LEFT") && cfg_attr_is(e, "code", "0x110"));
-	CHECK(cfg_attr_u64(e, "seq", 0, &seq) == 1 && seq == 4);
+	CHECK(cfg_attr_u64(e, "seq", 0, &seq) == 1 && seq == 6);
 	conn_close(&c);
 }
 
@@ -161,6 +168,13 @@ TEST(EVT_0003, "a malformed event or count refuses the whole batch")
 		{ .type = INPUT_RELEASE, .code = KEY_A, .x = 1 },
 		{ .type = INPUT_MOTION, .code = KEY_A, .x = 1 },
 		{ .type = INPUT_WHEEL, .code = 1 },
+		{ .type = INPUT_ABSOLUTE, .x = -1 },
+		{ .type = INPUT_ABSOLUTE, .y = INPUT_ABS_MAX + 1 },
+		{ .type = INPUT_ABSOLUTE, .code = KEY_A },
+		{ .type = INPUT_CHAR, .code = 0 },
+		{ .type = INPUT_CHAR, .code = INPUT_CHAR_MAX + 1 },
+		{ .type = INPUT_CHAR, .code = 0xd800 },
+		{ .type = INPUT_CHAR, .code = 'a', .x = 2 },
 	};
 	struct conn c;
 	uint64_t before, total;

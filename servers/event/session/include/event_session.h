@@ -20,7 +20,13 @@
  *
  * Events (struct input_event, 16 bytes): press and release of a key or
  * button (code: input_keys.h), relative motion (x, y: right and down are
- * positive), wheel (x horizontal, y vertical: up is positive, in notches).
+ * positive), wheel (x horizontal, y vertical: up is positive, in notches),
+ * absolute position of a pointer (x, y in 0..INPUT_ABS_MAX: left/top to
+ * right/bottom edge of the screen, whatever its size; a tablet), and a
+ * character (code: its Unicode code point, up to INPUT_CHAR_MAX; x is 1
+ * for a character of the key repeat, else 0): the event filter
+ * (servers/event_filter) puts one after the press of a key that gives a
+ * character under its keymap.
  *
  * Session arguments: none. Quota: EVENT_SESSION_RAM, EVENT_SESSION_CAPS.
  */
@@ -42,7 +48,12 @@ enum input_type {
 	INPUT_RELEASE = 2,
 	INPUT_MOTION = 3,
 	INPUT_WHEEL = 4,
+	INPUT_ABSOLUTE = 5,
+	INPUT_CHAR = 6,
 };
+
+#define INPUT_ABS_MAX 0x7fff
+#define INPUT_CHAR_MAX 0x10ffff
 
 struct input_event {
 	uint32_t type;           /* enum input_type */
@@ -55,7 +66,7 @@ struct input_event {
 	OP(event_submit, EVENT_SUBMIT, 2, ((WORD_REQ, count), (WORD_REQ, seq)), ())
 RPC_INTERFACE(event, EVENT_RPC);
 
-/* "press", "release", "motion", "wheel"; NULL for another value. */
+/* "press", "release", "motion", "wheel", "absolute", "char"; NULL for another value. */
 const char *input_type_name(uint32_t type);
 /* Whether an event is well formed (as the server checks it). */
 bool input_event_valid(const struct input_event *e);
