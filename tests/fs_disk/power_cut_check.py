@@ -5,7 +5,11 @@ disk image (tests/fs_disk/mkdisk.sh), read with dd, must pass e2fsck -fn,
 and every file whose digest fs_tool logged before "sync returned" must be
 there, read by debugfs, with that SHA-256 and size.
 
-    power_cut_check.py IMAGE LOG
+    power_cut_check.py IMAGE LOG [START COUNT [MIN]]
+
+START and COUNT: the partition's sectors (default 2048 and 32768, partition
+1 of mkdisk.sh); MIN: the least number of digests (default 8). run/
+block_restart_fs uses it too: its only sync comes after its digests.
 """
 import hashlib
 import re
@@ -14,7 +18,7 @@ import sys
 import tempfile
 
 
-def main(image, log):
+def main(image, log, start=2048, count=32768, least=8):
     text = open(log, errors="replace").read()
     cut = text.find("[init -> fs_tool] sync returned")
     if cut < 0:
@@ -23,11 +27,11 @@ def main(image, log):
     synced = re.findall(r"^\[init -> fs_tool\] sha256 ([0-9a-f]{64})  /disk(/\S+) \((\d+) bytes\)$",
                         text[:cut], re.M)
     failures = []
-    if len(synced) < 8:
-        failures.append("only %d digests before the sync, not 8" % len(synced))
+    if len(synced) < least:
+        failures.append("only %d digests before the sync, not %d" % (len(synced), least))
     with tempfile.NamedTemporaryFile(suffix=".img") as part:
-        subprocess.run(["dd", f"if={image}", f"of={part.name}", "bs=512", "skip=2048",
-                        "count=32768", "status=none"], check=True)
+        subprocess.run(["dd", f"if={image}", f"of={part.name}", "bs=512", f"skip={start}",
+                        f"count={count}", "status=none"], check=True)
         r = subprocess.run(["e2fsck", "-fn", part.name], capture_output=True, text=True)
         if r.returncode != 0:
             failures.append("e2fsck -fn found problems:\n" + r.stdout + r.stderr)
@@ -45,4 +49,4 @@ def main(image, log):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], sys.argv[2]))
+    sys.exit(main(sys.argv[1], sys.argv[2], *map(int, sys.argv[3:6])))
