@@ -1,6 +1,5 @@
 #!/usr/bin/env python3
-"""The config of run/block_restart_fs and run/block_restart_fs_soak
-(written to stdout): run/config/block_restart.config's components with
+"""The config of run/block_restart_fs (written to stdout): run/config/block_restart.config's components with
 ext2_fs on partition 1 ("ext2") and block_restarter in place of
 block_restart_test, and an fs_tool that, for each of ROUNDS rounds,
 writes FILES files of SIZE bytes to /disk/tK (a tree), checksums the
