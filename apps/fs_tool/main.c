@@ -16,7 +16,7 @@
  *     <report   path="/fs" label="listing"/>            the listing as a report
  *     <remove   path="/tmp/t"/>                         recursively
  *     <rename   from="/fs/a" to="/fs/b"/>
- *     <sync/>
+ *     <sync/>                                           logs "sync returned" when it did
  *   </config>
  *
  * A report stays (report_rom shows it) while its session is open: with
@@ -540,8 +540,12 @@ static fs_err_t step(const struct cfg_node *n)
 	if (cfg_is(n, "rename"))
 		return cfg_attr(n, "from") && cfg_attr(n, "to")
 			       ? vfs_rename(&vfs, cfg_attr(n, "from"), cfg_attr(n, "to")) : FS_E_INVAL;
-	if (cfg_is(n, "sync"))
-		return vfs_sync(&vfs);
+	if (cfg_is(n, "sync")) {
+		err = vfs_sync(&vfs);
+		if (err == FS_OK)
+			printf("sync returned\n");
+		return err;
+	}
 	return FS_E_UNSUPPORTED;
 }
 

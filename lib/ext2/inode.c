@@ -553,7 +553,14 @@ fs_err_t ext2_release(struct ext2_fs *fs, struct ext2_ino *in)
 	if ((e = drop_xattr(fs, in)))
 		return e;
 	in->d.i_links_count = 0;
-	in->d.i_dtime = (uint32_t)fs_now(fs->env);
+	/* e2fsck takes a deleted inode with dtime 0 for one still in use, and
+	 * a dtime below the inode count for a link of the orphan list: without
+	 * a clock (or with one that early), the last mount time Linux recorded,
+	 * at least the inode count */
+	uint32_t dtime = (uint32_t)fs_now(fs->env);
+	if (dtime < fs->sb.s_inodes_count)
+		dtime = fs->sb.s_mtime > fs->sb.s_inodes_count ? fs->sb.s_mtime : fs->sb.s_inodes_count;
+	in->d.i_dtime = dtime;
 	ext2_inode_set_size(fs, in, 0);
 	if ((e = ext2_inode_write(fs, in)))
 		return e;

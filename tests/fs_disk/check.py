@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The host's check of run/fs_ext2_test and run/fs_fat_test: a partition of
+"""The host's check of run/fs_test: a partition of
 the disk image (tests/fs_disk/mkdisk.sh) after the boot, read with dd, must
 pass the file system's own check and hold what fs_tool wrote, read back
 with the file system's own tools.
@@ -11,8 +11,8 @@ ext2: /new/abc is "abc", /new/hello2.txt the host's hello.txt.
 fat: /host/renamed.txt is "written on fat", "/A Long Directory Name/hello
 copy.txt" the host's HELLO.TXT.
 Both: /tree/dir0 is gone, /tree/dir1 holds file0..file2 of 10000 bytes
-each, and the digest fs_tool logged for tree/dir1/file2 is sha256sum's of
-what the host's tool reads of it.
+each, and the digest fs_tool logged for tree/dir1/file2 (under /disk for
+ext2, /fat for FAT) is sha256sum's of what the host's tool reads of it.
 """
 import hashlib
 import re
@@ -66,7 +66,8 @@ def main(kind, image, log):
             if len(got) != 10000:
                 failures.append(f"/tree/dir1/file{i}: {len(got)} bytes, not 10000")
         digest = hashlib.sha256(cat("/tree/dir1/file2")).hexdigest()
-        logged = re.findall(r"sha256 ([0-9a-f]{64})  /\w+/tree/dir1/file2 ",
+        mnt = "disk" if kind == "ext2" else "fat"
+        logged = re.findall(r"sha256 ([0-9a-f]{64})  /%s/tree/dir1/file2 " % mnt,
                             open(log, errors="replace").read())
         if logged != [digest]:
             failures.append(f"fs_tool logged {logged} for tree/dir1/file2, the host reads {digest}")

@@ -1072,6 +1072,26 @@ TEST(EXT2_0043, "a damaged directory block (rec_len, inode numbers, a / in a nam
 	unmount(fs);
 }
 
+TEST(EXT2_0016, "without a clock, a removed inode gets a dtime e2fsck accepts (not 0, not an orphan link)")
+{
+	make_image(8, "");
+	now_value = 0;
+	void *fs = mount();
+	new_file(fs, "/gone", 5000, 3);
+	create(fs, "/gonedir", FS_IFDIR | 0755);
+	CHECK_OK(O->sync(fs));
+	uint64_t gone = lookup(fs, "/gone");
+	CHECK_OK(O->unlink(fs, lookup(fs, "/"), "gone", 4));
+	CHECK_OK(O->unlink(fs, lookup(fs, "/"), "gonedir", 7));
+	CHECK_OK(O->sync(fs));
+	now_value = NOW;
+	CHECK(fsck_clean());
+	char *out = capture(NULL, "debugfs -R 'stat <%llu>' %s 2>/dev/null", (unsigned long long)gone, img);
+	CHECK(strstr(out, "dtime: 0x") && !strstr(out, "dtime: 0x00000000"));
+	free(out);
+	unmount(fs);
+}
+
 int main(int argc, char **argv)
 {
 	/* e2fsprogs lives in /sbin, which a user's PATH may lack */
