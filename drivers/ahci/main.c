@@ -32,77 +32,6 @@ static struct component_env *env;
 
 struct ahci_hba *ahci_main_hba(void) { return &hba; }
 
-/* The first AHCI controller of the session's devices report into name;
- * RPC_E_NOT_FOUND if there is none (yet). */
-static rpc_status_t find_ahci(char *name, size_t size)
-{
-	word_t len, version, dsize, at;
-	cptr_t ds;
-	rpc_status_t st = platform_devices(plat.session, &ds, &len, &version);
-
-	if (st != RPC_OK)
-		return st;
-	st = ds_info(ds, &dsize, 0, 0);
-	if (st == RPC_OK && len > dsize)
-		st = RPC_E_INVALID_ARGUMENT;
-	if (st == RPC_OK)
-		st = pd_attach(COMPONENT_PD, ds, 0, 0, 0, 0, &at);
-	if (st != RPC_OK) {
-		cap_slot_free(ds);
-		return st;
-	}
-	size_t asize = cfg_arena_size(len);
-	void *arena = malloc(asize);
-	struct cfg_node *root = arena ? cfg_parse((const char *)at, len, arena, asize, 0) : 0;
-	st = arena ? RPC_E_NOT_FOUND : RPC_E_OUT_OF_MEMORY;
-	for (struct cfg_node *d = cfg_child(root, "device"); d && st == RPC_E_NOT_FOUND;
-	     d = cfg_next(d, "device")) {
-		uint64_t class;
-		const char *nm = cfg_attr(d, "name");
-		if (cfg_attr_u64(d, "class", 0, &class) <= 0 || class != AHCI_CLASS || !nm)
-			continue;
-		if (strlen(nm) >= size) {
-			st = RPC_E_INVALID_ARGUMENT;
-			break;
-		}
-		memcpy(name, nm, strlen(nm) + 1);
-		st = RPC_OK;
-	}
-	free(arena);
-	pd_detach(COMPONENT_PD, at);
-	cap_slot_free(ds);
-	return st;
-}
-
-/* Wait (PLATFORM_DEVICES_SIGH) until the report shows an AHCI controller. */
-static rpc_status_t wait_ahci(char *name, size_t size)
-{
-	cptr_t ntfn = cap_slot_alloc();
-	word_t handle;
-	bool said = false;
-	rpc_status_t st;
-
-	if (!ntfn)
-		return RPC_E_OUT_OF_SLOTS;
-	st = pd_alloc_ntfn(COMPONENT_PD, ntfn, &handle);
-	if (st != RPC_OK) {
-		cap_slot_free(ntfn);
-		return st;
-	}
-	st = platform_devices_sigh(plat.session, ntfn);
-	while (st == RPC_OK && (st = find_ahci(name, size)) == RPC_E_NOT_FOUND) {
-		if (!said)
-			log("no AHCI controller for me yet: waiting until platform offers one");
-		said = true;
-		sys_wait(ntfn);
-		st = RPC_OK;
-	}
-	platform_devices_sigh(plat.session, 0);
-	pd_free_obj(COMPONENT_PD, handle);
-	cap_slot_free(ntfn);
-	return st;
-}
-
 static void on_irq(void *arg)
 {
 	(void)arg;
@@ -141,7 +70,7 @@ static void up(char *name, size_t size)
 	rpc_status_t st = platform_connect(&plat, "", PLATFORM_RAM);
 	if (st != RPC_OK)
 		fail("no Platform session");
-	st = wait_ahci(name, size);
+	st = drv_device_find_class_wait(&plat, AHCI_CLASS, name, size);
 	if (st != RPC_OK)
 		fail("no AHCI controller");
 	const char *why = ahci_hba_init(&hba, &plat, &timer, name, irq_sig.cap);

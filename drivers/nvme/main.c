@@ -38,80 +38,6 @@ static struct drv_device dev;
 static struct nvme ctrl;
 static struct signal_handler irq_sig;
 
-/* The name of the first device of the session's devices report with
- * the NVMe class; RPC_E_NOT_FOUND when there is none (yet). */
-static rpc_status_t find_controller(char *name, size_t size)
-{
-	word_t len, version, dsize, at;
-	cptr_t ds;
-	rpc_status_t st;
-
-	st = platform_devices(plat.session, &ds, &len, &version);
-	if (st != RPC_OK)
-		return st;
-	st = ds_info(ds, &dsize, 0, 0);
-	if (st == RPC_OK && len > dsize)
-		st = RPC_E_INVALID_ARGUMENT;
-	if (st == RPC_OK)
-		st = pd_attach(COMPONENT_PD, ds, 0, 0, 0, 0, &at);
-	if (st != RPC_OK) {
-		cap_slot_free(ds);
-		return st;
-	}
-	size_t asize = cfg_arena_size(len);
-	void *arena = malloc(asize);
-	struct cfg_node *root = arena ? cfg_parse((const char *)at, len, arena, asize, 0) : 0;
-	st = arena ? RPC_E_NOT_FOUND : RPC_E_OUT_OF_MEMORY;
-	for (struct cfg_node *d = cfg_child(root, "device"); d && st == RPC_E_NOT_FOUND;
-	     d = cfg_next(d, "device")) {
-		uint64_t cls;
-		const char *nm = cfg_attr(d, "name");
-		if (!nm || cfg_attr_u64(d, "class", 0, &cls) <= 0 || cls != NVME_CLASS)
-			continue;
-		if (strlen(nm) >= size) {
-			st = RPC_E_INVALID_ARGUMENT;
-			break;
-		}
-		memcpy(name, nm, strlen(nm) + 1);
-		st = RPC_OK;
-	}
-	free(arena);
-	pd_detach(COMPONENT_PD, at);
-	cap_slot_free(ds);
-	return st;
-}
-
-/* find_controller, waiting for changes of the report until one is there
- * (the devices report may come after the driver starts). */
-static rpc_status_t wait_controller(char *name, size_t size)
-{
-	cptr_t ntfn = cap_slot_alloc();
-	word_t handle;
-	bool said = false;
-	rpc_status_t st;
-
-	if (!ntfn)
-		return RPC_E_OUT_OF_SLOTS;
-	st = pd_alloc_ntfn(COMPONENT_PD, ntfn, &handle);
-	if (st != RPC_OK) {
-		cap_slot_free(ntfn);
-		return st;
-	}
-	/* registered first, then looked: a change in between is signalled */
-	st = platform_devices_sigh(plat.session, ntfn);
-	while (st == RPC_OK && (st = find_controller(name, size)) == RPC_E_NOT_FOUND) {
-		if (!said)
-			log("no NVMe controller for me yet: waiting until platform offers one");
-		said = true;
-		sys_wait(ntfn);
-		st = RPC_OK;
-	}
-	platform_devices_sigh(plat.session, 0);
-	pd_free_obj(COMPONENT_PD, handle);
-	cap_slot_free(ntfn);
-	return st;
-}
-
 static void fail(const char *what, rpc_status_t st)
 {
 	log("error: %s: %s%s%s", what, rpc_status_name(st), ctrl.error ? ": " : "",
@@ -130,7 +56,7 @@ static void bring_up(cptr_t sigh, char *name, size_t size)
 	st = platform_connect(&plat, "", PLATFORM_RAM);
 	if (st != RPC_OK)
 		fail("no Platform session", st);
-	st = wait_controller(name, size);
+	st = drv_device_find_class_wait(&plat, NVME_CLASS, name, size);
 	if (st != RPC_OK)
 		fail("no NVMe controller", st);
 	st = drv_device_acquire(&dev, &plat, name);

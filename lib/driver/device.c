@@ -29,10 +29,36 @@ static bool irq_known(const struct cfg_node *d)
 	return !cfg_child(d, "irq");
 }
 
-/* The first device of the report with one of the ids, or (want set) the
- * one named want; with routed only once its interrupt is known. */
-static rpc_status_t find(struct platform_connection *p, const struct drv_id *ids, unsigned n,
-			 const char *want, char *name, size_t size, bool routed)
+/* What a search looks for: a device named want, or of class cls (24-bit
+ * class code), or with one of n ids; with routed only once its interrupt
+ * is known. */
+struct match {
+	const struct drv_id *ids;
+	unsigned n;
+	const char *want;
+	uint64_t cls;
+	bool routed;
+};
+
+static bool matches(const struct match *m, const struct cfg_node *d)
+{
+	uint64_t vendor, product, cls;
+
+	if (m->routed && !irq_known(d))
+		return false;
+	if (m->cls)
+		return cfg_attr_u64(d, "class", 0, &cls) > 0 && cls == m->cls;
+	if (cfg_attr_u64(d, "vendor", 0, &vendor) <= 0 || cfg_attr_u64(d, "product", 0, &product) <= 0)
+		return false;
+	for (unsigned i = 0; i < m->n; i++)
+		if (m->ids[i].vendor == vendor && m->ids[i].product == product)
+			return true;
+	return false;
+}
+
+/* The first device of the report that matches m, its name into name. */
+static rpc_status_t find(struct platform_connection *p, const struct match *m, char *name,
+			 size_t size)
 {
 	word_t len, version, dsize, at;
 	cptr_t ds;
@@ -61,27 +87,20 @@ static rpc_status_t find(struct platform_connection *p, const struct drv_id *ids
 		st = RPC_E_OUT_OF_MEMORY;
 	for (struct cfg_node *d = cfg_child(root, "device"); d && st == RPC_E_NOT_FOUND;
 	     d = cfg_next(d, "device")) {
-		uint64_t vendor, product;
 		const char *nm = cfg_attr(d, "name");
-		if (want) {
-			if (nm && !strcmp(nm, want))
+		if (m->want) {
+			if (nm && !strcmp(nm, m->want))
 				st = RPC_OK;
 			continue;
 		}
-		if (cfg_attr_u64(d, "vendor", 0, &vendor) <= 0 ||
-		    cfg_attr_u64(d, "product", 0, &product) <= 0 || !nm || (routed && !irq_known(d)))
+		if (!nm || !matches(m, d))
 			continue;
-		for (unsigned i = 0; i < n; i++) {
-			if (ids[i].vendor != vendor || ids[i].product != product)
-				continue;
-			if (strlen(nm) >= size) {
-				st = RPC_E_INVALID_ARGUMENT;
-				break;
-			}
-			memcpy(name, nm, strlen(nm) + 1);
-			st = RPC_OK;
+		if (strlen(nm) >= size) {
+			st = RPC_E_INVALID_ARGUMENT;
 			break;
 		}
+		memcpy(name, nm, strlen(nm) + 1);
+		st = RPC_OK;
 	}
 	free(arena);
 	pd_detach(COMPONENT_PD, at);
@@ -92,11 +111,13 @@ static rpc_status_t find(struct platform_connection *p, const struct drv_id *ids
 rpc_status_t drv_device_find(struct platform_connection *p, const struct drv_id *ids, unsigned n,
 			     char *name, size_t size)
 {
-	return find(p, ids, n, 0, name, size, false);
+	const struct match m = { .ids = ids, .n = n };
+
+	return find(p, &m, name, size);
 }
 
-static rpc_status_t find_wait(struct platform_connection *p, const struct drv_id *ids, unsigned n,
-			      const char *want, char *name, size_t size, bool routed)
+static rpc_status_t find_wait(struct platform_connection *p, const struct match *m, char *name,
+			      size_t size)
 {
 	cptr_t ntfn = cap_slot_alloc();
 	word_t handle;
@@ -112,10 +133,13 @@ static rpc_status_t find_wait(struct platform_connection *p, const struct drv_id
 	st = platform_devices_sigh(p->session, ntfn);
 	/* registered first, then looked: a change in between is signalled */
 	bool said = false;
-	while (st == RPC_OK && (st = find(p, ids, n, want, name, size, routed)) == RPC_E_NOT_FOUND) {
-		if (!said)
+	while (st == RPC_OK && (st = find(p, m, name, size)) == RPC_E_NOT_FOUND) {
+		if (!said && m->cls)
+			log("no device of class 0x%06lx for me yet: waiting until platform offers one",
+			    (unsigned long)m->cls);
+		else if (!said)
 			log("no device for me yet (%s): waiting until platform offers one",
-			    want ? want : "by ID");
+			    m->want ? m->want : "by ID");
 		said = true;
 		sys_wait(ntfn);
 		st = RPC_OK;
@@ -129,18 +153,32 @@ static rpc_status_t find_wait(struct platform_connection *p, const struct drv_id
 rpc_status_t drv_device_find_wait(struct platform_connection *p, const struct drv_id *ids,
 				  unsigned n, char *name, size_t size)
 {
-	return find_wait(p, ids, n, 0, name, size, false);
+	const struct match m = { .ids = ids, .n = n };
+
+	return find_wait(p, &m, name, size);
 }
 
 rpc_status_t drv_device_find_routed_wait(struct platform_connection *p, const struct drv_id *ids,
 					 unsigned n, char *name, size_t size)
 {
-	return find_wait(p, ids, n, 0, name, size, true);
+	const struct match m = { .ids = ids, .n = n, .routed = true };
+
+	return find_wait(p, &m, name, size);
+}
+
+rpc_status_t drv_device_find_class_wait(struct platform_connection *p, uint32_t cls, char *name,
+					size_t size)
+{
+	const struct match m = { .cls = cls ? cls : ~0ull };
+
+	return find_wait(p, &m, name, size);
 }
 
 rpc_status_t drv_device_wait_named(struct platform_connection *p, const char *name)
 {
-	return find_wait(p, 0, 0, name, 0, 0, false);
+	const struct match m = { .want = name };
+
+	return find_wait(p, &m, 0, 0);
 }
 
 rpc_status_t drv_device_acquire(struct drv_device *d, struct platform_connection *p,

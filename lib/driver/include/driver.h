@@ -40,6 +40,10 @@ rpc_status_t drv_device_find_wait(struct platform_connection *p, const struct dr
  * end up on the legacy line. */
 rpc_status_t drv_device_find_routed_wait(struct platform_connection *p, const struct drv_id *ids,
 					 unsigned n, char *name, size_t size);
+/* The same by PCI class code (24 bits: class, subclass, programming
+ * interface, e.g. 0x010601 for AHCI), waiting until one appears. */
+rpc_status_t drv_device_find_class_wait(struct platform_connection *p, uint32_t cls, char *name,
+					size_t size);
 /* Wait until the session's devices report names a device name (an ISA
  * device such as "ps2", or "bb:dd.f"). */
 rpc_status_t drv_device_wait_named(struct platform_connection *p, const char *name);
