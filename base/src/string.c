@@ -13,6 +13,28 @@ void *memcpy(void *dst, const void *src, size_t n)
 	return dst;
 }
 
+typedef uint64_t bulk_v16 __attribute__((vector_size(16), aligned(16)));
+
+void *memcpy_bulk(void *dst, const void *src, size_t n)
+{
+	uint8_t *d = dst;
+	const uint8_t *s = src;
+
+	if (!(((uintptr_t)d | (uintptr_t)s) & 15)) {
+		for (; n >= 64; n -= 64, d += 64, s += 64) {
+			bulk_v16 a = ((const bulk_v16 *)s)[0], b = ((const bulk_v16 *)s)[1];
+			bulk_v16 e = ((const bulk_v16 *)s)[2], f = ((const bulk_v16 *)s)[3];
+			((bulk_v16 *)d)[0] = a;
+			((bulk_v16 *)d)[1] = b;
+			((bulk_v16 *)d)[2] = e;
+			((bulk_v16 *)d)[3] = f;
+		}
+	}
+	if (n)
+		memcpy(d, s, n);
+	return dst;
+}
+
 void *memmove(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;

@@ -232,7 +232,7 @@ static void take_acks(struct disk *d, struct drv_session *s)
 		} else if (r && r->op == BLOCK_OP_READ && r->data) {
 			/* the client's payload was checked when it was taken, the
 			 * piece's range is the one we allocated */
-			block_copy(r->data + (p.block - r->start) * d->block_size,
+			memcpy_bulk(r->data + (p.block - r->start) * d->block_size,
 				   s->src.e.payload + a.offset, p.bytes);
 		}
 		ps_free(&s->src, &a);
@@ -268,7 +268,7 @@ static bool submit_pieces(struct disk *d, struct drv_session *s, struct req *r)
 			return false;
 		uint64_t block = r->op == BLOCK_OP_SYNC ? 0 : r->start + r->sent;
 		if (r->op == BLOCK_OP_WRITE)
-			block_copy(s->src.e.payload + p.offset,
+			memcpy_bulk(s->src.e.payload + p.offset,
 				  r->data + r->sent * d->block_size, bytes);
 		p.size = bytes;
 		p.opcode = (uint16_t)r->op;

@@ -165,31 +165,6 @@ void block_wait(struct block_connection *c)
 	ep_wait_signal(&component_env()->ep, &c->sig);
 }
 
-/* 64 bytes a step in 16-byte SSE moves when both sides are 16-byte
- * aligned (payload areas and their packets are 64-byte aligned); the rest
- * by memcpy. `rep movsb` (memcpy) counts a tick a byte under -icount, and
- * a copy of whole megabytes is what the block layer does most. */
-typedef uint64_t block_v16 __attribute__((vector_size(16), aligned(16)));
-
-void block_copy(void *dst, const void *src, size_t n)
-{
-	uint8_t *d = dst;
-	const uint8_t *s = src;
-
-	if (!(((uintptr_t)d | (uintptr_t)s) & 15)) {
-		for (; n >= 64; n -= 64, d += 64, s += 64) {
-			block_v16 a = ((const block_v16 *)s)[0], b = ((const block_v16 *)s)[1];
-			block_v16 e = ((const block_v16 *)s)[2], f = ((const block_v16 *)s)[3];
-			((block_v16 *)d)[0] = a;
-			((block_v16 *)d)[1] = b;
-			((block_v16 *)d)[2] = e;
-			((block_v16 *)d)[3] = f;
-		}
-	}
-	if (n)
-		memcpy(d, s, n);
-}
-
 /* One request, waited for: alloc (room for bytes), fill, submit, ack. */
 static unsigned one(struct block_connection *c, unsigned op, uint64_t block, uint32_t bytes,
 		    const void *out, void *in)
@@ -207,7 +182,7 @@ static unsigned one(struct block_connection *c, unsigned op, uint64_t block, uin
 	if (op == BLOCK_OP_TRIM)
 		d.size = bytes;
 	if (out)
-		block_copy(ps_payload(&c->src.e, &d), out, bytes);
+		memcpy_bulk(ps_payload(&c->src.e, &d), out, bytes);
 	d.tag = ++c->tag;
 	while ((e = block_submit(c, &d, op, block)) == PS_E_FULL)
 		block_wait(c);
@@ -233,7 +208,7 @@ static unsigned one(struct block_connection *c, unsigned op, uint64_t block, uin
 		if (a.size != bytes)
 			status = BLOCK_STATUS_STREAM;
 		else
-			block_copy(in, ps_payload(&c->src.e, &a), bytes);
+			memcpy_bulk(in, ps_payload(&c->src.e, &a), bytes);
 	}
 	ps_free(&c->src, &a);
 	return status;

@@ -312,29 +312,6 @@ fs_err_t fs_transact(struct fs_conn *c, struct ps_desc *d)
 	return FS_STATUS_ERR(a.status);
 }
 
-/* File data between the caller's buffer and the payload: 8-byte moves
- * where both sides allow (base's memcpy is rep movsb, a tick a byte
- * under -icount; the same reasoning as the Block client's copy). */
-static void copy(void *dst, const void *src, size_t n)
-{
-	uint8_t *d = dst;
-	const uint8_t *s = src;
-
-	if (!(((uintptr_t)d | (uintptr_t)s) & 7)) {
-		for (; n >= 32; n -= 32, d += 32, s += 32) {
-			uint64_t a = ((const uint64_t *)s)[0], b = ((const uint64_t *)s)[1];
-			uint64_t e = ((const uint64_t *)s)[2], f = ((const uint64_t *)s)[3];
-
-			((uint64_t *)d)[0] = a;
-			((uint64_t *)d)[1] = b;
-			((uint64_t *)d)[2] = e;
-			((uint64_t *)d)[3] = f;
-		}
-	}
-	if (n)
-		memcpy(d, s, n);
-}
-
 /* The largest packet to allocate: half the payload area, so that a
  * packet the library could not free never blocks the next one. */
 static uint32_t chunk_of(struct fs_conn *c, size_t len)
@@ -357,10 +334,10 @@ static fs_err_t packet(struct fs_conn *c, uint16_t op, unsigned handle, uint64_t
 	d.opcode = op;
 	d.arg = FS_PKT_ARG(handle, pos);
 	if (in)
-		copy(ps_payload(&c->src.e, &d), in, size);
+		memcpy_bulk(ps_payload(&c->src.e, &d), in, size);
 	err = fs_transact(c, &d);
 	if (err == FS_OK && out && d.size)
-		copy(out, ps_payload(&c->src.e, &d), d.size);
+		memcpy_bulk(out, ps_payload(&c->src.e, &d), d.size);
 	*done = err == FS_OK ? d.size : 0;
 	d.size = size;
 	ps_free(&c->src, &d);

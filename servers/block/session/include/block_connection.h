@@ -52,9 +52,6 @@
 
 const char *block_status_name(unsigned status);
 
-/* memcpy with 16-byte moves where both sides are 16-byte aligned. */
-void block_copy(void *dst, const void *src, size_t n);
-
 /* ---- Block (client) ---- */
 
 struct block_connection {
