@@ -736,7 +736,7 @@ rpc_status_t rt_server_init(void)
 	st = pd_alloc_ntfn(rt.env->pd, rt.worker_ntfn, &handle);
 	if (st != RPC_OK)
 		return st;
-	return cthread_create(&rt.worker, worker_main, 0, rt.env->info->priority, 0, 32 * 1024, 0);
+	return cthread_create(&rt.worker, worker_main, 0, rt.env->info->priority, 0, 16 * 1024, 0);
 }
 
 /* ---- upgrade and close ---- */
@@ -848,9 +848,10 @@ rpc_status_t rt_session_close(struct rt_child *client, word_t id)
 		return st;
 	st = close_queue(s, &rc);
 	if (st != RPC_OK) {
-		/* the server's service is gone: nothing to ask it */
 		struct rpc_msg rep;
-		rpc_init(&rep, session_end(s, true));
+		/* the server's service is gone: nothing to ask it; else (no
+		 * heap or slots for the job) the session stays */
+		rpc_init(&rep, st == RPC_E_DELETED ? session_end(s, true) : st);
 		rpc_reply_deferred(&rc, &rep);
 	}
 	return RPC_OK;
