@@ -51,6 +51,7 @@ void rt_child_release(struct rt_child *ch)
 	rt_session_close_all(ch);
 	rt_pending_drop(ch);
 	rt_server_gone(ch);
+	rt_jobs_child_gone(ch);
 	while (ch->provided) {
 		struct rt_provided *p = ch->provided;
 		ch->provided = p->next;
@@ -136,10 +137,14 @@ static rpc_status_t do_session(struct parent_session_call *c)
 static rpc_status_t do_upgrade(struct parent_upgrade_call *c)
 {
 	struct rpc_msg *req = c->in.payer;
+	cptr_t payer = 0;
 
-	/* the capability stays the entrypoint's (released after the reply) */
-	return rt_session_upgrade(c->obj, c->in.id, c->in.ram, c->in.caps,
-				  req->cap_kind == RPC_CAP_PLACED ? req->cap : 0);
+	/* the capability is ours now: rt_session_upgrade releases it */
+	if (req->cap_kind == RPC_CAP_PLACED) {
+		payer = req->cap;
+		req->cap_kind = RPC_CAP_NONE;
+	}
+	return rt_session_upgrade(c->obj, c->in.id, c->in.ram, c->in.caps, payer);
 }
 
 static rpc_status_t do_close(struct parent_close_call *c)

@@ -15,6 +15,7 @@
 
 #include <child.h>
 #include <argil/component.h>
+#include <argil/cthread.h>
 #include <argil/entrypoint.h>
 #include <argil/heap.h>
 #include <argil/log.h>
@@ -107,6 +108,38 @@ struct rt_pending {
 	cptr_t payer;                   /* as in struct rt_session; ours until the answer */
 };
 
+/*
+ * A call to a child server's root (ROOT_SESSION, ROOT_UPGRADE,
+ * ROOT_CLOSE), made by init's root worker thread so that init's
+ * entrypoint keeps serving while a server takes its time (a server may
+ * call init while it serves: platform opens IO_MEM and IRQ sessions when
+ * a driver acquires a device). The entrypoint queues the job (the quota
+ * already moved to the server), the worker makes the call and signals
+ * rt.job_done, the entrypoint finishes it (quota back on failure, the
+ * session record, the client's deferred answer).
+ */
+enum rt_job_kind { RT_JOB_SESSION, RT_JOB_UPGRADE, RT_JOB_CLOSE };
+enum rt_job_state { RT_JOB_QUEUED, RT_JOB_RUNNING, RT_JOB_DONE };
+
+struct rt_job {
+	struct rt_job *next;            /* in rt.jobs, in the order queued */
+	enum rt_job_kind kind;
+	enum rt_job_state state;        /* under rt.job_lock */
+	struct rt_child *client;        /* 0 once it is gone (its answer went out then) */
+	struct rt_child *server;        /* 0 once it is gone */
+	struct rt_session *s;           /* SESSION, CLOSE: the record, the job's own;
+					 * UPGRADE: the listed record, 0 once it ended */
+	struct rpc_reply_cap rc;        /* the client's deferred answer (slot 0: none) */
+	cptr_t root;                    /* our own copy of the server's root capability */
+	cptr_t payer;                   /* SESSION, UPGRADE: the account that paid (ours; 0: the client) */
+	word_t up_id, ram, caps;
+	char label[SESSION_LABEL_MAX];  /* SESSION: the label as the server sees it */
+	char args[SESSION_ARGS_MAX];
+	rpc_status_t st;                /* the worker's result */
+	cptr_t cap;                     /* SESSION: the new session's capability */
+	word_t id;                      /* SESSION: its id at the server */
+};
+
 /* A start or upgrade waiting for quota that a child has to yield. */
 struct rt_held {
 	struct rt_held *next;           /* in rt.held, in the order of the plan */
@@ -154,6 +187,11 @@ struct init_rt {
 	struct rt_psession *psessions;
 	word_t next_psession_id;
 	struct signal_handler retry;    /* retries the pending requests */
+	struct rt_job *jobs;            /* root calls queued, running or done (rt.job_lock) */
+	struct lock job_lock;
+	struct cthread worker;          /* makes the root calls, one after the other */
+	cptr_t worker_ntfn;             /* wakes the worker */
+	struct signal_handler job_done; /* a root call returned */
 	struct signal_handler report;   /* writes the state report */
 	struct signal_handler fault;    /* a child's thread stopped on a fault */
 	struct signal_handler beat;     /* the heartbeat timer fired */
@@ -242,9 +280,14 @@ rpc_status_t rt_server_init(void);
 /* the parent interface's requests of a child (argil/parent.h); a request
  * that must wait for its server is answered later (deferred) */
 rpc_status_t rt_session_request(struct rt_child *client, struct parent_session_call *c);
+/* upgrade and close answer later (deferred) when a root call is needed;
+ * payer (a slot of ours or 0) is taken either way */
 rpc_status_t rt_session_upgrade(struct rt_child *client, word_t id, word_t ram, word_t caps,
 				cptr_t payer);
 rpc_status_t rt_session_close(struct rt_child *client, word_t id);
+/* the child goes: root calls in flight for it forget it (their answers
+ * to it go out now) */
+void rt_jobs_child_gone(struct rt_child *ch);
 void rt_session_close_all(struct rt_child *client);
 rpc_status_t rt_announce(struct rt_child *server, const char *service, struct rpc_msg *root);
 void rt_server_gone(struct rt_child *server);

@@ -10,6 +10,7 @@
  */
 #include "runtime.h"
 
+#include <argil/kernel.h>
 #include <argil/printf.h>
 
 /* A session at a child server's root, paid by payer (a PD): the quota
@@ -41,6 +42,257 @@ rpc_status_t rt_server_upgrade(cptr_t payer, struct rt_child *server, cptr_t roo
 	if (st != RPC_OK)
 		pd_transfer(server->c.pd, payer, ram, caps);
 	return st;
+}
+
+RPC_SERVER(rom, ROM_RPC)
+RPC_SERVER(parent, PARENT_RPC)   /* parent_session_reply for deferred answers */
+
+/* ---- root calls through the worker thread (struct rt_job) ---- */
+
+static void worker_main(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		sys_wait(rt.worker_ntfn);
+		for (;;) {
+			struct rt_job *j;
+			lock_acquire(&rt.job_lock);
+			for (j = rt.jobs; j && j->state != RT_JOB_QUEUED; j = j->next)
+				;
+			if (j)
+				j->state = RT_JOB_RUNNING;
+			lock_release(&rt.job_lock);
+			if (!j)
+				break;
+			switch (j->kind) {
+			case RT_JOB_SESSION:
+				j->st = root_session(j->root, j->label, j->args, j->ram, j->caps, &j->cap,
+						     &j->id);
+				break;
+			case RT_JOB_UPGRADE:
+				j->st = root_upgrade(j->root, j->up_id, j->ram, j->caps);
+				break;
+			case RT_JOB_CLOSE:
+				j->st = root_close(j->root, j->up_id);
+				break;
+			}
+			lock_acquire(&rt.job_lock);
+			j->state = RT_JOB_DONE;
+			lock_release(&rt.job_lock);
+			signal_submit(rt.job_done.cap);
+		}
+	}
+}
+
+/* A job for a root call to server's root of service; 0: the service is
+ * gone (*st RPC_E_DELETED) or init is out of heap or slots. */
+static struct rt_job *job_new(enum rt_job_kind kind, struct rt_child *client,
+			      struct rt_child *server, const char *service, rpc_status_t *st)
+{
+	cptr_t root = rt_provided_root(server, service);
+	struct rt_job *j;
+
+	*st = RPC_E_DELETED;
+	if (!root)
+		return 0;
+	*st = RPC_E_NO_RAM_QUOTA;
+	j = rt_alloc(sizeof(*j), "root call", client->name);
+	if (!j)
+		return 0;
+	*st = RPC_E_OUT_OF_SLOTS;
+	/* our own copy: the server's record (and its slot) may go meanwhile */
+	j->root = cap_slot_alloc();
+	if (!j->root || cnode_copy(COMPONENT_CNODE, j->root, 64, COMPONENT_CNODE, root, 64,
+				   RIGHTS_ALL) != E_OK) {
+		if (j->root)
+			cap_slot_free(j->root);
+		free(j);
+		return 0;
+	}
+	j->kind = kind;
+	j->client = client;
+	j->server = server;
+	*st = RPC_OK;
+	return j;
+}
+
+static void job_free(struct rt_job *j)
+{
+	cap_slot_free(j->root);
+	free(j);
+}
+
+static void job_queue(struct rt_job *j)
+{
+	j->state = RT_JOB_QUEUED;
+	lock_acquire(&rt.job_lock);
+	RT_APPEND(rt.jobs, j);
+	lock_release(&rt.job_lock);
+	sys_signal(rt.worker_ntfn);
+}
+
+/* Quota the server holds for a call that failed or a session that ended
+ * goes back to the account that paid, else to the client while it runs,
+ * else to init (the client's PD is gone, its quota came back to init).
+ * A server that is gone took it with its PD (back to init as well). */
+static rpc_status_t refund(struct rt_child *server, struct rt_child *client, cptr_t payer,
+			   word_t ram, word_t caps)
+{
+	if (!server)
+		return RPC_OK;
+	if (payer && pd_transfer(server->c.pd, payer, ram, caps) == RPC_OK)
+		return RPC_OK;
+	return pd_transfer(server->c.pd,
+			   client && client->state == RT_RUNNING ? client->c.pd : rt.env->pd, ram,
+			   caps);
+}
+
+static void job_finish_session(struct rt_job *j)
+{
+	struct rt_session *s = j->s;
+	struct rpc_msg rep;
+
+	if (j->st == RPC_OK && !j->client && j->server) {
+		/* the client went meanwhile: close the new session again */
+		cap_slot_free(j->cap);
+		s->ram = j->ram;
+		s->caps = j->caps;
+		s->payer = j->payer;
+		j->payer = 0;
+		j->kind = RT_JOB_CLOSE;
+		j->up_id = j->id;
+		s->cap = 0;
+		job_queue(j);
+		return;
+	}
+	if (j->st == RPC_OK && (!j->client || !j->server)) {
+		cap_slot_free(j->cap);
+		j->st = RPC_E_DENIED;
+	}
+	rpc_init(&rep, j->st);
+	if (j->st != RPC_OK) {
+		refund(j->server, j->client, j->payer, j->ram, j->caps);
+		if (j->payer)
+			rpc_slot_release(j->payer);
+		free(s);
+	} else {
+		struct parent_session_out out;
+		s->cap = j->cap;
+		s->up_id = j->id;
+		s->ram = j->ram;
+		s->caps = j->caps;
+		s->payer = j->payer;
+		s->server = j->server;
+		s->kind = RT_SESSION_CHILD;
+		RT_APPEND(j->client->sessions, s);
+		out.session = s->cap;
+		out.id = s->id;
+		parent_session_reply(&rep, &out);
+		rt_report_changed();
+	}
+	rpc_reply_deferred(&j->rc, &rep);
+	job_free(j);
+}
+
+static void job_finish(struct rt_job *j)
+{
+	struct rt_session *s = j->s;
+	struct rpc_msg rep;
+
+	switch (j->kind) {
+	case RT_JOB_SESSION:
+		job_finish_session(j);
+		return;
+	case RT_JOB_UPGRADE:
+		if (j->st == RPC_OK && s) {
+			s->ram += j->ram;
+			s->caps += j->caps;
+		} else {
+			if (j->st == RPC_OK)
+				j->st = RPC_E_DELETED;
+			refund(j->server, j->client, j->payer ? j->payer : s ? s->payer : 0, j->ram,
+			       j->caps);
+		}
+		if (j->payer)
+			rpc_slot_release(j->payer);
+		break;
+	case RT_JOB_CLOSE:
+		if (j->st == RPC_OK)
+			j->st = refund(j->server, j->client, s->payer, s->ram, s->caps);
+		if (s->cap)
+			cap_slot_free(s->cap);
+		if (s->payer)
+			rpc_slot_release(s->payer);
+		free(s);
+		break;
+	}
+	rpc_init(&rep, j->st);
+	rpc_reply_deferred(&j->rc, &rep);
+	job_free(j);
+}
+
+/* Finish the jobs whose calls returned, in the order queued. */
+static void on_job_done(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		struct rt_job *j;
+		lock_acquire(&rt.job_lock);
+		j = rt.jobs;
+		if (j && j->state == RT_JOB_DONE)
+			rt.jobs = j->next;
+		else
+			j = 0;
+		lock_release(&rt.job_lock);
+		if (!j)
+			break;
+		job_finish(j);
+	}
+
+}
+
+void rt_jobs_child_gone(struct rt_child *ch)
+{
+	struct rpc_msg rep;
+
+	/* the list's links change on this thread only */
+	for (struct rt_job *j = rt.jobs; j; j = j->next) {
+		if (j->client == ch) {
+			rpc_init(&rep, RPC_E_DENIED);
+			rpc_reply_deferred(&j->rc, &rep);
+			j->client = 0;
+		}
+		if (j->server == ch)
+			j->server = 0;
+	}
+}
+
+/* A session ends without a close job: upgrades in flight forget it. */
+static void jobs_session_gone(struct rt_session *s)
+{
+	for (struct rt_job *j = rt.jobs; j; j = j->next)
+		if (j->kind == RT_JOB_UPGRADE && j->s == s)
+			j->s = 0;
+}
+
+/* A close job for s (listed), answering rc if given (moved). */
+static rpc_status_t close_queue(struct rt_session *s, struct rpc_reply_cap *rc)
+{
+	rpc_status_t st;
+	struct rt_job *j = job_new(RT_JOB_CLOSE, s->client, s->server, s->service, &st);
+
+	if (!j)
+		return st;
+	if (rc) {
+		j->rc = *rc;
+		rc->slot = 0;
+	}
+	j->s = s;
+	j->up_id = s->up_id;
+	RT_UNLINK(s->client->sessions, s);
+	job_queue(j);
+	rt_report_changed();
+	return RPC_OK;
 }
 
 /* A record for a new session of ch, not yet in its list (session_make
@@ -125,8 +377,6 @@ static rpc_status_t config_update(struct rom_update_call *c)
 	return RPC_OK;   /* never in place: fetch again */
 }
 
-RPC_SERVER(rom, ROM_RPC)
-RPC_SERVER(parent, PARENT_RPC)   /* parent_session_reply for deferred answers */
 
 static const struct rom_server config_rom_ops = {
 	.rom_dataspace = config_dataspace,
@@ -207,16 +457,18 @@ static rpc_status_t config_session(struct rt_child *client, struct rt_session *s
 static rpc_status_t session_setup(struct rt_child *client, struct rt_session *s,
 				  const struct init_route_result *rr, const char *service,
 				  const char *label, char *out, const char *args, word_t ram,
-				  word_t caps, cptr_t payer, int *wait);
+				  word_t caps, cptr_t payer, int *wait, struct rt_job **job);
 
-/* Try to make the session; RPC_E_UNAVAILABLE with *wait set: the server
- * has not announced the service yet. *payer (a slot of ours or 0) moves
- * into the session when it is made (then *payer is 0); otherwise it
- * stays the caller's. */
+/* Try to make the session; RPC_E_UNAVAILABLE with *wait 1: the server
+ * has not announced the service yet; RPC_OK with *wait 2: the server's
+ * root is being asked (a job), *payer and *rc moved into the job, which
+ * answers. *payer (a slot of ours or 0) moves into the session when it
+ * is made (then *payer is 0); otherwise it stays the caller's. */
 static rpc_status_t session_make(struct rt_child *client, const char *service, const char *label,
 				 const char *args, word_t ram, word_t caps, cptr_t *payer,
-				 cptr_t *cap, word_t *id, int *wait)
+				 struct rpc_reply_cap *rc, cptr_t *cap, word_t *id, int *wait)
 {
+	struct rt_job *job = 0;
 	char out[SESSION_LABEL_MAX], desc[256];
 	struct init_route_result r;
 	struct rt_session *s;
@@ -235,12 +487,21 @@ static rpc_status_t session_make(struct rt_child *client, const char *service, c
 	s = session_new(client);
 	if (!s)
 		return RPC_E_NO_RAM_QUOTA;
-	st = session_setup(client, s, &r, service, label, out, args, ram, caps, *payer, wait);
+	st = session_setup(client, s, &r, service, label, out, args, ram, caps, *payer, wait, &job);
 	if (st != RPC_OK) {
 		free(s);
 		return st;
 	}
-	if (s->kind == RT_SESSION_PARENT || s->kind == RT_SESSION_CHILD) {
+	if (job) {
+		job->payer = *payer;
+		*payer = 0;
+		job->rc = *rc;
+		rc->slot = 0;
+		job_queue(job);
+		*wait = 2;
+		return RPC_OK;
+	}
+	if (s->kind == RT_SESSION_PARENT) {
 		s->payer = *payer;
 		*payer = 0;
 	}
@@ -255,9 +516,10 @@ static rpc_status_t session_make(struct rt_child *client, const char *service, c
 static rpc_status_t session_setup(struct rt_child *client, struct rt_session *s,
 				  const struct init_route_result *rr, const char *service,
 				  const char *label, char *out, const char *args, word_t ram,
-				  word_t caps, cptr_t payer, int *wait)
+				  word_t caps, cptr_t payer, int *wait, struct rt_job **job)
 {
 	const struct init_route_result r = *rr;
+	struct rt_job *j;
 	rpc_status_t st;
 	cptr_t root;
 
@@ -289,14 +551,22 @@ static rpc_status_t session_setup(struct rt_child *client, struct rt_session *s,
 			return RPC_E_UNAVAILABLE;
 		}
 		/* the client pays, or the account it named (a nested init
-		 * names its child's PD: its children pay for their sessions) */
-		st = rt_server_session(payer ? payer : client->c.pd, s->server, root, out, args,
-				       ram, caps, &s->cap, &s->up_id);
-		if (st != RPC_OK)
+		 * names its child's PD: its children pay for their sessions);
+		 * the worker asks the server's root (struct rt_job) */
+		j = job_new(RT_JOB_SESSION, client, s->server, service, &st);
+		if (!j)
 			return st;
-		s->ram = ram;
-		s->caps = caps;
-		s->kind = RT_SESSION_CHILD;
+		st = pd_transfer(payer ? payer : client->c.pd, s->server->c.pd, ram, caps);
+		if (st != RPC_OK) {
+			job_free(j);
+			return st;
+		}
+		snprintf(j->label, sizeof(j->label), "%s", out);
+		snprintf(j->args, sizeof(j->args), "%s", args);
+		j->ram = ram;
+		j->caps = caps;
+		j->s = s;
+		*job = j;
 		break;
 	case INIT_ROUTE_LOCAL_CONFIG:
 		st = config_session(client, s);
@@ -312,6 +582,9 @@ static rpc_status_t session_setup(struct rt_child *client, struct rt_session *s,
 rpc_status_t rt_session_request(struct rt_child *client, struct parent_session_call *c)
 {
 	struct rpc_msg *req = c->in.payer;
+	struct parent_session_out out = { 0, 0 };
+	struct rpc_reply_cap rc;
+	struct rpc_msg rep;
 	struct rt_pending *p;
 	rpc_status_t st;
 	cptr_t payer = 0;
@@ -323,22 +596,28 @@ rpc_status_t rt_session_request(struct rt_child *client, struct parent_session_c
 		payer = req->cap;
 		req->cap_kind = RPC_CAP_NONE;
 	}
-	st = session_make(client, c->in.service, c->in.label, c->in.args, c->in.ram, c->in.caps,
-			  &payer, &c->out.session, &c->out.id, &wait);
-	if (!wait) {
+	/* answered later in any case: a root call takes the worker's time */
+	st = rpc_defer(&rt.env->ep, &rc);
+	if (st != RPC_OK) {
 		if (payer)
 			rpc_slot_release(payer);
 		return st;
 	}
-	p = rt_alloc(sizeof(*p), "waiting session request", client->name);
-	if (!p || rpc_defer(&rt.env->ep, &p->rc) != RPC_OK) {
+	st = session_make(client, c->in.service, c->in.label, c->in.args, c->in.ram, c->in.caps,
+			  &payer, &rc, &out.session, &out.id, &wait);
+	if (wait == 2)
+		return RPC_OK;   /* the job answers */
+	p = wait ? rt_alloc(sizeof(*p), "waiting session request", client->name) : 0;
+	if (!p) {
 		if (payer)
 			rpc_slot_release(payer);
-		if (!p)
-			return RPC_E_NO_RAM_QUOTA;
-		free(p);
-		return RPC_E_UNAVAILABLE;
+		rpc_init(&rep, wait ? RPC_E_NO_RAM_QUOTA : st);
+		if (!wait && st == RPC_OK)
+			parent_session_reply(&rep, &out);
+		rpc_reply_deferred(&rc, &rep);
+		return RPC_OK;
 	}
+	p->rc = rc;
 	p->payer = payer;
 	p->client = client;
 	memcpy(p->service, c->in.service, sizeof(p->service));
@@ -376,9 +655,16 @@ static void pending_retry(void)
 			wait = 0;
 		} else {
 			rep.label = session_make(p->client, p->service, p->label, p->args, p->ram,
-						 p->caps, &p->payer, &out.session, &out.id, &wait);
+						 p->caps, &p->payer, &p->rc, &out.session, &out.id,
+						 &wait);
 			if (rep.label == RPC_OK)
 				parent_session_reply(&rep, &out);
+		}
+		if (wait == 2) {
+			/* the job answers */
+			RT_UNLINK(rt.pending, p);
+			free(p);
+			continue;
 		}
 		if (wait)
 			continue;
@@ -437,7 +723,20 @@ static void on_retry(void *arg)
 
 rpc_status_t rt_server_init(void)
 {
-	return signal_handler_init(&rt.env->ep, &rt.retry, on_retry, 0);
+	word_t handle;
+	rpc_status_t st = signal_handler_init(&rt.env->ep, &rt.retry, on_retry, 0);
+
+	if (st == RPC_OK)
+		st = signal_handler_init(&rt.env->ep, &rt.job_done, on_job_done, 0);
+	if (st != RPC_OK)
+		return st;
+	rt.worker_ntfn = cap_slot_alloc();
+	if (!rt.worker_ntfn)
+		return RPC_E_OUT_OF_SLOTS;
+	st = pd_alloc_ntfn(rt.env->pd, rt.worker_ntfn, &handle);
+	if (st != RPC_OK)
+		return st;
+	return cthread_create(&rt.worker, worker_main, 0, rt.env->info->priority, 0, 16 * 1024, 0);
 }
 
 /* ---- upgrade and close ---- */
@@ -446,37 +745,59 @@ rpc_status_t rt_session_upgrade(struct rt_child *client, word_t id, word_t ram, 
 				cptr_t payer)
 {
 	struct rt_session *s = session_find(client, id);
-	rpc_status_t st;
-	cptr_t root;
+	rpc_status_t st = RPC_OK;
+	struct rt_job *j;
+	cptr_t acct;
 
-	if (!s)
-		return RPC_E_NOT_FOUND;
+	if (!s) {
+		st = RPC_E_NOT_FOUND;
+		goto out;
+	}
 	/* the account named with the upgrade, or the session's, or the client */
-	if (!payer)
-		payer = s->payer ? s->payer : client->c.pd;
+	acct = payer ? payer : s->payer ? s->payer : client->c.pd;
 	switch (s->kind) {
 	case RT_SESSION_PARENT:
-		return parent_upgrade(rt.env->parent, s->up_id, ram, caps, payer);
+		st = parent_upgrade(rt.env->parent, s->up_id, ram, caps, acct);
+		break;
 	case RT_SESSION_CHILD:
-		root = rt_provided_root(s->server, s->service);
-		if (!root)
-			return RPC_E_DELETED;
-		st = rt_server_upgrade(payer, s->server, root, s->up_id, ram, caps);
-		if (st != RPC_OK)
-			return st;
-		s->ram += ram;
-		s->caps += caps;
-		return RPC_OK;
+		j = job_new(RT_JOB_UPGRADE, client, s->server, s->service, &st);
+		if (!j)
+			break;
+		st = pd_transfer(acct, s->server->c.pd, ram, caps);
+		if (st == RPC_OK) {
+			st = rpc_defer(&rt.env->ep, &j->rc);
+			if (st != RPC_OK)
+				pd_transfer(s->server->c.pd, acct, ram, caps);
+		}
+		if (st != RPC_OK) {
+			job_free(j);
+			break;
+		}
+		j->s = s;
+		j->up_id = s->up_id;
+		j->ram = ram;
+		j->caps = caps;
+		j->payer = payer;
+		job_queue(j);
+		return RPC_OK;   /* the job answers */
 	default:
 		/* init's own sessions need nothing more */
-		return RPC_OK;
+		break;
 	}
+out:
+	if (payer)
+		rpc_slot_release(payer);
+	return st;
 }
 
-static rpc_status_t session_end(struct rt_session *s)
+/* End the session s (listed). A session at a child server is closed
+ * by a job (the worker's ROOT_CLOSE, the quota back after it), unless
+ * the server is going (server_gone): then the quota it holds for the
+ * session goes back at once as far as it is free, the rest with the
+ * server's PD. */
+static rpc_status_t session_end(struct rt_session *s, bool server_gone)
 {
 	rpc_status_t st = RPC_OK;
-	cptr_t root;
 
 	switch (s->kind) {
 	case RT_SESSION_PARENT:
@@ -484,16 +805,11 @@ static rpc_status_t session_end(struct rt_session *s)
 		cap_slot_free(s->cap);
 		break;
 	case RT_SESSION_CHILD:
-		root = rt_provided_root(s->server, s->service);
-		if (root) {
-			st = root_close(root, s->up_id);
-			/* back to the account that paid, or the client when that
-			 * account is gone (its PD's quota went to the client) */
-			if (st == RPC_OK && (!s->payer || pd_transfer(s->server->c.pd, s->payer, s->ram,
-								       s->caps) != RPC_OK) &&
-			    s->client->state == RT_RUNNING)
-				st = pd_transfer(s->server->c.pd, s->client->c.pd, s->ram, s->caps);
-		}
+		if (!server_gone && close_queue(s, 0) == RPC_OK)
+			return RPC_OK;
+		if (server_gone)
+			refund(s->server, s->client, s->payer, s->ram, s->caps);
+		jobs_session_gone(s);
 		cap_slot_free(s->cap);
 		break;
 	case RT_SESSION_CONFIG:
@@ -520,16 +836,31 @@ static rpc_status_t session_end(struct rt_session *s)
 rpc_status_t rt_session_close(struct rt_child *client, word_t id)
 {
 	struct rt_session *s = session_find(client, id);
+	struct rpc_reply_cap rc;
+	rpc_status_t st;
 
 	if (!s)
 		return RPC_E_NOT_FOUND;
-	return session_end(s);
+	if (s->kind != RT_SESSION_CHILD)
+		return session_end(s, false);
+	st = rpc_defer(&rt.env->ep, &rc);
+	if (st != RPC_OK)
+		return st;
+	st = close_queue(s, &rc);
+	if (st != RPC_OK) {
+		struct rpc_msg rep;
+		/* the server's service is gone: nothing to ask it; else (no
+		 * heap or slots for the job) the session stays */
+		rpc_init(&rep, st == RPC_E_DELETED ? session_end(s, true) : st);
+		rpc_reply_deferred(&rc, &rep);
+	}
+	return RPC_OK;
 }
 
 void rt_session_close_all(struct rt_child *client)
 {
 	while (client->sessions)
-		session_end(client->sessions);
+		session_end(client->sessions, false);
 }
 
 /* A server goes away: its clients' sessions there end (their quota went
@@ -543,7 +874,7 @@ void rt_server_gone(struct rt_child *server)
 		for (s = c->sessions; s; s = next) {
 			next = s->next;
 			if (s->kind == RT_SESSION_CHILD && s->server == server)
-				session_end(s);
+				session_end(s, true);
 		}
 	}
 	rt_services_server_gone(server);

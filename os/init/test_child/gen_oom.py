@@ -74,7 +74,7 @@ sys.stdout.write(
     + step(1) + step(2) +
     "    </config>\n"
     "  </start>\n"
-    '  <start name="sub" caps="2000" ram="8838K">\n'
+    '  <start name="sub" caps="2000" ram="8842K">\n'
     '    <binary name="init"/>\n'
     "    <route>\n"
     '      <service name="ROM" label="config"> <child name="cfgsrv"/> </service>\n'
