@@ -12,6 +12,8 @@ so it serves exactly one request and exits. It serves WORK/file.bin
                        but the connection is cut after half the file
                        (WORK/cut.done); then the file, Range honoured
     /busy/file.bin     the first time: 503 (WORK/busy.done); then the file
+    /slow/file.bin     a header, then nothing for 20 s (the guest times out)
+    anything else      404
 
     net_test_http.py --check WORK LOG   compares the SHA-256 of WORK/file.bin
     with every "sha256" line of fetchurl in LOG (4 expected), and that the
@@ -21,6 +23,7 @@ import hashlib
 import os
 import re
 import sys
+import time
 
 sys.dont_write_bytecode = True
 
@@ -66,6 +69,11 @@ def serve(work):
         open(os.path.join(work, "cut.done"), "w").close()
         send(out, 200, "OK", [("Content-Length", str(len(data))), ("Connection", "close")],
              data[:len(data) // 2])
+        return
+    if path == "/slow/file.bin":
+        # the header, then nothing: the guest's timeout has to end it
+        send(out, 200, "OK", [("Content-Length", str(len(data))), ("Connection", "close")])
+        time.sleep(20)
         return
     if path not in ("/file.bin", "/cut/file.bin", "/busy/file.bin"):
         send(out, 404, "Not Found", [("Content-Length", "0"), ("Connection", "close")])

@@ -21,7 +21,8 @@
  * "fetchurl: <url>: N bytes, sha256 <hex>". Progress goes to the report
  * "progress" (report="yes"): <fetchurl url path done total attempt
  * state="connecting|fetching|waiting|done|failed"/>, and to the LOG per
- * MiB. At the end "fetchurl: N fetched, N failed", exit 0 if none failed.
+ * MiB. At the end "fetchurl: N fetched, N failed", exit 0 if none failed;
+ * a <fetch expect="failure"> (for tests) counts as fetched when it fails.
  *
  * Transports are behind transport.h: "http" only; "https" is refused
  * until a TLS transport exists. Chunked transfer encoding is refused (the
@@ -593,10 +594,21 @@ void component_construct(struct component_env *env)
 		component_exit(1);
 	}
 	for (const struct cfg_node *n = cfg_child(config.node, "fetch"); n; n = cfg_next(n, "fetch")) {
-		if (fetch(n, &s))
-			fetched++;
-		else
+		bool must_fail = cfg_attr_is(n, "expect", "failure");
+
+		if (cfg_attr(n, "expect") && !must_fail) {
+			printf("fetchurl: config: <fetch> (line %u): expect= is \"failure\" or absent\n",
+			       n->line);
 			failed++;
+		} else if (fetch(n, &s) != must_fail) {
+			fetched++;
+			if (must_fail)
+				printf("fetchurl: %s: failed as expected\n", cfg_attr(n, "url"));
+		} else {
+			failed++;
+			if (must_fail)
+				printf("fetchurl: %s: succeeded, but expect=\"failure\"\n", cfg_attr(n, "url"));
+		}
 	}
 	vfs_fini(&vfs);
 	printf("fetchurl: %u fetched, %u failed\n", fetched, failed);
