@@ -3,3 +3,4 @@
 # (capture_session.h).
 NAME := gui_session
 KIND := library
+LIBS := event_session

@@ -63,9 +63,54 @@ rpc_status_t gui_set_buffer(struct gui_connection *c, word_t width, word_t heigh
 void gui_disconnect(struct gui_connection *c)
 {
 	drop_buffer(c);
+	if (c->input)
+		pd_detach(COMPONENT_PD, (word_t)c->input);
 	if (c->session) {
 		parent_close(COMPONENT_PARENT, c->id);
 		cap_slot_free(c->session);
 	}
 	memset(c, 0, sizeof(*c));
+}
+
+rpc_status_t gui_input_attach(struct gui_connection *c, cptr_t sigh)
+{
+	word_t size, dsize, at;
+	cptr_t ds;
+	rpc_status_t st;
+
+	if (c->input)
+		return RPC_E_EXISTS;
+	st = gui_input_ds(c->session, &ds, &size);
+	if (st != RPC_OK)
+		return st;
+	if (size < GUI_INPUT_MAX * sizeof(struct input_event) ||
+	    ds_info(ds, &dsize, 0, 0) != RPC_OK || dsize < size)
+		st = RPC_E_INVALID_CAP;
+	if (st == RPC_OK)
+		st = pd_attach(COMPONENT_PD, ds, 0, 0, 0, 0, &at);
+	cap_slot_free(ds);
+	if (st != RPC_OK)
+		return st;
+	c->input = (const struct input_event *)at;
+	c->input_count = c->input_pos = 0;
+	return sigh ? gui_input_sigh(c->session, sigh) : RPC_OK;
+}
+
+bool gui_input_next(struct gui_connection *c, struct input_event *e)
+{
+	word_t count, dropped;
+
+	if (!c->input)
+		return false;
+	if (c->input_pos == c->input_count) {
+		c->input_pos = c->input_count = 0;
+		if (gui_input_fetch(c->session, &count, &dropped) != RPC_OK)
+			return false;
+		c->input_dropped += dropped;
+		c->input_count = count < GUI_INPUT_MAX ? count : GUI_INPUT_MAX;
+	}
+	if (c->input_pos == c->input_count)
+		return false;
+	*e = c->input[c->input_pos++];
+	return true;
 }
