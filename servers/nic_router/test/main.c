@@ -16,6 +16,10 @@
  *                  compared, bad frames through a raw Nic session of the
  *                  same domain (dropped by the router) with the connection
  *                  still working afterwards, a second connection
+ *   role="counters" (run/net_bad_frames) no network: watch the router's
+ *                  report (ROM "nic_router") until the uplink domain has
+ *                  counted at least bad="N" frames refused by its parsers,
+ *                  then log its counters and exit
  *
  *   <config role="client" peer="10.0.3.2" port="7000">
  *     <net address="10.0.1.2" netmask="255.255.255.0" gateway="10.0.1.1"/>
@@ -309,6 +313,62 @@ TEST(NICRTR_0006, "NAT: TCP from domain a to the outside host behind the uplink"
 	CHECK_NET(net_close(so), NET_OK);
 }
 
+/* role="counters" */
+static struct config_rom report;
+static uint64_t bad_wanted;
+
+static uint64_t counter(const struct cfg_node *d, const char *name)
+{
+	uint64_t v = 0;
+
+	if (cfg_attr_u64(d, name, 0, &v) < 0)
+		printf("error: counters: %s of domain %s is no number\n", name, cfg_attr(d, "name"));
+	return v;
+}
+
+static void on_report(void *arg)
+{
+	const struct cfg_node *d;
+
+	(void)arg;
+	if (!config_rom_update(&report))
+		return;
+	for (d = cfg_child(report.node, "domain"); d; d = cfg_next(d, "domain")) {
+		const char *name = cfg_attr(d, "name");
+		if (!name || strcmp(name, "uplink"))
+			continue;
+		if (counter(d, "bad") < bad_wanted)
+			return;
+		printf("counters: uplink rx=%llu bad=%llu dropped=%llu echo=%llu; at least %llu bad\n",
+		       (unsigned long long)counter(d, "rx"), (unsigned long long)counter(d, "bad"),
+		       (unsigned long long)counter(d, "dropped"), (unsigned long long)counter(d, "echo"),
+		       (unsigned long long)bad_wanted);
+		for (d = cfg_child(report.node, "domain"); d; d = cfg_next(d, "domain"))
+			printf("counters: domain %s rx=%llu tx=%llu bad=%llu dropped=%llu routed=%llu "
+			       "nat_out=%llu nat_in=%llu\n", cfg_attr(d, "name"),
+			       (unsigned long long)counter(d, "rx"), (unsigned long long)counter(d, "tx"),
+			       (unsigned long long)counter(d, "bad"),
+			       (unsigned long long)counter(d, "dropped"),
+			       (unsigned long long)counter(d, "routed"),
+			       (unsigned long long)counter(d, "nat_out"),
+			       (unsigned long long)counter(d, "nat_in"));
+		component_exit(0);
+	}
+}
+
+static void watch_counters(void)
+{
+	if (cfg_attr_u64(config.node, "bad", 0, &bad_wanted) < 0 || !bad_wanted) {
+		printf("error: config: role=\"counters\" needs bad=\"N\" (N > 0)\n");
+		component_exit(1);
+	}
+	if (config_rom_open(&report, "nic_router", &env->ep, on_report, 0) != RPC_OK) {
+		printf("error: counters: no ROM \"nic_router\"\n");
+		component_exit(1);
+	}
+	on_report(0);
+}
+
 static int select_uplink(const char *id)
 {
 	return !strncmp(id, "UPLINK_", 7) == uplink_role;
@@ -326,12 +386,17 @@ void component_construct(struct component_env *e)
 		component_exit(1);
 	}
 	role = cfg_attr(config.node, "role");
+	if (role && !strcmp(role, "counters")) {
+		watch_counters();
+		return;
+	}
 	peer_text = cfg_attr(config.node, "peer");
 	net_node = cfg_child(config.node, "net");
 	if (!role || !net_node || cfg_attr_u64(config.node, "port", 7000, &port) < 0 || !port ||
 	    port > 65535 || (strcmp(role, "echo") && strcmp(role, "client") && strcmp(role, "uplink")) ||
 	    (!strcmp(role, "client") && (!peer_text || !net_ip_parse(peer_text, &peer)))) {
-		printf("error: config: role=\"echo|client|uplink\", port, peer (client), <net>\n");
+		printf("error: config: role=\"echo|client|uplink|counters\", port, peer (client), "
+		       "<net>\n");
 		component_exit(1);
 	}
 	err = net_init(&env->ep, net_node);
