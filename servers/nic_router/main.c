@@ -135,8 +135,11 @@ static void pump(void *arg)
 			ps_ack(&s->in, &d);
 			continue;
 		}
+		/* the driver's word that the NIC verified the TCP/UDP checksum
+		 * (NIC_ARG_CSUM_VALID) counts on the uplink only */
 		if (s->port >= 0)
-			rt_input(&R, (unsigned)s->port, ps_payload(&s->in.e, &d), d.size);
+			rt_input_flags(&R, (unsigned)s->port, ps_payload(&s->in.e, &d), d.size,
+				       s->uplink && (d.arg & NIC_ARG_CSUM_VALID) ? RT_IN_CSUM_VALID : 0);
 		d.status = PS_STATUS_OK;
 		ps_ack(&s->in, &d);
 		n++;

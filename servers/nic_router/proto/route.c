@@ -309,14 +309,16 @@ static unsigned l4_check_off(uint8_t proto)
 
 /* The L4 view the NAT needs: proto's "source port" and "destination port"
  * (ICMP echo: the id both). false: not translatable. */
-static bool l4_ports(const struct ipv4_view *ip, uint16_t *sport, uint16_t *dport, int *bad)
+static bool l4_ports(const struct ipv4_view *ip, bool csum_valid, uint16_t *sport,
+		     uint16_t *dport, int *bad)
 {
 	*bad = 0;
 	if (ipv4_is_fragment(ip))
 		return false;
 	if (ip->proto == IP_PROTO_TCP) {
 		struct tcp_view t;
-		if ((*bad = tcp_parse(ip->payload, ip->payload_len, ip->src, ip->dst, &t)))
+		if ((*bad = tcp_parse_csum(ip->payload, ip->payload_len, ip->src, ip->dst,
+					   csum_valid, &t)))
 			return false;
 		*sport = t.sport;
 		*dport = t.dport;
@@ -324,7 +326,8 @@ static bool l4_ports(const struct ipv4_view *ip, uint16_t *sport, uint16_t *dpor
 	}
 	if (ip->proto == IP_PROTO_UDP) {
 		struct udp_view u;
-		if ((*bad = udp_parse(ip->payload, ip->payload_len, ip->src, ip->dst, &u)))
+		if ((*bad = udp_parse_csum(ip->payload, ip->payload_len, ip->src, ip->dst,
+					   csum_valid, &u)))
 			return false;
 		*sport = u.sport;
 		*dport = u.dport;
@@ -453,7 +456,7 @@ static int route(const struct router *r, unsigned from, uint32_t dst)
 	return -1;
 }
 
-static void ip_input(struct router *r, unsigned p, const struct eth_view *e)
+static void ip_input(struct router *r, unsigned p, const struct eth_view *e, bool csum_valid)
 {
 	unsigned d = r->port[p].domain;
 	struct rt_domain *dm = &r->dom[d];
@@ -466,7 +469,7 @@ static void ip_input(struct router *r, unsigned p, const struct eth_view *e)
 		dm->cnt.bad++;
 		return;
 	}
-	ports = l4_ports(&ip, &sport, &dport, &err);
+	ports = l4_ports(&ip, csum_valid, &sport, &dport, &err);
 	if (err) {
 		dm->cnt.bad++;
 		return;
@@ -555,6 +558,12 @@ static void ip_input(struct router *r, unsigned p, const struct eth_view *e)
 
 void rt_input(struct router *r, unsigned p, const uint8_t *frame, size_t len)
 {
+	rt_input_flags(r, p, frame, len, 0);
+}
+
+void rt_input_flags(struct router *r, unsigned p, const uint8_t *frame, size_t len,
+		    unsigned flags)
+{
 	struct eth_view e;
 	struct rt_domain *dm;
 	bool broadcast, ours;
@@ -590,7 +599,7 @@ void rt_input(struct router *r, unsigned p, const uint8_t *frame, size_t len)
 	if (e.type == ETH_TYPE_ARP)
 		arp_input(r, p, &e);
 	else if (e.type == ETH_TYPE_IPV4)
-		ip_input(r, p, &e);
+		ip_input(r, p, &e, flags & RT_IN_CSUM_VALID);
 	else
 		dm->cnt.dropped++;
 }

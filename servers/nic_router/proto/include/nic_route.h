@@ -118,5 +118,11 @@ void rt_tick(struct router *r, uint64_t now);
 
 /* A frame from port p. */
 void rt_input(struct router *r, unsigned p, const uint8_t *frame, size_t len);
+/* The same with flags: RT_IN_CSUM_VALID, its TCP or UDP checksum was
+ * verified by the NIC (the router does not compare it again; lengths,
+ * headers and the IPv4 header checksum are still checked). */
+#define RT_IN_CSUM_VALID 1u
+void rt_input_flags(struct router *r, unsigned p, const uint8_t *frame, size_t len,
+		    unsigned flags);
 
 #endif

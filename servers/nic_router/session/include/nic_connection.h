@@ -160,6 +160,9 @@ ps_error_t uplink_rx_alloc(struct uplink_connection *c, struct uplink_buf *b);
  * the driver's). A length outside NIC_FRAME_MIN..NIC_FRAME_MAX is
  * PS_E_INVALID (the buffer stays the driver's: reuse it). */
 ps_error_t uplink_rx_submit(struct uplink_connection *c, struct uplink_buf *b, size_t len);
+/* The same with flags for the router: NIC_ARG_CSUM_VALID (nic_session.h). */
+ps_error_t uplink_rx_submit_flags(struct uplink_connection *c, struct uplink_buf *b, size_t len,
+				  unsigned flags);
 void uplink_rx_drop(struct uplink_connection *c, const struct uplink_buf *b);
 /* Free the buffers the router acknowledged; the number freed. */
 unsigned uplink_rx_reclaim(struct uplink_connection *c);

@@ -17,7 +17,7 @@
  *             to transmit)
  *
  * One descriptor is one Ethernet frame without FCS: opcode NIC_OP_FRAME,
- * size 14..NIC_FRAME_MAX bytes, arg 0, status PS_STATUS_OK in the
+ * size 14..NIC_FRAME_MAX bytes, arg 0 (but see NIC_ARG_CSUM_VALID), status PS_STATUS_OK in the
  * acknowledgement (or PS_STATUS_BAD_DESC / PS_STATUS_BAD_OPCODE /
  * NIC_STATUS_BAD_FRAME: the frame was dropped). A sink acknowledges a frame
  * once it has taken it (copied it, or handed it to the device and seen it
@@ -78,6 +78,13 @@
 #define NIC_FRAME_MIN 14u
 #define NIC_OP_FRAME 1
 #define NIC_LINK_UP 1u
+/* arg of a frame on an Uplink's NIC_UP: the NIC verified the frame's TCP
+ * or UDP checksum (virtio's DATA_VALID), the router need not compare it
+ * again. Trusted no further than the driver is (it could write any frame
+ * with a right checksum anyway); lengths and headers are checked all the
+ * same, and Nic sessions' frames are always verified (docs/network.md,
+ * "Checksum offload"). Other bits are 0. */
+#define NIC_ARG_CSUM_VALID 1u
 
 enum nic_stream { NIC_UP = 0, NIC_DOWN = 1, NIC_STREAMS = 2 };
 
