@@ -293,7 +293,8 @@ def groups():
         dhcp(b"\x35\x01\x02\x36\x04\x0a\x00\x02\x32\x01\x04\xff\xff\xff\x00\x03\x02\x0a\x00"
              b"\xff", op=2, dst_ip=ROUTER_IP, src_ip=PEER_IP, sport=67, dport=68,
              dst=ROUTER_MAC),                                     # an OFFER with a 2-byte router
-        dhcp(b"\x35\x01\x05\x33\x04\0\0\0\x01" + b"\x06\x08" + b"\x0a\0\0\x01" * 2 + b"\x35\x01\x05",
+        dhcp(b"\x35\x01\x05\x33\x04\0\0\0\x01" + b"\x06\x08" + b"\x0a\0\0\x01" * 2 +
+             b"\x35\x01\x05",
              op=2, dst_ip=ROUTER_IP, src_ip=PEER_IP, sport=67, dport=68,
              dst=ROUTER_MAC),                                     # an ACK, two types, no end
     ]))
@@ -459,8 +460,8 @@ def check(work, log):
         print("net_bad_frames: the peer did not finish")
         return False
     text = open(log, errors="replace").read()
-    m = re.search(r"counters: uplink rx=(\d+) bad=(\d+) dropped=(\d+) echo=(\d+); at least (\d+) bad$",
-                  text, re.M)
+    m = re.search(r"counters: uplink rx=(\d+) bad=(\d+) dropped=(\d+) echo=(\d+); "
+                  r"at least (\d+) bad$", text, re.M)
     if not m:
         print("net_bad_frames: no counters line")
         return False

@@ -1,4 +1,9 @@
-/* The virtio-net header of a received frame (vnet_hdr.h). */
+/*
+ * The virtio-net header of a received frame (vnet_hdr.h). Trusts the
+ * device (the driver does) for what the flags claim, for nothing that
+ * could make it write or read outside the frame: csum_start and the
+ * checksum field are checked against the frame's length first.
+ */
 #include "vnet_hdr.h"
 
 static unsigned le16(const uint8_t *p)
