@@ -385,6 +385,20 @@ static rpc_status_t take_sigh(struct port *s, word_t stream, word_t cond, struct
 	slot = pc->cap[cond];
 	st = rpc_take_sigh(m, &slot, false);
 	pc->cap[cond] = slot;
+	/* A Nic client attaches both streams before it registers its
+	 * notifications (nic_session.h): only now may frames go to it. Before,
+	 * a frame for it (a broadcast in its domain, an ARP request of the
+	 * router) moved the indices of a stream the client had not attached
+	 * yet, and its attach refused the stream (ps: "indices that disagree"),
+	 * so a second client opening beside a busy first one failed. */
+	if (st == RPC_OK && !s->uplink && !s->streaming && stream == NIC_DOWN &&
+	    cond == PS_SUBMIT_READY) {
+		s->streaming = true;
+		port_join(s);
+		if (s->port < 0)
+			log("session '%s': domain %s not (yet) in the config: link down",
+			    s->ss.label, s->domain);
+	}
 	return st;
 }
 
@@ -500,10 +514,8 @@ static rpc_status_t nic_create(struct session_server *srv, struct server_session
 		release(s);
 		return RPC_E_INVALID_ARGUMENT;
 	}
-	s->streaming = true;
-	port_join(s);
-	if (s->port < 0)
-		log("session '%s': domain %s not (yet) in the config: link down", ss->label, dom);
+	/* frames flow once the client registered its notification for
+	 * NIC_DOWN's SUBMIT_READY (take_sigh) */
 	return RPC_OK;
 }
 

@@ -309,6 +309,51 @@ TEST(NICRTR_0006, "NAT: TCP from domain a to the outside host behind the uplink"
 	CHECK_NET(net_close(so), NET_OK);
 }
 
+TEST(NICRTR_0007, "two sessions opening at once: a broadcast in the domain between the second's session and its attach does not break its streams")
+{
+	struct nic_connection one, two;
+	uint8_t f[60];
+
+	CHECK_OK(nic_connect(&one, "first", 0, 0, 0, 0, 0));
+	/* the second session exists, its client has not attached the streams */
+	CHECK_OK(nic_open(&two, "second", 0, 0, 0));
+	/* a broadcast of an ethertype nobody speaks from the first, switched
+	 * to every port of the domain */
+	memset(f, 0, sizeof(f));
+	memset(f, 0xff, 6);
+	memcpy(f + 6, one.mac, 6);
+	f[6] ^= 0x02;
+	f[5 + 6] ^= 0x5a;
+	f[12] = 0x88;
+	f[13] = 0xb5;
+	CHECK_EQ(nic_send(&one, f, sizeof(f)), PS_OK);
+	/* the router acknowledges a frame after it switched it */
+	for (int i = 0; i < 1000 && one.up.in_flight; i++) {
+		nic_reclaim(&one);
+		if (one.up.in_flight)
+			net_wait(10 * 1000);
+	}
+	CHECK_EQ(one.up.in_flight, 0u);
+	/* the attach found both streams as the router handed them over, and
+	 * frames flow to it from now on: the next broadcast arrives */
+	CHECK_OK(nic_attach(&two, 0, 0));
+	CHECK(two.link);
+	CHECK_EQ(nic_send(&one, f, sizeof(f)), PS_OK);
+	{
+		uint8_t buf[NIC_FRAME_MAX];
+		size_t got = 0;
+		for (int i = 0; i < 1000 && !got; i++) {
+			got = nic_recv(&two, buf, sizeof(buf));
+			if (!got)
+				net_wait(10 * 1000);
+		}
+		CHECK_EQ(got, sizeof(f));
+		CHECK(!memcmp(buf, f, sizeof(f)));
+	}
+	nic_disconnect(&two);
+	nic_disconnect(&one);
+}
+
 static int select_uplink(const char *id)
 {
 	return !strncmp(id, "UPLINK_", 7) == uplink_role;
