@@ -17,6 +17,8 @@
  *                  same domain (dropped by the router) with the connection
  *                  still working afterwards, a second connection
  *
+ *   dhcp_address (client): the address the router's DHCP server must give
+ *
  *   <config role="client" peer="10.0.3.2" port="7000">
  *     <net address="10.0.1.2" netmask="255.255.255.0" gateway="10.0.1.1"/>
  *   </config>
@@ -207,12 +209,20 @@ TEST(UPLINK_0002, "a restarted uplink (session closed, a new one with new stream
 	CHECK_NET(net_close(so), NET_OK);
 }
 
-TEST(NICRTR_0001, "a Nic session from the router: link up, a MAC, an address on it")
+static uint32_t dhcp_address;
+
+TEST(NICRTR_0001, "a Nic session from the router: link up, a MAC, an address on it (from the router's DHCP server with dhcp_address)")
 {
 	CHECK(link.link.up);
 	CHECK(!(link.link.mac[0] & 1));
 	CHECK(link.link.mac[0] | link.link.mac[1] | link.link.mac[5]);
 	CHECK(net_stack_address(stack));
+	if (dhcp_address) {
+		char text[NET_IP_STR];
+		CHECK_EQ(net_stack_address(stack), dhcp_address);
+		printf("nic_router_test: address %s from the router's DHCP server\n",
+		       net_ip_format(net_stack_address(stack), text));
+	}
 }
 
 /* Send n bytes of a pattern and read them back. */
@@ -375,7 +385,9 @@ void component_construct(struct component_env *e)
 	net_node = cfg_child(config.node, "net");
 	if (!role || !net_node || cfg_attr_u64(config.node, "port", 7000, &port) < 0 || !port ||
 	    port > 65535 || (strcmp(role, "echo") && strcmp(role, "client") && strcmp(role, "uplink")) ||
-	    (!strcmp(role, "client") && (!peer_text || !net_ip_parse(peer_text, &peer)))) {
+	    (!strcmp(role, "client") && (!peer_text || !net_ip_parse(peer_text, &peer))) ||
+	    (cfg_attr(config.node, "dhcp_address") &&
+	     !net_ip_parse(cfg_attr(config.node, "dhcp_address"), &dhcp_address))) {
 		printf("error: config: role=\"echo|client|uplink\", port, peer (client), <net>\n");
 		component_exit(1);
 	}
