@@ -79,6 +79,7 @@ static void timer_arm(void)
 
 static int last_dhcpc_state = -1;
 static uint32_t last_uplink_ip;
+static uint64_t last_dhcp_changes;
 
 /* After the engine ran: the timeout follows its next event; a change of
  * the uplink's lease is logged and reported. */
@@ -107,6 +108,11 @@ static void after_engine(void)
 			last_dhcpc_state = dm->cli.state;
 			report_update();
 		}
+	}
+	/* leases given, renewed, released, expired */
+	if (R.dhcp_changes != last_dhcp_changes) {
+		last_dhcp_changes = R.dhcp_changes;
+		report_update();
 	}
 	timer_arm();
 }

@@ -591,6 +591,7 @@ static struct rt_lease *lease_new(struct router *r, struct rt_domain *dm, const 
 	copy(l->mac, mac, 6);
 	l->ip = ip;
 	l->expires = r->clock + RT_OFFER_HOLD_MS;
+	r->dhcp_changes++;
 	return l;
 }
 
@@ -730,6 +731,7 @@ static void server_input(struct router *r, unsigned p, const struct ipv4_view *i
 		}
 		l->bound = true;
 		l->expires = r->clock + (uint64_t)s->lease_sec * 1000;
+		r->dhcp_changes++;
 		server_reply(r, p, &q, u->payload, DHCPACK, l->ip, false);
 		return;
 	}
@@ -742,14 +744,16 @@ static void server_input(struct router *r, unsigned p, const struct ipv4_view *i
 			l->bound = false;
 			l->declined = true;
 			l->expires = r->clock + (uint64_t)s->lease_sec * 1000;
+			r->dhcp_changes++;
 		} else {
 			dm->cnt.dropped++;
 		}
 		return;
 	case DHCPRELEASE:
-		if (l && l->ip == q.ciaddr)
+		if (l && l->ip == q.ciaddr) {
 			l->used = false;
-		else
+			r->dhcp_changes++;
+		} else
 			dm->cnt.dropped++;
 		return;
 	case DHCPINFORM:
@@ -861,6 +865,7 @@ static void client_enter(struct router *r, unsigned d, int state)
 	c->state = state;
 	c->tries = 0;
 	c->next = r->clock;
+	r->dhcp_changes++;
 	if (state == DHCPC_SELECTING || state == DHCPC_REBOOTING)
 		c->xid = rt_random(r);
 }
@@ -932,6 +937,7 @@ static void client_bind(struct router *r, unsigned d, const struct dhcp_view *a)
 	c->tries = 0;
 	c->next = c->t1;
 	c->leases++;
+	r->dhcp_changes++;
 }
 
 static void client_input(struct router *r, unsigned d, const struct udp_view *u)
@@ -1072,8 +1078,10 @@ static void dhcp_tick(struct router *r)
 			continue;
 		client_tick(r, d);
 		for (unsigned i = 0; i < RT_LEASES; i++)
-			if (dm->srv.lease[i].used && dm->srv.lease[i].expires <= r->clock)
+			if (dm->srv.lease[i].used && dm->srv.lease[i].expires <= r->clock) {
 				dm->srv.lease[i].used = false;
+				r->dhcp_changes++;
+			}
 	}
 }
 

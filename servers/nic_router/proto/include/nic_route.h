@@ -141,6 +141,7 @@ struct router {
 	unsigned nat_hint;
 	uint64_t clock;                  /* milliseconds, advanced by the caller (rt_tick) */
 	uint32_t rand;                   /* xorshift state for DHCP transaction ids */
+	uint64_t dhcp_changes;           /* counts changes of leases and of the client's state */
 	rt_send_fn send;
 	void *arg;
 	uint8_t out[ETH_FRAME_MAX];
