@@ -88,6 +88,12 @@ struct nic_connection {
  * library's own). link_sigh: notified on link changes (0: none). */
 rpc_status_t nic_connect(struct nic_connection *c, const char *label, word_t up_size,
 			 word_t down_size, word_t slots, cptr_t sigh, cptr_t link_sigh);
+/* nic_connect in its two steps: the session (nothing attached yet), then
+ * the streams attached, signals exchanged and NIC_INFO read (on failure
+ * nic_attach disconnects). */
+rpc_status_t nic_open(struct nic_connection *c, const char *label, word_t up_size,
+		      word_t down_size, word_t slots);
+rpc_status_t nic_attach(struct nic_connection *c, cptr_t sigh, cptr_t link_sigh);
 void nic_disconnect(struct nic_connection *c);
 /* NIC_INFO again: true if the MAC or link state changed. */
 bool nic_link_update(struct nic_connection *c);

@@ -32,7 +32,10 @@
  *   NIC_STREAM     w0 stream (NIC_UP, NIC_DOWN) -> cap: its dataspace, w0 size
  *   NIC_SIGH       w0 stream, w1 condition the client waits for (NIC_UP:
  *                  PS_ACK_READY, PS_SUBMIT_SLOT_FREE; NIC_DOWN: PS_SUBMIT_READY,
- *                  PS_ACK_SLOT_FREE), cap: the client's notification for it
+ *                  PS_ACK_SLOT_FREE), cap: the client's notification for it.
+ *                  The client attaches both streams first: the router sends
+ *                  frames (and reports the link up) only once NIC_DOWN's
+ *                  PS_SUBMIT_READY notification is registered
  *   NIC_CAP        w0 stream, w1 condition the server waits for -> cap: the
  *                  server's notification for it
  *   NIC_LINK_SIGH  cap: notified when the link state or the MAC changes
