@@ -3,11 +3,16 @@
  * (applications, each in the domain its policy names) and Uplink sessions
  * (NIC drivers, in the domain named "uplink"), and moves every frame
  * through the routing engine (proto/route.c): ARP, ICMP echo, routing
- * between domains, NAT to the uplink, TCP port forwards.
+ * between domains, NAT to the uplink, TCP port forwards, DHCP (a client
+ * on the uplink, a server per client domain; their timers from a Timer
+ * session opened when the config asks for DHCP).
  *
  *   <config report="yes">
  *     <domain name="uplink" interface="10.0.2.15/24" gateway="10.0.2.2"/>
- *     <domain name="a" interface="10.0.1.1/24" nat="yes"/>
+ *        (or <domain name="uplink" dhcp="yes"/>)
+ *     <domain name="a" interface="10.0.1.1/24" nat="yes">
+ *       <dhcp-server first="10.0.1.100" last="10.0.1.199" lease_sec="3600" dns="uplink"/>
+ *     </domain>
  *     <policy label="client_a" domain="a"/>
  *     <tcp-forward port="80" domain="a" to="10.0.1.2"/>
  *   </config>

@@ -16,6 +16,9 @@
  *   - IPv4 elsewhere from a client domain with nat set: source address and
  *     port (ICMP echo: id) rewritten to the uplink's address and a port of
  *     its own, sent to the uplink's gateway (or the host on its subnet)
+ *   - DHCP: UDP to port 67 in a client domain with a server (rt_dhcp_server)
+ *     answered from its leases; UDP from port 67 to 68 on the uplink taken
+ *     by its client (rt_dhcp_client), whose timers rt_tick runs
  *
  * Everything else is dropped and counted per domain. Frames leave through
  * the send callback.
