@@ -11,6 +11,7 @@ A click moves the pointer far to the top left first (2000 pixels) (the GUI clamp
 Sequences (what the test expects them to do is in the test):
   gui1      click 200,150; q; click 100,400; w          (run/gui_test)
   keys      y z shift+2                                 (run/gui_test)
+  bench     click 100,100; x 30 times, 0.15 s apart     (run/gui_bench)
 """
 import os
 import sys
@@ -65,9 +66,17 @@ class Input:
 
 
 def main():
-    if len(sys.argv) != 2 or sys.argv[1] not in ("gui1", "keys"):
-        sys.exit("usage: gui_input.py gui1|keys")
+    if len(sys.argv) != 2 or sys.argv[1] not in ("gui1", "keys", "bench"):
+        sys.exit("usage: gui_input.py gui1|keys|bench")
     i = Input()
+    if sys.argv[1] == "bench":
+        i.click(100, 100)
+        for _ in range(30):
+            time.sleep(0.1)
+            i.tap("x")
+        i.q.close()
+        print("gui_input: bench sent", flush=True)
+        return
     if sys.argv[1] == "gui1":
         i.click(200, 150)
         i.tap("q")
