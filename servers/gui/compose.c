@@ -109,15 +109,27 @@ static void draw_view(struct capture *c, const struct view *v, const struct rect
 	r = vr;
 	if (!clip(&r, area))
 		return;
-	fill(c, &r, dim ? background >> 1 & 0x7f7f7f : background);
-	b = (struct rect){ vr.x, vr.y, (long)o->width, (long)o->height };
-	if (!src || !clip(&b, &r))
+	b = (struct rect){ vr.x, vr.y, src ? (long)o->width : 0, src ? (long)o->height : 0 };
+	clip(&b, &r);
+	/* beyond the buffer: the background (right of it, then below it) */
+	if (b.w < r.w || b.h < r.h) {
+		uint32_t bg = dim ? background >> 1 & 0x7f7f7f : background;
+		struct rect right = { b.w ? b.x + b.w : r.x, r.y, 0, b.w ? b.h : 0 };
+		struct rect below = { r.x, b.w ? b.y + b.h : r.y, r.w, 0 };
+		right.w = r.x + r.w - right.x;
+		below.h = r.y + r.h - below.y;
+		if (right.w > 0 && right.h > 0)
+			fill(c, &right, bg);
+		if (below.w > 0 && below.h > 0)
+			fill(c, &below, bg);
+	}
+	if (!b.w || !b.h)
 		return;
 	for (long y = b.y; y < b.y + b.h; y++) {
 		uint32_t *d = &px[y * (long)c->width + b.x];
 		const uint32_t *s = &src[(y - vr.y) * (long)o->width + (b.x - vr.x)];
 		if (!dim) {
-			memcpy(d, s, (size_t)b.w * 4);
+			memcpy_bulk(d, s, (size_t)b.w * 4);
 			continue;
 		}
 		for (long x = 0; x < b.w; x++)
@@ -167,8 +179,19 @@ void redraw(const struct rect *r)
 		struct rect a = *r, s = { 0, 0, (long)c->width, (long)c->height };
 		if (!c->screen.va || !clip(&a, &s))
 			continue;
-		fill_background(c, &a);
-		for (unsigned i = 0; i < nstack; i++)
+		/* the views behind one that covers all of it are not drawn */
+		unsigned first = 0;
+		bool covered = false;
+		for (unsigned i = nstack; i-- > 0 && !covered;) {
+			struct rect f = view_footprint(stack[i]), k = a;
+			if (clip(&k, &f) && k.x == a.x && k.y == a.y && k.w == a.w && k.h == a.h) {
+				first = i;
+				covered = true;
+			}
+		}
+		if (!covered)
+			fill_background(c, &a);
+		for (unsigned i = first; i < nstack; i++)
 			draw_view(c, stack[i], &a);
 		draw_pointer(c, &a);
 		unite(&c->dirty, &a);
