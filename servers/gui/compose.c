@@ -8,16 +8,19 @@
  * X-ray (the trusted path, while the config's xray_key is held): each
  * view is drawn with a frame of XRAY_FRAME pixels in its domain's colour
  * and, above it, a label bar of XRAY_BAR pixels in that colour with the
- * session's label; views of sessions other than the focused one are
+ * session's label (lib/gui's text in the font of ROM "font", black or
+ * white, whichever stands out against the colour); views of sessions other than the focused one are
  * dimmed (each channel halved). The frame and the bar belong to the
  * view's place in the stack, so a view in front covers them, and a
  * client can stack only within its own domain's layer or behind it: no
  * client can draw over the label bar of a domain in front of its own.
  */
 #include <argil/string.h>
+#include <gui/font.h>
 #include "gui.h"
 
 bool xray;
+struct gui_font *label_font;
 
 bool clip(struct rect *a, const struct rect *b)
 {
@@ -92,6 +95,25 @@ static void fill(struct capture *c, const struct rect *r, uint32_t colour)
 			px[y * (long)c->width + x] = colour;
 }
 
+/* The label in the bar at bx,by (bw wide), clipped to area. */
+static void draw_label(struct capture *c, const struct rect *area, long bx, long by, long bw,
+		       const char *label, uint32_t colour)
+{
+	struct gui_surface s;
+	struct gui_font_metrics m;
+	struct rect r = { bx + 2, by + 1, bw - 4, XRAY_BAR - 1 };
+	unsigned luma = (colour >> 16 & 0xff) * 3 + (colour >> 8 & 0xff) * 6 + (colour & 0xff);
+
+	if (!label_font || !clip(&r, area))
+		return;
+	gui_surface_init(&s, c->screen.va, (int)c->width, (int)c->height, 0);
+	gui_clip(&s, gui_rect((int)r.x, (int)r.y, (int)r.w, (int)r.h));
+	gui_font_metrics(label_font, &m);
+	gui_draw_text(&s, label_font, (int)bx + XRAY_FRAME + 2,
+		      (int)by + (XRAY_BAR - m.line_height) / 2, label, strlen(label),
+		      luma > 128 * 10 ? 0x000000 : 0xffffff);
+}
+
 static void draw_view(struct capture *c, const struct view *v, const struct rect *area)
 {
 	struct rect vr = view_rect(v), fp = view_footprint(v), r, b;
@@ -105,6 +127,9 @@ static void draw_view(struct capture *c, const struct view *v, const struct rect
 	if (xray) {
 		/* frame and bar: everything of the footprint around the view */
 		fill(c, &fp, o->domain->colour);
+		if (o->domain->label)
+			draw_label(c, area, vr.x - XRAY_FRAME, vr.y - XRAY_FRAME - XRAY_BAR,
+				   vr.w + 2 * XRAY_FRAME, o->ss.label, o->domain->colour);
 	}
 	r = vr;
 	if (!clip(&r, area))

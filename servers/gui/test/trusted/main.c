@@ -73,6 +73,9 @@ static void route(struct tb_child *client, const char *service, const char *labe
 		r->kind = TB_CHILD;
 		r->server = rr;
 	}
+	/* the labels' font is core's boot module */
+	if (client == gui && !strcmp(service, "ROM") && !strcmp(label, "font"))
+		r->kind = TB_PARENT;
 }
 
 /* the patterns trusted_check.py expects */

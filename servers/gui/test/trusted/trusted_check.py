@@ -19,7 +19,9 @@ expected screens are computed here from the layout the test describes
 (servers/gui/test/trusted/main.c) and the server's documented x-ray
 geometry (docs/gui.md), not from the guest's code. Points: a 4-pixel grid
 and both sides of every edge; the inside of a label bar (where the label's
-text is) is left out, as is the pointer's 11x17 box. The screens judged
+text is) is left out, as is the pointer's 11x17 box; then the labels of
+bank and evil must be text in their bars (check_labels: white on the
+bar's colour, within the bar's text area). The screens judged
 are kept as build/screens/trusted_normal.ppm and trusted_xray.ppm."""
 import os
 import shutil
@@ -115,6 +117,50 @@ def judge(path, xray, focus, pointer):
     return bad, n
 
 
+def text_box(path, v, pointer):
+    """The bounding box of the pixels in v's label bar that are not the bar's
+    colour (the label's text), and whether each is a mix of the colour and
+    white (the server's text colour on a dark bar)."""
+    w, h, px = screen_check.read_ppm(path)
+    x, y, vw = v[0], v[1], v[2]
+    colour = v[7]
+    bar = (x - FRAME, y - FRAME - BAR, vw + 2 * FRAME, BAR)
+    box, mixed, n = None, True, 0
+    for yy in range(bar[1], bar[1] + bar[3]):
+        for xx in range(bar[0], bar[0] + bar[2]):
+            if pointer and inside(xx, yy, (pointer[0], pointer[1], 11, 17)):
+                continue
+            i = (yy * w + xx) * 3
+            got = tuple(px[i:i + 3])
+            if got == colour:
+                continue
+            n += 1
+            mixed &= all(c <= g <= 255 for c, g in zip(colour, got))
+            box = (xx, yy, xx, yy) if not box else \
+                (min(box[0], xx), min(box[1], yy), max(box[2], xx), max(box[3], yy))
+    return bar, box, n, mixed
+
+
+def check_labels(path, pointer):
+    """bank's bar (all of it in front) holds text: at least 40 pixels, all
+    white on green, inside the bar's text area at its left end (the label
+    'bank' at 14 pixels is about 35 wide); evil's first bar the same."""
+    bad = []
+    for v, label in ((VIEWS[2], "bank"), (VIEWS[0], "evil")):
+        bar, box, n, mixed = text_box(path, v, pointer)
+        if not box or n < 40:
+            bad.append("%s: no label text in its bar %r (%d pixels)" % (label, bar, n))
+            continue
+        if not mixed:
+            bad.append("%s: label pixels other than white text on the bar's colour" % label)
+        if box[0] < bar[0] + 3 or box[2] > bar[0] + 3 + 60 or box[1] < bar[1] + 1 or \
+                box[3] > bar[1] + BAR - 1:
+            bad.append("%s: label text at %r, outside the bar's text area" % (label, box))
+        print("trusted_check: label %s: %d text pixels in %r" % (label, n, box), flush=True)
+    if bad:
+        sys.exit("trusted_check: " + "; ".join(bad))
+
+
 def wait_screen(q, name, xray, focus, pointer):
     path = os.path.join(os.environ["ARGIL_WORK"], "trusted_%s.ppm" % name)
     last, tries = None, 0
@@ -133,6 +179,7 @@ def wait_screen(q, name, xray, focus, pointer):
     keep = os.path.join(os.environ.get("ARGIL_ROOT", "."), "build", "screens")
     os.makedirs(keep, exist_ok=True)
     shutil.copy(path, os.path.join(keep, "trusted_%s.ppm" % name))
+    return path
 
 
 def main():
@@ -148,7 +195,8 @@ def main():
     else:
         i.click(160, 160)
         i.key("scroll_lock", True)
-        wait_screen(i.q, "xray", True, "evil", (160, 160))
+        path = wait_screen(i.q, "xray", True, "evil", (160, 160))
+        check_labels(path, (160, 160))
         i.key("scroll_lock", False)
         i.tap("j")
     i.close()
