@@ -17,6 +17,8 @@
  *            screen shows every view framed in its domain's colour under
  *            its label bar, bank dimmed, bank's bar over evil's view
  *            (screen "xray"); evil never gets the x-ray key
+ *   TP_0005  a second GUI server with focus="rom": the focus follows the
+ *            ROM "focus" (a report of the test's through report_rom)
  */
 #include <gui_session.h>
 #include "testbed.h"
@@ -45,6 +47,7 @@ static unsigned signals;
 static const char *const rr_config =
 	"<config>\n"
 	"  <policy label=\"platform -> devices\" report=\"pci_decode -> devices\"/>\n"
+	"  <policy label=\"gui_rom -> focus\" report=\"test -> focus\"/>\n"
 	"</config>\n";
 
 static const char *const platform_config =
@@ -89,13 +92,13 @@ static uint32_t evil_px(unsigned x, unsigned y)
 	return 0xc00000u | (y & 0xffu) << 8 | (x & 0xffu);
 }
 
-static void client_open(struct client *c, const char *label, word_t w, word_t h,
-			uint32_t (*pattern)(unsigned, unsigned), cptr_t sigh)
+static void client_open(struct client *c, struct tb_child *server, const char *label, word_t w,
+			word_t h, uint32_t (*pattern)(unsigned, unsigned), cptr_t sigh)
 {
 	word_t size, dsize, at;
 	cptr_t ds;
 
-	CHECK_OK(tb_open(&c->s, gui, GUI_SERVICE, label, "", GUI_SESSION_RAM + GUI_BUFFER_COST(w, h),
+	CHECK_OK(tb_open(&c->s, server, GUI_SERVICE, label, "", GUI_SESSION_RAM + GUI_BUFFER_COST(w, h),
 			 GUI_SESSION_CAPS));
 	CHECK_OK(gui_input_ds(c->s.cap, &ds, &size));
 	CHECK(size >= GUI_INPUT_MAX * sizeof(struct input_event));
@@ -173,9 +176,9 @@ static void setup(void)
 	CHECK_OK(tb_start(&ps2, "ps2", "ps2", 1 * MB, 200, PRIO, "<config/>"));
 	CHECK_OK(tb_start(&fb, "fb_bochs", "fb_bochs", 2 * MB, 200, PRIO,
 			  "<config width=\"1024\" height=\"768\"/>"));
-	client_open(&host, "host", 0, 0, 0, bits[1]);
-	client_open(&bank, "bank", 300, 200, bank_px, bits[3]);
-	client_open(&evil, "evil", 400, 300, evil_px, bits[4]);
+	client_open(&host, gui, "host", 0, 0, 0, bits[1]);
+	client_open(&bank, gui, "bank", 300, 200, bank_px, bits[3]);
+	client_open(&evil, gui, "evil", 400, 300, evil_px, bits[4]);
 }
 
 TEST(TP_0001, "a hostile client cannot stack its views over a domain in front of its own")
@@ -271,6 +274,54 @@ TEST(TP_0004, "the x-ray key shows the true labels and is never delivered, not e
 		 count(&host, 0, INPUT_PRESS, KEY_SCROLLLOCK), 0u);
 	CHECK_EQ(count(&bank, b0, INPUT_PRESS, KEY_J), 0u);
 	CHECK(!tb_faulted(gui, 0));
+}
+
+/* Wait until c got n events of GUI_EV_FOCUS with x = on. */
+static void wait_focus(struct client *c, uint32_t on, unsigned n)
+{
+	for (;;) {
+		drain(c);
+		if (count(c, 0, GUI_EV_FOCUS, on) >= n)
+			return;
+		while (!(sys_wait(ntfn) & (1ul << 5)))
+			;
+	}
+}
+
+TEST(TP_0005, "config focus=\"rom\": the focus follows the ROM \"focus\", never to a focus=\"none\" domain")
+{
+	static struct client one, two, three;
+	struct tb_child *g2;
+	struct tb_report rep;
+
+	CHECK_OK(tb_start(&g2, "gui_rom", "gui", 2 * MB, 200, PRIO,
+			  "<config focus=\"rom\">\n"
+			  "  <domain name=\"apps\" layer=\"1\"/>\n"
+			  "  <domain name=\"panel\" layer=\"0\" focus=\"none\"/>\n"
+			  "  <policy label_prefix=\"app\" domain=\"apps\"/>\n"
+			  "  <policy label=\"panel\" domain=\"panel\"/>\n"
+			  "</config>"));
+	CHECK(tb_wait_announce(g2, GUI_SERVICE));
+	/* a label without a policy is denied */
+	CHECK_ST(tb_open(&three.s, g2, GUI_SERVICE, "stranger", "", GUI_SESSION_RAM, GUI_SESSION_CAPS),
+		 RPC_E_DENIED);
+	client_open(&one, g2, "app one", 0, 0, 0, bits[5]);
+	client_open(&two, g2, "app two", 0, 0, 0, bits[5]);
+	client_open(&three, g2, "panel", 0, 0, 0, bits[5]);
+	CHECK_OK(tb_report_open(&rep, rr, "test -> focus", "", REPORT_SESSION_RAM(4096)));
+	tb_report_submit(&rep, "<focus label=\"app two\"/>");
+	wait_focus(&two, 1, 1);
+	tb_report_submit(&rep, "<focus label=\"app one\"/>");
+	wait_focus(&one, 1, 1);
+	wait_focus(&two, 0, 1);
+	tb_report_submit(&rep, "<focus label=\"panel\"/>");
+	wait_focus(&one, 0, 1);
+	CHECK_EQ(count(&three, 0, GUI_EV_FOCUS, 1), 0u);
+	CHECK_EQ(count(&two, 0, GUI_EV_FOCUS, 1), 1u);
+	tb_report_close(&rep);
+	CHECK_OK(tb_close(&one.s));
+	CHECK_OK(tb_close(&two.s));
+	CHECK_OK(tb_close(&three.s));
 }
 
 void component_construct(struct component_env *env)
