@@ -7,15 +7,16 @@
  * that it is done). The host side, servers/gui/test/trusted_check.py,
  * judges the screens (QMP screendumps) and types (QMP input-send-event).
  *
- *   TP_0001  evil's views (one over bank's, one over the place of bank's
- *            label bar) raised and created after bank's: bank stays in
- *            front (screen "normal")
+ *   TP_0001  evil's views (one over the whole screen and beyond, one over
+ *            bank's, one over the place of bank's label bar) raised and
+ *            created after bank's: bank stays in front (screen "normal")
  *   TP_0002  evil cannot name bank's buffer or views: its own buffer and
  *            input buffer hold nothing of bank's, other handles refused
  *   TP_0003  bank clicked and typed to: evil gets no key, no button
  *   TP_0004  evil clicked (it has the focus), the x-ray key held: the
  *            screen shows every view framed in its domain's colour under
- *            its label bar, bank dimmed, bank's bar over evil's view
+ *            its label bar, bank dimmed, bank's bar over evil's view,
+ *            the full-screen view's frame and bar on the screen's edges
  *            (screen "xray"); evil never gets the x-ray key
  *   TP_0005  a second GUI server with focus="rom": the focus follows the
  *            ROM "focus" (a report of the test's through report_rom)
@@ -40,7 +41,7 @@ struct client {
 
 static struct tb_child *rr, *platform, *decode, *ps2, *gui, *fb;
 static struct client bank, evil, host;
-static word_t bank_view, evil_a, evil_b;
+static word_t bank_view, evil_a, evil_b, evil_c;
 static cptr_t ntfn, bits[62];
 static unsigned signals;
 
@@ -187,6 +188,10 @@ TEST(TP_0001, "a hostile client cannot stack its views over a domain in front of
 	CHECK_OK(gui_view_create(bank.s.cap, &bank_view));
 	CHECK_OK(gui_view_geometry(bank.s.cap, bank_view, 200, 200, 300, 200));
 	CHECK_OK(gui_refresh(bank.s.cap, 0, 0, 300, 200));
+	/* over the whole screen and beyond its edges, where its x-ray frame
+	 * and bar would be if they were not kept on the screen */
+	CHECK_OK(gui_view_create(evil.s.cap, &evil_c));
+	CHECK_OK(gui_view_geometry(evil.s.cap, evil_c, (word_t)-100, (word_t)-100, 1300, 1000));
 	CHECK_OK(gui_view_create(evil.s.cap, &evil_a));
 	CHECK_OK(gui_view_geometry(evil.s.cap, evil_a, 150, 150, 400, 300));
 	/* over where bank's label bar is in x-ray mode (above its frame) */
@@ -207,9 +212,9 @@ TEST(TP_0002, "a hostile client cannot name another's buffer or views")
 
 	/* bank's view is handle 0 of bank's session: in evil's, 0 and 1 are
 	 * evil's own, the others name nothing */
-	CHECK(evil_a != evil_b);
+	CHECK(evil_a != evil_b && evil_b != evil_c && evil_a != evil_c);
 	for (v = 0; v < GUI_VIEWS_MAX; v++) {
-		if (v == evil_a || v == evil_b)
+		if (v == evil_a || v == evil_b || v == evil_c)
 			continue;
 		CHECK_ST(gui_view_geometry(evil.s.cap, v, 0, 0, 300, 200), RPC_E_INVALID_ARGUMENT);
 		CHECK_ST(gui_view_top(evil.s.cap, v), RPC_E_INVALID_ARGUMENT);

@@ -2,9 +2,10 @@
 """run/trusted_path_test's host side: `trusted_check.py STEP` (a `host:`
 command started by "trusted_path_test: host STEP"):
 
-  normal  screendumps until the screen shows bank's view in front of both
+  normal  screendumps until the screen shows bank's view in front of all
           of evil's (evil's raised and created later: domain apps, layer 2,
-          is behind domain bank, layer 1)
+          is behind domain bank, layer 1), one of them over the whole
+          screen and beyond its edges
   input   a click at 350,300 (bank), k
   xray    a click at 160,160 (evil's view: evil has the focus), the x-ray
           key (Scroll Lock) held while screendumps are taken until the
@@ -48,6 +49,7 @@ def evil(x, y):
 
 # views from the back to the front: (x, y, w, h, buffer w, h, pattern, colour, client)
 VIEWS = [
+    (-100, -100, 1300, 1000, 400, 300, evil, (0xc0, 0, 0), "evil"),
     (150, 150, 400, 300, 400, 300, evil, (0xc0, 0, 0), "evil"),
     (190, 170, 320, 40, 400, 300, evil, (0xc0, 0, 0), "evil"),
     (200, 200, 300, 200, 300, 200, bank, (0, 0xc0, 0), "bank"),
@@ -58,11 +60,24 @@ def dim(c):
     return tuple(v >> 1 for v in c)
 
 
+def intersect(a, b):
+    x0, y0 = max(a[0], b[0]), max(a[1], b[1])
+    x1, y1 = min(a[0] + a[2], b[0] + b[2]), min(a[1] + a[3], b[1] + b[3])
+    return (x0, y0, x1 - x0, y1 - y0) if x1 > x0 and y1 > y0 else (0, 0, 0, 0)
+
+
 def footprint(v, xray):
-    x, y, w, h = v[:4]
+    """The view, or in x-ray mode its frame and bar around the part of it on
+    the screen, kept on the screen."""
     if not xray:
-        return (x, y, w, h)
-    return (x - FRAME, y - FRAME - BAR, w + 2 * FRAME, h + 2 * FRAME + BAR)
+        return v[:4]
+    x, y, w, h = intersect(v[:4], (0, 0, W, H))
+    return intersect((x - FRAME, y - FRAME - BAR, w + 2 * FRAME, h + 2 * FRAME + BAR),
+                     (0, 0, W, H))
+
+
+def inner(f):
+    return (f[0] + FRAME, f[1] + FRAME + BAR, f[2] - 2 * FRAME, f[3] - 2 * FRAME - BAR)
 
 
 def inside(px, py, r):
@@ -73,13 +88,13 @@ def expected(px, py, xray, focus):
     """The colour, or None where it is not judged (label text)."""
     for v in reversed(VIEWS):
         x, y, w, h, bw, bh, pattern, colour, client = v
-        if not inside(px, py, footprint(v, xray)):
+        f = footprint(v, xray)
+        if not inside(px, py, f):
             continue
-        if inside(px, py, (x, y, w, h)):
+        if inside(px, py, (x, y, w, h)) and (not xray or inside(px, py, inner(f))):
             c = pattern(px - x, py - y) if px - x < bw and py - y < bh else BACKGROUND
             return dim(c) if xray and client != focus else c
-        bar = (x - FRAME, y - FRAME - BAR, w + 2 * FRAME, BAR)
-        text = (bar[0] + 2, bar[1] + 2, bar[2] - 4, bar[3] - 4)
+        text = (f[0] + 2, f[1] + 2, f[2] - 4, BAR - 4)
         if inside(px, py, text):
             return None
         return colour
@@ -122,9 +137,9 @@ def text_box(path, v, pointer):
     colour (the label's text), and whether each is a mix of the colour and
     white (the server's text colour on a dark bar)."""
     w, h, px = screen_check.read_ppm(path)
-    x, y, vw = v[0], v[1], v[2]
     colour = v[7]
-    bar = (x - FRAME, y - FRAME - BAR, vw + 2 * FRAME, BAR)
+    f = footprint(v, True)
+    bar = (f[0], f[1], f[2], BAR)
     box, mixed, n = None, True, 0
     for yy in range(bar[1], bar[1] + bar[3]):
         for xx in range(bar[0], bar[0] + bar[2]):
@@ -144,9 +159,11 @@ def text_box(path, v, pointer):
 def check_labels(path, pointer):
     """bank's bar (all of it in front) holds text: at least 40 pixels, all
     white on green, inside the bar's text area at its left end (the label
-    'bank' at 14 pixels is about 35 wide); evil's first bar the same."""
+    'bank' at 14 pixels is about 35 wide); evil's bars the same, also the
+    one of its view that covers the whole screen and beyond: on the screen's
+    top edge."""
     bad = []
-    for v, label in ((VIEWS[2], "bank"), (VIEWS[0], "evil")):
+    for v, label in ((VIEWS[3], "bank"), (VIEWS[1], "evil"), (VIEWS[0], "evil")):
         bar, box, n, mixed = text_box(path, v, pointer)
         if not box or n < 40:
             bad.append("%s: no label text in its bar %r (%d pixels)" % (label, bar, n))
