@@ -20,7 +20,13 @@
  *            (screen "xray"); evil never gets the x-ray key
  *   TP_0005  a second GUI server with focus="rom": the focus follows the
  *            ROM "focus" (a report of the test's through report_rom)
+ *   TP_0006  a third one, the test its Capture and Event client: domains
+ *            of origin="screen" (a backdrop) and origin="pointer" (a
+ *            pointer shape), the pointer from absolute and relative
+ *            events (clamped), malformed batches refused
  */
+#include <capture_session.h>
+#include <event_session.h>
 #include <gui_session.h>
 #include "testbed.h"
 
@@ -29,6 +35,7 @@
 #define GOT_MAX 256
 
 RPC_CLIENT(gui, GUI_RPC)
+RPC_CLIENT(capture, CAPTURE_RPC)
 
 struct client {
 	struct tb_own s;
@@ -327,6 +334,99 @@ TEST(TP_0005, "config focus=\"rom\": the focus follows the ROM \"focus\", never 
 	CHECK_OK(tb_close(&one.s));
 	CHECK_OK(tb_close(&two.s));
 	CHECK_OK(tb_close(&three.s));
+}
+
+/* One event into an Event session's buffer and submitted. */
+static rpc_status_t submit(struct tb_own *e, struct input_event *buf, uint64_t *seq, uint32_t type,
+			   uint32_t code, int32_t x, int32_t y)
+{
+	rpc_status_t st;
+
+	buf[0] = (struct input_event){ .type = type, .code = code, .x = x, .y = y };
+	st = event_submit(e->cap, 1, *seq);
+	if (st == RPC_OK)
+		(*seq)++;
+	return st;
+}
+
+TEST(TP_0006, "origin=\"screen\" and origin=\"pointer\" domains; the pointer from absolute and relative events; bad batches refused")
+{
+	static struct client back, shape;
+	struct tb_child *g3;
+	struct tb_own cap, ev;
+	word_t size, at;
+	const uint32_t *px;
+	struct input_event *buf;
+	uint64_t seq = 0;
+	word_t view;
+	cptr_t ds;
+
+	CHECK_OK(tb_start(&g3, "gui_origin", "gui", 2 * MB, 200, PRIO,
+			  "<config background=\"#202020\" pointer=\"no\">\n"
+			  "  <domain name=\"back\" layer=\"3\" origin=\"screen\" focus=\"none\"/>\n"
+			  "  <domain name=\"shape\" layer=\"0\" origin=\"pointer\" focus=\"none\"/>\n"
+			  "  <policy label=\"backdrop\" domain=\"back\"/>\n"
+			  "  <policy label=\"shape\" domain=\"shape\"/>\n"
+			  "</config>"));
+	CHECK(tb_wait_announce(g3, "Event"));
+	CHECK_OK(tb_open(&cap, g3, CAPTURE_SERVICE, "test", "", CAPTURE_SESSION_RAM,
+			 CAPTURE_SESSION_CAPS));
+	CHECK_OK(capture_screen(cap.cap, 256, 256, &ds, &size));
+	CHECK_OK(pd_attach(tb_env->pd, ds, 0, 0, 0, 0, &at));
+	px = (const uint32_t *)at;
+	client_open(&back, g3, "backdrop", 8, 8, 0, bits[6]);
+	client_open(&shape, g3, "shape", 4, 4, 0, bits[6]);
+	CHECK_OK(gui_buffer(back.s.cap, 8, 8, &ds, &size));
+	CHECK_OK(pd_attach(tb_env->pd, ds, 0, 0, 0, ATTACH_WRITE, &at));
+	for (unsigned i = 0; i < 64; i++)
+		((uint32_t *)at)[i] = 0x111111;
+	CHECK_OK(gui_buffer(shape.s.cap, 4, 4, &ds, &size));
+	CHECK_OK(pd_attach(tb_env->pd, ds, 0, 0, 0, ATTACH_WRITE, &at));
+	for (unsigned i = 0; i < 16; i++)
+		((uint32_t *)at)[i] = 0xabcdef;
+	/* the backdrop's view covers the screen whatever its geometry */
+	CHECK_OK(gui_view_create(back.s.cap, &view));
+	CHECK_OK(gui_view_geometry(back.s.cap, view, 50, 50, 10, 10));
+	CHECK_EQ(px[0], 0x111111u);
+	CHECK_EQ(px[7 * 256 + 7], 0x111111u);
+	CHECK_EQ(px[8 * 256 + 8], 0x202020u);      /* beyond its buffer */
+	CHECK_EQ(px[55 * 256 + 55], 0x202020u);
+	/* the shape's view at 2,3 from the pointer */
+	CHECK_OK(gui_view_create(shape.s.cap, &view));
+	CHECK_OK(gui_view_geometry(shape.s.cap, view, 2, 3, 4, 4));
+	CHECK_EQ(px[3 * 256 + 2], 0xabcdefu);       /* the pointer at 0,0 */
+	CHECK_OK(tb_open(&ev, g3, EVENT_SERVICE, "test", "", EVENT_SESSION_RAM, EVENT_SESSION_CAPS));
+	CHECK_OK(event_dataspace(ev.cap, &ds, &size));
+	CHECK(size >= 16 * sizeof(struct input_event));
+	CHECK_OK(pd_attach(tb_env->pd, ds, 0, 0, 0, ATTACH_WRITE, &at));
+	buf = (struct input_event *)at;
+	/* absolute: 0..32767 scaled to 0..255 */
+	CHECK_OK(submit(&ev, buf, &seq, INPUT_ABSOLUTE, 0, 16384, 8192));
+	CHECK_EQ(px[(63 + 3) * 256 + 127 + 2], 0xabcdefu);
+	CHECK_EQ(px[3 * 256 + 2], 0x111111u);       /* the old place: the backdrop again */
+	/* relative, then clamped at the edges */
+	CHECK_OK(submit(&ev, buf, &seq, INPUT_MOTION, 0, 10, -20));
+	CHECK_EQ(px[(43 + 3) * 256 + 137 + 2], 0xabcdefu);
+	CHECK_OK(submit(&ev, buf, &seq, INPUT_MOTION, 0, 5000, 5000));
+	CHECK_EQ(px[255 * 256 + 255], 0x202020u);   /* at 255,255: the shape beyond the screen */
+	CHECK_OK(submit(&ev, buf, &seq, INPUT_MOTION, 0, -5000, -5000));
+	CHECK_EQ(px[3 * 256 + 2], 0xabcdefu);
+	/* malformed: a GUI event type, a gap, a replay, a press with a motion */
+	CHECK_ST(submit(&ev, buf, &seq, GUI_EV_FOCUS, 0, 1, 0), RPC_E_INVALID_ARGUMENT);
+	seq++;
+	CHECK_ST(submit(&ev, buf, &seq, INPUT_MOTION, 0, 1, 1), RPC_E_INVALID_ARGUMENT);
+	seq -= 2;
+	CHECK_ST(submit(&ev, buf, &seq, INPUT_MOTION, 0, 1, 1), RPC_E_INVALID_ARGUMENT);
+	seq++;
+	CHECK_ST(submit(&ev, buf, &seq, INPUT_PRESS, KEY_A, 1, 0), RPC_E_INVALID_ARGUMENT);
+	CHECK_EQ(px[3 * 256 + 2], 0xabcdefu);       /* nothing of them taken */
+	CHECK_OK(submit(&ev, buf, &seq, INPUT_MOTION, 0, 1, 1));
+	CHECK_EQ(px[4 * 256 + 3], 0xabcdefu);
+	CHECK_EQ(px[3 * 256 + 2], 0x111111u);
+	CHECK_OK(tb_close(&ev));
+	CHECK_OK(tb_close(&back.s));
+	CHECK_OK(tb_close(&shape.s));
+	CHECK_OK(tb_close(&cap));
 }
 
 void component_construct(struct component_env *env)
