@@ -4,7 +4,9 @@
 # holds a file of the same name (.c, .s or .S) that one replaces it.
 # Not built: malloc (base's malloc on the component's heap serves), the
 # seven memory and string functions that base has (below), threads,
-# time, files, processes, networking, the dynamic linker: they need a POSIX
+# time, files, processes, networking, the dynamic linker (of signals only
+# raise and the signal mask helpers abort needs: abort ends the component
+# with 128 + SIGABRT through the glue's tkill): they need a POSIX
 # runtime below (docs/ports.md). glue/ is Argil's: the system calls that
 # the parts built make (output to the LOG session, exit) and the one
 # thread structure.
@@ -13,12 +15,15 @@ MUSL_BASE := $(foreach d,$(MUSL_DIRS),$(wildcard $(SRC)/src/$(d)/*.c))
 MUSL_ARCH := $(foreach d,$(MUSL_DIRS),$(wildcard $(SRC)/src/$(d)/x86_64/*.[csS]))
 MUSL_REPLACED := $(foreach f,$(MUSL_ARCH),$(dir $(patsubst %/x86_64/,%/,$(dir $(f))))$(basename $(notdir $(f))).c)
 # base defines these for every component (base/src/string.c); two
-# definitions would clash when both are linked.
+# definitions would clash when both are linked. base's log() is the LOG
+# line of argil/log.h: <math.h>'s log() is left out (log2, log10, logf,
+# log1p and the others stay).
 MUSL_BASE_HAS := $(foreach f,memcpy memmove memset memcmp strlen strcmp strncmp,$(SRC)/src/string/$(f).c \
-                 $(wildcard $(SRC)/src/string/x86_64/$(f).[csS]))
+                 $(wildcard $(SRC)/src/string/x86_64/$(f).[csS])) $(SRC)/src/math/log.c
 SRCS := $(filter-out $(MUSL_REPLACED) $(MUSL_BASE_HAS),$(MUSL_BASE) $(MUSL_ARCH)) \
         $(addprefix $(SRC)/src/internal/,libc.c syscall_ret.c shgetc.c floatscan.c intscan.c) \
         $(SRC)/src/thread/__lock.c $(SRC)/src/unistd/lseek.c \
+        $(SRC)/src/signal/raise.c $(SRC)/src/signal/block.c \
         $(wildcard $(PORT_DIR)/glue/*.c)
 
 # musl's own flags (its configure for gcc), then its include order
