@@ -422,9 +422,26 @@ static rpc_status_t nic_do_stream(struct nic_stream_call *c)
 	return RPC_OK;
 }
 
+/* The client registers its signal for frames on NIC_DOWN once it has
+ * attached both streams as their sink and source (nic_connect): only then
+ * does the session join its domain and get frames. Before, a frame of
+ * another session of the domain (a broadcast) in NIC_DOWN would move the
+ * stream's indices under a sink not yet attached, which then refuses the
+ * stream (ps_sink_init: indices that disagree at hand-over). */
 static rpc_status_t nic_do_sigh(struct nic_sigh_call *c)
 {
-	return take_sigh(c->obj, c->in.stream, c->in.cond, c->in.ntfn);
+	struct port *s = c->obj;
+	rpc_status_t st = take_sigh(s, c->in.stream, c->in.cond, c->in.ntfn);
+
+	if (st == RPC_OK && c->in.stream == NIC_DOWN && c->in.cond == PS_SUBMIT_READY &&
+	    !s->streaming) {
+		s->streaming = true;
+		port_join(s);
+		if (s->port < 0)
+			log("session '%s': domain %s not (yet) in the config: link down",
+			    s->ss.label, s->domain);
+	}
+	return st;
 }
 
 static rpc_status_t nic_do_cap(struct nic_cap_call *c)
@@ -500,10 +517,7 @@ static rpc_status_t nic_create(struct session_server *srv, struct server_session
 		release(s);
 		return RPC_E_INVALID_ARGUMENT;
 	}
-	s->streaming = true;
-	port_join(s);
-	if (s->port < 0)
-		log("session '%s': domain %s not (yet) in the config: link down", ss->label, dom);
+	/* joins its domain when the client is attached (nic_do_sigh) */
 	return RPC_OK;
 }
 
