@@ -23,12 +23,16 @@
  * state="connecting|fetching|waiting|done|failed"/>, and to the LOG per
  * MiB. At the end "fetchurl: N fetched, N failed", exit 0 if none failed;
  * a <fetch expect="failure"> (for tests) counts as fetched when it fails.
+ * A <fetch bench="NAME"> (run/http_download*_bench) also prints the busy
+ * instructions of the whole fetch (argil/busy.h: under -icount shift=0
+ * the machine's instructions, every component's) as a bench line.
  *
  * Transports are behind transport.h: "http" only; "https" is refused
  * until a TLS transport exists. Chunked transfer encoding is refused (the
  * request asks for none: HTTP/1.1 servers answer a Range or a Content-
  * Length, or close at the end).
  */
+#include <argil/busy.h>
 #include <argil/component.h>
 #include <argil/config_rom.h>
 #include <argil/printf.h>
@@ -600,6 +604,21 @@ void component_construct(struct component_env *env)
 			printf("fetchurl: config: <fetch> (line %u): expect= is \"failure\" or absent\n",
 			       n->line);
 			failed++;
+		} else if (cfg_attr(n, "bench") && must_fail) {
+			printf("fetchurl: config: <fetch> (line %u): bench= with expect=\"failure\"\n",
+			       n->line);
+			failed++;
+		} else if (cfg_attr(n, "bench")) {
+			/* a benchmark: the machine's busy instructions for the fetch */
+			struct busy_clock c;
+			busy_start(&c);
+			bool ok = fetch(n, &s);
+			uint64_t busy = busy_instructions(&c, 0);
+			if (ok) {
+				fetched++;
+				bench_line(cfg_attr(n, "bench"), (unsigned long)busy, "busy instructions");
+			} else
+				failed++;
 		} else if (fetch(n, &s) != must_fail) {
 			fetched++;
 			if (must_fail)
