@@ -3,21 +3,24 @@
 
 QEMU's user network starts it per connection of the guest to
 10.0.2.100:80 (guestfwd=tcp:10.0.2.100:80-cmd:python3 WORK/net_test_http.py WORK),
-so it serves exactly one request and exits. It serves WORK/file.bin
-(GET, Range: bytes=N-) under these paths, and keeps what happened in WORK:
+so it serves exactly one request and exits. It serves the files NAME
+the scenario's setup made in WORK (file.bin, small.bin: GET, Range:
+bytes=N-) under these paths, and keeps what happened in WORK:
 
-    /file.bin          the file
-    /moved/file.bin    302 to /file.bin
-    /cut/file.bin      the first time: a 200 with the full Content-Length,
+    /NAME              the file
+    /moved/NAME        302 to /NAME
+    /cut/NAME          the first time: a 200 with the full Content-Length,
                        but the connection is cut after half the file
                        (WORK/cut.done); then the file, Range honoured
-    /busy/file.bin     the first time: 503 (WORK/busy.done); then the file
-    /slow/file.bin     a header, then nothing for 20 s (the guest times out)
+    /busy/NAME         the first time: 503 (WORK/busy.done); then the file
+    /slow/NAME         a header, then nothing for 20 s (the guest times out)
     anything else      404
 
-    net_test_http.py --check WORK LOG   compares the SHA-256 of WORK/file.bin
-    with every "sha256" line of fetchurl in LOG (4 expected), and that the
-    cut and the refusal happened; exit 1 otherwise.
+    net_test_http.py --check WORK LOG [N]   compares every "sha256" line of
+    fetchurl in LOG (N expected, default 4) with the SHA-256 of the file
+    its URL names, and, if LOG shows fetches of /cut/ and /busy/, that the
+    cut and the refusal happened and a Range request followed the cut;
+    exit 1 otherwise.
 """
 import hashlib
 import os
@@ -55,28 +58,30 @@ def serve(work):
         send(out, 400, "Bad Request", [("Content-Length", "0"), ("Connection", "close")])
         return
     path = parts[1]
-    data = open(os.path.join(work, "file.bin"), "rb").read()
+    m = re.fullmatch(r"(/(?:moved|cut|busy|slow))?/(file\.bin|small\.bin)", path)
+    if not m or not os.path.exists(os.path.join(work, m.group(2))):
+        send(out, 404, "Not Found", [("Content-Length", "0"), ("Connection", "close")])
+        return
+    kind, name = m.group(1) or "", m.group(2)
+    data = open(os.path.join(work, name), "rb").read()
     first_time = lambda mark: not os.path.exists(os.path.join(work, mark))
-    if path == "/moved/file.bin":
-        send(out, 302, "Found", [("Location", "/file.bin"), ("Content-Length", "0"),
+    if kind == "/moved":
+        send(out, 302, "Found", [("Location", "/" + name), ("Content-Length", "0"),
                                  ("Connection", "close")])
         return
-    if path == "/busy/file.bin" and first_time("busy.done"):
+    if kind == "/busy" and first_time("busy.done"):
         open(os.path.join(work, "busy.done"), "w").close()
         send(out, 503, "Service Unavailable", [("Content-Length", "0"), ("Connection", "close")])
         return
-    if path == "/cut/file.bin" and first_time("cut.done"):
+    if kind == "/cut" and first_time("cut.done"):
         open(os.path.join(work, "cut.done"), "w").close()
         send(out, 200, "OK", [("Content-Length", str(len(data))), ("Connection", "close")],
              data[:len(data) // 2])
         return
-    if path == "/slow/file.bin":
+    if kind == "/slow":
         # the header, then nothing: the guest's timeout has to end it
         send(out, 200, "OK", [("Content-Length", str(len(data))), ("Connection", "close")])
         time.sleep(20)
-        return
-    if path not in ("/file.bin", "/cut/file.bin", "/busy/file.bin"):
-        send(out, 404, "Not Found", [("Content-Length", "0"), ("Connection", "close")])
         return
     m = re.fullmatch(r"bytes=(\d+)-", headers.get("range", ""))
     if m and int(m.group(1)) < len(data):
@@ -89,29 +94,38 @@ def serve(work):
     send(out, 200, "OK", [("Content-Length", str(len(data))), ("Connection", "close")], data)
 
 
-def check(work, log):
-    want = hashlib.sha256(open(os.path.join(work, "file.bin"), "rb").read()).hexdigest()
-    got = re.findall(r"fetchurl: \S+: \d+ bytes in \d+ ms, \d+ attempts, sha256 ([0-9a-f]{64})$",
-                     open(log, errors="replace").read(), re.M)
-    print("host sha256 %s, guest: %s" % (want, " ".join(got)))
-    ok = len(got) == 4 and all(g == want for g in got)
-    for mark in ("cut.done", "busy.done"):
-        if not os.path.exists(os.path.join(work, mark)):
-            print("%s missing: that case did not happen" % mark)
-            ok = False
+def check(work, log, count):
+    text = open(log, errors="replace").read()
+    got = re.findall(r"fetchurl: http://[^/]+(\S*)/(\S+): (\d+) bytes in \d+ ms, \d+ attempts, "
+                     r"sha256 ([0-9a-f]{64})$", text, re.M)
+    ok = len(got) == count
+    print("%d fetches with a SHA-256 (%d expected)" % (len(got), count))
+    for kind, name, size, digest in got:
+        path = os.path.join(work, name)
+        want = hashlib.sha256(open(path, "rb").read()).hexdigest() if os.path.exists(path) else "-"
+        good = digest == want and int(size) == os.path.getsize(path)
+        print("%s/%s: %s bytes, guest %s, host %s: %s" % (kind, name, size, digest, want,
+                                                       "ok" if good else "WRONG"))
+        ok = ok and good
     requests = open(os.path.join(work, "requests.log")).read()
     print(requests.strip().replace("\n", "; "))
-    if not re.search(r"GET /cut/file.bin HTTP/1.1 range=bytes=[1-9]\d*-", requests):
+    for mark, kind in (("cut.done", "/cut/"), ("busy.done", "/busy/")):
+        if kind in requests and not os.path.exists(os.path.join(work, mark)):
+            print("%s missing: that case did not happen" % mark)
+            ok = False
+    if "/cut/" in requests and not re.search(r"GET /cut/\S+ HTTP/1.1 range=bytes=[1-9]\d*-",
+                                             requests):
         print("no Range request after the cut")
         ok = False
     return ok
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "--check":
-        sys.exit(0 if check(sys.argv[2], sys.argv[3]) else 1)
+    if len(sys.argv) in (4, 5) and sys.argv[1] == "--check":
+        n = int(sys.argv[4]) if len(sys.argv) == 5 else 4
+        sys.exit(0 if check(sys.argv[2], sys.argv[3], n) else 1)
     if len(sys.argv) != 2:
-        sys.stderr.write("usage: net_test_http.py WORK | --check WORK LOG\n")
+        sys.stderr.write("usage: net_test_http.py WORK | --check WORK LOG [N]\n")
         sys.exit(2)
     try:
         serve(sys.argv[1])

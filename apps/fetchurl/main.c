@@ -23,12 +23,17 @@
  * state="connecting|fetching|waiting|done|failed"/>, and to the LOG per
  * MiB. At the end "fetchurl: N fetched, N failed", exit 0 if none failed;
  * a <fetch expect="failure"> (for tests) counts as fetched when it fails.
+ * <fetch sha256="no">: no hash (the line says "no sha256").
+ * A <fetch bench="NAME"> (run/http_download*_bench) also prints the busy
+ * instructions of the whole fetch (argil/busy.h: under -icount shift=0
+ * the machine's instructions, every component's) as a bench line.
  *
  * Transports are behind transport.h: "http" only; "https" is refused
  * until a TLS transport exists. Chunked transfer encoding is refused (the
  * request asks for none: HTTP/1.1 servers answer a Range or a Content-
  * Length, or close at the end).
  */
+#include <argil/busy.h>
 #include <argil/component.h>
 #include <argil/config_rom.h>
 #include <argil/printf.h>
@@ -61,6 +66,7 @@ struct fetch {
 	uint64_t done, total, deadline, logged, reported;
 	unsigned attempt;
 	struct sha256 sha;
+	bool hash;               /* <fetch sha256="no">: no hash */
 	const char *state;
 };
 
@@ -254,7 +260,8 @@ static bool put(struct fetch *f, const char *url, const void *p, size_t n)
 		printf("fetchurl: %s: write failed: %s\n", f->path, fs_err_name(err));
 		return false;
 	}
-	sha256_update(&f->sha, p, n);
+	if (f->hash)
+		sha256_update(&f->sha, p, n);
 	f->done += n;
 	if (f->done - f->reported >= REPORT_STEP) {
 		f->reported = f->done;
@@ -475,9 +482,9 @@ static bool fetch(const struct cfg_node *n, const struct settings *s)
 	bool ok = false;
 
 	if (!url || !f.path || cfg_attr_u64(n, "timeout_ms", s->timeout_ms, &timeout_ms) < 0 ||
-	    !timeout_ms) {
-		printf("fetchurl: config: <fetch> (line %u) needs url=, path= and a timeout_ms= above 0\n",
-		       n->line);
+	    !timeout_ms || cfg_attr_bool(n, "sha256", true, &f.hash) < 0) {
+		printf("fetchurl: config: <fetch> (line %u) needs url=, path= and a timeout_ms= above 0; "
+		       "sha256= is yes or no\n", n->line);
 		return false;
 	}
 	if (!url_parse(url, &f.url, NULL)) {
@@ -537,6 +544,12 @@ static bool fetch(const struct cfg_node *n, const struct settings *s)
 		return false;
 	}
 	report(&f, "done", url);
+	if (!f.hash) {
+		printf("fetchurl: %s: %llu bytes in %llu ms, %u attempts, no sha256\n", url,
+		       (unsigned long long)f.done, (unsigned long long)((net_now_us() - start) / 1000),
+		       f.attempt);
+		return true;
+	}
 	sha256_final(&f.sha, digest);
 	sha256_hex(digest, hex);
 	printf("fetchurl: %s: %llu bytes in %llu ms, %u attempts, sha256 %s\n", url,
@@ -600,6 +613,21 @@ void component_construct(struct component_env *env)
 			printf("fetchurl: config: <fetch> (line %u): expect= is \"failure\" or absent\n",
 			       n->line);
 			failed++;
+		} else if (cfg_attr(n, "bench") && must_fail) {
+			printf("fetchurl: config: <fetch> (line %u): bench= with expect=\"failure\"\n",
+			       n->line);
+			failed++;
+		} else if (cfg_attr(n, "bench")) {
+			/* a benchmark: the machine's busy instructions for the fetch */
+			struct busy_clock c;
+			busy_start(&c);
+			bool ok = fetch(n, &s);
+			uint64_t busy = busy_instructions(&c, 0);
+			if (ok) {
+				fetched++;
+				bench_line(cfg_attr(n, "bench"), (unsigned long)busy, "busy instructions");
+			} else
+				failed++;
 		} else if (fetch(n, &s) != must_fail) {
 			fetched++;
 			if (must_fail)

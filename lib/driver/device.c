@@ -116,21 +116,28 @@ rpc_status_t drv_device_find(struct platform_connection *p, const struct drv_id 
 	return find(p, &m, name, size);
 }
 
+static void devices_changed(void *arg)
+{
+	*(bool *)arg = true;
+}
+
+/* Waits on the component's entrypoint, dispatching what comes meanwhile:
+ * the parent's heartbeats above all, which a driver waiting for its
+ * device (pci_decode's walk, platform's policy from driver_manager may
+ * take seconds on a loaded machine) must answer, or init restarts it. */
 static rpc_status_t find_wait(struct platform_connection *p, const struct match *m, char *name,
 			      size_t size)
 {
-	cptr_t ntfn = cap_slot_alloc();
-	word_t handle;
+	struct entrypoint *ep = &component_env()->ep;
+	struct signal_handler h;
+	volatile bool changed = false;
 	rpc_status_t st;
 
-	if (!ntfn)
-		return RPC_E_OUT_OF_SLOTS;
-	st = pd_alloc_ntfn(COMPONENT_PD, ntfn, &handle);
-	if (st != RPC_OK) {
-		slot_free(&component_slots, ntfn);
+	h.bit = -1;
+	st = signal_handler_init(ep, &h, devices_changed, (void *)&changed);
+	if (st != RPC_OK)
 		return st;
-	}
-	st = platform_devices_sigh(p->session, ntfn);
+	st = platform_devices_sigh(p->session, h.cap);
 	/* registered first, then looked: a change in between is signalled */
 	bool said = false;
 	while (st == RPC_OK && (st = find(p, m, name, size)) == RPC_E_NOT_FOUND) {
@@ -141,12 +148,13 @@ static rpc_status_t find_wait(struct platform_connection *p, const struct match 
 			log("no device for me yet (%s): waiting until platform offers one",
 			    m->want ? m->want : "by ID");
 		said = true;
-		sys_wait(ntfn);
+		while (!changed)
+			ep_dispatch_one(ep);
+		changed = false;
 		st = RPC_OK;
 	}
 	platform_devices_sigh(p->session, 0);
-	pd_free_obj(COMPONENT_PD, handle);
-	cap_slot_free(ntfn);
+	signal_handler_fini(ep, &h);
 	return st;
 }
 

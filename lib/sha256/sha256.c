@@ -23,35 +23,49 @@ static uint32_t rotr(uint32_t x, unsigned n)
 	return (x >> n) | (x << (32 - n));
 }
 
-/* One 512-bit block into the hash value (FIPS 180-4, 6.2.2). */
-static void compress(uint32_t h[8], const uint8_t block[64])
+/* One 512-bit block into the hash value (FIPS 180-4, 6.2.2). The eight
+ * working variables stay in locals, renamed per round instead of moved
+ * (ROUND's arguments rotate), eight rounds to a loop step. */
+#define BSIG0(x) (rotr(x, 2) ^ rotr(x, 13) ^ rotr(x, 22))
+#define BSIG1(x) (rotr(x, 6) ^ rotr(x, 11) ^ rotr(x, 25))
+#define SSIG0(x) (rotr(x, 7) ^ rotr(x, 18) ^ ((x) >> 3))
+#define SSIG1(x) (rotr(x, 17) ^ rotr(x, 19) ^ ((x) >> 10))
+#define ROUND(a, b, c, d, e, f, g, h, t, wt)                                     \
+	do {                                                                     \
+		uint32_t t1 = (h) + BSIG1(e) + (((e) & (f)) ^ (~(e) & (g))) + K[t] + (wt); \
+		(d) += t1;                                                       \
+		(h) = t1 + BSIG0(a) + (((a) & ((b) | (c))) | ((b) & (c)));       \
+	} while (0)
+
+static void compress(uint32_t hv[8], const uint8_t block[64])
 {
-	uint32_t w[64], v[8];
+	uint32_t w[64];
+	uint32_t a = hv[0], b = hv[1], c = hv[2], d = hv[3];
+	uint32_t e = hv[4], f = hv[5], g = hv[6], h = hv[7];
 
 	for (int t = 0; t < 16; t++)
 		w[t] = (uint32_t)block[4 * t] << 24 | (uint32_t)block[4 * t + 1] << 16 |
 		       (uint32_t)block[4 * t + 2] << 8 | block[4 * t + 3];
-	for (int t = 16; t < 64; t++) {
-		uint32_t s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3);
-		uint32_t s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10);
-		w[t] = w[t - 16] + s0 + w[t - 7] + s1;
+	for (int t = 16; t < 64; t++)
+		w[t] = w[t - 16] + SSIG0(w[t - 15]) + w[t - 7] + SSIG1(w[t - 2]);
+	for (int t = 0; t < 64; t += 8) {
+		ROUND(a, b, c, d, e, f, g, h, t, w[t]);
+		ROUND(h, a, b, c, d, e, f, g, t + 1, w[t + 1]);
+		ROUND(g, h, a, b, c, d, e, f, t + 2, w[t + 2]);
+		ROUND(f, g, h, a, b, c, d, e, t + 3, w[t + 3]);
+		ROUND(e, f, g, h, a, b, c, d, t + 4, w[t + 4]);
+		ROUND(d, e, f, g, h, a, b, c, t + 5, w[t + 5]);
+		ROUND(c, d, e, f, g, h, a, b, t + 6, w[t + 6]);
+		ROUND(b, c, d, e, f, g, h, a, t + 7, w[t + 7]);
 	}
-	for (int i = 0; i < 8; i++)
-		v[i] = h[i];
-	for (int t = 0; t < 64; t++) {
-		uint32_t e = v[4], a = v[0];
-		uint32_t ch = (e & v[5]) ^ (~e & v[6]);
-		uint32_t maj = (a & v[1]) ^ (a & v[2]) ^ (v[1] & v[2]);
-		uint32_t t1 = v[7] + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ch + K[t] + w[t];
-		uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + maj;
-
-		for (int i = 7; i > 0; i--)
-			v[i] = v[i - 1];
-		v[4] += t1;
-		v[0] = t1 + t2;
-	}
-	for (int i = 0; i < 8; i++)
-		h[i] += v[i];
+	hv[0] += a;
+	hv[1] += b;
+	hv[2] += c;
+	hv[3] += d;
+	hv[4] += e;
+	hv[5] += f;
+	hv[6] += g;
+	hv[7] += h;
 }
 
 void sha256_init(struct sha256 *s)

@@ -653,6 +653,8 @@ static rpc_status_t nic_do_stream(struct nic_stream_call *c)
 	return RPC_OK;
 }
 
+/* The signal for frames on NIC_DOWN makes the session join its domain
+ * (take_sigh). */
 static rpc_status_t nic_do_sigh(struct nic_sigh_call *c)
 {
 	return take_sigh(c->obj, c->in.stream, c->in.cond, c->in.ntfn);

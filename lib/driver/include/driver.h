@@ -32,7 +32,10 @@ struct drv_id {
 rpc_status_t drv_device_find(struct platform_connection *p, const struct drv_id *ids, unsigned n,
 			     char *name, size_t size);
 /* The same, waiting (PLATFORM_DEVICES_SIGH) until such a device appears
- * in the report (the devices report may come after the driver starts). */
+ * in the report (the devices report may come after the driver starts).
+ * The waits of these calls dispatch the component's entrypoint meanwhile
+ * (ep_dispatch_one: the parent's heartbeats are answered), so call them
+ * from the entrypoint's thread, not from inside a request's handler. */
 rpc_status_t drv_device_find_wait(struct platform_connection *p, const struct drv_id *ids,
 				  unsigned n, char *name, size_t size);
 /* The same, also waiting until the device's interrupt is known (MSI,

@@ -33,6 +33,10 @@
  * for the first key at all). It prints the guest time
  * from the request to both, waits settle_ms and goes on; after the last,
  * the figures' minimum, median and maximum and "restarts done".
+ * events="no" (a driver without an event server, e.g. a NIC): the step
+ * is done once the driver runs again; the figure is the time to that;
+ * start_ms="N" (with events="no" only) waits N ms before the first
+ * request (a scenario's download under way, run/net_restart).
  * Then per <await name driver [state devices]> (in order): logs "await
  * N: name" (a scenario's qmp: line acts on it, e.g. a hot-plug) and waits
  * until the report shows the driver so and, for each <platform device
@@ -62,6 +66,8 @@ static struct signal_handler settle_sigh;
 static const struct cfg_node *restart_node;   /* the <restart> being done */
 static uint64_t restarts_done, restarts_wanted, restart_base, settle_ms;
 static uint64_t request_us, back_us, key_us[MAX_RESTARTS];
+static bool restart_events;                     /* <restart events>: wait for a first event */
+static uint64_t start_ms;                       /* <restart start_ms>: before the first */
 static uint64_t events_seen;                  /* events of the events report looked at */
 static bool restart_back, restart_key, settling, restarts_begun, first_key_wanted;
 static unsigned passed, failed, step;
@@ -303,7 +309,8 @@ static void request_restart(void)
 	int n = snprintf(doc, sizeof(doc), "<restart> <driver name=\"%s\" count=\"%lu\"/> </restart>\n",
 			 name, (unsigned long)restarts_done + 1);
 
-	restart_back = restart_key = settling = false;
+	restart_back = settling = false;
+	restart_key = !restart_events;   /* without events: back is enough */
 	request_us = now_us();
 	rpc_status_t st = reporter_submit(&restarter, doc, (word_t)n);
 	if (st != RPC_OK) {
@@ -339,9 +346,15 @@ static void restart_step_done(void)
 	snprintf(what, sizeof(what), "%s restarted on request %lu times", name,
 		 (unsigned long)restarts_done);
 	ok(true, "%s, restarts=%lu", what, restart_base + restarts_done);
-	log("%s restart %lu: back after %lu us, first key after %lu us", name,
-	    (unsigned long)restarts_done, (unsigned long)(back_us - request_us),
-	    (unsigned long)key_us[restarts_done - 1]);
+	if (!restart_events)
+		key_us[restarts_done - 1] = back_us - request_us;
+	if (restart_events)
+		log("%s restart %lu: back after %lu us, first key after %lu us", name,
+		    (unsigned long)restarts_done, (unsigned long)(back_us - request_us),
+		    (unsigned long)key_us[restarts_done - 1]);
+	else
+		log("%s restart %lu: back after %lu us", name, (unsigned long)restarts_done,
+		    (unsigned long)(back_us - request_us));
 	if (restarts_done < restarts_wanted) {
 		settling = true;
 		timer_trigger_once(timer.session, settle_ms * 1000);
@@ -351,8 +364,9 @@ static void restart_step_done(void)
 	unsigned n = (unsigned)restarts_done;
 	memcpy(v, key_us, n * sizeof(v[0]));
 	sort_u64(v, n);
-	log("%s: first key after a restart: min %lu us, median %lu us, max %lu us (%u restarts)",
-	    name, (unsigned long)v[0], (unsigned long)v[n / 2], (unsigned long)v[n - 1], n);
+	log("%s: %s after a restart: min %lu us, median %lu us, max %lu us (%u restarts)",
+	    name, restart_events ? "first key" : "back", (unsigned long)v[0],
+	    (unsigned long)v[n / 2], (unsigned long)v[n - 1], n);
 	log("%s: restarts done", name);
 	restart_node = cfg_next(restart_node, "restart");
 	next_restart();
@@ -435,9 +449,12 @@ static void next_restart(void)
 		if (cfg_attr_u64(restart_node, "times", 1, &restarts_wanted) < 0 || !d ||
 		    !restarts_wanted || restarts_wanted > MAX_RESTARTS ||
 		    cfg_attr_u64(restart_node, "settle_ms", 300, &settle_ms) < 0 ||
+		    cfg_attr_bool(restart_node, "events", true, &restart_events) < 0 ||
+		    cfg_attr_u64(restart_node, "start_ms", 0, &start_ms) < 0 ||
+		    (restart_events && start_ms) ||
 		    cfg_attr_u64(d, "restarts", 0, &restart_base) != 1) {
-			ok(false, "restart %s: no such driver in the report, or bad times (1..100) or "
-			   "settle_ms", cfg_attr(restart_node, "driver") ? cfg_attr(restart_node, "driver")
+			ok(false, "restart %s: no such driver in the report, or bad times (1..100), "
+			   "settle_ms, events or start_ms (only with events=\"no\")", cfg_attr(restart_node, "driver") ? cfg_attr(restart_node, "driver")
 			   : "?", 0);
 			continue;
 		}
@@ -458,6 +475,14 @@ static void next_restart(void)
 		ok(false, "no Timer for <restart>%s", "", 0);
 		restart_node = 0;
 		done();
+		return;
+	}
+	if (!restart_events) {
+		if (start_ms) {
+			settling = true;
+			timer_trigger_once(timer.session, start_ms * 1000);
+		} else
+			request_restart();
 		return;
 	}
 	/* the events so far are not the restarted driver's; the first restart
@@ -556,11 +581,17 @@ void component_construct(struct component_env *env)
 		return;
 	}
 	if (cfg_child(config.node, "restart")) {
-		/* restarts of a real driver: a Timer and the events report */
+		/* restarts of a real driver: a Timer and the events report (unless
+		 * every <restart> says events="no") */
+		bool need_events = false, ev;
+		for (const struct cfg_node *r = cfg_child(config.node, "restart"); r;
+		     r = cfg_next(r, "restart"))
+			need_events |= cfg_attr_bool(r, "events", true, &ev) < 0 || ev;
 		if ((st = timer_connect(&timer, "settle")) != RPC_OK ||
 		    (st = signal_handler_init(&env->ep, &settle_sigh, on_settled, 0)) != RPC_OK ||
 		    (st = timer_connection_sigh(&timer, settle_sigh.cap)) != RPC_OK ||
-		    (st = config_rom_open(&events, "events", &env->ep, on_events, 0)) != RPC_OK) {
+		    (need_events &&
+		     (st = config_rom_open(&events, "events", &env->ep, on_events, 0)) != RPC_OK)) {
 			log("FAIL Timer and ROM events for <restart>: %s", rpc_status_name(st));
 			failed++;
 			done();
