@@ -631,12 +631,35 @@ static rpc_status_t give_cap(struct port *s, word_t stream, word_t cond, cptr_t 
 
 RPC_SERVER(nic, NIC_RPC)
 
+/* A Nic session's own MAC (NIC_INFO): locally administered, unicast,
+ * 02:52:55 and three bytes from its label, so that a client that comes
+ * back (a restart) gets the same one and with it its DHCP lease; the next
+ * free one when another session has it. The router's own address in the
+ * client domains is 02:52:54:00:00:01. */
+static void assign_mac(struct port *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (const char *c = s->ss.label; *c; c++)
+		h = (h ^ (uint8_t)*c) * 16777619u;
+	for (;; h++) {
+		uint8_t m[6] = { 0x02, 0x52, 0x55, (uint8_t)(h >> 16), (uint8_t)(h >> 8), (uint8_t)h };
+		bool used = false;
+
+		for (int i = 0; i < RT_PORTS && !used; i++)
+			used = ports[i] && ports[i] != s && !ports[i]->uplink && !memcmp(ports[i]->mac, m, 6);
+		if (!used) {
+			memcpy(s->mac, m, 6);
+			return;
+		}
+	}
+}
+
 static rpc_status_t nic_do_info(struct nic_info_call *c)
 {
 	struct port *s = c->obj;
-	int d = rt_domain_find(&R, s->domain);
 
-	c->out.mac = nic_mac_word(d >= 0 ? R.dom[d].mac : R.mac);
+	c->out.mac = nic_mac_word(s->mac);
 	c->out.mtu = 1500;
 	c->out.link = s->port >= 0 ? NIC_LINK_UP : 0;
 	return RPC_OK;
@@ -707,6 +730,7 @@ static rpc_status_t nic_create(struct session_server *srv, struct server_session
 		return RPC_E_DENIED;
 	}
 	memcpy(s->domain, dom, strlen(dom) + 1);
+	assign_mac(s);
 	if (args_u64(args, "up_size", NIC_STREAM_DEFAULT, &up) < 0 ||
 	    args_u64(args, "down_size", NIC_STREAM_DEFAULT, &down) < 0 ||
 	    args_u64(args, "slots", 128, &slots) < 0 || up < 16384 || down < 16384 ||

@@ -27,8 +27,9 @@
  * ---- Nic (applications, clients of nic_router) ----
  * The router allocates and formats both streams from the session's donation.
  *
- *   NIC_INFO       -> w0 MAC address (the 6 bytes in the low 48 bits, first byte
- *                     lowest), w1 MTU (IP bytes, 1500), w2 NIC_LINK_UP or 0
+ *   NIC_INFO       -> w0 the client's own MAC address (the 6 bytes in the low
+ *                     48 bits, first byte lowest; each session has one of its
+ *                     own, the same for the same label), w1 MTU (IP bytes, 1500), w2 NIC_LINK_UP or 0
  *   NIC_STREAM     w0 stream (NIC_UP, NIC_DOWN) -> cap: its dataspace, w0 size
  *   NIC_SIGH       w0 stream, w1 condition the client waits for (NIC_UP:
  *                  PS_ACK_READY, PS_SUBMIT_SLOT_FREE; NIC_DOWN: PS_SUBMIT_READY,
