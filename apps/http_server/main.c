@@ -315,10 +315,12 @@ static bool accept_all(net_socket_t l, uint64_t now)
 			       net_ip_format(ip, text), port, n_conns);
 			continue;
 		}
-		memset(c, 0, offsetof(struct conn, in));
+		/* everything of the slot's last connection goes (not the buffers' bytes) */
 		c->so = so;
 		c->fd = -1;
 		c->in_len = c->out_len = c->out_off = 0;
+		c->left = c->skip = 0;
+		c->close_after = false;
 		c->last_us = now;
 		snprintf(c->peer, sizeof(c->peer), "%s:%u", net_ip_format(ip, text), port);
 		net_socket_nonblock(so, true);
