@@ -257,6 +257,40 @@ TEST(NETRTR_0003, "a config change adds domain c while a connection to domain b 
 	net_close(l);
 }
 
+/* A domain node of the router's report by name. */
+static const struct cfg_node *report_domain(const struct cfg_node *r, const char *name)
+{
+	for (const struct cfg_node *d = r ? cfg_child(r, "domain") : 0; d; d = cfg_next(d, "domain"))
+		if (cfg_attr_is(d, "name", name))
+			return d;
+	return 0;
+}
+
+TEST(NETRTR_0004, "the router's report: domain c is there, domain a's traffic left by NAT (nat_out), its answers came back (the uplink's nat_in)")
+{
+	static struct config_rom rep;
+	const struct cfg_node *a = 0, *up = 0;
+	uint64_t deadline = net_now_us() + 30000000, nat_out = 0, nat_in = 0;
+
+	CHECK_OK(config_rom_open(&rep, "nic_router", 0, 0, 0));
+	/* the report is rewritten when the config changed; wait for that one */
+	while (!report_domain(rep.node, "c")) {
+		CHECK(net_now_us() < deadline);
+		net_wait(200000);
+		config_rom_update(&rep);
+	}
+	a = report_domain(rep.node, "a");
+	up = report_domain(rep.node, "uplink");
+	CHECK(a && up);
+	CHECK(cfg_attr_u64(a, "nat_out", 0, &nat_out) >= 0);
+	CHECK(cfg_attr_u64(up, "nat_in", 0, &nat_in) >= 0);
+	printf("net_router_test: the router's report: domain a nat_out=%llu, uplink nat_in=%llu\n",
+	       (unsigned long long)nat_out, (unsigned long long)nat_in);
+	CHECK(nat_out > 0);
+	CHECK(nat_in > 0);
+	config_rom_close(&rep, 0);
+}
+
 static int select_client(const char *id)
 {
 	return !strncmp(id, "NETRTR_", 7);
