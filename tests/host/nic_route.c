@@ -351,6 +351,37 @@ TEST(NICROUTE_0006, "a TCP port forward: in to the domain's host, its answers le
 	CHECK_EQ(nsent, 0u);
 }
 
+TEST(NICROUTE_0009, "a TCP port forward into a domain without NAT: its answers leave from the forwarded port, other traffic out is dropped")
+{
+	uint8_t f[128], t[24];
+	struct ipv4_view ip;
+	struct tcp_view tv;
+
+	setup();
+	CHECK_EQ(rt_domain(&R, "b", false, false, IP(10, 0, 3, 1), 0xffffff00u, 0), DB);
+	learn(PU, MAC_GW, GW, UP);
+	learn(PB, MAC_B, HOST_B, IP(10, 0, 3, 1));
+	CHECK(rt_forward_add(&R, 80, (unsigned)DB, HOST_B) >= 0);
+	nsent = 0;
+	tcp_seg(t, 51000, 80, TCP_SYN);
+	rt_input(&R, (unsigned)PU, f, ip_frame(f, MAC_GW, IP_PROTO_TCP, OUT, UP, t, 24, 64));
+	CHECK_EQ(nsent, 1u);
+	CHECK_EQ(sent[0].port, (unsigned)PB);
+	nsent = 0;
+	tcp_seg(t, 80, 51000, TCP_SYN | TCP_ACK);
+	rt_input(&R, (unsigned)PB, f, ip_frame(f, MAC_B, IP_PROTO_TCP, HOST_B, OUT, t, 24, 64));
+	CHECK_EQ(nsent, 1u);
+	CHECK_EQ(sent[0].port, (unsigned)PU);
+	CHECK_EQ(parse_tcp(&sent[0], &ip, &tv), PROTO_OK);
+	CHECK_EQ(ip.src, UP);
+	CHECK_EQ(tv.sport, 80u);
+	/* from another port: no NAT in this domain, dropped */
+	nsent = 0;
+	tcp_seg(t, 4000, 51000, TCP_SYN);
+	rt_input(&R, (unsigned)PB, f, ip_frame(f, MAC_B, IP_PROTO_TCP, HOST_B, OUT, t, 24, 64));
+	CHECK_EQ(nsent, 0u);
+}
+
 TEST(NICROUTE_0007, "bad frames are dropped and counted in their domain; the next good one passes")
 {
 	uint8_t f[128], t[24];
@@ -377,7 +408,7 @@ TEST(NICROUTE_0007, "bad frames are dropped and counted in their domain; the nex
 	CHECK_EQ(R.dom[DA].cnt.nat_out, 1u);
 }
 
-TEST(NICROUTE_0009, "RT_IN_CSUM_VALID: a TCP or UDP checksum the NIC verified is not compared again; every other check stays")
+TEST(NICROUTE_0010, "RT_IN_CSUM_VALID: a TCP or UDP checksum the NIC verified is not compared again; every other check stays")
 {
 	uint8_t f[128], t[24], u[16];
 	struct ipv4_view ip;

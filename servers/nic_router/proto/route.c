@@ -1175,10 +1175,11 @@ static void ip_input(struct router *r, unsigned p, const struct eth_view *e, boo
 			dm->cnt.routed++;
 		return;
 	}
-	if (dm->nat && !dm->uplink && ports) {
+	if (!dm->uplink && ports) {
 		int u = uplink_domain(r);
 		struct rt_nat *n;
-		/* an answer from a port forward's target leaves with its port */
+		/* an answer from a port forward's target leaves with its port
+		 * (whether or not its domain has NAT) */
 		if (u >= 0 && r->dom[u].ip && ip.proto == IP_PROTO_TCP) {
 			for (unsigned i = 0; i < RT_FORWARDS; i++) {
 				if (r->fwd[i].used && r->fwd[i].domain == d && r->fwd[i].to == ip.src &&
@@ -1192,13 +1193,13 @@ static void ip_input(struct router *r, unsigned p, const struct eth_view *e, boo
 				}
 			}
 		}
-		if (u >= 0 && !r->dom[u].ip) {
+		if (dm->nat && u >= 0 && !r->dom[u].ip) {
 			/* the uplink has no address (yet): DHCP */
 			dm->cnt.no_address++;
 			dm->cnt.dropped++;
 			return;
 		}
-		if (u >= 0 && r->dom[u].ip && (n = nat_out(r, d, ip.proto, ip.src, sport)) &&
+		if (dm->nat && u >= 0 && r->dom[u].ip && (n = nat_out(r, d, ip.proto, ip.src, sport)) &&
 		    forward_copy(r, &ip)) {
 			rewrite(r->out + ETH_HDR, ip.hdr_len, ip.proto, true, r->dom[u].ip,
 				n->out_port);
