@@ -1,8 +1,8 @@
-// sources: servers/wm/core/geometry.c servers/wm/core/layout.c base/src/config_parse.c base/src/config_query.c base/src/config_write.c
-// cflags: -Iservers/wm/core/include -Iservers/gui/session/include -Iservers/event/session/include -Ibase/arch/x86_64/include
+// sources: lib/wm_core/geometry.c lib/wm_core/layout.c base/src/config_parse.c base/src/config_query.c base/src/config_write.c
+// cflags: -Ilib/wm_core/include -Iservers/gui/session/include -Iservers/event/session/include -Ibase/arch/x86_64/include
 /*
  * Host unit tests of the window manager's portable core
- * (servers/wm/core): decoration hit tests, the wm's view and input
+ * (lib/wm_core): decoration hit tests, the wm's view and input
  * translation, and the layouter's logic: placement by rules, changed
  * rules applied at once, focus by click, moving by the title, resizing by
  * the border, maximize by button and double click, close requests,

@@ -5,4 +5,4 @@
 # (tests/host/wm_layout.c).
 NAME := wm_core
 KIND := library
-LIBS := event_session
+LIBS := gui_session event_session
