@@ -21,6 +21,7 @@
 #include <argil/string.h>
 #include <gui_session.h>
 #include <harness.h>
+#include <input_keys.h>
 #include <report_session.h>
 
 #define RW 300
@@ -31,7 +32,18 @@
 static struct component_env *env;
 static struct gui_connection red, blue;
 static word_t red_view, blue_view;
-static struct config_rom events, list, layout, focus;
+static struct config_rom list, layout, focus;
+static struct gui_connection host;
+static struct signal_handler input_sig;
+static unsigned inputs;
+
+/* What each client got since the last host step. */
+#define GOT_MAX 256
+struct got {
+	struct input_event ev[GOT_MAX];
+	unsigned n;
+};
+static struct got red_got, blue_got, host_got;
 static struct reporter rules;
 static struct signal_handler mode_sig;
 static unsigned shots;
@@ -101,23 +113,54 @@ static void wait_rom(struct config_rom *r, const char *const *want)
 	}
 }
 
-static unsigned long events_total(void)
+static void drain(struct gui_connection *g, struct got *got)
 {
-	uint64_t n = 0;
+	struct input_event e;
 
-	config_rom_update(&events);
-	if (events.node)
-		cfg_attr_u64(events.node, "total", 0, &n);
-	return (unsigned long)n;
+	while (gui_input_next(g, &e))
+		if (got->n < GOT_MAX)
+			got->ev[got->n++] = e;
 }
 
-/* Say the screen is ready and wait for the host's key (press, release). */
+static unsigned count(const struct got *got, uint32_t type, uint32_t code)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < got->n; i++)
+		n += got->ev[i].type == type && got->ev[i].code == code;
+	return n;
+}
+
+/* Wait until the host tapped A the n-th time: the GUI's global key of
+ * our session "host" (at the GUI server itself, beside the wm). */
+static void host_wait(unsigned n)
+{
+	for (;;) {
+		drain(&host, &host_got);
+		if (count(&host_got, INPUT_RELEASE, KEY_A) >= n)
+			return;
+		ep_wait_signal(&env->ep, &input_sig);
+	}
+}
+
+/* Say the screen is ready and wait for the host's key. */
 static void shot(void)
 {
 	shots++;
 	printf("wm_test: shot %u\n", shots);
-	while (events_total() < 2 * shots)
-		ep_wait_signal(&env->ep, &events.sig);
+	host_wait(shots + inputs);
+}
+
+/* Ask the host to click and type (wm_input.py) and wait until it is done;
+ * what the applications got is in red_got, blue_got. */
+static void input(void)
+{
+	red_got.n = blue_got.n = 0;
+	inputs++;
+	printf("wm_test: input %u\n", inputs);
+	host_wait(shots + inputs);
+	drain(&red, &red_got);
+	drain(&blue, &blue_got);
 }
 
 static void set_rules(const char *text)
@@ -156,7 +199,9 @@ static const char *const rules_1 =
 
 static void setup(void)
 {
-	CHECK_OK(config_rom_open(&events, "events", &env->ep, nothing, 0));
+	CHECK_OK(signal_handler_init(&env->ep, &input_sig, nothing, 0));
+	CHECK_OK(gui_connect(&host, "host", 0, 0));
+	CHECK_OK(gui_input_attach(&host, input_sig.cap));
 	CHECK_OK(config_rom_open(&list, "window_list", &env->ep, nothing, 0));
 	CHECK_OK(config_rom_open(&layout, "window_layout", &env->ep, nothing, 0));
 	CHECK_OK(config_rom_open(&focus, "focus", &env->ep, nothing, 0));
@@ -166,6 +211,8 @@ static void setup(void)
 	app_open(&red, &red_view, "red", RW, RH, red_px);
 	app_open(&blue, &blue_view, "blue", BW, BH, blue_px);
 	CHECK_OK(gui_mode_sigh(blue.session, mode_sig.cap));
+	CHECK_OK(gui_input_attach(&red, input_sig.cap));
+	CHECK_OK(gui_input_attach(&blue, input_sig.cap));
 }
 
 TEST(WM_0101, "windows appear where the rules say; the wm's window list and focus, the layout")
@@ -235,6 +282,51 @@ TEST(WM_0104, "restored by a rule; an application's view cannot leave its window
 	CHECK_ST(gui_view_geometry(red.session, red_view, 0, 0, GUI_MAX_SIDE + 1, 1),
 		 RPC_E_INVALID_ARGUMENT);
 	CHECK_ST(gui_view_top(red.session, 99), RPC_E_INVALID_ARGUMENT);
+	shot();
+}
+
+TEST(WM_0105, "focus follows a click into a window; keys reach only the focused application")
+{
+	static const char *const want_layout[] = {
+		"<window id=\"2\" xpos=\"500\" ypos=\"300\" width=\"200\" height=\"150\" focused=\"no\" title=\"blue\"/>\n"
+		"  <window id=\"1\" xpos=\"400\" ypos=\"80\" width=\"300\" height=\"200\" focused=\"yes\" title=\"red\"/>",
+		0 };
+	static const char *const want_focus[] = { "<focus label=\"wm -&gt; wm_test -&gt; red\"/>", 0 };
+	bool pointer = false;
+
+	/* wm_input.py click: a click at 600,200 (red's view, which is at
+	 * 100,50 of red's window at 400,80), then Q typed */
+	input();
+	wait_rom(&layout, want_layout);
+	wait_rom(&focus, want_focus);
+	CHECK_EQ(count(&red_got, INPUT_PRESS, KEY_BTN_LEFT), 1u);
+	CHECK_EQ(count(&red_got, INPUT_PRESS, KEY_Q), 1u);
+	CHECK_EQ(count(&blue_got, INPUT_PRESS, KEY_Q), 0u);
+	CHECK_EQ(count(&blue_got, INPUT_PRESS, KEY_BTN_LEFT), 0u);
+	CHECK_EQ(count(&host_got, INPUT_PRESS, KEY_Q), 0u);
+	/* the pointer in red's window coordinates, on its view */
+	for (unsigned i = 0; i < red_got.n; i++)
+		if (red_got.ev[i].type == GUI_EV_POINTER && red_got.ev[i].x == 200 &&
+		    red_got.ev[i].y == 120 && red_got.ev[i].code == red_view)
+			pointer = true;
+	CHECK(pointer);
+}
+
+TEST(WM_0106, "dragging a title moves the window (the layouter gets the decorator's pointer)")
+{
+	static const char *const want[] = {
+		"<window id=\"2\" xpos=\"600\" ypos=\"250\" width=\"200\" height=\"150\" focused=\"yes\" title=\"blue\"/>",
+		0 };
+	static const char *const want_focus[] = { "<focus label=\"wm -&gt; wm_test -&gt; blue\"/>", 0 };
+
+	/* wm_input.py drag: press at 550,290 (blue's title bar), move by
+	 * 100,-50, release */
+	input();
+	wait_rom(&layout, want);
+	wait_rom(&focus, want_focus);
+	/* the application saw none of it: the title is the decorator's */
+	CHECK_EQ(count(&blue_got, INPUT_PRESS, KEY_BTN_LEFT), 0u);
+	check_mode(&blue, BW, BH);
 	shot();
 }
 

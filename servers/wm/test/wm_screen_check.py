@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """run/wm_test's host side: `wm_screen_check.py N` (a `host:` command started
 by the line "wm_test: shot N") takes QMP screendumps until the screen shows
-what step N of servers/wm/test/main.c must show, then taps a key through
-QMP (ps2 -> event -> the events report: the test's signal to go on).
+what step N of servers/wm/test/main.c must show, then taps A through QMP
+(ps2 -> event_filter -> gui: the GUI's global key of wm_test's "host"
+session, the test's signal to go on).
 
 The expected screen is computed here from the step's windows (content
 rectangle, focus, the application's view in it), not from the guest's
@@ -45,11 +46,14 @@ RED_2 = (red, 400, 80, 300, 200, False, 0, 0, 300, 200)
 RED_4 = (red, 400, 80, 300, 200, False, 100, 50, 300, 200)
 BLUE = (blue, 500, 300, 200, 150, True, 0, 0, 200, 150)
 BLUE_MAX = (blue, 4, 22, 1016, 742, True, 0, 0, 200, 150)
+RED_5 = (red, 400, 80, 300, 200, False, 100, 50, 300, 200)
+BLUE_5 = (blue, 600, 250, 200, 150, True, 0, 0, 200, 150)
 STEPS = {
     1: [RED_1, BLUE],
     2: [RED_2, BLUE],
     3: [RED_2, BLUE_MAX],
     4: [RED_4, BLUE],
+    5: [RED_5, BLUE_5],
 }
 
 
