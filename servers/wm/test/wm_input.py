@@ -8,6 +8,9 @@ session, which tells the test that everything before it went through.
 
   click   click at 600,200 (into red's view), type q     (WM_0105)
   drag    press at 550,290 (blue's title), move by 100,-50, release  (WM_0106)
+  max     click at 672,70 (red's maximize button)          (WM_0107)
+  restore click at 992,12 (the maximize button of red maximized)
+  close   click at 790,240 (blue's close button)
 """
 import os
 import sys
@@ -18,10 +21,13 @@ from gui_input import Input  # noqa: E402
 
 
 def main():
-    if len(sys.argv) != 2 or sys.argv[1] not in ("click", "drag"):
-        sys.exit("usage: wm_input.py click|drag")
+    clicks = {"max": (672, 70), "restore": (992, 12), "close": (790, 240)}
+    if len(sys.argv) != 2 or sys.argv[1] not in ["click", "drag"] + list(clicks):
+        sys.exit("usage: wm_input.py click|drag|max|restore|close")
     i = Input()
-    if sys.argv[1] == "click":
+    if sys.argv[1] in clicks:
+        i.click(*clicks[sys.argv[1]])
+    elif sys.argv[1] == "click":
         i.click(600, 200)
         i.tap("q")
     else:
