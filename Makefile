@@ -206,7 +206,7 @@ host-test: deps
 
 # the ports are fetched with apt-get source, which needs deb-src entries
 test: deps
-	@tools/deps --src && $(MAKE) -s all ports && $(PYTHON) tools/testall.py
+	@tools/deps --src && $(MAKE) -s ports && $(MAKE) -s -j2 all && $(PYTHON) tools/testall.py
 
 # every run/*_bench scenario (bench/README.md); a new one needs no list
 BENCH_SCENARIOS := $(sort $(wildcard run/*_bench))

@@ -1,6 +1,15 @@
 /*
  * ROM sessions: the boot modules, named by the first word of their command
- * line, and core's own "platform_info".
+ * line, the files of a boot archive, and core's own "platform_info".
+ *
+ * A boot archive (tools/mkimage.py packs every module after core into one,
+ * so a scenario is not bound by the kernel's BOOTINFO_MAX_MODULES) is a
+ * module named "boot_archive": page 0 onwards holds the header, 16 bytes
+ * (the magic "ARGILROM", u32 version 1, u32 count), then count entries of
+ * 80 bytes (a name of 64 bytes, NUL-terminated, u64 offset, u64 size; little
+ * endian). Each file starts on a page of its own, after the header, inside
+ * the module; its ROM shares the module's frames (no copy). An archive
+ * that breaks these rules is refused whole with a line saying why.
  */
 #include "core.h"
 #include <argil/pd.h>
@@ -8,9 +17,15 @@
 
 #define ROM_CAPS 3   /* session, its dataspace, a signal handler */
 
-/* the boot modules and platform_info */
-static struct module modules[BOOTINFO_MAX_MODULES + 1];
+/* the boot modules, the archives' files and platform_info */
+#define ROMS_MAX 512
+static struct module modules[ROMS_MAX];
 static word_t nmodules;
+
+#define ARCHIVE_NAME "boot_archive"
+#define ARCHIVE_MAGIC "ARGILROM"
+#define ARCHIVE_HEAD 16
+#define ARCHIVE_ENTRY 80
 static char platform_info[PAGE];
 
 /* A framebuffer's pixel format named from the most significant bits down:
@@ -118,6 +133,69 @@ static void platform_info_init(struct bootinfo *bi)
 	       bi->acpi_rsdt || bi->acpi_xsdt ? "" : ", no ACPI", bi->fb.paddr ? ", a framebuffer" : "");
 }
 
+static uint64_t le64(const unsigned char *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* The files of a boot archive as ROMs; false (nothing added) if the
+ * archive is malformed. */
+static bool archive_add(const struct module *a)
+{
+	const unsigned char *d = a->data;
+	uint64_t count, head;
+
+	if (a->size < ARCHIVE_HEAD || memcmp(d, ARCHIVE_MAGIC, 8)) {
+		printf("[core] boot archive: no 'ARGILROM' header: refused\n");
+		return false;
+	}
+	count = d[12] | (uint64_t)d[13] << 8 | (uint64_t)d[14] << 16 | (uint64_t)d[15] << 24;
+	if ((d[8] | d[9] << 8 | d[10] << 16 | (uint64_t)d[11] << 24) != 1) {
+		printf("[core] boot archive: version is not 1: refused\n");
+		return false;
+	}
+	head = ARCHIVE_HEAD + count * ARCHIVE_ENTRY;
+	if (count > ROMS_MAX - 1 - nmodules || head > a->size) {
+		printf("[core] boot archive: %lu files do not fit (%lu ROMs at most): refused\n",
+		       (word_t)count, (word_t)ROMS_MAX - 1 - nmodules);
+		return false;
+	}
+	uint64_t end = (head + PAGE - 1) & ~(uint64_t)(PAGE - 1);   /* files follow in order */
+	for (uint64_t i = 0; i < count; i++) {
+		const unsigned char *e = d + ARCHIVE_HEAD + i * ARCHIVE_ENTRY;
+		uint64_t off = le64(e + 64), size = le64(e + 72);
+
+		bool named = false;
+
+		for (int c = 0; c < 64; c++)
+			named |= !e[c];
+		if (!named || !e[0] || off % PAGE || off < end || off >= a->pages * PAGE ||
+		    (size ? size : 1) > a->pages * PAGE - off) {
+			printf("[core] boot archive: file %lu: bad name, offset or size: refused\n",
+			       (word_t)i + 1);
+			return false;
+		}
+		end = off + size;
+	}
+	for (uint64_t i = 0; i < count; i++) {
+		const unsigned char *e = d + ARCHIVE_HEAD + i * ARCHIVE_ENTRY;
+		struct module *m = &modules[nmodules++];
+		uint64_t off = le64(e + 64);
+
+		memcpy(m->name, e, 64);
+		m->size = le64(e + 72);
+		m->pages = m->size ? (m->size + PAGE - 1) / PAGE : 1;
+		m->frames = a->frames + off / PAGE;
+		m->data = d + off;
+		printf("[core] ROM '%s': %lu bytes\n", m->name, m->size);
+	}
+	return true;
+}
+
 void rom_init(struct bootinfo *bi)
 {
 	for (word_t i = 0; i < bi->num_modules && i < BOOTINFO_MAX_MODULES; i++) {
@@ -141,6 +219,12 @@ void rom_init(struct bootinfo *bi)
 		for (word_t p = 0; p < m->pages; p++)
 			m->frames[p] = bm->frames.start + p;
 		m->data = vm_map_module(bm);
+		if (!strcmp(m->name, ARCHIVE_NAME)) {
+			struct module a = *m;   /* its slot goes to its first file */
+			if (archive_add(&a))
+				continue;
+			/* a refused archive stays a plain ROM, for inspection */
+		}
 		nmodules++;
 		printf("[core] ROM '%s': %lu bytes\n", m->name, m->size);
 	}

@@ -13,6 +13,12 @@ multiboot2 header asks for (optionally); without one it boots in text
 mode. grub-mkrescue puts both
 the BIOS (grub-pc-bin) and the UEFI (grub-efi-amd64-bin) loaders on it.
 Default output: build/image/<name>.iso.
+
+When the first module (the root task) is core, every module after it goes
+into one boot archive (`module2 ... boot_archive`, format in core/rom.c and
+docs/framework.md, "Boot modules"): each file on pages of its own, named by
+the first word of its command line. The kernel takes BOOTINFO_MAX_MODULES
+modules; through the archive core serves up to 511 ROMs.
 """
 import os
 import re
@@ -74,6 +80,48 @@ def grub_cfg(kernel, modules):
 
 
 MAX_MODULES = 16  # BOOTINFO_MAX_MODULES in abi/include/argil/abi.h
+ARCHIVE_MAX = 510  # core/rom.c: ROMS_MAX, less platform_info and a spare
+PAGE = 4096
+
+
+def packs_archive(modules):
+    """Whether the modules after the first go into a boot archive: when the
+    first is core (the only root task that reads archives)."""
+    return len(modules) > 1 and os.path.basename(modules[0][0]) == "core.elf"
+
+
+def write_archive(modules, out):
+    """The boot archive of `modules` ([(path, [args])]; the name of each is
+    its first argument, else its file name) written to `out`."""
+    import struct
+    names = []
+    for path, args in modules:
+        name = args[0] if args else os.path.basename(path)
+        if not name or len(name.encode()) > 63:
+            raise RuntimeError("boot archive: module name %r is empty or longer than 63 bytes" % name)
+        if name in names:
+            raise RuntimeError("boot archive: two modules named %r" % name)
+        if len(args) > 1:
+            raise RuntimeError("boot archive: module %s has arguments beyond its name (%s): "
+                               "core's ROMs have none" % (path, " ".join(args[1:])))
+        names.append(name)
+    if len(names) > ARCHIVE_MAX:
+        raise RuntimeError("boot archive: %d modules, core serves at most %d" % (len(names), ARCHIVE_MAX))
+    head = 16 + 80 * len(names)
+    offset = (head + PAGE - 1) // PAGE * PAGE
+    entries, datas = [], []
+    for (path, _), name in zip(modules, names):
+        with open(path, "rb") as f:
+            data = f.read()
+        entries.append(struct.pack("<64sQQ", name.encode(), offset, len(data)))
+        padded = max(1, (len(data) + PAGE - 1) // PAGE) * PAGE
+        datas.append(data + bytes(padded - len(data)))
+        offset += padded
+    with open(out, "wb") as f:
+        f.write(b"ARGILROM" + struct.pack("<II", 1, len(names)) + b"".join(entries))
+        f.write(bytes((head + PAGE - 1) // PAGE * PAGE - head))
+        for d in datas:
+            f.write(d)
 
 
 def build_iso(kernel, modules, out):
@@ -81,8 +129,17 @@ def build_iso(kernel, modules, out):
     for path, _ in [kernel] + list(modules):
         if not os.path.isfile(path):
             raise RuntimeError("boot file not found: %s" % path)
+    with tempfile.TemporaryDirectory(prefix="argil-iso-") as tmp:
+        if packs_archive(modules):
+            archive = os.path.join(tmp, "boot_archive")
+            write_archive(modules[1:], archive)
+            modules = [modules[0], (archive, ["boot_archive"])]
+        return _build_iso(kernel, modules, out, tmp)
+
+
+def _build_iso(kernel, modules, out, tmp):
     # the kernel takes BOOTINFO_MAX_MODULES (abi.h) modules, the root task
-    # (core) included; more would be left out at boot
+    # included; more would be left out at boot
     if len(modules) > MAX_MODULES:
         raise RuntimeError("%d boot modules: the kernel takes at most %d, core included "
                            "(BOOTINFO_MAX_MODULES); bundle ROMs (e.g. manifests) into one"
@@ -90,24 +147,23 @@ def build_iso(kernel, modules, out):
     if not shutil.which("grub-mkrescue"):
         raise RuntimeError("grub-mkrescue not found (run tools/deps)")
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="argil-iso-") as tmp:
-        root = os.path.join(tmp, "root")
-        os.makedirs(os.path.join(root, "boot", "grub"))
-        names = boot_names(kernel[0], [m[0] for m in modules])
-        for (path, _), name in zip([kernel] + list(modules), names):
-            shutil.copyfile(path, os.path.join(root, "boot", name))
-        with open(os.path.join(root, "boot", "grub", "grub.cfg"), "w") as f:
-            f.write(grub_cfg(kernel, modules))
-        iso = "%s.tmp%d" % (out, os.getpid())  # then renamed: readers never see half an image
-        r = subprocess.run(["grub-mkrescue", "--fonts=", "--locales=", "--themes=",
-                            "-o", iso, root],
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           universal_newlines=True)
-        if r.returncode != 0 or not os.path.isfile(iso):
-            if os.path.exists(iso):
-                os.unlink(iso)
-            raise RuntimeError("grub-mkrescue failed:\n" + r.stdout)
-        os.replace(iso, out)
+    root = os.path.join(tmp, "root")
+    os.makedirs(os.path.join(root, "boot", "grub"))
+    names = boot_names(kernel[0], [m[0] for m in modules])
+    for (path, _), name in zip([kernel] + list(modules), names):
+        shutil.copyfile(path, os.path.join(root, "boot", name))
+    with open(os.path.join(root, "boot", "grub", "grub.cfg"), "w") as f:
+        f.write(grub_cfg(kernel, modules))
+    iso = "%s.tmp%d" % (out, os.getpid())  # then renamed: readers never see half an image
+    r = subprocess.run(["grub-mkrescue", "--fonts=", "--locales=", "--themes=",
+                        "-o", iso, root],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       universal_newlines=True)
+    if r.returncode != 0 or not os.path.isfile(iso):
+        if os.path.exists(iso):
+            os.unlink(iso)
+        raise RuntimeError("grub-mkrescue failed:\n" + r.stdout)
+    os.replace(iso, out)
     return out
 
 

@@ -13,10 +13,18 @@
  *   MAC      from the device configuration (VIRTIO_NET_F_MAC), else
  *            refused (the router needs one that the wire knows)
  *
- * No offload is negotiated: the Uplink carries complete frames whose
- * checksums the router has written, and a received frame is handed on
- * only as the wire had it (VIRTIO_NET_F_GUEST_CSUM would let the device
- * pass frames with partial checksums, which the contract has no word for).
+ * Checksum offload (docs/network.md, "Checksum offload"): on receive
+ * VIRTIO_NET_F_GUEST_CSUM when the device offers it (QEMU does only with a
+ * backend that has a virtio-net header, e.g. tap; not with the user
+ * network). Then a frame whose header says DATA_VALID goes to the router
+ * with NIC_ARG_CSUM_VALID (it does not compare the TCP/UDP checksum
+ * again), and one that says NEEDS_CSUM (a partial checksum from a local
+ * sender on the host) gets its checksum completed here and the flag too
+ * (vnet_hdr.c: the range checked to lie inside the frame, else the frame
+ * is dropped, the first such logged). No GSO is negotiated, so a header
+ * with a gso_type is a broken device's: dropped. Transmit offload (VIRTIO_NET_F_CSUM) is not asked
+ * for: every frame on the Uplink carries complete checksums (the stacks
+ * and the router write them), so there is nothing to leave to the device.
  * Without VIRTIO_NET_F_MRG_RXBUF each receive buffer holds a whole frame.
  *
  * Trusts its parent, core, the platform driver; the device for the data
@@ -29,16 +37,18 @@
 #include <nic_connection.h>
 #include <uplink_dma.h>
 #include <virtio_pci.h>
+#include "vnet_hdr.h"
 
 #define QUEUE_MAX 128
 #define RX_SLOTS 64              /* two descriptors each */
 #define TX_SLOTS 64
-#define HDR 12u                  /* struct virtio_net_hdr with num_buffers (VERSION_1) */
+#define HDR VNET_HDR_LEN
 #define UP_SIZE (1ul << 20)
 #define DOWN_SIZE (512ul << 10)
 #define STREAM_SLOTS 256u
 #define PLATFORM_RAM (64 * 1024)
 
+#define VIRTIO_NET_F_GUEST_CSUM (1ull << 1)
 #define VIRTIO_NET_F_MAC (1ull << 5)
 #define VIRTIO_NET_F_STATUS (1ull << 16)
 #define VIRTIO_NET_S_LINK_UP 1u
@@ -68,7 +78,8 @@ static struct signal_handler sig, config_sig;
 static struct dma_buf stream[NIC_STREAMS], hdr_mem;
 static struct uplink_connection up;
 static struct slot rx[RX_SLOTS], tx[TX_SLOTS];
-static bool link_up, has_status;
+static bool link_up, has_status, rx_csum;
+static uint64_t rx_bad_hdr;
 static char devname[PLATFORM_NAME_MAX];
 
 static void fail(const char *what, rpc_status_t st)
@@ -126,9 +137,16 @@ static void rx_reap(void)
 
 	while ((e = vq_get_used(&rxq.vq, &cookie, &written)) == VQ_OK) {
 		struct slot *s = cookie;
+		int flags = -1;
 		s->used = false;
-		if (written < HDR + NIC_FRAME_MIN || written - HDR > s->b.len ||
-		    uplink_rx_submit(&up, &s->b, written - HDR) != PS_OK)
+		if (written >= HDR + NIC_FRAME_MIN && written - HDR <= s->b.len) {
+			flags = vnet_rx_flags(s->hdr, s->b.data, written - HDR, rx_csum);
+			if (flags < 0 && !rx_bad_hdr++)
+				log("device: a receive header with a gso_type or a checksum range "
+				    "outside the frame: dropped (later ones silently)");
+		}
+		if (flags < 0 || uplink_rx_submit_flags(&up, &s->b, written - HDR,
+							flags ? NIC_ARG_CSUM_VALID : 0) != PS_OK)
 			uplink_rx_drop(&up, &s->b);
 	}
 	if (e != VQ_E_EMPTY)
@@ -241,8 +259,8 @@ void component_construct(struct component_env *e)
 		st = RPC_E_UNAVAILABLE;
 	}
 	if (st == RPC_OK)
-		st = virtio_pci_negotiate(&vio, VIRTIO_NET_F_MAC | VIRTIO_NET_F_STATUS,
-					  VIRTIO_NET_F_MAC);
+		st = virtio_pci_negotiate(&vio, VIRTIO_NET_F_MAC | VIRTIO_NET_F_STATUS |
+					  VIRTIO_NET_F_GUEST_CSUM, VIRTIO_NET_F_MAC);
 	if (st == RPC_OK)
 		st = signal_handler_init(&env->ep, &sig, work, 0);
 	if (st == RPC_OK)
@@ -259,6 +277,7 @@ void component_construct(struct component_env *e)
 	if (rxq.vq.size < 2 * RX_SLOTS || txq.vq.size < 2 * TX_SLOTS)
 		fail("queues too small", RPC_E_UNAVAILABLE);
 	has_status = vio.features & VIRTIO_NET_F_STATUS;
+	rx_csum = vio.features & VIRTIO_NET_F_GUEST_CSUM;
 	for (unsigned i = 0; i < 6; i++)
 		ua.mac[i] = (uint8_t)reg_io_read(&vio.device, VNET_MAC0_OFF + i, 1);
 
@@ -284,5 +303,7 @@ void component_construct(struct component_env *e)
 	    (unsigned long)vio.features,
 	    (vio.features & VIRTIO_F_ACCESS_PLATFORM) ? " (ACCESS_PLATFORM)" : "",
 	    vio.msix ? "MSI-X" : "legacy interrupt", link_up ? "up" : "down");
+	log("%s: receive checksum offload %s", devname,
+	    rx_csum ? "on (GUEST_CSUM)" : "not offered by the device");
 	work(0);
 }

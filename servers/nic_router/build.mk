@@ -3,4 +3,4 @@
 # NAT and port forwards by the engine in proto/, a report of its state.
 NAME := nic_router
 KIND := component
-LIBS := nic_proto nic_session rom_server report_session
+LIBS := nic_proto nic_session rom_server report_session timer_session

@@ -3,11 +3,16 @@
  * (applications, each in the domain its policy names) and Uplink sessions
  * (NIC drivers, in the domain named "uplink"), and moves every frame
  * through the routing engine (proto/route.c): ARP, ICMP echo, routing
- * between domains, NAT to the uplink, TCP port forwards.
+ * between domains, NAT to the uplink, TCP port forwards, DHCP (a client
+ * on the uplink, a server per client domain; their timers from a Timer
+ * session opened when the config asks for DHCP).
  *
  *   <config report="yes">
  *     <domain name="uplink" interface="10.0.2.15/24" gateway="10.0.2.2"/>
- *     <domain name="a" interface="10.0.1.1/24" nat="yes"/>
+ *        (or <domain name="uplink" dhcp="yes"/>)
+ *     <domain name="a" interface="10.0.1.1/24" nat="yes">
+ *       <dhcp-server first="10.0.1.100" last="10.0.1.199" lease_sec="3600" dns="uplink"/>
+ *     </domain>
  *     <policy label="client_a" domain="a"/>
  *     <tcp-forward port="80" domain="a" to="10.0.1.2"/>
  *   </config>
@@ -31,8 +36,10 @@
 #include <nic_session.h>
 #include <report_session.h>
 #include <rom_server.h>
+#include <timer_session.h>
+#include <arch/syscall.h>
 
-#define REPORT_SIZE 8192
+#define REPORT_SIZE 16384
 #define UPLINK_DOMAIN "uplink"
 
 static struct component_env *env;
@@ -41,6 +48,106 @@ static struct reporter rep;
 static bool reporting;
 static char report_buf[REPORT_SIZE];
 static struct router R;
+
+/* The router's clock (milliseconds, rt_tick) from a Timer session, opened
+ * when the config first asks for DHCP; read when the TSC says that a
+ * millisecond may have passed (as lib/net does), so frames do not cost
+ * an RPC each. */
+static struct timer_connection timer;
+static struct signal_handler timer_sig = { .bit = -1 };
+static bool have_timer;
+static uint64_t clock_tsc, armed_at = UINT64_MAX;
+#define CLOCK_TICKS 1000000ull
+
+static void clock_update(bool force)
+{
+	uint64_t t = rdtsc();
+
+	if (!have_timer || (!force && clock_tsc && t - clock_tsc < CLOCK_TICKS))
+		return;
+	clock_tsc = t;
+	rt_tick(&R, elapsed_us(&timer) / 1000);
+}
+
+static void report_update(void);
+
+/* The one-shot timeout at the engine's next event. */
+static void timer_arm(void)
+{
+	uint64_t next = rt_next_event(&R);
+
+	if (!have_timer || next == UINT64_MAX || next == armed_at)
+		return;
+	armed_at = next;
+	timer_trigger_once(timer.session, next > R.clock ? (next - R.clock) * 1000 : 0);
+}
+
+static int last_dhcpc_state = -1;
+static uint32_t last_uplink_ip;
+static uint64_t last_dhcp_changes;
+
+/* After the engine ran: the timeout follows its next event; a change of
+ * the uplink's lease is logged and reported. */
+static void after_engine(void)
+{
+	for (unsigned d = 0; d < RT_DOMAINS; d++) {
+		struct rt_domain *dm = &R.dom[d];
+		char a[16], g[16];
+		if (!dm->used || !dm->uplink || dm->cli.state == DHCPC_OFF)
+			continue;
+		if (dm->ip != last_uplink_ip) {
+			if (dm->ip) {
+				snprintf(a, sizeof(a), "%u.%u.%u.%u", dm->ip >> 24, (dm->ip >> 16) & 255,
+					 (dm->ip >> 8) & 255, dm->ip & 255);
+				snprintf(g, sizeof(g), "%u.%u.%u.%u", dm->gateway >> 24,
+					 (dm->gateway >> 16) & 255, (dm->gateway >> 8) & 255,
+					 dm->gateway & 255);
+				log("uplink: DHCP lease %s gateway %s for %u s", a, g, dm->cli.lease_sec);
+			} else {
+				log("uplink: address dropped (lease ended or refused)");
+			}
+			last_uplink_ip = dm->ip;
+			report_update();
+		}
+		if (dm->cli.state != last_dhcpc_state) {
+			last_dhcpc_state = dm->cli.state;
+			report_update();
+		}
+	}
+	/* leases given, renewed, released, expired */
+	if (R.dhcp_changes != last_dhcp_changes) {
+		last_dhcp_changes = R.dhcp_changes;
+		report_update();
+	}
+	timer_arm();
+}
+
+static void on_timer(void *arg)
+{
+	(void)arg;
+	armed_at = UINT64_MAX;
+	clock_update(true);
+	after_engine();
+}
+
+static bool timer_open(void)
+{
+	if (have_timer)
+		return true;
+	if (timer_connect(&timer, "nic_router") != RPC_OK) {
+		log("error: no Timer session: DHCP needs one");
+		return false;
+	}
+	if (signal_handler_init(&env->ep, &timer_sig, on_timer, 0) != RPC_OK ||
+	    timer_connection_sigh(&timer, timer_sig.cap) != RPC_OK) {
+		log("error: no signal handler for the Timer session");
+		timer_disconnect(&timer);
+		return false;
+	}
+	have_timer = true;
+	clock_update(true);
+	return true;
+}
 
 /* A session of either kind: a port of the router. */
 struct port {
@@ -105,7 +212,6 @@ static void send_frame(void *arg, unsigned p, const uint8_t *frame, size_t len)
 	}
 }
 
-static void report_update(void);
 static unsigned frames_unreported;
 
 static void pump(void *arg)
@@ -116,6 +222,7 @@ static void pump(void *arg)
 
 	if (!s->streaming)
 		return;
+	clock_update(false);
 	reclaim(s);
 	while (ps_ack_has_room(&s->in)) {
 		ps_error_t e = ps_get_packet(&s->in, &d);
@@ -135,14 +242,19 @@ static void pump(void *arg)
 			ps_ack(&s->in, &d);
 			continue;
 		}
+		/* the driver's word that the NIC verified the TCP/UDP checksum
+		 * (NIC_ARG_CSUM_VALID) counts on the uplink only */
 		if (s->port >= 0)
-			rt_input(&R, (unsigned)s->port, ps_payload(&s->in.e, &d), d.size);
+			rt_input_flags(&R, (unsigned)s->port, ps_payload(&s->in.e, &d), d.size,
+				       s->uplink && (d.arg & NIC_ARG_CSUM_VALID) ? RT_IN_CSUM_VALID : 0);
 		d.status = PS_STATUS_OK;
 		ps_ack(&s->in, &d);
 		n++;
 	}
 	/* the counters in the report follow the traffic every 1024 frames
 	 * (state changes are reported at once) */
+	if (have_timer && n)
+		after_engine();
 	frames_unreported += n;
 	if (frames_unreported >= 1024) {
 		frames_unreported = 0;
@@ -204,6 +316,33 @@ static const char *ip_text(uint32_t ip, char *buf)
 	return buf;
 }
 
+/* <dhcp-server first last lease_sec dns/> of client domain d. */
+static void apply_dhcp_server(const char *name, unsigned d, const struct cfg_node *n)
+{
+	uint32_t first = 0, last = 0, dns = 0;
+	uint64_t lease = 3600;
+	const char *dns_text = cfg_attr(n, "dns");
+	bool dns_uplink = dns_text && !strcmp(dns_text, "uplink");
+
+	if (!parse_addr(cfg_attr(n, "first"), &first) || !parse_addr(cfg_attr(n, "last"), &last) ||
+	    cfg_attr_u64(n, "lease_sec", 3600, &lease) < 0 || lease < 60 || lease > 0x0fffffff ||
+	    (dns_text && !dns_uplink && !parse_addr(dns_text, &dns))) {
+		log("error: config: domain %s: <dhcp-server first=\"a.b.c.d\" last=\"a.b.c.d\" "
+		    "lease_sec=\"60..\" dns=\"a.b.c.d|uplink\"/> malformed", name);
+		rt_dhcp_server_off(&R, d);
+		return;
+	}
+	if (!timer_open()) {
+		rt_dhcp_server_off(&R, d);
+		return;
+	}
+	if (rt_dhcp_server(&R, d, first, last, (uint32_t)lease, dns, dns_uplink) < 0) {
+		log("error: config: domain %s: <dhcp-server> range not inside the domain's subnet "
+		    "(hosts only) or first after last", name);
+		rt_dhcp_server_off(&R, d);
+	}
+}
+
 static void apply_config(void)
 {
 	const struct cfg_node *n;
@@ -213,16 +352,44 @@ static void apply_config(void)
 	for (n = cfg_child(cfg.node, "domain"); n; n = cfg_next(n, "domain")) {
 		const char *name = cfg_attr(n, "name");
 		uint32_t ip = 0, mask = 0, gw = 0;
-		bool nat = false, up;
+		bool nat = false, up, dhcp = false;
+		const struct cfg_node *ds = cfg_child(n, "dhcp-server");
 		int d;
 
 		if (!name || !*name || strlen(name) >= RT_NAME) {
 			log("error: config: a <domain> needs a name of 1..%d characters", RT_NAME - 1);
 			continue;
 		}
-		if (!parse_iface(cfg_attr(n, "interface"), &ip, &mask)) {
-			log("error: config: domain %s: interface=\"a.b.c.d/len\" missing or malformed",
-			    name);
+		up = !strcmp(name, UPLINK_DOMAIN);
+		if (cfg_attr_bool(n, "dhcp", false, &dhcp) < 0) {
+			log("error: config: domain %s: dhcp is yes or no", name);
+			continue;
+		}
+		if (dhcp && !up) {
+			log("error: config: domain %s: dhcp=\"yes\" is for the domain \"%s\" only "
+			    "(a client domain serves DHCP with <dhcp-server>)", name, UPLINK_DOMAIN);
+			continue;
+		}
+		if (dhcp && (cfg_attr(n, "interface") || cfg_attr(n, "gateway"))) {
+			log("error: config: domain %s: dhcp=\"yes\" and interface=/gateway= exclude "
+			    "each other (the lease gives address and gateway)", name);
+			continue;
+		}
+		if (ds && up) {
+			log("error: config: domain %s: <dhcp-server> is for client domains", name);
+			continue;
+		}
+		if (dhcp) {
+			/* a lease the client has stays */
+			d = rt_domain_find(&R, name);
+			if (d >= 0 && R.dom[d].cli.state != DHCPC_OFF) {
+				ip = R.dom[d].ip;
+				mask = R.dom[d].mask;
+				gw = R.dom[d].gateway;
+			}
+		} else if (!parse_iface(cfg_attr(n, "interface"), &ip, &mask)) {
+			log("error: config: domain %s: interface=\"a.b.c.d/len\" missing or malformed"
+			    "%s", name, up ? " (or dhcp=\"yes\")" : "");
 			continue;
 		}
 		if (cfg_attr(n, "gateway") && !parse_addr(cfg_attr(n, "gateway"), &gw)) {
@@ -233,10 +400,21 @@ static void apply_config(void)
 			log("error: config: domain %s: nat is yes or no", name);
 			continue;
 		}
-		up = !strcmp(name, UPLINK_DOMAIN);
 		d = rt_domain(&R, name, up, nat && !up, ip, mask, gw);
-		if (d < 0)
+		if (d < 0) {
 			log("error: config: domain %s refused (at most %d domains)", name, RT_DOMAINS);
+			continue;
+		}
+		if (up) {
+			if (!dhcp)
+				rt_dhcp_client(&R, (unsigned)d, false);
+			else if (timer_open())
+				rt_dhcp_client(&R, (unsigned)d, true);
+		} else if (ds) {
+			apply_dhcp_server(name, (unsigned)d, ds);
+		} else {
+			rt_dhcp_server_off(&R, (unsigned)d);
+		}
 	}
 	rt_forwards_clear(&R);
 	for (n = cfg_child(cfg.node, "tcp-forward"); n; n = cfg_next(n, "tcp-forward")) {
@@ -269,7 +447,9 @@ static void on_config(void *arg)
 	config_rom_update(&cfg);
 	if (!cfg.node && cfg.err.msg)
 		log("error: config: %s (line %u)", cfg.err.msg, cfg.err.line);
+	clock_update(true);
 	apply_config();
+	after_engine();
 	log("config applied");
 	report_update();
 }
@@ -316,6 +496,38 @@ static void report_update(void)
 		cfg_node_attr_u64(&w, "nat_in", dm->cnt.nat_in);
 		cfg_node_attr_u64(&w, "forwarded", dm->cnt.forwarded);
 		cfg_node_attr_u64(&w, "echo", dm->cnt.echo);
+		cfg_node_attr_u64(&w, "no_address", dm->cnt.no_address);
+		if (dm->uplink && dm->cli.state != DHCPC_OFF) {
+			cfg_node_attr(&w, "dhcp", rt_dhcpc_state_name(dm->cli.state));
+			cfg_node_attr(&w, "gateway", ip_text(dm->gateway, buf));
+			cfg_node_attr(&w, "dns", ip_text(dm->cli.dns, buf));
+			cfg_node_attr_u64(&w, "lease_sec", dm->ip ? dm->cli.lease_sec : 0);
+			cfg_node_attr_u64(&w, "lease_left_sec",
+					  dm->ip && dm->cli.expires > R.clock
+						  ? (dm->cli.expires - R.clock) / 1000 : 0);
+			cfg_node_attr_u64(&w, "dhcp_in", dm->cnt.dhcp_in);
+			cfg_node_attr_u64(&w, "dhcp_out", dm->cnt.dhcp_out);
+		}
+		if (!dm->uplink && dm->srv.on) {
+			cfg_node_attr_u64(&w, "dhcp_in", dm->cnt.dhcp_in);
+			cfg_node_attr_u64(&w, "dhcp_out", dm->cnt.dhcp_out);
+			for (unsigned i = 0; i < RT_LEASES; i++) {
+				const struct rt_lease *l = &dm->srv.lease[i];
+				char mac[18];
+				if (!l->used)
+					continue;
+				snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", l->mac[0],
+					 l->mac[1], l->mac[2], l->mac[3], l->mac[4], l->mac[5]);
+				cfg_node_begin(&w, "lease");
+				cfg_node_attr(&w, "mac", mac);
+				cfg_node_attr(&w, "address", ip_text(l->ip, buf));
+				cfg_node_attr(&w, "state", l->bound ? "bound" : l->declined ? "declined"
+									      : "offered");
+				cfg_node_attr_u64(&w, "expires_sec",
+						  l->expires > R.clock ? (l->expires - R.clock) / 1000 : 0);
+				cfg_node_end(&w);
+			}
+		}
 		cfg_node_end(&w);
 	}
 	cfg_node_end(&w);
@@ -337,8 +549,13 @@ static void port_join(struct port *s)
 		return;
 	}
 	ports[s->port] = s;
-	if (s->uplink)
+	if (s->uplink) {
+		/* a new NIC (or a restarted driver): DHCP asks again */
 		rt_domain_mac(&R, (unsigned)d, s->mac);
+		clock_update(true);
+		rt_dhcp_client_restart(&R, (unsigned)d);
+		after_engine();
+	}
 	report_update();
 }
 
@@ -385,6 +602,20 @@ static rpc_status_t take_sigh(struct port *s, word_t stream, word_t cond, struct
 	slot = pc->cap[cond];
 	st = rpc_take_sigh(m, &slot, false);
 	pc->cap[cond] = slot;
+	/* A Nic client attaches both streams before it registers its
+	 * notifications (nic_session.h): only now may frames go to it. Before,
+	 * a frame for it (a broadcast in its domain, an ARP request of the
+	 * router) moved the indices of a stream the client had not attached
+	 * yet, and its attach refused the stream (ps: "indices that disagree"),
+	 * so a second client opening beside a busy first one failed. */
+	if (st == RPC_OK && !s->uplink && !s->streaming && stream == NIC_DOWN &&
+	    cond == PS_SUBMIT_READY) {
+		s->streaming = true;
+		port_join(s);
+		if (s->port < 0)
+			log("session '%s': domain %s not (yet) in the config: link down",
+			    s->ss.label, s->domain);
+	}
 	return st;
 }
 
@@ -500,10 +731,8 @@ static rpc_status_t nic_create(struct session_server *srv, struct server_session
 		release(s);
 		return RPC_E_INVALID_ARGUMENT;
 	}
-	s->streaming = true;
-	port_join(s);
-	if (s->port < 0)
-		log("session '%s': domain %s not (yet) in the config: link down", ss->label, dom);
+	/* frames flow once the client registered its notification for
+	 * NIC_DOWN's SUBMIT_READY (take_sigh) */
 	return RPC_OK;
 }
 
@@ -543,8 +772,16 @@ static rpc_status_t up_link(struct uplink_link_call *c)
 {
 	struct port *s = c->obj;
 
+	bool was = s->link;
+
 	s->link = c->in.link == NIC_LINK_UP;
 	log("uplink '%s': link %s", s->ss.label, s->link ? "up" : "down");
+	if (s->link && !was && s->port >= 0) {
+		/* the link came back: maybe another network, DHCP asks again */
+		clock_update(true);
+		rt_dhcp_client_restart(&R, R.port[s->port].domain);
+		after_engine();
+	}
 	report_update();
 	return RPC_OK;
 }

@@ -377,6 +377,81 @@ TEST(NICROUTE_0007, "bad frames are dropped and counted in their domain; the nex
 	CHECK_EQ(R.dom[DA].cnt.nat_out, 1u);
 }
 
+TEST(NICROUTE_0009, "RT_IN_CSUM_VALID: a TCP or UDP checksum the NIC verified is not compared again; every other check stays")
+{
+	uint8_t f[128], t[24], u[16];
+	struct ipv4_view ip;
+	struct tcp_view tv;
+	uint16_t mapped;
+	size_t n;
+
+	setup();
+	learn(PU, MAC_GW, GW, UP);
+	learn(PA, MAC_A, HOST_A, IP(10, 0, 1, 1));
+	nsent = 0;
+	tcp_seg(t, 40000, 80, TCP_SYN);
+	rt_input(&R, (unsigned)PA, f, ip_frame(f, MAC_A, IP_PROTO_TCP, HOST_A, OUT, t, 24, 64));
+	CHECK_EQ(nsent, 1u);
+	CHECK_EQ(parse_tcp(&sent[0], &ip, &tv), PROTO_OK);
+	mapped = tv.sport;
+	/* the answer with a wrong TCP checksum: refused without the flag ... */
+	tcp_seg(t, 80, mapped, TCP_SYN | TCP_ACK);
+	n = ip_frame(f, MAC_GW, IP_PROTO_TCP, OUT, UP, t, 24, 64);
+	f[14 + 20 + 16] ^= 1;
+	nsent = 0;
+	rt_input(&R, (unsigned)PU, f, n);
+	CHECK_EQ(nsent, 0u);
+	CHECK_EQ(R.dom[DU].cnt.bad, 1u);
+	/* ... passed with it, translated, and as wrong as it came (the host's
+	 * own stack verifies it again) */
+	rt_input_flags(&R, (unsigned)PU, f, n, RT_IN_CSUM_VALID);
+	CHECK_EQ(nsent, 1u);
+	CHECK_EQ(sent[0].port, (unsigned)PA);
+	CHECK_EQ(R.dom[DU].cnt.nat_in, 1u);
+	CHECK_EQ(parse_tcp(&sent[0], &ip, &tv), PROTO_E_CHECKSUM);
+	CHECK_EQ(tcp_parse_csum(ip.payload, ip.payload_len, ip.src, ip.dst, true, &tv), PROTO_OK);
+	CHECK_EQ(tv.dport, 40000u);
+	/* with the flag: a wrong IPv4 header checksum, a data offset past the
+	 * segment, a bad option, a cut UDP length and an ICMP checksum are
+	 * still refused */
+	nsent = 0;
+	f[14 + 10] ^= 0x40;
+	rt_input_flags(&R, (unsigned)PU, f, n, RT_IN_CSUM_VALID);
+	f[14 + 10] ^= 0x40;
+	f[14 + 20 + 12] = 15 << 4;
+	rt_input_flags(&R, (unsigned)PU, f, n, RT_IN_CSUM_VALID);
+	f[14 + 20 + 12] = 6 << 4;
+	f[14 + 20 + 20] = 2;        /* MSS of length 3 */
+	f[14 + 20 + 21] = 3;
+	rt_input_flags(&R, (unsigned)PU, f, n, RT_IN_CSUM_VALID);
+	memset(u, 0, sizeof(u));
+	put16(u, 53);
+	put16(u + 2, 53);
+	put16(u + 4, 40);           /* longer than the datagram */
+	rt_input_flags(&R, (unsigned)PU, f,
+		       ip_frame(f, MAC_GW, IP_PROTO_UDP, OUT, UP, u, sizeof(u), 64), RT_IN_CSUM_VALID);
+	memset(u, 0, sizeof(u));
+	u[0] = ICMP_ECHO_REQUEST;
+	n = ip_frame(f, MAC_GW, IP_PROTO_ICMP, OUT, UP, u, sizeof(u), 64);
+	f[14 + 20 + 2] ^= 1;
+	rt_input_flags(&R, (unsigned)PU, f, n, RT_IN_CSUM_VALID);
+	CHECK_EQ(nsent, 0u);
+	CHECK_EQ(R.dom[DU].cnt.bad, 6u);
+	/* a UDP datagram with a wrong checksum, flagged, is answered by nobody
+	 * but no longer refused: dropped (no mapping) */
+	memset(u, 0, sizeof(u));
+	put16(u, 53);
+	put16(u + 2, 9);
+	put16(u + 4, sizeof(u));
+	n = ip_frame(f, MAC_GW, IP_PROTO_UDP, OUT, UP, u, sizeof(u), 64);
+	f[14 + 20 + 6] ^= 1;
+	rt_input(&R, (unsigned)PU, f, n);
+	CHECK_EQ(R.dom[DU].cnt.bad, 7u);
+	rt_input_flags(&R, (unsigned)PU, f, n, RT_IN_CSUM_VALID);
+	CHECK_EQ(R.dom[DU].cnt.bad, 7u);
+	CHECK_EQ(R.dom[DU].cnt.dropped, 1u);
+}
+
 TEST(NICROUTE_0008, "a domain added later: existing NAT mappings keep working; a removed domain's go")
 {
 	uint8_t f[128], t[24];

@@ -185,6 +185,12 @@ int icmp_parse(const uint8_t *p, size_t len, struct icmp_view *ic)
 
 int udp_parse(const uint8_t *p, size_t len, uint32_t src, uint32_t dst, struct udp_view *u)
 {
+	return udp_parse_csum(p, len, src, dst, false, u);
+}
+
+int udp_parse_csum(const uint8_t *p, size_t len, uint32_t src, uint32_t dst, bool csum_valid,
+		   struct udp_view *u)
+{
 	uint16_t check;
 
 	if (len < 8)
@@ -200,7 +206,8 @@ int udp_parse(const uint8_t *p, size_t len, uint32_t src, uint32_t dst, struct u
 	if (!u->dport)
 		return PROTO_E_FIELD;
 	u->has_checksum = check != 0;
-	if (check && csum_fold(csum_add(csum_pseudo(src, dst, IP_PROTO_UDP, u->len), p, u->len)) != 0)
+	if (check && !csum_valid &&
+	    csum_fold(csum_add(csum_pseudo(src, dst, IP_PROTO_UDP, u->len), p, u->len)) != 0)
 		return PROTO_E_CHECKSUM;
 	u->payload = p + 8;
 	u->payload_len = u->len - 8u;
@@ -233,6 +240,12 @@ static int tcp_options(const uint8_t *o, size_t n)
 
 int tcp_parse(const uint8_t *p, size_t len, uint32_t src, uint32_t dst, struct tcp_view *t)
 {
+	return tcp_parse_csum(p, len, src, dst, false, t);
+}
+
+int tcp_parse_csum(const uint8_t *p, size_t len, uint32_t src, uint32_t dst, bool csum_valid,
+		   struct tcp_view *t)
+{
 	int e;
 
 	if (len < 20)
@@ -244,7 +257,8 @@ int tcp_parse(const uint8_t *p, size_t len, uint32_t src, uint32_t dst, struct t
 		return PROTO_E_LENGTH;
 	if (t->hdr_len > len)
 		return PROTO_E_SHORT;
-	if (csum_fold(csum_add(csum_pseudo(src, dst, IP_PROTO_TCP, (uint16_t)len), p, len)) != 0)
+	if (!csum_valid &&
+	    csum_fold(csum_add(csum_pseudo(src, dst, IP_PROTO_TCP, (uint16_t)len), p, len)) != 0)
 		return PROTO_E_CHECKSUM;
 	t->sport = get16(p);
 	t->dport = get16(p + 2);

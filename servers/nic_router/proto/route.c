@@ -150,10 +150,6 @@ void rt_forwards_clear(struct router *r)
 		r->fwd[i].used = false;
 }
 
-void rt_tick(struct router *r, uint64_t now)
-{
-	r->clock = now;
-}
 
 /* ---- ARP ---- */
 
@@ -309,14 +305,16 @@ static unsigned l4_check_off(uint8_t proto)
 
 /* The L4 view the NAT needs: proto's "source port" and "destination port"
  * (ICMP echo: the id both). false: not translatable. */
-static bool l4_ports(const struct ipv4_view *ip, uint16_t *sport, uint16_t *dport, int *bad)
+static bool l4_ports(const struct ipv4_view *ip, bool csum_valid, uint16_t *sport,
+		     uint16_t *dport, int *bad)
 {
 	*bad = 0;
 	if (ipv4_is_fragment(ip))
 		return false;
 	if (ip->proto == IP_PROTO_TCP) {
 		struct tcp_view t;
-		if ((*bad = tcp_parse(ip->payload, ip->payload_len, ip->src, ip->dst, &t)))
+		if ((*bad = tcp_parse_csum(ip->payload, ip->payload_len, ip->src, ip->dst,
+					   csum_valid, &t)))
 			return false;
 		*sport = t.sport;
 		*dport = t.dport;
@@ -324,7 +322,8 @@ static bool l4_ports(const struct ipv4_view *ip, uint16_t *sport, uint16_t *dpor
 	}
 	if (ip->proto == IP_PROTO_UDP) {
 		struct udp_view u;
-		if ((*bad = udp_parse(ip->payload, ip->payload_len, ip->src, ip->dst, &u)))
+		if ((*bad = udp_parse_csum(ip->payload, ip->payload_len, ip->src, ip->dst,
+					   csum_valid, &u)))
 			return false;
 		*sport = u.sport;
 		*dport = u.dport;
@@ -453,7 +452,643 @@ static int route(const struct router *r, unsigned from, uint32_t dst)
 	return -1;
 }
 
-static void ip_input(struct router *r, unsigned p, const struct eth_view *e)
+/* ---- DHCP (RFC 2131, 2132): the server of client domains, the client of
+ * the uplink ---- */
+
+#define DHCPO_T1 58u
+#define DHCPO_T2 59u
+#define DHCP_BROADCAST_FLAG 0x8000u
+#define DHCP_MIN_LEN 300u                /* BOOTP's minimum (RFC 1542) */
+#define DHCPC_BACKOFF_MS 1000u           /* first retransmission, doubled ... */
+#define DHCPC_BACKOFF_MAX_MS 32000u      /* ... up to this */
+#define DHCPC_REQUEST_TRIES 4u           /* REQUESTING/REBOOTING before giving up */
+
+const char *rt_dhcpc_state_name(int state)
+{
+	static const char *const names[] = { "off", "init", "selecting", "requesting", "bound",
+					      "renewing", "rebinding", "rebooting" };
+	return state >= 0 && state <= DHCPC_REBOOTING ? names[state] : "?";
+}
+
+static uint32_t rt_random(struct router *r)
+{
+	uint32_t x = r->rand;
+
+	if (!x)
+		x = (uint32_t)(r->mac[5] << 24 | r->mac[4] << 16) ^ (uint32_t)r->clock ^ 0x9e3779b9u;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return r->rand = x;
+}
+
+/* A DHCP message into r->out: Ethernet, IPv4 (src -> dst), UDP (sport ->
+ * dport), BOOTP with the options opts[0..nopt); its frame length. */
+static size_t dhcp_frame(struct router *r, unsigned d, const uint8_t *eth_dst, uint32_t src,
+			 uint32_t dst, uint16_t sport, uint16_t dport, const uint8_t *bootp,
+			 const uint8_t *opts, size_t nopt)
+{
+	uint8_t *ip = r->out + ETH_HDR, *udp = ip + 20, *b = udp + 8;
+	size_t blen = DHCP_FIXED + 4 + nopt + 1, ulen;
+
+	if (blen < DHCP_MIN_LEN)
+		blen = DHCP_MIN_LEN;
+	for (size_t i = 0; i < blen; i++)
+		b[i] = 0;
+	copy(b, bootp, DHCP_FIXED);
+	put32(b + DHCP_FIXED, DHCP_MAGIC);
+	copy(b + DHCP_FIXED + 4, opts, nopt);
+	b[DHCP_FIXED + 4 + nopt] = DHCPO_END;
+	ulen = 8 + blen;
+	put16(udp, sport);
+	put16(udp + 2, dport);
+	put16(udp + 4, (uint16_t)ulen);
+	put16(udp + 6, 0);
+	{
+		uint16_t c = csum_fold(csum_add(csum_pseudo(src, dst, IP_PROTO_UDP, (uint16_t)ulen),
+						udp, ulen));
+		put16(udp + 6, c ? c : 0xffff);
+	}
+	for (int i = 0; i < 20; i++)
+		ip[i] = 0;
+	ip[0] = 0x45;
+	ip[1] = 0x10;
+	put16(ip + 2, (uint16_t)(20 + ulen));
+	ip[8] = 64;
+	ip[9] = IP_PROTO_UDP;
+	put32(ip + 12, src);
+	put32(ip + 16, dst);
+	put16(ip + 10, csum_fold(csum_add(0, ip, 20)));
+	if (eth_dst)
+		eth_head(r, d, eth_dst, ETH_TYPE_IPV4);
+	r->dom[d].cnt.dhcp_out++;
+	return ETH_HDR + 20 + ulen;
+}
+
+static size_t opt_byte(uint8_t *o, size_t n, uint8_t code, uint8_t v)
+{
+	o[n] = code;
+	o[n + 1] = 1;
+	o[n + 2] = v;
+	return n + 3;
+}
+
+static size_t opt_u32(uint8_t *o, size_t n, uint8_t code, uint32_t v)
+{
+	o[n] = code;
+	o[n + 1] = 4;
+	put32(o + n + 2, v);
+	return n + 6;
+}
+
+/* -- the server -- */
+
+static struct rt_lease *lease_of(struct rt_dhcp_server *s, const uint8_t *mac)
+{
+	for (unsigned i = 0; i < RT_LEASES; i++)
+		if (s->lease[i].used && !s->lease[i].declined && mac_eq(s->lease[i].mac, mac))
+			return &s->lease[i];
+	return 0;
+}
+
+static struct rt_lease *lease_at(struct rt_dhcp_server *s, uint32_t ip)
+{
+	for (unsigned i = 0; i < RT_LEASES; i++)
+		if (s->lease[i].used && s->lease[i].ip == ip)
+			return &s->lease[i];
+	return 0;
+}
+
+static bool in_pool(const struct rt_domain *dm, uint32_t ip)
+{
+	return ip >= dm->srv.first && ip <= dm->srv.last && ip != dm->ip;
+}
+
+/* A lease record for mac at ip (want if it is free and in the pool, else
+ * the first free address); 0: the pool or the table is spent. */
+static struct rt_lease *lease_new(struct router *r, struct rt_domain *dm, const uint8_t *mac,
+				  uint32_t want)
+{
+	struct rt_dhcp_server *s = &dm->srv;
+	struct rt_lease *l = 0;
+	uint32_t ip = 0;
+
+	if (want && in_pool(dm, want) && !lease_at(s, want))
+		ip = want;
+	for (uint32_t a = s->first; !ip && a <= s->last && a >= s->first; a++)
+		if (in_pool(dm, a) && !lease_at(s, a))
+			ip = a;
+	if (!ip)
+		return 0;
+	for (unsigned i = 0; i < RT_LEASES && !l; i++)
+		if (!s->lease[i].used)
+			l = &s->lease[i];
+	/* the table is full: an offer nobody took goes first */
+	for (unsigned i = 0; i < RT_LEASES && !l; i++)
+		if (!s->lease[i].bound && !s->lease[i].declined && s->lease[i].expires <= r->clock + RT_OFFER_HOLD_MS)
+			l = &s->lease[i];
+	if (!l)
+		return 0;
+	l->used = true;
+	l->bound = l->declined = false;
+	copy(l->mac, mac, 6);
+	l->ip = ip;
+	l->expires = r->clock + RT_OFFER_HOLD_MS;
+	r->dhcp_changes++;
+	return l;
+}
+
+static uint32_t server_dns(const struct router *r, const struct rt_domain *dm)
+{
+	int u = uplink_domain(r);
+
+	if (dm->srv.dns_uplink)
+		return u >= 0 ? r->dom[u].cli.dns : 0;
+	return dm->srv.dns;
+}
+
+/* Answer the request q (from port p) with type: yiaddr (0 for NAK and
+ * INFORM's ACK), lease options unless inform. */
+static void server_reply(struct router *r, unsigned p, const struct dhcp_view *q,
+			 const uint8_t *req, uint8_t type, uint32_t yiaddr, bool inform)
+{
+	unsigned d = r->port[p].domain;
+	struct rt_domain *dm = &r->dom[d];
+	uint8_t bootp[DHCP_FIXED], opts[64];
+	size_t n = 0, len;
+	uint32_t dns = server_dns(r, dm), dst;
+	const uint8_t *eth_dst;
+
+	for (unsigned i = 0; i < DHCP_FIXED; i++)
+		bootp[i] = 0;
+	bootp[0] = DHCP_BOOTREPLY;
+	bootp[1] = 1;
+	bootp[2] = 6;
+	put32(bootp + 4, q->xid);
+	put16(bootp + 10, q->flags & DHCP_BROADCAST_FLAG);
+	if (inform)
+		put32(bootp + 12, q->ciaddr);
+	put32(bootp + 16, yiaddr);
+	copy(bootp + 28, req + 28, 16);          /* chaddr as it came */
+	n = opt_byte(opts, n, DHCPO_MSG_TYPE, type);
+	n = opt_u32(opts, n, DHCPO_SERVER_ID, dm->ip);
+	if (type != DHCPNAK) {
+		if (!inform) {
+			n = opt_u32(opts, n, DHCPO_LEASE, dm->srv.lease_sec);
+			n = opt_u32(opts, n, DHCPO_T1, dm->srv.lease_sec / 2);
+			n = opt_u32(opts, n, DHCPO_T2, (uint32_t)((uint64_t)dm->srv.lease_sec * 7 / 8));
+		}
+		n = opt_u32(opts, n, DHCPO_SUBNET, dm->mask);
+		n = opt_u32(opts, n, DHCPO_ROUTER, dm->ip);
+		if (dns)
+			n = opt_u32(opts, n, DHCPO_DNS, dns);
+	}
+	/* RFC 2131 4.1: to ciaddr if the client has one; NAKs and requests
+	 * with the broadcast flag broadcast; otherwise to yiaddr and chaddr */
+	if (q->ciaddr && type != DHCPNAK) {
+		dst = q->ciaddr;
+		eth_dst = q->chaddr;
+	} else if (type == DHCPNAK || (q->flags & DHCP_BROADCAST_FLAG)) {
+		dst = 0xffffffffu;
+		eth_dst = bcast;
+	} else {
+		dst = yiaddr;
+		eth_dst = q->chaddr;
+	}
+	len = dhcp_frame(r, d, eth_dst, dm->ip, dst, DHCP_SERVER_PORT, DHCP_CLIENT_PORT, bootp,
+			 opts, n);
+	out_port(r, p, len);
+}
+
+static void server_input(struct router *r, unsigned p, const struct ipv4_view *ip,
+			 const struct udp_view *u)
+{
+	struct rt_domain *dm = &r->dom[r->port[p].domain];
+	struct rt_dhcp_server *s = &dm->srv;
+	struct dhcp_view q;
+	struct rt_lease *l;
+
+	if (dhcp_parse(u->payload, u->payload_len, &q) != PROTO_OK) {
+		dm->cnt.bad++;
+		return;
+	}
+	/* replies, relayed requests (giaddr) and requests for another
+	 * hardware address than the sender's are not ours to answer */
+	if (q.op != DHCP_BOOTREQUEST || q.giaddr || !r->port[p].mac_known ||
+	    !mac_eq(q.chaddr, r->port[p].mac)) {
+		dm->cnt.dropped++;
+		return;
+	}
+	dm->cnt.dhcp_in++;
+	(void)ip;
+	l = lease_of(s, q.chaddr);
+	switch (q.msg_type) {
+	case DHCPDISCOVER:
+		if (!l || (!l->bound && l->ip != q.requested && q.requested && in_pool(dm, q.requested) &&
+			   !lease_at(s, q.requested))) {
+			if (l)
+				l->used = false;
+			l = lease_new(r, dm, q.chaddr, (q.has & DHCP_HAS_REQUESTED) ? q.requested : 0);
+		}
+		if (!l) {
+			dm->cnt.dropped++;       /* the pool is spent */
+			return;
+		}
+		if (!l->bound)
+			l->expires = r->clock + RT_OFFER_HOLD_MS;
+		server_reply(r, p, &q, u->payload, DHCPOFFER, l->ip, false);
+		return;
+	case DHCPREQUEST: {
+		uint32_t want = 0;
+		if (q.has & DHCP_HAS_SERVER_ID) {
+			/* SELECTING: the client chose an offer */
+			if (q.server_id != dm->ip) {
+				if (l && !l->bound)
+					l->used = false;   /* another server's offer won */
+				return;
+			}
+			want = (q.has & DHCP_HAS_REQUESTED) ? q.requested : 0;
+			if (!l || !want || l->ip != want) {
+				server_reply(r, p, &q, u->payload, DHCPNAK, 0, false);
+				return;
+			}
+		} else if (q.has & DHCP_HAS_REQUESTED) {
+			/* INIT-REBOOT: the address it had */
+			want = q.requested;
+			if (!l && in_pool(dm, want) && !lease_at(s, want))
+				l = lease_new(r, dm, q.chaddr, want);
+			if (!l || l->ip != want) {
+				server_reply(r, p, &q, u->payload, DHCPNAK, 0, false);
+				return;
+			}
+		} else if (q.ciaddr) {
+			/* RENEWING / REBINDING: the lease it has */
+			want = q.ciaddr;
+			if (!l || !l->bound || l->ip != want) {
+				server_reply(r, p, &q, u->payload, DHCPNAK, 0, false);
+				return;
+			}
+		} else {
+			server_reply(r, p, &q, u->payload, DHCPNAK, 0, false);
+			return;
+		}
+		l->bound = true;
+		l->expires = r->clock + (uint64_t)s->lease_sec * 1000;
+		r->dhcp_changes++;
+		server_reply(r, p, &q, u->payload, DHCPACK, l->ip, false);
+		return;
+	}
+	case DHCPDECLINE:
+		/* the address is in use by someone else: not given out for a
+		 * lease time */
+		if (l && (q.has & DHCP_HAS_REQUESTED) && l->ip == q.requested) {
+			for (int i = 0; i < 6; i++)
+				l->mac[i] = 0;
+			l->bound = false;
+			l->declined = true;
+			l->expires = r->clock + (uint64_t)s->lease_sec * 1000;
+			r->dhcp_changes++;
+		} else {
+			dm->cnt.dropped++;
+		}
+		return;
+	case DHCPRELEASE:
+		if (l && l->ip == q.ciaddr) {
+			l->used = false;
+			r->dhcp_changes++;
+		} else
+			dm->cnt.dropped++;
+		return;
+	case DHCPINFORM:
+		/* configuration without an address: to the address it has */
+		if (q.ciaddr && in_subnet(dm, q.ciaddr) && q.ciaddr != dm->ip)
+			server_reply(r, p, &q, u->payload, DHCPACK, 0, true);
+		else
+			dm->cnt.dropped++;
+		return;
+	default:
+		/* OFFER, ACK, NAK from a client */
+		dm->cnt.dropped++;
+		return;
+	}
+}
+
+int rt_dhcp_server(struct router *r, unsigned d, uint32_t first, uint32_t last,
+		   uint32_t lease_sec, uint32_t dns, bool dns_uplink)
+{
+	struct rt_domain *dm;
+
+	if (d >= RT_DOMAINS || !r->dom[d].used || r->dom[d].uplink)
+		return -1;
+	dm = &r->dom[d];
+	if (!dm->ip || !in_subnet(dm, first) || !in_subnet(dm, last) || first > last ||
+	    lease_sec < 60 || lease_sec > 0x7fffffffu / 8)
+		return -1;
+	/* the subnet's own and its broadcast address are no hosts' */
+	if ((first & ~dm->mask) == 0 || (last | dm->mask) == 0xffffffffu)
+		return -1;
+	dm->srv.on = true;
+	dm->srv.first = first;
+	dm->srv.last = last;
+	dm->srv.lease_sec = lease_sec;
+	dm->srv.dns = dns;
+	dm->srv.dns_uplink = dns_uplink;
+	for (unsigned i = 0; i < RT_LEASES; i++)
+		if (dm->srv.lease[i].used && !in_pool(dm, dm->srv.lease[i].ip))
+			dm->srv.lease[i].used = false;
+	return 0;
+}
+
+void rt_dhcp_server_off(struct router *r, unsigned d)
+{
+	if (d >= RT_DOMAINS)
+		return;
+	r->dom[d].srv.on = false;
+	for (unsigned i = 0; i < RT_LEASES; i++)
+		r->dom[d].srv.lease[i].used = false;
+}
+
+/* -- the client -- */
+
+static uint64_t backoff(unsigned tries)
+{
+	uint64_t ms = DHCPC_BACKOFF_MS;
+
+	while (tries-- > 1 && ms < DHCPC_BACKOFF_MAX_MS)
+		ms *= 2;
+	return ms < DHCPC_BACKOFF_MAX_MS ? ms : DHCPC_BACKOFF_MAX_MS;
+}
+
+/* Send the client's message of its state. */
+static void client_send(struct router *r, unsigned d)
+{
+	struct rt_domain *dm = &r->dom[d];
+	struct rt_dhcp_client *c = &dm->cli;
+	uint8_t bootp[DHCP_FIXED], opts[64];
+	size_t n = 0, len;
+	bool renewing = c->state == DHCPC_RENEWING, bound = renewing || c->state == DHCPC_REBINDING;
+	uint8_t type = c->state == DHCPC_SELECTING ? DHCPDISCOVER : DHCPREQUEST;
+	static const uint8_t params[] = { DHCPO_PARAMS, 3, DHCPO_SUBNET, DHCPO_ROUTER, DHCPO_DNS };
+
+	for (unsigned i = 0; i < DHCP_FIXED; i++)
+		bootp[i] = 0;
+	bootp[0] = DHCP_BOOTREQUEST;
+	bootp[1] = 1;
+	bootp[2] = 6;
+	put32(bootp + 4, c->xid);
+	if (bound)
+		put32(bootp + 12, dm->ip);
+	copy(bootp + 28, dm->mac, 6);
+	n = opt_byte(opts, n, DHCPO_MSG_TYPE, type);
+	if (c->state == DHCPC_REQUESTING) {
+		n = opt_u32(opts, n, DHCPO_REQUESTED_IP, c->offered);
+		n = opt_u32(opts, n, DHCPO_SERVER_ID, c->server);
+	} else if (c->state == DHCPC_REBOOTING) {
+		n = opt_u32(opts, n, DHCPO_REQUESTED_IP, dm->ip);
+	}
+	copy(opts + n, params, sizeof(params));
+	n += sizeof(params);
+	if (renewing) {
+		/* to the server that gave the lease */
+		len = dhcp_frame(r, d, 0, dm->ip, c->server, DHCP_CLIENT_PORT, DHCP_SERVER_PORT,
+				 bootp, opts, n);
+		ip_send(r, d, next_hop(dm, c->server), len - ETH_HDR);
+		return;
+	}
+	len = dhcp_frame(r, d, bcast, bound ? dm->ip : 0, 0xffffffffu, DHCP_CLIENT_PORT,
+			 DHCP_SERVER_PORT, bootp, opts, n);
+	out_domain(r, d, -1, len);
+}
+
+/* Enter state, (re)transmitting at once. */
+static void client_enter(struct router *r, unsigned d, int state)
+{
+	struct rt_dhcp_client *c = &r->dom[d].cli;
+
+	c->state = state;
+	c->tries = 0;
+	c->next = r->clock;
+	r->dhcp_changes++;
+	if (state == DHCPC_SELECTING || state == DHCPC_REBOOTING)
+		c->xid = rt_random(r);
+}
+
+void rt_uplink_address_lost(struct router *r, unsigned d)
+{
+	if (d >= RT_DOMAINS)
+		return;
+	r->dom[d].ip = 0;
+	r->dom[d].gateway = 0;
+	r->dom[d].cli.dns = 0;
+	/* the mappings were of the old address: answers to it never come */
+	for (unsigned i = 0; i < RT_NAT; i++)
+		r->nat[i].used = false;
+	for (unsigned i = 0; i < RT_ARP; i++)
+		r->dom[d].arp[i].used = false;
+}
+
+void rt_dhcp_client(struct router *r, unsigned d, bool on)
+{
+	if (d >= RT_DOMAINS || !r->dom[d].used || !r->dom[d].uplink)
+		return;
+	if (!on) {
+		r->dom[d].cli.state = DHCPC_OFF;
+		return;
+	}
+	if (r->dom[d].cli.state == DHCPC_OFF) {
+		rt_uplink_address_lost(r, d);
+		r->dom[d].mask = 0;
+		client_enter(r, d, DHCPC_SELECTING);
+	}
+}
+
+void rt_dhcp_client_restart(struct router *r, unsigned d)
+{
+	struct rt_dhcp_client *c;
+
+	if (d >= RT_DOMAINS || !r->dom[d].used || r->dom[d].cli.state == DHCPC_OFF)
+		return;
+	c = &r->dom[d].cli;
+	if (r->dom[d].ip && c->expires > r->clock)
+		client_enter(r, d, DHCPC_REBOOTING);
+	else
+		client_enter(r, d, DHCPC_SELECTING);
+}
+
+static void client_bind(struct router *r, unsigned d, const struct dhcp_view *a)
+{
+	struct rt_domain *dm = &r->dom[d];
+	struct rt_dhcp_client *c = &dm->cli;
+	uint32_t lease = (a->has & DHCP_HAS_LEASE) ? a->lease : 3600;
+	uint32_t mask = (a->has & DHCP_HAS_SUBNET) ? a->subnet : 0xffffff00u;
+
+	if (lease < 10)
+		lease = 10;
+	if (dm->ip && dm->ip != a->yiaddr)
+		rt_uplink_address_lost(r, d);
+	dm->ip = a->yiaddr;
+	dm->mask = (~mask & (~mask + 1)) || mask == 0xffffffffu ? 0xffffff00u : mask;
+	dm->gateway = (a->has & DHCP_HAS_ROUTER) ? a->router : 0;
+	c->dns = (a->has & DHCP_HAS_DNS) ? a->dns : 0;
+	if (a->has & DHCP_HAS_SERVER_ID)
+		c->server = a->server_id;
+	c->lease_sec = lease;
+	c->t1 = r->clock + (uint64_t)lease * 500;
+	c->t2 = r->clock + (uint64_t)lease * 875;
+	c->expires = r->clock + (uint64_t)lease * 1000;
+	c->state = DHCPC_BOUND;
+	c->tries = 0;
+	c->next = c->t1;
+	c->leases++;
+	r->dhcp_changes++;
+}
+
+static void client_input(struct router *r, unsigned d, const struct udp_view *u)
+{
+	struct rt_domain *dm = &r->dom[d];
+	struct rt_dhcp_client *c = &dm->cli;
+	struct dhcp_view a;
+
+	if (dhcp_parse(u->payload, u->payload_len, &a) != PROTO_OK) {
+		dm->cnt.bad++;
+		return;
+	}
+	if (a.op != DHCP_BOOTREPLY || a.xid != c->xid || !mac_eq(a.chaddr, dm->mac)) {
+		dm->cnt.dropped++;
+		return;
+	}
+	dm->cnt.dhcp_in++;
+	switch (a.msg_type) {
+	case DHCPOFFER:
+		/* the first usable offer is taken */
+		if (c->state != DHCPC_SELECTING || !(a.has & DHCP_HAS_SERVER_ID) || !a.yiaddr ||
+		    a.yiaddr >= 0xe0000000u || !a.server_id)
+			break;
+		c->offered = a.yiaddr;
+		c->server = a.server_id;
+		c->state = DHCPC_REQUESTING;
+		c->tries = 0;
+		c->next = r->clock;
+		return;
+	case DHCPACK:
+		if (c->state == DHCPC_SELECTING || c->state == DHCPC_BOUND || !a.yiaddr ||
+		    a.yiaddr >= 0xe0000000u)
+			break;
+		if (c->state == DHCPC_REQUESTING && a.yiaddr != c->offered)
+			break;
+		if ((c->state == DHCPC_RENEWING || c->state == DHCPC_REBINDING ||
+		     c->state == DHCPC_REBOOTING) && a.yiaddr != dm->ip)
+			break;
+		client_bind(r, d, &a);
+		return;
+	case DHCPNAK:
+		if (c->state == DHCPC_SELECTING || c->state == DHCPC_BOUND)
+			break;
+		/* the address is no more ours: start over */
+		rt_uplink_address_lost(r, d);
+		client_enter(r, d, DHCPC_SELECTING);
+		c->next = r->clock + DHCPC_BACKOFF_MS;   /* a NAK per DISCOVER must not spin */
+		return;
+	default:
+		break;
+	}
+	dm->cnt.dropped++;
+}
+
+static void client_tick(struct router *r, unsigned d)
+{
+	struct rt_domain *dm = &r->dom[d];
+	struct rt_dhcp_client *c = &dm->cli;
+	bool has_port = false;
+
+	if (c->state == DHCPC_OFF)
+		return;
+	/* the lease's end comes first in any state */
+	if (dm->ip && c->expires <= r->clock) {
+		rt_uplink_address_lost(r, d);
+		client_enter(r, d, DHCPC_SELECTING);
+	}
+	if (c->state == DHCPC_BOUND && r->clock >= c->t1) {
+		c->state = DHCPC_RENEWING;
+		c->tries = 0;
+		c->xid = rt_random(r);
+		c->next = r->clock;
+	}
+	if (c->state == DHCPC_RENEWING && r->clock >= c->t2) {
+		c->state = DHCPC_REBINDING;
+		c->tries = 0;
+		c->next = r->clock;
+	}
+	if (c->state == DHCPC_BOUND || r->clock < c->next)
+		return;
+	for (unsigned p = 0; p < RT_PORTS; p++)
+		has_port = has_port || (r->port[p].used && r->port[p].domain == d);
+	if (!has_port) {
+		/* no NIC yet: a new Uplink session restarts the client */
+		c->next = r->clock + DHCPC_BACKOFF_MAX_MS;
+		return;
+	}
+	if ((c->state == DHCPC_REQUESTING || c->state == DHCPC_REBOOTING) &&
+	    c->tries >= DHCPC_REQUEST_TRIES) {
+		if (c->state == DHCPC_REBOOTING && dm->ip) {
+			/* nobody answered: the lease holds until its time */
+			c->state = DHCPC_BOUND;
+			c->next = c->t1;
+			if (r->clock >= c->t1)
+				client_tick(r, d);
+			return;
+		}
+		client_enter(r, d, DHCPC_SELECTING);
+	}
+	c->tries++;
+	client_send(r, d);
+	c->next = r->clock + backoff(c->tries);
+	/* renewing and rebinding retransmit at most until the next step */
+	if (c->state == DHCPC_RENEWING && c->next > c->t2)
+		c->next = c->t2;
+	if (c->state == DHCPC_REBINDING && c->next > c->expires)
+		c->next = c->expires;
+}
+
+uint64_t rt_next_event(const struct router *r)
+{
+	uint64_t next = UINT64_MAX;
+
+	for (unsigned d = 0; d < RT_DOMAINS; d++) {
+		const struct rt_domain *dm = &r->dom[d];
+		if (!dm->used)
+			continue;
+		if (dm->cli.state != DHCPC_OFF) {
+			uint64_t t = dm->cli.state == DHCPC_BOUND ? dm->cli.t1 : dm->cli.next;
+			if (dm->ip && dm->cli.expires < t)
+				t = dm->cli.expires;
+			if (t < next)
+				next = t;
+		}
+		if (dm->srv.on)
+			for (unsigned i = 0; i < RT_LEASES; i++)
+				if (dm->srv.lease[i].used && dm->srv.lease[i].expires < next)
+					next = dm->srv.lease[i].expires;
+	}
+	return next;
+}
+
+static void dhcp_tick(struct router *r)
+{
+	for (unsigned d = 0; d < RT_DOMAINS; d++) {
+		struct rt_domain *dm = &r->dom[d];
+		if (!dm->used)
+			continue;
+		client_tick(r, d);
+		for (unsigned i = 0; i < RT_LEASES; i++)
+			if (dm->srv.lease[i].used && dm->srv.lease[i].expires <= r->clock) {
+				dm->srv.lease[i].used = false;
+				r->dhcp_changes++;
+			}
+	}
+}
+
+static void ip_input(struct router *r, unsigned p, const struct eth_view *e, bool csum_valid)
 {
 	unsigned d = r->port[p].domain;
 	struct rt_domain *dm = &r->dom[d];
@@ -466,10 +1101,26 @@ static void ip_input(struct router *r, unsigned p, const struct eth_view *e)
 		dm->cnt.bad++;
 		return;
 	}
-	ports = l4_ports(&ip, &sport, &dport, &err);
+	ports = l4_ports(&ip, csum_valid, &sport, &dport, &err);
 	if (err) {
 		dm->cnt.bad++;
 		return;
+	}
+	/* DHCP: the uplink's client, a client domain's server */
+	if (ports && ip.proto == IP_PROTO_UDP && !ipv4_is_fragment(&ip)) {
+		struct udp_view u;
+		bool mine = dm->uplink ? dm->cli.state != DHCPC_OFF && dport == DHCP_CLIENT_PORT &&
+						 sport == DHCP_SERVER_PORT
+				       : dm->srv.on && dport == DHCP_SERVER_PORT &&
+						 (ip.dst == 0xffffffffu || ip.dst == dm->ip);
+		if (mine && udp_parse_csum(ip.payload, ip.payload_len, ip.src, ip.dst, csum_valid,
+					   &u) == PROTO_OK) {
+			if (dm->uplink)
+				client_input(r, d, &u);
+			else
+				server_input(r, p, &ip, &u);
+			return;
+		}
 	}
 	/* learn the sender if it is on the subnet (ARP did, normally) */
 	if (in_subnet(dm, ip.src) && !arp_find(dm, ip.src))
@@ -541,6 +1192,12 @@ static void ip_input(struct router *r, unsigned p, const struct eth_view *e)
 				}
 			}
 		}
+		if (u >= 0 && !r->dom[u].ip) {
+			/* the uplink has no address (yet): DHCP */
+			dm->cnt.no_address++;
+			dm->cnt.dropped++;
+			return;
+		}
 		if (u >= 0 && r->dom[u].ip && (n = nat_out(r, d, ip.proto, ip.src, sport)) &&
 		    forward_copy(r, &ip)) {
 			rewrite(r->out + ETH_HDR, ip.hdr_len, ip.proto, true, r->dom[u].ip,
@@ -553,7 +1210,19 @@ static void ip_input(struct router *r, unsigned p, const struct eth_view *e)
 	dm->cnt.dropped++;
 }
 
+void rt_tick(struct router *r, uint64_t now)
+{
+	r->clock = now;
+	dhcp_tick(r);
+}
+
 void rt_input(struct router *r, unsigned p, const uint8_t *frame, size_t len)
+{
+	rt_input_flags(r, p, frame, len, 0);
+}
+
+void rt_input_flags(struct router *r, unsigned p, const uint8_t *frame, size_t len,
+		    unsigned flags)
 {
 	struct eth_view e;
 	struct rt_domain *dm;
@@ -590,7 +1259,7 @@ void rt_input(struct router *r, unsigned p, const uint8_t *frame, size_t len)
 	if (e.type == ETH_TYPE_ARP)
 		arp_input(r, p, &e);
 	else if (e.type == ETH_TYPE_IPV4)
-		ip_input(r, p, &e);
+		ip_input(r, p, &e, flags & RT_IN_CSUM_VALID);
 	else
 		dm->cnt.dropped++;
 }

@@ -57,8 +57,8 @@ bool nic_link_update(struct nic_connection *c)
 	return changed;
 }
 
-rpc_status_t nic_connect(struct nic_connection *c, const char *label, word_t up_size,
-			 word_t down_size, word_t slots, cptr_t sigh, cptr_t link_sigh)
+rpc_status_t nic_open(struct nic_connection *c, const char *label, word_t up_size,
+		      word_t down_size, word_t slots)
 {
 	char args[96];
 	rpc_status_t st;
@@ -79,7 +79,16 @@ rpc_status_t nic_connect(struct nic_connection *c, const char *label, word_t up_
 	st = parent_conn_open(&c->pc, NIC_SERVICE, label ? label : "", args,
 			      NIC_SESSION_RAM(up_size, down_size), NIC_SESSION_CAPS);
 	if (st != RPC_OK)
-		return st;
+		memset(c, 0, sizeof(*c));
+	return st;
+}
+
+rpc_status_t nic_attach(struct nic_connection *c, cptr_t sigh, cptr_t link_sigh)
+{
+	rpc_status_t st = RPC_OK;
+
+	if (!c->pc.cap)
+		return RPC_E_INVALID_ARGUMENT;
 	if (!sigh) {
 		st = signal_handler_init(&component_env()->ep, &c->sig, nop, c);
 		if (st != RPC_OK)
@@ -115,6 +124,14 @@ rpc_status_t nic_connect(struct nic_connection *c, const char *label, word_t up_
 fail:
 	nic_disconnect(c);
 	return st;
+}
+
+rpc_status_t nic_connect(struct nic_connection *c, const char *label, word_t up_size,
+			 word_t down_size, word_t slots, cptr_t sigh, cptr_t link_sigh)
+{
+	rpc_status_t st = nic_open(c, label, up_size, down_size, slots);
+
+	return st == RPC_OK ? nic_attach(c, sigh, link_sigh) : st;
 }
 
 void nic_disconnect(struct nic_connection *c)

@@ -129,6 +129,12 @@ ps_error_t uplink_rx_alloc(struct uplink_connection *c, struct uplink_buf *b)
 
 ps_error_t uplink_rx_submit(struct uplink_connection *c, struct uplink_buf *b, size_t len)
 {
+	return uplink_rx_submit_flags(c, b, len, 0);
+}
+
+ps_error_t uplink_rx_submit_flags(struct uplink_connection *c, struct uplink_buf *b, size_t len,
+				  unsigned flags)
+{
 	ps_error_t e;
 	struct ps_desc d = b->d;
 
@@ -141,7 +147,7 @@ ps_error_t uplink_rx_submit(struct uplink_connection *c, struct uplink_buf *b, s
 	d.size = (uint32_t)len;
 	d.opcode = NIC_OP_FRAME;
 	d.status = 0;
-	d.arg = 0;
+	d.arg = flags & NIC_ARG_CSUM_VALID;
 	e = ps_submit(&c->rx, &d);
 	if (e == PS_OK) {
 		c->cnt.tx_frames++;

@@ -147,6 +147,10 @@ struct udp_view {
 /* Length field 8..len (bytes after it ignored), ports not 0 (destination),
  * checksum (if not 0) right over the pseudo header of ip's addresses. */
 int udp_parse(const uint8_t *p, size_t len, uint32_t src, uint32_t dst, struct udp_view *u);
+/* The same with the checksum comparison left out when csum_valid (a NIC
+ * verified it: docs/network.md, "Checksum offload"); every other check stays. */
+int udp_parse_csum(const uint8_t *p, size_t len, uint32_t src, uint32_t dst, bool csum_valid,
+		   struct udp_view *u);
 
 /* ---- TCP ---- */
 
@@ -171,6 +175,8 @@ struct tcp_view {
  * well formed (kinds 0 and 1 single bytes, others with a length 2.. that
  * fits), SYN together with FIN or RST refused. */
 int tcp_parse(const uint8_t *p, size_t len, uint32_t src, uint32_t dst, struct tcp_view *t);
+int tcp_parse_csum(const uint8_t *p, size_t len, uint32_t src, uint32_t dst, bool csum_valid,
+		   struct tcp_view *t);
 
 /* ---- DHCP (RFC 2131, 2132) ---- */
 

@@ -88,6 +88,12 @@ struct nic_connection {
  * library's own). link_sigh: notified on link changes (0: none). */
 rpc_status_t nic_connect(struct nic_connection *c, const char *label, word_t up_size,
 			 word_t down_size, word_t slots, cptr_t sigh, cptr_t link_sigh);
+/* nic_connect in its two steps: the session (nothing attached yet), then
+ * the streams attached, signals exchanged and NIC_INFO read (on failure
+ * nic_attach disconnects). */
+rpc_status_t nic_open(struct nic_connection *c, const char *label, word_t up_size,
+		      word_t down_size, word_t slots);
+rpc_status_t nic_attach(struct nic_connection *c, cptr_t sigh, cptr_t link_sigh);
 void nic_disconnect(struct nic_connection *c);
 /* NIC_INFO again: true if the MAC or link state changed. */
 bool nic_link_update(struct nic_connection *c);
@@ -160,6 +166,9 @@ ps_error_t uplink_rx_alloc(struct uplink_connection *c, struct uplink_buf *b);
  * the driver's). A length outside NIC_FRAME_MIN..NIC_FRAME_MAX is
  * PS_E_INVALID (the buffer stays the driver's: reuse it). */
 ps_error_t uplink_rx_submit(struct uplink_connection *c, struct uplink_buf *b, size_t len);
+/* The same with flags for the router: NIC_ARG_CSUM_VALID (nic_session.h). */
+ps_error_t uplink_rx_submit_flags(struct uplink_connection *c, struct uplink_buf *b, size_t len,
+				  unsigned flags);
 void uplink_rx_drop(struct uplink_connection *c, const struct uplink_buf *b);
 /* Free the buffers the router acknowledged; the number freed. */
 unsigned uplink_rx_reclaim(struct uplink_connection *c);

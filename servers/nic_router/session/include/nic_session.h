@@ -17,7 +17,7 @@
  *             to transmit)
  *
  * One descriptor is one Ethernet frame without FCS: opcode NIC_OP_FRAME,
- * size 14..NIC_FRAME_MAX bytes, arg 0, status PS_STATUS_OK in the
+ * size 14..NIC_FRAME_MAX bytes, arg 0 (but see NIC_ARG_CSUM_VALID), status PS_STATUS_OK in the
  * acknowledgement (or PS_STATUS_BAD_DESC / PS_STATUS_BAD_OPCODE /
  * NIC_STATUS_BAD_FRAME: the frame was dropped). A sink acknowledges a frame
  * once it has taken it (copied it, or handed it to the device and seen it
@@ -32,7 +32,10 @@
  *   NIC_STREAM     w0 stream (NIC_UP, NIC_DOWN) -> cap: its dataspace, w0 size
  *   NIC_SIGH       w0 stream, w1 condition the client waits for (NIC_UP:
  *                  PS_ACK_READY, PS_SUBMIT_SLOT_FREE; NIC_DOWN: PS_SUBMIT_READY,
- *                  PS_ACK_SLOT_FREE), cap: the client's notification for it
+ *                  PS_ACK_SLOT_FREE), cap: the client's notification for it.
+ *                  The client attaches both streams first: the router sends
+ *                  frames (and reports the link up) only once NIC_DOWN's
+ *                  PS_SUBMIT_READY notification is registered
  *   NIC_CAP        w0 stream, w1 condition the server waits for -> cap: the
  *                  server's notification for it
  *   NIC_LINK_SIGH  cap: notified when the link state or the MAC changes
@@ -78,6 +81,13 @@
 #define NIC_FRAME_MIN 14u
 #define NIC_OP_FRAME 1
 #define NIC_LINK_UP 1u
+/* arg of a frame on an Uplink's NIC_UP: the NIC verified the frame's TCP
+ * or UDP checksum (virtio's DATA_VALID), the router need not compare it
+ * again. Trusted no further than the driver is (it could write any frame
+ * with a right checksum anyway); lengths and headers are checked all the
+ * same, and Nic sessions' frames are always verified (docs/network.md,
+ * "Checksum offload"). Other bits are 0. */
+#define NIC_ARG_CSUM_VALID 1u
 
 enum nic_stream { NIC_UP = 0, NIC_DOWN = 1, NIC_STREAMS = 2 };
 
