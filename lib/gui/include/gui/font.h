@@ -47,7 +47,7 @@ struct gui_glyph_stats {
  * size) at 'px' pixels (the height from the lowest descender to the highest
  * ascender), with a glyph cache of at most cache_bytes (0: the default).
  * The file must stay in memory while the font is used. NULL with *error set
- * (a static string) for a file that is no font, a size beyond
+ * (a static string; error may be NULL) for a file that is no font, a size beyond
  * GUI_FONT_PX_MIN..MAX or no memory.
  */
 struct gui_font *gui_font_new(const void *ttf, size_t size, int px, size_t cache_bytes,
@@ -75,6 +75,11 @@ size_t gui_utf8_encode(uint32_t cp, char out[4]);
  * width is the widest line's). */
 int gui_text_width(struct gui_font *f, const char *text, size_t len);
 void gui_text_size(struct gui_font *f, const char *text, size_t len, int *w, int *h);
+
+/* Bytes of the longest prefix of text[0..len) (whole characters, one line:
+ * it stops at '\n') that is at most max_w pixels wide: for cutting a title
+ * or a label to the room there is. */
+size_t gui_text_fit(struct gui_font *f, const char *text, size_t len, int max_w);
 
 /*
  * Draws text[0..len) in colour rgb with the top-left of its line box at
