@@ -125,8 +125,28 @@ static void typed(const char *b, size_t n);
 /* After a change of vt or the view: draw what changed, report the text. */
 static void update(void)
 {
+	static int cursor_row = -1, cursor_col = -1;   /* where the cursor was drawn */
 	int first, last;
 	bool damaged = vt_take_damage(&vt, &first, &last);
+	int now = vt.cursor_visible ? vt.cur.y : -1;
+
+	/* the cursor's old and new rows are drawn too */
+	if (now != cursor_row || vt.cur.x != cursor_col) {
+		for (int r = 0; r < 2; r++) {
+			int row = r ? now : cursor_row;
+			if (row < 0)
+				continue;
+			if (!damaged) {
+				first = last = row;
+				damaged = true;
+			} else {
+				first = row < first ? row : first;
+				last = row > last ? row : last;
+			}
+		}
+		cursor_row = now;
+		cursor_col = vt.cur.x;
+	}
 
 	if (vt.reply_len) {
 		/* the answers vt owes the program go to it as if typed */

@@ -70,6 +70,8 @@ static void route(struct tb_child *c, const char *service, const char *label, st
 	}
 }
 
+static void term_open(void);
+
 static void setup(void)
 {
 	word_t w = 0, h = 0;
@@ -110,6 +112,8 @@ static void setup(void)
 	CHECK_OK(tb_open(&report_rom, rr, "ROM", "terminal", "", ROM_SESSION_RAM + 2 * DS_COST(PAGES(ROM_MAX)),
 	                 ROM_SESSION_CAPS));
 	CHECK_OK(rom_sigh(report_rom.cap, bits[1]));
+	/* sessions of setup outlive the cases */
+	term_open();
 }
 
 static bool contains(const char *hay, const char *needle)
@@ -197,7 +201,6 @@ TEST(TERM_0001, "the script's text, colours, movement, erasing and scroll region
 	};
 	word_t cols, rows, n;
 
-	term_open();
 	CHECK_OK(terminal_size(tsess.cap, &cols, &rows));
 	printf("terminal_test: %lux%lu cells\n", cols, rows);
 	CHECK(cols >= 80 && rows >= 24);

@@ -73,6 +73,10 @@ def main():
         if summary != last:
             print("screen_check: not yet: %s" % summary, flush=True)
             last = summary
+            # the latest mismatch, to look at when the run times out
+            miss = os.path.join(os.path.dirname(args[0]), "mismatch%s.ppm" % args[1])
+            with open(path, "rb") as src, open(miss, "wb") as dst:
+                dst.write(src.read())
         time.sleep(0.2)
     keep = os.path.join(os.path.dirname(args[0]), "screen%s.ppm" % args[1])
     with open(path, "rb") as src, open(keep, "wb") as dst:
