@@ -10,7 +10,8 @@
  * tools/term_render, then clicks into the terminal (the focus) and types
  * "Echo 42!" and Enter. The test echoes what it reads (script.h's
  * term_echo), checks the bytes and the report, says "shot 2" (the host
- * compares again, with the echo), and ends when the host types Escape.
+ * compares again, with the echo), and ends when the host has dragged
+ * over "Argil termina" (the clipboard report) and typed Escape.
  */
 #include <argil/rom.h>
 #include <gui_session.h>
@@ -27,7 +28,7 @@
 RPC_CLIENT(gui, GUI_RPC)
 
 static struct tb_child *rr, *platform, *decode, *gui, *timer, *filter, *ps2, *fb, *term;
-static struct tb_own probe, tsess, report_rom;
+static struct tb_own probe, tsess, report_rom, clip_rom;
 static struct terminal_connection tc;
 static cptr_t ntfn, bits[62];
 static char text[ROM_MAX + 1];
@@ -36,6 +37,7 @@ static const char *const rr_config =
 	"<config>\n"
 	"  <policy label=\"platform -> devices\" report=\"pci_decode -> devices\"/>\n"
 	"  <policy label=\"terminal\" report=\"terminal -> terminal\"/>\n"
+	"  <policy label=\"clipboard\" report=\"terminal -> clipboard\"/>\n"
 	"</config>\n";
 
 static const char *const platform_config =
@@ -112,6 +114,9 @@ static void setup(void)
 	CHECK_OK(tb_open(&report_rom, rr, "ROM", "terminal", "", ROM_SESSION_RAM + 2 * DS_COST(PAGES(ROM_MAX)),
 	                 ROM_SESSION_CAPS));
 	CHECK_OK(rom_sigh(report_rom.cap, bits[1]));
+	CHECK_OK(tb_open(&clip_rom, rr, "ROM", "clipboard", "", ROM_SESSION_RAM + 2 * DS_COST(PAGES(ROM_MAX)),
+	                 ROM_SESSION_CAPS));
+	CHECK_OK(rom_sigh(clip_rom.cap, bits[4]));
 	/* sessions of setup outlive the cases */
 	term_open();
 }
@@ -126,13 +131,13 @@ static bool contains(const char *hay, const char *needle)
 	return false;
 }
 
-/* the terminal report's text */
-static const char *report_text(void)
+/* a report's text */
+static const char *rom_text(struct tb_own *rom)
 {
 	word_t size = 0, dsize, addr;
 	cptr_t ds;
 
-	CHECK_OK(rom_dataspace(report_rom.cap, &ds, &size));
+	CHECK_OK(rom_dataspace(rom->cap, &ds, &size));
 	text[0] = 0;
 	if (!size) {
 		cap_slot_free(ds);
@@ -152,7 +157,7 @@ static const char *report_text(void)
 static void report_wait(const char *const *want)
 {
 	for (;;) {
-		const char *t = report_text();
+		const char *t = rom_text(&report_rom);
 		bool all = true;
 
 		for (int i = 0; want[i]; i++)
@@ -260,6 +265,17 @@ TEST(TERM_0002, "typed keys reach the program, its echo the screen")
 		while (!(sys_wait(ntfn) & 4))
 			;
 	}
+}
+
+TEST(TERM_0003, "a drag of the left button selects, its copy is the clipboard report")
+{
+	static const char want[] = "<clipboard>Argil termina</clipboard>";
+
+	/* the host dragged before its Escape */
+	while (!contains(rom_text(&clip_rom), want))
+		while (!(sys_wait(ntfn) & 16))
+			;
+	printf("terminal_test: clipboard: %s\n", want);
 }
 
 void component_construct(struct component_env *env)
