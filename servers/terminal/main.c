@@ -153,7 +153,9 @@ static void update(void)
 		typed(vt.reply, vt.reply_len);
 		vt.reply_len = 0;
 	}
-	if (full_damage || (damaged && tv.back)) {
+	if (!width) {
+		/* no screen yet: set_size draws everything when one comes */
+	} else if (full_damage || (damaged && tv.back)) {
 		/* scrolled back: the whole view shows other lines now */
 		full_damage = false;
 		redraw_all();
@@ -351,7 +353,15 @@ static void scroll_view(int lines)
 /* the cell under the pointer, in vt_cell rows */
 static void cell_at(int x, int y, int *col, int *row)
 {
-	int c = x / tv.grid.cell_w, r = y / tv.grid.cell_h;
+	int c, r;
+
+	if (!width) {
+		/* no screen, no grid yet */
+		*col = *row = 0;
+		return;
+	}
+	c = x / tv.grid.cell_w;
+	r = y / tv.grid.cell_h;
 
 	if (c < 0)
 		c = 0;
