@@ -11,7 +11,10 @@
  * "Echo 42!" and Enter. The test echoes what it reads (script.h's
  * term_echo), checks the bytes and the report, says "shot 2" (the host
  * compares again, with the echo), and ends when the host has dragged
- * over "Argil termina" (the clipboard report) and typed Escape.
+ * over "Argil termina" (the clipboard report); then fb_bochs's mode
+ * becomes 800x600: the terminal takes the new size (the session's
+ * signal, TERMINAL_SIZE, the report), the host compares a third time
+ * and types Escape, the end.
  */
 #include <argil/rom.h>
 #include <gui_session.h>
@@ -254,17 +257,6 @@ TEST(TERM_0002, "typed keys reach the program, its echo the screen")
 	CHECK_MSG(ngot == strlen(TYPED) && !memcmp(got, TYPED, ngot), "typed '%.*s'", (int)ngot, got);
 	report_wait(want);
 	printf("terminal_test: shot 2\n");
-	/* the host's Escape ends the test */
-	for (;;) {
-		size_t n;
-		CHECK_OK(terminal_read_some(&tc, buf, sizeof(buf), &n));
-		if (n) {
-			CHECK_MSG(n == 1 && buf[0] == 0x1b, "%lu more bytes, not Escape", (unsigned long)n);
-			break;
-		}
-		while (!(sys_wait(ntfn) & 4))
-			;
-	}
 }
 
 TEST(TERM_0003, "a drag of the left button selects, its copy is the clipboard report")
@@ -276,6 +268,41 @@ TEST(TERM_0003, "a drag of the left button selects, its copy is the clipboard re
 		while (!(sys_wait(ntfn) & 16))
 			;
 	printf("terminal_test: clipboard: %s\n", want);
+}
+
+TEST(TERM_0004, "a mode change resizes the grid, the program is told")
+{
+	static const char *const want[] = {
+		"cols=\"88\" rows=\"35\" cursor_x=\"0\" cursor_y=\"22\"",
+		"<row y=\"21\" text=\"$ Echo 42!\"/>",
+		0,
+	};
+	char buf[TERMINAL_IO_SIZE];
+	word_t cols, rows;
+
+	/* 800x600: 88x35 cells of 9x17 */
+	tb_set_config(fb, "<config width=\"800\" height=\"600\"/>");
+	for (;;) {
+		CHECK_OK(terminal_size(tsess.cap, &cols, &rows));
+		if (cols != 113)
+			break;
+		while (!(sys_wait(ntfn) & 4))
+			;
+	}
+	CHECK_MSG(cols == 88 && rows == 35, "%lux%lu cells", cols, rows);
+	report_wait(want);
+	printf("terminal_test: shot 3\n");
+	/* the host's Escape ends the test */
+	for (;;) {
+		size_t n;
+		CHECK_OK(terminal_read_some(&tc, buf, sizeof(buf), &n));
+		if (n) {
+			CHECK_MSG(n == 1 && buf[0] == 0x1b, "%lu more bytes, not Escape", (unsigned long)n);
+			break;
+		}
+		while (!(sys_wait(ntfn) & 4))
+			;
+	}
 }
 
 void component_construct(struct component_env *env)

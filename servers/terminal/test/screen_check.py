@@ -7,7 +7,8 @@ render.c, lib/gui and stb_truetype on the host: no tolerance), keeps the
 screendump beside the reference (screenN.ppm), then types through QMP
 `input-send-event`: after step 1 a click (the focus) and "Echo 42!" with
 Enter, after step 2 a drag over the first row's first 13 cells (the
-selection) and Escape (the test's end).
+selection), after step 3 (the screen resized to 800x600) Escape (the
+test's end).
 
 A screen that does not match yet is taken again (the driver copies after
 the GUI composed): the run's timeout is the only limit, and each new
@@ -71,8 +72,8 @@ def move(q, dx, dy):
 
 def main():
     args = sys.argv[1:]
-    if len(args) != 2 or args[1] not in ("1", "2"):
-        sys.exit("usage: screen_check.py REFERENCE.ppm 1|2")
+    if len(args) != 2 or args[1] not in ("1", "2", "3"):
+        sys.exit("usage: screen_check.py REFERENCE.ppm 1|2|3")
     ref = read_ppm(args[0])
     q = qmp.QMP(os.environ["ARGIL_QMP"])
     path = os.path.join(os.environ["ARGIL_WORK"], "terminal.ppm")
@@ -106,7 +107,7 @@ def main():
             tap(q, k)
         tap(q, "shift", "1")
         tap(q, "ret")
-    else:
+    elif args[1] == "2":
         # a drag over cells 0..12 of row 0 (cells of 9 x 17 pixels): the
         # selection "Argil termina", copied to the clipboard report
         move(q, -2000, -2000)
@@ -114,6 +115,7 @@ def main():
         send(q, [{"type": "btn", "data": {"down": True, "button": "left"}}], 0.1)
         move(q, 9 * 12, 0)
         send(q, [{"type": "btn", "data": {"down": False, "button": "left"}}], 0.1)
+    else:
         tap(q, "esc")
     q.close()
 
