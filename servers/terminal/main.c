@@ -129,6 +129,7 @@ static void update(void)
 	int first, last;
 	bool damaged = vt_take_damage(&vt, &first, &last);
 	int now = vt.cursor_visible ? vt.cur.y : -1;
+	bool view_moved = full_damage;
 
 	/* the cursor's old and new rows are drawn too */
 	if (now != cursor_row || vt.cur.x != cursor_col) {
@@ -167,7 +168,7 @@ static void update(void)
 		if (first <= last)
 			refresh_rows(first, last);
 	}
-	if (damaged)
+	if (damaged || view_moved)
 		publish_text();
 }
 
@@ -187,6 +188,7 @@ static void publish_text(void)
 	cfg_node_attr_u64(&w, "cursor_x", (uint64_t)vt.cur.x);
 	cfg_node_attr_u64(&w, "cursor_y", (uint64_t)vt.cur.y);
 	cfg_node_attr_u64(&w, "scrollback", (uint64_t)vt.sb_count);
+	cfg_node_attr_u64(&w, "back", (uint64_t)tv.back);
 	cfg_node_attr_u64(&w, "dropped", dropped_total);
 	for (int r = 0; r < vt.rows; r++) {
 		size_t n = vt_text(&vt, 0, r, vt.cols - 1, r, line, sizeof(line) - 1);

@@ -14,7 +14,8 @@
  * over "Argil termina" (the clipboard report); then fb_bochs's mode
  * becomes 800x600: the terminal takes the new size (the session's
  * signal, TERMINAL_SIZE, the report), the host compares a third time
- * and types Escape, the end.
+ * and types Escape; forty more lines, the host's Shift+PageUp shows half
+ * a screen of the scrollback (compared a fourth time), Escape the end.
  */
 #include <argil/rom.h>
 #include <gui_session.h>
@@ -303,6 +304,33 @@ TEST(TERM_0004, "a mode change resizes the grid, the program is told")
 		while (!(sys_wait(ntfn) & 4))
 			;
 	}
+}
+
+TEST(TERM_0005, "Shift+PageUp shows the scrollback, a typed key the live screen again")
+{
+	static const char *const want[] = {
+		"<row y=\"33\" text=\"scroll 40\"/>",
+		"cursor_x=\"0\" cursor_y=\"34\" scrollback=\"28\"",
+		0,
+	};
+	static const char *const live[] = { "back=\"0\"", 0 };
+	char buf[TERMINAL_IO_SIZE];
+
+	CHECK_OK(terminal_write_all(&tc, term_script2, sizeof(term_script2) - 1));
+	report_wait(want);
+	printf("terminal_test: shot 4\n");
+	/* the host: Shift+PageUp, the screen checked, Escape */
+	for (;;) {
+		size_t n;
+		CHECK_OK(terminal_read_some(&tc, buf, sizeof(buf), &n));
+		if (n) {
+			CHECK_MSG(n == 1 && buf[0] == 0x1b, "%lu more bytes, not Escape", (unsigned long)n);
+			break;
+		}
+		while (!(sys_wait(ntfn) & 4))
+			;
+	}
+	report_wait(live);
 }
 
 void component_construct(struct component_env *env)

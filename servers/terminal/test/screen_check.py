@@ -8,7 +8,8 @@ screendump beside the reference (screenN.ppm), then types through QMP
 `input-send-event`: after step 1 a click (the focus) and "Echo 42!" with
 Enter, after step 2 a drag over the first row's first 13 cells (the
 selection), after step 3 (the screen resized to 800x600) Escape (the
-test's end).
+test's end, step 3's), before step 4's screendumps Shift+PageUp and
+after them Escape (the end).
 
 A screen that does not match yet is taken again (the driver copies after
 the GUI composed): the run's timeout is the only limit, and each new
@@ -72,10 +73,13 @@ def move(q, dx, dy):
 
 def main():
     args = sys.argv[1:]
-    if len(args) != 2 or args[1] not in ("1", "2", "3"):
-        sys.exit("usage: screen_check.py REFERENCE.ppm 1|2|3")
+    if len(args) != 2 or args[1] not in ("1", "2", "3", "4"):
+        sys.exit("usage: screen_check.py REFERENCE.ppm 1|2|3|4")
     ref = read_ppm(args[0])
     q = qmp.QMP(os.environ["ARGIL_QMP"])
+    if args[1] == "4":
+        # the view half a screen back into the scrollback
+        tap(q, "shift", "pgup")
     path = os.path.join(os.environ["ARGIL_WORK"], "terminal.ppm")
     last, tries = None, 0
     while True:
@@ -116,7 +120,7 @@ def main():
         move(q, 9 * 12, 0)
         send(q, [{"type": "btn", "data": {"down": False, "button": "left"}}], 0.1)
     else:
-        tap(q, "esc")
+        tap(q, "esc")   # steps 3 and 4
     q.close()
 
 
