@@ -109,6 +109,36 @@ def boot_screen():
     sys.exit("screen_check: no 'boot: framebuffer WxH, 32 bits per pixel' line in the log")
 
 
+def settle(q, path, judge_fn, name, step):
+    """Takes QMP screendumps into path until judge_fn(path) -> (points,
+    wrong points) finds none wrong (the driver copies after the GUI
+    composed; the run's timeout is the limit), saying what is still wrong
+    when it changes. Returns the number of screendumps."""
+    last = None
+    tries = 0
+    while True:
+        q.cmd("screendump", filename=path)
+        tries += 1
+        n, bad = judge_fn(path)
+        if not bad:
+            break
+        summary = "%d of %d points wrong, first: %s" % (len(bad), n, "; ".join(bad[:3]))
+        if summary != last:
+            print("%s: step %d not yet: %s" % (name, step, summary), flush=True)
+            last = summary
+        time.sleep(0.2)
+    print("%s: step %d: %d points right (%d screendumps)" % (name, step, n, tries), flush=True)
+    return tries
+
+
+def tap(q, qcode="a"):
+    """A key pressed and released through QMP (the test's "go on")."""
+    for down in (True, False):
+        q.cmd("input-send-event", events=[{"type": "key", "data": {
+            "down": down, "key": {"type": "qcode", "data": qcode}}}])
+        time.sleep(0.02)
+
+
 def main():
     args = sys.argv[1:]
     if not 1 <= len(args) <= 2 or not args[0].isdigit() or int(args[0]) not in STEPS or \
@@ -121,25 +151,8 @@ def main():
             STEPS[k] = (w, h, STEPS[k][2])
     q = qmp.QMP(os.environ["ARGIL_QMP"])
     path = os.path.join(os.environ["ARGIL_WORK"], "screen%d.ppm" % step)
-    last = None
-    tries = 0
-    while True:
-        q.cmd("screendump", filename=path)
-        tries += 1
-        n, bad = judge(step, path)
-        if not bad:
-            break
-        summary = "%d of %d points wrong, first: %s" % (len(bad), n, "; ".join(bad[:3]))
-        if summary != last:
-            print("screen_check: step %d not yet: %s" % (step, summary), flush=True)
-            last = summary
-        time.sleep(0.2)
-    print("screen_check: step %d: %d points right (%d screendumps)" % (step, n, tries),
-          flush=True)
-    for down in (True, False):
-        q.cmd("input-send-event", events=[{"type": "key", "data": {
-            "down": down, "key": {"type": "qcode", "data": "a"}}}])
-        time.sleep(0.02)
+    settle(q, path, lambda f: judge(step, f), "screen_check", step)
+    tap(q)
     q.close()
 
 

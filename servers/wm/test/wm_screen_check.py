@@ -16,13 +16,12 @@ elsewhere; windows from the back to the front; #202020 behind all. Every
 pixel on an 8-pixel grid and on both sides of every edge is compared."""
 import os
 import sys
-import time
 
 ROOT = os.environ.get("ARGIL_ROOT", ".")
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 sys.path.insert(0, os.path.join(ROOT, "servers", "gui", "test"))
 import qmp  # noqa: E402
-from screen_check import read_ppm  # noqa: E402
+from screen_check import read_ppm, settle, tap  # noqa: E402
 
 SW, SH = 1024, 768
 BACKGROUND = (0x20, 0x20, 0x20)
@@ -127,25 +126,8 @@ def main():
     step = int(args[0])
     q = qmp.QMP(os.environ["ARGIL_QMP"])
     path = os.path.join(os.environ["ARGIL_WORK"], "wm_screen%d.ppm" % step)
-    last = None
-    tries = 0
-    while True:
-        q.cmd("screendump", filename=path)
-        tries += 1
-        n, bad = judge(step, path)
-        if not bad:
-            break
-        summary = "%d of %d points wrong, first: %s" % (len(bad), n, "; ".join(bad[:3]))
-        if summary != last:
-            print("wm_screen_check: step %d not yet: %s" % (step, summary), flush=True)
-            last = summary
-        time.sleep(0.2)
-    print("wm_screen_check: step %d: %d points right (%d screendumps)" % (step, n, tries),
-          flush=True)
-    for down in (True, False):
-        q.cmd("input-send-event", events=[{"type": "key", "data": {
-            "down": down, "key": {"type": "qcode", "data": "a"}}}])
-        time.sleep(0.02)
+    settle(q, path, lambda f: judge(step, f), "wm_screen_check", step)
+    tap(q)
     q.close()
 
 
