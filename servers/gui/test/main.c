@@ -63,6 +63,7 @@ static const char *const platform_config =
 	"  <policy label=\"pci_decode\" pci_config=\"yes\"/>\n"
 	"  <policy label_prefix=\"ps2\"> <device name=\"ps2\"/> </policy>\n"
 	"  <policy label_prefix=\"fb_bochs\"> <pci vendor=\"0x1234\" product=\"0x1111\"/> </policy>\n"
+	"  <policy label_prefix=\"fb_boot\"> <device name=\"framebuffer\"/> </policy>\n"
 	"  <policy label_prefix=\"virtio_gpu\"> <pci vendor=\"0x1af4\" product=\"0x1050\"/> </policy>\n"
 	"</config>\n";
 
@@ -85,8 +86,10 @@ static void route(struct tb_child *client, const char *service, const char *labe
 		r->kind = TB_CHILD;
 		r->server = rr;
 	}
-	/* fb_boot's platform_info is core's */
-	if (client == fb && !strcmp(service, "ROM") && !strcmp(label, "platform_info"))
+	/* fb_boot's platform_info is core's, and pci_decode's (which reports
+	 * its framebuffer as the device fb_boot acquires) */
+	if ((client == fb || client == decode) && !strcmp(service, "ROM") &&
+	    !strcmp(label, "platform_info"))
 		r->kind = TB_PARENT;
 }
 
@@ -167,8 +170,7 @@ static void start_driver(const char *config)
 				  config == fb_800 ? gpu_800 : gpu_1024));
 		return;
 	}
-	/* fb_boot pays its IO_MEM session: a capability a page */
-	CHECK_OK(tb_start(&fb, driver, driver, 2 * MB, boot ? 3000 : 200, PRIO, boot ? "<config/>" : config));
+	CHECK_OK(tb_start(&fb, driver, driver, 2 * MB, 200, PRIO, boot ? "<config/>" : config));
 }
 
 static void setup(void)
