@@ -189,8 +189,9 @@ static void restart(const char *name, uint64_t count)
 	 * init destroyed it); the new one has set its mode once GUI_MODE
 	 * names a screen again */
 	if (!strcmp(name, display))
-		while (!last_w)
-			tick();
+		do
+			tick();  /* GUI_MODE asked after the report said running */
+		while (!last_w);
 	log("%s restarted (%lu restarts)", name, (unsigned long)restarts(name));
 }
 
