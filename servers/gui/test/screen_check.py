@@ -4,7 +4,8 @@ by the line "gui_test: shot N") takes QMP screendumps until the screen shows
 what step N must show (`screen_check.py N boot`: at the boot loader's
 screen size all along, for fb_boot), then taps a key through QMP (`screen_check.py N virtio`: both heads of
 the virtio-gpu with id "gpu" must show it, each screen of the GUI
-server composed alike) (ps2 -> event -> the events
+server composed alike; `screen_check.py N device=ID`: the display device
+ID, e.g. one plugged while running) (ps2 -> event -> the events
 report: the test's signal to go on). The expected screens are derived here
 from the layout the test describes (servers/gui/test/main.c), not from the
 guest's code: two clients with 300x200 buffers of known patterns, their
@@ -114,8 +115,9 @@ def boot_screen():
 def main():
     args = sys.argv[1:]
     if not 1 <= len(args) <= 2 or not args[0].isdigit() or int(args[0]) not in STEPS or \
-            args[1:] not in ([], ["boot"], ["virtio"]):
-        sys.exit("usage: screen_check.py STEP [boot|virtio] (STEP one of %s)" % sorted(STEPS))
+            not (args[1:] in ([], ["boot"], ["virtio"]) or args[1].startswith("device=")):
+        sys.exit("usage: screen_check.py STEP [boot|virtio|device=ID] (STEP one of %s)" %
+                 sorted(STEPS))
     step = int(args[0])
     if args[1:] == ["boot"]:
         w, h = boot_screen()
@@ -125,6 +127,9 @@ def main():
     if args[1:] == ["virtio"]:
         screens = [({"device": "gpu", "head": h}, "screen%d-head%d.ppm" % (step, h))
                    for h in (0, 1)]
+    elif args[1:] and args[1].startswith("device="):
+        dev = args[1][len("device="):]
+        screens = [({"device": dev}, "screen%d-%s.ppm" % (step, dev))]
     else:
         screens = [({}, "screen%d.ppm" % step)]
     q = qmp.QMP(os.environ["ARGIL_QMP"])

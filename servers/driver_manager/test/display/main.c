@@ -17,6 +17,11 @@
  *      memory is cleared or reset when it sets its mode).
  *   3  the same for ps2; shot 3: the host's key must arrive through the
  *      new ps2 instance.
+ *   4  with config plug="yes" (fb_boot running): "display_restart: plug",
+ *      on which the host hot-plugs a Bochs display; driver_manager must
+ *      stop fb_boot and start fb_bochs, the report show fb_boot idle
+ *      without a device; shot 4 (the host checks the new display). The
+ *      clients' mode changes here to fb_bochs's: that one is allowed.
  *
  * All along the clients refresh their buffers and ask GUI_MODE every
  * 10 ms: every call must succeed and the mode stay the driver's (the
@@ -198,14 +203,17 @@ static void restart(const char *name, uint64_t count)
 void component_construct(struct component_env *env)
 {
 	const char *fallback;
+	bool plug = false;
 	rpc_status_t st;
 
 	(void)env;
 	if (config_rom_open(&config, "config", 0, 0, 0) != RPC_OK || !config.node ||
 	    !(display = cfg_attr(config.node, "display")) ||
 	    !(fallback = cfg_attr(config.node, "fallback")) ||
-	    (strcmp(fallback, "idle") && strcmp(fallback, "running"))) {
-		log("error: config: <config display=\"driver\" fallback=\"idle|running\"/> needed");
+	    (strcmp(fallback, "idle") && strcmp(fallback, "running")) ||
+	    cfg_attr_bool(config.node, "plug", false, &plug) < 0) {
+		log("error: config: <config display=\"driver\" fallback=\"idle|running\" "
+		    "[plug=\"yes\"]/> needed");
 		component_exit(1);
 	}
 	st = timer_connect(&timer, "");
@@ -244,6 +252,22 @@ void component_construct(struct component_env *env)
 	restart("ps2", 1);
 	shot();
 	ok(call_errors == 0, "ps2 restarted, the host's key came through the new instance");
+
+	if (plug) {
+		log("display_restart: plug");
+		while (!running("fb_bochs") || !driver("fb_boot") ||
+		       !cfg_attr_is(driver("fb_boot"), "state", "idle"))
+			tick();
+		/* the new display's mode, learnt anew */
+		mode_w = 0;
+		do
+			tick();
+		while (!last_w);
+		ok(cfg_attr_is(driver("fb_boot"), "devices", "0"),
+		   "a Bochs display plugged: fb_boot stopped, fb_bochs running");
+		shot();
+		ok(call_errors == 0, "the new display shows the clients, the clients undisturbed");
+	}
 	log("display_restart: %u client calls, %u errors, %u times no screen (mode 0x0)", calls,
 	    call_errors, no_screen);
 	finish();
