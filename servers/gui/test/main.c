@@ -69,13 +69,13 @@ static const char *const platform_config =
 
 static const char *const fb_1024 = "<config width=\"1024\" height=\"768\"/>";
 static const char *const fb_800 = "<config width=\"800\" height=\"600\"/>";
-/* virtio_gpu: scanout 0 has the device's mode (xres, yres), scanout 1
- * (which QEMU reports disabled) the config's; then both 800x600 */
+/* virtio_gpu: scanout 0 has the device's mode (xres, yres; at step 3 the
+ * host resizes it to 800x600 as a VNC viewer does), scanout 1 (which QEMU
+ * reports disabled) the config's: 1024x768, then 800x600 */
 static const char *const gpu_1024 =
 	"<config> <scanout id=\"1\" width=\"1024\" height=\"768\"/> </config>";
 static const char *const gpu_800 =
-	"<config> <scanout id=\"0\" width=\"800\" height=\"600\"/>"
-	" <scanout id=\"1\" width=\"800\" height=\"600\"/> </config>";
+	"<config> <scanout id=\"1\" width=\"800\" height=\"600\"/> </config>";
 
 /* platform's ROM "devices" comes from report_rom */
 static void route(struct tb_child *client, const char *service, const char *label,
