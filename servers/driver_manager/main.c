@@ -176,6 +176,16 @@ static void on_state(void *arg)
 	bool down = dm_observe(drivers, ndrivers, state_rom.node, config_version, now_ms(),
 			       &settings);
 	bool changed = false;
+	bool deferred[MAX_DRIVERS];
+	for (unsigned i = 0; i < ndrivers; i++)
+		deferred[i] = drivers[i].phase == DM_DEFERRED;
+	if (dm_undefer(drivers, ndrivers, state_rom.node, config_version)) {
+		for (unsigned i = 0; i < ndrivers; i++)
+			if (deferred[i] && drivers[i].phase == DM_STARTING)
+				log("driver '%s': the %s fallback is gone: started", drivers[i].m.driver,
+				    drivers[i].m.kind);
+		publish_configs();
+	}
 	for (unsigned i = 0; i < ndrivers; i++) {
 		struct dm_driver *d = &drivers[i];
 		switch (d->event) {
@@ -255,17 +265,25 @@ static void on_devices(void *arg)
 	for (unsigned i = 0; i < ndrivers; i++) {
 		if (!drivers[i].valid)
 			continue;
-		if (before[i] && drivers[i].phase != DM_IDLE)
+		if (before[i] && drivers[i].phase == DM_DEFERRED)
+			log("driver '%s' needed for %u devices: starts once the %s fallback is gone",
+			    drivers[i].m.driver, drivers[i].ndevices, drivers[i].m.kind);
+		else if (before[i] && drivers[i].phase != DM_IDLE)
 			log("driver '%s' needed for %u devices: started", drivers[i].m.driver,
 			    drivers[i].ndevices);
 		else if (!before[i] && drivers[i].phase == DM_IDLE)
 			log("driver '%s' no longer needed: stopped", drivers[i].m.driver);
 	}
-	for (const struct cfg_node *x = cfg_child(d, "device"); x; x = cfg_next(x, "device"))
-		if (!dm_owner(drivers, ndrivers, x) && cfg_attr(x, "name"))
+	for (const struct cfg_node *x = cfg_child(d, "device"); x; x = cfg_next(x, "device")) {
+		const struct dm_driver *o = dm_owner(drivers, ndrivers, x);
+		if (o && o->m.fallback_for && !o->ndevices && cfg_attr(x, "name"))
+			log("device %s: left to a %s driver, not to the fallback '%s'",
+			    cfg_attr(x, "name"), o->m.fallback_for, o->m.driver);
+		if (!o && cfg_attr(x, "name"))
 			log("device %s (%s %s) has no driver", cfg_attr(x, "name"),
 			    cfg_attr(x, "type") ? cfg_attr(x, "type") : "?",
 			    cfg_attr(x, "class") ? cfg_attr(x, "class") : "");
+	}
 	publish_configs();
 }
 

@@ -2,7 +2,10 @@
 """run/gui_test's host side: `screen_check.py N` (a `host:` command started
 by the line "gui_test: shot N") takes QMP screendumps until the screen shows
 what step N must show (`screen_check.py N boot`: at the boot loader's
-screen size all along, for fb_boot), then taps a key through QMP (ps2 -> event -> the events
+screen size all along, for fb_boot), then taps a key through QMP (`screen_check.py N virtio`: both heads of
+the virtio-gpu with id "gpu" must show it, each screen of the GUI
+server composed alike; `screen_check.py N device=ID`: the display device
+ID, e.g. one plugged while running) (ps2 -> event -> the events
 report: the test's signal to go on). The expected screens are derived here
 from the layout the test describes (servers/gui/test/main.c), not from the
 guest's code: two clients with 300x200 buffers of known patterns, their
@@ -109,25 +112,28 @@ def boot_screen():
     sys.exit("screen_check: no 'boot: framebuffer WxH, 32 bits per pixel' line in the log")
 
 
-def settle(q, path, judge_fn, name, step):
-    """Takes QMP screendumps into path until judge_fn(path) -> (points,
-    wrong points) finds none wrong (the driver copies after the GUI
-    composed; the run's timeout is the limit), saying what is still wrong
-    when it changes. Returns the number of screendumps."""
+def settle(q, path, judge_fn, name, step, dump_args=None, what=""):
+    """Takes QMP screendumps (with dump_args, e.g. device and head) into
+    path until judge_fn(path) -> (points, wrong points) finds none wrong
+    (the driver copies after the GUI composed; the run's timeout is the
+    limit), saying what is still wrong when it changes; `what` names the
+    screen in the lines. Returns the number of screendumps."""
     last = None
     tries = 0
     while True:
-        q.cmd("screendump", filename=path)
+        q.cmd("screendump", filename=path, **(dump_args or {}))
         tries += 1
         n, bad = judge_fn(path)
         if not bad:
             break
         summary = "%d of %d points wrong, first: %s" % (len(bad), n, "; ".join(bad[:3]))
         if summary != last:
-            print("%s: step %d not yet: %s" % (name, step, summary), flush=True)
+            print("%s: step %d%s not yet: %s" % (name, step, " " + what if what else "", summary),
+                  flush=True)
             last = summary
         time.sleep(0.2)
-    print("%s: step %d: %d points right (%d screendumps)" % (name, step, n, tries), flush=True)
+    print("%s: step %d: %d points right (%d screendumps%s)" %
+          (name, step, n, tries, ", " + what if what else ""), flush=True)
     return tries
 
 
@@ -142,16 +148,27 @@ def tap(q, qcode="a"):
 def main():
     args = sys.argv[1:]
     if not 1 <= len(args) <= 2 or not args[0].isdigit() or int(args[0]) not in STEPS or \
-            args[1:] not in ([], ["boot"]):
-        sys.exit("usage: screen_check.py STEP [boot] (STEP one of %s)" % sorted(STEPS))
+            not (args[1:] in ([], ["boot"], ["virtio"]) or args[1].startswith("device=")):
+        sys.exit("usage: screen_check.py STEP [boot|virtio|device=ID] (STEP one of %s)" %
+                 sorted(STEPS))
     step = int(args[0])
     if args[1:] == ["boot"]:
         w, h = boot_screen()
         for k in STEPS:
             STEPS[k] = (w, h, STEPS[k][2])
+    # (QMP screendump arguments, file name) per screen
+    if args[1:] == ["virtio"]:
+        screens = [({"device": "gpu", "head": h}, "screen%d-head%d.ppm" % (step, h))
+                   for h in (0, 1)]
+    elif args[1:] and args[1].startswith("device="):
+        dev = args[1][len("device="):]
+        screens = [({"device": dev}, "screen%d-%s.ppm" % (step, dev))]
+    else:
+        screens = [({}, "screen%d.ppm" % step)]
     q = qmp.QMP(os.environ["ARGIL_QMP"])
-    path = os.path.join(os.environ["ARGIL_WORK"], "screen%d.ppm" % step)
-    settle(q, path, lambda f: judge(step, f), "screen_check", step)
+    for dump_args, name in screens:
+        settle(q, os.path.join(os.environ["ARGIL_WORK"], name), lambda f: judge(step, f),
+               "screen_check", step, dump_args, name if dump_args else "")
     tap(q)
     q.close()
 
