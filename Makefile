@@ -198,9 +198,11 @@ run: deps
 run/%: deps
 	@$(MAKE) -s all && $(PYTHON) tools/run.py run/$*
 
-# the include rules (tools/include_check.py), then the host unit tests
+# the include rules (tools/include_check.py), then the host unit tests;
+# lib/gui's (tests/host/gui_*.c) need the stb port unpacked and the fonts
+HOST_TEST_DEPS := $(BUILD)/ports/stb/unpacked $(addprefix $(BUILD)/fonts/,$(DEJAVU_FONTS))
 host-test: deps
-	@$(PYTHON) tools/include_check.py && $(PYTHON) tools/hosttest.py
+	@$(MAKE) -s $(HOST_TEST_DEPS) && $(PYTHON) tools/include_check.py && $(PYTHON) tools/hosttest.py
 
 # the ports are fetched with apt-get source, which needs deb-src entries
 test: deps

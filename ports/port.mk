@@ -25,8 +25,9 @@ include $(PORT_DIR)/rules.mk
 obj_of = $(patsubst $(SRC)/%,$(OUT)/obj/%.o,$(patsubst $(PORT_DIR)/%,$(OUT)/obj/port/%.o,$(1)))
 OBJS := $(call obj_of,$(SRCS))
 
-# the archive holds exactly the objects of the rules' list
-$(LIB): $(OBJS) $(PORT_DIR)/rules.mk
+# the archive holds exactly the objects of the rules' list (none for a port
+# of data, such as fonts: its PORT_HEADERS are its products)
+$(LIB): $(OBJS) $(PORT_DIR)/rules.mk | $(PORT_HEADERS)
 	@rm -f $@ && $(AR) rcs $@ $(OBJS)
 	@echo "port $(PORT): $@ ($(words $(OBJS)) objects)"
 

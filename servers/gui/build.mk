@@ -1,5 +1,5 @@
-# The GUI server, first form: Gui sessions of applications, Capture
-# sessions of display drivers (docs/gui.md).
+# The GUI server: Gui sessions of applications, Capture sessions of display
+# drivers, Event sessions of input drivers (docs/gui.md).
 NAME := gui
 KIND := component
-LIBS := gui_session
+LIBS := gui_session event_session

@@ -1,21 +1,29 @@
 /*
- * gui: the GUI server's first form (docs/gui.md). Applications show
- * their buffers through views (Gui session, gui_session.h); the server
- * stacks the views of all clients and composes them into the screen of
- * every display driver (Capture session, capture_session.h), telling
- * each driver the rectangle that changed. Behind all views: the
- * background colour (config background="#rrggbb", default #202020).
+ * gui: the GUI server (docs/gui.md). Applications show their buffers
+ * through views (Gui session, gui_session.h); the server stacks the views
+ * of all clients by their domains' layers and composes them into the
+ * screen of every display driver (Capture session, capture_session.h,
+ * compose.c), telling each driver the rectangle that changed. Input
+ * drivers or event_filter submit input (Event session, input.c), which
+ * goes to the focused client, the client under the pointer or a global
+ * key's client. The trusted path: while the x-ray key is held every view
+ * is framed in its domain's colour under a label bar the server draws.
  *
- * Composition is a painter's pass over the changed rectangle: background,
- * then each view from the back to the front, each clipped to the
- * rectangle, the view and its client's buffer (pixels a view covers
- * beyond its buffer show the background).
+ *   <config background="#202020" xray_key="SCROLLLOCK" focus="click|rom"
+ *           pointer="yes">
+ *     <domain name="apps" layer="2" origin="top_left" focus="click"
+ *             color="#3080ff" label="yes"/>
+ *     <policy label_prefix="wm" domain="apps"/>
+ *     <global-key name="F12" label="wm -> layouter"/>
+ *   </config>
  *
- * Trusts its parent and core; clients and drivers for nothing: a client
- * names only its own views, sizes are bounded, buffers belong to the
- * server and are read while composing only (a client that writes its
- * buffer meanwhile gets torn pixels of its own views, nothing else).
- * No input routing yet.
+ * A Gui session whose label no policy matches is denied. Trusts its
+ * parent and core; clients and drivers for nothing: a client names only
+ * its own views and stacks them only within its domain's layer or behind
+ * it, sizes are bounded, buffers belong to the server and are read while
+ * composing only (a client that writes its buffer meanwhile gets torn
+ * pixels of its own views, nothing else), input batches are copied
+ * before they are checked.
  */
 #include <argil/component.h>
 #include <argil/config.h>
@@ -29,115 +37,35 @@
 #include <argil/string.h>
 #include <capture_session.h>
 #include <gui_session.h>
+#include "gui.h"
 
-#define STACK_MAX 128
+struct view *stack[STACK_MAX];
+unsigned nstack;
+struct capture *captures;
+struct gui_client *clients;
+uint32_t background = 0x202020;
+struct global_key global_keys[GLOBAL_KEYS_MAX];
+unsigned nglobal_keys;
+unsigned xray_key;
+bool pointer_shown = true;
+bool focus_from_rom;
+static struct domain domains[DOMAINS_MAX];
+static unsigned ndomains;
+static struct policy policies[POLICIES_MAX];
+static unsigned npolicies;
+static struct component_env *env;
+static struct config_rom focus_rom;
+static char focus_label[SESSION_LABEL_MAX];
 
-struct rect {
-	long x, y, w, h;
-};
-
-struct gui_client;
-
-struct view {
-	struct gui_client *owner;
-	bool used;
-	struct rect r;
-};
-
-struct gui_client {
-	struct server_session ss;
-	struct ram_buf buf;
-	word_t width, height, cost;
-	struct view views[GUI_VIEWS_MAX];
-};
-
-struct capture {
-	struct server_session ss;
-	struct ram_buf screen;
-	word_t width, height;
-	cptr_t sigh;
-	struct rect dirty;       /* w 0: nothing */
-	struct capture *next;
-};
-
-static struct view *stack[STACK_MAX];   /* [0] the backmost */
-static unsigned nstack;
-static struct capture *captures;
-static uint32_t background = 0x202020;
-
-static bool clip(struct rect *a, const struct rect *b)
+void screen_size(long *w, long *h)
 {
-	long x0 = a->x > b->x ? a->x : b->x, y0 = a->y > b->y ? a->y : b->y;
-	long x1 = a->x + a->w < b->x + b->w ? a->x + a->w : b->x + b->w;
-	long y1 = a->y + a->h < b->y + b->h ? a->y + a->h : b->y + b->h;
+	struct capture *first = 0;
 
-	if (x1 <= x0 || y1 <= y0) {
-		a->w = a->h = 0;
-		return false;
-	}
-	*a = (struct rect){ x0, y0, x1 - x0, y1 - y0 };
-	return true;
-}
-
-static void unite(struct rect *a, const struct rect *b)
-{
-	long x1, y1;
-
-	if (!b->w || !b->h)
-		return;
-	if (!a->w || !a->h) {
-		*a = *b;
-		return;
-	}
-	x1 = a->x + a->w > b->x + b->w ? a->x + a->w : b->x + b->w;
-	y1 = a->y + a->h > b->y + b->h ? a->y + a->h : b->y + b->h;
-	a->x = a->x < b->x ? a->x : b->x;
-	a->y = a->y < b->y ? a->y : b->y;
-	a->w = x1 - a->x;
-	a->h = y1 - a->y;
-}
-
-static void fill(struct capture *c, const struct rect *r, uint32_t colour)
-{
-	uint32_t *px = c->screen.va;
-
-	for (long y = r->y; y < r->y + r->h; y++)
-		for (long x = r->x; x < r->x + r->w; x++)
-			px[y * (long)c->width + x] = colour;
-}
-
-static void draw_view(struct capture *c, const struct view *v, const struct rect *area)
-{
-	struct rect r = v->r, b;
-	const struct gui_client *o = v->owner;
-	uint32_t *px = c->screen.va;
-	const uint32_t *src = o->buf.va;
-
-	if (!clip(&r, area))
-		return;
-	fill(c, &r, background);
-	b = (struct rect){ v->r.x, v->r.y, (long)o->width, (long)o->height };
-	if (!src || !clip(&b, &r))
-		return;
-	for (long y = b.y; y < b.y + b.h; y++)
-		memcpy(&px[y * (long)c->width + b.x],
-		       &src[(y - v->r.y) * (long)o->width + (b.x - v->r.x)], (size_t)b.w * 4);
-}
-
-/* Compose the screen rectangle r anew on every display. */
-static void redraw(const struct rect *r)
-{
-	for (struct capture *c = captures; c; c = c->next) {
-		struct rect a = *r, s = { 0, 0, (long)c->width, (long)c->height };
-		if (!c->screen.va || !clip(&a, &s))
-			continue;
-		fill(c, &a, background);
-		for (unsigned i = 0; i < nstack; i++)
-			draw_view(c, stack[i], &a);
-		unite(&c->dirty, &a);
-		if (c->sigh)
-			signal_submit(c->sigh);
-	}
+	for (struct capture *k = captures; k; k = k->next)
+		if (k->screen.va)
+			first = k;   /* the list is newest first: the oldest wins */
+	*w = first ? (long)first->width : 0;
+	*h = first ? (long)first->height : 0;
 }
 
 static void stack_remove(struct view *v)
@@ -148,6 +76,27 @@ static void stack_remove(struct view *v)
 			nstack--;
 			return;
 		}
+}
+
+/* In front of every view of its layer and of the layers behind it, behind
+ * every view of a layer in front (a lower layer number). */
+static void stack_insert_top(struct view *v)
+{
+	long layer = v->owner->domain->layer;
+	unsigned at = 0;
+
+	while (at < nstack && stack[at]->owner->domain->layer >= layer)
+		at++;
+	memmove(&stack[at + 1], &stack[at], (nstack - at) * sizeof(stack[0]));
+	stack[at] = v;
+	nstack++;
+}
+
+static void redraw_view(const struct view *v)
+{
+	struct rect r = view_footprint(v);
+
+	redraw(&r);
 }
 
 /* ---- Gui sessions ---- */
@@ -197,7 +146,7 @@ static rpc_status_t do_buffer(struct gui_buffer_call *c)
 	c->out.size = w * h * 4;
 	for (unsigned i = 0; i < GUI_VIEWS_MAX; i++)
 		if (g->views[i].used)
-			redraw(&g->views[i].r);
+			redraw_view(&g->views[i]);
 	return RPC_OK;
 }
 
@@ -210,7 +159,7 @@ static rpc_status_t do_view_create(struct gui_view_create_call *c)
 	for (unsigned i = 0; i < GUI_VIEWS_MAX; i++)
 		if (!g->views[i].used) {
 			g->views[i] = (struct view){ .owner = g, .used = true };
-			stack[nstack++] = &g->views[i];
+			stack_insert_top(&g->views[i]);
 			c->out.view = i;
 			return RPC_OK;
 		}
@@ -227,10 +176,11 @@ static rpc_status_t do_view_geometry(struct gui_view_geometry_call *c)
 	    x < -(long)GUI_MAX_SIDE || x > (long)GUI_MAX_SIDE || y < -(long)GUI_MAX_SIDE ||
 	    y > (long)GUI_MAX_SIDE)
 		return RPC_E_INVALID_ARGUMENT;
-	old = v->r;
+	old = view_footprint(v);
 	v->r = (struct rect){ x, y, (long)c->in.width, (long)c->in.height };
 	redraw(&old);
-	redraw(&v->r);
+	redraw_view(v);
+	input_layout_changed();
 	return RPC_OK;
 }
 
@@ -241,14 +191,15 @@ static rpc_status_t do_view_top(struct gui_view_top_call *c)
 	if (!v)
 		return RPC_E_INVALID_ARGUMENT;
 	stack_remove(v);
-	stack[nstack++] = v;
-	redraw(&v->r);
+	stack_insert_top(v);
+	redraw_view(v);
+	input_layout_changed();
 	return RPC_OK;
 }
 
 static void view_destroy(struct view *v)
 {
-	struct rect r = v->r;
+	struct rect r = view_footprint(v);
 
 	stack_remove(v);
 	v->used = false;
@@ -262,6 +213,7 @@ static rpc_status_t do_view_destroy(struct gui_view_destroy_call *c)
 	if (!v)
 		return RPC_E_INVALID_ARGUMENT;
 	view_destroy(v);
+	input_layout_changed();
 	return RPC_OK;
 }
 
@@ -279,8 +231,12 @@ static rpc_status_t do_refresh(struct gui_refresh_call *c)
 		return RPC_OK;
 	for (unsigned i = 0; i < GUI_VIEWS_MAX; i++) {
 		struct view *v = &g->views[i];
-		struct rect s = { r.x + v->r.x, r.y + v->r.y, r.w, r.h };
-		if (v->used && clip(&s, &v->r))
+		struct rect vr, s;
+		if (!v->used)
+			continue;
+		vr = view_rect(v);
+		s = (struct rect){ r.x + vr.x, r.y + vr.y, r.w, r.h };
+		if (clip(&s, &vr))
 			redraw(&s);
 	}
 	return RPC_OK;
@@ -288,13 +244,58 @@ static rpc_status_t do_refresh(struct gui_refresh_call *c)
 
 static rpc_status_t do_mode(struct gui_mode_call *c)
 {
-	struct capture *first = 0;
+	long w, h;
 
-	for (struct capture *k = captures; k; k = k->next)
-		if (k->screen.va)
-			first = k;   /* the list is newest first: the oldest wins */
-	c->out.width = first ? first->width : 0;
-	c->out.height = first ? first->height : 0;
+	screen_size(&w, &h);
+	c->out.width = (word_t)w;
+	c->out.height = (word_t)h;
+	return RPC_OK;
+}
+
+static rpc_status_t do_mode_sigh(struct gui_mode_sigh_call *c)
+{
+	struct gui_client *g = c->obj;
+
+	return rpc_take_sigh(c->in.ntfn, &g->mode_sigh, true);
+}
+
+static rpc_status_t do_input_ds(struct gui_input_ds_call *c)
+{
+	struct gui_client *g = c->obj;
+
+	c->out.ds = g->input.ds;
+	c->out.size = GUI_INPUT_MAX * sizeof(struct input_event);
+	return RPC_OK;
+}
+
+static rpc_status_t do_input_sigh(struct gui_input_sigh_call *c)
+{
+	struct gui_client *g = c->obj;
+	rpc_status_t st = rpc_take_sigh(c->in.ntfn, &g->input_sigh, true);
+
+	/* events that wait already are told at once */
+	g->signalled = false;
+	if (st == RPC_OK && g->input_sigh && g->count) {
+		g->signalled = true;
+		signal_submit(g->input_sigh);
+	}
+	return st;
+}
+
+static rpc_status_t do_input_fetch(struct gui_input_fetch_call *c)
+{
+	struct gui_client *g = c->obj;
+	struct input_event *out = g->input.va;
+	unsigned n = g->count < GUI_INPUT_MAX ? g->count : (unsigned)GUI_INPUT_MAX;
+
+	for (unsigned i = 0; i < n; i++)
+		out[i] = g->queue[(g->head + i) % GUI_INPUT_QUEUE];
+	g->head = (g->head + n) % GUI_INPUT_QUEUE;
+	g->count -= n;
+	c->out.count = n;
+	c->out.dropped = g->dropped;
+	g->dropped = 0;
+	g->signalled = false;
 	return RPC_OK;
 }
 
@@ -308,6 +309,10 @@ static const struct gui_server gui_ops = {
 	.gui_view_destroy = do_view_destroy,
 	.gui_refresh = do_refresh,
 	.gui_mode = do_mode,
+	.gui_mode_sigh = do_mode_sigh,
+	.gui_input_ds = do_input_ds,
+	.gui_input_sigh = do_input_sigh,
+	.gui_input_fetch = do_input_fetch,
 };
 
 static void gui_rpc(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *rep)
@@ -315,14 +320,54 @@ static void gui_rpc(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *r
 	gui_dispatch(&gui_ops, o->data, req, rep, RPC_E_ILLEGAL_OPERATION);
 }
 
+static bool policy_matches(const struct policy *p, const char *label)
+{
+	size_t n = strlen(p->text), l = strlen(label);
+
+	switch (p->how) {
+	case MATCH_LABEL:
+		return !strcmp(p->text, label);
+	case MATCH_PREFIX:
+		return !strncmp(p->text, label, n);
+	case MATCH_SUFFIX:
+		return l >= n && !strcmp(label + l - n, p->text);
+	}
+	return false;
+}
+
+/* The first policy that matches (in the config's order). */
+static const struct domain *domain_of(const char *label)
+{
+	for (unsigned i = 0; i < npolicies; i++)
+		if (policy_matches(&policies[i], label))
+			return &domains[policies[i].domain];
+	return 0;
+}
+
 static rpc_status_t gui_create(struct session_server *srv, struct server_session *ss,
 			       const char *args)
 {
+	struct gui_client *g = (struct gui_client *)ss;
+	rpc_status_t st;
+
 	(void)srv;
 	(void)args;
+	g->domain = domain_of(ss->label);
+	if (!g->domain) {
+		log("denied: Gui session for \"%s\": no <policy> of the config matches its label",
+		    ss->label);
+		return RPC_E_DENIED;
+	}
 	if (!budget_take(&ss->budget, GUI_SESSION_RAM, GUI_SESSION_CAPS - 1))
 		return RPC_E_NO_RAM_QUOTA;
-	log("gui session %lu for \"%s\"", ss->id, ss->label);
+	st = ram_buf_alloc(&g->input, GUI_INPUT_MAX * sizeof(struct input_event));
+	if (st != RPC_OK)
+		return st;
+	g->next = clients;
+	clients = g;
+	log("gui session %lu for \"%s\" (domain %s)", ss->id, ss->label, g->domain->name);
+	if (focus_from_rom && !strcmp(focus_label, ss->label))
+		input_set_focus(g);
 	return RPC_OK;
 }
 
@@ -331,10 +376,21 @@ static void gui_destroy(struct session_server *srv, struct server_session *ss)
 	struct gui_client *g = (struct gui_client *)ss;
 
 	(void)srv;
+	g->dying = true;
 	for (unsigned i = 0; i < GUI_VIEWS_MAX; i++)
 		if (g->views[i].used)
 			view_destroy(&g->views[i]);
+	for (struct gui_client **p = &clients; *p; p = &(*p)->next)
+		if (*p == g) {
+			*p = g->next;
+			break;
+		}
+	input_client_gone(g);
+	input_layout_changed();
 	ram_buf_free(&g->buf);
+	ram_buf_free(&g->input);
+	cap_slot_free(g->mode_sigh);
+	cap_slot_free(g->input_sigh);
 }
 
 static struct session_server gui_server = {
@@ -346,6 +402,20 @@ static struct session_server gui_server = {
 	.destroy = gui_destroy,
 	.rpc = gui_rpc,
 };
+
+static void mode_changed(void)
+{
+	long w, h;
+
+	for (struct gui_client *g = clients; g; g = g->next)
+		if (g->mode_sigh)
+			signal_submit(g->mode_sigh);
+	screen_size(&w, &h);
+	if (pointer_x >= w || pointer_y >= h) {
+		pointer_x = pointer_x >= w ? (w ? w - 1 : 0) : pointer_x;
+		pointer_y = pointer_y >= h ? (h ? h - 1 : 0) : pointer_y;
+	}
+}
 
 /* ---- Capture sessions ---- */
 
@@ -370,6 +440,7 @@ static rpc_status_t do_screen(struct capture_screen_call *c)
 	k->height = h;
 	k->dirty = (struct rect){ 0, 0, 0, 0 };
 	log("screen %lux%lu of \"%s\"", w, h, k->ss.label);
+	mode_changed();
 	redraw(&all);
 	c->out.ds = k->screen.ds;
 	c->out.size = w * h * 4;
@@ -435,6 +506,7 @@ static void capture_destroy(struct session_server *srv, struct server_session *s
 		}
 	ram_buf_free(&k->screen);
 	cap_slot_free(k->sigh);
+	mode_changed();
 	log("closed capture session %lu for \"%s\"", ss->id, ss->label);
 }
 
@@ -467,6 +539,249 @@ static bool parse_colour(const char *s, uint32_t *out)
 	return true;
 }
 
+static bool attrs_known(const struct cfg_node *n, const char *const *names)
+{
+	bool ok = true;
+
+	for (const struct cfg_attr *a = n->attrs; a; a = a->next) {
+		const char *const *k = names;
+		while (*k && strcmp(*k, a->name))
+			k++;
+		if (!*k) {
+			log("error: config:%u: unknown attribute '%s' of <%s>", n->line, a->name, n->type);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+/* A key by its name of input_keys.h ("F12", "SCROLLLOCK") or 0x.. */
+static unsigned key_code_of(const char *name)
+{
+	unsigned v = 0;
+
+	if (name[0] == '0' && name[1] == 'x' && name[2]) {
+		for (const char *p = name + 2; *p; p++) {
+			int d = *p >= '0' && *p <= '9' ? *p - '0'
+			      : *p >= 'a' && *p <= 'f' ? *p - 'a' + 10
+			      : *p >= 'A' && *p <= 'F' ? *p - 'A' + 10 : -1;
+			if (d < 0 || v > KEY_MAX)
+				return 0;
+			v = v * 16 + (unsigned)d;
+		}
+		return v <= KEY_MAX ? v : 0;
+	}
+	for (unsigned k = 1; k <= KEY_MAX; k++)
+		if (key_name(k) && !strcmp(key_name(k), name))
+			return k;
+	return 0;
+}
+
+static bool copy_text(char *dst, size_t size, const char *src)
+{
+	if (!src || !*src || strlen(src) >= size)
+		return false;
+	memcpy(dst, src, strlen(src) + 1);
+	return true;
+}
+
+static bool parse_domain(const struct cfg_node *n)
+{
+	static const char *const names[] = { "name", "layer", "origin", "focus", "color", "label", 0 };
+	struct domain *d = &domains[ndomains];
+	const char *v;
+	bool ok = attrs_known(n, names);
+	long layer = 0;
+
+	if (ndomains == DOMAINS_MAX) {
+		log("error: config:%u: more than %u domains", n->line, DOMAINS_MAX);
+		return false;
+	}
+	*d = (struct domain){ .origin = ORIGIN_TOP_LEFT, .focus = FOCUS_CLICK, .colour = 0xffffff,
+			      .label = true };
+	if (!copy_text(d->name, sizeof(d->name), cfg_attr(n, "name"))) {
+		log("error: config:%u: <domain> needs a name (below %u bytes)", n->line, NAME_MAX);
+		ok = false;
+	}
+	for (unsigned i = 0; i < ndomains; i++)
+		if (!strcmp(domains[i].name, d->name)) {
+			log("error: config:%u: domain '%s' twice", n->line, d->name);
+			ok = false;
+		}
+	v = cfg_attr(n, "layer");
+	if (v) {
+		const char *p = v;
+		bool neg = *p == '-';
+		p += neg;
+		if (!*p)
+			ok = false;
+		for (; *p && layer < 1000000; p++) {
+			if (*p < '0' || *p > '9') {
+				ok = false;
+				break;
+			}
+			layer = layer * 10 + (*p - '0');
+		}
+		if (!ok || layer >= 1000000) {
+			log("error: config:%u: layer is a number (-999999..999999), not '%s'", n->line, v);
+			ok = false;
+		}
+		d->layer = neg ? -layer : layer;
+	}
+	v = cfg_attr(n, "origin");
+	if (v) {
+		if (!strcmp(v, "top_left"))
+			d->origin = ORIGIN_TOP_LEFT;
+		else if (!strcmp(v, "pointer"))
+			d->origin = ORIGIN_POINTER;
+		else if (!strcmp(v, "screen"))
+			d->origin = ORIGIN_SCREEN;
+		else {
+			log("error: config:%u: origin is top_left, pointer or screen, not '%s'", n->line, v);
+			ok = false;
+		}
+	}
+	v = cfg_attr(n, "focus");
+	if (v) {
+		if (!strcmp(v, "click"))
+			d->focus = FOCUS_CLICK;
+		else if (!strcmp(v, "transient"))
+			d->focus = FOCUS_TRANSIENT;
+		else if (!strcmp(v, "none"))
+			d->focus = FOCUS_NONE;
+		else {
+			log("error: config:%u: focus is click, transient or none, not '%s'", n->line, v);
+			ok = false;
+		}
+	}
+	v = cfg_attr(n, "color");
+	if (v && !parse_colour(v, &d->colour)) {
+		log("error: config:%u: color is #rrggbb, not '%s'", n->line, v);
+		ok = false;
+	}
+	if (cfg_attr_bool(n, "label", true, &d->label) < 0) {
+		log("error: config:%u: label is yes or no", n->line);
+		ok = false;
+	}
+	ndomains += ok;
+	return ok;
+}
+
+static bool parse_policy(const struct cfg_node *n)
+{
+	static const char *const names[] = { "label", "label_prefix", "label_suffix", "domain", 0 };
+	static const char *const how[] = { "label", "label_prefix", "label_suffix" };
+	struct policy *p = &policies[npolicies];
+	const char *dom = cfg_attr(n, "domain");
+	unsigned given = 0;
+	bool ok = attrs_known(n, names);
+
+	if (npolicies == POLICIES_MAX) {
+		log("error: config:%u: more than %u policies", n->line, POLICIES_MAX);
+		return false;
+	}
+	for (unsigned i = 0; i < 3; i++)
+		if (cfg_attr(n, how[i])) {
+			given++;
+			p->how = (enum match)i;
+			if (strlen(cfg_attr(n, how[i])) >= sizeof(p->text))
+				given = 99;
+			else
+				memcpy(p->text, cfg_attr(n, how[i]), strlen(cfg_attr(n, how[i])) + 1);
+		}
+	if (given != 1) {
+		log("error: config:%u: <policy> needs one of label, label_prefix, label_suffix", n->line);
+		ok = false;
+	}
+	p->domain = DOMAINS_MAX;
+	for (unsigned i = 0; dom && i < ndomains; i++)
+		if (!strcmp(domains[i].name, dom))
+			p->domain = i;
+	if (p->domain == DOMAINS_MAX) {
+		log("error: config:%u: <policy> names no domain declared before it ('%s')", n->line,
+		    dom ? dom : "");
+		ok = false;
+	}
+	npolicies += ok;
+	return ok;
+}
+
+static bool parse_global_key(const struct cfg_node *n)
+{
+	static const char *const names[] = { "name", "label", 0 };
+	struct global_key *g = &global_keys[nglobal_keys];
+	const char *k = cfg_attr(n, "name");
+	bool ok = attrs_known(n, names);
+
+	if (nglobal_keys == GLOBAL_KEYS_MAX) {
+		log("error: config:%u: more than %u global keys", n->line, GLOBAL_KEYS_MAX);
+		return false;
+	}
+	g->code = k ? key_code_of(k) : 0;
+	if (!g->code) {
+		log("error: config:%u: <global-key> needs a key name of input_keys.h, not '%s'", n->line,
+		    k ? k : "");
+		ok = false;
+	}
+	if (!copy_text(g->label, sizeof(g->label), cfg_attr(n, "label"))) {
+		log("error: config:%u: <global-key> needs a session label", n->line);
+		ok = false;
+	}
+	for (unsigned i = 0; i < nglobal_keys; i++)
+		if (global_keys[i].code == g->code) {
+			log("error: config:%u: global key %s twice", n->line, k);
+			ok = false;
+		}
+	nglobal_keys += ok;
+	return ok;
+}
+
+static bool parse_config(const struct cfg_node *top)
+{
+	static const char *const names[] = { "background", "xray_key", "focus", "pointer", 0 };
+	const char *v;
+	bool ok = attrs_known(top, names);
+
+	v = cfg_attr(top, "background");
+	if (v && !parse_colour(v, &background)) {
+		log("error: config: background is #rrggbb, not '%s'", v);
+		ok = false;
+	}
+	v = cfg_attr(top, "xray_key");
+	if (v && !(xray_key = key_code_of(v))) {
+		log("error: config: xray_key is a key name of input_keys.h, not '%s'", v);
+		ok = false;
+	}
+	v = cfg_attr(top, "focus");
+	if (v && strcmp(v, "click") && strcmp(v, "rom")) {
+		log("error: config: focus is click or rom, not '%s'", v);
+		ok = false;
+	}
+	focus_from_rom = v && !strcmp(v, "rom");
+	if (cfg_attr_bool(top, "pointer", true, &pointer_shown) < 0) {
+		log("error: config: pointer is yes or no");
+		ok = false;
+	}
+	for (const struct cfg_node *n = top->child; n; n = n->next) {
+		if (cfg_is(n, "domain"))
+			ok &= parse_domain(n);
+		else if (cfg_is(n, "policy"))
+			ok &= parse_policy(n);
+		else if (cfg_is(n, "global-key"))
+			ok &= parse_global_key(n);
+		else {
+			log("error: config:%u: unknown node <%s>", n->line, n->type);
+			ok = false;
+		}
+	}
+	for (unsigned i = 0; i < nglobal_keys; i++)
+		if (global_keys[i].code == xray_key) {
+			log("error: config: the x-ray key cannot be a global key");
+			ok = false;
+		}
+	return ok;
+}
+
 static bool read_config(void)
 {
 	struct config_rom cfg;
@@ -474,17 +789,9 @@ static bool read_config(void)
 
 	if (config_rom_open(&cfg, "config", 0, 0, 0) != RPC_OK)
 		return true;
-	if (cfg.node) {
-		for (const struct cfg_attr *a = cfg.node->attrs; a; a = a->next) {
-			if (strcmp(a->name, "background")) {
-				log("error: config: unknown attribute '%s'", a->name);
-				ok = false;
-			} else if (!parse_colour(a->value, &background)) {
-				log("error: config: background is #rrggbb, not '%s'", a->value);
-				ok = false;
-			}
-		}
-	} else if (cfg.err.msg) {
+	if (cfg.node)
+		ok = parse_config(cfg.node);
+	else if (cfg.err.msg) {
 		log("error: config:%u:%u: %s", cfg.err.line, cfg.err.col, cfg.err.msg);
 		ok = false;
 	}
@@ -492,12 +799,44 @@ static bool read_config(void)
 	return ok;
 }
 
-void component_construct(struct component_env *env)
+/* ROM "focus" (config focus="rom"): <focus label="..."/> names the
+ * session that gets the keys (an empty or other ROM: no focus). */
+static void on_focus_rom(void *arg)
+{
+	const char *l;
+
+	(void)arg;
+	config_rom_update(&focus_rom);
+	l = focus_rom.node && cfg_is(focus_rom.node, "focus") ? cfg_attr(focus_rom.node, "label") : 0;
+	focus_label[0] = 0;
+	if (l && strlen(l) < sizeof(focus_label))
+		memcpy(focus_label, l, strlen(l) + 1);
+	else if (l)
+		log("error: focus ROM: label too long");
+	for (struct gui_client *g = clients; g; g = g->next)
+		if (!g->dying && focus_label[0] && !strcmp(g->ss.label, focus_label) &&
+		    g->domain->focus != FOCUS_NONE) {
+			input_set_focus(g);
+			return;
+		}
+	input_set_focus(0);
+}
+
+void component_construct(struct component_env *e)
 {
 	rpc_status_t st;
 
+	env = e;
 	if (!read_config())
 		component_exit(1);
+	if (focus_from_rom) {
+		st = config_rom_open(&focus_rom, "focus", &env->ep, on_focus_rom, 0);
+		if (st != RPC_OK) {
+			log("error: config focus=\"rom\" but no ROM \"focus\": %s", rpc_status_name(st));
+			component_exit(1);
+		}
+		on_focus_rom(0);
+	}
 	gui_server.ep = &env->ep;
 	capture_server.ep = &env->ep;
 	st = session_server_announce(&capture_server);
@@ -507,4 +846,8 @@ void component_construct(struct component_env *env)
 		log("error: cannot serve: %s", rpc_status_name(st));
 		component_exit(2);
 	}
+	input_announce(&env->ep);
+	log("%u domains, %u policies, %u global keys, x-ray key %s, focus by %s", ndomains,
+	    npolicies, nglobal_keys, xray_key ? key_name(xray_key) : "none",
+	    focus_from_rom ? "the focus ROM" : "click");
 }

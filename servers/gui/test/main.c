@@ -1,9 +1,10 @@
 /*
  * gui_test (run/gui_test, run/gui_test_q35): started by core as init
- * (testbed.h) with report_rom, platform, pci_decode, event, ps2, gui and
- * fb_bochs as children. The test is the GUI's client twice over
- * ("red" and "blue", each a 300x200 buffer with a pattern the host knows,
- * servers/gui/test/screen_check.py) and steps through screens:
+ * (testbed.h) with report_rom, platform, pci_decode, timer, event_filter,
+ * ps2, gui and fb_bochs as children (ps2 -> event_filter -> gui). The
+ * test is the GUI's client twice over ("red" and "blue", each a 300x200
+ * buffer with a pattern the host knows, servers/gui/test/screen_check.py)
+ * and steps through screens:
  *
  *   1  red's view at 100,100, blue's at 250,200 in front (overlapping)
  *   2  red raised in front of blue
@@ -12,12 +13,15 @@
  *      fb_bochs started again: the new instance must paint all of it
  *
  * After each it prints "gui_test: shot N" and waits until the host has
- * checked the screendump: the host then taps a key through QMP, which
- * ps2 and the event server put into the events report (the test's only
- * way to hear from the host). The pixels are judged on the host; the
- * test checks the GUI's own answers (mode, bad arguments), and as a
- * Capture client of its own the changed rectangles and composed pixels
- * (GUI_0005).
+ * checked the screendump: the host then taps A through QMP, the GUI's
+ * global key of a third client, "host" (the test's only way to hear from
+ * the host). The pixels are judged on the host; the test checks the GUI's
+ * own answers (mode, bad arguments), and as a Capture client of its own
+ * the changed rectangles and composed pixels (GUI_0005). Then input
+ * (servers/gui/test/gui_input.py types and clicks on "gui_test: input N"):
+ * focus follows a click, keys reach only the focused client, A only
+ * "host", the us and de keymaps of event_filter give the right characters
+ * (GUI_0006, GUI_0007).
  */
 #include <argil/config_rom.h>
 #include <argil/rom.h>
@@ -34,18 +38,22 @@
 RPC_CLIENT(gui, GUI_RPC)
 RPC_CLIENT(capture, CAPTURE_RPC)
 
+#define GOT_MAX 256
+
 struct client {
 	struct tb_own s;
 	uint32_t *px;
 	word_t view;
+	const struct input_event *in;      /* the input buffer */
+	struct input_event got[GOT_MAX];   /* every event received, in order */
+	unsigned ngot;
+	word_t dropped;
 };
 
-static struct tb_child *rr, *platform, *decode, *event, *ps2, *gui, *fb;
-static struct tb_own events_rom;
-static struct client red, blue;
+static struct tb_child *rr, *platform, *decode, *timer, *filter, *ps2, *gui, *fb;
+static struct client red, blue, host;
 static cptr_t ntfn, bits[62];
-static char text[ROM_MAX + 1];
-static unsigned shots;
+static unsigned shots, inputs;
 /* config driver="fb_boot": the boot framebuffer instead of fb_bochs */
 static bool boot;
 static word_t boot_w, boot_h;
@@ -54,7 +62,6 @@ static const char *driver = "fb_bochs";
 static const char *const rr_config =
 	"<config>\n"
 	"  <policy label=\"platform -> devices\" report=\"pci_decode -> devices\"/>\n"
-	"  <policy label=\"events\" report=\"event -> events\"/>\n"
 	"</config>\n";
 
 static const char *const platform_config =
@@ -63,6 +70,19 @@ static const char *const platform_config =
 	"  <policy label_prefix=\"ps2\"> <device name=\"ps2\"/> </policy>\n"
 	"  <policy label_prefix=\"fb_bochs\"> <pci vendor=\"0x1234\" product=\"0x1111\"/> </policy>\n"
 	"</config>\n";
+
+static const char *const gui_config =
+	"<config background=\"#202020\" xray_key=\"SCROLLLOCK\">\n"
+	"  <domain name=\"apps\" layer=\"2\" color=\"#ffff00\"/>\n"
+	"  <domain name=\"host\" layer=\"1\" focus=\"none\" label=\"no\"/>\n"
+	"  <policy label=\"red\" domain=\"apps\"/>\n"
+	"  <policy label=\"blue\" domain=\"apps\"/>\n"
+	"  <policy label=\"host\" domain=\"host\"/>\n"
+	"  <global-key name=\"A\" label=\"host\"/>\n"
+	"</config>\n";
+
+static const char *const filter_us = "<config keymap=\"us\" rate_ms=\"0\"/>";
+static const char *const filter_de = "<config keymap=\"de\" rate_ms=\"0\"/>";
 
 static const char *const fb_1024 = "<config width=\"1024\" height=\"768\"/>";
 static const char *const fb_800 = "<config width=\"800\" height=\"600\"/>";
@@ -75,6 +95,11 @@ static void route(struct tb_child *client, const char *service, const char *labe
 	if (client == platform && !strcmp(service, "ROM") && strcmp(label, "config")) {
 		r->kind = TB_CHILD;
 		r->server = rr;
+	}
+	/* ps2 -> event_filter -> gui */
+	if (!strcmp(service, "Event")) {
+		r->kind = TB_CHILD;
+		r->server = client == ps2 ? filter : gui;
 	}
 	/* fb_boot's platform_info is core's */
 	if (client == fb && !strcmp(service, "ROM") && !strcmp(label, "platform_info"))
@@ -92,14 +117,47 @@ static uint32_t blue_px(unsigned x, unsigned y)
 	return 0x0000ffu | (x & 0xffu) << 16 | (y & 0xffu) << 8;
 }
 
+static void input_attach(struct client *c, cptr_t sigh)
+{
+	word_t size, dsize, at;
+	cptr_t ds;
+
+	CHECK_OK(gui_input_ds(c->s.cap, &ds, &size));
+	CHECK(size >= GUI_INPUT_MAX * sizeof(struct input_event));
+	CHECK_OK(ds_info(ds, &dsize, 0, 0));
+	CHECK(dsize >= size);
+	CHECK_OK(pd_attach(tb_env->pd, ds, 0, 0, 0, 0, &at));
+	c->in = (const struct input_event *)at;
+	CHECK_OK(gui_input_sigh(c->s.cap, sigh));
+}
+
+/* Fetch what waits for the client into c->got. */
+static void drain(struct client *c)
+{
+	word_t n, dropped;
+
+	do {
+		CHECK_OK(gui_input_fetch(c->s.cap, &n, &dropped));
+		CHECK(n <= GUI_INPUT_MAX);
+		c->dropped += dropped;
+		for (word_t i = 0; i < n; i++) {
+			CHECK(c->ngot < GOT_MAX);
+			c->got[c->ngot++] = c->in[i];
+		}
+	} while (n == GUI_INPUT_MAX);
+}
+
 static void client_open(struct client *c, const char *label, uint32_t (*pattern)(unsigned, unsigned),
-			long x, long y)
+			long x, long y, cptr_t sigh)
 {
 	word_t size, dsize, at;
 	cptr_t ds;
 
 	CHECK_OK(tb_open(&c->s, gui, GUI_SERVICE, label, "", GUI_SESSION_RAM + GUI_BUFFER_COST(BW, BH),
 			 GUI_SESSION_CAPS));
+	input_attach(c, sigh);
+	if (!pattern)
+		return;
 	CHECK_OK(gui_buffer(c->s.cap, BW, BH, &ds, &size));
 	CHECK(size == BW * BH * 4);
 	CHECK_OK(ds_info(ds, &dsize, 0, 0));
@@ -162,53 +220,59 @@ static void setup(void)
 	CHECK_OK(tb_start(&platform, "platform", "platform", 6 * MB, 5000, PRIO, platform_config));
 	CHECK(tb_wait_announce(platform, "Platform"));
 	CHECK_OK(tb_start(&decode, "pci_decode", "pci_decode", 2 * MB, 200, PRIO, "<config/>"));
-	CHECK_OK(tb_start(&event, "event", "event", 2 * MB, 200, PRIO, "<config/>"));
-	CHECK(tb_wait_announce(event, "Event"));
-	CHECK_OK(tb_start(&ps2, "ps2", "ps2", 1 * MB, 200, PRIO, "<config/>"));
-	CHECK_OK(tb_start(&gui, "gui", "gui", 12 * MB, 200, PRIO, "<config background=\"#202020\"/>"));
+	CHECK_OK(tb_start(&gui, "gui", "gui", 12 * MB, 200, PRIO, gui_config));
 	CHECK(tb_wait_announce(gui, GUI_SERVICE));
+	CHECK(tb_wait_announce(gui, "Event"));
+	CHECK_OK(tb_start(&timer, "timer", "timer", 1 * MB, 200, PRIO, "<config/>"));
+	CHECK(tb_wait_announce(timer, "Timer"));
+	CHECK_OK(tb_start(&filter, "event_filter", "event_filter", 2 * MB, 200, PRIO, filter_us));
+	CHECK(tb_wait_announce(filter, "Event"));
+	CHECK_OK(tb_start(&ps2, "ps2", "ps2", 1 * MB, 200, PRIO, "<config/>"));
 	start_driver(fb_1024);
-	CHECK_OK(tb_open(&events_rom, rr, "ROM", "events", "", ROM_SESSION_RAM + 2 * DS_COST(PAGES(ROM_MAX)),
-			 ROM_SESSION_CAPS));
-	CHECK_OK(rom_sigh(events_rom.cap, bits[1]));
 	/* sessions of setup outlive the cases */
-	client_open(&red, "red", red_px, 100, 100);
-	client_open(&blue, "blue", blue_px, 250, 200);
+	client_open(&host, "host", 0, 0, 0, bits[1]);
+	client_open(&red, "red", red_px, 100, 100, bits[3]);
+	client_open(&blue, "blue", blue_px, 250, 200, bits[4]);
 }
 
-/* total="N" of the events report */
-static unsigned long events_total(void)
+static unsigned count(const struct client *c, uint32_t type, uint32_t code)
 {
-	word_t size = 0, dsize, addr;
-	const char *t;
-	unsigned long n = 0;
-	cptr_t ds;
+	unsigned n = 0;
 
-	CHECK_OK(rom_dataspace(events_rom.cap, &ds, &size));
-	CHECK_OK(ds_info(ds, &dsize, 0, 0));
-	CHECK(size <= dsize && size <= ROM_MAX);
-	CHECK_OK(pd_attach(tb_env->pd, ds, 0, 0, 0, 0, &addr));
-	memcpy(text, (void *)addr, size);
-	text[size] = 0;
-	pd_detach(tb_env->pd, addr);
-	cap_slot_free(ds);
-	for (t = text; *t && strncmp(t, "total=\"", 7); t++)
-		;
-	if (!*t)
-		return 0;
-	for (t += 7; *t >= '0' && *t <= '9'; t++)
-		n = n * 10 + (unsigned long)(*t - '0');
+	for (unsigned i = 0; i < c->ngot; i++)
+		n += c->got[i].type == type && c->got[i].code == code;
 	return n;
 }
 
-/* Say the screen is ready and wait for the host's key (press, release). */
+/* Wait until the host tapped A the n-th time (press and release; the
+ * GUI's global key, "host"'s alone). */
+static void host_wait(unsigned n)
+{
+	for (;;) {
+		drain(&host);
+		if (count(&host, INPUT_RELEASE, KEY_A) >= n)
+			return;
+		while (!(sys_wait(ntfn) & 2))
+			;
+	}
+}
+
+/* Say the screen is ready and wait for the host's key. */
 static void shot(void)
 {
 	shots++;
 	printf("gui_test: shot %u\n", shots);
-	while (events_total() < 2 * shots)
-		while (!(sys_wait(ntfn) & 2))
-			;
+	host_wait(shots + inputs);
+}
+
+/* Ask the host to type (gui_input.py) and wait until it is done. */
+static void input(void)
+{
+	inputs++;
+	printf("gui_test: input %u\n", inputs);
+	host_wait(shots + inputs);
+	drain(&red);
+	drain(&blue);
 }
 
 static void check_mode(word_t w, word_t h)
@@ -305,6 +369,101 @@ TEST(GUI_0005, "a Capture client of its own: bad sizes refused, all changed firs
 	pd_detach(tb_env->pd, at);
 	cap_slot_free(ds);
 	CHECK_OK(tb_close(&c));
+}
+
+/* The position of the first event of c of type and code (x: for
+ * GUI_EV_FOCUS, its x) from index from on; c->ngot if none. */
+static unsigned find(const struct client *c, unsigned from, uint32_t type, uint32_t code)
+{
+	for (unsigned i = from; i < c->ngot; i++)
+		if (c->got[i].type == type &&
+		    (type == GUI_EV_FOCUS ? (uint32_t)c->got[i].x == code : c->got[i].code == code))
+			return i;
+	return c->ngot;
+}
+
+/* Characters c got from index from on, as a string. */
+static void chars(const struct client *c, unsigned from, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (unsigned i = from; i < c->ngot && n + 1 < size; i++)
+		if (c->got[i].type == INPUT_CHAR)
+			out[n++] = c->got[i].code < 0x80 ? (char)c->got[i].code : '?';
+	out[n] = 0;
+}
+
+static unsigned keys_pressed(const struct client *c, unsigned from)
+{
+	unsigned n = 0;
+
+	for (unsigned i = from; i < c->ngot; i++)
+		n += c->got[i].type == INPUT_PRESS && c->got[i].code < 0x110;
+	return n;
+}
+
+TEST(GUI_0006, "focus follows a click; keys reach only the focused client, the global key only its own")
+{
+	unsigned rf, rq, rp = ~0u, bf, bw;
+	char s[16];
+
+	/* a screen again (GUI_0004's driver went with its case): 800x600 */
+	start_driver(fb_800);
+	/* the host: a click at 200,150 (red), q, a click at 100,400 (blue: red
+	 * is in front at 100,100 300x200, blue behind at 50,250), w */
+	input();
+	rf = find(&red, 0, GUI_EV_FOCUS, 1);
+	CHECK(rf < red.ngot);
+	for (unsigned i = 0; i < rf; i++)
+		if (red.got[i].type == GUI_EV_POINTER)
+			rp = i;
+	/* the pointer from relative motion, clamped at 0,0 first */
+	CHECK(rp != ~0u);
+	CHECK_EQ(red.got[rp].x, 200);
+	CHECK_EQ(red.got[rp].y, 150);
+	CHECK_EQ((word_t)red.got[rp].code, red.view);
+	CHECK(find(&red, rf, INPUT_PRESS, KEY_BTN_LEFT) < red.ngot);
+	CHECK(find(&red, rf, INPUT_RELEASE, KEY_BTN_LEFT) < red.ngot);
+	rq = find(&red, rf, INPUT_PRESS, KEY_Q);
+	CHECK(rq < red.ngot);
+	CHECK(find(&red, rq, INPUT_RELEASE, KEY_Q) < red.ngot);
+	CHECK(find(&red, 0, GUI_EV_LEAVE, 0) < red.ngot);
+	CHECK(find(&red, rq, GUI_EV_FOCUS, 0) < red.ngot);
+	chars(&red, 0, s, sizeof(s));
+	CHECK(!strcmp(s, "q"));
+	CHECK_EQ(count(&red, INPUT_PRESS, KEY_W), 0u);
+	bf = find(&blue, 0, GUI_EV_FOCUS, 1);
+	CHECK(bf < blue.ngot);
+	CHECK(find(&blue, 0, GUI_EV_FOCUS, 0) == blue.ngot);
+	CHECK(find(&blue, bf, INPUT_PRESS, KEY_BTN_LEFT) < blue.ngot);
+	bw = find(&blue, bf, INPUT_PRESS, KEY_W);
+	CHECK(bw < blue.ngot);
+	chars(&blue, 0, s, sizeof(s));
+	CHECK(!strcmp(s, "w"));
+	CHECK_EQ(count(&blue, INPUT_PRESS, KEY_Q), 0u);
+	/* the global key A: only "host", with its character */
+	CHECK_EQ(count(&red, INPUT_PRESS, KEY_A) + count(&blue, INPUT_PRESS, KEY_A), 0u);
+	CHECK_EQ(count(&host, INPUT_CHAR, 'a'), shots + inputs);
+	CHECK_EQ(red.dropped + blue.dropped + host.dropped, 0ul);
+}
+
+TEST(GUI_0007, "the us and de keymaps of event_filter give the focused client the right characters")
+{
+	unsigned r0 = red.ngot, b0 = blue.ngot;
+	char s[16];
+
+	/* the host types y z shift+2 (blue has the focus since GUI_0006) */
+	input();
+	chars(&blue, b0, s, sizeof(s));
+	CHECK(!strcmp(s, "yz@"));
+	b0 = blue.ngot;
+	tb_set_config(filter, filter_de);
+	tb_wait_config_seen(filter);
+	input();
+	chars(&blue, b0, s, sizeof(s));
+	CHECK(!strcmp(s, "zy\""));
+	CHECK_EQ(keys_pressed(&red, r0), 0u);
+	CHECK_EQ(red.ngot, r0);
 }
 
 void component_construct(struct component_env *env)

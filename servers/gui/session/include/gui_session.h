@@ -51,8 +51,10 @@
  * other session's input, ever.
  *
  * Bad handles and sizes: RPC_E_INVALID_ARGUMENT; no buffer quota:
- * RPC_E_NO_RAM_QUOTA. Session arguments: none. Quota: GUI_SESSION_RAM,
- * GUI_SESSION_CAPS (one of them for the buffer) plus the buffer.s cost.
+ * RPC_E_NO_RAM_QUOTA. A session whose label no <policy> of the GUI
+ * server's config matches is denied (RPC_E_DENIED). Session arguments:
+ * none. Quota: GUI_SESSION_RAM, GUI_SESSION_CAPS (one of them for the
+ * buffer) plus the buffer's cost.
  */
 #ifndef GUI_SESSION_H
 #define GUI_SESSION_H
@@ -63,7 +65,9 @@
 #include <stdint.h>
 
 #define GUI_SERVICE "Gui"
-#define GUI_SESSION_RAM 8192ul
+/* the session's record, its input queue (GUI_INPUT_QUEUE events) and
+ * its input buffer (a dataspace of GUI_INPUT_MAX events) */
+#define GUI_SESSION_RAM (8192ul + GUI_INPUT_QUEUE * 16 + DS_COST(PAGES(GUI_INPUT_MAX * 16)))
 #define GUI_SESSION_CAPS 8ul
 #define GUI_VIEWS_MAX 16
 #define GUI_MAX_SIDE 4096ul

@@ -1,0 +1,277 @@
+/*
+ * trusted_path_test (run/trusted_path_test): started by core as init
+ * (testbed.h) with report_rom, platform, pci_decode, ps2, gui and fb_bochs
+ * as children (ps2 -> gui directly). The test is three GUI clients:
+ * "bank" (domain bank, layer 1, green), "evil" (domain apps, layer 2,
+ * red: the hostile one) and "host" (the global key A: the host's signal
+ * that it is done). The host side, servers/gui/test/trusted_check.py,
+ * judges the screens (QMP screendumps) and types (QMP input-send-event).
+ *
+ *   TP_0001  evil's views (one over bank's, one over the place of bank's
+ *            label bar) raised and created after bank's: bank stays in
+ *            front (screen "normal")
+ *   TP_0002  evil cannot name bank's buffer or views: its own buffer and
+ *            input buffer hold nothing of bank's, other handles refused
+ *   TP_0003  bank clicked and typed to: evil gets no key, no button
+ *   TP_0004  evil clicked (it has the focus), the x-ray key held: the
+ *            screen shows every view framed in its domain's colour under
+ *            its label bar, bank dimmed, bank's bar over evil's view
+ *            (screen "xray"); evil never gets the x-ray key
+ */
+#include <gui_session.h>
+#include "testbed.h"
+
+#define MB (1024ul * 1024)
+#define PRIO 100
+#define GOT_MAX 256
+
+RPC_CLIENT(gui, GUI_RPC)
+
+struct client {
+	struct tb_own s;
+	uint32_t *px;
+	word_t w, h;
+	const struct input_event *in;
+	struct input_event got[GOT_MAX];
+	unsigned ngot;
+};
+
+static struct tb_child *rr, *platform, *decode, *ps2, *gui, *fb;
+static struct client bank, evil, host;
+static word_t bank_view, evil_a, evil_b;
+static cptr_t ntfn, bits[62];
+static unsigned signals;
+
+static const char *const rr_config =
+	"<config>\n"
+	"  <policy label=\"platform -> devices\" report=\"pci_decode -> devices\"/>\n"
+	"</config>\n";
+
+static const char *const platform_config =
+	"<config>\n"
+	"  <policy label=\"pci_decode\" pci_config=\"yes\"/>\n"
+	"  <policy label_prefix=\"ps2\"> <device name=\"ps2\"/> </policy>\n"
+	"  <policy label_prefix=\"fb_bochs\"> <pci vendor=\"0x1234\" product=\"0x1111\"/> </policy>\n"
+	"</config>\n";
+
+static const char *const gui_config =
+	"<config background=\"#202020\" xray_key=\"SCROLLLOCK\">\n"
+	"  <domain name=\"host\" layer=\"0\" focus=\"none\" label=\"no\"/>\n"
+	"  <domain name=\"bank\" layer=\"1\" color=\"#00c000\"/>\n"
+	"  <domain name=\"apps\" layer=\"2\" color=\"#c00000\"/>\n"
+	"  <policy label=\"host\" domain=\"host\"/>\n"
+	"  <policy label=\"bank\" domain=\"bank\"/>\n"
+	"  <policy label=\"evil\" domain=\"apps\"/>\n"
+	"  <global-key name=\"A\" label=\"host\"/>\n"
+	"</config>\n";
+
+static void route(struct tb_child *client, const char *service, const char *label,
+		  struct tb_route *r)
+{
+	tb_route_default(client, service, label, r);
+	if (client == platform && !strcmp(service, "ROM") && strcmp(label, "config")) {
+		r->kind = TB_CHILD;
+		r->server = rr;
+	}
+}
+
+/* the patterns trusted_check.py expects */
+static uint32_t bank_px(unsigned x, unsigned y)
+{
+	return (x & 0xffu) << 16 | 0xc000u | (y & 0xffu);
+}
+
+static uint32_t evil_px(unsigned x, unsigned y)
+{
+	return 0xc00000u | (y & 0xffu) << 8 | (x & 0xffu);
+}
+
+static void client_open(struct client *c, const char *label, word_t w, word_t h,
+			uint32_t (*pattern)(unsigned, unsigned), cptr_t sigh)
+{
+	word_t size, dsize, at;
+	cptr_t ds;
+
+	CHECK_OK(tb_open(&c->s, gui, GUI_SERVICE, label, "", GUI_SESSION_RAM + GUI_BUFFER_COST(w, h),
+			 GUI_SESSION_CAPS));
+	CHECK_OK(gui_input_ds(c->s.cap, &ds, &size));
+	CHECK(size >= GUI_INPUT_MAX * sizeof(struct input_event));
+	CHECK_OK(pd_attach(tb_env->pd, ds, 0, 0, 0, 0, &at));
+	c->in = (const struct input_event *)at;
+	CHECK_OK(gui_input_sigh(c->s.cap, sigh));
+	if (!pattern)
+		return;
+	CHECK_OK(gui_buffer(c->s.cap, w, h, &ds, &size));
+	CHECK(size == w * h * 4);
+	CHECK_OK(ds_info(ds, &dsize, 0, 0));
+	CHECK(dsize >= size);
+	CHECK_OK(pd_attach(tb_env->pd, ds, 0, 0, 0, ATTACH_WRITE, &at));
+	c->px = (uint32_t *)at;
+	c->w = w;
+	c->h = h;
+	for (unsigned y = 0; y < h; y++)
+		for (unsigned x = 0; x < w; x++)
+			c->px[y * w + x] = pattern(x, y);
+}
+
+static void drain(struct client *c)
+{
+	word_t n, dropped;
+
+	do {
+		CHECK_OK(gui_input_fetch(c->s.cap, &n, &dropped));
+		CHECK(n <= GUI_INPUT_MAX);
+		CHECK_EQ(dropped, 0ul);
+		for (word_t i = 0; i < n; i++) {
+			CHECK(c->ngot < GOT_MAX);
+			c->got[c->ngot++] = c->in[i];
+		}
+	} while (n == GUI_INPUT_MAX);
+}
+
+static unsigned count(const struct client *c, unsigned from, uint32_t type, uint32_t code)
+{
+	unsigned n = 0;
+
+	for (unsigned i = from; i < c->ngot; i++)
+		n += c->got[i].type == type && (type == GUI_EV_FOCUS ? (uint32_t)c->got[i].x == code
+								      : c->got[i].code == code);
+	return n;
+}
+
+/* "trusted_path_test: host NAME" starts trusted_check.py NAME; wait
+ * until it tapped A (the global key of "host"). */
+static void host_step(const char *name)
+{
+	signals++;
+	printf("trusted_path_test: host %s\n", name);
+	for (;;) {
+		drain(&host);
+		if (count(&host, 0, INPUT_RELEASE, KEY_A) >= signals)
+			break;
+		while (!(sys_wait(ntfn) & 2))
+			;
+	}
+	drain(&bank);
+	drain(&evil);
+}
+
+static void setup(void)
+{
+	tb_route_hook = route;
+	tb_signal_bits(&ntfn, bits);
+	CHECK_OK(tb_start(&rr, "report_rom", "report_rom", 2 * MB, 200, PRIO, rr_config));
+	CHECK(tb_wait_announce(rr, "ROM"));
+	CHECK_OK(tb_start(&platform, "platform", "platform", 6 * MB, 5000, PRIO, platform_config));
+	CHECK(tb_wait_announce(platform, "Platform"));
+	CHECK_OK(tb_start(&decode, "pci_decode", "pci_decode", 2 * MB, 200, PRIO, "<config/>"));
+	CHECK_OK(tb_start(&gui, "gui", "gui", 12 * MB, 200, PRIO, gui_config));
+	CHECK(tb_wait_announce(gui, "Event"));
+	CHECK_OK(tb_start(&ps2, "ps2", "ps2", 1 * MB, 200, PRIO, "<config/>"));
+	CHECK_OK(tb_start(&fb, "fb_bochs", "fb_bochs", 2 * MB, 200, PRIO,
+			  "<config width=\"1024\" height=\"768\"/>"));
+	client_open(&host, "host", 0, 0, 0, bits[1]);
+	client_open(&bank, "bank", 300, 200, bank_px, bits[3]);
+	client_open(&evil, "evil", 400, 300, evil_px, bits[4]);
+}
+
+TEST(TP_0001, "a hostile client cannot stack its views over a domain in front of its own")
+{
+	/* bank first, then evil's views, created later and raised */
+	CHECK_OK(gui_view_create(bank.s.cap, &bank_view));
+	CHECK_OK(gui_view_geometry(bank.s.cap, bank_view, 200, 200, 300, 200));
+	CHECK_OK(gui_refresh(bank.s.cap, 0, 0, 300, 200));
+	CHECK_OK(gui_view_create(evil.s.cap, &evil_a));
+	CHECK_OK(gui_view_geometry(evil.s.cap, evil_a, 150, 150, 400, 300));
+	/* over where bank's label bar is in x-ray mode (above its frame) */
+	CHECK_OK(gui_view_create(evil.s.cap, &evil_b));
+	CHECK_OK(gui_view_geometry(evil.s.cap, evil_b, 190, 170, 320, 40));
+	CHECK_OK(gui_view_top(evil.s.cap, evil_a));
+	CHECK_OK(gui_view_top(evil.s.cap, evil_b));
+	CHECK_OK(gui_refresh(evil.s.cap, 0, 0, 400, 300));
+	host_step("normal");
+}
+
+TEST(TP_0002, "a hostile client cannot name another's buffer or views")
+{
+	word_t size, at, v;
+	const uint32_t *px;
+	cptr_t ds;
+	unsigned nonzero = 0;
+
+	/* bank's view is handle 0 of bank's session: in evil's, 0 and 1 are
+	 * evil's own, the others name nothing */
+	CHECK(evil_a != evil_b);
+	for (v = 0; v < GUI_VIEWS_MAX; v++) {
+		if (v == evil_a || v == evil_b)
+			continue;
+		CHECK_ST(gui_view_geometry(evil.s.cap, v, 0, 0, 300, 200), RPC_E_INVALID_ARGUMENT);
+		CHECK_ST(gui_view_top(evil.s.cap, v), RPC_E_INVALID_ARGUMENT);
+		CHECK_ST(gui_view_destroy(evil.s.cap, v), RPC_E_INVALID_ARGUMENT);
+	}
+	CHECK_ST(gui_view_top(evil.s.cap, GUI_NO_VIEW), RPC_E_INVALID_ARGUMENT);
+	/* every dataspace evil can get is its own: a second buffer (fresh,
+	 * zeroed, not bank's) and its input buffer (nothing of bank's input) */
+	CHECK_OK(gui_buffer(evil.s.cap, 300, 200, &ds, &size));
+	CHECK_OK(pd_attach(tb_env->pd, ds, 0, 0, 0, 0, &at));
+	px = (const uint32_t *)at;
+	for (unsigned i = 0; i < 300 * 200; i++)
+		nonzero += px[i] != 0;
+	CHECK_EQ(nonzero, 0u);
+	pd_detach(tb_env->pd, at);
+	cap_slot_free(ds);
+	CHECK_OK(gui_input_ds(evil.s.cap, &ds, &size));
+	CHECK_OK(pd_attach(tb_env->pd, ds, 0, 0, 0, 0, &at));
+	CHECK(!memcmp((const void *)at, evil.in, size));   /* the same, its own */
+	pd_detach(tb_env->pd, at);
+	cap_slot_free(ds);
+	/* back to evil's 400x300 pattern for the x-ray screen */
+	CHECK_OK(gui_buffer(evil.s.cap, 400, 300, &ds, &size));
+	CHECK_OK(pd_attach(tb_env->pd, ds, 0, 0, 0, ATTACH_WRITE, &at));
+	evil.px = (uint32_t *)at;
+	for (unsigned y = 0; y < 300; y++)
+		for (unsigned x = 0; x < 400; x++)
+			evil.px[y * 400 + x] = evil_px(x, y);
+	CHECK_OK(gui_refresh(evil.s.cap, 0, 0, 400, 300));
+}
+
+TEST(TP_0003, "keys and buttons go to the focused client, never to the hostile one behind it")
+{
+	unsigned e0 = evil.ngot, b0 = bank.ngot;
+
+	/* the host clicks at 350,300 (bank, evil's view behind it) and types k */
+	host_step("input");
+	CHECK_EQ(count(&bank, b0, GUI_EV_FOCUS, 1), 1u);
+	CHECK_EQ(count(&bank, b0, INPUT_PRESS, KEY_BTN_LEFT), 1u);
+	CHECK_EQ(count(&bank, b0, INPUT_PRESS, KEY_K), 1u);
+	CHECK_EQ(count(&bank, b0, INPUT_RELEASE, KEY_K), 1u);
+	CHECK_EQ(count(&evil, e0, INPUT_PRESS, KEY_K) + count(&evil, e0, INPUT_RELEASE, KEY_K), 0u);
+	CHECK_EQ(count(&evil, e0, INPUT_PRESS, KEY_BTN_LEFT), 0u);
+	CHECK_EQ(count(&evil, e0, GUI_EV_FOCUS, 1), 0u);
+	CHECK_EQ(count(&evil, 0, INPUT_PRESS, KEY_A) + count(&bank, 0, INPUT_PRESS, KEY_A), 0u);
+}
+
+TEST(TP_0004, "the x-ray key shows the true labels and is never delivered, not even to the focus")
+{
+	unsigned e0 = evil.ngot, b0 = bank.ngot;
+
+	/* the host clicks at 160,160 (evil's view, not covered by bank's),
+	 * holds the x-ray key while it checks the screen, types j */
+	host_step("xray");
+	CHECK_EQ(count(&evil, e0, GUI_EV_FOCUS, 1), 1u);
+	CHECK_EQ(count(&bank, b0, GUI_EV_FOCUS, 0), 1u);
+	CHECK_EQ(count(&evil, e0, INPUT_PRESS, KEY_J), 1u);
+	CHECK_EQ(count(&evil, 0, INPUT_PRESS, KEY_SCROLLLOCK) +
+		 count(&evil, 0, INPUT_RELEASE, KEY_SCROLLLOCK) +
+		 count(&bank, 0, INPUT_PRESS, KEY_SCROLLLOCK) +
+		 count(&bank, 0, INPUT_RELEASE, KEY_SCROLLLOCK) +
+		 count(&host, 0, INPUT_PRESS, KEY_SCROLLLOCK), 0u);
+	CHECK_EQ(count(&bank, b0, INPUT_PRESS, KEY_J), 0u);
+	CHECK(!tb_faulted(gui, 0));
+}
+
+void component_construct(struct component_env *env)
+{
+	(void)env;
+	tb_run("trusted_path_test", setup);
+}

@@ -1,0 +1,339 @@
+/*
+ * wm_test (run/wm_test, run/config/wm_test.config): a child of init
+ * beside report_rom, platform, pci_decode, event, ps2, gui, fb_bochs, wm,
+ * layouter and decorator. It is two applications of the wm ("red" and
+ * "blue", Gui sessions that init routes to the wm) and writes the
+ * layouter's rules (a report that report_rom turns into the layouter's
+ * ROM "rules"). After each step it prints "wm_test: shot N", which starts
+ * servers/wm/test/wm_screen_check.py N on the host: the host computes the
+ * screen from the layout the step describes (windows, decorations,
+ * views) and compares the QMP screendump, then taps a key, which comes
+ * back as the events report (the test's only way to hear from the host).
+ *
+ * The test checks what the applications see (GUI_MODE, its signal) and
+ * the reports of the wm (window_list, focus) and of the layouter
+ * (window_layout).
+ */
+#include <argil/component.h>
+#include <argil/config_rom.h>
+#include <argil/entrypoint.h>
+#include <argil/printf.h>
+#include <argil/string.h>
+#include <gui_session.h>
+#include <harness.h>
+#include <input_keys.h>
+#include <report_session.h>
+
+#define RW 300
+#define RH 200
+#define BW 200
+#define BH 150
+
+static struct component_env *env;
+static struct gui_connection red, blue;
+static word_t red_view, blue_view;
+static struct config_rom list, layout, focus;
+static struct gui_connection host;
+static struct signal_handler input_sig;
+static unsigned inputs;
+
+/* What each client got since the last host step. */
+#define GOT_MAX 256
+struct got {
+	struct input_event ev[GOT_MAX];
+	unsigned n;
+};
+static struct got red_got, blue_got, host_got;
+static struct reporter rules;
+static struct signal_handler mode_sig;
+static unsigned shots;
+
+static void nothing(void *arg)
+{
+	(void)arg;
+}
+
+
+/* the patterns wm_screen_check.py expects */
+static uint32_t red_px(unsigned x, unsigned y)
+{
+	return 0xff0000u | (x & 0xffu) << 8 | (y & 0xffu);
+}
+
+static uint32_t blue_px(unsigned x, unsigned y)
+{
+	return 0x0000ffu | (x & 0xffu) << 16 | (y & 0xffu) << 8;
+}
+
+static void app_open(struct gui_connection *g, word_t *view, const char *label, word_t w,
+		     word_t h, uint32_t (*pattern)(unsigned, unsigned))
+{
+	CHECK_OK(gui_connect(g, label, w, h));
+	CHECK_OK(gui_set_buffer(g, w, h));
+	for (unsigned y = 0; y < h; y++)
+		for (unsigned x = 0; x < w; x++)
+			g->pixels[y * w + x] = pattern(x, y);
+	CHECK_OK(gui_view_create(g->session, view));
+	CHECK_OK(gui_view_geometry(g->session, *view, 0, 0, w, h));
+	CHECK_OK(gui_refresh(g->session, 0, 0, w, h));
+}
+
+static bool contains(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay; hay++)
+		if (!strncmp(hay, needle, n))
+			return true;
+	return false;
+}
+
+/* The ROM's text as printed (empty: ""). */
+static const char *text_of(struct config_rom *r)
+{
+	static char buf[8192];
+
+	buf[0] = 0;
+	if (r->node)
+		cfg_print(r->node, buf, sizeof(buf));
+	return buf;
+}
+
+/* Wait until the ROM holds every one of the strings (NULL-terminated). */
+static void wait_rom(struct config_rom *r, const char *const *want)
+{
+	for (;;) {
+		bool all = true;
+		config_rom_update(r);
+		for (unsigned i = 0; want[i]; i++)
+			all = all && contains(text_of(r), want[i]);
+		if (all)
+			return;
+		ep_wait_signal(&env->ep, &r->sig);
+	}
+}
+
+static void drain(struct gui_connection *g, struct got *got)
+{
+	struct input_event e;
+
+	while (gui_input_next(g, &e))
+		if (got->n < GOT_MAX)
+			got->ev[got->n++] = e;
+}
+
+static unsigned count(const struct got *got, uint32_t type, uint32_t code)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < got->n; i++)
+		n += got->ev[i].type == type && got->ev[i].code == code;
+	return n;
+}
+
+/* Wait until the host tapped A the n-th time: the GUI's global key of
+ * our session "host" (at the GUI server itself, beside the wm). */
+static void host_wait(unsigned n)
+{
+	for (;;) {
+		drain(&host, &host_got);
+		if (count(&host_got, INPUT_RELEASE, KEY_A) >= n)
+			return;
+		ep_wait_signal(&env->ep, &input_sig);
+	}
+}
+
+/* Say the screen is ready and wait for the host's key. */
+static void shot(void)
+{
+	shots++;
+	printf("wm_test: shot %u\n", shots);
+	host_wait(shots + inputs);
+}
+
+/* Ask the host to click and type (wm_input.py) and wait until it is done;
+ * what the applications got is in red_got, blue_got. */
+static void input(void)
+{
+	red_got.n = blue_got.n = 0;
+	inputs++;
+	printf("wm_test: input %u\n", inputs);
+	host_wait(shots + inputs);
+	drain(&red, &red_got);
+	drain(&blue, &blue_got);
+}
+
+static void set_rules(const char *text)
+{
+	CHECK_OK(reporter_submit(&rules, text, strlen(text)));
+}
+
+/* Wait until blue's mode is w x h, woken by its mode signal: without the
+ * signal the test hangs here and the run's timeout fails it. */
+static void wait_mode(word_t w, word_t h)
+{
+	word_t mw, mh;
+
+	for (;;) {
+		CHECK_OK(gui_mode(blue.session, &mw, &mh));
+		if (mw == w && mh == h)
+			return;
+		ep_wait_signal(&env->ep, &mode_sig);
+	}
+}
+
+static void check_mode(struct gui_connection *g, word_t w, word_t h)
+{
+	word_t mw, mh;
+
+	CHECK_OK(gui_mode(g->session, &mw, &mh));
+	CHECK_EQ(mw, w);
+	CHECK_EQ(mh, h);
+}
+
+static const char *const rules_1 =
+	"<rules>"
+	" <assign label_prefix=\"wm_test -> red\" xpos=\"100\" ypos=\"100\"/>"
+	" <assign label_prefix=\"wm_test -> blue\" xpos=\"500\" ypos=\"300\"/>"
+	"</rules>";
+
+static void setup(void)
+{
+	CHECK_OK(signal_handler_init(&env->ep, &input_sig, nothing, 0));
+	CHECK_OK(gui_connect(&host, "host", 0, 0));
+	CHECK_OK(gui_input_attach(&host, input_sig.cap));
+	CHECK_OK(config_rom_open(&list, "window_list", &env->ep, nothing, 0));
+	CHECK_OK(config_rom_open(&layout, "window_layout", &env->ep, nothing, 0));
+	CHECK_OK(config_rom_open(&focus, "focus", &env->ep, nothing, 0));
+	CHECK_OK(reporter_open(&rules, "rules", 4096));
+	CHECK_OK(signal_handler_init(&env->ep, &mode_sig, nothing, 0));
+	set_rules(rules_1);
+	app_open(&red, &red_view, "red", RW, RH, red_px);
+	app_open(&blue, &blue_view, "blue", BW, BH, blue_px);
+	CHECK_OK(gui_mode_sigh(blue.session, mode_sig.cap));
+	CHECK_OK(gui_input_attach(&red, input_sig.cap));
+	CHECK_OK(gui_input_attach(&blue, input_sig.cap));
+}
+
+TEST(WM_0101, "windows appear where the rules say; the wm's window list and focus, the layout")
+{
+	static const char *const want_list[] = {
+		"<window id=\"1\" label=\"wm_test -&gt; red\" title=\"red\" width=\"300\" height=\"200\" has_alpha=\"no\"/>",
+		"<window id=\"2\" label=\"wm_test -&gt; blue\" title=\"blue\" width=\"200\" height=\"150\" has_alpha=\"no\"/>",
+		0 };
+	static const char *const want_layout[] = {
+		"<window id=\"1\" xpos=\"100\" ypos=\"100\" width=\"300\" height=\"200\" focused=\"no\" title=\"red\"/>\n"
+		"  <window id=\"2\" xpos=\"500\" ypos=\"300\" width=\"200\" height=\"150\" focused=\"yes\" title=\"blue\"/>",
+		0 };
+	static const char *const want_focus[] = { "<focus label=\"wm -&gt; wm_test -&gt; blue\"/>", 0 };
+
+	wait_rom(&list, want_list);
+	wait_rom(&layout, want_layout);
+	wait_rom(&focus, want_focus);
+	shot();
+	/* the applications' screens are their windows */
+	check_mode(&red, RW, RH);
+	check_mode(&blue, BW, BH);
+}
+
+TEST(WM_0102, "changed rules apply at once: red moves while running")
+{
+	static const char *const want[] = {
+		"<window id=\"1\" xpos=\"400\" ypos=\"80\" width=\"300\" height=\"200\"", 0 };
+
+	set_rules("<rules>"
+		  " <assign label_prefix=\"wm_test -> red\" xpos=\"400\" ypos=\"80\"/>"
+		  " <assign label_prefix=\"wm_test -> blue\" xpos=\"500\" ypos=\"300\"/>"
+		  "</rules>");
+	wait_rom(&layout, want);
+	shot();
+	check_mode(&red, RW, RH);
+}
+
+TEST(WM_0103, "a maximizing rule: blue fills the screen, its mode follows with a signal")
+{
+	static const char *const want[] = {
+		"<window id=\"2\" xpos=\"4\" ypos=\"22\" width=\"1016\" height=\"742\" focused=\"yes\" title=\"blue\" maximized=\"yes\"/>",
+		0 };
+
+	set_rules("<rules>"
+		  " <assign label_prefix=\"wm_test -> red\" xpos=\"400\" ypos=\"80\"/>"
+		  " <assign label_prefix=\"wm_test -> blue\" xpos=\"500\" ypos=\"300\" maximized=\"yes\"/>"
+		  "</rules>");
+	wait_rom(&layout, want);
+	wait_mode(1016, 742);
+	shot();
+}
+
+TEST(WM_0104, "restored by a rule; an application's view cannot leave its window; bad handles refused")
+{
+	static const char *const want[] = {
+		"<window id=\"2\" xpos=\"500\" ypos=\"300\" width=\"200\" height=\"150\" focused=\"yes\" title=\"blue\"/>",
+		0 };
+	set_rules("<rules>"
+		  " <assign label_prefix=\"wm_test -> red\" xpos=\"400\" ypos=\"80\"/>"
+		  " <assign label_prefix=\"wm_test -> blue\" xpos=\"500\" ypos=\"300\" maximized=\"no\"/>"
+		  "</rules>");
+	wait_rom(&layout, want);
+	wait_mode(BW, BH);
+	/* red's view at 100,50 of its window: cut at the window's edges */
+	CHECK_OK(gui_view_geometry(red.session, red_view, 100, 50, RW, RH));
+	CHECK_ST(gui_view_geometry(red.session, 7, 0, 0, 10, 10), RPC_E_INVALID_ARGUMENT);
+	CHECK_ST(gui_view_geometry(red.session, red_view, 0, 0, GUI_MAX_SIDE + 1, 1),
+		 RPC_E_INVALID_ARGUMENT);
+	CHECK_ST(gui_view_top(red.session, 99), RPC_E_INVALID_ARGUMENT);
+	shot();
+}
+
+TEST(WM_0105, "focus follows a click into a window; keys reach only the focused application")
+{
+	static const char *const want_layout[] = {
+		"<window id=\"2\" xpos=\"500\" ypos=\"300\" width=\"200\" height=\"150\" focused=\"no\" title=\"blue\"/>\n"
+		"  <window id=\"1\" xpos=\"400\" ypos=\"80\" width=\"300\" height=\"200\" focused=\"yes\" title=\"red\"/>",
+		0 };
+	static const char *const want_focus[] = { "<focus label=\"wm -&gt; wm_test -&gt; red\"/>", 0 };
+	bool pointer = false;
+
+	/* wm_input.py click: a click at 600,200 (red's view, which is at
+	 * 100,50 of red's window at 400,80), then Q typed */
+	input();
+	wait_rom(&layout, want_layout);
+	wait_rom(&focus, want_focus);
+	CHECK_EQ(count(&red_got, INPUT_PRESS, KEY_BTN_LEFT), 1u);
+	CHECK_EQ(count(&red_got, INPUT_PRESS, KEY_Q), 1u);
+	CHECK_EQ(count(&blue_got, INPUT_PRESS, KEY_Q), 0u);
+	CHECK_EQ(count(&blue_got, INPUT_PRESS, KEY_BTN_LEFT), 0u);
+	CHECK_EQ(count(&host_got, INPUT_PRESS, KEY_Q), 0u);
+	/* the pointer in red's window coordinates, on its view */
+	for (unsigned i = 0; i < red_got.n; i++)
+		if (red_got.ev[i].type == GUI_EV_POINTER && red_got.ev[i].x == 200 &&
+		    red_got.ev[i].y == 120 && red_got.ev[i].code == red_view)
+			pointer = true;
+	CHECK(pointer);
+}
+
+TEST(WM_0106, "dragging a title moves the window (the layouter gets the decorator's pointer)")
+{
+	static const char *const want[] = {
+		"<window id=\"2\" xpos=\"600\" ypos=\"250\" width=\"200\" height=\"150\" focused=\"yes\" title=\"blue\"/>",
+		0 };
+	static const char *const want_focus[] = { "<focus label=\"wm -&gt; wm_test -&gt; blue\"/>", 0 };
+
+	/* wm_input.py drag: press at 550,290 (blue's title bar), move by
+	 * 100,-50, release */
+	input();
+	wait_rom(&layout, want);
+	wait_rom(&focus, want_focus);
+	/* the application saw none of it: the title is the decorator's */
+	CHECK_EQ(count(&blue_got, INPUT_PRESS, KEY_BTN_LEFT), 0u);
+	check_mode(&blue, BW, BH);
+	shot();
+}
+
+void component_construct(struct component_env *e)
+{
+	struct test_suite suite = { .name = "wm_test", .setup = setup };
+
+	env = e;
+	component_exit(test_run(&suite) ? 1 : 0);
+}
