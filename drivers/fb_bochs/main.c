@@ -10,8 +10,10 @@
  * to the framebuffer. A new instance (a restart) announces its screen
  * and gets the whole screen as changed.
  *
- * The device's largest mode (DISPI GETCAPS) bounds the config's, as does
- * the video memory.
+ * The device's largest mode (DISPI GETCAPS, VGA only: bochs-display has
+ * no GETCAPS and reads back its current mode, which is 0x0 on a card
+ * hot-plugged after the firmware ran) bounds the config's, as does the
+ * video memory.
  *
  * BAR 2 layout (QEMU's docs/specs/standard-vga.rst): 0x400-0x41f the VGA
  * ports 0x3c0-0x3df (VGA only), 0x500 the DISPI registers, 16 bits each.
@@ -179,10 +181,14 @@ void component_construct(struct component_env *e)
 	id = REG_READ(&regs.io, DISPI_ID);
 	if (id < DISPI_ID_MIN || id > DISPI_ID_MAX)
 		fail("no DISPI interface", RPC_E_UNAVAILABLE);
-	REG_WRITE(&regs.io, DISPI_ENABLE, FIELD_SET(DISPI_ENABLE, GETCAPS, 1));
-	max_w = REG_READ(&regs.io, DISPI_XRES);
-	max_h = REG_READ(&regs.io, DISPI_YRES);
-	REG_WRITE(&regs.io, DISPI_ENABLE, 0);
+	if (vga) {
+		REG_WRITE(&regs.io, DISPI_ENABLE, FIELD_SET(DISPI_ENABLE, GETCAPS, 1));
+		max_w = REG_READ(&regs.io, DISPI_XRES);
+		max_h = REG_READ(&regs.io, DISPI_YRES);
+		REG_WRITE(&regs.io, DISPI_ENABLE, 0);
+	} else {
+		max_w = max_h = CAPTURE_MAX_SIDE;   /* and the video memory */
+	}
 	st = config_rom_open(&cfg, "config", &env->ep, on_config, 0);
 	if (st != RPC_OK)
 		fail("no config", st);

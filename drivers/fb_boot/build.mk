@@ -2,4 +2,4 @@
 # a Capture client of the GUI server (docs/gui.md).
 NAME := fb_boot
 KIND := component
-LIBS := gui_session
+LIBS := driver gui_session

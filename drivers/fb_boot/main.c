@@ -2,34 +2,32 @@
  * fb_boot: the framebuffer the boot loader set up (GRUB: VBE on BIOS, GOP
  * on UEFI), as core's platform_info ROM describes it
  * (<framebuffer address size width height pitch bpp format>, docs/
- * devices.md), mapped write-combined through an IO_MEM session of its
- * own; a Capture client of the GUI server (capture_session.h, docs/
+ * devices.md), mapped write-combined; a Capture client of the GUI server (capture_session.h, docs/
  * gui.md) that copies each changed rectangle to it. The mode is the boot
  * loader's: 32 bits a pixel, format x8r8g8b8, others are refused. A new
  * instance (a restart) gets the whole screen as changed.
  *
- * The framebuffer is device memory that the platform driver may also
- * hand out (a PCI display's BAR): give a machine fb_boot or that BAR's
- * driver, not both (IO_MEM is exclusive: the second gets RPC_E_BUSY).
+ * The memory comes from the platform driver: pci_decode reports
+ * platform_info's framebuffer as the device "framebuffer" (type "boot",
+ * one <mem>), which fb_boot acquires through its Platform session, so
+ * the memory has one owner. It is often a PCI display's BAR too:
+ * driver_manager starts fb_boot only as the fallback when no display
+ * driver claims a device, and stops it before such a driver starts
+ * (fb_boot's manifest, docs/gui.md).
  *
- * Trusts its parent and core (the ROM); the GUI server's sizes only as
- * far as capture_set_screen checks them.
+ * Trusts its parent, core (the ROM) and the platform driver; the GUI
+ * server's sizes only as far as capture_set_screen checks them.
  */
 #include <argil/component.h>
 #include <argil/config_rom.h>
-#include <argil/io.h>
 #include <argil/log.h>
-#include <argil/parent.h>
-#include <argil/pd.h>
-#include <argil/printf.h>
-#include <argil/slot.h>
 #include <argil/string.h>
 #include <capture_session.h>
+#include <driver.h>
 
-#define IOMEM_RAM(pages) (32768ul + (pages) * 96)
-#define IOMEM_CAPS(pages) (16ul + (pages))
-
-static struct parent_conn iomem;
+static struct platform_connection plat;
+static struct drv_device dev;
+static struct drv_mmio mem;
 static volatile uint8_t *fb;
 static uint64_t width, height, pitch;
 static struct capture_connection cap;
@@ -93,29 +91,25 @@ static bool read_info(uint64_t *addr, uint64_t *size)
 
 void component_construct(struct component_env *env)
 {
-	uint64_t addr, size, bytes;
-	word_t dsize, at;
-	char args[96];
-	cptr_t ds;
+	uint64_t addr, size;
 	rpc_status_t st;
 
 	if (!read_info(&addr, &size))
 		component_exit(1);
-	bytes = (size + 0xfff) & ~0xfffull;
-	snprintf(args, sizeof(args), "base=0x%lx, size=0x%lx, wc=yes", (unsigned long)addr,
-		 (unsigned long)bytes);
-	st = parent_conn_open(&iomem, "IO_MEM", "framebuffer", args, IOMEM_RAM(bytes / 4096),
-			      IOMEM_CAPS(bytes / 4096));
+	st = platform_connect(&plat, "", PLATFORM_SESSION_RAM);
 	if (st != RPC_OK)
-		fail("no IO_MEM session for the framebuffer", st);
-	st = io_mem_dataspace(iomem.cap, &ds, 0, 0);
-	if (st == RPC_OK && (ds_info(ds, &dsize, 0, 0) != RPC_OK || dsize < pitch * height))
-		st = RPC_E_INVALID_CAP;
+		fail("no Platform session", st);
+	st = drv_device_wait_named(&plat, "framebuffer");
 	if (st == RPC_OK)
-		st = pd_attach(COMPONENT_PD, ds, 0, 0, 0, ATTACH_WRITE, &at);
+		st = drv_device_acquire(&dev, &plat, "framebuffer");
+	if (st != RPC_OK)
+		fail("cannot acquire the device 'framebuffer'", st);
+	st = drv_mmio_map(&dev, 0, PLATFORM_WC, &mem);
+	if (st == RPC_OK && mem.size < pitch * height)
+		st = RPC_E_INVALID_CAP;
 	if (st != RPC_OK)
 		fail("cannot map the framebuffer", st);
-	fb = (volatile uint8_t *)at;
+	fb = (volatile uint8_t *)mem.io.mmio;
 	st = signal_handler_init(&env->ep, &cap_sig, on_capture, 0);
 	if (st == RPC_OK)
 		st = capture_connect(&cap, "", cap_sig.cap);

@@ -183,6 +183,20 @@ static uint64_t hpet_base(void)
 	return base;
 }
 
+/* The boot framebuffer from platform_info (size 0: none or a bad one). */
+static void framebuffer(uint64_t *base, uint64_t *size)
+{
+	*base = *size = 0;
+	if (!have_platform_info || !platform_info.node)
+		return;
+	const struct cfg_node *f = cfg_child(platform_info.node, "framebuffer");
+	if (f && (cfg_attr_u64(f, "address", 0, base) != 1 || cfg_attr_u64(f, "size", 0, size) != 1 ||
+		  (*base & 0xfff) || !*size || *base + *size < *base)) {
+		log("error: platform_info:%u:%u: bad <framebuffer address size>", f->line, f->col);
+		*base = *size = 0;
+	}
+}
+
 /* ---- the report ---- */
 
 static void log_lines(const char *s)
@@ -203,8 +217,12 @@ static void log_lines(const char *s)
 
 static void publish(const struct pci_walk *w)
 {
-	struct isa_device isa[8];
+	struct isa_device isa[9];
+	uint64_t fb_base, fb_size;
 	unsigned nisa = isa_devices(isa, isa_present, hpet_base());
+
+	framebuffer(&fb_base, &fb_size);
+	nisa = boot_framebuffer(isa, nisa, fb_base, (fb_size + 0xfff) & ~0xfffull);
 	struct cfg_writer wr;
 	rpc_status_t st;
 

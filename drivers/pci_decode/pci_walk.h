@@ -149,6 +149,7 @@ struct pci_irq_route isa_irq_route(const struct acpi_info *acpi, unsigned irq);
 
 struct isa_device {
 	const char *name;
+	const char *type;              /* NULL: "isa"; "boot": the boot framebuffer */
 	uint16_t io_base[2], io_size[2];
 	unsigned nio;
 	uint8_t irqs[2];
@@ -169,6 +170,11 @@ extern const struct isa_serial isa_serials[3];
  * ISA_PS2 is set, pit and rtc always, serial1..3 as present says, hpet
  * when hpet_base is not 0. Returns the count. */
 unsigned isa_devices(struct isa_device *out, unsigned present, uint64_t hpet_base);
+/* The boot loader's framebuffer (platform_info's <framebuffer address
+ * size>) as the device "framebuffer" of type "boot" with one <mem>, so
+ * that platform can hand it to one driver (fb_boot) and driver_manager
+ * can choose; out[n] is written, n + 1 returned (n when size is 0). */
+unsigned boot_framebuffer(struct isa_device *out, unsigned n, uint64_t base, uint64_t size);
 
 /* ---- the devices report ---- */
 

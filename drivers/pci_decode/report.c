@@ -125,7 +125,7 @@ static void write_isa(struct cfg_writer *w, const struct isa_device *d,
 {
 	cfg_node_begin(w, "device");
 	cfg_node_attr(w, "name", d->name);
-	cfg_node_attr(w, "type", "isa");
+	cfg_node_attr(w, "type", d->type ? d->type : "isa");
 	for (unsigned i = 0; i < d->nio; i++) {
 		cfg_node_begin(w, "io");
 		attr_hex(w, "base", d->io_base[i], 1);

@@ -161,19 +161,28 @@ const struct isa_serial isa_serials[3] = {
 	{ "serial3", 0x2e8, 3, ISA_COM4 },
 };
 
+unsigned boot_framebuffer(struct isa_device *out, unsigned n, uint64_t base, uint64_t size)
+{
+	if (!size)
+		return n;
+	out[n] = (struct isa_device){ .name = "framebuffer", .type = "boot", .mem_base = base,
+				      .mem_size = size };
+	return n + 1;
+}
+
 unsigned isa_devices(struct isa_device *out, unsigned present, uint64_t hpet_base)
 {
 	unsigned n = 0;
 
 	if (present & ISA_PS2)
-		out[n++] = (struct isa_device){ "ps2", { 0x60, 0x64 }, { 1, 1 }, 2, { 1, 12 }, 2, 0, 0 };
-	out[n++] = (struct isa_device){ "pit", { 0x40 }, { 4 }, 1, { 0 }, 1, 0, 0 };
-	out[n++] = (struct isa_device){ "rtc", { 0x70 }, { 2 }, 1, { 8 }, 1, 0, 0 };
+		out[n++] = (struct isa_device){ "ps2", 0, { 0x60, 0x64 }, { 1, 1 }, 2, { 1, 12 }, 2, 0, 0 };
+	out[n++] = (struct isa_device){ "pit", 0, { 0x40 }, { 4 }, 1, { 0 }, 1, 0, 0 };
+	out[n++] = (struct isa_device){ "rtc", 0, { 0x70 }, { 2 }, 1, { 8 }, 1, 0, 0 };
 	for (unsigned i = 0; i < 3; i++)
 		if (present & isa_serials[i].bit)
-			out[n++] = (struct isa_device){ isa_serials[i].name, { isa_serials[i].base },
+			out[n++] = (struct isa_device){ isa_serials[i].name, 0, { isa_serials[i].base },
 							{ 8 }, 1, { isa_serials[i].irq }, 1, 0, 0 };
 	if (hpet_base)
-		out[n++] = (struct isa_device){ "hpet", { 0 }, { 0 }, 0, { 0 }, 0, hpet_base, 0x400 };
+		out[n++] = (struct isa_device){ "hpet", 0, { 0 }, { 0 }, 0, { 0 }, 0, hpet_base, 0x400 };
 	return n;
 }

@@ -74,8 +74,8 @@ bool device_parse(const struct cfg_node *n, struct pdev *d, const char **why)
 		if (!u64_attr(n, "class", 0xffffff, &v))
 			return *why = "class", false;
 		d->class = (uint32_t)v;
-	} else if (!cfg_attr_is(n, "type", "isa")) {
-		return *why = "type must be pci or isa", false;
+	} else if (!cfg_attr_is(n, "type", "isa") && !cfg_attr_is(n, "type", "boot")) {
+		return *why = "type must be pci, isa or boot", false;
 	}
 	unsigned nmem = 0, nio = 0, nirq = 0;
 	for (const struct cfg_node *c = n->child; c; c = c->next) {

@@ -68,7 +68,8 @@ static bool services_ok(const struct cfg_node *n, struct dm_error *err)
 
 bool dm_manifest_read(struct dm_manifest *m, const struct cfg_node *n, struct dm_error *err)
 {
-	static const char *const top[] = { "driver", "binary", "ram", "caps", 0 };
+	static const char *const top[] = { "driver", "binary", "ram", "caps", "kind",
+					   "fallback_for", 0 };
 	static const char *const pci[] = { "class", "vendor", "product", 0 };
 	static const char *const dev[] = { "name", 0 };
 	static const char *const hb[] = { "restart_after", 0 };
@@ -89,6 +90,12 @@ bool dm_manifest_read(struct dm_manifest *m, const struct cfg_node *n, struct dm
 		return fail(err, n, "ram= must be a size above 0");
 	if (cfg_attr_u64(n, "caps", 0, &m->caps) != 1 || !m->caps)
 		return fail(err, n, "caps= must be a number above 0");
+	m->kind = cfg_attr(n, "kind");
+	m->fallback_for = cfg_attr(n, "fallback_for");
+	if ((m->kind && !m->kind[0]) || (m->fallback_for && !m->fallback_for[0]))
+		return fail(err, n, "kind= and fallback_for= must not be empty");
+	if (m->kind && m->fallback_for)
+		return fail(err, n, "a driver is either of a kind or a fallback for one");
 	for (const struct cfg_node *c = n->child; c; c = c->next) {
 		if (cfg_is(c, "pci")) {
 			const char *cls = cfg_attr(c, "class");
@@ -184,8 +191,28 @@ unsigned dm_assign(struct dm_driver *d, unsigned n, const struct cfg_node *devic
 		else
 			unclaimed++;
 	}
+	/* a fallback yields to any driver of its kind with a device */
+	bool stopped[64] = { false };
 	for (unsigned i = 0; i < n; i++) {
-		if (d[i].ndevices && d[i].phase == DM_IDLE) {
+		if (!d[i].valid || !d[i].m.fallback_for || !d[i].ndevices)
+			continue;
+		for (unsigned j = 0; j < n; j++)
+			if (d[j].valid && d[j].ndevices && d[j].m.kind &&
+			    !strcmp(d[j].m.kind, d[i].m.fallback_for)) {
+				d[i].ndevices = 0;
+				if (d[i].phase != DM_IDLE && i < 64)
+					stopped[i] = true;
+				break;
+			}
+	}
+	for (unsigned i = 0; i < n; i++) {
+		bool defer = false;
+		for (unsigned j = 0; j < n && j < 64; j++)
+			defer |= stopped[j] && d[i].m.kind && !strcmp(d[i].m.kind, d[j].m.fallback_for);
+		if (d[i].ndevices && d[i].phase == DM_IDLE && defer) {
+			d[i].phase = DM_DEFERRED;
+			d[i].state = "deferred";
+		} else if (d[i].ndevices && d[i].phase == DM_IDLE) {
 			d[i].phase = DM_STARTING;
 			d[i].state = "starting";
 		} else if (!d[i].ndevices && d[i].phase != DM_IDLE) {
@@ -198,6 +225,41 @@ unsigned dm_assign(struct dm_driver *d, unsigned n, const struct cfg_node *devic
 			d[i].state = "idle";
 	}
 	return unclaimed;
+}
+
+unsigned dm_undefer(struct dm_driver *d, unsigned n, const struct cfg_node *state,
+		    unsigned version)
+{
+	uint64_t v;
+	unsigned started = 0;
+
+	if (!cfg_is(state, "state") || cfg_attr_u64(state, "version", 0, &v) != 1 || v != version)
+		return 0;
+	for (unsigned i = 0; i < n; i++) {
+		bool gone = true;
+		if (d[i].phase != DM_DEFERRED)
+			continue;
+		for (unsigned j = 0; j < n; j++) {
+			if (!d[j].valid || !d[j].m.fallback_for || strcmp(d[j].m.fallback_for, d[i].m.kind))
+				continue;
+			for (const struct cfg_node *c = cfg_child(state, "child"); c;
+			     c = cfg_next(c, "child"))
+				if (cfg_attr_is(c, "name", d[j].m.driver))
+					gone = false;
+		}
+		if (gone) {
+			d[i].phase = DM_STARTING;
+			d[i].state = "starting";
+			started++;
+		}
+	}
+	return started;
+}
+
+/* In the drivers init's config and platform's policies? */
+static bool active(const struct dm_driver *x)
+{
+	return x->valid && x->phase != DM_IDLE && x->phase != DM_DEFERRED;
 }
 
 static void service(struct cfg_writer *w, const char *name)
@@ -217,7 +279,7 @@ static bool listed(const struct dm_driver *d, unsigned upto, const struct dm_set
 		if (cfg_attr_is(c, "name", name))
 			return true;
 	for (unsigned i = 0; i < upto; i++) {
-		if (d[i].phase == DM_IDLE || !d[i].valid)
+		if (!active(&d[i]))
 			continue;
 		for (const struct cfg_node *c = cfg_child(cfg_child(d[i].m.node, "requires"), "service");
 		     c; c = cfg_next(c, "service"))
@@ -237,7 +299,7 @@ void dm_write_drivers_config(struct cfg_writer *w, const struct dm_driver *d, un
 	     c = cfg_next(c, "service"))
 		cfg_node_copy(w, c);
 	for (unsigned i = 0; i < n; i++) {
-		if (d[i].phase == DM_IDLE || !d[i].valid)
+		if (!active(&d[i]))
 			continue;
 		for (const struct cfg_node *c = cfg_child(cfg_child(d[i].m.node, "requires"), "service");
 		     c; c = cfg_next(c, "service"))
@@ -263,7 +325,7 @@ void dm_write_drivers_config(struct cfg_writer *w, const struct dm_driver *d, un
 	}
 	for (unsigned i = 0; i < n; i++) {
 		const struct dm_manifest *m = &d[i].m;
-		if (d[i].phase == DM_IDLE || !d[i].valid)
+		if (!active(&d[i]))
 			continue;
 		cfg_node_begin(w, "start");
 		cfg_node_attr(w, "name", m->driver);
@@ -296,7 +358,7 @@ void dm_write_platform_config(struct cfg_writer *w, const struct dm_driver *d, u
 	for (const struct cfg_node *c = cfg_child(s->platform, 0); c; c = cfg_next(c, 0))
 		cfg_node_copy(w, c);
 	for (unsigned i = 0; i < n; i++) {
-		if (d[i].phase == DM_IDLE || !d[i].valid)
+		if (!active(&d[i]))
 			continue;
 		size_t a = strlen(s->subsystem), b = strlen(d[i].m.driver);
 		if (a + 4 + b + 1 > sizeof(label))
@@ -348,7 +410,7 @@ bool dm_observe(struct dm_driver *d, unsigned n, const struct cfg_node *state, u
 		const struct cfg_node *c;
 		uint64_t r = 0;
 
-		if (x->phase == DM_IDLE || !x->valid)
+		if (!active(x))
 			continue;
 		for (c = cfg_child(state, "child"); c; c = cfg_next(c, "child"))
 			if (cfg_attr_is(c, "name", x->m.driver))
@@ -440,7 +502,7 @@ bool dm_request(struct dm_driver *d, unsigned n, const struct cfg_node *req, boo
 				continue;
 			bool more = count > x->requested;
 			x->requested = count;
-			if (first || !more || x->phase == DM_IDLE)
+			if (first || !more || !active(x))
 				continue;
 			x->version++;
 			x->restarts++;

@@ -33,6 +33,8 @@ struct dm_manifest {
 	const char *binary;           /* binary=, default driver */
 	uint64_t ram, caps;
 	uint64_t restart_after;       /* 0: no heartbeat monitoring */
+	const char *kind;             /* kind=: what it drives for the system ("display"), or NULL */
+	const char *fallback_for;     /* fallback_for=: a kind it stands in for, or NULL */
 	const struct cfg_node *node;  /* <manifest>, stays valid while used */
 };
 
@@ -48,6 +50,7 @@ bool dm_claims(const struct dm_manifest *m, const struct cfg_node *device);
 
 enum dm_phase {
 	DM_IDLE,        /* not needed: no device of its */
+	DM_DEFERRED,    /* has devices, waits until a fallback it replaces is gone */
 	DM_STARTING,    /* in the config, not yet seen running */
 	DM_RUNNING,
 	DM_WAITING,     /* down, its restart is due at restart_at_ms */
@@ -82,8 +85,20 @@ struct dm_settings {
 /* Count the devices each valid driver claims (the first driver in order
  * whose manifest names a device gets it); a driver with devices that was
  * idle becomes DM_STARTING, one without becomes DM_IDLE. Returns how many
- * devices no driver claims. devices may be NULL (no report yet). */
+ * devices no driver claims. devices may be NULL (no report yet).
+ *
+ * Fallbacks: a driver with fallback_for="K" gets no device while a driver
+ * of kind="K" has one (fb_boot, the boot framebuffer, stands in for the
+ * display drivers). A fallback that was not idle is stopped (DM_IDLE) and
+ * the drivers of its kind that get devices now wait in DM_DEFERRED until
+ * the drivers init reports it gone (dm_undefer): both may drive the same
+ * memory. */
 unsigned dm_assign(struct dm_driver *d, unsigned n, const struct cfg_node *devices);
+/* Deferred drivers whose fallback the state report (of the config
+ * version written last) no longer lists become DM_STARTING; returns how
+ * many (the config must be written anew). */
+unsigned dm_undefer(struct dm_driver *d, unsigned n, const struct cfg_node *state,
+		    unsigned version);
 /* The driver that claims device (NULL: none). */
 const struct dm_driver *dm_owner(const struct dm_driver *d, unsigned n,
 				 const struct cfg_node *device);

@@ -176,6 +176,16 @@ static void on_state(void *arg)
 	bool down = dm_observe(drivers, ndrivers, state_rom.node, config_version, now_ms(),
 			       &settings);
 	bool changed = false;
+	bool deferred[MAX_DRIVERS];
+	for (unsigned i = 0; i < ndrivers; i++)
+		deferred[i] = drivers[i].phase == DM_DEFERRED;
+	if (dm_undefer(drivers, ndrivers, state_rom.node, config_version)) {
+		for (unsigned i = 0; i < ndrivers; i++)
+			if (deferred[i] && drivers[i].phase == DM_STARTING)
+				log("driver '%s': the %s fallback is gone: started", drivers[i].m.driver,
+				    drivers[i].m.kind);
+		publish_configs();
+	}
 	for (unsigned i = 0; i < ndrivers; i++) {
 		struct dm_driver *d = &drivers[i];
 		switch (d->event) {
@@ -255,7 +265,10 @@ static void on_devices(void *arg)
 	for (unsigned i = 0; i < ndrivers; i++) {
 		if (!drivers[i].valid)
 			continue;
-		if (before[i] && drivers[i].phase != DM_IDLE)
+		if (before[i] && drivers[i].phase == DM_DEFERRED)
+			log("driver '%s' needed for %u devices: starts once the %s fallback is gone",
+			    drivers[i].m.driver, drivers[i].ndevices, drivers[i].m.kind);
+		else if (before[i] && drivers[i].phase != DM_IDLE)
 			log("driver '%s' needed for %u devices: started", drivers[i].m.driver,
 			    drivers[i].ndevices);
 		else if (!before[i] && drivers[i].phase == DM_IDLE)

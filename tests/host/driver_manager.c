@@ -298,10 +298,12 @@ static const char *read_file(const char *path)
 	return buf;
 }
 
-TEST(DM_0011, "the manifests of drivers/ps2 and drivers/virtio_rng are accepted")
+TEST(DM_0011, "the manifests of drivers/ps2, virtio_rng and the display drivers are accepted")
 {
-	static const char *const paths[] = { "drivers/ps2/manifest", "drivers/virtio_rng/manifest" };
-	for (unsigned i = 0; i < 2; i++) {
+	static const char *const paths[] = { "drivers/ps2/manifest", "drivers/virtio_rng/manifest",
+					     "drivers/fb_bochs/manifest", "drivers/virtio_gpu/manifest",
+					     "drivers/fb_boot/manifest" };
+	for (unsigned i = 0; i < 5; i++) {
 		const char *doc = read_file(paths[i]);
 		struct dm_manifest m;
 		struct dm_error err = { 0 };
@@ -361,4 +363,76 @@ TEST(DM_0012, "restart requests: a rising count restarts a driver at once, the f
 	CHECK(!dm_request(drv, NDRV, parse("<restrat/>"), false, &n, &err));
 	CHECK_EQ(drv[0].version, 1);
 	CHECK_EQ(drv[0].requested, 4);
+}
+
+TEST(DM_0013, "a display fallback: held back while a display driver has a device, stopped before one starts")
+{
+	static const char *const docs[] = {
+		"<manifest driver=\"fb_boot\" ram=\"2M\" caps=\"200\" fallback_for=\"display\">"
+		" <device name=\"framebuffer\"/> </manifest>",
+		"<manifest driver=\"fb_bochs\" ram=\"2M\" caps=\"200\" kind=\"display\">"
+		" <pci vendor=\"0x1234\" product=\"0x1111\"/> </manifest>",
+		"<manifest driver=\"virtio_gpu\" ram=\"2M\" caps=\"200\" kind=\"display\">"
+		" <pci vendor=\"0x1af4\" product=\"0x1050\"/> </manifest>",
+	};
+	static const char fb_only[] =
+		"<devices> <device name=\"framebuffer\" type=\"boot\"/> </devices>";
+	static const char with_vga[] =
+		"<devices> <device name=\"00:02.0\" type=\"pci\" vendor=\"0x1234\" product=\"0x1111\""
+		" class=\"0x030000\"/> <device name=\"framebuffer\" type=\"boot\"/> </devices>";
+	struct dm_driver d[3];
+	struct dm_error err;
+	struct dm_manifest m;
+	char buf[4096];
+	struct cfg_writer w;
+
+	setup();
+	memset(d, 0, sizeof(d));
+	for (unsigned i = 0; i < 3; i++)
+		CHECK(d[i].valid = dm_manifest_read(&d[i].m, parse(docs[i]), &err));
+	CHECK(!dm_manifest_read(&m, parse("<manifest driver=\"x\" ram=\"1M\" caps=\"1\" kind=\"a\""
+					  " fallback_for=\"a\"> <device name=\"y\"/> </manifest>"),
+				&err));
+	CHECK(!dm_manifest_read(&m, parse("<manifest driver=\"x\" ram=\"1M\" caps=\"1\" kind=\"\">"
+					  " <device name=\"y\"/> </manifest>"), &err));
+	/* both present at once: the display driver, never the fallback */
+	CHECK_EQ(dm_assign(d, 3, parse(with_vga)), 0);
+	CHECK_EQ(d[0].phase, DM_IDLE);
+	CHECK_EQ(d[0].ndevices, 0);
+	CHECK_EQ(d[1].phase, DM_STARTING);
+	CHECK_EQ(d[2].phase, DM_IDLE);
+	/* only the framebuffer: the fallback */
+	memset(d, 0, sizeof(d));
+	for (unsigned i = 0; i < 3; i++)
+		d[i].valid = dm_manifest_read(&d[i].m, parse(docs[i]), &err);
+	dm_assign(d, 3, parse(fb_only));
+	CHECK_EQ(d[0].phase, DM_STARTING);
+	CHECK_EQ(d[1].phase, DM_IDLE);
+	CHECK(!dm_observe(d, 3, parse("<state version=\"1\"> <child name=\"fb_boot\" "
+				      "state=\"running\"/> </state>"), 1, 0, &set));
+	CHECK_EQ(d[0].phase, DM_RUNNING);
+	/* a display appears: the fallback stops, the driver waits for it */
+	dm_assign(d, 3, parse(with_vga));
+	CHECK_EQ(d[0].phase, DM_IDLE);
+	CHECK_EQ(d[1].phase, DM_DEFERRED);
+	cfg_writer_init(&w, buf, sizeof(buf));
+	dm_write_drivers_config(&w, d, 3, &set, 2);
+	CHECK(cfg_writer_ok(&w));
+	CHECK_EQ(cfg_child_count(parse(buf), "start"), 0);
+	/* an older report, or one still listing fb_boot: still waiting */
+	CHECK_EQ(dm_undefer(d, 3, parse("<state version=\"1\"/>"), 2), 0);
+	CHECK_EQ(dm_undefer(d, 3, parse("<state version=\"2\"> <child name=\"fb_boot\" "
+					"state=\"running\"/> </state>"), 2), 0);
+	CHECK_EQ(d[1].phase, DM_DEFERRED);
+	CHECK_EQ(dm_undefer(d, 3, parse("<state version=\"2\"/>"), 2), 1);
+	CHECK_EQ(d[1].phase, DM_STARTING);
+	cfg_writer_init(&w, buf, sizeof(buf));
+	dm_write_drivers_config(&w, d, 3, &set, 3);
+	CHECK(cfg_writer_ok(&w));
+	CHECK_EQ(cfg_child_count(parse(buf), "start"), 1);
+	CHECK(cfg_attr_is(cfg_child(parse(buf), "start"), "name", "fb_bochs"));
+	/* the display gone again: the fallback comes back */
+	dm_assign(d, 3, parse(fb_only));
+	CHECK_EQ(d[0].phase, DM_STARTING);
+	CHECK_EQ(d[1].phase, DM_IDLE);
 }

@@ -54,8 +54,9 @@ static struct tb_child *rr, *platform, *decode, *timer, *filter, *ps2, *gui, *fb
 static struct client red, blue, host;
 static cptr_t ntfn, bits[62];
 static unsigned shots, inputs;
-/* config driver="fb_boot": the boot framebuffer instead of fb_bochs */
-static bool boot;
+/* config driver="fb_boot": the boot framebuffer instead of fb_bochs;
+ * driver="virtio_gpu": virtio-gpu with two scanouts (both screens) */
+static bool boot, virtio;
 static word_t boot_w, boot_h;
 static const char *driver = "fb_bochs";
 
@@ -69,6 +70,8 @@ static const char *const platform_config =
 	"  <policy label=\"pci_decode\" pci_config=\"yes\"/>\n"
 	"  <policy label_prefix=\"ps2\"> <device name=\"ps2\"/> </policy>\n"
 	"  <policy label_prefix=\"fb_bochs\"> <pci vendor=\"0x1234\" product=\"0x1111\"/> </policy>\n"
+	"  <policy label_prefix=\"fb_boot\"> <device name=\"framebuffer\"/> </policy>\n"
+	"  <policy label_prefix=\"virtio_gpu\"> <pci vendor=\"0x1af4\" product=\"0x1050\"/> </policy>\n"
 	"</config>\n";
 
 static const char *const gui_config =
@@ -86,6 +89,13 @@ static const char *const filter_de = "<config keymap=\"de\" rate_ms=\"0\"/>";
 
 static const char *const fb_1024 = "<config width=\"1024\" height=\"768\"/>";
 static const char *const fb_800 = "<config width=\"800\" height=\"600\"/>";
+/* virtio_gpu: scanout 0 has the device's mode (xres, yres; at step 3 the
+ * host resizes it to 800x600 as a VNC viewer does), scanout 1 (which QEMU
+ * reports disabled) the config's: 1024x768, then 800x600 */
+static const char *const gpu_1024 =
+	"<config> <scanout id=\"1\" width=\"1024\" height=\"768\"/> </config>";
+static const char *const gpu_800 =
+	"<config> <scanout id=\"1\" width=\"800\" height=\"600\"/> </config>";
 
 /* platform's ROM "devices" comes from report_rom */
 static void route(struct tb_child *client, const char *service, const char *label,
@@ -101,8 +111,10 @@ static void route(struct tb_child *client, const char *service, const char *labe
 		r->kind = TB_CHILD;
 		r->server = client == ps2 ? filter : gui;
 	}
-	/* fb_boot's platform_info is core's */
-	if (client == fb && !strcmp(service, "ROM") && !strcmp(label, "platform_info"))
+	/* fb_boot's platform_info is core's, and pci_decode's (which reports
+	 * its framebuffer as the device fb_boot acquires) */
+	if ((client == fb || client == decode) && !strcmp(service, "ROM") &&
+	    !strcmp(label, "platform_info"))
 		r->kind = TB_PARENT;
 }
 
@@ -183,11 +195,15 @@ static void read_config(void)
 	if (config_rom_open(&cfg, "config", 0, 0, 0) == RPC_OK) {
 		if (cfg.node && cfg_attr(cfg.node, "driver")) {
 			CHECK(!strcmp(cfg_attr(cfg.node, "driver"), "fb_boot") ||
-			      !strcmp(cfg_attr(cfg.node, "driver"), "fb_bochs"));
+			      !strcmp(cfg_attr(cfg.node, "driver"), "fb_bochs") ||
+			      !strcmp(cfg_attr(cfg.node, "driver"), "virtio_gpu"));
 			boot = !strcmp(cfg_attr(cfg.node, "driver"), "fb_boot");
+			virtio = !strcmp(cfg_attr(cfg.node, "driver"), "virtio_gpu");
 		}
 		config_rom_close(&cfg, 0);
 	}
+	if (virtio)
+		driver = "virtio_gpu";
 	if (!boot)
 		return;
 	driver = "fb_boot";
@@ -206,8 +222,13 @@ static void read_config(void)
 
 static void start_driver(const char *config)
 {
-	/* fb_boot pays its IO_MEM session: a capability a page */
-	CHECK_OK(tb_start(&fb, driver, driver, 2 * MB, boot ? 3000 : 200, PRIO, boot ? "<config/>" : config));
+	/* virtio_gpu pays a DMA buffer a screen (PLATFORM_DMA_COST) */
+	if (virtio) {
+		CHECK_OK(tb_start(&fb, driver, driver, 24 * MB, 300, PRIO,
+				  config == fb_800 ? gpu_800 : gpu_1024));
+		return;
+	}
+	CHECK_OK(tb_start(&fb, driver, driver, 2 * MB, 200, PRIO, boot ? "<config/>" : config));
 }
 
 static void setup(void)
@@ -310,7 +331,7 @@ TEST(GUI_0003, "fb_bochs changes the mode to 800x600 while running, the screen i
 {
 	/* fb_boot has the boot loader's mode only: the screen stays */
 	if (!boot) {
-		tb_set_config(fb, fb_800);
+		tb_set_config(fb, virtio ? gpu_800 : fb_800);
 		tb_wait_config_seen(fb);
 	}
 	shot();

@@ -2,7 +2,10 @@
 """run/gui_test's host side: `screen_check.py N` (a `host:` command started
 by the line "gui_test: shot N") takes QMP screendumps until the screen shows
 what step N must show (`screen_check.py N boot`: at the boot loader's
-screen size all along, for fb_boot), then taps a key through QMP (ps2 -> event -> the events
+screen size all along, for fb_boot), then taps a key through QMP (`screen_check.py N virtio`: both heads of
+the virtio-gpu with id "gpu" must show it, each screen of the GUI
+server composed alike; `screen_check.py N device=ID`: the display device
+ID, e.g. one plugged while running) (ps2 -> event -> the events
 report: the test's signal to go on). The expected screens are derived here
 from the layout the test describes (servers/gui/test/main.c), not from the
 guest's code: two clients with 300x200 buffers of known patterns, their
@@ -112,30 +115,42 @@ def boot_screen():
 def main():
     args = sys.argv[1:]
     if not 1 <= len(args) <= 2 or not args[0].isdigit() or int(args[0]) not in STEPS or \
-            args[1:] not in ([], ["boot"]):
-        sys.exit("usage: screen_check.py STEP [boot] (STEP one of %s)" % sorted(STEPS))
+            not (args[1:] in ([], ["boot"], ["virtio"]) or args[1].startswith("device=")):
+        sys.exit("usage: screen_check.py STEP [boot|virtio|device=ID] (STEP one of %s)" %
+                 sorted(STEPS))
     step = int(args[0])
     if args[1:] == ["boot"]:
         w, h = boot_screen()
         for k in STEPS:
             STEPS[k] = (w, h, STEPS[k][2])
+    # (QMP screendump arguments, file name) per screen
+    if args[1:] == ["virtio"]:
+        screens = [({"device": "gpu", "head": h}, "screen%d-head%d.ppm" % (step, h))
+                   for h in (0, 1)]
+    elif args[1:] and args[1].startswith("device="):
+        dev = args[1][len("device="):]
+        screens = [({"device": dev}, "screen%d-%s.ppm" % (step, dev))]
+    else:
+        screens = [({}, "screen%d.ppm" % step)]
     q = qmp.QMP(os.environ["ARGIL_QMP"])
-    path = os.path.join(os.environ["ARGIL_WORK"], "screen%d.ppm" % step)
-    last = None
-    tries = 0
-    while True:
-        q.cmd("screendump", filename=path)
-        tries += 1
-        n, bad = judge(step, path)
-        if not bad:
-            break
-        summary = "%d of %d points wrong, first: %s" % (len(bad), n, "; ".join(bad[:3]))
-        if summary != last:
-            print("screen_check: step %d not yet: %s" % (step, summary), flush=True)
-            last = summary
-        time.sleep(0.2)
-    print("screen_check: step %d: %d points right (%d screendumps)" % (step, n, tries),
-          flush=True)
+    for dump_args, name in screens:
+        path = os.path.join(os.environ["ARGIL_WORK"], name)
+        last = None
+        tries = 0
+        while True:
+            q.cmd("screendump", filename=path, **dump_args)
+            tries += 1
+            n, bad = judge(step, path)
+            if not bad:
+                break
+            summary = "%d of %d points wrong, first: %s" % (len(bad), n, "; ".join(bad[:3]))
+            if summary != last:
+                print("screen_check: step %d %s not yet: %s" % (step, name, summary),
+                      flush=True)
+                last = summary
+            time.sleep(0.2)
+        print("screen_check: step %d: %d points right (%d screendumps%s)" %
+              (step, n, tries, ", " + name if dump_args else ""), flush=True)
     for down in (True, False):
         q.cmd("input-send-event", events=[{"type": "key", "data": {
             "down": down, "key": {"type": "qcode", "data": "a"}}}])
