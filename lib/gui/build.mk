@@ -4,4 +4,4 @@
 # gui is the GUI server's (servers/gui).
 NAME := guilib
 KIND := library
-LIBS := stb
+LIBS := stb event_session

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
+#include <limits.h>
 #include <stb_truetype.h>
 
 #define GLYPH_BUCKETS 256
@@ -197,7 +198,10 @@ struct gui_font *gui_font_new(const void *ttf, size_t size, int px, size_t cache
 	struct gui_font *f;
 	int ascent, descent, gap;
 	struct glyph *m;
+	const char *ignored;
 
+	if (!error)
+		error = &ignored;
 	if (!ttf) {
 		*error = "font: no file";
 		return NULL;
@@ -274,7 +278,7 @@ bool gui_font_has(const struct gui_font *f, uint32_t cp)
 void gui_text_size(struct gui_font *f, const char *text, size_t len, int *w, int *h)
 {
 	long long line = 0, widest = 0;
-	int lines = 1;
+	long long lines = 1;
 
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
@@ -291,10 +295,11 @@ void gui_text_size(struct gui_font *f, const char *text, size_t len, int *w, int
 		if (line > widest)
 			widest = line;
 	}
+	/* clamped: a text of millions of glyphs is wider than an int */
 	if (w)
-		*w = (int)((widest + 63) >> 6);
+		*w = widest >= (long long)INT_MAX * 64 - 63 ? INT_MAX : (int)((widest + 63) >> 6);
 	if (h)
-		*h = lines * f->m.line_height;
+		*h = lines * f->m.line_height > INT_MAX ? INT_MAX : (int)(lines * f->m.line_height);
 }
 
 int gui_text_width(struct gui_font *f, const char *text, size_t len)
@@ -350,7 +355,7 @@ int gui_draw_text(struct gui_surface *s, struct gui_font *f, int x, int y, const
 		draw(s, f, g, (long long)x * 64 + pen, line_y, rgb);
 		pen += g->adv64;
 	}
-	return (int)((pen + 63) >> 6);
+	return pen >= (long long)INT_MAX * 64 - 63 ? INT_MAX : (int)((pen + 63) >> 6);
 }
 
 void gui_grid_init(struct gui_grid *g, struct gui_font *f, int x, int y, int w, int h)

@@ -54,19 +54,40 @@ struct gui_rect gui_clip(struct gui_surface *s, struct gui_rect r)
 	return old;
 }
 
+/*
+ * The mix of all three channels at once: each channel gets a 16-bit field
+ * of a 64-bit word (bits 0, 16, 32), where c * a + d * (255 - a) + 127
+ * (at most 65152) cannot carry into the next one, and the division by 255
+ * is floor(t / 255) = (v + (v >> 8)) >> 8 with v = t + 1, exact for every
+ * t up to 65279 (checked for all of them by tests/host/gui_draw.c's
+ * comparison with the floating-point mix).
+ */
+#define FIELDS_LOW 0x00ff00ff00ffull
+
+static inline uint64_t spread(uint32_t p)
+{
+	return (p & 0xffu) | (uint64_t)(p & 0xff00u) << 8 | (uint64_t)(p & 0xff0000u) << 16;
+}
+
+static inline uint32_t gather(uint64_t x)
+{
+	return (uint32_t)(x & 0xff) | (uint32_t)((x >> 8) & 0xff00) | (uint32_t)((x >> 16) & 0xff0000);
+}
+
+static inline uint32_t mix_spread(uint32_t dst, uint64_t src, unsigned a)
+{
+	uint64_t v = src * a + spread(dst) * (255 - a) + 0x008000800080ull;   /* + 127 + 1 */
+
+	return gather(((v + ((v >> 8) & FIELDS_LOW)) >> 8) & FIELDS_LOW);
+}
+
 uint32_t gui_mix(uint32_t dst, uint32_t src, unsigned a)
 {
-	uint32_t out = 0;
-
 	if (a >= 255)
 		return src & 0xffffff;
 	if (a == 0)
 		return dst & 0xffffff;
-	for (int shift = 0; shift < 24; shift += 8) {
-		uint32_t d = (dst >> shift) & 0xff, c = (src >> shift) & 0xff;
-		out |= ((c * a + d * (255 - a) + 127) / 255) << shift;
-	}
-	return out;
+	return mix_spread(dst, spread(src), a);
 }
 
 static uint32_t *at(const struct gui_surface *s, int x, int y)
@@ -144,15 +165,21 @@ void gui_blend_mask(struct gui_surface *s, int x, int y, const uint8_t *mask, in
 {
 	int sx, sy;
 	struct gui_rect r = src_clip(s, x, y, w, h, &sx, &sy);
+	uint64_t c = spread(rgb);
 
+	rgb &= 0xffffff;
 	if (stride <= 0)
 		stride = w;
 	for (int j = 0; j < r.h; j++) {
 		const uint8_t *q = mask + (size_t)(sy + j) * (size_t)stride + (size_t)sx;
 		uint32_t *p = at(s, r.x, r.y + j);
-		for (int i = 0; i < r.w; i++)
-			if (q[i])
-				p[i] = gui_mix(p[i], rgb, q[i]);
+		for (int i = 0; i < r.w; i++) {
+			unsigned a = q[i];
+			if (a == 255)
+				p[i] = rgb;
+			else if (a)
+				p[i] = mix_spread(p[i], c, a);
+		}
 	}
 }
 

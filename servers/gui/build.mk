@@ -2,4 +2,6 @@
 # drivers, Event sessions of input drivers (docs/gui.md).
 NAME := gui
 KIND := component
-LIBS := gui_session event_session
+LIBS := gui_session event_session guilib
+# the x-ray labels' font, a boot module of the scenarios (ROM "font")
+$(BUILD)/gui.elf: | $(BUILD)/fonts/DejaVuSans.ttf

@@ -8,16 +8,21 @@
  * X-ray (the trusted path, while the config's xray_key is held): each
  * view is drawn with a frame of XRAY_FRAME pixels in its domain's colour
  * and, above it, a label bar of XRAY_BAR pixels in that colour with the
- * session's label; views of sessions other than the focused one are
- * dimmed (each channel halved). The frame and the bar belong to the
+ * session's label (lib/gui's text in the font of ROM "font", black or
+ * white, whichever stands out against the colour); views of sessions other than the focused one are
+ * dimmed (each channel halved). Frame and bar stay on the screen (over
+ * the view's own pixels where it reaches beyond an edge). The frame and
+ * the bar belong to the
  * view's place in the stack, so a view in front covers them, and a
  * client can stack only within its own domain's layer or behind it: no
  * client can draw over the label bar of a domain in front of its own.
  */
 #include <argil/string.h>
+#include <gui/font.h>
 #include "gui.h"
 
 bool xray;
+struct gui_font *label_font;
 
 bool clip(struct rect *a, const struct rect *b)
 {
@@ -72,15 +77,35 @@ struct rect view_rect(const struct view *v)
 	return r;
 }
 
+/* In x-ray mode: the frame and bar go around the part of the view on the
+ * screen, and stay on the screen: a view that reaches beyond an edge gets
+ * its frame (and at the top its bar) over its own pixels there, so that
+ * no view hides its label by lying partly off the screen. */
 struct rect view_footprint(const struct view *v)
 {
-	struct rect r = view_rect(v);
-	long bar = v->owner->domain->label ? XRAY_BAR : 0;
+	struct rect r = view_rect(v), scr;
+	long bar = v->owner->domain->label ? XRAY_BAR : 0, w, h;
 
 	if (!xray || !r.w || !r.h)
 		return r;
-	return (struct rect){ r.x - XRAY_FRAME, r.y - XRAY_FRAME - bar, r.w + 2 * XRAY_FRAME,
-			      r.h + 2 * XRAY_FRAME + bar };
+	screen_size(&w, &h);
+	scr = (struct rect){ 0, 0, w, h };
+	if (w && h && !clip(&r, &scr))
+		return r;
+	r = (struct rect){ r.x - XRAY_FRAME, r.y - XRAY_FRAME - bar, r.w + 2 * XRAY_FRAME,
+			   r.h + 2 * XRAY_FRAME + bar };
+	if (w && h)
+		clip(&r, &scr);
+	return r;
+}
+
+/* Inside the frame and below the bar of a footprint. */
+static struct rect footprint_inner(const struct view *v, const struct rect *fp)
+{
+	long bar = v->owner->domain->label ? XRAY_BAR : 0;
+
+	return (struct rect){ fp->x + XRAY_FRAME, fp->y + XRAY_FRAME + bar, fp->w - 2 * XRAY_FRAME,
+			      fp->h - 2 * XRAY_FRAME - bar };
 }
 
 static void fill(struct capture *c, const struct rect *r, uint32_t colour)
@@ -92,9 +117,28 @@ static void fill(struct capture *c, const struct rect *r, uint32_t colour)
 			px[y * (long)c->width + x] = colour;
 }
 
+/* The label in the bar at bx,by (bw wide), clipped to area. */
+static void draw_label(struct capture *c, const struct rect *area, long bx, long by, long bw,
+		       const char *label, uint32_t colour)
+{
+	struct gui_surface s;
+	struct gui_font_metrics m;
+	struct rect r = { bx + 2, by + 1, bw - 4, XRAY_BAR - 1 };
+	unsigned luma = (colour >> 16 & 0xff) * 3 + (colour >> 8 & 0xff) * 6 + (colour & 0xff);
+
+	if (!label_font || !clip(&r, area))
+		return;
+	gui_surface_init(&s, c->screen.va, (int)c->width, (int)c->height, 0);
+	gui_clip(&s, gui_rect((int)r.x, (int)r.y, (int)r.w, (int)r.h));
+	gui_font_metrics(label_font, &m);
+	gui_draw_text(&s, label_font, (int)bx + XRAY_FRAME + 2,
+		      (int)by + (XRAY_BAR - m.line_height) / 2, label, strlen(label),
+		      luma > 128 * 10 ? 0x000000 : 0xffffff);
+}
+
 static void draw_view(struct capture *c, const struct view *v, const struct rect *area)
 {
-	struct rect vr = view_rect(v), fp = view_footprint(v), r, b;
+	struct rect vr = view_rect(v), whole = view_footprint(v), fp = whole, r, b, in;
 	const struct gui_client *o = v->owner;
 	uint32_t *px = c->screen.va;
 	const uint32_t *src = o->buf.va;
@@ -102,11 +146,17 @@ static void draw_view(struct capture *c, const struct view *v, const struct rect
 
 	if (!clip(&fp, area))
 		return;
+	r = vr;
 	if (xray) {
 		/* frame and bar: everything of the footprint around the view */
 		fill(c, &fp, o->domain->colour);
+		if (o->domain->label)
+			draw_label(c, area, whole.x, whole.y, whole.w, o->ss.label,
+				   o->domain->colour);
+		in = footprint_inner(v, &whole);
+		if (!clip(&r, &in))
+			return;
 	}
-	r = vr;
 	if (!clip(&r, area))
 		return;
 	b = (struct rect){ vr.x, vr.y, src ? (long)o->width : 0, src ? (long)o->height : 0 };

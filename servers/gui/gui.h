@@ -20,6 +20,7 @@
 #define NAME_MAX 32
 #define XRAY_FRAME 3     /* x-ray: the frame around a view */
 #define XRAY_BAR 18      /* x-ray: the label bar above it */
+#define LABEL_PX 14      /* the label's font size */
 
 struct rect {
 	long x, y, w, h;
@@ -83,6 +84,12 @@ struct capture {
 	struct capture *next;
 };
 
+/* The server links the C library port (for lib/gui's text), whose math
+ * log() would take the place of base's: the server logs through gui_log
+ * (log.c), the same output. */
+#define log gui_log
+void gui_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* main.c */
 extern struct view *stack[STACK_MAX];   /* [0] the backmost */
 extern unsigned nstack;
@@ -110,6 +117,7 @@ void redraw_all(void);
 /* The pointer's area (for redraws when it moves). */
 struct rect pointer_rect(void);
 extern bool xray;                        /* the x-ray key is held */
+extern struct gui_font *label_font;      /* NULL: labels without text */
 
 /* input.c */
 extern long pointer_x, pointer_y;

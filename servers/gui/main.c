@@ -37,6 +37,7 @@
 #include <argil/string.h>
 #include <capture_session.h>
 #include <gui_session.h>
+#include <gui/font.h>
 #include "gui.h"
 
 struct view *stack[STACK_MAX];
@@ -822,6 +823,24 @@ static void on_focus_rom(void *arg)
 	input_set_focus(0);
 }
 
+/* The labels' font: ROM "font" (a TrueType file, e.g. DejaVuSans.ttf of
+ * the dejavu port). Without it the x-ray bars carry no text (logged). */
+static void open_font(void)
+{
+	static struct attached_rom rom;
+	const char *err = "no such ROM";
+	rpc_status_t st = attached_rom_open(&rom, "font");
+
+	if (st == RPC_OK && rom.data)
+		label_font = gui_font_new(rom.data, rom.size, LABEL_PX, 0, &err);
+	if (!label_font) {
+		log("warning: the x-ray labels are drawn without text: ROM \"font\": %s",
+		    st == RPC_OK ? err : rpc_status_name(st));
+		if (st == RPC_OK)
+			attached_rom_close(&rom);
+	}
+}
+
 void component_construct(struct component_env *e)
 {
 	rpc_status_t st;
@@ -837,6 +856,8 @@ void component_construct(struct component_env *e)
 		}
 		on_focus_rom(0);
 	}
+	if (xray_key)
+		open_font();
 	gui_server.ep = &env->ep;
 	capture_server.ep = &env->ep;
 	st = session_server_announce(&capture_server);

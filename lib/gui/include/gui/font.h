@@ -47,7 +47,7 @@ struct gui_glyph_stats {
  * size) at 'px' pixels (the height from the lowest descender to the highest
  * ascender), with a glyph cache of at most cache_bytes (0: the default).
  * The file must stay in memory while the font is used. NULL with *error set
- * (a static string) for a file that is no font, a size beyond
+ * (a static string; error may be NULL) for a file that is no font, a size beyond
  * GUI_FONT_PX_MIN..MAX or no memory.
  */
 struct gui_font *gui_font_new(const void *ttf, size_t size, int px, size_t cache_bytes,

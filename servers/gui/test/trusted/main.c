@@ -7,17 +7,26 @@
  * that it is done). The host side, servers/gui/test/trusted_check.py,
  * judges the screens (QMP screendumps) and types (QMP input-send-event).
  *
- *   TP_0001  evil's views (one over bank's, one over the place of bank's
- *            label bar) raised and created after bank's: bank stays in
- *            front (screen "normal")
+ *   TP_0001  evil's views (one over the whole screen and beyond, one over
+ *            bank's, one over the place of bank's label bar) raised and
+ *            created after bank's: bank stays in front (screen "normal")
  *   TP_0002  evil cannot name bank's buffer or views: its own buffer and
  *            input buffer hold nothing of bank's, other handles refused
  *   TP_0003  bank clicked and typed to: evil gets no key, no button
  *   TP_0004  evil clicked (it has the focus), the x-ray key held: the
  *            screen shows every view framed in its domain's colour under
- *            its label bar, bank dimmed, bank's bar over evil's view
+ *            its label bar, bank dimmed, bank's bar over evil's view,
+ *            the full-screen view's frame and bar on the screen's edges
  *            (screen "xray"); evil never gets the x-ray key
+ *   TP_0005  a second GUI server with focus="rom": the focus follows the
+ *            ROM "focus" (a report of the test's through report_rom)
+ *   TP_0006  a third one, the test its Capture and Event client: domains
+ *            of origin="screen" (a backdrop) and origin="pointer" (a
+ *            pointer shape), the pointer from absolute and relative
+ *            events (clamped), malformed batches refused
  */
+#include <capture_session.h>
+#include <event_session.h>
 #include <gui_session.h>
 #include "testbed.h"
 
@@ -26,6 +35,7 @@
 #define GOT_MAX 256
 
 RPC_CLIENT(gui, GUI_RPC)
+RPC_CLIENT(capture, CAPTURE_RPC)
 
 struct client {
 	struct tb_own s;
@@ -38,13 +48,14 @@ struct client {
 
 static struct tb_child *rr, *platform, *decode, *ps2, *gui, *fb;
 static struct client bank, evil, host;
-static word_t bank_view, evil_a, evil_b;
+static word_t bank_view, evil_a, evil_b, evil_c;
 static cptr_t ntfn, bits[62];
 static unsigned signals;
 
 static const char *const rr_config =
 	"<config>\n"
 	"  <policy label=\"platform -> devices\" report=\"pci_decode -> devices\"/>\n"
+	"  <policy label=\"gui_rom -> focus\" report=\"test -> focus\"/>\n"
 	"</config>\n";
 
 static const char *const platform_config =
@@ -73,6 +84,9 @@ static void route(struct tb_child *client, const char *service, const char *labe
 		r->kind = TB_CHILD;
 		r->server = rr;
 	}
+	/* the labels' font is core's boot module */
+	if (client == gui && !strcmp(service, "ROM") && !strcmp(label, "font"))
+		r->kind = TB_PARENT;
 }
 
 /* the patterns trusted_check.py expects */
@@ -86,13 +100,13 @@ static uint32_t evil_px(unsigned x, unsigned y)
 	return 0xc00000u | (y & 0xffu) << 8 | (x & 0xffu);
 }
 
-static void client_open(struct client *c, const char *label, word_t w, word_t h,
-			uint32_t (*pattern)(unsigned, unsigned), cptr_t sigh)
+static void client_open(struct client *c, struct tb_child *server, const char *label, word_t w,
+			word_t h, uint32_t (*pattern)(unsigned, unsigned), cptr_t sigh)
 {
 	word_t size, dsize, at;
 	cptr_t ds;
 
-	CHECK_OK(tb_open(&c->s, gui, GUI_SERVICE, label, "", GUI_SESSION_RAM + GUI_BUFFER_COST(w, h),
+	CHECK_OK(tb_open(&c->s, server, GUI_SERVICE, label, "", GUI_SESSION_RAM + GUI_BUFFER_COST(w, h),
 			 GUI_SESSION_CAPS));
 	CHECK_OK(gui_input_ds(c->s.cap, &ds, &size));
 	CHECK(size >= GUI_INPUT_MAX * sizeof(struct input_event));
@@ -170,9 +184,9 @@ static void setup(void)
 	CHECK_OK(tb_start(&ps2, "ps2", "ps2", 1 * MB, 200, PRIO, "<config/>"));
 	CHECK_OK(tb_start(&fb, "fb_bochs", "fb_bochs", 2 * MB, 200, PRIO,
 			  "<config width=\"1024\" height=\"768\"/>"));
-	client_open(&host, "host", 0, 0, 0, bits[1]);
-	client_open(&bank, "bank", 300, 200, bank_px, bits[3]);
-	client_open(&evil, "evil", 400, 300, evil_px, bits[4]);
+	client_open(&host, gui, "host", 0, 0, 0, bits[1]);
+	client_open(&bank, gui, "bank", 300, 200, bank_px, bits[3]);
+	client_open(&evil, gui, "evil", 400, 300, evil_px, bits[4]);
 }
 
 TEST(TP_0001, "a hostile client cannot stack its views over a domain in front of its own")
@@ -181,6 +195,10 @@ TEST(TP_0001, "a hostile client cannot stack its views over a domain in front of
 	CHECK_OK(gui_view_create(bank.s.cap, &bank_view));
 	CHECK_OK(gui_view_geometry(bank.s.cap, bank_view, 200, 200, 300, 200));
 	CHECK_OK(gui_refresh(bank.s.cap, 0, 0, 300, 200));
+	/* over the whole screen and beyond its edges, where its x-ray frame
+	 * and bar would be if they were not kept on the screen */
+	CHECK_OK(gui_view_create(evil.s.cap, &evil_c));
+	CHECK_OK(gui_view_geometry(evil.s.cap, evil_c, (word_t)-100, (word_t)-100, 1300, 1000));
 	CHECK_OK(gui_view_create(evil.s.cap, &evil_a));
 	CHECK_OK(gui_view_geometry(evil.s.cap, evil_a, 150, 150, 400, 300));
 	/* over where bank's label bar is in x-ray mode (above its frame) */
@@ -201,9 +219,9 @@ TEST(TP_0002, "a hostile client cannot name another's buffer or views")
 
 	/* bank's view is handle 0 of bank's session: in evil's, 0 and 1 are
 	 * evil's own, the others name nothing */
-	CHECK(evil_a != evil_b);
+	CHECK(evil_a != evil_b && evil_b != evil_c && evil_a != evil_c);
 	for (v = 0; v < GUI_VIEWS_MAX; v++) {
-		if (v == evil_a || v == evil_b)
+		if (v == evil_a || v == evil_b || v == evil_c)
 			continue;
 		CHECK_ST(gui_view_geometry(evil.s.cap, v, 0, 0, 300, 200), RPC_E_INVALID_ARGUMENT);
 		CHECK_ST(gui_view_top(evil.s.cap, v), RPC_E_INVALID_ARGUMENT);
@@ -268,6 +286,147 @@ TEST(TP_0004, "the x-ray key shows the true labels and is never delivered, not e
 		 count(&host, 0, INPUT_PRESS, KEY_SCROLLLOCK), 0u);
 	CHECK_EQ(count(&bank, b0, INPUT_PRESS, KEY_J), 0u);
 	CHECK(!tb_faulted(gui, 0));
+}
+
+/* Wait until c got n events of GUI_EV_FOCUS with x = on. */
+static void wait_focus(struct client *c, uint32_t on, unsigned n)
+{
+	for (;;) {
+		drain(c);
+		if (count(c, 0, GUI_EV_FOCUS, on) >= n)
+			return;
+		while (!(sys_wait(ntfn) & (1ul << 5)))
+			;
+	}
+}
+
+TEST(TP_0005, "config focus=\"rom\": the focus follows the ROM \"focus\", never to a focus=\"none\" domain")
+{
+	static struct client one, two, three;
+	struct tb_child *g2;
+	struct tb_report rep;
+
+	CHECK_OK(tb_start(&g2, "gui_rom", "gui", 2 * MB, 200, PRIO,
+			  "<config focus=\"rom\">\n"
+			  "  <domain name=\"apps\" layer=\"1\"/>\n"
+			  "  <domain name=\"panel\" layer=\"0\" focus=\"none\"/>\n"
+			  "  <policy label_prefix=\"app\" domain=\"apps\"/>\n"
+			  "  <policy label=\"panel\" domain=\"panel\"/>\n"
+			  "</config>"));
+	CHECK(tb_wait_announce(g2, GUI_SERVICE));
+	/* a label without a policy is denied */
+	CHECK_ST(tb_open(&three.s, g2, GUI_SERVICE, "stranger", "", GUI_SESSION_RAM, GUI_SESSION_CAPS),
+		 RPC_E_DENIED);
+	client_open(&one, g2, "app one", 0, 0, 0, bits[5]);
+	client_open(&two, g2, "app two", 0, 0, 0, bits[5]);
+	client_open(&three, g2, "panel", 0, 0, 0, bits[5]);
+	CHECK_OK(tb_report_open(&rep, rr, "test -> focus", "", REPORT_SESSION_RAM(4096)));
+	tb_report_submit(&rep, "<focus label=\"app two\"/>");
+	wait_focus(&two, 1, 1);
+	tb_report_submit(&rep, "<focus label=\"app one\"/>");
+	wait_focus(&one, 1, 1);
+	wait_focus(&two, 0, 1);
+	tb_report_submit(&rep, "<focus label=\"panel\"/>");
+	wait_focus(&one, 0, 1);
+	CHECK_EQ(count(&three, 0, GUI_EV_FOCUS, 1), 0u);
+	CHECK_EQ(count(&two, 0, GUI_EV_FOCUS, 1), 1u);
+	tb_report_close(&rep);
+	CHECK_OK(tb_close(&one.s));
+	CHECK_OK(tb_close(&two.s));
+	CHECK_OK(tb_close(&three.s));
+}
+
+/* One event into an Event session's buffer and submitted. */
+static rpc_status_t submit(struct tb_own *e, struct input_event *buf, uint64_t *seq, uint32_t type,
+			   uint32_t code, int32_t x, int32_t y)
+{
+	rpc_status_t st;
+
+	buf[0] = (struct input_event){ .type = type, .code = code, .x = x, .y = y };
+	st = event_submit(e->cap, 1, *seq);
+	if (st == RPC_OK)
+		(*seq)++;
+	return st;
+}
+
+TEST(TP_0006, "origin=\"screen\" and origin=\"pointer\" domains; the pointer from absolute and relative events; bad batches refused")
+{
+	static struct client back, shape;
+	struct tb_child *g3;
+	struct tb_own cap, ev;
+	word_t size, at;
+	const uint32_t *px;
+	struct input_event *buf;
+	uint64_t seq = 0;
+	word_t view;
+	cptr_t ds;
+
+	CHECK_OK(tb_start(&g3, "gui_origin", "gui", 2 * MB, 200, PRIO,
+			  "<config background=\"#202020\" pointer=\"no\">\n"
+			  "  <domain name=\"back\" layer=\"3\" origin=\"screen\" focus=\"none\"/>\n"
+			  "  <domain name=\"shape\" layer=\"0\" origin=\"pointer\" focus=\"none\"/>\n"
+			  "  <policy label=\"backdrop\" domain=\"back\"/>\n"
+			  "  <policy label=\"shape\" domain=\"shape\"/>\n"
+			  "</config>"));
+	CHECK(tb_wait_announce(g3, "Event"));
+	CHECK_OK(tb_open(&cap, g3, CAPTURE_SERVICE, "test", "", CAPTURE_SESSION_RAM,
+			 CAPTURE_SESSION_CAPS));
+	CHECK_OK(capture_screen(cap.cap, 256, 256, &ds, &size));
+	CHECK_OK(pd_attach(tb_env->pd, ds, 0, 0, 0, 0, &at));
+	px = (const uint32_t *)at;
+	client_open(&back, g3, "backdrop", 8, 8, 0, bits[6]);
+	client_open(&shape, g3, "shape", 4, 4, 0, bits[6]);
+	CHECK_OK(gui_buffer(back.s.cap, 8, 8, &ds, &size));
+	CHECK_OK(pd_attach(tb_env->pd, ds, 0, 0, 0, ATTACH_WRITE, &at));
+	for (unsigned i = 0; i < 64; i++)
+		((uint32_t *)at)[i] = 0x111111;
+	CHECK_OK(gui_buffer(shape.s.cap, 4, 4, &ds, &size));
+	CHECK_OK(pd_attach(tb_env->pd, ds, 0, 0, 0, ATTACH_WRITE, &at));
+	for (unsigned i = 0; i < 16; i++)
+		((uint32_t *)at)[i] = 0xabcdef;
+	/* the backdrop's view covers the screen whatever its geometry */
+	CHECK_OK(gui_view_create(back.s.cap, &view));
+	CHECK_OK(gui_view_geometry(back.s.cap, view, 50, 50, 10, 10));
+	CHECK_EQ(px[0], 0x111111u);
+	CHECK_EQ(px[7 * 256 + 7], 0x111111u);
+	CHECK_EQ(px[8 * 256 + 8], 0x202020u);      /* beyond its buffer */
+	CHECK_EQ(px[55 * 256 + 55], 0x202020u);
+	/* the shape's view at 2,3 from the pointer */
+	CHECK_OK(gui_view_create(shape.s.cap, &view));
+	CHECK_OK(gui_view_geometry(shape.s.cap, view, 2, 3, 4, 4));
+	CHECK_EQ(px[3 * 256 + 2], 0xabcdefu);       /* the pointer at 0,0 */
+	CHECK_OK(tb_open(&ev, g3, EVENT_SERVICE, "test", "", EVENT_SESSION_RAM, EVENT_SESSION_CAPS));
+	CHECK_OK(event_dataspace(ev.cap, &ds, &size));
+	CHECK(size >= 16 * sizeof(struct input_event));
+	CHECK_OK(pd_attach(tb_env->pd, ds, 0, 0, 0, ATTACH_WRITE, &at));
+	buf = (struct input_event *)at;
+	/* absolute: 0..32767 scaled to 0..255 */
+	CHECK_OK(submit(&ev, buf, &seq, INPUT_ABSOLUTE, 0, 16384, 8192));
+	CHECK_EQ(px[(63 + 3) * 256 + 127 + 2], 0xabcdefu);
+	CHECK_EQ(px[3 * 256 + 2], 0x111111u);       /* the old place: the backdrop again */
+	/* relative, then clamped at the edges */
+	CHECK_OK(submit(&ev, buf, &seq, INPUT_MOTION, 0, 10, -20));
+	CHECK_EQ(px[(43 + 3) * 256 + 137 + 2], 0xabcdefu);
+	CHECK_OK(submit(&ev, buf, &seq, INPUT_MOTION, 0, 5000, 5000));
+	CHECK_EQ(px[255 * 256 + 255], 0x202020u);   /* at 255,255: the shape beyond the screen */
+	CHECK_OK(submit(&ev, buf, &seq, INPUT_MOTION, 0, -5000, -5000));
+	CHECK_EQ(px[3 * 256 + 2], 0xabcdefu);
+	/* malformed: a GUI event type, a gap, a replay, a press with a motion */
+	CHECK_ST(submit(&ev, buf, &seq, GUI_EV_FOCUS, 0, 1, 0), RPC_E_INVALID_ARGUMENT);
+	seq++;
+	CHECK_ST(submit(&ev, buf, &seq, INPUT_MOTION, 0, 1, 1), RPC_E_INVALID_ARGUMENT);
+	seq -= 2;
+	CHECK_ST(submit(&ev, buf, &seq, INPUT_MOTION, 0, 1, 1), RPC_E_INVALID_ARGUMENT);
+	seq++;
+	CHECK_ST(submit(&ev, buf, &seq, INPUT_PRESS, KEY_A, 1, 0), RPC_E_INVALID_ARGUMENT);
+	CHECK_EQ(px[3 * 256 + 2], 0xabcdefu);       /* nothing of them taken */
+	CHECK_OK(submit(&ev, buf, &seq, INPUT_MOTION, 0, 1, 1));
+	CHECK_EQ(px[4 * 256 + 3], 0xabcdefu);
+	CHECK_EQ(px[3 * 256 + 2], 0x111111u);
+	CHECK_OK(tb_close(&ev));
+	CHECK_OK(tb_close(&back.s));
+	CHECK_OK(tb_close(&shape.s));
+	CHECK_OK(tb_close(&cap));
 }
 
 void component_construct(struct component_env *env)

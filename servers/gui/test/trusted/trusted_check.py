@@ -2,9 +2,10 @@
 """run/trusted_path_test's host side: `trusted_check.py STEP` (a `host:`
 command started by "trusted_path_test: host STEP"):
 
-  normal  screendumps until the screen shows bank's view in front of both
+  normal  screendumps until the screen shows bank's view in front of all
           of evil's (evil's raised and created later: domain apps, layer 2,
-          is behind domain bank, layer 1)
+          is behind domain bank, layer 1), one of them over the whole
+          screen and beyond its edges
   input   a click at 350,300 (bank), k
   xray    a click at 160,160 (evil's view: evil has the focus), the x-ray
           key (Scroll Lock) held while screendumps are taken until the
@@ -19,7 +20,9 @@ expected screens are computed here from the layout the test describes
 (servers/gui/test/trusted/main.c) and the server's documented x-ray
 geometry (docs/gui.md), not from the guest's code. Points: a 4-pixel grid
 and both sides of every edge; the inside of a label bar (where the label's
-text is) is left out, as is the pointer's 11x17 box. The screens judged
+text is) is left out, as is the pointer's 11x17 box; then the labels of
+bank and evil must be text in their bars (check_labels: white on the
+bar's colour, within the bar's text area). The screens judged
 are kept as build/screens/trusted_normal.ppm and trusted_xray.ppm."""
 import os
 import shutil
@@ -46,6 +49,7 @@ def evil(x, y):
 
 # views from the back to the front: (x, y, w, h, buffer w, h, pattern, colour, client)
 VIEWS = [
+    (-100, -100, 1300, 1000, 400, 300, evil, (0xc0, 0, 0), "evil"),
     (150, 150, 400, 300, 400, 300, evil, (0xc0, 0, 0), "evil"),
     (190, 170, 320, 40, 400, 300, evil, (0xc0, 0, 0), "evil"),
     (200, 200, 300, 200, 300, 200, bank, (0, 0xc0, 0), "bank"),
@@ -56,11 +60,24 @@ def dim(c):
     return tuple(v >> 1 for v in c)
 
 
+def intersect(a, b):
+    x0, y0 = max(a[0], b[0]), max(a[1], b[1])
+    x1, y1 = min(a[0] + a[2], b[0] + b[2]), min(a[1] + a[3], b[1] + b[3])
+    return (x0, y0, x1 - x0, y1 - y0) if x1 > x0 and y1 > y0 else (0, 0, 0, 0)
+
+
 def footprint(v, xray):
-    x, y, w, h = v[:4]
+    """The view, or in x-ray mode its frame and bar around the part of it on
+    the screen, kept on the screen."""
     if not xray:
-        return (x, y, w, h)
-    return (x - FRAME, y - FRAME - BAR, w + 2 * FRAME, h + 2 * FRAME + BAR)
+        return v[:4]
+    x, y, w, h = intersect(v[:4], (0, 0, W, H))
+    return intersect((x - FRAME, y - FRAME - BAR, w + 2 * FRAME, h + 2 * FRAME + BAR),
+                     (0, 0, W, H))
+
+
+def inner(f):
+    return (f[0] + FRAME, f[1] + FRAME + BAR, f[2] - 2 * FRAME, f[3] - 2 * FRAME - BAR)
 
 
 def inside(px, py, r):
@@ -71,13 +88,13 @@ def expected(px, py, xray, focus):
     """The colour, or None where it is not judged (label text)."""
     for v in reversed(VIEWS):
         x, y, w, h, bw, bh, pattern, colour, client = v
-        if not inside(px, py, footprint(v, xray)):
+        f = footprint(v, xray)
+        if not inside(px, py, f):
             continue
-        if inside(px, py, (x, y, w, h)):
+        if inside(px, py, (x, y, w, h)) and (not xray or inside(px, py, inner(f))):
             c = pattern(px - x, py - y) if px - x < bw and py - y < bh else BACKGROUND
             return dim(c) if xray and client != focus else c
-        bar = (x - FRAME, y - FRAME - BAR, w + 2 * FRAME, BAR)
-        text = (bar[0] + 2, bar[1] + 2, bar[2] - 4, bar[3] - 4)
+        text = (f[0] + 2, f[1] + 2, f[2] - 4, BAR - 4)
         if inside(px, py, text):
             return None
         return colour
@@ -115,6 +132,52 @@ def judge(path, xray, focus, pointer):
     return bad, n
 
 
+def text_box(path, v, pointer):
+    """The bounding box of the pixels in v's label bar that are not the bar's
+    colour (the label's text), and whether each is a mix of the colour and
+    white (the server's text colour on a dark bar)."""
+    w, h, px = screen_check.read_ppm(path)
+    colour = v[7]
+    f = footprint(v, True)
+    bar = (f[0], f[1], f[2], BAR)
+    box, mixed, n = None, True, 0
+    for yy in range(bar[1], bar[1] + bar[3]):
+        for xx in range(bar[0], bar[0] + bar[2]):
+            if pointer and inside(xx, yy, (pointer[0], pointer[1], 11, 17)):
+                continue
+            i = (yy * w + xx) * 3
+            got = tuple(px[i:i + 3])
+            if got == colour:
+                continue
+            n += 1
+            mixed &= all(c <= g <= 255 for c, g in zip(colour, got))
+            box = (xx, yy, xx, yy) if not box else \
+                (min(box[0], xx), min(box[1], yy), max(box[2], xx), max(box[3], yy))
+    return bar, box, n, mixed
+
+
+def check_labels(path, pointer):
+    """bank's bar (all of it in front) holds text: at least 40 pixels, all
+    white on green, inside the bar's text area at its left end (the label
+    'bank' at 14 pixels is about 35 wide); evil's bars the same, also the
+    one of its view that covers the whole screen and beyond: on the screen's
+    top edge."""
+    bad = []
+    for v, label in ((VIEWS[3], "bank"), (VIEWS[1], "evil"), (VIEWS[0], "evil")):
+        bar, box, n, mixed = text_box(path, v, pointer)
+        if not box or n < 40:
+            bad.append("%s: no label text in its bar %r (%d pixels)" % (label, bar, n))
+            continue
+        if not mixed:
+            bad.append("%s: label pixels other than white text on the bar's colour" % label)
+        if box[0] < bar[0] + 3 or box[2] > bar[0] + 3 + 60 or box[1] < bar[1] + 1 or \
+                box[3] > bar[1] + BAR - 1:
+            bad.append("%s: label text at %r, outside the bar's text area" % (label, box))
+        print("trusted_check: label %s: %d text pixels in %r" % (label, n, box), flush=True)
+    if bad:
+        sys.exit("trusted_check: " + "; ".join(bad))
+
+
 def wait_screen(q, name, xray, focus, pointer):
     path = os.path.join(os.environ["ARGIL_WORK"], "trusted_%s.ppm" % name)
     last, tries = None, 0
@@ -133,6 +196,7 @@ def wait_screen(q, name, xray, focus, pointer):
     keep = os.path.join(os.environ.get("ARGIL_ROOT", "."), "build", "screens")
     os.makedirs(keep, exist_ok=True)
     shutil.copy(path, os.path.join(keep, "trusted_%s.ppm" % name))
+    return path
 
 
 def main():
@@ -148,7 +212,8 @@ def main():
     else:
         i.click(160, 160)
         i.key("scroll_lock", True)
-        wait_screen(i.q, "xray", True, "evil", (160, 160))
+        path = wait_screen(i.q, "xray", True, "evil", (160, 160))
+        check_labels(path, (160, 160))
         i.key("scroll_lock", False)
         i.tap("j")
     i.close()

@@ -1,0 +1,684 @@
+/*
+ * terminal (docs/gui.md "Terminal"): a Gui client that shows the screen
+ * model of vt.h in its buffer and serves Terminal sessions
+ * (terminal_session.h) to programs. It runs under the GUI server (its
+ * view covers the screen, GUI_MODE) and under a window manager alike (its
+ * window, GUI_MODE the size the layouter gave it).
+ *
+ * Bytes a program writes go to vt_write; the rows vt reports damaged are
+ * drawn (render.c) and refreshed alone. Keys come from GUI input:
+ * modifiers tracked from press and release, characters (INPUT_CHAR) through
+ * vt_char_bytes, other keys through vt_key_bytes; Shift+PageUp/PageDown
+ * scroll the view through the scrollback. Dragging the left button
+ * selects, its release copies the selection as the report `clipboard`.
+ * The report `terminal` gives the screen's text after changes (at most
+ * once per request or input batch).
+ *
+ * Config: <config font_px="16" scrollback="1000" fg="#rrggbb"
+ * bg="#rrggbb" report="yes"/>; the font is the ROM "mono.ttf" (DejaVu
+ * Sans Mono of the dejavu port).
+ */
+#include <argil/component.h>
+#include <argil/config.h>
+#include <argil/config_rom.h>
+#include <argil/heap.h>
+#include <argil/log.h>
+#include <argil/parent.h>
+#include <argil/printf.h>
+#include <argil/ram_buf.h>
+#include <argil/rom.h>
+#include <argil/session_server.h>
+#include <argil/slot.h>
+#include <argil/string.h>
+#include <gui_session.h>
+#include <report_session.h>
+#include <terminal_session.h>
+#include "render.h"
+
+#include <stdarg.h>
+
+/* base's log() would clash with the C library's (lib/gui links it): the
+ * same LOG line through log_write (as the GUI server's gui_log) */
+#undef log
+static void term_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void term_log(const char *fmt, ...)
+{
+	char buf[LOG_WRITE_MAX];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n > sizeof(buf) - 2)
+		n = (int)sizeof(buf) - 2;
+	buf[n++] = '\n';
+	log_write(component_env()->log, buf, (word_t)n);
+}
+#define log term_log
+
+/* stb_truetype's asserts (through lib/gui) */
+void __assert_fail(const char *expr, const char *file, int line, const char *func);
+void __assert_fail(const char *expr, const char *file, int line, const char *func)
+{
+	term_log("error: assertion '%s' failed in %s (%s:%d)", expr, func, file, line);
+	component_exit(3);
+}
+
+#define TEXT_REPORT_SIZE (256 * 1024)
+#define CLIP_REPORT_SIZE (64 * 1024)
+
+struct session {
+	struct server_session ss;
+	struct ram_buf io;
+	cptr_t sigh;
+	char in[TERMINAL_INPUT_MAX];     /* typed bytes, a ring */
+	size_t in_head, in_count;
+	uint64_t dropped;
+};
+
+static struct component_env *env;
+static unsigned font_px = TERM_FONT_PX, scrollback = TERM_SCROLLBACK;
+static uint32_t fg = TERM_FG, bg = TERM_BG;
+static bool report = true;
+static struct attached_rom ttf;
+static struct gui_font *font;
+static struct gui_connection gui;
+static word_t gui_quota, view;
+static struct gui_surface surf;
+static struct term_view tv;
+static struct vt vt;
+static void *vt_mem;
+static int width, height;
+static unsigned mods;
+static bool selecting, full_damage;
+static int ptr_x, ptr_y, anchor_col, anchor_row;
+static struct signal_handler input_sig, mode_sig;
+static struct reporter text_rep, clip_rep;
+static bool text_reporting, clip_reporting;
+static char *report_buf, *clip_text;
+static uint64_t dropped_total;
+static struct session_server server;
+
+/* ---- drawing ---- */
+
+static void refresh_rows(int first, int last)
+{
+	int y0 = first * tv.grid.cell_h, y1 = (last + 1) * tv.grid.cell_h;
+
+	for (int r = first; r <= last; r++)
+		term_draw_row(&surf, &tv, &vt, r);
+	gui_refresh(gui.session, 0, (word_t)y0, (word_t)width, (word_t)(y1 - y0));
+}
+
+static void redraw_all(void)
+{
+	term_draw_all(&surf, &tv, &vt);
+	gui_refresh(gui.session, 0, 0, (word_t)width, (word_t)height);
+}
+
+static void publish_text(void);
+static void typed(const char *b, size_t n);
+
+/* After a change of vt or the view: draw what changed, report the text. */
+static void update(void)
+{
+	int first, last;
+	bool damaged = vt_take_damage(&vt, &first, &last);
+
+	if (vt.reply_len) {
+		/* the answers vt owes the program go to it as if typed */
+		typed(vt.reply, vt.reply_len);
+		vt.reply_len = 0;
+	}
+	if (full_damage || (damaged && tv.back)) {
+		/* scrolled back: the whole view shows other lines now */
+		full_damage = false;
+		redraw_all();
+	} else if (damaged) {
+		if (first < 0)
+			first = 0;
+		if (last >= tv.grid.rows)
+			last = tv.grid.rows - 1;
+		if (first <= last)
+			refresh_rows(first, last);
+	}
+	if (damaged)
+		publish_text();
+}
+
+/* ---- reports ---- */
+
+static void publish_text(void)
+{
+	struct cfg_writer w;
+	static char line[VT_MAX_SIDE * 4 + 1];
+
+	if (!text_reporting)
+		return;
+	cfg_writer_init(&w, report_buf, TEXT_REPORT_SIZE);
+	cfg_node_begin(&w, "terminal");
+	cfg_node_attr_u64(&w, "cols", (uint64_t)vt.cols);
+	cfg_node_attr_u64(&w, "rows", (uint64_t)vt.rows);
+	cfg_node_attr_u64(&w, "cursor_x", (uint64_t)vt.cur.x);
+	cfg_node_attr_u64(&w, "cursor_y", (uint64_t)vt.cur.y);
+	cfg_node_attr_u64(&w, "scrollback", (uint64_t)vt.sb_count);
+	cfg_node_attr_u64(&w, "dropped", dropped_total);
+	for (int r = 0; r < vt.rows; r++) {
+		size_t n = vt_text(&vt, 0, r, vt.cols - 1, r, line, sizeof(line) - 1);
+		if (n > sizeof(line) - 1)
+			n = sizeof(line) - 1;
+		line[n] = 0;
+		if (!n)
+			continue;
+		cfg_node_begin(&w, "row");
+		cfg_node_attr_u64(&w, "y", (uint64_t)r);
+		cfg_node_attr(&w, "text", line);
+		cfg_node_end(&w);
+	}
+	cfg_node_end(&w);
+	if (!cfg_writer_ok(&w)) {
+		log("error: terminal report does not fit %u bytes", TEXT_REPORT_SIZE);
+		return;
+	}
+	if (reporter_submit(&text_rep, report_buf, strlen(report_buf)) != RPC_OK)
+		log("error: terminal report not submitted");
+}
+
+static void publish_clipboard(void)
+{
+	struct cfg_writer w;
+	size_t n;
+
+	if (!clip_reporting || !tv.sel)
+		return;
+	n = vt_text(&vt, tv.sx0, tv.sy0, tv.sx1, tv.sy1, clip_text, CLIP_REPORT_SIZE / 8);
+	if (n > CLIP_REPORT_SIZE / 8) {
+		log("selection of %lu bytes cut to %u", (unsigned long)n, CLIP_REPORT_SIZE / 8);
+		n = CLIP_REPORT_SIZE / 8;
+	}
+	cfg_writer_init(&w, report_buf, CLIP_REPORT_SIZE);
+	cfg_node_begin(&w, "clipboard");
+	cfg_node_text(&w, clip_text, n);
+	cfg_node_end(&w);
+	if (!cfg_writer_ok(&w)) {
+		log("error: clipboard report does not fit %u bytes", CLIP_REPORT_SIZE);
+		return;
+	}
+	if (reporter_submit(&clip_rep, report_buf, strlen(report_buf)) != RPC_OK)
+		log("error: clipboard report not submitted");
+}
+
+/* ---- typed bytes to the sessions ---- */
+
+static void typed(const char *b, size_t n)
+{
+	for (struct server_session *ss = server.sessions; ss; ss = ss->next) {
+		struct session *s = (struct session *)ss;
+		size_t took = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			if (s->in_count == TERMINAL_INPUT_MAX) {
+				s->dropped += n - i;
+				dropped_total += n - i;
+				break;
+			}
+			s->in[(s->in_head + s->in_count) % TERMINAL_INPUT_MAX] = b[i];
+			s->in_count++;
+			took++;
+		}
+		if (took && s->sigh)
+			signal_submit(s->sigh);
+	}
+}
+
+/* ---- the size ---- */
+
+static bool set_size(void)
+{
+	word_t w, h, cost;
+	size_t need;
+	void *mem;
+	rpc_status_t st;
+	struct term_view nv;
+
+	st = gui_mode(gui.session, &w, &h);
+	if (st != RPC_OK || !w || !h) {
+		if (st != RPC_OK)
+			log("error: GUI_MODE: %s", rpc_status_name(st));
+		return false;
+	}
+	if ((int)w == width && (int)h == height)
+		return true;
+	cost = GUI_BUFFER_COST(w, h);
+	if (cost > gui_quota) {
+		st = parent_upgrade(COMPONENT_PARENT, gui.id, cost - gui_quota, 0, 0);
+		if (st != RPC_OK) {
+			log("error: no quota for a %lux%lu buffer: %s", (unsigned long)w, (unsigned long)h,
+			    rpc_status_name(st));
+			return false;
+		}
+		gui_quota = cost;
+	}
+	term_view_init(&nv, font, (int)w, (int)h, fg, bg);
+	need = vt_memory(nv.grid.cols, nv.grid.rows, (int)scrollback);
+	mem = malloc(need);
+	if (!mem) {
+		log("error: no memory for %dx%d cells", nv.grid.cols, nv.grid.rows);
+		return false;
+	}
+	if (vt_mem ? !vt_resize(&vt, mem, need, nv.grid.cols, nv.grid.rows, (int)scrollback)
+	           : !vt_init(&vt, mem, need, nv.grid.cols, nv.grid.rows, (int)scrollback)) {
+		log("error: a grid of %dx%d cells refused", nv.grid.cols, nv.grid.rows);
+		free(mem);
+		return false;
+	}
+	free(vt_mem);
+	vt_mem = mem;
+	st = gui_set_buffer(&gui, w, h);
+	if (st != RPC_OK) {
+		log("error: GUI buffer %lux%lu: %s", (unsigned long)w, (unsigned long)h, rpc_status_name(st));
+		return false;
+	}
+	width = (int)w;
+	height = (int)h;
+	tv = nv;
+	gui_surface_init(&surf, gui.pixels, width, height, width);
+	gui_view_geometry(gui.session, view, 0, 0, w, h);
+	redraw_all();
+	publish_text();
+	log("%dx%d pixels, %dx%d cells", width, height, vt.cols, vt.rows);
+	for (struct server_session *ss = server.sessions; ss; ss = ss->next)
+		if (((struct session *)ss)->sigh)
+			signal_submit(((struct session *)ss)->sigh);
+	return true;
+}
+
+static void on_mode(void *arg)
+{
+	(void)arg;
+	set_size();
+}
+
+/* ---- input ---- */
+
+static unsigned mod_of(uint32_t code)
+{
+	switch (code) {
+	case KEY_LEFTSHIFT: case KEY_RIGHTSHIFT: return VT_MOD_SHIFT;
+	case KEY_LEFTCTRL: case KEY_RIGHTCTRL: return VT_MOD_CTRL;
+	case KEY_LEFTALT: case KEY_RIGHTALT: return VT_MOD_ALT;
+	}
+	return 0;
+}
+
+static void scroll_view(int lines)
+{
+	int back = tv.back + lines;
+
+	if (back > vt.sb_count)
+		back = vt.sb_count;
+	if (back < 0)
+		back = 0;
+	if (back != tv.back) {
+		tv.back = back;
+		full_damage = true;
+	}
+}
+
+/* the cell under the pointer, in vt_cell rows */
+static void cell_at(int x, int y, int *col, int *row)
+{
+	int c = x / tv.grid.cell_w, r = y / tv.grid.cell_h;
+
+	if (c < 0)
+		c = 0;
+	if (c >= vt.cols)
+		c = vt.cols - 1;
+	if (r < 0)
+		r = 0;
+	if (r >= vt.rows)
+		r = vt.rows - 1;
+	*col = c;
+	*row = r - tv.back;
+}
+
+static void select_to(int x, int y)
+{
+	int col, row;
+	bool before;
+
+	cell_at(x, y, &col, &row);
+	if (!tv.sel && col == anchor_col && row == anchor_row)
+		return;
+	before = row < anchor_row || (row == anchor_row && col < anchor_col);
+	tv.sel = true;
+	tv.sx0 = before ? col : anchor_col;
+	tv.sy0 = before ? row : anchor_row;
+	tv.sx1 = before ? anchor_col : col;
+	tv.sy1 = before ? anchor_row : row;
+	full_damage = true;
+}
+
+static void on_input(void *arg)
+{
+	struct input_event e;
+	char b[16];
+	size_t n;
+
+	(void)arg;
+	while (gui_input_next(&gui, &e)) {
+		switch (e.type) {
+		case INPUT_PRESS:
+			if (e.code == KEY_BTN_LEFT) {
+				if (tv.sel)
+					full_damage = true;
+				tv.sel = false;
+				selecting = true;
+				cell_at(ptr_x, ptr_y, &anchor_col, &anchor_row);
+				break;
+			}
+			mods |= mod_of(e.code);
+			if ((mods & VT_MOD_SHIFT) && (e.code == KEY_PAGEUP || e.code == KEY_PAGEDOWN)) {
+				scroll_view(e.code == KEY_PAGEUP ? vt.rows / 2 : -(vt.rows / 2));
+				break;
+			}
+			n = vt_key_bytes(&vt, e.code, mods, b);
+			if (n) {
+				scroll_view(-tv.back);
+				typed(b, n);
+			}
+			break;
+		case INPUT_RELEASE:
+			if (e.code == KEY_BTN_LEFT) {
+				if (selecting)
+					publish_clipboard();
+				selecting = false;
+				break;
+			}
+			mods &= ~mod_of(e.code);
+			break;
+		case INPUT_CHAR:
+			/* control characters come with their key (vt_key_bytes) */
+			if (e.code < 0x20 || e.code == 0x7f)
+				break;
+			n = vt_char_bytes(e.code, mods, b);
+			if (n) {
+				scroll_view(-tv.back);
+				typed(b, n);
+			}
+			break;
+		case INPUT_WHEEL:
+			scroll_view(e.y * 3);
+			break;
+		case GUI_EV_POINTER:
+			ptr_x = e.x;
+			ptr_y = e.y;
+			if (selecting)
+				select_to(e.x, e.y);
+			break;
+		case GUI_EV_FOCUS:
+			if (!e.x)
+				mods = 0;
+			break;
+		}
+	}
+	update();
+}
+
+/* ---- Terminal sessions ---- */
+
+static rpc_status_t do_ds(struct terminal_ds_call *c)
+{
+	struct session *s = c->obj;
+
+	c->out.ds = s->io.ds;
+	c->out.size = TERMINAL_IO_SIZE;
+	return RPC_OK;
+}
+
+static rpc_status_t do_write(struct terminal_write_call *c)
+{
+	struct session *s = c->obj;
+
+	if (c->in.count > TERMINAL_IO_SIZE)
+		return RPC_E_INVALID_ARGUMENT;
+	vt_write(&vt, s->io.va, c->in.count);
+	c->out.taken = c->in.count;
+	if (tv.back) {
+		/* new output shows the live screen */
+		tv.back = 0;
+		full_damage = true;
+	}
+	update();
+	return RPC_OK;
+}
+
+static rpc_status_t do_read(struct terminal_read_call *c)
+{
+	struct session *s = c->obj;
+	char *out = s->io.va;
+	size_t n = 0;
+
+	while (s->in_count && n < TERMINAL_IO_SIZE) {
+		out[n++] = s->in[s->in_head];
+		s->in_head = (s->in_head + 1) % TERMINAL_INPUT_MAX;
+		s->in_count--;
+	}
+	c->out.count = n;
+	return RPC_OK;
+}
+
+static rpc_status_t do_avail(struct terminal_avail_call *c)
+{
+	c->out.count = ((struct session *)c->obj)->in_count;
+	return RPC_OK;
+}
+
+static rpc_status_t do_size(struct terminal_size_call *c)
+{
+	c->out.cols = (word_t)vt.cols;
+	c->out.rows = (word_t)vt.rows;
+	return RPC_OK;
+}
+
+static rpc_status_t do_sigh(struct terminal_sigh_call *c)
+{
+	struct session *s = c->obj;
+
+	rpc_status_t st = rpc_take_sigh(c->in.ntfn, &s->sigh, true);
+
+	if (st == RPC_OK && s->sigh && s->in_count)
+		signal_submit(s->sigh);
+	return st;
+}
+
+RPC_SERVER(terminal, TERMINAL_RPC)
+
+static const struct terminal_server ops = {
+	.terminal_ds = do_ds,
+	.terminal_write = do_write,
+	.terminal_read = do_read,
+	.terminal_avail = do_avail,
+	.terminal_size = do_size,
+	.terminal_sigh = do_sigh,
+};
+
+static void session_rpc(struct rpc_object *o, struct rpc_msg *req, struct rpc_msg *rep)
+{
+	terminal_dispatch(&ops, o->data, req, rep, RPC_E_ILLEGAL_OPERATION);
+}
+
+static rpc_status_t create(struct session_server *srv, struct server_session *ss, const char *args)
+{
+	struct session *s = (struct session *)ss;
+
+	(void)srv;
+	(void)args;
+	if (!budget_take(&ss->budget, TERMINAL_SESSION_RAM, TERMINAL_SESSION_CAPS))
+		return RPC_E_NO_RAM_QUOTA;
+	return ram_buf_alloc(&s->io, TERMINAL_IO_SIZE);
+}
+
+static void destroy(struct session_server *srv, struct server_session *ss)
+{
+	struct session *s = (struct session *)ss;
+
+	(void)srv;
+	if (s->sigh)
+		cap_slot_free(s->sigh);
+	ram_buf_free(&s->io);
+}
+
+static struct session_server server = {
+	.service = TERMINAL_SERVICE,
+	.size = sizeof(struct session),
+	.ram = TERMINAL_SESSION_RAM,
+	.caps = TERMINAL_SESSION_CAPS,
+	.create = create,
+	.destroy = destroy,
+	.rpc = session_rpc,
+};
+
+/* ---- config ---- */
+
+static bool parse_colour(const char *v, uint32_t *out)
+{
+	uint32_t c = 0;
+
+	if (!v || v[0] != '#' || strlen(v) != 7)
+		return false;
+	for (int i = 1; i < 7; i++) {
+		char ch = v[i];
+		unsigned d = ch >= '0' && ch <= '9' ? (unsigned)(ch - '0')
+		           : ch >= 'a' && ch <= 'f' ? (unsigned)(ch - 'a' + 10)
+		           : ch >= 'A' && ch <= 'F' ? (unsigned)(ch - 'A' + 10) : 16u;
+		if (d > 15)
+			return false;
+		c = c << 4 | d;
+	}
+	*out = c;
+	return true;
+}
+
+static bool read_config(void)
+{
+	static const char *const names[] = { "font_px", "scrollback", "fg", "bg", "report", 0 };
+	struct config_rom cfg;
+	uint64_t v;
+	bool ok = true;
+
+	if (config_rom_open(&cfg, "config", 0, 0, 0) != RPC_OK)
+		return true;
+	if (cfg.node) {
+		for (const struct cfg_attr *a = cfg.node->attrs; a; a = a->next) {
+			bool known = false;
+			for (int i = 0; names[i]; i++)
+				known |= !strcmp(a->name, names[i]);
+			if (!known) {
+				log("error: config: unknown attribute '%s'", a->name);
+				ok = false;
+			}
+		}
+		if (cfg_attr_u64(cfg.node, "font_px", TERM_FONT_PX, &v) < 0 || v < GUI_FONT_PX_MIN ||
+		    v > GUI_FONT_PX_MAX) {
+			log("error: config: font_px is %u..%u", GUI_FONT_PX_MIN, GUI_FONT_PX_MAX);
+			ok = false;
+		} else {
+			font_px = (unsigned)v;
+		}
+		if (cfg_attr_u64(cfg.node, "scrollback", TERM_SCROLLBACK, &v) < 0 || v > 100000) {
+			log("error: config: scrollback is 0..100000 lines");
+			ok = false;
+		} else {
+			scrollback = (unsigned)v;
+		}
+		if (cfg_attr(cfg.node, "fg") && !parse_colour(cfg_attr(cfg.node, "fg"), &fg)) {
+			log("error: config: fg is #rrggbb, not '%s'", cfg_attr(cfg.node, "fg"));
+			ok = false;
+		}
+		if (cfg_attr(cfg.node, "bg") && !parse_colour(cfg_attr(cfg.node, "bg"), &bg)) {
+			log("error: config: bg is #rrggbb, not '%s'", cfg_attr(cfg.node, "bg"));
+			ok = false;
+		}
+		if (cfg_attr_bool(cfg.node, "report", true, &report) < 0) {
+			log("error: config: report is yes or no");
+			ok = false;
+		}
+		if (cfg.node->child) {
+			log("error: config: no sub-nodes expected");
+			ok = false;
+		}
+	} else if (cfg.err.msg) {
+		log("error: config:%u:%u: %s", cfg.err.line, cfg.err.col, cfg.err.msg);
+		ok = false;
+	}
+	config_rom_close(&cfg, 0);
+	return ok;
+}
+
+static void fail(const char *what, rpc_status_t st)
+{
+	log("error: %s: %s", what, rpc_status_name(st));
+	component_exit(2);
+}
+
+void component_construct(struct component_env *e)
+{
+	const char *err = "";
+	rpc_status_t st;
+
+	env = e;
+	if (!read_config())
+		component_exit(1);
+	st = attached_rom_open(&ttf, "mono.ttf");
+	if (st != RPC_OK || !ttf.data)
+		fail("no font ROM mono.ttf", st != RPC_OK ? st : RPC_E_NOT_FOUND);
+	font = gui_font_new(ttf.data, ttf.size, (int)font_px, 0, &err);
+	if (!font) {
+		log("error: font mono.ttf: %s", err);
+		component_exit(2);
+	}
+	if (report) {
+		report_buf = malloc(TEXT_REPORT_SIZE);
+		clip_text = malloc(CLIP_REPORT_SIZE / 8 + 1);
+		if (!report_buf || !clip_text)
+			fail("report buffers", RPC_E_NO_RAM_QUOTA);
+		st = reporter_open(&text_rep, "terminal", TEXT_REPORT_SIZE);
+		text_reporting = st == RPC_OK;
+		if (st != RPC_OK)
+			log("error: no terminal report: %s", rpc_status_name(st));
+		st = reporter_open(&clip_rep, "clipboard", CLIP_REPORT_SIZE);
+		clip_reporting = st == RPC_OK;
+		if (st != RPC_OK)
+			log("error: no clipboard report: %s", rpc_status_name(st));
+	}
+	st = gui_connect(&gui, "", 0, 0);
+	if (st != RPC_OK)
+		fail("Gui session", st);
+	gui_quota = 0;
+	if ((st = gui_view_create(gui.session, &view)) != RPC_OK)
+		fail("GUI view", st);
+	if ((st = signal_handler_init(&env->ep, &mode_sig, on_mode, 0)) != RPC_OK ||
+	    (st = gui_mode_sigh(gui.session, mode_sig.cap)) != RPC_OK)
+		fail("GUI mode signal", st);
+	if ((st = signal_handler_init(&env->ep, &input_sig, on_input, 0)) != RPC_OK ||
+	    (st = gui_input_attach(&gui, input_sig.cap)) != RPC_OK)
+		fail("GUI input", st);
+	/* no screen yet: the mode signal brings one */
+	if (!set_size() && !width)
+		log("waiting for a screen");
+	if (!vt_mem) {
+		/* sessions need a vt before the first mode: a small one */
+		size_t need = vt_memory(80, 24, (int)scrollback);
+		vt_mem = malloc(need);
+		if (!vt_mem || !vt_init(&vt, vt_mem, need, 80, 24, (int)scrollback))
+			fail("vt memory", RPC_E_NO_RAM_QUOTA);
+	}
+	server.ep = &env->ep;
+	st = session_server_announce(&server);
+	if (st != RPC_OK)
+		fail("cannot serve", st);
+}

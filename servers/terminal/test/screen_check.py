@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""run/terminal_test's host side: `screen_check.py REFERENCE.ppm STEP` (a
+`host:` command started by "terminal_test: shot N") takes QMP screendumps
+until the whole screen holds exactly the reference's pixels (the test's
+byte stream drawn by tools/term_render with the terminal's own vt.c and
+render.c, lib/gui and stb_truetype on the host: no tolerance), keeps the
+screendump beside the reference (screenN.ppm), then types through QMP
+`input-send-event`: after step 1 a click (the focus) and "Echo 42!" with
+Enter, after step 2 Escape (the test's end).
+
+A screen that does not match yet is taken again (the driver copies after
+the GUI composed): the run's timeout is the only limit, and each new
+mismatch is printed with the number of pixels that differ."""
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.environ.get("ARGIL_ROOT", "."), "tools"))
+sys.path.insert(0, os.path.join(os.environ.get("ARGIL_ROOT", "."), "lib", "gui", "test"))
+import qmp  # noqa: E402
+from screen_check import read_ppm  # noqa: E402
+
+
+def judge(ref, path):
+    rw, rh, rpx = ref
+    w, h, px = read_ppm(path)
+    if (w, h) != (rw, rh):
+        return ["screen %dx%d, not %dx%d" % (w, h, rw, rh)]
+    px = px[:w * h * 3]
+    if px == rpx[:w * h * 3]:
+        return []
+    bad, first = 0, None
+    for i in range(0, w * h * 3, 3):
+        if px[i:i + 3] != rpx[i:i + 3]:
+            bad += 1
+            if first is None:
+                first = "(%d,%d) is #%s, not #%s" % (i // 3 % w, i // 3 // w, px[i:i + 3].hex(),
+                                                     rpx[i:i + 3].hex())
+    return ["%d of %d pixels differ, first %s" % (bad, w * h, first)]
+
+
+def send(q, events, pause=0.05):
+    q.cmd("input-send-event", events=events)
+    time.sleep(pause)
+
+
+def key(q, qcode, down):
+    send(q, [{"type": "key", "data": {"down": down, "key": {"type": "qcode", "data": qcode}}}])
+
+
+def tap(q, *qcodes):
+    for k in qcodes:
+        key(q, k, True)
+    for k in reversed(qcodes):
+        key(q, k, False)
+
+
+def main():
+    args = sys.argv[1:]
+    if len(args) != 2 or args[1] not in ("1", "2"):
+        sys.exit("usage: screen_check.py REFERENCE.ppm 1|2")
+    ref = read_ppm(args[0])
+    q = qmp.QMP(os.environ["ARGIL_QMP"])
+    path = os.path.join(os.environ["ARGIL_WORK"], "terminal.ppm")
+    last, tries = None, 0
+    while True:
+        q.cmd("screendump", filename=path)
+        tries += 1
+        bad = judge(ref, path)
+        if not bad:
+            break
+        summary = "; ".join(bad)
+        if summary != last:
+            print("screen_check: not yet: %s" % summary, flush=True)
+            last = summary
+        time.sleep(0.2)
+    keep = os.path.join(os.path.dirname(args[0]), "screen%s.ppm" % args[1])
+    with open(path, "rb") as src, open(keep, "wb") as dst:
+        dst.write(src.read())
+    print("screen_check: terminal step %s: all %d pixels as the host rendered them "
+          "(%d screendumps, kept as %s)" % (args[1], ref[0] * ref[1], tries, keep), flush=True)
+    if args[1] == "1":
+        # a click anywhere: the terminal's view covers the screen
+        send(q, [{"type": "btn", "data": {"down": True, "button": "left"}}], 0.1)
+        send(q, [{"type": "btn", "data": {"down": False, "button": "left"}}], 0.1)
+        tap(q, "shift", "e")
+        for k in ("c", "h", "o", "spc", "4", "2"):
+            tap(q, k)
+        tap(q, "shift", "1")
+        tap(q, "ret")
+    else:
+        tap(q, "esc")
+    q.close()
+
+
+if __name__ == "__main__":
+    main()

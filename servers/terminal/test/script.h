@@ -1,0 +1,43 @@
+/*
+ * run/terminal_test's byte stream (servers/terminal/test/main.c writes it
+ * into the terminal; tools/term_render.c feeds the same bytes to the same
+ * vt and render code on the host for the reference screen), and what the
+ * test does with typed bytes: it echoes them, a carriage return as CR LF.
+ */
+#ifndef TERM_SCRIPT_H
+#define TERM_SCRIPT_H
+
+#include <stddef.h>
+
+static const char term_script[] =
+	"\033[2J\033[H"
+	"Argil terminal test: Gr\xc3\xbc\xc3\x9f" "e \xe2\x82\xac \xc3\xa9t\xc3\xa9 \xce\xbb\r\n"
+	"\033[31mred\033[0m \033[32mgreen\033[0m \033[1;33mbold yellow\033[0m "
+	"\033[4munderlined\033[0m \033[7minverse\033[0m \033[1mbold\033[0m\r\n"
+	"\033[38;5;208m256-colour 208\033[0m \033[38;2;10;200;250;48;2;60;0;60mdirect\033[0m "
+	"\033[44;97mwhite on blue\033[0m\r\n"
+	/* cursor movement: absolute, relative, save and restore */
+	"\033[6;10Habs 6,10\033[2;5Cright\033[1Bdown\0337\033[10;1Hrow 10\0338<-saved\r\n"
+	/* erase: a line filled, then its end and part of its start erased */
+	"\033[12;1HXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX\033[12;20H\033[K\033[12;5H\033[1K"
+	"\033[13;1H################\033[13;1H\033[2K\033[13;3Herased line 13"
+	/* a scroll region rows 15..18: five lines into four scroll one away */
+	"\033[15;18r\033[15;1H"
+	"region 1\r\nregion 2\r\nregion 3\r\nregion 4\r\nregion 5"
+	"\033[r"
+	"\033[20;1H\033[46;30m cyan bar \033[0m \033[9mstruck\033[0m tab:\tX\ty"
+	"\033[22;1H$ ";
+
+/* The echo of one typed byte into out[2]; returns the bytes. */
+static inline size_t term_echo(char c, char out[2])
+{
+	if (c == '\r') {
+		out[0] = '\r';
+		out[1] = '\n';
+		return 2;
+	}
+	out[0] = c;
+	return 1;
+}
+
+#endif

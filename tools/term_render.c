@@ -1,0 +1,104 @@
+/*
+ * term_render: the host half of run/terminal_test. Feeds the test's byte
+ * stream (servers/terminal/test/script.h), then the echo of TYPED, to the
+ * terminal's vt (servers/terminal/vt.c) and draws the screen with the
+ * terminal's own render code (servers/terminal/render.c, lib/gui,
+ * stb_truetype, all built for the host) in the terminal's defaults
+ * (DejaVu Sans Mono at 16 px, its colours), W x H pixels, as a binary PPM:
+ * the reference that servers/terminal/test/screen_check.py compares
+ * QEMU's screendump with.
+ *
+ *   term_render MONO.ttf W H OUT.ppm [TYPED]
+ *
+ * TYPED: the characters the host types, followed by Enter (a CR).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "render.h"
+#include "test/script.h"
+
+static void *load(const char *path, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	void *data = NULL;
+	long n;
+
+	if (!f || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) <= 0 || fseek(f, 0, SEEK_SET) != 0 ||
+	    !(data = malloc((size_t)n)) || fread(data, 1, (size_t)n, f) != (size_t)n) {
+		fprintf(stderr, "term_render: cannot read %s\n", path);
+		exit(1);
+	}
+	fclose(f);
+	*size = (size_t)n;
+	return data;
+}
+
+int main(int argc, char **argv)
+{
+	struct term_view tv;
+	struct gui_surface s;
+	struct gui_font *font;
+	const char *err = "";
+	struct vt vt;
+	size_t size, mem_size;
+	void *ttf, *mem;
+	uint32_t *px;
+	int w, h;
+	FILE *out;
+
+	if (argc != 5 && argc != 6) {
+		fprintf(stderr, "usage: term_render MONO.ttf W H OUT.ppm [TYPED]\n");
+		return 2;
+	}
+	w = atoi(argv[2]);
+	h = atoi(argv[3]);
+	if (w < 1 || h < 1 || w > 4096 || h > 4096) {
+		fprintf(stderr, "term_render: bad size %sx%s\n", argv[2], argv[3]);
+		return 2;
+	}
+	ttf = load(argv[1], &size);
+	font = gui_font_new(ttf, size, TERM_FONT_PX, 0, &err);
+	if (!font) {
+		fprintf(stderr, "term_render: %s: %s\n", argv[1], err);
+		return 1;
+	}
+	px = calloc((size_t)w * (size_t)h, 4);
+	gui_surface_init(&s, px, w, h, w);
+	term_view_init(&tv, font, w, h, TERM_FG, TERM_BG);
+	mem_size = vt_memory(tv.grid.cols, tv.grid.rows, TERM_SCROLLBACK);
+	mem = malloc(mem_size);
+	if (!px || !mem || !vt_init(&vt, mem, mem_size, tv.grid.cols, tv.grid.rows, TERM_SCROLLBACK)) {
+		fprintf(stderr, "term_render: no memory for %dx%d cells\n", tv.grid.cols, tv.grid.rows);
+		return 1;
+	}
+	vt_write(&vt, term_script, sizeof(term_script) - 1);
+	if (argc == 6)
+		for (const char *t = argv[5]; *t; t++) {
+			char e[2];
+			vt_write(&vt, e, term_echo(*t, e));
+		}
+	if (argc == 6) {
+		char e[2];
+		vt_write(&vt, e, term_echo('\r', e));
+	}
+	term_draw_all(&s, &tv, &vt);
+	out = fopen(argv[4], "wb");
+	if (!out) {
+		fprintf(stderr, "term_render: cannot write %s\n", argv[4]);
+		return 1;
+	}
+	fprintf(out, "P6\n%d %d\n255\n", w, h);
+	for (int i = 0; i < w * h; i++) {
+		unsigned char rgb[3] = { (unsigned char)(px[i] >> 16), (unsigned char)(px[i] >> 8),
+		                         (unsigned char)px[i] };
+		fwrite(rgb, 1, 3, out);
+	}
+	if (fclose(out) != 0) {
+		fprintf(stderr, "term_render: cannot write %s\n", argv[4]);
+		return 1;
+	}
+	printf("term_render: %s: %dx%d pixels, %dx%d cells, cursor %d,%d\n", argv[4], w, h,
+	       tv.grid.cols, tv.grid.rows, vt.cur.x, vt.cur.y);
+	return 0;
+}
