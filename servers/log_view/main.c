@@ -97,12 +97,20 @@ static unsigned rows(void)
 	return r > 0 ? (unsigned)r : 1;
 }
 
+/* how far back one can scroll: until the first line is at the top */
+static unsigned max_back(void)
+{
+	unsigned count = ring_count(&ring), nr = rows();
+
+	return count > nr ? count - nr : 0;
+}
+
 static void redraw(void)
 {
 	unsigned count = ring_count(&ring), nr = rows(), first, shown;
 
-	if (back > count)
-		back = count;
+	if (back > max_back())
+		back = max_back();
 	shown = count - back < nr ? count - back : nr;
 	first = count - back - shown;
 	gui_fill(&surf, gui_rect(0, 0, (int)width, (int)height), BG);
@@ -127,10 +135,22 @@ static void redraw(void)
 
 static void scroll(int by)
 {
-	long b = (long)back + by, count = (long)ring_count(&ring);
+	long b = (long)back + by, max = (long)max_back();
 
-	back = (unsigned)(b < 0 ? 0 : b > count ? count : b);
+	back = (unsigned)(b < 0 ? 0 : b > max ? max : b);
 	redraw();
+}
+
+/* the lines in the window, 1-based (logged after each key) */
+static void shown(void)
+{
+	unsigned count = ring_count(&ring), nr = rows();
+	unsigned last = count - back, first = last > nr ? last - nr + 1 : 1;
+
+	if (!last)
+		log("showing no line of %u", count);
+	else
+		log("showing lines %u..%u of %u", first, last, count);
 }
 
 static void on_input(void *arg)
@@ -150,9 +170,10 @@ static void on_input(void *arg)
 		case KEY_PAGEUP: scroll(page > 0 ? page : 1); break;
 		case KEY_PAGEDOWN: scroll(page > 0 ? -page : -1); break;
 		case KEY_END: back = 0; redraw(); break;
-		case KEY_HOME: back = ring_count(&ring); redraw(); break;
-		default: break;
+		case KEY_HOME: back = max_back(); redraw(); break;
+		default: continue;
 		}
+		shown();
 	}
 }
 
@@ -180,7 +201,7 @@ static rpc_status_t do_write(struct log_write_call *c)
 	}
 	added = ring_add(&ring, s->ss.label, t, len);
 	if (back)
-		back += added;   /* the lines looked at stay in place */
+		back += added;   /* the lines looked at stay in place (redraw clamps) */
 	redraw();
 	return RPC_OK;
 }
