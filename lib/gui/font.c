@@ -310,6 +310,26 @@ int gui_text_width(struct gui_font *f, const char *text, size_t len)
 	return w;
 }
 
+size_t gui_text_fit(struct gui_font *f, const char *text, size_t len, int max_w)
+{
+	long long pen = 0, max64 = (long long)max_w * 64;
+	size_t i = 0;
+
+	while (i < len) {
+		uint32_t cp;
+		size_t k = gui_utf8_decode(text + i, len - i, &cp);
+		struct glyph *g;
+		if (cp == '\n')
+			break;
+		g = glyph(f, cp);
+		if (g && pen + g->adv64 > max64)
+			break;
+		pen += g ? g->adv64 : 0;
+		i += k;
+	}
+	return i;
+}
+
 /* g with the pen at x64 (1/64 pixels) on the line whose box starts at y;
  * positions so far out that the glyph cannot be seen are not drawn (and
  * cannot overflow) */

@@ -377,6 +377,31 @@ TEST(GUI_0118, "monospace: every character advances one cell; the grid keeps gly
 	gui_font_free(f);
 }
 
+TEST(GUI_0119, "gui_text_fit: the longest prefix of whole characters within a width")
+{
+	static const char t[] = "Window \xe2\x80\x94 title\nsecond";
+	struct gui_font *f = font(0, 16, 0);
+	size_t line = strlen("Window \xe2\x80\x94 title");
+
+	CHECK(f);
+	CHECK_EQ(gui_text_fit(f, t, strlen(t), 100000), line);
+	CHECK_EQ(gui_text_fit(f, t, strlen(t), 0), 0);
+	CHECK_EQ(gui_text_fit(f, t, strlen(t), -5), 0);
+	for (int w = 0; w < 200; w++) {
+		size_t n = gui_text_fit(f, t, strlen(t), w);
+		CHECK(n <= line);
+		CHECK(n == 0 || (t[n] & 0xc0) != 0x80);            /* a character boundary */
+		CHECK(gui_text_width(f, t, n) <= w);
+		if (n < line) {
+			size_t next = n;
+			uint32_t cp;
+			next += gui_utf8_decode(t + n, strlen(t) - n, &cp);
+			CHECK(gui_text_width(f, t, next) > w);       /* one more would not fit */
+		}
+	}
+	gui_font_free(f);
+}
+
 int main(int argc, char **argv)
 {
 	return test_main(argc, argv);

@@ -36,6 +36,13 @@ static const char *const rr_config =
 	"  <policy label=\"events\" report=\"event -> events\"/>\n"
 	"</config>\n";
 
+/* one domain for the test's session; no x-ray key, no pointer drawn */
+static const char *const gui_config =
+	"<config background=\"#202020\" pointer=\"no\">\n"
+	"  <domain name=\"apps\" layer=\"1\"/>\n"
+	"  <policy label=\"text\" domain=\"apps\"/>\n"
+	"</config>\n";
+
 static const char *const platform_config =
 	"<config>\n"
 	"  <policy label=\"pci_decode\" pci_config=\"yes\"/>\n"
@@ -50,6 +57,12 @@ static void route(struct tb_child *c, const char *service, const char *label, st
 	if (c == platform && !strcmp(service, "ROM") && strcmp(label, "config")) {
 		r->kind = TB_CHILD;
 		r->server = rr;
+	}
+	/* the GUI server serves Event too: ps2's keys go to the event server,
+	 * whose report is the test's line to the host */
+	if (!strcmp(service, "Event")) {
+		r->kind = TB_CHILD;
+		r->server = event;
 	}
 }
 
@@ -67,7 +80,7 @@ static void setup(void)
 	CHECK_OK(tb_start(&event, "event", "event", 2 * MB, 200, PRIO, "<config/>"));
 	CHECK(tb_wait_announce(event, "Event"));
 	CHECK_OK(tb_start(&ps2, "ps2", "ps2", 1 * MB, 200, PRIO, "<config/>"));
-	CHECK_OK(tb_start(&gui, "gui", "gui", 8 * MB, 200, PRIO, "<config background=\"#202020\"/>"));
+	CHECK_OK(tb_start(&gui, "gui", "gui", 8 * MB, 200, PRIO, gui_config));
 	CHECK(tb_wait_announce(gui, GUI_SERVICE));
 	CHECK_OK(tb_start(&fb, "fb_bochs", "fb_bochs", 2 * MB, 200, PRIO,
 	                  "<config width=\"1024\" height=\"768\"/>"));

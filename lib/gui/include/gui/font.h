@@ -76,6 +76,11 @@ size_t gui_utf8_encode(uint32_t cp, char out[4]);
 int gui_text_width(struct gui_font *f, const char *text, size_t len);
 void gui_text_size(struct gui_font *f, const char *text, size_t len, int *w, int *h);
 
+/* Bytes of the longest prefix of text[0..len) (whole characters, one line:
+ * it stops at '\n') that is at most max_w pixels wide: for cutting a title
+ * or a label to the room there is. */
+size_t gui_text_fit(struct gui_font *f, const char *text, size_t len, int max_w);
+
 /*
  * Draws text[0..len) in colour rgb with the top-left of its line box at
  * x,y, clipped to the surface's clip; '\n' starts a new line at x. Returns
