@@ -228,8 +228,12 @@ const char *lay_set_windows(struct layouter *l, const struct cfg_node *list)
 		l->drag = LAY_DRAG_NONE;
 	if (top_new)
 		lay_focus(l, top_new);
-	else if (!lay_window(l, l->focus))
-		l->focus = l->nwin ? l->win[l->nwin - 1].id : 0;
+	else if (!lay_window(l, l->focus)) {
+		l->focus = 0;
+		for (unsigned i = l->nwin; i-- > 0 && !l->focus;)
+			if (!l->win[i].close)
+				l->focus = l->win[i].id;
+	}
 	return 0;
 }
 
@@ -392,6 +396,21 @@ static bool press(struct layouter *l, unsigned long now_ms)
 	return true;
 }
 
+/* A window asked to close gives the focus to the front-most window that is
+ * not closing (its views are hidden meanwhile: keys to it would be lost). */
+static void request_close(struct layouter *l, struct lay_window *w)
+{
+	w->close = true;
+	if (l->focus != w->id)
+		return;
+	l->focus = 0;
+	for (unsigned i = l->nwin; i-- > 0;)
+		if (!l->win[i].close) {
+			l->focus = l->win[i].id;
+			break;
+		}
+}
+
 /* A button acts when released where it was pressed. */
 static bool release(struct layouter *l)
 {
@@ -404,7 +423,7 @@ static bool release(struct layouter *l)
 	    w->id != l->drag_id || hit.element != l->drag_hit.element)
 		return false;
 	if (hit.element == DECO_CLOSE)
-		w->close = true;
+		request_close(l, w);
 	else
 		lay_maximize(l, w, !w->maximized);
 	return true;
@@ -430,7 +449,7 @@ static bool shortcut(struct layouter *l, unsigned key)
 	case KEY_Q:
 		if (!f)
 			return false;
-		f->close = true;
+		request_close(l, f);
 		return true;
 	default:
 		return false;

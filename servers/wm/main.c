@@ -76,6 +76,7 @@ struct wsession {
 	unsigned win_id;
 	bool placed, closing;
 	struct wm_rect win;
+	int32_t pointer_x, pointer_y;   /* the last pointer a decoration saw */
 	cptr_t mode_sigh, input_sigh;
 	struct ram_buf in;           /* the client's input buffer */
 	struct input_event queue[GUI_INPUT_QUEUE];
@@ -273,7 +274,21 @@ static void deliver(struct wsession *s, struct input_event e)
 		push(s, &e);
 		break;
 	case ROLE_DECORATOR:
-		push(by_role(ROLE_LAYOUTER), &e);
+		/* The layouter gets the events of all decorations merged, and
+		 * the sessions' queues are drained one after the other, not in
+		 * the GUI server's order: so a button comes with the position
+		 * this decoration saw it at, and a leave (perhaps older than
+		 * another decoration's pointer) is not passed on. */
+		if (e.type == GUI_EV_POINTER) {
+			s->pointer_x = e.x;
+			s->pointer_y = e.y;
+		}
+		if ((e.type == INPUT_PRESS || e.type == INPUT_RELEASE) && is_button(e.code)) {
+			struct input_event p = { GUI_EV_POINTER, GUI_NO_VIEW, s->pointer_x, s->pointer_y };
+			push(by_role(ROLE_LAYOUTER), &p);
+		}
+		if (e.type != GUI_EV_LEAVE)
+			push(by_role(ROLE_LAYOUTER), &e);
 		push(s, &e);
 		break;
 	case ROLE_LAYOUTER:

@@ -257,26 +257,29 @@ TEST(WM_0008, "close button and shortcuts (modifier + TAB, UP, Q) in the layout 
 	c = deco_close(&lay_window(&l, 1)->r, &M);
 	click_at(&l, c.x + 1, c.y + 1, 0);
 	CHECK(lay_window(&l, 1)->close);
-	CHECK_EQ(l.focus, 1u);
+	/* red is in front, but the focus went to blue (red's views are hidden) */
+	CHECK_EQ(l.focus, 2u);
 	CHECK(lay_write_layout(&l, buf, sizeof(buf)));
 	CHECK_MSG(!strcmp(buf, "<window_layout>\n"
 			   "  <window id=\"2\" xpos=\"600\" ypos=\"100\" width=\"200\" height=\"100\""
-			   " focused=\"no\" title=\"Blue\"/>\n"
+			   " focused=\"yes\" title=\"Blue\"/>\n"
 			   "  <window id=\"1\" xpos=\"100\" ypos=\"100\" width=\"300\" height=\"200\""
-			   " focused=\"yes\" title=\"Red\" close=\"yes\"/>\n"
+			   " focused=\"no\" title=\"Red\" close=\"yes\"/>\n"
 			   "</window_layout>\n"), "%s", buf);
 	/* keys without the modifier do nothing; with it TAB cycles */
 	CHECK(!in(&l, INPUT_PRESS, KEY_TAB, 0, 0, 0));
 	in(&l, INPUT_PRESS, KEY_LEFTMETA, 0, 0, 0);
 	CHECK(in(&l, INPUT_PRESS, KEY_TAB, 0, 0, 0));
-	CHECK_EQ(l.focus, 2u);
+	CHECK_EQ(l.focus, 2u);         /* blue was backmost */
 	CHECK(in(&l, INPUT_PRESS, KEY_TAB, 0, 0, 0));
 	CHECK_EQ(l.focus, 1u);
 	CHECK(in(&l, INPUT_PRESS, KEY_UP, 0, 0, 0));
 	CHECK(lay_window(&l, 1)->maximized);
 	CHECK(in(&l, INPUT_PRESS, KEY_TAB, 0, 0, 0));
+	CHECK_EQ(l.focus, 2u);
 	CHECK(in(&l, INPUT_PRESS, KEY_Q, 0, 0, 0));
 	CHECK(lay_window(&l, 2)->close);
+	CHECK_EQ(l.focus, 0u);         /* both closing: none has the focus */
 	in(&l, INPUT_RELEASE, KEY_LEFTMETA, 0, 0, 0);
 	CHECK(!in(&l, INPUT_PRESS, KEY_UP, 0, 0, 0));
 	CHECK(lay_write_layout(&l, buf, 16) == 0);   /* too small: said so */

@@ -109,6 +109,8 @@ static void wait_rom(struct config_rom *r, const char *const *want)
 			all = all && contains(text_of(r), want[i]);
 		if (all)
 			return;
+		/* what it is instead (for the log of a run that hangs here) */
+		printf("wm_test: waiting for %s, now: %s\n", want[0], text_of(r));
 		ep_wait_signal(&env->ep, &r->sig);
 	}
 }
@@ -178,6 +180,7 @@ static void wait_mode(word_t w, word_t h)
 		CHECK_OK(gui_mode(blue.session, &mw, &mh));
 		if (mw == w && mh == h)
 			return;
+		printf("wm_test: waiting for blue's mode %lux%lu, now %lux%lu\n", w, h, mw, mh);
 		ep_wait_signal(&env->ep, &mode_sig);
 	}
 }
@@ -327,6 +330,38 @@ TEST(WM_0106, "dragging a title moves the window (the layouter gets the decorato
 	/* the application saw none of it: the title is the decorator's */
 	CHECK_EQ(count(&blue_got, INPUT_PRESS, KEY_BTN_LEFT), 0u);
 	check_mode(&blue, BW, BH);
+	shot();
+}
+
+TEST(WM_0107, "the maximize button maximizes and restores, the close button asks to close")
+{
+	static const char *const want_max[] = {
+		"<window id=\"1\" xpos=\"4\" ypos=\"22\" width=\"1016\" height=\"742\" focused=\"yes\" title=\"red\" maximized=\"yes\"/>",
+		0 };
+	static const char *const want_restored[] = {
+		"<window id=\"1\" xpos=\"400\" ypos=\"80\" width=\"300\" height=\"200\" focused=\"yes\" title=\"red\"/>",
+		0 };
+	static const char *const want_close[] = {
+		"<window id=\"2\" xpos=\"600\" ypos=\"250\" width=\"200\" height=\"150\" focused=\"no\" title=\"blue\" close=\"yes\"/>",
+		0 };
+	static const char *const want_focus_red[] = { "<focus label=\"wm -&gt; wm_test -&gt; red\"/>", 0 };
+
+	/* wm_input.py max: a click on red's maximize button (672,70) */
+	input();
+	wait_rom(&layout, want_max);
+	check_mode(&red, 1016, 742);
+	/* wm_input.py restore: on the maximize button of red maximized (992,12) */
+	input();
+	wait_rom(&layout, want_restored);
+	check_mode(&red, RW, RH);
+	/* wm_input.py close: on blue's close button (790,240): blue's views
+	 * go, its mode is 0 0 (signalled), its decoration goes, the focus
+	 * goes back to red */
+	input();
+	wait_rom(&layout, want_close);
+	wait_rom(&focus, want_focus_red);
+	wait_mode(0, 0);
+	CHECK_EQ(count(&blue_got, INPUT_PRESS, KEY_BTN_LEFT), 0u);
 	shot();
 }
 

@@ -8,20 +8,49 @@ session, which tells the test that everything before it went through.
 
   click   click at 600,200 (into red's view), type q     (WM_0105)
   drag    press at 550,290 (blue's title), move by 100,-50, release  (WM_0106)
+  max     click at 672,70 (red's maximize button)          (WM_0107)
+  restore click at 992,12 (the maximize button of red maximized)
+  close   click at 790,240 (blue's close button)
+(each button once the screendump shows it there)
 """
 import os
 import sys
+import time
 
 ROOT = os.environ.get("ARGIL_ROOT", ".")
 sys.path.insert(0, os.path.join(ROOT, "servers", "gui", "test"))
 from gui_input import Input  # noqa: E402
+from screen_check import read_ppm  # noqa: E402
+
+# a button is clicked only once the screen shows it: the decoration is
+# redrawn after the layout changed, and the GUI gives a click to the
+# view that is there when it comes (plain or hovered: the decorator keeps
+# the hover of the last pointer it saw)
+MAXIMIZE = ((0x30, 0xa0, 0x40), (0x60, 0xd0, 0x70))
+CLOSE = ((0xc0, 0x30, 0x30), (0xf0, 0x60, 0x60))
+BUTTON = {"max": MAXIMIZE, "restore": MAXIMIZE, "close": CLOSE}
+
+
+def wait_for(i, x, y, colours):
+    path = os.path.join(os.environ["ARGIL_WORK"], "wm_input.ppm")
+    while True:
+        i.q.cmd("screendump", filename=path)
+        w, _, px = read_ppm(path)
+        k = (y * w + x) * 3
+        if tuple(px[k:k + 3]) in colours:
+            return
+        time.sleep(0.1)
 
 
 def main():
-    if len(sys.argv) != 2 or sys.argv[1] not in ("click", "drag"):
-        sys.exit("usage: wm_input.py click|drag")
+    clicks = {"max": (672, 70), "restore": (992, 12), "close": (790, 240)}
+    if len(sys.argv) != 2 or sys.argv[1] not in ["click", "drag"] + list(clicks):
+        sys.exit("usage: wm_input.py click|drag|max|restore|close")
     i = Input()
-    if sys.argv[1] == "click":
+    if sys.argv[1] in clicks:
+        wait_for(i, *clicks[sys.argv[1]], BUTTON[sys.argv[1]])
+        i.click(*clicks[sys.argv[1]])
+    elif sys.argv[1] == "click":
         i.click(600, 200)
         i.tap("q")
     else:
