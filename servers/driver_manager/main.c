@@ -274,11 +274,16 @@ static void on_devices(void *arg)
 		else if (!before[i] && drivers[i].phase == DM_IDLE)
 			log("driver '%s' no longer needed: stopped", drivers[i].m.driver);
 	}
-	for (const struct cfg_node *x = cfg_child(d, "device"); x; x = cfg_next(x, "device"))
-		if (!dm_owner(drivers, ndrivers, x) && cfg_attr(x, "name"))
+	for (const struct cfg_node *x = cfg_child(d, "device"); x; x = cfg_next(x, "device")) {
+		const struct dm_driver *o = dm_owner(drivers, ndrivers, x);
+		if (o && o->m.fallback_for && !o->ndevices && cfg_attr(x, "name"))
+			log("device %s: left to a %s driver, not to the fallback '%s'",
+			    cfg_attr(x, "name"), o->m.fallback_for, o->m.driver);
+		if (!o && cfg_attr(x, "name"))
 			log("device %s (%s %s) has no driver", cfg_attr(x, "name"),
 			    cfg_attr(x, "type") ? cfg_attr(x, "type") : "?",
 			    cfg_attr(x, "class") ? cfg_attr(x, "class") : "");
+	}
 	publish_configs();
 }
 

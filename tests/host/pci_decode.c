@@ -431,13 +431,16 @@ TEST(PCIDEC_0014, "the devices report: the contract's format, parsable, every fu
 {
 	static char buf[16384];
 	struct cfg_writer w;
-	struct isa_device isa[8];
+	struct isa_device isa[9];
 
 	model_pc();
 	do_walk();
 	read_acpi(acpi_doc);
 	pci_route_irqs(&walk, &acpi);
 	unsigned nisa = isa_devices(isa, ISA_PS2, acpi.hpet_base);
+	/* the boot framebuffer: a device of type boot (none without a size) */
+	CHECK_EQ(boot_framebuffer(isa, nisa, 0xfd000000, 0), nisa);
+	nisa = boot_framebuffer(isa, nisa, 0xfd000000, 0x300000);
 	cfg_writer_init(&w, buf, sizeof(buf));
 	devices_report_write(&w, &walk, isa, nisa, &acpi);
 	CHECK(cfg_writer_ok(&w));
@@ -460,6 +463,8 @@ TEST(PCIDEC_0014, "the devices report: the contract's format, parsable, every fu
 	CHECK(strstr(buf, "<irq type=\"isa\" irq=\"0\" gsi=\"2\" trigger=\"edge\" "
 			  "polarity=\"high\"/>") != 0);
 	CHECK(strstr(buf, "<mem base=\"0xfed00000\" size=\"0x400\"/>") != 0);
+	CHECK(strstr(buf, "<device name=\"framebuffer\" type=\"boot\">") != 0);
+	CHECK(strstr(buf, "<mem base=\"0xfd000000\" size=\"0x300000\"/>") != 0);
 	struct cfg_node *root = parse(buf);
 	CHECK(root != 0);
 	CHECK_EQ(cfg_child_count(root, "device"), 9 + nisa);

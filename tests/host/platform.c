@@ -145,6 +145,13 @@ TEST(PLATM_0004, "an ISA device: its <io>, <mem> and <irq> nodes by index; bad o
 			   &dev, &why));
 	CHECK_EQ(dev.bar[0].type, R_MEM32);
 	CHECK_EQ(dev.bar[0].base, 0xfed00000);
+	/* the boot framebuffer (pci_decode's type boot) is taken as an ISA device */
+	CHECK(device_parse(parse("<device name=\"framebuffer\" type=\"boot\"><mem base=\"0xfd000000\" "
+				 "size=\"0x300000\"/></device>"), &dev, &why));
+	CHECK(!dev.pci);
+	CHECK_EQ(dev.bar[0].type, R_MEM32);
+	CHECK_EQ(dev.bar[0].size, 0x300000);
+	refused("<device name=\"x\" type=\"vga\"/>");
 	refused("<device name=\"x\" type=\"isa\"><io base=\"0xffff\" size=\"2\"/></device>");
 	refused("<device name=\"x\" type=\"isa\"><io base=\"0x60\" size=\"0\"/></device>");
 	refused("<device name=\"x\" type=\"isa\"><io base=\"0x60\" size=\"1\"/><io base=\"0x61\" size=\"1\"/>"
