@@ -8,9 +8,12 @@
  * the reference that servers/terminal/test/screen_check.py compares
  * QEMU's screendump with.
  *
- *   term_render MONO.ttf W H OUT.ppm [TYPED]
+ *   term_render MONO.ttf W H OUT.ppm [TYPED [W2 H2 [BACK]]]
  *
- * TYPED: the characters the host types, followed by Enter (a CR).
+ * TYPED: the characters the host types, followed by Enter (a CR). W2 H2:
+ * then a new size, as the terminal takes it on a mode change (the grid
+ * of W2 x H2 pixels, vt_resize), and the picture of that size. BACK:
+ * then script.h's term_script2, and the view scrolled back BACK lines.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,8 +50,8 @@ int main(int argc, char **argv)
 	int w, h;
 	FILE *out;
 
-	if (argc != 5 && argc != 6) {
-		fprintf(stderr, "usage: term_render MONO.ttf W H OUT.ppm [TYPED]\n");
+	if (argc != 5 && argc != 6 && argc != 8 && argc != 9) {
+		fprintf(stderr, "usage: term_render MONO.ttf W H OUT.ppm [TYPED [W2 H2 [BACK]]]\n");
 		return 2;
 	}
 	w = atoi(argv[2]);
@@ -73,14 +76,45 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	vt_write(&vt, term_script, sizeof(term_script) - 1);
-	if (argc == 6)
+	if (argc >= 6)
 		for (const char *t = argv[5]; *t; t++) {
 			char e[2];
 			vt_write(&vt, e, term_echo(*t, e));
 		}
-	if (argc == 6) {
+	if (argc >= 6) {
 		char e[2];
 		vt_write(&vt, e, term_echo('\r', e));
+	}
+	if (argc >= 8) {
+		w = atoi(argv[6]);
+		h = atoi(argv[7]);
+		if (w < 1 || h < 1 || w > 4096 || h > 4096) {
+			fprintf(stderr, "term_render: bad size %sx%s\n", argv[6], argv[7]);
+			return 2;
+		}
+		term_view_init(&tv, font, w, h, TERM_FG, TERM_BG);
+		mem_size = vt_memory(tv.grid.cols, tv.grid.rows, TERM_SCROLLBACK);
+		mem = malloc(mem_size);
+		if (!mem || !vt_resize(&vt, mem, mem_size, tv.grid.cols, tv.grid.rows, TERM_SCROLLBACK)) {
+			fprintf(stderr, "term_render: no resize to %dx%d cells\n", tv.grid.cols, tv.grid.rows);
+			return 1;
+		}
+		free(px);
+		px = calloc((size_t)w * (size_t)h, 4);
+		if (!px) {
+			fprintf(stderr, "term_render: no memory for %dx%d pixels\n", w, h);
+			return 1;
+		}
+		gui_surface_init(&s, px, w, h, w);
+	}
+	if (argc == 9) {
+		vt_write(&vt, term_script2, sizeof(term_script2) - 1);
+		tv.back = atoi(argv[8]);
+		if (tv.back < 0 || tv.back > vt.sb_count) {
+			fprintf(stderr, "term_render: %d lines back, %d in the scrollback\n", tv.back,
+			        vt.sb_count);
+			return 2;
+		}
 	}
 	term_draw_all(&s, &tv, &vt);
 	out = fopen(argv[4], "wb");
@@ -98,7 +132,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "term_render: cannot write %s\n", argv[4]);
 		return 1;
 	}
-	printf("term_render: %s: %dx%d pixels, %dx%d cells, cursor %d,%d\n", argv[4], w, h,
-	       tv.grid.cols, tv.grid.rows, vt.cur.x, vt.cur.y);
+	printf("term_render: %s: %dx%d pixels, %dx%d cells, cursor %d,%d, %d lines of scrollback\n", argv[4], w, h,
+	       tv.grid.cols, tv.grid.rows, vt.cur.x, vt.cur.y, vt.sb_count);
 	return 0;
 }

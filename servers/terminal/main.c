@@ -125,15 +125,38 @@ static void typed(const char *b, size_t n);
 /* After a change of vt or the view: draw what changed, report the text. */
 static void update(void)
 {
+	static int cursor_row = -1, cursor_col = -1;   /* where the cursor was drawn */
 	int first, last;
 	bool damaged = vt_take_damage(&vt, &first, &last);
+	int now = vt.cursor_visible ? vt.cur.y : -1;
+	bool view_moved = full_damage;
+
+	/* the cursor's old and new rows are drawn too */
+	if (now != cursor_row || vt.cur.x != cursor_col) {
+		for (int r = 0; r < 2; r++) {
+			int row = r ? now : cursor_row;
+			if (row < 0)
+				continue;
+			if (!damaged) {
+				first = last = row;
+				damaged = true;
+			} else {
+				first = row < first ? row : first;
+				last = row > last ? row : last;
+			}
+		}
+		cursor_row = now;
+		cursor_col = vt.cur.x;
+	}
 
 	if (vt.reply_len) {
 		/* the answers vt owes the program go to it as if typed */
 		typed(vt.reply, vt.reply_len);
 		vt.reply_len = 0;
 	}
-	if (full_damage || (damaged && tv.back)) {
+	if (!width) {
+		/* no screen yet: set_size draws everything when one comes */
+	} else if (full_damage || (damaged && tv.back)) {
 		/* scrolled back: the whole view shows other lines now */
 		full_damage = false;
 		redraw_all();
@@ -145,7 +168,7 @@ static void update(void)
 		if (first <= last)
 			refresh_rows(first, last);
 	}
-	if (damaged)
+	if (damaged || view_moved)
 		publish_text();
 }
 
@@ -165,6 +188,7 @@ static void publish_text(void)
 	cfg_node_attr_u64(&w, "cursor_x", (uint64_t)vt.cur.x);
 	cfg_node_attr_u64(&w, "cursor_y", (uint64_t)vt.cur.y);
 	cfg_node_attr_u64(&w, "scrollback", (uint64_t)vt.sb_count);
+	cfg_node_attr_u64(&w, "back", (uint64_t)tv.back);
 	cfg_node_attr_u64(&w, "dropped", dropped_total);
 	for (int r = 0; r < vt.rows; r++) {
 		size_t n = vt_text(&vt, 0, r, vt.cols - 1, r, line, sizeof(line) - 1);
@@ -331,7 +355,15 @@ static void scroll_view(int lines)
 /* the cell under the pointer, in vt_cell rows */
 static void cell_at(int x, int y, int *col, int *row)
 {
-	int c = x / tv.grid.cell_w, r = y / tv.grid.cell_h;
+	int c, r;
+
+	if (!width) {
+		/* no screen, no grid yet */
+		*col = *row = 0;
+		return;
+	}
+	c = x / tv.grid.cell_w;
+	r = y / tv.grid.cell_h;
 
 	if (c < 0)
 		c = 0;

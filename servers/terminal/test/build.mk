@@ -24,5 +24,14 @@ $(BUILD)/terminal_test/reference2.ppm: $(BUILD)/host/term_render $(BUILD)/fonts/
 	@mkdir -p $(dir $@)
 	$(call quiet,RENDER,$@)$(BUILD)/host/term_render $(BUILD)/fonts/DejaVuSansMono.ttf 1024 768 $@ \
 		'Echo 42!' >/dev/null
+$(BUILD)/terminal_test/reference3.ppm: $(BUILD)/host/term_render $(BUILD)/fonts/DejaVuSansMono.ttf
+	@mkdir -p $(dir $@)
+	$(call quiet,RENDER,$@)$(BUILD)/host/term_render $(BUILD)/fonts/DejaVuSansMono.ttf 1024 768 $@ \
+		'Echo 42!' 800 600 >/dev/null
+$(BUILD)/terminal_test/reference4.ppm: $(BUILD)/host/term_render $(BUILD)/fonts/DejaVuSansMono.ttf
+	@mkdir -p $(dir $@)
+	$(call quiet,RENDER,$@)$(BUILD)/host/term_render $(BUILD)/fonts/DejaVuSansMono.ttf 1024 768 $@ \
+		'Echo 42!' 800 600 17 >/dev/null
 # the references come with the component (run.py makes the modules only)
-$(BUILD)/terminal_test.elf: $(BUILD)/terminal_test/reference1.ppm $(BUILD)/terminal_test/reference2.ppm
+$(BUILD)/terminal_test.elf: $(BUILD)/terminal_test/reference1.ppm $(BUILD)/terminal_test/reference2.ppm \
+		$(BUILD)/terminal_test/reference3.ppm $(BUILD)/terminal_test/reference4.ppm

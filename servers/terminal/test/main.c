@@ -10,7 +10,12 @@
  * tools/term_render, then clicks into the terminal (the focus) and types
  * "Echo 42!" and Enter. The test echoes what it reads (script.h's
  * term_echo), checks the bytes and the report, says "shot 2" (the host
- * compares again, with the echo), and ends when the host types Escape.
+ * compares again, with the echo), and ends when the host has dragged
+ * over "Argil termina" (the clipboard report); then fb_bochs's mode
+ * becomes 800x600: the terminal takes the new size (the session's
+ * signal, TERMINAL_SIZE, the report), the host compares a third time
+ * and types Escape; forty more lines, the host's Shift+PageUp shows half
+ * a screen of the scrollback (compared a fourth time), Escape the end.
  */
 #include <argil/rom.h>
 #include <gui_session.h>
@@ -27,7 +32,7 @@
 RPC_CLIENT(gui, GUI_RPC)
 
 static struct tb_child *rr, *platform, *decode, *gui, *timer, *filter, *ps2, *fb, *term;
-static struct tb_own probe, tsess, report_rom;
+static struct tb_own probe, tsess, report_rom, clip_rom;
 static struct terminal_connection tc;
 static cptr_t ntfn, bits[62];
 static char text[ROM_MAX + 1];
@@ -36,6 +41,7 @@ static const char *const rr_config =
 	"<config>\n"
 	"  <policy label=\"platform -> devices\" report=\"pci_decode -> devices\"/>\n"
 	"  <policy label=\"terminal\" report=\"terminal -> terminal\"/>\n"
+	"  <policy label=\"clipboard\" report=\"terminal -> clipboard\"/>\n"
 	"</config>\n";
 
 static const char *const platform_config =
@@ -69,6 +75,8 @@ static void route(struct tb_child *c, const char *service, const char *label, st
 		r->server = c == ps2 ? filter : gui;
 	}
 }
+
+static void term_open(void);
 
 static void setup(void)
 {
@@ -110,6 +118,11 @@ static void setup(void)
 	CHECK_OK(tb_open(&report_rom, rr, "ROM", "terminal", "", ROM_SESSION_RAM + 2 * DS_COST(PAGES(ROM_MAX)),
 	                 ROM_SESSION_CAPS));
 	CHECK_OK(rom_sigh(report_rom.cap, bits[1]));
+	CHECK_OK(tb_open(&clip_rom, rr, "ROM", "clipboard", "", ROM_SESSION_RAM + 2 * DS_COST(PAGES(ROM_MAX)),
+	                 ROM_SESSION_CAPS));
+	CHECK_OK(rom_sigh(clip_rom.cap, bits[4]));
+	/* sessions of setup outlive the cases */
+	term_open();
 }
 
 static bool contains(const char *hay, const char *needle)
@@ -122,13 +135,13 @@ static bool contains(const char *hay, const char *needle)
 	return false;
 }
 
-/* the terminal report's text */
-static const char *report_text(void)
+/* a report's text */
+static const char *rom_text(struct tb_own *rom)
 {
 	word_t size = 0, dsize, addr;
 	cptr_t ds;
 
-	CHECK_OK(rom_dataspace(report_rom.cap, &ds, &size));
+	CHECK_OK(rom_dataspace(rom->cap, &ds, &size));
 	text[0] = 0;
 	if (!size) {
 		cap_slot_free(ds);
@@ -148,7 +161,7 @@ static const char *report_text(void)
 static void report_wait(const char *const *want)
 {
 	for (;;) {
-		const char *t = report_text();
+		const char *t = rom_text(&report_rom);
 		bool all = true;
 
 		for (int i = 0; want[i]; i++)
@@ -197,7 +210,6 @@ TEST(TERM_0001, "the script's text, colours, movement, erasing and scroll region
 	};
 	word_t cols, rows, n;
 
-	term_open();
 	CHECK_OK(terminal_size(tsess.cap, &cols, &rows));
 	printf("terminal_test: %lux%lu cells\n", cols, rows);
 	CHECK(cols >= 80 && rows >= 24);
@@ -246,6 +258,41 @@ TEST(TERM_0002, "typed keys reach the program, its echo the screen")
 	CHECK_MSG(ngot == strlen(TYPED) && !memcmp(got, TYPED, ngot), "typed '%.*s'", (int)ngot, got);
 	report_wait(want);
 	printf("terminal_test: shot 2\n");
+}
+
+TEST(TERM_0003, "a drag of the left button selects, its copy is the clipboard report")
+{
+	static const char want[] = "<clipboard>Argil termina</clipboard>";
+
+	/* the host dragged before its Escape */
+	while (!contains(rom_text(&clip_rom), want))
+		while (!(sys_wait(ntfn) & 16))
+			;
+	printf("terminal_test: clipboard: %s\n", want);
+}
+
+TEST(TERM_0004, "a mode change resizes the grid, the program is told")
+{
+	static const char *const want[] = {
+		"cols=\"88\" rows=\"35\" cursor_x=\"0\" cursor_y=\"22\"",
+		"<row y=\"21\" text=\"$ Echo 42!\"/>",
+		0,
+	};
+	char buf[TERMINAL_IO_SIZE];
+	word_t cols, rows;
+
+	/* 800x600: 88x35 cells of 9x17 */
+	tb_set_config(fb, "<config width=\"800\" height=\"600\"/>");
+	for (;;) {
+		CHECK_OK(terminal_size(tsess.cap, &cols, &rows));
+		if (cols != 113)
+			break;
+		while (!(sys_wait(ntfn) & 4))
+			;
+	}
+	CHECK_MSG(cols == 88 && rows == 35, "%lux%lu cells", cols, rows);
+	report_wait(want);
+	printf("terminal_test: shot 3\n");
 	/* the host's Escape ends the test */
 	for (;;) {
 		size_t n;
@@ -257,6 +304,33 @@ TEST(TERM_0002, "typed keys reach the program, its echo the screen")
 		while (!(sys_wait(ntfn) & 4))
 			;
 	}
+}
+
+TEST(TERM_0005, "Shift+PageUp shows the scrollback, a typed key the live screen again")
+{
+	static const char *const want[] = {
+		"<row y=\"33\" text=\"scroll 40\"/>",
+		"cursor_x=\"0\" cursor_y=\"34\" scrollback=\"28\"",
+		0,
+	};
+	static const char *const live[] = { "back=\"0\"", 0 };
+	char buf[TERMINAL_IO_SIZE];
+
+	CHECK_OK(terminal_write_all(&tc, term_script2, sizeof(term_script2) - 1));
+	report_wait(want);
+	printf("terminal_test: shot 4\n");
+	/* the host: Shift+PageUp, the screen checked, Escape */
+	for (;;) {
+		size_t n;
+		CHECK_OK(terminal_read_some(&tc, buf, sizeof(buf), &n));
+		if (n) {
+			CHECK_MSG(n == 1 && buf[0] == 0x1b, "%lu more bytes, not Escape", (unsigned long)n);
+			break;
+		}
+		while (!(sys_wait(ntfn) & 4))
+			;
+	}
+	report_wait(live);
 }
 
 void component_construct(struct component_env *env)

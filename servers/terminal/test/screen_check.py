@@ -6,7 +6,10 @@ byte stream drawn by tools/term_render with the terminal's own vt.c and
 render.c, lib/gui and stb_truetype on the host: no tolerance), keeps the
 screendump beside the reference (screenN.ppm), then types through QMP
 `input-send-event`: after step 1 a click (the focus) and "Echo 42!" with
-Enter, after step 2 Escape (the test's end).
+Enter, after step 2 a drag over the first row's first 13 cells (the
+selection), after step 3 (the screen resized to 800x600) Escape (the
+test's end, step 3's), before step 4's screendumps Shift+PageUp and
+after them Escape (the end).
 
 A screen that does not match yet is taken again (the driver copies after
 the GUI composed): the run's timeout is the only limit, and each new
@@ -55,12 +58,28 @@ def tap(q, *qcodes):
         key(q, k, False)
 
 
+def move(q, dx, dy):
+    """In steps of at most 100 (QEMU's ps2 mouse sends one packet of at
+    most 127 per event)."""
+    while dx or dy:
+        sx = max(-100, min(100, dx))
+        sy = max(-100, min(100, dy))
+        send(q, [{"type": "rel", "data": {"axis": "x", "value": sx}},
+                 {"type": "rel", "data": {"axis": "y", "value": sy}}], 0.02)
+        dx -= sx
+        dy -= sy
+    time.sleep(0.1)
+
+
 def main():
     args = sys.argv[1:]
-    if len(args) != 2 or args[1] not in ("1", "2"):
-        sys.exit("usage: screen_check.py REFERENCE.ppm 1|2")
+    if len(args) != 2 or args[1] not in ("1", "2", "3", "4"):
+        sys.exit("usage: screen_check.py REFERENCE.ppm 1|2|3|4")
     ref = read_ppm(args[0])
     q = qmp.QMP(os.environ["ARGIL_QMP"])
+    if args[1] == "4":
+        # the view half a screen back into the scrollback
+        tap(q, "shift", "pgup")
     path = os.path.join(os.environ["ARGIL_WORK"], "terminal.ppm")
     last, tries = None, 0
     while True:
@@ -73,6 +92,10 @@ def main():
         if summary != last:
             print("screen_check: not yet: %s" % summary, flush=True)
             last = summary
+            # the latest mismatch, to look at when the run times out
+            miss = os.path.join(os.path.dirname(args[0]), "mismatch%s.ppm" % args[1])
+            with open(path, "rb") as src, open(miss, "wb") as dst:
+                dst.write(src.read())
         time.sleep(0.2)
     keep = os.path.join(os.path.dirname(args[0]), "screen%s.ppm" % args[1])
     with open(path, "rb") as src, open(keep, "wb") as dst:
@@ -88,8 +111,16 @@ def main():
             tap(q, k)
         tap(q, "shift", "1")
         tap(q, "ret")
+    elif args[1] == "2":
+        # a drag over cells 0..12 of row 0 (cells of 9 x 17 pixels): the
+        # selection "Argil termina", copied to the clipboard report
+        move(q, -2000, -2000)
+        move(q, 4, 4)
+        send(q, [{"type": "btn", "data": {"down": True, "button": "left"}}], 0.1)
+        move(q, 9 * 12, 0)
+        send(q, [{"type": "btn", "data": {"down": False, "button": "left"}}], 0.1)
     else:
-        tap(q, "esc")
+        tap(q, "esc")   # steps 3 and 4
     q.close()
 
 

@@ -28,6 +28,51 @@ static const char term_script[] =
 	"\033[20;1H\033[46;30m cyan bar \033[0m \033[9mstruck\033[0m tab:\tX\ty"
 	"\033[22;1H$ ";
 
+/* After the resize: forty lines, so that 28 go into the scrollback
+ * (the host's Shift+PageUp then shows 17 of them). */
+static const char term_script2[] =
+	"scroll 01\r\n"
+	"scroll 02\r\n"
+	"scroll 03\r\n"
+	"scroll 04\r\n"
+	"scroll 05\r\n"
+	"scroll 06\r\n"
+	"scroll 07\r\n"
+	"scroll 08\r\n"
+	"scroll 09\r\n"
+	"scroll 10\r\n"
+	"scroll 11\r\n"
+	"scroll 12\r\n"
+	"scroll 13\r\n"
+	"scroll 14\r\n"
+	"scroll 15\r\n"
+	"scroll 16\r\n"
+	"scroll 17\r\n"
+	"scroll 18\r\n"
+	"scroll 19\r\n"
+	"scroll 20\r\n"
+	"scroll 21\r\n"
+	"scroll 22\r\n"
+	"scroll 23\r\n"
+	"scroll 24\r\n"
+	"scroll 25\r\n"
+	"scroll 26\r\n"
+	"scroll 27\r\n"
+	"scroll 28\r\n"
+	"scroll 29\r\n"
+	"scroll 30\r\n"
+	"scroll 31\r\n"
+	"scroll 32\r\n"
+	"scroll 33\r\n"
+	"scroll 34\r\n"
+	"scroll 35\r\n"
+	"scroll 36\r\n"
+	"scroll 37\r\n"
+	"scroll 38\r\n"
+	"scroll 39\r\n"
+	"scroll 40\r\n"
+	"";
+
 /* The echo of one typed byte into out[2]; returns the bytes. */
 static inline size_t term_echo(char c, char out[2])
 {
