@@ -23,9 +23,10 @@ from screen_check import read_ppm  # noqa: E402
 TRIES = 300
 TERM_BG = bytes((0x10, 0x10, 0x18))
 LV_BG = bytes((0x10, 0x18, 0x20))  # its labels are #80c0ff
+RM_BAR = bytes((0x40, 0xa0, 0x60))
 INSET = 30
-DEMO_LINES = (r"^\[init -> log_view\] \[sleeper\] three ticks slept$",
-              r"^\[init -> log_view\] \[ticker\] tick 1$")
+DEMO_LINES = (r"^\[init -> desktop -> log_view\] \[sleeper\] three ticks slept$",
+              r"^\[init -> desktop -> log_view\] \[ticker\] tick 1$")
 
 
 def rules():
@@ -81,6 +82,12 @@ def judge(path, r):
     n = labelish(px, w, rect)
     if n < 200:
         bad.append("log_view: %d points of label text" % n)
+    # ram_monitor: its bars (#40a060) in the rectangle of its rule
+    m = r["ram_monitor"]
+    rect = (m["xpos"], m["ypos"], min(w, m["xpos"] + 360), min(h, m["ypos"] + 360))
+    n, _ = count(px, w, rect, RM_BAR)
+    if n < 100:
+        bad.append("ram_monitor: %d points of its bars" % n)
     return bad
 
 
@@ -97,7 +104,7 @@ def main():
             os.makedirs(os.path.dirname(keep), exist_ok=True)
             with open(path, "rb") as f, open(keep, "wb") as o:
                 o.write(f.read())
-            print("desktop_check: windows of terminal and log_view on the screen "
+            print("desktop_check: windows of terminal, log_view and ram_monitor on the screen "
                   "(%d screendumps; %s)" % (tries, os.path.relpath(keep, ROOT)), flush=True)
             # the demo children's lines through log_view in the serial log
             # before the last step
