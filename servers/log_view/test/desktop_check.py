@@ -118,12 +118,16 @@ def main():
                 return 1
             # HOME, the GUI's global key of log_view: it scrolls to the
             # first line and logs it, the run's last expected line
-            for down in (True, False):
-                rep = q.cmd("input-send-event", events=[{"type": "key", "data": {
-                    "down": down, "key": {"type": "qcode", "data": "home"}}}])
-                print("desktop_check: HOME %s: %s" % ("down" if down else "up", rep), flush=True)
-                time.sleep(0.05)
-            q.close()
+            # press and release in one command: the run ends as soon as
+            # log_view answers, QEMU may be gone before anything else
+            events = [{"type": "key", "data": {"down": down, "key": {
+                "type": "qcode", "data": "home"}}} for down in (True, False)]
+            try:
+                q.cmd("input-send-event", events=events)
+                print("desktop_check: HOME tapped", flush=True)
+                q.close()
+            except OSError:
+                pass  # QEMU stopped: the run saw log_view's line
             return 0
         if bad != last:
             print("desktop_check: not yet: %s" % "; ".join(bad), flush=True)
