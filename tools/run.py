@@ -82,6 +82,7 @@ import re
 import select
 import shlex
 import shutil
+import socket
 import signal
 import subprocess
 import sys
@@ -308,10 +309,41 @@ def find_ovmf():
     raise RuntimeError("OVMF firmware not found (run tools/deps)")
 
 
-def qemu_command(cfg, iso, tmp, interactive):
+QEMU_UI = "/usr/lib/x86_64-linux-gnu/qemu/ui-%s.so"
+VNC_FIRST = 5900
+
+
+def free_vnc_display():
+    """The first VNC display number N whose port 5900+N on 127.0.0.1 is free."""
+    for n in range(100):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sk:
+            try:
+                sk.bind(("127.0.0.1", VNC_FIRST + n))
+            except OSError:
+                continue
+            return n
+    raise RuntimeError("no free VNC port on 127.0.0.1 (5900..5999)")
+
+
+def interactive_display():
+    """The -display arguments of `make run`: a QEMU window (GTK, else SDL)
+    when $DISPLAY or $WAYLAND_DISPLAY is set and QEMU has that UI (Debian's
+    qemu-system-gui), else headless with a VNC server on 127.0.0.1. Returns
+    (arguments, what to tell the user)."""
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        for ui in ("gtk", "sdl"):
+            if os.path.exists(QEMU_UI % ui):
+                return ["-display", ui], "a QEMU window (%s)" % ui
+    n = free_vnc_display()
+    return (["-display", "none", "-vnc", "127.0.0.1:%d" % n],
+            "no window: the screen is on the VNC server 127.0.0.1:%d (port %d), e.g. "
+            "`vncviewer 127.0.0.1:%d`" % (n, VNC_FIRST + n, n))
+
+
+def qemu_command(cfg, iso, tmp, interactive, display=None):
     cmd = ["qemu-system-x86_64", "-nodefaults", "-machine", cfg["machine"],
            "-accel", "tcg", "-smp", cfg["cpus"], "-m", cfg["memory"],
-           "-display", "none", "-no-reboot",
+           *(display or ["-display", "none"]), "-no-reboot",
            "-serial", "mon:stdio" if interactive else "stdio",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
            "-cdrom", iso, "-boot", "d"]
@@ -711,7 +743,8 @@ def interactive(s, vname, cfg):
     fail_line = None
     halted_ok = False
     with tempfile.TemporaryDirectory(prefix="argil-run-") as tmp, open(logpath, "w") as log:
-        cmd = qemu_command(cfg, s.image, tmp, True) + [a.replace("{work}", tmp) for a in s.qemu]
+        display, where = interactive_display()
+        cmd = qemu_command(cfg, s.image, tmp, True, display) + [a.replace("{work}", tmp) for a in s.qemu]
         env = command_env(s, cfg, vname, tmp, logpath)
         for c in s.setup:
             why = run_command("setup", c, env, log)
@@ -721,6 +754,7 @@ def interactive(s, vname, cfg):
         print("argil: booting %s (%s, %s, %s cpu, %s RAM) -- Ctrl-A X quits, Ctrl-A C is the monitor"
               % (s.name, cfg["machine"], cfg["firmware"], cfg["cpus"], cfg["memory"]),
               file=sys.stderr, flush=True)
+        print("argil: screen: %s" % where, file=sys.stderr, flush=True)
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE)
         splitter = Lines()
         fail_until = None
@@ -746,7 +780,7 @@ def interactive(s, vname, cfg):
                     # once the kernel speaks
                     if not hinted and KERNEL_BANNER.search(line):
                         hinted = True
-                        print("argil: Ctrl-A X quits QEMU", file=sys.stderr, flush=True)
+                        print("argil: Ctrl-A X quits QEMU; screen: %s" % where, file=sys.stderr, flush=True)
                 if not data:
                     break
         except KeyboardInterrupt:

@@ -646,8 +646,11 @@ static rpc_status_t do_mode_sigh(struct gui_mode_sigh_call *c)
 	struct wsession *s = c->obj;
 	rpc_status_t st = rpc_take_sigh(c->in.ntfn, &s->mode_sigh, true);
 
-	/* a role's mode is the screen's: the GUI server signals it */
-	if (st == RPC_OK && s->role != ROLE_APP)
+	/* a role's mode is the screen's: the GUI server signals it; an
+	 * application's too until it is placed (a client that asked before
+	 * there was a screen, got 0x0 and has no window yet learns of the
+	 * screen so); after that a screen change signals it harmlessly */
+	if (st == RPC_OK)
 		st = gui_mode_sigh(s->gui.session, s->mode_sigh);
 	return st;
 }
