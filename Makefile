@@ -192,7 +192,9 @@ deps:
 	@tools/deps
 
 # deps first, then the build: make -j must not build before tools exist
+# with a display QEMU opens a window (qemu-system-gui), else a VNC server
 run: deps
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then tools/deps --gui; fi
 	@$(MAKE) -s all && $(PYTHON) tools/run.py --interactive run/default
 
 run/%: deps
