@@ -84,11 +84,6 @@ struct capture {
 	struct capture *next;
 };
 
-/* The server links the C library port (for lib/gui's text), whose math
- * log() would take the place of base's: the server logs through gui_log
- * (log.c), the same output. */
-#define log gui_log
-void gui_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* main.c */
 extern struct view *stack[STACK_MAX];   /* [0] the backmost */

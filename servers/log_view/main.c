@@ -31,40 +31,11 @@
 #include <string.h>
 #include "ring.h"
 
-#include <stdarg.h>
 
-/* base's log() would clash with the C library's (lib/gui links it) */
-#undef log
-static void lv_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void lv_log(const char *fmt, ...)
-{
-	char buf[LOG_WRITE_MAX];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n > sizeof(buf) - 2)
-		n = (int)sizeof(buf) - 2;
-	buf[n++] = '\n';
-	log_write(component_env()->log, buf, (word_t)n);
-}
 /* a line to log_view's own LOG session */
 static void pass_on(const char *b, word_t n)
 {
 	log_write(component_env()->log, b, n);
-}
-#define log lv_log
-
-/* stb_truetype's asserts (through lib/gui) */
-void __assert_fail(const char *expr, const char *file, int line, const char *func);
-void __assert_fail(const char *expr, const char *file, int line, const char *func)
-{
-	lv_log("error: assertion '%s' failed in %s (%s:%d)", expr, func, file, line);
-	component_exit(3);
 }
 
 #define LINES_MAX 10000u

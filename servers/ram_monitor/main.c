@@ -24,34 +24,7 @@
 #include <gui/surface.h>
 #include <string.h>
 
-#include <stdarg.h>
 
-#undef log
-static void rm_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void rm_log(const char *fmt, ...)
-{
-	char buf[LOG_WRITE_MAX];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n > sizeof(buf) - 2)
-		n = (int)sizeof(buf) - 2;
-	buf[n++] = '\n';
-	log_write(component_env()->log, buf, (word_t)n);
-}
-#define log rm_log
-
-void __assert_fail(const char *expr, const char *file, int line, const char *func);
-void __assert_fail(const char *expr, const char *file, int line, const char *func)
-{
-	rm_log("error: assertion '%s' failed in %s (%s:%d)", expr, func, file, line);
-	component_exit(3);
-}
 
 #define ROWS_MAX 20
 #define NAME_MAX_ 32

@@ -35,37 +35,7 @@
 #include <terminal_session.h>
 #include "render.h"
 
-#include <stdarg.h>
 
-/* base's log() would clash with the C library's (lib/gui links it): the
- * same LOG line through log_write (as the GUI server's gui_log) */
-#undef log
-static void term_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void term_log(const char *fmt, ...)
-{
-	char buf[LOG_WRITE_MAX];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n > sizeof(buf) - 2)
-		n = (int)sizeof(buf) - 2;
-	buf[n++] = '\n';
-	log_write(component_env()->log, buf, (word_t)n);
-}
-#define log term_log
-
-/* stb_truetype's asserts (through lib/gui) */
-void __assert_fail(const char *expr, const char *file, int line, const char *func);
-void __assert_fail(const char *expr, const char *file, int line, const char *func)
-{
-	term_log("error: assertion '%s' failed in %s (%s:%d)", expr, func, file, line);
-	component_exit(3);
-}
 
 #define TEXT_REPORT_SIZE (256 * 1024)
 #define CLIP_REPORT_SIZE (64 * 1024)
