@@ -208,7 +208,7 @@ host-test: deps
 
 # the ports are fetched with apt-get source, which needs deb-src entries
 test: deps
-	@tools/deps --src && $(MAKE) -s ports && $(MAKE) -s -j2 all && $(PYTHON) tools/testall.py
+	@tools/deps --src && $(MAKE) -s -j2 ports && $(MAKE) -s -j2 all && $(PYTHON) tools/testall.py
 
 # every run/*_bench scenario (bench/README.md); a new one needs no list
 BENCH_SCENARIOS := $(sort $(wildcard run/*_bench))
@@ -230,6 +230,7 @@ FUZZ_CFLAGS  := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,addres
 CONFIG_SRCS  := $(addprefix base/src/,config_parse.c config_query.c config_write.c)
 CONFIG_DEPS  := $(CONFIG_SRCS) base/src/config_chars.h base/include/argil/config.h base/include/argil/string.h
 FUZZERS :=
+FUZZ_SOAK :=
 include $(sort $(wildcard tests/fuzz/*.mk))
 
 define FUZZ_RULES
@@ -248,8 +249,10 @@ $(foreach f,$(FUZZERS),$(eval $(call FUZZ_RULES,$(f))))
 .PHONY: $(addprefix fuzz/,$(FUZZERS))
 
 fuzz: $(addprefix fuzz/,$(FUZZERS))
+# the fuzzers make test runs (60 s each): all but those a .mk puts into
+# FUZZ_SOAK (run by `make fuzz` and `make fuzz/NAME` only)
 fuzz-list:
-	@echo $(FUZZERS)
+	@echo $(filter-out $(FUZZ_SOAK),$(FUZZERS))
 
 # Host tool: checks config files with the same parser and init's own model
 # build (tools/config-check wraps it)
