@@ -4,13 +4,11 @@
  *
  * A boot archive (tools/mkimage.py packs every module after core into one,
  * so a scenario is not bound by the kernel's BOOTINFO_MAX_MODULES) is a
- * module named "boot_archive": page 0 onwards holds the header, 16 bytes
- * (the magic "ARGILROM", u32 version 1, u32 count), then count entries of
- * 80 bytes (a name of 64 bytes, NUL-terminated, u64 offset, u64 size; little
- * endian). Each file starts on a page of its own, after the header, inside
- * the module; its ROM shares the module's frames (no copy). An archive
- * that breaks these rules is refused whole with a line saying why.
+ * module named "boot_archive" in the format of archive.h; each of its
+ * files becomes a ROM that shares the module's frames (no copy). An
+ * archive that breaks the format is refused whole with a line saying why.
  */
+#include "archive.h"
 #include "core.h"
 #include <argil/pd.h>
 #include <argil/rom.h>
@@ -23,9 +21,6 @@ static struct module modules[ROMS_MAX];
 static word_t nmodules;
 
 #define ARCHIVE_NAME "boot_archive"
-#define ARCHIVE_MAGIC "ARGILROM"
-#define ARCHIVE_HEAD 16
-#define ARCHIVE_ENTRY 80
 static char platform_info[PAGE];
 
 /* A framebuffer's pixel format named from the most significant bits down:
@@ -133,64 +128,42 @@ static void platform_info_init(struct bootinfo *bi)
 	       bi->acpi_rsdt || bi->acpi_xsdt ? "" : ", no ACPI", bi->fb.paddr ? ", a framebuffer" : "");
 }
 
-static uint64_t le64(const unsigned char *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
 /* The files of a boot archive as ROMs; false (nothing added) if the
  * archive is malformed. */
 static bool archive_add(const struct module *a)
 {
 	const unsigned char *d = a->data;
-	uint64_t count, head;
+	word_t room = ROMS_MAX - 1 - nmodules;   /* one left for platform_info */
+	uint64_t count, bad;
 
-	if (a->size < ARCHIVE_HEAD || memcmp(d, ARCHIVE_MAGIC, 8)) {
+	switch (archive_check(d, a->size, a->pages * PAGE, room, &count, &bad)) {
+	case ARCHIVE_OK:
+		break;
+	case ARCHIVE_E_MAGIC:
 		printf("[core] boot archive: no 'ARGILROM' header: refused\n");
 		return false;
-	}
-	count = d[12] | (uint64_t)d[13] << 8 | (uint64_t)d[14] << 16 | (uint64_t)d[15] << 24;
-	if ((d[8] | d[9] << 8 | d[10] << 16 | (uint64_t)d[11] << 24) != 1) {
+	case ARCHIVE_E_VERSION:
 		printf("[core] boot archive: version is not 1: refused\n");
 		return false;
-	}
-	head = ARCHIVE_HEAD + count * ARCHIVE_ENTRY;
-	if (count > ROMS_MAX - 1 - nmodules || head > a->size) {
-		printf("[core] boot archive: %lu files do not fit (%lu ROMs at most): refused\n",
-		       (word_t)count, (word_t)ROMS_MAX - 1 - nmodules);
+	case ARCHIVE_E_COUNT:
+		printf("[core] boot archive: its files do not fit (%lu ROMs at most) or its "
+		       "header is cut: refused\n", room);
+		return false;
+	case ARCHIVE_E_ENTRY:
+		printf("[core] boot archive: file %lu: bad name, offset or size: refused\n",
+		       (word_t)bad);
 		return false;
 	}
-	uint64_t end = (head + PAGE - 1) & ~(uint64_t)(PAGE - 1);   /* files follow in order */
 	for (uint64_t i = 0; i < count; i++) {
-		const unsigned char *e = d + ARCHIVE_HEAD + i * ARCHIVE_ENTRY;
-		uint64_t off = le64(e + 64), size = le64(e + 72);
-
-		bool named = false;
-
-		for (int c = 0; c < 64; c++)
-			named |= !e[c];
-		if (!named || !e[0] || off % PAGE || off < end || off >= a->pages * PAGE ||
-		    (size ? size : 1) > a->pages * PAGE - off) {
-			printf("[core] boot archive: file %lu: bad name, offset or size: refused\n",
-			       (word_t)i + 1);
-			return false;
-		}
-		end = off + size;
-	}
-	for (uint64_t i = 0; i < count; i++) {
-		const unsigned char *e = d + ARCHIVE_HEAD + i * ARCHIVE_ENTRY;
 		struct module *m = &modules[nmodules++];
-		uint64_t off = le64(e + 64);
+		struct archive_file f;
 
-		memcpy(m->name, e, 64);
-		m->size = le64(e + 72);
-		m->pages = m->size ? (m->size + PAGE - 1) / PAGE : 1;
-		m->frames = a->frames + off / PAGE;
-		m->data = d + off;
+		archive_file(d, i, &f);
+		memcpy(m->name, f.name, 64);
+		m->size = f.size;
+		m->pages = f.size ? (f.size + PAGE - 1) / PAGE : 1;
+		m->frames = a->frames + f.offset / PAGE;
+		m->data = d + f.offset;
 		printf("[core] ROM '%s': %lu bytes\n", m->name, m->size);
 	}
 	return true;
