@@ -39,6 +39,18 @@ void parent_conn_close(struct parent_conn *c)
 RPC_CLIENT(root, ROOT_RPC)
 RPC_CLIENT(pd, PD_RPC)
 RPC_CLIENT(ds, DS_RPC)
+
+rpc_status_t ds_attach_checked(cptr_t ds, word_t size, word_t min, word_t flags, word_t *at,
+			       word_t *dsize)
+{
+	word_t own = 0;
+
+	if (size < min || ds_info(ds, &own, 0, 0) != RPC_OK || own < size)
+		return RPC_E_INVALID_CAP;
+	if (dsize)
+		*dsize = own;
+	return pd_attach(COMPONENT_PD, ds, 0, 0, 0, flags, at);
+}
 RPC_CLIENT(cpu, CPU_RPC)
 RPC_CLIENT(thread, THREAD_RPC)
 RPC_CLIENT(rom, ROM_RPC)

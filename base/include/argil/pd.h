@@ -134,4 +134,15 @@ static inline rpc_status_t pd_alloc_ram(cptr_t pd, word_t size, cptr_t *ds)
 	OP(ds_info, DS_INFO, 64, (), ((WORD, size), (WORD, flags), (WORD, phys)))
 RPC_INTERFACE(ds, DS_RPC);
 
+/*
+ * Attaches a dataspace a server handed out (flags as for pd_attach) into
+ * the component's own PD, trusting the server's word on its size only as
+ * far as the dataspace bears it out: `size` (what the server says) must be
+ * at least `min` and the dataspace at least `size` bytes, else
+ * RPC_E_INVALID_CAP and nothing is attached. *at the address, *dsize (if
+ * not null) the dataspace's own size.
+ */
+rpc_status_t ds_attach_checked(cptr_t ds, word_t size, word_t min, word_t flags, word_t *at,
+			       word_t *dsize);
+
 #endif

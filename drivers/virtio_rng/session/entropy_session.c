@@ -14,7 +14,7 @@ RPC_CLIENT(entropy, ENTROPY_RPC)
 
 rpc_status_t entropy_connect(struct entropy_connection *e, const char *label)
 {
-	word_t dsize, at;
+	word_t at;
 	rpc_status_t st;
 
 	memset(e, 0, sizeof(*e));
@@ -25,11 +25,8 @@ rpc_status_t entropy_connect(struct entropy_connection *e, const char *label)
 		return st;
 	}
 	st = entropy_dataspace(e->session, &e->ds, &e->size);
-	if (st == RPC_OK && (ds_info(e->ds, &dsize, 0, 0) != RPC_OK || dsize < e->size ||
-			     e->size < ENTROPY_MAX))
-		st = RPC_E_INVALID_CAP;
 	if (st == RPC_OK)
-		st = pd_attach(COMPONENT_PD, e->ds, 0, 0, 0, 0, &at);
+		st = ds_attach_checked(e->ds, e->size, ENTROPY_MAX, 0, &at, 0);
 	if (st != RPC_OK) {
 		entropy_disconnect(e);
 		return st;

@@ -14,7 +14,7 @@ RPC_CLIENT(report, REPORT_RPC)
 rpc_status_t reporter_open(struct reporter *r, const char *label, word_t size)
 {
 	char args[48];
-	word_t addr, dsize;
+	word_t addr;
 	rpc_status_t st;
 
 	memset(r, 0, sizeof(*r));
@@ -26,10 +26,8 @@ rpc_status_t reporter_open(struct reporter *r, const char *label, word_t size)
 		return st;
 	}
 	st = report_dataspace(r->session, &r->ds, &r->size);
-	if (st == RPC_OK && (ds_info(r->ds, &dsize, 0, 0) != RPC_OK || dsize < r->size))
-		st = RPC_E_INVALID_CAP;
 	if (st == RPC_OK)
-		st = pd_attach(COMPONENT_PD, r->ds, 0, 0, 0, ATTACH_WRITE, &addr);
+		st = ds_attach_checked(r->ds, r->size, 0, ATTACH_WRITE, &addr, 0);
 	if (st != RPC_OK) {
 		reporter_close(r);
 		return st;

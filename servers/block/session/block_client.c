@@ -67,10 +67,8 @@ rpc_status_t block_connect(struct block_connection *c, const char *label, word_t
 	}
 	st = block_stream(c->pc.cap, &c->ds, &c->size);
 	/* the dataspace's own size counts, not what the server says */
-	if (st == RPC_OK && (ds_info(c->ds, &dsize, 0, 0) != RPC_OK || dsize < c->size))
-		st = RPC_E_INVALID_CAP;
 	if (st == RPC_OK)
-		st = pd_attach(COMPONENT_PD, c->ds, 0, 0, 0, ATTACH_WRITE, &at);
+		st = ds_attach_checked(c->ds, c->size, 0, ATTACH_WRITE, &at, &dsize);
 	if (st != RPC_OK)
 		goto fail;
 	c->mem = (uint8_t *)at;

@@ -56,7 +56,7 @@ bool input_event_valid(const struct input_event *e)
 
 rpc_status_t event_connect(struct event_connection *c, const char *label)
 {
-	word_t size, dsize, at;
+	word_t size, at;
 	rpc_status_t st;
 
 	memset(c, 0, sizeof(*c));
@@ -67,11 +67,8 @@ rpc_status_t event_connect(struct event_connection *c, const char *label)
 		return st;
 	}
 	st = event_dataspace(c->session, &c->ds, &size);
-	if (st == RPC_OK && (ds_info(c->ds, &dsize, 0, 0) != RPC_OK || dsize < size ||
-			     size < sizeof(struct input_event)))
-		st = RPC_E_INVALID_CAP;
 	if (st == RPC_OK)
-		st = pd_attach(COMPONENT_PD, c->ds, 0, 0, 0, ATTACH_WRITE, &at);
+		st = ds_attach_checked(c->ds, size, sizeof(struct input_event), ATTACH_WRITE, &at, 0);
 	if (st != RPC_OK) {
 		event_disconnect(c);
 		return st;

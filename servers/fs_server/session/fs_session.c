@@ -39,10 +39,8 @@ fs_err_t fs_conn_init(struct fs_conn *c, cptr_t session)
 	memset(c, 0, sizeof(*c));
 	c->session = session;
 	st = fs_stream(session, &c->ds, &c->size);
-	if (st == RPC_OK && (ds_info(c->ds, &dsize, 0, 0) != RPC_OK || dsize < c->size))
-		st = RPC_E_INVALID_CAP;
 	if (st == RPC_OK)
-		st = pd_attach(COMPONENT_PD, c->ds, 0, 0, 0, ATTACH_WRITE, &at);
+		st = ds_attach_checked(c->ds, c->size, 0, ATTACH_WRITE, &at, &dsize);
 	if (st != RPC_OK)
 		goto fail;
 	c->mem = (uint8_t *)at;

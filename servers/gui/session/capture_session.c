@@ -42,7 +42,7 @@ static void drop_buffer(struct capture_connection *c)
 
 rpc_status_t capture_set_screen(struct capture_connection *c, word_t width, word_t height)
 {
-	word_t size, dsize, at;
+	word_t size, at;
 	rpc_status_t st;
 
 	drop_buffer(c);
@@ -51,10 +51,7 @@ rpc_status_t capture_set_screen(struct capture_connection *c, word_t width, word
 		c->ds = 0;
 		return st;
 	}
-	if (size < width * height * 4 || ds_info(c->ds, &dsize, 0, 0) != RPC_OK || dsize < size)
-		st = RPC_E_INVALID_CAP;
-	if (st == RPC_OK)
-		st = pd_attach(COMPONENT_PD, c->ds, 0, 0, 0, 0, &at);
+	st = ds_attach_checked(c->ds, size, width * height * 4, 0, &at, 0);
 	if (st != RPC_OK) {
 		drop_buffer(c);
 		return st;

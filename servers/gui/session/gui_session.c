@@ -37,7 +37,7 @@ static void drop_buffer(struct gui_connection *c)
 
 rpc_status_t gui_set_buffer(struct gui_connection *c, word_t width, word_t height)
 {
-	word_t size, dsize, at;
+	word_t size, at;
 	rpc_status_t st;
 
 	drop_buffer(c);
@@ -46,10 +46,7 @@ rpc_status_t gui_set_buffer(struct gui_connection *c, word_t width, word_t heigh
 		c->ds = 0;
 		return st;
 	}
-	if (size < width * height * 4 || ds_info(c->ds, &dsize, 0, 0) != RPC_OK || dsize < size)
-		st = RPC_E_INVALID_CAP;
-	if (st == RPC_OK)
-		st = pd_attach(COMPONENT_PD, c->ds, 0, 0, 0, ATTACH_WRITE, &at);
+	st = ds_attach_checked(c->ds, size, width * height * 4, ATTACH_WRITE, &at, 0);
 	if (st != RPC_OK) {
 		drop_buffer(c);
 		return st;
@@ -74,7 +71,7 @@ void gui_disconnect(struct gui_connection *c)
 
 rpc_status_t gui_input_attach(struct gui_connection *c, cptr_t sigh)
 {
-	word_t size, dsize, at;
+	word_t size, at;
 	cptr_t ds;
 	rpc_status_t st;
 
@@ -83,11 +80,7 @@ rpc_status_t gui_input_attach(struct gui_connection *c, cptr_t sigh)
 	st = gui_input_ds(c->session, &ds, &size);
 	if (st != RPC_OK)
 		return st;
-	if (size < GUI_INPUT_MAX * sizeof(struct input_event) ||
-	    ds_info(ds, &dsize, 0, 0) != RPC_OK || dsize < size)
-		st = RPC_E_INVALID_CAP;
-	if (st == RPC_OK)
-		st = pd_attach(COMPONENT_PD, ds, 0, 0, 0, 0, &at);
+	st = ds_attach_checked(ds, size, GUI_INPUT_MAX * sizeof(struct input_event), 0, &at, 0);
 	cap_slot_free(ds);
 	if (st != RPC_OK)
 		return st;

@@ -27,10 +27,8 @@ static rpc_status_t attach(struct nic_connection *c, int s)
 	rpc_status_t st = nic_stream(c->pc.cap, (word_t)s, &c->ds[s], &size);
 
 	/* the dataspace's own size counts, not what the server says */
-	if (st == RPC_OK && (ds_info(c->ds[s], &dsize, 0, 0) != RPC_OK || dsize < size))
-		st = RPC_E_INVALID_CAP;
 	if (st == RPC_OK)
-		st = pd_attach(COMPONENT_PD, c->ds[s], 0, 0, 0, ATTACH_WRITE, &at);
+		st = ds_attach_checked(c->ds[s], size, 0, ATTACH_WRITE, &at, &dsize);
 	if (st != RPC_OK)
 		return st;
 	c->mem[s] = (uint8_t *)at;

@@ -13,7 +13,7 @@ RPC_CLIENT(terminal, TERMINAL_RPC)
 
 rpc_status_t terminal_connect(struct terminal_connection *c, const char *label, cptr_t sigh)
 {
-	word_t size, dsize, at;
+	word_t size, at;
 	cptr_t ds = 0;
 	rpc_status_t st;
 
@@ -25,11 +25,10 @@ rpc_status_t terminal_connect(struct terminal_connection *c, const char *label, 
 		return st;
 	}
 	st = terminal_ds(c->session, &ds, &size);
-	if (st == RPC_OK && (!size || size > TERMINAL_IO_SIZE || ds_info(ds, &dsize, 0, 0) != RPC_OK ||
-			     dsize < size))
+	if (st == RPC_OK && size > TERMINAL_IO_SIZE)
 		st = RPC_E_INVALID_CAP;
 	if (st == RPC_OK)
-		st = pd_attach(COMPONENT_PD, ds, 0, 0, 0, ATTACH_WRITE, &at);
+		st = ds_attach_checked(ds, size, 1, ATTACH_WRITE, &at, 0);
 	cap_slot_free(ds);
 	if (st == RPC_OK && sigh)
 		st = terminal_sigh(c->session, sigh);
