@@ -159,6 +159,28 @@ int cfg_attr_bool(const struct cfg_node *n, const char *name, bool def, bool *ou
 	return r;
 }
 
+int cfg_attr_colour(const struct cfg_node *n, const char *name, uint32_t def, uint32_t *out)
+{
+	const char *s = cfg_attr(n, name);
+	uint32_t v = 0;
+	int r = s ? 1 : 0;
+
+	if (s && (s[0] != '#' || strlen(s) != 7))
+		r = -1;
+	for (int i = 1; r == 1 && i < 7; i++) {
+		char c = s[i];
+		int d = c >= '0' && c <= '9' ? c - '0'
+		      : c >= 'a' && c <= 'f' ? c - 'a' + 10
+		      : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (d < 0)
+			r = -1;
+		v = v << 4 | (uint32_t)(d & 15);
+	}
+	if (out)
+		*out = r == 1 ? v : def;
+	return r;
+}
+
 static bool same_node(const struct cfg_node *a, const struct cfg_node *b)
 {
 	if (strcmp(a->type, b->type) || has_text(a) != has_text(b))

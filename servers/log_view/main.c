@@ -221,40 +221,17 @@ static bool read_config(void)
 	if (config_rom_open(&cfg, "config", 0, 0, 0) != RPC_OK)
 		return true;
 	if (cfg.node) {
-		for (const struct cfg_attr *a = cfg.node->attrs; a; a = a->next) {
-			bool known = false;
-			for (unsigned i = 0; names[i]; i++)
-				known |= !strcmp(a->name, names[i]);
-			if (!known) {
-				log("error: config: unknown attribute '%s'", a->name);
-				ok = false;
-			}
-		}
-		if (cfg_attr_u64(cfg.node, "lines", nlines, &v) < 0 || v < 1 || v > LINES_MAX) {
-			log("error: config: lines is 1..%u", LINES_MAX);
-			ok = false;
-		} else {
-			nlines = (unsigned)v;
-		}
-		if (cfg_attr_u64(cfg.node, "width", width, &v) < 0 || v < 64 || v > 4096) {
-			log("error: config: width is 64..4096");
-			ok = false;
-		} else {
-			width = (word_t)v;
-		}
-		if (cfg_attr_u64(cfg.node, "height", height, &v) < 0 || v < 32 || v > 4096) {
-			log("error: config: height is 32..4096");
-			ok = false;
-		} else {
-			height = (word_t)v;
-		}
-		if (cfg_attr_u64(cfg.node, "font_px", font_px, &v) < 0 || v < GUI_FONT_PX_MIN ||
-		    v > GUI_FONT_PX_MAX) {
-			log("error: config: font_px is %u..%u", GUI_FONT_PX_MIN, GUI_FONT_PX_MAX);
-			ok = false;
-		} else {
-			font_px = (unsigned)v;
-		}
+		const struct cfg_node *n = cfg.node;
+
+		ok = cfg_attrs_known(n, names);
+		ok &= cfg_attr_range(n, "lines", nlines, 1, LINES_MAX, &v);
+		nlines = (unsigned)v;
+		ok &= cfg_attr_range(n, "width", width, 64, 4096, &v);
+		width = (word_t)v;
+		ok &= cfg_attr_range(n, "height", height, 32, 4096, &v);
+		height = (word_t)v;
+		ok &= cfg_attr_range(n, "font_px", font_px, GUI_FONT_PX_MIN, GUI_FONT_PX_MAX, &v);
+		font_px = (unsigned)v;
 		if (cfg.node->child) {
 			log("error: config: no sub-nodes expected");
 			ok = false;
@@ -275,7 +252,6 @@ static void fail(const char *what, rpc_status_t st)
 
 void component_construct(struct component_env *e)
 {
-	const char *err = "";
 	void *mem;
 	rpc_status_t st;
 
@@ -286,14 +262,9 @@ void component_construct(struct component_env *e)
 	if (!mem)
 		fail("ring of lines", RPC_E_NO_RAM_QUOTA);
 	ring_init(&ring, mem, nlines);
-	st = attached_rom_open(&ttf, "font");
-	if (st != RPC_OK || !ttf.data)
-		fail("no font ROM", st != RPC_OK ? st : RPC_E_NOT_FOUND);
-	font = gui_font_new(ttf.data, ttf.size, (int)font_px, 0, &err);
-	if (!font) {
-		log("error: font: %s", err);
+	font = gui_font_open_rom("font", font_px, 0, &ttf);
+	if (!font)
 		component_exit(2);
-	}
 	gui_font_metrics(font, &fm);
 	st = gui_connect(&gui, "", width, height);
 	if (st != RPC_OK)

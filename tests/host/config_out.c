@@ -62,6 +62,31 @@ TEST(CFG_0403, "cfg_attr_u64: malformed values give -1 and the default")
 		CHECK_U64(n, bad[i], -1, 0);
 }
 
+TEST(CFG_0410, "cfg_attr_colour: #rrggbb in either case; anything else -1 and the default")
+{
+	static const char doc[] = "<c a=\"#00ff7F\" b=\"#FFFFFF\" z=\"#000000\" short=\"#fff\" "
+				  "long=\"#1234567\" nohash=\"1234567\" g=\"#12345g\" sp=\"# 12345\" "
+				  "e=\"\" h=\"#\"/>";
+	struct cfg_node *n = check_ok(__LINE__, doc, sizeof(doc) - 1);
+	static const char *const bad[] = { "short", "long", "nohash", "g", "sp", "e", "h" };
+	uint32_t v = 0;
+
+	CHECK_EQ(cfg_attr_colour(n, "a", 7, &v), 1);
+	CHECK_EQ(v, 0x00ff7f);
+	CHECK_EQ(cfg_attr_colour(n, "b", 7, &v), 1);
+	CHECK_EQ(v, 0xffffff);
+	CHECK_EQ(cfg_attr_colour(n, "z", 7, &v), 1);
+	CHECK_EQ(v, 0);
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		v = 0;
+		CHECK_EQ(cfg_attr_colour(n, bad[i], 7, &v), (uint64_t)-1);
+		CHECK_EQ(v, 7);
+	}
+	CHECK_EQ(cfg_attr_colour(n, "none", 9, &v), 0);
+	CHECK_EQ(v, 9);
+	CHECK_EQ(cfg_attr_colour(NULL, "a", 9, NULL), 0);
+}
+
 TEST(CFG_0404, "absent attributes give 0 and the default; out may be NULL; node may be NULL")
 {
 	struct cfg_node *n = getter_node();

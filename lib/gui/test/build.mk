@@ -6,7 +6,7 @@ NAME := gui_text_test
 KIND := component
 LIBS := testbed gui_session guilib
 
-GUI_RENDER_SRCS := tools/gui_render.c lib/gui/test/scene.c $(wildcard lib/gui/*.c) \
+GUI_RENDER_SRCS := tools/gui_render.c lib/gui/test/scene.c $(filter-out lib/gui/font_rom.c,$(wildcard lib/gui/*.c)) \
                    ports/stb/stb_truetype.c base/src/config_parse.c base/src/config_query.c \
                    base/src/config_write.c
 $(BUILD)/host/gui_render: $(GUI_RENDER_SRCS) $(wildcard lib/gui/include/gui/*.h lib/gui/test/*.h) \

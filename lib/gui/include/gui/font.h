@@ -54,6 +54,13 @@ struct gui_font *gui_font_new(const void *ttf, size_t size, int px, size_t cache
                               const char **error);
 void gui_font_free(struct gui_font *f);
 
+/* The font of ROM `rom` (lib/gui/font_rom.c, components only) at px pixels,
+ * the ROM kept attached in *keep while the font is used. NULL after an
+ * "error: font ROM '<rom>': <why>" line. */
+struct attached_rom;
+struct gui_font *gui_font_open_rom(const char *rom, unsigned px, size_t cache_bytes,
+				   struct attached_rom *keep);
+
 void gui_font_metrics(const struct gui_font *f, struct gui_font_metrics *m);
 void gui_font_stats(const struct gui_font *f, struct gui_glyph_stats *st);
 /* Whether the font has a glyph for code point cp. */
