@@ -26,14 +26,10 @@
 
 #define EVENTS_KEPT 64
 #define REPORT_SIZE (16 * 1024)
-#define BUF_BYTES (EVENT_BATCH_MAX * sizeof(struct input_event))
 
 struct session {
 	struct server_session ss;
-	struct ram_buf mem;      /* shared with the client */
-	cptr_t ds;               /* mem.ds */
-	struct input_event *buf;    /* mem.va */
-	uint64_t seq;            /* events taken so far */
+	struct event_sink sink;  /* the buffer shared with the source, the sequence */
 };
 
 struct kept {
@@ -118,28 +114,24 @@ static rpc_status_t do_dataspace(struct event_dataspace_call *c)
 {
 	struct session *s = c->obj;
 
-	c->out.ds = s->ds;
-	c->out.size = BUF_BYTES;
+	event_sink_dataspace(&s->sink, &c->out.ds, &c->out.size);
 	return RPC_OK;
 }
 
 static rpc_status_t do_submit(struct event_submit_call *c)
 {
 	struct session *s = c->obj;
-	word_t n = c->in.count;
+	uint64_t first = s->sink.seq;
+	word_t n;
 	char text[64];
+	rpc_status_t st = event_sink_take(&s->sink, c->in.count, c->in.seq, true, batch, &n);
 
-	if (!n || n > EVENT_BATCH_MAX || c->in.seq != s->seq)
-		return RPC_E_INVALID_ARGUMENT;
-	/* copied before checked: the driver may write the buffer meanwhile */
-	memcpy(batch, s->buf, n * sizeof(batch[0]));
-	for (word_t i = 0; i < n; i++)
-		if (!input_event_valid(&batch[i]))
-			return RPC_E_INVALID_ARGUMENT;
+	if (st != RPC_OK)
+		return st;
 	for (word_t i = 0; i < n; i++) {
 		struct kept *k = &kept[total % EVENTS_KEPT];
 		k->ev = batch[i];
-		k->seq = s->seq + i;
+		k->seq = first + i;
 		snprintf(k->source, sizeof(k->source), "%s", s->ss.label);
 		total++;
 		if (log_events) {
@@ -147,7 +139,6 @@ static rpc_status_t do_submit(struct event_submit_call *c)
 			log("%s: %lu %s", s->ss.label, (unsigned long)k->seq, text);
 		}
 	}
-	s->seq += n;
 	publish();
 	return RPC_OK;
 }
@@ -164,11 +155,6 @@ static void session_rpc(struct rpc_object *o, struct rpc_msg *req, struct rpc_ms
 	event_dispatch(&ops, o->data, req, rep, RPC_E_ILLEGAL_OPERATION);
 }
 
-static void session_free(struct session *s)
-{
-	ram_buf_free(&s->mem);
-}
-
 static rpc_status_t create(struct session_server *srv, struct server_session *ss, const char *args)
 {
 	struct session *s = (struct session *)ss;
@@ -176,13 +162,9 @@ static rpc_status_t create(struct session_server *srv, struct server_session *ss
 
 	(void)srv;
 	(void)args;
-	if (!budget_take(&ss->budget, EVENT_SESSION_RAM, EVENT_SESSION_CAPS))
-		return RPC_E_NO_RAM_QUOTA;
-	st = ram_buf_alloc(&s->mem, BUF_BYTES);
+	st = event_sink_open(&s->sink, &ss->budget);
 	if (st != RPC_OK)
 		return st;
-	s->ds = s->mem.ds;
-	s->buf = s->mem.va;
 	if (log_events)
 		log("session %lu for \"%s\"", ss->id, ss->label);
 	return RPC_OK;
@@ -193,8 +175,8 @@ static void destroy(struct session_server *srv, struct server_session *ss)
 	(void)srv;
 	if (log_events)
 		log("closed session %lu for \"%s\" after %lu events", ss->id, ss->label,
-		    (unsigned long)((struct session *)ss)->seq);
-	session_free((struct session *)ss);
+		    (unsigned long)((struct session *)ss)->sink.seq);
+	event_sink_close(&((struct session *)ss)->sink);
 }
 
 static struct session_server server = {

@@ -33,14 +33,11 @@
 #include <timer_session.h>
 #include "filter.h"
 
-#define BUF_BYTES (EVENT_BATCH_MAX * sizeof(struct input_event))
 #define REPEAT_MAX_MS 10000
 
 struct session {
 	struct server_session ss;
-	struct ram_buf mem;      /* shared with the client */
-	struct input_event *buf;
-	uint64_t seq;
+	struct event_sink sink;      /* the buffer shared with the source, the sequence */
 	struct filter_source src;    /* the keys this source holds */
 };
 
@@ -129,8 +126,7 @@ static rpc_status_t do_dataspace(struct event_dataspace_call *c)
 {
 	struct session *s = c->obj;
 
-	c->out.ds = s->mem.ds;
-	c->out.size = BUF_BYTES;
+	event_sink_dataspace(&s->sink, &c->out.ds, &c->out.size);
 	return RPC_OK;
 }
 
@@ -138,16 +134,12 @@ static rpc_status_t do_submit(struct event_submit_call *c)
 {
 	struct session *s = c->obj;
 	struct filter_out out[FILTER_OUT_MAX];
-	word_t n = c->in.count;
 	unsigned starts = filter.repeat_starts;
+	word_t n;
+	rpc_status_t st = event_sink_take(&s->sink, c->in.count, c->in.seq, false, batch, &n);
 
-	if (!n || n > EVENT_BATCH_MAX || c->in.seq != s->seq)
-		return RPC_E_INVALID_ARGUMENT;
-	memcpy(batch, s->buf, n * sizeof(batch[0]));
-	for (word_t i = 0; i < n; i++)
-		if (!input_event_valid(&batch[i]) || batch[i].type == INPUT_CHAR)
-			return RPC_E_INVALID_ARGUMENT;
-	s->seq += n;
+	if (st != RPC_OK)
+		return st;
 	for (word_t i = 0; i < n; i++) {
 		if (log_events)
 			log_input(s->ss.label, &batch[i]);
@@ -180,12 +172,9 @@ static rpc_status_t create(struct session_server *srv, struct server_session *ss
 
 	(void)srv;
 	(void)args;
-	if (!budget_take(&ss->budget, EVENT_SESSION_RAM, EVENT_SESSION_CAPS))
-		return RPC_E_NO_RAM_QUOTA;
-	st = ram_buf_alloc(&s->mem, BUF_BYTES);
+	st = event_sink_open(&s->sink, &ss->budget);
 	if (st != RPC_OK)
 		return st;
-	s->buf = s->mem.va;
 	memset(&s->src, 0, sizeof(s->src));
 	log("source \"%s\" connected", ss->label);
 	return RPC_OK;
@@ -206,7 +195,7 @@ static void destroy(struct session_server *srv, struct server_session *ss)
 		released++;
 	}
 	flush_all();
-	ram_buf_free(&s->mem);
+	event_sink_close(&s->sink);
 	log("source \"%s\" gone, %u held keys released", ss->label, released);
 }
 

@@ -33,6 +33,7 @@
 #ifndef EVENT_SESSION_H
 #define EVENT_SESSION_H
 
+#include <argil/ram_buf.h>
 #include <argil/rpc_gen.h>
 #include <argil/session_server.h>
 #include <input_keys.h>
@@ -88,5 +89,25 @@ rpc_status_t event_put(struct event_connection *c, const struct input_event *e);
 /* Submit what was collected (nothing: RPC_OK). */
 rpc_status_t event_flush(struct event_connection *c);
 void event_disconnect(struct event_connection *c);
+
+/*
+ * The server's side of a session (event_sink.c: every Event server's one
+ * copy): the batch buffer shared with the source and the sequence number.
+ * event_sink_open takes EVENT_SESSION_RAM/CAPS from the session's budget
+ * and the buffer; event_sink_take copies a submitted batch into batch[]
+ * (EVENT_BATCH_MAX events) before it checks it, as the source may write
+ * the buffer meanwhile: a gap or replay of the sequence, a bad count, an
+ * invalid event or (unless chars_ok) a character refuse the whole batch
+ * with RPC_E_INVALID_ARGUMENT. RPC_OK: *n events in batch, taken.
+ */
+struct event_sink {
+	struct ram_buf mem;
+	uint64_t seq;            /* events taken so far */
+};
+rpc_status_t event_sink_open(struct event_sink *k, struct session_budget *budget);
+void event_sink_close(struct event_sink *k);
+void event_sink_dataspace(const struct event_sink *k, cptr_t *ds, word_t *size);
+rpc_status_t event_sink_take(struct event_sink *k, word_t count, word_t seq, bool chars_ok,
+			     struct input_event *batch, word_t *n);
 
 #endif
