@@ -15,7 +15,7 @@
  * the line {"bench": "desktop_ram", "value": <the sum of the children's
  * used RAM>, "unit": "bytes"} of the first report in which a child has
  * exited after one showed at least N children, all running (in the
- * desktop: the demo's sleeper after 2 s, when the rest has settled; init
+ * desktop: the demo's sleeper after 3 s, when the rest has settled; init
  * reports on changes only, so the numbers of an exit's report are fresh,
  * those of the reports before may be older). The font is the ROM "font". Trusts the report
  * only for what it shows: names are cut and reduced to [A-Za-z0-9_.-],
