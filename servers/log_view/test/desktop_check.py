@@ -13,8 +13,6 @@ step) and QMP input-send-event (ps2's keyboard and mouse):
            windows" line says, every component (a <start> of
            run/config/desktop.config) with a window. The screen
            is kept in build/desktop_test.ppm.
-  sleeper  the sleeper exits: ram_monitor says its window closed, and the
-           grid shows one window less (W - 1, as its next line says).
   focus    a click into the first demo window's content gives it the focus
            (its title bar in the decorator's focused colour, the terminal's
            not), then a click into the terminal's content gives the focus
@@ -24,6 +22,9 @@ step) and QMP input-send-event (ps2's keyboard and mouse):
            before; dark label text in the bar above the terminal; the
            terminal (focused) undimmed, log_view's background dimmed;
            released: no yellow again.
+  sleeper  the sleeper exits (3 s after it started: meanwhile the steps
+           before ran): ram_monitor says its window closed, and the
+           grid shows one window less (W - 1, as its next line says).
   demo     the demo children's lines through log_view in the serial log.
   home     HOME, the GUI's global key of log_view, which then logs the
            lines it shows (the run's last expected line).
