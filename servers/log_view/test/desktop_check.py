@@ -228,9 +228,17 @@ class Desktop:
     def focus(self):
         first = slots(self.r, 1024, 768)[0]
         term = content(self.r["terminal"])
+        at = None
         for name, rect, other in (("the first demo window", first, term),
                                   ("the terminal", term, first)):
-            self.i.click((rect[0] + rect[2]) // 2, (rect[1] + rect[3]) // 2)
+            x, y = (rect[0] + rect[2]) // 2, (rect[1] + rect[3]) // 2
+            if at:  # from the last click on (relative motion)
+                self.i.move(x - at[0], y - at[1])
+                self.i.button(True)
+                self.i.button(False)
+            else:   # from 0,0 (far to the top left first)
+                self.i.click(x, y)
+            at = (x, y)
             self.until("focus on %s" % name, lambda w, h, px: [] if (
                 title_focused(px, w, rect) and not title_focused(px, w, other)) else [
                 "title bars: %s %s, the other %s" % (
