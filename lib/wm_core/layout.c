@@ -75,11 +75,18 @@ void lay_set_screen(struct layouter *l, long w, long h)
 			l->win[i].r = maximized_rect(l);
 }
 
+static const struct lay_rule *rule_for(const struct layouter *l, const char *label);
+static void apply_rule(struct layouter *l, struct lay_window *w, const struct lay_rule *r);
+
 void lay_set_margins(struct layouter *l, const struct wm_margins *m)
 {
 	lay_set_screen(l, l->screen_w, l->screen_h);
 	l->m = *m;
 	lay_set_screen(l, l->screen_w, l->screen_h);
+	/* a tiling rule's steps include the margins */
+	for (unsigned i = 0; i < l->nwin; i++)
+		if (l->win[i].slot >= 0)
+			apply_rule(l, &l->win[i], rule_for(l, l->win[i].label));
 }
 
 const char *lay_parse_margins(const struct cfg_node *n, struct wm_margins *m)
@@ -114,6 +121,20 @@ static const struct lay_rule *rule_for(const struct layouter *l, const char *lab
 	return best;
 }
 
+/* A tiling rule's lowest place that no other window of the rule holds. */
+static long free_slot(const struct layouter *l, const struct lay_window *w,
+		      const struct lay_rule *r)
+{
+	for (long s = 0;; s++) {
+		bool taken = false;
+		for (unsigned i = 0; i < l->nwin && !taken; i++)
+			taken = &l->win[i] != w && l->win[i].seen && l->win[i].slot == s &&
+				rule_for(l, l->win[i].label) == r;
+		if (!taken)
+			return s;
+	}
+}
+
 static void apply_rule(struct layouter *l, struct lay_window *w, const struct lay_rule *r)
 {
 	struct wm_rect *g = w->maximized ? &w->restore : &w->r;
@@ -122,6 +143,12 @@ static void apply_rule(struct layouter *l, struct lay_window *w, const struct la
 		g->x = r->x;
 	if (r->has_y)
 		g->y = r->y;
+	if (r->rows) {
+		if (w->slot < 0)
+			w->slot = free_slot(l, w, r);
+		g->x = r->x + w->slot / r->rows * (r->w + l->m.left + l->m.right);
+		g->y = r->y + w->slot % r->rows * (r->h + l->m.top + l->m.bottom);
+	}
 	if (r->has_w)
 		g->w = r->w;
 	if (r->has_h)
@@ -194,7 +221,7 @@ const char *lay_set_windows(struct layouter *l, const struct cfg_node *list)
 		for (unsigned i = 0; i < n; i++)
 			if (in[i].id == id)
 				return "two windows with one id";
-		in[n] = (struct lay_window){ .id = (unsigned)id, .req_w = w, .req_h = h };
+		in[n] = (struct lay_window){ .id = (unsigned)id, .req_w = w, .req_h = h, .slot = -1 };
 		wm_str_copy(in[n].label, cfg_attr(c, "label") ? cfg_attr(c, "label") : "",
 			    sizeof(in[n].label));
 		wm_str_copy(in[n].title, cfg_attr(c, "title") ? cfg_attr(c, "title") : "",
@@ -203,6 +230,10 @@ const char *lay_set_windows(struct layouter *l, const struct cfg_node *list)
 	}
 	for (unsigned i = 0; i < l->nwin; i++)
 		l->win[i].seen = false;
+	/* the windows that stay, before any is placed (they keep their places) */
+	for (unsigned i = 0; i < n; i++)
+		if (lay_window(l, in[i].id))
+			lay_window(l, in[i].id)->seen = true;
 	for (unsigned i = 0; i < n; i++) {
 		struct lay_window *w = lay_window(l, in[i].id);
 		if (w) {
@@ -240,8 +271,9 @@ const char *lay_set_windows(struct layouter *l, const struct cfg_node *list)
 const char *lay_set_rules(struct layouter *l, const struct cfg_node *rules)
 {
 	static const char *const names[] = { "label_prefix", "xpos", "ypos", "width", "height",
-					     "maximized", 0 };
+					     "maximized", "rows", 0 };
 	struct lay_rule in[LAY_RULES_MAX];
+	bool done[LAY_WINDOWS_MAX] = { false };
 	unsigned n = 0;
 	const char *err = 0;
 
@@ -265,6 +297,10 @@ const char *lay_set_rules(struct layouter *l, const struct cfg_node *rules)
 			return err;
 		if ((r->has_w && r->w < 1) || (r->has_h && r->h < 1))
 			return "width and height are at least 1";
+		if (!attr_long(c, "rows", &r->rows, 0, &err, "bad rows"))
+			return err;
+		if (r->rows < 0 || (r->rows && (!r->has_w || !r->has_h)))
+			return "rows is at least 1 and needs width and height";
 		r->has_max = cfg_has_attr(c, "maximized");
 		if (cfg_attr_bool(c, "maximized", false, &r->maximized) < 0)
 			return "maximized is yes or no";
@@ -273,10 +309,18 @@ const char *lay_set_rules(struct layouter *l, const struct cfg_node *rules)
 	for (unsigned i = 0; i < n; i++)
 		l->rules[i] = in[i];
 	l->nrules = n;
-	for (unsigned i = 0; i < l->nwin; i++) {
-		const struct lay_rule *r = rule_for(l, l->win[i].label);
+	/* tiled anew, in the order the windows came (their ids) */
+	for (unsigned i = 0; i < l->nwin; i++)
+		l->win[i].slot = -1;
+	for (unsigned k = 0; k < l->nwin; k++) {
+		struct lay_window *w = 0;
+		for (unsigned i = 0; i < l->nwin; i++)
+			if (!done[i] && (!w || l->win[i].id < w->id))
+				w = &l->win[i];
+		const struct lay_rule *r = rule_for(l, w->label);
+		done[w - l->win] = true;
 		if (r)
-			apply_rule(l, &l->win[i], r);
+			apply_rule(l, w, r);
 	}
 	return 0;
 }

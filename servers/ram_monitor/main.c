@@ -1,16 +1,25 @@
 /*
- * ram_monitor: a window with a row per running component of an init and
- * its RAM use (docs/gui.md, "ram_monitor"): the name, a bar of used over
- * assigned RAM and the bytes used, from the init's state report
- * (<report child_ram="yes"/>) read as the ROM "state", redrawn when the
- * report changes. A first step towards the control GUI.
+ * ram_monitor: a window per running component of an init with its RAM
+ * use (docs/gui.md, "ram_monitor"), from the init's state report
+ * (<report child_ram="yes"/>) read as the ROM "state": each window is a
+ * Gui session of its own labelled with the component's name (the wm sees
+ * "ram_monitor -> greeter"), shows the name, the KiB used and a bar of
+ * the RAM used over the RAM assigned, and is redrawn when its numbers
+ * change. A window opens when a component shows up running (or still
+ * starting: "incomplete") and closes when it is gone from the report or
+ * exited, faulted or failed. A first step towards the control GUI.
  *
- * Config: <config width="360" font_px="12" bench_children="0"/>: with
- * bench_children N > 0, the first report that shows at least N children,
- * all running, gives the line {"bench": "desktop_ram", "value": <the sum
- * of the children's used RAM>, "unit": "bytes"}. The font is the ROM
- * "font". Trusts the report only for what it shows: names are cut, rows
- * bounded by ROWS_MAX, numbers checked.
+ * Config: <config width="184" height="40" font_px="11" windows="24"
+ * bench_children="0"/>: each window's size, at most `windows` windows
+ * (the components beyond get none; logged), and with bench_children N > 0
+ * the line {"bench": "desktop_ram", "value": <the sum of the children's
+ * used RAM>, "unit": "bytes"} of the first report in which a child has
+ * exited after one showed at least N children, all running (in the
+ * desktop: the demo's sleeper after 3 s, when the rest has settled; init
+ * reports on changes only, so the numbers of an exit's report are fresh,
+ * those of the reports before may be older). The font is the ROM "font". Trusts the report
+ * only for what it shows: names are cut and reduced to [A-Za-z0-9_.-],
+ * numbers checked.
  */
 #include <argil/component.h>
 #include <argil/config.h>
@@ -24,66 +33,99 @@
 #include <gui/surface.h>
 #include <string.h>
 
-
-
-#define ROWS_MAX 20
+#define WINDOWS_MAX 32
 #define NAME_MAX_ 32
 #define BG 0x182028u
 #define FG 0xd0d0d0u
 #define BAR_BG 0x303840u
 #define BAR_FG 0x40a060u
 
-struct row {
+struct window {
+	bool used, seen, failed;     /* failed: no session (logged once) */
 	char name[NAME_MAX_ + 1];
-	uint64_t used, assigned;
-	bool running;
+	uint64_t ram_used, assigned;
+	bool drawn;
+	struct gui_connection gui;
+	struct gui_surface surf;
+	word_t view;
 };
 
 static struct component_env *env;
-static unsigned font_px = 12, bench_children;
-static word_t width = 360, height;
+static unsigned font_px = 11, bench_children, windows_max = 24;
+static word_t width = 184, height = 40;
 static struct attached_rom ttf;
 static struct gui_font *font;
 static struct gui_font_metrics fm;
-static struct gui_connection gui;
-static struct gui_surface surf;
-static word_t view;
 static struct config_rom state;
-static struct row rows[ROWS_MAX];
-static unsigned nrows, last_logged = ~0u;
-static bool benched;
+static struct window wins[WINDOWS_MAX];
+static unsigned last_n = ~0u, last_shown = ~0u;
+static bool benched, full;           /* full: bench_children ran at once */
 
-static int row_h(void)
-{
-	return fm.line_height + 4;
-}
-
-static void redraw(void)
+static void draw(struct window *w)
 {
 	char num[32];
-	int rh = row_h(), bx = (int)width / 2 - 20, bw = (int)width / 4;
+	int W = (int)width, H = (int)height, ty = 3, by = fm.line_height + 6, nw;
+	int bw = W - 12, filled;
+	size_t len;
 
-	gui_fill(&surf, gui_rect(0, 0, (int)width, (int)height), BG);
-	for (unsigned i = 0; i < nrows; i++) {
-		const struct row *r = &rows[i];
-		int y = 4 + (int)i * rh, filled;
-
-		gui_draw_text(&surf, font, 6, y + 2, r->name, strlen(r->name), FG);
-		gui_fill(&surf, gui_rect(bx, y + 2, bw, rh - 4), BAR_BG);
-		filled = r->assigned ? (int)((uint64_t)bw * (r->used < r->assigned ? r->used : r->assigned)
-					    / r->assigned) : 0;
-		gui_fill(&surf, gui_rect(bx, y + 2, filled, rh - 4), BAR_FG);
-		snprintf(num, sizeof(num), "%lu KiB", (unsigned long)(r->used / 1024));
-		gui_draw_text(&surf, font, bx + bw + 8, y + 2, num, strlen(num), FG);
+	snprintf(num, sizeof(num), "%lu KiB", (unsigned long)(w->ram_used / 1024));
+	nw = gui_text_width(font, num, strlen(num));
+	gui_fill(&w->surf, gui_rect(0, 0, W, H), BG);
+	len = gui_text_fit(font, w->name, strlen(w->name), W - 18 - nw);
+	gui_draw_text(&w->surf, font, 6, ty, w->name, len, FG);
+	gui_draw_text(&w->surf, font, W - 6 - nw, ty, num, strlen(num), FG);
+	if (H - 4 > by) {
+		gui_fill(&w->surf, gui_rect(6, by, bw, H - 4 - by), BAR_BG);
+		filled = w->assigned ? (int)((uint64_t)bw *
+					     (w->ram_used < w->assigned ? w->ram_used : w->assigned) /
+					     w->assigned)
+				     : 0;
+		gui_fill(&w->surf, gui_rect(6, by, filled, H - 4 - by), BAR_FG);
 	}
-	gui_refresh(gui.session, 0, 0, width, height);
+	gui_refresh(w->gui.session, 0, 0, width, height);
+	w->drawn = true;
+}
+
+/* The window of a new component: a session labelled with its name, a
+ * buffer, one view over it. */
+static void open_window(struct window *w)
+{
+	rpc_status_t st = gui_connect(&w->gui, w->name, width, height);
+
+	if (st == RPC_OK && (st = gui_set_buffer(&w->gui, width, height)) == RPC_OK)
+		st = gui_view_create(w->gui.session, &w->view);
+	if (st != RPC_OK) {
+		log("error: no window for '%s': %s", w->name, rpc_status_name(st));
+		gui_disconnect(&w->gui);
+		w->failed = true;
+		return;
+	}
+	gui_surface_init(&w->surf, w->gui.pixels, (int)width, (int)height, (int)width);
+	draw(w);
+	gui_view_geometry(w->gui.session, w->view, 0, 0, width, height);
+}
+
+static void close_window(struct window *w, const char *why)
+{
+	if (!w->failed)
+		log("window of '%s' closed: %s", w->name, why);
+	gui_disconnect(&w->gui);
+	*w = (struct window){ 0 };
+}
+
+static struct window *window_of(const char *name)
+{
+	for (unsigned i = 0; i < WINDOWS_MAX; i++)
+		if (wins[i].used && !strcmp(wins[i].name, name))
+			return &wins[i];
+	return 0;
 }
 
 static void state_changed(void *arg)
 {
 	const struct cfg_node *top;
 	uint64_t sum = 0;
-	unsigned n = 0;
+	unsigned n = 0, shown = 0, wanted = 0, running_n = 0;
 	bool all_running = true;
 
 	(void)arg;
@@ -96,82 +138,129 @@ static void state_changed(void *arg)
 		log("error: state: the ROM is no <state> report");
 		return;
 	}
+	for (unsigned i = 0; i < WINDOWS_MAX; i++)
+		wins[i].seen = false;
 	for (const struct cfg_node *c = top->child; c; c = c->next) {
 		const struct cfg_node *ram;
-		const char *name = cfg_attr(c, "name"), *st = cfg_attr(c, "state");
+		const char *raw = cfg_attr(c, "name"), *st = cfg_attr(c, "state");
+		char name[NAME_MAX_ + 1];
 		uint64_t used = 0, assigned = 0;
+		struct window *w;
+		bool running = st && !strcmp(st, "running");
+		unsigned k;
 
-		if (!cfg_is(c, "child") || !name)
+		if (!cfg_is(c, "child") || !raw)
 			continue;
 		for (ram = c->child; ram && !cfg_is(ram, "ram"); ram = ram->next)
 			;
 		if (ram && (cfg_attr_u64(ram, "used", 0, &used) < 0 ||
 			    cfg_attr_u64(ram, "assigned", 0, &assigned) < 0)) {
-			log("error: state: child '%s': bad ram numbers", name);
+			log("error: state: child '%s': bad ram numbers", raw);
 			continue;
 		}
-		if (n == ROWS_MAX)
-			break;
-		snprintf(rows[n].name, sizeof(rows[n].name), "%s", name);
-		rows[n].used = used;
-		rows[n].assigned = assigned;
-		rows[n].running = st && !strcmp(st, "running");
-		all_running &= rows[n].running;
-		sum += used;
 		n++;
+		running_n += running;
+		all_running &= running;
+		sum += used;
+		if (!running && !(st && !strcmp(st, "incomplete")))
+			continue;     /* exited, faulted, failed: no window */
+		wanted++;
+		for (k = 0; raw[k] && k < NAME_MAX_; k++) {
+			char ch = raw[k];
+			bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+				  (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' || ch == '-';
+			name[k] = ok ? ch : '_';
+		}
+		name[k] = 0;
+		if (!(w = window_of(name))) {
+			unsigned used_now = 0;
+			for (unsigned i = 0; i < WINDOWS_MAX; i++)
+				used_now += wins[i].used;
+			if (used_now >= windows_max)
+				continue;
+			for (w = wins; w->used; w++)
+				;
+			*w = (struct window){ .used = true };
+			memcpy(w->name, name, sizeof(name));
+			w->ram_used = used;
+			w->assigned = assigned;
+			open_window(w);
+		} else if (!w->failed && (w->ram_used != used || w->assigned != assigned)) {
+			w->ram_used = used;
+			w->assigned = assigned;
+			draw(w);
+		}
+		w->seen = true;
 	}
-	nrows = n;
-	redraw();
-	if (n != last_logged) {
-		log("%u components, %lu bytes RAM used", n, (unsigned long)sum);
-		last_logged = n;
+	for (unsigned i = 0; i < WINDOWS_MAX; i++) {
+		if (wins[i].used && !wins[i].seen)
+			close_window(&wins[i], "exited or gone");
+		shown += wins[i].used && !wins[i].failed;
 	}
-	if (bench_children && !benched && n >= bench_children && all_running) {
+	if (n != last_n || shown != last_shown) {
+		log("%u components, %u windows, %lu bytes RAM used", n, shown, (unsigned long)sum);
+		if (wanted > windows_max)
+			log("%u components running: windows for the first %u only", wanted,
+			    windows_max);
+		last_n = n;
+		last_shown = shown;
+	}
+	if (!bench_children || benched)
+		return;
+	if (n >= bench_children && all_running) {
+		full = true;
+	} else if (full) {
 		benched = true;
-		log("desktop_ram: %lu bytes used by %u components", (unsigned long)sum, n);
+		log("desktop_ram: %lu bytes used by %u components", (unsigned long)sum, running_n);
 		bench_line("desktop_ram", (unsigned long)sum, "bytes");
 	}
 }
 
+static bool number(const struct cfg_node *n, const char *name, uint64_t min, uint64_t max,
+		   uint64_t *v)
+{
+	if (cfg_attr_u64(n, name, *v, v) < 0 || *v < min || *v > max) {
+		log("error: config: %s is %lu..%lu", name, (unsigned long)min, (unsigned long)max);
+		return false;
+	}
+	return true;
+}
+
 static bool read_config(void)
 {
+	static const char *const names[] = { "width", "height", "font_px", "windows",
+					     "bench_children", 0 };
 	struct config_rom cfg;
 	bool ok = true;
-	uint64_t v;
+	uint64_t w = width, h = height, px = font_px, wmax = windows_max, bench = 0;
 
 	if (config_rom_open(&cfg, "config", 0, 0, 0) != RPC_OK)
 		return true;
 	if (cfg.node) {
-		for (const struct cfg_attr *a = cfg.node->attrs; a; a = a->next)
-			if (strcmp(a->name, "width") && strcmp(a->name, "font_px") &&
-			    strcmp(a->name, "bench_children")) {
+		for (const struct cfg_attr *a = cfg.node->attrs; a; a = a->next) {
+			unsigned i;
+			for (i = 0; names[i] && strcmp(a->name, names[i]); i++)
+				;
+			if (!names[i]) {
 				log("error: config: unknown attribute '%s'", a->name);
 				ok = false;
 			}
-		if (cfg_attr_u64(cfg.node, "width", width, &v) < 0 || v < 160 || v > 2048) {
-			log("error: config: width is 160..2048");
-			ok = false;
-		} else {
-			width = (word_t)v;
 		}
-		if (cfg_attr_u64(cfg.node, "font_px", font_px, &v) < 0 || v < GUI_FONT_PX_MIN ||
-		    v > 64) {
-			log("error: config: font_px is %u..64", GUI_FONT_PX_MIN);
-			ok = false;
-		} else {
-			font_px = (unsigned)v;
-		}
-		if (cfg_attr_u64(cfg.node, "bench_children", 0, &v) < 0 || v > ROWS_MAX) {
-			log("error: config: bench_children is 0..%u", ROWS_MAX);
-			ok = false;
-		} else {
-			bench_children = (unsigned)v;
-		}
+		ok &= number(cfg.node, "width", 64, 1024, &w);
+		ok &= number(cfg.node, "height", 16, 256, &h);
+		ok &= number(cfg.node, "font_px", GUI_FONT_PX_MIN, 64, &px);
+		ok &= number(cfg.node, "windows", 1, WINDOWS_MAX, &wmax);
+		ok &= number(cfg.node, "bench_children", 0, 1024, &bench);
 	} else if (cfg.err.msg) {
 		log("error: config:%u:%u: %s", cfg.err.line, cfg.err.col, cfg.err.msg);
 		ok = false;
 	}
 	config_rom_close(&cfg, 0);
+	width = (word_t)w;
+	height = (word_t)h;
+	font_px = (unsigned)px;
+	windows_max = (unsigned)wmax;
+	bench_children = (unsigned)bench;
 	return ok;
 }
 
@@ -198,17 +287,6 @@ void component_construct(struct component_env *e)
 		component_exit(2);
 	}
 	gui_font_metrics(font, &fm);
-	height = (word_t)(8 + ROWS_MAX * row_h());
-	st = gui_connect(&gui, "", width, height);
-	if (st != RPC_OK)
-		fail("Gui session", st);
-	if ((st = gui_set_buffer(&gui, width, height)) != RPC_OK)
-		fail("GUI buffer", st);
-	gui_surface_init(&surf, gui.pixels, (int)width, (int)height, (int)width);
-	if ((st = gui_view_create(gui.session, &view)) != RPC_OK)
-		fail("GUI view", st);
-	redraw();
-	gui_view_geometry(gui.session, view, 0, 0, width, height);
 	st = config_rom_open(&state, "state", &env->ep, state_changed, 0);
 	if (st != RPC_OK)
 		fail("ROM state", st);

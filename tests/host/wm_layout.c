@@ -11,6 +11,7 @@
  * Area: WM.
  */
 #include <harness.h>
+#include <stdio.h>
 #include <string.h>
 #include <wm_layout.h>
 #include <gui_session.h>
@@ -328,6 +329,57 @@ TEST(WM_0010, "bad documents are refused with an error and change nothing")
 	CHECK(m.top == 22 && m.left == 4);
 	CHECK(lay_parse_margins(doc("<decorator_margins top=\"999\"/>"), &m));
 	CHECK(lay_parse_margins(doc("<decorator_margins middle=\"1\"/>"), &m));
+}
+
+TEST(WM_0011, "a tiling rule: rows=N places its windows in a grid, a window that goes leaves its place to the next")
+{
+	struct layouter l;
+	char list[1024];
+	unsigned n = 0;
+
+	lay_init(&l, 1024, 768, &M);
+	CHECK(!lay_set_rules(&l, doc("<rules> <assign label_prefix=\"mon -> \" xpos=\"600\""
+				     " ypos=\"30\" width=\"100\" height=\"40\" rows=\"2\"/>"
+				     " <assign label_prefix=\"term\" xpos=\"10\" ypos=\"30\"/> </rules>")));
+	n += (unsigned)snprintf(list + n, sizeof(list) - n, "<window_list>");
+	for (unsigned i = 1; i <= 5; i++)
+		n += (unsigned)snprintf(list + n, sizeof(list) - n,
+					"<window id=\"%u\" label=\"mon -> c%u\"/>", i, i);
+	n += (unsigned)snprintf(list + n, sizeof(list) - n,
+				"<window id=\"9\" label=\"term\" width=\"50\" height=\"50\"/>"
+				"</window_list>");
+	CHECK(!lay_set_windows(&l, doc(list)));
+	/* steps of 100+4+4 across, 40+22+4 down; two a column */
+	check_rect(&lay_window(&l, 1)->r, 600, 30, 100, 40);
+	check_rect(&lay_window(&l, 2)->r, 600, 96, 100, 40);
+	check_rect(&lay_window(&l, 3)->r, 708, 30, 100, 40);
+	check_rect(&lay_window(&l, 5)->r, 816, 30, 100, 40);
+	check_rect(&lay_window(&l, 9)->r, 10, 30, 50, 50);
+	/* 2 goes, 3..5 keep their places, a new one takes 2's */
+	CHECK(!lay_set_windows(&l, doc("<window_list> <window id=\"1\" label=\"mon -> c1\"/>"
+				       " <window id=\"3\" label=\"mon -> c3\"/>"
+				       " <window id=\"4\" label=\"mon -> c4\"/>"
+				       " <window id=\"5\" label=\"mon -> c5\"/>"
+				       " <window id=\"6\" label=\"mon -> c6\"/> </window_list>")));
+	check_rect(&lay_window(&l, 6)->r, 600, 96, 100, 40);
+	check_rect(&lay_window(&l, 4)->r, 708, 96, 100, 40);
+	/* changed rules tile anew in the windows' order */
+	CHECK(!lay_set_rules(&l, doc("<rules> <assign label_prefix=\"mon -> \" xpos=\"0\""
+				     " ypos=\"0\" width=\"100\" height=\"40\" rows=\"3\"/> </rules>")));
+	check_rect(&lay_window(&l, 1)->r, 0, 0, 100, 40);
+	check_rect(&lay_window(&l, 3)->r, 0, 66, 100, 40);
+	check_rect(&lay_window(&l, 4)->r, 0, 132, 100, 40);
+	check_rect(&lay_window(&l, 5)->r, 108, 0, 100, 40);
+	check_rect(&lay_window(&l, 6)->r, 108, 66, 100, 40);
+	/* new margins: new steps */
+	lay_set_margins(&l, &(struct wm_margins){ 10, 0, 0, 0 });
+	check_rect(&lay_window(&l, 6)->r, 100, 50, 100, 40);
+	/* rows without a size, or below 1: refused */
+	CHECK(lay_set_rules(&l, doc("<rules> <assign xpos=\"0\" rows=\"2\"/> </rules>")));
+	CHECK(lay_set_rules(&l, doc("<rules> <assign width=\"9\" height=\"9\" rows=\"-1\"/>"
+				    " </rules>")));
+	CHECK(lay_set_rules(&l, doc("<rules> <assign width=\"9\" height=\"9\" rows=\"x\"/>"
+				    " </rules>")));
 }
 
 int main(int argc, char **argv)

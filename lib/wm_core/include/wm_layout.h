@@ -13,7 +13,11 @@
  * The window array is the stack, back to front; the focused window is
  * raised. Placement: a new window gets its rule's geometry (the rule
  * whose label_prefix is the longest prefix of its label), else its
- * requested size at a cascading position. Changed rules apply at once to
+ * requested size at a cascading position. A rule with rows="N" (and
+ * width and height) tiles the windows it matches: each gets the lowest
+ * free place of a grid from xpos,ypos, N windows down a column, then the
+ * next column to the right, a step apart of the window's size and the
+ * decorator's margins. Changed rules apply at once to
  * every window they match. A window's geometry is its content area;
  * maximized: the screen minus the margins.
  */
@@ -25,7 +29,7 @@
 #include <input_keys.h>
 #include <wm_geometry.h>
 
-#define LAY_WINDOWS_MAX 16
+#define LAY_WINDOWS_MAX 32
 #define LAY_RULES_MAX 32
 #define WM_LABEL_MAX 160
 #define WM_TITLE_MAX 64
@@ -51,12 +55,14 @@ struct lay_window {
 	bool maximized;
 	bool close;                   /* asked to close (close button, shortcut) */
 	bool seen;                    /* in the current window list */
+	long slot;                    /* its place in a tiling rule's grid, -1: none */
 };
 
 struct lay_rule {
 	char prefix[WM_LABEL_MAX];
 	bool has_x, has_y, has_w, has_h, has_max;
 	long x, y, w, h;
+	long rows;                    /* tiling: windows a column, 0: none */
 	bool maximized;
 };
 
@@ -101,7 +107,7 @@ void lay_set_margins(struct layouter *l, const struct wm_margins *m);
  * the list go, new ones are placed, focused and raised. NULL or an error
  * (then nothing changed). */
 const char *lay_set_windows(struct layouter *l, const struct cfg_node *list);
-/* <rules> <assign label_prefix xpos ypos width height maximized/> ...;
+/* <rules> <assign label_prefix xpos ypos width height maximized rows/> ...;
  * applied at once. NULL or an error (then the old rules stay). */
 const char *lay_set_rules(struct layouter *l, const struct cfg_node *rules);
 /* <decorator_margins top bottom left right/>. NULL or an error. */
