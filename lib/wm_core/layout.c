@@ -247,7 +247,9 @@ const char *lay_set_windows(struct layouter *l, const struct cfg_node *list)
 		*w = in[i];
 		w->seen = true;
 		place(l, w);
-		top_new = w->id;
+		const struct lay_rule *r = rule_for(l, w->label);
+		if (!r || !r->no_focus)
+			top_new = w->id;
 	}
 	/* gone: out of the stack */
 	unsigned k = 0;
@@ -260,10 +262,13 @@ const char *lay_set_windows(struct layouter *l, const struct cfg_node *list)
 	if (top_new)
 		lay_focus(l, top_new);
 	else if (!lay_window(l, l->focus)) {
+		/* the front-most that may take it (not closing, not focus="no") */
 		l->focus = 0;
-		for (unsigned i = l->nwin; i-- > 0 && !l->focus;)
-			if (!l->win[i].close)
+		for (unsigned i = l->nwin; i-- > 0 && !l->focus;) {
+			const struct lay_rule *r = rule_for(l, l->win[i].label);
+			if (!l->win[i].close && (!r || !r->no_focus))
 				l->focus = l->win[i].id;
+		}
 	}
 	return 0;
 }
@@ -271,7 +276,7 @@ const char *lay_set_windows(struct layouter *l, const struct cfg_node *list)
 const char *lay_set_rules(struct layouter *l, const struct cfg_node *rules)
 {
 	static const char *const names[] = { "label_prefix", "xpos", "ypos", "width", "height",
-					     "maximized", "rows", 0 };
+					     "maximized", "rows", "focus", 0 };
 	struct lay_rule in[LAY_RULES_MAX];
 	bool done[LAY_WINDOWS_MAX] = { false };
 	unsigned n = 0;
@@ -304,6 +309,10 @@ const char *lay_set_rules(struct layouter *l, const struct cfg_node *rules)
 		r->has_max = cfg_has_attr(c, "maximized");
 		if (cfg_attr_bool(c, "maximized", false, &r->maximized) < 0)
 			return "maximized is yes or no";
+		bool focus;
+		if (cfg_attr_bool(c, "focus", true, &focus) < 0)
+			return "focus is yes or no";
+		r->no_focus = !focus;
 		n++;
 	}
 	for (unsigned i = 0; i < n; i++)

@@ -216,16 +216,6 @@ static void state_changed(void *arg)
 	}
 }
 
-static bool number(const struct cfg_node *n, const char *name, uint64_t min, uint64_t max,
-		   uint64_t *v)
-{
-	if (cfg_attr_u64(n, name, *v, v) < 0 || *v < min || *v > max) {
-		log("error: config: %s is %lu..%lu", name, (unsigned long)min, (unsigned long)max);
-		return false;
-	}
-	return true;
-}
-
 static bool read_config(void)
 {
 	static const char *const names[] = { "width", "height", "font_px", "windows",
@@ -237,20 +227,12 @@ static bool read_config(void)
 	if (config_rom_open(&cfg, "config", 0, 0, 0) != RPC_OK)
 		return true;
 	if (cfg.node) {
-		for (const struct cfg_attr *a = cfg.node->attrs; a; a = a->next) {
-			unsigned i;
-			for (i = 0; names[i] && strcmp(a->name, names[i]); i++)
-				;
-			if (!names[i]) {
-				log("error: config: unknown attribute '%s'", a->name);
-				ok = false;
-			}
-		}
-		ok &= number(cfg.node, "width", 64, 1024, &w);
-		ok &= number(cfg.node, "height", 16, 256, &h);
-		ok &= number(cfg.node, "font_px", GUI_FONT_PX_MIN, 64, &px);
-		ok &= number(cfg.node, "windows", 1, WINDOWS_MAX, &wmax);
-		ok &= number(cfg.node, "bench_children", 0, 1024, &bench);
+		ok = cfg_attrs_known(cfg.node, names);
+		ok &= cfg_attr_range(cfg.node, "width", w, 64, 1024, &w);
+		ok &= cfg_attr_range(cfg.node, "height", h, 16, 256, &h);
+		ok &= cfg_attr_range(cfg.node, "font_px", px, GUI_FONT_PX_MIN, 64, &px);
+		ok &= cfg_attr_range(cfg.node, "windows", wmax, 1, WINDOWS_MAX, &wmax);
+		ok &= cfg_attr_range(cfg.node, "bench_children", bench, 0, 1024, &bench);
 	} else if (cfg.err.msg) {
 		log("error: config:%u:%u: %s", cfg.err.line, cfg.err.col, cfg.err.msg);
 		ok = false;
@@ -272,20 +254,14 @@ static void fail(const char *what, rpc_status_t st)
 
 void component_construct(struct component_env *e)
 {
-	const char *err = "";
 	rpc_status_t st;
 
 	env = e;
 	if (!read_config())
 		component_exit(1);
-	st = attached_rom_open(&ttf, "font");
-	if (st != RPC_OK || !ttf.data)
-		fail("no font ROM", st != RPC_OK ? st : RPC_E_NOT_FOUND);
-	font = gui_font_new(ttf.data, ttf.size, (int)font_px, 0, &err);
-	if (!font) {
-		log("error: font: %s", err);
+	font = gui_font_open_rom("font", font_px, 0, &ttf);
+	if (!font)
 		component_exit(2);
-	}
 	gui_font_metrics(font, &fm);
 	st = config_rom_open(&state, "state", &env->ep, state_changed, 0);
 	if (st != RPC_OK)

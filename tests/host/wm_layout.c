@@ -382,6 +382,33 @@ TEST(WM_0011, "a tiling rule: rows=N places its windows in a grid, a window that
 				    " </rules>")));
 }
 
+TEST(WM_0012, "focus=\"no\": a new window of the rule leaves the focus where it is, and takes it only by a click")
+{
+	struct layouter l;
+	struct input_event click = { .type = WM_EV_CLICK, .code = 2 };
+
+	lay_init(&l, 1024, 768, &M);
+	CHECK(!lay_set_rules(&l, doc("<rules> <assign label_prefix=\"mon\" focus=\"no\"/> </rules>")));
+	/* the first window that may take the focus takes it, not one of "mon" */
+	CHECK(!lay_set_windows(&l, doc("<window_list> <window id=\"2\" label=\"mon -> a\"/>"
+				       " </window_list>")));
+	CHECK_EQ(l.focus, 0);
+	CHECK(!lay_set_windows(&l, doc("<window_list> <window id=\"2\" label=\"mon -> a\"/>"
+				       " <window id=\"1\" label=\"term\"/> </window_list>")));
+	CHECK_EQ(l.focus, 1);
+	CHECK(!lay_set_windows(&l, doc("<window_list> <window id=\"2\" label=\"mon -> a\"/>"
+				       " <window id=\"1\" label=\"term\"/>"
+				       " <window id=\"3\" label=\"mon -> b\"/> </window_list>")));
+	CHECK_EQ(l.focus, 1);
+	CHECK(lay_input(&l, &click, 0));
+	CHECK_EQ(l.focus, 2);
+	/* the focused one gone: the front-most that may take it */
+	CHECK(!lay_set_windows(&l, doc("<window_list> <window id=\"1\" label=\"term\"/>"
+				       " <window id=\"3\" label=\"mon -> b\"/> </window_list>")));
+	CHECK_EQ(l.focus, 1);
+	CHECK(lay_set_rules(&l, doc("<rules> <assign label_prefix=\"mon\" focus=\"maybe\"/> </rules>")));
+}
+
 int main(int argc, char **argv)
 {
 	return test_main(argc, argv);

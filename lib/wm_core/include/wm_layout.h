@@ -64,6 +64,7 @@ struct lay_rule {
 	long x, y, w, h;
 	long rows;                    /* tiling: windows a column, 0: none */
 	bool maximized;
+	bool no_focus;                /* focus="no": a new window does not take the focus */
 };
 
 enum lay_drag { LAY_DRAG_NONE, LAY_DRAG_MOVE, LAY_DRAG_RESIZE, LAY_DRAG_BUTTON };
