@@ -3,16 +3,31 @@
  * are single volatile loads and stores of the register's width (devices
  * care); port accesses are the kernel's IOPORT invocations on the
  * capability the Platform session gave. In the host tests
- * (ARGIL_HOST_TEST) ports go to functions the test supplies, and each
- * MMIO write is told to host_mmio_written (a test's model of a device
- * answers it there; by default nothing does).
+ * (ARGIL_HOST_TEST) ports go to functions the test supplies (none: any
+ * port access aborts), and each MMIO write is told to host_mmio_written
+ * (a test's model of a device answers it there; by default nothing does).
  */
 #include <driver_reg.h>
 #ifndef ARGIL_HOST_TEST
 #include <argil/kernel.h>
 #else
-uint64_t host_port_in(uint16_t port, unsigned size);
-void host_port_out(uint16_t port, unsigned size, uint64_t v);
+#include <stdlib.h>
+
+/* a test that supplies no ports has a device without any */
+__attribute__((weak)) uint64_t host_port_in(uint16_t port, unsigned size)
+{
+	(void)port;
+	(void)size;
+	abort();
+}
+
+__attribute__((weak)) void host_port_out(uint16_t port, unsigned size, uint64_t v)
+{
+	(void)port;
+	(void)size;
+	(void)v;
+	abort();
+}
 
 __attribute__((weak)) void host_mmio_written(volatile void *p, unsigned size)
 {

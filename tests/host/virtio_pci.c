@@ -243,22 +243,6 @@ rpc_status_t signal_handler_init(struct entrypoint *e, struct signal_handler *h,
 	return RPC_OK;
 }
 
-/* I/O ports: a modern virtio device has none */
-uint64_t host_port_in(uint16_t port, unsigned size)
-{
-	(void)port;
-	(void)size;
-	abort();
-}
-
-void host_port_out(uint16_t port, unsigned size, uint64_t v)
-{
-	(void)port;
-	(void)size;
-	(void)v;
-	abort();
-}
-
 void log(const char *fmt, ...)
 {
 	va_list ap;
