@@ -92,22 +92,15 @@ static struct platform_connection plat;
 static struct drv_device dev;
 static struct virtio_pci vio;
 static struct virtio_queue rq;
-static struct signal_handler queue_sig, stream_sig, config_sig;
+static struct signal_handler queue_sig, stream_sig;
 static struct dma_buf stream, slot_mem;
 static struct blkdrv_connection bc;
 static struct slot slots[QUEUE_MAX];
 static unsigned nslots, inflight, descs_per_req;
 static uint32_t seg_size;        /* largest segment (0: any) */
 static uint32_t block_size;
-static bool flush, broken;
+static bool flush;
 static unsigned long done;
-
-static void fail(const char *what, rpc_status_t st)
-{
-	log("error: %s: %s%s%s", what, rpc_status_name(st), vio.error ? ": " : "",
-	    vio.error ? vio.error : "");
-	component_exit(1);
-}
 
 static struct slot *slot_get(void)
 {
@@ -175,33 +168,33 @@ static bool start(struct slot *s)
 	return true;
 }
 
+/* A request the device completed (a vq_reap_fn). */
+static bool completed(void *arg, void *cookie, uint32_t written)
+{
+	struct slot *s = cookie;
+	uint8_t status = s->mem[32];
+
+	(void)arg;
+	(void)written;
+	if (status != VIRTIO_BLK_S_OK)
+		log("error: request %u at block %lu: device status %u", s->r.op,
+		    (unsigned long)s->r.block, status);
+	blkdrv_ack(&bc, &s->r, status == VIRTIO_BLK_S_OK ? PS_STATUS_OK : PS_STATUS_ERROR);
+	s->used = false;
+	inflight--;
+	done++;
+	return true;
+}
+
 static void pump(void)
 {
 	struct slot *s;
-	void *cookie;
-	uint32_t written;
 	vq_error_t e;
 	bool added = false;
 
-	if (broken)
-		return;
-	while ((e = vq_get_used(&rq.vq, &cookie, &written)) == VQ_OK) {
-		s = cookie;
-		uint8_t status = s->mem[32];
-		if (status != VIRTIO_BLK_S_OK)
-			log("error: request %u at block %lu: device status %u", s->r.op,
-			    (unsigned long)s->r.block, status);
-		blkdrv_ack(&bc, &s->r, status == VIRTIO_BLK_S_OK ? PS_STATUS_OK : PS_STATUS_ERROR);
-		s->used = false;
-		inflight--;
-		done++;
-	}
-	if (e != VQ_E_EMPTY) {
-		log("error: device: %s", vq_error_name(e));
-		virtio_pci_fail(&vio);
-		broken = true;
-		component_exit(1);
-	}
+	e = vq_reap(&rq.vq, completed, 0);
+	if (e != VQ_OK)
+		virtio_pci_broken(&vio, e);
 	blkdrv_flush(&bc);
 	while ((s = slot_get())) {
 		if (!blkdrv_next(&bc, &s->r)) {
@@ -232,12 +225,9 @@ static void on_stream(void *arg)
 static void on_config(void *arg)
 {
 	(void)arg;
-	if (FIELD_GET(VIRTIO_DEVICE_STATUS, NEEDS_RESET, REG_READ(&vio.common, VIRTIO_DEVICE_STATUS))) {
-		log("error: the device needs a reset");
+	if (virtio_pci_needs_reset(&vio))
 		component_exit(1);
-	}
 	log("configuration change (capacity changes are not followed)");
-	drv_irq_ack(&vio.config_irq);
 }
 
 static uint64_t read_capacity(void)
@@ -257,8 +247,11 @@ void component_construct(struct component_env *e)
 {
 	struct config_rom cfg;
 	char name[PLATFORM_NAME_MAX], disk[BLOCK_DISK_NAME_MAX] = "vd0";
-	uint64_t wanted = VIRTIO_BLK_F_SIZE_MAX | VIRTIO_BLK_F_SEG_MAX | VIRTIO_BLK_F_RO |
-			  VIRTIO_BLK_F_BLK_SIZE | VIRTIO_BLK_F_FLUSH | VIRTIO_BLK_F_DISCARD;
+	const struct virtio_pci_want want = {
+		.kind = "virtio-blk", .ids = blk_ids, .nids = 2, .config_min = VBLK_CONFIG_MIN,
+		.wanted = VIRTIO_BLK_F_SIZE_MAX | VIRTIO_BLK_F_SEG_MAX | VIRTIO_BLK_F_RO |
+			  VIRTIO_BLK_F_BLK_SIZE | VIRTIO_BLK_F_FLUSH | VIRTIO_BLK_F_DISCARD,
+	};
 	uint64_t sectors, count;
 	uint32_t max_request, segs = SEGS_MAX;
 	word_t flags = BLOCK_WRITABLE;
@@ -276,34 +269,15 @@ void component_construct(struct component_env *e)
 	/* the multiplexer's session first: it closes before the stream's buffer goes */
 	st = blkdrv_open(&bc, "", disk);
 	if (st != RPC_OK)
-		fail("no Block_driver session", st);
-	st = platform_connect(&plat, "", PLATFORM_RAM);
-	if (st != RPC_OK)
-		fail("no Platform session", st);
-	st = drv_device_find_wait(&plat, blk_ids, 2, name, sizeof(name));
-	if (st != RPC_OK)
-		fail("no virtio-blk device", st);
-	st = drv_device_acquire(&dev, &plat, name);
-	if (st != RPC_OK)
-		fail("cannot acquire the device", st);
-	st = virtio_pci_init(&vio, &dev);
-	if (st == RPC_OK && vio.device_len < VBLK_CONFIG_MIN) {
-		vio.error = "device configuration too small";
-		st = RPC_E_UNAVAILABLE;
-	}
-	if (st == RPC_OK)
-		st = virtio_pci_negotiate(&vio, wanted, 0);
-	if (st == RPC_OK)
-		st = signal_handler_init(&env->ep, &queue_sig, on_queue, 0);
+		virtio_pci_exit(&vio, "no Block_driver session", st);
+	virtio_pci_open(&vio, &dev, &plat, PLATFORM_RAM, &want, name);
+	st = signal_handler_init(&env->ep, &queue_sig, on_queue, 0);
 	if (st == RPC_OK)
 		st = virtio_queue_setup(&vio, &rq, 0, QUEUE_MAX, queue_sig.cap);
-	if (st == RPC_OK && vio.msix) {
-		st = signal_handler_init(&env->ep, &config_sig, on_config, 0);
-		if (st == RPC_OK)
-			st = virtio_pci_config_irq(&vio, config_sig.cap);
-	}
+	if (st == RPC_OK)
+		st = virtio_pci_on_config(&vio, &env->ep, on_config, 0);
 	if (st != RPC_OK)
-		fail("virtio setup", st);
+		virtio_pci_exit(&vio, "virtio setup", st);
 
 	block_size = SECTOR;
 	if (vio.features & VIRTIO_BLK_F_BLK_SIZE) {
@@ -329,13 +303,13 @@ void component_construct(struct component_env *e)
 	sectors = read_capacity();
 	count = sectors / (block_size / SECTOR);
 	if (!count)
-		fail("the disk is empty", RPC_E_UNAVAILABLE);
+		virtio_pci_exit(&vio, "the disk is empty", RPC_E_UNAVAILABLE);
 
 	st = dma_buf_alloc(&plat, STREAM_SIZE, 0, &stream);
 	if (st == RPC_OK)
 		st = dma_buf_alloc(&plat, 4096, 0, &slot_mem);
 	if (st != RPC_OK)
-		fail("no DMA memory", st);
+		virtio_pci_exit(&vio, "no DMA memory", st);
 	/* segments of one request, plus header and status (and a discard segment) */
 	descs_per_req = (seg_size ? segs : 1) + 3;
 	nslots = rq.vq.size / descs_per_req;
@@ -368,7 +342,7 @@ void component_construct(struct component_env *e)
 		st = blkdrv_start(&bc, &a);
 	}
 	if (st != RPC_OK)
-		fail("Block_driver session", st);
+		virtio_pci_exit(&vio, "Block_driver session", st);
 	log("%s: virtio-blk %s, %lu blocks of %u, features 0x%lx%s%s%s%s, %s, %u requests "
 	    "in flight", name, disk, (unsigned long)count, block_size, (unsigned long)vio.features,
 	    (vio.features & VIRTIO_F_ACCESS_PLATFORM) ? " (ACCESS_PLATFORM)" : "",

@@ -145,6 +145,9 @@ struct screen {
 };
 
 static const struct drv_id gpu_ids[] = { { VIRTIO_PCI_VENDOR, VIRTIO_PCI_MODERN_BASE + 16 } };
+static const struct virtio_pci_want gpu_want = {
+	.kind = "virtio-gpu", .ids = gpu_ids, .nids = 1, .config_min = 16,
+};
 
 static struct component_env *env;
 static struct platform_connection plat;
@@ -152,20 +155,12 @@ static struct drv_device dev;
 static struct virtio_pci vio;
 static struct virtio_queue ctrlq;
 static struct dma_buf cmd;
-static struct signal_handler config_sig;
 static struct config_rom cfg;
 static struct screen screens[SCANOUTS_MAX];
 static unsigned nscanouts;
 static uint32_t next_resource = 1;
 static bool dead;                /* the control queue broke: nothing more */
 static bool config_irq;          /* MSI-X for configuration changes, else polled */
-
-static void fail(const char *what, rpc_status_t st)
-{
-	log("error: %s: %s%s%s", what, rpc_status_name(st), vio.error ? ": " : "",
-	    vio.error ? vio.error : "");
-	component_exit(1);
-}
 
 static const char *cmd_name(uint32_t type)
 {
@@ -204,7 +199,6 @@ static rpc_status_t command(uint32_t type, size_t len, uint32_t resp_type, size_
 		{ cmd.dev + CMD_OFF, (uint32_t)len, false },
 		{ cmd.dev + RESP_OFF, (uint32_t)(CMD_BUF - RESP_OFF), true },
 	};
-	void *cookie;
 	uint32_t written = 0;
 	vq_error_t e;
 
@@ -213,18 +207,9 @@ static rpc_status_t command(uint32_t type, size_t len, uint32_t resp_type, size_
 	memset(h, 0, sizeof(*h));
 	h->type = type;
 	memset(r, 0, CMD_BUF - RESP_OFF);
-	e = vq_add(&ctrlq.vq, b, 2, (void *)1);
-	if (e == VQ_OK) {
-		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-		virtio_queue_notify(&ctrlq);
-		while ((e = vq_get_used(&ctrlq.vq, &cookie, &written)) == VQ_E_EMPTY) {
-			drv_irq_wait(&ctrlq.irq);
-			virtio_queue_irq_ack(&ctrlq);
-		}
-	}
-	if (e != VQ_OK || cookie != (void *)1) {
-		log("error: %s: the control queue broke: %s", cmd_name(type),
-		    e != VQ_OK ? vq_error_name(e) : "a completion of no request");
+	e = virtio_queue_call(&ctrlq, b, 2, &written);
+	if (e != VQ_OK) {
+		log("error: %s: the control queue broke: %s", cmd_name(type), vq_error_name(e));
 		dead = true;
 		virtio_pci_fail(&vio);
 		return RPC_E_UNAVAILABLE;
@@ -505,22 +490,16 @@ static void update_modes(void)
 }
 
 /* The device's configuration changed: a display event? */
-static void check_events(void)
+static void check_events(void *arg)
 {
 	uint32_t ev = REG_READ(&vio.device, GPU_EVENTS_READ);
 
+	(void)arg;
 	if (!(ev & GPU_EVENT_DISPLAY))
 		return;
 	REG_WRITE(&vio.device, GPU_EVENTS_CLEAR, GPU_EVENT_DISPLAY);
 	log("display information changed");
 	update_modes();
-}
-
-static void on_config_irq(void *arg)
-{
-	(void)arg;
-	check_events();
-	drv_irq_ack(&vio.config_irq);
 }
 
 static void on_config(void *arg)
@@ -539,24 +518,10 @@ void component_construct(struct component_env *e)
 	env = e;
 	st = config_rom_open(&cfg, "config", &env->ep, on_config, 0);
 	if (st != RPC_OK)
-		fail("no config", st);
+		virtio_pci_exit(&vio, "no config", st);
 	if (!config_valid())
 		component_exit(1);
-	st = platform_connect(&plat, "", PLATFORM_RAM);
-	if (st != RPC_OK)
-		fail("no Platform session", st);
-	st = drv_device_find_wait(&plat, gpu_ids, 1, name, sizeof(name));
-	if (st != RPC_OK)
-		fail("no virtio-gpu device", st);
-	st = drv_device_acquire(&dev, &plat, name);
-	if (st == RPC_OK)
-		st = virtio_pci_init(&vio, &dev);
-	if (st == RPC_OK)
-		st = virtio_pci_negotiate(&vio, 0, 0);
-	if (st != RPC_OK)
-		fail(name, st);
-	if (vio.device_len < 16)
-		fail("no device configuration", RPC_E_UNAVAILABLE);
+	virtio_pci_open(&vio, &dev, &plat, PLATFORM_RAM, &gpu_want, name);
 	nscanouts = REG_READ(&vio.device, GPU_NUM_SCANOUTS);
 	if (!nscanouts || nscanouts > SCANOUTS_MAX) {
 		log("error: the device reports %u scanouts (1..%u allowed)", nscanouts, SCANOUTS_MAX);
@@ -567,18 +532,16 @@ void component_construct(struct component_env *e)
 	if (st == RPC_OK)
 		st = dma_buf_alloc(&plat, CMD_BUF, 0, &cmd);
 	if (st != RPC_OK)
-		fail("control queue", st);
+		virtio_pci_exit(&vio, "control queue", st);
 	/* the cursor queue (1) is not used */
-	st = signal_handler_init(&env->ep, &config_sig, on_config_irq, 0);
-	if (st == RPC_OK && vio.msix)
-		config_irq = virtio_pci_config_irq(&vio, config_sig.cap) == RPC_OK;
+	config_irq = vio.msix && virtio_pci_on_config(&vio, &env->ep, check_events, 0) == RPC_OK;
 	if (!config_irq)
 		log("no MSI-X: display changes are seen only with the next config change");
 	for (unsigned i = 0; i < nscanouts; i++) {
 		screens[i].id = i;
 		st = signal_handler_init(&env->ep, &screens[i].sig, on_capture, &screens[i]);
 		if (st != RPC_OK)
-			fail("signal handler", st);
+			virtio_pci_exit(&vio, "signal handler", st);
 	}
 	virtio_pci_ready(&vio);
 	log("%s: virtio-gpu, %u scanout%s, %s", name, nscanouts, nscanouts == 1 ? "" : "s",

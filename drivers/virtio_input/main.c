@@ -18,10 +18,7 @@
 #include <argil/component.h>
 #include <argil/config_rom.h>
 #include <argil/config.h>
-#include <argil/heap.h>
 #include <argil/log.h>
-#include <argil/pd.h>
-#include <argil/slot.h>
 #include <argil/string.h>
 #include <driver.h>
 #include <event_session.h>
@@ -46,6 +43,9 @@ enum {
 
 static const struct drv_id input_ids[] = {
 	{ VIRTIO_PCI_VENDOR, VIRTIO_PCI_MODERN_BASE + 18 },
+};
+static const struct virtio_pci_want input_want = {
+	.kind = "virtio-input", .ids = input_ids, .nids = 1, .config_min = 1,
 };
 
 struct input_dev {
@@ -96,86 +96,58 @@ static void give_buffer(struct input_dev *d, unsigned slot)
 	}
 }
 
-static void on_irq(void *arg)
+/* An event the device wrote (a vq_reap_fn): its buffer given back, the
+ * event decoded, the events submitted at EV_SYN. */
+static bool event(void *arg, void *cookie, uint32_t len)
 {
 	struct input_dev *d = arg;
 	struct input_event out[VI_OUT_MAX];
-	void *cookie;
-	uint32_t len;
-	vq_error_t e;
-	bool given = false;
+	uintptr_t slot = (uintptr_t)cookie;
 	rpc_status_t st;
 
-	while (!d->broken && (e = vq_get_used(&d->eq.vq, &cookie, &len)) != VQ_E_EMPTY) {
-		uintptr_t slot = (uintptr_t)cookie;
-		if (e != VQ_OK || slot < 1 || slot > QUEUE_MAX) {
-			log("error: %s: device: %s", d->dev.name,
-			    e != VQ_OK ? vq_error_name(e) : "a used element of no buffer");
-			d->broken = true;
-			virtio_pci_fail(&d->vio);
-			break;
-		}
-		slot--;
-		const uint8_t *p = (const uint8_t *)d->bufs.virt + slot * EVENT_SIZE;
-		uint16_t type = (uint16_t)(p[0] | p[1] << 8), code = (uint16_t)(p[2] | p[3] << 8);
-		uint32_t value = (uint32_t)p[4] | (uint32_t)p[5] << 8 | (uint32_t)p[6] << 16 |
-				 (uint32_t)p[7] << 24;
-		give_buffer(d, slot);
-		given = true;
-		if (len != EVENT_SIZE) {
-			d->dec.unknown++;
-			continue;
-		}
-		if (verbose)
-			log("%s: type %u code %u value %d", d->dev.name, type, code, (int)value);
-		unsigned n = vi_feed(&d->dec, type, code, value, out);
-		for (unsigned i = 0; i < n; i++)
-			event_put(&events, &out[i]);
-		if (type == VI_EV_SYN) {
-			st = event_flush(&events);
-			if (st != RPC_OK)
-				log("error: events not taken: %s", rpc_status_name(st));
-		}
+	if (slot < 1 || slot > QUEUE_MAX) {
+		log("error: %s: device: a used element of no buffer", d->dev.name);
+		d->broken = true;
+		virtio_pci_fail(&d->vio);
+		return false;
 	}
-	if (given)
-		virtio_queue_notify(&d->eq);
-	virtio_queue_irq_ack(&d->eq);
+	slot--;
+	const uint8_t *p = (const uint8_t *)d->bufs.virt + slot * EVENT_SIZE;
+	uint16_t type = (uint16_t)(p[0] | p[1] << 8), code = (uint16_t)(p[2] | p[3] << 8);
+	uint32_t value = (uint32_t)p[4] | (uint32_t)p[5] << 8 | (uint32_t)p[6] << 16 |
+			 (uint32_t)p[7] << 24;
+	give_buffer(d, slot);
+	if (len != EVENT_SIZE) {
+		d->dec.unknown++;
+		return !d->broken;
+	}
+	if (verbose)
+		log("%s: type %u code %u value %d", d->dev.name, type, code, (int)value);
+	unsigned n = vi_feed(&d->dec, type, code, value, out);
+	for (unsigned i = 0; i < n; i++)
+		event_put(&events, &out[i]);
+	if (type == VI_EV_SYN) {
+		st = event_flush(&events);
+		if (st != RPC_OK)
+			log("error: events not taken: %s", rpc_status_name(st));
+	}
+	return !d->broken;
 }
 
-/* The names of every virtio-input device of the devices report. */
-static unsigned find_all(char names[][PLATFORM_NAME_MAX], unsigned max)
+static void on_irq(void *arg)
 {
-	word_t len, version, dsize, at;
-	cptr_t ds;
-	unsigned n = 0;
-	size_t asize;
-	void *arena;
-	struct cfg_node *root;
+	struct input_dev *d = arg;
+	uint16_t avail = d->eq.vq.avail_idx;
+	vq_error_t e = d->broken ? VQ_OK : vq_reap(&d->eq.vq, event, d);
 
-	if (platform_devices(plat.session, &ds, &len, &version) != RPC_OK)
-		return 0;
-	if (ds_info(ds, &dsize, 0, 0) != RPC_OK || len > dsize ||
-	    pd_attach(COMPONENT_PD, ds, 0, 0, 0, 0, &at) != RPC_OK) {
-		cap_slot_free(ds);
-		return 0;
+	if (e != VQ_OK) {
+		log("error: %s: device: %s", d->dev.name, vq_error_name(e));
+		d->broken = true;
+		virtio_pci_fail(&d->vio);
 	}
-	asize = cfg_arena_size(len);
-	arena = malloc(asize);
-	root = arena ? cfg_parse((const char *)at, len, arena, asize, 0) : 0;
-	for (struct cfg_node *d = cfg_child(root, "device"); d && n < max; d = cfg_next(d, "device")) {
-		uint64_t vendor, product;
-		const char *nm = cfg_attr(d, "name");
-		if (cfg_attr_u64(d, "vendor", 0, &vendor) <= 0 ||
-		    cfg_attr_u64(d, "product", 0, &product) <= 0 || !nm ||
-		    vendor != input_ids[0].vendor || product != input_ids[0].product ||
-		    strlen(nm) >= PLATFORM_NAME_MAX)
-			continue;
-		memcpy(names[n++], nm, strlen(nm) + 1);
-	}
-	free(arena);
-	pd_detach(COMPONENT_PD, at);
-	cap_slot_free(ds);
-	return n;
+	if (d->eq.vq.avail_idx != avail)       /* buffers given back */
+		virtio_queue_notify(&d->eq);
+	virtio_queue_irq_ack(&d->eq);
 }
 
 static rpc_status_t setup(struct input_dev *d, const char *name)
@@ -183,17 +155,9 @@ static rpc_status_t setup(struct input_dev *d, const char *name)
 	uint8_t info[20];
 	rpc_status_t st;
 
-	st = drv_device_acquire(&d->dev, &plat, name);
-	if (st == RPC_OK)
-		st = virtio_pci_init(&d->vio, &d->dev);
-	if (st == RPC_OK)
-		st = virtio_pci_negotiate(&d->vio, 0, 0);
+	st = virtio_pci_start(&d->vio, &d->dev, &plat, name, &input_want);
 	if (st != RPC_OK)
 		return st;
-	if (!d->vio.device_len) {
-		d->vio.error = "no device configuration";
-		return RPC_E_UNAVAILABLE;
-	}
 	unsigned n = cfg_item(d, VI_CFG_ID_NAME, 0, (uint8_t *)d->name, sizeof(d->name) - 1);
 	d->name[n] = 0;
 	for (unsigned i = 0; i < n && d->name[i]; i++)   /* up to a NUL, if the device sends one */
@@ -231,7 +195,7 @@ void component_construct(struct component_env *e)
 	static char names[DEVICES_MAX][PLATFORM_NAME_MAX];
 	struct config_rom cfg;
 	char first[PLATFORM_NAME_MAX];
-	unsigned n;
+	unsigned n = 0;
 	rpc_status_t st;
 
 	env = e;
@@ -255,14 +219,15 @@ void component_construct(struct component_env *e)
 		log("error: no Event session: %s", rpc_status_name(st));
 		component_exit(1);
 	}
-	n = find_all(names, DEVICES_MAX);
+	st = drv_device_find_all(&plat, input_ids, 1, names, DEVICES_MAX, &n);
+	if (st != RPC_OK)
+		log("error: the devices report: %s", rpc_status_name(st));
 	for (unsigned i = 0; i < n; i++) {
 		struct input_dev *d = &devs[ndevs];
 		d->index = ndevs;
 		st = setup(d, names[i]);
 		if (st != RPC_OK) {
-			log("error: %s: %s%s%s", names[i], rpc_status_name(st), d->vio.error ? ": " : "",
-			    d->vio.error ? d->vio.error : "");
+			virtio_pci_error(&d->vio, names[i], st);
 			continue;
 		}
 		ndevs++;

@@ -74,27 +74,13 @@ static struct platform_connection plat;
 static struct drv_device dev;
 static struct virtio_pci vio;
 static struct virtio_queue rxq, txq;
-static struct signal_handler sig, config_sig;
+static struct signal_handler sig;
 static struct dma_buf stream[NIC_STREAMS], hdr_mem;
 static struct uplink_connection up;
 static struct slot rx[RX_SLOTS], tx[TX_SLOTS];
 static bool link_up, has_status, rx_csum;
 static uint64_t rx_bad_hdr;
 static char devname[PLATFORM_NAME_MAX];
-
-static void fail(const char *what, rpc_status_t st)
-{
-	log("error: %s: %s%s%s", what, rpc_status_name(st), vio.error ? ": " : "",
-	    vio.error ? vio.error : "");
-	component_exit(1);
-}
-
-static void broken(vq_error_t e)
-{
-	log("error: device: %s", vq_error_name(e));
-	virtio_pci_fail(&vio);
-	component_exit(1);
-}
 
 static bool read_link(void)
 {
@@ -129,43 +115,47 @@ static void rx_fill(void)
 		virtio_queue_notify(&rxq);
 }
 
-static void rx_reap(void)
+/* A frame received (a vq_reap_fn). */
+static bool rx_done(void *arg, void *cookie, uint32_t written)
 {
-	void *cookie;
-	uint32_t written;
-	vq_error_t e;
+	struct slot *s = cookie;
+	int flags = -1;
 
-	while ((e = vq_get_used(&rxq.vq, &cookie, &written)) == VQ_OK) {
-		struct slot *s = cookie;
-		int flags = -1;
-		s->used = false;
-		if (written >= HDR + NIC_FRAME_MIN && written - HDR <= s->b.len) {
-			flags = vnet_rx_flags(s->hdr, s->b.data, written - HDR, rx_csum);
-			if (flags < 0 && !rx_bad_hdr++)
-				log("device: a receive header with a gso_type or a checksum range "
-				    "outside the frame: dropped (later ones silently)");
-		}
-		if (flags < 0 || uplink_rx_submit_flags(&up, &s->b, written - HDR,
-							flags ? NIC_ARG_CSUM_VALID : 0) != PS_OK)
-			uplink_rx_drop(&up, &s->b);
+	(void)arg;
+	s->used = false;
+	if (written >= HDR + NIC_FRAME_MIN && written - HDR <= s->b.len) {
+		flags = vnet_rx_flags(s->hdr, s->b.data, written - HDR, rx_csum);
+		if (flags < 0 && !rx_bad_hdr++)
+			log("device: a receive header with a gso_type or a checksum range "
+			    "outside the frame: dropped (later ones silently)");
 	}
-	if (e != VQ_E_EMPTY)
-		broken(e);
+	if (flags < 0 || uplink_rx_submit_flags(&up, &s->b, written - HDR,
+						flags ? NIC_ARG_CSUM_VALID : 0) != PS_OK)
+		uplink_rx_drop(&up, &s->b);
+	return true;
 }
 
-static void tx_reap(void)
+/* A frame sent (a vq_reap_fn). */
+static bool tx_done(void *arg, void *cookie, uint32_t written)
 {
-	void *cookie;
-	uint32_t written;
-	vq_error_t e;
+	struct slot *s = cookie;
 
-	while ((e = vq_get_used(&txq.vq, &cookie, &written)) == VQ_OK) {
-		struct slot *s = cookie;
-		s->used = false;
-		uplink_tx_done(&up, &s->b, true);
-	}
-	if (e != VQ_E_EMPTY)
-		broken(e);
+	(void)arg;
+	(void)written;
+	s->used = false;
+	uplink_tx_done(&up, &s->b, true);
+	return true;
+}
+
+/* What the device completed on both queues. */
+static void reap(void)
+{
+	vq_error_t e = vq_reap(&rxq.vq, rx_done, 0);
+
+	if (e == VQ_OK)
+		e = vq_reap(&txq.vq, tx_done, 0);
+	if (e != VQ_OK)
+		virtio_pci_broken(&vio, e);
 }
 
 static void tx_send(void)
@@ -205,13 +195,10 @@ static void work(void *arg)
 {
 	(void)arg;
 	uplink_tx_flush(&up);
-	rx_reap();
-	tx_reap();
+	reap();
 	virtio_queue_irq_ack(&rxq);
 	virtio_queue_irq_ack(&txq);
-	/* what came between the drain and the acks */
-	rx_reap();
-	tx_reap();
+	reap();         /* what came between the drain and the acks */
 	rx_fill();
 	tx_send();
 	uplink_tx_flush(&up);
@@ -226,56 +213,38 @@ static void work(void *arg)
 static void on_config(void *arg)
 {
 	(void)arg;
-	if (FIELD_GET(VIRTIO_DEVICE_STATUS, NEEDS_RESET, REG_READ(&vio.common, VIRTIO_DEVICE_STATUS))) {
-		log("error: the device needs a reset");
+	if (virtio_pci_needs_reset(&vio))
 		component_exit(1);
-	}
 	check_link();
-	drv_irq_ack(&vio.config_irq);
 }
 
 void component_construct(struct component_env *e)
 {
 	struct uplink_args ua = { .mtu = 1500, .slots = STREAM_SLOTS };
+	const struct virtio_pci_want want = {
+		.kind = "virtio-net", .ids = net_ids, .nids = 1, .config_min = VNET_CONFIG_MIN,
+		.wanted = VIRTIO_NET_F_MAC | VIRTIO_NET_F_STATUS | VIRTIO_NET_F_GUEST_CSUM,
+		.required = VIRTIO_NET_F_MAC,
+	};
 	rpc_status_t st;
 
 	env = e;
 	/* the router's session first: it closes before the streams' buffers go */
 	st = uplink_open(&up, "");
 	if (st != RPC_OK)
-		fail("no Uplink session", st);
-	st = platform_connect(&plat, "", PLATFORM_RAM);
-	if (st != RPC_OK)
-		fail("no Platform session", st);
-	st = drv_device_find_wait(&plat, net_ids, 1, devname, sizeof(devname));
-	if (st != RPC_OK)
-		fail("no virtio-net device", st);
-	st = drv_device_acquire(&dev, &plat, devname);
-	if (st != RPC_OK)
-		fail("cannot acquire the device", st);
-	st = virtio_pci_init(&vio, &dev);
-	if (st == RPC_OK && vio.device_len < VNET_CONFIG_MIN) {
-		vio.error = "device configuration too small";
-		st = RPC_E_UNAVAILABLE;
-	}
-	if (st == RPC_OK)
-		st = virtio_pci_negotiate(&vio, VIRTIO_NET_F_MAC | VIRTIO_NET_F_STATUS |
-					  VIRTIO_NET_F_GUEST_CSUM, VIRTIO_NET_F_MAC);
-	if (st == RPC_OK)
-		st = signal_handler_init(&env->ep, &sig, work, 0);
+		virtio_pci_exit(&vio, "no Uplink session", st);
+	virtio_pci_open(&vio, &dev, &plat, PLATFORM_RAM, &want, devname);
+	st = signal_handler_init(&env->ep, &sig, work, 0);
 	if (st == RPC_OK)
 		st = virtio_queue_setup(&vio, &rxq, 0, QUEUE_MAX, sig.cap);
 	if (st == RPC_OK)
 		st = virtio_queue_setup(&vio, &txq, 1, QUEUE_MAX, sig.cap);
-	if (st == RPC_OK && vio.msix) {
-		st = signal_handler_init(&env->ep, &config_sig, on_config, 0);
-		if (st == RPC_OK)
-			st = virtio_pci_config_irq(&vio, config_sig.cap);
-	}
+	if (st == RPC_OK)
+		st = virtio_pci_on_config(&vio, &env->ep, on_config, 0);
 	if (st != RPC_OK)
-		fail("virtio setup", st);
+		virtio_pci_exit(&vio, "virtio setup", st);
 	if (rxq.vq.size < 2 * RX_SLOTS || txq.vq.size < 2 * TX_SLOTS)
-		fail("queues too small", RPC_E_UNAVAILABLE);
+		virtio_pci_exit(&vio, "queues too small", RPC_E_UNAVAILABLE);
 	has_status = vio.features & VIRTIO_NET_F_STATUS;
 	rx_csum = vio.features & VIRTIO_NET_F_GUEST_CSUM;
 	for (unsigned i = 0; i < 6; i++)
@@ -285,7 +254,7 @@ void component_construct(struct component_env *e)
 	if (st == RPC_OK)
 		st = uplink_dma_streams(&plat, UP_SIZE, DOWN_SIZE, stream, &ua);
 	if (st != RPC_OK)
-		fail("no DMA memory", st);
+		virtio_pci_exit(&vio, "no DMA memory", st);
 	for (unsigned i = 0; i < RX_SLOTS + TX_SLOTS; i++) {
 		struct slot *s = i < RX_SLOTS ? &rx[i] : &tx[i - RX_SLOTS];
 		s->hdr = hdr_mem.virt + i * 16;
@@ -297,7 +266,7 @@ void component_construct(struct component_env *e)
 	ua.sigh = sig.cap;
 	st = uplink_start(&up, &ua);
 	if (st != RPC_OK)
-		fail("Uplink session", st);
+		virtio_pci_exit(&vio, "Uplink session", st);
 	log("%s: virtio-net, MAC %02x:%02x:%02x:%02x:%02x:%02x, features 0x%lx%s, %s, link %s",
 	    devname, ua.mac[0], ua.mac[1], ua.mac[2], ua.mac[3], ua.mac[4], ua.mac[5],
 	    (unsigned long)vio.features,

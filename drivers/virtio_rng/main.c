@@ -40,6 +40,7 @@ static const struct drv_id rng_ids[] = {
 	{ VIRTIO_PCI_VENDOR, VIRTIO_PCI_MODERN_BASE + 4 },  /* modern */
 	{ VIRTIO_PCI_VENDOR, 0x1005 },                      /* transitional */
 };
+static const struct virtio_pci_want rng_want = { .kind = "virtio-rng", .ids = rng_ids, .nids = 2 };
 
 struct session {
 	struct server_session ss;
@@ -54,7 +55,6 @@ static struct platform_connection plat;
 static struct drv_device dev;
 static struct virtio_pci vio;
 static struct virtio_queue rq;
-static struct signal_handler config_sig;
 static bool config_vector;
 static struct dma_pool pool;
 static uint8_t *req_buf;
@@ -70,18 +70,10 @@ static uint32_t device_read(uint32_t n)
 {
 	struct vq_buf b = { req_dev, n, true };
 	uint32_t got = 0;
-	void *cookie;
-	vq_error_t e;
+	vq_error_t e = virtio_queue_call(&rq, &b, 1, &got);
 
-	if (vq_add(&rq.vq, &b, 1, req_buf) != VQ_OK)
-		return 0;
-	virtio_queue_notify(&rq);
-	while ((e = vq_get_used(&rq.vq, &cookie, &got)) == VQ_E_EMPTY) {
-		drv_irq_wait(&rq.irq);
-		virtio_queue_irq_ack(&rq);
-	}
-	if (e != VQ_OK || cookie != req_buf) {
-		log("error: device: %s", e != VQ_OK ? vq_error_name(e) : "a used element of no request");
+	if (e != VQ_OK) {
+		log("error: device: %s", vq_error_name(e));
 		broken = true;
 		return 0;
 	}
@@ -120,11 +112,8 @@ static bool refill(void)
 static void on_config(void *arg)
 {
 	(void)arg;
-	if (FIELD_GET(VIRTIO_DEVICE_STATUS, NEEDS_RESET, REG_READ(&vio.common, VIRTIO_DEVICE_STATUS))) {
-		log("error: the device needs a reset");
+	if (virtio_pci_needs_reset(&vio))
 		broken = true;
-	}
-	drv_irq_ack(&vio.config_irq);
 }
 
 /* ---- Entropy sessions ---- */
@@ -252,13 +241,6 @@ static void bench(void)
 	bench_line("msi_roundtrip", t[BENCH_RUNS / 2], "instructions");
 }
 
-static void fail(const char *what, rpc_status_t st)
-{
-	log("error: %s: %s%s%s", what, rpc_status_name(st), vio.error ? ": " : "",
-	    vio.error ? vio.error : "");
-	component_exit(1);
-}
-
 void component_construct(struct component_env *e)
 {
 	struct config_rom cfg;
@@ -272,34 +254,19 @@ void component_construct(struct component_env *e)
 			log("error: config: bench must be yes or no");
 		config_rom_close(&cfg, 0);
 	}
-	st = platform_connect(&plat, "", PLATFORM_RAM);
-	if (st != RPC_OK)
-		fail("no Platform session", st);
-	st = drv_device_find_wait(&plat, rng_ids, 2, name, sizeof(name));
-	if (st != RPC_OK)
-		fail("no virtio-rng device", st);
-	st = drv_device_acquire(&dev, &plat, name);
-	if (st != RPC_OK)
-		fail("cannot acquire the device", st);
-	st = virtio_pci_init(&vio, &dev);
-	if (st == RPC_OK)
-		st = virtio_pci_negotiate(&vio, 0, 0);
-	if (st == RPC_OK)
-		st = virtio_queue_setup(&vio, &rq, 0, QUEUE_MAX, 0);
+	virtio_pci_open(&vio, &dev, &plat, PLATFORM_RAM, &rng_want, name);
+	st = virtio_queue_setup(&vio, &rq, 0, QUEUE_MAX, 0);
 	/* configuration changes on vector 0, when the queue got MSI-X */
-	if (st == RPC_OK && vio.msix) {
-		st = signal_handler_init(&env->ep, &config_sig, on_config, 0);
-		if (st == RPC_OK)
-			st = virtio_pci_config_irq(&vio, config_sig.cap);
-		config_vector = st == RPC_OK;
-	}
+	if (st == RPC_OK)
+		st = virtio_pci_on_config(&vio, &env->ep, on_config, 0);
+	config_vector = st == RPC_OK && vio.msix;
 	if (st == RPC_OK)
 		st = dma_pool_init(&pool, &plat, 4 * REQUEST, 512, 0);
 	if (st != RPC_OK)
-		fail("virtio setup", st);
+		virtio_pci_exit(&vio, "virtio setup", st);
 	req_buf = dma_pool_alloc(&pool, REQUEST, &req_dev);
 	if (!req_buf)
-		fail("no DMA memory in the pool", RPC_E_NO_RAM_QUOTA);
+		virtio_pci_exit(&vio, "no DMA memory in the pool", RPC_E_NO_RAM_QUOTA);
 	virtio_pci_ready(&vio);
 	rdrand = cpu_has_random();
 	log("%s: virtio-rng, features 0x%lx%s, %s, queue of %u; RDRAND %s", name,
@@ -312,5 +279,5 @@ void component_construct(struct component_env *e)
 	server.ep = &env->ep;
 	st = session_server_announce(&server);
 	if (st != RPC_OK)
-		fail("cannot serve", st);
+		virtio_pci_exit(&vio, "cannot serve", st);
 }

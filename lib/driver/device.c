@@ -56,15 +56,18 @@ static bool matches(const struct match *m, const struct cfg_node *d)
 	return false;
 }
 
-/* The first device of the report that matches m, its name into name. */
-static rpc_status_t find(struct platform_connection *p, const struct match *m, char *name,
-			 size_t size)
+/* The devices of the report that match m, at most max, their names into
+ * names (max entries of size bytes); *found how many. RPC_E_NOT_FOUND
+ * when none does. */
+static rpc_status_t find_some(struct platform_connection *p, const struct match *m, char *names,
+			      size_t size, unsigned max, unsigned *found)
 {
 	word_t len, version, dsize, at;
 	cptr_t ds;
 	size_t asize;
 	void *arena = 0;
 	struct cfg_node *root;
+	unsigned n = 0;
 	rpc_status_t st;
 
 	st = platform_devices(p->session, &ds, &len, &version);
@@ -79,18 +82,17 @@ static rpc_status_t find(struct platform_connection *p, const struct match *m, c
 		cap_slot_free(ds);
 		return st;
 	}
-	st = RPC_E_NOT_FOUND;
 	asize = cfg_arena_size(len);
 	arena = malloc(asize);
 	root = arena ? cfg_parse((const char *)at, len, arena, asize, 0) : 0;
 	if (!arena)
 		st = RPC_E_OUT_OF_MEMORY;
-	for (struct cfg_node *d = cfg_child(root, "device"); d && st == RPC_E_NOT_FOUND;
+	for (struct cfg_node *d = cfg_child(root, "device"); d && st == RPC_OK && n < max;
 	     d = cfg_next(d, "device")) {
 		const char *nm = cfg_attr(d, "name");
 		if (m->want) {
 			if (nm && !strcmp(nm, m->want))
-				st = RPC_OK;
+				n++;
 			continue;
 		}
 		if (!nm || !matches(m, d))
@@ -99,13 +101,24 @@ static rpc_status_t find(struct platform_connection *p, const struct match *m, c
 			st = RPC_E_INVALID_ARGUMENT;
 			break;
 		}
-		memcpy(name, nm, strlen(nm) + 1);
-		st = RPC_OK;
+		memcpy(names + n * size, nm, strlen(nm) + 1);
+		n++;
 	}
+	if (st == RPC_OK && !n)
+		st = RPC_E_NOT_FOUND;
+	if (found)
+		*found = n;
 	free(arena);
 	pd_detach(COMPONENT_PD, at);
 	cap_slot_free(ds);
 	return st;
+}
+
+/* The first device of the report that matches m, its name into name. */
+static rpc_status_t find(struct platform_connection *p, const struct match *m, char *name,
+			 size_t size)
+{
+	return find_some(p, m, name, size, 1, 0);
 }
 
 rpc_status_t drv_device_find(struct platform_connection *p, const struct drv_id *ids, unsigned n,
@@ -114,6 +127,16 @@ rpc_status_t drv_device_find(struct platform_connection *p, const struct drv_id 
 	const struct match m = { .ids = ids, .n = n };
 
 	return find(p, &m, name, size);
+}
+
+rpc_status_t drv_device_find_all(struct platform_connection *p, const struct drv_id *ids,
+				 unsigned n, char names[][PLATFORM_NAME_MAX], unsigned max,
+				 unsigned *found)
+{
+	const struct match m = { .ids = ids, .n = n };
+
+	*found = 0;
+	return find_some(p, &m, names[0], PLATFORM_NAME_MAX, max, found);
 }
 
 static void devices_changed(void *arg)

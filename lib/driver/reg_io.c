@@ -3,14 +3,37 @@
  * are single volatile loads and stores of the register's width (devices
  * care); port accesses are the kernel's IOPORT invocations on the
  * capability the Platform session gave. In the host tests
- * (ARGIL_HOST_TEST) ports go to functions the test supplies.
+ * (ARGIL_HOST_TEST) ports go to functions the test supplies (none: any
+ * port access aborts), and each MMIO write is told to host_mmio_written
+ * (a test's model of a device answers it there; by default nothing does).
  */
 #include <driver_reg.h>
 #ifndef ARGIL_HOST_TEST
 #include <argil/kernel.h>
 #else
-uint64_t host_port_in(uint16_t port, unsigned size);
-void host_port_out(uint16_t port, unsigned size, uint64_t v);
+#include <stdlib.h>
+
+/* a test that supplies no ports has a device without any */
+__attribute__((weak)) uint64_t host_port_in(uint16_t port, unsigned size)
+{
+	(void)port;
+	(void)size;
+	abort();
+}
+
+__attribute__((weak)) void host_port_out(uint16_t port, unsigned size, uint64_t v)
+{
+	(void)port;
+	(void)size;
+	(void)v;
+	abort();
+}
+
+__attribute__((weak)) void host_mmio_written(volatile void *p, unsigned size)
+{
+	(void)p;
+	(void)size;
+}
 #endif
 
 uint64_t reg_io_read(const struct reg_io *io, unsigned offset, unsigned size)
@@ -54,6 +77,9 @@ void reg_io_write(const struct reg_io *io, unsigned offset, unsigned size, uint6
 		case 4: *(volatile uint32_t *)p = (uint32_t)v; break;
 		case 8: *(volatile uint64_t *)p = v; break;
 		}
+#ifdef ARGIL_HOST_TEST
+		host_mmio_written(p, size);
+#endif
 		return;
 	}
 #ifdef ARGIL_HOST_TEST

@@ -5,6 +5,8 @@
  * and what the device reads back (status, vectors) is checked before it
  * is believed.
  */
+#include <argil/component.h>
+#include <argil/log.h>
 #include <argil/string.h>
 #include <arch/syscall.h>
 #include <virtio_pci.h>
@@ -263,4 +265,113 @@ void virtio_queue_free(struct virtio_queue *q)
 	drv_irq_close(&q->irq);
 	dma_buf_free(q->v->dev->plat, &q->mem);
 	memset(q, 0, sizeof(*q));
+}
+
+rpc_status_t virtio_pci_start(struct virtio_pci *v, struct drv_device *dev,
+			      struct platform_connection *plat, const char *name,
+			      const struct virtio_pci_want *w)
+{
+	rpc_status_t st;
+
+	memset(v, 0, sizeof(*v));
+	st = drv_device_acquire(dev, plat, name);
+	if (st != RPC_OK) {
+		v->error = "cannot acquire the device";
+		return st;
+	}
+	st = virtio_pci_init(v, dev);
+	if (st == RPC_OK && v->device_len < w->config_min) {
+		virtio_pci_fail(v);
+		st = fail(v, v->device_len ? "device configuration too small"
+					   : "no device configuration");
+	}
+	if (st == RPC_OK)
+		st = virtio_pci_negotiate(v, w->wanted, w->required);
+	return st;
+}
+
+void virtio_pci_open(struct virtio_pci *v, struct drv_device *dev, struct platform_connection *plat,
+		     word_t platform_ram, const struct virtio_pci_want *w,
+		     char name[PLATFORM_NAME_MAX])
+{
+	rpc_status_t st;
+
+	memset(v, 0, sizeof(*v));
+	st = platform_connect(plat, "", platform_ram);
+	if (st != RPC_OK)
+		virtio_pci_exit(v, "no Platform session", st);
+	st = drv_device_find_wait(plat, w->ids, w->nids, name, PLATFORM_NAME_MAX);
+	if (st != RPC_OK) {
+		log("error: no %s device: %s", w->kind, rpc_status_name(st));
+		component_exit(1);
+	}
+	st = virtio_pci_start(v, dev, plat, name, w);
+	if (st != RPC_OK)
+		virtio_pci_exit(v, name, st);
+}
+
+void virtio_pci_error(const struct virtio_pci *v, const char *what, rpc_status_t st)
+{
+	log("error: %s: %s%s%s", what, rpc_status_name(st), v->error ? ": " : "",
+	    v->error ? v->error : "");
+}
+
+void virtio_pci_exit(const struct virtio_pci *v, const char *what, rpc_status_t st)
+{
+	virtio_pci_error(v, what, st);
+	component_exit(1);
+}
+
+void virtio_pci_broken(struct virtio_pci *v, vq_error_t e)
+{
+	log("error: device: %s", vq_error_name(e));
+	virtio_pci_fail(v);
+	component_exit(1);
+}
+
+static void config_changed(void *arg)
+{
+	struct virtio_pci *v = arg;
+
+	v->config_fn(v->config_arg);
+	drv_irq_ack(&v->config_irq);
+}
+
+rpc_status_t virtio_pci_on_config(struct virtio_pci *v, struct entrypoint *ep, void (*fn)(void *),
+				  void *arg)
+{
+	rpc_status_t st;
+
+	if (!v->msix)
+		return RPC_OK;
+	v->config_fn = fn;
+	v->config_arg = arg;
+	st = signal_handler_init(ep, &v->config_sig, config_changed, v);
+	if (st == RPC_OK)
+		st = virtio_pci_config_irq(v, v->config_sig.cap);
+	return st;
+}
+
+bool virtio_pci_needs_reset(struct virtio_pci *v)
+{
+	if (!FIELD_GET(VIRTIO_DEVICE_STATUS, NEEDS_RESET, REG_READ(&v->common, VIRTIO_DEVICE_STATUS)))
+		return false;
+	log("error: the device needs a reset");
+	return true;
+}
+
+vq_error_t virtio_queue_call(struct virtio_queue *q, const struct vq_buf *bufs, unsigned n,
+			     uint32_t *written)
+{
+	void *cookie = 0;
+	vq_error_t e = vq_add(&q->vq, bufs, n, q);
+
+	if (e != VQ_OK)
+		return e;
+	virtio_queue_notify(q);
+	while ((e = vq_get_used(&q->vq, &cookie, written)) == VQ_E_EMPTY) {
+		drv_irq_wait(&q->irq);
+		virtio_queue_irq_ack(q);
+	}
+	return e == VQ_OK && cookie != q ? VQ_E_DEVICE : e;
 }

@@ -151,6 +151,18 @@ bad:
 	return VQ_E_DEVICE;
 }
 
+vq_error_t vq_reap(struct virtq *q, vq_reap_fn fn, void *arg)
+{
+	void *cookie;
+	uint32_t written;
+	vq_error_t e;
+
+	while ((e = vq_get_used(q, &cookie, &written)) == VQ_OK)
+		if (!fn(arg, cookie, written))
+			return VQ_OK;
+	return e == VQ_E_EMPTY ? VQ_OK : e;
+}
+
 const char *vq_error_name(vq_error_t e)
 {
 	switch (e) {

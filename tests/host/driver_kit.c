@@ -299,6 +299,61 @@ TEST(DRV_0006, "impossible used elements from the device are refused and kill th
 	CHECK_EQ(len, 64);
 }
 
+/* a vq_reap_fn that records the cookies it is handed, up to stop */
+struct reaped {
+	uintptr_t got[16];
+	uint32_t len[16];
+	unsigned n, stop;
+};
+
+static bool reap_one(void *arg, void *cookie, uint32_t written)
+{
+	struct reaped *r = arg;
+
+	r->got[r->n] = (uintptr_t)cookie;
+	r->len[r->n++] = written;
+	return r->n != r->stop;
+}
+
+TEST(DRV_0008, "vq_reap hands out every completion in used order, stops when told, and on a broken ring")
+{
+	struct virtq *q = new_queue(8);
+	struct dev d = { .q = q };
+	uint8_t *buf = test_alloc(64, 4096);
+	struct vq_buf b = { (uint64_t)(uintptr_t)buf, 16, true };
+	struct reaped r = { .stop = 0 };
+
+	CHECK_EQ(vq_reap(q, reap_one, &r), VQ_OK);               /* nothing used */
+	CHECK_EQ(r.n, 0);
+	for (uintptr_t i = 1; i <= 5; i++)
+		CHECK_EQ(vq_add(q, &b, 1, (void *)i), VQ_OK);
+	dev_take(&d);
+	dev_complete(&d, 3);                                      /* cookie 4 first */
+	dev_complete(&d, 0);                                      /* then 1 */
+	dev_complete(&d, 2);                                      /* then 3 (moved to 2) */
+	r.stop = 2;
+	CHECK_EQ(vq_reap(q, reap_one, &r), VQ_OK);
+	CHECK_EQ(r.n, 2);                                         /* stopped after two */
+	CHECK_EQ(r.got[0], 4);
+	CHECK_EQ(r.got[1], 1);
+	CHECK_EQ(r.len[0], 16);
+	r.stop = 0;
+	CHECK_EQ(vq_reap(q, reap_one, &r), VQ_OK);               /* the rest */
+	CHECK_EQ(r.n, 3);
+	CHECK_EQ(r.got[2], 3);
+	CHECK_EQ(q->num_free, 6);
+	/* one more completed, then an element naming a free descriptor: the
+	 * one is handed out, then VQ_E_DEVICE and the queue is dead */
+	dev_complete(&d, 0);
+	q->used->ring[q->used->idx & 7].id = 7;
+	q->used->idx++;
+	CHECK_EQ(vq_reap(q, reap_one, &r), VQ_E_DEVICE);
+	CHECK_EQ(r.n, 4);
+	CHECK_EQ(r.got[3], 5);
+	CHECK_EQ(vq_reap(q, reap_one, &r), VQ_E_DEVICE);
+	CHECK_EQ(r.n, 4);
+}
+
 TEST(DRV_0007, "the DMA pools' block allocator: runs, alignment, refusals, reuse")
 {
 	struct block_alloc a;

@@ -38,6 +38,12 @@ rpc_status_t drv_device_find(struct platform_connection *p, const struct drv_id 
  * from the entrypoint's thread, not from inside a request's handler. */
 rpc_status_t drv_device_find_wait(struct platform_connection *p, const struct drv_id *ids,
 				  unsigned n, char *name, size_t size);
+/* Every device of the report with one of the n ids, at most max, their
+ * names into names (a driver of several devices, once one is there);
+ * *found how many. RPC_E_NOT_FOUND when there is none. */
+rpc_status_t drv_device_find_all(struct platform_connection *p, const struct drv_id *ids,
+				 unsigned n, char names[][PLATFORM_NAME_MAX], unsigned max,
+				 unsigned *found);
 /* The same, also waiting until the device's interrupt is known (MSI,
  * MSI-X, or a legacy pin the acpi report routes): for drivers that may
  * end up on the legacy line. */

@@ -9,14 +9,19 @@
  * configuration changes, vector 1 + i for queue i) with the legacy line
  * and the ISR register as the fallback.
  *
- * Use: virtio_pci_init (reset, ACKNOWLEDGE, DRIVER), virtio_pci_negotiate,
- * virtio_queue_setup for each queue, virtio_pci_ready (DRIVER_OK); then
- * vq_add + virtio_queue_notify, and on the queue's interrupt vq_get_used
- * and virtio_queue_irq_ack.
+ * Use: virtio_pci_open (a driver of one device: the Platform session,
+ * the device found and acquired, then virtio_pci_start: virtio_pci_init
+ * for reset, ACKNOWLEDGE and DRIVER, the device configuration's size
+ * checked, virtio_pci_negotiate), virtio_queue_setup for each queue,
+ * virtio_pci_on_config for configuration changes, virtio_pci_ready
+ * (DRIVER_OK); then vq_add + virtio_queue_notify, and on the queue's
+ * interrupt vq_reap (or vq_get_used) and virtio_queue_irq_ack; or
+ * virtio_queue_call for one request at a time.
  */
 #ifndef DRIVER_VIRTIO_PCI_H
 #define DRIVER_VIRTIO_PCI_H
 
+#include <argil/entrypoint.h>
 #include <driver.h>
 #include <virtqueue.h>
 
@@ -83,6 +88,9 @@ struct virtio_pci {
 	uint64_t offered, features;  /* offered by the device, negotiated */
 	bool msix;                   /* vectors in use (else the legacy line + ISR) */
 	struct drv_irq config_irq;
+	struct signal_handler config_sig;    /* virtio_pci_on_config's */
+	void (*config_fn)(void *);
+	void *config_arg;
 	const char *error;           /* what went wrong, for the log */
 };
 
@@ -94,6 +102,38 @@ struct virtio_queue {
 	struct reg_io notify;        /* this queue's notify register */
 	struct drv_irq irq;
 };
+
+/* What a driver asks of its device. */
+struct virtio_pci_want {
+	const char *kind;            /* "virtio-rng": for the log */
+	const struct drv_id *ids;    /* the devices it drives */
+	unsigned nids;
+	uint64_t wanted, required;   /* features (virtio_pci_negotiate) */
+	word_t config_min;           /* bytes of device configuration it reads (0: none) */
+};
+
+/* For a driver of one device: the Platform session plat (platform_ram
+ * of quota), the first device of w->ids (waiting until platform offers
+ * one; its name into name), virtio_pci_start. Any failure is logged as
+ * an error line and ends the component. */
+void virtio_pci_open(struct virtio_pci *v, struct drv_device *dev, struct platform_connection *plat,
+		     word_t platform_ram, const struct virtio_pci_want *w,
+		     char name[PLATFORM_NAME_MAX]);
+/* Acquire the device name, virtio_pci_init, check that the device
+ * configuration has w->config_min bytes, virtio_pci_negotiate. On
+ * failure the status (v->error says why the device does not do; the
+ * device is then marked FAILED). */
+rpc_status_t virtio_pci_start(struct virtio_pci *v, struct drv_device *dev,
+			      struct platform_connection *plat, const char *name,
+			      const struct virtio_pci_want *w);
+/* Log "error: what: <status>[: v->error]"; the _exit one then ends the
+ * component. */
+void virtio_pci_error(const struct virtio_pci *v, const char *what, rpc_status_t st);
+void virtio_pci_exit(const struct virtio_pci *v, const char *what, rpc_status_t st)
+	__attribute__((noreturn));
+/* A queue the device broke (e from vq_reap or vq_get_used): logged, the
+ * device marked FAILED, the component ended. */
+void virtio_pci_broken(struct virtio_pci *v, vq_error_t e) __attribute__((noreturn));
 
 /* Find the structures, map their BARs, reset the device, set ACKNOWLEDGE
  * and DRIVER. RPC_E_UNAVAILABLE (v->error says which) when the device is
@@ -112,10 +152,23 @@ rpc_status_t virtio_queue_setup(struct virtio_pci *v, struct virtio_queue *q, ui
  * (0: v->config_irq's own notification); RPC_E_UNAVAILABLE without MSI-X
  * (then the ISR's CONFIG bit tells on the legacy line). */
 rpc_status_t virtio_pci_config_irq(struct virtio_pci *v, cptr_t sigh);
+/* Configuration changes where the queues have MSI-X: fn(arg) on ep for
+ * each (vector 0), the vector acknowledged after it. RPC_OK and nothing
+ * set up without MSI-X (the legacy line then tells of changes too). */
+rpc_status_t virtio_pci_on_config(struct virtio_pci *v, struct entrypoint *ep, void (*fn)(void *),
+				  void *arg);
+/* Whether the device asks for a reset (NEEDS_RESET; logged as an error). */
+bool virtio_pci_needs_reset(struct virtio_pci *v);
 /* DRIVER_OK: the device may now use the queues. */
 void virtio_pci_ready(struct virtio_pci *v);
 /* Tell the device about new buffers in q (if it wants to hear). */
 void virtio_queue_notify(struct virtio_queue *q);
+/* One request at a time on a queue set up with sigh 0: the chain of n
+ * buffers made available, the device told, its completion waited for
+ * (the queue's interrupt acknowledged); *written the bytes the device
+ * wrote. VQ_E_DEVICE for a completion of anything else. */
+vq_error_t virtio_queue_call(struct virtio_queue *q, const struct vq_buf *bufs, unsigned n,
+			     uint32_t *written);
 /* After handling the queue's interrupt: read the ISR on the legacy line
  * (that deasserts it) and acknowledge at the platform. */
 rpc_status_t virtio_queue_irq_ack(struct virtio_queue *q);

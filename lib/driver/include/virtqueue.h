@@ -102,6 +102,14 @@ bool vq_notify_wanted(struct virtq *q);
  * (cut to what the chain's writable buffers hold). */
 vq_error_t vq_get_used(struct virtq *q, void **cookie, uint32_t *written);
 
+/* Hand every completion there is to fn(arg, cookie, written), in the
+ * order the device used them, until the used ring is empty or fn returns
+ * false (the rest stays for a later call): VQ_OK, or VQ_E_DEVICE when
+ * the device broke the ring (the completions before it were handed out;
+ * the queue is dead). */
+typedef bool (*vq_reap_fn)(void *arg, void *cookie, uint32_t written);
+vq_error_t vq_reap(struct virtq *q, vq_reap_fn fn, void *arg);
+
 const char *vq_error_name(vq_error_t e);
 
 #endif
