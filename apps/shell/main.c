@@ -33,7 +33,7 @@ static struct signal_handler term_sig;
 static struct line_editor ed;
 static struct shell sh;
 static char in[TERMINAL_IO_SIZE];
-static word_t cols;
+static word_t cols, rows;
 
 static void term_write(void *ctx, const char *s, size_t n)
 {
@@ -94,7 +94,10 @@ static void check_size(void)
 {
 	word_t c, r;
 
-	if (terminal_size(term.session, &c, &r) != RPC_OK || c == cols)
+	if (terminal_size(term.session, &c, &r) != RPC_OK)
+		return;
+	rows = r;
+	if (c == cols)
 		return;
 	cols = c;
 	le_set_width(&ed, (int)c);
@@ -163,5 +166,5 @@ void component_construct(struct component_env *e)
 	term_write(0, "Argil shell: 'help' lists the commands\r\n", 40);
 	le_redraw(&ed);
 	flush_editor();
-	log("shell: running in a terminal of %lu columns", (unsigned long)cols);
+	log("shell: started in a terminal of %lux%lu cells", (unsigned long)cols, (unsigned long)rows);
 }

@@ -290,10 +290,13 @@ static bool set_size(void)
 	return true;
 }
 
+static void announce(void);
+
 static void on_mode(void *arg)
 {
 	(void)arg;
-	set_size();
+	if (set_size())
+		announce();
 }
 
 /* ---- input ---- */
@@ -627,6 +630,24 @@ static void fail(const char *what, rpc_status_t st)
 	component_exit(2);
 }
 
+/* Sessions are served from the first screen on: a session request that
+ * came before would hold init's root calls while set_size's
+ * parent_upgrade of the Gui session waits for one of them (init does
+ * both in one worker), and neither would end. */
+static void announce(void)
+{
+	static bool announced;
+	rpc_status_t st;
+
+	if (announced)
+		return;
+	announced = true;
+	server.ep = &env->ep;
+	st = session_server_announce(&server);
+	if (st != RPC_OK)
+		fail("cannot serve", st);
+}
+
 void component_construct(struct component_env *e)
 {
 	const char *err = "";
@@ -671,16 +692,14 @@ void component_construct(struct component_env *e)
 		fail("GUI input", st);
 	/* no screen yet: the mode signal brings one */
 	if (!set_size() && !width)
-		log("waiting for a screen");
+		log("waiting for a screen (sessions are served from then on)");
 	if (!vt_mem) {
-		/* sessions need a vt before the first mode: a small one */
+		/* input before the first mode needs a vt: a small one */
 		size_t need = vt_memory(80, 24, (int)scrollback);
 		vt_mem = malloc(need);
 		if (!vt_mem || !vt_init(&vt, vt_mem, need, 80, 24, (int)scrollback))
 			fail("vt memory", RPC_E_NO_RAM_QUOTA);
 	}
-	server.ep = &env->ep;
-	st = session_server_announce(&server);
-	if (st != RPC_OK)
-		fail("cannot serve", st);
+	if (width)
+		announce();
 }
