@@ -10,6 +10,7 @@
  *
  *   term_render MONO.ttf W H OUT.ppm [TYPED [W2 H2 [BACK]]]
  *   term_render --text MONO.ttf PX W H OUT.ppm FILE
+ *   term_render --script3 MONO.ttf W H OUT.ppm
  *
  * TYPED: the characters the host types, followed by Enter (a CR). W2 H2:
  * then a new size, as the terminal takes it on a mode change (the grid
@@ -18,6 +19,8 @@
  * --text: FILE's bytes instead of the script, the font at PX pixels (the
  * host checks of other scenarios render what a program in the terminal
  * writes, e.g. servers/log_view/test/desktop_check.py the shell's ps).
+ * --script3: script.h's term_script3 at the default 16 px (it clears the
+ * screen first, so that what came before does not matter).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,9 +65,12 @@ static int write_ppm(const char *path, const uint32_t *px, int w, int h)
 	return 0;
 }
 
-/* --text MONO.ttf PX W H OUT.ppm FILE */
+/* --text MONO.ttf PX W H OUT.ppm FILE, or --script3 MONO.ttf W H OUT.ppm */
 static int text_mode(int argc, char **argv)
 {
+	bool script3 = !strcmp(argv[1], "--script3");
+	char px_arg[8], *args[8];
+
 	struct term_view tv;
 	struct gui_surface s;
 	struct gui_font *font;
@@ -75,8 +81,22 @@ static int text_mode(int argc, char **argv)
 	uint32_t *px;
 	int fpx, w, h;
 
-	if (argc != 8) {
-		fprintf(stderr, "usage: term_render --text MONO.ttf PX W H OUT.ppm FILE\n");
+	if (script3 && argc == 6) {
+		/* as --text with the default font size and the script's bytes */
+		snprintf(px_arg, sizeof(px_arg), "%d", TERM_FONT_PX);
+		args[0] = argv[0];
+		args[1] = argv[1];
+		args[2] = argv[2];
+		args[3] = px_arg;
+		args[4] = argv[3];
+		args[5] = argv[4];
+		args[6] = argv[5];
+		args[7] = 0;
+		argv = args;
+		argc = 8;
+	} else if (argc != 8 || script3) {
+		fprintf(stderr, "usage: term_render --text MONO.ttf PX W H OUT.ppm FILE\n"
+		                "       term_render --script3 MONO.ttf W H OUT.ppm\n");
 		return 2;
 	}
 	fpx = atoi(argv[3]);
@@ -87,7 +107,12 @@ static int text_mode(int argc, char **argv)
 		return 2;
 	}
 	ttf = load(argv[2], &size);
-	text = load(argv[7], &text_size);
+	if (script3) {
+		text = (void *)term_script3;
+		text_size = sizeof(term_script3) - 1;
+	} else {
+		text = load(argv[7], &text_size);
+	}
 	font = gui_font_new(ttf, size, fpx, 0, &err);
 	if (!font) {
 		fprintf(stderr, "term_render: %s: %s\n", argv[2], err);
@@ -123,7 +148,7 @@ int main(int argc, char **argv)
 	uint32_t *px;
 	int w, h;
 
-	if (argc > 1 && !strcmp(argv[1], "--text"))
+	if (argc > 1 && (!strcmp(argv[1], "--text") || !strcmp(argv[1], "--script3")))
 		return text_mode(argc, argv);
 	if (argc != 5 && argc != 6 && argc != 8 && argc != 9) {
 		fprintf(stderr, "usage: term_render MONO.ttf W H OUT.ppm [TYPED [W2 H2 [BACK]]]\n");

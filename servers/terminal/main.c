@@ -10,7 +10,10 @@
  * modifiers tracked from press and release, characters (INPUT_CHAR) through
  * vt_char_bytes, other keys through vt_key_bytes; Shift+PageUp/PageDown
  * scroll the view through the scrollback. Dragging the left button
- * selects, its release copies the selection as the report `clipboard`.
+ * selects, its release copies the selection as the report `clipboard`;
+ * Shift+Insert or the middle button pastes the ROM `clipboard` (paste()).
+ * Blinking cells blink with a Timer session (the rows that have them
+ * redrawn every BLINK_US while there are any).
  * The report `terminal` gives the screen's text after changes (at most
  * once per request or input batch).
  *
@@ -33,6 +36,7 @@
 #include <gui_session.h>
 #include <report_session.h>
 #include <terminal_session.h>
+#include <timer_session.h>
 #include "render.h"
 
 
@@ -71,22 +75,88 @@ static bool text_reporting, clip_reporting;
 static char *report_buf, *clip_text;
 static uint64_t dropped_total;
 static struct session_server server;
+static struct config_rom clip_rom;
+static bool clip_rom_open, clip_rom_failed;
+static struct timer_connection timer;
+static bool have_timer, blink_armed;
+static struct signal_handler blink_sig;
+static bool blink_rows[VT_MAX_SIDE];   /* rows of the view with a blinking cell */
+static int blink_count;
 
 /* ---- drawing ---- */
+
+static void blink_arm(void);
+
+/* A row drawn; whether it blinks is remembered for the blink timer. */
+static void draw_row(int r)
+{
+	bool b = term_draw_row(&surf, &tv, &vt, r);
+
+	if (r >= 0 && r < VT_MAX_SIDE && b != blink_rows[r]) {
+		blink_rows[r] = b;
+		blink_count += b ? 1 : -1;
+	}
+}
 
 static void refresh_rows(int first, int last)
 {
 	int y0 = first * tv.grid.cell_h, y1 = (last + 1) * tv.grid.cell_h;
 
 	for (int r = first; r <= last; r++)
-		term_draw_row(&surf, &tv, &vt, r);
+		draw_row(r);
 	gui_refresh(gui.session, 0, (word_t)y0, (word_t)width, (word_t)(y1 - y0));
+	blink_arm();
 }
 
 static void redraw_all(void)
 {
-	term_draw_all(&surf, &tv, &vt);
+	int gw = tv.grid.cols * tv.grid.cell_w, gh = tv.grid.rows * tv.grid.cell_h;
+
+	for (int r = 0; r < tv.grid.rows; r++)
+		draw_row(r);
+	for (int r = tv.grid.rows; r < VT_MAX_SIDE; r++)
+		if (blink_rows[r]) {
+			blink_rows[r] = false;   /* rows of an earlier, taller grid */
+			blink_count--;
+		}
+	gui_fill(&surf, gui_rect(gw, 0, width - gw, height), tv.bg);
+	gui_fill(&surf, gui_rect(0, gh, gw, height - gh), tv.bg);
 	gui_refresh(gui.session, 0, 0, (word_t)width, (word_t)height);
+	blink_arm();
+}
+
+/* ---- blinking ---- */
+
+#define BLINK_US 500000
+
+/* The timer runs while a row blinks. */
+static void blink_arm(void)
+{
+	if (!have_timer || (blink_count > 0) == blink_armed)
+		return;
+	blink_armed = blink_count > 0;
+	if (blink_armed) {
+		timer_trigger_periodic(timer.session, BLINK_US);
+	} else {
+		timer_stop(timer.session);
+		tv.blink_off = false;
+	}
+}
+
+/* Blinking cells on or off: only the rows that have them are drawn. */
+static void on_blink(void *arg)
+{
+	(void)arg;
+	if (!width || !blink_count)
+		return;
+	tv.blink_off = !tv.blink_off;
+	for (int r = 0; r < tv.grid.rows && r < VT_MAX_SIDE; r++)
+		if (blink_rows[r]) {
+			draw_row(r);
+			gui_refresh(gui.session, 0, (word_t)(r * tv.grid.cell_h), (word_t)width,
+			            (word_t)tv.grid.cell_h);
+		}
+	blink_arm();
 }
 
 static void publish_text(void);
@@ -203,6 +273,53 @@ static void publish_clipboard(void)
 	}
 	if (reporter_submit(&clip_rep, report_buf, strlen(report_buf)) != RPC_OK)
 		log("error: clipboard report not submitted");
+}
+
+/* ---- paste ---- */
+
+static void typed(const char *b, size_t n);
+
+/* The ROM "clipboard" (<clipboard>text</clipboard>, as the clipboard
+ * report is) to the program as typed: line breaks as CR (Enter), other
+ * control characters but tab dropped, so that a paste cannot end a
+ * bracketed paste early or send escape sequences; inside CSI 200~ ..
+ * CSI 201~ when the program asked for it (mode ?2004). */
+static void paste(void)
+{
+	const struct cfg_node *n;
+	rpc_status_t st;
+
+	if (!clip_rom_open) {
+		if (clip_rom_failed)
+			return;
+		st = config_rom_open(&clip_rom, "clipboard", 0, 0, 0);
+		if (st != RPC_OK) {
+			log("error: paste: no ROM clipboard: %s", rpc_status_name(st));
+			clip_rom_failed = true;
+			return;
+		}
+		clip_rom_open = true;
+	}
+	if (!config_rom_update(&clip_rom) || !(n = clip_rom.node) || !cfg_is(n, "clipboard") || !n->text) {
+		log("paste: the clipboard is empty");
+		return;
+	}
+	if (vt.bracketed_paste)
+		typed("\x1b[200~", 6);
+	for (size_t i = 0; i < n->text_len; i++) {
+		char c = n->text[i];
+		if (c == '\n' && i && n->text[i - 1] == '\r')
+			continue;
+		if (c == '\n')
+			c = '\r';
+		if ((uint8_t)c < 0x20 && c != '\t' && c != '\r')
+			continue;
+		if (c == 0x7f)
+			continue;
+		typed(&c, 1);
+	}
+	if (vt.bracketed_paste)
+		typed("\x1b[201~", 6);
 }
 
 /* ---- typed bytes to the sessions ---- */
@@ -386,6 +503,11 @@ static void on_input(void *arg)
 				break;
 			}
 			mods |= mod_of(e.code);
+			if (e.code == KEY_BTN_MIDDLE || ((mods & VT_MOD_SHIFT) && e.code == KEY_INSERT)) {
+				scroll_view(-tv.back);
+				paste();
+				break;
+			}
 			if ((mods & VT_MOD_SHIFT) && (e.code == KEY_PAGEUP || e.code == KEY_PAGEDOWN)) {
 				scroll_view(e.code == KEY_PAGEUP ? vt.rows / 2 : -(vt.rows / 2));
 				break;
@@ -690,6 +812,13 @@ void component_construct(struct component_env *e)
 	if ((st = signal_handler_init(&env->ep, &input_sig, on_input, 0)) != RPC_OK ||
 	    (st = gui_input_attach(&gui, input_sig.cap)) != RPC_OK)
 		fail("GUI input", st);
+	/* blinking: with a Timer session (without one, blinking text stays) */
+	if ((st = signal_handler_init(&env->ep, &blink_sig, on_blink, 0)) != RPC_OK)
+		fail("blink signal", st);
+	st = timer_connect(&timer, "blink");
+	have_timer = st == RPC_OK && timer_connection_sigh(&timer, blink_sig.cap) == RPC_OK;
+	if (!have_timer)
+		log("no Timer session (%s): blinking text does not blink", rpc_status_name(st));
 	/* no screen yet: the mode signal brings one */
 	if (!set_size() && !width)
 		log("waiting for a screen (sessions are served from then on)");

@@ -9,7 +9,9 @@ screendump beside the reference (screenN.ppm), then types through QMP
 Enter, after step 2 a drag over the first row's first 13 cells (the
 selection), after step 3 (the screen resized to 800x600) Escape (the
 test's end, step 3's), before step 4's screendumps Shift+PageUp and
-after them Escape (the end).
+after them Escape, after step 5 (italic, faint, wide characters)
+Shift+Insert (a paste); `screen_check.py - middle` a middle click (the
+second paste).
 
 A screen that does not match yet is taken again (the driver copies after
 the GUI composed): the run's timeout is the only limit, and each new
@@ -73,10 +75,16 @@ def move(q, dx, dy):
 
 def main():
     args = sys.argv[1:]
-    if len(args) != 2 or args[1] not in ("1", "2", "3", "4"):
-        sys.exit("usage: screen_check.py REFERENCE.ppm 1|2|3|4")
-    ref = read_ppm(args[0])
+    if len(args) != 2 or args[1] not in ("1", "2", "3", "4", "5", "middle"):
+        sys.exit("usage: screen_check.py REFERENCE.ppm 1|2|3|4|5, screen_check.py - middle")
     q = qmp.QMP(os.environ["ARGIL_QMP"])
+    if args[1] == "middle":
+        # a paste by the middle button (nothing compared)
+        send(q, [{"type": "btn", "data": {"down": True, "button": "middle"}}], 0.1)
+        send(q, [{"type": "btn", "data": {"down": False, "button": "middle"}}], 0.1)
+        q.close()
+        return
+    ref = read_ppm(args[0])
     if args[1] == "4":
         # the view half a screen back into the scrollback
         tap(q, "shift", "pgup")
@@ -119,6 +127,9 @@ def main():
         send(q, [{"type": "btn", "data": {"down": True, "button": "left"}}], 0.1)
         move(q, 9 * 12, 0)
         send(q, [{"type": "btn", "data": {"down": False, "button": "left"}}], 0.1)
+    elif args[1] == "5":
+        # italic, faint, wide characters compared: a paste by Shift+Insert
+        tap(q, "shift", "insert")
     else:
         tap(q, "esc")   # steps 3 and 4
     q.close()
