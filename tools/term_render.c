@@ -10,7 +10,7 @@
  *
  *   term_render MONO.ttf W H OUT.ppm [TYPED [W2 H2 [BACK]]]
  *   term_render --text MONO.ttf PX W H OUT.ppm FILE
- *   term_render --script3 MONO.ttf W H OUT.ppm
+ *   term_render --script3 MONO.ttf W H OUT.ppm [blink_off]
  *
  * TYPED: the characters the host types, followed by Enter (a CR). W2 H2:
  * then a new size, as the terminal takes it on a mode change (the grid
@@ -20,7 +20,8 @@
  * host checks of other scenarios render what a program in the terminal
  * writes, e.g. servers/log_view/test/desktop_check.py the shell's ps).
  * --script3: script.h's term_script3 at the default 16 px (it clears the
- * screen first, so that what came before does not matter).
+ * screen first, so that what came before does not matter); blink_off:
+ * in the phase where blinking text is hidden.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +70,7 @@ static int write_ppm(const char *path, const uint32_t *px, int w, int h)
 static int text_mode(int argc, char **argv)
 {
 	bool script3 = !strcmp(argv[1], "--script3");
+	bool blink_off = script3 && argc == 7 && !strcmp(argv[6], "blink_off");
 	char px_arg[8], *args[8];
 
 	struct term_view tv;
@@ -81,7 +83,7 @@ static int text_mode(int argc, char **argv)
 	uint32_t *px;
 	int fpx, w, h;
 
-	if (script3 && argc == 6) {
+	if (script3 && (argc == 6 || blink_off)) {
 		/* as --text with the default font size and the script's bytes */
 		snprintf(px_arg, sizeof(px_arg), "%d", TERM_FONT_PX);
 		args[0] = argv[0];
@@ -128,6 +130,7 @@ static int text_mode(int argc, char **argv)
 	}
 	gui_surface_init(&s, px, w, h, w);
 	vt_write(&vt, text, text_size);
+	tv.blink_off = blink_off;
 	term_draw_all(&s, &tv, &vt);
 	if (write_ppm(argv[6], px, w, h))
 		return 1;

@@ -12,8 +12,8 @@
  * scroll the view through the scrollback. Dragging the left button
  * selects, its release copies the selection as the report `clipboard`;
  * Shift+Insert or the middle button pastes the ROM `clipboard` (paste()).
- * Blinking cells blink with a Timer session (the rows that have them
- * redrawn every BLINK_US while there are any).
+ * Blinking cells blink with a Timer session (they alone redrawn every
+ * BLINK_US while there are any).
  * The report `terminal` gives the screen's text after changes (at most
  * once per request or input batch).
  *
@@ -143,19 +143,26 @@ static void blink_arm(void)
 	}
 }
 
-/* Blinking cells on or off: only the rows that have them are drawn. */
+/* Blinking cells on or off: only they are drawn and refreshed. */
 static void on_blink(void *arg)
 {
 	(void)arg;
 	if (!width || !blink_count)
 		return;
 	tv.blink_off = !tv.blink_off;
-	for (int r = 0; r < tv.grid.rows && r < VT_MAX_SIDE; r++)
-		if (blink_rows[r]) {
-			draw_row(r);
-			gui_refresh(gui.session, 0, (word_t)(r * tv.grid.cell_h), (word_t)width,
+	for (int r = 0; r < tv.grid.rows && r < VT_MAX_SIDE; r++) {
+		int x0, x1;
+
+		if (!blink_rows[r])
+			continue;
+		if (term_draw_blinking(&surf, &tv, &vt, r, &x0, &x1)) {
+			gui_refresh(gui.session, (word_t)x0, (word_t)(r * tv.grid.cell_h), (word_t)(x1 - x0),
 			            (word_t)tv.grid.cell_h);
+		} else {
+			blink_rows[r] = false;
+			blink_count--;
 		}
+	}
 	blink_arm();
 }
 

@@ -33,6 +33,10 @@ void term_view_init(struct term_view *tv, struct gui_font *f, int w, int h, uint
 /* Draws row 'row' of the view (0 at the top). Returns whether a cell of
  * it blinks (VT_BLINK with a character). */
 bool term_draw_row(struct gui_surface *s, const struct term_view *tv, const struct vt *vt, int row);
+/* Only the blinking cells of row 'row' (after blink_off changed); false
+ * if there are none, else their pixel columns x0..x1 (x1 exclusive). */
+bool term_draw_blinking(struct gui_surface *s, const struct term_view *tv, const struct vt *vt, int row,
+                        int *x0, int *x1);
 /* Everything: every row and the margins right and below the grid. */
 void term_draw_all(struct gui_surface *s, const struct term_view *tv, const struct vt *vt);
 

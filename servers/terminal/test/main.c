@@ -16,7 +16,8 @@
  * signal, TERMINAL_SIZE, the report), the host compares a third time
  * and types Escape; forty more lines, the host's Shift+PageUp shows half
  * a screen of the scrollback (compared a fourth time), Escape; then
- * italic, faint and wide characters (compared a fifth time), the host's
+ * italic, faint, blinking and wide characters (compared a fifth time,
+ * blinking text seen shown and hidden), the host's
  * Shift+Insert pastes the clipboard in brackets, its middle click without.
  */
 #include <argil/rom.h>
@@ -357,13 +358,14 @@ static void read_exactly(char *out, size_t n)
 	}
 }
 
-TEST(TERM_0006, "italic, faint and wide characters on the screen; Shift+Insert and the middle button paste")
+TEST(TERM_0006, "italic, faint, blinking and wide characters on the screen; Shift+Insert and the middle button paste")
 {
 	static const char *const want[] = {
 		"<row y=\"0\" text=\"italic: Italic text bold italic green underlined italic\"/>",
-		"<row y=\"2\" text=\"wide: [\xe4\xb8\xad\xe6\x96\x87] [\xef\xbc\xa1\xef\xbc\xa2] \xe4\xb8\xad end\"/>",
-		"<row y=\"4\" text=\"\xe4\xb8\xad\"/>",
-		"cursor_x=\"2\" cursor_y=\"6\"",
+		"<row y=\"2\" text=\"blink: blinking blinking underlined steady\"/>",
+		"<row y=\"3\" text=\"wide: [\xe4\xb8\xad\xe6\x96\x87] [\xef\xbc\xa1\xef\xbc\xa2] \xe4\xb8\xad end\"/>",
+		"<row y=\"5\" text=\"\xe4\xb8\xad\"/>",
+		"cursor_x=\"2\" cursor_y=\"7\"",
 		0,
 	};
 	static const char pasted[] = "\x1b[200~Argil termina\x1b[201~";
