@@ -18,7 +18,7 @@
  * once per request or input batch).
  *
  * Config: <config font_px="16" scrollback="1000" fg="#rrggbb"
- * bg="#rrggbb" report="yes"/>; the font is the ROM "mono.ttf" (DejaVu
+ * bg="#rrggbb" report="yes" clipboard="(as report)"/>; the font is the ROM "mono.ttf" (DejaVu
  * Sans Mono of the dejavu port).
  */
 #include <argil/component.h>
@@ -56,7 +56,7 @@ struct session {
 static struct component_env *env;
 static unsigned font_px = TERM_FONT_PX, scrollback = TERM_SCROLLBACK;
 static uint32_t fg = TERM_FG, bg = TERM_BG;
-static bool report = true;
+static bool report = true, clipboard = true;
 static struct attached_rom ttf;
 static struct gui_font *font;
 static struct gui_connection gui;
@@ -581,6 +581,13 @@ static rpc_status_t do_write(struct terminal_write_call *c)
 		return RPC_E_INVALID_ARGUMENT;
 	vt_write(&vt, s->io.va, c->in.count);
 	c->out.taken = c->in.count;
+	if (tv.sel && vt.damage_first <= vt.damage_last && vt.damage_first <= tv.sy1 &&
+	    vt.damage_last >= tv.sy0) {
+		/* the program changed (or scrolled) what was selected: the
+		 * selection goes (the clipboard keeps its copy) */
+		tv.sel = false;
+		full_damage = true;
+	}
 	if (tv.back) {
 		/* new output shows the live screen */
 		tv.back = 0;
@@ -699,7 +706,7 @@ static bool parse_colour(const char *v, uint32_t *out)
 
 static bool read_config(void)
 {
-	static const char *const names[] = { "font_px", "scrollback", "fg", "bg", "report", 0 };
+	static const char *const names[] = { "font_px", "scrollback", "fg", "bg", "report", "clipboard", 0 };
 	struct config_rom cfg;
 	uint64_t v;
 	bool ok = true;
@@ -739,6 +746,11 @@ static bool read_config(void)
 		}
 		if (cfg_attr_bool(cfg.node, "report", true, &report) < 0) {
 			log("error: config: report is yes or no");
+			ok = false;
+		}
+		/* the clipboard report goes with the text report unless said */
+		if (cfg_attr_bool(cfg.node, "clipboard", report, &clipboard) < 0) {
+			log("error: config: clipboard is yes or no");
 			ok = false;
 		}
 		if (cfg.node->child) {
@@ -793,15 +805,21 @@ void component_construct(struct component_env *e)
 		log("error: font mono.ttf: %s", err);
 		component_exit(2);
 	}
+	if (report || clipboard) {
+		report_buf = malloc(report ? TEXT_REPORT_SIZE : CLIP_REPORT_SIZE);
+		if (!report_buf)
+			fail("report buffer", RPC_E_NO_RAM_QUOTA);
+	}
 	if (report) {
-		report_buf = malloc(TEXT_REPORT_SIZE);
-		clip_text = malloc(CLIP_REPORT_SIZE / 8 + 1);
-		if (!report_buf || !clip_text)
-			fail("report buffers", RPC_E_NO_RAM_QUOTA);
 		st = reporter_open(&text_rep, "terminal", TEXT_REPORT_SIZE);
 		text_reporting = st == RPC_OK;
 		if (st != RPC_OK)
 			log("error: no terminal report: %s", rpc_status_name(st));
+	}
+	if (clipboard) {
+		clip_text = malloc(CLIP_REPORT_SIZE / 8 + 1);
+		if (!clip_text)
+			fail("clipboard buffer", RPC_E_NO_RAM_QUOTA);
 		st = reporter_open(&clip_rep, "clipboard", CLIP_REPORT_SIZE);
 		clip_reporting = st == RPC_OK;
 		if (st != RPC_OK)

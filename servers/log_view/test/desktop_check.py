@@ -154,92 +154,131 @@ def desktop_children():
     return names, int(m.group(1)) if m else 16
 
 
-def shell_ps(q, r, path):
-    """A click into the terminal (the focus), `ps` and Enter typed: the
-    terminal must show the end of the shell's answer, the last children's
-    names (cells 0..15 of their rows, the shell pads them to 16) and then
-    "N components, " with N the children of desktop.config, pixel for
-    pixel as tools/term_render draws them at the terminal's font size.
-    The block is searched for inside the terminal's window (the
-    decorations' offset and the rows the output scrolled aside). Returns
-    0 when it is there, 1 after TRIES screendumps."""
-    names, font_px = desktop_children()
-    t = r["terminal"]
-    tail = names[-4:]
-    work = os.environ["ARGIL_WORK"]
-    text_path = os.path.join(work, "ps.txt")
-    ref_path = os.path.join(work, "ps.ppm")
-    with open(text_path, "w") as f:
-        f.write("\033[?25l" + "\r\n".join(tail) + "\r\n%d components, " % len(names))
-    out = subprocess.run([os.path.join(ROOT, "build", "host", "term_render"), "--text",
-                          os.path.join(ROOT, "build", "fonts", "DejaVuSansMono.ttf"), str(font_px),
-                          "400", "200", ref_path, text_path],
-                         capture_output=True, text=True)
-    m = re.search(r"cells of (\d+)x(\d+)", out.stdout)
-    if out.returncode or not m:
-        print("desktop_check: FAIL: term_render: %s%s" % (out.stdout, out.stderr), flush=True)
-        return 1
-    cw, ch = int(m.group(1)), int(m.group(2))
-    rw, _, rpx = read_ppm(ref_path)
-    # the block: a row per name, 16 cells wide; the last row 15 cells
-    spans = [16] * len(tail) + [len("%d components, " % len(names))]
+class Block:
+    """Rows of text as tools/term_render draws them at the terminal's
+    font size (the cursor hidden), each compared on its first spans[i]
+    cells, searched for inside the terminal's window."""
 
-    def ref_row(row, y):
-        i = ((row * ch + y) * rw) * 3
-        return rpx[i:i + spans[row] * cw * 3]
+    def __init__(self, lines, spans, font_px, name):
+        work = os.environ["ARGIL_WORK"]
+        text_path = os.path.join(work, name + ".txt")
+        ref_path = os.path.join(work, name + ".ppm")
+        with open(text_path, "w") as f:
+            f.write("\033[?25l" + "\r\n".join(lines))
+        out = subprocess.run([os.path.join(ROOT, "build", "host", "term_render"), "--text",
+                              os.path.join(ROOT, "build", "fonts", "DejaVuSansMono.ttf"),
+                              str(font_px), "600", str(20 * (len(lines) + 1)), ref_path, text_path],
+                             capture_output=True, text=True)
+        m = re.search(r"cells of (\d+)x(\d+)", out.stdout)
+        if out.returncode or not m:
+            raise RuntimeError("term_render: %s%s" % (out.stdout, out.stderr))
+        self.cw, self.ch = int(m.group(1)), int(m.group(2))
+        self.rw, _, self.rpx = read_ppm(ref_path)
+        self.spans = spans
+        # a pixel row of the first line with the most colours, to search for
+        self.key_y = max(range(self.ch), key=lambda y: len(set(
+            self.ref_row(0, y)[k:k + 3] for k in range(0, len(self.ref_row(0, y)), 3))))
+        self.key = self.ref_row(0, self.key_y)
 
-    # a pixel row of the first name with glyph pixels in it, to search for
-    key_y = max(range(ch), key=lambda y: len(set(ref_row(0, y)[k:k + 3]
-                                                 for k in range(0, len(ref_row(0, y)), 3))))
-    key = ref_row(0, key_y)
+    def ref_row(self, row, y):
+        i = ((row * self.ch + y) * self.rw) * 3
+        return self.rpx[i:i + self.spans[row] * self.cw * 3]
 
-    def found(px, w, h):
+    def find(self, px, w, h, t):
+        """The block's top-left on the screen, or None."""
+        cw, ch = self.cw, self.ch
         for y in range(max(0, t["ypos"]), min(h, t["ypos"] + t["height"] + 40)):
             row = px[y * w * 3:(y + 1) * w * 3]
-            at = row.find(key)
+            at = row.find(self.key)
             while at >= 0:
                 if at % 3 == 0:
-                    x0, y0 = at // 3, y - key_y
-                    if y0 >= 0 and y0 + len(spans) * ch <= h and all(
-                            px[((y0 + row_i * ch + yy) * w + x0) * 3:
-                               ((y0 + row_i * ch + yy) * w + x0 + spans[row_i] * cw) * 3]
-                            == ref_row(row_i, yy)
-                            for row_i in range(len(spans)) for yy in range(ch)):
+                    x0, y0 = at // 3, y - self.key_y
+                    if y0 >= 0 and y0 + len(self.spans) * ch <= h and all(
+                            px[((y0 + i * ch + yy) * w + x0) * 3:
+                               ((y0 + i * ch + yy) * w + x0 + self.spans[i] * cw) * 3]
+                            == self.ref_row(i, yy)
+                            for i in range(len(self.spans)) for yy in range(ch)):
                         return x0, y0
-                at = row.find(key, at + 1)
+                at = row.find(self.key, at + 1)
         return None
 
-    # a click into the middle of the terminal, the pointer then out of the way
-    move(q, -3000, -3000)
-    move(q, t["xpos"] + t["width"] // 2, t["ypos"] + t["height"] // 2)
-    click(q)
-    move(q, 3000, 3000)
-    for k in ("p", "s", "ret"):
-        tap(q, k)
-    last = None
+
+def wait_block(q, path, block, t, what):
+    """Screendumps until block is in the terminal's window: its place, or
+    None after TRIES (the screen kept as build/desktop_test_shell.ppm)."""
+    keep = os.path.join(ROOT, "build", "desktop_test_shell.ppm")
     for tries in range(1, TRIES + 1):
         q.cmd("screendump", filename=path)
         w, h, px = read_ppm(path)
-        at = found(px, w, h)
+        at = block.find(px, w, h, t)
         if at:
-            keep = os.path.join(ROOT, "build", "desktop_test_ps.ppm")
             with open(path, "rb") as f, open(keep, "wb") as o:
                 o.write(f.read())
-            print("desktop_check: the shell's ps in the terminal: %s and '%d components' at %d,%d "
-                  "(cells of %dx%d, %d screendumps; %s)" % (", ".join(tail), len(names), at[0], at[1],
-                                                            cw, ch, tries, os.path.relpath(keep, ROOT)),
+            print("desktop_check: %s at %d,%d (cells of %dx%d, %d screendumps; %s)"
+                  % (what, at[0], at[1], block.cw, block.ch, tries, os.path.relpath(keep, ROOT)),
                   flush=True)
-            return 0
-        if last is None:
-            print("desktop_check: not yet: no ps answer in the terminal", flush=True)
-            last = True
+            return at
         time.sleep(0.2)
-    keep = os.path.join(ROOT, "build", "desktop_test_ps.ppm")
     with open(path, "rb") as f, open(keep, "wb") as o:
         o.write(f.read())
-    print("desktop_check: FAIL: the terminal shows no ps answer ending with %s, '%d components' "
-          "(screen kept as %s)" % (", ".join(tail), len(names), os.path.relpath(keep, ROOT)), flush=True)
-    return 1
+    print("desktop_check: FAIL: not in the terminal: %s (screen kept as %s)"
+          % (what, os.path.relpath(keep, ROOT)), flush=True)
+    return None
+
+
+def shell_ps(q, r, path):
+    """The shell in the terminal (apps/shell). A click into the terminal
+    (the focus), `ps` and Enter typed: the terminal must show the end of
+    the shell's answer, the last children's names (cells 0..15 of their
+    rows, the shell pads them to 16) and then "N components, " with N the
+    children of desktop.config. Then copy and paste: a drag over the last
+    name selects it (the clipboard report), Shift+Insert pastes it (the
+    ROM clipboard) at the prompt and Enter runs it: "$ NAME" and
+    "shell: NAME: no such command". Each block equal pixel for pixel to
+    tools/term_render's at the terminal's font size, searched for inside
+    the terminal's window (the decorations' offset and the rows the output
+    scrolled aside). Returns 0 when all was there, 1 otherwise."""
+    names, font_px = desktop_children()
+    t = r["terminal"]
+    tail = names[-4:]
+    total = "%d components, " % len(names)
+    try:
+        ps = Block(tail + [total], [16] * len(tail) + [len(total)], font_px, "ps")
+        ran = Block(["$ " + tail[-1], "shell: %s: no such command" % tail[-1]],
+                    [2 + len(tail[-1]), len("shell: %s: no such command" % tail[-1])], font_px, "paste")
+    except RuntimeError as e:
+        print("desktop_check: FAIL: %s" % e, flush=True)
+        return 1
+    # a click into the middle of the terminal, the pointer then out of the way
+    move(q, -1100, -800)
+    move(q, t["xpos"] + t["width"] // 2, t["ypos"] + t["height"] // 2)
+    click(q)
+    move(q, 1100, 800)
+    for k in ("p", "s", "ret"):
+        tap(q, k)
+    at = wait_block(q, path, ps, t, "the shell's ps: %s and '%s'" % (", ".join(tail), total.strip()))
+    if not at:
+        return 1
+    # a drag over the last name's cells (row len(tail) - 1 of the block)
+    x0, y0 = at
+    y = y0 + (len(tail) - 1) * ps.ch + ps.ch // 2
+    move(q, -1100, -800)
+    move(q, x0 + 2, y)
+    send(q, [{"type": "btn", "data": {"down": True, "button": "left"}}], 0.1)
+    move(q, (len(tail[-1]) - 1) * ps.cw, 0)
+    send(q, [{"type": "btn", "data": {"down": False, "button": "left"}}], 0.1)
+    move(q, 1100, 800)
+    key(q, "shift", True)
+    tap(q, "insert")
+    key(q, "shift", False)
+    tap(q, "ret")
+    if not wait_block(q, path, ran, t, "'%s' selected, pasted by Shift+Insert and run" % tail[-1]):
+        return 1
+    return 0
+
+
+def key(q, qcode, down):
+    send(q, [{"type": "key", "data": {"down": down, "key": {"type": "qcode", "data": qcode}}}])
 
 
 def send(q, events, pause=0.05):
