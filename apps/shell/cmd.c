@@ -127,7 +127,7 @@ static void cmd_help(struct shell *sh, int argc, char **argv)
 		shell_puts(sh, c->help);
 		shell_puts(sh, "\r\n");
 	}
-	shell_puts(sh, "Keys: Left/Right/Home/End move, Up/Down the history, ^U erases, ^C drops the line\r\n");
+	shell_puts(sh, "Keys: Left/Right/Home/End, Up/Down the history, ^U erase, ^C drop\r\n");
 }
 
 static void cmd_echo(struct shell *sh, int argc, char **argv)
