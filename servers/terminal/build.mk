@@ -3,4 +3,4 @@
 # too: tests/host/vt.c, tools/term_render.c).
 NAME := terminal
 KIND := component
-LIBS := gui_session guilib report_session terminal_session
+LIBS := gui_session guilib report_session terminal_session timer_session

@@ -10,12 +10,15 @@
  * modifiers tracked from press and release, characters (INPUT_CHAR) through
  * vt_char_bytes, other keys through vt_key_bytes; Shift+PageUp/PageDown
  * scroll the view through the scrollback. Dragging the left button
- * selects, its release copies the selection as the report `clipboard`.
+ * selects, its release copies the selection as the report `clipboard`;
+ * Shift+Insert or the middle button pastes the ROM `clipboard` (paste()).
+ * Blinking cells blink with a Timer session (they alone redrawn every
+ * BLINK_US while there are any).
  * The report `terminal` gives the screen's text after changes (at most
  * once per request or input batch).
  *
  * Config: <config font_px="16" scrollback="1000" fg="#rrggbb"
- * bg="#rrggbb" report="yes"/>; the font is the ROM "mono.ttf" (DejaVu
+ * bg="#rrggbb" report="yes" clipboard="(as report)"/>; the font is the ROM "mono.ttf" (DejaVu
  * Sans Mono of the dejavu port).
  */
 #include <argil/component.h>
@@ -33,6 +36,7 @@
 #include <gui_session.h>
 #include <report_session.h>
 #include <terminal_session.h>
+#include <timer_session.h>
 #include "render.h"
 
 
@@ -52,7 +56,7 @@ struct session {
 static struct component_env *env;
 static unsigned font_px = TERM_FONT_PX, scrollback = TERM_SCROLLBACK;
 static uint32_t fg = TERM_FG, bg = TERM_BG;
-static bool report = true;
+static bool report = true, clipboard = true;
 static struct attached_rom ttf;
 static struct gui_font *font;
 static struct gui_connection gui;
@@ -71,22 +75,95 @@ static bool text_reporting, clip_reporting;
 static char *report_buf, *clip_text;
 static uint64_t dropped_total;
 static struct session_server server;
+static struct config_rom clip_rom;
+static bool clip_rom_open, clip_rom_failed;
+static struct timer_connection timer;
+static bool have_timer, blink_armed;
+static struct signal_handler blink_sig;
+static bool blink_rows[VT_MAX_SIDE];   /* rows of the view with a blinking cell */
+static int blink_count;
 
 /* ---- drawing ---- */
+
+static void blink_arm(void);
+
+/* A row drawn; whether it blinks is remembered for the blink timer. */
+static void draw_row(int r)
+{
+	bool b = term_draw_row(&surf, &tv, &vt, r);
+
+	if (r >= 0 && r < VT_MAX_SIDE && b != blink_rows[r]) {
+		blink_rows[r] = b;
+		blink_count += b ? 1 : -1;
+	}
+}
 
 static void refresh_rows(int first, int last)
 {
 	int y0 = first * tv.grid.cell_h, y1 = (last + 1) * tv.grid.cell_h;
 
 	for (int r = first; r <= last; r++)
-		term_draw_row(&surf, &tv, &vt, r);
+		draw_row(r);
 	gui_refresh(gui.session, 0, (word_t)y0, (word_t)width, (word_t)(y1 - y0));
+	blink_arm();
 }
 
 static void redraw_all(void)
 {
-	term_draw_all(&surf, &tv, &vt);
+	int gw = tv.grid.cols * tv.grid.cell_w, gh = tv.grid.rows * tv.grid.cell_h;
+
+	for (int r = 0; r < tv.grid.rows; r++)
+		draw_row(r);
+	for (int r = tv.grid.rows; r < VT_MAX_SIDE; r++)
+		if (blink_rows[r]) {
+			blink_rows[r] = false;   /* rows of an earlier, taller grid */
+			blink_count--;
+		}
+	gui_fill(&surf, gui_rect(gw, 0, width - gw, height), tv.bg);
+	gui_fill(&surf, gui_rect(0, gh, gw, height - gh), tv.bg);
 	gui_refresh(gui.session, 0, 0, (word_t)width, (word_t)height);
+	blink_arm();
+}
+
+/* ---- blinking ---- */
+
+#define BLINK_US 500000
+
+/* The timer runs while a row blinks. */
+static void blink_arm(void)
+{
+	if (!have_timer || (blink_count > 0) == blink_armed)
+		return;
+	blink_armed = blink_count > 0;
+	if (blink_armed) {
+		timer_trigger_periodic(timer.session, BLINK_US);
+	} else {
+		timer_stop(timer.session);
+		tv.blink_off = false;
+	}
+}
+
+/* Blinking cells on or off: only they are drawn and refreshed. */
+static void on_blink(void *arg)
+{
+	(void)arg;
+	if (!width || !blink_count)
+		return;
+	tv.blink_off = !tv.blink_off;
+	for (int r = 0; r < tv.grid.rows && r < VT_MAX_SIDE; r++) {
+		int x0, x1;
+
+		if (!blink_rows[r])
+			continue;
+		if (term_draw_blinking(&surf, &tv, &vt, r, &x0, &x1)) {
+			gui_refresh(gui.session, (word_t)x0, (word_t)(r * tv.grid.cell_h), (word_t)(x1 - x0),
+			            (word_t)tv.grid.cell_h);
+		} else {
+			blink_rows[r] = false;
+			blink_count--;
+		}
+	}
+	blink_arm();
 }
 
 static void publish_text(void);
@@ -205,6 +282,53 @@ static void publish_clipboard(void)
 		log("error: clipboard report not submitted");
 }
 
+/* ---- paste ---- */
+
+static void typed(const char *b, size_t n);
+
+/* The ROM "clipboard" (<clipboard>text</clipboard>, as the clipboard
+ * report is) to the program as typed: line breaks as CR (Enter), other
+ * control characters but tab dropped, so that a paste cannot end a
+ * bracketed paste early or send escape sequences; inside CSI 200~ ..
+ * CSI 201~ when the program asked for it (mode ?2004). */
+static void paste(void)
+{
+	const struct cfg_node *n;
+	rpc_status_t st;
+
+	if (!clip_rom_open) {
+		if (clip_rom_failed)
+			return;
+		st = config_rom_open(&clip_rom, "clipboard", 0, 0, 0);
+		if (st != RPC_OK) {
+			log("error: paste: no ROM clipboard: %s", rpc_status_name(st));
+			clip_rom_failed = true;
+			return;
+		}
+		clip_rom_open = true;
+	}
+	if (!config_rom_update(&clip_rom) || !(n = clip_rom.node) || !cfg_is(n, "clipboard") || !n->text) {
+		log("paste: the clipboard is empty");
+		return;
+	}
+	if (vt.bracketed_paste)
+		typed("\x1b[200~", 6);
+	for (size_t i = 0; i < n->text_len; i++) {
+		char c = n->text[i];
+		if (c == '\n' && i && n->text[i - 1] == '\r')
+			continue;
+		if (c == '\n')
+			c = '\r';
+		if ((uint8_t)c < 0x20 && c != '\t' && c != '\r')
+			continue;
+		if (c == 0x7f)
+			continue;
+		typed(&c, 1);
+	}
+	if (vt.bracketed_paste)
+		typed("\x1b[201~", 6);
+}
+
 /* ---- typed bytes to the sessions ---- */
 
 static void typed(const char *b, size_t n)
@@ -290,10 +414,13 @@ static bool set_size(void)
 	return true;
 }
 
+static void announce(void);
+
 static void on_mode(void *arg)
 {
 	(void)arg;
-	set_size();
+	if (set_size())
+		announce();
 }
 
 /* ---- input ---- */
@@ -383,6 +510,11 @@ static void on_input(void *arg)
 				break;
 			}
 			mods |= mod_of(e.code);
+			if (e.code == KEY_BTN_MIDDLE || ((mods & VT_MOD_SHIFT) && e.code == KEY_INSERT)) {
+				scroll_view(-tv.back);
+				paste();
+				break;
+			}
 			if ((mods & VT_MOD_SHIFT) && (e.code == KEY_PAGEUP || e.code == KEY_PAGEDOWN)) {
 				scroll_view(e.code == KEY_PAGEUP ? vt.rows / 2 : -(vt.rows / 2));
 				break;
@@ -449,6 +581,13 @@ static rpc_status_t do_write(struct terminal_write_call *c)
 		return RPC_E_INVALID_ARGUMENT;
 	vt_write(&vt, s->io.va, c->in.count);
 	c->out.taken = c->in.count;
+	if (tv.sel && vt.damage_first <= vt.damage_last && vt.damage_first <= tv.sy1 &&
+	    vt.damage_last >= tv.sy0) {
+		/* the program changed (or scrolled) what was selected: the
+		 * selection goes (the clipboard keeps its copy) */
+		tv.sel = false;
+		full_damage = true;
+	}
 	if (tv.back) {
 		/* new output shows the live screen */
 		tv.back = 0;
@@ -567,7 +706,7 @@ static bool parse_colour(const char *v, uint32_t *out)
 
 static bool read_config(void)
 {
-	static const char *const names[] = { "font_px", "scrollback", "fg", "bg", "report", 0 };
+	static const char *const names[] = { "font_px", "scrollback", "fg", "bg", "report", "clipboard", 0 };
 	struct config_rom cfg;
 	uint64_t v;
 	bool ok = true;
@@ -609,6 +748,11 @@ static bool read_config(void)
 			log("error: config: report is yes or no");
 			ok = false;
 		}
+		/* the clipboard report goes with the text report unless said */
+		if (cfg_attr_bool(cfg.node, "clipboard", report, &clipboard) < 0) {
+			log("error: config: clipboard is yes or no");
+			ok = false;
+		}
 		if (cfg.node->child) {
 			log("error: config: no sub-nodes expected");
 			ok = false;
@@ -627,6 +771,24 @@ static void fail(const char *what, rpc_status_t st)
 	component_exit(2);
 }
 
+/* Sessions are served from the first screen on: a session request that
+ * came before would hold init's root calls while set_size's
+ * parent_upgrade of the Gui session waits for one of them (init does
+ * both in one worker), and neither would end. */
+static void announce(void)
+{
+	static bool announced;
+	rpc_status_t st;
+
+	if (announced)
+		return;
+	announced = true;
+	server.ep = &env->ep;
+	st = session_server_announce(&server);
+	if (st != RPC_OK)
+		fail("cannot serve", st);
+}
+
 void component_construct(struct component_env *e)
 {
 	const char *err = "";
@@ -643,15 +805,21 @@ void component_construct(struct component_env *e)
 		log("error: font mono.ttf: %s", err);
 		component_exit(2);
 	}
+	if (report || clipboard) {
+		report_buf = malloc(report ? TEXT_REPORT_SIZE : CLIP_REPORT_SIZE);
+		if (!report_buf)
+			fail("report buffer", RPC_E_NO_RAM_QUOTA);
+	}
 	if (report) {
-		report_buf = malloc(TEXT_REPORT_SIZE);
-		clip_text = malloc(CLIP_REPORT_SIZE / 8 + 1);
-		if (!report_buf || !clip_text)
-			fail("report buffers", RPC_E_NO_RAM_QUOTA);
 		st = reporter_open(&text_rep, "terminal", TEXT_REPORT_SIZE);
 		text_reporting = st == RPC_OK;
 		if (st != RPC_OK)
 			log("error: no terminal report: %s", rpc_status_name(st));
+	}
+	if (clipboard) {
+		clip_text = malloc(CLIP_REPORT_SIZE / 8 + 1);
+		if (!clip_text)
+			fail("clipboard buffer", RPC_E_NO_RAM_QUOTA);
 		st = reporter_open(&clip_rep, "clipboard", CLIP_REPORT_SIZE);
 		clip_reporting = st == RPC_OK;
 		if (st != RPC_OK)
@@ -669,18 +837,23 @@ void component_construct(struct component_env *e)
 	if ((st = signal_handler_init(&env->ep, &input_sig, on_input, 0)) != RPC_OK ||
 	    (st = gui_input_attach(&gui, input_sig.cap)) != RPC_OK)
 		fail("GUI input", st);
+	/* blinking: with a Timer session (without one, blinking text stays) */
+	if ((st = signal_handler_init(&env->ep, &blink_sig, on_blink, 0)) != RPC_OK)
+		fail("blink signal", st);
+	st = timer_connect(&timer, "blink");
+	have_timer = st == RPC_OK && timer_connection_sigh(&timer, blink_sig.cap) == RPC_OK;
+	if (!have_timer)
+		log("no Timer session (%s): blinking text does not blink", rpc_status_name(st));
 	/* no screen yet: the mode signal brings one */
 	if (!set_size() && !width)
-		log("waiting for a screen");
+		log("waiting for a screen (sessions are served from then on)");
 	if (!vt_mem) {
-		/* sessions need a vt before the first mode: a small one */
+		/* input before the first mode needs a vt: a small one */
 		size_t need = vt_memory(80, 24, (int)scrollback);
 		vt_mem = malloc(need);
 		if (!vt_mem || !vt_init(&vt, vt_mem, need, 80, 24, (int)scrollback))
 			fail("vt memory", RPC_E_NO_RAM_QUOTA);
 	}
-	server.ep = &env->ep;
-	st = session_server_announce(&server);
-	if (st != RPC_OK)
-		fail("cannot serve", st);
+	if (width)
+		announce();
 }

@@ -25,12 +25,18 @@ struct term_view {
 	 * sx0,sy0 to sx1,sy1 inclusive in reading order; sel false: none */
 	bool sel;
 	int sx0, sy0, sx1, sy1;
+	bool blink_off;              /* blinking cells show no character now */
 };
 
 /* The view for a w x h surface in font f (grid, metrics). */
 void term_view_init(struct term_view *tv, struct gui_font *f, int w, int h, uint32_t fg, uint32_t bg);
-/* Draws row 'row' of the view (0 at the top). */
-void term_draw_row(struct gui_surface *s, const struct term_view *tv, const struct vt *vt, int row);
+/* Draws row 'row' of the view (0 at the top). Returns whether a cell of
+ * it blinks (VT_BLINK with a character). */
+bool term_draw_row(struct gui_surface *s, const struct term_view *tv, const struct vt *vt, int row);
+/* Only the blinking cells of row 'row' (after blink_off changed); false
+ * if there are none, else their pixel columns x0..x1 (x1 exclusive). */
+bool term_draw_blinking(struct gui_surface *s, const struct term_view *tv, const struct vt *vt, int row,
+                        int *x0, int *x1);
 /* Everything: every row and the margins right and below the grid. */
 void term_draw_all(struct gui_surface *s, const struct term_view *tv, const struct vt *vt);
 

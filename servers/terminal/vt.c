@@ -6,6 +6,7 @@
 #include "vt.h"
 #include <input_keys.h>
 #include <string.h>
+#include <terminal_wide.h>
 
 enum { GROUND, ESC, CSI, OSC, OSC_ESC, CHARSET, HASH };
 
@@ -112,7 +113,7 @@ static void reset(struct vt *vt)
 	vt->bottom = vt->rows - 1;
 	vt->autowrap = true;
 	vt->cursor_visible = true;
-	vt->insert = vt->app_cursor = vt->newline_mode = false;
+	vt->insert = vt->app_cursor = vt->newline_mode = vt->bracketed_paste = false;
 	set_default_tabs(vt);
 	vt->state = GROUND;
 	vt->utf8_left = 0;
@@ -238,9 +239,22 @@ static void reverse_index(struct vt *vt)
 		vt->cur.y--;
 }
 
+/* Cell x of row r is about to change: the other half of a wide
+ * character it belongs to is erased. */
+static void split_wide(struct vt *vt, struct vt_cell *r, int x)
+{
+	struct vt_cell b = blank(vt);
+
+	if ((r[x].attr & VT_WIDE_TAIL) && x > 0 && (r[x - 1].attr & VT_WIDE))
+		r[x - 1] = b;
+	if ((r[x].attr & VT_WIDE) && x + 1 < vt->cols && (r[x + 1].attr & VT_WIDE_TAIL))
+		r[x + 1] = b;
+}
+
 static void put_char(struct vt *vt, uint32_t ch)
 {
 	struct vt_cell *r;
+	int w = terminal_wide(ch) && vt->cols >= 2 ? 2 : 1;
 
 	if (vt->cur.wrap_next && vt->autowrap) {
 		vt->cur.x = 0;
@@ -248,16 +262,39 @@ static void put_char(struct vt *vt, uint32_t ch)
 	}
 	vt->cur.wrap_next = false;
 	r = row_at(vt, vt->cur.y);
+	if (w == 2 && vt->cur.x == vt->cols - 1) {
+		/* no room in the last column: it stays blank, the character
+		 * goes to the next line (without autowrap: over the last two) */
+		split_wide(vt, r, vt->cur.x);
+		r[vt->cur.x] = blank(vt);
+		damage(vt, vt->cur.y, vt->cur.y);
+		if (vt->autowrap) {
+			vt->cur.x = 0;
+			line_feed(vt);
+			r = row_at(vt, vt->cur.y);
+		} else {
+			vt->cur.x--;
+		}
+	}
 	if (vt->insert)
-		memmove(r + vt->cur.x + 1, r + vt->cur.x,
-			sizeof(*r) * (size_t)(vt->cols - vt->cur.x - 1));
+		memmove(r + vt->cur.x + w, r + vt->cur.x,
+			sizeof(*r) * (size_t)(vt->cols - vt->cur.x - w));
+	for (int i = 0; i < w; i++)
+		split_wide(vt, r, vt->cur.x + i);
 	r[vt->cur.x] = (struct vt_cell){ .ch = ch, .fg = vt->cur.fg, .bg = vt->cur.bg,
-					 .attr = vt->cur.attr };
+					 .attr = (uint16_t)(vt->cur.attr | (w == 2 ? VT_WIDE : 0)) };
+	if (w == 2)
+		r[vt->cur.x + 1] = (struct vt_cell){ .ch = 0, .fg = vt->cur.fg, .bg = vt->cur.bg,
+						     .attr = (uint16_t)(vt->cur.attr | VT_WIDE_TAIL) };
+	if (vt->insert && (r[vt->cols - 1].attr & VT_WIDE))
+		r[vt->cols - 1] = blank(vt);   /* pushed off by half */
 	damage(vt, vt->cur.y, vt->cur.y);
-	if (vt->cur.x == vt->cols - 1)
+	if (vt->cur.x + w > vt->cols - 1) {
+		vt->cur.x = vt->cols - 1;
 		vt->cur.wrap_next = vt->autowrap;
-	else
-		vt->cur.x++;
+	} else {
+		vt->cur.x += w;
+	}
 }
 
 static void move_to(struct vt *vt, int x, int y)
@@ -417,6 +454,7 @@ static void mode(struct vt *vt, bool set)
 				vt->cur = vt->saved_main;
 			break;
 		case 1049: alt_screen(vt, set, true, true); break;
+		case 2004: vt->bracketed_paste = set; break;
 		default: break;   /* unknown modes are ignored, as xterm does */
 		}
 	}
@@ -818,7 +856,12 @@ size_t vt_text(const struct vt *vt, int x0, int first, int x1, int last, char *o
 		for (int x = from; x <= end; x++) {
 			uint32_t ch = vt_cell(vt, x, y)->ch;
 			char u[16];
-			size_t k = vt_char_bytes(ch ? ch : ' ', 0, u);
+			size_t k;
+
+			if ((vt_cell(vt, x, y)->attr & VT_WIDE_TAIL) && x > 0 &&
+			    (vt_cell(vt, x - 1, y)->attr & VT_WIDE))
+				continue;   /* the second half of a wide character */
+			k = vt_char_bytes(ch ? ch : ' ', 0, u);
 
 			for (size_t j = 0; j < k; j++, n++)
 				if (n < size)

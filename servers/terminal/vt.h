@@ -10,9 +10,15 @@
  * the caller gives the memory (vt_init), so the model is host-tested
  * (tests/host/vt.c) and cannot fail at run time.
  *
- * What it does not do (xterm does): double-width characters (a wide
- * character takes one cell), combining characters (they are dropped),
- * the line-drawing character set, mouse reporting, reflow on resize.
+ * East Asian wide characters (terminal_wide.h) take two cells: the first
+ * holds the character (VT_WIDE), the second is its tail (VT_WIDE_TAIL, no
+ * character); the cursor advances two; one that does not fit in the last
+ * column goes to the next line (with autowrap) and leaves that column
+ * blank; a half overwritten erases the other half.
+ *
+ * What it does not do (xterm does): combining characters (they are
+ * dropped), the line-drawing character set, mouse reporting, reflow on
+ * resize.
  */
 #ifndef VT_H
 #define VT_H
@@ -38,6 +44,8 @@ enum vt_attr {
 	VT_INVERSE = 32,
 	VT_HIDDEN = 64,
 	VT_STRIKE = 128,
+	VT_WIDE = 256,           /* a cell's: the first of a wide character's two */
+	VT_WIDE_TAIL = 512,      /* a cell's: the second */
 };
 
 struct vt_cell {
@@ -64,6 +72,7 @@ struct vt {
 	struct vt_cursor cur, saved_main, saved_alt;
 	int top, bottom;                 /* the scroll region, rows top..bottom */
 	bool autowrap, cursor_visible, insert, app_cursor, alt_active, newline_mode;
+	bool bracketed_paste;            /* mode ?2004: pastes come in CSI 200~ .. CSI 201~ */
 	uint8_t tabs[VT_MAX_SIDE / 8];   /* a bit per column: a tab stop */
 
 	/* the parser */

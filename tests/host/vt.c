@@ -1,5 +1,5 @@
 // sources: servers/terminal/vt.c
-// cflags: -Iservers/terminal -Iservers/event/session/include
+// cflags: -Iservers/terminal -Iservers/event/session/include -Iservers/terminal/session/include
 /*
  * Host unit tests of the terminal's screen model (servers/terminal/vt.c):
  * text, wrapping and scrolling into the scrollback, cursor movement,
@@ -249,18 +249,18 @@ TEST(TERM_0009, "UTF-8: two to four bytes, invalid, overlong, surrogates and cut
 	put("\xc3\xa4\xe2\x82\xac\xf0\x9f\x98\x80");
 	CHECK_EQ(vt_cell(&vt, 0, 0)->ch, 0xe4u);
 	CHECK_EQ(vt_cell(&vt, 1, 0)->ch, 0x20acu);
-	CHECK_EQ(vt_cell(&vt, 2, 0)->ch, 0x1f600u);
+	CHECK_EQ(vt_cell(&vt, 2, 0)->ch, 0x1f600u);   /* wide: cells 2 and 3 */
+	CHECK(vt_cell(&vt, 3, 0)->attr & VT_WIDE_TAIL);
 	put("\xc0\x80" "\xed\xa0\x80" "\xff" "\xe2\x82" "x" "\xf4\x90\x80\x80");
-	CHECK_EQ(vt_cell(&vt, 3, 0)->ch, 0xfffdu);   /* overlong NUL */
-	CHECK_EQ(vt_cell(&vt, 4, 0)->ch, 0xfffdu);   /* a surrogate */
-	CHECK_EQ(vt_cell(&vt, 5, 0)->ch, 0xfffdu);   /* 0xff */
-	CHECK_EQ(vt_cell(&vt, 6, 0)->ch, 0xfffdu);   /* cut short by 'x' */
-	CHECK_EQ(vt_cell(&vt, 7, 0)->ch, (uint32_t)'x');
-	CHECK_EQ(vt_cell(&vt, 8, 0)->ch, 0xfffdu);   /* beyond U+10FFFF */
-	CHECK_EQ(vt_cell(&vt, 9, 0), vt_cell(&vt, 9, 0));
-	CHECK_EQ(vt_cell(&vt, 9, 0)->ch, 0u);
+	CHECK_EQ(vt_cell(&vt, 4, 0)->ch, 0xfffdu);   /* overlong NUL */
+	CHECK_EQ(vt_cell(&vt, 5, 0)->ch, 0xfffdu);   /* a surrogate */
+	CHECK_EQ(vt_cell(&vt, 6, 0)->ch, 0xfffdu);   /* 0xff */
+	CHECK_EQ(vt_cell(&vt, 7, 0)->ch, 0xfffdu);   /* cut short by 'x' */
+	CHECK_EQ(vt_cell(&vt, 8, 0)->ch, (uint32_t)'x');
+	CHECK_EQ(vt_cell(&vt, 9, 0)->ch, 0xfffdu);   /* beyond U+10FFFF */
+	CHECK_EQ(vt_cell(&vt, 10, 0)->ch, 0u);
 	char out[64];
-	size_t n = vt_text(&vt, 0, 0, 2, 0, out, sizeof(out));
+	size_t n = vt_text(&vt, 0, 0, 3, 0, out, sizeof(out));
 	CHECK_EQ(n, 9u);
 	CHECK(!memcmp(out, "\xc3\xa4\xe2\x82\xac\xf0\x9f\x98\x80", 9));
 	put("\r\n\x1b]2;t\xc3\xa4tle\x07" "after");
@@ -404,6 +404,53 @@ TEST(TERM_0015, "random bytes (and random sequences) never leave the grid or bre
 			CHECK(vt_resize(&vt, mem[1], sizeof(mem[1]), 9, 4, 3));
 	}
 	CHECK(vt_text(&vt, 0, -vt.sb_count, vt.cols - 1, vt.rows - 1, buf, sizeof(buf)) > 0);
+}
+
+TEST(TERM_0030, "wide characters take two cells, the cursor advances two, one in the last column wraps")
+{
+	term(6, 3, 0);
+	put("a\xe4\xb8\xad" "b");              /* a, U+4E2D, b */
+	CHECK_EQ(vt_cell(&vt, 1, 0)->ch, 0x4e2du);
+	CHECK(vt_cell(&vt, 1, 0)->attr & VT_WIDE);
+	CHECK(vt_cell(&vt, 2, 0)->attr & VT_WIDE_TAIL);
+	CHECK_EQ(vt_cell(&vt, 3, 0)->ch, (uint32_t)'b');
+	CHECK_CUR(4, 0);
+	CHECK_ROW(0, "a\xe4\xb8\xad" "b");
+	/* column 5 is the last: a wide character there goes to the next line */
+	put("c\xef\xbc\xa1");                  /* c, U+FF21 */
+	CHECK_EQ(vt_cell(&vt, 5, 0)->ch, 0u);
+	CHECK_EQ(vt_cell(&vt, 0, 1)->ch, 0xff21u);
+	CHECK_CUR(2, 1);
+	/* one that ends in the last column waits there to wrap */
+	put("\x1b[2;5H\xe4\xb8\xad");
+	CHECK_CUR(5, 1);
+	CHECK(vt.cur.wrap_next);
+	put("d");
+	CHECK_EQ(vt_cell(&vt, 0, 2)->ch, (uint32_t)'d');
+	/* overwriting either half erases the other */
+	put("\x1b[1;3Hx");
+	CHECK_EQ(vt_cell(&vt, 1, 0)->ch, 0u);
+	CHECK(!(vt_cell(&vt, 1, 0)->attr & VT_WIDE));
+	put("\x1b[2;1Hy");
+	CHECK(!(vt_cell(&vt, 1, 1)->attr & VT_WIDE_TAIL));
+	CHECK_ROW(0, "a xbc");
+	/* a one-column terminal: narrow */
+	term(1, 2, 0);
+	put("\xe4\xb8\xad");
+	CHECK_EQ(vt_cell(&vt, 0, 0)->ch, 0x4e2du);
+	CHECK(!(vt_cell(&vt, 0, 0)->attr & VT_WIDE));
+}
+
+TEST(TERM_0031, "bracketed paste mode ?2004 is kept for the terminal, reset by RIS")
+{
+	term(10, 2, 0);
+	CHECK(!vt.bracketed_paste);
+	put("\x1b[?2004h");
+	CHECK(vt.bracketed_paste);
+	put("\x1b[?2004l");
+	CHECK(!vt.bracketed_paste);
+	put("\x1b[?2004h\x1b" "c");
+	CHECK(!vt.bracketed_paste);
 }
 
 int main(int argc, char **argv) { return test_main(argc, argv); }

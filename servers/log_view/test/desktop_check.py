@@ -26,6 +26,9 @@ step) and QMP input-send-event (ps2's keyboard and mouse):
            before ran): ram_monitor says its window closed, and the
            grid shows one window less (W - 1, as its next line says).
   demo     the demo children's lines through log_view in the serial log.
+  shell    the shell in the terminal (apps/shell, shell_ps below): `ps`
+           typed, the end of its answer on the screen; a name selected by a
+           drag, pasted by Shift+Insert and run.
   home     HOME, the GUI's global key of log_view, which then logs the
            lines it shows (the run's last expected line).
 
@@ -35,6 +38,7 @@ only the inner part of it is checked (decorations and exact offsets aside).
 """
 import os
 import re
+import subprocess
 import sys
 import time
 
@@ -313,8 +317,140 @@ def main():
     d.xray()
     d.sleeper()
     d.demo()
+    if shell_ps(d):
+        return 1
     d.home()
     return 0
+
+
+# ---- the shell in the terminal (apps/shell, docs/gui.md "The shell") ----
+
+def desktop_children():
+    """The names of desktop.config's children and the terminal's font_px."""
+    text = open(os.path.join(ROOT, "run", "config", "desktop.config")).read()
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
+    names = re.findall(r'^  <start name="([^"]+)"', text, re.M)
+    m = re.search(r'<start name="terminal".*?<config[^>]*font_px="(\d+)"', text, re.S)
+    return names, int(m.group(1)) if m else 16
+
+
+class Block:
+    """Rows of text as tools/term_render draws them at the terminal's
+    font size (the cursor hidden), each compared on its first spans[i]
+    cells, searched for inside the terminal's window."""
+
+    def __init__(self, lines, spans, font_px, name):
+        work = os.environ["ARGIL_WORK"]
+        text_path = os.path.join(work, name + ".txt")
+        ref_path = os.path.join(work, name + ".ppm")
+        with open(text_path, "w") as f:
+            f.write("\033[?25l" + "\r\n".join(lines))
+        out = subprocess.run([os.path.join(ROOT, "build", "host", "term_render"), "--text",
+                              os.path.join(ROOT, "build", "fonts", "DejaVuSansMono.ttf"),
+                              str(font_px), "600", str(20 * (len(lines) + 1)), ref_path, text_path],
+                             capture_output=True, text=True)
+        m = re.search(r"cells of (\d+)x(\d+)", out.stdout)
+        if out.returncode or not m:
+            raise RuntimeError("term_render: %s%s" % (out.stdout, out.stderr))
+        self.cw, self.ch = int(m.group(1)), int(m.group(2))
+        self.rw, _, self.rpx = read_ppm(ref_path)
+        self.spans = spans
+        # a pixel row of the first line with the most colours, to search for
+        self.key_y = max(range(self.ch), key=lambda y: len(set(
+            self.ref_row(0, y)[k:k + 3] for k in range(0, len(self.ref_row(0, y)), 3))))
+        self.key = self.ref_row(0, self.key_y)
+
+    def ref_row(self, row, y):
+        i = ((row * self.ch + y) * self.rw) * 3
+        return self.rpx[i:i + self.spans[row] * self.cw * 3]
+
+    def find(self, px, w, h, t):
+        """The block's top-left on the screen, or None."""
+        cw, ch = self.cw, self.ch
+        for y in range(max(0, t["ypos"]), min(h, t["ypos"] + t["height"] + 40)):
+            row = px[y * w * 3:(y + 1) * w * 3]
+            at = row.find(self.key)
+            while at >= 0:
+                if at % 3 == 0:
+                    x0, y0 = at // 3, y - self.key_y
+                    if y0 >= 0 and y0 + len(self.spans) * ch <= h and all(
+                            px[((y0 + i * ch + yy) * w + x0) * 3:
+                               ((y0 + i * ch + yy) * w + x0 + self.spans[i] * cw) * 3]
+                            == self.ref_row(i, yy)
+                            for i in range(len(self.spans)) for yy in range(ch)):
+                        return x0, y0
+                at = row.find(self.key, at + 1)
+        return None
+
+
+def wait_block(d, block, t, what):
+    """Screendumps until block is in the terminal's window: its place, or
+    None after TRIES (the screen kept as build/desktop_test_shell.ppm)."""
+    keep = os.path.join(ROOT, "build", "desktop_test_shell.ppm")
+    for tries in range(1, TRIES + 1):
+        w, h, px = d.shot()
+        at = block.find(px, w, h, t)
+        if at:
+            with open(d.path, "rb") as f, open(keep, "wb") as o:
+                o.write(f.read())
+            print("desktop_check: %s at %d,%d (cells of %dx%d, %d screendumps; %s)"
+                  % (what, at[0], at[1], block.cw, block.ch, tries, os.path.relpath(keep, ROOT)),
+                  flush=True)
+            return at
+        time.sleep(0.2)
+    with open(d.path, "rb") as f, open(keep, "wb") as o:
+        o.write(f.read())
+    print("desktop_check: FAIL: not in the terminal: %s (screen kept as %s)"
+          % (what, os.path.relpath(keep, ROOT)), flush=True)
+    return None
+
+
+def shell_ps(d):
+    """The shell in the terminal (apps/shell). A click into the terminal
+    (the focus), `ps` and Enter typed: the terminal must show the end of
+    the shell's answer, the last children's names (cells 0..15 of their
+    rows, the shell pads them to 16) and then "N components, " with N the
+    children of desktop.config. Then copy and paste: a drag over the last
+    name selects it (the clipboard report), Shift+Insert pastes it (the
+    ROM clipboard) at the prompt and Enter runs it: "$ NAME" and
+    "shell: NAME: no such command". Each block equal pixel for pixel to
+    tools/term_render's at the terminal's font size, searched for inside
+    the terminal's window (the decorations' offset and the rows the output
+    scrolled aside). Returns 0 when all was there, 1 otherwise."""
+    names, font_px = desktop_children()
+    t, i = d.r["terminal"], d.i
+    tail = names[-4:]
+    total = "%d components, " % len(names)
+    try:
+        ps = Block(tail + [total], [16] * len(tail) + [len(total)], font_px, "ps")
+        ran = Block(["$ " + tail[-1], "shell: %s: no such command" % tail[-1]],
+                    [2 + len(tail[-1]), len("shell: %s: no such command" % tail[-1])], font_px, "paste")
+    except RuntimeError as e:
+        print("desktop_check: FAIL: %s" % e, flush=True)
+        return 1
+    # a click into the middle of the terminal, the pointer then out of the way
+    i.click(t["xpos"] + t["width"] // 2, t["ypos"] + t["height"] // 2)
+    i.move(1100, 800)
+    for k in ("p", "s", "ret"):
+        i.tap(k)
+    at = wait_block(d, ps, t, "the shell's ps: %s and '%s'" % (", ".join(tail), total.strip()))
+    if not at:
+        return 1
+    # a drag over the last name's cells (row len(tail) - 1 of the block)
+    x0, y0 = at
+    y = y0 + (len(tail) - 1) * ps.ch + ps.ch // 2
+    i.move(-2000, -2000)
+    i.move(x0 + 2, y)
+    i.button(True)
+    i.move((len(tail[-1]) - 1) * ps.cw, 0)
+    i.button(False)
+    i.move(1100, 800)
+    i.tap("shift", "insert")
+    i.tap("ret")
+    if not wait_block(d, ran, t, "'%s' selected, pasted by Shift+Insert and run" % tail[-1]):
+        return 1
+    return 0
+
 
 
 if __name__ == "__main__":

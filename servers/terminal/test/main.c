@@ -15,7 +15,10 @@
  * becomes 800x600: the terminal takes the new size (the session's
  * signal, TERMINAL_SIZE, the report), the host compares a third time
  * and types Escape; forty more lines, the host's Shift+PageUp shows half
- * a screen of the scrollback (compared a fourth time), Escape the end.
+ * a screen of the scrollback (compared a fourth time), Escape; then
+ * italic, faint, blinking and wide characters (compared a fifth time,
+ * blinking text seen shown and hidden), the host's
+ * Shift+Insert pastes the clipboard in brackets, its middle click without.
  */
 #include <argil/rom.h>
 #include <gui_session.h>
@@ -42,6 +45,7 @@ static const char *const rr_config =
 	"  <policy label=\"platform -> devices\" report=\"pci_decode -> devices\"/>\n"
 	"  <policy label=\"terminal\" report=\"terminal -> terminal\"/>\n"
 	"  <policy label=\"clipboard\" report=\"terminal -> clipboard\"/>\n"
+	"  <policy label=\"terminal -> clipboard\" report=\"terminal -> clipboard\"/>\n"
 	"</config>\n";
 
 static const char *const platform_config =
@@ -331,6 +335,55 @@ TEST(TERM_0005, "Shift+PageUp shows the scrollback, a typed key the live screen 
 			;
 	}
 	report_wait(live);
+}
+
+/* The next typed bytes, exactly n of them. */
+static void read_exactly(char *out, size_t n)
+{
+	char buf[TERMINAL_IO_SIZE];
+	size_t got = 0;
+
+	while (got < n) {
+		size_t k;
+		CHECK_OK(terminal_read_some(&tc, buf, sizeof(buf), &k));
+		if (!k) {
+			while (!(sys_wait(ntfn) & 4))
+				;
+			continue;
+		}
+		CHECK_MSG(got + k <= n, "%lu bytes typed, %lu expected", (unsigned long)(got + k),
+		          (unsigned long)n);
+		memcpy(out + got, buf, k);
+		got += k;
+	}
+}
+
+TEST(TERM_0006, "italic, faint, blinking and wide characters on the screen; Shift+Insert and the middle button paste")
+{
+	static const char *const want[] = {
+		"<row y=\"0\" text=\"italic: Italic text bold italic green underlined italic\"/>",
+		"<row y=\"2\" text=\"blink: blinking blinking underlined steady\"/>",
+		"<row y=\"3\" text=\"wide: [\xe4\xb8\xad\xe6\x96\x87] [\xef\xbc\xa1\xef\xbc\xa2] \xe4\xb8\xad end\"/>",
+		"<row y=\"5\" text=\"\xe4\xb8\xad\"/>",
+		"cursor_x=\"2\" cursor_y=\"7\"",
+		0,
+	};
+	static const char pasted[] = "\x1b[200~Argil termina\x1b[201~";
+	char got[sizeof(pasted)];
+
+	CHECK_OK(terminal_write_all(&tc, term_script3, sizeof(term_script3) - 1));
+	report_wait(want);
+	printf("terminal_test: shot 5\n");
+	/* the host: Shift+Insert, the clipboard ("Argil termina" of
+	 * TERM_0003) in brackets (the script asked for them) */
+	read_exactly(got, sizeof(pasted) - 1);
+	CHECK_MSG(!memcmp(got, pasted, sizeof(pasted) - 1), "pasted '%.*s'", (int)sizeof(pasted) - 1, got);
+	/* without brackets, by the middle button */
+	CHECK_OK(terminal_write_all(&tc, "\x1b[?2004l", 8));
+	printf("terminal_test: middle click\n");
+	read_exactly(got, strlen("Argil termina"));
+	CHECK_MSG(!memcmp(got, "Argil termina", strlen("Argil termina")), "pasted '%.*s'",
+	          (int)strlen("Argil termina"), got);
 }
 
 void component_construct(struct component_env *env)

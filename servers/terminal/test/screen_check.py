@@ -9,7 +9,10 @@ screendump beside the reference (screenN.ppm), then types through QMP
 Enter, after step 2 a drag over the first row's first 13 cells (the
 selection), after step 3 (the screen resized to 800x600) Escape (the
 test's end, step 3's), before step 4's screendumps Shift+PageUp and
-after them Escape (the end).
+after them Escape, after step 5 (italic, faint, blinking, wide
+characters; with a second reference, the blinking text hidden, which
+must be seen as well) Shift+Insert (a paste); `screen_check.py - middle` a middle click (the
+second paste).
 
 A screen that does not match yet is taken again (the driver copies after
 the GUI composed): the run's timeout is the only limit, and each new
@@ -73,10 +76,17 @@ def move(q, dx, dy):
 
 def main():
     args = sys.argv[1:]
-    if len(args) != 2 or args[1] not in ("1", "2", "3", "4"):
-        sys.exit("usage: screen_check.py REFERENCE.ppm 1|2|3|4")
-    ref = read_ppm(args[0])
+    if len(args) not in (2, 3) or args[1] not in ("1", "2", "3", "4", "5", "middle"):
+        sys.exit("usage: screen_check.py REFERENCE.ppm 1|2|3|4|5 [REFERENCE2.ppm], "
+                 "screen_check.py - middle")
     q = qmp.QMP(os.environ["ARGIL_QMP"])
+    if args[1] == "middle":
+        # a paste by the middle button (nothing compared)
+        send(q, [{"type": "btn", "data": {"down": True, "button": "middle"}}], 0.1)
+        send(q, [{"type": "btn", "data": {"down": False, "button": "middle"}}], 0.1)
+        q.close()
+        return
+    ref = read_ppm(args[0])
     if args[1] == "4":
         # the view half a screen back into the scrollback
         tap(q, "shift", "pgup")
@@ -102,6 +112,22 @@ def main():
         dst.write(src.read())
     print("screen_check: terminal step %s: all %d pixels as the host rendered them "
           "(%d screendumps, kept as %s)" % (args[1], ref[0] * ref[1], tries, keep), flush=True)
+    if len(args) == 3:
+        # the same screen in its other blink phase: blinking text hidden
+        ref2 = read_ppm(args[2])
+        tries, last = 0, None
+        while True:
+            q.cmd("screendump", filename=path)
+            tries += 1
+            bad = judge(ref2, path)
+            if not bad:
+                break
+            if "; ".join(bad) != last:
+                last = "; ".join(bad)
+                print("screen_check: not yet (blink phase): %s" % last, flush=True)
+            time.sleep(0.1)
+        print("screen_check: terminal step %s: also as %s (%d screendumps)"
+              % (args[1], os.path.basename(args[2]), tries), flush=True)
     if args[1] == "1":
         # a click anywhere: the terminal's view covers the screen
         send(q, [{"type": "btn", "data": {"down": True, "button": "left"}}], 0.1)
@@ -119,6 +145,9 @@ def main():
         send(q, [{"type": "btn", "data": {"down": True, "button": "left"}}], 0.1)
         move(q, 9 * 12, 0)
         send(q, [{"type": "btn", "data": {"down": False, "button": "left"}}], 0.1)
+    elif args[1] == "5":
+        # italic, faint, wide characters compared: a paste by Shift+Insert
+        tap(q, "shift", "insert")
     else:
         tap(q, "esc")   # steps 3 and 4
     q.close()

@@ -73,6 +73,20 @@ static const char term_script2[] =
 	"scroll 40\r\n"
 	"";
 
+/* After the scrollback (at 800x600, 88x35 cells): italic, faint,
+ * blinking text, wide characters (U+4E2D U+6587, fullwidth A B), a wide character in the last
+ * column that wraps; then bracketed paste mode for the host's pastes. */
+static const char term_script3[] =
+	"\033[0m\033[2J\033[H"
+	"italic: \033[3mItalic text\033[0m \033[1;3mbold italic\033[0m "
+	"\033[3;4;32mgreen underlined italic\033[0m\r\n"
+	"faint: \033[2mfaint text\033[0m \033[2;31mfaint red\033[0m \033[2;7mfaint inverse\033[0m "
+	"\033[2;3mfaint italic\033[0m\r\n"
+	"blink: \033[5mblinking\033[0m \033[5;4;33mblinking underlined\033[0m steady\r\n"
+	"wide: [\xe4\xb8\xad\xe6\x96\x87] [\xef\xbc\xa1\xef\xbc\xa2] \033[7m\xe4\xb8\xad\033[0m end\r\n"
+	"\033[5;87Hx\xe4\xb8\xad"
+	"\033[8;1H\033[?2004h$ ";
+
 /* The echo of one typed byte into out[2]; returns the bytes. */
 static inline size_t term_echo(char c, char out[2])
 {
