@@ -26,45 +26,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "host_image.h"
 #include "render.h"
 #include "test/script.h"
-
-static void *load(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	void *data = NULL;
-	long n;
-
-	if (!f || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) <= 0 || fseek(f, 0, SEEK_SET) != 0 ||
-	    !(data = malloc((size_t)n)) || fread(data, 1, (size_t)n, f) != (size_t)n) {
-		fprintf(stderr, "term_render: cannot read %s\n", path);
-		exit(1);
-	}
-	fclose(f);
-	*size = (size_t)n;
-	return data;
-}
-
-static int write_ppm(const char *path, const uint32_t *px, int w, int h)
-{
-	FILE *out = fopen(path, "wb");
-
-	if (!out) {
-		fprintf(stderr, "term_render: cannot write %s\n", path);
-		return 1;
-	}
-	fprintf(out, "P6\n%d %d\n255\n", w, h);
-	for (int i = 0; i < w * h; i++) {
-		unsigned char rgb[3] = { (unsigned char)(px[i] >> 16), (unsigned char)(px[i] >> 8),
-		                         (unsigned char)px[i] };
-		fwrite(rgb, 1, 3, out);
-	}
-	if (fclose(out) != 0) {
-		fprintf(stderr, "term_render: cannot write %s\n", path);
-		return 1;
-	}
-	return 0;
-}
 
 /* --text MONO.ttf PX W H OUT.ppm FILE, or --script3 MONO.ttf W H OUT.ppm */
 static int text_mode(int argc, char **argv)
@@ -108,12 +72,12 @@ static int text_mode(int argc, char **argv)
 		fprintf(stderr, "term_render: bad font size %s or size %sx%s\n", argv[3], argv[4], argv[5]);
 		return 2;
 	}
-	ttf = load(argv[2], &size);
+	ttf = host_load("term_render", argv[2], &size);
 	if (script3) {
 		text = (void *)term_script3;
 		text_size = sizeof(term_script3) - 1;
 	} else {
-		text = load(argv[7], &text_size);
+		text = host_load("term_render", argv[7], &text_size);
 	}
 	font = gui_font_new(ttf, size, fpx, 0, &err);
 	if (!font) {
@@ -132,7 +96,7 @@ static int text_mode(int argc, char **argv)
 	vt_write(&vt, text, text_size);
 	tv.blink_off = blink_off;
 	term_draw_all(&s, &tv, &vt);
-	if (write_ppm(argv[6], px, w, h))
+	if (host_write_ppm("term_render", argv[6], px, w, h))
 		return 1;
 	printf("term_render: %s: %dx%d pixels, cells of %dx%d, %dx%d cells\n", argv[6], w, h,
 	       tv.grid.cell_w, tv.grid.cell_h, tv.grid.cols, tv.grid.rows);
@@ -163,7 +127,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "term_render: bad size %sx%s\n", argv[2], argv[3]);
 		return 2;
 	}
-	ttf = load(argv[1], &size);
+	ttf = host_load("term_render", argv[1], &size);
 	font = gui_font_new(ttf, size, TERM_FONT_PX, 0, &err);
 	if (!font) {
 		fprintf(stderr, "term_render: %s: %s\n", argv[1], err);
@@ -220,7 +184,7 @@ int main(int argc, char **argv)
 		}
 	}
 	term_draw_all(&s, &tv, &vt);
-	if (write_ppm(argv[4], px, w, h))
+	if (host_write_ppm("term_render", argv[4], px, w, h))
 		return 1;
 	printf("term_render: %s: %dx%d pixels, %dx%d cells, cursor %d,%d, %d lines of scrollback\n", argv[4], w, h,
 	       tv.grid.cols, tv.grid.rows, vt.cur.x, vt.cur.y, vt.sb_count);

@@ -6,10 +6,10 @@ NAME := gui_text_test
 KIND := component
 LIBS := testbed gui_session guilib
 
-GUI_RENDER_SRCS := tools/gui_render.c lib/gui/test/scene.c $(filter-out lib/gui/font_rom.c,$(wildcard lib/gui/*.c)) \
+GUI_RENDER_SRCS := tools/gui_render.c tools/host_image.c lib/gui/test/scene.c $(filter-out lib/gui/font_rom.c,$(wildcard lib/gui/*.c)) \
                    ports/stb/stb_truetype.c base/src/config_parse.c base/src/config_query.c \
                    base/src/config_write.c
-$(BUILD)/host/gui_render: $(GUI_RENDER_SRCS) $(wildcard lib/gui/include/gui/*.h lib/gui/test/*.h) \
+$(BUILD)/host/gui_render: $(GUI_RENDER_SRCS) $(wildcard lib/gui/include/gui/*.h lib/gui/test/*.h) tools/host_image.h \
 		$(BUILD)/ports/stb/unpacked
 	@mkdir -p $(dir $@)
 	$(call quiet,HOSTCC,$@)gcc -std=gnu11 -O2 -g -Wall -Wextra -Werror -Ilib/gui/include -Ilib/gui/test \

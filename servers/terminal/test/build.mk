@@ -7,10 +7,10 @@ NAME := terminal_test
 KIND := component
 LIBS := testbed gui_session terminal_session
 
-TERM_RENDER_SRCS := tools/term_render.c servers/terminal/render.c servers/terminal/vt.c \
+TERM_RENDER_SRCS := tools/term_render.c tools/host_image.c servers/terminal/render.c servers/terminal/vt.c \
                     $(filter-out lib/gui/font_rom.c,$(wildcard lib/gui/*.c)) ports/stb/stb_truetype.c base/src/config_parse.c \
                     base/src/config_query.c base/src/config_write.c
-$(BUILD)/host/term_render: $(TERM_RENDER_SRCS) $(wildcard lib/gui/include/gui/*.h) \
+$(BUILD)/host/term_render: $(TERM_RENDER_SRCS) $(wildcard lib/gui/include/gui/*.h) tools/host_image.h \
 		servers/terminal/vt.h servers/terminal/render.h servers/terminal/test/script.h \
 		servers/terminal/session/include/terminal_wide.h \
 		$(BUILD)/ports/stb/unpacked
