@@ -48,3 +48,12 @@ bool cfg_colour(const struct cfg_node *n, const char *name, uint32_t def, uint32
 	    cfg_attr(n, name));
 	return false;
 }
+
+bool cfg_bool(const struct cfg_node *n, const char *name, bool def, bool *out)
+{
+	if (cfg_attr_bool(n, name, def, out) >= 0)
+		return true;
+	log("error: config:%u: %s of <%s> is yes or no, not '%s'", n->line, name, n->type,
+	    cfg_attr(n, name));
+	return false;
+}

@@ -685,25 +685,6 @@ static struct session_server server = {
 
 /* ---- config ---- */
 
-static bool parse_colour(const char *v, uint32_t *out)
-{
-	uint32_t c = 0;
-
-	if (!v || v[0] != '#' || strlen(v) != 7)
-		return false;
-	for (int i = 1; i < 7; i++) {
-		char ch = v[i];
-		unsigned d = ch >= '0' && ch <= '9' ? (unsigned)(ch - '0')
-		           : ch >= 'a' && ch <= 'f' ? (unsigned)(ch - 'a' + 10)
-		           : ch >= 'A' && ch <= 'F' ? (unsigned)(ch - 'A' + 10) : 16u;
-		if (d > 15)
-			return false;
-		c = c << 4 | d;
-	}
-	*out = c;
-	return true;
-}
-
 static bool read_config(void)
 {
 	static const char *const names[] = { "font_px", "scrollback", "fg", "bg", "report", "clipboard", 0 };
@@ -714,45 +695,18 @@ static bool read_config(void)
 	if (config_rom_open(&cfg, "config", 0, 0, 0) != RPC_OK)
 		return true;
 	if (cfg.node) {
-		for (const struct cfg_attr *a = cfg.node->attrs; a; a = a->next) {
-			bool known = false;
-			for (int i = 0; names[i]; i++)
-				known |= !strcmp(a->name, names[i]);
-			if (!known) {
-				log("error: config: unknown attribute '%s'", a->name);
-				ok = false;
-			}
-		}
-		if (cfg_attr_u64(cfg.node, "font_px", TERM_FONT_PX, &v) < 0 || v < GUI_FONT_PX_MIN ||
-		    v > GUI_FONT_PX_MAX) {
-			log("error: config: font_px is %u..%u", GUI_FONT_PX_MIN, GUI_FONT_PX_MAX);
-			ok = false;
-		} else {
-			font_px = (unsigned)v;
-		}
-		if (cfg_attr_u64(cfg.node, "scrollback", TERM_SCROLLBACK, &v) < 0 || v > 100000) {
-			log("error: config: scrollback is 0..100000 lines");
-			ok = false;
-		} else {
-			scrollback = (unsigned)v;
-		}
-		if (cfg_attr(cfg.node, "fg") && !parse_colour(cfg_attr(cfg.node, "fg"), &fg)) {
-			log("error: config: fg is #rrggbb, not '%s'", cfg_attr(cfg.node, "fg"));
-			ok = false;
-		}
-		if (cfg_attr(cfg.node, "bg") && !parse_colour(cfg_attr(cfg.node, "bg"), &bg)) {
-			log("error: config: bg is #rrggbb, not '%s'", cfg_attr(cfg.node, "bg"));
-			ok = false;
-		}
-		if (cfg_attr_bool(cfg.node, "report", true, &report) < 0) {
-			log("error: config: report is yes or no");
-			ok = false;
-		}
+		const struct cfg_node *n = cfg.node;
+
+		ok = cfg_attrs_known(n, names);
+		ok &= cfg_attr_range(n, "font_px", TERM_FONT_PX, GUI_FONT_PX_MIN, GUI_FONT_PX_MAX, &v);
+		font_px = (unsigned)v;
+		ok &= cfg_attr_range(n, "scrollback", TERM_SCROLLBACK, 0, 100000, &v);
+		scrollback = (unsigned)v;
+		ok &= cfg_colour(n, "fg", fg, &fg);
+		ok &= cfg_colour(n, "bg", bg, &bg);
+		ok &= cfg_bool(n, "report", true, &report);
 		/* the clipboard report goes with the text report unless said */
-		if (cfg_attr_bool(cfg.node, "clipboard", report, &clipboard) < 0) {
-			log("error: config: clipboard is yes or no");
-			ok = false;
-		}
+		ok &= cfg_bool(n, "clipboard", report, &clipboard);
 		if (cfg.node->child) {
 			log("error: config: no sub-nodes expected");
 			ok = false;
@@ -791,20 +745,14 @@ static void announce(void)
 
 void component_construct(struct component_env *e)
 {
-	const char *err = "";
 	rpc_status_t st;
 
 	env = e;
 	if (!read_config())
 		component_exit(1);
-	st = attached_rom_open(&ttf, "mono.ttf");
-	if (st != RPC_OK || !ttf.data)
-		fail("no font ROM mono.ttf", st != RPC_OK ? st : RPC_E_NOT_FOUND);
-	font = gui_font_new(ttf.data, ttf.size, (int)font_px, 0, &err);
-	if (!font) {
-		log("error: font mono.ttf: %s", err);
+	font = gui_font_open_rom("mono.ttf", font_px, 0, &ttf);
+	if (!font)
 		component_exit(2);
-	}
 	if (report || clipboard) {
 		report_buf = malloc(report ? TEXT_REPORT_SIZE : CLIP_REPORT_SIZE);
 		if (!report_buf)

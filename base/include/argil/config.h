@@ -116,12 +116,14 @@ int cfg_attr_colour(const struct cfg_node *n, const char *name, uint32_t def, ui
  * not in host builds): each returns false after an "error: config:L: ..."
  * line. cfg_attrs_known: every attribute of n is one of the NULL-terminated
  * names. cfg_attr_range: a number min..max (absent: def). cfg_colour: a
- * colour as cfg_attr_colour (absent: def).
+ * colour as cfg_attr_colour (absent: def). cfg_bool: yes/no/true/false
+ * (absent: def).
  */
 bool cfg_attrs_known(const struct cfg_node *n, const char *const *names);
 bool cfg_attr_range(const struct cfg_node *n, const char *name, uint64_t def, uint64_t min,
 		    uint64_t max, uint64_t *out);
 bool cfg_colour(const struct cfg_node *n, const char *name, uint32_t def, uint32_t *out);
+bool cfg_bool(const struct cfg_node *n, const char *name, bool def, bool *out);
 
 /* Print the subtree of n in canonical form (two-space indentation, double
  * quotes, entities escaped, comments dropped, one node per line, text
