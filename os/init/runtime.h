@@ -121,12 +121,20 @@ struct rt_pending {
 enum rt_job_kind { RT_JOB_SESSION, RT_JOB_UPGRADE, RT_JOB_CLOSE };
 enum rt_job_state { RT_JOB_QUEUED, RT_JOB_RUNNING, RT_JOB_DONE };
 
+/* Worker threads for root calls: calls to different servers run at once
+ * (a server that waits for init meanwhile, e.g. for an upgrade of its own
+ * session elsewhere, holds up only its own calls), calls to one server one
+ * after the other, in the order queued. One worker at first; another is
+ * started when a job is queued while every worker is in a call. */
+#define RT_WORKERS 4
+
 struct rt_job {
 	struct rt_job *next;            /* in rt.jobs, in the order queued */
 	enum rt_job_kind kind;
 	enum rt_job_state state;        /* under rt.job_lock */
 	struct rt_child *client;        /* 0 once it is gone (its answer went out then) */
 	struct rt_child *server;        /* 0 once it is gone */
+	const void *target;             /* the server it was queued for (kept: its order) */
 	struct rt_session *s;           /* SESSION, CLOSE: the record, the job's own;
 					 * UPGRADE: the listed record, 0 once it ended */
 	struct rpc_reply_cap rc;        /* the client's deferred answer (slot 0: none) */
@@ -189,7 +197,9 @@ struct init_rt {
 	struct signal_handler retry;    /* retries the pending requests */
 	struct rt_job *jobs;            /* root calls queued, running or done (rt.job_lock) */
 	struct lock job_lock;
-	struct cthread worker;          /* makes the root calls, one after the other */
+	struct cthread workers[RT_WORKERS]; /* make the root calls (struct rt_job) */
+	unsigned nworkers;              /* started so far (more when all are busy) */
+	unsigned running;               /* jobs RT_JOB_RUNNING (rt.job_lock) */
 	cptr_t worker_ntfn;             /* wakes the worker */
 	struct signal_handler job_done; /* a root call returned */
 	struct signal_handler report;   /* writes the state report */

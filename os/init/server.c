@@ -49,6 +49,32 @@ RPC_SERVER(parent, PARENT_RPC)   /* parent_session_reply for deferred answers */
 
 /* ---- root calls through the worker thread (struct rt_job) ---- */
 
+/* The first queued job whose server has no job before it that is queued
+ * or running (under rt.job_lock). One pass, the servers of the jobs passed
+ * over kept in seen[]; when that is full, none (a later pass finds it). */
+static struct rt_job *job_next(void)
+{
+	const void *seen[32];
+	unsigned nseen = 0;
+
+	for (struct rt_job *j = rt.jobs; j; j = j->next) {
+		bool behind = false;
+
+		if (j->state == RT_JOB_DONE)
+			continue;
+		for (unsigned i = 0; i < nseen && !behind; i++)
+			behind = seen[i] == j->target;
+		if (j->state == RT_JOB_QUEUED && !behind)
+			return j;
+		if (!behind) {
+			if (nseen == sizeof(seen) / sizeof(seen[0]))
+				return 0;
+			seen[nseen++] = j->target;
+		}
+	}
+	return 0;
+}
+
 static void worker_main(void *arg)
 {
 	(void)arg;
@@ -57,10 +83,11 @@ static void worker_main(void *arg)
 		for (;;) {
 			struct rt_job *j;
 			lock_acquire(&rt.job_lock);
-			for (j = rt.jobs; j && j->state != RT_JOB_QUEUED; j = j->next)
-				;
-			if (j)
+			j = job_next();
+			if (j) {
 				j->state = RT_JOB_RUNNING;
+				rt.running++;
+			}
 			lock_release(&rt.job_lock);
 			if (!j)
 				break;
@@ -78,8 +105,11 @@ static void worker_main(void *arg)
 			}
 			lock_acquire(&rt.job_lock);
 			j->state = RT_JOB_DONE;
+			rt.running--;
 			lock_release(&rt.job_lock);
 			signal_submit(rt.job_done.cap);
+			/* the server's next job may be free to run now, on any worker */
+			sys_signal(rt.worker_ntfn);
 		}
 	}
 }
@@ -112,6 +142,7 @@ static struct rt_job *job_new(enum rt_job_kind kind, struct rt_child *client,
 	j->kind = kind;
 	j->client = client;
 	j->server = server;
+	j->target = server;
 	*st = RPC_OK;
 	return j;
 }
@@ -122,12 +153,29 @@ static void job_free(struct rt_job *j)
 	free(j);
 }
 
+static rpc_status_t worker_start(void)
+{
+	rpc_status_t st = cthread_create(&rt.workers[rt.nworkers], worker_main, 0,
+					 rt.env->info->priority, 0, 16 * 1024, 0);
+
+	if (st == RPC_OK)
+		rt.nworkers++;
+	return st;
+}
+
 static void job_queue(struct rt_job *j)
 {
+	bool all_busy;
+
 	j->state = RT_JOB_QUEUED;
 	lock_acquire(&rt.job_lock);
 	RT_APPEND(rt.jobs, j);
+	all_busy = rt.running == rt.nworkers;
 	lock_release(&rt.job_lock);
+	/* every worker in a call (a server may be waiting for init): one more,
+	 * if init can afford it (else the job waits for a free one) */
+	if (all_busy && rt.nworkers < RT_WORKERS)
+		worker_start();
 	sys_signal(rt.worker_ntfn);
 }
 
@@ -231,18 +279,19 @@ static void job_finish(struct rt_job *j)
 	job_free(j);
 }
 
-/* Finish the jobs whose calls returned, in the order queued. */
+/* Finish the jobs whose calls returned, in the order queued (a job still
+ * running holds up no job of another server). */
 static void on_job_done(void *arg)
 {
 	(void)arg;
 	for (;;) {
-		struct rt_job *j;
+		struct rt_job *j, **at;
 		lock_acquire(&rt.job_lock);
-		j = rt.jobs;
-		if (j && j->state == RT_JOB_DONE)
-			rt.jobs = j->next;
-		else
-			j = 0;
+		for (at = &rt.jobs; *at && (*at)->state != RT_JOB_DONE; at = &(*at)->next)
+			;
+		j = *at;
+		if (j)
+			*at = j->next;
 		lock_release(&rt.job_lock);
 		if (!j)
 			break;
@@ -736,7 +785,7 @@ rpc_status_t rt_server_init(void)
 	st = pd_alloc_ntfn(rt.env->pd, rt.worker_ntfn, &handle);
 	if (st != RPC_OK)
 		return st;
-	return cthread_create(&rt.worker, worker_main, 0, rt.env->info->priority, 0, 16 * 1024, 0);
+	return worker_start();
 }
 
 /* ---- upgrade and close ---- */

@@ -2,11 +2,19 @@
  * init_test_child: a test component for init, told by its config ROM
  * (served by init from the <start> node's embedded <config>) what to do:
  *   <config mode="server"/>          provide the "Hello" service (add two
- *                                    numbers, tell the session's label)
+ *                                    numbers, tell the session's label);
+ *                                    service="S": under the name S;
+ *                                    relay="R": before it answers a
+ *                                    session request, open and close a
+ *                                    session of service R through init
+ *                                    (init waits for this server's answer
+ *                                    meanwhile)
  *   <config mode="exit" value="N"/>  log a line and exit with N
  *   <config mode="client" test="init_smoke"/>
  *                                    use "Hello" through init and check
- *                                    routing and quota; prints
+ *                                    routing and quota (front="yes": also
+ *                                    a session of "Front", a relay);
+ *                                    prints
  *                                    "<test>: N passed, N failed"
  *   <config mode="log" text=".."/>   log the text and stay
  *   <config mode="fault"/>           write to an unmapped address
@@ -147,6 +155,22 @@ static void root_handler(struct rpc_object *o, struct rpc_msg *req, struct rpc_m
 			rep->label = RPC_E_NO_RAM_QUOTA;
 			return;
 		}
+		if (cfg_attr(config, "relay")) {
+			/* a session of our own through init, which is waiting for
+			 * this answer: init makes that call on another worker */
+			cptr_t cap;
+			word_t id;
+			rpc_status_t st = parent_session(env->parent, cfg_attr(config, "relay"), "",
+							 "", 4096, 2, 0, &cap, &id);
+			log("relay: a %s session while init waits for us: %s", cfg_attr(config, "relay"),
+			    rpc_status_name(st));
+			if (st != RPC_OK) {
+				rep->label = st;
+				return;
+			}
+			parent_close(env->parent, id);
+			cap_slot_free(cap);
+		}
 		s = session_open(&sessions, sizeof(*s), hello_handler, rep);
 		if (!s)
 			return;
@@ -171,9 +195,11 @@ static void run_server(void)
 {
 	rpc_status_t st = ep_manage(&env->ep, &root_obj, root_handler, 0);
 
+	const char *name = cfg_attr(config, "service") ? cfg_attr(config, "service") : "Hello";
+
 	if (st == RPC_OK)
-		st = parent_announce(env->parent, "Hello", ep_cap(&env->ep, &root_obj));
-	log("Hello service %s", st == RPC_OK ? "announced" : rpc_status_name(st));
+		st = parent_announce(env->parent, name, ep_cap(&env->ep, &root_obj));
+	log("%s service %s", name, st == RPC_OK ? "announced" : rpc_status_name(st));
 }
 
 /* ---- rom_server: serves the <config> of its <step> nodes as ROM, one
@@ -449,6 +475,15 @@ static void run_client(const char *test)
 		cap_slot_free(rom);
 	}
 	check(parent_close(env->parent, 12345) == RPC_E_NOT_FOUND, "closing an unknown id: not found");
+	if (cfg_attr_is(config, "front", "yes")) {
+		st = parent_session(env->parent, "Front", "", "", 16384, 4, 0, &cap, &id);
+		check(st == RPC_OK, "a session of a server that opens one of its own through init "
+				    "before it answers");
+		if (st == RPC_OK) {
+			check(parent_close(env->parent, id) == RPC_OK, "the Front session closed");
+			cap_slot_free(cap);
+		}
+	}
 	log("%s: %d passed, %d failed", test, passed, failed);
 	component_exit(failed ? 1 : 0);
 }
