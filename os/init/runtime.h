@@ -188,6 +188,7 @@ struct init_rt {
 	word_t next_psession_id;
 	struct signal_handler retry;    /* retries the pending requests */
 	struct rt_job *jobs;            /* root calls queued, running or done (rt.job_lock) */
+	struct rt_job *unsettled;       /* closes whose refund waits for the server's quota */
 	struct lock job_lock;
 	struct cthread worker;          /* makes the root calls, one after the other */
 	cptr_t worker_ntfn;             /* wakes the worker */

@@ -17,6 +17,7 @@
 #include <argil/component.h>
 #include <argil/config_rom.h>
 #include <argil/entrypoint.h>
+#include <argil/pd.h>
 #include <argil/printf.h>
 #include <argil/string.h>
 #include <gui_session.h>
@@ -170,18 +171,38 @@ static void set_rules(const char *text)
 	CHECK_OK(reporter_submit(&rules, text, strlen(text)));
 }
 
-/* Wait until blue's mode is w x h, woken by its mode signal: without the
+/* Wait until g's mode is w x h, woken by its mode signal: without the
  * signal the test hangs here and the run's timeout fails it. */
-static void wait_mode(word_t w, word_t h)
+static void wait_mode_of(struct gui_connection *g, word_t w, word_t h)
 {
 	word_t mw, mh;
 
 	for (;;) {
-		CHECK_OK(gui_mode(blue.session, &mw, &mh));
+		CHECK_OK(gui_mode(g->session, &mw, &mh));
 		if (mw == w && mh == h)
 			return;
-		printf("wm_test: waiting for blue's mode %lux%lu, now %lux%lu\n", w, h, mw, mh);
+		printf("wm_test: waiting for a mode %lux%lu, now %lux%lu\n", w, h, mw, mh);
 		ep_wait_signal(&env->ep, &mode_sig);
+	}
+}
+
+static void wait_mode(word_t w, word_t h)
+{
+	wait_mode_of(&blue, w, h);
+}
+
+/* Wait until the ROM holds none of the strings (NULL-terminated). */
+static void wait_rom_not(struct config_rom *r, const char *const *gone)
+{
+	for (;;) {
+		bool any = false;
+		config_rom_update(r);
+		for (unsigned i = 0; gone[i]; i++)
+			any = any || contains(text_of(r), gone[i]);
+		if (!any)
+			return;
+		printf("wm_test: waiting for %s to go, now: %s\n", gone[0], text_of(r));
+		ep_wait_signal(&env->ep, &r->sig);
 	}
 }
 
@@ -214,6 +235,7 @@ static void setup(void)
 	app_open(&red, &red_view, "red", RW, RH, red_px);
 	app_open(&blue, &blue_view, "blue", BW, BH, blue_px);
 	CHECK_OK(gui_mode_sigh(blue.session, mode_sig.cap));
+	CHECK_OK(gui_mode_sigh(red.session, mode_sig.cap));
 	CHECK_OK(gui_input_attach(&red, input_sig.cap));
 	CHECK_OK(gui_input_attach(&blue, input_sig.cap));
 }
@@ -362,6 +384,147 @@ TEST(WM_0107, "the maximize button maximizes and restores, the close button asks
 	wait_rom(&focus, want_focus_red);
 	wait_mode(0, 0);
 	CHECK_EQ(count(&blue_got, INPUT_PRESS, KEY_BTN_LEFT), 0u);
+	shot();
+}
+
+#define CYCLES 4
+/* blue's window when it comes back: after red (1), blue (2) and the
+ * CYCLES sessions (each an id, though none became a window) */
+#define BLUE2_ID "7"
+_Static_assert(CYCLES == 4, "BLUE2_ID is 3 + CYCLES");
+
+TEST(WM_0108, "blue closes its session: its window goes; sessions opened and closed give back all")
+{
+	static const char *const blue_gone[] = { "title=\"blue\"", 0 };
+	struct pd_quota before, after;
+	struct gui_connection c;
+
+	/* blue, asked to close, does so: out of the window list and the layout */
+	gui_disconnect(&blue);
+	wait_rom_not(&list, blue_gone);
+	wait_rom_not(&layout, blue_gone);
+	/* a session with a buffer (an upgrade passed on by the wm) opened and
+	 * closed again and again: each close gives wm_test back all it
+	 * donated (the wm's own RAM at each open: the check: line of
+	 * run/wm_test, servers/wm/test/wm_ram_check.py) */
+	CHECK_OK(pd_quota(env->pd, &before));
+	for (unsigned i = 0; i < CYCLES; i++) {
+		CHECK_OK(gui_connect(&c, "cycle", 200, 100));
+		CHECK_OK(gui_set_buffer(&c, 200, 100));
+		gui_disconnect(&c);
+		CHECK_OK(pd_quota(env->pd, &after));
+		CHECK_EQ(after.ram_quota, before.ram_quota);
+		CHECK_EQ(after.cap_quota, before.cap_quota);
+	}
+	printf("wm_test: %u cycles\n", CYCLES);
+}
+
+TEST(WM_0109, "dragging a window's corner resizes it, its mode follows")
+{
+	static const char *const want[] = {
+		"<window id=\"1\" xpos=\"400\" ypos=\"80\" width=\"400\" height=\"260\" focused=\"yes\" title=\"red\"/>",
+		0 };
+
+	/* wm_input.py resize: press at 702,282 (red's bottom right corner),
+	 * move by 100,60, release */
+	input();
+	wait_rom(&layout, want);
+	wait_mode_of(&red, 400, 260);
+	CHECK_EQ(count(&red_got, INPUT_PRESS, KEY_BTN_LEFT), 0u);
+	shot();
+}
+
+TEST(WM_0110, "a double click on the title maximizes, another restores")
+{
+	static const char *const want_max[] = {
+		"<window id=\"1\" xpos=\"4\" ypos=\"22\" width=\"1016\" height=\"742\" focused=\"yes\" title=\"red\" maximized=\"yes\"/>",
+		0 };
+	static const char *const want_restored[] = {
+		"<window id=\"1\" xpos=\"400\" ypos=\"80\" width=\"400\" height=\"260\" focused=\"yes\" title=\"red\"/>",
+		0 };
+
+	/* wm_input.py dbl1: two clicks at 450,70 (red's title) */
+	input();
+	wait_rom(&layout, want_max);
+	wait_mode_of(&red, 1016, 742);
+	/* wm_input.py dbl2: two clicks at 500,12 (the title of red maximized) */
+	input();
+	wait_rom(&layout, want_restored);
+	wait_mode_of(&red, 400, 260);
+	CHECK_EQ(count(&red_got, INPUT_PRESS, KEY_BTN_LEFT), 0u);
+}
+
+TEST(WM_0111, "shortcuts: modifier + TAB, UP, Q reach the layouter only; the plain keys the application")
+{
+	static const char *const want_blue[] = {
+		"<window id=\"1\" xpos=\"400\" ypos=\"80\" width=\"400\" height=\"260\" focused=\"no\" title=\"red\"/>\n"
+		"  <window id=\"" BLUE2_ID "\" xpos=\"500\" ypos=\"300\" width=\"200\" height=\"150\" focused=\"yes\" title=\"blue\"/>",
+		0 };
+	static const char *const want_red[] = {
+		"<window id=\"" BLUE2_ID "\" xpos=\"500\" ypos=\"300\" width=\"200\" height=\"150\" focused=\"no\" title=\"blue\"/>\n"
+		"  <window id=\"1\" xpos=\"400\" ypos=\"80\" width=\"400\" height=\"260\" focused=\"yes\" title=\"red\"/>",
+		0 };
+	static const char *const want_red_max[] = {
+		"<window id=\"" BLUE2_ID "\" xpos=\"500\" ypos=\"300\" width=\"200\" height=\"150\" focused=\"no\" title=\"blue\"/>\n"
+		"  <window id=\"1\" xpos=\"4\" ypos=\"22\" width=\"1016\" height=\"742\" focused=\"yes\" title=\"red\" maximized=\"yes\"/>",
+		0 };
+	static const char *const want_blue_front[] = {
+		"<window id=\"1\" xpos=\"4\" ypos=\"22\" width=\"1016\" height=\"742\" focused=\"no\" title=\"red\" maximized=\"yes\"/>\n"
+		"  <window id=\"" BLUE2_ID "\" xpos=\"500\" ypos=\"300\" width=\"200\" height=\"150\" focused=\"yes\" title=\"blue\"/>",
+		0 };
+	static const char *const want_close[] = {
+		"<window id=\"" BLUE2_ID "\" xpos=\"500\" ypos=\"300\" width=\"200\" height=\"150\" focused=\"no\" title=\"blue\" close=\"yes\"/>",
+		0 };
+	static const char *const focus_red[] = { "<focus label=\"wm -&gt; wm_test -&gt; red\"/>", 0 };
+	static const char *const focus_blue[] = { "<focus label=\"wm -&gt; wm_test -&gt; blue\"/>", 0 };
+	static const char *const blue_gone[] = { "title=\"blue\"", 0 };
+
+	/* blue again: a new window (BLUE2_ID) by its rule, focused, in front */
+	app_open(&blue, &blue_view, "blue", BW, BH, blue_px);
+	CHECK_OK(gui_mode_sigh(blue.session, mode_sig.cap));
+	CHECK_OK(gui_input_attach(&blue, input_sig.cap));
+	wait_rom(&layout, want_blue);
+	wait_rom(&focus, focus_blue);
+	/* wm_input.py tab: TAB alone, then LEFTMETA+TAB: the plain TAB and
+	 * the modifier reach blue (focused), the combination the layouter,
+	 * which focuses the backmost window, red */
+	input();
+	wait_rom(&layout, want_red);
+	wait_rom(&focus, focus_red);
+	CHECK_EQ(count(&blue_got, INPUT_PRESS, KEY_TAB), 1u);
+	CHECK_EQ(count(&blue_got, INPUT_RELEASE, KEY_TAB), 1u);
+	CHECK_EQ(count(&blue_got, INPUT_PRESS, KEY_LEFTMETA), 1u);
+	CHECK_EQ(count(&blue_got, INPUT_RELEASE, KEY_LEFTMETA), 1u);
+	CHECK_EQ(count(&red_got, INPUT_PRESS, KEY_TAB), 0u);
+	CHECK_EQ(count(&red_got, INPUT_RELEASE, KEY_TAB), 0u);
+	/* wm_input.py up: LEFTMETA+UP maximizes red */
+	input();
+	wait_rom(&layout, want_red_max);
+	wait_mode_of(&red, 1016, 742);
+	CHECK_EQ(count(&red_got, INPUT_PRESS, KEY_LEFTMETA), 1u);
+	CHECK_EQ(count(&red_got, INPUT_PRESS, KEY_UP), 0u);
+	CHECK_EQ(count(&red_got, INPUT_RELEASE, KEY_UP), 0u);
+	/* wm_input.py tab2: LEFTMETA down, TAB down, LEFTMETA up, TAB up:
+	 * TAB's release follows its press to the layouter, not to red */
+	input();
+	wait_rom(&layout, want_blue_front);
+	wait_rom(&focus, focus_blue);
+	CHECK_EQ(count(&red_got, INPUT_PRESS, KEY_LEFTMETA), 1u);
+	CHECK_EQ(count(&red_got, INPUT_RELEASE, KEY_LEFTMETA), 1u);
+	CHECK_EQ(count(&red_got, INPUT_RELEASE, KEY_TAB), 0u);
+	CHECK_EQ(count(&blue_got, INPUT_RELEASE, KEY_TAB), 0u);
+	/* wm_input.py q: RIGHTMETA+Q (a second rule for Q) asks blue to
+	 * close: its mode is 0 0, the focus back to red; blue closes */
+	input();
+	wait_rom(&layout, want_close);
+	wait_rom(&focus, focus_red);
+	wait_mode(0, 0);
+	CHECK_EQ(count(&blue_got, INPUT_PRESS, KEY_RIGHTMETA), 1u);
+	CHECK_EQ(count(&blue_got, INPUT_PRESS, KEY_Q), 0u);
+	CHECK_EQ(count(&blue_got, INPUT_RELEASE, KEY_Q), 0u);
+	gui_disconnect(&blue);
+	wait_rom_not(&list, blue_gone);
+	wait_rom_not(&layout, blue_gone);
 	shot();
 }
 
