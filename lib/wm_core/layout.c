@@ -428,7 +428,8 @@ static bool release(struct layouter *l)
 	return true;
 }
 
-/* Shortcuts: TAB the next window (the backmost comes to the front), UP
+/* Shortcuts: TAB the next window (the backmost not closing comes to the
+ * front), UP
  * maximize or restore, Q close. The layouter's session gets keys only as
  * the GUI server's global keys, i.e. combinations with the modifier the
  * GUI's config names: every key press it gets is meant for it. */
@@ -438,10 +439,15 @@ static bool shortcut(struct layouter *l, unsigned key)
 
 	switch (key) {
 	case KEY_TAB:
-		if (!l->nwin)
-			return false;
-		lay_focus(l, l->win[0].id);
-		return true;
+		/* the backmost window not asked to close (its views are hidden) */
+		for (unsigned i = 0; i < l->nwin; i++)
+			if (!l->win[i].close) {
+				unsigned id = l->win[i].id;
+				bool same = l->focus == id && l->win[l->nwin - 1].id == id;
+				lay_focus(l, id);
+				return !same;
+			}
+		return false;
 	case KEY_UP:
 		if (!f)
 			return false;

@@ -23,6 +23,7 @@
 #include <argil/entrypoint.h>
 #include <argil/log.h>
 #include <argil/parent.h>
+#include <argil/pd.h>
 #include <argil/printf.h>
 #include <argil/rom.h>
 #include <argil/string.h>
@@ -306,11 +307,13 @@ static void layout_changed(void *arg)
 
 void component_construct(struct component_env *env)
 {
+	struct pd_quota q0 = { 0, 0, 0, 0 }, q1 = { 0, 0, 0, 0 };
 	char text[128];
 	int n;
 	rpc_status_t st;
 
 	ep = &env->ep;
+	pd_quota(env->pd, &q0);
 	st = attached_rom_open(&ttf, "font");
 	if (st != RPC_OK || !ttf.data) {
 		log("error: no font ROM: %s", rpc_status_name(st != RPC_OK ? st : RPC_E_NOT_FOUND));
@@ -325,6 +328,9 @@ void component_construct(struct component_env *env)
 		}
 	}
 	gui_font_metrics(font, &fm);
+	pd_quota(env->pd, &q1);
+	log("titles at %d px: the font costs %lu bytes of RAM (glyph cache up to %u more)", TITLE_PX,
+	    (unsigned long)(q1.ram_used - q0.ram_used), GLYPH_CACHE);
 	n = snprintf(text, sizeof(text),
 		     "<decorator_margins top=\"%ld\" bottom=\"%ld\" left=\"%ld\" right=\"%ld\"/>",
 		     margins.top, margins.bottom, margins.left, margins.right);
