@@ -211,9 +211,10 @@ static void close_done(struct rt_job *j)
 }
 
 /* Refunds of closed sessions that found their server short, tried again
- * (after every finished root call: the server's own sessions give back
- * what it passed on; when the server is gone, its PD took the quota back
- * to init): each is answered once it is through. */
+ * after every finished root call (the server's own sessions give back
+ * what it passed on) and when a child goes (a server that is gone took
+ * the quota back to init with its PD). A server that never has the
+ * quota again keeps it, as it did before. */
 static void settle(void)
 {
 	struct rt_job *j, *next;
@@ -256,7 +257,10 @@ static void job_finish(struct rt_job *j)
 			if (j->st == RPC_E_NO_RAM_QUOTA || j->st == RPC_E_NO_CAP_QUOTA) {
 				/* the server passed part of the donation on (a session of
 				 * its own at another server, closed after this one): the
-				 * close is answered once the quota is back (settle()) */
+				 * client hears of the close now, the quota follows as
+				 * soon as the server's account holds it (settle()) */
+				rpc_init(&rep, RPC_OK);
+				rpc_reply_deferred(&j->rc, &rep);
 				RT_APPEND(rt.unsettled, j);
 				return;
 			}
