@@ -37,8 +37,7 @@ static bool attrs_known(const struct cfg_node *n, const char *const *names)
 
 void lay_init(struct layouter *l, long screen_w, long screen_h, const struct wm_margins *m)
 {
-	*l = (struct layouter){ .screen_w = screen_w, .screen_h = screen_h, .m = *m,
-				.modifier = KEY_LEFTMETA };
+	*l = (struct layouter){ .screen_w = screen_w, .screen_h = screen_h, .m = *m };
 }
 
 struct lay_window *lay_window(struct layouter *l, unsigned id)
@@ -482,18 +481,26 @@ static bool release(struct layouter *l)
 	return true;
 }
 
-/* Shortcuts while the modifier is held: TAB the next window (the
- * backmost comes to the front), UP maximize or restore, Q close. */
+/* Shortcuts: TAB the next window (the backmost not closing comes to the
+ * front), UP
+ * maximize or restore, Q close. The layouter's session gets keys only as
+ * the GUI server's global keys, i.e. combinations with the modifier the
+ * GUI's config names: every key press it gets is meant for it. */
 static bool shortcut(struct layouter *l, unsigned key)
 {
 	struct lay_window *f = lay_window(l, l->focus);
 
 	switch (key) {
 	case KEY_TAB:
-		if (!l->nwin)
-			return false;
-		lay_focus(l, l->win[0].id);
-		return true;
+		/* the backmost window not asked to close (its views are hidden) */
+		for (unsigned i = 0; i < l->nwin; i++)
+			if (!l->win[i].close) {
+				unsigned id = l->win[i].id;
+				bool same = l->focus == id && l->win[l->nwin - 1].id == id;
+				lay_focus(l, id);
+				return !same;
+			}
+		return false;
 	case KEY_UP:
 		if (!f)
 			return false;
@@ -533,16 +540,10 @@ bool lay_input(struct layouter *l, const struct input_event *e, unsigned long no
 	case INPUT_PRESS:
 		if (e->code == KEY_BTN_LEFT)
 			return press(l, now_ms);
-		if (e->code == l->modifier) {
-			l->modifier_down = true;
-			return false;
-		}
-		return l->modifier_down && shortcut(l, e->code);
+		return shortcut(l, e->code);
 	case INPUT_RELEASE:
 		if (e->code == KEY_BTN_LEFT)
 			return release(l);
-		if (e->code == l->modifier)
-			l->modifier_down = false;
 		return false;
 	default:
 		return false;

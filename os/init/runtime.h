@@ -196,6 +196,7 @@ struct init_rt {
 	word_t next_psession_id;
 	struct signal_handler retry;    /* retries the pending requests */
 	struct rt_job *jobs;            /* root calls queued, running or done (rt.job_lock) */
+	struct rt_job *unsettled;       /* closes whose refund waits for the server's quota */
 	struct lock job_lock;
 	struct cthread workers[RT_WORKERS]; /* make the root calls (struct rt_job) */
 	unsigned nworkers;              /* started so far (more when all are busy) */

@@ -242,6 +242,41 @@ static void job_finish_session(struct rt_job *j)
 	job_free(j);
 }
 
+/* A close job's end: the record goes, the client hears the outcome. */
+static void close_done(struct rt_job *j)
+{
+	struct rt_session *s = j->s;
+	struct rpc_msg rep;
+
+	if (s->cap)
+		cap_slot_free(s->cap);
+	if (s->payer)
+		rpc_slot_release(s->payer);
+	free(s);
+	rpc_init(&rep, j->st);
+	rpc_reply_deferred(&j->rc, &rep);
+	job_free(j);
+}
+
+/* Refunds of closed sessions that found their server short, tried again
+ * after every finished root call (the server's own sessions give back
+ * what it passed on) and when a child goes (a server that is gone took
+ * the quota back to init with its PD). A server that never has the
+ * quota again keeps it, as it did before. */
+static void settle(void)
+{
+	struct rt_job *j, *next;
+
+	for (j = rt.unsettled; j; j = next) {
+		next = j->next;
+		j->st = refund(j->server, j->client, j->s->payer, j->s->ram, j->s->caps);
+		if (j->server && (j->st == RPC_E_NO_RAM_QUOTA || j->st == RPC_E_NO_CAP_QUOTA))
+			continue;
+		RT_UNLINK(rt.unsettled, j);
+		close_done(j);
+	}
+}
+
 static void job_finish(struct rt_job *j)
 {
 	struct rt_session *s = j->s;
@@ -265,14 +300,21 @@ static void job_finish(struct rt_job *j)
 			rpc_slot_release(j->payer);
 		break;
 	case RT_JOB_CLOSE:
-		if (j->st == RPC_OK)
+		if (j->st == RPC_OK) {
 			j->st = refund(j->server, j->client, s->payer, s->ram, s->caps);
-		if (s->cap)
-			cap_slot_free(s->cap);
-		if (s->payer)
-			rpc_slot_release(s->payer);
-		free(s);
-		break;
+			if (j->st == RPC_E_NO_RAM_QUOTA || j->st == RPC_E_NO_CAP_QUOTA) {
+				/* the server passed part of the donation on (a session of
+				 * its own at another server, closed after this one): the
+				 * client hears of the close now, the quota follows as
+				 * soon as the server's account holds it (settle()) */
+				rpc_init(&rep, RPC_OK);
+				rpc_reply_deferred(&j->rc, &rep);
+				RT_APPEND(rt.unsettled, j);
+				return;
+			}
+		}
+		close_done(j);
+		return;
 	}
 	rpc_init(&rep, j->st);
 	rpc_reply_deferred(&j->rc, &rep);
@@ -297,6 +339,7 @@ static void on_job_done(void *arg)
 			break;
 		job_finish(j);
 	}
+	settle();
 
 }
 
@@ -314,6 +357,16 @@ void rt_jobs_child_gone(struct rt_child *ch)
 		if (j->server == ch)
 			j->server = 0;
 	}
+	for (struct rt_job *j = rt.unsettled; j; j = j->next) {
+		if (j->client == ch) {
+			rpc_init(&rep, RPC_E_DENIED);
+			rpc_reply_deferred(&j->rc, &rep);
+			j->client = 0;
+		}
+		if (j->server == ch)
+			j->server = 0;
+	}
+	settle();
 }
 
 /* A session ends without a close job: upgrades in flight forget it. */

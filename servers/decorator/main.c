@@ -10,7 +10,10 @@
  * gets only the pointer over its own views, from which it reports hover
  * (<hover window xpos ypos element/>). Reports decorator_margins once.
  *
- * Titles are not drawn yet (no text in lib/gui on this branch).
+ * The title bar carries the window's title (window_layout's title, the
+ * last element of the application's label), drawn with lib/gui's font
+ * from the ROM "font" (a TrueType file; required) at TITLE_PX, cut to
+ * the room left of the buttons.
  *
  * Trusts its parent and the layout as far as it parses.
  */
@@ -20,9 +23,13 @@
 #include <argil/entrypoint.h>
 #include <argil/log.h>
 #include <argil/parent.h>
+#include <argil/pd.h>
 #include <argil/printf.h>
+#include <argil/rom.h>
 #include <argil/string.h>
 #include <gui_session.h>
+#include <gui/font.h>
+#include <gui/surface.h>
 #include <report_session.h>
 #include <wm_geometry.h>
 #include <wm_layout.h>
@@ -35,6 +42,12 @@
 #define COLOUR_CLOSE 0xc03030u
 #define COLOUR_MAXIMIZE 0x30a040u
 #define COLOUR_HOVER_MIX 0x303030u    /* added to a hovered button */
+#define COLOUR_TEXT 0xd0d0d0u
+#define COLOUR_TEXT_FOCUSED 0xffffffu
+#define TITLE_PX 12                   /* the title's font size */
+#define TITLE_PAD 4                   /* room left of the text and before the buttons */
+#define TITLE_MAX 64                  /* bytes of a title kept */
+#define GLYPH_CACHE (16u * 1024u)     /* the font's glyph cache */
 
 static const struct wm_margins margins = { BORDER + TITLE, BORDER, BORDER, BORDER };
 
@@ -43,6 +56,7 @@ struct deco {
 	unsigned id;
 	struct wm_rect win;
 	bool focused;
+	char title[TITLE_MAX];
 	struct gui_connection gui;
 	word_t paid;                 /* buffer quota donated so far */
 	word_t view;
@@ -57,6 +71,9 @@ static struct deco decos[LAY_WINDOWS_MAX];
 static unsigned hover_id;
 static struct deco_hit hover;
 static char hover_text[256];
+static struct attached_rom ttf;
+static struct gui_font *font;
+static struct gui_font_metrics fm;
 
 static void fill(struct deco *d, const struct wm_rect *r, uint32_t colour)
 {
@@ -70,6 +87,24 @@ static void fill(struct deco *d, const struct wm_rect *r, uint32_t colour)
 			d->gui.pixels[y * (long)d->gui.width + x] = colour;
 }
 
+/* The title in the title bar t (screen coordinates), clipped before
+ * buttons_x (where the buttons begin). */
+static void draw_title(struct deco *d, const struct wm_rect *t, long buttons_x)
+{
+	struct wm_rect o = deco_outer(&d->win, &margins);
+	struct gui_surface surf;
+	long x = t->x + TITLE_PAD - o.x, room = buttons_x - TITLE_PAD - t->x - TITLE_PAD;
+	size_t len = strlen(d->title);
+
+	if (room <= 0 || !len)
+		return;
+	gui_surface_init(&surf, d->gui.pixels, (int)d->gui.width, (int)d->gui.height, 0);
+	gui_clip(&surf, gui_rect((int)x, (int)(t->y - o.y), (int)room, (int)t->h));
+	gui_draw_text(&surf, font, (int)x, (int)(t->y - o.y + (t->h - fm.line_height) / 2),
+		      d->title, gui_text_fit(font, d->title, len, (int)room),
+		      d->focused ? COLOUR_TEXT_FOCUSED : COLOUR_TEXT);
+}
+
 static void draw(struct deco *d)
 {
 	struct wm_rect o = deco_outer(&d->win, &margins), t = deco_title(&d->win, &margins);
@@ -81,6 +116,7 @@ static void draw(struct deco *d)
 	fill(d, &c, COLOUR_CLOSE + (hovered && hover.element == DECO_CLOSE ? COLOUR_HOVER_MIX : 0));
 	fill(d, &m, COLOUR_MAXIMIZE +
 			    (hovered && hover.element == DECO_MAXIMIZE ? COLOUR_HOVER_MIX : 0));
+	draw_title(d, &t, m.w ? m.x : c.x);
 	gui_refresh(d->gui.session, 0, 0, d->gui.width, d->gui.height);
 }
 
@@ -148,8 +184,22 @@ static void drop(struct deco *d)
 	*d = (struct deco){ 0 };
 }
 
+/* At most TITLE_MAX - 1 bytes of t, cut before a character, not in it. */
+static void title_copy(char *dst, const char *t)
+{
+	size_t n = strlen(t);
+
+	if (n >= TITLE_MAX) {
+		n = TITLE_MAX - 1;
+		while (n && ((unsigned char)t[n] & 0xc0u) == 0x80u)
+			n--;
+	}
+	memcpy(dst, t, n);
+	dst[n] = 0;
+}
+
 /* The decoration of window id at r: a session, a buffer of its size, a view. */
-static void decorate(unsigned id, const struct wm_rect *r, bool focused)
+static void decorate(unsigned id, const struct wm_rect *r, bool focused, const char *title)
 {
 	struct deco *d = 0, *free_d = 0;
 	struct wm_rect o = deco_outer(r, &margins);
@@ -183,6 +233,7 @@ static void decorate(unsigned id, const struct wm_rect *r, bool focused)
 	d->seen = true;
 	d->focused = focused;
 	d->win = *r;
+	title_copy(d->title, title);
 	if (d->gui.width != (word_t)o.w || d->gui.height != (word_t)o.h) {
 		word_t cost = GUI_BUFFER_COST(o.w, o.h);
 		if (cost > d->paid) {
@@ -247,7 +298,7 @@ static void layout_changed(void *arg)
 		if (close)
 			continue;
 		struct wm_rect r = { v[0], v[1], v[2], v[3] };
-		decorate((unsigned)id, &r, focused);
+		decorate((unsigned)id, &r, focused, cfg_attr(c, "title") ? cfg_attr(c, "title") : "");
 	}
 	for (unsigned i = 0; i < LAY_WINDOWS_MAX; i++)
 		if (decos[i].used && !decos[i].seen)
@@ -256,11 +307,30 @@ static void layout_changed(void *arg)
 
 void component_construct(struct component_env *env)
 {
+	struct pd_quota q0 = { 0, 0, 0, 0 }, q1 = { 0, 0, 0, 0 };
 	char text[128];
 	int n;
 	rpc_status_t st;
 
 	ep = &env->ep;
+	pd_quota(env->pd, &q0);
+	st = attached_rom_open(&ttf, "font");
+	if (st != RPC_OK || !ttf.data) {
+		log("error: no font ROM: %s", rpc_status_name(st != RPC_OK ? st : RPC_E_NOT_FOUND));
+		component_exit(2);
+	}
+	{
+		const char *err = "";
+		font = gui_font_new(ttf.data, ttf.size, TITLE_PX, GLYPH_CACHE, &err);
+		if (!font) {
+			log("error: font: %s", err);
+			component_exit(2);
+		}
+	}
+	gui_font_metrics(font, &fm);
+	pd_quota(env->pd, &q1);
+	log("titles at %d px: the font costs %lu bytes of RAM (glyph cache up to %u more)", TITLE_PX,
+	    (unsigned long)(q1.ram_used - q0.ram_used), GLYPH_CACHE);
 	n = snprintf(text, sizeof(text),
 		     "<decorator_margins top=\"%ld\" bottom=\"%ld\" left=\"%ld\" right=\"%ld\"/>",
 		     margins.top, margins.bottom, margins.left, margins.right);

@@ -48,6 +48,7 @@ struct policy {
 
 struct global_key {
 	unsigned code;
+	unsigned modifier;       /* held for the rule to apply; 0: none */
 	char label[SESSION_LABEL_MAX];
 };
 

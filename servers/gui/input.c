@@ -5,9 +5,13 @@
  *
  *   - the x-ray key (config xray_key): never delivered; x-ray is on
  *     while it is held;
- *   - a global key (<global-key name label/>): its press and release and
- *     the characters that follow its press to the session of that label
- *     only (dropped while there is none), never to the focus;
+ *   - a global key (<global-key name modifier label/>): its press and
+ *     release and the characters that follow its press to the session of
+ *     that label only (dropped while there is none), never to the focus.
+ *     A rule with a modifier applies when the key is pressed while the
+ *     modifier is held (the first such rule in the config's order), else
+ *     a rule without one; the modifier itself is routed as any key (to
+ *     the focus unless it is a global key itself);
  *   - other keys, characters and the wheel: to the focused session; a
  *     release goes where its press went, a character where the last
  *     press went;
@@ -47,6 +51,7 @@ static struct gui_client *grab, *hovered, *char_dest, *transient_prev;
 static bool transient;
 static uint32_t buttons;             /* bit i: button BUTTON_FIRST + i held */
 static struct gui_client *key_dest[KEY_MAX + 1];
+static bool held[KEY_MAX + 1];       /* pressed, not yet released */
 static struct input_event batch[EVENT_BATCH_MAX];
 
 void client_post(struct gui_client *g, uint32_t type, uint32_t code, int32_t x, int32_t y)
@@ -158,12 +163,22 @@ static struct gui_client *client_labelled(const char *label)
 	return 0;
 }
 
+/* The rule for a press of code: the first whose modifier is held, else
+ * the one without a modifier (NULL: none). */
 static const struct global_key *global_of(unsigned code)
 {
-	for (unsigned i = 0; i < nglobal_keys; i++)
-		if (global_keys[i].code == code)
-			return &global_keys[i];
-	return 0;
+	const struct global_key *plain = 0;
+
+	for (unsigned i = 0; i < nglobal_keys; i++) {
+		const struct global_key *g = &global_keys[i];
+		if (g->code != code)
+			continue;
+		if (g->modifier && held[g->modifier])
+			return g;
+		if (!g->modifier && !plain)
+			plain = g;
+	}
+	return plain;
 }
 
 static void button(const struct input_event *e)
@@ -219,15 +234,22 @@ static void key(const struct input_event *e)
 		return;
 	}
 	if (e->type == INPUT_PRESS) {
-		gk = global_of(e->code);
-		dest = gk ? client_labelled(gk->label) : focused;
-		key_dest[e->code] = dest;
+		/* a repeated press (the key still held) goes where the first
+		 * went, whatever the modifiers do meanwhile: press and release
+		 * always reach the same session */
+		if (!held[e->code]) {
+			gk = global_of(e->code);
+			key_dest[e->code] = gk ? client_labelled(gk->label) : focused;
+			held[e->code] = true;
+		}
+		dest = key_dest[e->code];
 		char_dest = dest;
 		client_post(dest, INPUT_PRESS, e->code, 0, 0);
 		return;
 	}
 	client_post(key_dest[e->code], INPUT_RELEASE, e->code, 0, 0);
 	key_dest[e->code] = 0;
+	held[e->code] = false;
 }
 
 static void route(const struct input_event *e)

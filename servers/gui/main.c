@@ -15,6 +15,7 @@
  *             color="#3080ff" label="yes"/>
  *     <policy label_prefix="wm" domain="apps"/>
  *     <global-key name="F12" label="wm -> layouter"/>
+ *     <global-key name="TAB" modifier="LEFTMETA" label="wm -> layouter"/>
  *   </config>
  *
  * A Gui session whose label no policy matches is denied. Trusts its
@@ -709,9 +710,9 @@ static bool parse_policy(const struct cfg_node *n)
 
 static bool parse_global_key(const struct cfg_node *n)
 {
-	static const char *const names[] = { "name", "label", 0 };
+	static const char *const names[] = { "name", "modifier", "label", 0 };
 	struct global_key *g = &global_keys[nglobal_keys];
-	const char *k = cfg_attr(n, "name");
+	const char *k = cfg_attr(n, "name"), *m = cfg_attr(n, "modifier");
 	bool ok = attrs_known(n, names);
 
 	if (nglobal_keys == GLOBAL_KEYS_MAX) {
@@ -724,13 +725,24 @@ static bool parse_global_key(const struct cfg_node *n)
 		    k ? k : "");
 		ok = false;
 	}
+	g->modifier = m ? key_code_of(m) : 0;
+	if (m && !g->modifier) {
+		log("error: config:%u: <global-key> modifier is a key name of input_keys.h, not '%s'",
+		    n->line, m);
+		ok = false;
+	}
+	if (g->code && g->modifier == g->code) {
+		log("error: config:%u: <global-key> %s cannot be its own modifier", n->line, k);
+		ok = false;
+	}
 	if (!copy_text(g->label, sizeof(g->label), cfg_attr(n, "label"))) {
 		log("error: config:%u: <global-key> needs a session label", n->line);
 		ok = false;
 	}
-	for (unsigned i = 0; i < nglobal_keys; i++)
-		if (global_keys[i].code == g->code) {
-			log("error: config:%u: global key %s twice", n->line, k);
+	for (unsigned i = 0; ok && i < nglobal_keys; i++)
+		if (global_keys[i].code == g->code && global_keys[i].modifier == g->modifier) {
+			log("error: config:%u: global key %s%s%s twice", n->line, m ? m : "",
+			    m ? "+" : "", k);
 			ok = false;
 		}
 	nglobal_keys += ok;
@@ -775,9 +787,9 @@ static bool parse_config(const struct cfg_node *top)
 			ok = false;
 		}
 	}
-	for (unsigned i = 0; i < nglobal_keys; i++)
-		if (global_keys[i].code == xray_key) {
-			log("error: config: the x-ray key cannot be a global key");
+	for (unsigned i = 0; xray_key && i < nglobal_keys; i++)
+		if (global_keys[i].code == xray_key || global_keys[i].modifier == xray_key) {
+			log("error: config: the x-ray key cannot be a global key or modifier");
 			ok = false;
 		}
 	return ok;

@@ -863,8 +863,15 @@ static rpc_status_t gui_create(struct session_server *srv, struct server_session
 		    wm_parse_long(label_last(ss->label), 0x7fffffff, &id) && id > 0)
 			s->win_id = (unsigned)id;
 	}
-	log("session for \"%s\"%s", ss->label,
-	    s->role == ROLE_LAYOUTER ? " (layouter)" : s->role == ROLE_DECORATOR ? " (decorator)" : "");
+	/* the wm's free RAM as the session opens (run/wm_test compares it
+	 * over many opens and closes: level, since each close gives back the
+	 * whole donation only once the GUI session is closed, init's
+	 * refund waiting for that) */
+	struct pd_quota q = { 0, 0, 0, 0 };
+	pd_quota(COMPONENT_PD, &q);
+	log("session for \"%s\"%s, RAM avail %lu", ss->label,
+	    s->role == ROLE_LAYOUTER ? " (layouter)" : s->role == ROLE_DECORATOR ? " (decorator)" : "",
+	    (unsigned long)(q.ram_quota - q.ram_used));
 	return RPC_OK;
 }
 

@@ -247,7 +247,7 @@ TEST(WM_0007, "maximize by the button and by a double click on the title; restor
 	CHECK(!lay_window(&l, 2)->maximized);
 }
 
-TEST(WM_0008, "close button and shortcuts (modifier + TAB, UP, Q) in the layout report")
+TEST(WM_0008, "close button and shortcuts (TAB, UP, Q as global key combinations) in the layout report")
 {
 	struct layouter l;
 	struct wm_rect c;
@@ -267,11 +267,20 @@ TEST(WM_0008, "close button and shortcuts (modifier + TAB, UP, Q) in the layout 
 			   "  <window id=\"1\" xpos=\"100\" ypos=\"100\" width=\"300\" height=\"200\""
 			   " focused=\"no\" title=\"Red\" close=\"yes\"/>\n"
 			   "</window_layout>\n"), "%s", buf);
-	/* keys without the modifier do nothing; with it TAB cycles */
-	CHECK(!in(&l, INPUT_PRESS, KEY_TAB, 0, 0, 0));
-	in(&l, INPUT_PRESS, KEY_LEFTMETA, 0, 0, 0);
+	/* the layouter gets keys only as global key combinations: TAB cycles
+	 * (skipping red, asked to close), other keys and releases do nothing */
+	CHECK(!in(&l, INPUT_PRESS, KEY_A, 0, 0, 0));
+	CHECK(!in(&l, INPUT_PRESS, KEY_LEFTMETA, 0, 0, 0));
+	CHECK(in(&l, INPUT_PRESS, KEY_TAB, 0, 0, 0));    /* blue, the only one, */
+	CHECK_EQ(l.focus, 2u);
+	CHECK_EQ(l.win[1].id, 2u);                        /* to the front */
+	CHECK(!in(&l, INPUT_PRESS, KEY_TAB, 0, 0, 0));   /* and nothing more */
+	l.win[0].close = false;                           /* red back for the test */
 	CHECK(in(&l, INPUT_PRESS, KEY_TAB, 0, 0, 0));
-	CHECK_EQ(l.focus, 2u);         /* blue was backmost */
+	CHECK_EQ(l.focus, 1u);
+	CHECK(in(&l, INPUT_PRESS, KEY_TAB, 0, 0, 0));
+	CHECK_EQ(l.focus, 2u);
+	CHECK(!in(&l, INPUT_RELEASE, KEY_TAB, 0, 0, 0));
 	CHECK(in(&l, INPUT_PRESS, KEY_TAB, 0, 0, 0));
 	CHECK_EQ(l.focus, 1u);
 	CHECK(in(&l, INPUT_PRESS, KEY_UP, 0, 0, 0));
@@ -280,9 +289,12 @@ TEST(WM_0008, "close button and shortcuts (modifier + TAB, UP, Q) in the layout 
 	CHECK_EQ(l.focus, 2u);
 	CHECK(in(&l, INPUT_PRESS, KEY_Q, 0, 0, 0));
 	CHECK(lay_window(&l, 2)->close);
+	CHECK_EQ(l.focus, 1u);         /* the focus to red, not closing */
+	CHECK(in(&l, INPUT_PRESS, KEY_Q, 0, 0, 0));
+	CHECK(lay_window(&l, 1)->close);
 	CHECK_EQ(l.focus, 0u);         /* both closing: none has the focus */
-	in(&l, INPUT_RELEASE, KEY_LEFTMETA, 0, 0, 0);
-	CHECK(!in(&l, INPUT_PRESS, KEY_UP, 0, 0, 0));
+	CHECK(!in(&l, INPUT_PRESS, KEY_TAB, 0, 0, 0));  /* none to cycle to */
+	CHECK(!in(&l, INPUT_PRESS, KEY_UP, 0, 0, 0));   /* no focused window */
 	CHECK(lay_write_layout(&l, buf, 16) == 0);   /* too small: said so */
 }
 

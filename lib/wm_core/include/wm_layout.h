@@ -7,7 +7,9 @@
  * (lay_set_hover) and the input the layouter gets (lay_input): pointer
  * positions and buttons over decorations (GUI_EV_POINTER, BTN_LEFT), a
  * click into a window's content as WM_EV_CLICK (no position: the
- * layouter never sees application input) and the shortcut keys.
+ * layouter never sees application input) and the shortcut keys (TAB,
+ * UP, Q: the GUI server's global key combinations of the layouter's
+ * session, so every press of them is a shortcut).
  * Out: the window layout and the focus (lay_write_layout, lay_write_focus).
  *
  * The window array is the stack, back to front; the focused window is
@@ -96,8 +98,6 @@ struct layouter {
 	unsigned title_id;
 	long title_x, title_y;
 	bool title_valid;
-	unsigned modifier;            /* the shortcut modifier key */
-	bool modifier_down;
 };
 
 void lay_init(struct layouter *l, long screen_w, long screen_h, const struct wm_margins *m);

@@ -2,4 +2,4 @@
 # wm, rules changed while running, pixels checked on the host.
 NAME := wm_test
 KIND := component
-LIBS := harness gui_session report_session event_session
+LIBS := harness gui_session report_session event_session timer_session

@@ -17,12 +17,14 @@
 #include <argil/component.h>
 #include <argil/config_rom.h>
 #include <argil/entrypoint.h>
+#include <argil/pd.h>
 #include <argil/printf.h>
 #include <argil/string.h>
 #include <gui_session.h>
 #include <harness.h>
 #include <input_keys.h>
 #include <report_session.h>
+#include <timer_session.h>
 
 #define RW 300
 #define RH 200
@@ -34,6 +36,7 @@ static struct gui_connection red, blue;
 static word_t red_view, blue_view;
 static struct config_rom list, layout, focus;
 static struct gui_connection host;
+static struct timer_connection timer;
 static struct signal_handler input_sig;
 static unsigned inputs;
 
@@ -170,18 +173,38 @@ static void set_rules(const char *text)
 	CHECK_OK(reporter_submit(&rules, text, strlen(text)));
 }
 
-/* Wait until blue's mode is w x h, woken by its mode signal: without the
+/* Wait until g's mode is w x h, woken by its mode signal: without the
  * signal the test hangs here and the run's timeout fails it. */
-static void wait_mode(word_t w, word_t h)
+static void wait_mode_of(struct gui_connection *g, word_t w, word_t h)
 {
 	word_t mw, mh;
 
 	for (;;) {
-		CHECK_OK(gui_mode(blue.session, &mw, &mh));
+		CHECK_OK(gui_mode(g->session, &mw, &mh));
 		if (mw == w && mh == h)
 			return;
-		printf("wm_test: waiting for blue's mode %lux%lu, now %lux%lu\n", w, h, mw, mh);
+		printf("wm_test: waiting for a mode %lux%lu, now %lux%lu\n", w, h, mw, mh);
 		ep_wait_signal(&env->ep, &mode_sig);
+	}
+}
+
+static void wait_mode(word_t w, word_t h)
+{
+	wait_mode_of(&blue, w, h);
+}
+
+/* Wait until the ROM holds none of the strings (NULL-terminated). */
+static void wait_rom_not(struct config_rom *r, const char *const *gone)
+{
+	for (;;) {
+		bool any = false;
+		config_rom_update(r);
+		for (unsigned i = 0; gone[i]; i++)
+			any = any || contains(text_of(r), gone[i]);
+		if (!any)
+			return;
+		printf("wm_test: waiting for %s to go, now: %s\n", gone[0], text_of(r));
+		ep_wait_signal(&env->ep, &r->sig);
 	}
 }
 
@@ -214,11 +237,56 @@ static void setup(void)
 	app_open(&red, &red_view, "red", RW, RH, red_px);
 	app_open(&blue, &blue_view, "blue", BW, BH, blue_px);
 	CHECK_OK(gui_mode_sigh(blue.session, mode_sig.cap));
+	CHECK_OK(gui_mode_sigh(red.session, mode_sig.cap));
 	CHECK_OK(gui_input_attach(&red, input_sig.cap));
 	CHECK_OK(gui_input_attach(&blue, input_sig.cap));
 }
 
-TEST(WM_0101, "windows appear where the rules say; the wm's window list and focus, the layout")
+#define CYCLES 4
+/* the cycles' buffer: more than the wm's whole quota (2M, wm_test.config),
+ * so that the wm cannot pay the refund from its own free RAM */
+#define CYCLE_W 1024
+#define CYCLE_H 600
+/* blue's window when it comes back: after red (1), blue (2) and the
+ * CYCLES sessions (each an id, though none became a window) */
+#define BLUE2_ID "7"
+_Static_assert(CYCLES == 4, "BLUE2_ID is 3 + CYCLES");
+
+/* After WM_0101's screen (the windows and their decorations are there,
+ * the wm is idle): */
+static void cycles(void)
+{
+	struct pd_quota before, after;
+	struct gui_connection c;
+
+	/* a session with a buffer (an upgrade passed on by the wm) larger
+	 * than the wm's own quota opened and closed again and again: each
+	 * close gives wm_test back all it donated, though the wm had passed
+	 * it on to the GUI server (the wm's own RAM at each open: the check:
+	 * line of run/wm_test, servers/wm/test/wm_ram_check.py) */
+	CHECK_OK(timer_connect(&timer, ""));
+	CHECK_OK(pd_quota(env->pd, &before));
+	for (unsigned i = 0; i < CYCLES; i++) {
+		CHECK_OK(gui_connect(&c, "cycle", CYCLE_W, CYCLE_H));
+		CHECK_OK(gui_set_buffer(&c, CYCLE_W, CYCLE_H));
+		gui_disconnect(&c);
+		/* the refund follows the close once the wm closed its GUI
+		 * session (init waits for the wm's account to hold it): polled,
+		 * the run's timeout the limit (without it: for ever) */
+		for (unsigned n = 0;; n++) {
+			CHECK_OK(pd_quota(env->pd, &after));
+			if (after.ram_quota == before.ram_quota && after.cap_quota == before.cap_quota)
+				break;
+			if (n == 0)
+				printf("wm_test: cycle %u: waiting for %lu bytes, %lu caps of the refund\n", i,
+				       before.ram_quota - after.ram_quota, before.cap_quota - after.cap_quota);
+			CHECK_OK(sleep_us(&timer, 2000));
+		}
+	}
+	printf("wm_test: %u cycles\n", CYCLES);
+}
+
+TEST(WM_0101, "windows appear where the rules say; the wm's window list and focus, the layout; closed sessions give back all")
 {
 	static const char *const want_list[] = {
 		"<window id=\"1\" label=\"wm_test -&gt; red\" title=\"red\" width=\"300\" height=\"200\" has_alpha=\"no\"/>",
@@ -237,6 +305,7 @@ TEST(WM_0101, "windows appear where the rules say; the wm's window list and focu
 	/* the applications' screens are their windows */
 	check_mode(&red, RW, RH);
 	check_mode(&blue, BW, BH);
+	cycles();
 }
 
 TEST(WM_0102, "changed rules apply at once: red moves while running")
@@ -362,6 +431,125 @@ TEST(WM_0107, "the maximize button maximizes and restores, the close button asks
 	wait_rom(&focus, want_focus_red);
 	wait_mode(0, 0);
 	CHECK_EQ(count(&blue_got, INPUT_PRESS, KEY_BTN_LEFT), 0u);
+	shot();
+}
+
+
+TEST(WM_0108, "blue, asked to close, closes its session: its window goes")
+{
+	static const char *const blue_gone[] = { "title=\"blue\"", 0 };
+	/* blue, asked to close, does so: out of the window list and the layout */
+	gui_disconnect(&blue);
+	wait_rom_not(&list, blue_gone);
+	wait_rom_not(&layout, blue_gone);
+}
+
+TEST(WM_0109, "dragging a window's corner resizes it, its mode follows")
+{
+	static const char *const want[] = {
+		"<window id=\"1\" xpos=\"400\" ypos=\"80\" width=\"400\" height=\"260\" focused=\"yes\" title=\"red\"/>",
+		0 };
+
+	/* wm_input.py resize: press at 702,282 (red's bottom right corner),
+	 * move by 100,60, release */
+	input();
+	wait_rom(&layout, want);
+	wait_mode_of(&red, 400, 260);
+	CHECK_EQ(count(&red_got, INPUT_PRESS, KEY_BTN_LEFT), 0u);
+	shot();
+}
+
+TEST(WM_0110, "a double click on the title maximizes, another restores")
+{
+	static const char *const want_max[] = {
+		"<window id=\"1\" xpos=\"4\" ypos=\"22\" width=\"1016\" height=\"742\" focused=\"yes\" title=\"red\" maximized=\"yes\"/>",
+		0 };
+	static const char *const want_restored[] = {
+		"<window id=\"1\" xpos=\"400\" ypos=\"80\" width=\"400\" height=\"260\" focused=\"yes\" title=\"red\"/>",
+		0 };
+
+	/* wm_input.py dbl1: two clicks at 450,70 (red's title) */
+	input();
+	wait_rom(&layout, want_max);
+	wait_mode_of(&red, 1016, 742);
+	/* wm_input.py dbl2: two clicks at 500,12 (the title of red maximized) */
+	input();
+	wait_rom(&layout, want_restored);
+	wait_mode_of(&red, 400, 260);
+	CHECK_EQ(count(&red_got, INPUT_PRESS, KEY_BTN_LEFT), 0u);
+}
+
+TEST(WM_0111, "shortcuts: modifier + TAB, UP, Q reach the layouter only; the plain keys the application")
+{
+	static const char *const want_blue[] = {
+		"<window id=\"1\" xpos=\"400\" ypos=\"80\" width=\"400\" height=\"260\" focused=\"no\" title=\"red\"/>\n"
+		"  <window id=\"" BLUE2_ID "\" xpos=\"500\" ypos=\"300\" width=\"200\" height=\"150\" focused=\"yes\" title=\"blue\"/>",
+		0 };
+	static const char *const want_red[] = {
+		"<window id=\"" BLUE2_ID "\" xpos=\"500\" ypos=\"300\" width=\"200\" height=\"150\" focused=\"no\" title=\"blue\"/>\n"
+		"  <window id=\"1\" xpos=\"400\" ypos=\"80\" width=\"400\" height=\"260\" focused=\"yes\" title=\"red\"/>",
+		0 };
+	static const char *const want_red_max[] = {
+		"<window id=\"" BLUE2_ID "\" xpos=\"500\" ypos=\"300\" width=\"200\" height=\"150\" focused=\"no\" title=\"blue\"/>\n"
+		"  <window id=\"1\" xpos=\"4\" ypos=\"22\" width=\"1016\" height=\"742\" focused=\"yes\" title=\"red\" maximized=\"yes\"/>",
+		0 };
+	static const char *const want_blue_front[] = {
+		"<window id=\"1\" xpos=\"4\" ypos=\"22\" width=\"1016\" height=\"742\" focused=\"no\" title=\"red\" maximized=\"yes\"/>\n"
+		"  <window id=\"" BLUE2_ID "\" xpos=\"500\" ypos=\"300\" width=\"200\" height=\"150\" focused=\"yes\" title=\"blue\"/>",
+		0 };
+	static const char *const want_close[] = {
+		"<window id=\"" BLUE2_ID "\" xpos=\"500\" ypos=\"300\" width=\"200\" height=\"150\" focused=\"no\" title=\"blue\" close=\"yes\"/>",
+		0 };
+	static const char *const focus_red[] = { "<focus label=\"wm -&gt; wm_test -&gt; red\"/>", 0 };
+	static const char *const focus_blue[] = { "<focus label=\"wm -&gt; wm_test -&gt; blue\"/>", 0 };
+	static const char *const blue_gone[] = { "title=\"blue\"", 0 };
+
+	/* blue again: a new window (BLUE2_ID) by its rule, focused, in front */
+	app_open(&blue, &blue_view, "blue", BW, BH, blue_px);
+	CHECK_OK(gui_mode_sigh(blue.session, mode_sig.cap));
+	CHECK_OK(gui_input_attach(&blue, input_sig.cap));
+	wait_rom(&layout, want_blue);
+	wait_rom(&focus, focus_blue);
+	/* wm_input.py tab: TAB alone, then LEFTMETA+TAB: the plain TAB and
+	 * the modifier reach blue (focused), the combination the layouter,
+	 * which focuses the backmost window, red */
+	input();
+	wait_rom(&layout, want_red);
+	wait_rom(&focus, focus_red);
+	CHECK_EQ(count(&blue_got, INPUT_PRESS, KEY_TAB), 1u);
+	CHECK_EQ(count(&blue_got, INPUT_RELEASE, KEY_TAB), 1u);
+	CHECK_EQ(count(&blue_got, INPUT_PRESS, KEY_LEFTMETA), 1u);
+	CHECK_EQ(count(&blue_got, INPUT_RELEASE, KEY_LEFTMETA), 1u);
+	CHECK_EQ(count(&red_got, INPUT_PRESS, KEY_TAB), 0u);
+	CHECK_EQ(count(&red_got, INPUT_RELEASE, KEY_TAB), 0u);
+	/* wm_input.py up: LEFTMETA+UP maximizes red */
+	input();
+	wait_rom(&layout, want_red_max);
+	wait_mode_of(&red, 1016, 742);
+	CHECK_EQ(count(&red_got, INPUT_PRESS, KEY_LEFTMETA), 1u);
+	CHECK_EQ(count(&red_got, INPUT_PRESS, KEY_UP), 0u);
+	CHECK_EQ(count(&red_got, INPUT_RELEASE, KEY_UP), 0u);
+	/* wm_input.py tab2: LEFTMETA down, TAB down, LEFTMETA up, TAB up:
+	 * TAB's release follows its press to the layouter, not to red */
+	input();
+	wait_rom(&layout, want_blue_front);
+	wait_rom(&focus, focus_blue);
+	CHECK_EQ(count(&red_got, INPUT_PRESS, KEY_LEFTMETA), 1u);
+	CHECK_EQ(count(&red_got, INPUT_RELEASE, KEY_LEFTMETA), 1u);
+	CHECK_EQ(count(&red_got, INPUT_RELEASE, KEY_TAB), 0u);
+	CHECK_EQ(count(&blue_got, INPUT_RELEASE, KEY_TAB), 0u);
+	/* wm_input.py q: RIGHTMETA+Q (a second rule for Q) asks blue to
+	 * close: its mode is 0 0, the focus back to red; blue closes */
+	input();
+	wait_rom(&layout, want_close);
+	wait_rom(&focus, focus_red);
+	wait_mode(0, 0);
+	CHECK_EQ(count(&blue_got, INPUT_PRESS, KEY_RIGHTMETA), 1u);
+	CHECK_EQ(count(&blue_got, INPUT_PRESS, KEY_Q), 0u);
+	CHECK_EQ(count(&blue_got, INPUT_RELEASE, KEY_Q), 0u);
+	gui_disconnect(&blue);
+	wait_rom_not(&list, blue_gone);
+	wait_rom_not(&layout, blue_gone);
 	shot();
 }
 

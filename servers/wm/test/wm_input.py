@@ -12,6 +12,16 @@ session, which tells the test that everything before it went through.
   restore click at 992,12 (the maximize button of red maximized)
   close   click at 790,240 (blue's close button)
 (each button once the screendump shows it there)
+  resize  press at 702,282 (red's bottom right corner), move by 100,60,
+          release                                          (WM_0109)
+  dbl1    two clicks at 450,70 (red's title)                (WM_0110)
+  dbl2    two clicks at 500,12 (the title of red maximized)
+  tab     TAB, then LEFTMETA+TAB                            (WM_0111)
+  up      LEFTMETA+UP
+  tab2    LEFTMETA down, TAB down, LEFTMETA up, TAB up
+  q       RIGHTMETA+Q
+(the double clicks: press, release, press, release 0.05 s apart, well
+within the layouter's 400 ms)
 """
 import os
 import sys
@@ -44,8 +54,11 @@ def wait_for(i, x, y, colours):
 
 def main():
     clicks = {"max": (672, 70), "restore": (992, 12), "close": (790, 240)}
-    if len(sys.argv) != 2 or sys.argv[1] not in ["click", "drag"] + list(clicks):
-        sys.exit("usage: wm_input.py click|drag|max|restore|close")
+    doubles = {"dbl1": (450, 70), "dbl2": (500, 12)}
+    keys = ("tab", "up", "tab2", "q")
+    names = ["click", "drag", "resize"] + list(clicks) + list(doubles) + list(keys)
+    if len(sys.argv) != 2 or sys.argv[1] not in names:
+        sys.exit("usage: wm_input.py " + "|".join(names))
     i = Input()
     if sys.argv[1] in clicks:
         wait_for(i, *clicks[sys.argv[1]], BUTTON[sys.argv[1]])
@@ -53,6 +66,30 @@ def main():
     elif sys.argv[1] == "click":
         i.click(600, 200)
         i.tap("q")
+    elif sys.argv[1] in doubles:
+        i.move(-2000, -2000)
+        i.move(*doubles[sys.argv[1]])
+        for _ in range(2):
+            i.send([{"type": "btn", "data": {"down": True, "button": "left"}}])
+            i.send([{"type": "btn", "data": {"down": False, "button": "left"}}])
+    elif sys.argv[1] == "tab":
+        i.tap("tab")
+        i.tap("meta_l", "tab")
+    elif sys.argv[1] == "up":
+        i.tap("meta_l", "up")
+    elif sys.argv[1] == "tab2":
+        i.key("meta_l", True)
+        i.key("tab", True)
+        i.key("meta_l", False)
+        i.key("tab", False)
+    elif sys.argv[1] == "q":
+        i.tap("meta_r", "q")
+    elif sys.argv[1] == "resize":
+        i.move(-2000, -2000)
+        i.move(702, 282)
+        i.button(True)
+        i.move(100, 60)
+        i.button(False)
     else:
         i.move(-2000, -2000)
         i.move(550, 290)
