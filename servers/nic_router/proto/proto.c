@@ -25,8 +25,8 @@ const char *proto_error_name(int e)
 /* ---- checksums ---- */
 
 /*
- * The sum a word at a time: 64-bit little-endian loads (unaligned, each
- * with its carry added back), then the 64-bit sum folded to 16 bits.
+ * The sum a word at a time: 64-bit little-endian loads (unaligned) into
+ * a 64-bit sum, each carry added back, then folded to 16 bits.
  * One's-complement addition does not care how the bytes are grouped, so
  * the 16-bit sum of the little-endian words is the big-endian one with
  * its two bytes swapped (RFC 1071, "Byte Order Independence"); an odd
@@ -46,24 +46,29 @@ static inline uint64_t load64(const uint8_t *p)
 
 static inline uint64_t add_carry(uint64_t s, uint64_t v)
 {
-	s += v;
-	return s + (s < v);
+	/* gcc makes this an add and an adc of zero */
+	if (__builtin_add_overflow(s, v, &s))
+		s++;
+	return s;
 }
 
 uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
 {
-	uint64_t s = 0, t;
+	uint64_t s = 0, t = 0;
 
-	for (; len >= 32; p += 32, len -= 32) {
+	for (; len >= 64; p += 64, len -= 64) {
 		s = add_carry(s, load64(p));
 		s = add_carry(s, load64(p + 8));
 		s = add_carry(s, load64(p + 16));
 		s = add_carry(s, load64(p + 24));
+		s = add_carry(s, load64(p + 32));
+		s = add_carry(s, load64(p + 40));
+		s = add_carry(s, load64(p + 48));
+		s = add_carry(s, load64(p + 56));
 	}
 	for (; len >= 8; p += 8, len -= 8)
 		s = add_carry(s, load64(p));
 	/* the last 0..7 bytes as one word, zero above them */
-	t = 0;
 	for (size_t i = 0; i < len; i++)
 		t |= (uint64_t)p[i] << (8 * i);
 	s = add_carry(s, t);
