@@ -319,11 +319,15 @@ static bool find_run(struct ps_source *s, uint32_t from, uint32_t end, uint32_t 
 	uint32_t i = from;
 
 	while (i < end) {
-		uint32_t e;
+		uint32_t e, stop;
 		i = find_bit(s->used, i, end, false);
 		if (i == end)
 			break;
-		e = find_bit(s->used, i, s->nblocks, true);
+		/* a used block within need of i, not the end of the free run:
+		 * scanning a mostly free payload area to its end cost more than
+		 * the rest of a frame's way through a packet stream */
+		stop = s->nblocks - i > need ? i + need : s->nblocks;
+		e = find_bit(s->used, i, stop, true);
 		if (e - i >= need) {
 			*start = i;
 			return true;

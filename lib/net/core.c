@@ -70,21 +70,86 @@ u32_t sys_now(void)
 
 #define MEM_HDR 16   /* keeps the heap's 16-byte alignment (MEM_ALIGNMENT) */
 
+/*
+ * Blocks lwIP gave back, kept for its next allocation of the same size
+ * class. lwIP allocates a few sizes over and over (a pool pbuf for every
+ * received frame, a segment and a pbuf for every one sent), and the
+ * component's heap searches its chunks and their free lists on each
+ * malloc and free: with a file system in the same heap (fetchurl's ram
+ * file system: thousands of 4 KiB pages) that cost more than the TCP
+ * segment itself. Sizes up to CACHE_MAX are rounded up to CACHE_ROUND so
+ * that a class takes the neighbouring sizes too. The cached bytes count
+ * against the budget like those in use: when the budget would refuse an
+ * allocation, the cache goes back to the heap first.
+ */
+#define CACHE_CLASSES 6
+#define CACHE_DEPTH 64
+#define CACHE_ROUND 64
+#define CACHE_MAX 2048
+
+static struct mem_class {
+	size_t need;             /* 0: a free class */
+	unsigned n;
+	void *blk[CACHE_DEPTH];
+} mem_cache[CACHE_CLASSES];
+static size_t mem_cached;    /* bytes in mem_cache */
+
+static struct mem_class *cache_class(size_t need, bool claim)
+{
+	struct mem_class *empty = 0;
+
+	for (unsigned i = 0; i < CACHE_CLASSES; i++) {
+		struct mem_class *c = &mem_cache[i];
+		if (c->need == need)
+			return c;
+		if (!c->n && !empty)
+			empty = c;
+	}
+	if (claim && empty)
+		empty->need = need;
+	return claim ? empty : 0;
+}
+
+static void cache_drain(void)
+{
+	for (unsigned i = 0; i < CACHE_CLASSES; i++) {
+		struct mem_class *c = &mem_cache[i];
+		while (c->n)
+			free(c->blk[--c->n]);
+		c->need = 0;
+	}
+	mem_cached = 0;
+}
+
 void *argil_lwip_malloc(size_t size)
 {
 	struct net_stats *st = &net_core.stats;
 	size_t need = size + MEM_HDR;
-	char *p;
+	struct mem_class *c = 0;
+	char *p = 0;
 
-	if (need < size || st->mem_used + need > st->mem_budget || !(p = malloc(need))) {
-		st->mem_failures++;
-		return NULL;
+	if (need < size)
+		goto refused;
+	if (need <= CACHE_MAX)
+		need = (need + CACHE_ROUND - 1) & ~(size_t)(CACHE_ROUND - 1);
+	if (st->mem_used + mem_cached + need > st->mem_budget)
+		cache_drain();
+	if (st->mem_used + need > st->mem_budget)
+		goto refused;
+	if (need <= CACHE_MAX && (c = cache_class(need, false)) && c->n) {
+		p = c->blk[--c->n];
+		mem_cached -= need;
+	} else if (!(p = malloc(need))) {
+		goto refused;
 	}
 	*(size_t *)p = need;
 	st->mem_used += need;
 	if (st->mem_used > st->mem_peak)
 		st->mem_peak = st->mem_used;
 	return p + MEM_HDR;
+refused:
+	st->mem_failures++;
+	return NULL;
 }
 
 void *argil_lwip_calloc(size_t n, size_t size)
@@ -102,18 +167,28 @@ void *argil_lwip_calloc(size_t n, size_t size)
 
 void argil_lwip_free(void *p)
 {
+	struct mem_class *c;
+	size_t need;
 	char *h;
 
 	if (!p)
 		return;
 	h = (char *)p - MEM_HDR;
-	net_core.stats.mem_used -= *(size_t *)h;
+	need = *(size_t *)h;
+	net_core.stats.mem_used -= need;
+	if (need <= CACHE_MAX && (c = cache_class(need, true)) && c->n < CACHE_DEPTH &&
+	    net_core.stats.mem_used + mem_cached + need <= net_core.stats.mem_budget) {
+		c->blk[c->n++] = h;
+		mem_cached += need;
+		return;
+	}
 	free(h);
 }
 
 void net_set_memory(size_t bytes)
 {
 	net_core.stats.mem_budget = bytes;
+	cache_drain();
 }
 
 void net_stats(struct net_stats *st)

@@ -5,10 +5,10 @@
 #include <stddef.h>
 
 void *memcpy(void *dst, const void *src, size_t n);
-/* memcpy for bulk data (blocks, file contents, frames): 64 bytes a step
- * in 16-byte moves when both sides are 16-byte aligned, the rest by
- * memcpy. memcpy is `rep movsb`, which -icount charges a tick a byte:
- * copies of whole megabytes use this one. */
+/* memcpy under its older name for bulk data (blocks, file contents,
+ * frames). memcpy itself moves 8-byte words (`rep movsq`) for any size and
+ * alignment (base/src/string.c); before, it moved bytes and this one alone
+ * moved 16-byte words, for 16-byte aligned buffers only. */
 void *memcpy_bulk(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);

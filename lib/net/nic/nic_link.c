@@ -18,17 +18,21 @@ static net_err_t nic_transmit(struct net_link *l, const void *frame, size_t len)
 	return e == PS_E_INVALID ? NET_E_INVALID : NET_E_AGAIN;
 }
 
+/* A received frame where it lies in the stream: net_link_input copies it
+ * into a pbuf before lwIP looks at it. */
+static void input(void *arg, const void *frame, size_t len)
+{
+	net_link_input(arg, frame, len);
+}
+
 static unsigned nic_poll(struct net_link *l)
 {
 	struct net_nic_link *n = (struct net_nic_link *)l;
 	unsigned count = 0;
-	size_t len;
 
 	nic_reclaim(&n->nic);
-	while ((len = nic_recv(&n->nic, n->buf, sizeof(n->buf))) != 0) {
-		net_link_input(l, n->buf, len);
+	while (nic_recv_in_place(&n->nic, input, l) != 0)
 		count++;
-	}
 	return count;
 }
 

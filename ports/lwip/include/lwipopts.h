@@ -74,8 +74,9 @@
 #define LWIP_NETIF_HOSTNAME         1
 #define ETH_PAD_SIZE                0
 
-/* checksums in software, the fastest of lwIP's three algorithms */
-#define LWIP_CHKSUM_ALGORITHM       3
+/* checksums in software: lib/net's routine (lib/net/chksum.c: 64-bit
+ * words; lwIP's fastest own algorithm, 3, adds 32-bit words) */
+#define LWIP_CHKSUM                 argil_lwip_chksum
 
 /* no statistics or debug output of lwIP's own: lib/net counts what it needs */
 #define LWIP_STATS                  0

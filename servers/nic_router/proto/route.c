@@ -3,13 +3,11 @@
  */
 #include <nic_route.h>
 
+/* The C library's memmove (base's in the component: 8-byte words; a byte
+ * loop here cost four instructions a byte of every forwarded packet). */
 static void copy(void *d, const void *s, size_t n)
 {
-	uint8_t *dp = d;
-	const uint8_t *sp = s;
-
-	while (n--)
-		*dp++ = *sp++;
+	__builtin_memmove(d, s, n);
 }
 
 static bool mac_eq(const uint8_t *a, const uint8_t *b)

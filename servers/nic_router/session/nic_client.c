@@ -207,40 +207,63 @@ static void ack(struct nic_connection *c, struct ps_desc *d, unsigned status)
 		c->dead = true;
 }
 
-size_t nic_recv(struct nic_connection *c, void *buf, size_t max)
+/* The next well-formed frame of at most max bytes, its descriptor in d:
+ * its payload, 0 when there is none. Bad ones are acknowledged with their
+ * error, counted and skipped. */
+static const void *next_frame(struct nic_connection *c, struct ps_desc *d, size_t max)
 {
-	struct ps_desc d;
-
 	while (!c->dead && ps_ack_has_room(&c->down)) {
-		ps_error_t e = ps_get_packet(&c->down, &d);
+		ps_error_t e = ps_get_packet(&c->down, d);
 		if (e == PS_E_EMPTY)
 			return 0;
 		if (e == PS_E_BAD_DESC) {
 			c->cnt.rx_bad++;
-			ps_reject(&c->down, &d);
+			ps_reject(&c->down, d);
 			continue;
 		}
 		if (e != PS_OK) {
 			c->dead = true;
 			return 0;
 		}
-		if (d.opcode != NIC_OP_FRAME) {
+		if (d->opcode != NIC_OP_FRAME) {
 			c->cnt.rx_bad++;
-			ack(c, &d, PS_STATUS_BAD_OPCODE);
+			ack(c, d, PS_STATUS_BAD_OPCODE);
 			continue;
 		}
-		if (d.size < NIC_FRAME_MIN || d.size > NIC_FRAME_MAX || d.size > max) {
+		if (d->size < NIC_FRAME_MIN || d->size > NIC_FRAME_MAX || d->size > max) {
 			c->cnt.rx_bad++;
-			ack(c, &d, NIC_STATUS_BAD_FRAME);
+			ack(c, d, NIC_STATUS_BAD_FRAME);
 			continue;
 		}
-		memcpy(buf, ps_payload(&c->down.e, &d), d.size);
 		c->cnt.rx_frames++;
-		c->cnt.rx_bytes += d.size;
-		ack(c, &d, PS_STATUS_OK);
-		return d.size;
+		c->cnt.rx_bytes += d->size;
+		return ps_payload(&c->down.e, d);
 	}
 	return 0;
+}
+
+size_t nic_recv(struct nic_connection *c, void *buf, size_t max)
+{
+	struct ps_desc d;
+	const void *frame = next_frame(c, &d, max);
+
+	if (!frame)
+		return 0;
+	memcpy(buf, frame, d.size);
+	ack(c, &d, PS_STATUS_OK);
+	return d.size;
+}
+
+size_t nic_recv_in_place(struct nic_connection *c, nic_frame_fn fn, void *arg)
+{
+	struct ps_desc d;
+	const void *frame = next_frame(c, &d, NIC_FRAME_MAX);
+
+	if (!frame)
+		return 0;
+	fn(arg, frame, d.size);
+	ack(c, &d, PS_STATUS_OK);
+	return d.size;
 }
 
 void nic_wait(struct nic_connection *c)

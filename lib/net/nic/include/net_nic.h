@@ -2,7 +2,8 @@
  * A lib/net link (net_link.h) over a Nic session of nic_router
  * (nic_connection.h): frames lwIP sends are copied into the session's
  * NIC_UP stream, frames the router delivers are handed to lwIP from the
- * link's poll; the session's signals wake lib/net on the entrypoint, and
+ * link's poll where they lie in the NIC_DOWN stream (copied once, into a
+ * pbuf); the session's signals wake lib/net on the entrypoint, and
  * the link signal refreshes the MAC and link state.
  *
  *   struct net_nic_link n;
@@ -21,7 +22,6 @@ struct net_nic_link {
 	struct nic_connection nic;
 	struct entrypoint *ep;
 	struct signal_handler link_sig; /* link changes (the streams signal lib/net's own) */
-	uint8_t buf[NIC_FRAME_MAX];
 };
 
 /* Open a Nic session labelled label (stream sizes: the defaults) with the

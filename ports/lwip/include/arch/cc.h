@@ -16,6 +16,7 @@ uint32_t argil_lwip_rand(void);
 void *argil_lwip_malloc(size_t size);
 void *argil_lwip_calloc(size_t n, size_t size);
 void argil_lwip_free(void *p);
+#include "chksum.h"
 
 #define LWIP_PLATFORM_DIAG(x)       do { argil_lwip_diag x; } while (0)
 #define LWIP_PLATFORM_ASSERT(x)     argil_lwip_assert((x), __FILE__, __LINE__)

@@ -9,6 +9,7 @@
  *   nic_send          one frame copied into the payload area and submitted
  *                     (acknowledgements of earlier frames are taken first)
  *   nic_recv          the next received frame copied out and acknowledged
+ *   nic_recv_in_place the same, handed to a function where it lies
  *   nic_link_update   NIC_INFO again (after the link signal)
  *
  * NIC drivers, clients of an Uplink session (virtio_net, e1000, e1000e):
@@ -106,6 +107,12 @@ ps_error_t nic_send(struct nic_connection *c, const void *frame, size_t len);
  * when there is none. A frame that is too long for buf, or malformed, is
  * acknowledged with an error, counted in rx_bad and skipped. */
 size_t nic_recv(struct nic_connection *c, void *buf, size_t max);
+/* The same without the copy: the next received frame handed to fn where
+ * it lies in the stream (shared with the router, which may still write
+ * it: fn copies what it keeps before it looks at it), then acknowledged.
+ * Its length, 0 when there is none. */
+typedef void (*nic_frame_fn)(void *arg, const void *frame, size_t len);
+size_t nic_recv_in_place(struct nic_connection *c, nic_frame_fn fn, void *arg);
 /* Take the acknowledgements of sent frames (nic_send does it too). */
 void nic_reclaim(struct nic_connection *c);
 /* Block until the next signal (own notification only). */
