@@ -340,32 +340,30 @@ static void on_job_done(void *arg)
 		job_finish(j);
 	}
 	settle();
+}
 
+/* The jobs of a list forget a child that is gone: as their client it gets
+ * its answer now (RPC_E_DENIED, it is not waiting any more), as their
+ * server its calls fail. The list's links change on this thread only. */
+static void jobs_forget(struct rt_job *list, struct rt_child *ch)
+{
+	struct rpc_msg rep;
+
+	for (struct rt_job *j = list; j; j = j->next) {
+		if (j->client == ch) {
+			rpc_init(&rep, RPC_E_DENIED);
+			rpc_reply_deferred(&j->rc, &rep);
+			j->client = 0;
+		}
+		if (j->server == ch)
+			j->server = 0;
+	}
 }
 
 void rt_jobs_child_gone(struct rt_child *ch)
 {
-	struct rpc_msg rep;
-
-	/* the list's links change on this thread only */
-	for (struct rt_job *j = rt.jobs; j; j = j->next) {
-		if (j->client == ch) {
-			rpc_init(&rep, RPC_E_DENIED);
-			rpc_reply_deferred(&j->rc, &rep);
-			j->client = 0;
-		}
-		if (j->server == ch)
-			j->server = 0;
-	}
-	for (struct rt_job *j = rt.unsettled; j; j = j->next) {
-		if (j->client == ch) {
-			rpc_init(&rep, RPC_E_DENIED);
-			rpc_reply_deferred(&j->rc, &rep);
-			j->client = 0;
-		}
-		if (j->server == ch)
-			j->server = 0;
-	}
+	jobs_forget(rt.jobs, ch);
+	jobs_forget(rt.unsettled, ch);
 	settle();
 }
 

@@ -314,19 +314,9 @@ void component_construct(struct component_env *env)
 
 	ep = &env->ep;
 	pd_quota(env->pd, &q0);
-	st = attached_rom_open(&ttf, "font");
-	if (st != RPC_OK || !ttf.data) {
-		log("error: no font ROM: %s", rpc_status_name(st != RPC_OK ? st : RPC_E_NOT_FOUND));
+	font = gui_font_open_rom("font", TITLE_PX, GLYPH_CACHE, &ttf);
+	if (!font)
 		component_exit(2);
-	}
-	{
-		const char *err = "";
-		font = gui_font_new(ttf.data, ttf.size, TITLE_PX, GLYPH_CACHE, &err);
-		if (!font) {
-			log("error: font: %s", err);
-			component_exit(2);
-		}
-	}
 	gui_font_metrics(font, &fm);
 	pd_quota(env->pd, &q1);
 	log("titles at %d px: the font costs %lu bytes of RAM (glyph cache up to %u more)", TITLE_PX,

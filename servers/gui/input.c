@@ -34,14 +34,12 @@
 #include <event_session.h>
 #include "gui.h"
 
-#define BUF_BYTES (EVENT_BATCH_MAX * sizeof(struct input_event))
 #define BUTTON_FIRST 0x110u
 #define BUTTON_LAST 0x11fu
 
 struct event_sess {
 	struct server_session ss;
-	struct ram_buf mem;      /* shared with the client */
-	uint64_t seq;            /* events taken so far */
+	struct event_sink sink;  /* the buffer shared with the driver, the sequence */
 };
 
 long pointer_x, pointer_y;
@@ -303,27 +301,19 @@ static rpc_status_t do_dataspace(struct event_dataspace_call *c)
 {
 	struct event_sess *s = c->obj;
 
-	c->out.ds = s->mem.ds;
-	c->out.size = BUF_BYTES;
+	event_sink_dataspace(&s->sink, &c->out.ds, &c->out.size);
 	return RPC_OK;
 }
 
 static rpc_status_t do_submit(struct event_submit_call *c)
 {
 	struct event_sess *s = c->obj;
-	word_t n = c->in.count;
+	word_t n;
+	rpc_status_t st = event_sink_take(&s->sink, c->in.count, c->in.seq, true, batch, &n);
 
-	if (!n || n > EVENT_BATCH_MAX || c->in.seq != s->seq)
-		return RPC_E_INVALID_ARGUMENT;
-	/* copied before checked: the driver may write the buffer meanwhile */
-	memcpy(batch, s->mem.va, n * sizeof(batch[0]));
-	for (word_t i = 0; i < n; i++)
-		if (!input_event_valid(&batch[i]))
-			return RPC_E_INVALID_ARGUMENT;
-	s->seq += n;
-	for (word_t i = 0; i < n; i++)
+	for (word_t i = 0; st == RPC_OK && i < n; i++)
 		route(&batch[i]);
-	return RPC_OK;
+	return st;
 }
 
 RPC_SERVER(event, EVENT_RPC)
@@ -346,9 +336,7 @@ static rpc_status_t event_create(struct session_server *srv, struct server_sessi
 
 	(void)srv;
 	(void)args;
-	if (!budget_take(&ss->budget, EVENT_SESSION_RAM, EVENT_SESSION_CAPS))
-		return RPC_E_NO_RAM_QUOTA;
-	st = ram_buf_alloc(&s->mem, BUF_BYTES);
+	st = event_sink_open(&s->sink, &ss->budget);
 	if (st != RPC_OK)
 		return st;
 	log("event session %lu for \"%s\"", ss->id, ss->label);
@@ -358,7 +346,7 @@ static rpc_status_t event_create(struct session_server *srv, struct server_sessi
 static void event_destroy(struct session_server *srv, struct server_session *ss)
 {
 	(void)srv;
-	ram_buf_free(&((struct event_sess *)ss)->mem);
+	event_sink_close(&((struct event_sess *)ss)->sink);
 }
 
 static struct session_server event_server = {
