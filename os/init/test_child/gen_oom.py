@@ -7,7 +7,10 @@ Step 1: eight dummies h1..h8 that each ask for SESSIONS LOG sessions, and
 (its model) so that fewer than SESSIONS more session records fit there.
 Step 2: the same plus 'big', a child whose <config> of BIG_LINES lines is
 more than sub's heap can hold. If init's records change size, FILLER_ITEMS
-may have to change (run/init_oom says why).
+may have to change (run/init_oom says why). sub's quota (SUB_RAM bytes)
+leaves 224 bytes unlent once init's image and start cost are paid: when
+init's image grows, it grows by as much (run/init_oom's line "config: 9
+children, 8392704 of 8392928 bytes RAM" shows it).
 
 Usage: os/init/test_child/gen_oom.py > run/config/init_oom.config"""
 import sys
@@ -16,6 +19,7 @@ DUMMIES = 8
 SESSIONS = 32
 FILLER_ITEMS = 150
 BIG_LINES = 2000
+SUB_RAM = 9058240
 
 
 def dummy(i):
@@ -74,7 +78,7 @@ sys.stdout.write(
     + step(1) + step(2) +
     "    </config>\n"
     "  </start>\n"
-    '  <start name="sub" caps="2000" ram="8842K">\n'
+    f'  <start name="sub" caps="2000" ram="{SUB_RAM}">\n'
     '    <binary name="init"/>\n'
     "    <route>\n"
     '      <service name="ROM" label="config"> <child name="cfgsrv"/> </service>\n'
