@@ -15,7 +15,9 @@ SRCS := $(addprefix $(LWIP)/core/,init.c def.c dns.c inet_chksum.c ip.c mem.c me
         $(LWIP)/netif/ethernet.c
 
 # the C library port's headers come through -isystem (LIBS := libc)
-PORT_CFLAGS := -std=gnu11 -nostdinc -w -fno-strict-aliasing -I$(PORT_DIR)/include -I$(OUT)/include
+# base/include for argil/inet_csum.h (LWIP_CHKSUM, arch/chksum.h)
+PORT_CFLAGS := -std=gnu11 -nostdinc -w -fno-strict-aliasing -I$(PORT_DIR)/include -I$(OUT)/include \
+               -Ibase/include
 PORT_HEADERS := $(OUT)/include/lwip/init.h
 
 # lwIP's public headers for those that name the port
