@@ -208,17 +208,23 @@ static void remember(struct line_editor *e, const char *s)
 		e->hist_count++;
 }
 
+/* The line ends: the cursor to its end, then `end` (a new line for the
+ * output, or ^C and one), an empty line to edit. */
+static void finish_line(struct line_editor *e, const char *end)
+{
+	e->pos = e->len;
+	le_redraw(e);
+	puts_(e, end);
+	e->len = e->pos = 0;
+	e->buf[0] = 0;
+	e->browse = 0;
+}
+
 static enum le_result enter(struct line_editor *e)
 {
 	memcpy(e->done, e->buf, e->len + 1);
 	remember(e, e->done);
-	/* the cursor to the line's end, then a new line for the output */
-	e->pos = e->len;
-	le_redraw(e);
-	puts_(e, "\r\n");
-	e->len = e->pos = 0;
-	e->buf[0] = 0;
-	e->browse = 0;
+	finish_line(e, "\r\n");
 	return LE_LINE;
 }
 
@@ -279,12 +285,7 @@ static enum le_result control(struct line_editor *e, uint8_t b)
 		break;
 	case 0x03:
 		/* the line dropped, shown with ^C, a new prompt below */
-		e->pos = e->len;
-		le_redraw(e);
-		puts_(e, "^C\r\n");
-		e->len = e->pos = 0;
-		e->buf[0] = 0;
-		e->browse = 0;
+		finish_line(e, "^C\r\n");
 		le_redraw(e);
 		break;
 	case 0x0c: return LE_CLEAR;
