@@ -459,7 +459,6 @@ static const char *const cfg_second =
 static const char *const cfg_bad =
 	"<config background=\"#ffffff\">\n"
 	"  <domain name=\"one\" layer=\"1\" color=\"green\"/>\n"
-	"  <policy label=\"a\" domain=\"one\"/>\n"
 	"</config>";
 static const char *const cfg_without_two =
 	"<config background=\"#405060\">\n"
@@ -501,6 +500,12 @@ static void rig_tap(struct rig *r, uint32_t code)
 {
 	rig_event(r, INPUT_PRESS, code, 0, 0);
 	rig_event(r, INPUT_RELEASE, code, 0, 0);
+}
+
+static void rig_close(struct rig *r)
+{
+	CHECK_OK(tb_close(&r->ev));
+	CHECK_OK(tb_close(&r->cap));
 }
 
 /* The rectangle changed since the last call. */
@@ -601,6 +606,7 @@ TEST(TP_0007, "a changed config applies at once: background, layers, colours, gl
 	CHECK_OK(tb_close(&b.s));
 	CHECK_EQ(r.px[41 * 64 + 41], 0x405060u);
 	CHECK_OK(tb_close(&a.s));
+	rig_close(&r);
 	CHECK(!tb_faulted(g, 0));
 }
 
@@ -660,6 +666,7 @@ TEST(TP_0008, "focus=\"transient\": a click on its view gives the keys only whil
 	CHECK_EQ(count(&app, 0, INPUT_PRESS, KEY_BTN_LEFT), 1u);
 	CHECK_OK(tb_close(&app.s));
 	CHECK_OK(tb_close(&menu.s));
+	rig_close(&r);
 	CHECK(!tb_faulted(g, 0));
 }
 
