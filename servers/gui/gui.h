@@ -21,6 +21,7 @@
 #define XRAY_FRAME 3     /* x-ray: the frame around a view */
 #define XRAY_BAR 18      /* x-ray: the label bar above it */
 #define LABEL_PX 14      /* the label's font size */
+#define DEFAULT_BACKGROUND 0x202020
 
 struct rect {
 	long x, y, w, h;
@@ -62,7 +63,8 @@ struct view {
 
 struct gui_client {
 	struct server_session ss;
-	const struct domain *domain;
+	struct domain dom;               /* its domain, as the config gave it */
+	const struct domain *domain;     /* &dom */
 	struct ram_buf buf;
 	word_t width, height, cost;
 	struct view views[GUI_VIEWS_MAX];

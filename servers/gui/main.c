@@ -18,7 +18,12 @@
  *     <global-key name="TAB" modifier="LEFTMETA" label="wm -> layouter"/>
  *   </config>
  *
- * A Gui session whose label no policy matches is denied. Trusts its
+ * A Gui session whose label no policy matches is denied. A changed
+ * config applies at once when it is whole (a malformed one is logged and
+ * the last good one stays): sessions get the domains the new policies
+ * give them (one that none matches keeps its old domain until it
+ * closes), the views are stacked by the new layers, the whole screen is
+ * composed anew (docs/gui.md, "The server"). Trusts its
  * parent and core; clients and drivers for nothing: a client names only
  * its own views and stacks them only within its domain's layer or behind
  * it, sizes are bounded, buffers belong to the server and are read while
@@ -45,18 +50,32 @@ struct view *stack[STACK_MAX];
 unsigned nstack;
 struct capture *captures;
 struct gui_client *clients;
-uint32_t background = 0x202020;
+uint32_t background = DEFAULT_BACKGROUND;
 struct global_key global_keys[GLOBAL_KEYS_MAX];
 unsigned nglobal_keys;
 unsigned xray_key;
 bool pointer_shown = true;
 bool focus_from_rom;
-static struct domain domains[DOMAINS_MAX];
-static unsigned ndomains;
-static struct policy policies[POLICIES_MAX];
-static unsigned npolicies;
+
+/* A whole config: the one in force (cur; its background, x-ray key,
+ * pointer, focus mode and global keys also in the globals above, for
+ * compose.c and input.c) or one being parsed. */
+struct gui_config {
+	uint32_t background;
+	unsigned xray_key;
+	bool pointer, focus_rom;
+	struct domain domains[DOMAINS_MAX];
+	unsigned ndomains;
+	struct policy policies[POLICIES_MAX];
+	unsigned npolicies;
+	struct global_key global_keys[GLOBAL_KEYS_MAX];
+	unsigned nglobal_keys;
+};
+
+static struct gui_config cur = { .background = DEFAULT_BACKGROUND, .pointer = true };
 static struct component_env *env;
-static struct config_rom focus_rom;
+static struct config_rom config, focus_rom;
+static bool config_open, focus_rom_open;
 static char focus_label[SESSION_LABEL_MAX];
 
 void screen_size(long *w, long *h)
@@ -340,9 +359,9 @@ static bool policy_matches(const struct policy *p, const char *label)
 /* The first policy that matches (in the config's order). */
 static const struct domain *domain_of(const char *label)
 {
-	for (unsigned i = 0; i < npolicies; i++)
-		if (policy_matches(&policies[i], label))
-			return &domains[policies[i].domain];
+	for (unsigned i = 0; i < cur.npolicies; i++)
+		if (policy_matches(&cur.policies[i], label))
+			return &cur.domains[cur.policies[i].domain];
 	return 0;
 }
 
@@ -351,15 +370,19 @@ static rpc_status_t gui_create(struct session_server *srv, struct server_session
 {
 	struct gui_client *g = (struct gui_client *)ss;
 	rpc_status_t st;
+	const struct domain *d = domain_of(ss->label);
 
 	(void)srv;
 	(void)args;
-	g->domain = domain_of(ss->label);
-	if (!g->domain) {
+	if (!d) {
 		log("denied: Gui session for \"%s\": no <policy> of the config matches its label",
 		    ss->label);
 		return RPC_E_DENIED;
 	}
+	/* its own copy: a config change replaces it, or leaves it as it
+	 * is when no policy matches the label any more */
+	g->dom = *d;
+	g->domain = &g->dom;
 	if (!budget_take(&ss->budget, GUI_SESSION_RAM, GUI_SESSION_CAPS - 1))
 		return RPC_E_NO_RAM_QUOTA;
 	st = ram_buf_alloc(&g->input, GUI_INPUT_MAX * sizeof(struct input_event));
@@ -522,41 +545,6 @@ static struct session_server capture_server = {
 	.rpc = capture_rpc,
 };
 
-static bool parse_colour(const char *s, uint32_t *out)
-{
-	uint32_t v = 0;
-
-	if (s[0] != '#' || strlen(s) != 7)
-		return false;
-	for (int i = 1; i < 7; i++) {
-		char ch = s[i];
-		int d = ch >= '0' && ch <= '9' ? ch - '0'
-		      : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
-		      : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
-		if (d < 0)
-			return false;
-		v = v << 4 | (uint32_t)d;
-	}
-	*out = v;
-	return true;
-}
-
-static bool attrs_known(const struct cfg_node *n, const char *const *names)
-{
-	bool ok = true;
-
-	for (const struct cfg_attr *a = n->attrs; a; a = a->next) {
-		const char *const *k = names;
-		while (*k && strcmp(*k, a->name))
-			k++;
-		if (!*k) {
-			log("error: config:%u: unknown attribute '%s' of <%s>", n->line, a->name, n->type);
-			ok = false;
-		}
-	}
-	return ok;
-}
-
 /* A key by its name of input_keys.h ("F12", "SCROLLLOCK") or 0x.. */
 static unsigned key_code_of(const char *name)
 {
@@ -587,15 +575,15 @@ static bool copy_text(char *dst, size_t size, const char *src)
 	return true;
 }
 
-static bool parse_domain(const struct cfg_node *n)
+static bool parse_domain(struct gui_config *c, const struct cfg_node *n)
 {
 	static const char *const names[] = { "name", "layer", "origin", "focus", "color", "label", 0 };
-	struct domain *d = &domains[ndomains];
+	struct domain *d = &c->domains[c->ndomains];
 	const char *v;
-	bool ok = attrs_known(n, names);
+	bool ok = cfg_attrs_known(n, names);
 	long layer = 0;
 
-	if (ndomains == DOMAINS_MAX) {
+	if (c->ndomains == DOMAINS_MAX) {
 		log("error: config:%u: more than %u domains", n->line, DOMAINS_MAX);
 		return false;
 	}
@@ -605,26 +593,26 @@ static bool parse_domain(const struct cfg_node *n)
 		log("error: config:%u: <domain> needs a name (below %u bytes)", n->line, NAME_MAX);
 		ok = false;
 	}
-	for (unsigned i = 0; i < ndomains; i++)
-		if (!strcmp(domains[i].name, d->name)) {
+	for (unsigned i = 0; i < c->ndomains; i++)
+		if (!strcmp(c->domains[i].name, d->name)) {
 			log("error: config:%u: domain '%s' twice", n->line, d->name);
 			ok = false;
 		}
 	v = cfg_attr(n, "layer");
 	if (v) {
 		const char *p = v;
-		bool neg = *p == '-';
+		bool neg = *p == '-', num = true;
 		p += neg;
 		if (!*p)
-			ok = false;
+			num = false;
 		for (; *p && layer < 1000000; p++) {
 			if (*p < '0' || *p > '9') {
-				ok = false;
+				num = false;
 				break;
 			}
 			layer = layer * 10 + (*p - '0');
 		}
-		if (!ok || layer >= 1000000) {
+		if (!num || layer >= 1000000) {
 			log("error: config:%u: layer is a number (-999999..999999), not '%s'", n->line, v);
 			ok = false;
 		}
@@ -656,29 +644,22 @@ static bool parse_domain(const struct cfg_node *n)
 			ok = false;
 		}
 	}
-	v = cfg_attr(n, "color");
-	if (v && !parse_colour(v, &d->colour)) {
-		log("error: config:%u: color is #rrggbb, not '%s'", n->line, v);
-		ok = false;
-	}
-	if (cfg_attr_bool(n, "label", true, &d->label) < 0) {
-		log("error: config:%u: label is yes or no", n->line);
-		ok = false;
-	}
-	ndomains += ok;
+	ok &= cfg_colour(n, "color", 0xffffff, &d->colour);
+	ok &= cfg_bool(n, "label", true, &d->label);
+	c->ndomains += ok;
 	return ok;
 }
 
-static bool parse_policy(const struct cfg_node *n)
+static bool parse_policy(struct gui_config *c, const struct cfg_node *n)
 {
 	static const char *const names[] = { "label", "label_prefix", "label_suffix", "domain", 0 };
 	static const char *const how[] = { "label", "label_prefix", "label_suffix" };
-	struct policy *p = &policies[npolicies];
+	struct policy *p = &c->policies[c->npolicies];
 	const char *dom = cfg_attr(n, "domain");
 	unsigned given = 0;
-	bool ok = attrs_known(n, names);
+	bool ok = cfg_attrs_known(n, names);
 
-	if (npolicies == POLICIES_MAX) {
+	if (c->npolicies == POLICIES_MAX) {
 		log("error: config:%u: more than %u policies", n->line, POLICIES_MAX);
 		return false;
 	}
@@ -696,26 +677,26 @@ static bool parse_policy(const struct cfg_node *n)
 		ok = false;
 	}
 	p->domain = DOMAINS_MAX;
-	for (unsigned i = 0; dom && i < ndomains; i++)
-		if (!strcmp(domains[i].name, dom))
+	for (unsigned i = 0; dom && i < c->ndomains; i++)
+		if (!strcmp(c->domains[i].name, dom))
 			p->domain = i;
 	if (p->domain == DOMAINS_MAX) {
 		log("error: config:%u: <policy> names no domain declared before it ('%s')", n->line,
 		    dom ? dom : "");
 		ok = false;
 	}
-	npolicies += ok;
+	c->npolicies += ok;
 	return ok;
 }
 
-static bool parse_global_key(const struct cfg_node *n)
+static bool parse_global_key(struct gui_config *c, const struct cfg_node *n)
 {
 	static const char *const names[] = { "name", "modifier", "label", 0 };
-	struct global_key *g = &global_keys[nglobal_keys];
+	struct global_key *g = &c->global_keys[c->nglobal_keys];
 	const char *k = cfg_attr(n, "name"), *m = cfg_attr(n, "modifier");
-	bool ok = attrs_known(n, names);
+	bool ok = cfg_attrs_known(n, names);
 
-	if (nglobal_keys == GLOBAL_KEYS_MAX) {
+	if (c->nglobal_keys == GLOBAL_KEYS_MAX) {
 		log("error: config:%u: more than %u global keys", n->line, GLOBAL_KEYS_MAX);
 		return false;
 	}
@@ -739,76 +720,55 @@ static bool parse_global_key(const struct cfg_node *n)
 		log("error: config:%u: <global-key> needs a session label", n->line);
 		ok = false;
 	}
-	for (unsigned i = 0; ok && i < nglobal_keys; i++)
-		if (global_keys[i].code == g->code && global_keys[i].modifier == g->modifier) {
+	for (unsigned i = 0; ok && i < c->nglobal_keys; i++)
+		if (c->global_keys[i].code == g->code && c->global_keys[i].modifier == g->modifier) {
 			log("error: config:%u: global key %s%s%s twice", n->line, m ? m : "",
 			    m ? "+" : "", k);
 			ok = false;
 		}
-	nglobal_keys += ok;
+	c->nglobal_keys += ok;
 	return ok;
 }
 
-static bool parse_config(const struct cfg_node *top)
+/* Parse top into *c (its defaults first); false after logging every
+ * error. Nothing of the config in force changes. */
+static bool parse_config(struct gui_config *c, const struct cfg_node *top)
 {
 	static const char *const names[] = { "background", "xray_key", "focus", "pointer", 0 };
 	const char *v;
-	bool ok = attrs_known(top, names);
+	bool ok = cfg_attrs_known(top, names);
 
-	v = cfg_attr(top, "background");
-	if (v && !parse_colour(v, &background)) {
-		log("error: config: background is #rrggbb, not '%s'", v);
-		ok = false;
-	}
+	ok &= cfg_colour(top, "background", DEFAULT_BACKGROUND, &c->background);
 	v = cfg_attr(top, "xray_key");
-	if (v && !(xray_key = key_code_of(v))) {
-		log("error: config: xray_key is a key name of input_keys.h, not '%s'", v);
+	if (v && !(c->xray_key = key_code_of(v))) {
+		log("error: config:%u: xray_key is a key name of input_keys.h, not '%s'", top->line, v);
 		ok = false;
 	}
 	v = cfg_attr(top, "focus");
 	if (v && strcmp(v, "click") && strcmp(v, "rom")) {
-		log("error: config: focus is click or rom, not '%s'", v);
+		log("error: config:%u: focus is click or rom, not '%s'", top->line, v);
 		ok = false;
 	}
-	focus_from_rom = v && !strcmp(v, "rom");
-	if (cfg_attr_bool(top, "pointer", true, &pointer_shown) < 0) {
-		log("error: config: pointer is yes or no");
-		ok = false;
-	}
+	c->focus_rom = v && !strcmp(v, "rom");
+	ok &= cfg_bool(top, "pointer", true, &c->pointer);
 	for (const struct cfg_node *n = top->child; n; n = n->next) {
 		if (cfg_is(n, "domain"))
-			ok &= parse_domain(n);
+			ok &= parse_domain(c, n);
 		else if (cfg_is(n, "policy"))
-			ok &= parse_policy(n);
+			ok &= parse_policy(c, n);
 		else if (cfg_is(n, "global-key"))
-			ok &= parse_global_key(n);
+			ok &= parse_global_key(c, n);
 		else {
 			log("error: config:%u: unknown node <%s>", n->line, n->type);
 			ok = false;
 		}
 	}
-	for (unsigned i = 0; xray_key && i < nglobal_keys; i++)
-		if (global_keys[i].code == xray_key || global_keys[i].modifier == xray_key) {
-			log("error: config: the x-ray key cannot be a global key or modifier");
+	for (unsigned i = 0; c->xray_key && i < c->nglobal_keys; i++)
+		if (c->global_keys[i].code == c->xray_key || c->global_keys[i].modifier == c->xray_key) {
+			log("error: config:%u: the x-ray key cannot be a global key or modifier",
+			    top->line);
 			ok = false;
 		}
-	return ok;
-}
-
-static bool read_config(void)
-{
-	struct config_rom cfg;
-	bool ok = true;
-
-	if (config_rom_open(&cfg, "config", 0, 0, 0) != RPC_OK)
-		return true;
-	if (cfg.node)
-		ok = parse_config(cfg.node);
-	else if (cfg.err.msg) {
-		log("error: config:%u:%u: %s", cfg.err.line, cfg.err.col, cfg.err.msg);
-		ok = false;
-	}
-	config_rom_close(&cfg, 0);
 	return ok;
 }
 
@@ -820,6 +780,8 @@ static void on_focus_rom(void *arg)
 
 	(void)arg;
 	config_rom_update(&focus_rom);
+	if (!focus_from_rom)
+		return;        /* a config change made it focus="click" */
 	l = focus_rom.node && cfg_is(focus_rom.node, "focus") ? cfg_attr(focus_rom.node, "label") : 0;
 	focus_label[0] = 0;
 	if (l && strlen(l) < sizeof(focus_label))
@@ -836,13 +798,19 @@ static void on_focus_rom(void *arg)
 }
 
 /* The labels' font: ROM "font" (a TrueType file, e.g. DejaVuSans.ttf of
- * the dejavu port). Without it the x-ray bars carry no text (logged). */
+ * the dejavu port), opened when a config first names an x-ray key.
+ * Without it the x-ray bars carry no text (logged). */
 static void open_font(void)
 {
 	static struct attached_rom rom;
+	static bool tried;
 	const char *err = "no such ROM";
-	rpc_status_t st = attached_rom_open(&rom, "font");
+	rpc_status_t st;
 
+	if (tried)
+		return;
+	tried = true;
+	st = attached_rom_open(&rom, "font");
 	if (st == RPC_OK && rom.data)
 		label_font = gui_font_new(rom.data, rom.size, LABEL_PX, 0, &err);
 	if (!label_font) {
@@ -853,23 +821,115 @@ static void open_font(void)
 	}
 }
 
+/* Views in the order of their domains' layers (the back first), each
+ * layer's views in the order they had (a stable insertion sort). */
+static void restack(void)
+{
+	for (unsigned i = 1; i < nstack; i++) {
+		struct view *v = stack[i];
+		unsigned j = i;
+
+		while (j > 0 && stack[j - 1]->owner->domain->layer < v->owner->domain->layer) {
+			stack[j] = stack[j - 1];
+			j--;
+		}
+		stack[j] = v;
+	}
+}
+
+/* Put the whole config c in force: each session gets the domain the new
+ * policies give its label (one that none matches any more keeps its
+ * domain as it was until it closes), the views are stacked by the new
+ * layers, and the whole screen is composed anew. */
+static void apply_config(const struct gui_config *c)
+{
+	bool was_rom = focus_from_rom;
+
+	if (c != &cur)
+		memcpy(&cur, c, sizeof(cur));
+	background = cur.background;
+	if (xray && cur.xray_key != xray_key)
+		xray = false;        /* its key is no longer held as the x-ray key */
+	xray_key = cur.xray_key;
+	pointer_shown = cur.pointer;
+	focus_from_rom = cur.focus_rom;
+	memcpy(global_keys, cur.global_keys, sizeof(global_keys));
+	nglobal_keys = cur.nglobal_keys;
+	for (struct gui_client *g = clients; g; g = g->next) {
+		const struct domain *d = domain_of(g->ss.label);
+
+		if (d)
+			g->dom = *d;
+		else
+			log("gui session %lu for \"%s\": no <policy> matches its label any more, it "
+			    "keeps domain %s until it closes", g->ss.id, g->ss.label, g->dom.name);
+	}
+	restack();
+	if (xray_key)
+		open_font();
+	if (focus_from_rom && !was_rom)
+		on_focus_rom(0);
+	redraw_all();
+	input_layout_changed();
+	log("%u domains, %u policies, %u global keys, x-ray key %s, focus by %s", cur.ndomains,
+	    cur.npolicies, nglobal_keys, xray_key ? key_name(xray_key) : "none",
+	    focus_from_rom ? "the focus ROM" : "click");
+}
+
+/* The config ROM as it is now, parsed into a scratch copy and put in
+ * force only when it is whole (an empty ROM: the defaults, no domains).
+ * false: it was logged what is wrong, nothing changed. */
+static bool load_config(void)
+{
+	static struct gui_config next;
+	rpc_status_t st;
+
+	memset(&next, 0, sizeof(next));
+	next.background = DEFAULT_BACKGROUND;
+	next.pointer = true;
+	if (config.node && !parse_config(&next, config.node))
+		return false;
+	if (!config.node && config.err.msg) {
+		log("error: config:%u:%u: %s", config.err.line, config.err.col, config.err.msg);
+		return false;
+	}
+	if (!config.node && config.heap_failed) {
+		log("error: config: no heap to parse it");
+		return false;
+	}
+	if (next.focus_rom && !focus_rom_open) {
+		st = config_rom_open(&focus_rom, "focus", &env->ep, on_focus_rom, 0);
+		if (st != RPC_OK) {
+			log("error: config focus=\"rom\" but no ROM \"focus\": %s", rpc_status_name(st));
+			return false;
+		}
+		focus_rom_open = true;
+	}
+	apply_config(&next);
+	return true;
+}
+
+static void on_config(void *arg)
+{
+	(void)arg;
+	if (!config_open)
+		return;
+	config_rom_update(&config);
+	if (!load_config())
+		log("warning: config: not taken, the last good config stays in force");
+}
+
 void component_construct(struct component_env *e)
 {
 	rpc_status_t st;
 
 	env = e;
-	if (!read_config())
+	/* without a config ROM: the defaults (every Gui session denied) */
+	config_open = config_rom_open(&config, "config", &env->ep, on_config, 0) == RPC_OK;
+	if (config_open && !load_config())
 		component_exit(1);
-	if (focus_from_rom) {
-		st = config_rom_open(&focus_rom, "focus", &env->ep, on_focus_rom, 0);
-		if (st != RPC_OK) {
-			log("error: config focus=\"rom\" but no ROM \"focus\": %s", rpc_status_name(st));
-			component_exit(1);
-		}
-		on_focus_rom(0);
-	}
-	if (xray_key)
-		open_font();
+	if (!config_open)
+		apply_config(&cur);
 	gui_server.ep = &env->ep;
 	capture_server.ep = &env->ep;
 	st = session_server_announce(&capture_server);
@@ -880,7 +940,4 @@ void component_construct(struct component_env *e)
 		component_exit(2);
 	}
 	input_announce(&env->ep);
-	log("%u domains, %u policies, %u global keys, x-ray key %s, focus by %s", ndomains,
-	    npolicies, nglobal_keys, xray_key ? key_name(xray_key) : "none",
-	    focus_from_rom ? "the focus ROM" : "click");
 }

@@ -24,6 +24,15 @@
  *            of origin="screen" (a backdrop) and origin="pointer" (a
  *            pointer shape), the pointer from absolute and relative
  *            events (clamped), malformed batches refused
+ *   TP_0007  a fourth one, its config changed while running (testbed's
+ *            dynamic config ROM): background, layers, domain colours (x-ray
+ *            frames) and a global key change at once, all of the screen
+ *            recomposed; a malformed config (the error line is the run
+ *            file's expect) changes nothing; a session whose domain and
+ *            policy went keeps its domain until it closes
+ *   TP_0008  a fifth one: a click on a view of a focus="transient" domain
+ *            gives its session the keys while the button is held, after
+ *            the release they go back to the session focused before
  */
 #include <capture_session.h>
 #include <event_session.h>
@@ -427,6 +436,238 @@ TEST(TP_0006, "origin=\"screen\" and origin=\"pointer\" domains; the pointer fro
 	CHECK_OK(tb_close(&back.s));
 	CHECK_OK(tb_close(&shape.s));
 	CHECK_OK(tb_close(&cap));
+}
+
+/* gui_cfg's configs (TP_0007): a in domain one (layer 1, in front), b in
+ * two; then one behind two, other colours, a global key of b's; then a
+ * malformed one (line 2); then two and b's policy gone */
+static const char *const cfg_first =
+	"<config background=\"#102030\" xray_key=\"SCROLLLOCK\">\n"
+	"  <domain name=\"one\" layer=\"1\" color=\"#00ff00\" label=\"no\"/>\n"
+	"  <domain name=\"two\" layer=\"2\" color=\"#ff0000\" label=\"no\"/>\n"
+	"  <policy label=\"a\" domain=\"one\"/>\n"
+	"  <policy label=\"b\" domain=\"two\"/>\n"
+	"</config>";
+static const char *const cfg_second =
+	"<config background=\"#405060\" xray_key=\"SCROLLLOCK\">\n"
+	"  <domain name=\"one\" layer=\"3\" color=\"#0000ff\" label=\"no\"/>\n"
+	"  <domain name=\"two\" layer=\"2\" color=\"#ff0000\" label=\"no\"/>\n"
+	"  <policy label=\"a\" domain=\"one\"/>\n"
+	"  <policy label=\"b\" domain=\"two\"/>\n"
+	"  <global-key name=\"G\" label=\"b\"/>\n"
+	"</config>";
+static const char *const cfg_bad =
+	"<config background=\"#ffffff\">\n"
+	"  <domain name=\"one\" layer=\"1\" color=\"green\"/>\n"
+	"</config>";
+static const char *const cfg_without_two =
+	"<config background=\"#405060\">\n"
+	"  <domain name=\"one\" layer=\"3\" color=\"#0000ff\" label=\"no\"/>\n"
+	"  <policy label=\"a\" domain=\"one\"/>\n"
+	"</config>";
+
+/* A test's own screen of a GUI server (Capture) and its input (Event). */
+struct rig {
+	struct tb_own cap, ev;
+	const uint32_t *px;
+	struct input_event *buf;
+	uint64_t seq;
+};
+
+static void rig_open(struct rig *r, struct tb_child *g)
+{
+	word_t size, at;
+	cptr_t ds;
+
+	CHECK_OK(tb_open(&r->cap, g, CAPTURE_SERVICE, "test", "", CAPTURE_SESSION_RAM,
+			 CAPTURE_SESSION_CAPS));
+	CHECK_OK(capture_screen(r->cap.cap, 64, 64, &ds, &size));
+	CHECK_OK(pd_attach(tb_env->pd, ds, 0, 0, 0, 0, &at));
+	r->px = (const uint32_t *)at;
+	CHECK_OK(tb_open(&r->ev, g, EVENT_SERVICE, "test", "", EVENT_SESSION_RAM, EVENT_SESSION_CAPS));
+	CHECK_OK(event_dataspace(r->ev.cap, &ds, &size));
+	CHECK_OK(pd_attach(tb_env->pd, ds, 0, 0, 0, ATTACH_WRITE, &at));
+	r->buf = (struct input_event *)at;
+	r->seq = 0;
+}
+
+static void rig_event(struct rig *r, uint32_t type, uint32_t code, int32_t x, int32_t y)
+{
+	CHECK_OK(submit(&r->ev, r->buf, &r->seq, type, code, x, y));
+}
+
+static void rig_tap(struct rig *r, uint32_t code)
+{
+	rig_event(r, INPUT_PRESS, code, 0, 0);
+	rig_event(r, INPUT_RELEASE, code, 0, 0);
+}
+
+static void rig_close(struct rig *r)
+{
+	CHECK_OK(tb_close(&r->ev));
+	CHECK_OK(tb_close(&r->cap));
+}
+
+/* The rectangle changed since the last call. */
+static void rig_changed(struct rig *r, word_t *x, word_t *y, word_t *w, word_t *h)
+{
+	CHECK_OK(capture_changed(r->cap.cap, x, y, w, h));
+}
+
+/* A client with an 8x8 buffer of one colour and a view of it at x,y. */
+static void plain_open(struct client *c, struct tb_child *g, const char *label, uint32_t colour,
+		       long x, long y, word_t *view)
+{
+	word_t size, at;
+	cptr_t ds;
+
+	client_open(c, g, label, 8, 8, 0, bits[7]);
+	if (!colour)
+		return;
+	CHECK_OK(gui_buffer(c->s.cap, 8, 8, &ds, &size));
+	CHECK_OK(pd_attach(tb_env->pd, ds, 0, 0, 0, ATTACH_WRITE, &at));
+	for (unsigned i = 0; i < 64; i++)
+		((uint32_t *)at)[i] = colour;
+	CHECK_OK(gui_view_create(c->s.cap, view));
+	CHECK_OK(gui_view_geometry(c->s.cap, *view, (word_t)x, (word_t)y, 8, 8));
+}
+
+/* The GUI server's config changed and taken: its next answer comes
+ * after it acted on it (one thread). */
+static void gui_reconfig(struct tb_child *g, const char *config)
+{
+	tb_set_config(g, config);
+	tb_wait_config_seen(g);
+}
+
+TEST(TP_0007, "a changed config applies at once: background, layers, colours, global keys; a malformed one is logged and the last good one stays; a session whose policy went keeps its domain")
+{
+	static struct client a, b, b2;
+	struct tb_child *g;
+	struct rig r;
+	word_t x, y, w, h, va, vb;
+
+	CHECK_OK(tb_start(&g, "gui_cfg", "gui", 2 * MB, 200, PRIO, cfg_first));
+	CHECK(tb_wait_announce(g, "Event"));
+	rig_open(&r, g);
+	/* a at 20,20, b at 24,24 (both 8x8): a in front where they overlap */
+	plain_open(&a, g, "a", 0x111111, 20, 20, &va);
+	plain_open(&b, g, "b", 0x222222, 24, 24, &vb);
+	CHECK_EQ(r.px[25 * 64 + 25], 0x111111u);
+	CHECK_EQ(r.px[30 * 64 + 30], 0x222222u);
+	CHECK_EQ(r.px[50 * 64 + 50], 0x102030u);
+	rig_changed(&r, &x, &y, &w, &h);
+	/* one behind two now, another background, all of the screen anew */
+	gui_reconfig(g, cfg_second);
+	rig_changed(&r, &x, &y, &w, &h);
+	CHECK(x == 0 && y == 0 && w == 64 && h == 64);
+	CHECK_EQ(r.px[25 * 64 + 25], 0x222222u);
+	CHECK_EQ(r.px[21 * 64 + 21], 0x111111u);
+	CHECK_EQ(r.px[50 * 64 + 50], 0x405060u);
+	/* x-ray: one's frame in its new colour (left of a's view), two's */
+	rig_event(&r, INPUT_PRESS, KEY_SCROLLLOCK, 0, 0);
+	CHECK_EQ(r.px[22 * 64 + 18], 0x0000ffu);
+	CHECK_EQ(r.px[28 * 64 + 22], 0xff0000u);
+	rig_event(&r, INPUT_RELEASE, KEY_SCROLLLOCK, 0, 0);
+	CHECK_EQ(r.px[22 * 64 + 18], 0x405060u);
+	/* the new global key G: b's only */
+	rig_tap(&r, KEY_G);
+	drain(&a);
+	drain(&b);
+	CHECK_EQ(count(&b, 0, INPUT_PRESS, KEY_G), 1u);
+	CHECK_EQ(count(&b, 0, INPUT_RELEASE, KEY_G), 1u);
+	CHECK_EQ(count(&a, 0, INPUT_PRESS, KEY_G), 0u);
+	/* malformed (line 2): logged, nothing changes, nothing is redrawn */
+	rig_changed(&r, &x, &y, &w, &h);
+	gui_reconfig(g, cfg_bad);
+	rig_changed(&r, &x, &y, &w, &h);
+	CHECK_EQ(w, 0ul);
+	CHECK_EQ(r.px[50 * 64 + 50], 0x405060u);
+	CHECK_EQ(r.px[25 * 64 + 25], 0x222222u);
+	rig_event(&r, INPUT_PRESS, KEY_SCROLLLOCK, 0, 0);
+	CHECK_EQ(r.px[22 * 64 + 18], 0x0000ffu);
+	rig_event(&r, INPUT_RELEASE, KEY_SCROLLLOCK, 0, 0);
+	/* domain two and b's policy gone: b keeps its domain (layer 2, in
+	 * front of one's 3) until it closes; a new session "b" is denied */
+	gui_reconfig(g, cfg_without_two);
+	rig_changed(&r, &x, &y, &w, &h);
+	CHECK(x == 0 && y == 0 && w == 64 && h == 64);
+	CHECK_EQ(r.px[25 * 64 + 25], 0x222222u);
+	CHECK_ST(tb_open(&b2.s, g, GUI_SERVICE, "b", "", GUI_SESSION_RAM, GUI_SESSION_CAPS),
+		 RPC_E_DENIED);
+	CHECK_OK(gui_view_geometry(b.s.cap, vb, 40, 40, 8, 8));
+	CHECK_OK(gui_view_top(b.s.cap, vb));
+	CHECK_EQ(r.px[25 * 64 + 25], 0x111111u);
+	CHECK_EQ(r.px[41 * 64 + 41], 0x222222u);
+	/* and no global key G any more: to the focus (none) */
+	rig_tap(&r, KEY_G);
+	drain(&b);
+	CHECK_EQ(count(&b, 0, INPUT_PRESS, KEY_G), 1u);
+	CHECK_OK(tb_close(&b.s));
+	CHECK_EQ(r.px[41 * 64 + 41], 0x405060u);
+	CHECK_OK(tb_close(&a.s));
+	rig_close(&r);
+	CHECK(!tb_faulted(g, 0));
+}
+
+TEST(TP_0008, "focus=\"transient\": a click on its view gives the keys only while the button is held, then back to the focus before")
+{
+	static struct client app, menu;
+	struct tb_child *g;
+	struct rig r;
+	unsigned a0, m0;
+	word_t v;
+
+	CHECK_OK(tb_start(&g, "gui_transient", "gui", 2 * MB, 200, PRIO,
+			  "<config>\n"
+			  "  <domain name=\"apps\" layer=\"2\"/>\n"
+			  "  <domain name=\"menu\" layer=\"1\" focus=\"transient\"/>\n"
+			  "  <policy label=\"app\" domain=\"apps\"/>\n"
+			  "  <policy label=\"menu\" domain=\"menu\"/>\n"
+			  "</config>"));
+	CHECK(tb_wait_announce(g, "Event"));
+	rig_open(&r, g);
+	/* app's view at 0,0, menu's at 32,0 (32x32 each) */
+	plain_open(&app, g, "app", 0, 0, 0, 0);
+	plain_open(&menu, g, "menu", 0, 0, 0, 0);
+	CHECK_OK(gui_view_create(app.s.cap, &v));
+	CHECK_OK(gui_view_geometry(app.s.cap, v, 0, 0, 32, 32));
+	CHECK_OK(gui_view_create(menu.s.cap, &v));
+	CHECK_OK(gui_view_geometry(menu.s.cap, v, 32, 0, 32, 32));
+	/* a click on app (focus="click"), k */
+	rig_event(&r, INPUT_MOTION, 0, 10, 10);
+	rig_tap(&r, KEY_BTN_LEFT);
+	rig_tap(&r, KEY_K);
+	drain(&app);
+	CHECK_EQ(count(&app, 0, GUI_EV_FOCUS, 1), 1u);
+	CHECK_EQ(count(&app, 0, INPUT_PRESS, KEY_K), 1u);
+	/* the button pressed on menu's view, j, the button released, l */
+	a0 = app.ngot;
+	rig_event(&r, INPUT_MOTION, 0, 30, 0);
+	rig_event(&r, INPUT_PRESS, KEY_BTN_LEFT, 0, 0);
+	rig_tap(&r, KEY_J);
+	drain(&app);
+	drain(&menu);
+	m0 = menu.ngot;
+	CHECK_EQ(count(&menu, 0, GUI_EV_FOCUS, 1), 1u);
+	CHECK_EQ(count(&menu, 0, INPUT_PRESS, KEY_J), 1u);
+	CHECK_EQ(count(&menu, 0, INPUT_RELEASE, KEY_J), 1u);
+	CHECK_EQ(count(&app, a0, GUI_EV_FOCUS, 0), 1u);
+	CHECK_EQ(count(&app, a0, INPUT_PRESS, KEY_J), 0u);
+	rig_event(&r, INPUT_RELEASE, KEY_BTN_LEFT, 0, 0);
+	rig_tap(&r, KEY_L);
+	drain(&app);
+	drain(&menu);
+	CHECK_EQ(count(&menu, m0, GUI_EV_FOCUS, 0), 1u);
+	CHECK_EQ(count(&menu, 0, INPUT_RELEASE, KEY_BTN_LEFT), 1u);
+	CHECK_EQ(count(&menu, 0, INPUT_PRESS, KEY_L), 0u);
+	CHECK_EQ(count(&app, a0, GUI_EV_FOCUS, 1), 1u);
+	CHECK_EQ(count(&app, a0, INPUT_PRESS, KEY_L), 1u);
+	CHECK_EQ(count(&app, 0, INPUT_PRESS, KEY_BTN_LEFT), 1u);
+	CHECK_OK(tb_close(&app.s));
+	CHECK_OK(tb_close(&menu.s));
+	rig_close(&r);
+	CHECK(!tb_faulted(g, 0));
 }
 
 void component_construct(struct component_env *env)
