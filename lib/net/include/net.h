@@ -176,6 +176,17 @@ net_err_t net_wait(uint64_t timeout_us);
 /* Microseconds on the Timer session's clock. */
 uint64_t net_now_us(void);
 
+/* ---- echo (lib/net/echo.c): for tests and benches ---- */
+
+/* Serve TCP echo on port of stack s, up to 8 connections at once, for
+ * ever (returns only when it cannot listen, after an error line);
+ * on_accept (may be NULL) sees each new connection. */
+void net_echo_forever(struct net_stack *s, uint16_t port, void (*on_accept)(net_socket_t so));
+/* Send n bytes of a pattern (seed) from out to an echo on so, in pieces,
+ * reading the echo into in meanwhile: 0 when it came back equal, -1 a
+ * send failed, -2 a receive (or the end of the stream), -3 it differed. */
+int net_echo_exchange(net_socket_t so, uint8_t *out, uint8_t *in, size_t n, unsigned seed);
+
 /* ---- names ---- */
 
 /* Resolve name (or a dotted address) to *ip with the DNS server of the

@@ -53,72 +53,19 @@ static bool uplink_role;
 
 static uint8_t out[BYTES], in[BYTES];
 
-/* Echo on every connection at once (non-blocking sockets). */
-static void echo_forever(void)
-{
-	enum { CONNS = 8 };
-	static struct { net_socket_t so; uint8_t buf[4096]; size_t len, off; } c[CONNS];
-	net_socket_t l;
-
-	if (net_tcp_listen(stack, (uint16_t)port, 4, NET_NONBLOCK, &l) != NET_OK) {
-		printf("error: echo: cannot listen on %u\n", (unsigned)port);
-		return;
-	}
-	printf("echo: listening on %u\n", (unsigned)port);
-	for (;;) {
-		bool moved = false;
-		net_socket_t so;
-
-		while (net_tcp_accept(l, &so) == NET_OK) {
-			int i;
-			for (i = 0; i < CONNS && c[i].so; i++)
-				;
-			if (i == CONNS) {
-				net_close(so);
-				continue;
-			}
-			uint32_t pip = 0;
-			uint16_t pport = 0;
-			char text[NET_IP_STR];
-			if (uplink_role && net_peer(so, &pip, &pport) == NET_OK)
-				printf("echo: connection from %s\n", net_ip_format(pip, text));
-			c[i].so = so;
-			c[i].len = c[i].off = 0;
-			moved = true;
-		}
-		for (int i = 0; i < CONNS; i++) {
-			size_t n = 0;
-			net_err_t e;
-			if (!c[i].so)
-				continue;
-			if (c[i].off == c[i].len) {
-				e = net_recv(c[i].so, c[i].buf, sizeof(c[i].buf), &n);
-				if (e == NET_E_AGAIN)
-					continue;
-				if (e != NET_OK || !n) {
-					net_close(c[i].so);
-					c[i].so = 0;
-					continue;
-				}
-				c[i].len = n;
-				c[i].off = 0;
-				moved = true;
-			}
-			e = net_send(c[i].so, c[i].buf + c[i].off, c[i].len - c[i].off, &n);
-			if (e == NET_OK) {
-				c[i].off += n;
-				moved = moved || n;
-			} else if (e != NET_E_AGAIN) {
-				net_close(c[i].so);
-				c[i].so = 0;
-			}
-		}
-		if (!moved)
-			net_wait(100 * 1000);
-	}
-}
-
 static int exchange(net_socket_t so, size_t n, unsigned seed);
+
+/* The uplink's echo says where a connection comes from (the NAT's
+ * address: UPLINK_ cases look for it in the log). */
+static void echo_accepted(net_socket_t so)
+{
+	uint32_t ip = 0;
+	uint16_t p = 0;
+	char text[NET_IP_STR];
+
+	if (net_peer(so, &ip, &p) == NET_OK)
+		printf("echo: connection from %s\n", net_ip_format(ip, text));
+}
 
 /* ---- the outside network behind an Uplink session ---- */
 
@@ -326,26 +273,10 @@ TEST(NICRTR_0001, "a Nic session from the router: link up, a MAC, an address on 
 	}
 }
 
-/* Send n bytes of a pattern and read them back. */
+/* n bytes of a pattern to the echo and back, compared (lib/net/echo.c) */
 static int exchange(net_socket_t so, size_t n, unsigned seed)
 {
-	size_t done = 0, got;
-
-	for (size_t i = 0; i < n; i++)
-		out[i] = (uint8_t)(i * 7 + seed + (i >> 9));
-	/* in pieces: the echo answers while we send */
-	for (size_t off = 0; off < n;) {
-		size_t piece = n - off < 8192 ? n - off : 8192;
-		if (net_send(so, out + off, piece, 0) != NET_OK)
-			return -1;
-		off += piece;
-		while (done < off) {
-			if (net_recv(so, in + done, n - done, &got) != NET_OK || !got)
-				return -2;
-			done += got;
-		}
-	}
-	return memcmp(in, out, n) ? -3 : 0;
+	return net_echo_exchange(so, out, in, n, seed);
 }
 
 TEST(NICRTR_0002, "TCP to the echo peer in another domain through the router")
@@ -581,7 +512,7 @@ void component_construct(struct component_env *e)
 		component_exit(1);
 	}
 	if (!strcmp(role, "echo")) {
-		echo_forever();
+		net_echo_forever(stack, (uint16_t)port, uplink_role ? echo_accepted : 0);
 		component_exit(1);
 	}
 	{
@@ -589,7 +520,7 @@ void component_construct(struct component_env *e)
 					    .selected = select_uplink };
 		int failed = test_run(&suite);
 		if (uplink_role && !failed)
-			echo_forever();
+			net_echo_forever(stack, (uint16_t)port, uplink_role ? echo_accepted : 0);
 		component_exit(failed ? 1 : 0);
 	}
 }
