@@ -5,6 +5,7 @@
  */
 #include <argil/config_rom.h>
 #include <argil/heap.h>
+#include <argil/log.h>
 #include <argil/string.h>
 
 const struct cfg_node *config_parse_heap(const char *buf, size_t len, char **arena,
@@ -75,4 +76,21 @@ void config_rom_close(struct config_rom *c, struct entrypoint *ep)
 	free(c->arena);
 	memset(c, 0, sizeof(*c));
 	c->sig.bit = -1;
+}
+
+bool config_read_once(bool (*check)(const struct cfg_node *n))
+{
+	struct config_rom cfg;
+	bool ok = true;
+
+	if (config_rom_open(&cfg, "config", 0, 0, 0) != RPC_OK)
+		return true;
+	if (cfg.node) {
+		ok = check(cfg.node);
+	} else if (cfg.err.msg) {
+		log("error: config:%u:%u: %s", cfg.err.line, cfg.err.col, cfg.err.msg);
+		ok = false;
+	}
+	config_rom_close(&cfg, 0);
+	return ok;
 }

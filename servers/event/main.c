@@ -189,29 +189,13 @@ static struct session_server server = {
 	.rpc = session_rpc,
 };
 
-static bool read_config(void)
+static bool check_config(const struct cfg_node *n)
 {
-	struct config_rom cfg;
-	bool ok = true;
+	static const char *const names[] = { "log", "report", 0 };
+	bool ok = cfg_attrs_known(n, names);
 
-	if (config_rom_open(&cfg, "config", 0, 0, 0) != RPC_OK)
-		return true;
-	if (cfg.node) {
-		for (const struct cfg_attr *a = cfg.node->attrs; a; a = a->next)
-			if (strcmp(a->name, "log") && strcmp(a->name, "report")) {
-				log("error: config: unknown attribute '%s'", a->name);
-				ok = false;
-			}
-		if (cfg_attr_bool(cfg.node, "log", false, &log_events) < 0 ||
-		    cfg_attr_bool(cfg.node, "report", true, &report_events) < 0) {
-			log("error: config: log and report are yes or no");
-			ok = false;
-		}
-	} else if (cfg.err.msg) {
-		log("error: config:%u:%u: %s", cfg.err.line, cfg.err.col, cfg.err.msg);
-		ok = false;
-	}
-	config_rom_close(&cfg, 0);
+	ok &= cfg_bool(n, "log", false, &log_events);
+	ok &= cfg_bool(n, "report", true, &report_events);
 	return ok;
 }
 
@@ -220,7 +204,7 @@ void component_construct(struct component_env *e)
 	rpc_status_t st;
 
 	env = e;
-	if (!read_config())
+	if (!config_read_once(check_config))
 		component_exit(1);
 	if (report_events) {
 		st = reporter_open(&reporter, "events", REPORT_SIZE);

@@ -211,36 +211,24 @@ static struct session_server server = {
 	.rpc = session_rpc,
 };
 
-static bool read_config(void)
+static bool check_config(const struct cfg_node *n)
 {
 	static const char *const names[] = { "lines", "width", "height", "font_px", 0 };
-	struct config_rom cfg;
-	bool ok = true;
 	uint64_t v;
+	bool ok = cfg_attrs_known(n, names);
 
-	if (config_rom_open(&cfg, "config", 0, 0, 0) != RPC_OK)
-		return true;
-	if (cfg.node) {
-		const struct cfg_node *n = cfg.node;
-
-		ok = cfg_attrs_known(n, names);
-		ok &= cfg_attr_range(n, "lines", nlines, 1, LINES_MAX, &v);
-		nlines = (unsigned)v;
-		ok &= cfg_attr_range(n, "width", width, 64, 4096, &v);
-		width = (word_t)v;
-		ok &= cfg_attr_range(n, "height", height, 32, 4096, &v);
-		height = (word_t)v;
-		ok &= cfg_attr_range(n, "font_px", font_px, GUI_FONT_PX_MIN, GUI_FONT_PX_MAX, &v);
-		font_px = (unsigned)v;
-		if (cfg.node->child) {
-			log("error: config: no sub-nodes expected");
-			ok = false;
-		}
-	} else if (cfg.err.msg) {
-		log("error: config:%u:%u: %s", cfg.err.line, cfg.err.col, cfg.err.msg);
+	ok &= cfg_attr_range(n, "lines", nlines, 1, LINES_MAX, &v);
+	nlines = (unsigned)v;
+	ok &= cfg_attr_range(n, "width", width, 64, 4096, &v);
+	width = (word_t)v;
+	ok &= cfg_attr_range(n, "height", height, 32, 4096, &v);
+	height = (word_t)v;
+	ok &= cfg_attr_range(n, "font_px", font_px, GUI_FONT_PX_MIN, GUI_FONT_PX_MAX, &v);
+	font_px = (unsigned)v;
+	if (n->child) {
+		log("error: config: no sub-nodes expected");
 		ok = false;
 	}
-	config_rom_close(&cfg, 0);
 	return ok;
 }
 
@@ -256,7 +244,7 @@ void component_construct(struct component_env *e)
 	rpc_status_t st;
 
 	env = e;
-	if (!read_config())
+	if (!config_read_once(check_config))
 		component_exit(1);
 	mem = malloc(ring_memory(nlines));
 	if (!mem)

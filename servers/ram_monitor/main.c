@@ -216,28 +216,18 @@ static void state_changed(void *arg)
 	}
 }
 
-static bool read_config(void)
+static bool check_config(const struct cfg_node *n)
 {
 	static const char *const names[] = { "width", "height", "font_px", "windows",
 					     "bench_children", 0 };
-	struct config_rom cfg;
-	bool ok = true;
-	uint64_t w = width, h = height, px = font_px, wmax = windows_max, bench = 0;
+	uint64_t w, h, px, wmax, bench;
+	bool ok = cfg_attrs_known(n, names);
 
-	if (config_rom_open(&cfg, "config", 0, 0, 0) != RPC_OK)
-		return true;
-	if (cfg.node) {
-		ok = cfg_attrs_known(cfg.node, names);
-		ok &= cfg_attr_range(cfg.node, "width", w, 64, 1024, &w);
-		ok &= cfg_attr_range(cfg.node, "height", h, 16, 256, &h);
-		ok &= cfg_attr_range(cfg.node, "font_px", px, GUI_FONT_PX_MIN, 64, &px);
-		ok &= cfg_attr_range(cfg.node, "windows", wmax, 1, WINDOWS_MAX, &wmax);
-		ok &= cfg_attr_range(cfg.node, "bench_children", bench, 0, 1024, &bench);
-	} else if (cfg.err.msg) {
-		log("error: config:%u:%u: %s", cfg.err.line, cfg.err.col, cfg.err.msg);
-		ok = false;
-	}
-	config_rom_close(&cfg, 0);
+	ok &= cfg_attr_range(n, "width", width, 64, 1024, &w);
+	ok &= cfg_attr_range(n, "height", height, 16, 256, &h);
+	ok &= cfg_attr_range(n, "font_px", font_px, GUI_FONT_PX_MIN, 64, &px);
+	ok &= cfg_attr_range(n, "windows", windows_max, 1, WINDOWS_MAX, &wmax);
+	ok &= cfg_attr_range(n, "bench_children", 0, 0, 1024, &bench);
 	width = (word_t)w;
 	height = (word_t)h;
 	font_px = (unsigned)px;
@@ -257,7 +247,7 @@ void component_construct(struct component_env *e)
 	rpc_status_t st;
 
 	env = e;
-	if (!read_config())
+	if (!config_read_once(check_config))
 		component_exit(1);
 	font = gui_font_open_rom("font", font_px, 0, &ttf);
 	if (!font)

@@ -685,37 +685,25 @@ static struct session_server server = {
 
 /* ---- config ---- */
 
-static bool read_config(void)
+static bool check_config(const struct cfg_node *n)
 {
 	static const char *const names[] = { "font_px", "scrollback", "fg", "bg", "report", "clipboard", 0 };
-	struct config_rom cfg;
 	uint64_t v;
-	bool ok = true;
+	bool ok = cfg_attrs_known(n, names);
 
-	if (config_rom_open(&cfg, "config", 0, 0, 0) != RPC_OK)
-		return true;
-	if (cfg.node) {
-		const struct cfg_node *n = cfg.node;
-
-		ok = cfg_attrs_known(n, names);
-		ok &= cfg_attr_range(n, "font_px", TERM_FONT_PX, GUI_FONT_PX_MIN, GUI_FONT_PX_MAX, &v);
-		font_px = (unsigned)v;
-		ok &= cfg_attr_range(n, "scrollback", TERM_SCROLLBACK, 0, 100000, &v);
-		scrollback = (unsigned)v;
-		ok &= cfg_colour(n, "fg", fg, &fg);
-		ok &= cfg_colour(n, "bg", bg, &bg);
-		ok &= cfg_bool(n, "report", true, &report);
-		/* the clipboard report goes with the text report unless said */
-		ok &= cfg_bool(n, "clipboard", report, &clipboard);
-		if (cfg.node->child) {
-			log("error: config: no sub-nodes expected");
-			ok = false;
-		}
-	} else if (cfg.err.msg) {
-		log("error: config:%u:%u: %s", cfg.err.line, cfg.err.col, cfg.err.msg);
+	ok &= cfg_attr_range(n, "font_px", TERM_FONT_PX, GUI_FONT_PX_MIN, GUI_FONT_PX_MAX, &v);
+	font_px = (unsigned)v;
+	ok &= cfg_attr_range(n, "scrollback", TERM_SCROLLBACK, 0, 100000, &v);
+	scrollback = (unsigned)v;
+	ok &= cfg_colour(n, "fg", fg, &fg);
+	ok &= cfg_colour(n, "bg", bg, &bg);
+	ok &= cfg_bool(n, "report", true, &report);
+	/* the clipboard report goes with the text report unless said */
+	ok &= cfg_bool(n, "clipboard", report, &clipboard);
+	if (n->child) {
+		log("error: config: no sub-nodes expected");
 		ok = false;
 	}
-	config_rom_close(&cfg, 0);
 	return ok;
 }
 
@@ -748,7 +736,7 @@ void component_construct(struct component_env *e)
 	rpc_status_t st;
 
 	env = e;
-	if (!read_config())
+	if (!config_read_once(check_config))
 		component_exit(1);
 	font = gui_font_open_rom("mono.ttf", font_px, 0, &ttf);
 	if (!font)

@@ -33,6 +33,12 @@ rpc_status_t config_rom_open(struct config_rom *c, const char *name, struct entr
 bool config_rom_update(struct config_rom *c);
 void config_rom_close(struct config_rom *c, struct entrypoint *ep);
 
+/* A component's config read once at its start: ROM "config" opened,
+ * check(top node) called when there is one, closed. True when there is no
+ * ROM or it is empty, else check's answer; false after an "error:
+ * config:L:C: ..." line for a malformed document. */
+bool config_read_once(bool (*check)(const struct cfg_node *n));
+
 /* Parse buf[0..len) (trailing NUL bytes ignored) into *arena (reallocated
  * from the heap as needed, *size its size). NULL with err filled in, or
  * with *oom set if the heap failed. */
